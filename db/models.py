@@ -1,0 +1,338 @@
+"""Typed SQLAlchemy models for one live-stream night and everything around it.
+
+Datetimes are naive and mean wall-clock time in the app's time zone (services.clock),
+which is what every operator and every article in this domain speaks in.
+Tally columns (deal.units_valid, show.buyers, ...) are kept up to date in the same
+transaction as the writes they count, so the live pages never scan big tables.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Operator(Base):
+    __tablename__ = "operator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # admin / assistant / host / reviewer
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuthToken(Base):
+    """A login session (kind 'session') or a read-only host link (kind 'host_link').
+
+    Only the SHA-256 of the token is stored; the token itself lives in the browser.
+    """
+
+    __tablename__ = "auth_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    operator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+    show_id: Mapped[Optional[int]] = mapped_column(ForeignKey("show.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+class Community(Base):
+    __tablename__ = "community"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    member_count: Mapped[int] = mapped_column(Integer)
+
+
+class Show(Base):
+    __tablename__ = "show"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    host_name: Mapped[str] = mapped_column(String(64))
+    scheduled_start: Mapped[datetime] = mapped_column(DateTime)
+    scheduled_end: Mapped[datetime] = mapped_column(DateTime)
+    actual_start: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    actual_end: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="planned")  # planned / live / ended
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Running tallies, written with the rows they count.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    viewers_online: Mapped[int] = mapped_column(Integer, default=0)
+    viewers_peak: Mapped[int] = mapped_column(Integer, default=0)
+    viewers_cumulative: Mapped[int] = mapped_column(Integer, default=0)
+    comments_total: Mapped[int] = mapped_column(Integer, default=0)
+    chatter_total: Mapped[int] = mapped_column(Integer, default=0)
+    commenters: Mapped[int] = mapped_column(Integer, default=0)
+    buyers: Mapped[int] = mapped_column(Integer, default=0)
+
+    community: Mapped[Community] = relationship(lazy="joined")
+    deals: Mapped[list["Deal"]] = relationship(back_populates="show", order_by="Deal.id")
+
+
+class Deal(Base):
+    __tablename__ = "deal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), index=True)
+    product: Mapped[str] = mapped_column(String(200))
+    selling_points: Mapped[str] = mapped_column(Text, default="")
+    spec_options: Mapped[str] = mapped_column(String(500), default="")  # comma separated
+    group_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    original_price: Mapped[Optional[Decimal]] = mapped_column(Numeric(10, 2))
+    threshold: Mapped[int] = mapped_column(Integer)
+    threshold_unit: Mapped[str] = mapped_column(String(4), default="份")  # 份 or 人
+    stock: Mapped[Optional[int]] = mapped_column(Integer)  # None: unlimited
+    per_person_limit: Mapped[Optional[int]] = mapped_column(Integer)
+    perk_first_n: Mapped[Optional[int]] = mapped_column(Integer)
+    perk_text: Mapped[str] = mapped_column(String(200), default="")
+    delivery_text: Mapped[str] = mapped_column(String(200), default="")
+    deadline: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    released_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    released_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+    reached_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    sold_out_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    failed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    # Running tallies over chain entries.
+    entries_valid: Mapped[int] = mapped_column(Integer, default=0)
+    units_valid: Mapped[int] = mapped_column(Integer, default=0)
+    entries_waitlisted: Mapped[int] = mapped_column(Integer, default=0)
+    units_waitlisted: Mapped[int] = mapped_column(Integer, default=0)
+    buyers_valid: Mapped[int] = mapped_column(Integer, default=0)
+
+    show: Mapped[Show] = relationship(back_populates="deals")
+
+
+class ChainEntry(Base):
+    __tablename__ = "chain_entry"
+    __table_args__ = (
+        UniqueConstraint("deal_id", "line_key", name="uq_chain_entry_line"),
+        Index("ix_chain_entry_deal_status_seq", "deal_id", "status", "seq"),
+        Index("ix_chain_entry_deal_created", "deal_id", "created_at"),
+        Index("ix_chain_entry_deal_buyer", "deal_id", "buyer_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"))
+    line_key: Mapped[str] = mapped_column(String(64))  # natural key: makes a re-paste idempotent
+    seq: Mapped[Optional[int]] = mapped_column(Integer)
+    buyer_name: Mapped[str] = mapped_column(String(100))
+    qty: Mapped[int] = mapped_column(Integer, default=1)
+    spec: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")  # building / room / pickup point
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
+    source: Mapped[str] = mapped_column(String(16), default="paste")  # paste / import / manual / simulator
+    status: Mapped[str] = mapped_column(String(16), default="valid")  # valid / cancelled / waitlisted
+    over_limit: Mapped[bool] = mapped_column(Boolean, default=False)
+    missing: Mapped[bool] = mapped_column(Boolean, default=False)  # absent from the latest paste
+    raw_line: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ShowBuyer(Base):
+    """One row per (show, buyer name): keeps show.buyers exact without DISTINCT scans."""
+
+    __tablename__ = "show_buyer"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    valid_entries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DealBuyer(Base):
+    """One row per (deal, buyer name): per-person limits and deal.buyers_valid."""
+
+    __tablename__ = "deal_buyer"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    valid_entries: Mapped[int] = mapped_column(Integer, default=0)
+    valid_units: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DealMinute(Base):
+    """Entries and units per deal per minute: feeds rates and charts without scans."""
+
+    __tablename__ = "deal_minute"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"), primary_key=True)
+    minute: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ShowMinute(Base):
+    """Comments, questions and entries per show per minute, for the timeline."""
+
+    __tablename__ = "show_minute"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    minute: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+    questions: Mapped[int] = mapped_column(Integer, default=0)
+    order_intent: Mapped[int] = mapped_column(Integer, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ViewerSample(Base):
+    __tablename__ = "viewer_sample"
+    __table_args__ = (Index("ix_viewer_sample_show_at", "show_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    online: Mapped[int] = mapped_column(Integer)
+    cumulative: Mapped[int] = mapped_column(Integer)
+
+
+class ShowCommenter(Base):
+    __tablename__ = "show_commenter"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    author: Mapped[str] = mapped_column(String(100), primary_key=True)
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuestionGroup(Base):
+    """Comments asking the same thing; the unit the queue shows and acts on."""
+
+    __tablename__ = "question_group"
+    __table_args__ = (Index("ix_question_group_show_status", "show_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    signature: Mapped[str] = mapped_column(String(200), default="")  # normalised text used to match
+    text: Mapped[str] = mapped_column(Text)  # representative comment
+    status: Mapped[str] = mapped_column(String(16), default="new")  # new / to_host / answered / dismissed
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+    askers: Mapped[int] = mapped_column(Integer, default=0)  # distinct authors
+    first_seen: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    to_host_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    answered_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("question_group.id"))
+
+
+class Comment(Base):
+    """One line a viewer typed (the issue's 'question' record; chatter included)."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        UniqueConstraint("show_id", "client_key", name="uq_comment_client_key"),
+        Index("ix_comment_show_received", "show_id", "received_at"),
+        Index("ix_comment_group_author", "group_id", "author"),
+        Index("ix_comment_show_author_received", "show_id", "author", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    author: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    category: Mapped[str] = mapped_column(String(20))
+    group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("question_group.id"))
+    source: Mapped[str] = mapped_column(String(16), default="manual")  # manual / paste / import / pipe / simulator
+    client_key: Mapped[Optional[str]] = mapped_column(String(64))  # idempotency key for retries
+
+
+class LexiconTerm(Base):
+    """Operator-editable triage vocabulary: a term that votes for a category."""
+
+    __tablename__ = "lexicon_term"
+    __table_args__ = (UniqueConstraint("category", "term", name="uq_lexicon_term"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(20))
+    term: Mapped[str] = mapped_column(String(50))
+    weight: Mapped[float] = mapped_column(default=1.0)
+
+
+class Promise(Base):
+    __tablename__ = "promise"
+    __table_args__ = (Index("ix_promise_show_said", "show_id", "said_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    deal_id: Mapped[Optional[int]] = mapped_column(ForeignKey("deal.id"))
+    text: Mapped[str] = mapped_column(Text)  # the words as said
+    kind: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(16), default="deal")  # deal / first_n / show / claims
+    first_n: Mapped[Optional[int]] = mapped_column(Integer)
+    due_hint: Mapped[str] = mapped_column(String(50), default="")
+    said_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open / kept / broken / waived
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)  # scope and items set up
+    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+
+
+class FulfilmentItem(Base):
+    __tablename__ = "fulfilment_item"
+    __table_args__ = (
+        UniqueConstraint("promise_id", "chain_entry_id", name="uq_fulfilment_entry"),
+        Index("ix_fulfilment_promise_done", "promise_id", "done"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(ForeignKey("promise.id"))
+    chain_entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("chain_entry.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="item")  # item / claim
+    label: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once its entry drops out
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    done_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    due_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Event(Base):
+    """The one log of every operator action and every milestone."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        Index("ix_event_show_id", "show_id", "id"),
+        Index("ix_event_show_at", "show_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[Optional[int]] = mapped_column(ForeignKey("show.id"))
+    operator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

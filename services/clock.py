@@ -1,0 +1,18 @@
+"""Wall-clock time in the app's time zone (APP_TZ, default Asia/Shanghai), stored naive."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+def tz() -> ZoneInfo:
+    return ZoneInfo(os.environ.get("APP_TZ", "Asia/Shanghai"))
+
+
+def now() -> datetime:
+    return datetime.now(tz()).replace(tzinfo=None, microsecond=0)
+
+
+def minute(at: datetime) -> datetime:
+    return at.replace(second=0, microsecond=0)

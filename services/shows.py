@@ -1,0 +1,110 @@
+"""Shows (场次) and their communities: create, edit, start, end, list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Community, Show
+from services import clock, events
+from services.authz import Actor, require
+from services.errors import FieldErrors, InvalidState, NotFound
+
+STATUS_LABELS = {"planned": "未开播", "live": "直播中", "ended": "已结束"}
+
+
+@dataclass(frozen=True)
+class ShowForm:
+    title: str
+    community_name: str
+    member_count: int
+    host_name: str
+    scheduled_start: datetime
+    scheduled_end: datetime
+
+
+def validate(form: ShowForm) -> None:
+    errors: dict[str, str] = {}
+    if not form.title.strip():
+        errors["标题"] = "不能为空"
+    if not form.community_name.strip():
+        errors["社群名称"] = "不能为空"
+    if not isinstance(form.member_count, int) or form.member_count < 1:
+        errors["社群成员数"] = "须为不小于 1 的整数"
+    if not form.host_name.strip():
+        errors["主播"] = "不能为空"
+    if form.scheduled_end <= form.scheduled_start:
+        errors["计划结束"] = "须晚于计划开始"
+    if errors:
+        raise FieldErrors(errors)
+
+
+def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
+    require(actor, "show.edit")
+    validate(form)
+    community = Community(name=form.community_name.strip(), member_count=form.member_count)
+    show = Show(
+        title=form.title.strip(),
+        community=community,
+        host_name=form.host_name.strip(),
+        scheduled_start=form.scheduled_start,
+        scheduled_end=form.scheduled_end,
+        status="planned",
+        created_at=clock.now(),
+    )
+    session.add(show)
+    session.flush()
+    events.record(session, "show.created", show.id, actor, title=show.title)
+    return show
+
+
+def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) -> Show:
+    require(actor, "show.edit")
+    validate(form)
+    show = get_show(session, show_id)
+    show.title = form.title.strip()
+    show.community.name = form.community_name.strip()
+    show.community.member_count = form.member_count
+    show.host_name = form.host_name.strip()
+    show.scheduled_start = form.scheduled_start
+    show.scheduled_end = form.scheduled_end
+    events.record(session, "show.updated", show.id, actor, title=show.title)
+    return show
+
+
+def start_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
+    require(actor, "show.edit")
+    show = get_show(session, show_id)
+    if show.status != "planned":
+        raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不能开播。")
+    show.status, show.actual_start = "live", at or clock.now()
+    events.record(session, "show.started", show.id, actor, at=show.actual_start)
+    return show
+
+
+def end_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
+    require(actor, "show.edit")
+    show = get_show(session, show_id)
+    if show.status != "live":
+        raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不能结束直播。")
+    show.status, show.actual_end = "ended", at or clock.now()
+    events.record(session, "show.ended", show.id, actor, at=show.actual_end)
+    return show
+
+
+def get_show(session: Session, show_id: int) -> Show:
+    show = session.get(Show, show_id)
+    if show is None:
+        raise NotFound(f"找不到编号为 {show_id} 的场次，请从左侧重新选择。")
+    return show
+
+
+def list_shows(session: Session) -> list[Show]:
+    """All shows, the most recent first."""
+    return list(session.scalars(select(Show).order_by(Show.scheduled_start.desc(), Show.id.desc())))
+
+
+def find_show(session: Session, title: str) -> Show | None:
+    return session.scalar(select(Show).where(Show.title == title).order_by(Show.id.desc()))

@@ -1,0 +1,154 @@
+"""Browser tests: a real Streamlit server on a free port, driven by Debian's Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import db
+from services import auth, demo
+from services.authz import SYSTEM
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "browser-pass-1"
+ROLES = ("admin", "assistant", "host", "reviewer")
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    process: subprocess.Popen
+    log: Path
+
+
+def start_server(database_url: str, log: Path, env: dict[str, str] | None = None) -> Server:
+    port = free_port()
+    full_env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    out = log.open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+            "--server.headless", "true", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return Server(url, database_url, proc, log)
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"streamlit did not answer on {url}:\n{log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+def seed_demo_database(path: Path) -> str:
+    url = f"sqlite:///{path}"
+    eng = db.connect(url)
+    db.upgrade(eng)
+    with db.session(eng) as s:
+        demo.ensure_demo(s)
+        for role in ROLES:
+            auth.create_operator(s, SYSTEM, f"{role}_user", role, PASSWORD)
+    eng.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The app on the demo nights, with one operator per role (name `<role>_user`)."""
+    tmp = tmp_path_factory.mktemp("server")
+    srv = start_server(seed_demo_database(tmp / "app.db"), tmp / "streamlit.log")
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run tests/install.sh (apt package chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    p = context.new_page()
+    p.set_default_timeout(20_000)
+    yield p
+    context.close()
+
+
+def wait_for_app(page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector(APP_IDLE, timeout=30_000)
+
+
+def login(page, server: Server, role: str) -> None:
+    page.goto(server.url)
+    wait_for_app(page)
+    page.get_by_label("用户名").fill(f"{role}_user")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page)
+    page.get_by_test_id("stSidebar").wait_for()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def shot() -> Callable[..., Path]:
+    return screenshot

@@ -1,0 +1,70 @@
+"""Database set-up shared by every test layer."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+import db
+from db.models import Base, Operator
+from services import auth, clock
+from services.authz import Actor
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A throw-away database on the TEST_DATABASE_URL server, so parallel runs never collide."""
+    base_url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not base_url:
+        if IN_CI:
+            pytest.fail("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests must run in CI.")
+        pytest.skip("PostgreSQL tests skipped: TEST_DATABASE_URL is not set (see README, Tests).")
+    admin = db.connect(base_url, isolation_level="AUTOCOMMIT", poolclass=None)
+    name = f"lnc_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        if IN_CI:
+            pytest.fail(f"CI=true and PostgreSQL at TEST_DATABASE_URL cannot be reached: {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: TEST_DATABASE_URL cannot be reached ({exc.orig})")
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def wipe(engine: Engine) -> None:
+    """Empty every table (keeping the schema), fast enough to run before each test."""
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+def make_actor(session: Session, role: str, name: str | None = None) -> Actor:
+    """An operator row with a cheap placeholder hash (tests of login create real ones)."""
+    op = Operator(
+        name=name or f"{role}_{uuid.uuid4().hex[:6]}",
+        role=role,
+        password_hash="$argon2id$placeholder",
+        created_at=clock.now(),
+    )
+    session.add(op)
+    session.flush()
+    return auth.actor_of(op)

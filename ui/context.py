@@ -1,0 +1,62 @@
+"""What every page needs from the frame: the engine, who is acting, which show, and a
+safe way to call services (domain errors become a Chinese message, not a traceback)."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy import Engine
+
+import db
+from services.authz import Actor
+from services.errors import DomainError
+
+T = TypeVar("T")
+log = logging.getLogger("live_night")
+
+ACTOR_KEY = "frame_actor"
+SHOW_KEY = "frame_show_id"
+HOST_LINK_KEY = "frame_host_link_show"
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """One engine per server process; schema upgraded and demo loaded on first use."""
+    from services import auth, demo
+
+    eng = db.connect()
+    db.upgrade(eng)
+    with db.session(eng) as s:
+        auth.ensure_admin_from_env(s)
+        demo.ensure_demo(s)
+    return eng
+
+
+def actor() -> Actor:
+    return st.session_state[ACTOR_KEY]
+
+
+def show_id() -> int | None:
+    return st.session_state.get(SHOW_KEY)
+
+
+def read(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+    """Run a read-only service function in its own session."""
+    with db.session(engine()) as s:
+        return fn(s, *args, **kw)
+
+
+def act(fn: Callable[..., T], *args: Any, success: str | None = None, **kw: Any) -> T | None:
+    """Run a service action in one transaction. A DomainError is shown in Chinese and
+    nothing is written; the result (or None on error) is returned."""
+    try:
+        with db.session(engine()) as s:
+            result = fn(s, *args, **kw)
+    except DomainError as exc:
+        st.error(str(exc))
+        return None
+    if success:
+        st.toast(success)
+    return result
