@@ -8,14 +8,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+T = TypeVar("T")
+log = logging.getLogger("live_night.db")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "live_night.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -122,3 +127,42 @@ def session(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         s.close()
+
+
+# SQLSTATEs worth a retry besides a lost connection: serialization failure, deadlock.
+_RETRY_SQLSTATES = {"40001", "40P01"}
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A lost connection, a server restart, a lock or serialization conflict: worth retrying."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
+
+
+def transaction(
+    engine: Engine,
+    fn: Callable[[Session], T],
+    budget_s: float = 30.0,
+    on_retry: Callable[[BaseException, int], None] | None = None,
+) -> T:
+    """Run fn in one unit of work, retrying the whole unit on transient database errors
+    for up to budget_s seconds. fn must be idempotent (natural or idempotency keys),
+    because a commit whose answer was lost is retried too."""
+    deadline = time.monotonic() + budget_s
+    delay, attempt = 0.2, 0
+    while True:
+        attempt += 1
+        try:
+            with session(engine) as s:
+                return fn(s)
+        except DBAPIError as exc:
+            if not is_transient(exc) or time.monotonic() + delay > deadline:
+                raise
+            log.warning("transient database error (attempt %d), retrying: %s", attempt, exc.orig)
+            if on_retry:
+                on_retry(exc, attempt)
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)

@@ -48,12 +48,20 @@ def read(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
         return fn(s, *args, **kw)
 
 
+ACT_RETRY_S = 15.0
+
+
 def act(fn: Callable[..., T], *args: Any, success: str | None = None, **kw: Any) -> T | None:
     """Run a service action in one transaction. A DomainError is shown in Chinese and
-    nothing is written; the result (or None on error) is returned."""
+    nothing is written; the result (or None on error) is returned. A database blink is
+    retried for ACT_RETRY_S seconds (actions are idempotent) before the outage notice."""
+
+    def notice(_exc: BaseException, attempt: int) -> None:
+        if attempt == 1:
+            st.toast("数据库连接中断，正在重试……")
+
     try:
-        with db.session(engine()) as s:
-            result = fn(s, *args, **kw)
+        result = db.transaction(engine(), lambda s: fn(s, *args, **kw), budget_s=ACT_RETRY_S, on_retry=notice)
     except DomainError as exc:
         st.error(str(exc))
         return None
