@@ -1,0 +1,93 @@
+"""Review KPIs: aggregation rules on hand-made rows (zero denominators, median, GMV rule)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from db.models import ChainEntry, Deal, Promise, QuestionGroup, ShowBuyer, ShowMinute
+from services import review, shows
+
+T0 = datetime(2026, 2, 6, 20, 0)
+
+
+def _show(session, admin, members=300):
+    return shows.create_show(
+        session, admin, shows.ShowForm("测试场", "测试群", members, "老李", T0, T0 + timedelta(hours=1))
+    )
+
+
+def test_empty_show_has_every_key_and_no_division_by_zero(session, admin):
+    show = _show(session, admin)
+    k = review.kpis(session, show.id)
+    assert tuple(k) == review.KPI_KEYS
+    assert k["watch_rate"] == 0.0
+    for key in ("answered_rate", "median_response_s", "order_rate", "avg_order_value", "promises_kept_rate"):
+        assert k[key] is None, key
+    assert k["gmv"] == 0.0 and k["entries"] == 0 and k["units"] == 0 and k["deals"] == []
+
+
+def _group(show_id, status, first_seen, answered_after=None, category="price", merged=None):
+    return QuestionGroup(
+        show_id=show_id, category=category, text="多少钱？", status=status, comments=2, askers=2,
+        first_seen=first_seen, last_seen=first_seen,
+        answered_at=None if answered_after is None else first_seen + timedelta(seconds=answered_after),
+        merged_into_id=merged,
+    )
+
+
+@pytest.mark.parametrize("answers,expected", [([30], 30.0), ([30, 90, 60], 60.0), ([10, 40, 20, 100], 30.0)])
+def test_median_response_over_answered_groups(session, admin, answers, expected):
+    show = _show(session, admin)
+    for i, s in enumerate(answers):
+        session.add(_group(show.id, "answered", T0 + timedelta(minutes=i), s))
+    session.add(_group(show.id, "new", T0))
+    session.add(_group(show.id, "dismissed", T0))
+    session.add(_group(show.id, "answered", T0, 9999, category="chatter"))  # chatter is not a question
+    session.flush()
+    k = review.kpis(session, show.id)
+    assert k["median_response_s"] == pytest.approx(expected, abs=0.01)
+    assert k["questions"] == len(answers) + 2
+    assert k["answered_rate"] == pytest.approx(len(answers) / (len(answers) + 1))
+
+
+def test_gmv_uses_imported_amount_else_qty_times_price(session, admin):
+    show = _show(session, admin)
+    deal = Deal(show_id=show.id, product="有机上海青", group_price=Decimal("19.90"), threshold=2,
+                created_at=T0, status="released", released_at=T0, entries_valid=2, units_valid=3, buyers_valid=2)
+    session.add(deal)
+    session.flush()
+    for i, (name, qty, amount, status) in enumerate(
+        [("张三", 2, None, "valid"), ("李四", 1, Decimal("15.00"), "valid"), ("王五", 5, None, "cancelled")]
+    ):
+        session.add(ChainEntry(deal_id=deal.id, line_key=f"k{i}", seq=i + 1, buyer_name=name, qty=qty, amount=amount,
+                               status=status, created_at=T0, updated_at=T0))
+    show.buyers, show.viewers_cumulative = 2, 4
+    session.add_all([ShowBuyer(show_id=show.id, name="张三", valid_entries=1), ShowBuyer(show_id=show.id, name="李四", valid_entries=1)])
+    session.flush()
+    k = review.kpis(session, show.id)
+    assert k["gmv"] == pytest.approx(2 * 19.90 + 15.00)
+    assert k["avg_order_value"] == pytest.approx((2 * 19.90 + 15.00) / 2, abs=0.01)
+    assert k["order_rate"] == 0.5
+    assert k["deals"][0]["gmv"] == k["gmv"]
+    assert k["deals"][0]["outcome"] == "released"
+
+
+def test_markers_and_minutes(session, admin):
+    show = _show(session, admin)
+    session.add(Deal(show_id=show.id, product="散养土鸡蛋", group_price=Decimal("30"), threshold=10, created_at=T0,
+                     status="sold_out", released_at=T0 + timedelta(minutes=50), reached_at=T0 + timedelta(minutes=53),
+                     sold_out_at=T0 + timedelta(minutes=61, seconds=30)))
+    session.add(Promise(show_id=show.id, text="前50名送<b>手札</b>", kind="gift", said_at=T0 + timedelta(minutes=20)))
+    session.add_all([ShowMinute(show_id=show.id, minute=T0 + timedelta(minutes=m), comments=m, questions=q, entries=0)
+                     for m, q in ((1, 0), (2, 5), (3, 2))])
+    session.flush()
+    deal = review.kpis(session, show.id)["deals"][0]
+    assert deal["minutes_release_to_threshold"] == 3
+    assert deal["minutes_to_sellout"] == 11.5
+    assert deal["outcome"] == "sold_out"
+    kinds = [m["kind"] for m in review.markers(session, show.id)]
+    assert kinds == ["question_peak", "question_peak", "promise", "release", "threshold", "sold_out"]
+    assert len(review.minute_series(session, show.id)) == 3
+    assert review.timeline_chart(review.minute_series(session, show.id), review.markers(session, show.id)) is not None
