@@ -1,9 +1,10 @@
 """Entry point: login, show picker and navigation over the pages the role may see."""
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from db import DatabaseConfigError
-from services import auth
+from services import auth, config
 from services.authz import pages_for
 from ui import context as ctx
 from ui import frame
@@ -26,19 +27,18 @@ def page(key: str) -> st.Page:
 
 
 def main() -> None:
+    config.load_once()  # .streamlit/secrets.toml fills what the environment leaves unset
+    if config.secrets_error():
+        st.warning("配置文件 .streamlit/secrets.toml 格式有误，已忽略，改用环境变量。")
     host_token = st.query_params.get("host")
     if host_token:
-        show_id = ctx.read(auth.resolve_host_link, host_token)
-        if show_id is None:
-            st.error("主播链接无效、已过期或已被撤销，请向直播助手索取新的链接。")
-            st.stop()
-        st.session_state[ctx.HOST_LINK_KEY] = show_id
-        st.session_state[ctx.SHOW_KEY] = show_id
+        frame.open_host_link(host_token)
         st.navigation([page("host")], position="hidden").run()
         return
-    st.session_state.pop(ctx.HOST_LINK_KEY, None)
+    frame.forget_host_link()
     actor = frame.current_actor()
     if actor is None:
+        st.session_state.pop(ctx.ACTOR_KEY, None)
         st.navigation([st.Page(frame.login_page, title="登录", url_path="login")], position="hidden").run()
         return
     frame.sidebar(actor)
@@ -49,5 +49,5 @@ try:
     main()
 except DatabaseConfigError as exc:
     frame.config_error(exc)
-except DBAPIError as exc:
+except (DBAPIError, PoolTimeout) as exc:
     frame.database_down(exc)

@@ -44,8 +44,23 @@ def show_id() -> int | None:
 
 def read(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """Run a read-only service function in its own session."""
-    with db.session(engine()) as s:
-        return fn(s, *args, **kw)
+    try:
+        with db.session(engine()) as s:
+            return fn(s, *args, **kw)
+    except Exception as exc:
+        _outage_in_fragment(exc)
+        raise
+
+
+def _outage_in_fragment(exc: Exception) -> None:
+    """Inside a fragment (live panels), an exception would print a traceback there: show
+    the outage notice instead and stop the fragment; its next tick retries. Elsewhere the
+    exception reaches dashboard.py, which shows the notice for the whole page."""
+    from ui import frame  # the frame imports this module
+
+    if db.is_transient(exc) and frame.in_fragment():
+        frame.database_down(exc)
+        st.stop()
 
 
 ACT_RETRY_S = 15.0
@@ -65,6 +80,9 @@ def act(fn: Callable[..., T], *args: Any, success: str | None = None, **kw: Any)
     except DomainError as exc:
         st.error(str(exc))
         return None
+    except Exception as exc:
+        _outage_in_fragment(exc)
+        raise
     if success:
         st.toast(success)
     return result

@@ -11,6 +11,10 @@ from services.errors import AuthError, DomainError
 from ui import context as ctx
 
 TOKEN_KEY = "frame_token"
+HOST_TOKEN_KEY = "frame_host_token"
+# Who acts on a screen opened through a host link: read-only, no operator behind it.
+HOST_LINK_ACTOR = Actor(id=None, name="主播链接", role="host")
+HOST_LINK_REFUSED = "主播链接无效、已过期或已被撤销，请向直播助手索取新的链接。"
 
 
 def current_actor() -> Actor | None:
@@ -43,7 +47,7 @@ def login_page() -> None:
             with db.session(ctx.engine()) as s:
                 token = auth.login(s, name, password)
         except AuthError as exc:
-            st.error(str(exc))
+            st.error(str(exc))  # a lock-out names the seconds to wait
             return
         st.session_state[TOKEN_KEY] = token
         st.query_params["s"] = token
@@ -65,8 +69,48 @@ def logout() -> None:
     if token:
         ctx.act(auth.logout, token)
     st.session_state.pop(ctx.ACTOR_KEY, None)
-    st.query_params.clear()
+    st.query_params.clear()  # the token leaves the URL; the server refuses it anyway
     st.rerun()
+
+
+def open_host_link(token: str) -> int:
+    """The show a host link grants, set as this tab's show and read-only actor; a refused
+    link stops the run with a clear message."""
+    show_id = ctx.read(auth.resolve_host_link, token)
+    if show_id is None:
+        forget_host_link()
+        st.error(HOST_LINK_REFUSED)
+        st.stop()
+    st.session_state[HOST_TOKEN_KEY] = token
+    st.session_state[ctx.HOST_LINK_KEY] = show_id
+    st.session_state[ctx.SHOW_KEY] = show_id
+    st.session_state[ctx.ACTOR_KEY] = HOST_LINK_ACTOR
+    return show_id
+
+
+def forget_host_link() -> None:
+    if st.session_state.pop(HOST_TOKEN_KEY, None) is not None:
+        st.session_state.pop(ctx.ACTOR_KEY, None)
+    st.session_state.pop(ctx.HOST_LINK_KEY, None)
+
+
+def check_host_link() -> None:
+    """For live fragments of the host screen: once the link is revoked or expired, stop
+    showing the show (a fragment rerun does not pass through dashboard.py)."""
+    token = st.session_state.get(HOST_TOKEN_KEY)
+    if token and ctx.read(auth.resolve_host_link, token) != st.session_state.get(ctx.HOST_LINK_KEY):
+        st.error(HOST_LINK_REFUSED)
+        st.stop()
+
+
+def in_fragment() -> bool:
+    """True while a @st.fragment body runs (its exceptions never reach dashboard.py)."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import RunLocation, ThreadState
+
+        return ThreadState.get().run_location is RunLocation.FRAGMENT
+    except Exception:  # no script run context (plain Python) or an internal change
+        return False
 
 
 def sidebar(actor: Actor) -> None:

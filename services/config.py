@@ -1,0 +1,99 @@
+"""Configuration: the environment, completed from .streamlit/secrets.toml (git-ignored).
+
+Only root-level scalar keys of the TOML file are used (DATABASE_URL = "…"). A key already
+set in the environment is left alone, so a test or a deployment can always override the
+file. A missing file is normal; a malformed one is reported and ignored, never fatal.
+Values are never logged (ADMIN_PASSWORD, DATABASE_URL may hold secrets).
+
+Note: `streamlit run` itself also copies root-level string/number secrets into os.environ
+at start-up, and Streamlit's copy wins over the environment. Set each key in ONE place.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tomllib
+from collections.abc import MutableMapping
+from pathlib import Path
+
+log = logging.getLogger("live_night.config")
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+
+# key → (default, meaning). The documented configuration; README's table mirrors it.
+KEYS: dict[str, tuple[str, str]] = {
+    "DATABASE_URL": ("sqlite:///data/live_night.db", "SQLAlchemy URL of the database"),
+    "ADMIN_USER": ("admin", "name of the admin created on the first start"),
+    "ADMIN_PASSWORD": ("", "password of that admin; empty: a first-run form asks"),
+    "APP_TZ": ("Asia/Shanghai", "time zone every time is shown and stored in"),
+    "SESSION_HOURS": ("12", "how long a login lasts"),
+    "HOST_LINK_HOURS": ("12", "how long a host link lasts by default"),
+    "PUBLIC_URL": ("", "base URL phones use to open host links, e.g. http://192.168.1.20:8501"),
+    "DB_POOL_SIZE": ("5", "PostgreSQL pool size per Streamlit process"),
+    "DB_MAX_OVERFLOW": ("5", "PostgreSQL pool overflow per Streamlit process"),
+}
+
+_loaded: dict[str, object] = {}
+
+
+def load_secrets(path: Path | str | None = None, environ: MutableMapping[str, str] | None = None) -> list[str]:
+    """Copy the file's root-level scalar keys into the environment where unset.
+
+    Returns the keys it set. Never raises for a missing or malformed file.
+    """
+    path = Path(path) if path else SECRETS_FILE
+    environ = os.environ if environ is None else environ
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        # The parser's message can quote a line of the file, so log only its kind and place.
+        log.error("ignoring %s: %s at %s", path, type(exc).__name__, _position(exc))
+        _loaded["error"] = str(path)
+        return []
+    done = []
+    for key, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            continue  # tables ([auth], [connections]) belong to Streamlit
+        if not environ.get(key):
+            environ[key] = str(value)
+            done.append(key)
+    _loaded.pop("error", None)
+    return done
+
+
+def load_once() -> None:
+    """load_secrets() for the app process: the file is read on the first call only."""
+    if "done" not in _loaded:
+        _loaded["done"] = True
+        load_secrets()
+
+
+def secrets_error() -> str | None:
+    """The path of a secrets file that could not be read on the last load, if any."""
+    return _loaded.get("error")  # type: ignore[return-value]
+
+
+def get(key: str) -> str:
+    """A configuration value: the environment, else the documented default."""
+    return os.environ.get(key, "").strip() or KEYS.get(key, ("", ""))[0]
+
+
+def get_float(key: str) -> float:
+    """A positive number from the configuration; a bad value falls back to the default."""
+    raw = get(key)
+    try:
+        value = float(raw)
+        if value > 0:
+            return value
+    except ValueError:
+        pass
+    log.warning("configuration %s is not a positive number, using the default", key)
+    return float(KEYS[key][0])
+
+
+def _position(exc: Exception) -> str:
+    line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    return f"line {line}, column {col}" if line else "unknown position"
