@@ -61,7 +61,7 @@ def test_logout_ends_the_token(session, admin):
 def test_expired_session_token_is_refused(session, admin):
     auth.create_operator(session, admin, "小美", "assistant", "correct horse")
     token = auth.login(session, "小美", "correct horse")
-    later = clock.now() + timedelta(hours=auth.SESSION_HOURS + 1)
+    later = clock.now() + timedelta(hours=auth.session_hours() + 1)
     assert auth.resolve_session(session, token, now=later) is None
 
 

@@ -1,0 +1,94 @@
+"""Console panel 主播链接: a link with a QR code, listed, revocable; pure URL helpers."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import db
+from services import auth, shows
+from ui import console_hostlink as panel
+from ui import context
+from tests.pages.conftest import PASSWORD
+
+SCRIPT = """
+from ui import console_hostlink, context
+console_hostlink.render(context.show_id(), context.actor())
+"""
+
+
+@pytest.fixture
+def panel_as(app_db):
+    def _make(role: str) -> AppTest:
+        eng = db.connect(app_db)
+        with db.session(eng) as s:
+            actor = auth.resolve_session(s, auth.login(s, f"{role}_user", PASSWORD))
+            show_id = shows.find_show(s, "源味集《农场主来了》").id
+        eng.dispose()
+        at = AppTest.from_string(SCRIPT, default_timeout=30)
+        at.session_state[context.ACTOR_KEY] = actor
+        at.session_state[context.SHOW_KEY] = show_id
+        return at.run()
+
+    return _make
+
+
+def _resolve(app_db, url: str):
+    token = url.split("host=", 1)[1]
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        show_id = auth.resolve_host_link(s, token)
+    eng.dispose()
+    return show_id
+
+
+def test_assistant_generates_a_link_with_a_qr_code(panel_as, app_db):
+    at = panel_as("assistant")
+    at.button(key="console_hostlink_create").click().run()
+    assert not at.exception and not at.error
+    url = at.code[0].value
+    assert list(parse_qs(urlsplit(url).query)) == ["host"]  # never the operator's session token
+    assert len(at.get("image")) == 1
+    assert _resolve(app_db, url) == at.session_state[context.SHOW_KEY]
+    assert any("有效" in t.value for t in at.text)
+
+
+def test_revoking_the_link_ends_it_and_hides_it(panel_as, app_db):
+    at = panel_as("assistant")
+    at.button(key="console_hostlink_create").click().run()
+    url = at.code[0].value
+    revoke = [b for b in at.button if b.key and b.key.startswith("console_hostlink_revoke_")]
+    revoke[0].click().run()
+    assert not at.exception
+    assert _resolve(app_db, url) is None
+    assert not at.code
+    assert any("已撤销" in t.value for t in at.text)
+
+
+def test_host_sees_no_link_controls(panel_as):
+    at = panel_as("host")
+    assert not at.exception
+    assert not at.button
+    assert any("直播助手" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "context_url,host,public,expected",
+    [
+        ("http://10.0.0.5:8501/console", None, None, "http://10.0.0.5:8501"),
+        ("https://live.example.cn/app/console", None, None, "https://live.example.cn/app"),
+        ("http://10.0.0.5:8501/", None, "http://pub:1", "http://10.0.0.5:8501"),
+        (None, "10.0.0.5:8501", None, "http://10.0.0.5:8501"),
+        (None, None, "http://192.168.1.20:8501/", "http://192.168.1.20:8501"),
+        ("http://localhost:8501/console", None, "http://192.168.1.20:8501", "http://192.168.1.20:8501"),
+        ("http://127.0.0.1:8501/console", None, None, "http://127.0.0.1:8501"),
+    ],
+)
+def test_base_url(context_url, host, public, expected):
+    assert panel.base_url(context_url, host, public) == expected
+
+
+def test_link_url_and_qr_png():
+    url = panel.host_link_url("http://10.0.0.5:8501/", "abc-DEF_1")
+    assert url == "http://10.0.0.5:8501/?host=abc-DEF_1"
+    assert panel.qr_png(url).startswith(b"\x89PNG")
+    assert panel.is_loopback("http://localhost:8501") and not panel.is_loopback(url)
