@@ -585,3 +585,34 @@ def compare_chart(rows: list[dict[str, Any]], width: int | str = "container") ->
         )
         .properties(width=width, height=260)
     )
+
+
+# ---------------------------------------------------------------- event log labels
+
+EVENT_LABELS = {
+    "show.created": "创建场次", "show.updated": "修改场次", "show.started": "开播", "show.ended": "下播",
+    "deal.created": "创建团品", "deal.updated": "修改团品", "deal.released": "发布接龙",
+    "deal.reached": "成团", "deal.sold_out": "售罄", "deal.failed": "未成团",
+    "viewers.recorded": "录入观看数据", "viewers.imported": "导入观看数据",
+    "hostlink.created": "生成主播链接", "hostlink.revoked": "撤销主播链接",
+    "review.exported": "导出数据",
+}
+EVENT_PREFIX_LABELS = {
+    "show": "场次", "deal": "团品", "chain": "接龙", "jielong": "接龙", "entry": "接龙", "orders": "接龙",
+    "comment": "评论", "comments": "评论", "question": "问题", "triage": "问题", "lexicon": "分类词库",
+    "promise": "承诺", "fulfilment": "履约", "viewers": "观看数据", "hostlink": "主播链接",
+    "auth": "登录", "operator": "运营人员", "review": "复盘",
+}
+
+
+def event_label(kind: str) -> str:
+    if kind in EVENT_LABELS:
+        return EVENT_LABELS[kind]
+    prefix, _, rest = kind.partition(".")
+    return f"{EVENT_PREFIX_LABELS[prefix]}·{rest}" if prefix in EVENT_PREFIX_LABELS and rest else kind
+
+
+def event_detail(payload: dict[str, Any], max_len: int = 120) -> str:
+    """A payload as one short line of key=value pairs (shown as plain text, never HTML)."""
+    text = "，".join(f"{k}={v}" for k, v in (payload or {}).items() if v not in (None, "", [], {}))
+    return text if len(text) <= max_len else text[: max_len - 1] + "…"

@@ -1,0 +1,35 @@
+"""AppTest of the 复盘 page on the demo night."""
+from __future__ import annotations
+
+import pytest
+
+
+def _labels(at):
+    return [m.label for m in at.metric]
+
+
+def test_review_page_shows_kpis_timeline_and_tabs(page_as):
+    at = page_as("reviewer", "review")
+    assert not at.exception
+    assert at.title[0].value.startswith("复盘 · 源味集")
+    labels = _labels(at)
+    for label in ("观看率", "下单转化率", "成交额", "回复率", "承诺兑现率"):
+        assert label in labels
+    assert [t.label for t in at.tabs] == ["团品", "问题", "承诺", "事件日志", "多场对比", "导出"]
+
+
+@pytest.mark.parametrize("tab", ["问题", "承诺", "事件日志", "多场对比", "导出"])
+def test_each_tab_renders(page_as, tab):
+    at = page_as("reviewer", "review")
+    at.session_state["review_tab"] = tab
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_event_log_filters_by_operator(page_as):
+    at = page_as("admin", "review")
+    at.session_state["review_tab"] = "事件日志"
+    at.run()
+    box = at.selectbox(key="review_operator")
+    assert box.value is None
+    assert not at.exception
