@@ -1,0 +1,96 @@
+"""Altair builders: the funnel bars and a deal's progress chart (specs, not pixels)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from services import charts
+from services.funnel import DealSnapshot, FunnelStep, SeriesPoint, project
+
+RELEASE = datetime(2026, 6, 1, 20, 10, 30)
+STEPS = [
+    FunnelStep("社群成员", 300, None),
+    FunnelStep("观看", 270, 0.9),
+    FunnelStep("互动", 90, 1 / 3),
+    FunnelStep("接龙", 210, 210 / 90),
+    FunnelStep("成团", 180, 180 / 210),
+]
+
+
+def deal(**kw) -> DealSnapshot:
+    values = dict(
+        id=1, product="有机上海青", status="released", threshold=50, threshold_unit="份", stock=100, units=30, entries=25,
+        buyers=22, units_waitlisted=0, entries_waitlisted=0, released_at=RELEASE, reached_at=None, sold_out_at=None,
+        failed_at=None, deadline=None, minutes_since_release=6.0, units_per_min=5.0, entries_per_min=4.0,
+        to_threshold=project(20, 25, 5), to_sellout=project(70, 25, 5), minutes_to_deadline=None,
+    )
+    values.update(kw)
+    return DealSnapshot(**values)
+
+
+SERIES = [SeriesPoint(RELEASE, 0, 0)] + [SeriesPoint(RELEASE + timedelta(minutes=i), 5 * i, 4 * i) for i in range(1, 7)]
+NOW = RELEASE + timedelta(minutes=6)
+
+
+def layers(spec: dict) -> list[dict]:
+    return spec["layer"]
+
+
+def test_funnel_bars_keep_the_step_order_and_label_count_and_conversion():
+    spec = charts.funnel_chart(STEPS).to_dict()
+    bars, labels = layers(spec)
+    assert bars["mark"]["type"] == "bar"
+    assert bars["encoding"]["y"]["sort"] == ["社群成员", "观看", "互动", "接龙", "成团"]
+    assert bars["encoding"]["x"]["field"] == "count"  # horizontal bars
+    frame = charts.funnel_frame(STEPS)
+    assert list(frame["label"]) == ["300", "270（90%）", "90（33%）", "210（233%）", "180（86%）"]
+
+
+def test_progress_chart_has_threshold_and_stock_rules_on_datum():
+    spec = charts.progress_chart(SERIES, deal(), now=NOW).to_dict()
+    rules = [l for l in layers(spec) if l["mark"]["type"] == "rule" and "y" in l["encoding"]]
+    assert sorted(r["encoding"]["y"]["datum"] for r in rules) == [50, 100]
+
+
+def test_progress_chart_marks_the_release_moment():
+    spec = charts.progress_chart(SERIES, deal(), now=NOW).to_dict()
+    release = [l for l in layers(spec) if l["mark"]["type"] == "rule" and "x" in l["encoding"]]
+    assert release[0]["encoding"]["x"]["datum"] == {"year": 2026, "month": 6, "date": 1, "hours": 20, "minutes": 10, "seconds": 30}
+
+
+def test_projection_is_dashed_and_ends_on_the_threshold():
+    spec = charts.progress_chart(SERIES, deal(), now=NOW).to_dict()
+    dashed = [l for l in layers(spec) if l["mark"]["type"] == "line" and l["mark"].get("strokeDash")]
+    assert len(dashed) == 1
+    frame = charts.projection_frame(SERIES, deal(), NOW)
+    assert list(frame["count"]) == [30, 50]
+    assert frame["at"].iloc[1] == NOW + timedelta(minutes=4)  # 20 left at 5/min
+
+
+def test_after_threshold_the_projection_aims_at_the_stock():
+    reached = deal(units=60, reached_at=RELEASE, status="reached", to_threshold=None, to_sellout=project(40, 25, 5))
+    frame = charts.projection_frame(SERIES, reached, NOW)
+    assert list(frame["count"])[-1] == 100
+
+
+def test_no_projection_without_a_pace():
+    assert charts.projection_frame(SERIES, deal(to_threshold=None, to_sellout=None), NOW).empty
+
+
+def test_unlimited_stock_draws_no_stock_line():
+    spec = charts.progress_chart(SERIES, deal(stock=None, to_sellout=None), now=NOW).to_dict()
+    rules = [l for l in layers(spec) if l["mark"]["type"] == "rule" and "y" in l["encoding"]]
+    assert [r["encoding"]["y"]["datum"] for r in rules] == [50]
+
+
+def test_people_threshold_plots_entries():
+    frame = charts.progress_frame(SERIES, deal(threshold_unit="人"))
+    assert list(frame["count"])[-1] == 24
+
+
+def test_dark_charts_use_a_dark_background():
+    assert charts.progress_chart(SERIES, deal(), now=NOW, dark=True).to_dict()["config"]["background"] == charts.DARK["bg"]
+
+
+def test_charts_encode_typed_fields():
+    line = layers(charts.progress_chart(SERIES, deal(), now=NOW).to_dict())[0]
+    assert line["encoding"]["x"]["type"] == "temporal" and line["encoding"]["y"]["type"] == "quantitative"
