@@ -1,21 +1,68 @@
 """Demo nights from the seeds: 源味集《农场主来了》 and 亲亲宝贝《安心之选》.
 
-Placeholder: the demo helper replaces this with the full nights built through the services.
+The nights are data (services.demo_night); this module replays them THROUGH the services
+(shows, jielong, triage, funnel, promises) with the night's own timestamps (`at=`), so every
+tally, per-minute row, milestone and event is the one a real night would have produced.
+`NightWriter` is shared with the simulator (services.simulate), which replays the same beats
+in real time.
+
+Batching keeps a load quick: one triage.ingest per minute of comments, one apply_paste per
+burst of chain lines (the assistant pastes the chain as it stands, as on a real night).
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import importlib
+from collections import defaultdict
+from datetime import datetime, timedelta
+from types import ModuleType, SimpleNamespace
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Show
+from db.models import ChainEntry, Comment, Event, QuestionGroup, Show
 from services import clock, shows
-from services.authz import SYSTEM
+from services import demo_night as dn
+from services.authz import SYSTEM, Actor
+
+
+def _service(name: str) -> ModuleType | None:
+    """services.<name>, or None while that module has not landed yet."""
+    try:
+        return importlib.import_module(f"services.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"services.{name}":
+            raise
+        return None
+
+
+def _jielong() -> Any:
+    mod = _service("jielong")
+    if mod is not None:
+        return mod
+    deals, intake = _service("deals"), _service("chain_intake")
+    if deals is None:
+        return None
+    return SimpleNamespace(
+        DealForm=deals.DealForm,
+        create_deal=deals.create_deal,
+        release=deals.release,
+        jielong_text=deals.jielong_text,
+        apply_paste=getattr(intake, "apply_paste", None),
+        add_entry=getattr(intake, "add_entry", None),
+        cancel_entry=getattr(intake, "cancel_entry", None),
+        check_outcomes=getattr(intake, "check_outcomes", None),
+    )
+
+
+# ---------------------------------------------------------------- public API
 
 
 def ensure_demo(session: Session) -> int | None:
-    """Load the demo nights on the first start of an empty database."""
+    """Load the demo nights on the first start of an empty database (no show at all).
+
+    Returns the 源味集 show id when it loaded them, None when the database already had shows.
+    """
     if session.scalar(select(func.count()).select_from(Show)):
         return None
     load_past_night(session)
@@ -23,20 +70,235 @@ def ensure_demo(session: Session) -> int | None:
 
 
 def load_demo_night(session: Session) -> int:
-    day = clock.now().replace(hour=20, minute=0, second=0) - timedelta(days=1)
-    show = shows.create_show(
-        session,
-        SYSTEM,
-        shows.ShowForm("源味集《农场主来了》", "源味集·阳光花园群", 300, "老李", day, day + timedelta(hours=1)),
-    )
-    return show.id
+    """源味集《农场主来了》 yesterday 20:00-21:00; returns the show id."""
+    return load_night(session, dn.yuanweiji())
 
 
 def load_past_night(session: Session) -> int:
-    day = clock.now().replace(hour=20, minute=0, second=0) - timedelta(days=8)
-    show = shows.create_show(
-        session,
-        SYSTEM,
-        shows.ShowForm("亲亲宝贝《安心之选》", "亲亲宝贝·安心妈妈群", 320, "林薇", day, day + timedelta(hours=1)),
-    )
+    """亲亲宝贝《安心之选》 a week before the 源味集 night; returns the show id."""
+    return load_night(session, dn.qinqin())
+
+
+def night_start(night: dn.Night, today: datetime | None = None) -> datetime:
+    """The scheduled start of a night: start_hour o'clock, days_ago days before today."""
+    today = today or clock.now()
+    return today.replace(hour=night.start_hour, minute=0, second=0, microsecond=0) - timedelta(days=night.days_ago)
+
+
+def load_night(session: Session, night: dn.Night, start: datetime | None = None, actor: Actor = SYSTEM) -> int:
+    """Replay a whole night with historical timestamps; the show ends 'ended'."""
+    start = start or night_start(night)
+    show = create_show(session, actor, night, start, title=night.title, created_at=start - timedelta(days=1))
+    writer = NightWriter(night, show.id, create_deals(session, actor, night, show.id, start, created_at=start - timedelta(hours=3)),
+                         actor=actor, start=start)
+    minute = None
+    for t, thing in night.beats:
+        at = start + timedelta(seconds=t)
+        if minute is not None and at.replace(second=0) != minute:
+            writer.flush(session)  # one ingest per minute of comments
+        minute = at.replace(second=0)
+        writer.apply(session, thing, at)
+    writer.flush(session)
+    writer.finish(session, now=start + timedelta(seconds=night.last_t + 60))
     return show.id
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def create_show(
+    session: Session, actor: Actor, night: dn.Night, start: datetime, title: str | None = None,
+    created_at: datetime | None = None,
+) -> Show:
+    form = shows.ShowForm(
+        title or night.title, night.community, night.member_count, night.host,
+        start, start + timedelta(minutes=night.duration_min),
+    )
+    show = shows.create_show(session, actor, form)
+    if created_at is not None:
+        # The show was set up the day before (预告 D-1): date the row and its creation event so.
+        show.created_at = created_at
+        session.execute(
+            update(Event).where(Event.show_id == show.id, Event.kind == "show.created").values(at=created_at)
+        )
+    return show
+
+
+def create_deals(
+    session: Session, actor: Actor, night: dn.Night, show_id: int, start: datetime,
+    created_at: datetime | None = None, scale: float = 1.0,
+) -> dict[str, int]:
+    """The night's deals as drafts; `scale` shrinks the deadline offset (the simulator's speed)."""
+    j = _jielong()
+    if j is None:
+        return {}
+    ids = {}
+    for d in night.deals:
+        form = j.DealForm(
+            product=d.product,
+            selling_points=d.selling_points,
+            spec_options=d.spec_options,
+            group_price=d.group_price,
+            original_price=d.original_price,
+            threshold=d.threshold,
+            threshold_unit=d.threshold_unit,
+            stock=d.stock,
+            per_person_limit=d.per_person_limit,
+            perk_first_n=d.perk_first_n,
+            perk_text=d.perk_text,
+            delivery_text=d.delivery_text,
+            deadline=start + timedelta(minutes=d.deadline_min * scale),
+        )
+        ids[d.key] = j.create_deal(session, actor, show_id, form, at=created_at).id
+    return ids
+
+
+def chain_line(line: dn.Line) -> str:
+    """One line as members type it in the group: `12. 王芳 2份 5栋`."""
+    parts = [f"{line.seq}.", line.name, f"{line.qty}份"]
+    parts += [p for p in (line.spec, line.address, line.note) if p]
+    return " ".join(parts)
+
+
+class NightWriter:
+    """Applies beats of a night to one show through the services.
+
+    chain="paste": lines accumulate and each Paste beat pastes the whole chain as it stands
+    (the loader); chain="entry": each Line is one add_entry (the simulator, live).
+    """
+
+    def __init__(
+        self, night: dn.Night, show_id: int, deal_ids: dict[str, int], actor: Actor = SYSTEM,
+        start: datetime | None = None, chain: str = "paste", source: str = "paste", scale: float = 1.0,
+    ):
+        self.night, self.show_id, self.deal_ids, self.actor = night, show_id, deal_ids, actor
+        self.start, self.chain, self.source, self.scale = start, chain, source, scale
+        self.lines: dict[str, list[dn.Line]] = defaultdict(list)
+        self.headers: dict[str, str] = {}
+        self.pending: list[Any] = []
+        self.promise_ids: list[int] = []
+        self.counts: dict[str, int] = defaultdict(int)
+        self.jielong = _jielong()
+        self.triage = _service("triage")
+        self.funnel = _service("funnel")
+        self.promises = _service("promises")
+
+    # -- dispatch
+    def apply(self, session: Session, thing: dn.Thing, at: datetime) -> None:
+        if isinstance(thing, dn.Said):
+            self.comment(thing, at)
+            return
+        if isinstance(thing, (dn.Queue, dn.End)):
+            self.flush(session)  # the queue acts on comments already in
+        handler = getattr(self, "on_" + type(thing).__name__.lower())
+        handler(session, thing, at)
+        self.counts[type(thing).__name__] += 1
+
+    def comment(self, said: dn.Said, at: datetime) -> None:
+        if self.triage is None:
+            return
+        self.pending.append(self.triage.CommentIn(said.author, said.text, at=at))
+        self.counts["Said"] += 1
+
+    def flush(self, session: Session) -> None:
+        if self.pending and self.triage is not None:
+            self.triage.ingest(session, self.actor, self.show_id, self.pending, source=self.source)
+        self.pending = []
+
+    # -- handlers
+    def on_start(self, session: Session, _thing: dn.Start, at: datetime) -> None:
+        if shows.get_show(session, self.show_id).status == "planned":
+            shows.start_show(session, self.actor, self.show_id, at=at)
+
+    def on_end(self, session: Session, _thing: dn.End, at: datetime) -> None:
+        if shows.get_show(session, self.show_id).status == "live":
+            shows.end_show(session, self.actor, self.show_id, at=at)
+
+    def on_viewers(self, session: Session, v: dn.Viewers, at: datetime) -> None:
+        if self.funnel is not None:
+            self.funnel.record_viewers(session, self.actor, self.show_id, v.online, v.cumulative, at=at)
+
+    def on_release(self, session: Session, r: dn.Release, at: datetime) -> None:
+        if self.jielong is None or r.deal not in self.deal_ids:
+            return
+        deal_id = self.deal_ids[r.deal]
+        self.jielong.release(session, deal_id, self.actor, at=at)
+        # The pasted chain starts with the posted jielong text, without its empty "1." slot.
+        text = self.jielong.jielong_text(session, deal_id)
+        self.headers[r.deal] = text.rstrip().removesuffix("1.").rstrip()
+
+    def on_line(self, session: Session, line: dn.Line, at: datetime) -> None:
+        if self.jielong is None or line.deal not in self.deal_ids:
+            return
+        if self.chain == "paste":
+            self.lines[line.deal].append(line)
+            return
+        self.jielong.add_entry(
+            session, self.actor, self.deal_ids[line.deal], line.name, qty=line.qty, spec=line.spec,
+            note=line.note, address=line.address, source=self.source, at=at, seq=line.seq,
+        )
+
+    def on_paste(self, session: Session, p: dn.Paste, at: datetime) -> None:
+        if self.chain != "paste" or self.jielong is None or p.deal not in self.deal_ids:
+            return
+        text = "\n".join([self.headers.get(p.deal, "#接龙"), ""] + [chain_line(ln) for ln in self.lines[p.deal]])
+        self.jielong.apply_paste(session, self.actor, self.deal_ids[p.deal], text, source=self.source, at=at)
+
+    def on_cancel(self, session: Session, c: dn.Cancel, at: datetime) -> None:
+        if self.jielong is None or c.deal not in self.deal_ids:
+            return
+        entry_id = session.scalar(
+            select(ChainEntry.id)
+            .where(ChainEntry.deal_id == self.deal_ids[c.deal], ChainEntry.seq == c.seq, ChainEntry.status != "cancelled")
+            .order_by(ChainEntry.id)
+        )
+        if entry_id is not None:
+            self.jielong.cancel_entry(session, self.actor, entry_id, at=at)
+
+    def on_promise(self, session: Session, p: dn.Promise, at: datetime) -> None:
+        if self.promises is None:
+            return
+        row = self.promises.log_promise(
+            session, self.actor, self.show_id, p.text, at=at, deal_id=self.deal_ids.get(p.deal or ""), kind=p.kind
+        )
+        self.promise_ids.append(row.id)
+        due = None
+        if p.due_min is not None and self.start is not None:
+            due = self.start + timedelta(minutes=p.due_min * self.scale)
+        self.promises.confirm(session, self.actor, row.id, scope=p.scope, first_n=p.first_n, due_at=due, at=at)
+
+    def on_queue(self, session: Session, q: dn.Queue, at: datetime) -> None:
+        if self.triage is None:
+            return
+        group_id = self.group_of(session, q.text)
+        if group_id is None:
+            return
+        if q.action == "answer":
+            self.triage.answer(session, self.actor, group_id, text=q.answer, at=at)
+        else:
+            getattr(self.triage, q.action)(session, self.actor, group_id, at=at)
+
+    def group_of(self, session: Session, text: str) -> int | None:
+        """The live question group holding the first comment with this text."""
+        group_id = session.scalar(
+            select(Comment.group_id)
+            .where(Comment.show_id == self.show_id, Comment.text == text, Comment.group_id.is_not(None))
+            .order_by(Comment.received_at, Comment.id)
+        )
+        for _ in range(10):  # follow merges
+            if group_id is None:
+                return None
+            into = session.scalar(select(QuestionGroup.merged_into_id).where(QuestionGroup.id == group_id))
+            if into is None:
+                return group_id
+            group_id = into
+        return group_id
+
+    def finish(self, session: Session, now: datetime | None = None) -> None:
+        """After the last beat: outcomes settled, promise items expanded over the final chain."""
+        if self.jielong is not None and getattr(self.jielong, "check_outcomes", None):
+            for deal_id in self.deal_ids.values():
+                self.jielong.check_outcomes(session, deal_id, now=now)
+        if self.promises is not None and hasattr(self.promises, "expand"):
+            for pid in self.promise_ids:
+                self.promises.expand(session, pid, actor=self.actor, at=now)
