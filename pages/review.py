@@ -119,14 +119,16 @@ with tabs["承诺"]:
         a, b, c = st.columns(3)
         a.metric("承诺", k["promises"])
         b.metric("兑现率", pct(k["promises_kept_rate"]))
-        c.metric("逾期", k["promises_overdue"])
+        c.metric("逾期履约项", k["promises_overdue"])
         prom = ctx.read(review.promise_rows, show_id)
         if prom:
             st.dataframe(
-                pd.DataFrame([{"时间": hm(p["said_at"]), "承诺原话": p["text"], "类型": p["kind_label"], "团品": p["deal"],
+                pd.DataFrame([{"时间": hm(p["said_at"]), "承诺原话": p["text"], "类型": p["kind_label"],
+                               "范围": p["scope_label"], "团品": p["deal"],
                                "截止": "" if p["due_at"] is None else f"{p['due_at']:%m-%d %H:%M}",
-                               "状态": p["status_label"] + ("（已逾期）" if p["overdue"] else ""),
-                               "履约进度": f"{p['items_done']}/{p['items_total']}" if p["items_total"] else ""}
+                               "状态": p["status_label"],
+                               "履约进度": f"{p['items_done']}/{p['items_total']}" if p["items_total"] else "",
+                               "逾期项": p["overdue"]}
                               for p in prom]),
                 hide_index=True,
             )

@@ -191,11 +191,12 @@ def promise_frame(session: Session, show_id: int) -> pd.DataFrame:
             "截止时间": r["due_at"],
             "状态": r["status_label"],
             "履约进度": f"{r['items_done']}/{r['items_total']}" if r["items_total"] else "",
-            "是否逾期": "逾期" if r["overdue"] else "",
+            "范围": r["scope_label"],
+            "逾期项": r["overdue"],
         }
         for r in review.promise_rows(session, show_id)
     ]
-    return pd.DataFrame(rows, columns=["承诺时间", "承诺原话", "类型", "团品", "截止时间", "状态", "履约进度", "是否逾期"])
+    return pd.DataFrame(rows, columns=["承诺时间", "承诺原话", "类型", "范围", "团品", "截止时间", "状态", "履约进度", "逾期项"])
 
 
 # ---------------------------------------------------------------- file writers

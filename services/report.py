@@ -89,7 +89,7 @@ def kpi_tiles(k: dict[str, Any]) -> list[tuple[str, str]]:
         ("回复用时中位数", duration(k["median_response_s"])),
         ("承诺", num(k["promises"])),
         ("承诺兑现率", pct(k["promises_kept_rate"])),
-        ("逾期承诺", num(k["promises_overdue"])),
+        ("逾期履约项", num(k["promises_overdue"])),
     ]
 
 
@@ -173,10 +173,10 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
 
     parts.append("<h2>承诺履约</h2>")
     parts.append(
-        _table(["时间", "承诺原话", "类型", "截止", "状态", "履约进度"],
-               [[hm(p["said_at"]), p["text"], p["kind_label"], _dt(p["due_at"]),
-                 p["status_label"] + ("（已逾期）" if p["overdue"] else ""),
-                 f"{p['items_done']}/{p['items_total']}" if p["items_total"] else "—"] for p in prom])
+        _table(["时间", "承诺原话", "类型", "范围", "截止", "状态", "履约进度", "逾期项"],
+               [[hm(p["said_at"]), p["text"], p["kind_label"], p["scope_label"], _dt(p["due_at"]), p["status_label"],
+                 f"{p['items_done']}/{p['items_total']}" if p["items_total"] else "—", p["overdue"] or ""] for p in prom],
+               numeric={7})
     )
 
     if len(comp) > 1:

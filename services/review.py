@@ -34,7 +34,6 @@ from db.models import (
     ChainEntry,
     Deal,
     Event,
-    FulfilmentItem,
     Operator,
     Promise,
     QuestionGroup,
@@ -68,7 +67,7 @@ KPI_LABELS = {
     "avg_order_value": "客单价（元）",
     "promises": "承诺数",
     "promises_kept_rate": "承诺兑现率",
-    "promises_overdue": "逾期承诺",
+    "promises_overdue": "逾期履约项",
 }
 
 OUTCOME_LABELS = {
@@ -103,10 +102,8 @@ def category_label(code: str) -> str:
 
 
 def kind_label(code: str) -> str:
-    try:
-        from services.promises import KIND_LABELS
-    except ImportError:  # pragma: no cover
-        KIND_LABELS = {}
+    from services.promises import KIND_LABELS
+
     return KIND_LABELS.get(code) or _KIND_FALLBACK.get(code, code)
 
 
@@ -215,21 +212,8 @@ def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
 
 
 def _promise_figures(session: Session, show_id: int) -> tuple[float | None, int]:
-    try:
-        from services import promises
-    except ImportError:  # pragma: no cover - the promise service is not merged yet
-        kept, closed = session.execute(
-            select(
-                func.count().filter(Promise.status == "kept"),
-                func.count().filter(Promise.status.in_(("kept", "broken"))),
-            ).where(Promise.show_id == show_id)
-        ).one()
-        overdue = session.scalar(
-            select(func.count()).where(
-                Promise.show_id == show_id, Promise.status == "open", Promise.due_at < clock.now()
-            )
-        )
-        return rate(kept, closed), overdue or 0
+    from services import promises
+
     return promises.kept_rate(session, show_id), promises.overdue_count(session, show_id)
 
 
@@ -399,44 +383,28 @@ def question_rows(session: Session, show_id: int, unanswered_only: bool = False,
 
 
 def promise_rows(session: Session, show_id: int, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Each promise with its status and fulfilment progress (active items done / total)."""
-    now = now or clock.now()
-    items = (
-        select(
-            FulfilmentItem.promise_id.label("pid"),
-            func.count().label("total"),
-            func.count().filter(FulfilmentItem.done.is_(True)).label("done"),
-        )
-        .where(FulfilmentItem.active.is_(True))
-        .group_by(FulfilmentItem.promise_id)
-        .subquery()
-    )
-    q = (
-        select(Promise, Deal.product, func.coalesce(items.c.total, 0), func.coalesce(items.c.done, 0))
-        .outerjoin(Deal, Deal.id == Promise.deal_id)
-        .outerjoin(items, items.c.pid == Promise.id)
-        .where(Promise.show_id == show_id)
-        .order_by(Promise.said_at, Promise.id)
-    )
-    rows = []
-    for p, product, total, done in session.execute(q):
-        rows.append(
-            {
-                "id": p.id,
-                "said_at": p.said_at,
-                "text": p.text,
-                "kind": p.kind,
-                "kind_label": kind_label(p.kind),
-                "deal": product or "",
-                "due_at": p.due_at,
-                "status": p.status,
-                "status_label": PROMISE_STATUS_LABELS.get(p.status, p.status),
-                "items_total": int(total),
-                "items_done": int(done),
-                "overdue": p.status == "open" and p.due_at is not None and p.due_at < now,
-            }
-        )
-    return rows
+    """Each promise with its status and fulfilment progress, read through services.promises
+    (overdue = its active items not done and past due)."""
+    from services import promises
+
+    return [
+        {
+            "id": p.id,
+            "said_at": p.said_at,
+            "text": p.text,
+            "kind": p.kind,
+            "kind_label": p.kind_label,
+            "scope_label": p.scope_label,
+            "deal": p.deal_product or "",
+            "due_at": p.due_at,
+            "status": p.status,
+            "status_label": p.status_label,
+            "items_total": p.total,
+            "items_done": p.done,
+            "overdue": p.overdue,
+        }
+        for p in promises.list_promises(session, show_id, now=now)
+    ]
 
 
 # ---------------------------------------------------------------- event log
