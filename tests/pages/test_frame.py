@@ -64,3 +64,69 @@ def test_bad_database_url_gets_a_chinese_message_naming_the_variable(monkeypatch
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     assert any("DATABASE_URL" in e.value for e in at.error)
+
+
+def _host_link(app_db: str, hours: float = 1.0, revoke: bool = False) -> str:
+    import db
+    from services import auth, shows
+    from services.authz import SYSTEM
+
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        show_id = shows.find_show(s, "源味集《农场主来了》").id
+        token = auth.create_host_link(s, SYSTEM, show_id, hours=hours)
+        if revoke:
+            auth.revoke_host_link(s, SYSTEM, auth.host_link_id(s, token))
+    eng.dispose()
+    return token
+
+
+def test_repeated_failures_show_the_wait(app_db):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    for _ in range(5):
+        at.text_input[0].input("assistant_user")
+        at.text_input[1].input("not the password")
+        at.button[0].click().run()
+    assert any("秒后再试" in e.value for e in at.error)
+    at.text_input[0].input("assistant_user")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert any("秒后再试" in e.value for e in at.error)  # even the right password waits
+
+
+def test_host_link_opens_only_the_host_screen_without_login(app_db):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["host"] = _host_link(app_db)
+    at.run()
+    assert not at.exception
+    assert nav_titles(at) == {"主播副屏"}
+    assert not at.text_input  # no login form
+    assert any("源味集《农场主来了》" in t for t in _titles(at))
+
+
+@pytest.mark.parametrize("kind", ["revoked", "unknown"])
+def test_refused_host_link_gets_a_chinese_message(app_db, kind):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["host"] = _host_link(app_db, revoke=True) if kind == "revoked" else "made-up-token"
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["主播链接无效、已过期或已被撤销，请向直播助手索取新的链接。"]
+    assert not at.title and not at.text_input  # neither the show nor a login form
+
+
+def test_database_down_on_first_run_is_a_chinese_notice(app_db, monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{port}/nowhere")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert any("数据库暂时无法连接" in e.value for e in at.error)
+
+
+def test_operator_names_and_show_titles_are_text_not_markup(app_as):
+    at = app_as("admin")
+    assert not at.exception
+    assert all(not getattr(m, "allow_html", False) for m in at.markdown)
