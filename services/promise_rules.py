@@ -1,0 +1,410 @@
+"""Rules that find promises in what a host said, and turn a due hint into a time.
+
+No database and no Streamlit here: pure functions over text, so they are cheap to test
+and to tune. `services.promises` re-exports what the pages and other services use.
+
+How a line is judged (one draft per line at most):
+1. The line is cut into clauses at punctuation. Clauses that ask (end in ？ or 吗) are
+   ignored: "能包退吗？" is a viewer's question, not a promise.
+2. Each kind has a lexicon of cues. A *strong* cue promises by itself (包退, 假一赔十,
+   前50名赠, 次日达, 主动回访…). A *weak* cue (新鲜, 配送, 价格, 售后…) only counts when the
+   line also carries a commitment marker (保证, 一定, 我会, 负责, 亲自…) or, for kinds tied
+   to an order, an order context (前N名, 下单, 接龙, 今晚, 只要…) or a due time (明天中午前…).
+   So "这颗上海青刚摘的" and "我们的菜都很新鲜" promise nothing, "保证新鲜" does.
+3. A cue is dropped when it is negated (不退, 不支持退换, 不包邮) or told as past (送了,
+   已经发货), since neither binds anyone tonight.
+4. The kind is the one with the best score (strong 2, weak 1, channel cues like 直接找我
+   1.5, plus 0.1 per further cue); ties go to the cue said first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+KINDS = ("refund", "compensation", "gift", "price", "delivery", "quality", "service")
+KIND_LABELS = {
+    "refund": "包退",
+    "compensation": "赔付",
+    "gift": "赠品",
+    "price": "价格",
+    "delivery": "送达",
+    "quality": "品质",
+    "service": "服务",
+}
+
+
+@dataclass(frozen=True)
+class PromiseDraft:
+    """One promise found in a line: the words, its kind, the first N it is for, its due hint."""
+
+    text: str
+    kind: str
+    first_n: int | None
+    due_hint: str | None
+
+
+# ---------------------------------------------------------------- Chinese numerals
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+NUM = r"(?:\d+|[零〇一二两俩三四五六七八九十百千万]+)"
+
+
+def cn_number(s: str) -> int | None:
+    """'50' → 50, '五十' → 50, '一百' → 100, '一百二' → 120, '两百五十' → 250, '十' → 10."""
+    s = s.strip()
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    s = s.replace("俩", "两")
+    if any(ch not in _DIGITS and ch not in _UNITS for ch in s):
+        return None
+    total, section, digit = 0, 0, None
+    last_unit = 1
+    for ch in s:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        else:
+            unit = _UNITS[ch]
+            if unit == 10000:
+                section = (section + (digit or 0)) * unit
+                total += section
+                section, digit = 0, None
+            else:
+                section += (1 if digit is None else digit) * unit
+                digit = None
+            last_unit = unit
+    if digit is not None:
+        # 一百二 = 120, 两千五 = 2500: a trailing digit after a unit scales one unit down.
+        section += digit * (last_unit // 10 if last_unit >= 100 and s[-2] in _UNITS else 1)
+    return total + section
+
+
+# ---------------------------------------------------------------- first N
+
+_FIRST_N = re.compile(
+    rf"(?:前|头|首)\s*({NUM})\s*(?:(?:名|位|单|个(?!\s*(?:小时|月|星期|钟头))|份|人|组|户|号)|(?![\d零〇一二两俩三四五六七八九十百千万]|\s*(?:个?小时|天|日|分|秒|点|年|月|周|元|块|斤|两|克|%|折|层|楼|次|期|批|届|岁|米)))"
+)
+
+
+def first_n_of(text: str) -> int | None:
+    """前50名 → 50, 前一百名 → 100, 头20单 → 20; None when the line names no first N."""
+    m = _FIRST_N.search(text)
+    return cn_number(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------- due hints
+
+_DAY_WORDS = r"(?:今天|今晚|今日|当天|当晚|明天|明早|明晚|明日|次日|隔天|隔日|第二天|翌日|后天|大后天)"
+_PART_WORDS = r"(?:一早|早上|早晨|清晨|上午|中午|午饭前|下午|傍晚|晚上|晚间|夜里|凌晨|白天)"
+_CLOCK = rf"(?:{NUM}\s*(?:点|时|:\d\d)(?:半|\d+分)?)"
+_BEFORE = r"(?:之前|以前|前|为止)"
+# A day word that says when to order or what is shown (今晚下单, 今天的订单) is not a due time.
+_NOT_DUE_AFTER = rf"(?!下单|接龙|拍|跟团|在|的|订|买|直播|来|进|开播|采摘|摘|刚|上架|卖|抢|参与|报名|预订|团购|前\s*{NUM}\s*[名位单个份人])"
+_DUE_DAY = re.compile(rf"{_DAY_WORDS}{_NOT_DUE_AFTER}(?:{_PART_WORDS})?(?:{_CLOCK})?(?:{_BEFORE})?")
+# A bare day word (no part of day, no clock, no 前) is a due time only before a doing word:
+# 次日达, 明天送到, 第二天发货 — not 今晚社群专享价.
+_DAY_ACTION = re.compile(r"\s*(?:就|都|会|能|可以|统一|全部|一早|即可|可)*\s*(?:达|送|发|到|寄|出|回访|联系|安排|给|补|退|赔|处理|完成|内|之内|以内)")
+_DUE_SPAN = re.compile(rf"({NUM})\s*个?\s*(天|日|小时|钟头|周|星期)\s*(?:之内|以内|内|后|之后|以后)")
+_DUE_CLOCK = re.compile(rf"(?:{_PART_WORDS})?{_CLOCK}\s*{_BEFORE}")
+_DUE_WEEK = re.compile(r"(?:下周|下星期|本周|这周)[一二三四五六日天]?(?:之前|前)?")
+
+
+def due_hint_of(text: str) -> str | None:
+    """The words that say when: 明天中午前, 次日, 三天后, 48小时内, 晚上10点前; None if none."""
+    best: tuple[int, str] | None = None
+    for rx in (_DUE_DAY, _DUE_SPAN, _DUE_WEEK, _DUE_CLOCK):
+        for m in rx.finditer(text):
+            if _ORDER_CUTOFF.match(text, m.end()):
+                continue  # 今晚10点前下单: when to order, not when it is due
+            if rx is _DUE_DAY and re.fullmatch(_DAY_WORDS, m.group(0)) and not _DAY_ACTION.match(text, m.end()):
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), m.group(0).strip())
+            break
+    return best[1] if best else None
+
+
+_ORDER_CUTOFF = re.compile(r"\s*(?:的)?(?:下单|接龙|拍下|拍|跟团|付款|报名|预订|购买|买)")
+
+
+_PART_HOUR = {
+    "一早": 9, "早上": 9, "早晨": 9, "清晨": 8, "上午": 12, "中午": 12, "午饭前": 12, "白天": 18,
+    "下午": 18, "傍晚": 19, "晚上": 22, "晚间": 22, "夜里": 23, "凌晨": 6,
+}
+_PM_PARTS = ("下午", "傍晚", "晚上", "晚间", "夜里", "今晚", "明晚", "当晚")
+_CLOCK_RX = re.compile(rf"({NUM})\s*(?:点|时|:(\d\d))(半|(\d+)分)?")
+
+
+def due_at_from_hint(hint: str | None, said_at: datetime) -> datetime | None:
+    """Turn a due hint into a wall-clock deadline relative to when it was said.
+
+    - 明天 / 次日 / 第二天 / 隔天 → the next day at 12:00 unless the words give a time
+      (明天早上 → 9:00, 明天下午 → 18:00, 明天下午3点前 → 15:00, 明晚 → 22:00);
+    - 后天 → the day after next, 12:00; 今天 / 今晚 / 当天 → 23:59 the same day unless timed;
+    - N天后 → N days later at 12:00; N天内 → N days later at 23:59; N小时内 → said_at + N hours;
+    - 下周X → that weekday next week at 12:00; 晚上10点前 (no day) → today, or tomorrow if past.
+    None when there is no hint or it cannot be read.
+    """
+    if not hint:
+        return None
+    hint = hint.strip()
+    base = said_at.date()
+    m = _DUE_SPAN.fullmatch(hint) or _DUE_SPAN.search(hint)
+    if m and not _DUE_DAY.match(hint):
+        n = cn_number(m.group(1))
+        if n is None:
+            return None
+        unit = m.group(2)
+        within = "后" not in hint
+        if unit in ("小时", "钟头"):
+            return said_at + timedelta(hours=n)
+        days = n * 7 if unit in ("周", "星期") else n
+        day = base + timedelta(days=days)
+        return datetime.combine(day, time(23, 59) if within else time(12, 0))
+    m = _DUE_WEEK.search(hint)
+    if m:
+        word = m.group(0)
+        wd = "一二三四五六日天".find(word[-1]) if word[-1] in "一二三四五六日天" else -1
+        if word.endswith(("之前", "前")):
+            w = word.rstrip("之前").rstrip("前")
+            wd = "一二三四五六日天".find(w[-1]) if w and w[-1] in "一二三四五六日天" else -1
+        wd = 6 if wd == 7 else wd
+        monday = base - timedelta(days=base.weekday())
+        if word.startswith(("下周", "下星期")):
+            monday += timedelta(days=7)
+        day = monday + timedelta(days=wd if wd >= 0 else 6)
+        return datetime.combine(day, time(12, 0))
+    offset = None
+    for words, off in (
+        (("大后天",), 3),
+        (("后天",), 2),
+        (("明天", "明早", "明晚", "明日", "次日", "隔天", "隔日", "第二天", "翌日"), 1),
+        (("今天", "今晚", "今日", "当天", "当晚"), 0),
+    ):
+        if hint.startswith(words):
+            offset = off
+            break
+    clock = _clock_of(hint)
+    if offset is None:
+        if clock is None:
+            return None
+        at = datetime.combine(base, clock)
+        return at if at > said_at else at + timedelta(days=1)
+    day = base + timedelta(days=offset)
+    if clock is not None:
+        return datetime.combine(day, clock)
+    for part, hour in _PART_HOUR.items():
+        if part in hint:
+            return datetime.combine(day, time(hour, 0))
+    if hint.startswith(("明晚", "当晚", "今晚")):
+        return datetime.combine(day, time(22, 0) if offset else time(23, 59))
+    if hint.startswith("明早"):
+        return datetime.combine(day, time(9, 0))
+    return datetime.combine(day, time(23, 59) if offset == 0 else time(12, 0))
+
+
+def _clock_of(hint: str) -> time | None:
+    m = _CLOCK_RX.search(hint)
+    if not m:
+        return None
+    hour = cn_number(m.group(1))
+    if hour is None or hour > 24:
+        return None
+    minute = 0
+    if m.group(2):
+        minute = int(m.group(2))
+    elif m.group(3) == "半":
+        minute = 30
+    elif m.group(4):
+        minute = int(m.group(4))
+    if hour < 12 and any(p in hint for p in _PM_PARTS):
+        hour += 12
+    if "中午" in hint and hour < 6:
+        hour += 12
+    if hour == 24:
+        hour = 23
+        minute = 59
+    return time(hour, min(minute, 59))
+
+
+# ---------------------------------------------------------------- cue lexicons
+
+STRONG, WEAK, CHANNEL, FALLBACK = 2.0, 1.0, 1.5, 0.8
+
+# Words that contain 送 but mean delivering, not giving.
+_DELIVERY_SONG = re.compile(r"配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜")
+
+_CUES: dict[str, list[tuple[str, float]]] = {
+    "refund": [
+        (r"包退|包换|退换无忧|无理由|退钱|可退|可以退|能退|全额退|直接退|随时退|退给|给[你您大家]退|退[你您]|包你退", STRONG),
+        (r"不满意.{0,8}退|不好吃.{0,6}退|不新鲜.{0,6}退|不甜.{0,6}退|有问题.{0,6}退|坏了.{0,6}退", STRONG),
+        (r"退款|退货|退换|退回|原路退", WEAK),
+    ],
+    "compensation": [
+        (r"包赔|[假坏少缺错烂破漏][一1][个件斤两颗盒箱袋瓶]?[赔罚补换]|赔付|赔偿|补发|重发|重新发|补寄|再发一份|照价赔|[双十]倍赔|赔[你您给]|一赔[一二三五十\d]+", STRONG),
+        (r"坏果.{0,4}[赔补]|坏[了的].{0,4}[赔补]|[烂坏]果包", STRONG),
+        (r"补偿|补给|赔|补一", WEAK),
+    ],
+    "gift": [
+        (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送", STRONG),
+        (r"送", STRONG),  # what is left of 送 once the delivery words are masked
+        (r"获得|得到|拿到|领取|领到|福利|礼品|礼物|周边|试吃装|试用装|小样", WEAK),
+    ],
+    "price": [
+        (r"专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价", STRONG),
+        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*元|便宜\s*{NUM}|优惠\s*{NUM}|保价|退差价|补差价|价格不变|只要\s*{NUM}|只需\s*{NUM}|{NUM}\s*元\s*一|券", STRONG),
+        (r"价格|价钱|优惠|折扣|便宜|划算|省", WEAK),
+    ],
+    "delivery": [
+        (r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
+        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门", WEAK),
+    ],
+    "quality": [
+        (r"(?:保证|确保|承诺|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
+        (r"亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|假一|坏果率.{0,4}(?:以下|以内)|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
+        (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|有机|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两", WEAK),
+        # A bare vow with no other kind in sight is most often about the goods themselves.
+        (r"保证|确保|承诺|担保|敢说|打包票", FALLBACK),
+    ],
+    "service": [
+        (r"直接找我|直接来找我|来找我|找我|私信我|联系我|加我微信|找客服|@我|艾特我", CHANNEL),
+        (r"主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
+        (r"售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]", WEAK),
+    ],
+}
+_COMPILED = {kind: [(re.compile(rx), w) for rx, w in cues] for kind, cues in _CUES.items()}
+
+# A commitment marker makes a weak cue count for any kind.
+_COMMIT = re.compile(
+    r"保证|确保|承诺|担保|一定|肯定|绝对|我会|我们会|我们都会|我都会|会给|会帮|会在|会把|会为|会主动|负责|包[你您大家]|"
+    r"亲自|一律|统统|全部都|敢说|说到做到|放心交给|交给我"
+)
+# An order context makes a weak cue count for gift / price / delivery / refund / compensation.
+_ORDER = re.compile(
+    rf"(?:前|头|首)\s*{NUM}\s*(?:名|位|单|个|份|人)|下单|接龙|拍下|跟团|成团|今晚|今天|凡是|只要|每[一]?[单位份个]|"
+    r"所有订单|全部订单|所有.{0,3}(?:的)?(?:朋友|家人|宝妈|姐妹)|享|都送|还能|还可以|额外|免费|再加|统一"
+)
+_ORDER_KINDS = {"gift", "price", "delivery", "refund", "compensation"}
+# A condition with a remedy (有坏果的…补偿, 万一不新鲜…) commits to the remedy.
+_CONDITION = re.compile(r"如果|要是|万一|假如|一旦|凡是|不(?:满意|喜欢|合适|好吃|新鲜|甜)[^，。！,!；;]{0,3}的|有(?:坏|烂|破|漏|问题|瑕疵|损|变质|异味|少)[^，。！,!；;]{0,6}的|收到.{0,8}(?:坏|烂|破|漏|问题|不满意)")
+_REMEDY_KINDS = {"refund", "compensation", "service"}
+
+_NEGATION = re.compile(r"(?:不|没|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
+_PAST = re.compile(r"^(?:了|过了|过)")
+_PAST_BEFORE = re.compile(r"(?:已经|已|昨天|上次|之前|刚才|刚刚)[^，。！,!；;]{0,6}$")
+
+_CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～]+[，,。！!；;？?…~～]*")
+_QUESTION_END = re.compile(r"(?:[？?]|[吗嘛么][\s，,。！!…~～]*)$")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    kind: str
+    start: int
+    weight: float
+
+
+def _clauses(line: str) -> list[tuple[int, str]]:
+    """(offset, clause) for clauses that state rather than ask."""
+    out = []
+    for m in _CLAUSE.finditer(line):
+        text = m.group(0)
+        if _QUESTION_END.search(text.strip()):
+            continue
+        out.append((m.start(), text))
+    return out
+
+
+def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool]:
+    """Cue hits of a line plus whether it carries a commitment, an order context, a due
+    hint and a condition with a remedy."""
+    hits: list[_Hit] = []
+    commit = order = due = cond = False
+    for offset, clause in _clauses(line):
+        masked_gift = _DELIVERY_SONG.sub(lambda m: "＿" * len(m.group(0)), clause)
+        commit = commit or bool(_COMMIT.search(clause))
+        order = order or bool(_ORDER.search(clause))
+        due = due or bool(due_hint_of(clause))
+        cond = cond or bool(_CONDITION.search(clause))
+        for kind, cues in _COMPILED.items():
+            text = masked_gift if kind == "gift" else clause
+            taken: list[tuple[int, int]] = []
+            for rx, weight in cues:
+                for m in rx.finditer(text):
+                    a, b = m.span()
+                    if any(a < y and x < b for x, y in taken):
+                        continue  # inside a cue already counted
+                    if _NEGATION.search(text[:a]) and not _self_negating(m.group(0)):
+                        continue
+                    if kind != "quality" and (_PAST.match(text[b:]) or _PAST_BEFORE.search(text[:a])):
+                        continue  # told as done (送了, 已经发货); a vouched check (亲自挑选过) still holds
+                    taken.append((a, b))
+                    hits.append(_Hit(kind, offset + a, weight))
+    return hits, commit, order, due, cond
+
+
+def _self_negating(cue: str) -> bool:
+    """Cues that begin with 不 themselves (不满意…退, 不好吃…退) are not negated by it."""
+    return cue.startswith("不")
+
+
+def _score(hits: list[_Hit], commit: bool, order: bool, due: bool, cond: bool) -> dict[str, tuple[float, int]]:
+    scores: dict[str, tuple[float, int]] = {}
+    for kind in KINDS:
+        ks = [h for h in hits if h.kind == kind]
+        counted = [
+            h for h in ks
+            if h.weight > WEAK
+            or commit
+            or (kind in _ORDER_KINDS and order)
+            or (kind == "delivery" and due)
+            or (kind in _REMEDY_KINDS and cond)
+        ]
+        if not counted:
+            continue
+        best = max(h.weight for h in counted)
+        scores[kind] = (best + 0.1 * (len(counted) - 1), min(h.start for h in counted))
+    # 直接找我 / 私信我 name a channel; next to a refund or a payout, that is what is promised.
+    if "service" in scores and scores["service"][0] < STRONG and any(
+        k in scores for k in ("refund", "compensation")
+    ):
+        del scores["service"]
+    return scores
+
+
+def classify_line(line: str) -> PromiseDraft | None:
+    """The promise in one line, or None when the line promises nothing."""
+    text = line.strip()
+    if not text:
+        return None
+    scores = _score(*_hits(text))
+    if not scores:
+        return None
+    kind = min(scores, key=lambda k: (-scores[k][0], scores[k][1]))
+    return PromiseDraft(text=text, kind=kind, first_n=first_n_of(text), due_hint=due_hint_of(text))
+
+
+def guess_kind(text: str) -> str:
+    """The likeliest kind for words the assistant typed, even when no rule fires (quick log)."""
+    draft = classify_line(text)
+    if draft:
+        return draft.kind
+    hits, *_ = _hits(text)
+    if hits:
+        best = max(hits, key=lambda h: (h.weight, -h.start))
+        return best.kind
+    return "gift" if first_n_of(text) else "service"
+
+
+def detect(text: str) -> list[PromiseDraft]:
+    """Promises found line by line in a transcript or notes (one draft per promising line)."""
+    drafts = []
+    for line in text.splitlines():
+        draft = classify_line(line)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts

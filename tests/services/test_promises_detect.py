@@ -1,0 +1,112 @@
+"""detect() on the project's labelled transcript lines (tests/data/promise_lines.tsv)."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from services.promises import KINDS, PromiseDraft, cn_number, detect, due_at_from_hint, first_n_of
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "promise_lines.tsv"
+
+
+def labelled() -> list[tuple[str, int | None, str | None, str]]:
+    rows = []
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, first_n, due, text = line.split("\t")
+        assert kind == "none" or kind in KINDS, kind
+        rows.append((kind, None if first_n == "-" else cn_number(first_n), None if due == "-" else due, text))
+    return rows
+
+
+def test_the_set_is_big_enough_and_mixed():
+    rows = labelled()
+    assert len(rows) >= 40
+    kinds = {k for k, *_ in rows}
+    assert kinds == set(KINDS) | {"none"}
+    assert sum(k == "none" for k, *_ in rows) >= 15
+
+
+def test_detect_scores_on_the_labelled_lines():
+    rows = labelled()
+    tp = fp = fn = kind_ok = 0
+    wrong_first_n = []
+    for kind, first_n, _due, text in rows:
+        drafts = detect(text)
+        assert len(drafts) <= 1
+        got = drafts[0] if drafts else None
+        if kind != "none":
+            if got:
+                tp += 1
+                kind_ok += got.kind == kind
+            else:
+                fn += 1
+            if (got.first_n if got else None) != first_n:
+                wrong_first_n.append(text)
+        elif got:
+            fp += 1
+    recall, precision, kind_acc = tp / (tp + fn), tp / (tp + fp), kind_ok / tp
+    print(f"promise detection: recall {recall:.3f}, precision {precision:.3f}, kind accuracy {kind_acc:.3f}")
+    assert recall >= 0.90
+    assert precision >= 0.85
+    assert kind_acc >= 0.85
+    assert wrong_first_n == []
+
+
+def test_due_hints_on_the_labelled_lines():
+    rows = [(d, t) for k, _n, d, t in rows_with_promises()]
+    right = sum((detect(t)[0].due_hint if detect(t) else None) == d for d, t in rows)
+    assert right / len(rows) >= 0.9
+
+
+def rows_with_promises():
+    return [r for r in labelled() if r[0] != "none"]
+
+
+def test_detect_reads_a_transcript_line_by_line():
+    text = "20:01 老李：这颗上海青刚摘的\n\n20:02 老李：前50名送手札！\n能包退吗？\n20:03 老李：不好吃包退\n"
+    drafts = detect(text)
+    assert drafts == [
+        PromiseDraft("20:02 老李：前50名送手札！", "gift", 50, None),
+        PromiseDraft("20:03 老李：不好吃包退", "refund", None, None),
+    ]
+    assert detect("") == []
+
+
+@pytest.mark.parametrize(
+    "words, n",
+    [("前50名", 50), ("前一百名", 100), ("前二十位", 20), ("头10单", 10), ("前两百份", 200),
+     ("前一百二十名", 120), ("前十五名", 15), ("前XX名", None), ("前3天", None)],
+)
+def test_first_n_with_chinese_numerals(words, n):
+    assert first_n_of(f"今晚{words}下单送一把葱") == n
+
+
+@pytest.mark.parametrize(
+    "hint, due",
+    [
+        ("明天中午前", datetime(2026, 3, 11, 12, 0)),
+        ("次日", datetime(2026, 3, 11, 12, 0)),
+        ("第二天早上", datetime(2026, 3, 11, 9, 0)),
+        ("明天下午3点前", datetime(2026, 3, 11, 15, 0)),
+        ("明晚8点", datetime(2026, 3, 11, 20, 0)),
+        ("后天", datetime(2026, 3, 12, 12, 0)),
+        ("三天后", datetime(2026, 3, 13, 12, 0)),
+        ("7天内", datetime(2026, 3, 17, 23, 59)),
+        ("24小时内", datetime(2026, 3, 11, 20, 30)),
+        ("今晚", datetime(2026, 3, 10, 23, 59)),
+        ("晚上10点前", datetime(2026, 3, 10, 22, 0)),
+        (None, None),
+    ],
+)
+def test_due_time_from_a_hint(hint, due):
+    assert due_at_from_hint(hint, datetime(2026, 3, 10, 20, 30)) == due
+
+
+def test_descriptions_questions_negations_and_past_are_not_promises():
+    for text in ("这颗上海青刚摘的", "我们的菜都很新鲜", "可以包退吗？", "我们不包邮", "概不退换",
+                 "昨天已经给大家送了一批", "已经30单了，还差20单成团！"):
+        assert detect(text) == [], text
