@@ -50,22 +50,23 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三":
 _CN_NUM = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两俩三四五六七八九])"
 _NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
 _UNITS = (
-    r"(?:公斤|千克|份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单|"
-    r"kg|KG|Kg)"
+    r"(?:份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单)"
 )
 _CLASS = r"(?:大人|成人|小孩|儿童|老人|大|小)"
 
 # Order matters: earlier patterns win when several match.
 _RE_CLASSES = re.compile(rf"(?:(?:\d{{1,3}}\s*{_CLASS})|(?:{_CLASS}\s*\d{{1,3}}))(?:\s*(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}))*")
-_RE_UNIT = re.compile(rf"(?<![\d.\-/A-Za-z])({_NUM})\s*{_UNITS}(?![A-Za-z])")
+# Digits may stand apart from the unit (`2 份`); a Chinese numeral must touch it (`两份`), so
+# `钱七 份` never reads as 7.
+_RE_UNIT = re.compile(rf"(?<![\d.\-/A-Za-z])(\d{{1,4}}(?=\s*{_UNITS})|{_CN_NUM}(?={_UNITS}))\s*{_UNITS}(?![A-Za-z])")
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\s*({_NUM})(?!\d)")
-_RE_PLUS = re.compile(r"(?<![\w+])\+\s*(\d{1,3})(?!\d)")
+_RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
 _RE_BARE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})(?=\s|$)")
 
-_RE_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d{9})(?!\d)")
 _RE_ADDR = re.compile(
     r"(?<![\w-])(?:\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"
-    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号)(?:\s*\d{1,4}\s*(?:号楼|栋|幢|单元|楼|室|号)?)*)"
+    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"
 )
 _RE_BRACKETS = re.compile(r"[(（【\[]([^()（）【】\[\]]*)[)）】\]]")
 _RE_CANCEL = re.compile(r"取消|不要了|撤销|作废|退出接龙|退掉|不跟了")
@@ -116,7 +117,7 @@ def parse_chain(text: str, specs: list[str] | None = None) -> list[ChainEntry]:
         raise InvalidInput("接龙内容须为文本。", "接龙内容")
     check_paste_size(text, "接龙内容")
     try:
-        return _parse(normalize(text), [s.strip() for s in specs or [] if s.strip()])
+        return _parse(normalize(text), [normalize(s).strip() for s in specs or [] if s.strip()])
     except DomainError:
         raise
     except Exception as exc:  # a safety net: the fuzz test shows this is not reached
@@ -137,21 +138,24 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
 def _split_line(line: str) -> list[tuple[int | None, str, str]]:
     """(seq, body, raw) pieces of one line; a single-line chain gives several pieces."""
     stripped = line.strip()
-    if not stripped or stripped.startswith("#") or _RE_EXAMPLE.match(stripped):
+    if not stripped or _RE_EXAMPLE.match(stripped):
         return []
     markers = list(_RE_MARKER.finditer(stripped))
-    if len(markers) >= 2 and markers[0].start() == 0:
-        run = [markers[0]]
-        for m in markers[1:]:
+    for start_i in range(min(3, len(markers) - 1)):
+        # WeChat's single-line chain: `#接龙 1. 王芳 2. 李四 3. …` (numbers counting up by one).
+        run = [markers[start_i]]
+        for m in markers[start_i + 1:]:
             if int(m.group(1)) == int(run[-1].group(1)) + 1:
                 run.append(m)
-        if len(run) >= 2:
+        if len(run) >= 2 and len(run) * 2 > len(markers) - start_i:
             pieces = []
             for i, m in enumerate(run):
                 end = run[i + 1].start() if i + 1 < len(run) else len(stripped)
                 raw = stripped[m.start():end].strip()
                 pieces.append((int(m.group(1)), stripped[m.end():end].strip(), raw))
             return pieces
+    if stripped.startswith("#"):
+        return []
     m = _RE_NUMBERED.match(stripped)
     if m:
         return [(int(m.group(1)), m.group(2).strip(), stripped)]
@@ -172,11 +176,18 @@ def parse_line(body: str, seq: int | None = None, specs: list[str] | None = None
         return " "
 
     text = _RE_BRACKETS.sub(take_bracket, body)
+    spec = ""
+    for option in sorted(specs or [], key=len, reverse=True):
+        # A spec such as 大箱约8斤 or 500g is the product's size, never a quantity.
+        if option and option in text:
+            spec = option
+            text = text.replace(option, " ", 1)
+            break
     cancelled = bool(_RE_CANCEL.search(text))
     text = _RE_CANCEL.sub(" ", text)
     phone = ""
     if pm := _RE_PHONE.search(text):
-        phone = pm.group(0)
+        phone = pm.group(1)
         text = text[: pm.start()] + " " + text[pm.end():]
     addresses: list[str] = []
 
@@ -208,13 +219,7 @@ def parse_line(body: str, seq: int | None = None, specs: list[str] | None = None
         name_parts.append(tokens[i])
         i += 1
     rest = tokens[i:] + rest_after
-    spec = ""
-    free: list[str] = []
-    for tok in rest:
-        if not spec and specs and tok in specs:
-            spec = tok
-        else:
-            free.append(tok)
+    free = list(rest)
     note_parts = []
     if qty_note:
         note_parts.append(qty_note)
