@@ -59,7 +59,12 @@ def png_data_uri(chart: alt.TopLevelMixin, width: int = 900, scale: float = 2.0)
     import vl_convert as vlc
 
     spec = chart.properties(width=width) if hasattr(chart, "properties") else chart
-    spec = spec.configure(font=FONT)
+    spec = (
+        spec.configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=13)
+        .configure_legend(labelFontSize=13)
+        .configure_text(fontSize=12)
+    )
     png = vlc.vegalite_to_png(spec.to_json(), scale=scale)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+import db
+from services import auth, export, shows
+from tests.pages.conftest import PASSWORD
+
 
 def _labels(at):
     return [m.label for m in at.metric]
@@ -26,10 +30,29 @@ def test_each_tab_renders(page_as, tab):
     assert not at.exception, at.exception
 
 
-def test_event_log_filters_by_operator(page_as):
+def test_event_log_filters_by_operator(page_as, app_db):
+    eng = db.connect(app_db)
+    with db.session(eng) as s:  # the reviewer exports once: one event under their name
+        reviewer = auth.resolve_session(s, auth.login(s, "reviewer_user", PASSWORD))
+        export.entries_csv(s, reviewer, shows.find_show(s, "源味集《农场主来了》").id)
+    eng.dispose()
     at = page_as("admin", "review")
     at.session_state["review_tab"] = "事件日志"
     at.run()
     box = at.selectbox(key="review_operator")
     assert box.value is None
+    everyone = at.dataframe[-1].value
+    assert len(everyone) > 1
+    box.select_index(box.options.index("reviewer_user")).run()
     assert not at.exception
+    mine = at.dataframe[-1].value
+    assert list(mine["操作人"]) == ["reviewer_user"]
+    assert list(mine["事件"]) == ["导出数据"]
+
+
+def test_demo_night_figures_on_the_page(page_as):
+    at = page_as("reviewer", "review")
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["观看率"] == "90.0%"
+    assert tiles["下单转化率"] == "77.8%"
+    assert tiles["下单人数"] == "210"
