@@ -115,17 +115,21 @@ _DUE_WEEK = re.compile(r"(?:下周|下星期|本周|这周)[一二三四五六�
 
 def due_hint_of(text: str) -> str | None:
     """The words that say when: 明天中午前, 次日, 三天后, 48小时内, 晚上10点前; None if none."""
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None
     for rx in (_DUE_DAY, _DUE_SPAN, _DUE_WEEK, _DUE_CLOCK):
         for m in rx.finditer(text):
             if _ORDER_CUTOFF.match(text, m.end()):
                 continue  # 今晚10点前下单: when to order, not when it is due
-            if rx is _DUE_DAY and re.fullmatch(_DAY_WORDS, m.group(0)) and not _DAY_ACTION.match(text, m.end()):
+            acts = bool(_DAY_ACTION.match(text, m.end()))
+            if rx is _DUE_DAY and re.fullmatch(_DAY_WORDS, m.group(0)) and not acts:
                 continue
-            if best is None or m.start() < best[0]:
-                best = (m.start(), m.group(0).strip())
-            break
-    return best[1] if best else None
+            # A deadline (…前) or a time tied to a doing word (…送到) beats a time of something
+            # else said earlier (明天一早采摘，次日中午前送到 → 次日中午前).
+            rank = 0 if acts or re.search(f"{_BEFORE}$", m.group(0)) or rx is _DUE_SPAN else 1
+            cand = (rank, m.start(), m.group(0).strip())
+            if best is None or cand < best:
+                best = cand
+    return best[2] if best else None
 
 
 _ORDER_CUTOFF = re.compile(r"\s*(?:的)?(?:下单|接龙|拍下|拍|跟团|付款|报名|预订|购买|买)")

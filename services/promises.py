@@ -230,6 +230,7 @@ def log_promise(
     scope: str | None = None,
     first_n: int | None = None,
     due_hint: str | None = None,
+    record_event: bool = True,
 ) -> Promise:
     """Store a promise as said. kind, deal (the one being shown), first N, due hint and scope
     are guessed from the words unless given; `guess_deal=False` keeps it without a deal."""
@@ -266,11 +267,53 @@ def log_promise(
     )
     session.add(promise)
     session.flush()
-    events.record(
-        session, "promise.logged", show_id, actor, at=said_at,
-        promise_id=promise.id, text=text, promise_kind=kind, deal_id=deal_id,
-    )
+    if record_event:
+        events.record(
+            session, "promise.logged", show_id, actor, at=said_at,
+            promise_id=promise.id, text=text, promise_kind=kind, deal_id=deal_id,
+        )
     return promise
+
+
+@dataclass(frozen=True)
+class DraftIn:
+    """A draft the operator accepted from a pasted transcript (kind and deal as corrected)."""
+
+    text: str
+    kind: str
+    first_n: int | None = None
+    due_hint: str | None = None
+    deal_id: int | None = None
+
+
+def log_drafts(
+    session: Session,
+    actor: Actor,
+    show_id: int,
+    drafts: list[DraftIn],
+    *,
+    at: datetime | None = None,
+    confirm_scope: bool = True,
+) -> list[Promise]:
+    """Log the drafts the operator accepted, in one batch (one event); each is confirmed with
+    its guessed scope unless confirm_scope=False (then it waits on the 承诺履约 page)."""
+    require(actor, "promise.write")
+    now = at or clock.now()
+    made = []
+    for d in drafts:
+        p = log_promise(
+            session, actor, show_id, d.text, at=now, deal_id=d.deal_id, kind=d.kind, guess_deal=False,
+            first_n=d.first_n, due_hint=d.due_hint, record_event=False,
+        )
+        made.append(p)
+    if confirm_scope:
+        for p in made:
+            if p.scope == "first_n" and not p.first_n:
+                continue
+            confirm(session, actor, p.id, at=now, record_event=False)
+    if made:
+        events.record(session, "promise.batch_logged", show_id, actor, at=now, count=len(made), promise_ids=[p.id for p in made])
+    return made
 
 
 def update_promise(
@@ -319,6 +362,7 @@ def confirm(
     due_at: datetime | None = None,
     *,
     at: datetime | None = None,
+    record_event: bool = True,
 ) -> ExpandResult:
     """Fix scope, first N and due time (defaults: what was guessed) and create the items.
     Confirming again with other values re-scopes; items already ticked keep their history."""
@@ -344,10 +388,11 @@ def confirm(
     )
     session.flush()
     result = expand(session, p.id, actor=actor, at=at, log=False)
-    events.record(
-        session, "promise.confirmed", p.show_id, actor, at=at, promise_id=p.id, scope=scope,
-        first_n=first_n, due_at=p.due_at, added=result.added,
-    )
+    if record_event:
+        events.record(
+            session, "promise.confirmed", p.show_id, actor, at=at, promise_id=p.id, scope=scope,
+            first_n=first_n, due_at=p.due_at, added=result.added,
+        )
     return result
 
 

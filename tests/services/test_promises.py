@@ -443,3 +443,19 @@ def test_with_the_jielong_service(session, admin, assistant):
     jielong.cancel_entry(session, admin, e[1].id, at=NIGHT)
     promises.expand(session, p.id)
     assert active_ids(session, p.id) == {e[0].id, e[2].id, e[3].id}
+
+
+def test_pasted_drafts_are_logged_and_confirmed_in_one_batch(session, assistant, night):
+    show_id, deal_id = night
+    for s in range(1, 4):
+        entry(session, deal_id, s)
+    text = "这颗上海青刚摘的\n前2名送手札\n不好吃包退\n明天中午前送到"
+    drafts = [promises.DraftIn(d.text, d.kind, d.first_n, d.due_hint, deal_id) for d in promises.detect(text)]
+    before = session.scalar(select(func.count()).select_from(Event))
+    made = promises.log_drafts(session, assistant, show_id, drafts, at=NIGHT)
+    assert session.scalar(select(func.count()).select_from(Event)) == before + 1
+    assert [(p.kind, p.scope, p.confirmed) for p in made] == [
+        ("gift", "first_n", True), ("refund", "claims", True), ("delivery", "deal", True)]
+    assert made[2].due_at == datetime(2026, 3, 11, 12, 0)
+    assert promises.promise_row(session, made[0].id).total == 2
+    assert promises.promise_row(session, made[2].id).total == 3
