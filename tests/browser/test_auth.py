@@ -1,0 +1,110 @@
+"""Login, logout and the host link, in a real browser."""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import db
+from services import auth, clock, shows
+from services.authz import SYSTEM
+from tests.browser.conftest import login, screenshot, wait_for_app
+
+SHOW = "源味集《农场主来了》"
+REFUSED = "主播链接无效、已过期或已被撤销"
+
+
+def _link(server, hours: float = 1.0, expired: bool = False, revoked: bool = False) -> str:
+    """A host link written straight into the server's database."""
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:
+        show_id = shows.find_show(s, SHOW).id
+        now = clock.now() - timedelta(hours=hours + 1) if expired else None
+        token = auth.create_host_link(s, SYSTEM, show_id, hours=hours, now=now)
+        if revoked:
+            auth.revoke_host_link(s, SYSTEM, auth.host_link_id(s, token))
+    eng.dispose()
+    return token
+
+
+@pytest.fixture
+def second_page(browser):
+    """A second browser context: no cookies, no storage, no session shared with `page`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    p = context.new_page()
+    p.set_default_timeout(20_000)
+    yield p
+    context.close()
+
+
+def test_logout_ends_the_token(server, page, second_page):
+    login(page, server, "assistant")
+    old_url = page.url
+    assert "s=" in old_url
+    page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").click()
+    wait_for_app(page)
+    page.get_by_label("密码").wait_for()
+    assert "s=" not in page.url
+    for p in (page, second_page):  # the same tab and a fresh context both land on the login
+        p.goto(old_url)
+        wait_for_app(p)
+        p.get_by_label("密码").wait_for()
+        assert p.get_by_text("assistant_user").count() == 0
+
+
+def test_console_link_opens_the_host_screen_in_a_second_context_without_login(server, page, second_page):
+    login(page, server, "assistant")
+    page.get_by_role("button", name="生成主播链接").click()
+    wait_for_app(page)
+    code = page.get_by_test_id("stCode").filter(has_text="host=").first
+    code.wait_for()
+    url = code.inner_text().strip()
+    assert url.startswith(server.url) and list(parse_qs(urlsplit(url).query)) == ["host"]
+    assert page.get_by_test_id("stImage").first.is_visible()  # the QR code
+    screenshot(page, "hostlink_console")
+
+    second_page.goto(url)
+    wait_for_app(second_page)
+    second_page.get_by_text(SHOW).first.wait_for()
+    assert second_page.get_by_label("密码").count() == 0
+    assert second_page.get_by_test_id("stSidebarNav").count() == 0  # only the host screen
+    assert second_page.get_by_role("button", name="生成主播链接").count() == 0
+    screenshot(second_page, "hostlink_host_screen")
+
+    token = url.split("host=", 1)[1]
+    second_page.goto(f"{server.url}/console?host={token}")  # asking for another page
+    wait_for_app(second_page)
+    second_page.get_by_text(SHOW).first.wait_for()
+    assert second_page.get_by_role("heading", name="中控台").count() == 0
+    assert second_page.get_by_role("button", name="生成主播链接").count() == 0
+    second_page.goto(f"{server.url}/console")  # the link is no login
+    wait_for_app(second_page)
+    second_page.get_by_label("密码").wait_for()
+
+
+@pytest.mark.parametrize("kind", ["expired", "revoked"])
+def test_expired_or_revoked_link_is_refused_in_chinese(server, second_page, kind):
+    token = _link(server, expired=kind == "expired", revoked=kind == "revoked")
+    second_page.goto(f"{server.url}/?host={token}")
+    wait_for_app(second_page)
+    second_page.get_by_text(REFUSED).wait_for()
+    assert second_page.get_by_text(SHOW).count() == 0
+    assert second_page.get_by_label("密码").count() == 0
+    assert second_page.get_by_test_id("stException").count() == 0
+    screenshot(second_page, f"hostlink_{kind}")
+
+
+def test_a_link_revoked_while_open_is_refused_on_the_next_load(server, second_page):
+    token = _link(server)
+    second_page.goto(f"{server.url}/?host={token}")
+    wait_for_app(second_page)
+    second_page.get_by_text(SHOW).first.wait_for()
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:
+        auth.revoke_host_link(s, SYSTEM, auth.host_link_id(s, token))
+    eng.dispose()
+    second_page.reload()
+    wait_for_app(second_page)
+    second_page.get_by_text(REFUSED).wait_for()
+    assert second_page.get_by_text(SHOW).count() == 0
