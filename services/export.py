@@ -31,6 +31,7 @@ from services.authz import Actor, require
 
 MAX_GROUP_SHEETS = 30
 NO_ADDRESS = "未填地址"
+RESERVED_SHEETS = ("汇总", "分拣明细", "复盘指标")
 
 ENTRY_COLUMNS = ["取货点/楼栋", "团品", "跟团号", "下单人", "数量", "规格", "备注", "地址", "电话", "金额（元）"]
 
@@ -271,7 +272,8 @@ def entries_workbook(session: Session, show_id: int) -> dict[str, pd.DataFrame]:
     if len(groups) <= MAX_GROUP_SHEETS:
         for group in groups:
             g = df[df["取货点/楼栋"] == group]
-            sheets[f"楼栋 {group}" if group in sheets else group] = with_subtotals(g).iloc[:-1]
+            name = f"楼栋 {group}" if group in RESERVED_SHEETS else group
+            sheets[name] = with_subtotals(g).iloc[:-1]
     sheets["复盘指标"] = kpi_frame(review.kpis(session, show_id))
     return sheets
 

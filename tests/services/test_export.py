@@ -129,3 +129,22 @@ def test_report_is_one_escaped_file(session, admin, reviewer):
     assert "复盘报告" in html and "有机上海青" in html and "观看率" in html
     assert "data:image/png;base64," in html
     assert "http://" not in html.replace('http://x', '')  # nothing fetched from elsewhere
+
+
+def test_empty_show_exports_open(session, admin, reviewer):
+    show = shows.create_show(session, admin, shows.ShowForm("空场", "群", 10, "主播", T0, T0 + timedelta(hours=1)))
+    wb = openpyxl.load_workbook(io.BytesIO(export.entries_xlsx(session, reviewer, show.id)))
+    total = [c.value for c in wb["汇总"][wb["汇总"].max_row]]
+    assert total[:5] == ["合计", 0, 0, 0, 0]
+    assert export.entries_csv(session, reviewer, show.id).decode("utf-8-sig").strip() == ",".join(export.ENTRY_COLUMNS)
+    assert "复盘报告" in export.report_html(session, reviewer, show.id).decode()
+
+
+def test_group_named_like_a_sheet_keeps_its_own_sheet(session, admin, reviewer):
+    show = _night(session, admin)
+    deal = session.query(Deal).filter_by(show_id=show.id).first()
+    session.add(ChainEntry(deal_id=deal.id, line_key="x", seq=99, buyer_name="钱七", qty=1, address="自提点：复盘指标",
+                           status="valid", created_at=T0, updated_at=T0))
+    session.flush()
+    wb = openpyxl.load_workbook(io.BytesIO(export.entries_xlsx(session, reviewer, show.id)))
+    assert "楼栋 复盘指标" in wb.sheetnames and wb["复盘指标"]["A1"].value == "指标"
