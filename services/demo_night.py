@@ -327,14 +327,15 @@ def _comments(
 
 
 def _viewer_curve(
-    rng: random.Random, minutes: int, start: int, total: int, full_at: int, leave_rate: float, end_leave: float
+    rng: random.Random, minutes: int, start: int, total: int, full_at: int, leave_rate: float, end_leave: float,
+    every: int = 2,
 ) -> list[tuple[int, Thing]]:
-    """One sample a minute: cumulative rises from `start` to exactly `total` at minute `full_at`;
+    """One sample every `every` minutes (as the assistant reads them off the live dashboard): cumulative rises from `start` to exactly `total` at minute `full_at`;
     online is cumulative minus those who left (a few early, many in the last minutes to go接龙)."""
     out: list[tuple[int, Thing]] = []
     k = 9.0
     norm = 1 - math.exp(-full_at / k)
-    for m in range(minutes + 1):
+    for m in range(0, minutes + 1, every):
         if m >= full_at:
             cum = total
         else:
@@ -569,7 +570,7 @@ def yuanweiji() -> Night:
         posted.add(name)
         main_lines.append((t, Line("greens", seq, name, q, "", address, note)))
     main_beats: list[tuple[int, Thing]] = list(main_lines)
-    main_beats += _pastes("greens", main_lines, {reach_t}, window=45, calm_after=reach_t + 5 * 60)
+    main_beats += _pastes("greens", main_lines, {reach_t}, window=60, calm_after=reach_t + 4 * 60, calm_window=240)
     cancel_seq = next(ln.seq for _, ln in main_lines if ln.name == repeaters[0])
     change_t = next(t for t, ln in main_lines if ln.seq == changed)
     assert changed is not None and cancel_seq < changed
@@ -584,7 +585,7 @@ def yuanweiji() -> Night:
     egg_times = _spread(rng, eggs.release_s + 20, eggs.release_s + 70 * 60, len(egg_buyers), power=2.2)
     egg_lines = _chain(rng, "eggs", egg_buyers, egg_times, ((1, 0.7), (2, 0.25), (3, 0.05)), ("30枚/盒",))
     egg_timed = _timed(egg_lines, egg_times)
-    beats += egg_timed + _pastes("eggs", egg_timed, set(), window=120, calm_after=eggs.release_s + 20 * 60, calm_window=300)
+    beats += egg_timed + _pastes("eggs", egg_timed, set(), window=150, calm_after=eggs.release_s + 20 * 60, calm_window=420)
 
     # Family box: released at 20:58; 18 box-only buyers and 14 who also take greens.
     box_buyers = extra[22:] + rng.sample(main_buyers, 14)
@@ -593,7 +594,7 @@ def yuanweiji() -> Night:
     box_times = _spread(rng, box.release_s + 30, box.release_s + 50 * 60, len(box_buyers), power=1.8)
     box_lines = _chain(rng, "box", box_buyers, box_times, ((1, 0.9), (2, 0.1)), ("小箱约5斤", "大箱约8斤", "大箱约8斤"))
     box_timed = _timed(box_lines, box_times)
-    beats += box_timed + _pastes("box", box_timed, set(), window=120, calm_after=box.release_s + 15 * 60, calm_window=300)
+    beats += box_timed + _pastes("box", box_timed, set(), window=150, calm_after=box.release_s + 15 * 60, calm_window=420)
 
     beats.append((60 * 60, End()))
     beats.sort(key=lambda b: (b[0], _ORDER[type(b[1])]))
@@ -734,7 +735,7 @@ def qinqin() -> Night:
         seq += 1
         address, note = _building(rng)
         lines.append((t, Line("formula", seq, next(pool), 1, "3段800g", address, "候补也行")))
-    beats += list(lines) + _pastes("formula", lines, {sold_out_t}, window=60, calm_after=sold_out_t, calm_window=180)
+    beats += list(lines) + _pastes("formula", lines, {sold_out_t}, window=90, calm_after=sold_out_t, calm_window=240)
     beats.append((60 * 60, End()))
     beats.sort(key=lambda b: (b[0], _ORDER[type(b[1])]))
     return Night(

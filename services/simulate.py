@@ -1,0 +1,197 @@
+"""Replay a scripted night into the database in real time, for rehearsals and for watching
+the live pages move.
+
+    python -m services.simulate --speed 10 [--show ID] [--database-url URL] [--minutes N]
+
+Without --show it creates a new live show copying the 源味集《农场主来了》 night (its community,
+host and deals) and feeds it: viewer samples, comments (source "simulator"), chain entries one
+by one (source "simulator"), the host's promises, the question queue, and the releases at the
+scripted moments. At --speed 10 the night's hour takes six minutes. Every row is timestamped
+at its scripted moment scaled by the speed (start + t / speed), so the compressed night keeps
+its shape: the main deal reaches its threshold 8 minutes / speed after its release.
+--minutes N replays only the first N minutes of the script (the run is always bounded).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+import db
+from db.models import Deal, Show
+from services import clock, shows
+from services import demo
+from services import demo_night as dn
+from services.authz import Actor
+from services.errors import DomainError, InvalidState
+
+SIMULATOR = Actor(id=None, name="模拟器", role="admin")
+MIN_TICK_S = 0.2  # real seconds between two writes at least: beats due meanwhile go in one transaction
+
+
+def prepare(engine: Engine, night: dn.Night, show_id: int | None, start: datetime, speed: float) -> tuple[int, dict[str, int]]:
+    """The show to feed (a new copy of the night, or the given one) and its deal ids by key."""
+    scale = 1.0 / speed
+    with db.session(engine) as s:
+        if show_id is None:
+            show = shows.create_show(
+                s, SIMULATOR,
+                shows.ShowForm(
+                    f"{night.title}（模拟 {start:%m-%d %H:%M}）", night.community, night.member_count, night.host,
+                    start, start + timedelta(minutes=max(1.0, night.duration_min * scale)),
+                ),
+            )
+            show_id = show.id
+        else:
+            show = shows.get_show(s, show_id)
+            if show.status == "ended":
+                raise InvalidState(f"场次「{show.title}」已结束，不能再模拟；请不带 --show 运行以新建一场。")
+        existing = {d.product: d.id for d in s.scalars(select(Deal).where(Deal.show_id == show_id))}
+        missing = [d for d in night.deals if d.product not in existing]
+        deadline_base = max(start, show.scheduled_start)
+        sub = dataclasses.replace(night, deals=tuple(missing))
+        created = demo.create_deals(s, SIMULATOR, sub, show_id, deadline_base, created_at=start, scale=scale)
+        ids = {d.key: existing[d.product] for d in night.deals if d.product in existing} | created
+    return show_id, ids
+
+
+def run(
+    engine: Engine,
+    speed: float = 10.0,
+    show_id: int | None = None,
+    minutes: float | None = None,
+    night: dn.Night | None = None,
+    out: Callable[[str], None] = print,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    start: datetime | None = None,
+) -> int:
+    """Feed the night into the database, scaled by `speed`; returns the show id."""
+    if not speed or speed <= 0:
+        raise ValueError("speed must be > 0")
+    night = night or dn.yuanweiji()
+    limit = night.last_t if minutes is None else min(night.last_t, int(minutes * 60))
+    beats = [(t, x) for t, x in night.beats if t <= limit]
+    start = start or clock.now()
+    show_id, deal_ids = prepare(engine, night, show_id, start, speed)
+    writer = demo.NightWriter(night, show_id, deal_ids, actor=SIMULATOR, start=start, chain="entry",
+                              source="simulator", scale=1.0 / speed)
+    out(f"模拟开始：场次 {show_id}，{speed:g} 倍速，剧本 {limit / 60:.0f} 分钟，约需 {limit / speed:.0f} 秒。")
+    m0 = monotonic()
+    i = 0
+    reported_minute = -1
+    while i < len(beats):
+        night_now = (monotonic() - m0) * speed
+        due = []
+        while i < len(beats) and beats[i][0] <= night_now:
+            due.append(beats[i])
+            i += 1
+        if due:
+            _write(engine, writer, due, start, speed, out)
+            minute = int(due[-1][0] // 60)
+            if minute != reported_minute:
+                reported_minute = minute
+                out(_progress(engine, night, show_id, minute))
+        if i < len(beats):
+            wait = (beats[i][0] - (monotonic() - m0) * speed) / speed
+            sleep(max(MIN_TICK_S, wait))
+    with db.session(engine) as s:
+        writer.finish(s, now=_at(start, limit, speed))
+        status = shows.get_show(s, show_id).status
+    tail = "直播已结束" if status == "ended" else "场次仍在直播中（剧本未播完）"
+    out(f"模拟完成：场次 {show_id}，{tail}。")
+    return show_id
+
+
+def _at(start: datetime, t: int, speed: float) -> datetime:
+    return start + timedelta(seconds=t / speed)
+
+
+def _write(engine: Engine, writer: demo.NightWriter, due: list, start: datetime, speed: float, out) -> None:
+    """The beats due now in one transaction; if one is refused, the rest go in one by one."""
+    promises_before = len(writer.promise_ids)
+    try:
+        with db.session(engine) as s:
+            for t, thing in due:
+                writer.apply(s, thing, _at(start, t, speed))
+                _announce(thing, writer, out)
+            writer.flush(s)
+        return
+    except DomainError:
+        writer.pending = []
+        del writer.promise_ids[promises_before:]
+    for t, thing in due:
+        promises_before = len(writer.promise_ids)
+        try:
+            with db.session(engine) as s:
+                writer.apply(s, thing, _at(start, t, speed))
+                writer.flush(s)
+        except DomainError as exc:
+            writer.pending = []
+            del writer.promise_ids[promises_before:]
+            out(f"跳过一步（{type(thing).__name__}）：{exc}")
+
+
+def _announce(thing: dn.Thing, writer: demo.NightWriter, out) -> None:
+    if isinstance(thing, dn.Release):
+        out(f"  发布接龙：{writer.night.deal(thing.deal).product}")
+    elif isinstance(thing, dn.Promise):
+        out(f"  主播承诺：{thing.text}")
+    elif isinstance(thing, dn.Start):
+        out("  开播")
+    elif isinstance(thing, dn.End):
+        out("  下播（接龙继续）")
+
+
+def _progress(engine: Engine, night: dn.Night, show_id: int, minute: int) -> str:
+    with db.session(engine) as s:
+        show = s.get(Show, show_id)
+        deals = list(s.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
+        chain = "；".join(
+            f"{d.product} {d.units_valid}/{d.threshold}{d.threshold_unit}{'（已成团）' if d.reached_at else ''}"
+            for d in deals if d.status != "draft"
+        )
+        line = (
+            f"[剧本 {(night.start_hour + minute // 60) % 24:02d}:{minute % 60:02d}] 在线 {show.viewers_online}，累计观看 {show.viewers_cumulative}，"
+            f"评论 {show.comments_total}，接龙 {show.buyers} 人"
+        )
+    return line + (f"；{chain}" if chain else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m services.simulate", description="按剧本实时回放一场直播夜（演练用）。")
+    p.add_argument("--speed", type=float, default=10.0, help="倍速，默认 10（一小时的直播约 6 分钟放完）")
+    p.add_argument("--show", type=int, default=None, help="灌入已有场次的编号；不填则新建一场")
+    p.add_argument("--database-url", default=None, help="数据库地址；不填则用 DATABASE_URL 或 data/ 下的 SQLite")
+    p.add_argument("--minutes", type=float, default=None, help="只回放剧本的前 N 分钟")
+    args = p.parse_args(argv)
+    if args.speed <= 0:
+        p.error("--speed 须大于 0")
+    if args.minutes is not None and args.minutes <= 0:
+        p.error("--minutes 须大于 0")
+    try:
+        engine = db.connect(args.database_url)
+        db.upgrade(engine)
+    except db.DatabaseConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        run(engine, speed=args.speed, show_id=args.show, minutes=args.minutes)
+    except DomainError as exc:
+        print(f"无法模拟：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已停止：已写入的数据保留。")
+        return 130
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

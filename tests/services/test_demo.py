@@ -1,0 +1,165 @@
+"""The demo nights: the numbers of the seeds, loaded through the services, once."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from db.models import ChainEntry, Comment, Deal, Event, Promise, QuestionGroup, Show, ViewerSample
+from services import clock, demo, shows
+from services import demo_night as dn
+from services.authz import SYSTEM
+
+
+def _deal(session, show_id: int, product: str) -> Deal:
+    return session.scalar(select(Deal).where(Deal.show_id == show_id, Deal.product == product))
+
+
+def test_the_yuanweiji_night_has_the_numbers_of_the_article(session):
+    show_id = demo.load_demo_night(session)
+    show = session.get(Show, show_id)
+    assert (show.title, show.host_name, show.status) == ("源味集《农场主来了》", "老李", "ended")
+    assert (show.community.name, show.community.member_count) == ("源味集·阳光花园群", 300)
+    yesterday_8pm = clock.now().replace(hour=20, minute=0, second=0) - timedelta(days=1)
+    assert show.scheduled_start == yesterday_8pm
+    assert show.scheduled_end == yesterday_8pm + timedelta(hours=1)
+
+    # 300 members → 270 watched → 210 took part in the chain.
+    assert show.viewers_cumulative == 270
+    assert show.buyers == 210
+    distinct = session.scalar(
+        select(func.count(func.distinct(ChainEntry.buyer_name)))
+        .join(Deal, Deal.id == ChainEntry.deal_id)
+        .where(Deal.show_id == show_id, ChainEntry.status == "valid")
+    )
+    assert distinct == 210
+
+    # The main deal: released 5 minutes before the end, 50份 reached 8 minutes later.
+    main = _deal(session, show_id, "有机上海青 尝鲜价")
+    assert (main.threshold, main.threshold_unit, main.perk_first_n) == (50, "份", 50)
+    assert "8折" in main.perk_text and "《有机生活手札》" in main.perk_text
+    assert main.released_at == show.scheduled_end - timedelta(minutes=5)
+    assert main.reached_at - main.released_at == timedelta(minutes=8)
+    assert main.status == "reached"
+    before = session.scalar(
+        select(func.sum(ChainEntry.qty)).where(
+            ChainEntry.deal_id == main.id, ChainEntry.status == "valid", ChainEntry.created_at < main.reached_at
+        )
+    )
+    assert before < 50  # the threshold is crossed by the entries pasted at that very moment
+    others = {d.product for d in show.deals} - {main.product}
+    assert others == {"散养土鸡蛋 30枚", "有机蔬菜家庭箱"}
+    assert all(d.status == "reached" for d in show.deals)
+
+    # Viewers rise through the hour; the peak online is below the cumulative count.
+    samples = session.execute(
+        select(ViewerSample.at, ViewerSample.online, ViewerSample.cumulative)
+        .where(ViewerSample.show_id == show_id).order_by(ViewerSample.at)
+    ).all()
+    assert len(samples) >= 30
+    cumulative = [c for _, _, c in samples]
+    assert cumulative == sorted(cumulative) and cumulative[-1] == 270 and cumulative[0] < 100
+    assert 150 < show.viewers_peak < 270
+    assert samples[0].at == show.scheduled_start and samples[-1].at == show.scheduled_end
+
+    # Chain lines look like a real chain: `12. 王芳 2份 5栋`, entries pasted in order.
+    sample = session.scalar(select(ChainEntry.raw_line).where(ChainEntry.deal_id == main.id, ChainEntry.seq == 12))
+    assert sample.startswith("12. ") and "份" in sample
+    rows = session.execute(
+        select(ChainEntry.seq, ChainEntry.created_at).where(ChainEntry.deal_id == main.id).order_by(ChainEntry.seq)
+    ).all()
+    assert [c for _, c in rows] == sorted(c for _, c in rows)
+    assert session.scalar(
+        select(func.count()).select_from(ChainEntry).where(ChainEntry.deal_id == main.id, ChainEntry.status == "cancelled")
+    ) == 1
+
+    # The timeline holds the milestones at their moments.
+    kinds = dict(
+        session.execute(
+            select(Event.kind, func.min(Event.at)).where(Event.show_id == show_id).group_by(Event.kind)
+        ).all()
+    )
+    assert kinds["show.started"] == show.scheduled_start
+    assert kinds["show.ended"] == show.scheduled_end
+    assert kinds["deal.reached"] <= main.reached_at
+
+
+def test_the_yuanweiji_night_has_comments_questions_and_promises(session):
+    pytest.importorskip("services.triage")  # until the triage service lands
+    show_id = demo.load_demo_night(session)
+    show = session.get(Show, show_id)
+    texts = set(session.scalars(select(Comment.text).where(Comment.show_id == show_id)))
+    assert 300 <= show.comments_total <= 700
+    for asked in ("有机认证是真的吗？", "价格为什么这么贵？", "什么时候到？", "在哪接龙？", "能自提吗？", "不好吃能退吗？"):
+        assert asked in texts
+    assert {"来了", "666", "打卡", "已下单"} <= texts
+    assert 0 < show.chatter_total < show.comments_total
+    assert show.commenters > 50
+    statuses = dict(
+        session.execute(
+            select(QuestionGroup.status, func.count()).where(QuestionGroup.show_id == show_id).group_by(QuestionGroup.status)
+        ).all()
+    )
+    assert statuses.get("answered", 0) >= 5 and statuses.get("to_host", 0) >= 1 and statuses.get("new", 0) >= 3
+    said = {p.text: p for p in session.scalars(select(Promise).where(Promise.show_id == show_id))}
+    assert any("前50名" in t and "8折" in t for t in said)
+    assert any("《有机生活手札》" in t for t in said)
+    assert any("我会亲自监督采摘和打包" in t and "吃得放心" in t for t in said)
+    delivery = next(p for t, p in said.items() if "次日中午前" in t)
+    assert delivery.due_at == show.scheduled_start + timedelta(hours=16)  # next day, noon
+    assert all(p.confirmed for p in said.values())
+
+
+def test_the_past_night_sold_100_cans_in_12_minutes_a_week_earlier(session):
+    past_id = demo.load_past_night(session)
+    show = session.get(Show, past_id)
+    assert (show.title, show.host_name, show.community.name) == ("亲亲宝贝《安心之选》", "林薇", "亲亲宝贝·安心妈妈群")
+    assert show.status == "ended"
+    assert show.scheduled_start == clock.now().replace(hour=20, minute=0, second=0) - timedelta(days=8)
+    (deal,) = show.deals
+    assert (deal.stock, deal.units_valid, deal.status) == (100, 100, "sold_out")
+    assert deal.sold_out_at - deal.released_at == timedelta(minutes=12)
+    assert deal.entries_waitlisted > 0  # late members wait (候补)
+    assert show.buyers == dn.qinqin().expected["buyers"]
+    words = " ".join(session.scalars(select(Promise.text).where(Promise.show_id == past_id)))
+    assert "保证是最新鲜批次" in words and "开罐不满意，未使用可退" in words
+    assert show.viewers_cumulative <= show.community.member_count
+
+
+def test_ensure_demo_loads_both_nights_once_on_an_empty_database(session):
+    t0 = time.perf_counter()
+    shown = demo.ensure_demo(session)
+    elapsed = time.perf_counter() - t0
+    titles = [s.title for s in shows.list_shows(session)]
+    assert titles == ["源味集《农场主来了》", "亲亲宝贝《安心之选》"]  # most recent first
+    assert shown == shows.find_show(session, "源味集《农场主来了》").id
+    assert demo.ensure_demo(session) is None
+    assert session.scalar(select(func.count()).select_from(Show)) == 2
+    if session.get_bind().dialect.name == "sqlite":
+        assert elapsed < 8, f"loading the demo took {elapsed:.1f} s"  # ~1 s on an idle machine
+
+
+def test_ensure_demo_leaves_a_database_with_shows_alone(session, admin):
+    start = clock.now().replace(second=0)
+    shows.create_show(session, admin, shows.ShowForm("自己的场次", "阳光花园群", 120, "小王", start, start + timedelta(hours=1)))
+    assert demo.ensure_demo(session) is None
+    assert [s.title for s in shows.list_shows(session)] == ["自己的场次"]
+
+
+def test_the_nights_are_deterministic_and_consistent():
+    a, b = dn.yuanweiji.__wrapped__(), dn.yuanweiji.__wrapped__()
+    assert a.beats == b.beats
+    night = dn.yuanweiji()
+    ts = [t for t, _ in night.beats]
+    assert ts == sorted(ts)
+    said = [x for _, x in night.beats if isinstance(x, dn.Said)]
+    assert 300 <= len(said) <= 700
+    lines = [x for _, x in night.beats if isinstance(x, dn.Line)]
+    for deal in night.deals:
+        seqs = [ln.seq for ln in lines if ln.deal == deal.key]
+        assert seqs == list(range(1, len(seqs) + 1))
+    assert night.expected["buyers"] == 210
+    assert SYSTEM.role == "admin"  # the loader writes as the system actor
