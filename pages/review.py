@@ -34,14 +34,14 @@ def pct(v: float | None) -> str:
 st.title(f"复盘 · {show.title}")
 start = show.actual_start or show.scheduled_start
 st.caption(
-    f"社群：{show.community.name}　主播：{show.host_name}　{start:%Y-%m-%d %H:%M}"
+    f"社群：{show.community.name}（{show.community.member_count} 人）　主播：{show.host_name}　{start:%Y-%m-%d %H:%M}"
     f"{f' – {show.actual_end:%H:%M}' if show.actual_end else ''}　状态：{shows.STATUS_LABELS[show.status]}"
 )
 if show.status != "ended":
     st.info("直播尚未结束：以下为截至目前的数据。")
 
 k = ctx.read(review.kpis, show_id)
-tiles = report.kpi_tiles(k)
+tiles = report.kpi_tiles(k, community=False)
 for i in range(0, len(tiles), 4):
     for col, (label, value) in zip(st.columns(4), tiles[i : i + 4]):
         col.metric(label, value, border=True)
@@ -71,8 +71,8 @@ with tabs["团品"]:
                             "成团数": f"{d['threshold']}{d['threshold_unit']}",
                             "有效单数": d["entries"], "份数": d["units"], "下单人数": d["buyers"],
                             "候补份数": d["waitlisted"], "成交额": d["gmv"], "发布": hm(d["released_at"]),
-                            "成团": hm(d["reached_at"]), "成团用时（分）": d["minutes_release_to_threshold"],
-                            "售罄用时（分）": d["minutes_to_sellout"], "结果": d["outcome_label"],
+                            "成团": hm(d["reached_at"]), "成团用时": report.minutes_text(d["minutes_release_to_threshold"]),
+                            "售罄用时": report.minutes_text(d["minutes_to_sellout"]), "结果": d["outcome_label"],
                         }
                         for d in k["deals"]
                     ]
@@ -159,7 +159,8 @@ with tabs["多场对比"]:
             pd.DataFrame([{"日期": f"{c['date']:%Y-%m-%d}", "场次": c["title"], "观看率": pct(c["watch_rate"]),
                            "下单转化率": pct(c["order_rate"]), "下单人数": c["buyers"], "成交额": c["gmv"],
                            "客单价": c["avg_order_value"], "回复率": pct(c["answered_rate"]),
-                           "承诺兑现率": pct(c["promises_kept_rate"]), "首个成团用时（分）": c["reach_minutes"]}
+                           "承诺兑现率": pct(c["promises_kept_rate"]),
+                           "首个成团用时": report.minutes_text(c["reach_minutes"])}
                           for c in comp]),
             hide_index=True,
             column_config={"成交额": st.column_config.NumberColumn(format="¥%.2f"),

@@ -76,19 +76,20 @@ def duration(seconds: float | None) -> str:
     return f"{seconds // 60}分{seconds % 60:02d}秒" if seconds >= 60 else f"{seconds}秒"
 
 
-def kpi_tiles(k: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, formatted value) for the report's and the page's tiles."""
-    return [
-        ("社群成员数", num(k["community_size"])),
+def kpi_tiles(k: dict[str, Any], community: bool = True) -> list[tuple[str, str]]:
+    """(label, formatted value) for the report's and the page's tiles, audience and sales first."""
+    tiles = [("社群成员数", num(k["community_size"]))] if community else []
+    return tiles + [
         ("累计观看", num(k["viewers"])),
         ("观看率", pct(k["watch_rate"])),
-        ("最高在线", num(k["peak_online"])),
-        ("评论人数", num(k["commenters"])),
         ("下单人数", num(k["buyers"])),
         ("下单转化率", pct(k["order_rate"])),
-        ("有效接龙", f"{num(k['entries'])}单 / {num(k['units'])}份"),
         ("成交额", f"¥{k['gmv']:,.2f}"),
         ("客单价", "—" if k["avg_order_value"] is None else f"¥{k['avg_order_value']:,.2f}"),
+        ("有效单数", num(k["entries"])),
+        ("有效份数", num(k["units"])),
+        ("最高在线", num(k["peak_online"])),
+        ("评论人数", num(k["commenters"])),
         ("提问（问题组）", num(k["questions"])),
         ("回复率", pct(k["answered_rate"])),
         ("回复用时中位数", duration(k["median_response_s"])),
@@ -153,7 +154,7 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
                 [
                     d["product"], f"¥{d['group_price']:,.2f}", f"{d['threshold']}{d['threshold_unit']}",
                     d["entries"], d["units"], d["buyers"], f"¥{d['gmv']:,.2f}", hm(d["released_at"]),
-                    _mins(d["minutes_release_to_threshold"]), _mins(d["minutes_to_sellout"]), d["outcome_label"],
+                    minutes_text(d["minutes_release_to_threshold"]), minutes_text(d["minutes_to_sellout"]), d["outcome_label"],
                 ]
                 for d in k["deals"]
             ],
@@ -193,7 +194,7 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
             _table(["日期", "场次", "观看率", "下单转化率", "下单人数", "成交额", "客单价", "首个成团用时"],
                    [[f"{c['date']:%m-%d}", c["title"], pct(c["watch_rate"]), pct(c["order_rate"]), c["buyers"],
                      f"¥{c['gmv']:,.2f}", "—" if c["avg_order_value"] is None else f"¥{c['avg_order_value']:,.2f}",
-                     _mins(c["reach_minutes"])] for c in comp],
+                     minutes_text(c["reach_minutes"])] for c in comp],
                    numeric={2, 3, 4, 5, 6})
         )
     parts.append(f"<footer>由直播夜中控台生成于 {esc(f'{now:%Y-%m-%d %H:%M}')}。</footer></main></body></html>")
@@ -207,12 +208,12 @@ def summary_sentence(k: dict[str, Any]) -> str:
     reach = [d for d in k["deals"] if d["minutes_release_to_threshold"] is not None]
     if reach:
         first = min(reach, key=lambda d: d["minutes_release_to_threshold"])
-        bits.append(f"「{first['product']}」发布后 {_mins(first['minutes_release_to_threshold'])}成团")
+        bits.append(f"「{first['product']}」发布后 {minutes_text(first['minutes_release_to_threshold'])}成团")
     bits.append(f"成交额 ¥{k['gmv']:,.2f}")
     return "，".join(bits) + "。"
 
 
-def _mins(v: float | None) -> str:
+def minutes_text(v: float | None) -> str:
     if v is None:
         return "—"
     return f"{int(v)} 分钟" if v == int(v) else f"{v:.1f} 分钟"

@@ -294,9 +294,9 @@ def markers(session: Session, show_id: int, question_peaks: int = 3) -> list[dic
     show = shows.get_show(session, show_id)
     out: list[dict[str, Any]] = []
     if show.actual_start:
-        out.append({"at": show.actual_start, "kind": "start", "label": "开播"})
+        out.append({"at": show.actual_start, "kind": "start", "label": "开播", "short": "开播"})
     if show.actual_end:
-        out.append({"at": show.actual_end, "kind": "end", "label": "下播"})
+        out.append({"at": show.actual_end, "kind": "end", "label": "下播", "short": "下播"})
     for d in session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)):
         for at, kind, label in (
             (d.released_at, "release", "发布接龙"),
@@ -305,11 +305,12 @@ def markers(session: Session, show_id: int, question_peaks: int = 3) -> list[dic
             (d.failed_at, "failed", "未成团"),
         ):
             if at is not None:
-                out.append({"at": at, "kind": kind, "label": f"{label}·{_short(d.product, 8)}"})
+                out.append({"at": at, "kind": kind, "label": f"{label}·{_short(d.product, 12)}",
+                            "short": f"{label}·{_short(d.product, 5)}"})
     for said_at, text, kind in session.execute(
         select(Promise.said_at, Promise.text, Promise.kind).where(Promise.show_id == show_id).order_by(Promise.said_at)
     ):
-        out.append({"at": said_at, "kind": "promise", "label": f"承诺·{_short(text, 10)}"})
+        out.append({"at": said_at, "kind": "promise", "label": f"承诺·{_short(text, 16)}", "short": "承诺"})
     peaks = session.execute(
         select(ShowMinute.minute, ShowMinute.questions)
         .where(ShowMinute.show_id == show_id, ShowMinute.questions > 0)
@@ -317,7 +318,7 @@ def markers(session: Session, show_id: int, question_peaks: int = 3) -> list[dic
         .limit(question_peaks)
     ).all()
     for minute, n in peaks:
-        out.append({"at": minute, "kind": "question_peak", "label": f"提问高峰·{n}条"})
+        out.append({"at": minute, "kind": "question_peak", "label": f"提问高峰·{n}条", "short": f"提问{n}"})
     out.sort(key=lambda m: m["at"])
     return out
 
@@ -488,25 +489,32 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
         )
     )
     layers: list[alt.Chart] = [lines]
-    if marks:
+    chart_marks = [m for m in marks if m["kind"] not in ("start", "end")] or marks
+    if chart_marks:
         mdf = pd.DataFrame(
             [
-                {"时间": m["at"], "事件": m["label"], "类型": MARKER_KIND_LABELS.get(m["kind"], m["kind"]),
-                 "颜色": MARKER_COLORS.get(m["kind"], "#555555"), "偏移": 70 * (i % 3)}
-                for i, m in enumerate(marks)
+                {"时间": m["at"], "事件": m["label"], "标注": m.get("short", m["label"]),
+                 "类型": MARKER_KIND_LABELS.get(m["kind"], m["kind"]), "偏移": 55 * (i % 3)}
+                for i, m in enumerate(chart_marks)
             ]
         )
+        kinds = list(dict.fromkeys(mdf["类型"]))
+        by_label = {MARKER_KIND_LABELS[k]: c for k, c in MARKER_COLORS.items()}
+        kind_scale = alt.Scale(domain=kinds, range=[by_label.get(k, "#555555") for k in kinds])
+        kind_color = alt.Color("类型:N", scale=kind_scale, legend=alt.Legend(title=None, orient="bottom"))
         rules = alt.Chart(mdf).mark_rule(strokeDash=[4, 3], opacity=0.8).encode(
-            x="时间:T", color=alt.Color("颜色:N", scale=None), tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "事件:N"]
+            x="时间:T", color=kind_color, tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "事件:N"]
         )
-        labels = alt.Chart(mdf).mark_text(angle=270, align="right", baseline="bottom", dx=-4, fontSize=10).encode(
+        labels = alt.Chart(mdf).mark_text(angle=270, align="right", baseline="bottom", dx=-4, fontSize=11).encode(
             x="时间:T",
             y=alt.value(0),
             yOffset=alt.YOffset("偏移:Q", scale=None),
-            text="事件:N",
-            color=alt.Color("颜色:N", scale=None),
+            text="标注:N",
+            color=alt.Color("类型:N", scale=kind_scale, legend=None),
+            tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "事件:N"],
         )
         layers += [rules, labels]
+        return alt.layer(*layers).resolve_scale(color="independent").properties(width=width, height=height)
     return alt.layer(*layers).properties(width=width, height=height)
 
 

@@ -47,6 +47,11 @@ def test_report_downloads_from_the_review_page(server, page, tmp_path):
     login(page, server, "reviewer")
     page.get_by_role("link", name="复盘").click()
     wait_for_app(page)
+    page.get_by_test_id("stMetric").first.wait_for()
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    page.set_viewport_size({"width": 1400, "height": 2000})
+    page.wait_for_timeout(500)
+    screenshot(page, "review_page")
     page.get_by_role("tab", name="导出").click()
     wait_for_app(page)
     with page.expect_download() as info:
