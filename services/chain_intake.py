@@ -235,7 +235,11 @@ def _plan(
     source: str,
     flag_missing: set[str] | None,
     at: datetime,
+    describe: bool = True,
 ) -> tuple[PastePlan, list[_Work], list[_Work]]:
+    """Match incoming lines to existing entries by key, then allocate stock in order.
+
+    `describe=False` (when applying) skips the preview rows of added lines."""
     plan = PastePlan(deal_id=deal.id, parsed=len(incoming))
     plan.before = _totals(existing)
     by_key = {w.key: w for w in existing}
@@ -302,7 +306,7 @@ def _plan(
     works = existing + new
     _allocate(deal, works)
     for w in new:
-        d = _desc(w)
+        d = _desc(w) if describe else {}
         (plan.cancelled if w.status == "cancelled" else plan.added).append(d)
         plan.waitlisted_new += w.status == "waitlisted"
         plan.over_limit_new += w.over_limit
@@ -340,50 +344,46 @@ def _plan(
 # ---------------------------------------------------------------- writing
 
 
-def _buyer_deltas(session: Session, deal: Deal, deltas: dict[str, tuple[int, int]]) -> int:
-    """Apply per-name (entries, units) deltas to DealBuyer and ShowBuyer; fix Show.buyers.
+def _buyer_deltas(session: Session, deal: Deal, deltas: dict[str, tuple[int, int]]) -> None:
+    """Apply per-name (entries, units) deltas to DealBuyer and ShowBuyer, then refresh Show.buyers.
 
-    Returns the change in the deal's distinct valid buyers. Names are sorted so that
-    concurrent writers lock rows in the same order.
+    Atomic upserts (col = col + delta), one executemany each. Show.buyers is recounted in SQL
+    from show_buyer (indexed by show): every caller has already logged its event, which locks
+    the show row, so writers of one show's buyers are serialised.
     """
     deltas = {n: d for n, d in deltas.items() if d != (0, 0)}
     if not deltas:
-        return 0
-    names = sorted(deltas)
-    deal_change = 0
-    show_change = 0
-    ins_deal = tallies._insert(session, DealBuyer)
-    ins_show = tallies._insert(session, ShowBuyer)
-    for chunk in _chunks(names, 500):
-        stmt = ins_deal.values(
-            [{"deal_id": deal.id, "name": n, "valid_entries": deltas[n][0], "valid_units": deltas[n][1]} for n in chunk]
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["deal_id", "name"],
-            set_={
-                "valid_entries": DealBuyer.valid_entries + stmt.excluded.valid_entries,
-                "valid_units": DealBuyer.valid_units + stmt.excluded.valid_units,
-            },
-        ).returning(DealBuyer.name, DealBuyer.valid_entries)
-        for name, now_entries in session.execute(stmt):
-            before = now_entries - deltas[name][0]
-            deal_change += (now_entries > 0) - (before > 0)
-        entry_names = [n for n in chunk if deltas[n][0]]
-        if not entry_names:
-            continue
-        stmt = ins_show.values(
-            [{"show_id": deal.show_id, "name": n, "valid_entries": deltas[n][0]} for n in entry_names]
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["show_id", "name"],
-            set_={"valid_entries": ShowBuyer.valid_entries + stmt.excluded.valid_entries},
-        ).returning(ShowBuyer.name, ShowBuyer.valid_entries)
-        for name, now_entries in session.execute(stmt):
-            before = now_entries - deltas[name][0]
-            show_change += (now_entries > 0) - (before > 0)
-    if show_change:
-        tallies.add(session, Show, deal.show_id, buyers=show_change)
-    return deal_change
+        return
+    names = sorted(deltas)  # the same lock order in every writer
+    ins_deal = tallies._insert(session, DealBuyer.__table__)
+    stmt = ins_deal.on_conflict_do_update(
+        index_elements=["deal_id", "name"],
+        set_={
+            "valid_entries": DealBuyer.__table__.c.valid_entries + ins_deal.excluded.valid_entries,
+            "valid_units": DealBuyer.__table__.c.valid_units + ins_deal.excluded.valid_units,
+        },
+    )
+    session.execute(
+        stmt, [{"deal_id": deal.id, "name": n, "valid_entries": deltas[n][0], "valid_units": deltas[n][1]} for n in names]
+    )
+    entry_names = [n for n in names if deltas[n][0]]
+    if not entry_names:
+        return
+    ins_show = tallies._insert(session, ShowBuyer.__table__)
+    stmt = ins_show.on_conflict_do_update(
+        index_elements=["show_id", "name"],
+        set_={"valid_entries": ShowBuyer.__table__.c.valid_entries + ins_show.excluded.valid_entries},
+    )
+    session.execute(stmt, [{"show_id": deal.show_id, "name": n, "valid_entries": deltas[n][0]} for n in entry_names])
+    buyers = (
+        select(func.count())
+        .select_from(ShowBuyer)
+        .where(ShowBuyer.show_id == deal.show_id, ShowBuyer.valid_entries > 0)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(Show).where(Show.id == deal.show_id).values(buyers=buyers).execution_options(synchronize_session=False)
+    )
 
 
 def _chunks(xs: list, n: int):
@@ -422,7 +422,7 @@ def _write(
             for w in new
         ]
         for chunk in _chunks(rows, 1000):
-            session.execute(insert(EntryRow), chunk)
+            session.execute(insert(EntryRow.__table__), chunk)  # Core executemany: no ORM per-row work
     if changed:
         session.execute(
             update(EntryRow),
@@ -542,7 +542,7 @@ def apply_entries(
     deal = lock_deal(session, deal_id)
     _require_open(deal)
     existing = _load(session, deal_id)
-    plan, new, changed = _plan(deal, existing, incoming, source, flag_missing, at)
+    plan, new, changed = _plan(deal, existing, incoming, source, flag_missing, at, describe=False)
     events.record(
         session, event_kind, deal.show_id, actor, at=at, deal_id=deal.id, source=source,
         parsed=plan.parsed, added=len(plan.added), updated=len(plan.updated), missing=len(plan.missing),
@@ -607,9 +607,13 @@ def add_entry(
     events.record(session, "chain.entry_added", deal.show_id, actor, at=at, deal_id=deal.id, entry_id=row.id,
                   name=name, qty=qty, status=row.status, source=source)
     if fits:
+        had_entries = session.scalar(
+            select(DealBuyer.valid_entries).where(DealBuyer.deal_id == deal_id, DealBuyer.name == name)
+        ) or 0
         deal.entries_valid += 1
         deal.units_valid += qty
-        deal.buyers_valid += _buyer_deltas(session, deal, {name: (1, qty)})
+        deal.buyers_valid += had_entries == 0
+        _buyer_deltas(session, deal, {name: (1, qty)})
     else:
         deal.entries_waitlisted += 1
         deal.units_waitlisted += qty

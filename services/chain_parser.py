@@ -140,7 +140,7 @@ def _split_line(line: str) -> list[tuple[int | None, str, str]]:
     stripped = line.strip()
     if not stripped or _RE_EXAMPLE.match(stripped):
         return []
-    markers = list(_RE_MARKER.finditer(stripped))
+    markers = list(_RE_MARKER.finditer(stripped)) if stripped.count(".") + stripped.count("、") >= 2 else []
     for start_i in range(min(3, len(markers) - 1)):
         # WeChat's single-line chain: `#接龙 1. 王芳 2. 李四 3. …` (numbers counting up by one).
         run = [markers[start_i]]

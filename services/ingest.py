@@ -1,0 +1,79 @@
+"""The pipe for capture tools: comments as JSON Lines on stdin.
+
+    python -m services.ingest comments --show ID [--source pipe] [--batch 500] < comments.jsonl
+
+One JSON object per line: {"author": "张姐", "text": "运费多少", "at": "2026-01-06 20:15:03"}
+(optional "client_key"; without one, lines that carry a time get a key from author+text+time,
+so feeding the same file twice stores nothing twice). Lines are ingested in batches through
+services.triage.ingest (one transaction and one event per batch). Bad lines are reported on
+stderr with their line number and skipped; the exit status is 1 when any line was bad,
+2 when the show or the database is unusable, 0 otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import IO
+
+import db
+from services import triage
+from services.authz import SYSTEM
+from services.errors import DomainError, InvalidInput
+
+
+def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, engine=None, out: IO[str] = sys.stdout,
+        err: IO[str] = sys.stderr) -> int:
+    eng = engine or db.connect()
+    total = triage.IngestResult()
+    bad = 0
+    pending: list[triage.CommentIn] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        with db.session(eng) as s:
+            res = triage.ingest(s, SYSTEM, show_id, list(pending), source=source)
+        for name in ("received", "inserted", "folded", "duplicates", "empty", "questions", "chatter", "new_groups"):
+            setattr(total, name, getattr(total, name) + getattr(res, name))
+        pending.clear()
+
+    try:
+        with db.session(eng) as s:
+            triage.get_show(s, show_id)
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                pending.append(triage.comment_from_obj(json.loads(line)))
+            except json.JSONDecodeError:
+                bad += 1
+                print(f"第 {n} 行：不是合法的 JSON，已跳过。", file=err)
+                continue
+            except InvalidInput as exc:
+                bad += 1
+                print(f"第 {n} 行：{exc}，已跳过。", file=err)
+                continue
+            if len(pending) >= batch:
+                flush()
+        flush()
+    except DomainError as exc:
+        print(str(exc), file=err)
+        return 2
+    print(total.summary() + (f" 跳过无法识别的行 {bad} 条。" if bad else ""), file=out)
+    return 1 if bad else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.ingest", description="评论采集管道：从标准输入读取 JSON Lines。")
+    sub = parser.add_subparsers(dest="what", required=True)
+    p = sub.add_parser("comments", help="导入评论（每行一个 JSON 对象：author, text, at）")
+    p.add_argument("--show", type=int, required=True, help="场次编号")
+    p.add_argument("--source", default="pipe", choices=triage.SOURCES)
+    p.add_argument("--batch", type=int, default=500, help="每批条数（每批一个事务、一个事件）")
+    args = parser.parse_args(argv)
+    return run(args.show, sys.stdin, source=args.source, batch=max(1, args.batch))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
