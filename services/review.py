@@ -94,10 +94,8 @@ _KIND_FALLBACK = {
 
 
 def category_label(code: str) -> str:
-    try:
-        from services.triage import CATEGORY_LABELS
-    except ImportError:  # pragma: no cover - triage not merged yet
-        CATEGORY_LABELS = {}
+    from services.triage import CATEGORY_LABELS
+
     return CATEGORY_LABELS.get(code) or _CATEGORY_FALLBACK.get(code, code)
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from services import export, funnel, jielong, promises, review, shows
+from services import export, funnel, jielong, promises, review, shows, triage
 from services.authz import Actor
 
 T0 = datetime(2026, 2, 6, 20, 0)
@@ -54,6 +54,19 @@ def build_yuanweiji(session, actor: Actor) -> int:
         cumulative = round(270 * min(1.0, (m + 5) / 45))
         online = min(cumulative, round(186 * (1 - abs(m - 35) / 60)))
         funnel.record_viewers(session, actor, sid, online, cumulative, at=T0 + timedelta(minutes=m))
+
+    # viewers ask four different things (and chat); three get answered after 1, 3 and 2 minutes
+    said = [
+        (5, "王芳", "有机认证是真的吗？"), (6, "李娜", "有机认证是真的吗"), (7, "张敏", "主播好！"),
+        (12, "刘静", "价格为什么这么贵？"), (20, "陈丽", "什么时候能送到？"), (30, "杨强", "哈哈哈哈"),
+        (40, "黄磊", "上海青买回去能放几天？"),
+    ]
+    triage.ingest(session, actor, sid, [triage.CommentIn(a, t, at=T0 + timedelta(minutes=m)) for m, a, t in said])
+    waits = {"有机认证": 60, "价格": 180, "送到": 120}
+    for g in triage.queue(session, sid, limit=50):
+        for key, wait in waits.items():
+            if key in g.text:
+                triage.answer(session, actor, g.id, "已回复", at=g.first_seen + timedelta(seconds=wait))
 
     main = _deal(session, actor, sid, "有机上海青", "19.90", 50, stock=120)
     eggs = _deal(session, actor, sid, "散养土鸡蛋（30枚）", "36.00", 30)
@@ -98,6 +111,9 @@ def test_yuanweiji_kpis(session, assistant):
     assert k["gmv"] == pytest.approx(110 * 19.90 + 100 * 36 + 60 * 68)
     assert k["avg_order_value"] == pytest.approx(k["gmv"] / 210, abs=0.01)
     assert k["peak_online"] == 186 and k["promises"] == 1
+    assert k["questions"] == 4 and k["answered_rate"] == 0.75 and k["median_response_s"] == 120
+    assert k["commenters"] == 7
+    assert [q["text"] for q in review.question_rows(session, sid, unanswered_only=True)] == ["上海青买回去能放几天？"]
 
 
 def test_yuanweiji_xlsx_holds_the_page_totals(session, assistant, reviewer):
