@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry, Deal, FulfilmentItem, Promise, Show
 from services import clock, events
 from services.authz import Actor, require
-from services.errors import InvalidInput, InvalidState, NotFound
+from services.errors import InvalidInput, InvalidState, NotFound, check_paste_size
 from services.promise_rules import (  # noqa: F401  (re-exported: the contract lives here)
     KIND_LABELS,
     KINDS,
@@ -273,6 +273,12 @@ def log_promise(
             promise_id=promise.id, text=text, promise_kind=kind, deal_id=deal_id,
         )
     return promise
+
+
+def detect_paste(text: str) -> list[PromiseDraft]:
+    """detect() for a pasted transcript, refusing pastes over 1 MB (TooLarge)."""
+    check_paste_size(text, "文字稿")
+    return detect(text)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,53 @@
+"""Console panel 承诺速记: type + Enter logs the words, the time, the guessed kind and deal."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import Promise
+from services import promises, shows
+from tests.pages.test_promises import SHOW, app_session, frame
+
+
+def newest(url) -> Promise | None:
+    with app_session(url) as s:
+        return s.scalars(select(Promise).order_by(Promise.id.desc()).limit(1)).first()
+
+
+def submit(at, text):
+    at.text_input(key="console_promises_text").input(text)
+    next(b for b in at.button if b.label == "记录承诺").click().run()
+    return at
+
+
+def test_quick_log_guesses_kind_and_the_deal_being_shown(page_as, app_db):
+    at = submit(page_as("assistant", "console"), "前五十名送手札")
+    assert not at.exception
+    p = newest(app_db)
+    with app_session(app_db) as s:
+        deal = promises.current_deal(s, shows.find_show(s, SHOW).id)
+    assert (p.text, p.kind, p.first_n, p.deal_id) == ("前五十名送手札", "gift", 50, deal.id if deal else None)
+    recent = frame(at, "原话")
+    assert recent["原话"].iloc[0] == "前五十名送手札"
+
+
+def test_kind_and_deal_are_corrected_in_one_click(page_as, app_db):
+    at = submit(page_as("assistant", "console"), "手札那个")
+    p = newest(app_db)
+    at.segmented_control(key=f"console_promises_kind_{p.id}").set_value("gift").run()
+    assert not at.exception
+    assert newest(app_db).kind == "gift"
+    at.pills(key=f"console_promises_deal_{p.id}").set_value(0).run()
+    assert newest(app_db).deal_id is None
+
+
+def test_empty_text_is_not_logged(page_as, app_db):
+    before = newest(app_db).id
+    at = submit(page_as("assistant", "console"), "   ")
+    assert newest(app_db).id == before
+    assert [w.value for w in at.warning] == ["请先输入主播说的原话。"]
+
+
+def test_host_sees_the_list_but_cannot_log(page_as):
+    at = page_as("host", "console")
+    assert not at.exception
+    assert not any(t.key == "console_promises_text" for t in at.text_input)

@@ -1,0 +1,145 @@
+"""承诺履约 page (AppTest on the demo night)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import select
+
+import db
+from db.models import Promise
+from services import auth, promises, shows
+from tests.pages.conftest import PASSWORD
+
+SHOW = "源味集《农场主来了》"
+
+
+@contextmanager
+def app_session(url):
+    eng = db.connect(url)
+    try:
+        with db.session(eng) as s:
+            yield s
+    finally:
+        eng.dispose()
+
+
+def log(url, text, role="assistant", **kw) -> int:
+    with app_session(url) as s:
+        actor = auth.resolve_session(s, auth.login(s, f"{role}_user", PASSWORD))
+        show = shows.find_show(s, SHOW)
+        return promises.log_promise(s, actor, show.id, text, **kw).id
+
+
+def row(url, pid):
+    with app_session(url) as s:
+        return promises.promise_row(s, pid)
+
+
+def frame(at, column):
+    """The first table (st.dataframe / st.data_editor) that has this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def pick(at, pid):
+    at.selectbox(key="promises_pick").set_value(pid).run()
+    return at
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_every_promise_with_progress_and_filters(page_as, app_db):
+    at = page_as("assistant", "promises")
+    assert not at.exception
+    assert at.title[0].value == f"承诺履约 · {SHOW}"
+    assert [m.label for m in at.metric] == ["本场承诺", "待履约", "兑现率", "逾期履约项"]
+    with app_session(app_db) as s:
+        show_id = shows.find_show(s, SHOW).id
+        expected = promises.list_promises(s, show_id)
+    assert expected, "the demo night logs promises"
+    table = frame(at, "编号")
+    assert list(table["编号"]) == [r.id for r in expected]
+    assert list(table["完成"]) == [r.progress_text for r in expected]
+    at.selectbox(key="promises_filter_kind").set_value("gift").run()
+    table = frame(at, "编号")
+    assert set(table["类型"]) == {"赠品"}
+    at.selectbox(key="promises_filter_status").set_value("kept").run()
+    assert not at.exception
+    assert any("没有符合条件的承诺" in i.value for i in at.info)
+
+
+def test_reviewer_ticks_a_chain_range_and_sees_progress(page_as, app_db):
+    pid = log(app_db, "前10名送一把香葱")
+    with app_session(app_db) as s:
+        actor = auth.resolve_session(s, auth.login(s, "assistant_user", PASSWORD))
+        promises.confirm(s, actor, pid)
+    before = row(app_db, pid)
+    assert before.total == 10 and before.done == 0
+    at = pick(page_as("reviewer", "promises"), pid)
+    assert not at.exception
+    labels = [b.label for b in at.button]
+    assert "识别承诺" not in labels and "确认并生成履约项" not in labels and "更新状态" not in labels
+    at.text_input(key=f"promises_range_{pid}").input("1-50")
+    button(at, "批量勾选").click().run()
+    assert not at.exception
+    after = row(app_db, pid)
+    assert after.done == after.total == 10
+    assert any(o.startswith(f"#{pid}") and o.endswith("10/10") for o in at.selectbox(key="promises_pick").options)
+
+
+def test_assistant_confirms_a_quick_logged_promise(page_as, app_db):
+    pid = log(app_db, "前3名送手札")
+    at = pick(page_as("assistant", "promises"), pid)
+    assert at.selectbox(key=f"promises_scope_{pid}").value == "first_n"
+    assert at.number_input(key=f"promises_n_{pid}").value == 3
+    button(at, "确认并生成履约项").click().run()
+    assert not at.exception
+    r = row(app_db, pid)
+    assert r.confirmed and r.total == 3
+
+
+def test_bad_range_is_a_chinese_message(page_as, app_db):
+    pid = log(app_db, "前5名送手札")
+    with app_session(app_db) as s:
+        actor = auth.resolve_session(s, auth.login(s, "assistant_user", PASSWORD))
+        promises.confirm(s, actor, pid)
+    at = pick(page_as("assistant", "promises"), pid)
+    at.text_input(key=f"promises_range_{pid}").input("五十")
+    button(at, "批量勾选").click().run()
+    assert [e.value for e in at.error] == ["请输入接龙序号范围，例如 1-50。"]
+
+
+def test_paste_a_transcript_then_save_the_drafts(page_as, app_db):
+    at = page_as("assistant", "promises")
+    at.text_area(key="promises_paste_text").input("这颗上海青刚摘的\n前20名送一包葱\n不好吃包退\n")
+    button(at, "识别承诺").click().run()
+    assert not at.exception
+    assert any("识别到 2 条" in c.value for c in at.caption)
+    button(at, "保存选中的承诺").click().run()
+    assert not at.exception
+    with app_session(app_db) as s:
+        got = s.execute(select(Promise.text, Promise.kind, Promise.scope, Promise.confirmed).order_by(Promise.id.desc()).limit(2)).all()
+    assert sorted(got) == sorted([("前20名送一包葱", "gift", "first_n", True), ("不好吃包退", "refund", "claims", True)])
+
+
+def test_claims_are_logged_and_the_status_is_set(page_as, app_db):
+    pid = log(app_db, "不好吃包退")
+    at = pick(page_as("assistant", "promises"), pid)
+    button(at, "确认并生成履约项").click().run()
+    at.text_input(key=f"promises_claim_buyer_{pid}").input("王芳")
+    at.text_input(key=f"promises_claim_reason_{pid}").input("菜叶发黄")
+    button(at, "登记申请").click().run()
+    assert not at.exception
+    assert row(app_db, pid).progress_text == "0/1"
+    at.segmented_control(key=f"promises_status_{pid}").set_value("broken").run()
+    button(at, "更新状态").click().run()
+    assert row(app_db, pid).status == "broken"
+
+
+def test_operator_text_is_rendered_literally(page_as, app_db):
+    nasty = "**前5名**送 <img src=x onerror=alert(1)> [链接](http://x)"
+    pid = log(app_db, nasty)
+    at = pick(page_as("assistant", "promises"), pid)
+    assert nasty in [t.value for t in at.text]
+    assert not any(nasty in m.value for m in at.markdown)
