@@ -28,7 +28,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 10px;border-lef
 .kpi .l{color:#666;font-size:13px}.kpi .v{font-size:22px;font-weight:700}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{border-bottom:1px solid #e5e5e5;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#fafafa}td.n{text-align:right;white-space:nowrap}
+th{background:#fafafa}.n{text-align:right;white-space:nowrap}.k{white-space:nowrap}
 img{max-width:100%;height:auto}.muted{color:#888}
 footer{margin-top:32px;color:#999;font-size:12px}
 """
@@ -99,14 +99,16 @@ def kpi_tiles(k: dict[str, Any], community: bool = True) -> list[tuple[str, str]
     ]
 
 
-def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
+def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset(), wrap: set[int] = frozenset()) -> str:
+    """An HTML table; every cell escaped. Columns in `wrap` may wrap, the others stay on one line."""
     if not rows:
         return '<p class="muted">（无）</p>'
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{esc(v)}</td>' for i, v in enumerate(r)) + "</tr>"
-        for r in rows
-    )
+
+    def cls(i: int) -> str:
+        return " class=n" if i in numeric else ("" if i in wrap else " class=k")
+
+    head = "".join(f"<th{cls(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{esc(v)}</td>" for i, v in enumerate(r)) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -141,7 +143,7 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
     if tl is not None:
         parts.append(f'<img alt="直播时间线：每分钟接龙与评论" src="{png_data_uri(tl)}">')
         parts.append(
-            _table(["时间", "事件"], [[hm(m["at"]), m["label"]] for m in marks])
+            _table(["时间", "事件"], [[hm(m["at"]), m["label"]] for m in marks], wrap={1})
         )
     else:
         parts.append('<p class="muted">本场还没有按分钟的记录。</p>')
@@ -158,7 +160,7 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
                 ]
                 for d in k["deals"]
             ],
-            numeric={1, 3, 4, 5, 6},
+            numeric={1, 3, 4, 5, 6}, wrap={0},
         )
     )
 
@@ -171,10 +173,12 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
                numeric={1, 2, 3})
     )
     parts.append("<h3>未回复的问题</h3>")
+    if len(open_q) >= 30:
+        parts.append('<p class="muted">仅列出提问人数最多的 30 个，完整列表请导出「问题」。</p>')
     parts.append(
         _table(["类别", "问题", "提问人数", "首次出现", "状态"],
                [[q["category_label"], q["text"], q["askers"], hm(q["first_seen"]), q["status_label"]] for q in open_q],
-               numeric={2})
+               numeric={2}, wrap={1})
     )
 
     parts.append("<h2>承诺履约</h2>")
@@ -182,7 +186,7 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
         _table(["时间", "承诺原话", "类型", "范围", "截止", "状态", "履约进度", "逾期项"],
                [[hm(p["said_at"]), p["text"], p["kind_label"], p["scope_label"], _dt(p["due_at"]), p["status_label"],
                  f"{p['items_done']}/{p['items_total']}" if p["items_total"] else "—", p["overdue"] or ""] for p in prom],
-               numeric={7})
+               numeric={7}, wrap={1})
     )
 
     if len(comp) > 1:
@@ -195,7 +199,7 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
                    [[f"{c['date']:%m-%d}", c["title"], pct(c["watch_rate"]), pct(c["order_rate"]), c["buyers"],
                      f"¥{c['gmv']:,.2f}", "—" if c["avg_order_value"] is None else f"¥{c['avg_order_value']:,.2f}",
                      minutes_text(c["reach_minutes"])] for c in comp],
-                   numeric={2, 3, 4, 5, 6})
+                   numeric={2, 3, 4, 5, 6}, wrap={1})
         )
     parts.append(f"<footer>由直播夜中控台生成于 {esc(f'{now:%Y-%m-%d %H:%M}')}。</footer></main></body></html>")
     return "\n".join(parts)
