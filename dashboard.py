@@ -26,6 +26,15 @@ def page(key: str) -> st.Page:
     return st.Page(path, title=title, icon=icon, url_path=key)
 
 
+_navigated = False  # module globals start afresh on every run of this script
+
+
+def navigate(pages: list[st.Page], **kw) -> None:
+    global _navigated
+    _navigated = True
+    st.navigation(pages, **kw).run()
+
+
 def main() -> None:
     config.load_once()  # .streamlit/secrets.toml fills what the environment leaves unset
     if config.secrets_error():
@@ -33,16 +42,16 @@ def main() -> None:
     host_token = st.query_params.get("host")
     if host_token:
         frame.open_host_link(host_token)
-        st.navigation([page("host")], position="hidden").run()
+        navigate([page("host")], position="hidden")
         return
     frame.forget_host_link()
     actor = frame.current_actor()
     if actor is None:
         st.session_state.pop(ctx.ACTOR_KEY, None)
-        st.navigation([st.Page(frame.login_page, title="登录", url_path="login")], position="hidden").run()
+        navigate([st.Page(frame.login_page, title="登录", url_path="login")], position="hidden")
         return
     frame.sidebar(actor)
-    st.navigation([page(k) for k in pages_for(actor.role)]).run()
+    navigate([page(k) for k in pages_for(actor.role)])
 
 
 try:
@@ -50,4 +59,6 @@ try:
 except DatabaseConfigError as exc:
     frame.config_error(exc)
 except (DBAPIError, PoolTimeout) as exc:
+    if not _navigated:  # keep the URL's page registered, so the recovery lands on it again
+        st.navigation([page(k) for k in PAGES], position="hidden")
     frame.database_down(exc)
