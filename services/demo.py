@@ -188,8 +188,9 @@ class NightWriter:
         if isinstance(thing, dn.Said):
             self.comment(thing, at)
             return
-        if isinstance(thing, (dn.Queue, dn.End)):
-            self.flush(session)  # the queue acts on comments already in
+        if isinstance(thing, (dn.Queue, dn.End)) or self.chain == "entry":
+            # The queue acts on comments already in; live (the simulator), rows go in in time order.
+            self.flush(session)
         handler = getattr(self, "on_" + type(thing).__name__.lower())
         handler(session, thing, at)
         self.counts[type(thing).__name__] += 1
@@ -202,7 +203,9 @@ class NightWriter:
 
     def flush(self, session: Session) -> None:
         if self.pending and self.triage is not None:
-            self.triage.ingest(session, self.actor, self.show_id, self.pending, source=self.source)
+            # The batch is logged when its last comment came in (the assistant pastes after it).
+            last = max(c.at for c in self.pending)
+            self.triage.ingest(session, self.actor, self.show_id, self.pending, source=self.source, at=last)
         self.pending = []
 
     # -- handlers

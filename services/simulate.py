@@ -39,13 +39,9 @@ def prepare(engine: Engine, night: dn.Night, show_id: int | None, start: datetim
     scale = 1.0 / speed
     with db.session(engine) as s:
         if show_id is None:
-            show = shows.create_show(
-                s, SIMULATOR,
-                shows.ShowForm(
-                    f"{night.title}（模拟 {start:%m-%d %H:%M}）", night.community, night.member_count, night.host,
-                    start, start + timedelta(minutes=max(1.0, night.duration_min * scale)),
-                ),
-            )
+            copy = dataclasses.replace(night, duration_min=max(1.0, night.duration_min * scale))
+            show = demo.create_show(s, SIMULATOR, copy, start, title=f"{night.title}（模拟 {start:%m-%d %H:%M}）",
+                                    created_at=start)
             show_id = show.id
         else:
             show = shows.get_show(s, show_id)

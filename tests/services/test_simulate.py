@@ -1,0 +1,140 @@
+"""The replay simulator: a bounded run feeds the night in order, scaled by the speed."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+import db
+from db.models import ChainEntry, Comment, Deal, Event, Show, ViewerSample
+from services import clock, shows, simulate
+from services import demo_night as dn
+
+
+class FakeTime:
+    """monotonic() and sleep() that only move when slept: a night replays in no time."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.t
+
+    def sleep(self, s: float) -> None:
+        self.t += s
+        self.slept += s
+
+
+def _url(engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _assert_in_order(s, show_id: int) -> None:
+    """Rows arrive in time order: ids and timestamps rise together."""
+    times = list(s.scalars(select(Comment.received_at).where(Comment.show_id == show_id).order_by(Comment.id)))
+    assert times == sorted(times)
+    samples = s.execute(
+        select(ViewerSample.at, ViewerSample.cumulative).where(ViewerSample.show_id == show_id).order_by(ViewerSample.id)
+    ).all()
+    assert [a for a, _ in samples] == sorted(a for a, _ in samples)
+    assert [c for _, c in samples] == sorted(c for _, c in samples)
+    for deal_id in s.scalars(select(Deal.id).where(Deal.show_id == show_id)):
+        rows = s.execute(
+            select(ChainEntry.seq, ChainEntry.created_at).where(ChainEntry.deal_id == deal_id).order_by(ChainEntry.id)
+        ).all()
+        assert [q for q, _ in rows] == sorted(q for q, _ in rows)
+        assert [c for _, c in rows] == sorted(c for _, c in rows)
+    evs = list(
+        s.scalars(select(Event.at).where(Event.show_id == show_id, Event.kind != "show.created").order_by(Event.id))
+    )
+    assert evs == sorted(evs)
+
+
+def test_the_night_replays_compressed_by_the_speed(clean_engine):
+    """The show hour and the chain's first minutes (20:00-21:04) at 120x: 32 s of (fake) time."""
+    clock_ = FakeTime()
+    lines: list[str] = []
+    start = clock.now()
+    show_id = simulate.run(clean_engine, speed=120, minutes=64, out=lines.append, sleep=clock_.sleep,
+                           monotonic=clock_.monotonic)
+    assert 64 * 60 / 120 - 1 <= clock_.t <= 64 * 60 / 120 + 1  # bounded by --minutes
+    with db.session(clean_engine) as s:
+        show = s.get(Show, show_id)
+        assert show.title.startswith("源味集《农场主来了》（模拟")
+        assert show.status == "ended" and show.community.member_count == 300
+        assert show.actual_start - start < timedelta(seconds=5)
+        assert show.actual_end - show.actual_start == timedelta(seconds=3600 / 120)
+        assert show.viewers_cumulative == 270 and 50 < show.buyers < 210
+        assert show.comments_total > 200
+        main = s.scalar(select(Deal).where(Deal.show_id == show_id, Deal.product == "有机上海青 尝鲜价"))
+        assert main.reached_at - main.released_at == timedelta(seconds=8 * 60 / 120)
+        sources = set(s.scalars(select(ChainEntry.source).join(Deal).where(Deal.show_id == show_id)))
+        assert sources == {"simulator"}
+        assert set(s.scalars(select(Comment.source).where(Comment.show_id == show_id))) == {"simulator"}
+        _assert_in_order(s, show_id)
+    assert lines[0].startswith("模拟开始") and lines[-1].startswith("模拟完成")
+    assert any("发布接龙：有机上海青 尝鲜价" in ln for ln in lines)
+    assert any("（已成团）" in ln for ln in lines)
+
+
+def test_a_real_short_run_is_bounded_and_rows_arrive_in_order(clean_engine):
+    t0 = time.monotonic()
+    show_id = simulate.run(clean_engine, speed=3000, minutes=57, out=lambda _: None)
+    elapsed = time.monotonic() - t0
+    assert elapsed >= 57 * 60 / 3000  # real time, scaled
+    assert elapsed < 30  # and bounded
+    with db.session(clean_engine) as s:
+        show = s.get(Show, show_id)
+        assert show.status == "live"  # the script stopped before the end
+        eggs = s.scalar(select(Deal).where(Deal.show_id == show_id, Deal.product == "散养土鸡蛋 30枚"))
+        main = s.scalar(select(Deal).where(Deal.show_id == show_id, Deal.product == "有机上海青 尝鲜价"))
+        assert eggs.status in ("released", "reached") and eggs.entries_valid > 0
+        assert main.status == "released" and main.entries_valid > 0  # released at 20:55, not yet at 50份
+        box = s.scalar(select(Deal).where(Deal.show_id == show_id, Deal.product == "有机蔬菜家庭箱"))
+        assert box.status == "draft"  # its release comes at 20:58
+        assert s.scalar(select(func.count()).select_from(ViewerSample).where(ViewerSample.show_id == show_id)) == 29
+        _assert_in_order(s, show_id)
+
+
+def test_feeding_a_given_show_starts_it_and_adds_the_deals(clean_engine):
+    start = clock.now().replace(second=0)
+    with db.session(clean_engine) as s:
+        from services.authz import SYSTEM
+
+        show_id = shows.create_show(
+            s, SYSTEM, shows.ShowForm("彩排场", "阳光花园群", 150, "老李", start, start + timedelta(hours=1))
+        ).id
+    clock_ = FakeTime()
+    assert simulate.run(clean_engine, speed=60, show_id=show_id, minutes=5, out=lambda _: None,
+                        sleep=clock_.sleep, monotonic=clock_.monotonic) == show_id
+    with db.session(clean_engine) as s:
+        show = s.get(Show, show_id)
+        assert show.status == "live" and show.title == "彩排场"
+        assert {d.product for d in show.deals} == {d.product for d in dn.yuanweiji().deals}
+        assert all(d.status == "draft" for d in show.deals)
+        assert show.viewers_cumulative > 0 and show.comments_total > 0
+
+
+def test_the_command_line(clean_engine, capsys):
+    assert simulate.main(["--speed", "6000", "--minutes", "2", "--database-url", _url(clean_engine)]) == 0
+    out = capsys.readouterr().out
+    assert "模拟开始" in out and "[剧本 20:00]" in out and "模拟完成" in out
+    with db.session(clean_engine) as s:
+        show_id = s.scalar(select(Show.id).order_by(Show.id.desc()))
+        shows.end_show(s, simulate.SIMULATOR, show_id)
+    assert simulate.main(["--show", str(show_id), "--database-url", _url(clean_engine), "--minutes", "1"]) == 2
+    assert "已结束" in capsys.readouterr().err
+
+
+def test_a_bad_database_url_gets_a_chinese_message(capsys):
+    assert simulate.main(["--database-url", "nosuchdb://x"]) == 2
+    assert "DATABASE_URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--speed", "0"], ["--minutes", "-1"]])
+def test_bad_arguments_are_refused(argv):
+    with pytest.raises(SystemExit):
+        simulate.main(argv)
