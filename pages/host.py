@@ -1,12 +1,123 @@
-"""主播副屏 (placeholder until its issue lands)."""
+"""主播副屏: the host's second screen, read at a glance from two metres away.
+
+Refreshes itself every HOST_REFRESH_S seconds (default 2) in a fragment; each tick first
+reads the show's version (one indexed lookup) and re-reads the snapshot (and rebuilds the Altair
+chart, kept as its Vega-Lite spec) only when it moved, or once a minute for the pace. Opens from the sidebar or from a host link (no operator).
+"""
+import os
+import re
+
 import streamlit as st
 
-from services import shows
+from services import charts, clock, events, funnel
+from services.authz import can
 from ui import context as ctx
+
+REFRESH_S = float(os.environ.get("HOST_REFRESH_S", "2"))
+MAX_AGE_S = 60  # the pace over the last 5 minutes moves with time even when nothing is written
+VIEW_KEY, VERSION_KEY, CHART_KEY = "host_view", "host_version", "host_chart_spec"
+# A constant style block (no user text in it): dark, high contrast, huge numbers.
+STYLE = """<style>
+[data-testid="stAppViewContainer"], [data-testid="stHeader"], [data-testid="stMain"] {background: #05070a; color: #f5f7fa;}
+[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3, [data-testid="stMain"] p {color: #f5f7fa;}
+[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: 4.6rem; font-weight: 800; line-height: 1.1; color: #ffffff;}
+[data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 1.5rem; color: #9fb3c8;}
+[data-testid="stMain"] [data-testid="stMetric"] {background: #0f1720; border-radius: 12px; padding: 12px 18px;}
+[data-testid="stMain"] [data-testid="stText"] {font-size: 1.7rem; line-height: 1.5; color: #ffffff; font-family: inherit;}
+[data-testid="stMain"] [data-testid="stCaptionContainer"] {font-size: 1.2rem; color: #9fb3c8;}
+</style>"""
+
+
+def md(text: str) -> str:
+    """Operator text made literal inside markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+def current_view(show_id: int) -> funnel.HostView:
+    """The last view from session_state unless the show's version moved (or it is a minute old)."""
+    version = ctx.read(events.version, show_id)
+    view = st.session_state.get(VIEW_KEY)
+    fresh = (
+        view is not None
+        and view.snapshot.show_id == show_id
+        and st.session_state.get(VERSION_KEY) == version
+        and (clock.now() - view.snapshot.at).total_seconds() < MAX_AGE_S
+    )
+    if not fresh:
+        view = ctx.read(funnel.host_view, show_id)
+        deal = view.snapshot.focus
+        spec = charts.to_spec(charts.progress_chart(view.series, deal, now=view.snapshot.at, dark=True, height=360)) if deal else None
+        st.session_state[VIEW_KEY], st.session_state[VERSION_KEY], st.session_state[CHART_KEY] = view, version, spec
+    return view
+
+
+def big_numbers(snap: funnel.Snapshot, deal: funnel.DealSnapshot | None) -> None:
+    cols = st.columns(4)
+    label, minutes = snap.countdown(clock.now())
+    if deal is None:
+        cols[0].metric("已接龙", "—")
+        cols[1].metric("在线", snap.viewers_online)
+        cols[2].metric("累计观看", snap.viewers_cumulative)
+    else:
+        unit = deal.threshold_unit
+        cols[0].metric(f"已接龙 / 成团（{unit}）", f"{deal.progress} / {deal.threshold}")
+        cols[1].metric("还差", "已成团 ✓" if deal.reached else f"{deal.remaining} {unit}")
+        cols[2].metric("剩余", "不限量" if deal.stock_left is None else f"{deal.stock_left} 份")
+    cols[3].metric(label, funnel.countdown_text(minutes))
+
+
+def pace_line(deal: funnel.DealSnapshot) -> str:
+    unit = "人次" if deal.threshold_unit == "人" else "份"
+    pace = deal.entries_per_min if deal.threshold_unit == "人" else deal.units_per_min
+    parts = [f"近5分钟 {funnel.rate_text(pace, unit)}"]
+    if not deal.reached:
+        parts.append(f"预计成团 {funnel.eta_text(deal.to_threshold)}")
+    elif deal.stock is not None:
+        parts.append(f"预计售罄 {funnel.eta_text(deal.to_sellout)}")
+    if deal.units_waitlisted:
+        parts.append(f"候补 {deal.units_waitlisted} 份")
+    return " · ".join(parts)
+
+
+def side_panel(snap: funnel.Snapshot) -> None:
+    st.subheader("请先回答")
+    if not snap.questions:
+        st.caption("暂无转给主播的问题")
+    for i, q in enumerate(snap.questions, start=1):
+        st.text(f"{i}. {q.text}（{q.askers}人问）")
+    st.subheader("刚才承诺")
+    if snap.promises:
+        p = snap.promises[0]
+        st.text(f"{p.said_at:%H:%M}  {p.text}")
+    else:
+        st.caption("暂无承诺记录")
+
+
+@st.fragment(run_every=REFRESH_S)
+def screen(show_id: int) -> None:
+    view = current_view(show_id)
+    snap, deal = view.snapshot, view.snapshot.focus
+    st.subheader(md(f"{snap.title} · {deal.product}" if deal else snap.title))
+    big_numbers(snap, deal)
+    chart_col, side_col = st.columns([3, 2], gap="large")
+    with chart_col:
+        if deal is None:
+            st.info("还没有发布接龙。")
+        else:
+            st.caption(md(pace_line(deal)))
+            st.vega_lite_chart(spec=st.session_state[CHART_KEY], theme=None, width="stretch")
+    with side_col:
+        side_panel(snap)
+    st.caption(f"在线 {snap.viewers_online} · 累计观看 {snap.viewers_cumulative} · 下单 {snap.buyers} 人 · 更新于 {snap.at:%H:%M:%S}")
+
 
 show_id = ctx.show_id()
 if show_id is None:
     st.info("请先选择场次。")
     st.stop()
-show = ctx.read(shows.get_show, show_id)
-st.title(f"主播副屏 · {show.title}")
+actor = st.session_state.get(ctx.ACTOR_KEY)  # None when opened through a host link
+if actor is not None and not st.session_state.get(ctx.HOST_LINK_KEY) and not can(actor, "live.read"):
+    st.error("当前角色无权查看主播副屏。")
+    st.stop()
+st.markdown(STYLE, unsafe_allow_html=True)
+screen(show_id)

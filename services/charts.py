@@ -116,6 +116,13 @@ def progress_chart(
     return _style(alt.layer(*layers).properties(height=height), dark)
 
 
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of a chart (data inlined), for a page that keeps it between reruns and
+    draws it with st.vega_lite_chart: building and validating a layered chart costs more than
+    the rest of a live page, so a page rebuilds it only when its numbers change."""
+    return chart.to_dict()
+
+
 def projection_frame(series: Sequence[SeriesPoint], deal: DealSnapshot, now: datetime | None = None) -> pd.DataFrame:
     """The dashed projection: from the last point to the threshold (or, once reached, to the
     stock) at the current pace; empty when there is no pace or nothing left to reach."""

@@ -8,13 +8,14 @@ scans chain_entry or comment.
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import DateTime, Integer, bindparam, func, insert, select
 from sqlalchemy.orm import Session, lazyload
 
 from db.models import Community, Deal, DealBuyer, DealMinute, Promise, QuestionGroup, Show, ViewerSample
@@ -163,18 +164,63 @@ class Snapshot:
         return "距下播", _minutes(self.scheduled_end - now)
 
 
+# The statements of the refresh path are built once (building a select costs more than
+# running it on these tiny indexed reads); values come in as bind parameters.
+_SHOW_Q = (
+    select(
+        Show.id, Show.title, Show.status, Show.host_name, Show.version, Show.scheduled_end,
+        Show.viewers_online, Show.viewers_peak, Show.viewers_cumulative,
+        Show.commenters, Show.comments_total, Show.buyers, Community.member_count,
+    )
+    .join(Community, Community.id == Show.community_id)
+    .where(Show.id == bindparam("show_id"))
+)
+_RECENT = (
+    select(
+        DealMinute.deal_id,
+        func.sum(DealMinute.entries).label("entries_recent"),
+        func.sum(DealMinute.units).label("units_recent"),
+    )
+    .join(Deal, Deal.id == DealMinute.deal_id)
+    .where(
+        Deal.show_id == bindparam("show_id"),
+        DealMinute.minute >= bindparam("window_start", type_=DateTime),
+        DealMinute.minute <= bindparam("now", type_=DateTime),
+    )
+    .group_by(DealMinute.deal_id)
+    .subquery()
+)
+_DEALS_Q = (
+    select(
+        Deal.id, Deal.product, Deal.status, Deal.threshold, Deal.threshold_unit, Deal.stock,
+        Deal.units_valid, Deal.entries_valid, Deal.buyers_valid, Deal.units_waitlisted, Deal.entries_waitlisted,
+        Deal.released_at, Deal.reached_at, Deal.sold_out_at, Deal.failed_at, Deal.deadline,
+        _RECENT.c.entries_recent, _RECENT.c.units_recent,
+    )
+    .outerjoin(_RECENT, _RECENT.c.deal_id == Deal.id)
+    .where(Deal.show_id == bindparam("show_id"))
+    .order_by(Deal.id)
+)
+_QUESTIONS_Q = (
+    select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.text, QuestionGroup.askers, QuestionGroup.comments)
+    .where(QuestionGroup.show_id == bindparam("show_id"), QuestionGroup.status == "to_host",
+           QuestionGroup.merged_into_id.is_(None))
+    .order_by(QuestionGroup.askers.desc(), QuestionGroup.to_host_at, QuestionGroup.id)
+    .limit(bindparam("n", type_=Integer))
+)
+_PROMISES_Q = (
+    select(Promise.id, Promise.text, Promise.kind, Promise.said_at)
+    .where(Promise.show_id == bindparam("show_id"))
+    .order_by(Promise.said_at.desc(), Promise.id.desc())
+    .limit(bindparam("n", type_=Integer))
+)
+
+
 def snapshot(session: Session, show_id: int, now: datetime | None = None, questions: int = 3, promises: int = 3) -> Snapshot:
-    """The live numbers of a show in one go, from tallies (a few indexed reads)."""
+    """The live numbers of a show in one go, from tallies (four indexed reads)."""
     now = now or clock.now()
-    row = session.execute(
-        select(
-            Show.id, Show.title, Show.status, Show.host_name, Show.version, Show.scheduled_end,
-            Show.viewers_online, Show.viewers_peak, Show.viewers_cumulative,
-            Show.commenters, Show.comments_total, Show.buyers, Community.member_count,
-        )
-        .join(Community, Community.id == Show.community_id)
-        .where(Show.id == show_id)
-    ).one_or_none()
+    conn = session.connection()
+    row = conn.execute(_SHOW_Q, {"show_id": show_id}).one_or_none()
     if row is None:
         raise NotFound(f"找不到编号为 {show_id} 的场次，请从左侧重新选择。")
     return Snapshot(
@@ -199,38 +245,35 @@ def snapshot(session: Session, show_id: int, now: datetime | None = None, questi
     )
 
 
-_DEAL_COLUMNS = (
-    Deal.id, Deal.product, Deal.status, Deal.threshold, Deal.threshold_unit, Deal.stock,
-    Deal.units_valid, Deal.entries_valid, Deal.buyers_valid, Deal.units_waitlisted, Deal.entries_waitlisted,
-    Deal.released_at, Deal.reached_at, Deal.sold_out_at, Deal.failed_at, Deal.deadline,
-)
-
-
 def _deals(session: Session, show_id: int, now: datetime) -> list[DealSnapshot]:
-    rows = session.execute(select(*_DEAL_COLUMNS).where(Deal.show_id == show_id).order_by(Deal.id)).all()
+    """Every deal of the show with its entries of the last RATE_WINDOW_MIN minutes, in one query."""
     window_start = clock.minute(now) - timedelta(minutes=RATE_WINDOW_MIN - 1)
-    recent: dict[int, tuple[int, int]] = {}
-    if any(r.released_at is not None for r in rows):
-        recent = {
-            deal_id: (int(entries or 0), int(units or 0))
-            for deal_id, entries, units in session.execute(
-                select(DealMinute.deal_id, func.sum(DealMinute.entries), func.sum(DealMinute.units))
-                .join(Deal, Deal.id == DealMinute.deal_id)
-                .where(Deal.show_id == show_id, DealMinute.minute >= window_start, DealMinute.minute <= now)
-                .group_by(DealMinute.deal_id)
-            )
-        }
-    return [_deal(r, recent.get(r.id, (0, 0)), window_start, now) for r in rows]
+    rows = session.connection().execute(_DEALS_Q, {"show_id": show_id, "window_start": window_start, "now": now})
+    return [_deal(r, window_start, now) for r in rows]
 
 
-def _deal(r, recent: tuple[int, int], window_start: datetime, now: datetime) -> DealSnapshot:
-    entries_recent, units_recent = recent
+def _deal(r, window_start: datetime, now: datetime) -> DealSnapshot:
+    entries_recent, units_recent = int(r.entries_recent or 0), int(r.units_recent or 0)
     since = None
     span = MIN_SPAN_MIN
     if r.released_at is not None and r.released_at <= now:
         since = _minutes(now - r.released_at)
         span = max(MIN_SPAN_MIN, _minutes(now - max(window_start, r.released_at)))
-    deal = DealSnapshot(
+    to_deadline = _minutes(r.deadline - now) if r.deadline else None
+    progress = r.buyers_valid if r.threshold_unit == "人" else r.units_valid
+    remaining = max(0, r.threshold - progress)
+    stock_left = None if r.stock is None else max(0, r.stock - r.units_valid)
+    is_open = (
+        r.status in OPEN_STATUSES and since is not None and stock_left != 0 and (to_deadline is None or to_deadline > 0)
+    )
+    reached = r.reached_at is not None or remaining == 0
+    to_threshold = to_sellout = None
+    if is_open:
+        # People (人) arrive about as fast as entries; units (份) as fast as units.
+        count = entries_recent if r.threshold_unit == "人" else units_recent
+        to_threshold = None if reached else project(remaining, count, span)
+        to_sellout = None if stock_left is None else project(stock_left, units_recent, span)
+    return DealSnapshot(
         id=r.id, product=r.product, status=r.status, threshold=r.threshold, threshold_unit=r.threshold_unit,
         stock=r.stock, units=r.units_valid, entries=r.entries_valid, buyers=r.buyers_valid,
         units_waitlisted=r.units_waitlisted, entries_waitlisted=r.entries_waitlisted,
@@ -238,16 +281,8 @@ def _deal(r, recent: tuple[int, int], window_start: datetime, now: datetime) -> 
         deadline=r.deadline, minutes_since_release=since,
         units_per_min=units_recent / span if since is not None else 0.0,
         entries_per_min=entries_recent / span if since is not None else 0.0,
-        to_threshold=None, to_sellout=None,
-        minutes_to_deadline=_minutes(r.deadline - now) if r.deadline else None,
+        to_threshold=to_threshold, to_sellout=to_sellout, minutes_to_deadline=to_deadline,
     )
-    if not deal.open:
-        return deal
-    # People (人) arrive about as fast as entries; units (份) as fast as units.
-    count = entries_recent if deal.threshold_unit == "人" else units_recent
-    to_threshold = None if deal.reached else project(deal.remaining, count, span)
-    to_sellout = None if deal.stock_left is None else project(deal.stock_left, units_recent, span)
-    return replace(deal, to_threshold=to_threshold, to_sellout=to_sellout)
 
 
 def project(remaining: int, count: int, span_min: float) -> Projection | None:
@@ -273,41 +308,36 @@ def _minutes(delta: timedelta) -> float:
     return delta.total_seconds() / 60
 
 
+def _service(name: str):
+    """services.<name>, or None while that module has not landed (then a direct read stands in)."""
+    try:
+        return importlib.import_module(f"services.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"services.{name}":
+            raise
+        return None
+
+
 def top_questions(session: Session, show_id: int, n: int = 3) -> list[QuestionRow]:
     """The question groups passed to the host, most asked first (services.triage ranks them)."""
-    try:
-        from services import triage
-    except ImportError:  # triage not installed yet: the same order, read directly
-        triage = None
+    triage = _service("triage")
     if triage is not None and hasattr(triage, "top_to_host"):
         return [_question_row(g) for g in triage.top_to_host(session, show_id, n=n)]
-    rows = session.execute(
-        select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.text, QuestionGroup.askers, QuestionGroup.comments)
-        .where(QuestionGroup.show_id == show_id, QuestionGroup.status == "to_host")
-        .order_by(QuestionGroup.askers.desc(), QuestionGroup.to_host_at, QuestionGroup.id)
-        .limit(n)
-    )
+    rows = session.connection().execute(_QUESTIONS_Q, {"show_id": show_id, "n": n})
     return [QuestionRow(r.id, r.category, r.text, r.askers, r.comments) for r in rows]
 
 
 def _question_row(g) -> QuestionRow:
-    return QuestionRow(g.id, g.category, g.text, int(getattr(g, "askers", 0) or 0), int(getattr(g, "comments", 0) or 0))
+    return QuestionRow(g.id, g.category, g.text, g.askers, g.comments)
 
 
 def recent_promises(session: Session, show_id: int, n: int = 3) -> list[PromiseRow]:
-    """The last promises said on air, newest first (services.promises.recent when present)."""
-    try:
-        from services import promises
-    except ImportError:
-        promises = None
-    if promises is not None and hasattr(promises, "recent"):
-        return [PromiseRow(p.id, p.text, p.kind, p.said_at) for p in promises.recent(session, show_id, n=n)]
-    rows = session.execute(
-        select(Promise.id, Promise.text, Promise.kind, Promise.said_at)
-        .where(Promise.show_id == show_id)
-        .order_by(Promise.said_at.desc(), Promise.id.desc())
-        .limit(n)
-    )
+    """The last promises said on air, newest first: the words only, one indexed read.
+
+    services.promises.recent returns the same promises with their fulfilment progress, which
+    aggregates every fulfilment item; the live screens need only the words, on every refresh.
+    """
+    rows = session.connection().execute(_PROMISES_Q, {"show_id": show_id, "n": n})
     return [PromiseRow(r.id, r.text, r.kind, r.said_at) for r in rows]
 
 

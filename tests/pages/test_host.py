@@ -1,0 +1,100 @@
+"""主播副屏 (AppTest on the demo night): big numbers, questions, promise, cheap refresh."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import db
+from db.models import QuestionGroup
+from services import clock, events, funnel, shows
+from tests.pages.conftest import APP
+from ui import context
+
+DEMO = "源味集《农场主来了》"
+
+
+def demo_show_id(url: str) -> int:
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        show_id = shows.find_show(s, DEMO).id
+    eng.dispose()
+    return show_id
+
+
+def with_session(url: str, fn):
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        result = fn(s)
+    eng.dispose()
+    return result
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_host_page_shows_the_big_numbers_of_the_focus_deal(page_as, app_db):
+    at = page_as("host", "host")
+    assert not at.exception
+    show_id = demo_show_id(app_db)
+    snap = with_session(app_db, lambda s: funnel.snapshot(s, show_id))
+    shown = metrics(at)
+    deal = snap.focus
+    if deal is None:
+        assert shown["已接龙"] == "—"
+    else:
+        assert shown[f"已接龙 / 成团（{deal.threshold_unit}）"] == f"{deal.progress} / {deal.threshold}"
+        assert "还差" in shown and "剩余" in shown
+    assert {"接龙截止", "距下播"} & set(shown)
+    if deal is not None:
+        spec = json.dumps(json.loads(at.get("vega_lite_chart")[0].proto.spec), ensure_ascii=False)
+        assert f"成团 {deal.threshold}{deal.threshold_unit}" in spec and '"datum"' in spec
+
+
+def test_host_page_opens_from_a_host_link_without_an_operator(app_db):
+    show_id = demo_show_id(app_db)
+    at = AppTest.from_file(str(Path(APP).parent / "pages" / "host.py"), default_timeout=30)
+    at.session_state[context.SHOW_KEY] = show_id
+    at.session_state[context.HOST_LINK_KEY] = show_id
+    at.run()
+    assert not at.exception
+    assert any(DEMO in h.value for h in at.subheader)
+
+
+def test_host_page_reads_the_snapshot_again_only_when_the_version_moves(page_as, app_db, monkeypatch):
+    calls = []
+    real = funnel.host_view
+    monkeypatch.setattr(funnel, "host_view", lambda s, show_id, now=None: calls.append(show_id) or real(s, show_id, now))
+    at = page_as("host", "host")
+    at.run()
+    at.run()
+    assert len(calls) == 1
+    show_id = demo_show_id(app_db)
+    with_session(app_db, lambda s: events.bump_version(s, show_id))
+    at.run()
+    assert len(calls) == 2
+
+
+def test_questions_and_promise_show_literally(page_as, app_db):
+    show_id = demo_show_id(app_db)
+    nasty = "<script>alert(1)</script>**粗体**"
+
+    def add(s):
+        now = clock.now()
+        s.add(QuestionGroup(show_id=show_id, category="authenticity", text=nasty, status="to_host", askers=999,
+                            comments=999, first_seen=now, last_seen=now, to_host_at=now))
+
+    with_session(app_db, add)
+    at = page_as("host", "host")
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert any(nasty in t for t in texts)
+    assert not any(nasty in m.value for m in at.markdown)
+
+
+def test_host_page_names_the_sections_in_chinese(page_as):
+    at = page_as("host", "host")
+    heads = [h.value for h in at.subheader]
+    assert "请先回答" in heads and "刚才承诺" in heads
