@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import statistics
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,7 +34,7 @@ from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.models import Comment, Event, QuestionGroup, Show, ShowCommenter
+from db.models import Comment, Event, QuestionGroup, Show, ShowCommenter, ShowMinute
 from services import clock, events, lexicon, tallies
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound, TooLarge, check_paste_size
@@ -297,6 +298,67 @@ class _Item:
     group: Any = None
 
 
+class _G:
+    """One question group as the matcher knows it (id None until inserted)."""
+
+    __slots__ = ("id", "category", "signature", "text")
+
+    def __init__(self, gid: int | None, category: str, sig: str, text: str = "") -> None:
+        self.id, self.category, self.signature, self.text = gid, category, sig, text
+
+
+@dataclass
+class _MatcherCache:
+    """A show's open groups in a Matcher. It stays valid while the show's newest event is the
+    one this process logged for its own last batch (identified by a random nonce): any queue
+    action, any other writer, a rolled-back batch or a wiped database all make it stale, and
+    the next batch rebuilds it from the database."""
+
+    key: tuple
+    matcher: Matcher
+    fingerprint: tuple = ()
+    lexicon_version: tuple = ()
+
+
+_MATCHERS: dict[tuple, _MatcherCache] = {}
+_MAX_CACHED_SHOWS = 8
+
+
+def _fingerprint(session: Session, show_id: int) -> tuple:
+    row = session.execute(
+        select(Event.id, Event.kind, Event.payload).where(Event.show_id == show_id).order_by(Event.id.desc()).limit(1)
+    ).first()
+    if row is None or row.kind != "comments.ingested":
+        return ()
+    return (row.id, (row.payload or {}).get("batch"))
+
+
+def _matcher_for(session: Session, show_id: int) -> _MatcherCache:
+    key = (str(session.get_bind().url), show_id)
+    lex_version = lexicon.active().version
+    cache = _MATCHERS.get(key)
+    if cache is not None and cache.fingerprint and cache.lexicon_version == lex_version:
+        if cache.fingerprint == _fingerprint(session, show_id):
+            return cache
+    matcher = Matcher()
+    open_groups = session.execute(
+        select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.signature)
+        .where(
+            QuestionGroup.show_id == show_id,
+            QuestionGroup.status.in_(OPEN_STATUSES),
+            QuestionGroup.merged_into_id.is_(None),
+        )
+        .order_by(QuestionGroup.last_seen.desc(), QuestionGroup.id.desc())
+        .limit(OPEN_GROUPS_IN_MEMORY)
+    ).all()
+    for gid, cat, sig in reversed(open_groups):
+        matcher.add(cat, sig, _G(gid, cat, sig))
+    if len(_MATCHERS) >= _MAX_CACHED_SHOWS:
+        _MATCHERS.pop(next(iter(_MATCHERS)))
+    cache = _MATCHERS[key] = _MatcherCache(key, matcher, lexicon_version=lex_version)
+    return cache
+
+
 def ingest(
     session: Session,
     actor: Actor,
@@ -321,7 +383,12 @@ def ingest(
         if not text:
             res.empty += 1
             continue
-        when = parse_at(c.at) if c.at is not None else now
+        if c.at is None:
+            when = now
+        elif isinstance(c.at, datetime) and c.at.tzinfo is None:
+            when = c.at
+        else:
+            when = parse_at(c.at)
         key = str(c.client_key)[:64] if c.client_key else None
         items.append(_Item(str(c.author or "").strip()[:MAX_AUTHOR], text, when or now, key))
     keys = list({it.key for it in items if it.key})
@@ -372,96 +439,82 @@ def ingest(
     if not kept:
         return res
 
-    # 3. classify and match against the show's open groups (held in memory for the batch)
-    matcher = Matcher()
-    group_cat: dict[Any, str] = {}
-    open_groups = session.execute(
-        select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.signature)
-        .where(
-            QuestionGroup.show_id == show_id,
-            QuestionGroup.status.in_(OPEN_STATUSES),
-            QuestionGroup.merged_into_id.is_(None),
-        )
-        .order_by(QuestionGroup.last_seen.desc(), QuestionGroup.id.desc())
-        .limit(OPEN_GROUPS_IN_MEMORY)
-    ).all()
-    for gid, cat, sig in reversed(open_groups):
-        matcher.add(cat, sig, ("db", gid))
-        group_cat[("db", gid)] = cat
-    new_groups: list[dict] = []
+    # 3. classify and match against the show's open groups (held in memory, reused across batches)
+    cache = _matcher_for(session, show_id)
+    matcher = cache.matcher
+    new_groups: list[_G] = []
     for it in kept:
         a = analyse(it.text)
         sig = signature(it.text)
-        key = matcher.match(a.category, sig)
-        if key is None:
-            key = ("new", len(new_groups))
-            new_groups.append(
-                {
-                    "show_id": show_id,
-                    "category": a.category,
-                    "signature": sig,
-                    "text": it.text,
-                    "status": "new",
-                    "comments": 0,
-                    "askers": 0,
-                    "first_seen": it.at,
-                    "last_seen": it.at,
-                    "answer": "",
-                }
-            )
-            matcher.add(a.category, sig, key)
-            group_cat[key] = a.category
-        it.analysis, it.group = a, key
+        g = matcher.match(a.category, sig)
+        if g is None:
+            g = _G(None, a.category, sig, it.text)
+            new_groups.append(g)
+            matcher.add(a.category, sig, g)
+        it.analysis, it.group = a, g
 
-    # 4. per-group tallies (distinct askers need the authors already in existing groups)
-    db_ids = sorted({it.group[1] for it in kept if it.group[0] == "db"})
-    pairs: set[tuple[Any, str]] = set()
-    for chunk in _chunks(db_ids, 500):
-        for gid, author in session.execute(
-            select(Comment.group_id, Comment.author)
-            .where(Comment.group_id.in_(chunk), Comment.author != "")
-            .distinct()
-        ):
-            pairs.add((("db", gid), author))
-    agg: dict[Any, dict] = {}
+    # 4. per-group tallies (distinct askers: which of this batch's authors already asked)
+    touched = {id(it.group): it.group for it in kept if it.group.id is not None}
+    db_ids = sorted(g.id for g in touched.values())
+    authors = sorted({it.author for it in kept if it.author})
+    pairs: set[tuple[int | None, str]] = set()
+    for gchunk in _chunks(db_ids, 500):
+        for achunk in _chunks(authors):
+            for gid, author in session.execute(
+                select(Comment.group_id, Comment.author)
+                .where(Comment.group_id.in_(gchunk), Comment.author.in_(achunk))
+                .distinct()
+            ):
+                pairs.add((gid, author))
+    agg: dict[int, dict] = {}
+    seen: set[tuple[int, str]] = set()
     for it in kept:
-        g = agg.setdefault(it.group, {"comments": 0, "askers": 0, "first": it.at, "last": it.at})
-        g["comments"] += 1
-        g["first"] = min(g["first"], it.at)
-        g["last"] = max(g["last"], it.at)
+        g = it.group
+        row = agg.setdefault(id(g), {"comments": 0, "askers": 0, "first": it.at, "last": it.at})
+        row["comments"] += 1
+        row["first"] = min(row["first"], it.at)
+        row["last"] = max(row["last"], it.at)
         if not it.author:
-            g["askers"] += 1  # anonymous lines: each one counts as an asker
-        elif (it.group, it.author) not in pairs:
-            pairs.add((it.group, it.author))
-            g["askers"] += 1
+            row["askers"] += 1  # anonymous lines: each one counts as an asker
+        elif (id(g), it.author) not in seen and (g.id is None or (g.id, it.author) not in pairs):
+            row["askers"] += 1
+        seen.add((id(g), it.author))
 
     # 5. insert the new groups (ids back in order), then the comments
-    ids: dict[Any, int] = {("db", gid): gid for gid in db_ids}
-    if new_groups:
-        for i, row in enumerate(new_groups):
-            g = agg[("new", i)]
-            row.update(comments=g["comments"], askers=g["askers"], first_seen=g["first"], last_seen=g["last"])
-        new_ids = session.scalars(
-            insert(QuestionGroup).returning(QuestionGroup.id, sort_by_parameter_order=True), new_groups
-        ).all()
-        for i, gid in enumerate(new_ids):
-            ids[("new", i)] = gid
-    rows = []
-    for it in kept:
-        cat = group_cat[it.group]
-        rows.append(
+    try:
+        if new_groups:
+            rows = []
+            for g in new_groups:
+                r = agg[id(g)]
+                rows.append(
+                    {
+                        "show_id": show_id, "category": g.category, "signature": g.signature, "text": g.text,
+                        "status": "new", "comments": r["comments"], "askers": r["askers"],
+                        "first_seen": r["first"], "last_seen": r["last"], "answer": "",
+                    }
+                )
+            new_ids = session.scalars(
+                insert(QuestionGroup).returning(QuestionGroup.id, sort_by_parameter_order=True), rows
+            ).all()
+            for g, gid in zip(new_groups, new_ids):
+                g.id = gid
+        rows = [
             {
                 "show_id": show_id,
                 "author": it.author,
                 "text": it.text,
                 "received_at": it.at,
-                "category": cat,
-                "group_id": ids[it.group],
+                "category": it.group.category,
+                "group_id": it.group.id,
                 "source": source,
                 "client_key": it.key,
             }
-        )
-    session.execute(insert(Comment), rows)
+            for it in kept
+        ]
+        session.connection().execute(insert(Comment.__table__), rows)  # Core executemany: no ORM overhead
+    except BaseException:
+        _MATCHERS.pop(cache.key, None)  # the in-memory groups may now point at nothing
+        raise
 
     # 6. existing groups: increments, never absolute values (no lost update)
     if db_ids:
@@ -476,15 +529,16 @@ def ingest(
                 last_seen=case((t.c.last_seen < bindparam("g_last"), bindparam("g_last")), else_=t.c.last_seen),
             )
         )
-        params = [
-            {"g_id": gid, "g_comments": agg[("db", gid)]["comments"], "g_askers": agg[("db", gid)]["askers"],
-             "g_first": agg[("db", gid)]["first"], "g_last": agg[("db", gid)]["last"]}
-            for gid in db_ids
-        ]
+        params = []
+        for g in touched.values():
+            r = agg[id(g)]
+            params.append(
+                {"g_id": g.id, "g_comments": r["comments"], "g_askers": r["askers"], "g_first": r["first"], "g_last": r["last"]}
+            )
         session.connection().execute(stmt, params)
 
     # 7. show tallies: comments, chatter, commenters (+ ShowCommenter), per-minute rows
-    chatter = sum(1 for it in kept if group_cat[it.group] == "chatter")
+    chatter = sum(1 for it in kept if it.group.category == "chatter")
     per_author = Counter(it.author for it in kept if it.author)
     new_authors = _bump_commenters(session, show_id, per_author)
     session.execute(
@@ -500,19 +554,19 @@ def ingest(
     for it in kept:
         m = minutes[clock.minute(it.at)]
         m[0] += 1
-        if group_cat[it.group] != "chatter":
+        if it.group.category != "chatter":
             m[1] += 1
-        if it.analysis.order_intent or group_cat[it.group] == "order":
+        if it.analysis.order_intent or it.group.category == "order":
             m[2] += 1
-    for minute, (n, q, o) in sorted(minutes.items()):
-        tallies.bump_show_minute(session, show_id, minute, comments=n, questions=q, order_intent=o)
+    _bump_minutes(session, show_id, minutes)
 
     res.inserted = len(kept)
     res.chatter = chatter
     res.questions = len(kept) - chatter
     res.new_groups = len(new_groups)
-    res.group_ids = [ids[it.group] for it in kept]
-    events.record(
+    res.group_ids = [it.group.id for it in kept]
+    nonce = uuid.uuid4().hex[:16]
+    ev = events.record(
         session,
         "comments.ingested",
         show_id,
@@ -526,42 +580,55 @@ def ingest(
         folded=res.folded,
         duplicates=res.duplicates,
         new_groups=res.new_groups,
+        batch=nonce,
     )
+    cache.fingerprint = (ev.id, nonce)
     return res
 
 
+def _bump_minutes(session: Session, show_id: int, minutes: dict[datetime, list[int]]) -> None:
+    """ShowMinute comments/questions/order_intent for every minute of the batch in one upsert."""
+    if not minutes:
+        return
+    t = ShowMinute.__table__
+    stmt = _dialect_insert(session, ShowMinute).values(
+        [
+            {"show_id": show_id, "minute": m, "comments": n, "questions": q, "order_intent": o, "entries": 0}
+            for m, (n, q, o) in sorted(minutes.items())
+        ]
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["show_id", "minute"],
+        set_={k: t.c[k] + stmt.excluded[k] for k in ("comments", "questions", "order_intent")},
+    )
+    session.execute(stmt)
+
+
 def _bump_commenters(session: Session, show_id: int, per_author: Counter) -> int:
-    """Upsert ShowCommenter rows; returns how many authors are new to the show."""
+    """Upsert ShowCommenter rows (one executemany); returns how many authors are new to the show.
+
+    New authors are the ones no row existed for, read just before the upsert; a concurrent batch
+    adding the same new author at the same instant could count them twice (PostgreSQL only;
+    SQLite serialises writers)."""
     if not per_author:
         return 0
     names = sorted(per_author)
-    pg = session.get_bind().dialect.name == "postgresql"
-    new = 0
-    if not pg:
-        have: set[str] = set()
-        for chunk in _chunks(names):
-            have.update(
-                session.scalars(
-                    select(ShowCommenter.author).where(ShowCommenter.show_id == show_id, ShowCommenter.author.in_(chunk))
-                )
+    have: set[str] = set()
+    for chunk in _chunks(names):
+        have.update(
+            session.scalars(
+                select(ShowCommenter.author).where(ShowCommenter.show_id == show_id, ShowCommenter.author.in_(chunk))
             )
-        new = len(set(names) - have)
-    for chunk in _chunks(names, 1000):
-        stmt = _dialect_insert(session, ShowCommenter).values(
-            [{"show_id": show_id, "author": a, "comments": per_author[a]} for a in chunk]
         )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["show_id", "author"],
-            set_={"comments": ShowCommenter.comments + stmt.excluded.comments},
-        )
-        if pg:
-            # xmax = 0 only for rows this statement inserted: exact even with concurrent batches
-            from sqlalchemy import literal_column
-
-            new += sum(1 for (inserted,) in session.execute(stmt.returning(literal_column("(xmax = 0)"))) if inserted)
-        else:
-            session.execute(stmt)
-    return new
+    t = ShowCommenter.__table__
+    stmt = _dialect_insert(session, ShowCommenter).values(
+        show_id=bindparam("c_show"), author=bindparam("c_author"), comments=bindparam("c_n")
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["show_id", "author"], set_={"comments": t.c.comments + stmt.excluded.comments}
+    )
+    session.connection().execute(stmt, [{"c_show": show_id, "c_author": a, "c_n": per_author[a]} for a in names])
+    return len(set(names) - have)
 
 
 # --- the queue -------------------------------------------------------------------------------

@@ -271,3 +271,13 @@ def test_ten_thousand_comments_in_one_batch(session, assistant, show_id):
     assert session.scalar(select(func.sum(QuestionGroup.comments))) == res.inserted
     assert triage.open_count(session, show_id) == 6
     assert len(events_of(session, show_id, "comments.ingested")) == 1
+
+
+def test_a_dismissed_or_answered_group_is_not_joined_again(session, assistant, show_id):
+    first = triage.ingest(session, assistant, show_id, [c("a", "运费多少", 0)])
+    again = triage.ingest(session, assistant, show_id, [c("b", "运费多少？", 5)])
+    assert again.group_ids == first.group_ids  # the in-memory groups were reused
+    triage.dismiss(session, assistant, first.group_ids[0])
+    later = triage.ingest(session, assistant, show_id, [c("c", "运费多少", 30)])
+    assert later.new_groups == 1 and later.group_ids != first.group_ids
+    assert triage.open_count(session, show_id) == 1
