@@ -40,7 +40,7 @@ from db.models import (
     Show,
     ShowMinute,
 )
-from services import clock, shows
+from services import shows
 
 KPI_KEYS = (
     "community_size", "viewers", "peak_online", "watch_rate", "commenters",

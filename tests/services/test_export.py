@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from db.models import ChainEntry, Deal, Event, Promise, QuestionGroup, ShowBuyer
-from services import export, report, review, shows
+from services import export, review, shows
 from services.errors import Forbidden
 
 T0 = datetime(2026, 2, 6, 20, 0)
