@@ -165,7 +165,7 @@ st.dataframe(
     column_config={"进度": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")},
 )
 
-labels = {r.id: f"#{r.id}【{r.kind_label}】{r.text[:24]}{'…' if len(r.text) > 24 else ''} · {r.progress_text}" for r in rows}
+labels = {r.id: f"#{r.id}【{r.kind_label}】{r.text[:30]}{'…' if len(r.text) > 30 else ''}" for r in rows}
 ids = list(labels)
 chosen_id = st.session_state.get("promises_open")
 pid = st.selectbox("查看 / 处理承诺", ids, index=ids.index(chosen_id) if chosen_id in ids else 0,
