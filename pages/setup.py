@@ -1,9 +1,11 @@
-"""场次准备: create and edit shows (deals arrive with the jielong issue)."""
+"""场次准备: create and edit shows, then the show's deals (团品): create, edit, list with readiness."""
 from datetime import datetime, timedelta
+from decimal import Decimal
 
+import pandas as pd
 import streamlit as st
 
-from services import shows
+from services import jielong, shows
 from ui import context as ctx
 
 
@@ -25,6 +27,76 @@ def show_form(prefix: str, show=None) -> shows.ShowForm | None:
     return shows.ShowForm(title, community, int(members), host, start, end)
 
 
+def _num(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
+    """The deal form; empty numbers stay empty (None) so the service names what is missing."""
+    deadline = deal.deadline if deal and deal.deadline else show.scheduled_end + timedelta(minutes=30)
+    with st.form(f"{prefix}_form"):
+        product = st.text_input("商品名称", value=deal.product if deal else "", key=f"{prefix}_product")
+        points = st.text_area("核心卖点（每行一条）", value=deal.selling_points if deal else "", height=90,
+                              key=f"{prefix}_points")
+        specs = st.text_input("规格选项（用逗号分隔，可留空）", value=deal.spec_options if deal else "",
+                              key=f"{prefix}_specs")
+        c1, c2 = st.columns(2)
+        price = c1.number_input("专享价（元）", value=_num(deal.group_price) if deal else None, step=0.1, format="%.2f",
+                                key=f"{prefix}_price")
+        original = c2.number_input("原价（元，可留空）", value=_num(deal.original_price) if deal else None, step=0.1,
+                                   format="%.2f", key=f"{prefix}_original")
+        c3, c4, c5 = st.columns(3)
+        threshold = c3.number_input("成团数", value=deal.threshold if deal else None, step=1, key=f"{prefix}_threshold")
+        units = list(jielong.THRESHOLD_UNITS)
+        unit = c4.selectbox("成团单位", units, index=units.index(deal.threshold_unit) if deal else 0,
+                            key=f"{prefix}_unit", help="份：按份数成团；人：按接龙人数成团")
+        stock = c5.number_input("限量（份，留空为不限量）", value=deal.stock if deal else None, step=1,
+                                key=f"{prefix}_stock")
+        c6, c7, c8 = st.columns([1, 1, 2])
+        limit = c6.number_input("每人限购（留空不限）", value=deal.per_person_limit if deal else None, step=1,
+                                key=f"{prefix}_limit")
+        perk_n = c7.number_input("前 N 名福利", value=deal.perk_first_n if deal else None, step=1, key=f"{prefix}_perk_n")
+        perk = c8.text_input("福利内容", value=deal.perk_text if deal else "", key=f"{prefix}_perk")
+        c9, c10 = st.columns([2, 1])
+        delivery = c9.text_input("预计送达 / 自提", value=deal.delivery_text if deal else "",
+                                 placeholder="例：明天中午 12 点前送达，小区东门自提", key=f"{prefix}_delivery")
+        deadline = c10.datetime_input("截止时间", value=deadline, key=f"{prefix}_deadline")
+        if not st.form_submit_button("保存团品", type="primary"):
+            return None
+    return jielong.DealForm(
+        product=product,
+        selling_points=points,
+        spec_options=specs,
+        group_price=None if price is None else Decimal(str(round(price, 2))),
+        original_price=None if original is None else Decimal(str(round(original, 2))),
+        threshold=None if threshold is None else int(threshold),
+        threshold_unit=unit,
+        stock=None if stock is None else int(stock),
+        per_person_limit=None if limit is None else int(limit),
+        perk_first_n=None if perk_n is None else int(perk_n),
+        perk_text=perk,
+        delivery_text=delivery,
+        deadline=deadline,
+    )
+
+
+def _deal_rows(session, show_id: int) -> list[dict]:
+    rows = []
+    for d in jielong.list_deals(session, show_id):
+        problems = jielong.readiness(session, d.id) if d.status == "draft" else []
+        rows.append({
+            "编号": d.id,
+            "团品": d.product,
+            "状态": jielong.STATUS_LABELS.get(d.status, d.status),
+            "专享价": f"¥{d.group_price}",
+            "成团": f"{d.threshold}{d.threshold_unit}",
+            "限量": "不限" if d.stock is None else d.stock,
+            "截止": d.deadline,
+            "发布检查": ("✅ 可发布" if not problems else "；".join(problems)) if d.status == "draft" else "已发布",
+        })
+    return rows
+
+
 st.title("场次准备")
 actor = ctx.actor()
 tab_new, tab_edit = st.tabs(["新建场次", "编辑当前场次"])
@@ -39,3 +111,36 @@ with tab_edit:
         form = show_form("setup_edit", current)
         if form:
             ctx.act(shows.update_show, actor, show_id, form, success="已保存")
+
+st.divider()
+show_id = ctx.show_id()
+if show_id is None:
+    st.info("请先创建或在左侧选择场次，再添加团品。")
+    st.stop()
+show = ctx.read(shows.get_show, show_id)
+st.header(f"团品 · {show.title}")
+rows = ctx.read(_deal_rows, show_id)
+if rows:
+    st.dataframe(
+        pd.DataFrame(rows).drop(columns=["编号"]), hide_index=True,
+        column_config={"截止": st.column_config.DatetimeColumn("截止", format="MM-DD HH:mm")},
+    )
+else:
+    st.caption("这一场还没有团品。")
+tab_deal_new, tab_deal_edit = st.tabs(["新建团品", "编辑团品"])
+with tab_deal_new:
+    form = deal_form("setup_deal_new", show)
+    if form and ctx.act(jielong.create_deal, actor, show_id, form, success="团品已创建"):
+        st.rerun()
+with tab_deal_edit:
+    if not rows:
+        st.caption("先新建团品。")
+    else:
+        labels = {r["编号"]: f"{r['团品']}（{r['状态']}）" for r in rows}
+        deal_id = st.selectbox("选择团品", list(labels), format_func=labels.get, key="setup_deal_pick")
+        deal = ctx.read(jielong.get_deal, deal_id)
+        if deal.status != "draft":
+            st.caption("接龙已发布：商品、专享价和成团条件不能再改；限量、福利、配送和截止时间可以改。")
+        form = deal_form(f"setup_deal_edit_{deal_id}", show, deal)
+        if form and ctx.act(jielong.update_deal, actor, deal_id, form, success="团品已保存"):
+            st.rerun()

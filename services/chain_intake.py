@@ -693,7 +693,7 @@ def progress_text_of(deal: Deal) -> str:
         return f"已售罄！感谢大家支持{waiting}。"
     if not reached:
         text = f"已接龙{have}{unit_have}！还差{deal.threshold - counted}{unit_need}成团！"
-        if remaining is not None and remaining <= 5:
+        if remaining is not None and remaining <= 5 and deal.units_valid > 0:
             text += f"最后{remaining}份！"
         return text
     if remaining is None:

@@ -172,7 +172,7 @@ def specs_of(deal: Deal) -> list[str]:
 def _fmt_money(d: Decimal | None) -> str:
     if d is None:
         return ""
-    return f"{d:.2f}".rstrip("0").rstrip(".") if d == d.to_integral_value() else f"{d:.2f}"
+    return f"{d:.2f}".rstrip("0").rstrip(".")  # 19.90 → 19.9, 20.00 → 20
 
 
 def _fmt_time(t: datetime) -> str:

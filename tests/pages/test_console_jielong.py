@@ -1,0 +1,169 @@
+"""Console panel 接龙: readiness and advice beside the release button, release, paste → preview →
+confirm, totals and progress text, manual entry and cancel, read-only for the host."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import db
+from services import auth, clock, jielong, shows
+from services.authz import SYSTEM
+from tests.pages.conftest import PASSWORD
+from ui import context
+
+SCRIPT = """
+from ui import console_jielong, context
+console_jielong.render(context.show_id(), context.actor())
+"""
+TITLE = "接龙面板测试场"
+
+
+def _make_show_with_deal(url: str, **kw) -> tuple[int, int]:
+    """A fresh show (planned, ending in an hour) with one draft deal; returns (show_id, deal_id)."""
+    eng = db.connect(url)
+    now = clock.now()
+    with db.session(eng) as s:
+        show = shows.create_show(s, SYSTEM, shows.ShowForm(TITLE, "测试群", 300, "老李", now - timedelta(minutes=50),
+                                                          now + timedelta(minutes=4)))
+        base = dict(product="有机上海青", group_price=Decimal("19.9"), original_price=Decimal("29.9"), threshold=3,
+                    stock=5, delivery_text="次日中午自提", deadline=now + timedelta(hours=1))
+        base.update(kw)
+        deal = jielong.create_deal(s, SYSTEM, show.id, jielong.DealForm(**base))
+        ids = show.id, deal.id
+    eng.dispose()
+    return ids
+
+
+@pytest.fixture
+def panel_as(app_db):
+    def _make(role: str, show_id: int) -> AppTest:
+        eng = db.connect(app_db)
+        with db.session(eng) as s:
+            actor = auth.resolve_session(s, auth.login(s, f"{role}_user", PASSWORD))
+        eng.dispose()
+        at = AppTest.from_string(SCRIPT, default_timeout=30)
+        at.session_state[context.ACTOR_KEY] = actor
+        at.session_state[context.SHOW_KEY] = show_id
+        return at.run()
+
+    return _make
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [e.value for e in at.success]
+    parts += [e.value for e in at.info] + [e.value for e in at.warning] + [c.value for c in at.code]
+    parts += [c.value for c in at.caption] + [t.value for t in at.text]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_draft_deal_shows_readiness_advice_and_releases(panel_as, app_db):
+    show_id, deal_id = _make_show_with_deal(app_db)
+    at = panel_as("assistant", show_id)
+    assert not at.exception
+    text = _texts(at)
+    assert "发布前检查" in text and "已就绪" in text
+    assert "发布时机" in text and "现在发布" in text  # 4 minutes to the scheduled end
+    assert any(c.value.startswith("#接龙") for c in at.code)  # the jielong text, ready to copy
+    at.button(key="console_jielong_release").click().run()
+    assert not at.exception and not at.error
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        assert jielong.get_deal(s, deal_id).status == "released"
+    eng.dispose()
+    at.run()
+    assert at.text_area(key="console_jielong_paste_text") is not None
+    assert any(c.value == "已接龙0单！还差3单成团！" for c in at.code)
+
+
+def test_readiness_failures_are_named_and_block_the_button(panel_as, app_db):
+    show_id, _ = _make_show_with_deal(app_db, delivery_text="", deadline=None)
+    at = panel_as("assistant", show_id)
+    text = "\n".join(e.value for e in at.error)
+    assert "送达" in text and "截止时间" in text
+    assert at.button(key="console_jielong_release").disabled
+
+
+def test_paste_preview_confirm_updates_totals_and_progress_text(panel_as, app_db):
+    show_id, deal_id = _make_show_with_deal(app_db)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    at.text_area(key="console_jielong_paste_text").input("#接龙\n1. 王芳 2份 5栋\n2. 李四 两份\n3. 赵六 x2").run()
+    at.button(key="console_jielong_preview").click().run()
+    assert not at.exception
+    assert any("新增 3 条" in i.value and "候补 1 条" in i.value for i in at.info)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        assert jielong.get_deal(s, deal_id).entries_valid == 0  # preview writes nothing
+    eng.dispose()
+    at.button(key="console_jielong_confirm").click().run()
+    assert not at.exception and not at.error
+    assert any("已保存" in s.value for s in at.success)
+    assert "已成团！" in _texts(at) or any("最后1份" in c.value for c in at.code)
+    assert any(c.value == "最后1份！" for c in at.code)
+    assert at.metric[0].value == "2 单"
+    assert len(at.dataframe) >= 1
+
+
+def test_manual_entry_and_cancel_promotes_the_waitlist(panel_as, app_db):
+    show_id, deal_id = _make_show_with_deal(app_db, stock=2, threshold=1)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+        jielong.add_entry(s, SYSTEM, deal_id, "王芳", 2)
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    at.text_input(key="console_jielong_add_name").input("李四")
+    [b for b in at.button if b.label == "添加一条接龙"][0].click().run()
+    assert not at.exception and not at.error
+    assert at.metric[3].value == "1 单"  # 李四 waits
+    pick = at.selectbox(key="console_jielong_cancel_pick")
+    assert "王芳" in pick.options[0] and "李四" in pick.options[1] and "候补" in pick.options[1]
+    at.button(key="console_jielong_cancel").click().run()  # the first live entry: 王芳
+    assert not at.exception and not at.error
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        deal = jielong.get_deal(s, deal_id)
+        assert (deal.entries_valid, deal.entries_waitlisted, deal.units_valid) == (1, 0, 1)
+    eng.dispose()
+
+
+def test_host_sees_a_read_only_panel(panel_as, app_db):
+    show_id, deal_id = _make_show_with_deal(app_db, stock=20)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+        jielong.apply_paste(s, SYSTEM, deal_id, "1. 王芳 1份")
+    eng.dispose()
+    at = panel_as("host", show_id)
+    assert not at.exception
+    assert len(at.text_area) == 0 and len(at.get("file_uploader")) == 0
+    assert not [b for b in at.button if b.key and b.key.startswith("console_jielong_")]
+    assert any(c.value == "已接龙1单！还差2单成团！" for c in at.code)
+
+
+def test_host_cannot_release_a_draft(panel_as, app_db):
+    show_id, _ = _make_show_with_deal(app_db)
+    at = panel_as("host", show_id)
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "console_jielong_release"]
+    assert "接龙由直播助手发布" in _texts(at)
+
+
+def test_show_without_deals(panel_as, app_db):
+    eng = db.connect(app_db)
+    now = clock.now()
+    with db.session(eng) as s:
+        show_id = shows.create_show(s, SYSTEM, shows.ShowForm("空场", "群", 10, "老李", now, now + timedelta(hours=1))).id
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    assert any("场次准备" in i.value for i in at.info)
+
+
+def test_demo_console_page_renders_the_panel(page_as):
+    at = page_as("assistant", "console")
+    assert not at.exception
+    assert any(h.value == "接龙" for h in at.subheader)

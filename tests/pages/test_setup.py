@@ -1,0 +1,103 @@
+"""场次准备: the deal form (create, edit, Chinese field errors) and the deal list with readiness."""
+from datetime import datetime, timedelta
+
+import db
+from services import jielong, shows
+from tests.pages.conftest import APP
+
+DEMO = "源味集《农场主来了》"
+NEW = "setup_deal_new"
+
+
+def _submit(at, form_prefix: str):
+    [b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form_prefix}_form")][0].click().run()
+    return at
+
+
+def _fill(at, **values):
+    at.text_input(key=f"{NEW}_product").input(values.get("product", "土鸡蛋"))
+    at.text_area(key=f"{NEW}_points").input("散养 180 天\n当天现捡")
+    if "price" in values:
+        at.number_input(key=f"{NEW}_price").set_value(values["price"])
+    if "threshold" in values:
+        at.number_input(key=f"{NEW}_threshold").set_value(values["threshold"])
+    if "stock" in values:
+        at.number_input(key=f"{NEW}_stock").set_value(values["stock"])
+    at.text_input(key=f"{NEW}_delivery").input(values.get("delivery", "明天中午东门自提"))
+    if "deadline" in values:
+        at.datetime_input(key=f"{NEW}_deadline").set_value(values["deadline"])
+    return at
+
+
+def _deals(url: str) -> list:
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        show = shows.find_show(s, DEMO)
+        out = [(d.product, d.group_price, d.threshold, d.stock, d.status) for d in jielong.list_deals(s, show.id)]
+    eng.dispose()
+    return out
+
+
+def test_setup_page_lists_deals_and_has_the_forms(page_as):
+    at = page_as("assistant", "setup")
+    assert not at.exception
+    assert any("团品" in h.value for h in at.header)
+    assert at.text_input(key=f"{NEW}_product") is not None
+
+
+def test_create_a_deal(page_as, app_db):
+    before = len(_deals(app_db))
+    at = page_as("assistant", "setup")
+    _submit(_fill(at, price=29.9, threshold=30, stock=60), NEW)
+    assert not at.exception and not at.error
+    deals = _deals(app_db)
+    assert len(deals) == before + 1
+    product, price, threshold, stock, status = deals[-1]
+    assert (product, str(price), threshold, stock, status) == ("土鸡蛋", "29.90", 30, 60, "draft")
+    assert any("土鸡蛋" in str(v) for v in at.dataframe[0].value["团品"])
+
+
+def test_field_errors_are_named_in_chinese(page_as, app_db):
+    before = len(_deals(app_db))
+    at = page_as("assistant", "setup")
+    _submit(_fill(at, product="", price=0.0, threshold=0, stock=0), NEW)
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    for field in ("商品名称", "专享价", "成团数", "限量"):
+        assert field in message, field
+    assert "大于 0" in message and "不小于 1" in message
+    assert len(_deals(app_db)) == before
+
+
+def test_empty_price_and_early_deadline(page_as, app_db):
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        start = shows.find_show(s, DEMO).scheduled_start
+    eng.dispose()
+    at = page_as("assistant", "setup")
+    _submit(_fill(at, threshold=10, deadline=start - timedelta(hours=1)), NEW)
+    message = " ".join(e.value for e in at.error)
+    assert "专享价" in message and "截止时间" in message and "晚于直播开始" in message
+
+
+def test_empty_stock_means_unlimited(page_as, app_db):
+    at = page_as("assistant", "setup")
+    _submit(_fill(at, product="手工馒头", price=9.9, threshold=20), NEW)
+    assert not at.error
+    assert _deals(app_db)[-1][3] is None
+
+
+def test_edit_a_deal(page_as, app_db):
+    at = page_as("assistant", "setup")
+    _submit(_fill(at, product="手工馒头", price=9.9, threshold=20), NEW)
+    assert any("手工馒头" in o for o in at.selectbox(key="setup_deal_pick").options)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        deal_id = next(d.id for d in jielong.list_deals(s, shows.find_show(s, DEMO).id) if d.product == "手工馒头")
+    eng.dispose()
+    at.selectbox(key="setup_deal_pick").set_value(deal_id).run()
+    prefix = f"setup_deal_edit_{deal_id}"
+    at.number_input(key=f"{prefix}_stock").set_value(40)
+    _submit(at, prefix)
+    assert not at.exception and not at.error
+    assert [d for d in _deals(app_db) if d[0] == "手工馒头"][0][3] == 40

@@ -1,0 +1,240 @@
+"""Console panel: 接龙. Pick the deal; before release: readiness, timing advice and the release
+button; always: the jielong text to copy, the live totals and the progress text (a fragment
+that refreshes itself and reminds the assistant to post it every PROGRESS_REMINDER_S seconds,
+2 minutes by default); to intake: paste → preview → confirm, file import with column mapping
+and progress, single entries and cancellations; the entries table. Read-only without chain.write.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import pandas as pd
+import streamlit as st
+
+from services import clock, jielong
+from services.authz import Actor, can
+from services.errors import DomainError
+from ui import context as ctx
+
+K = "console_jielong_"
+REMIND_S = float(os.environ.get("PROGRESS_REMINDER_S", "120"))
+REFRESH_S = float(os.environ.get("JIELONG_REFRESH_S", "5"))
+ADVICE_REFRESH_S = float(os.environ.get("JIELONG_ADVICE_REFRESH_S", "15"))
+ADVICE_BOX = {"now": st.success, "soon": st.info, "wait": st.warning}
+NONE_COLUMN = "（不导入）"
+
+
+def _deal_options(session, show_id: int) -> list[tuple[int, str, str]]:
+    return [(d.id, d.product, d.status) for d in jielong.list_deals(session, show_id)]
+
+
+def render(show_id: int, actor: Actor) -> None:
+    with st.container(border=True):
+        st.subheader("接龙")
+        options = ctx.read(_deal_options, show_id)
+        if not options:
+            st.info("本场还没有团品，请到「场次准备」添加团品。")
+            return
+        labels = {i: f"{p}（{jielong.STATUS_LABELS.get(s, s)}）" for i, p, s in options}
+        ids = [i for i, _, _ in options]
+        default = next((i for i, _, s in options if s != "draft"), ids[0])
+        key = f"{K}deal_{show_id}"
+        if st.session_state.get(key) not in ids:
+            st.session_state[key] = default
+        deal_id = st.selectbox("团品", ids, format_func=labels.get, key=key)
+        deal = ctx.read(jielong.get_deal, deal_id)
+        if deal.status == "draft":
+            _release_box(deal_id, actor)
+        else:
+            _progress(deal_id)
+        with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=deal.status == "draft"):
+            st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
+        if deal.status != "draft" and can(actor, "chain.write"):
+            paste, upload, single = st.tabs(["粘贴接龙", "导入订单表", "手动录入 / 取消"])
+            with paste:
+                _paste(deal_id, actor)
+            with upload:
+                _import(deal_id, actor)
+            with single:
+                _single(deal_id, actor, deal.spec_options)
+        if deal.status != "draft":
+            _entries(deal_id)
+
+
+# ---------------------------------------------------------------- before release
+
+
+@st.fragment(run_every=ADVICE_REFRESH_S)
+def _release_box(deal_id: int, actor: Actor) -> None:
+    deal = ctx.read(jielong.get_deal, deal_id)
+    if deal.status != "draft":  # released from another console meanwhile
+        st.rerun(scope="app")
+    problems = ctx.read(jielong.readiness, deal_id)
+    advice = ctx.read(jielong.release_advice, deal_id)
+    left, right = st.columns([3, 2], gap="small")
+    with left:
+        if problems:
+            st.error("发布前检查未通过：\n" + "\n".join(f"- {p}" for p in problems))
+        else:
+            st.success("发布前检查：专享价、成团数、限量、送达说明、截止时间 都已就绪。")
+        ADVICE_BOX[advice.status](f"发布时机：**{advice.label}**\n" + "\n".join(f"- {r}" for r in advice.reasons))
+    with right:
+        if can(actor, "deal.release"):
+            if st.button("发布接龙", key=f"{K}release", type="primary", disabled=bool(problems), width="stretch"):
+                if ctx.act(jielong.release, deal_id, actor, success="接龙已发布，请把接龙文案发到群里"):
+                    st.rerun(scope="app")
+            st.caption("发布后请复制下方接龙文案发到群里。每个团品只能发布一次。")
+        else:
+            st.caption("接龙由直播助手发布。")
+
+
+# ---------------------------------------------------------------- live totals and progress text
+
+
+def _reminder_due(deal_id: int) -> bool:
+    """True once every REMIND_S seconds per deal (the first call only starts the clock)."""
+    now = time.monotonic()
+    key = f"{K}reminded_{deal_id}"
+    last = st.session_state.get(key)
+    if last is None:
+        st.session_state[key] = now
+        return False
+    if now - last >= REMIND_S:
+        st.session_state[key] = now
+        return True
+    return False
+
+
+@st.fragment(run_every=REFRESH_S)
+def _progress(deal_id: int) -> None:
+    deal = ctx.read(jielong.get_deal, deal_id)
+    counted = deal.units_valid if deal.threshold_unit == "份" else deal.buyers_valid
+    if deal.deadline and clock.now() >= deal.deadline and deal.failed_at is None and counted < deal.threshold:
+        ctx.act(jielong.check_outcomes, deal_id)  # 未成团: detected once, logged by the service
+        deal = ctx.read(jielong.get_deal, deal_id)
+    text = jielong.progress_text_of(deal)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("已接龙", f"{deal.entries_valid} 单", f"{deal.units_valid} 份", delta_color="off")
+    if counted >= deal.threshold:
+        c2.metric("成团", "已成团", f"{deal.threshold}{deal.threshold_unit}", delta_color="off")
+    else:
+        c2.metric("还差成团", f"{deal.threshold - counted} {deal.threshold_unit}", f"成团数 {deal.threshold}", delta_color="off")
+    c3.metric("剩余", "不限量" if deal.stock is None else f"{max(deal.stock - deal.units_valid, 0)} 份")
+    c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off")
+    st.caption(f"状态：{jielong.STATUS_LABELS.get(deal.status, deal.status)} · 进度播报（复制发到群里）：")
+    st.code(text, language=None, wrap_lines=True)
+    if _reminder_due(deal_id):
+        st.toast(f"⏰ 该播报接龙进度了：{text}", duration="long")
+    st.caption(f"每 {REMIND_S / 60:g} 分钟提醒一次播报进度（环境变量 PROGRESS_REMINDER_S 可改）。")
+
+
+# ---------------------------------------------------------------- intake
+
+
+def _safe(fn, *args):
+    try:
+        return ctx.read(fn, *args)
+    except DomainError as exc:
+        st.error(str(exc))
+        return None
+
+
+def _paste(deal_id: int, actor: Actor) -> None:
+    text_key, plan_key = f"{K}paste_text", f"{K}plan"
+    text = st.text_area(
+        "把群里的接龙整段复制粘贴到这里（可重复粘贴最新的完整接龙，不会重复记录）",
+        key=text_key, height=180, placeholder="#接龙\n1. 王芳 2份 5栋\n2. 李四 1份",
+    )
+    if st.button("预览变化", key=f"{K}preview", disabled=not text.strip()):
+        plan = _safe(jielong.preview_paste, deal_id, text)
+        st.session_state[plan_key] = (deal_id, text, plan) if plan else None
+    stored = st.session_state.get(plan_key)
+    if stored and stored[0] == deal_id and stored[1] == text:
+        plan: jielong.PastePlan = stored[2]
+        st.info("预览：" + plan.summary())
+        if plan.ignored:
+            st.text("未识别为接龙的行：" + "；".join(plan.ignored[:5]))  # members' text: never markdown
+        rows = plan.rows()
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, height=min(300, 38 + 35 * len(rows)))
+        if st.button("确认保存", key=f"{K}confirm", type="primary"):
+            res = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")
+            if res:
+                st.session_state[f"{K}result"] = res.summary()
+                st.session_state.pop(plan_key, None)
+                st.rerun(scope="app")
+    if msg := st.session_state.get(f"{K}result"):
+        st.success("已保存：" + msg)
+
+
+def _import(deal_id: int, actor: Actor) -> None:
+    up = st.file_uploader("快团团 / 群接龙导出的订单表（CSV 或 XLSX）", type=["csv", "xlsx"], key=f"{K}file")
+    if up is None:
+        st.caption("默认按快团团导出的列对应：跟团号、下单人、商品、规格、数量、订单金额、团员备注、自提点、收货人、联系电话、详细地址。")
+        return
+    data = up.getvalue()
+    cols = _safe(jielong.columns, data, up.name)
+    if cols is None:
+        return
+    default = jielong.default_mapping(cols)
+    choices = [NONE_COLUMN] + cols
+    mapping: dict[str, str] = {}
+    with st.expander("列对应（可修改）", expanded="name" not in default):
+        grid = st.columns(3)
+        for i, (field, label) in enumerate(jielong.FIELD_LABELS.items()):
+            pick = grid[i % 3].selectbox(
+                label, choices, index=choices.index(default[field]) if field in default else 0,
+                key=f"{K}map_{field}",
+            )
+            if pick != NONE_COLUMN:
+                mapping[field] = pick
+    if st.button("开始导入", key=f"{K}import", type="primary"):
+        bar = st.progress(0.0, text="正在读取订单……")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"已读取 {done} / {total} 行")
+
+        res = ctx.act(jielong.import_orders, actor, deal_id, data, up.name, mapping, progress, success="导入完成")
+        if res:
+            bar.progress(1.0, text="导入完成")
+            st.session_state[f"{K}result"] = res.summary()
+            st.rerun(scope="app")
+
+
+def _single(deal_id: int, actor: Actor, spec_options: str) -> None:
+    specs = [s for s in (spec_options or "").split(",") if s]
+    with st.form(f"{K}add_form", clear_on_submit=True):
+        c1, c2 = st.columns([2, 1])
+        name = c1.text_input("团员昵称", key=f"{K}add_name")
+        qty = c2.number_input("数量（份）", min_value=1, max_value=999, value=1, step=1, key=f"{K}add_qty")
+        c3, c4 = st.columns(2)
+        spec = c3.selectbox("规格", [""] + specs, key=f"{K}add_spec") if specs else ""
+        address = c4.text_input("楼栋 / 自提点", key=f"{K}add_address")
+        note = st.text_input("备注", key=f"{K}add_note")
+        if st.form_submit_button("添加一条接龙"):
+            row = ctx.act(jielong.add_entry, actor, deal_id, name, int(qty), spec or "", note, address, success="已添加")
+            if row:
+                st.rerun(scope="app")
+    live = [r for r in ctx.read(jielong.list_entries, deal_id) if r["状态"] != "已取消"]
+    if live:
+        labels = {r["编号"]: f"{r['序号'] or '-'}. {r['团员']} {r['数量']}份（{r['状态']}）" for r in live}
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        pick = c1.selectbox("取消一条接龙（候补会自动递补）", list(labels), format_func=labels.get, key=f"{K}cancel_pick")
+        if c2.button("取消这条", key=f"{K}cancel"):
+            promoted = ctx.act(jielong.cancel_entry, actor, pick, success="已取消")
+            if promoted is not None:
+                if promoted:
+                    st.session_state[f"{K}result"] = f"已取消，{len(promoted)} 条候补已递补为有效。"
+                st.rerun(scope="app")
+
+
+def _entries(deal_id: int) -> None:
+    rows = ctx.read(jielong.list_entries, deal_id)
+    with st.expander(f"接龙明细（{len(rows)} 条）", expanded=bool(rows)):
+        if not rows:
+            st.caption("还没有接龙。")
+            return
+        df = pd.DataFrame(rows).drop(columns=["编号"])
+        st.dataframe(df, hide_index=True, height=min(360, 38 + 35 * len(rows)),
+                     column_config={"时间": st.column_config.DatetimeColumn("时间", format="HH:mm:ss")})
