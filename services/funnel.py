@@ -8,7 +8,6 @@ scans chain_entry or comment.
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import math
 import re
@@ -19,7 +18,7 @@ from sqlalchemy import DateTime, Integer, bindparam, func, insert, select
 from sqlalchemy.orm import Session, lazyload
 
 from db.models import Community, Deal, DealBuyer, DealMinute, Promise, QuestionGroup, Show, ViewerSample
-from services import clock, events
+from services import clock, events, triage
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound, check_paste_size
 
@@ -201,13 +200,6 @@ _DEALS_Q = (
     .where(Deal.show_id == bindparam("show_id"))
     .order_by(Deal.id)
 )
-_QUESTIONS_Q = (
-    select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.text, QuestionGroup.askers, QuestionGroup.comments)
-    .where(QuestionGroup.show_id == bindparam("show_id"), QuestionGroup.status == "to_host",
-           QuestionGroup.merged_into_id.is_(None))
-    .order_by(QuestionGroup.askers.desc(), QuestionGroup.to_host_at, QuestionGroup.id)
-    .limit(bindparam("n", type_=Integer))
-)
 _PROMISES_Q = (
     select(Promise.id, Promise.text, Promise.kind, Promise.said_at)
     .where(Promise.show_id == bindparam("show_id"))
@@ -308,23 +300,9 @@ def _minutes(delta: timedelta) -> float:
     return delta.total_seconds() / 60
 
 
-def _service(name: str):
-    """services.<name>, or None while that module has not landed (then a direct read stands in)."""
-    try:
-        return importlib.import_module(f"services.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"services.{name}":
-            raise
-        return None
-
-
 def top_questions(session: Session, show_id: int, n: int = 3) -> list[QuestionRow]:
-    """The question groups passed to the host, most asked first (services.triage ranks them)."""
-    triage = _service("triage")
-    if triage is not None and hasattr(triage, "top_to_host"):
-        return [_question_row(g) for g in triage.top_to_host(session, show_id, n=n)]
-    rows = session.connection().execute(_QUESTIONS_Q, {"show_id": show_id, "n": n})
-    return [QuestionRow(r.id, r.category, r.text, r.askers, r.comments) for r in rows]
+    """The question groups passed to the host, ranked as the console queue ranks them."""
+    return [_question_row(g) for g in triage.top_to_host(session, show_id, n=n)]
 
 
 def _question_row(g) -> QuestionRow:

@@ -305,3 +305,33 @@ def test_eta_text_reads_as_minutes_with_a_range():
     assert funnel.eta_text(funnel.Projection(4.2, 3.1, 6.0)) == "约 5 分钟（4–6）"
     assert funnel.eta_text(funnel.Projection(4.2, 3.1, None)) == "约 5 分钟（4以上）"
     assert funnel.eta_text(None) == "—"
+
+
+# ---------------------------------------------------------------- through the writers
+
+
+def test_snapshot_follows_the_jielong_and_triage_writers(session, assistant, admin):
+    from services import jielong, triage
+
+    show_id = make_show(session, admin)
+    form = jielong.DealForm(product="有机上海青", group_price="9.9", original_price="15", threshold=5, stock=8,
+                            delivery_text="明天中午前送到", deadline=START + timedelta(minutes=50))
+    deal_id = jielong.create_deal(session, assistant, show_id, form).id
+    jielong.release(session, deal_id, assistant, at=RELEASE)
+    chain = "#接龙\n1. 王芳 2份 5栋\n2. 李四 1份\n3. 王芳 1份\n"
+    jielong.apply_paste(session, assistant, deal_id, chain, at=RELEASE + timedelta(minutes=1))
+    result = triage.ingest(session, assistant, show_id, [
+        triage.CommentIn("张三", "有机认证是真的吗", at=RELEASE),
+        triage.CommentIn("李四", "有机认证真的假的", at=RELEASE),
+        triage.CommentIn("王五", "来了来了", at=RELEASE),
+    ])
+    group_id = next(g.id for g in triage.queue(session, show_id))
+    triage.to_host(session, assistant, group_id, at=RELEASE)
+    snap = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=2))
+    d = snap.deals[0]
+    assert (d.entries, d.units, d.buyers, d.remaining, d.stock_left) == (3, 4, 2, 1, 4)
+    assert d.units_per_min == pytest.approx(2.0)  # 4 units in the 2 minutes since release
+    assert d.to_threshold.minutes == pytest.approx(0.5)
+    assert snap.buyers == 2 and snap.commenters == 3
+    assert [q.id for q in snap.questions] == [group_id]
+    assert result is not None
