@@ -6,7 +6,7 @@ tally, per-minute row, milestone and event is the one a real night would have pr
 `NightWriter` is shared with the simulator (services.simulate), which replays the same beats
 in real time.
 
-Batching keeps a load quick: one triage.ingest per minute of comments, one apply_paste per
+Batching keeps a load quick: one triage.ingest per two minutes of comments, one apply_paste per
 burst of chain lines (the assistant pastes the chain as it stands, as on a real night).
 """
 from __future__ import annotations
@@ -24,6 +24,9 @@ from db.models import ChainEntry, Comment, Event, QuestionGroup, Show
 from services import clock, shows
 from services import demo_night as dn
 from services.authz import SYSTEM, Actor
+
+
+BATCH_S = 120  # the loader pastes comments every two minutes (each keeps its own time)
 
 
 def _service(name: str) -> ModuleType | None:
@@ -91,12 +94,12 @@ def load_night(session: Session, night: dn.Night, start: datetime | None = None,
     show = create_show(session, actor, night, start, title=night.title, created_at=start - timedelta(days=1))
     writer = NightWriter(night, show.id, create_deals(session, actor, night, show.id, start, created_at=start - timedelta(hours=3)),
                          actor=actor, start=start)
-    minute = None
+    batch = None
     for t, thing in night.beats:
         at = start + timedelta(seconds=t)
-        if minute is not None and at.replace(second=0) != minute:
-            writer.flush(session)  # one ingest per minute of comments
-        minute = at.replace(second=0)
+        if batch is not None and t // BATCH_S != batch:
+            writer.flush(session)  # one ingest per BATCH_S of comments
+        batch = t // BATCH_S
         writer.apply(session, thing, at)
     writer.flush(session)
     writer.finish(session, now=start + timedelta(seconds=night.last_t + 60))
@@ -188,7 +191,7 @@ class NightWriter:
         if isinstance(thing, dn.Said):
             self.comment(thing, at)
             return
-        if isinstance(thing, (dn.Queue, dn.End)) or self.chain == "entry":
+        if isinstance(thing, (dn.Queue, dn.Sweep, dn.End)) or self.chain == "entry":
             # The queue acts on comments already in; live (the simulator), rows go in in time order.
             self.flush(session)
         handler = getattr(self, "on_" + type(thing).__name__.lower())
@@ -274,19 +277,37 @@ class NightWriter:
         if self.triage is None:
             return
         group_id = self.group_of(session, q.text)
-        if group_id is None:
+        if group_id is not None:
+            self._act(session, group_id, q.action, q.answer, at)
+
+    def on_sweep(self, session: Session, sw: dn.Sweep, at: datetime) -> None:
+        if self.triage is None:
             return
-        if q.action == "answer":
-            self.triage.answer(session, self.actor, group_id, text=q.answer, at=at)
+        answers = dict(sw.answers)
+        rows = [r for r in self.triage.queue(session, self.show_id, limit=100) if r.status == "new"][: sw.n]
+        for row in rows:
+            if row.category in answers:
+                self._act(session, row.id, "answer", answers[row.category], at)
+            elif row.category in sw.to_host:
+                self._act(session, row.id, "to_host", "", at)
+
+    _FROM = {"answer": ("new", "to_host"), "to_host": ("new",), "dismiss": ("new", "to_host")}
+
+    def _act(self, session: Session, group_id: int, action: str, answer: str, at: datetime) -> None:
+        status = session.scalar(select(QuestionGroup.status).where(QuestionGroup.id == group_id))
+        if status not in self._FROM[action]:
+            return  # already handled (a sweep got there first)
+        if action == "answer":
+            self.triage.answer(session, self.actor, group_id, text=answer, at=at)
         else:
-            getattr(self.triage, q.action)(session, self.actor, group_id, at=at)
+            getattr(self.triage, action)(session, self.actor, group_id, at=at)
 
     def group_of(self, session: Session, text: str) -> int | None:
-        """The live question group holding the first comment with this text."""
+        """The question group holding the latest comment with this text (the one still open)."""
         group_id = session.scalar(
             select(Comment.group_id)
             .where(Comment.show_id == self.show_id, Comment.text == text, Comment.group_id.is_not(None))
-            .order_by(Comment.received_at, Comment.id)
+            .order_by(Comment.received_at.desc(), Comment.id.desc())
         )
         for _ in range(10):  # follow merges
             if group_id is None:

@@ -117,7 +117,17 @@ class Queue:
     answer: str = ""
 
 
-Thing = Start | End | Viewers | Said | Release | Line | Paste | Cancel | Promise | Queue
+@dataclass(frozen=True)
+class Sweep:
+    """The assistant works down the question queue: of the first `n` new groups (in queue order),
+    those of a category in `answers` get that answer, those in `to_host` go to the host."""
+
+    n: int
+    answers: tuple[tuple[str, str], ...]
+    to_host: tuple[str, ...] = ()
+
+
+Thing = Start | End | Viewers | Said | Release | Line | Paste | Cancel | Promise | Queue | Sweep
 
 
 @dataclass(frozen=True)
@@ -504,6 +514,21 @@ def yuanweiji() -> Night:
         (49 * 60 + 30, Queue("to_host", "不好吃能退吗？")),
     ]
 
+    # Between scripted answers the assistant sweeps the top of the queue with the standing answers.
+    ywj_answers = (
+        ("order", "20:55 在源味集·阳光花园群发布接龙，群公告置顶，在接龙里加一行即可"),
+        ("delivery", "明天中午前送达；可东门驿站自提，也可送到楼下"),
+        ("price", "有机种植成本高：三年转换期、人工除草、产量低；前50名享8折"),
+        ("authenticity", "有机认证证书已在直播中展示，证书编号可在国家认监委网站查询；农残为现场检测，结果未检出"),
+        ("product", "一份500克约4-5颗，冷藏可放3-5天"),
+    )
+    beats += [
+        (30 * 60 + 30, Sweep(3, ywj_answers, ("after_sales",))),
+        (45 * 60 + 10, Sweep(4, ywj_answers, ("after_sales",))),
+        (58 * 60 + 20, Sweep(4, ywj_answers)),
+        (68 * 60, Sweep(6, ywj_answers)),
+    ]
+
     # Promises, as 老李 said them.
     beats += [
         (10 * 60, Promise("直播期间，在社群接龙下单前50名，享8折尝鲜价！", "price", "greens", "first_n", 50)),
@@ -621,7 +646,7 @@ def yuanweiji() -> Night:
 
 # Same-second order: the show starts before anything; a release before the lines it invites;
 # lines before the paste that carries them; the paste before a cancel; the end last.
-_ORDER = {Start: 0, Viewers: 1, Release: 2, Promise: 3, Said: 4, Line: 5, Paste: 6, Cancel: 7, Queue: 8, End: 9}
+_ORDER = {Start: 0, Viewers: 1, Release: 2, Promise: 3, Said: 4, Line: 5, Paste: 6, Cancel: 7, Queue: 8, Sweep: 9, End: 10}
 
 
 # ---------------------------------------------------------------- 亲亲宝贝《安心之选》
@@ -701,6 +726,18 @@ def qinqin() -> Night:
         (33 * 60, Queue("answer", "生产日期是什么时候？", "本批次为上月生产，最新鲜批次")),
         (49 * 60 + 40, Queue("answer", "开罐不喜欢能退吗", "开罐不满意，未使用的可退")),
         (53 * 60, Queue("answer", "一人限购几罐", "每人限购4罐，共100罐")),
+    ]
+    qq_answers = (
+        ("authenticity", "保税仓直发，报关单和质检报告已在直播中展示，罐底追溯码可扫码查询"),
+        ("product", "本批次为上月生产，保质期两年，3段适合1-3岁"),
+        ("order", "20:55 在亲亲宝贝·安心妈妈群发布接龙，每人限购4罐"),
+        ("delivery", "保税仓直发，3天内送达"),
+        ("price", "本群专享价268元/罐，比旗舰店便宜60元"),
+    )
+    beats += [
+        (26 * 60, Sweep(3, qq_answers, ("after_sales",))),
+        (44 * 60, Sweep(4, qq_answers, ("after_sales",))),
+        (63 * 60, Sweep(5, qq_answers)),
     ]
     beats += [
         (29 * 60, Promise("只要是通过我们社群买的，有任何问题直接找我林薇，假一赔十！", "compensation", "formula", "claims")),
