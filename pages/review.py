@@ -4,6 +4,7 @@ the event log (filterable by operator), comparison across shows, and the exports
 Only the selected tab's body runs (st.tabs with on_change="rerun"), and every export file
 is built when its button is clicked (deferred download data), so the page stays light.
 """
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -23,6 +24,11 @@ actor = ctx.actor()
 show = ctx.read(shows.get_show, show_id)
 
 
+def md(text: str) -> str:
+    """Operator-typed text inside markdown (title, caption): every ASCII punctuation escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", text)
+
+
 def hm(at: datetime | None) -> str:
     return "" if at is None else f"{at:%H:%M}"
 
@@ -31,10 +37,10 @@ def pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
-st.title(f"复盘 · {show.title}")
+st.title(f"复盘 · {md(show.title)}")
 start = show.actual_start or show.scheduled_start
 st.caption(
-    f"社群：{show.community.name}（{show.community.member_count} 人）　主播：{show.host_name}　{start:%Y-%m-%d %H:%M}"
+    f"社群：{md(show.community.name)}（{show.community.member_count} 人）　主播：{md(show.host_name)}　{start:%Y-%m-%d %H:%M}"
     f"{f' – {show.actual_end:%H:%M}' if show.actual_end else ''}　状态：{shows.STATUS_LABELS[show.status]}"
 )
 if show.status != "ended":

@@ -64,3 +64,28 @@ def test_report_downloads_from_the_review_page(server, page, tmp_path):
     page.wait_for_load_state("load")
     _check_report(page)
     screenshot(page, "review_report_download")
+
+
+def test_markdown_in_a_show_title_is_shown_literally(server, page):
+    from datetime import datetime, timedelta
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from services import shows
+    from services.authz import SYSTEM
+
+    title = "**粗体** :red[红] <b>x</b>"
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:
+        t0 = datetime(2026, 2, 1, 20, 0)
+        sid = shows.create_show(s, SYSTEM, shows.ShowForm(title, "群", 10, "主播", t0, t0 + timedelta(hours=1))).id
+    eng.dispose()
+    login(page, server, "reviewer")
+    page.get_by_role("link", name="复盘").click()
+    wait_for_app(page)
+    parts = urlsplit(page.url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()} | {"show": str(sid)}
+    page.goto(f"{server.url}{parts.path}?{urlencode(query)}")
+    wait_for_app(page)
+    heading = page.get_by_role("heading", level=1).first
+    heading.wait_for()
+    assert heading.inner_text().strip() == f"复盘 · {title}"

@@ -56,3 +56,22 @@ def test_demo_night_figures_on_the_page(page_as):
     assert tiles["观看率"] == "90.0%"
     assert tiles["下单转化率"] == "77.8%"
     assert tiles["下单人数"] == "210"
+
+
+def test_operator_text_is_shown_literally(page_as, app_db):
+    from datetime import datetime, timedelta
+
+    from tests.support import make_actor
+
+    title = "**粗体** <b>x</b> :red[红] [链接](http://x)"
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        admin = make_actor(s, "admin", "临时管理员")
+        t0 = datetime(2026, 2, 1, 20, 0)
+        shows.create_show(s, admin, shows.ShowForm(title, "<i>群</i>", 10, "_主播_", t0, t0 + timedelta(hours=1)))
+    eng.dispose()
+    at = page_as("reviewer", "review", show_title=title)
+    assert not at.exception
+    heading = at.title[0].value
+    assert r"\*\*粗体\*\*" in heading and r"\<b\>" in heading and r"\:red\[红\]" in heading and r"\[链接\]" in heading
+    assert r"\<i\>群\</i\>" in at.caption[0].value and r"\_主播\_" in at.caption[0].value
