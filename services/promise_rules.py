@@ -107,10 +107,12 @@ _NOT_DUE_AFTER = rf"(?!下单|接龙|拍|跟团|在|的|订|买|直播|来|进|�
 _DUE_DAY = re.compile(rf"{_DAY_WORDS}{_NOT_DUE_AFTER}(?:{_PART_WORDS})?(?:{_CLOCK})?(?:{_BEFORE})?")
 # A bare day word (no part of day, no clock, no 前) is a due time only before a doing word:
 # 次日达, 明天送到, 第二天发货 — not 今晚社群专享价.
-_DAY_ACTION = re.compile(r"\s*(?:就|都|会|能|可以|统一|全部|一早|即可|可)*\s*(?:达|送|发|到|寄|出|回访|联系|安排|给|补|退|赔|处理|完成|内|之内|以内)")
+_DAY_ACTION = re.compile(r"\s*(?:就|都|会|能|可以|统一|全部|一早|即可|可|我们|我)*\s*(?:达|送|配送|派送|发|到|寄|出|收到|上门|回访|联系|安排|给|补|退|赔|处理|完成|内|之内|以内)")
 _DUE_SPAN = re.compile(rf"({NUM})\s*个?\s*(天|日|小时|钟头|周|星期)\s*(?:之内|以内|内|后|之后|以后)")
 _DUE_CLOCK = re.compile(rf"(?:{_PART_WORDS})?{_CLOCK}\s*{_BEFORE}")
-_DUE_WEEK = re.compile(r"(?:下周|下星期|本周|这周)[一二三四五六日天]?(?:之前|前)?")
+_DUE_WEEK = re.compile(
+    rf"(?:(?:下|本|这)(?:周|星期|礼拜)[一二三四五六日天]?|(?:周|星期|礼拜)[一二三四五六日天])(?:{_PART_WORDS})?(?:{_CLOCK})?(?:{_BEFORE})?"
+)
 
 
 def due_hint_of(text: str) -> str | None:
@@ -169,19 +171,22 @@ def due_at_from_hint(hint: str | None, said_at: datetime) -> datetime | None:
         days = n * 7 if unit in ("周", "星期") else n
         day = base + timedelta(days=days)
         return datetime.combine(day, time(23, 59) if within else time(12, 0))
-    m = _DUE_WEEK.search(hint)
+    m = _DUE_WEEK.match(hint)
     if m:
-        word = m.group(0)
-        wd = "一二三四五六日天".find(word[-1]) if word[-1] in "一二三四五六日天" else -1
-        if word.endswith(("之前", "前")):
-            w = word.rstrip("之前").rstrip("前")
-            wd = "一二三四五六日天".find(w[-1]) if w and w[-1] in "一二三四五六日天" else -1
-        wd = 6 if wd == 7 else wd
+        wm = re.search(r"(?:周|星期|礼拜)([一二三四五六日天])", hint)
         monday = base - timedelta(days=base.weekday())
-        if word.startswith(("下周", "下星期")):
+        if hint.startswith("下"):
             monday += timedelta(days=7)
-        day = monday + timedelta(days=wd if wd >= 0 else 6)
-        return datetime.combine(day, time(12, 0))
+        if wm is None:  # 下周 / 本周: by the end of that week
+            return datetime.combine(monday + timedelta(days=6), time(23, 59))
+        day = monday + timedelta(days=min("一二三四五六日天".index(wm.group(1)), 6))
+        if not hint.startswith(("下", "本", "这")) and day < base:
+            day += timedelta(days=7)  # bare 周六: the next Saturday
+        clock = _clock_of(hint)
+        if clock is not None:
+            return datetime.combine(day, clock)
+        hour = next((h for part, h in _PART_HOUR.items() if part in hint), 12)
+        return datetime.combine(day, time(hour, 0))
     offset = None
     for words, off in (
         (("大后天",), 3),
@@ -242,50 +247,59 @@ STRONG, WEAK, CHANNEL, FALLBACK = 2.0, 1.0, 1.5, 0.8
 # Words that contain 送 but mean delivering, not giving.
 _DELIVERY_SONG = re.compile(r"配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜")
 
-_CUES: dict[str, list[tuple[str, float]]] = {
+_CUES: dict[str, list[tuple]] = {
     "refund": [
         (r"包退|包换|退换无忧|无理由|退钱|可退|可以退|能退|全额退|直接退|随时退|退给|给[你您大家]退|退[你您]|包你退", STRONG),
-        (r"不满意.{0,8}退|不好吃.{0,6}退|不新鲜.{0,6}退|不甜.{0,6}退|有问题.{0,6}退|坏了.{0,6}退", STRONG),
+        (r"无条件|不要钱|退还|钱退|退[^，。！,!；;]{0,4}钱|[坏烂破少][一1][个件斤两颗盒箱]?退|不满意.{0,8}退|不好吃.{0,6}退|不新鲜.{0,6}退|不甜.{0,6}退|有问题.{0,6}退|坏了.{0,6}退", STRONG),
         (r"退款|退货|退换|退回|原路退", WEAK),
     ],
     "compensation": [
         (r"包赔|[假坏少缺错烂破漏][一1][个件斤两颗盒箱袋瓶]?[赔罚补换]|赔付|赔偿|补发|重发|重新发|补寄|再发一份|照价赔|[双十]倍赔|赔[你您给]|一赔[一二三五十\d]+", STRONG),
         (r"坏果.{0,4}[赔补]|坏[了的].{0,4}[赔补]|[烂坏]果包", STRONG),
-        (r"补偿|补给|赔|补一", WEAK),
+        (r"重新.{0,4}[寄发送补]|再给[你您].{0,3}[寄发补]|换新|算(?:我|我们)的|我们来?担|丢件.{0,6}[赔补寄发]|补上|补给[你您]|给[你您大家]补|补[你您]|补一份|补个|补回", STRONG),
+        (r"补偿|补给|赔|补一|承担|兜底", WEAK),
+        (r"破损|损坏|碎了|压坏|磕破|磕碰|漏了|坏了|烂了|变质|丢件|丢了", WEAK),
     ],
     "gift": [
-        (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送", STRONG),
+        (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送|(?:多|额外|再|免费|白|另外|还)给|红包|福袋|抽奖|免费领|多一[斤份个包盒袋]", STRONG),
         (r"送", STRONG),  # what is left of 送 once the delivery words are masked
-        (r"获得|得到|拿到|领取|领到|福利|礼品|礼物|周边|试吃装|试用装|小样", WEAK),
+        (r"获得|得到|拿到|领取|领到|福利|礼品|礼物|周边|试吃装|试用装|小样|给[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
     ],
     "price": [
-        (r"专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价", STRONG),
-        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*元|便宜\s*{NUM}|优惠\s*{NUM}|保价|退差价|补差价|价格不变|只要\s*{NUM}|只需\s*{NUM}|{NUM}\s*元\s*一|券", STRONG),
-        (r"价格|价钱|优惠|折扣|便宜|划算|省", WEAK),
+        (r"专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|秒杀|全网最低|最低价|特惠|亏本|让利", STRONG),
+        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{NUM}\s*减|便宜了?\s*{NUM}|优惠\s*{NUM}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|只要\s*{NUM}|只需\s*{NUM}|{NUM}\s*元\s*一|券", STRONG),
+        (rf"价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
     ],
     "delivery": [
         (r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
-        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门", WEAK),
+        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到|收到|吃上|到[你您大家]?手|顺丰", WEAK),
     ],
     "quality": [
         (r"(?:保证|确保|承诺|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
         (r"亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|假一|坏果率.{0,4}(?:以下|以内)|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
-        (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|有机|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两", WEAK),
+        (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|有机|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
+         r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|一等品|特级|精选|个个|颗颗|坏果", WEAK),
+        # Bad things a host swears are absent: 绝对没有注水 is a promise, negated on purpose.
+        (r"注水|缺斤|短两|以次充好|掺假|冒充|色素|防腐剂|打蜡|染色|抛光|陈货|隔夜|过期|临期", WEAK, True),
         # A bare vow with no other kind in sight is most often about the goods themselves.
-        (r"保证|确保|承诺|担保|敢说|打包票", FALLBACK),
+        (r"保证|确保|承诺|担保|敢说|打包票|拍胸脯", FALLBACK),
     ],
     "service": [
         (r"直接找我|直接来找我|来找我|找我|私信我|联系我|加我微信|找客服|@我|艾特我", CHANNEL),
-        (r"主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
-        (r"售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]", WEAK),
+        (r"手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
+        (r"售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|群里问|疑问", WEAK),
     ],
 }
-_COMPILED = {kind: [(re.compile(rx), w) for rx, w in cues] for kind, cues in _CUES.items()}
+# (pattern, weight, negation-proof): a cue ignores a 不/没 before it only when marked so.
+_COMPILED = {
+    kind: [(re.compile(c[0]), c[1], c[2] if len(c) > 2 else False) for c in cues] for kind, cues in _CUES.items()
+}
 
 # A commitment marker makes a weak cue count for any kind.
 _COMMIT = re.compile(
     r"保证|确保|承诺|担保|一定|肯定|绝对|我会|我们会|我们都会|我都会|会给|会帮|会在|会把|会为|会主动|负责|包[你您大家]|"
-    r"亲自|一律|统统|全部都|敢说|说到做到|放心交给|交给我"
+    r"亲自|一律|统统|全部都|敢说|说到做到|放心交给|交给我|承担|兜底|拍胸脯|打包票|挨个|一个个|一个不落|"
+    r"(?:我|我们)[^，。！,!；;]{0,5}(?:会|将)(?!不)"
 )
 # An order context makes a weak cue count for gift / price / delivery / refund / compensation.
 _ORDER = re.compile(
@@ -294,12 +308,14 @@ _ORDER = re.compile(
 )
 _ORDER_KINDS = {"gift", "price", "delivery", "refund", "compensation"}
 # A condition with a remedy (有坏果的…补偿, 万一不新鲜…) commits to the remedy.
-_CONDITION = re.compile(r"如果|要是|万一|假如|一旦|凡是|不(?:满意|喜欢|合适|好吃|新鲜|甜)[^，。！,!；;]{0,3}的|有(?:坏|烂|破|漏|问题|瑕疵|损|变质|异味|少)[^，。！,!；;]{0,6}的|收到.{0,8}(?:坏|烂|破|漏|问题|不满意)")
+_CONDITION = re.compile(r"如果|要是|万一|假如|一旦|凡是|不(?:满意|喜欢|合适|好吃|新鲜|甜)[^，。！,!；;]{0,3}的|有(?:坏|烂|破|漏|问题|瑕疵|损|变质|异味|少)[^，。！,!；;]{0,6}的|(?:坏|烂|碎|破|漏|坏掉|压坏)了?的|不会[^，。！,!；;]{0,2}的|收到.{0,8}(?:坏|烂|破|漏|问题|不满意)")
 _REMEDY_KINDS = {"refund", "compensation", "service"}
 
 _NEGATION = re.compile(r"(?:不|没|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
 _PAST = re.compile(r"^(?:了|过了|过)")
-_PAST_BEFORE = re.compile(r"(?:已经|已|昨天|上次|之前|刚才|刚刚)[^，。！,!；;]{0,6}$")
+_PAST_BEFORE = re.compile(r"(?:已经|已|昨天|上次|刚才|刚刚)[^，。！,!；;]{0,6}$")
+# A clause that tells what is done or gone (已经发完了, 送完了) binds nobody.
+_DONE_CLAUSE = re.compile(r"已经.{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$")
 
 _CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～]+[，,。！!；;？?…~～]*")
 _QUESTION_END = re.compile(r"(?:[？?]|[吗嘛么][\s，,。！!…~～]*)$")
@@ -317,7 +333,7 @@ def _clauses(line: str) -> list[tuple[int, str]]:
     out = []
     for m in _CLAUSE.finditer(line):
         text = m.group(0)
-        if _QUESTION_END.search(text.strip()):
+        if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text):
             continue
         out.append((m.start(), text))
     return out
@@ -337,12 +353,12 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool]:
         for kind, cues in _COMPILED.items():
             text = masked_gift if kind == "gift" else clause
             taken: list[tuple[int, int]] = []
-            for rx, weight in cues:
+            for rx, weight, neg_ok in cues:
                 for m in rx.finditer(text):
                     a, b = m.span()
                     if any(a < y and x < b for x, y in taken):
                         continue  # inside a cue already counted
-                    if _NEGATION.search(text[:a]) and not _self_negating(m.group(0)):
+                    if not neg_ok and _NEGATION.search(text[:a]) and not _self_negating(m.group(0)):
                         continue
                     if kind != "quality" and (_PAST.match(text[b:]) or _PAST_BEFORE.search(text[:a])):
                         continue  # told as done (送了, 已经发货); a vouched check (亲自挑选过) still holds

@@ -101,9 +101,9 @@ def _recent(show_id: int) -> None:
         {
             "时间": [r.said_at.strftime("%H:%M") for r in rows],
             "类型": [r.kind_label for r in rows],
+            "进度": [r.progress_text if r.confirmed else "待确认" for r in rows],
             "原话": [r.text for r in rows],
             "团品": [r.deal_product or "整场" for r in rows],
-            "进度": [r.progress_text if r.confirmed else "待确认" for r in rows],
         }
     )
     st.dataframe(df, hide_index=True, width="stretch", key="console_promises_recent")
