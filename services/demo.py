@@ -180,6 +180,7 @@ class NightWriter:
         self.headers: dict[str, str] = {}
         self.pending: list[Any] = []
         self.promise_ids: list[int] = []
+        self.promise_keys: dict[str, int] = {}
         self.counts: dict[str, int] = defaultdict(int)
         self.jielong = _jielong()
         self.triage = _service("triage")
@@ -268,10 +269,23 @@ class NightWriter:
             session, self.actor, self.show_id, p.text, at=at, deal_id=self.deal_ids.get(p.deal or ""), kind=p.kind
         )
         self.promise_ids.append(row.id)
+        if p.key:
+            self.promise_keys[p.key] = row.id
         due = None
         if p.due_min is not None and self.start is not None:
             due = self.start + timedelta(minutes=p.due_min * self.scale)
         self.promises.confirm(session, self.actor, row.id, scope=p.scope, first_n=p.first_n, due_at=due, at=at)
+
+    def on_tick(self, session: Session, tk: dn.Tick, at: datetime) -> None:
+        if self.promises is None or tk.promise not in self.promise_keys:
+            return
+        pid = self.promise_keys[tk.promise]
+        self.promises.expand(session, pid, actor=self.actor, at=at)  # the chain as it stands by then
+        self.promises.tick_range(session, self.actor, pid, tk.first, tk.last, at=at)
+
+    def on_settle(self, session: Session, st: dn.Settle, at: datetime) -> None:
+        if self.promises is not None and st.promise in self.promise_keys:
+            self.promises.set_status(session, self.actor, self.promise_keys[st.promise], st.status, at=at)
 
     def on_queue(self, session: Session, q: dn.Queue, at: datetime) -> None:
         if self.triage is None:

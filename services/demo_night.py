@@ -106,6 +106,7 @@ class Promise:
     scope: str | None = None
     first_n: int | None = None
     due_min: int | None = None  # minutes after the scheduled start, when it has a due time
+    key: str = ""  # names the promise for follow-up beats (Tick, Settle)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,24 @@ class Sweep:
     to_host: tuple[str, ...] = ()
 
 
-Thing = Start | End | Viewers | Said | Release | Line | Paste | Cancel | Promise | Queue | Sweep
+@dataclass(frozen=True)
+class Tick:
+    """Follow-up: the fulfilment items of promise `promise` for chain lines first..last are done."""
+
+    promise: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Settle:
+    """Follow-up: the team marks promise `promise` kept (or broken / waived)."""
+
+    promise: str
+    status: str = "kept"
+
+
+Thing = Start | End | Viewers | Said | Release | Line | Paste | Cancel | Promise | Queue | Sweep | Tick | Settle
 
 
 @dataclass(frozen=True)
@@ -532,7 +550,7 @@ def yuanweiji() -> Night:
     # Promises, as 老李 said them.
     beats += [
         (10 * 60, Promise("直播期间，在社群接龙下单前50名，享8折尝鲜价！", "price", "greens", "first_n", 50)),
-        (10 * 60 + 20, Promise("前50名还送老李亲笔签名的《有机生活手札》！", "gift", "greens", "first_n", 50)),
+        (10 * 60 + 20, Promise("前50名还送老李亲笔签名的《有机生活手札》！", "gift", "greens", "first_n", 50, 16 * 60)),
         (38 * 60, Promise("鸡蛋路上要是磕破了，拍照发群里，破一个赔一个。", "compensation", "eggs", "claims")),
         (52 * 60, Promise("感谢大家的信任，今晚的订单，我会亲自监督采摘和打包，保证让大家吃得放心！", "quality", "greens", "deal")),
         (53 * 60 + 30, Promise("接龙成团后，明天一早采摘，冷链专车直发，次日中午前送到大家手里。", "delivery", "greens", "deal", None, 16 * 60)),
@@ -646,7 +664,10 @@ def yuanweiji() -> Night:
 
 # Same-second order: the show starts before anything; a release before the lines it invites;
 # lines before the paste that carries them; the paste before a cancel; the end last.
-_ORDER = {Start: 0, Viewers: 1, Release: 2, Promise: 3, Said: 4, Line: 5, Paste: 6, Cancel: 7, Queue: 8, Sweep: 9, End: 10}
+_ORDER = {
+    Start: 0, Viewers: 1, Release: 2, Promise: 3, Said: 4, Line: 5, Paste: 6, Cancel: 7, Queue: 8, Sweep: 9, End: 10,
+    Tick: 11, Settle: 12,
+}
 
 
 # ---------------------------------------------------------------- 亲亲宝贝《安心之选》
@@ -740,10 +761,22 @@ def qinqin() -> Night:
         (63 * 60, Sweep(5, qq_answers)),
     ]
     beats += [
-        (29 * 60, Promise("只要是通过我们社群买的，有任何问题直接找我林薇，假一赔十！", "compensation", "formula", "claims")),
-        (48 * 60, Promise("只要是今晚在亲亲宝贝·安心妈妈群接龙下单的，我们保证是最新鲜批次", "quality", "formula", "deal")),
-        (48 * 60 + 15, Promise("并享受“开罐不满意，未使用可退”的独家政策！", "refund", "formula", "claims")),
+        (29 * 60, Promise("只要是通过我们社群买的，有任何问题直接找我林薇，假一赔十！", "compensation", "formula", "claims",
+                          key="fake")),
+        (48 * 60, Promise("只要是今晚在亲亲宝贝·安心妈妈群接龙下单的，我们保证是最新鲜批次", "quality", "formula", "deal",
+                          key="fresh")),
+        (48 * 60 + 15, Promise("并享受“开罐不满意，未使用可退”的独家政策！", "refund", "formula", "claims", key="refund")),
         (deal.release_s, Release("formula")),
+    ]
+    # A week on: every can shipped from the latest batch (checked off as the parcels left the
+    # bonded warehouse), the call-backs done on day 3, no claim came in (零售后).
+    day = 24 * 3600
+    beats += [
+        (day + 14 * 3600, Tick("fresh", 1, 60)),
+        (day + 17 * 3600, Tick("fresh", 61, 200)),
+        (3 * day + 11 * 3600, Settle("fresh")),
+        (7 * day, Settle("refund")),
+        (7 * day, Settle("fake")),
     ]
     # 20 KOCs at once, then the rest; the 100th can goes exactly 12 minutes after release, a few wait.
     buyers = list(watchers)

@@ -88,7 +88,6 @@ def test_the_yuanweiji_night_has_the_numbers_of_the_article(session):
 
 
 def test_the_yuanweiji_night_has_comments_questions_and_promises(session):
-    pytest.importorskip("services.triage")  # until the triage service lands
     show_id = demo.load_demo_night(session)
     show = session.get(Show, show_id)
     texts = set(session.scalars(select(Comment.text).where(Comment.show_id == show_id)))
@@ -124,8 +123,10 @@ def test_the_past_night_sold_100_cans_in_12_minutes_a_week_earlier(session):
     assert deal.sold_out_at - deal.released_at == timedelta(minutes=12)
     assert deal.entries_waitlisted > 0  # late members wait (候补)
     assert show.buyers == dn.qinqin().expected["buyers"]
-    words = " ".join(session.scalars(select(Promise.text).where(Promise.show_id == past_id)))
+    said = list(session.scalars(select(Promise).where(Promise.show_id == past_id)))
+    words = " ".join(p.text for p in said)
     assert "保证是最新鲜批次" in words and "开罐不满意，未使用可退" in words
+    assert {p.status for p in said} == {"kept"}  # a week on, every promise was honoured
     assert show.viewers_cumulative <= show.community.member_count
 
 
