@@ -35,7 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import Comment, Event, QuestionGroup, Show, ShowCommenter, ShowMinute
-from services import clock, events, lexicon, tallies
+from services import clock, events, lexicon, locking, tallies
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound, TooLarge, check_paste_size
 from services.shows import get_show
@@ -273,6 +273,25 @@ def parse_comment_file(data: bytes, filename: str, default_day: datetime | None 
     if not out:
         raise InvalidInput("文件里没有评论。", "文件")
     return out
+
+
+def ingest_text(
+    session: Session, actor: Actor, show_id: int, text: str, source: str = "paste", at: datetime | None = None
+) -> IngestResult:
+    """A pasted block (one comment per line, optional '昵称：内容') straight into the show."""
+    comments = parse_comment_lines(text)
+    if not comments:
+        raise InvalidInput("没有可导入的评论：请每行粘贴一条。", "评论")
+    return ingest(session, actor, show_id, comments, source=source, at=at)
+
+
+def ingest_file(
+    session: Session, actor: Actor, show_id: int, data: bytes, filename: str, at: datetime | None = None
+) -> IngestResult:
+    """A CSV / JSONL file of comments (see parse_comment_file); times default to the show's day."""
+    show = get_show(session, show_id)
+    day = show.actual_start or show.scheduled_start
+    return ingest(session, actor, show_id, parse_comment_file(data, filename, default_day=day), source="import", at=at)
 
 
 # --- ingest ----------------------------------------------------------------------------------
@@ -827,6 +846,8 @@ def _restore(g: QuestionGroup, state: dict[str, Any]) -> None:
 
 
 def _actionable(session: Session, group_id: int) -> QuestionGroup:
+    """The group, locked so that two consoles acting at once see each other's action."""
+    locking.lock(session, QuestionGroup, group_id)
     g = get_group(session, group_id)
     if g.merged_into_id is not None:
         raise InvalidState(f"该问题已合并到问题组 {g.merged_into_id}，请在那一组上操作。")
