@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 from datetime import datetime
 from typing import Any
 
@@ -54,8 +55,9 @@ def hm(at: datetime | None) -> str:
     return "—" if at is None else f"{at:%H:%M}"
 
 
-def png_data_uri(chart: alt.TopLevelMixin, width: int = 900, scale: float = 2.0) -> str:
-    """A chart as a PNG data URI (vl-convert, CJK font set explicitly)."""
+def png_data_uri(chart: alt.TopLevelMixin, width: int = 900, scale: float = 1.5) -> str:
+    """A chart as a PNG data URI (vl-convert, CJK font set explicitly), reduced to a
+    128-colour palette so the report stays small enough to forward in a chat."""
     import vl_convert as vlc
 
     spec = chart.properties(width=width) if hasattr(chart, "properties") else chart
@@ -65,8 +67,18 @@ def png_data_uri(chart: alt.TopLevelMixin, width: int = 900, scale: float = 2.0)
         .configure_legend(labelFontSize=13)
         .configure_text(fontSize=12)
     )
-    png = vlc.vegalite_to_png(spec.to_json(), scale=scale)
+    png = _quantize(vlc.vegalite_to_png(spec.to_json(), scale=scale))
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _quantize(png: bytes) -> bytes:
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow comes with qrcode[pil]
+        return png
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=128).save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def duration(seconds: float | None) -> str:

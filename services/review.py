@@ -20,7 +20,7 @@ Rules behind the numbers (kpis):
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -464,11 +464,29 @@ MARKER_KIND_LABELS = {
 }
 
 
+def fill_minutes(series: list[dict[str, Any]], max_minutes: int = 24 * 60) -> list[dict[str, Any]]:
+    """The per-minute rows with the quiet minutes in between as zeros, so a line never
+    bridges a gap as if something happened there."""
+    if len(series) < 2:
+        return series
+    first, last = series[0]["minute"], series[-1]["minute"]
+    span = int((last - first).total_seconds() // 60)
+    if span > max_minutes:
+        return series
+    have = {r["minute"]: r for r in series}
+    out = []
+    for i in range(span + 1):
+        m = first + timedelta(minutes=i)
+        out.append(have.get(m) or {"minute": m, "entries": 0, "comments": 0, "questions": 0})
+    return out
+
+
 def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], width: int | str = "container",
                    height: int = 320) -> alt.LayerChart | None:
     """Entries and comments per minute, with a dashed rule and a label at each milestone."""
     if not series and not marks:
         return None
+    series = fill_minutes(series)
     long = pd.DataFrame(
         [{"时间": r["minute"], "指标": "接龙", "每分钟": r["entries"]} for r in series]
         + [{"时间": r["minute"], "指标": "评论", "每分钟": r["comments"]} for r in series],
