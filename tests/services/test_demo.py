@@ -131,16 +131,16 @@ def test_the_past_night_sold_100_cans_in_12_minutes_a_week_earlier(session):
 
 
 def test_ensure_demo_loads_both_nights_once_on_an_empty_database(session):
-    t0 = time.perf_counter()
-    shown = demo.ensure_demo(session)
-    elapsed = time.perf_counter() - t0
+    t0 = time.process_time()  # CPU time: on SQLite all the work is in this process, and a busy
+    shown = demo.ensure_demo(session)  # machine does not make it flaky the way wall time is
+    elapsed = time.process_time() - t0
     titles = [s.title for s in shows.list_shows(session)]
     assert titles == ["源味集《农场主来了》", "亲亲宝贝《安心之选》"]  # most recent first
     assert shown == shows.find_show(session, "源味集《农场主来了》").id
     assert demo.ensure_demo(session) is None
     assert session.scalar(select(func.count()).select_from(Show)) == 2
     if session.get_bind().dialect.name == "sqlite":
-        assert elapsed < 8, f"loading the demo took {elapsed:.1f} s"  # ~1 s on an idle machine
+        assert elapsed < 6, f"loading the demo took {elapsed:.1f} s of CPU"  # about 2 s; the budget is 3 s
 
 
 def test_ensure_demo_leaves_a_database_with_shows_alone(session, admin):
