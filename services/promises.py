@@ -707,7 +707,8 @@ def resolve_claim(
 # ---------------------------------------------------------------- reading
 
 
-def _progress_subquery(now: datetime):
+def _progress_subquery(now: datetime, promise_ids):
+    """done / total / overdue of active items, aggregated in SQL for the given promise ids only."""
     active = FulfilmentItem.active.is_(True)
     return (
         select(
@@ -721,6 +722,7 @@ def _progress_subquery(now: datetime):
                 )
             ).label("overdue"),
         )
+        .where(FulfilmentItem.promise_id.in_(promise_ids))
         .group_by(FulfilmentItem.promise_id)
         .subquery()
     )
@@ -736,9 +738,21 @@ def list_promises(
     limit: int | None = None,
     newest_first: bool = False,
 ) -> list[PromiseRow]:
-    """Promises with progress (done / total of active items), filtered by show, kind, status."""
+    """Promises with progress (done / total of active items), filtered by show, kind, status.
+    Items are aggregated only for the promises returned (index on promise_id)."""
     now = now or clock.now()
-    prog = _progress_subquery(now)
+    order = (Promise.said_at.desc(), Promise.id.desc()) if newest_first else (Promise.said_at, Promise.id)
+    ids = select(Promise.id)
+    if show_id is not None:
+        ids = ids.where(Promise.show_id == show_id)
+    if kind:
+        ids = ids.where(Promise.kind == kind)
+    if status:
+        ids = ids.where(Promise.status == status)
+    if limit:
+        ids = ids.order_by(*order).limit(limit)
+    ids = ids.subquery()
+    prog = _progress_subquery(now, select(ids.c.id))
     q = (
         select(
             Promise,
@@ -747,18 +761,11 @@ def list_promises(
             func.coalesce(prog.c.done, 0),
             func.coalesce(prog.c.overdue, 0),
         )
+        .join(ids, ids.c.id == Promise.id)
         .outerjoin(Deal, Deal.id == Promise.deal_id)
         .outerjoin(prog, prog.c.pid == Promise.id)
+        .order_by(*order)
     )
-    if show_id is not None:
-        q = q.where(Promise.show_id == show_id)
-    if kind:
-        q = q.where(Promise.kind == kind)
-    if status:
-        q = q.where(Promise.status == status)
-    q = q.order_by(Promise.said_at.desc(), Promise.id.desc()) if newest_first else q.order_by(Promise.said_at, Promise.id)
-    if limit:
-        q = q.limit(limit)
     return [_row(p, product, t, d, o) for p, product, t, d, o in session.execute(q)]
 
 
@@ -773,7 +780,7 @@ def _row(p: Promise, product: str | None, total, done, overdue) -> PromiseRow:
 
 def promise_row(session: Session, promise_id: int, *, now: datetime | None = None) -> PromiseRow:
     now = now or clock.now()
-    prog = _progress_subquery(now)
+    prog = _progress_subquery(now, [promise_id])
     r = session.execute(
         select(Promise, Deal.product, prog.c.total, prog.c.done, prog.c.overdue)
         .outerjoin(Deal, Deal.id == Promise.deal_id)
