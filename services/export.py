@@ -8,7 +8,8 @@
 - CSV: one row per entry, sorted by group, UTF-8 with BOM so Excel opens it in Chinese.
   XLSX: 汇总 (per group: buyers, entries, units, amount, units per product; then 合计),
   分拣明细 (sorted by group with a 小计 row after each group and 合计 at the end),
-  one sheet per group (up to MAX_GROUP_SHEETS), and 复盘指标 (the page's KPIs).
+  one sheet per group (up to MAX_GROUP_SHEETS), 候补（不打包） (waitlisted entries, when
+  there are any) and 复盘指标 (the page's KPIs).
 - Money per entry follows services.review: the imported amount, else qty × group price.
 - Text a spreadsheet would run as a formula (= + - @ at the start) is kept as text: in
   XLSX the cell is typed as a string; in CSV it gets a leading apostrophe.
@@ -31,7 +32,7 @@ from services.authz import Actor, require
 
 MAX_GROUP_SHEETS = 30
 NO_ADDRESS = "未填地址"
-RESERVED_SHEETS = ("汇总", "分拣明细", "复盘指标")
+RESERVED_SHEETS = ("汇总", "分拣明细", "复盘指标", "候补（不打包）")
 
 ENTRY_COLUMNS = ["取货点/楼栋", "团品", "跟团号", "下单人", "数量", "规格", "备注", "地址", "电话", "金额（元）"]
 
@@ -62,8 +63,9 @@ def pickup_group(address: str, note: str = "") -> str:
     return NO_ADDRESS
 
 
-def entry_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
-    """The valid entries of a show with their packing group, sorted for packing."""
+def entry_rows(session: Session, show_id: int, status: str = "valid") -> list[dict[str, Any]]:
+    """The entries of a show with one status (valid: what gets packed), with their packing
+    group, sorted for packing."""
     shows.get_show(session, show_id)
     q = (
         select(
@@ -71,7 +73,7 @@ def entry_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
             ChainEntry.address, ChainEntry.phone, review.entry_amount(), Deal.product, Deal.id,
         )
         .join(Deal, Deal.id == ChainEntry.deal_id)
-        .where(Deal.show_id == show_id, ChainEntry.status == "valid")
+        .where(Deal.show_id == show_id, ChainEntry.status == status)
         .order_by(Deal.id, ChainEntry.seq, ChainEntry.id)
     )
     rows = []
@@ -97,8 +99,8 @@ def entry_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def entries_frame(session: Session, show_id: int) -> pd.DataFrame:
-    return pd.DataFrame(entry_rows(session, show_id), columns=ENTRY_COLUMNS)
+def entries_frame(session: Session, show_id: int, status: str = "valid") -> pd.DataFrame:
+    return pd.DataFrame(entry_rows(session, show_id, status), columns=ENTRY_COLUMNS)
 
 
 def group_summary(df: pd.DataFrame) -> pd.DataFrame:
@@ -274,6 +276,9 @@ def entries_workbook(session: Session, show_id: int) -> dict[str, pd.DataFrame]:
             g = df[df["取货点/楼栋"] == group]
             name = f"楼栋 {group}" if group in RESERVED_SHEETS else group
             sheets[name] = with_subtotals(g).iloc[:-1]
+    waitlisted = entries_frame(session, show_id, "waitlisted")
+    if len(waitlisted):  # not packed: who to tell if stock frees up (金额 is what they would pay)
+        sheets["候补（不打包）"] = waitlisted
     sheets["复盘指标"] = kpi_frame(review.kpis(session, show_id))
     return sheets
 

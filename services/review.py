@@ -588,6 +588,14 @@ EVENT_LABELS = {
     "viewers.recorded": "录入观看数据", "viewers.imported": "导入观看数据",
     "hostlink.created": "生成主播链接", "hostlink.revoked": "撤销主播链接",
     "review.exported": "导出数据",
+    "chain.entry_added": "录入接龙", "chain.entry_cancelled": "取消接龙", "chain.pasted": "粘贴接龙",
+    "chain.imported": "导入订单", "comments.ingested": "录入评论",
+    "question.answered": "回复问题", "question.dismissed": "忽略问题", "question.to_host": "转给主播",
+    "question.merged": "合并问题", "question.recategorized": "修改问题类别", "question.undone": "撤销问题操作",
+    "promise.logged": "记录承诺", "promise.batch_logged": "批量记录承诺", "promise.confirmed": "确认承诺",
+    "promise.expanded": "生成履约项", "promise.updated": "修改承诺", "promise.status": "更新承诺状态",
+    "promise.discarded": "删除承诺", "promise.items": "勾选履约项", "promise.claim": "登记申请",
+    "lexicon.seeded": "初始化词库", "lexicon.term_set": "修改词库", "lexicon.term_deleted": "删除词条",
 }
 EVENT_PREFIX_LABELS = {
     "show": "场次", "deal": "团品", "chain": "接龙", "jielong": "接龙", "entry": "接龙", "orders": "接龙",

@@ -54,6 +54,7 @@ def _night(session, admin):
         (1, "张三", 1, "3号楼1201", Decimal("30.00"), "valid"),
         (1, "王五", 3, "", None, "valid"),
         (1, "赵六", 9, "3号楼", None, "cancelled"),
+        (1, "孙八", 2, "5号楼", None, "waitlisted"),
     ]
     buyers = {}
     for i, (d, name, qty, addr, amount, status) in enumerate(lines):
@@ -90,6 +91,7 @@ def test_entries_xlsx_totals_match_the_kpis(session, admin, reviewer):
     groups = [summary.cell(row=r, column=1).value for r in range(2, summary.max_row)]
     assert groups == ["363弄12号", "3号楼", export.NO_ADDRESS]
     assert {"3号楼", "363弄12号", export.NO_ADDRESS} <= set(wb.sheetnames)
+    assert [r[3] for r in wb["候补（不打包）"].iter_rows(min_row=2, values_only=True)] == ["孙八"]
     # the hostile name is a string cell, not a formula
     detail = wb["分拣明细"]
     cells = [c for row in detail.iter_rows() for c in row if c.value == HOSTILE]
