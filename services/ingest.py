@@ -12,8 +12,10 @@ stderr with their line number and skipped; the exit status is 1 when any line wa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
+import uuid
 from typing import IO
 
 import db
@@ -25,6 +27,7 @@ from services.errors import DomainError, InvalidInput
 def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, engine=None, out: IO[str] = sys.stdout,
         err: IO[str] = sys.stderr) -> int:
     eng = engine or db.connect()
+    run_id = uuid.uuid4().hex[:12]
     total = triage.IngestResult()
     bad = 0
     pending: list[triage.CommentIn] = []
@@ -32,8 +35,15 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
     def flush() -> None:
         if not pending:
             return
-        with db.session(eng) as s:
-            res = triage.ingest(s, SYSTEM, show_id, list(pending), source=source)
+        batch_items = list(pending)
+
+        def notice(exc: BaseException, attempt: int) -> None:
+            print(f"数据库连接中断，正在重试（第 {attempt} 次）……", file=err)
+
+        # Retried as a whole on a database blink: client keys make a repeated batch store nothing twice.
+        res = db.transaction(
+            eng, lambda s: triage.ingest(s, SYSTEM, show_id, batch_items, source=source), on_retry=notice
+        )
         for name in ("received", "inserted", "folded", "duplicates", "empty", "questions", "chatter", "new_groups"):
             setattr(total, name, getattr(total, name) + getattr(res, name))
         pending.clear()
@@ -45,7 +55,11 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
             if not line.strip():
                 continue
             try:
-                pending.append(triage.comment_from_obj(json.loads(line)))
+                comment = triage.comment_from_obj(json.loads(line))
+                if comment.client_key is None and comment.at is None:
+                    # No natural key: a per-run key still makes a retried batch idempotent.
+                    comment = dataclasses.replace(comment, client_key=f"p:{run_id}:{n}")
+                pending.append(comment)
             except json.JSONDecodeError:
                 bad += 1
                 print(f"第 {n} 行：不是合法的 JSON，已跳过。", file=err)
