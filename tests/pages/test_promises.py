@@ -144,3 +144,20 @@ def test_operator_text_is_rendered_literally(page_as, app_db):
     at = pick(page_as("assistant", "promises"), pid)
     assert nasty in [t.value for t in at.text]
     assert not any(nasty in m.value for m in at.markdown)
+
+
+def test_overdue_items_are_flagged_in_red(page_as, app_db):
+    from datetime import datetime
+
+    pid = log(app_db, "前4名送一把葱")
+    with app_session(app_db) as s:
+        actor = auth.resolve_session(s, auth.login(s, "assistant_user", PASSWORD))
+        promises.confirm(s, actor, pid, due_at=datetime(2020, 1, 1, 12, 0))
+    at = pick(page_as("assistant", "promises"), pid)
+    assert not at.exception
+    assert ":red[**逾期 4 项**]" in [m.value for m in at.markdown]
+    assert int(at.metric[3].value) >= 4  # 逾期履约项 counts the whole show
+    table = frame(at, "编号")
+    assert table.loc[table["编号"] == pid, "逾期"].item() == 4
+    items = frame(at, "团员")
+    assert set(items["情况"]) == {"逾期"}
