@@ -1,0 +1,204 @@
+"""AppTest: the console's question queue — intake, actions, undo, chatter toggle, read-only host."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+import db
+from db.models import QuestionGroup
+from services import clock, shows, triage
+from services.authz import SYSTEM
+
+P = "console_queue_"
+SHOW = "队列测试场"
+
+
+@pytest.fixture
+def queue_as(app_db, page_as):
+    """page_as on a show of its own with a few known questions (the demo night's queue is long)."""
+    eng = db.connect(app_db)
+    start = clock.now().replace(second=0) - timedelta(minutes=5)
+    with db.session(eng) as s:
+        sid = shows.create_show(s, SYSTEM, shows.ShowForm(SHOW, "测试群", 100, "老李", start, start + timedelta(hours=1))).id
+        triage.ingest(s, SYSTEM, sid, [
+            triage.CommentIn("张姐", "有机认证是真的吗", start),
+            triage.CommentIn("王哥", "有机认证真的假的", start + timedelta(seconds=20)),
+            triage.CommentIn("小周", "什么时候发货", start + timedelta(seconds=40)),
+            triage.CommentIn("小林", "多少钱一斤", start + timedelta(seconds=50)),
+            triage.CommentIn("老赵", "来了", start + timedelta(seconds=55)),
+        ])
+    eng.dispose()
+    return lambda role: page_as(role, "console", show_title=SHOW)
+
+
+def _gid(url: str, text: str) -> int:
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        gid = s.scalar(select(QuestionGroup.id).where(QuestionGroup.text == text).order_by(QuestionGroup.id.desc()))
+    eng.dispose()
+    assert gid is not None, text
+    return gid
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def _quick_add(at: AppTest, text: str, author: str = "") -> AppTest:
+    at.text_input(key=P + "quick_author").input(author)
+    at.text_input(key=P + "quick_text").input(text)
+    form_buttons = [b for b in at.button if b.label == "录入"]
+    form_buttons[0].click()
+    return at.run()
+
+
+def _row_id(at: AppTest, prefix: str) -> int:
+    keys = [b.key for b in at.button if b.key and b.key.startswith(P + prefix)]
+    assert keys, f"no {prefix} buttons"
+    return int(keys[0].rsplit("_", 1)[1])
+
+
+def _cat_key(at: AppTest, gid: int) -> str:
+    return next(b.key for b in at.selectbox if b.key and b.key.startswith(f"{P}cat_{gid}_"))
+
+
+def _open(at: AppTest) -> int:
+    return int(next(m for m in at.metric if m.label == "待处理问题").value)
+
+
+def test_console_renders_the_queue_for_the_assistant(queue_as):
+    at = queue_as("assistant")
+    assert not at.exception
+    assert any(m.label == "待处理问题" for m in at.metric)
+    assert any(m.label == "已隐藏闲聊" for m in at.metric)
+
+
+def test_quick_add_then_to_host_answer_and_undo(queue_as, app_db):
+    at = queue_as("assistant")
+    before = _open(at)
+    at = _quick_add(at, "这批土鸡蛋有检测报告吗", "测试员甲")
+    assert not at.exception
+    assert "这批土鸡蛋有检测报告吗" in _texts(at)
+    assert _open(at) == before + 1
+    gid = _gid(app_db, "这批土鸡蛋有检测报告吗")
+    at.button(key=f"{P}to_host_{gid}").click()
+    at.run()
+    assert not at.exception
+    assert at.button(key=f"{P}to_host_{gid}").disabled
+    assert any("已转给主播" in s.value for s in at.success)
+    at.button(key=f"{P}answer_{gid}").click()
+    at.run()
+    assert not any(b.key == f"{P}answer_{gid}" for b in at.button)  # answered: off the queue
+    at.button(key=P + "undo").click()
+    at.run()
+    assert any("已撤销" in s.value for s in at.success)
+    assert any(b.key == f"{P}answer_{gid}" for b in at.button)  # back on the queue
+    assert at.button(key=f"{P}to_host_{gid}").disabled  # back to 已转主播
+    at.button(key=P + "undo").click()
+    at.run()
+    assert not at.button(key=f"{P}to_host_{gid}").disabled  # back to 待处理
+
+
+def test_dismiss_and_undo_keep_the_question(queue_as, app_db):
+    at = queue_as("assistant")
+    at = _quick_add(at, "能开发票吗我们单位报销用的", "测试员乙")
+    gid = _gid(app_db, "能开发票吗我们单位报销用的")
+    n = _open(at)
+    at.button(key=f"{P}dismiss_{gid}").click()
+    at.run()
+    assert _open(at) == n - 1
+    assert "能开发票吗我们单位报销用的" not in _texts(at)
+    at.button(key=P + "undo").click()
+    at.run()
+    assert _open(at) == n
+    assert "能开发票吗我们单位报销用的" in _texts(at)
+
+
+def test_answer_with_reply_text_from_the_template(queue_as):
+    at = queue_as("assistant")
+    gid = _row_id(at, "answer_")
+    reply = at.text_area(key=f"{P}reply_{gid}")
+    assert reply.value  # the category's template is offered
+    reply.input("群公告里有检测报告，请查看")
+    at.run()
+    at.button(key=f"{P}answer_{gid}").click()
+    at.run()
+    assert any("已标记为已回复" in s.value for s in at.success)
+    history = at.dataframe[-1].value
+    assert "群公告里有检测报告，请查看" in set(history["回复内容"])
+
+
+def test_recategorize_and_merge_with_undo(queue_as):
+    at = queue_as("assistant")
+    gid = _row_id(at, "answer_")
+    at.selectbox(key=_cat_key(at, gid)).set_value("other_question")
+    at.run()
+    assert not at.exception
+    assert any("已改类别" in s.value for s in at.success)
+    assert at.selectbox(key=_cat_key(at, gid)).value == "other_question"
+    at.button(key=P + "undo").click()
+    at.run()
+    assert at.selectbox(key=_cat_key(at, gid)).value != "other_question"
+
+    n = _open(at)
+    keep = at.selectbox(key=P + "merge_keep").value
+    other = at.selectbox(key=P + "merge_other").value
+    assert keep != other
+    at.button(key=P + "merge").click()
+    at.run()
+    assert any("已合并" in s.value for s in at.success)
+    assert _open(at) == n - 1
+    assert not any(b.key == f"{P}answer_{other}" for b in at.button)
+    at.button(key=P + "undo").click()
+    at.run()
+    assert _open(at) == n
+
+
+def test_batch_paste_with_nicknames_and_chatter_toggle(queue_as):
+    at = queue_as("assistant")
+    chatter = int(next(m for m in at.metric if m.label == "已隐藏闲聊").value)
+    at.text_area(key=P + "paste_text").input("张姐：来了\n王哥：666\n李阿姨：冷链配送到几号楼")
+    next(b for b in at.button if b.label == "导入粘贴内容").click()
+    at.run()
+    assert any("新增 3 条" in s.value for s in at.success)
+    assert int(next(m for m in at.metric if m.label == "已隐藏闲聊").value) == chatter + 2
+    assert "666" not in _texts(at)
+    at.toggle(key=P + "show_chatter").set_value(True)
+    at.run()
+    assert "666" in _texts(at)
+
+
+def test_a_mistake_shows_a_chinese_error(queue_as):
+    at = queue_as("assistant")
+    gid = _row_id(at, "answer_")
+    at.selectbox(key=P + "merge_keep").set_value(gid)
+    at.selectbox(key=P + "merge_other").set_value(gid)
+    at.button(key=P + "merge").click()
+    at.run()
+    assert any("两个不同" in e.value for e in at.error)
+
+
+def test_the_host_sees_the_queue_read_only(queue_as):
+    at = queue_as("host")
+    assert not at.exception
+    assert any(m.label == "待处理问题" for m in at.metric)
+    assert not [b for b in at.button if b.key and b.key.startswith(P)]
+    assert not [t for t in at.text_input if t.key and t.key.startswith(P)]
+
+
+def test_lexicon_editor_adds_a_term(queue_as):
+    at = queue_as("assistant")
+    at.text_input(key=P + "lex_probe").input("有没有蓝莓味的")
+    at.run()
+    assert any("其他提问" in c.value for c in at.caption)
+    at.selectbox(key=P + "lex_category").set_value("product")
+    at.text_input(key=P + "lex_term").input("蓝莓味")
+    next(b for b in at.button if b.label == "保存词语").click()
+    at.run()
+    assert not at.exception
+    at.text_input(key=P + "lex_probe").input("有没有蓝莓味的吗")
+    at.run()
+    assert any("商品详情" in c.value for c in at.caption)

@@ -1,0 +1,289 @@
+"""Console panel: 问题队列 — comment intake, the ranked question queue and its one-click actions.
+
+Intake: 快速录入 (one line + Enter), 批量粘贴 (one comment per line, optional 昵称：内容), 文件导入
+(CSV / JSONL). The queue lives in a fragment that refreshes itself (CONSOLE_QUEUE_REFRESH_S,
+default 3 s) and shows question groups, not raw lines; chatter is hidden unless toggled, its count
+always shown, and so is the open count. Actions run as widget callbacks (so the very next render
+already shows their effect); their outcome is kept in session state and shown at the top of the
+queue. Viewer text is only ever written with st.text / st.dataframe (never as markdown or HTML).
+The host role sees the same queue read-only.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+import pandas as pd
+import streamlit as st
+
+import db
+from services import lexicon, triage
+from services.authz import Actor, can
+from services.errors import DomainError
+from ui import context as ctx
+
+P = "console_queue_"
+FLASH = P + "flash"
+REFRESH_S = float(os.environ.get("CONSOLE_QUEUE_REFRESH_S", "3"))
+LIMIT = 15
+
+
+def render(show_id: int, actor: Actor) -> None:
+    with st.container(border=True):
+        st.subheader("问题队列")
+        if can(actor, "comment.write"):
+            _intake(show_id, actor)
+        _queue(show_id, actor)
+        if can(actor, "lexicon.edit"):
+            _lexicon_editor(show_id, actor)
+
+
+# --- actions as callbacks ----------------------------------------------------------------------
+
+
+def _apply(fn: Callable[..., Any], *args: Any, success: str = "", reset_key: str | None = None, **kw: Any) -> None:
+    """Run a service action in one transaction; remember the outcome for the next render."""
+    try:
+        with db.session(ctx.engine()) as s:
+            result = fn(s, *args, **kw)
+    except DomainError as exc:
+        st.session_state[FLASH] = ("error", str(exc))
+        if reset_key:
+            st.session_state.pop(reset_key, None)
+        return
+    message = result if isinstance(result, str) else success
+    st.session_state[FLASH] = ("success", message)
+
+
+def _flash() -> None:
+    kind, message = st.session_state.pop(FLASH, (None, ""))
+    if kind == "error":
+        st.error(message)
+    elif kind == "success" and message:
+        st.success(message)
+
+
+def _recategorize(actor: Actor, group_id: int, key: str) -> None:
+    _apply(triage.recategorize, actor, group_id, st.session_state[key], success="已改类别", reset_key=key)
+
+
+def _answer(actor: Actor, group_id: int, key: str) -> None:
+    _apply(triage.answer, actor, group_id, text=st.session_state.get(key, ""), success="已标记为已回复")
+
+
+def _merge(actor: Actor) -> None:
+    keep, other = st.session_state.get(P + "merge_keep"), st.session_state.get(P + "merge_other")
+    if keep is None or other is None:
+        st.session_state[FLASH] = ("error", "请选择要合并的两个问题。")
+        return
+    _apply(triage.merge, actor, keep, other, success="已合并")
+
+
+# --- intake --------------------------------------------------------------------------------------
+
+
+def _intake(show_id: int, actor: Actor) -> None:
+    quick, paste, upload = st.tabs(["快速录入", "批量粘贴", "文件导入"])
+    with quick:
+        with st.form(P + "quick_form", clear_on_submit=True, border=False):
+            name_col, text_col = st.columns([1, 3])
+            author = name_col.text_input("昵称（可选）", key=P + "quick_author")
+            text = text_col.text_input("评论", placeholder="输入一条评论，回车录入", key=P + "quick_text")
+            submitted = st.form_submit_button("录入")
+        if submitted and text.strip():
+            res = ctx.act(triage.ingest, actor, show_id, [triage.CommentIn(author, text)], "manual")
+            if res is not None:
+                st.caption(_ingest_note(res))
+    with paste:
+        with st.form(P + "paste_form", clear_on_submit=True, border=False):
+            block = st.text_area(
+                "每行一条评论，可带昵称（张姐：运费多少）", height=120, key=P + "paste_text"
+            )
+            submitted = st.form_submit_button("导入粘贴内容")
+        if submitted:
+            res = ctx.act(triage.ingest_text, actor, show_id, block)
+            if res is not None:
+                st.success(res.summary())
+    with upload:
+        st.caption("CSV 表头：昵称,内容,时间（或 author,text,at）；JSONL：每行 {\"author\", \"text\", \"at\"}。重复导入同一文件不会重复计数。")
+        file = st.file_uploader("评论文件", type=["csv", "jsonl", "json", "txt"], key=P + "file")
+        if file is not None and st.button("导入文件", key=P + "file_import"):
+            res = ctx.act(triage.ingest_file, actor, show_id, file.getvalue(), file.name)
+            if res is not None:
+                st.success(res.summary())
+
+
+def _ingest_note(res: triage.IngestResult) -> str:
+    if res.inserted:
+        return "已录入。"
+    if res.folded:
+        return "同一观众几秒内重复发送，已合并为一条。"
+    return "没有新增评论。"
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+def _age(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds // 60} 分 {seconds % 60} 秒" if seconds >= 60 else f"{seconds} 秒"
+
+
+@st.fragment(run_every=REFRESH_S)
+def _queue(show_id: int, actor: Actor) -> None:
+    editable = can(actor, "question.act")
+    _flash()
+    show_chatter = st.session_state.get(P + "show_chatter", False)
+    rows = ctx.read(triage.queue, show_id, include_chatter=show_chatter, limit=LIMIT)
+    open_n = ctx.read(triage.open_count, show_id)
+    chatter_n = ctx.read(triage.chatter_count, show_id)
+    stats = ctx.read(triage.response_stats, show_id)
+
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+    c1.metric("待处理问题", open_n)
+    c2.metric("已隐藏闲聊", chatter_n)
+    c3.metric("回复中位用时", _age(None if stats["median_s"] is None else int(stats["median_s"])))
+    with c4:
+        st.toggle("显示闲聊", key=P + "show_chatter")
+        if editable:
+            last = ctx.read(triage.last_action_label, actor, show_id)
+            st.button(
+                "撤销上一步",
+                key=P + "undo",
+                disabled=last is None,
+                help=f"撤销：{last}" if last else "没有可撤销的操作",
+                on_click=_apply,
+                args=(triage.undo, actor, show_id),
+            )
+    if not rows:
+        st.info("暂无待处理的问题。")
+    for row in rows:
+        _row(row, actor, editable)
+    if editable and len(rows) >= 2:
+        _merge_form(rows, actor)
+    with st.expander("已处理的问题"):
+        done = ctx.read(triage.history, show_id, limit=50)
+        if done:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "问题": r.text,
+                            "类别": r.category_label,
+                            "状态": r.status_label,
+                            "提问人数": r.askers,
+                            "回复用时": _age(r.response_s),
+                            "回复内容": r.answer,
+                        }
+                        for r in done
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        else:
+            st.caption("还没有已回复或已忽略的问题。")
+
+
+def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
+    with st.container(border=True):
+        head, meta = st.columns([3, 2])
+        head.text(row.text)  # viewer text: always literal
+        flag = "🔔 " if row.status == "to_host" else ""
+        meta.caption(f"{flag}{row.category_label} · {row.status_label}")
+        st.caption(
+            f"{row.askers} 人问 · {row.comments} 条 · 首次 {row.first_seen:%H:%M:%S} · 最近 {row.last_seen:%H:%M:%S}"
+        )
+        if not editable:
+            return
+        b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 1, 2])
+        b1.button(
+            "给主播",
+            key=f"{P}to_host_{row.id}",
+            disabled=row.status == "to_host",
+            on_click=_apply,
+            args=(triage.to_host, actor, row.id),
+            kwargs={"success": "已转给主播"},
+        )
+        reply_key = f"{P}reply_{row.id}"
+        b2.button(
+            "已回复",
+            key=f"{P}answer_{row.id}",
+            type="primary",
+            on_click=_answer,
+            args=(actor, row.id, reply_key),
+        )
+        b3.button(
+            "忽略",
+            key=f"{P}dismiss_{row.id}",
+            on_click=_apply,
+            args=(triage.dismiss, actor, row.id),
+            kwargs={"success": "已忽略，可撤销"},
+        )
+        with b4.popover("回复…"):
+            st.text_area(
+                "回复内容（可选，会记录在问题上）",
+                value=triage.REPLY_TEMPLATES.get(row.category, ""),
+                key=reply_key,
+            )
+            st.caption("点「已回复」即保存这段回复。")
+        cat_key = f"{P}cat_{row.id}_{row.category}"  # a new widget when the category changes (undo)
+        b5.selectbox(
+            "改类别",
+            triage.CATEGORIES,
+            index=triage.CATEGORIES.index(row.category),
+            format_func=triage.CATEGORY_LABELS.get,
+            key=cat_key,
+            label_visibility="collapsed",
+            on_change=_recategorize,
+            args=(actor, row.id, cat_key),
+        )
+
+
+def _merge_form(rows: list[triage.GroupRow], actor: Actor) -> None:
+    ids = [r.id for r in rows]
+    label = {r.id: f"#{r.id} {r.text[:18]}（{r.askers}人）" for r in rows}
+    with st.expander("合并两个问题"):
+        keep_col, other_col, go = st.columns([2, 2, 1])
+        keep_col.selectbox("保留", ids, format_func=label.get, key=P + "merge_keep")
+        other_col.selectbox("并入", ids, index=1, format_func=label.get, key=P + "merge_other")
+        go.button("合并", key=P + "merge", on_click=_merge, args=(actor,))
+
+
+# --- lexicon ------------------------------------------------------------------------------------
+
+
+def _lexicon_editor(show_id: int, actor: Actor) -> None:
+    with st.expander("分类词库"):
+        st.caption(
+            "评论里出现某个词，就给对应类别加分（权重 0–10；权重 0 可关闭内置词）。保存后下一批评论即按新词库分类。"
+        )
+        probe = st.text_input("试一试：输入一条评论看分类", key=P + "lex_probe")
+        if probe.strip():
+            st.caption(f"分类结果：{triage.CATEGORY_LABELS[triage.classify(probe)]}")
+        cats = list(lexicon.EDITABLE_CATEGORIES)
+        with st.form(P + "lex_form", clear_on_submit=True, border=False):
+            c1, c2, c3 = st.columns([2, 2, 1])
+            cat = c1.selectbox("类别", cats, format_func=triage.CATEGORY_LABELS.get, key=P + "lex_category")
+            term = c2.text_input("词语", key=P + "lex_term")
+            weight = c3.number_input("权重", min_value=0.0, max_value=10.0, value=2.0, step=0.5, key=P + "lex_weight")
+            if st.form_submit_button("保存词语"):
+                ctx.act(lexicon.set_term, actor, cat, term, weight, show_id, success="词语已保存")
+        terms = ctx.read(lexicon.list_terms)
+        if terms:
+            st.dataframe(
+                pd.DataFrame(
+                    [{"类别": triage.CATEGORY_LABELS.get(t.category, t.category), "词语": t.term, "权重": t.weight} for t in terms]
+                ),
+                hide_index=True,
+                width="stretch",
+                height=min(38 + 35 * len(terms), 250),
+            )
+            options = {t.id: f"{triage.CATEGORY_LABELS.get(t.category, t.category)}：{t.term}" for t in terms}
+            d1, d2 = st.columns([3, 1])
+            gone = d1.selectbox("删除运营添加的词", list(options), format_func=options.get, key=P + "lex_delete_pick")
+            if d2.button("删除", key=P + "lex_delete"):
+                ctx.act(lexicon.delete_term, actor, gone, show_id, success="已删除") and st.rerun()
+        else:
+            st.caption(f"目前只用内置词库（{len(lexicon.BUILTIN.terms_table())} 个词）。")
