@@ -75,3 +75,25 @@ def test_operator_text_is_shown_literally(page_as, app_db):
     heading = at.title[0].value
     assert r"\*\*粗体\*\*" in heading and r"\<b\>" in heading and r"\:red\[红\]" in heading and r"\[链接\]" in heading
     assert r"\<i\>群\</i\>" in at.caption[0].value and r"\_主播\_" in at.caption[0].value
+
+
+def test_xlsx_totals_equal_the_tiles_on_the_page(page_as, app_db):
+    import io
+
+    import openpyxl
+
+    at = page_as("reviewer", "review")
+    tiles = {m.label: m.value for m in at.metric}
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        reviewer = auth.resolve_session(s, auth.login(s, "reviewer_user", PASSWORD))
+        data = export.entries_xlsx(s, reviewer, shows.find_show(s, "源味集《农场主来了》").id)
+    eng.dispose()
+    summary = openpyxl.load_workbook(io.BytesIO(data))["汇总"]
+    header = [c.value for c in summary[1]]
+    total = dict(zip(header, [c.value for c in summary[summary.max_row]]))
+    assert total["取货点/楼栋"] == "合计"
+    assert f"{total['下单人数']:,}" == tiles["下单人数"]
+    assert f"{total['单数']:,}" == tiles["有效单数"]
+    assert f"{total['份数']:,}" == tiles["有效份数"]
+    assert f"¥{total['金额（元）']:,.2f}" == tiles["成交额"]
