@@ -286,14 +286,14 @@ _CUES: dict[str, list[tuple]] = {
         (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到|收到|吃上|到[你您大家]?手|顺丰", WEAK),
     ],
     "quality": [
-        (r"(?:保证|确保|承诺|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
+        (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
         (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|假一|坏果率.{0,4}(?:以下|以内)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
-        (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|有机|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
+        (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
          r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|一等品|特级|精选|个个|颗颗|坏果", WEAK),
         # Bad things a host swears are absent: 绝对没有注水 is a promise, negated on purpose.
         (r"注水|缺斤|短两|以次充好|掺假|冒充|色素|防腐剂|打蜡|染色|抛光|陈货|隔夜|过期|临期", WEAK, True),
         # A bare vow with no other kind in sight is most often about the goods themselves.
-        (r"保证|确保|承诺|担保|敢说|打包票|拍胸脯", FALLBACK),
+        (r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|敢说|打包票|拍胸脯", FALLBACK),
     ],
     "service": [
         (r"打我电话|给我打电话|打电话给我|电话联系我|加我|加微信|喊我|叫我|告诉我|跟我说|直接找我|直接来找我|来找我|找我|问我|私信我|联系我|找我们|联系我们|私信|加我微信|找客服|联系客服|@我|艾特我", CHANNEL),
@@ -309,8 +309,8 @@ _COMPILED = {
 
 # A commitment marker makes a weak cue count for any kind.
 _COMMIT = re.compile(
-    r"保证|确保|承诺|担保|一定|肯定|绝对|我会|我们会|我们都会|我都会|会给|会帮|会在|会把|会为|会主动|(?:我|我们|由我们)(?:来)?负责|负责到底|包[你您大家]|"
-    r"亲自|一律|统统|全部都|敢说|说到做到|放心交给|交给我|承担|兜底|拍胸脯|打包票|挨个|一个个|一个不落|"
+    r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|一定|肯定|绝对|我会|我们会|我们都会|我都会|会给|会帮|会在|会把|会为|会主动|(?:我|我们|由我们)(?:来)?负责|负责到底|包[你您大家]|"
+    r"一律|统统|全部都|敢说|说到做到|放心交给|交给我|承担|兜底|拍胸脯|打包票|挨个|一个个|一个不落|"
     r"绝不|决不|从不|坚决不|一[箱个颗盒袋件][一][箱个颗盒袋件]|"
     r"(?:我|我们)[^，。！,!；;]{0,5}(?:会|将)(?!不)"
 )
@@ -421,12 +421,28 @@ def _score(
     return scores
 
 
+# Quoted words inside narration: “不好吃包退”. 
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,})[”\"」』]")
+# Article prose about the trade (消费者, 店主, 策略 …) describes promises, it makes none.
+_PROSE = re.compile(r"消费者|用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
+
+
 def classify_line(line: str) -> PromiseDraft | None:
-    """The promise in one line, or None when the line promises nothing."""
+    """The promise in one line, or None when the line promises nothing.
+
+    When the line quotes someone (“…”), the quoted words are judged first; narration
+    around them (or article prose without quotes) promises nothing by itself."""
     text = line.strip()
     if not text:
         return None
-    scores = _score(*_hits(text))
+    scores = None
+    quoted = "，".join(_QUOTED.findall(text))
+    if quoted:
+        scores = _score(*_hits(quoted))
+    if not scores:
+        if _PROSE.search(text):
+            return None
+        scores = _score(*_hits(text))
     if not scores:
         return None
     kind = min(scores, key=lambda k: (-scores[k][0], scores[k][1]))
