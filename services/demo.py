@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Comment, Event, QuestionGroup, Show
@@ -26,6 +26,7 @@ from services import demo_night as dn
 from services.authz import SYSTEM, Actor
 
 
+_DEMO_LOCK = 0x4C4E4344454D4F  # "LNCDEMO"
 BATCH_S = 120  # the loader pastes comments every two minutes (each keeps its own time)
 
 
@@ -66,6 +67,9 @@ def ensure_demo(session: Session) -> int | None:
 
     Returns the 源味集 show id when it loaded them, None when the database already had shows.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        # Two app processes starting on one empty database: the second waits, then sees the shows.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEMO_LOCK})
     if session.scalar(select(func.count()).select_from(Show)):
         return None
     load_past_night(session)
@@ -192,7 +196,11 @@ class NightWriter:
         if isinstance(thing, dn.Said):
             self.comment(thing, at)
             return
-        if isinstance(thing, (dn.Queue, dn.Sweep, dn.End)) or self.chain == "entry":
+        if (
+            isinstance(thing, (dn.Sweep, dn.End))
+            or (isinstance(thing, dn.Queue) and any(c.text == thing.text for c in self.pending))
+            or self.chain == "entry"
+        ):
             # The queue acts on comments already in; live (the simulator), rows go in in time order.
             self.flush(session)
         handler = getattr(self, "on_" + type(thing).__name__.lower())

@@ -490,7 +490,7 @@ def yuanweiji() -> Night:
     beats: list[tuple[int, Thing]] = [(0, Start())]
 
     # Viewers: 40 waiting at 20:00, 270 by 20:52; online peaks around 20:40, falls as people go 接龙.
-    beats += _viewer_curve(rng, 60, start=40, total=270, full_at=52, leave_rate=0.55, end_leave=7.0)
+    beats += _viewer_curve(rng, 60, start=40, total=270, full_at=52, leave_rate=1.0, end_leave=6.0)
 
     # Comments: filler by phase + the questions the queue acts on, at fixed moments.
     commenters = list(watchers)
@@ -726,7 +726,7 @@ def qinqin() -> Night:
         main=True,
     )
     beats: list[tuple[int, Thing]] = [(0, Start())]
-    beats += _viewer_curve(rng, 60, start=55, total=352, full_at=50, leave_rate=0.6, end_leave=6.0)
+    beats += _viewer_curve(rng, 60, start=55, total=352, full_at=50, leave_rate=1.2, end_leave=6.0)
     commenters = list(watchers)
     rng.shuffle(commenters)
     commenters = commenters[:110]

@@ -99,6 +99,8 @@ def run(
     with db.session(engine) as s:
         writer.finish(s, now=_at(start, limit, speed))
         status = shows.get_show(s, show_id).status
+    if beats and int(beats[-1][0] // 60) != reported_minute:
+        out(_progress(engine, night, show_id, int(beats[-1][0] // 60)))
     tail = "直播已结束" if status == "ended" else "场次仍在直播中（剧本未播完）"
     out(f"模拟完成：场次 {show_id}，{tail}。")
     return show_id
