@@ -144,10 +144,15 @@ with tabs["承诺"]:
 with tabs["事件日志"]:
     if tabs["事件日志"].open:
         ops = dict(ctx.read(review.event_operators, show_id))
-        picked = st.selectbox(
+        who, what = st.columns([1, 2])
+        picked = who.selectbox(
             "操作人", [None, *ops], format_func=lambda i: "全部" if i is None else ops[i], key="review_operator"
         )
-        log = ctx.read(events.timeline, show_id, operator_id=picked, limit=1000)
+        kinds = what.multiselect(
+            "事件类型", ctx.read(review.event_kinds, show_id), format_func=review.event_label,
+            placeholder="全部", key="review_kinds",
+        )
+        log = ctx.read(events.timeline, show_id, operator_id=picked, kinds=kinds or None, limit=1000)
         st.caption(f"共 {len(log)} 条（最多显示 1000 条）")
         st.dataframe(
             pd.DataFrame([{"时间": e["at"], "操作人": e["operator"], "事件": review.event_label(e["kind"]),

@@ -419,6 +419,11 @@ def event_operators(session: Session, show_id: int) -> list[tuple[int, str]]:
     return [(i, n) for i, n in session.execute(q)]
 
 
+def event_kinds(session: Session, show_id: int) -> list[str]:
+    """The distinct event kinds logged for the show, for the log's filter."""
+    return list(session.scalars(select(Event.kind).where(Event.show_id == show_id).distinct().order_by(Event.kind)))
+
+
 # ---------------------------------------------------------------- comparison
 
 

@@ -48,6 +48,9 @@ def test_event_log_filters_by_operator(page_as, app_db):
     mine = at.dataframe[-1].value
     assert list(mine["操作人"]) == ["reviewer_user"]
     assert list(mine["事件"]) == ["导出数据"]
+    box.select_index(0).run()
+    at.multiselect(key="review_kinds").select("deal.released").run()
+    assert set(at.dataframe[-1].value["事件"]) == {"发布接龙"}
 
 
 def test_demo_night_figures_on_the_page(page_as):
