@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 KINDS = ("refund", "compensation", "gift", "price", "delivery", "quality", "service")
 KIND_LABELS = {
