@@ -1,7 +1,7 @@
 """Replay a scripted night into the database in real time, for rehearsals and for watching
 the live pages move.
 
-    python -m services.simulate --speed 10 [--show ID] [--database-url URL] [--minutes N]
+    python -m services.simulate --speed 10 [--show ID] [--database-url URL] [--minutes N] [--no-demo]
 
 Without --show it creates a new live show copying the 源味集《农场主来了》 night (its community,
 host and deals) and feeds it: viewer samples, comments (source "simulator"), chain entries one
@@ -9,7 +9,8 @@ by one (source "simulator"), the host's promises, the question queue, and the re
 scripted moments. At --speed 10 the night's hour takes six minutes. Every row is timestamped
 at its scripted moment scaled by the speed (start + t / speed), so the compressed night keeps
 its shape: the main deal reaches its threshold 8 minutes / speed after its release.
---minutes N replays only the first N minutes of the script (the run is always bounded).
+--minutes N replays only the first N minutes of the script (the run is always bounded). On an
+empty database the two demo nights are loaded first, as the app's first start does (--no-demo: not).
 """
 from __future__ import annotations
 
@@ -167,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--show", type=int, default=None, help="灌入已有场次的编号；不填则新建一场")
     p.add_argument("--database-url", default=None, help="数据库地址；不填则用 DATABASE_URL 或 data/ 下的 SQLite")
     p.add_argument("--minutes", type=float, default=None, help="只回放剧本的前 N 分钟")
+    p.add_argument("--no-demo", action="store_true", help="空库时不先载入两场示例直播")
     args = p.parse_args(argv)
     if args.speed <= 0:
         p.error("--speed 须大于 0")
@@ -175,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = db.connect(args.database_url)
         db.upgrade(engine)
+        if not args.no_demo:
+            # As the app's first start would: an empty database gets the two demo nights first,
+            # so the rehearsal has past shows to compare with (and the app still gets them).
+            with db.session(engine) as s:
+                demo.ensure_demo(s)
     except db.DatabaseConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2

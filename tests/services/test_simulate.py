@@ -119,14 +119,24 @@ def test_feeding_a_given_show_starts_it_and_adds_the_deals(clean_engine):
 
 
 def test_the_command_line(clean_engine, capsys):
-    assert simulate.main(["--speed", "6000", "--minutes", "2", "--database-url", _url(clean_engine)]) == 0
+    argv = ["--speed", "6000", "--minutes", "2", "--database-url", _url(clean_engine)]
+    assert simulate.main(argv + ["--no-demo"]) == 0
     out = capsys.readouterr().out
     assert "模拟开始" in out and "[剧本 20:00]" in out and "模拟完成" in out
     with db.session(clean_engine) as s:
+        assert s.scalar(select(func.count()).select_from(Show)) == 1  # no demo nights asked for
         show_id = s.scalar(select(Show.id).order_by(Show.id.desc()))
         shows.end_show(s, simulate.SIMULATOR, show_id)
     assert simulate.main(["--show", str(show_id), "--database-url", _url(clean_engine), "--minutes", "1"]) == 2
     assert "已结束" in capsys.readouterr().err
+
+
+def test_on_an_empty_database_the_command_line_loads_the_demo_nights_first(clean_engine):
+    assert simulate.main(["--speed", "6000", "--minutes", "1", "--database-url", _url(clean_engine)]) == 0
+    with db.session(clean_engine) as s:
+        titles = [sh.title for sh in shows.list_shows(s)]
+    assert titles[0].startswith("源味集《农场主来了》（模拟")
+    assert titles[1:] == ["源味集《农场主来了》", "亲亲宝贝《安心之选》"]
 
 
 def test_a_bad_database_url_gets_a_chinese_message(capsys):
