@@ -158,16 +158,18 @@ def minutes_between(later: datetime | None, earlier: datetime | None) -> float |
 
 
 def deal_outcome(deal: Deal) -> str:
-    """sold_out / failed / reached / released / draft, from the milestones the deal hit."""
+    """The deal's status as the jielong service keeps it in line with its tallies (a sold-out
+    deal whose entries were cancelled is 'reached' again); derived from the milestones only
+    when the status is not one of OUTCOME_LABELS."""
+    if deal.status in OUTCOME_LABELS:
+        return deal.status
     if deal.sold_out_at is not None:
         return "sold_out"
     if deal.failed_at is not None:
         return "failed"
     if deal.reached_at is not None:
         return "reached"
-    if deal.released_at is not None:
-        return "released"
-    return deal.status if deal.status in OUTCOME_LABELS else "draft"
+    return "released" if deal.released_at is not None else "draft"
 
 
 def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
