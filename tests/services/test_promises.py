@@ -459,3 +459,63 @@ def test_pasted_drafts_are_logged_and_confirmed_in_one_batch(session, assistant,
     assert made[2].due_at == datetime(2026, 3, 11, 12, 0)
     assert promises.promise_row(session, made[0].id).total == 2
     assert promises.promise_row(session, made[2].id).total == 3
+
+
+# ---------------------------------------------------------------- property: any chain history
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.sampled_from(["valid", "waitlisted"])),
+        st.tuples(st.just("set"), st.integers(0, 30), st.sampled_from(["valid", "cancelled", "waitlisted"])),
+        st.tuples(st.just("expand"), st.just(None)),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=_STEPS, n=st.integers(1, 6), scope=st.sampled_from(["first_n", "deal"]))
+def test_any_chain_history_expands_to_exactly_the_right_items(session, admin, assistant, steps, n, scope):
+    show_id = make_show(session, admin, f"夜{next(_keys)}")
+    deal_id = make_deal(session, show_id, released_at=NIGHT)
+    p = promises.log_promise(session, assistant, show_id, f"前{n}名送葱", at=NIGHT)
+    promises.confirm(session, assistant, p.id, scope=scope, first_n=n)
+    entries: list[int] = []
+    seq = 0
+    for step in steps:
+        if step[0] == "add":
+            seq += 1
+            entries.append(entry(session, deal_id, seq, status=step[1]))
+        elif step[0] == "set" and entries:
+            set_entry(session, entries[step[1] % len(entries)], step[2])
+        else:
+            promises.expand(session, p.id)
+    promises.expand(session, p.id)
+    valid = [e for e in entries if session.get(ChainEntry, e).status == "valid"]  # already in chain order
+    expected = set(valid[:n]) if scope == "first_n" else set(valid)
+    assert active_ids(session, p.id) == expected  # item_map also asserts no doubles
+    assert not promises.expand(session, p.id).changed
+
+
+def test_sync_show_reexpands_open_confirmed_promises_and_logs_only_changes(session, assistant, night):
+    show_id, deal_id = night
+    entry(session, deal_id, 1)
+    a = promises.log_promise(session, assistant, show_id, "次日达", at=NIGHT)
+    b = promises.log_promise(session, assistant, show_id, "前1名送葱", at=NIGHT)
+    promises.log_promise(session, assistant, show_id, "保证新鲜", at=NIGHT)  # unconfirmed: untouched
+    promises.confirm(session, assistant, a.id)
+    promises.confirm(session, assistant, b.id)
+    promises.set_status(session, assistant, b.id, "kept")  # settled: frozen
+    entry(session, deal_id, 2)
+
+    def expanded_events():
+        return session.scalar(select(func.count()).where(Event.kind == "promise.expanded"))
+
+    r = promises.sync_show(session, show_id)
+    assert (r.added, expanded_events()) == (1, 1)
+    assert promises.promise_row(session, a.id).total == 2 and promises.promise_row(session, b.id).total == 1
+    assert not promises.sync_show(session, show_id).changed and expanded_events() == 1
