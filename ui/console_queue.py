@@ -71,6 +71,10 @@ def _answer(actor: Actor, group_id: int, key: str) -> None:
     _apply(triage.answer, actor, group_id, text=st.session_state.get(key, ""), success="已标记为已回复")
 
 
+def _fill(key: str, text: str) -> None:
+    st.session_state[key] = text
+
+
 def _merge(actor: Actor) -> None:
     keep, other = st.session_state.get(P + "merge_keep"), st.session_state.get(P + "merge_other")
     if keep is None or other is None:
@@ -197,48 +201,44 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
         )
         if not editable:
             return
-        b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 1, 2])
-        b1.button(
-            "给主播",
-            key=f"{P}to_host_{row.id}",
-            disabled=row.status == "to_host",
-            on_click=_apply,
-            args=(triage.to_host, actor, row.id),
-            kwargs={"success": "已转给主播"},
-        )
         reply_key = f"{P}reply_{row.id}"
-        b2.button(
-            "已回复",
-            key=f"{P}answer_{row.id}",
-            type="primary",
-            on_click=_answer,
-            args=(actor, row.id, reply_key),
-        )
-        b3.button(
-            "忽略",
-            key=f"{P}dismiss_{row.id}",
-            on_click=_apply,
-            args=(triage.dismiss, actor, row.id),
-            kwargs={"success": "已忽略，可撤销"},
-        )
-        with b4.popover("回复…"):
-            st.text_area(
-                "回复内容（可选，会记录在问题上）",
-                value=triage.REPLY_TEMPLATES.get(row.category, ""),
-                key=reply_key,
-            )
-            st.caption("点「已回复」即保存这段回复。")
         cat_key = f"{P}cat_{row.id}_{row.category}"  # a new widget when the category changes (undo)
-        b5.selectbox(
-            "改类别",
-            triage.CATEGORIES,
-            index=triage.CATEGORIES.index(row.category),
-            format_func=triage.CATEGORY_LABELS.get,
-            key=cat_key,
-            label_visibility="collapsed",
-            on_change=_recategorize,
-            args=(actor, row.id, cat_key),
-        )
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.button(
+                "给主播",
+                key=f"{P}to_host_{row.id}",
+                disabled=row.status == "to_host",
+                on_click=_apply,
+                args=(triage.to_host, actor, row.id),
+                kwargs={"success": "已转给主播"},
+            )
+            st.button("已回复", key=f"{P}answer_{row.id}", type="primary", on_click=_answer, args=(actor, row.id, reply_key))
+            st.button(
+                "忽略",
+                key=f"{P}dismiss_{row.id}",
+                on_click=_apply,
+                args=(triage.dismiss, actor, row.id),
+                kwargs={"success": "已忽略，可撤销"},
+            )
+            with st.popover("回复内容"):
+                template = triage.REPLY_TEMPLATES.get(row.category, "")
+                st.text_area(
+                    "回复内容（可选，点「已回复」时一并记录）", placeholder=template, key=reply_key
+                )
+                st.button(
+                    "填入本类模板", key=f"{P}template_{row.id}", on_click=_fill, args=(reply_key, template)
+                )
+            st.selectbox(
+                "改类别",
+                triage.CATEGORIES,
+                index=triage.CATEGORIES.index(row.category),
+                format_func=triage.CATEGORY_LABELS.get,
+                key=cat_key,
+                label_visibility="collapsed",
+                width=130,
+                on_change=_recategorize,
+                args=(actor, row.id, cat_key),
+            )
 
 
 def _merge_form(rows: list[triage.GroupRow], actor: Actor) -> None:

@@ -120,9 +120,10 @@ def test_dismiss_and_undo_keep_the_question(queue_as, app_db):
 def test_answer_with_reply_text_from_the_template(queue_as):
     at = queue_as("assistant")
     gid = _row_id(at, "answer_")
-    reply = at.text_area(key=f"{P}reply_{gid}")
-    assert reply.value  # the category's template is offered
-    reply.input("群公告里有检测报告，请查看")
+    at.button(key=f"{P}template_{gid}").click()
+    at.run()
+    assert at.text_area(key=f"{P}reply_{gid}").value in set(triage.REPLY_TEMPLATES.values())
+    at.text_area(key=f"{P}reply_{gid}").input("群公告里有检测报告，请查看")
     at.run()
     at.button(key=f"{P}answer_{gid}").click()
     at.run()

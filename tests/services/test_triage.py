@@ -281,3 +281,17 @@ def test_a_dismissed_or_answered_group_is_not_joined_again(session, assistant, s
     later = triage.ingest(session, assistant, show_id, [c("c", "运费多少", 30)])
     assert later.new_groups == 1 and later.group_ids != first.group_ids
     assert triage.open_count(session, show_id) == 1
+
+
+def test_ingest_text_and_file(session, assistant, show_id):
+    res = triage.ingest_text(session, assistant, show_id, "张姐：运费多少\n王哥：来了\n")
+    assert (res.inserted, res.questions) == (2, 1)
+    assert session.scalar(select(Comment.source).where(Comment.author == "张姐")) == "paste"
+    with pytest.raises(InvalidInput):
+        triage.ingest_text(session, assistant, show_id, "\n  \n")
+    data = "昵称,内容,时间\n小周,有检测报告吗,20:05\n".encode()
+    res = triage.ingest_file(session, assistant, show_id, data, "c.csv")
+    row = session.scalar(select(Comment).where(Comment.author == "小周"))
+    assert (row.source, row.received_at) == ("import", T0 + timedelta(minutes=5))  # the show's day
+    again = triage.ingest_file(session, assistant, show_id, data, "c.csv")
+    assert (again.inserted, again.duplicates) == (0, 1)
