@@ -11,52 +11,20 @@ burst of chain lines (the assistant pastes the chain as it stands, as on a real 
 """
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from datetime import datetime, timedelta
-from types import ModuleType, SimpleNamespace
-from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Comment, Event, QuestionGroup, Show
-from services import clock, shows
+from services import clock, funnel, jielong, promises, shows, triage
 from services import demo_night as dn
 from services.authz import SYSTEM, Actor
 
 
 _DEMO_LOCK = 0x4C4E4344454D4F  # "LNCDEMO"
 BATCH_S = 120  # the loader pastes comments every two minutes (each keeps its own time)
-
-
-def _service(name: str) -> ModuleType | None:
-    """services.<name>, or None while that module has not landed yet."""
-    try:
-        return importlib.import_module(f"services.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"services.{name}":
-            raise
-        return None
-
-
-def _jielong() -> Any:
-    mod = _service("jielong")
-    if mod is not None:
-        return mod
-    deals, intake = _service("deals"), _service("chain_intake")
-    if deals is None:
-        return None
-    return SimpleNamespace(
-        DealForm=deals.DealForm,
-        create_deal=deals.create_deal,
-        release=deals.release,
-        jielong_text=deals.jielong_text,
-        apply_paste=getattr(intake, "apply_paste", None),
-        add_entry=getattr(intake, "add_entry", None),
-        cancel_entry=getattr(intake, "cancel_entry", None),
-        check_outcomes=getattr(intake, "check_outcomes", None),
-    )
 
 
 # ---------------------------------------------------------------- public API
@@ -136,12 +104,9 @@ def create_deals(
     created_at: datetime | None = None, scale: float = 1.0,
 ) -> dict[str, int]:
     """The night's deals as drafts; `scale` shrinks the deadline offset (the simulator's speed)."""
-    j = _jielong()
-    if j is None:
-        return {}
     ids = {}
     for d in night.deals:
-        form = j.DealForm(
+        form = jielong.DealForm(
             product=d.product,
             selling_points=d.selling_points,
             spec_options=d.spec_options,
@@ -156,7 +121,7 @@ def create_deals(
             delivery_text=d.delivery_text,
             deadline=start + timedelta(minutes=d.deadline_min * scale),
         )
-        ids[d.key] = j.create_deal(session, actor, show_id, form, at=created_at).id
+        ids[d.key] = jielong.create_deal(session, actor, show_id, form, at=created_at).id
     return ids
 
 
@@ -182,14 +147,10 @@ class NightWriter:
         self.start, self.chain, self.source, self.scale = start, chain, source, scale
         self.lines: dict[str, list[dn.Line]] = defaultdict(list)
         self.headers: dict[str, str] = {}
-        self.pending: list[Any] = []
+        self.pending: list[triage.CommentIn] = []
         self.promise_ids: list[int] = []
         self.promise_keys: dict[str, int] = {}
         self.counts: dict[str, int] = defaultdict(int)
-        self.jielong = _jielong()
-        self.triage = _service("triage")
-        self.funnel = _service("funnel")
-        self.promises = _service("promises")
 
     # -- dispatch
     def apply(self, session: Session, thing: dn.Thing, at: datetime) -> None:
@@ -208,16 +169,14 @@ class NightWriter:
         self.counts[type(thing).__name__] += 1
 
     def comment(self, said: dn.Said, at: datetime) -> None:
-        if self.triage is None:
-            return
-        self.pending.append(self.triage.CommentIn(said.author, said.text, at=at))
+        self.pending.append(triage.CommentIn(said.author, said.text, at=at))
         self.counts["Said"] += 1
 
     def flush(self, session: Session) -> None:
-        if self.pending and self.triage is not None:
+        if self.pending:
             # The batch is logged when its last comment came in (the assistant pastes after it).
             last = max(c.at for c in self.pending)
-            self.triage.ingest(session, self.actor, self.show_id, self.pending, source=self.source, at=last)
+            triage.ingest(session, self.actor, self.show_id, self.pending, source=self.source, at=last)
         self.pending = []
 
     # -- handlers
@@ -230,37 +189,36 @@ class NightWriter:
             shows.end_show(session, self.actor, self.show_id, at=at)
 
     def on_viewers(self, session: Session, v: dn.Viewers, at: datetime) -> None:
-        if self.funnel is not None:
-            self.funnel.record_viewers(session, self.actor, self.show_id, v.online, v.cumulative, at=at)
+        funnel.record_viewers(session, self.actor, self.show_id, v.online, v.cumulative, at=at)
 
     def on_release(self, session: Session, r: dn.Release, at: datetime) -> None:
-        if self.jielong is None or r.deal not in self.deal_ids:
+        if r.deal not in self.deal_ids:
             return
         deal_id = self.deal_ids[r.deal]
-        self.jielong.release(session, deal_id, self.actor, at=at)
+        jielong.release(session, deal_id, self.actor, at=at)
         # The pasted chain starts with the posted jielong text, without its empty "1." slot.
-        text = self.jielong.jielong_text(session, deal_id)
+        text = jielong.jielong_text(session, deal_id)
         self.headers[r.deal] = text.rstrip().removesuffix("1.").rstrip()
 
     def on_line(self, session: Session, line: dn.Line, at: datetime) -> None:
-        if self.jielong is None or line.deal not in self.deal_ids:
+        if line.deal not in self.deal_ids:
             return
         if self.chain == "paste":
             self.lines[line.deal].append(line)
             return
-        self.jielong.add_entry(
+        jielong.add_entry(
             session, self.actor, self.deal_ids[line.deal], line.name, qty=line.qty, spec=line.spec,
             note=line.note, address=line.address, source=self.source, at=at, seq=line.seq,
         )
 
     def on_paste(self, session: Session, p: dn.Paste, at: datetime) -> None:
-        if self.chain != "paste" or self.jielong is None or p.deal not in self.deal_ids:
+        if self.chain != "paste" or p.deal not in self.deal_ids:
             return
         text = "\n".join([self.headers.get(p.deal, "#接龙"), ""] + [chain_line(ln) for ln in self.lines[p.deal]])
-        self.jielong.apply_paste(session, self.actor, self.deal_ids[p.deal], text, source=self.source, at=at)
+        jielong.apply_paste(session, self.actor, self.deal_ids[p.deal], text, source=self.source, at=at)
 
     def on_cancel(self, session: Session, c: dn.Cancel, at: datetime) -> None:
-        if self.jielong is None or c.deal not in self.deal_ids:
+        if c.deal not in self.deal_ids:
             return
         entry_id = session.scalar(
             select(ChainEntry.id)
@@ -268,12 +226,10 @@ class NightWriter:
             .order_by(ChainEntry.id)
         )
         if entry_id is not None:
-            self.jielong.cancel_entry(session, self.actor, entry_id, at=at)
+            jielong.cancel_entry(session, self.actor, entry_id, at=at)
 
     def on_promise(self, session: Session, p: dn.Promise, at: datetime) -> None:
-        if self.promises is None:
-            return
-        row = self.promises.log_promise(
+        row = promises.log_promise(
             session, self.actor, self.show_id, p.text, at=at, deal_id=self.deal_ids.get(p.deal or ""), kind=p.kind
         )
         self.promise_ids.append(row.id)
@@ -282,31 +238,27 @@ class NightWriter:
         due = None
         if p.due_min is not None and self.start is not None:
             due = self.start + timedelta(minutes=p.due_min * self.scale)
-        self.promises.confirm(session, self.actor, row.id, scope=p.scope, first_n=p.first_n, due_at=due, at=at)
+        promises.confirm(session, self.actor, row.id, scope=p.scope, first_n=p.first_n, due_at=due, at=at)
 
     def on_tick(self, session: Session, tk: dn.Tick, at: datetime) -> None:
-        if self.promises is None or tk.promise not in self.promise_keys:
+        if tk.promise not in self.promise_keys:
             return
         pid = self.promise_keys[tk.promise]
-        self.promises.expand(session, pid, actor=self.actor, at=at)  # the chain as it stands by then
-        self.promises.tick_range(session, self.actor, pid, tk.first, tk.last, at=at)
+        promises.expand(session, pid, actor=self.actor, at=at)  # the chain as it stands by then
+        promises.tick_range(session, self.actor, pid, tk.first, tk.last, at=at)
 
     def on_settle(self, session: Session, st: dn.Settle, at: datetime) -> None:
-        if self.promises is not None and st.promise in self.promise_keys:
-            self.promises.set_status(session, self.actor, self.promise_keys[st.promise], st.status, at=at)
+        if st.promise in self.promise_keys:
+            promises.set_status(session, self.actor, self.promise_keys[st.promise], st.status, at=at)
 
     def on_queue(self, session: Session, q: dn.Queue, at: datetime) -> None:
-        if self.triage is None:
-            return
         group_id = self.group_of(session, q.text)
         if group_id is not None:
             self._act(session, group_id, q.action, q.answer, at)
 
     def on_sweep(self, session: Session, sw: dn.Sweep, at: datetime) -> None:
-        if self.triage is None:
-            return
         answers = dict(sw.answers)
-        rows = [r for r in self.triage.queue(session, self.show_id, limit=100) if r.status == "new"][: sw.n]
+        rows = [r for r in triage.queue(session, self.show_id, limit=100) if r.status == "new"][: sw.n]
         for row in rows:
             if row.category in answers:
                 self._act(session, row.id, "answer", answers[row.category], at)
@@ -320,9 +272,9 @@ class NightWriter:
         if status not in self._FROM[action]:
             return  # already handled (a sweep got there first)
         if action == "answer":
-            self.triage.answer(session, self.actor, group_id, text=answer, at=at)
+            triage.answer(session, self.actor, group_id, text=answer, at=at)
         else:
-            getattr(self.triage, action)(session, self.actor, group_id, at=at)
+            getattr(triage, action)(session, self.actor, group_id, at=at)
 
     def group_of(self, session: Session, text: str) -> int | None:
         """The question group holding the latest comment with this text (the one still open)."""
@@ -342,9 +294,7 @@ class NightWriter:
 
     def finish(self, session: Session, now: datetime | None = None) -> None:
         """After the last beat: outcomes settled, promise items expanded over the final chain."""
-        if self.jielong is not None and getattr(self.jielong, "check_outcomes", None):
-            for deal_id in self.deal_ids.values():
-                self.jielong.check_outcomes(session, deal_id, now=now)
-        if self.promises is not None and hasattr(self.promises, "expand"):
-            for pid in self.promise_ids:
-                self.promises.expand(session, pid, actor=self.actor, at=now)
+        for deal_id in self.deal_ids.values():
+            jielong.check_outcomes(session, deal_id, now=now)
+        for pid in self.promise_ids:
+            promises.expand(session, pid, actor=self.actor, at=now)
