@@ -1,16 +1,16 @@
 """场次准备: create and edit shows, then the show's deals (团品): create, edit, list with readiness."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
-from services import jielong, shows
+from services import clock, jielong, shows
 from ui import context as ctx
 
 
 def show_form(prefix: str, show=None) -> shows.ShowForm | None:
-    now = datetime.now().replace(minute=0, second=0, microsecond=0)
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
     start = show.scheduled_start if show else now + timedelta(days=1)
     end = show.scheduled_end if show else start + timedelta(hours=1)
     with st.form(f"{prefix}_form"):
@@ -129,7 +129,7 @@ else:
     st.caption("这一场还没有团品。")
 tab_deal_new, tab_deal_edit = st.tabs(["新建团品", "编辑团品"])
 with tab_deal_new:
-    form = deal_form("setup_deal_new", show)
+    form = deal_form(f"setup_deal_new_{show_id}", show)  # per show: its default deadline follows the show
     if form and ctx.act(jielong.create_deal, actor, show_id, form, success="团品已创建"):
         st.rerun()
 with tab_deal_edit:

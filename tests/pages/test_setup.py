@@ -1,12 +1,11 @@
 """场次准备: the deal form (create, edit, Chinese field errors) and the deal list with readiness."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import db
 from services import jielong, shows
 from tests.pages.conftest import APP
 
 DEMO = "源味集《农场主来了》"
-NEW = "setup_deal_new"
 
 
 def _submit(at, form_prefix: str):
@@ -14,7 +13,12 @@ def _submit(at, form_prefix: str):
     return at
 
 
+def _new_prefix(at) -> str:
+    return f"setup_deal_new_{at.session_state['frame_show_id']}"
+
+
 def _fill(at, **values):
+    NEW = _new_prefix(at)
     at.text_input(key=f"{NEW}_product").input(values.get("product", "土鸡蛋"))
     at.text_area(key=f"{NEW}_points").input("散养 180 天\n当天现捡")
     if "price" in values:
@@ -42,13 +46,13 @@ def test_setup_page_lists_deals_and_has_the_forms(page_as):
     at = page_as("assistant", "setup")
     assert not at.exception
     assert any("团品" in h.value for h in at.header)
-    assert at.text_input(key=f"{NEW}_product") is not None
+    assert at.text_input(key=f"{_new_prefix(at)}_product") is not None
 
 
 def test_create_a_deal(page_as, app_db):
     before = len(_deals(app_db))
     at = page_as("assistant", "setup")
-    _submit(_fill(at, price=29.9, threshold=30, stock=60), NEW)
+    _submit(_fill(at, price=29.9, threshold=30, stock=60), _new_prefix(at))
     assert not at.exception and not at.error
     deals = _deals(app_db)
     assert len(deals) == before + 1
@@ -60,7 +64,7 @@ def test_create_a_deal(page_as, app_db):
 def test_field_errors_are_named_in_chinese(page_as, app_db):
     before = len(_deals(app_db))
     at = page_as("assistant", "setup")
-    _submit(_fill(at, product="", price=0.0, threshold=0, stock=0), NEW)
+    _submit(_fill(at, product="", price=0.0, threshold=0, stock=0), _new_prefix(at))
     assert not at.exception
     message = " ".join(e.value for e in at.error)
     for field in ("商品名称", "专享价", "成团数", "限量"):
@@ -75,21 +79,21 @@ def test_empty_price_and_early_deadline(page_as, app_db):
         start = shows.find_show(s, DEMO).scheduled_start
     eng.dispose()
     at = page_as("assistant", "setup")
-    _submit(_fill(at, threshold=10, deadline=start - timedelta(hours=1)), NEW)
+    _submit(_fill(at, threshold=10, deadline=start - timedelta(hours=1)), _new_prefix(at))
     message = " ".join(e.value for e in at.error)
     assert "专享价" in message and "截止时间" in message and "晚于直播开始" in message
 
 
 def test_empty_stock_means_unlimited(page_as, app_db):
     at = page_as("assistant", "setup")
-    _submit(_fill(at, product="手工馒头", price=9.9, threshold=20), NEW)
+    _submit(_fill(at, product="手工馒头", price=9.9, threshold=20), _new_prefix(at))
     assert not at.error
     assert _deals(app_db)[-1][3] is None
 
 
 def test_edit_a_deal(page_as, app_db):
     at = page_as("assistant", "setup")
-    _submit(_fill(at, product="手工馒头", price=9.9, threshold=20), NEW)
+    _submit(_fill(at, product="手工馒头", price=9.9, threshold=20), _new_prefix(at))
     assert any("手工馒头" in o for o in at.selectbox(key="setup_deal_pick").options)
     eng = db.connect(app_db)
     with db.session(eng) as s:
