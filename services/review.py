@@ -537,8 +537,17 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
             tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "事件:N"],
         )
         layers += [rules, labels]
-        return alt.layer(*layers).resolve_scale(color="independent").properties(width=width, height=height)
-    return alt.layer(*layers).properties(width=width, height=height)
+        return _sized(alt.layer(*layers).resolve_scale(color="independent"), width, height)
+    return _sized(alt.layer(*layers), width, height)
+
+
+def _sized(chart: alt.LayerChart, width: int | str, height: int) -> alt.LayerChart:
+    """Fixed plot height; in a page ("container") only the width follows the container, so the
+    milestone labels never squeeze the plot (autosize "fit" would shrink it to make room)."""
+    if width == "container":
+        return chart.properties(width=width, height=height,
+                                autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.properties(width=width, height=height)
 
 
 def category_chart(rows: list[dict[str, Any]], width: int | str = "container") -> alt.Chart | None:
