@@ -19,7 +19,7 @@ VIEW_KEY, VERSION_KEY, CHART_KEY = "host_view", "host_version", "host_chart_spec
 # A constant style block (no user text in it): dark, high contrast, huge numbers.
 STYLE = """<style>
 [data-testid="stAppViewContainer"], [data-testid="stHeader"], [data-testid="stMain"] {background: #05070a; color: #f5f7fa;}
-[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3, [data-testid="stMain"] p {color: #f5f7fa;}
+[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3 {color: #f5f7fa;}
 [data-testid="stMain"] [data-testid="stMetricValue"] {font-size: 4.6rem; font-weight: 800; line-height: 1.1; color: #ffffff;}
 [data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 1.5rem; color: #9fb3c8;}
 [data-testid="stMain"] [data-testid="stMetric"] {background: #0f1720; border-radius: 12px; padding: 12px 18px;}
@@ -102,7 +102,7 @@ def screen(show_id: int) -> None:
     chart_col, side_col = st.columns([3, 2], gap="large")
     with chart_col:
         if deal is None:
-            st.info("还没有发布接龙。")
+            st.subheader("还没有发布接龙")
         else:
             st.caption(md(pace_line(deal)))
             st.vega_lite_chart(spec=st.session_state[CHART_KEY], theme=None, width="stretch")
