@@ -149,7 +149,9 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     if rx is not None:
         for m in rx.finditer(t):
             rest.append(t[pos : m.start()])
-            out.append("#" + lex.concept_of[m.group(0)])
+            canon = lex.concept_of[m.group(0)]
+            if canon != "_":  # "_" lists phrases that carry no meaning (有哪些, 哪个 …)
+                out.append("#" + canon)
             pos = m.end()
     rest.append(t[pos:])
     stop = lex.stop_re
@@ -183,6 +185,9 @@ def _clear_caches() -> None:
 lexmod.on_change(_clear_caches)
 
 MATCH_CUTOFF = 75.0
+GENERIC_DIFF = 90.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
+ONE_SIDED_OBJECT = 10.0  # one comment names a product (鸡蛋), the other none
 RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
 
 
@@ -202,8 +207,11 @@ def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
     # generic concepts (何时, 地点, 处理 …) only count when nothing more specific is there
     sa = frozenset(t for t in ca if t[1:] not in generic) or ca
     sb = frozenset(t for t in cb if t[1:] not in generic) or cb
+    ga, gb = ca - sa, cb - sb
+    if ga and gb and not (ga & gb):
+        return GENERIC_CONFLICT  # "when" against "where": not the same question
     if sa == sb:
-        return 90.0
+        return GENERIC_DIFF
     small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     if small <= big:
         return 85.0
@@ -226,6 +234,14 @@ def similarity(a: str, b: str, **_: object) -> float:
     ob, cb, wb = _split(b, lex)
     if oa and ob and not (oa & ob):
         return 0.0
+    if bool(oa) != bool(ob):
+        penalty = ONE_SIDED_OBJECT
+    else:
+        penalty = 0.0
+    return max(0.0, _similarity(oa, ca, wa, ob, cb, wb, lex) - penalty)
+
+
+def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
     if not ca and not cb:
         return float(fuzz.token_sort_ratio(" ".join(sorted(wa | oa)), " ".join(sorted(wb | ob))))
     if not ca or not cb:
@@ -261,6 +277,7 @@ class Matcher:
         self.exact_q: dict[str, object] = {}  # any question category: recategorised groups stay sticky
         self.index: dict[tuple[str, str], list[tuple[str, object]]] = {}
         self.plain: dict[str, list[tuple[str, object]]] = {}
+        self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
 
     def _parts(self, sig: str):
         return _split_cached(sig, self.lex.version)
@@ -270,6 +287,7 @@ class Matcher:
         if category != "chatter":
             self.exact_q.setdefault(sig, key)
         objects, concepts, words = self._parts(sig)
+        self.objects.setdefault(id(key), set()).update(objects)
         if concepts:
             for tok in concepts:
                 self.index.setdefault((category, tok), []).append((sig, key))
@@ -292,6 +310,9 @@ class Matcher:
                     if other in seen:
                         continue
                     seen.add(other)
+                    named = self.objects.get(id(key))
+                    if objects and named and not (objects & named):
+                        continue  # the group already asks about another product
                     score = similarity(sig, other)
                     if score > best:
                         best_key, best = key, score
@@ -309,6 +330,7 @@ class Matcher:
                     best_key = recent[found[2]][1]
         if best_key is not None:
             self.exact[(category, sig)] = best_key
+            self.objects.setdefault(id(best_key), set()).update(objects)
         return best_key
 
 
