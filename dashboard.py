@@ -42,16 +42,31 @@ def main() -> None:
     host_token = st.query_params.get("host")
     if host_token:
         frame.open_host_link(host_token)
-        navigate([page("host")], position="hidden")
+        navigate([home("host"), page("host")], position="hidden")
         return
     frame.forget_host_link()
     actor = frame.current_actor()
     if actor is None:
         st.session_state.pop(ctx.ACTOR_KEY, None)
-        navigate([st.Page(frame.login_page, title="登录", url_path="login")], position="hidden")
+        navigate(login_pages(), position="hidden")
         return
     frame.sidebar(actor)
-    navigate([page(k) for k in pages_for(actor.role)])
+    pages = [page(k) for k in pages_for(actor.role)]
+    navigate([home(pages_for(actor.role)[0]), *pages])
+
+
+def login_pages() -> list[st.Page]:
+    """The login form at "/" and at every page's address, so a deep link (or the page a
+    session expired on) shows the login and then that page, never "Page not found"."""
+    pages = [st.Page(frame.login_page, title="登录", url_path="login", default=True)]
+    return pages + [st.Page(frame.login_page, title="登录", url_path=k, visibility="hidden") for k in PAGES]
+
+
+def home(key: str) -> st.Page:
+    """The role's first page again, hidden, as the default page at "/". Streamlit serves the
+    default page only at "/", so without this a bookmarked /console met "Page not found"."""
+    path, title, icon = PAGES[key]
+    return st.Page(path, title=title, icon=icon, url_path="home", default=True, visibility="hidden")
 
 
 try:
@@ -60,5 +75,5 @@ except DatabaseConfigError as exc:
     frame.config_error(exc)
 except (DBAPIError, PoolTimeout) as exc:
     if not _navigated:  # keep the URL's page registered, so the recovery lands on it again
-        st.navigation([page(k) for k in PAGES], position="hidden")
+        st.navigation([home("console"), *(page(k) for k in PAGES)], position="hidden")
     frame.database_down(exc)
