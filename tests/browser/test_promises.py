@@ -18,6 +18,9 @@ def choose(page, label: str, option_text: str) -> None:
 
 
 def test_log_on_console_then_tick_on_the_promises_page(server, page):
+    # The machine is shared: give slow reruns room rather than flake.
+    page.set_default_timeout(60_000)
+    expect.set_options(timeout=30_000)
     login(page, server, "assistant")
     box = page.get_by_label("主播刚说的承诺（回车即记录）")
     box.fill(WORDS)
