@@ -6,7 +6,8 @@ tally, per-minute row, milestone and event is the one a real night would have pr
 `NightWriter` is shared with the simulator (services.simulate), which replays the same beats
 in real time.
 
-Batching keeps a load quick: one triage.ingest per two minutes of comments, one apply_paste per
+Batching keeps a load quick: one triage.ingest per five minutes of comments (and before each
+queue action, so it sees every comment said before it), one apply_paste per
 burst of chain lines (the assistant pastes the chain as it stands, as on a real night).
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from services.authz import SYSTEM, Actor
 
 
 _DEMO_LOCK = 0x4C4E4344454D4F  # "LNCDEMO"
-BATCH_S = 120  # the loader pastes comments every two minutes (each keeps its own time)
+BATCH_S = 300  # the loader pastes the comment log every five minutes (each comment keeps its own time)
 
 
 # ---------------------------------------------------------------- public API
@@ -157,12 +158,8 @@ class NightWriter:
         if isinstance(thing, dn.Said):
             self.comment(thing, at)
             return
-        if (
-            isinstance(thing, (dn.Sweep, dn.End))
-            or (isinstance(thing, dn.Queue) and any(c.text == thing.text for c in self.pending))
-            or self.chain == "entry"
-        ):
-            # The queue acts on comments already in; live (the simulator), rows go in in time order.
+        if isinstance(thing, (dn.Queue, dn.Sweep, dn.End)) or self.chain == "entry":
+            # The queue acts on every comment said before; live (the simulator), rows go in in time order.
             self.flush(session)
         handler = getattr(self, "on_" + type(thing).__name__.lower())
         handler(session, thing, at)
