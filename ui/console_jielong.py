@@ -50,16 +50,18 @@ def render(show_id: int, actor: Actor) -> None:
             _progress(deal_id)
         with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=deal.status == "draft"):
             st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
-        if deal.status != "draft" and can(actor, "chain.write"):
+        if deal.status == "draft":
+            return
+        rows = ctx.read(jielong.list_entries, deal_id)
+        if can(actor, "chain.write"):
             paste, upload, single = st.tabs(["粘贴接龙", "导入订单表", "手动录入 / 取消"])
             with paste:
                 _paste(deal_id, actor)
             with upload:
                 _import(deal_id, actor)
             with single:
-                _single(deal_id, actor, deal.spec_options)
-        if deal.status != "draft":
-            _entries(deal_id)
+                _single(deal_id, actor, deal.spec_options, rows)
+        _entries(rows)
 
 
 # ---------------------------------------------------------------- before release
@@ -174,8 +176,10 @@ def _import(deal_id: int, actor: Actor) -> None:
         st.caption("默认按快团团导出的列对应：跟团号、下单人、商品、规格、数量、订单金额、团员备注、自提点、收货人、联系电话、详细地址。")
         return
     data = up.getvalue()
-    cols = _safe(jielong.columns, data, up.name)
-    if cols is None:
+    try:
+        cols = jielong.columns(data, up.name)  # reads the file only, no database
+    except DomainError as exc:
+        st.error(str(exc))
         return
     default = jielong.default_mapping(cols)
     choices = [NONE_COLUMN] + cols
@@ -202,7 +206,7 @@ def _import(deal_id: int, actor: Actor) -> None:
             st.rerun(scope="app")
 
 
-def _single(deal_id: int, actor: Actor, spec_options: str) -> None:
+def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict]) -> None:
     specs = [s for s in (spec_options or "").split(",") if s]
     with st.form(f"{K}add_form", clear_on_submit=True):
         c1, c2 = st.columns([2, 1])
@@ -216,7 +220,7 @@ def _single(deal_id: int, actor: Actor, spec_options: str) -> None:
             row = ctx.act(jielong.add_entry, actor, deal_id, name, int(qty), spec or "", note, address, success="已添加")
             if row:
                 st.rerun(scope="app")
-    live = [r for r in ctx.read(jielong.list_entries, deal_id) if r["状态"] != "已取消"]
+    live = [r for r in rows if r["状态"] != "已取消"]
     if live:
         labels = {r["编号"]: f"{r['序号'] or '-'}. {r['团员']} {r['数量']}份（{r['状态']}）" for r in live}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -229,8 +233,7 @@ def _single(deal_id: int, actor: Actor, spec_options: str) -> None:
                 st.rerun(scope="app")
 
 
-def _entries(deal_id: int) -> None:
-    rows = ctx.read(jielong.list_entries, deal_id)
+def _entries(rows: list[dict]) -> None:
     with st.expander(f"接龙明细（{len(rows)} 条）", expanded=bool(rows)):
         if not rows:
             st.caption("还没有接龙。")

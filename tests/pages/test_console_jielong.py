@@ -167,3 +167,25 @@ def test_demo_console_page_renders_the_panel(page_as):
     at = page_as("assistant", "console")
     assert not at.exception
     assert any(h.value == "接龙" for h in at.subheader)
+
+
+def test_import_a_ktt_export_with_the_default_mapping(panel_as, app_db):
+    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+    eng.dispose()
+    csv = "跟团号,下单人,商品,规格,数量,订单金额,团员备注,自提点,收货人,联系电话,详细地址\n"
+    csv += "\n".join(f"{i},团员{i},有机上海青,500g,{i % 2 + 1},19.90,,东门,收货{i},1380000{i:04d},{i}栋" for i in range(1, 8))
+    at = panel_as("assistant", show_id)
+    at.file_uploader(key="console_jielong_file").upload("快团团订单.csv", csv.encode("utf-8-sig"), "text/csv").run()
+    assert not at.exception
+    assert at.selectbox(key="console_jielong_map_name").value == "下单人"
+    assert at.selectbox(key="console_jielong_map_qty").value == "数量"
+    at.button(key="console_jielong_import").click().run()
+    assert not at.exception and not at.error
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        deal = jielong.get_deal(s, deal_id)
+        assert (deal.entries_valid, deal.units_valid) == (7, 11)
+    eng.dispose()
