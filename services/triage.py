@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import statistics
+import threading
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -340,6 +341,7 @@ class _MatcherCache:
 
 
 _MATCHERS: dict[tuple, _MatcherCache] = {}
+_MATCHERS_LOCK = threading.Lock()
 _MAX_CACHED_SHOWS = 8
 
 
@@ -353,9 +355,15 @@ def _fingerprint(session: Session, show_id: int) -> tuple:
 
 
 def _matcher_for(session: Session, show_id: int) -> _MatcherCache:
+    """The show's cached matcher if still valid, else one rebuilt from the open groups.
+
+    The entry is taken out of the cache for the duration of the batch (and put back by
+    `_release_matcher` once the batch is logged), so two concurrent batches in one process never
+    share a matcher: the second one simply rebuilds its own from the database."""
     key = (str(session.get_bind().url), show_id)
     lex_version = lexicon.active().version
-    cache = _MATCHERS.get(key)
+    with _MATCHERS_LOCK:
+        cache = _MATCHERS.pop(key, None)
     if cache is not None and cache.fingerprint and cache.lexicon_version == lex_version:
         if cache.fingerprint == _fingerprint(session, show_id):
             return cache
@@ -372,10 +380,14 @@ def _matcher_for(session: Session, show_id: int) -> _MatcherCache:
     ).all()
     for gid, cat, sig in reversed(open_groups):
         matcher.add(cat, sig, _G(gid, cat, sig))
-    if len(_MATCHERS) >= _MAX_CACHED_SHOWS:
-        _MATCHERS.pop(next(iter(_MATCHERS)))
-    cache = _MATCHERS[key] = _MatcherCache(key, matcher, lexicon_version=lex_version)
-    return cache
+    return _MatcherCache(key, matcher, lexicon_version=lex_version)
+
+
+def _release_matcher(cache: _MatcherCache) -> None:
+    with _MATCHERS_LOCK:
+        if len(_MATCHERS) >= _MAX_CACHED_SHOWS:
+            _MATCHERS.pop(next(iter(_MATCHERS)))
+        _MATCHERS[cache.key] = cache
 
 
 def ingest(
@@ -499,41 +511,38 @@ def ingest(
             row["askers"] += 1
         seen.add((id(g), it.author))
 
-    # 5. insert the new groups (ids back in order), then the comments
-    try:
-        if new_groups:
-            rows = []
-            for g in new_groups:
-                r = agg[id(g)]
-                rows.append(
-                    {
-                        "show_id": show_id, "category": g.category, "signature": g.signature, "text": g.text,
-                        "status": "new", "comments": r["comments"], "askers": r["askers"],
-                        "first_seen": r["first"], "last_seen": r["last"], "answer": "",
-                    }
-                )
-            new_ids = session.scalars(
-                insert(QuestionGroup).returning(QuestionGroup.id, sort_by_parameter_order=True), rows
-            ).all()
-            for g, gid in zip(new_groups, new_ids):
-                g.id = gid
-        rows = [
-            {
-                "show_id": show_id,
-                "author": it.author,
-                "text": it.text,
-                "received_at": it.at,
-                "category": it.group.category,
-                "group_id": it.group.id,
-                "source": source,
-                "client_key": it.key,
-            }
-            for it in kept
-        ]
-        session.connection().execute(insert(Comment.__table__), rows)  # Core executemany: no ORM overhead
-    except BaseException:
-        _MATCHERS.pop(cache.key, None)  # the in-memory groups may now point at nothing
-        raise
+    # 5. insert the new groups (ids back in order), then the comments. If anything fails the
+    #    matcher is simply not put back (its new groups may point at nothing).
+    if new_groups:
+        rows = []
+        for g in new_groups:
+            r = agg[id(g)]
+            rows.append(
+                {
+                    "show_id": show_id, "category": g.category, "signature": g.signature, "text": g.text,
+                    "status": "new", "comments": r["comments"], "askers": r["askers"],
+                    "first_seen": r["first"], "last_seen": r["last"], "answer": "",
+                }
+            )
+        new_ids = session.scalars(
+            insert(QuestionGroup).returning(QuestionGroup.id, sort_by_parameter_order=True), rows
+        ).all()
+        for g, gid in zip(new_groups, new_ids):
+            g.id = gid
+    rows = [
+        {
+            "show_id": show_id,
+            "author": it.author,
+            "text": it.text,
+            "received_at": it.at,
+            "category": it.group.category,
+            "group_id": it.group.id,
+            "source": source,
+            "client_key": it.key,
+        }
+        for it in kept
+    ]
+    session.connection().execute(insert(Comment.__table__), rows)  # Core executemany: no ORM overhead
 
     # 6. existing groups: increments, never absolute values (no lost update)
     if db_ids:
@@ -602,6 +611,7 @@ def ingest(
         batch=nonce,
     )
     cache.fingerprint = (ev.id, nonce)
+    _release_matcher(cache)
     return res
 
 

@@ -84,3 +84,24 @@ def test_pipe_as_a_command(clean_engine, show_id):
     assert proc.returncode == 0, proc.stderr
     assert "新增 10 条" in proc.stdout
     assert _counts(clean_engine, show_id)[0] == 10
+
+
+def test_a_rolled_back_batch_leaves_no_stale_groups_behind(clean_engine, show_id):
+    from services import triage
+
+    class Boom(Exception):
+        pass
+
+    try:
+        with db.session(clean_engine) as s:
+            triage.ingest(s, SYSTEM, show_id, [triage.CommentIn("a", "什么时候发货", T0)])
+            raise Boom
+    except Boom:
+        pass
+    with db.session(clean_engine) as s:
+        res = triage.ingest(s, SYSTEM, show_id, [triage.CommentIn("b", "什么时候发货", T0 + timedelta(seconds=30))])
+        assert res.new_groups == 1  # the rolled-back group is not matched
+    with db.session(clean_engine) as s:
+        again = triage.ingest(s, SYSTEM, show_id, [triage.CommentIn("c", "啥时候发货", T0 + timedelta(seconds=40))])
+        assert again.new_groups == 0 and again.group_ids == res.group_ids
+        assert s.scalar(select(func.count()).select_from(Comment)) == 2
