@@ -247,7 +247,12 @@ def _qty(rng: random.Random, weights: tuple[tuple[int, float], ...]) -> int:
     return rng.choices([q for q, _ in weights], [w for _, w in weights])[0]
 
 
-def _building(rng: random.Random) -> tuple[str, str]:
+_NOTES_GREENS = ("自提", "放门口就行", "晚上7点后在家", "中午有人", "送到物业", "麻烦挑嫩一点的", "谢谢老李")
+_NOTES_FARM = ("自提", "放门口就行", "晚上7点后在家", "中午有人", "送到物业", "谢谢老李")
+_NOTES_FORMULA = ("要最新批次", "宝宝一岁半了", "周末在家", "放快递柜", "送到物业", "谢谢林总")
+
+
+def _building(rng: random.Random, notes: tuple[str, ...] = _NOTES_FARM, pickup: str = "东门自提") -> tuple[str, str]:
     """(address, note) of a household in 阳光花园-like estates."""
     b = rng.randint(1, 18)
     r = rng.random()
@@ -258,10 +263,10 @@ def _building(rng: random.Random) -> tuple[str, str]:
     elif r < 0.9:
         address = f"{b}-{rng.randint(1, 3)}-{rng.randint(1, 26)}0{rng.randint(1, 4)}"
     else:
-        address = "东门自提"
+        address = pickup or f"{b}栋"
     note = ""
     if rng.random() < 0.14:
-        note = rng.choice(("自提", "放门口就行", "晚上7点后在家", "中午有人", "送到物业", "麻烦挑嫩一点的", "谢谢老李"))
+        note = rng.choice(notes)
     return address, note
 
 
@@ -584,7 +589,7 @@ def yuanweiji() -> Night:
     while units < greens.threshold:
         name = queue_names.pop(0)
         q = _qty(rng, early_w)
-        address, note = _building(rng)
+        address, note = _building(rng, _NOTES_GREENS)
         seq += 1
         if units + q >= greens.threshold:
             t, crossing_seq = reach_t, seq
@@ -604,7 +609,7 @@ def yuanweiji() -> Night:
     posted = {ln.name for _, ln in main_lines}
     for name, t in zip(rest, rest_times):
         seq += 1
-        address, note = _building(rng)
+        address, note = _building(rng, _NOTES_GREENS)
         q = _qty(rng, late_w)
         if name in posted and name == repeaters[0] and changed is None:
             note, q, changed = "改成2份，以这条为准", 2, seq
@@ -797,13 +802,13 @@ def qinqin() -> Night:
             frac = units / deal.stock
             t = deal.release_s + 100 + round((sold_out_t - 25 - deal.release_s - 100) * frac**1.3)
             t = max(t, lines[-1][0] + 1)
-        address, note = _building(rng)
+        address, note = _building(rng, _NOTES_FORMULA, pickup="")
         lines.append((t, Line("formula", seq, next(pool), q, "3段800g", address, note)))
         units += q
     late = _spread(rng, sold_out_t + 20, sold_out_t + 9 * 60, 6)
     for t in late:
         seq += 1
-        address, note = _building(rng)
+        address, note = _building(rng, _NOTES_FORMULA, pickup="")
         lines.append((t, Line("formula", seq, next(pool), 1, "3段800g", address, "候补也行")))
     beats += list(lines) + _pastes("formula", lines, {sold_out_t}, window=90, calm_after=sold_out_t, calm_window=240)
     beats.append((60 * 60, End()))

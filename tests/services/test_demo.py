@@ -164,3 +164,17 @@ def test_the_nights_are_deterministic_and_consistent():
         assert seqs == list(range(1, len(seqs) + 1))
     assert night.expected["buyers"] == 210
     assert SYSTEM.role == "admin"  # the loader writes as the system actor
+
+
+def test_every_scripted_chain_line_reads_back_as_written():
+    """The chain text the loader pastes parses to the very lines of the script (nothing lost)."""
+    from services.chain_parser import parse_chain
+
+    for night in (dn.yuanweiji(), dn.qinqin()):
+        for _, line in night.beats:
+            if isinstance(line, dn.Line):
+                specs = [s for s in night.deal(line.deal).spec_options.split(",") if s]
+                (entry,) = parse_chain(demo.chain_line(line), specs)
+                assert (entry.seq, entry.name, entry.qty, entry.spec, entry.cancelled) == (
+                    line.seq, line.name, line.qty, line.spec, False
+                ), demo.chain_line(line)
