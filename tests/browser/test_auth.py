@@ -9,7 +9,7 @@ import pytest
 import db
 from services import auth, clock, shows
 from services.authz import SYSTEM
-from tests.browser.conftest import login, screenshot, wait_for_app
+from tests.browser.conftest import PASSWORD, login, screenshot, wait_for_app
 
 SHOW = "源味集《农场主来了》"
 REFUSED = "主播链接无效、已过期或已被撤销"
@@ -51,6 +51,18 @@ def test_logout_ends_the_token(server, page, second_page):
         wait_for_app(p)
         p.get_by_label("密码").wait_for()
         assert p.get_by_text("assistant_user").count() == 0
+        assert p.get_by_text("Page not found").count() == 0
+
+
+def test_a_deep_link_shows_the_login_and_then_that_page(server, page):
+    page.goto(f"{server.url}/review")
+    wait_for_app(page)
+    page.get_by_label("用户名").fill("reviewer_user")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page)
+    page.get_by_role("heading", level=1).filter(has_text="复盘").wait_for()
+    assert "/review" in page.url and page.get_by_text("Page not found").count() == 0
 
 
 def test_console_link_opens_the_host_screen_in_a_second_context_without_login(server, page, second_page):

@@ -1,0 +1,100 @@
+"""Viewer-typed markup in comments, buyer names and promise text is shown literally on the
+console, the host screen, the promises page and the review: nothing is run, nothing renders."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+import db
+from services import auth, clock, jielong, promises, shows, triage
+from services.authz import SYSTEM
+from tests.browser.conftest import login, screenshot, wait_for_app
+
+HTML = '<b>粗体</b><img src=x onerror="window.__pwned=1">'
+JS = "<script>window.__pwned=2</script>"
+MD = "**大促** [点我](javascript:window.__pwned=3)"
+SQL = "'); DROP TABLE chain_entry;--"
+TITLE = "恶意输入测试场"
+
+
+@pytest.fixture(scope="module")
+def hostile_show(server) -> int:
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:
+        now = clock.now()
+        show = shows.create_show(s, SYSTEM, shows.ShowForm(TITLE, "测试群", 100, "老李", now, now + timedelta(hours=2)))
+        shows.start_show(s, SYSTEM, show.id)
+        deal = jielong.create_deal(s, SYSTEM, show.id, jielong.DealForm(
+            product="有机上海青", group_price="9.9", threshold=10, stock=50,
+            delivery_text="明天送到", deadline=now + timedelta(hours=2)))
+        jielong.release(s, deal.id, SYSTEM)
+        for name in (HTML, JS, MD, SQL):
+            jielong.add_entry(s, SYSTEM, deal.id, name, qty=1)
+        triage.ingest(s, SYSTEM, show.id, [triage.CommentIn(HTML, f"{HTML} 多少钱一斤？"),
+                                           triage.CommentIn(JS, f"{JS} 什么时候发货？"),
+                                           triage.CommentIn(MD, f"{MD} 是有机的吗？")])
+        for row in triage.queue(s, show.id):
+            triage.to_host(s, SYSTEM, row.id)
+        for text in (HTML, JS, MD):
+            promises.log_promise(s, SYSTEM, show.id, f"坏了包退 {text}", deal_id=deal.id)
+        show_id = show.id
+    eng.dispose()
+    return show_id
+
+
+def assert_inert(page) -> None:
+    """Nothing the viewers typed ran or turned into markup."""
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__pwned") is None
+    main = page.get_by_test_id("stMain")
+    assert main.locator("img[src='x']").count() == 0
+    assert main.locator("b", has_text="粗体").count() == 0
+    assert main.locator("strong", has_text="大促").count() == 0
+    assert main.locator("a[href^='javascript']").count() == 0
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+
+
+def _open(page, server, path: str, show_id: int) -> None:
+    token = page.url.split("s=", 1)[1].split("&", 1)[0]
+    page.goto(f"{server.url}/{path}?s={token}&show={show_id}")
+    wait_for_app(page)
+    page.get_by_text(TITLE).first.wait_for()
+
+
+def test_console_shows_markup_literally(server, page, hostile_show):
+    login(page, server, "assistant")
+    _open(page, server, "console", hostile_show)
+    page.get_by_test_id("stMain").get_by_text(f"{MD} 是有机的吗？", exact=False).first.wait_for()
+    assert_inert(page)
+    screenshot(page, "hostile_console")
+
+
+def test_host_screen_shows_questions_and_promises_literally(server, page, hostile_show):
+    login(page, server, "assistant")
+    _open(page, server, "host", hostile_show)
+    main = page.get_by_test_id("stMain")
+    for question in (f"{HTML} 多少钱一斤？", f"{JS} 什么时候发货？", f"{MD} 是有机的吗？"):
+        main.get_by_text(question, exact=False).first.wait_for()
+    main.get_by_text(f"坏了包退 {MD}", exact=False).first.wait_for()  # the latest promise
+    assert_inert(page)
+    screenshot(page, "hostile_host")
+
+
+def test_promises_page_shows_promise_text_literally(server, page, hostile_show):
+    login(page, server, "assistant")
+    _open(page, server, "promises", hostile_show)
+    assert_inert(page)
+    assert page.get_by_test_id("stMain").get_by_text("坏了包退", exact=False).count() >= 1
+    screenshot(page, "hostile_promises")
+
+
+def test_review_shows_everything_literally(server, page, hostile_show):
+    login(page, server, "reviewer")
+    _open(page, server, "review", hostile_show)
+    for tab in page.get_by_role("tab").all():
+        tab.click()
+        wait_for_app(page)
+        assert_inert(page)
+    screenshot(page, "hostile_review")
