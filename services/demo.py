@@ -152,6 +152,7 @@ class NightWriter:
         self.promise_ids: list[int] = []
         self.promise_keys: dict[str, int] = {}
         self.counts: dict[str, int] = defaultdict(int)
+        self.synced_t = 0  # script second of the last promise sync (used by the simulator)
 
     # -- dispatch
     def apply(self, session: Session, thing: dn.Thing, at: datetime) -> None:
@@ -289,9 +290,13 @@ class NightWriter:
             group_id = into
         return group_id
 
+    def sync_promises(self, session: Session, at: datetime | None = None) -> None:
+        """「同步名单」: every promise's items brought up to the chain as it stands."""
+        for pid in self.promise_ids:
+            promises.expand(session, pid, actor=self.actor, at=at)
+
     def finish(self, session: Session, now: datetime | None = None) -> None:
         """After the last beat: outcomes settled, promise items expanded over the final chain."""
         for deal_id in self.deal_ids.values():
             jielong.check_outcomes(session, deal_id, now=now)
-        for pid in self.promise_ids:
-            promises.expand(session, pid, actor=self.actor, at=now)
+        self.sync_promises(session, now)

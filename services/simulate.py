@@ -118,12 +118,15 @@ def _write(engine: Engine, writer: demo.NightWriter, due: list, start: datetime,
         with db.session(engine) as s:
             for t, thing in due:
                 writer.apply(s, thing, _at(start, t, speed))
-                _announce(thing, writer, out)
             writer.flush(s)
-        return
+            _sync_promises(s, writer, due, start, speed)
     except DomainError:
         writer.pending = []
         del writer.promise_ids[promises_before:]
+    else:
+        for _, thing in due:
+            _announce(thing, writer, out)
+        return
     for t, thing in due:
         promises_before = len(writer.promise_ids)
         try:
@@ -134,6 +137,20 @@ def _write(engine: Engine, writer: demo.NightWriter, due: list, start: datetime,
             writer.pending = []
             del writer.promise_ids[promises_before:]
             out(f"跳过一步（{type(thing).__name__}）：{exc}")
+        else:
+            _announce(thing, writer, out)
+
+
+SYNC_EVERY_S = 300  # night seconds between two 「同步名单」 of the promises while the chain grows
+
+
+def _sync_promises(s, writer: demo.NightWriter, due: list, start: datetime, speed: float) -> None:
+    """Now and then, as the assistant would, bring the promises' item lists up to the chain."""
+    lines = [t for t, thing in due if isinstance(thing, dn.Line)]
+    if not lines or lines[-1] - writer.synced_t < SYNC_EVERY_S:
+        return
+    writer.synced_t = lines[-1]
+    writer.sync_promises(s, _at(start, lines[-1], speed))
 
 
 def _announce(thing: dn.Thing, writer: demo.NightWriter, out) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import db
-from db.models import ChainEntry, Comment, Deal, Event, Show, ViewerSample
+from db.models import ChainEntry, Comment, Deal, Event, FulfilmentItem, Promise, Show, ViewerSample
 from services import clock, shows, simulate
 from services import demo_night as dn
 
@@ -71,6 +71,10 @@ def test_the_night_replays_compressed_by_the_speed(clean_engine):
         assert show.comments_total > 200
         main = s.scalar(select(Deal).where(Deal.show_id == show_id, Deal.product == "有机上海青 尝鲜价"))
         assert main.reached_at - main.released_at == timedelta(seconds=8 * 60 / 120)
+        gift = s.scalar(select(Promise).where(Promise.show_id == show_id, Promise.kind == "gift"))
+        assert (gift.scope, gift.first_n, gift.confirmed) == ("first_n", 50, True)
+        items = s.scalar(select(func.count()).select_from(FulfilmentItem).where(FulfilmentItem.promise_id == gift.id))
+        assert items == 50  # the first 50 of the chain, synced as it grew
         sources = set(s.scalars(select(ChainEntry.source).join(Deal).where(Deal.show_id == show_id)))
         assert sources == {"simulator"}
         assert set(s.scalars(select(Comment.source).where(Comment.show_id == show_id))) == {"simulator"}
