@@ -250,8 +250,6 @@ def load(engine: Engine, rows: dict[str, list[dict]]) -> None:
 def _copy(conn, table, data: list[dict]) -> None:
     import json
 
-    from psycopg.types.json import Jsonb  # noqa: F401  (JSON columns are written as text)
-
     cols = [c.name for c in table.columns]
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({", ".join(cols)}) FROM STDIN') as cp:

@@ -79,8 +79,9 @@ def progress_chart(
     unit = "人次" if deal.threshold_unit == "人" else "份"
     data = progress_frame(series, deal)
     y_title = f"已接龙（{unit}）"
-    line = alt.Chart(data).mark_line(color=c["line"], strokeWidth=4, interpolate="monotone").encode(
-        x=alt.X("at:T", title=None, axis=alt.Axis(format="%H:%M")),
+    line = alt.Chart(data).mark_line(color=c["line"], strokeWidth=4).encode(
+        x=alt.X("at:T", title=None, scale=alt.Scale(padding=14),
+                axis=alt.Axis(format="%H:%M", tickMinStep=60_000, labelOverlap="greedy")),
         y=alt.Y("count:Q", title=y_title),
         tooltip=[alt.Tooltip("at:T", title="时间", format="%H:%M"), alt.Tooltip("count:Q", title=unit)],
     )
@@ -103,8 +104,9 @@ def progress_chart(
             alt.Chart().mark_rule(color=c["release"], strokeWidth=2).encode(x=alt.X(datum=_datum(deal.released_at)))
         )
         layers.append(
-            alt.Chart().mark_text(align="left", baseline="top", dx=4, color=c["release"], fontSize=13)
-            .encode(x=alt.X(datum=_datum(deal.released_at)), y=alt.value(4), text=alt.value("发布"))
+            alt.Chart().mark_text(align="left", baseline="middle", dx=4, color=c["release"], fontSize=13)
+            .encode(x=alt.X(datum=_datum(deal.released_at)), y=alt.value(height / 2),
+                    text=alt.value(f"发布 {deal.released_at:%H:%M}"))
         )
     projection = projection_frame(series, deal, now)
     if not projection.empty:

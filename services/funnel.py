@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, Integer, bindparam, func, insert, select
 from sqlalchemy.orm import Session, lazyload
 
-from db.models import Community, Deal, DealBuyer, DealMinute, Promise, QuestionGroup, Show, ViewerSample
+from db.models import Community, Deal, DealBuyer, DealMinute, Promise, Show, ViewerSample
 from services import clock, events, triage
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound, check_paste_size

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 import db
 from services import auth, clock, jielong, shows
 from services.authz import SYSTEM
-from tests.browser.conftest import CHROMIUM_ARGS, login, screenshot, wait_for_app
+from tests.browser.conftest import login, screenshot, wait_for_app
 
 PRODUCT = "浏览器测试·有机上海青"
 CHAIN = "#接龙 有机上海青\n例 张三 1份 3栋\n1. 王芳 2份 5栋\n2. 李四 1份\n3. 赵六 x1 8栋\n"
@@ -79,7 +79,8 @@ def test_host_screen_follows_release_and_paste_within_5_s(server, page, browser)
         committed = wait_for_units(server.database_url, deal_id, 4)
 
         # 4 units of a threshold of 5: 已接龙 4 / 5, 还差 1 份, 剩余 16 份.
-        expect(host.get_by_test_id("stMetricValue").filter(has_text="4 / 5")).to_be_visible(timeout=5_000)
+        # wait_for polls on every animation frame (expect() backs off up to 1 s between checks)
+        host.get_by_test_id("stMetricValue").filter(has_text="4 / 5").wait_for(state="visible", timeout=5_000)
         seen = time.monotonic()
         print(f"host screen updated {seen - committed:.2f} s after the paste was saved ({seen - clicked:.2f} s after the click)")
         assert seen - committed <= 5.0
@@ -90,6 +91,9 @@ def test_host_screen_follows_release_and_paste_within_5_s(server, page, browser)
         expect(host.get_by_role("heading", name=f"副屏测试之夜 · {PRODUCT}")).to_be_visible()
         host.wait_for_timeout(1_000)  # let the chart finish drawing before the picture
         screenshot(host, "host_screen_host")
+        screenshot(page, "host_screen_console_paste")  # the paste saved, in the 接龙 panel
+        page.get_by_role("heading", name="中控台").first.scroll_into_view_if_needed()
+        expect(page.get_by_test_id("stMetricValue").filter(has_text="1份")).to_be_visible()  # 当前团品还差
         screenshot(page, "host_screen_console")
     except Exception:
         screenshot(page, "host_screen_console_failed")
