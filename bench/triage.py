@@ -88,8 +88,9 @@ def _report_rate(name: str, rates: list[float]) -> None:
 
 def main() -> None:
     cat, chat = accuracy()
-    report("classify_accuracy", cat, "")
-    report("chatter_accuracy", chat, "")
+    n = len(labelled())
+    print(f"classify_accuracy: {cat:.3f} (of {n} labelled comments)", flush=True)
+    print(f"chatter_accuracy: {chat:.3f} (question vs chatter)", flush=True)
     for kind in ("sqlite", "postgresql"):
         _report_rate(f"ingest_comments_per_s_{kind}", ingest_rate(kind, None))
         _report_rate(f"ingest_batch500_comments_per_s_{kind}", ingest_rate(kind, 500))

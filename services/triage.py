@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -303,6 +303,28 @@ def _chunks(seq: list, n: int = 900):
         yield seq[i : i + n]
 
 
+_PG_KNOWN_KEYS = text(
+    "SELECT c.client_key FROM unnest(CAST(:keys AS varchar[])) AS k(key) "
+    "JOIN comment c ON c.show_id = :show_id AND c.client_key = k.key"
+)
+
+
+def _known_keys(session: Session, show_id: int, keys: list[str]) -> set[str]:
+    """The client_keys the show already has. On PostgreSQL a join against unnest(keys), which
+    uses the (show_id, client_key) unique index or a hash join; `IN (…)` there degrades to
+    comparing every comment of the show with every key while the table's statistics are young."""
+    found: set[str] = set()
+    pg = session.get_bind().dialect.name == "postgresql"
+    for chunk in _chunks(keys, 5000 if pg else 900):
+        if pg:
+            found.update(session.scalars(_PG_KNOWN_KEYS, {"keys": chunk, "show_id": show_id}))
+        else:
+            found.update(
+                session.scalars(select(Comment.client_key).where(Comment.show_id == show_id, Comment.client_key.in_(chunk)))
+            )
+    return found
+
+
 def _dialect_insert(session: Session, model):
     return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
 
@@ -424,10 +446,7 @@ def ingest(
         items.append(_Item(str(c.author or "").strip()[:MAX_AUTHOR], text, when or now, key))
     keys = list({it.key for it in items if it.key})
     known: set[str] = set()
-    for chunk in _chunks(keys):
-        known.update(
-            session.scalars(select(Comment.client_key).where(Comment.show_id == show_id, Comment.client_key.in_(chunk)))
-        )
+    known.update(_known_keys(session, show_id, keys))
     fresh: list[_Item] = []
     for it in items:
         if it.key and it.key in known:
