@@ -203,3 +203,17 @@ def test_lexicon_editor_adds_a_term(queue_as):
     at.text_input(key=P + "lex_probe").input("有没有蓝莓味的吗")
     at.run()
     assert any("商品详情" in c.value for c in at.caption)
+
+
+def test_file_import_of_a_csv(queue_as):
+    at = queue_as("assistant")
+    data = "昵称,内容,时间\n导入甲,冷链配送到几号楼,20:05\n导入乙,666,20:06\n".encode()
+    at.file_uploader(key=P + "file").upload("评论.csv", data, "text/csv")
+    at.run()
+    at.button(key=P + "file_import").click()
+    at.run()
+    assert not at.exception
+    assert any("新增 2 条" in s.value for s in at.success)
+    at.button(key=P + "file_import").click()
+    at.run()
+    assert any("跳过已导入 2 条" in s.value for s in at.success)
