@@ -19,6 +19,9 @@ from tests.tcp_proxy import TcpProxy
 NOTICE = "数据库暂时无法连接"
 SHOW = "源味集《农场主来了》"
 PAGES = ["console", "host", "promises", "review", "setup", "operators"]
+# The host screen ticks every second (the live-screen tests rely on it); the console's panels slowly.
+LIVE = {"HOST_REFRESH_S": "1", **{k: "60" for k in ("CONSOLE_REFRESH_S", "CONSOLE_QUEUE_REFRESH_S",
+                                                   "JIELONG_REFRESH_S", "JIELONG_ADVICE_REFRESH_S")}}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def outage(tmp_path_factory) -> Iterator[tuple]:
         target = make_url(url)
         with TcpProxy((target.host or "127.0.0.1", target.port or 5432)) as proxy:
             proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-            srv = start_server(proxied, tmp_path_factory.mktemp("outage") / "streamlit.log", env={"HOST_REFRESH_S": "1"})
+            srv = start_server(proxied, tmp_path_factory.mktemp("outage") / "streamlit.log", env=LIVE)
             try:
                 yield srv, proxy
             finally:

@@ -9,13 +9,27 @@ import pytest
 import db
 from services import auth, clock, jielong, promises, shows, triage
 from services.authz import SYSTEM
-from tests.browser.conftest import login, screenshot, wait_for_app
+from tests.browser.conftest import login, screenshot, seed_demo_database, start_server, stop_server, wait_for_app
 
 HTML = '<b>粗体</b><img src=x onerror="window.__pwned=1">'
 JS = "<script>window.__pwned=2</script>"
 MD = "**大促** [点我](javascript:window.__pwned=3)"
 SQL = "'); DROP TABLE chain_entry;--"
 TITLE = "恶意输入测试场"
+
+
+# Live panels refresh every few seconds; on a loaded machine that keeps the app "running"
+# most of the time and wait_for_app flaky. These tests are not about live refresh: slow it.
+QUIET = {k: "60" for k in ("CONSOLE_REFRESH_S", "CONSOLE_QUEUE_REFRESH_S", "JIELONG_REFRESH_S",
+                           "JIELONG_ADVICE_REFRESH_S", "HOST_REFRESH_S")}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("server")
+    srv = start_server(seed_demo_database(tmp / "app.db"), tmp / "streamlit.log", env=QUIET)
+    yield srv
+    stop_server(srv)
 
 
 @pytest.fixture(scope="module")
