@@ -92,7 +92,7 @@ def _deal_rows(session, show_id: int) -> list[dict]:
             "成团": f"{d.threshold}{d.threshold_unit}",
             "限量": "不限" if d.stock is None else d.stock,
             "截止": d.deadline,
-            "发布检查": ("✅ 可发布" if not problems else "；".join(problems)) if d.status == "draft" else "已发布",
+            "发布检查": ("可发布" if not problems else "；".join(problems)) if d.status == "draft" else "已发布",
         })
     return rows
 
@@ -129,8 +129,11 @@ else:
     st.caption("这一场还没有团品。")
 tab_deal_new, tab_deal_edit = st.tabs(["新建团品", "编辑团品"])
 with tab_deal_new:
-    form = deal_form(f"setup_deal_new_{show_id}", show)  # per show: its default deadline follows the show
+    prefix = f"setup_deal_new_{show_id}"  # per show: its default deadline follows the show
+    form = deal_form(prefix, show)
     if form and ctx.act(jielong.create_deal, actor, show_id, form, success="团品已创建"):
+        for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
+            del st.session_state[key]  # an empty form for the next deal (kept as typed on errors)
         st.rerun()
 with tab_deal_edit:
     if not rows:

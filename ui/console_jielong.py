@@ -74,19 +74,19 @@ def _release_box(deal_id: int, actor: Actor) -> None:
         st.rerun(scope="app")
     problems = ctx.read(jielong.readiness, deal_id)
     advice = ctx.read(jielong.release_advice, deal_id)
-    left, right = st.columns([3, 2], gap="small")
+    left, right = st.columns([5, 2], gap="small")
     with left:
         if problems:
             st.error("发布前检查未通过：\n" + "\n".join(f"- {p}" for p in problems))
         else:
-            st.success("发布前检查：专享价、成团数、限量、送达说明、截止时间 都已就绪。")
+            st.success("发布前检查：都已就绪（专享价、成团数、限量、送达说明、截止时间）。")
         ADVICE_BOX[advice.status](f"发布时机：**{advice.label}**\n" + "\n".join(f"- {r}" for r in advice.reasons))
     with right:
         if can(actor, "deal.release"):
             if st.button("发布接龙", key=f"{K}release", type="primary", disabled=bool(problems), width="stretch"):
                 if ctx.act(jielong.release, deal_id, actor, success="接龙已发布，请把接龙文案发到群里"):
                     st.rerun(scope="app")
-            st.caption("发布后请复制下方接龙文案发到群里。每个团品只能发布一次。")
+            st.caption("每个团品只发布一次；发布后把接龙文案发到群里。")
         else:
             st.caption("接龙由直播助手发布。")
 
@@ -116,7 +116,8 @@ def _progress(deal_id: int) -> None:
         ctx.act(jielong.check_outcomes, deal_id)  # 未成团: detected once, logged by the service
         deal = ctx.read(jielong.get_deal, deal_id)
     text = jielong.progress_text_of(deal)
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)  # 2 × 2: the panel sits in the console's narrow right column
+    c3, c4 = st.columns(2)
     c1.metric("已接龙", f"{deal.entries_valid} 单", f"{deal.units_valid} 份", delta_color="off")
     if counted >= deal.threshold:
         c2.metric("成团", "已成团", f"{deal.threshold}{deal.threshold_unit}", delta_color="off")

@@ -62,7 +62,7 @@ def test_draft_deal_shows_readiness_advice_and_releases(panel_as, app_db):
     at = panel_as("assistant", show_id)
     assert not at.exception
     text = _texts(at)
-    assert "发布前检查" in text and "已就绪" in text
+    assert "发布前检查：都已就绪" in text
     assert "发布时机" in text and "现在发布" in text  # 4 minutes to the scheduled end
     assert any(c.value.startswith("#接龙") for c in at.code)  # the jielong text, ready to copy
     at.button(key="console_jielong_release").click().run()
