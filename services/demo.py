@@ -65,8 +65,8 @@ def load_night(session: Session, night: dn.Night, start: datetime | None = None,
     """Replay a whole night with historical timestamps; the show ends 'ended'."""
     start = start or night_start(night)
     show = create_show(session, actor, night, start, title=night.title, created_at=start - timedelta(days=1))
-    writer = NightWriter(night, show.id, create_deals(session, actor, night, show.id, start, created_at=start - timedelta(hours=3)),
-                         actor=actor, start=start)
+    deal_ids = create_deals(session, actor, night, show.id, start, created_at=start - timedelta(hours=3))
+    writer = NightWriter(night, show.id, deal_ids, actor=actor, start=start)
     batch = None
     for t, thing in night.beats:
         at = start + timedelta(seconds=t)

@@ -363,8 +363,10 @@ def _viewer_curve(
     rng: random.Random, minutes: int, start: int, total: int, full_at: int, leave_rate: float, end_leave: float,
     every: int = 2,
 ) -> list[tuple[int, Thing]]:
-    """One sample every `every` minutes (as the assistant reads them off the live dashboard): cumulative rises from `start` to exactly `total` at minute `full_at`;
-    online is cumulative minus those who left (a few early, many in the last minutes to go接龙)."""
+    """One sample every `every` minutes (as the assistant reads them off the live dashboard).
+
+    Cumulative rises from `start` to exactly `total` at minute `full_at`; online is cumulative
+    minus those who left (a few early, many in the last minutes, gone to the group to 接龙)."""
     out: list[tuple[int, Thing]] = []
     k = 9.0
     norm = 1 - math.exp(-full_at / k)
@@ -393,7 +395,7 @@ def _chain(
     first_seq: int = 1,
 ) -> list[Line]:
     lines = []
-    for i, (name, _t) in enumerate(zip(buyers, times)):
+    for i, name in enumerate(buyers[: len(times)]):
         address, note = _building(rng)
         spec = rng.choice(specs)
         lines.append(Line(deal, first_seq + i, name, _qty(rng, qty_weights), spec, address, note))

@@ -35,7 +35,9 @@ SIMULATOR = Actor(id=None, name="模拟器", role="admin")
 MIN_TICK_S = 0.2  # real seconds between two writes at least: beats due meanwhile go in one transaction
 
 
-def prepare(engine: Engine, night: dn.Night, show_id: int | None, start: datetime, speed: float) -> tuple[int, dict[str, int]]:
+def prepare(
+    engine: Engine, night: dn.Night, show_id: int | None, start: datetime, speed: float
+) -> tuple[int, dict[str, int]]:
     """The show to feed (a new copy of the night, or the given one) and its deal ids by key."""
     scale = 1.0 / speed
     with db.session(engine) as s:
@@ -169,11 +171,13 @@ def _progress(engine: Engine, night: dn.Night, show_id: int, minute: int) -> str
         show = s.get(Show, show_id)
         deals = list(s.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
         chain = "；".join(
-            f"{d.product} {d.units_valid}/{d.threshold}{d.threshold_unit}{'（已成团）' if d.reached_at else ''}"
+            f"{d.product} {d.buyers_valid if d.threshold_unit == '人' else d.units_valid}/{d.threshold}"
+            f"{d.threshold_unit}{'（已成团）' if d.reached_at else ''}"
             for d in deals if d.status != "draft"
         )
         line = (
-            f"[剧本 {(night.start_hour + minute // 60) % 24:02d}:{minute % 60:02d}] 在线 {show.viewers_online}，累计观看 {show.viewers_cumulative}，"
+            f"[剧本 {(night.start_hour + minute // 60) % 24:02d}:{minute % 60:02d}] "
+            f"在线 {show.viewers_online}，累计观看 {show.viewers_cumulative}，"
             f"评论 {show.comments_total}，接龙 {show.buyers} 人"
         )
     return line + (f"；{chain}" if chain else "")
