@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import db
 from services import jielong, shows
-from tests.pages.conftest import APP
 
 DEMO = "源味集《农场主来了》"
 

@@ -7,15 +7,13 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 import db
 from db.models import ChainEntry as EntryRow
 from db.models import Deal, Event
 from services import deals, jielong
-from services.errors import InvalidState
-from tests.services.test_jielong import END, START, T0, assert_consistent, form, make_show
+from tests.services.test_jielong import START, T0, assert_consistent, form, make_show
 from tests.support import make_actor
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from db.models import ChainEntry as EntryRow
 from services import jielong
 from services.errors import InvalidState
-from tests.services.test_jielong import END, START, T0, assert_consistent, form, make_show
+from tests.services.test_jielong import START, T0, assert_consistent, form, make_show
 
 NAMES = ["王芳", "李四", "赵六", "钱七", "Amy Wang", "🍓草莓妈妈", "295-909"]
 LINE = st.tuples(st.sampled_from(NAMES), st.integers(1, 4), st.booleans())
