@@ -189,3 +189,18 @@ def test_import_a_ktt_export_with_the_default_mapping(panel_as, app_db):
         deal = jielong.get_deal(s, deal_id)
         assert (deal.entries_valid, deal.units_valid) == (7, 11)
     eng.dispose()
+
+
+def test_progress_reminder_toasts_after_the_interval(panel_as, app_db, monkeypatch):
+    from ui import console_jielong
+
+    show_id, deal_id = _make_show_with_deal(app_db, stock=20)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+    eng.dispose()
+    monkeypatch.setattr(console_jielong, "REMIND_S", 0.0)
+    at = panel_as("assistant", show_id)  # the first run starts the clock: no reminder yet
+    assert not [t for t in at.toast if "播报" in t.value]
+    at.run()
+    assert any("该播报接龙进度了" in t.value and "已接龙0单" in t.value for t in at.toast)
