@@ -45,6 +45,10 @@ def show_id() -> int | None:
 def read(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """Run a read-only service function in its own session."""
     try:
+        if st.session_state.get("frame_host_token"):  # a screen opened through a host link
+            from ui import frame
+
+            frame.check_host_link()
         with db.session(engine()) as s:
             return fn(s, *args, **kw)
     except Exception as exc:

@@ -1,6 +1,8 @@
 """The frame around every page: login, first-run setup, show picker, outage notice."""
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 from sqlalchemy import text
 
@@ -12,6 +14,8 @@ from ui import context as ctx
 
 TOKEN_KEY = "frame_token"
 HOST_TOKEN_KEY = "frame_host_token"
+HOST_CHECKED_KEY = "frame_host_checked"
+HOST_CHECK_S = 5.0  # how often an open host-link screen re-checks its link
 # Who acts on a screen opened through a host link: read-only, no operator behind it.
 HOST_LINK_ACTOR = Actor(id=None, name="主播链接", role="host")
 HOST_LINK_REFUSED = "主播链接无效、已过期或已被撤销，请向直播助手索取新的链接。"
@@ -82,6 +86,7 @@ def open_host_link(token: str) -> int:
         st.error(HOST_LINK_REFUSED)
         st.stop()
     st.session_state[HOST_TOKEN_KEY] = token
+    st.session_state[HOST_CHECKED_KEY] = time.monotonic()
     st.session_state[ctx.HOST_LINK_KEY] = show_id
     st.session_state[ctx.SHOW_KEY] = show_id
     st.session_state[ctx.ACTOR_KEY] = HOST_LINK_ACTOR
@@ -92,13 +97,22 @@ def forget_host_link() -> None:
     if st.session_state.pop(HOST_TOKEN_KEY, None) is not None:
         st.session_state.pop(ctx.ACTOR_KEY, None)
     st.session_state.pop(ctx.HOST_LINK_KEY, None)
+    st.session_state.pop(HOST_CHECKED_KEY, None)
 
 
-def check_host_link() -> None:
-    """For live fragments of the host screen: once the link is revoked or expired, stop
-    showing the show (a fragment rerun does not pass through dashboard.py)."""
+def check_host_link(every_s: float = HOST_CHECK_S) -> None:
+    """On a screen opened through a host link, re-check the link at most every `every_s`
+    seconds (ctx.read calls this; a fragment tick never passes through dashboard.py). Once it
+    is revoked or expired, the whole app reruns and dashboard.py shows the refusal."""
     token = st.session_state.get(HOST_TOKEN_KEY)
-    if token and ctx.read(auth.resolve_host_link, token) != st.session_state.get(ctx.HOST_LINK_KEY):
+    if not token or time.monotonic() - st.session_state.get(HOST_CHECKED_KEY, 0.0) < every_s:
+        return
+    with db.session(ctx.engine()) as s:  # not ctx.read: that would call back here
+        granted = auth.resolve_host_link(s, token)
+    st.session_state[HOST_CHECKED_KEY] = time.monotonic()
+    if granted != st.session_state.get(ctx.HOST_LINK_KEY):
+        if in_fragment():
+            st.rerun(scope="app")
         st.error(HOST_LINK_REFUSED)
         st.stop()
 

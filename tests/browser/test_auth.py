@@ -18,7 +18,7 @@ REFUSED = "主播链接无效、已过期或已被撤销"
 # Live panels refresh every few seconds; on a loaded machine that keeps the app "running"
 # most of the time and wait_for_app flaky. These tests are not about live refresh: slow it.
 QUIET = {k: "60" for k in ("CONSOLE_REFRESH_S", "CONSOLE_QUEUE_REFRESH_S", "JIELONG_REFRESH_S",
-                           "JIELONG_ADVICE_REFRESH_S", "HOST_REFRESH_S")}
+                           "JIELONG_ADVICE_REFRESH_S")} | {"HOST_REFRESH_S": "3"}
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +122,20 @@ def test_expired_or_revoked_link_is_refused_in_chinese(server, second_page, kind
     assert second_page.get_by_label("密码").count() == 0
     assert second_page.get_by_test_id("stException").count() == 0
     screenshot(second_page, f"hostlink_{kind}")
+
+
+def test_a_link_revoked_while_open_is_refused_without_a_reload(server, second_page):
+    token = _link(server)
+    second_page.goto(f"{server.url}/?host={token}")
+    wait_for_app(second_page)
+    second_page.get_by_text(SHOW).first.wait_for()
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:
+        auth.revoke_host_link(s, SYSTEM, auth.host_link_id(s, token))
+    eng.dispose()
+    # the screen's own refresh re-checks the link (every few seconds) and gives way
+    second_page.get_by_text(REFUSED).wait_for(timeout=30_000)
+    second_page.get_by_text(SHOW).first.wait_for(state="detached", timeout=10_000)
 
 
 def test_a_link_revoked_while_open_is_refused_on_the_next_load(server, second_page):

@@ -131,3 +131,19 @@ def test_operator_names_and_show_titles_are_text_not_markup(app_as):
     at = app_as("admin")
     assert not at.exception
     assert all(not getattr(m, "allow_html", False) for m in at.markdown)
+
+
+def test_a_revoked_link_stops_an_open_host_screen_on_its_next_read(app_db):
+    from ui import frame
+
+    token = _host_link(app_db, revoke=True)
+    at = AppTest.from_string(
+        "from ui import context\nimport streamlit as st\nst.text(str(context.read(lambda s: 42)))\n", default_timeout=30
+    )
+    at.session_state[frame.HOST_TOKEN_KEY] = token
+    at.session_state["frame_host_link_show"] = 1
+    at.session_state[frame.HOST_CHECKED_KEY] = 0.0
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [frame.HOST_LINK_REFUSED]
+    assert not at.text
