@@ -5,8 +5,8 @@
 classify_accuracy / chatter_accuracy: on tests/data/comments_labelled.tsv (category, and
 question-vs-chatter). ingest_comments_per_s_<db>: 10,000 realistic comments (800 viewers over an
 hour, emoji, typos, repeats) through services.triage.ingest in ONE call (classify, group, bulk
-insert, tallies, one event), commit included; median of RUNS runs on a fresh show each, with
-min–max spread. ingest_batch500_comments_per_s_<db>: the same 10,000 in pipe-sized batches of 500.
+insert, tallies, one event), commit included; median of RUNS runs on a fresh show each (the
+classify/signature memo cleared before each run), with min–max spread on stderr. ingest_batch500_comments_per_s_<db>: the same 10,000 in pipe-sized batches of 500.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import db
 from bench.common import fresh_engine, median, report
-from services import shows, triage
+from services import shows, triage, triage_rules
 from services.authz import SYSTEM
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +72,7 @@ def ingest_rate(kind: str, batch: int | None) -> list[float]:
         for run in range(RUNS):
             show_id = _new_show(eng)
             data = comments(run)
+            triage_rules._clear_caches()  # every run classifies cold: no memo from the last one
             t0 = time.perf_counter()
             step = batch or N
             for i in range(0, N, step):
