@@ -20,11 +20,13 @@ VIEW_KEY, VERSION_KEY, CHART_KEY = "host_view", "host_version", "host_chart_spec
 STYLE = """<style>
 [data-testid="stAppViewContainer"], [data-testid="stHeader"], [data-testid="stMain"] {background: #05070a; color: #f5f7fa;}
 [data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3 {color: #f5f7fa;}
-[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: 4.6rem; font-weight: 800; line-height: 1.1; color: #ffffff;}
+[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: clamp(2.6rem, 5vw, 4.6rem); font-weight: 800; line-height: 1.1; color: #ffffff;}
 [data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 1.5rem; color: #9fb3c8;}
 [data-testid="stMain"] [data-testid="stMetric"] {background: #0f1720; border-radius: 12px; padding: 12px 18px;}
-[data-testid="stMain"] [data-testid="stText"] {font-size: 1.7rem; line-height: 1.5; color: #ffffff; font-family: inherit;}
+[data-testid="stMain"] [data-testid="stText"], [data-testid="stMain"] [data-testid="stText"] * {font-size: 1.7rem; line-height: 1.5; color: #ffffff; font-family: inherit;}
 [data-testid="stMain"] [data-testid="stCaptionContainer"] {font-size: 1.2rem; color: #9fb3c8;}
+/* No flicker: while a refresh runs, keep the last numbers at full strength instead of fading them. */
+[data-testid="stMain"] [data-testid="stElementContainer"][data-stale="true"] {opacity: 1 !important; transition: none !important;}
 </style>"""
 
 
@@ -61,12 +63,17 @@ def big_numbers(snap: funnel.Snapshot, deal: funnel.DealSnapshot | None) -> None
     else:
         unit = deal.threshold_unit
         cols[0].metric(f"已接龙 / 成团（{unit}）", f"{deal.progress} / {deal.threshold}")
-        cols[1].metric("还差", "已成团 ✓" if deal.reached else f"{deal.remaining} {unit}")
+        cols[1].metric("成团" if deal.reached else "还差", "已成团" if deal.reached else f"{deal.remaining} {unit}")
         cols[2].metric("剩余", "不限量" if deal.stock_left is None else f"{deal.stock_left} 份")
     cols[3].metric(label, funnel.countdown_text(minutes))
 
 
+CLOSED = {"sold_out": "已售罄", "failed": "未成团，接龙已关闭"}
+
+
 def pace_line(deal: funnel.DealSnapshot) -> str:
+    if not deal.open:
+        return CLOSED.get(deal.status, "接龙已截止") + f" · 共 {deal.entries} 单 {deal.units} 份"
     unit = "人次" if deal.threshold_unit == "人" else "份"
     pace = deal.entries_per_min if deal.threshold_unit == "人" else deal.units_per_min
     parts = [f"近5分钟 {funnel.rate_text(pace, unit)}"]

@@ -90,22 +90,22 @@ def progress_chart(
         alt.Chart().mark_rule(color=c["threshold"], strokeWidth=3).encode(y=alt.Y(datum=deal.threshold))
     )
     layers.append(
-        alt.Chart().mark_text(align="left", baseline="bottom", dx=4, dy=-2, color=c["threshold"], fontSize=14)
-        .encode(y=alt.Y(datum=deal.threshold), x=alt.value(0), text=alt.value(f"成团 {deal.threshold}{deal.threshold_unit}"))
+        alt.Chart().mark_text(align="right", baseline="bottom", dx=-4, dy=-2, color=c["threshold"], fontSize=14)
+        .encode(y=alt.Y(datum=deal.threshold), x=alt.value("width"), text=alt.value(f"成团 {deal.threshold}{deal.threshold_unit}"))
     )
     if deal.stock is not None and deal.threshold_unit == "份":
         layers.append(alt.Chart().mark_rule(color=c["stock"], strokeWidth=2, strokeDash=[2, 2]).encode(y=alt.Y(datum=deal.stock)))
         layers.append(
-            alt.Chart().mark_text(align="left", baseline="bottom", dx=4, dy=-2, color=c["stock"], fontSize=14)
-            .encode(y=alt.Y(datum=deal.stock), x=alt.value(0), text=alt.value(f"限量 {deal.stock}份"))
+            alt.Chart().mark_text(align="right", baseline="bottom", dx=-4, dy=-2, color=c["stock"], fontSize=14)
+            .encode(y=alt.Y(datum=deal.stock), x=alt.value("width"), text=alt.value(f"限量 {deal.stock}份"))
         )
     if deal.released_at is not None:
         layers.append(
             alt.Chart().mark_rule(color=c["release"], strokeWidth=2).encode(x=alt.X(datum=_datum(deal.released_at)))
         )
         layers.append(
-            alt.Chart().mark_text(align="left", baseline="middle", dx=4, color=c["release"], fontSize=13)
-            .encode(x=alt.X(datum=_datum(deal.released_at)), y=alt.value(height / 2),
+            alt.Chart().mark_text(align="left", baseline="top", dx=4, dy=4, color=c["release"], fontSize=13)
+            .encode(x=alt.X(datum=_datum(deal.released_at)), y=alt.value(0),
                     text=alt.value(f"发布 {deal.released_at:%H:%M}"))
         )
     projection = projection_frame(series, deal, now)

@@ -323,10 +323,14 @@ class SeriesPoint:
     entries: int  # cumulative valid entries
 
 
-def deal_series(session: Session, deal_id: int, released_at: datetime | None, now: datetime) -> list[SeriesPoint]:
-    """Cumulative entries and units of a deal, minute by minute since its release (from DealMinute)."""
+def deal_series(
+    session: Session, deal_id: int, released_at: datetime | None, now: datetime, until: datetime | None = None
+) -> list[SeriesPoint]:
+    """Cumulative entries and units of a deal, minute by minute since its release (from DealMinute),
+    up to now, or up to `until` (when the deal closed) if that came first."""
     if released_at is None:
         return []
+    now = min(now, until) if until else now
     points = [SeriesPoint(released_at, 0, 0)]
     units = entries = 0
     for minute, e, u in session.execute(
@@ -352,7 +356,10 @@ class HostView:
 def host_view(session: Session, show_id: int, now: datetime | None = None) -> HostView:
     snap = snapshot(session, show_id, now=now)
     deal = snap.focus
-    series = deal_series(session, deal.id, deal.released_at, snap.at) if deal else []
+    series = []
+    if deal is not None:
+        closed = None if deal.open else (deal.sold_out_at or deal.failed_at or deal.deadline)
+        series = deal_series(session, deal.id, deal.released_at, snap.at, until=closed)
     return HostView(snap, tuple(series))
 
 

@@ -335,3 +335,14 @@ def test_snapshot_follows_the_jielong_and_triage_writers(session, assistant, adm
     assert snap.buyers == 2 and snap.commenters == 3
     assert [q.id for q in snap.questions] == [group_id]
     assert result is not None
+
+
+def test_series_of_a_closed_deal_ends_when_it_closed(session, admin):
+    show_id = make_show(session, admin)
+    sold_out = RELEASE + timedelta(minutes=3, seconds=10)
+    deal_id = make_deal(session, show_id, threshold=5, stock=10, units=10, entries=10, buyers=10, status="sold_out",
+                        minutes=[(RELEASE, 6, 6), (RELEASE + timedelta(minutes=3), 4, 4)])
+    session.get(Deal, deal_id).sold_out_at = sold_out
+    session.flush()
+    view = funnel.host_view(session, show_id, now=RELEASE + timedelta(hours=12))
+    assert view.series[-1].at == sold_out and view.series[-1].units == 10
