@@ -46,7 +46,8 @@ def test_host_page_shows_the_big_numbers_of_the_focus_deal(page_as, app_db):
         assert shown["已接龙"] == "—"
     else:
         assert shown[f"已接龙 / 成团（{deal.threshold_unit}）"] == f"{deal.progress} / {deal.threshold}"
-        assert "还差" in shown and "剩余" in shown
+        assert shown["成团"] == "已成团" if deal.reached else shown["还差"] == f"{deal.remaining} {deal.threshold_unit}"
+        assert shown["剩余"] == ("不限量" if deal.stock_left is None else f"{deal.stock_left} 份")
     assert {"接龙截止", "距下播"} & set(shown)
     if deal is not None:
         spec = json.dumps(json.loads(at.get("vega_lite_chart")[0].proto.spec), ensure_ascii=False)
