@@ -561,7 +561,7 @@ def ingest(
         }
         for it in kept
     ]
-    session.connection().execute(insert(Comment.__table__), rows)  # Core executemany: no ORM overhead
+    _insert_comments(session, rows)
 
     # 6. existing groups: increments, never absolute values (no lost update)
     if db_ids:
@@ -632,6 +632,23 @@ def ingest(
     cache.fingerprint = (ev.id, nonce)
     _release_matcher(cache)
     return res
+
+
+_COMMENT_COLUMNS = ("show_id", "author", "text", "received_at", "category", "group_id", "source", "client_key")
+
+
+def _insert_comments(session: Session, rows: list[dict]) -> None:
+    """Bulk insert in the session's transaction: COPY on PostgreSQL (one stream instead of one
+    statement per row), a Core executemany on SQLite."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.dbapi_connection
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY comment ({', '.join(_COMMENT_COLUMNS)}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(tuple(r[c] for c in _COMMENT_COLUMNS))
+        return
+    conn.execute(insert(Comment.__table__), rows)
 
 
 def _bump_minutes(session: Session, show_id: int, minutes: dict[datetime, list[int]]) -> None:
