@@ -74,7 +74,7 @@ def _release_box(deal_id: int, actor: Actor) -> None:
         st.rerun(scope="app")
     problems = ctx.read(jielong.readiness, deal_id)
     advice = ctx.read(jielong.release_advice, deal_id)
-    left, right = st.columns([5, 2], gap="small")
+    left, right = st.columns([3, 2], gap="small")
     with left:
         if problems:
             st.error("发布前检查未通过：\n" + "\n".join(f"- {p}" for p in problems))
