@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -183,8 +184,6 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
 
 
 def normalise_term(term: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKC", term or "").strip().lower()
 
 
@@ -249,7 +248,6 @@ def set_term(
     """Add an operator term (or change its weight; 0 switches a built-in term off)."""
     require(actor, "lexicon.edit")
     term = normalise_term(term)
-    errors = []
     if category not in EDITABLE_CATEGORIES:
         raise InvalidInput(f"未知类别：{category}", "类别")
     if not term:
@@ -262,7 +260,6 @@ def set_term(
         raise InvalidInput("权重须为 0 到 10 之间的数字。", "权重") from None
     if not 0 <= weight <= 10:
         raise InvalidInput("权重须为 0 到 10 之间的数字。", "权重")
-    del errors
     row = session.scalar(select(LexiconTerm).where(LexiconTerm.category == category, LexiconTerm.term == term))
     if row is None:
         row = LexiconTerm(category=category, term=term, weight=weight)
