@@ -184,7 +184,8 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
 
 
 def normalise_term(term: str) -> str:
-    return unicodedata.normalize("NFKC", term or "").strip().lower()
+    """Like a comment is normalised before matching: NFKC, lower case, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", term or "")).lower()
 
 
 BUILTIN = build()
