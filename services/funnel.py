@@ -363,6 +363,22 @@ def host_view(session: Session, show_id: int, now: datetime | None = None) -> Ho
     return HostView(snap, tuple(series))
 
 
+def viewer_series(session: Session, show_id: int) -> list[tuple[datetime, int, int]]:
+    """(minute, online, cumulative) per minute of the night: the highest sample of each minute,
+    aggregated in SQL (a long night holds thousands of samples)."""
+    if session.get_bind().dialect.name == "postgresql":
+        bucket = func.date_trunc("minute", ViewerSample.at)
+    else:
+        bucket = func.strftime("%Y-%m-%d %H:%M:00", ViewerSample.at)
+    rows = session.execute(
+        select(bucket.label("minute"), func.max(ViewerSample.online), func.max(ViewerSample.cumulative))
+        .where(ViewerSample.show_id == show_id)
+        .group_by(bucket)
+        .order_by(bucket)
+    ).all()
+    return [(m if isinstance(m, datetime) else datetime.fromisoformat(m), online, cumulative) for m, online, cumulative in rows]
+
+
 # ---------------------------------------------------------------------------- funnel
 
 

@@ -94,3 +94,10 @@ def test_dark_charts_use_a_dark_background():
 def test_charts_encode_typed_fields():
     line = layers(charts.progress_chart(SERIES, deal(), now=NOW).to_dict())[0]
     assert line["encoding"]["x"]["type"] == "temporal" and line["encoding"]["y"]["type"] == "quantitative"
+
+
+def test_viewers_chart_draws_online_and_cumulative():
+    samples = [(RELEASE, 100, 150), (RELEASE + timedelta(minutes=1), 120, 190)]
+    spec = charts.viewers_chart(samples).to_dict()
+    assert spec["encoding"]["color"]["field"] == "series"
+    assert sorted({row["series"] for row in next(iter(spec["datasets"].values()))}) == ["在线", "累计观看"]

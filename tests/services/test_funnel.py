@@ -346,3 +346,13 @@ def test_series_of_a_closed_deal_ends_when_it_closed(session, admin):
     session.flush()
     view = funnel.host_view(session, show_id, now=RELEASE + timedelta(hours=12))
     assert view.series[-1].at == sold_out and view.series[-1].units == 10
+
+
+def test_viewer_series_keeps_the_highest_sample_of_each_minute(session, assistant, admin):
+    show_id = make_show(session, admin)
+    for sec, online, cumulative in [(5, 10, 20), (40, 14, 25), (70, 12, 30)]:
+        funnel.record_viewers(session, assistant, show_id, online, cumulative, at=START + timedelta(seconds=sec))
+    assert funnel.viewer_series(session, show_id) == [
+        (START, 14, 25),
+        (START + timedelta(minutes=1), 12, 30),
+    ]
