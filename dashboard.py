@@ -4,7 +4,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from db import DatabaseConfigError
-from services import auth, config
+from services import config
 from services.authz import pages_for
 from ui import context as ctx
 from ui import frame

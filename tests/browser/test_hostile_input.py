@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 import db
-from services import auth, clock, jielong, promises, shows, triage
+from services import clock, jielong, promises, shows, triage
 from services.authz import SYSTEM
 from tests.browser.conftest import login, screenshot, seed_demo_database, start_server, stop_server, wait_for_app
 
