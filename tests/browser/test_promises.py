@@ -21,6 +21,14 @@ def choose(page, label: str, option_text: str) -> None:
 def test_log_on_console_then_tick_on_the_promises_page(server, page):
     # The machine is shared: give slow reruns room rather than flake.
     page.set_default_timeout(60_000)
+    try:
+        _log_confirm_tick(server, page)
+    except Exception:
+        screenshot(page, "promises_failure")  # what the page showed when it went wrong
+        raise
+
+
+def _log_confirm_tick(server, page) -> None:
     login(page, server, "assistant")
     box = page.get_by_label("主播刚说的承诺（回车即记录）")
     box.fill(WORDS)
@@ -37,6 +45,7 @@ def test_log_on_console_then_tick_on_the_promises_page(server, page):
     page.get_by_test_id("stSidebar").get_by_role("link", name="承诺履约").click()
     wait_for_app(page)
     expect(page.get_by_role("heading", level=1).first).to_contain_text("承诺履约", timeout=T)
+    screenshot(page, "promises_page")
     choose(page, "查看 / 处理承诺", WORDS)
     page.get_by_role("button", name="确认并生成履约项").click()
     wait_for_app(page)
