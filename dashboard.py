@@ -4,6 +4,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from db import DatabaseConfigError
+from services.errors import DomainError
 from services import config
 from services.authz import pages_for
 from ui import context as ctx
@@ -71,7 +72,7 @@ def home(key: str) -> st.Page:
 
 try:
     main()
-except DatabaseConfigError as exc:
+except (DatabaseConfigError, DomainError) as exc:  # bad configuration, or a rule a page did not catch
     frame.config_error(exc)
 except (DBAPIError, PoolTimeout) as exc:
     if not _navigated:  # keep the URL's page registered, so the recovery lands on it again

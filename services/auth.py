@@ -96,7 +96,10 @@ def ensure_admin_from_env(session: Session) -> Operator | None:
     password = config.get("ADMIN_PASSWORD")
     if not password or has_operators(session):
         return None
-    return create_first_admin(session, config.get("ADMIN_USER"), password)
+    try:
+        return create_first_admin(session, config.get("ADMIN_USER"), password)
+    except InvalidInput as exc:  # never echo the value itself
+        raise InvalidInput(f"环境变量 ADMIN_USER / ADMIN_PASSWORD 无法使用：{exc}", exc.field) from None
 
 
 def list_operators(session: Session) -> list[Operator]:

@@ -147,3 +147,17 @@ def test_a_revoked_link_stops_an_open_host_screen_on_its_next_read(app_db):
     assert not at.exception
     assert [e.value for e in at.error] == [frame.HOST_LINK_REFUSED]
     assert not at.text
+
+
+def test_a_short_admin_password_in_the_environment_is_a_chinese_message(tmp_path, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("ADMIN_PASSWORD", "short")
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+    finally:
+        st.cache_resource.clear()
+    assert not at.exception
+    assert any("ADMIN_PASSWORD" in e.value and "8" in e.value and "short" not in e.value for e in at.error)

@@ -306,3 +306,10 @@ def test_the_repository_holds_no_secrets_file():
     assert ".streamlit/secrets.toml.example" in tracked
     ignored = subprocess.run(["git", "check-ignore", ".streamlit/secrets.toml"], cwd=root, capture_output=True)
     assert ignored.returncode == 0
+
+
+def test_a_bad_admin_password_in_the_environment_names_the_variable_not_the_value(session, monkeypatch):
+    monkeypatch.setenv("ADMIN_PASSWORD", "short")
+    with pytest.raises(InvalidInput) as info:
+        auth.ensure_admin_from_env(session)
+    assert "ADMIN_PASSWORD" in str(info.value) and "short" not in str(info.value)
