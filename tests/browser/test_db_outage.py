@@ -83,16 +83,19 @@ def test_a_live_screen_shows_the_notice_by_itself_and_recovers(outage, page):
     page.get_by_test_id("stSidebarNav").get_by_text("主播副屏").click()
     wait_for_app(page)
     page.get_by_text(SHOW).first.wait_for()
+    cut_at = time.monotonic()
     proxy.cut()  # no interaction from here on: the screen's own refresh meets the outage
     try:
         page.get_by_text(NOTICE).first.wait_for(timeout=30_000)
+        noticed_s = time.monotonic() - cut_at
         _no_traceback(page)
         screenshot(page, "outage_live_screen")
     finally:
         proxy.restore()
-    _wait_gone(page, NOTICE)
+    back_s = _wait_gone(page, NOTICE)
     page.get_by_text(SHOW).first.wait_for()
     _no_traceback(page)
+    print(f"outage_notice_after_cut: {noticed_s:.1f} s\noutage_recovered_after_restore: {back_s:.1f} s")
 
 
 def test_the_host_link_screen_rides_out_an_outage(outage, page):
