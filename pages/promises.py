@@ -144,16 +144,16 @@ if not rows:
 table = pd.DataFrame(
     {
         "编号": [r.id for r in rows],
-        "时间": [fmt(r.said_at) for r in rows],
         "类型": [r.kind_label for r in rows],
-        "原话": [r.text for r in rows],
-        "团品": [r.deal_product or "整场" for r in rows],
-        "范围": [r.scope_label if r.confirmed else "待确认" for r in rows],
         "进度": [(r.done / r.total) if r.total else 0.0 for r in rows],
         "完成": [r.progress_text for r in rows],
         "逾期": [r.overdue for r in rows],
-        "截止": [fmt(r.due_at) for r in rows],
         "状态": [r.status_label for r in rows],
+        "原话": [r.text for r in rows],
+        "团品": [r.deal_product or "整场" for r in rows],
+        "范围": [r.scope_label if r.confirmed else "待确认" for r in rows],
+        "时间": [fmt(r.said_at) for r in rows],
+        "截止": [fmt(r.due_at) for r in rows],
     }
 )
 styled = table.style.apply(lambda row: [RED if row["逾期"] else "" for _ in row], axis=1)
@@ -162,7 +162,10 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     key="promises_table",
-    column_config={"进度": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")},
+    column_config={
+        "进度": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent", width="small"),
+        "原话": st.column_config.TextColumn(width="large"),
+    },
 )
 
 labels = {r.id: f"#{r.id}【{r.kind_label}】{r.text[:30]}{'…' if len(r.text) > 30 else ''}" for r in rows}
