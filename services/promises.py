@@ -275,6 +275,20 @@ def log_promise(
     return promise
 
 
+_STAMP = re.compile(r"^\s*[\[【(（]?(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?[\]】)）]?")
+
+
+def said_at_of(text: str, show: Show, default: datetime) -> datetime:
+    """A transcript line's leading clock time ('20:31 林薇：…') on the show's night, else default.
+    Times more than 6 hours before the show's start are taken as after midnight."""
+    m = _STAMP.match(text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        return default
+    start = show.actual_start or show.scheduled_start
+    at = datetime.combine(start.date(), datetime.min.time()).replace(hour=int(m.group(1)), minute=int(m.group(2)))
+    return at + timedelta(days=1) if at < start - timedelta(hours=6) else at
+
+
 def detect_paste(text: str) -> list[PromiseDraft]:
     """detect() for a pasted transcript, refusing pastes over 1 MB (TooLarge)."""
     check_paste_size(text, "文字稿")
@@ -304,11 +318,13 @@ def log_drafts(
     """Log the drafts the operator accepted, in one batch (one event); each is confirmed with
     its guessed scope unless confirm_scope=False (then it waits on the 承诺履约 page)."""
     require(actor, "promise.write")
+    show = _show(session, show_id)
     now = at or clock.now()
     made = []
     for d in drafts:
         p = log_promise(
-            session, actor, show_id, d.text, at=now, deal_id=d.deal_id, kind=d.kind, guess_deal=False,
+            session, actor, show_id, d.text, at=said_at_of(d.text, show, now), deal_id=d.deal_id, kind=d.kind,
+            guess_deal=False,
             first_n=d.first_n, due_hint=d.due_hint, record_event=False,
         )
         made.append(p)

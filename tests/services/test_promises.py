@@ -519,3 +519,12 @@ def test_sync_show_reexpands_open_confirmed_promises_and_logs_only_changes(sessi
     assert (r.added, expanded_events()) == (1, 1)
     assert promises.promise_row(session, a.id).total == 2 and promises.promise_row(session, b.id).total == 1
     assert not promises.sync_show(session, show_id).changed and expanded_events() == 1
+
+
+def test_pasted_transcript_times_become_said_at_on_the_show_night(session, assistant, night):
+    show_id, deal_id = night
+    text = "20:31 林薇：次日达\n00:15 老李：不好吃包退\n前5名送葱"
+    drafts = [promises.DraftIn(d.text, d.kind, d.first_n, d.due_hint, deal_id) for d in promises.detect(text)]
+    made = promises.log_drafts(session, assistant, show_id, drafts, at=datetime(2026, 3, 12, 9, 0))
+    assert [p.said_at for p in made] == [datetime(2026, 3, 10, 20, 31), datetime(2026, 3, 11, 0, 15), datetime(2026, 3, 12, 9, 0)]
+    assert made[0].due_at == datetime(2026, 3, 11, 12, 0)
