@@ -112,3 +112,26 @@ def test_review_shows_everything_literally(server, page, hostile_show):
         wait_for_app(page)
         assert_inert(page)
     screenshot(page, "hostile_review")
+
+
+def test_a_chain_paste_over_1_mb_is_refused_with_a_message(server, page, hostile_show):
+    login(page, server, "assistant")
+    _open(page, server, "console", hostile_show)
+    page.get_by_role("tab", name="粘贴接龙").click()
+    area = page.get_by_label("把群里的接龙整段复制粘贴到这里")
+    area.click()
+    # what a paste does (typing 1 MB key by key would take minutes): set the value, then leave the box
+    area.evaluate(
+        """(el, v) => {
+            Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set.call(el, v);
+            el.dispatchEvent(new Event("input", {bubbles: true}));
+        }""",
+        "1. 王芳 2份\n" * 90_000,  # ~1.1 MB
+    )
+    area.press("Control+Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="预览变化").click()
+    wait_for_app(page)
+    page.get_by_text("单次最多 1 MB", exact=False).first.wait_for()
+    assert page.get_by_test_id("stException").count() == 0
+    screenshot(page, "hostile_paste_too_big")
