@@ -47,10 +47,19 @@ def current_view(show_id: int) -> funnel.HostView:
     )
     if not fresh:
         view = ctx.read(funnel.host_view, show_id)
-        deal = view.snapshot.focus
-        spec = charts.to_spec(charts.progress_chart(view.series, deal, now=view.snapshot.at, dark=True, height=360)) if deal else None
-        st.session_state[VIEW_KEY], st.session_state[VERSION_KEY], st.session_state[CHART_KEY] = view, version, spec
+        st.session_state[VIEW_KEY], st.session_state[VERSION_KEY] = view, version
+        refresh_chart(view)
     return view
+
+
+def refresh_chart(view: funnel.HostView) -> None:
+    """Rebuild the chart's spec only when the focus deal's numbers moved or a minute passed
+    (a comment or a viewer count bumps the version but leaves the chart as it was)."""
+    snap, deal = view.snapshot, view.snapshot.focus
+    key = None if deal is None else (deal.id, deal.status, deal.units, deal.entries, snap.at.replace(second=0))
+    if st.session_state.get(CHART_KEY, (None, None))[0] != key or key is None:
+        spec = charts.to_spec(charts.progress_chart(view.series, deal, now=snap.at, dark=True, height=360)) if deal else None
+        st.session_state[CHART_KEY] = (key, spec)
 
 
 def big_numbers(snap: funnel.Snapshot, deal: funnel.DealSnapshot | None) -> None:
@@ -112,7 +121,7 @@ def screen(show_id: int) -> None:
             st.subheader("还没有发布接龙")
         else:
             st.caption(md(pace_line(deal)))
-            st.vega_lite_chart(spec=st.session_state[CHART_KEY], theme=None, width="stretch")
+            st.vega_lite_chart(spec=st.session_state[CHART_KEY][1], theme=None, width="stretch")
     with side_col:
         side_panel(snap)
     st.caption(f"在线 {snap.viewers_online} · 累计观看 {snap.viewers_cumulative} · 下单 {snap.buyers} 人 · 更新于 {snap.at:%H:%M:%S}")

@@ -21,14 +21,16 @@ DARK = {"bg": "#05070a", "fg": "#f5f7fa", "muted": "#9fb3c8", "grid": "#243b53",
 
 
 def _style(chart: alt.TopLevelMixin, dark: bool, size: int = 14) -> alt.TopLevelMixin:
+    """Colours and fonts in one configure call (each call copies the whole chart)."""
     c = DARK if dark else LIGHT
-    return (
-        chart.configure(background=c["bg"], font=FONT)
-        .configure_view(stroke=None)
-        .configure_axis(labelColor=c["fg"], titleColor=c["muted"], gridColor=c["grid"], domainColor=c["grid"],
-                        tickColor=c["grid"], labelFontSize=size, titleFontSize=size)
-        .configure_legend(labelColor=c["fg"], titleColor=c["muted"], labelFontSize=size)
-        .configure_title(color=c["fg"], fontSize=size + 4)
+    return chart.configure(
+        background=c["bg"],
+        font=FONT,
+        view={"stroke": None},
+        axis={"labelColor": c["fg"], "titleColor": c["muted"], "gridColor": c["grid"], "domainColor": c["grid"],
+              "tickColor": c["grid"], "labelFontSize": size, "titleFontSize": size},
+        legend={"labelColor": c["fg"], "titleColor": c["muted"], "labelFontSize": size},
+        title={"color": c["fg"], "fontSize": size + 4},
     )
 
 
@@ -122,7 +124,7 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     """The Vega-Lite spec of a chart (data inlined), for a page that keeps it between reruns and
     draws it with st.vega_lite_chart: building and validating a layered chart costs more than
     the rest of a live page, so a page rebuilds it only when its numbers change."""
-    return chart.to_dict()
+    return chart.to_dict(validate=False)  # the builders' output is validated by tests/services/test_charts.py
 
 
 def projection_frame(series: Sequence[SeriesPoint], deal: DealSnapshot, now: datetime | None = None) -> pd.DataFrame:

@@ -99,3 +99,20 @@ def test_host_page_names_the_sections_in_chinese(page_as):
     at = page_as("host", "host")
     heads = [h.value for h in at.subheader]
     assert "请先回答" in heads and "刚才承诺" in heads
+
+
+def test_a_change_elsewhere_rereads_the_numbers_but_keeps_the_chart(page_as, app_db, monkeypatch):
+    from services import charts
+
+    frozen = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: frozen)  # the chart is also redrawn once a minute
+    built = []
+    real = charts.progress_chart
+    monkeypatch.setattr(charts, "progress_chart", lambda *a, **kw: built.append(1) or real(*a, **kw))
+    at = page_as("host", "host")
+    if not at.get("vega_lite_chart"):
+        return  # no released deal on the demo night: nothing to draw
+    show_id = demo_show_id(app_db)
+    with_session(app_db, lambda s: events.bump_version(s, show_id))  # e.g. a comment arrived
+    at.run()
+    assert not at.exception and len(built) == 1
