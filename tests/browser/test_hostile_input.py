@@ -135,3 +135,13 @@ def test_a_chain_paste_over_1_mb_is_refused_with_a_message(server, page, hostile
     page.get_by_text("单次最多 1 MB", exact=False).first.wait_for()
     assert page.get_by_test_id("stException").count() == 0
     screenshot(page, "hostile_paste_too_big")
+
+
+def test_an_invalid_number_in_a_form_is_refused_naming_the_field(server, page, hostile_show):
+    login(page, server, "assistant")
+    _open(page, server, "console", hostile_show)
+    page.get_by_label("观看数据：在线 累计").fill("很多人")
+    page.get_by_role("button", name="保存观看数据").click()
+    wait_for_app(page)
+    page.get_by_test_id("stAlertContentError").filter(has_text="在线人数").first.wait_for()
+    assert page.get_by_test_id("stException").count() == 0
