@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select, text, update
 
 import db
 from bench.common import fresh_engine, median, p95, report, timed
@@ -37,7 +37,7 @@ from services import clock, events, funnel
 DEALS, ENTRIES, COMMENTS, SAMPLES = 20, 100_000, 50_000, 5_000
 BUYER_POOL, AUTHOR_POOL, GROUPS = 15_000, 8_000, 2_000
 NIGHT_MIN = 178
-SNAPSHOT_RUNS, NAIVE_RUNS, VERSION_RUNS, PAGE_RUNS = 200, 20, 500, 15
+SNAPSHOT_RUNS, NAIVE_RUNS, VERSION_RUNS, PAGE_RUNS = 200, 20, 500, 30
 ROOT = Path(__file__).resolve().parents[1]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -409,16 +409,22 @@ def bench_pages(sqlite_file: Path) -> None:
         host_ms += _ms(timed(host.run, 1))
         bare_ms += _ms(timed(bare.run, 1))
     eng = db.connect(os.environ["DATABASE_URL"])
-    changed_ms = []
+    version_ms, deal_ms = [], []
     for _ in range(PAGE_RUNS):
-        with db.session(eng) as s:
+        with db.session(eng) as s:  # something else changed (a comment, a viewer count)
             events.bump_version(s, 1)
-        changed_ms += _ms(timed(host.run, 1))
+        version_ms += _ms(timed(host.run, 1))
+        with db.session(eng) as s:  # the focus deal moved: numbers and chart are rebuilt
+            focus = funnel.snapshot(s, 1).focus
+            s.execute(update(Deal).where(Deal.id == focus.id).values(units_valid=Deal.units_valid + 1))
+            events.bump_version(s, 1)
+        deal_ms += _ms(timed(host.run, 1))
     eng.dispose()
     _report("host_page_rerun_ms", host_ms, headline="median")
     _report("bare_page_rerun_ms", bare_ms, headline="median")
     report("host_over_bare_rerun", median(host_ms) / median(bare_ms), "ratio")
-    _report("host_page_rerun_changed_ms", changed_ms, headline="median")
+    _report("host_page_rerun_version_moved_ms", version_ms, headline="median")
+    _report("host_page_rerun_deal_moved_ms", deal_ms, headline="median")
     st.cache_resource.clear()
 
 
