@@ -117,6 +117,22 @@ def check_host_link(every_s: float = HOST_CHECK_S) -> None:
         st.stop()
 
 
+def check_session() -> None:
+    """Before a write (ctx.act calls this): the tab's login must still be live. A fragment
+    rerun never passes through dashboard.py, so without this a logged-out or deactivated
+    operator's open console could still write. On a dead token the app reruns to the login."""
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return  # page tests and host-link screens carry no login token
+    with db.session(ctx.engine()) as s:
+        actor = auth.resolve_session(s, token)
+    if actor is None or actor != st.session_state.get(ctx.ACTOR_KEY):
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state.pop(ctx.ACTOR_KEY, None)
+        st.query_params.pop("s", None)
+        st.rerun(scope="app")
+
+
 def in_fragment() -> bool:
     """True while a @st.fragment body runs (its exceptions never reach dashboard.py)."""
     try:

@@ -161,3 +161,48 @@ def test_a_short_admin_password_in_the_environment_is_a_chinese_message(tmp_path
         st.cache_resource.clear()
     assert not at.exception
     assert any("ADMIN_PASSWORD" in e.value and "8" in e.value and "short" not in e.value for e in at.error)
+
+
+def test_a_write_after_logout_elsewhere_writes_nothing_and_goes_to_the_login(app_db):
+    import db
+    from services import auth
+    from ui import context, frame
+
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        token = auth.login(s, "assistant_user", PASSWORD)
+        actor = auth.resolve_session(s, token)
+        auth.logout(s, token)  # e.g. the admin deactivated them, or another tab logged out
+    eng.dispose()
+    script = (
+        "import streamlit as st\nfrom ui import context\n"
+        "if context.ACTOR_KEY in st.session_state:\n"
+        "    st.session_state['written'] = context.act(lambda s: 'written')\n"
+    )
+    at = AppTest.from_string(script, default_timeout=30)
+    at.session_state[frame.TOKEN_KEY] = token
+    at.session_state[context.ACTOR_KEY] = actor
+    at.run()
+    assert not at.exception
+    assert "written" not in at.session_state
+    assert frame.TOKEN_KEY not in at.session_state and context.ACTOR_KEY not in at.session_state
+
+
+def test_a_write_with_a_live_login_goes_through(app_db):
+    import db
+    from services import auth
+    from ui import context, frame
+
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        token = auth.login(s, "assistant_user", PASSWORD)
+        actor = auth.resolve_session(s, token)
+    eng.dispose()
+    at = AppTest.from_string(
+        "import streamlit as st\nfrom ui import context\nst.session_state['written'] = context.act(lambda s: 'ok')\n",
+        default_timeout=30,
+    )
+    at.session_state[frame.TOKEN_KEY] = token
+    at.session_state[context.ACTOR_KEY] = actor
+    at.run()
+    assert at.session_state["written"] == "ok"
