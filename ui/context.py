@@ -79,11 +79,14 @@ def act(fn: Callable[..., T], *args: Any, success: str | None = None, **kw: Any)
         if attempt == 1:
             st.toast("数据库连接中断，正在重试……")
 
-    try:
-        from ui import frame  # the frame imports this module
+    from ui import frame  # the frame imports this module
 
-        frame.check_session()  # a logged-out or deactivated operator writes nothing
-        result = db.transaction(engine(), lambda s: fn(s, *args, **kw), budget_s=ACT_RETRY_S, on_retry=notice)
+    def unit(s):
+        frame.check_session(s)  # a logged-out or deactivated operator writes nothing
+        return fn(s, *args, **kw)
+
+    try:
+        result = db.transaction(engine(), unit, budget_s=ACT_RETRY_S, on_retry=notice)
     except DomainError as exc:
         st.error(str(exc))
         return None

@@ -117,15 +117,18 @@ def check_host_link(every_s: float = HOST_CHECK_S) -> None:
         st.stop()
 
 
-def check_session() -> None:
+def check_session(session=None) -> None:
     """Before a write (ctx.act calls this): the tab's login must still be live. A fragment
     rerun never passes through dashboard.py, so without this a logged-out or deactivated
     operator's open console could still write. On a dead token the app reruns to the login."""
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         return  # page tests and host-link screens carry no login token
-    with db.session(ctx.engine()) as s:
-        actor = auth.resolve_session(s, token)
+    if session is None:
+        with db.session(ctx.engine()) as s:
+            actor = auth.resolve_session(s, token)
+    else:  # inside the caller's unit of work (retried with it on a database blink)
+        actor = auth.resolve_session(session, token)
     if actor is None or actor != st.session_state.get(ctx.ACTOR_KEY):
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state.pop(ctx.ACTOR_KEY, None)
