@@ -90,7 +90,7 @@ def test_console_link_opens_the_host_screen_in_a_second_context_without_login(se
     code.wait_for()
     url = code.inner_text().strip()
     assert url.startswith(server.url) and list(parse_qs(urlsplit(url).query)) == ["host"]
-    assert page.get_by_test_id("stImage").first.is_visible()  # the QR code
+    page.get_by_test_id("stImage").first.wait_for()  # the QR code
     screenshot(page, "hostlink_console")
 
     second_page.goto(url)
