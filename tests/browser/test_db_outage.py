@@ -74,7 +74,7 @@ def test_every_page_shows_the_notice_and_recovers_without_a_reload(outage, page)
     screenshot(page, "outage_recovered")
     page.get_by_role("heading", name="运营人员", exact=True).wait_for()
     _no_traceback(page)
-    assert page.get_by_test_id("stSidebar").get_by_text("admin_user").is_visible()
+    page.get_by_test_id("stSidebar").get_by_text("admin_user").wait_for()
 
 
 def test_a_live_screen_shows_the_notice_by_itself_and_recovers(outage, page):
