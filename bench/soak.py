@@ -14,6 +14,7 @@ import os
 import statistics
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import mkdtemp
@@ -63,7 +64,7 @@ def _open_sessions(browser, base: str, token: str, show_id: int):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         page = ctx.new_page()
         page.goto(f"{base}/?host={token}")
-        page.get_by_role("heading", level=1).first.wait_for(timeout=90_000)
+        page.get_by_role("heading").first.wait_for(timeout=90_000)
         pages.append(page)
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     console = ctx.new_page()
@@ -78,11 +79,23 @@ def _open_sessions(browser, base: str, token: str, show_id: int):
     return pages + [console]
 
 
-def soak(minutes: float = 120, speed: float = 20, sample_s: float = 5, kind: str = "postgresql",
-         out=print) -> SoakResult:
-    """Run the soak and return its samples; `out` receives the simulator's progress lines."""
+@contextmanager
+def _browser(given):
+    if given is not None:
+        yield given
+        return
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def soak(minutes: float = 120, speed: float = 20, sample_s: float = 5, kind: str = "postgresql",
+         browser=None) -> SoakResult:
+    """Run the soak and return its samples. Pass a running Playwright `browser` when the
+    caller already drives one (Playwright allows one sync driver per thread)."""
     result = SoakResult()
     night = dn.yuanweiji()
     with fresh_engine(kind) as eng:
@@ -98,9 +111,8 @@ def soak(minutes: float = 120, speed: float = 20, sample_s: float = 5, kind: str
         server = start_server(url, log, {"HOST_REFRESH_S": "2"})
         proc = psutil.Process(server.process.pid)
         try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-                _open_sessions(browser, server.url, token, show_id)
+            with _browser(browser) as b:
+                contexts = _open_sessions(b, server.url, token, show_id)
                 script_minutes = min(minutes, night.last_t / 60)
                 feeder = threading.Thread(
                     target=simulate.run, args=(eng,),
@@ -115,7 +127,8 @@ def soak(minutes: float = 120, speed: float = 20, sample_s: float = 5, kind: str
                     result.samples.append((time.monotonic() - t0, _rss_mb(proc)))
                     time.sleep(sample_s)
                 feeder.join()
-                browser.close()
+                for page in contexts:
+                    page.context.close()
         finally:
             stop_server(server)
         result.log_errors = [ln for ln in log.read_text().splitlines() if any(m in ln for m in ERROR_MARKERS)]

@@ -131,7 +131,7 @@ def _ingest_note(res: triage.IngestResult) -> str:
 def _age(seconds: int | None) -> str:
     if seconds is None:
         return "—"
-    return f"{seconds // 60} 分 {seconds % 60} 秒" if seconds >= 60 else f"{seconds} 秒"
+    return f"{seconds // 60}分{seconds % 60:02d}秒" if seconds >= 60 else f"{seconds}秒"
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -144,7 +144,7 @@ def _queue(show_id: int, actor: Actor) -> None:
     chatter_n = ctx.read(triage.chatter_count, show_id)
     stats = ctx.read(triage.response_stats, show_id)
 
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+    c1, c2, c3, c4 = st.columns([1, 1, 1.5, 1.5])
     c1.metric("待处理问题", open_n)
     c2.metric("已隐藏闲聊", chatter_n)
     c3.metric("回复中位用时", _age(None if stats["median_s"] is None else int(stats["median_s"])))

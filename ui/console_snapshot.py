@@ -68,7 +68,7 @@ def deal_rows(snap: funnel.Snapshot) -> pd.DataFrame:
 @st.fragment(run_every=REFRESH_S)
 def _live(show_id: int) -> None:
     snap = current_snapshot(show_id)
-    cols = st.columns(6)
+    cols = st.columns([1, 1, 1, 1, 1, 1.6])
     cols[0].metric("在线", snap.viewers_online)
     cols[1].metric("峰值在线", snap.viewers_peak)
     cols[2].metric("累计观看", snap.viewers_cumulative, help=f"社群成员 {snap.community_size} 人")

@@ -12,7 +12,7 @@ import db
 from services import auth
 from services.authz import SYSTEM
 from tests.browser.conftest import PASSWORD, ROLES, login, screenshot, start_server, stop_server, wait_for_app
-from tests.browser.test_host_screen import CHAIN, PRODUCT, live_show_with_a_ready_deal
+from tests.browser.test_host_screen import CHAIN, PRODUCT, live_show_with_a_ready_deal, wait_for_units
 from tests.support import postgres_database
 
 pytestmark = pytest.mark.browser
@@ -39,14 +39,14 @@ def two_servers(tmp_path_factory):
 
 def test_release_and_paste_on_one_server_show_on_the_others_host_screen(two_servers, page, browser):
     a, b = two_servers
-    show_id, token = live_show_with_a_ready_deal(a.database_url)
+    show_id, deal_id, token = live_show_with_a_ready_deal(a.database_url)
     host_context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     host = host_context.new_page()
     host.set_default_timeout(20_000)
     try:
         host.goto(f"{b.url}/?host={token}")
         wait_for_app(host)
-        expect(host.get_by_text("还没有发布接龙。")).to_be_visible()
+        expect(host.get_by_role("heading", name="还没有发布接龙")).to_be_visible()
 
         login(page, a, "assistant")
         session_token = parse_qs(urlparse(page.url).query)["s"][0]
@@ -58,7 +58,9 @@ def test_release_and_paste_on_one_server_show_on_the_others_host_screen(two_serv
         expect(host.get_by_role("heading", name=f"副屏测试之夜 · {PRODUCT}")).to_be_visible(timeout=8_000)
         release_seen_s = time.monotonic() - released
 
-        page.get_by_role("tab", name="粘贴接龙").click()
+        paste_tab = page.get_by_role("tab", name="粘贴接龙")
+        expect(paste_tab).to_be_visible(timeout=20_000)
+        paste_tab.click()
         area = page.get_by_role("textbox", name="把群里的接龙整段复制粘贴到这里")
         area.fill(CHAIN)
         area.press("Control+Enter")
@@ -66,8 +68,7 @@ def test_release_and_paste_on_one_server_show_on_the_others_host_screen(two_serv
         page.get_by_role("button", name="预览变化").click()
         wait_for_app(page)
         page.get_by_role("button", name="确认保存").click()
-        wait_for_app(page)
-        saved = time.monotonic()
+        saved = wait_for_units(a.database_url, deal_id, 4)  # the moment server A committed the paste
         expect(host.get_by_test_id("stMetricValue").filter(has_text="4 / 5")).to_be_visible(timeout=8_000)
         paste_seen_s = time.monotonic() - saved
         screenshot(host, "two_servers_host_on_b")
