@@ -11,6 +11,7 @@ the server's RSS is sampled throughout. Prints `soak_rss_mb_at_<s>s` samples, th
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import threading
 import time
@@ -27,12 +28,12 @@ from bench.common import fresh_engine, report
 from services import auth, clock, simulate
 from services import demo_night as dn
 from services.authz import SYSTEM
-from tests.appserver import start_server, stop_server
+from tests.appserver import log_tracebacks, start_server, stop_server
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "soak-pass-123"
-ERROR_MARKERS = ("Traceback", "ERROR", "Exception")
+ERROR_LINE = re.compile(r"^\S+ \S+ (ERROR|CRITICAL) ")  # Streamlit: "date time LEVEL logger: message"
 
 
 @dataclass
@@ -131,7 +132,9 @@ def soak(minutes: float = 120, speed: float = 20, sample_s: float = 5, kind: str
                     page.context.close()
         finally:
             stop_server(server)
-        result.log_errors = [ln for ln in log.read_text().splitlines() if any(m in ln for m in ERROR_MARKERS)]
+        result.log_errors = log_tracebacks(server) + [
+            ln for ln in log.read_text().splitlines() if ERROR_LINE.match(ln)
+        ]
     return result
 
 

@@ -129,6 +129,16 @@ def session(engine: Engine) -> Iterator[Session]:
         s.close()
 
 
+def ping(engine: Engine) -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except DBAPIError:
+        return False
+    return True
+
+
 # SQLSTATEs worth a retry besides a lost connection: serialization failure, deadlock.
 _RETRY_SQLSTATES = {"40001", "40P01"}
 

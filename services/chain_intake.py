@@ -689,7 +689,7 @@ def progress_text_of(deal: Deal) -> str:
     if deal.status == "failed" and not reached:
         return f"很遗憾，「{deal.product}」未能成团（已接龙{have}{unit_have}，需{deal.threshold}{deal.threshold_unit}），将原路退款。"
     if remaining == 0:
-        waiting = f"，后续接龙将进入候补" if deal.entries_waitlisted == 0 else f"，已有{deal.entries_waitlisted}单候补"
+        waiting = "，后续接龙将进入候补" if deal.entries_waitlisted == 0 else f"，已有{deal.entries_waitlisted}单候补"
         return f"已售罄！感谢大家支持{waiting}。"
     if not reached:
         text = f"已接龙{have}{unit_have}！还差{deal.threshold - counted}{unit_need}成团！"

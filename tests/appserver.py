@@ -59,3 +59,16 @@ def stop_server(server: Server) -> None:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+
+
+def log_tracebacks(server: Server) -> list[str]:
+    """The tracebacks the server logged (each as its last line), e.g. a dataframe Arrow could not send."""
+    lines = server.log.read_text(errors="replace").splitlines()
+    out, inside = [], False
+    for line in lines:
+        if line.startswith("Traceback"):
+            inside = True
+        elif inside and line and not line.startswith((" ", "\t")):
+            out.append(line)
+            inside = False
+    return out

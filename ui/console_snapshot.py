@@ -55,8 +55,9 @@ def deal_rows(snap: funnel.Snapshot) -> pd.DataFrame:
             "团品": d.product,
             "状态": STATUS.get(d.status, d.status),
             "已接龙": f"{d.progress}/{d.threshold}{d.threshold_unit}",
-            "还差": "—" if d.reached else d.remaining,
-            "剩余": "不限" if d.stock_left is None else d.stock_left,
+            # Text columns: a column mixing numbers and "—" cannot be sent to the browser as Arrow.
+            "还差": "—" if d.reached else str(d.remaining),
+            "剩余": "不限" if d.stock_left is None else str(d.stock_left),
             "近5分钟": funnel.rate_text(d.units_per_min) if d.released else "—",
             "预计成团": "—" if d.reached else funnel.eta_text(d.to_threshold),
             "预计售罄": funnel.eta_text(d.to_sellout),

@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 
 import streamlit as st
-from sqlalchemy import text
 
 import db
 from services import auth, shows
@@ -196,9 +195,10 @@ def database_down(exc: Exception) -> None:
     @st.fragment(run_every=3)
     def _probe() -> None:
         try:
-            with ctx.engine().connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception:
+            reachable = db.ping(ctx.engine())
+        except Exception:  # the engine itself may not build while the database is away
+            reachable = False
+        if not reachable:
             st.caption("正在重试连接数据库……")
             return
         st.rerun(scope="app")

@@ -9,7 +9,7 @@ import pytest
 import db
 from services import auth, demo
 from services.authz import SYSTEM
-from tests.appserver import ROOT, Server, free_port, start_server, stop_server  # noqa: F401 (re-exported)
+from tests.appserver import ROOT, Server, log_tracebacks, start_server, stop_server  # noqa: F401 (re-exported)
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -47,6 +47,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
     srv = start_server(seed_demo_database(tmp / "app.db"), tmp / "streamlit.log")
     yield srv
     stop_server(srv)
+    problems = log_tracebacks(srv)
+    assert not problems, f"the server logged {len(problems)} traceback(s): {problems[:3]}"
 
 
 @pytest.fixture(scope="session")

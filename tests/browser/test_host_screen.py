@@ -48,6 +48,28 @@ def wait_for_units(database_url: str, deal_id: int, units: int, timeout: float =
     raise AssertionError(f"the paste was not saved within {timeout} s")
 
 
+def open_console(page, server, show_id: int) -> None:
+    """Log in as the assistant and open the console on the given show."""
+    login(page, server, "assistant")
+    session_token = parse_qs(urlparse(page.url).query)["s"][0]
+    page.goto(f"{server.url}/?s={session_token}&show={show_id}")
+    wait_for_app(page)
+
+
+def paste_on_console(page, chain: str) -> None:
+    """Paste a chain in the 接龙 panel, preview it and click 确认保存 (not waiting for the save)."""
+    paste_tab = page.get_by_role("tab", name="粘贴接龙")
+    expect(paste_tab).to_be_visible(timeout=20_000)
+    paste_tab.click()
+    area = page.get_by_role("textbox", name="把群里的接龙整段复制粘贴到这里")
+    area.fill(chain)
+    area.press("Control+Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="预览变化").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="确认保存").click()
+
+
 def test_host_screen_follows_release_and_paste_within_5_s(server, page, browser):
     show_id, deal_id, token = live_show_with_a_ready_deal(server.database_url)
     host_context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
@@ -59,22 +81,10 @@ def test_host_screen_follows_release_and_paste_within_5_s(server, page, browser)
         expect(host.get_by_role("heading", name="副屏测试之夜")).to_be_visible()
         expect(host.get_by_role("heading", name="还没有发布接龙")).to_be_visible()
 
-        login(page, server, "assistant")
-        session_token = parse_qs(urlparse(page.url).query)["s"][0]
-        page.goto(f"{server.url}/?s={session_token}&show={show_id}")
-        wait_for_app(page)
+        open_console(page, server, show_id)
         page.get_by_role("button", name="发布接龙").click()
         wait_for_app(page)
-        paste_tab = page.get_by_role("tab", name="粘贴接龙")
-        expect(paste_tab).to_be_visible(timeout=20_000)
-        paste_tab.click()
-        area = page.get_by_role("textbox", name="把群里的接龙整段复制粘贴到这里")
-        area.fill(CHAIN)
-        area.press("Control+Enter")
-        wait_for_app(page)
-        page.get_by_role("button", name="预览变化").click()
-        wait_for_app(page)
-        page.get_by_role("button", name="确认保存").click()
+        paste_on_console(page, CHAIN)
         clicked = time.monotonic()
         committed = wait_for_units(server.database_url, deal_id, 4)
 

@@ -3,16 +3,22 @@ server's host screen shows within its refresh interval."""
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 from playwright.sync_api import expect
 
 import db
 from services import auth
 from services.authz import SYSTEM
-from tests.browser.conftest import PASSWORD, ROLES, login, screenshot, start_server, stop_server, wait_for_app
-from tests.browser.test_host_screen import CHAIN, PRODUCT, live_show_with_a_ready_deal, wait_for_units
+from tests.appserver import log_tracebacks
+from tests.browser.conftest import PASSWORD, ROLES, screenshot, start_server, stop_server, wait_for_app
+from tests.browser.test_host_screen import (
+    CHAIN,
+    PRODUCT,
+    live_show_with_a_ready_deal,
+    open_console,
+    paste_on_console,
+    wait_for_units,
+)
 from tests.support import postgres_database
 
 pytestmark = pytest.mark.browser
@@ -48,26 +54,14 @@ def test_release_and_paste_on_one_server_show_on_the_others_host_screen(two_serv
         wait_for_app(host)
         expect(host.get_by_role("heading", name="还没有发布接龙")).to_be_visible()
 
-        login(page, a, "assistant")
-        session_token = parse_qs(urlparse(page.url).query)["s"][0]
-        page.goto(f"{a.url}/?s={session_token}&show={show_id}")
-        wait_for_app(page)
+        open_console(page, a, show_id)
         page.get_by_role("button", name="发布接龙").click()
         wait_for_app(page)  # the release is committed once server A's run is over
         released = time.monotonic()
         expect(host.get_by_role("heading", name=f"副屏测试之夜 · {PRODUCT}")).to_be_visible(timeout=8_000)
         release_seen_s = time.monotonic() - released
 
-        paste_tab = page.get_by_role("tab", name="粘贴接龙")
-        expect(paste_tab).to_be_visible(timeout=20_000)
-        paste_tab.click()
-        area = page.get_by_role("textbox", name="把群里的接龙整段复制粘贴到这里")
-        area.fill(CHAIN)
-        area.press("Control+Enter")
-        wait_for_app(page)
-        page.get_by_role("button", name="预览变化").click()
-        wait_for_app(page)
-        page.get_by_role("button", name="确认保存").click()
+        paste_on_console(page, CHAIN)
         saved = wait_for_units(a.database_url, deal_id, 4)  # the moment server A committed the paste
         expect(host.get_by_test_id("stMetricValue").filter(has_text="4 / 5")).to_be_visible(timeout=8_000)
         paste_seen_s = time.monotonic() - saved
@@ -77,5 +71,4 @@ def test_release_and_paste_on_one_server_show_on_the_others_host_screen(two_serv
     finally:
         host_context.close()
     for server in (a, b):
-        log = server.log.read_text()
-        assert "Traceback" not in log, log[-3000:]
+        assert log_tracebacks(server) == []

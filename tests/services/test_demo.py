@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from datetime import timedelta
 
 from sqlalchemy import func, select

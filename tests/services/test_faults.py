@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import threading
 import time
 from datetime import timedelta
@@ -24,7 +25,7 @@ from tests.support import make_actor, postgres_database
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.slow
-OUTAGE_S = 3.0
+OUTAGE_S = float(os.environ.get("FAULT_OUTAGE_S", "3"))  # raise it to measure the longest outage survived
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from sqlalchemy import Engine, func, select
 import db
 from db.models import ChainEntry, Deal, Event, QuestionGroup
 from services import jielong, triage
-from services.errors import InvalidState
 from tests.services.test_jielong import START, T0, form, make_show
 from tests.support import make_actor
 
