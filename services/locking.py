@@ -20,5 +20,5 @@ def lock(session: Session, model: type[M], row_id: int) -> M | None:
             update(model).where(model.id == row_id).values(id=model.id).execution_options(synchronize_session=False)
         )
     return session.scalars(
-        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+        select(model).where(model.id == row_id).with_for_update(of=model).execution_options(populate_existing=True)
     ).first()

@@ -424,6 +424,9 @@ def ingest(
     require(actor, "comment.write")
     if source not in SOURCES:
         raise InvalidInput(f"未知来源：{source}", "来源")
+    # Batches of one show are serialised (several consoles, the pipe, the simulator), so the
+    # new-commenter and group reads below are never stale.
+    locking.lock(session, Show, show_id)
     get_show(session, show_id)
     lexicon.refresh(session)
     now = at or clock.now()
@@ -672,9 +675,8 @@ def _bump_minutes(session: Session, show_id: int, minutes: dict[datetime, list[i
 def _bump_commenters(session: Session, show_id: int, per_author: Counter) -> int:
     """Upsert ShowCommenter rows (one executemany); returns how many authors are new to the show.
 
-    New authors are the ones no row existed for, read just before the upsert; a concurrent batch
-    adding the same new author at the same instant could count them twice (PostgreSQL only;
-    SQLite serialises writers)."""
+    New authors are the ones no row existed for, read just before the upsert; exact because
+    ingest holds the show's row lock for the whole batch."""
     if not per_author:
         return 0
     names = sorted(per_author)

@@ -104,3 +104,20 @@ def test_two_people_answering_one_question_group_end_with_one_answer(two_engines
         assert len(answered) == 1
         g = s.get(QuestionGroup, group_id)
         assert g.status == "answered" and g.answered_by == answered[0].operator_id
+
+
+def test_two_servers_ingesting_the_same_new_viewers_count_each_commenter_once(two_engines):
+    e1, e2 = two_engines
+    a, b, show_id, _deal = _setup_deal(e1)
+    batch = [triage.CommentIn(f"邻居{i}", f"什么时候发货 {i}") for i in range(200)]
+    results = together([
+        lambda: db.transaction(e1, lambda s: triage.ingest(s, a, show_id, batch[:150])),
+        lambda: db.transaction(e2, lambda s: triage.ingest(s, b, show_id, batch[50:])),
+    ])
+    assert not [r for r in results if isinstance(r, Exception)]
+    with db.session(e1) as s:
+        from db.models import Show, ShowCommenter
+
+        distinct = s.scalar(select(func.count()).select_from(ShowCommenter).where(ShowCommenter.show_id == show_id))
+        assert distinct == 200
+        assert s.get(Show, show_id).commenters == 200
