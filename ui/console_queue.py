@@ -147,7 +147,8 @@ def _queue(show_id: int, actor: Actor) -> None:
     c1, c2, c3, c4 = st.columns([1, 1, 1.5, 1.5])
     c1.metric("待处理问题", open_n)
     c2.metric("已隐藏闲聊", chatter_n)
-    c3.metric("回复中位用时", _age(None if stats["median_s"] is None else int(stats["median_s"])))
+    median_s = stats["median_s"]
+    c3.metric("回复中位（分钟）", "—" if median_s is None else f"{median_s / 60:.1f}", help="从首次出现到已回复的中位用时")
     with c4:
         st.toggle("显示闲聊", key=P + "show_chatter")
         if editable:
