@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from services.cn_numbers import cn_number  # noqa: F401  (re-exported for chain_import)
 from services.errors import DomainError, InvalidInput, check_paste_size
 
 MAX_QTY = 999
@@ -46,7 +47,6 @@ class ChainEntry:
     amount: Decimal | None = field(default=None, compare=False)
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两俩三四五六七八九])"
 _NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
 _UNITS = (
@@ -79,20 +79,6 @@ _RE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufef
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]*$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_SPACES = re.compile(r"\s+")
-
-
-def cn_number(token: str) -> int | None:
-    """'12' → 12, '两' → 2, '十二' → 12, '二十' → 20; None if not a number up to 99."""
-    if token.isdigit():
-        return int(token)
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        o = _CN_DIGITS.get(ones, None) if ones else 0
-        if t is None or o is None:
-            return None
-        return t * 10 + o
-    return _CN_DIGITS.get(token)
 
 
 def normalize(text: str) -> str:
