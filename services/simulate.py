@@ -152,7 +152,8 @@ def _sync_promises(s, writer: demo.NightWriter, due: list, start: datetime, spee
     if not lines or lines[-1] - writer.synced_t < SYNC_EVERY_S:
         return
     writer.synced_t = lines[-1]
-    writer.sync_promises(s, _at(start, lines[-1], speed))
+    # Stamped after the whole batch (not at its last chain line), so the event log stays in time order.
+    writer.sync_promises(s, _at(start, due[-1][0], speed))
 
 
 def _announce(thing: dn.Thing, writer: demo.NightWriter, out) -> None:
