@@ -12,6 +12,7 @@ from db.models import Deal, Operator, Show
 from services import clock, events
 from services.authz import Actor, require
 from services.errors import FieldErrors, InvalidState, NotFound
+from services.shows import get_show
 
 STATUS_LABELS = {
     "draft": "草稿",
@@ -135,16 +136,9 @@ def validate(form: DealForm, show: Show) -> dict:
     return out
 
 
-def _show(session: Session, show_id: int) -> Show:
-    show = session.get(Show, show_id)
-    if show is None:
-        raise NotFound(f"找不到编号为 {show_id} 的场次，请从左侧重新选择。")
-    return show
-
-
 def create_deal(session: Session, actor: Actor, show_id: int, form: DealForm, at: datetime | None = None) -> Deal:
     require(actor, "deal.edit")
-    show = _show(session, show_id)
+    show = get_show(session, show_id)
     values = validate(form, show)
     at = at or clock.now()
     deal = Deal(show_id=show.id, status="draft", created_at=at, **values)
