@@ -124,7 +124,8 @@ def test_expired_or_revoked_link_is_refused_in_chinese(server, second_page, kind
     screenshot(second_page, f"hostlink_{kind}")
 
 
-def test_a_link_revoked_while_open_is_refused_without_a_reload(server, second_page):
+def _open_then_revoke(server, second_page) -> None:
+    """Open the host screen through a fresh link, then revoke the link behind its back."""
     token = _link(server)
     second_page.goto(f"{server.url}/?host={token}")
     wait_for_app(second_page)
@@ -133,20 +134,17 @@ def test_a_link_revoked_while_open_is_refused_without_a_reload(server, second_pa
     with db.session(eng) as s:
         auth.revoke_host_link(s, SYSTEM, auth.host_link_id(s, token))
     eng.dispose()
+
+
+def test_a_link_revoked_while_open_is_refused_without_a_reload(server, second_page):
+    _open_then_revoke(server, second_page)
     # the screen's own refresh re-checks the link (every few seconds) and gives way
     second_page.get_by_text(REFUSED).wait_for(timeout=30_000)
     second_page.get_by_text(SHOW).first.wait_for(state="detached", timeout=10_000)
 
 
 def test_a_link_revoked_while_open_is_refused_on_the_next_load(server, second_page):
-    token = _link(server)
-    second_page.goto(f"{server.url}/?host={token}")
-    wait_for_app(second_page)
-    second_page.get_by_text(SHOW).first.wait_for()
-    eng = db.connect(server.database_url)
-    with db.session(eng) as s:
-        auth.revoke_host_link(s, SYSTEM, auth.host_link_id(s, token))
-    eng.dispose()
+    _open_then_revoke(server, second_page)
     second_page.reload()
     wait_for_app(second_page)
     second_page.get_by_text(REFUSED).wait_for()
