@@ -14,6 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import (
     JSON,
     Boolean,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -28,6 +29,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 class Base(DeclarativeBase):
     pass
+
+
+# Valid SQL on SQLite and PostgreSQL alike: the last 4 characters of chain_entry.phone.
+PHONE_TAIL_SQL = "substr(phone, length(phone) - 3)"
 
 
 class Operator(Base):
@@ -151,6 +156,9 @@ class ChainEntry(Base):
     address: Mapped[str] = mapped_column(String(200), default="")  # building / room / pickup point
     phone: Mapped[str] = mapped_column(String(32), default="")
     amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
+    # The phone's last 4 characters, computed by the database and indexed (see the end of this file):
+    # the counter finds an order by 手机尾号 without scanning the chain.
+    phone_tail: Mapped[Optional[str]] = mapped_column(String(4), Computed(PHONE_TAIL_SQL))
     source: Mapped[str] = mapped_column(String(16), default="paste")  # paste / import / manual / simulator
     status: Mapped[str] = mapped_column(String(16), default="valid")  # valid / cancelled / waitlisted
     over_limit: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -319,6 +327,9 @@ class FulfilmentItem(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     due_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # How a done item was fulfilled: pickup / delivery / hand; late_pickup / late_delivery when
+    # the order was handed over after the item's due time (the item then stays not done).
+    fulfilled_via: Mapped[Optional[str]] = mapped_column(String(16))
 
 
 class Event(Base):
@@ -336,3 +347,89 @@ class Event(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# ---------------------------------------------------------------- pickup and delivery (services.pickup)
+
+Index("ix_chain_entry_phone_tail", ChainEntry.phone_tail)
+
+
+class DeliveryRun(Base):
+    """A batch of orders delivered together (one building, a pickup point or a route), with its time."""
+
+    __tablename__ = "delivery_run"
+    __table_args__ = (Index("ix_delivery_run_show", "show_id", "delivered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    label: Mapped[str] = mapped_column(String(100), default="")
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)  # pickup points / buildings covered
+    delivered_at: Mapped[datetime] = mapped_column(DateTime)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+    by_name: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    undone_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+class Pickup(Base):
+    """Where one chain entry stands at the counter: how many units were handed over, when, by whom.
+
+    One row per entry (created on its first hand-over); the row is what a mark locks."""
+
+    __tablename__ = "pickup"
+    __table_args__ = (
+        UniqueConstraint("chain_entry_id", name="uq_pickup_entry"),
+        Index("ix_pickup_show_done", "show_id", "done_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    chain_entry_id: Mapped[int] = mapped_column(ForeignKey("chain_entry.id"))
+    picked_qty: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every mark / delivery / undo
+    via: Mapped[str] = mapped_column(String(16), default="")  # counter / delivery: the last hand-over
+    delivery_run_id: Mapped[Optional[int]] = mapped_column(ForeignKey("delivery_run.id"))
+    first_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    last_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    done_at: Mapped[Optional[datetime]] = mapped_column(DateTime)  # when the whole order was handed over
+    by_operator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+    by_name: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PickupAction(Base):
+    """The ledger of hand-overs: every mark, delivery and undo, with who, when and its request key
+    (the unique key makes a retried request a no-op)."""
+
+    __tablename__ = "pickup_action"
+    __table_args__ = (
+        UniqueConstraint("request_key", name="uq_pickup_action_key"),
+        Index("ix_pickup_action_pickup", "pickup_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pickup_id: Mapped[int] = mapped_column(ForeignKey("pickup.id"))
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # mark / deliver / undo
+    qty: Mapped[int] = mapped_column(Integer)  # units handed over (negative for an undo)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    operator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+    by_name: Mapped[str] = mapped_column(String(64), default="")
+    request_key: Mapped[Optional[str]] = mapped_column(String(64))
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)
+    undoes_id: Mapped[Optional[int]] = mapped_column(ForeignKey("pickup_action.id"))
+    delivery_run_id: Mapped[Optional[int]] = mapped_column(ForeignKey("delivery_run.id"))
+    gift_item_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # perks handed with this mark
+
+
+class PickupLink(Base):
+    """The label of a pickup link (who holds it, e.g. 前台小周). The token itself is an
+    auth_token of kind 'pickup_link': expiring, revocable, limited to one show."""
+
+    __tablename__ = "pickup_link"
+    __table_args__ = (UniqueConstraint("token_id", name="uq_pickup_link_token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("auth_token.id"))
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    label: Mapped[str] = mapped_column(String(40))
