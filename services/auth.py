@@ -336,3 +336,8 @@ def host_link_status(row: AuthToken, now: datetime | None = None) -> str:
     if row.revoked_at is not None:
         return "已撤销"
     return "已过期" if row.expires_at <= (now or clock.now()) else "有效"
+
+
+# Other capabilities' links (services.pickup's counter links) ride on the same tokens.
+issue_token = _issue
+live_token = _live_token

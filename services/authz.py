@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from services.errors import Forbidden
 
 ROLES = ("admin", "assistant", "host", "reviewer")
-ROLE_LABELS = {"admin": "管理员", "assistant": "直播助手", "host": "主播", "reviewer": "复盘人"}
+ROLE_LABELS = {"admin": "管理员", "assistant": "直播助手", "host": "主播", "reviewer": "复盘人", "staff": "门店店员"}
+# "staff" is no operator role (no account, no login): it is who acts through a pickup link.
 
 # action → roles allowed (admin may do everything).
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -25,6 +26,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "live.read": frozenset({"admin", "assistant", "host"}),
     "review.read": frozenset({"admin", "assistant", "reviewer"}),
     "export": frozenset({"admin", "assistant", "reviewer"}),
+    "pickup.mark": frozenset({"admin", "assistant", "staff"}),
+    "pickup.deliver": frozenset({"admin", "assistant"}),
+    "pickuplink.manage": frozenset({"admin", "assistant"}),
 }
 
 # page key → roles that see it in their navigation.
@@ -35,6 +39,7 @@ PAGES: dict[str, frozenset[str]] = {
     "review": frozenset({"admin", "assistant", "reviewer"}),
     "setup": frozenset({"admin", "assistant"}),
     "operators": frozenset({"admin"}),
+    "pickup": frozenset({"admin", "assistant"}),
 }
 
 ACTION_LABELS = {
@@ -53,6 +58,9 @@ ACTION_LABELS = {
     "live.read": "查看实时数据",
     "review.read": "查看复盘",
     "export": "导出数据",
+    "pickup.mark": "核销提货",
+    "pickup.deliver": "登记配送",
+    "pickuplink.manage": "管理提货链接",
 }
 
 

@@ -1,10 +1,8 @@
 """Exports of a night (action "export"): entries for packing, questions, promises, report.
 
 - Entries (接龙明细) are the valid chain entries, each assigned to a packing group
-  (取货点/楼栋) read from its address (or, failing that, a building in its note):
-  "自提点：东门驿站" → 东门驿站, "363弄12号1201" → 363弄12号, "3号楼1201" → 3号楼,
-  "5栋2单元" → 5栋, "3-1201" → 3号楼; any other address is its own group, and no address
-  at all is 未填地址.
+  (取货点/楼栋) by services.pickup.points.pickup_group, the one rule the pickup lists,
+  delivery runs and the counter use too.
 - CSV: one row per entry, sorted by group, UTF-8 with BOM so Excel opens it in Chinese.
   XLSX: 汇总 (per group: buyers, entries, units, amount, units per product; then 合计),
   分拣明细 (sorted by group with a 小计 row after each group and 合计 at the end),
@@ -29,39 +27,12 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry, Deal
 from services import events, review, shows
 from services.authz import Actor, require
+from services.pickup.points import NO_ADDRESS, pickup_group  # noqa: F401  (re-exported: callers read them here)
 
 MAX_GROUP_SHEETS = 30
-NO_ADDRESS = "未填地址"
 RESERVED_SHEETS = ("汇总", "分拣明细", "复盘指标", "候补（不打包）")
 
 ENTRY_COLUMNS = ["取货点/楼栋", "团品", "跟团号", "下单人", "数量", "规格", "备注", "地址", "电话", "金额（元）"]
-
-_PICKUP = re.compile(r"^\s*自提点?\s*[:：]?\s*(.+)$")
-_BUILDING = re.compile(
-    r"^(.*?(?:\d+|[A-Za-z]|[一二三四五六七八九十]+)\s*(?:号楼|栋|幢|座|号|楼))"
-)
-_DASHED = re.compile(r"^\s*(\d{1,3})\s*[-－—_]\s*\d{2,5}\b")
-
-
-def pickup_group(address: str, note: str = "") -> str:
-    """The packing group (取货点 or building) for an entry; see the module doc."""
-    for text, loose in ((address or "", True), (note or "", False)):
-        text = " ".join(text.split())
-        if not text:
-            continue
-        m = _PICKUP.match(text)
-        if m:
-            return m.group(1).strip()[:40]
-        m = _BUILDING.match(text)
-        if m:
-            return re.sub(r"\s+", "", m.group(1))[:40]
-        m = _DASHED.match(text)
-        if m:
-            return f"{m.group(1)}号楼"
-        if loose:
-            return text[:40]
-    return NO_ADDRESS
-
 
 def entry_rows(session: Session, show_id: int, status: str = "valid") -> list[dict[str, Any]]:
     """The entries of a show with one status (valid: what gets packed), with their packing

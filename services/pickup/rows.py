@@ -1,0 +1,149 @@
+"""Reading orders as the counter sees them: one row per valid chain entry of a show, with its
+hand-over state and the perks owed to it. Only valid entries of deals that did not fail (未成团)
+are handed over; cancelled and waitlisted ones never show here."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from db.models import ChainEntry, Deal, FulfilmentItem, Pickup, Promise
+from services.pickup.perks import perk_label
+from services.pickup.points import pickup_group
+from services.pickup.states import PickupStatus, Via, status_of, status_sql
+
+
+@dataclass(frozen=True)
+class Perk:
+    """A gift owed to one order by a gift promise (its fulfilment item)."""
+
+    item_id: int
+    promise_id: int
+    label: str  # 送《有机生活手札》
+    handed: bool
+
+
+@dataclass(frozen=True)
+class PickupRow:
+    """One order at the counter. Reads as attributes or as row["entry_id"]."""
+
+    entry_id: int
+    deal_id: int
+    product: str
+    seq: int | None
+    name: str
+    qty: int
+    spec: str
+    note: str
+    address: str
+    phone_tail: str
+    picked_qty: int
+    status: PickupStatus
+    version: int  # bumped by every hand-over or undo: part of a request's idempotency key
+    via: str
+    picked_at: datetime | None  # the last hand-over
+    picked_by: str
+    done_at: datetime | None  # when the whole order was handed over
+    perks: tuple[Perk, ...] = field(default=())
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    @property
+    def group(self) -> str:
+        return pickup_group(self.address, self.note)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.qty - self.picked_qty, 0)
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    @property
+    def via_label(self) -> str:
+        return Via(self.via).label if self.via in Via.__members__.values() else ""
+
+    @property
+    def open_perks(self) -> tuple[Perk, ...]:
+        return tuple(p for p in self.perks if not p.handed)
+
+    @property
+    def seq_text(self) -> str:
+        return f"{self.seq}号" if self.seq is not None else "无序号"
+
+
+def base_select(show_id: int) -> Select:
+    """The columns of a PickupRow for the show's valid entries (caller adds where / order)."""
+    return (
+        select(
+            ChainEntry.id, ChainEntry.deal_id, Deal.product, ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty,
+            ChainEntry.spec, ChainEntry.note, ChainEntry.address, ChainEntry.phone_tail,
+            Pickup.picked_qty, Pickup.version, Pickup.via, Pickup.last_at, Pickup.by_name, Pickup.done_at,
+        )
+        .join(Deal, Deal.id == ChainEntry.deal_id)
+        .outerjoin(Pickup, Pickup.chain_entry_id == ChainEntry.id)
+        .where(Deal.show_id == show_id, ChainEntry.status == "valid", Deal.status != "failed")
+    )
+
+
+def open_first(q: Select) -> Select:
+    """Orders still to hand over first, then by deal and 跟团号."""
+    return q.order_by(
+        status_sql(Pickup.picked_qty, ChainEntry.qty) == PickupStatus.PICKED_UP.value,
+        Deal.id, ChainEntry.seq.is_(None), ChainEntry.seq, ChainEntry.id,
+    )
+
+
+def to_rows(session: Session, result, with_perks: bool = True) -> list[PickupRow]:
+    raw = list(result)
+    perks = perks_for(session, [r[0] for r in raw]) if with_perks and raw else {}
+    out = []
+    for (eid, deal_id, product, seq, name, qty, spec, note, address, tail,
+         picked, version, via, last_at, by_name, done_at) in raw:
+        picked = int(picked or 0)
+        out.append(PickupRow(
+            entry_id=eid, deal_id=deal_id, product=product, seq=seq, name=name, qty=qty, spec=spec or "",
+            note=note or "", address=address or "", phone_tail=tail or "", picked_qty=picked,
+            status=status_of(picked, qty), version=int(version or 0), via=via or "", picked_at=last_at,
+            picked_by=by_name or "", done_at=done_at, perks=tuple(perks.get(eid, ())),
+        ))
+    return out
+
+
+def perks_for(session: Session, entry_ids: list[int]) -> dict[int, list[Perk]]:
+    """entry id → the gifts owed to it by the show's gift promises (not waived)."""
+    out: dict[int, list[Perk]] = defaultdict(list)
+    for start in range(0, len(entry_ids), 1000):
+        chunk = entry_ids[start : start + 1000]
+        q = (
+            select(FulfilmentItem.chain_entry_id, FulfilmentItem.id, Promise.id, Promise.text, FulfilmentItem.done)
+            .join(Promise, Promise.id == FulfilmentItem.promise_id)
+            .where(
+                FulfilmentItem.chain_entry_id.in_(chunk),
+                FulfilmentItem.kind == "item",
+                FulfilmentItem.active.is_(True),
+                Promise.kind == "gift",
+                Promise.status != "waived",
+            )
+            .order_by(FulfilmentItem.chain_entry_id, Promise.said_at, Promise.id)
+        )
+        for eid, item_id, pid, text, done in session.execute(q):
+            out[eid].append(Perk(item_id, pid, perk_label(text), bool(done)))
+    return out
+
+
+def row(session: Session, entry_id: int) -> PickupRow | None:
+    """The order as the counter sees it now (None when it is not a valid entry of a live deal)."""
+    show_id = session.scalar(
+        select(Deal.show_id).join(ChainEntry, ChainEntry.deal_id == Deal.id).where(ChainEntry.id == entry_id)
+    )
+    if show_id is None:
+        return None
+    rows = to_rows(session, session.execute(base_select(show_id).where(ChainEntry.id == entry_id)))
+    return rows[0] if rows else None

@@ -1,0 +1,100 @@
+"""Codes and their Chinese labels for pickup, in one place, and the status rule.
+
+- PickupStatus of one order (chain entry): pending 待提货 → partial 部分提货 → picked_up 已提货,
+  decided by units handed over against the order's quantity (`status_of`, and `status_sql`
+  for the same rule inside a query).
+- Via: how an order was handed over, counter 到店自提 or delivery 配送上门.
+- FulfilledVia: how a promise's fulfilment item was kept (fulfilment_item.fulfilled_via).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, case, func
+
+
+class PickupStatus(StrEnum):
+    PENDING = "pending"
+    PARTIAL = "partial"
+    PICKED_UP = "picked_up"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {PickupStatus.PENDING: "待提货", PickupStatus.PARTIAL: "部分提货", PickupStatus.PICKED_UP: "已提货"}
+
+
+class Via(StrEnum):
+    COUNTER = "counter"
+    DELIVERY = "delivery"
+
+    @property
+    def label(self) -> str:
+        return VIA_LABELS[self]
+
+
+VIA_LABELS = {Via.COUNTER: "到店自提", Via.DELIVERY: "配送上门"}
+
+
+class FulfilledVia(StrEnum):
+    PICKUP = "pickup"
+    DELIVERY = "delivery"
+    HAND = "hand"
+    LATE_PICKUP = "late_pickup"
+    LATE_DELIVERY = "late_delivery"
+
+    @property
+    def label(self) -> str:
+        return FULFILLED_LABELS[self]
+
+
+FULFILLED_LABELS = {
+    FulfilledVia.PICKUP: "自提核销",
+    FulfilledVia.DELIVERY: "配送送达",
+    FulfilledVia.HAND: "手动勾选",
+    FulfilledVia.LATE_PICKUP: "逾期自提",
+    FulfilledVia.LATE_DELIVERY: "逾期送达",
+}
+LATE = (FulfilledVia.LATE_PICKUP, FulfilledVia.LATE_DELIVERY)
+BY_HANDOVER = (FulfilledVia.PICKUP, FulfilledVia.DELIVERY, *LATE)
+
+
+def on_time_via(via: Via) -> FulfilledVia:
+    return FulfilledVia.DELIVERY if via == Via.DELIVERY else FulfilledVia.PICKUP
+
+
+def late_via(via: Via) -> FulfilledVia:
+    return FulfilledVia.LATE_DELIVERY if via == Via.DELIVERY else FulfilledVia.LATE_PICKUP
+
+
+def fulfilled_label(code: str | None, done: bool) -> str:
+    """How an item was fulfilled, for the 承诺履约 page: a done item ticked before this column
+    existed (no code) was ticked by hand; an open item shows only a late hand-over."""
+    if code in FULFILLED_LABELS.keys() and (done or code in LATE):
+        return FulfilledVia(code).label
+    return FulfilledVia.HAND.label if done else ""
+
+
+def status_of(picked: int, qty: int) -> PickupStatus:
+    """All units handed over → picked_up; some → partial; none → pending."""
+    if picked >= qty and picked > 0:
+        return PickupStatus.PICKED_UP
+    return PickupStatus.PARTIAL if picked > 0 else PickupStatus.PENDING
+
+
+def status_sql(picked: ColumnElement, qty: ColumnElement) -> ColumnElement:
+    """status_of as an SQL CASE (picked may be NULL: no hand-over yet)."""
+    p = func.coalesce(picked, 0)
+    return case(
+        ((p >= qty) & (p > 0), PickupStatus.PICKED_UP.value),
+        (p > 0, PickupStatus.PARTIAL.value),
+        else_=PickupStatus.PENDING.value,
+    )
+
+
+def when_text(at: datetime | None) -> str:
+    """5月12日 14:02 (how staff and members say a time)."""
+    return f"{at.month}月{at.day}日 {at:%H:%M}" if at else ""

@@ -1,0 +1,197 @@
+"""核销 at the counter: find by 跟团号 / phone tail / name, mark (all or part), say who already
+took it, undo a wrong pickup, record one pickup when two people (or a retry) mark at once."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+import db
+from db.models import Event, PickupAction
+from services import jielong, pickup
+from services.authz import Actor
+from services.errors import Forbidden, InvalidInput, InvalidState
+from tests.services.pickup_support import DUE, make_night
+from tests.support import make_actor
+
+AT = DUE - timedelta(hours=2)
+STAFF = Actor(id=None, name="前台小周", role="staff")
+
+
+def names(rows):
+    return sorted(r.name for r in rows)
+
+
+def test_find_by_seq_phone_tail_and_part_of_a_name(session, assistant):
+    night = make_night(session, assistant)
+    assert [(r.seq, r.name) for r in pickup.find(session, night.show_id, "3")] == [(3, "果果妈")]
+    by_tail = pickup.find(session, night.show_id, "5678")
+    assert names(by_tail) == ["王芳", "王芳"]  # her greens and her eggs
+    assert {r.product for r in by_tail} == {"有机上海青", "土鸡蛋"}
+    assert names(pickup.find(session, night.show_id, "尾号1234")) == ["李娜"]  # 139-0000-1234
+    assert names(pickup.find(session, night.show_id, "王芳")) == ["王芳", "王芳", "王芳芳"]
+    assert names(pickup.find(session, night.show_id, "amy")) == ["Amy"]
+    assert names(pickup.find(session, night.show_id, "138 0000 5678")) == ["王芳", "王芳"]
+    assert pickup.find(session, night.show_id, "9999") == []
+    assert pickup.find(session, night.show_id, "  ") == []
+    assert pickup.find(session, night.show_id, "%") == []  # LIKE wildcards are literal
+
+
+def test_rows_carry_the_contract_fields(session, assistant):
+    night = make_night(session, assistant)
+    row = pickup.find(session, night.show_id, "1")[0]
+    for key in ("entry_id", "seq", "name", "qty", "picked_qty", "status"):
+        assert row[key] == getattr(row, key)
+    assert row.status == "pending" and row.status.label == "待提货" and row.picked_qty == 0
+    assert row.group == "5栋"
+
+
+def test_cancelled_and_other_shows_entries_are_not_found(session, assistant):
+    night = make_night(session, assistant)
+    other = make_night(session, assistant, title="另一场")
+    jielong.cancel_entry(session, assistant, night.entries[3])
+    assert pickup.find(session, night.show_id, "果果妈") == []
+    assert len(pickup.find(session, other.show_id, "果果妈")) == 1
+    with pytest.raises(InvalidState, match="已取消"):
+        pickup.mark(session, assistant, night.entries[3])
+
+
+def test_mark_all_then_a_second_tap_says_who_and_when(session, assistant):
+    night = make_night(session, assistant)
+    row = pickup.mark(session, STAFF, night.entries[1], at=AT)
+    assert (row.status, row.picked_qty, row.picked_by, row.picked_at) == ("picked_up", 2, "前台小周", AT)
+    with pytest.raises(pickup.AlreadyPickedUp) as info:
+        pickup.mark(session, assistant, night.entries[1], at=AT + timedelta(minutes=5))
+    assert isinstance(info.value, InvalidState)
+    assert "前台小周" in str(info.value) and "11月21日 10:00" in str(info.value)
+    assert pickup.row(session, night.entries[1]).picked_qty == 2  # nothing changed
+    # 跟团号 1 of both chains: the eggs still to hand over come first
+    assert [(r.product, r.status) for r in pickup.find(session, night.show_id, "1")] == [
+        ("土鸡蛋", "pending"), ("有机上海青", "picked_up")]
+    assert session.scalar(select(func.count()).select_from(PickupAction)) == 1
+
+
+def test_partial_pickups_add_up(session, assistant):
+    night = make_night(session, assistant)
+    e = night.entries[3]  # 果果妈 ×3
+    row = pickup.mark(session, assistant, e, qty=1, at=AT)
+    assert (row.status, row.status.label, row.picked_qty, row.remaining) == ("partial", "部分提货", 1, 2)
+    with pytest.raises(InvalidInput, match="最多还能提 2 件"):
+        pickup.mark(session, assistant, e, qty=3, at=AT)
+    with pytest.raises(InvalidInput, match="正整数"):
+        pickup.mark(session, assistant, e, qty=0, at=AT)
+    row = pickup.mark(session, assistant, e, at=AT + timedelta(hours=1))  # the rest
+    assert (row.status, row.picked_qty, row.done_at) == ("picked_up", 3, AT + timedelta(hours=1))
+    counts = pickup.status_counts(session, night.show_id)
+    assert counts == {"pending": 5, "partial": 0, "picked_up": 1}
+
+
+def test_undo_a_wrong_pickup(session, assistant):
+    night = make_night(session, assistant)
+    pickup.mark(session, assistant, night.entries[5], at=AT)  # 王芳芳 taken for 王芳 by mistake
+    row = pickup.undo(session, assistant, night.entries[5], at=AT + timedelta(minutes=1))
+    assert (row.status, row.picked_qty, row.picked_by, row.picked_at, row.done_at) == ("pending", 0, "", None, None)
+    with pytest.raises(InvalidState, match="没有可撤销"):
+        pickup.undo(session, assistant, night.entries[5])
+    with pytest.raises(InvalidState, match="还没有提货记录"):
+        pickup.undo(session, assistant, night.entries[4])
+    # partial then the rest, undo takes back only the last part
+    pickup.mark(session, assistant, night.entries[3], qty=1, at=AT)
+    pickup.mark(session, STAFF, night.entries[3], at=AT + timedelta(minutes=3))
+    row = pickup.undo(session, assistant, night.entries[3])
+    assert (row.status, row.picked_qty, row.picked_by, row.picked_at) == ("partial", 1, assistant.name, AT)
+    kinds = session.scalars(select(Event.kind).where(Event.kind.like("pickup.%")).order_by(Event.id)).all()
+    assert kinds == ["pickup.marked", "pickup.undone", "pickup.marked", "pickup.marked", "pickup.undone"]
+
+
+def test_a_retried_request_with_the_same_key_records_once(session, assistant):
+    night = make_night(session, assistant)
+    row = pickup.find(session, night.show_id, "3")[0]
+    key = pickup.request_key("mark", row, assistant, 1)
+    first = pickup.mark(session, assistant, row.entry_id, qty=1, at=AT, key=key)
+    again = pickup.mark(session, assistant, row.entry_id, qty=1, at=AT, key=key)
+    assert first.picked_qty == again.picked_qty == 1
+    assert session.scalar(select(func.count()).select_from(PickupAction)) == 1
+    # the screen now shows version 1: the next tap is a new request
+    nxt = pickup.request_key("mark", first, assistant, 1)
+    assert nxt != key
+    assert pickup.mark(session, assistant, row.entry_id, qty=1, key=nxt).picked_qty == 2
+
+
+def test_each_mark_checks_the_role_and_logs_one_event(session, assistant, reviewer, host):
+    night = make_night(session, assistant)
+    for actor in (reviewer, host):
+        with pytest.raises(Forbidden):
+            pickup.mark(session, actor, night.entries[1])
+        with pytest.raises(Forbidden):
+            pickup.undo(session, actor, night.entries[1])
+    before = session.scalar(select(func.count()).select_from(Event))
+    pickup.mark(session, STAFF, night.entries[1], at=AT)
+    ev = session.scalars(select(Event).order_by(Event.id.desc())).first()
+    assert session.scalar(select(func.count()).select_from(Event)) == before + 1
+    assert (ev.kind, ev.operator_id, ev.at, ev.payload["buyer"], ev.payload["qty"]) == ("pickup.marked", None, AT, "王芳", 2)
+
+
+def _run_together(n, fn):
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, [None] * n
+
+    def work(i):
+        barrier.wait()
+        try:
+            results[i] = fn(i)
+        except Exception as exc:  # collected and asserted on by the test
+            errors[i] = exc
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results, errors
+
+
+def test_two_people_marking_the_same_order_at_once_record_one_pickup(clean_engine):
+    with db.session(clean_engine) as s:
+        assistant = make_actor(s, "assistant", "小美")
+        other = make_actor(s, "assistant", "小丽")
+        night = make_night(s, assistant)
+    actors = (assistant, other)
+
+    def tap(i):
+        with db.session(clean_engine) as s:
+            return pickup.mark(s, actors[i], night.entries[1], at=AT)
+
+    for _ in range(3):
+        results, errors = _run_together(2, tap)
+        assert [type(e).__name__ for e in errors if e] == ["AlreadyPickedUp"], errors
+        winner = next(r for r in results if r)
+        assert winner.picked_qty == 2 and winner.status == "picked_up"
+        assert winner.picked_by in str(next(e for e in errors if e))
+        with db.session(clean_engine) as s:
+            assert s.scalar(select(func.count()).select_from(PickupAction).where(PickupAction.kind == "mark")) == 1
+            assert s.scalar(select(func.count()).select_from(Event).where(Event.kind == "pickup.marked")) == 1
+            pickup.undo(s, assistant, night.entries[1])
+        with db.session(clean_engine) as s:
+            s.execute(PickupAction.__table__.delete())  # next round starts from a clean ledger
+            s.execute(Event.__table__.delete().where(Event.kind.like("pickup.%")))
+
+
+def test_the_same_retried_request_racing_itself_records_once(clean_engine):
+    with db.session(clean_engine) as s:
+        assistant = make_actor(s, "assistant", "小美")
+        night = make_night(s, assistant)
+        row = pickup.find(s, night.show_id, "3")[0]
+    key = pickup.request_key("mark", row, assistant, 1)
+
+    def tap(_i):
+        with db.session(clean_engine) as s:
+            return pickup.mark(s, assistant, row.entry_id, qty=1, at=AT, key=key)
+
+    results, errors = _run_together(3, tap)
+    assert errors == [None, None, None]
+    with db.session(clean_engine) as s:
+        assert pickup.row(s, row.entry_id).picked_qty == 1
+        assert s.scalar(select(func.count()).select_from(PickupAction)) == 1
