@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Comment, Event, QuestionGroup, Show
-from services import clock, funnel, jielong, promises, shows, triage
+from services import clock, funnel, jielong, pickup, promises, shows, triage
 from services import demo_night as dn
 from services.authz import SYSTEM, Actor
 
@@ -51,8 +51,11 @@ def load_demo_night(session: Session) -> int:
 
 
 def load_past_night(session: Session) -> int:
-    """亲亲宝贝《安心之选》 a week before the 源味集 night; returns the show id."""
-    return load_night(session, dn.qinqin())
+    """亲亲宝贝《安心之选》 a week before the 源味集 night, with its deliveries and pickups
+    (services.pickup); returns the show id."""
+    show_id = load_night(session, dn.qinqin())
+    pickup.replay_past_pickups(session, show_id)
+    return show_id
 
 
 def night_start(night: dn.Night, today: datetime | None = None) -> datetime:

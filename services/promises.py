@@ -602,6 +602,7 @@ def update_items(
         if c.done is not None and bool(c.done) != item.done:
             item.done = bool(c.done)
             item.done_at, item.done_by = (now, actor.id) if item.done else (None, None)
+            item.fulfilled_via = "hand" if item.done else None  # services.pickup ticks by hand-over
             ticked += 1 if item.done else -1
             touched = True
         if c.note is not None:
@@ -645,7 +646,8 @@ def tick_range(
             FulfilmentItem.done.is_(not done),
             FulfilmentItem.chain_entry_id.in_(in_range),
         )
-        .values(done=done, done_at=now if done else None, done_by=actor.id if done else None)
+        .values(done=done, done_at=now if done else None, done_by=actor.id if done else None,
+                fulfilled_via="hand" if done else None)
         .execution_options(synchronize_session=False)
     )
     n = result.rowcount or 0

@@ -2,32 +2,39 @@
 
 Public API (pages, other capabilities, the demo, benchmarks and checks call these names):
 
-- counter (find / mark / undo), see counter.py:
-  `find(session, show_id, query) -> list[PickupRow]` (a 跟团号, a phone tail or part of a name);
-  `mark(session, actor, entry_id, qty=None, at=None, *, gifts=(), key=None)`;
-  `undo(session, actor, entry_id, at=None, *, key=None)`; `hand_gifts(...)`; `request_key(...)`;
-  `AlreadyPickedUp` (an InvalidState saying by whom and when); `status_counts`; `row`.
+- counter.py, 核销: `find(session, show_id, query) -> list[PickupRow]` (a 跟团号, a phone tail or
+  part of a name); `mark(session, actor, entry_id, qty=None, at=None, *, gifts=(), key=None)`;
+  `undo(session, actor, entry_id, at=None, *, key=None)`; `hand_gifts`; `request_key`;
+  `AlreadyPickedUp` (an InvalidState saying by whom and when); `status_counts`.
+- rows.py: `PickupRow` (entry_id, seq, name, qty, picked_qty, status, perks, …), `Perk`, `row`.
 - states.py: `PickupStatus` (pending 待提货 / partial 部分提货 / picked_up 已提货), `Via`,
-  `FulfilledVia`, labels, `when_text`.
-- points.py: `pickup_group` (the one packing rule: pickup point or building), `NO_ADDRESS`.
-- lists.py: `pickup_list` (per pickup point / building, with perks owed), `group_choices`.
-- delivery.py: `deliver` (a building or a route delivered at a time), `undo_run`, `list_runs`.
-- promise_close.py: promises close themselves from hand-overs; `how_fulfilled` for the 承诺履约 page.
-- followups.py: `not_picked`, `reminder_text`, `care_message`, `picked_recently`, `log_claim`.
-- stats.py: `stats` (pickup rate, late pickups, delivery promises kept on time, per pickup point).
-- links.py: pickup links for store staff (expiring, revocable, one show): `create_link`,
+  `FulfilledVia`, their labels, `when_text`.
+- points.py: `pickup_group`, the one packing rule (pickup point or building), `NO_ADDRESS`.
+- lists.py, 提货清单: `pickup_list` (per pickup point / building, with perks owed), `group_choices`.
+- delivery.py, 配送: `deliver` (a building or a route delivered at a time), `undo_run`, `list_runs`.
+- promise_close.py: promises close themselves from hand-overs; `how_fulfilled` (承诺履约 page).
+- followups.py, 跟进: `default_deadline`, `not_picked`, `reminder_text`, `picked_recently`,
+  `care_message_for`, `claim_promises`, `log_claim`.
+- stats.py, 复盘: `stats` (pickup rate, late pickups, delivery promises kept on time, per point).
+- links.py, 提货链接 for store staff (expiring, revocable, one show): `create_link`,
   `resolve_link`, `link_actor`, `list_links`, `revoke_link`.
 - demo_pickups.py: `replay_past_pickups` (the past demo night's hand-overs).
 """
-from services.pickup.counter import (
-    AlreadyPickedUp,
-    find,
-    hand_gifts,
-    mark,
-    request_key,
-    status_counts,
-    undo,
+from services.pickup.counter import AlreadyPickedUp, find, hand_gifts, mark, request_key, status_counts, undo
+from services.pickup.delivery import RunRow, deliver, list_runs, undo_run
+from services.pickup.demo_pickups import replay_past_pickups
+from services.pickup.followups import (
+    care_message,
+    care_message_for,
+    claim_promises,
+    default_deadline,
+    log_claim,
+    not_picked,
+    picked_recently,
+    reminder_text,
 )
+from services.pickup.links import LinkGrant, create_link, link_actor, list_links, resolve_link, revoke_link
+from services.pickup.lists import GroupCount, GroupList, group_choices, pickup_list
 from services.pickup.points import NO_ADDRESS, pickup_group
 from services.pickup.promise_close import how_fulfilled
 from services.pickup.rows import Perk, PickupRow, row
@@ -40,9 +47,13 @@ from services.pickup.states import (
     Via,
     when_text,
 )
+from services.pickup.stats import PickupStats, PointStats, stats
 
 __all__ = [
-    "AlreadyPickedUp", "FULFILLED_LABELS", "FulfilledVia", "NO_ADDRESS", "Perk", "PickupRow", "PickupStatus",
-    "STATUS_LABELS", "VIA_LABELS", "Via", "find", "hand_gifts", "how_fulfilled", "mark", "pickup_group",
-    "request_key", "row", "status_counts", "undo", "when_text",
+    "AlreadyPickedUp", "FULFILLED_LABELS", "FulfilledVia", "GroupCount", "GroupList", "LinkGrant", "NO_ADDRESS",
+    "Perk", "PickupRow", "PickupStats", "PickupStatus", "PointStats", "RunRow", "STATUS_LABELS", "VIA_LABELS", "Via",
+    "care_message", "care_message_for", "claim_promises", "create_link", "default_deadline", "deliver", "find",
+    "group_choices", "hand_gifts", "how_fulfilled", "link_actor", "list_links", "list_runs", "log_claim", "mark",
+    "not_picked", "picked_recently", "pickup_group", "pickup_list", "reminder_text", "replay_past_pickups",
+    "request_key", "resolve_link", "revoke_link", "row", "stats", "status_counts", "undo", "undo_run", "when_text",
 ]

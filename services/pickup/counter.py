@@ -231,7 +231,7 @@ def undo(session: Session, actor: Actor, entry_id: int, at: datetime | None = No
     was_done = p.done_at is not None
     p.picked_qty = max(p.picked_qty - last.qty, 0)
     p.version += 1
-    _restore_last(session, p)
+    restore_last(session, p)
     changed = promise_close.take_back_gifts(session, list(last.gift_item_ids or []))
     if was_done and p.picked_qty < entry.qty:
         p.done_at = None
@@ -247,7 +247,7 @@ def undo(session: Session, actor: Actor, entry_id: int, at: datetime | None = No
     return rows.row(session, entry_id)
 
 
-def _restore_last(session: Session, p: Pickup) -> None:
+def restore_last(session: Session, p: Pickup) -> None:
     """After an undo: the state shows the last hand-over still standing (or none)."""
     prev = session.scalar(
         select(PickupAction)

@@ -4,7 +4,7 @@ The packing exports (services.export), the pickup lists, delivery runs and the r
 per-point figures all group by `pickup_group`. An entry's group is read from its address
 (or, failing that, a building in its note):
 "自提点：东门驿站" → 东门驿站, "363弄12号1201" → 363弄12号, "3号楼1201" → 3号楼,
-"5栋2单元" → 5栋, "3-1201" → 3号楼; any other address is its own group, and no address
+"5栋2单元" → 5栋, "3-1201" and "3-1-1201" → 3号楼; any other address is its own group, and no address
 at all is 未填地址.
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ _PICKUP = re.compile(r"^\s*自提点?\s*[:：]?\s*(.+)$")
 _BUILDING = re.compile(
     r"^(.*?(?:\d+|[A-Za-z]|[一二三四五六七八九十]+)\s*(?:号楼|栋|幢|座|号|楼))"
 )
-_DASHED = re.compile(r"^\s*(\d{1,3})\s*[-－—_]\s*\d{2,5}\b")
+# 3-1201 (building-room) and 3-1-1201 (building-unit-room)
+_DASHED = re.compile(r"^\s*(\d{1,3})\s*[-－—_]\s*(?:\d{1,2}\s*[-－—_]\s*)?\d{2,5}\b")
 
 
 def pickup_group(address: str, note: str = "") -> str:
@@ -41,6 +42,7 @@ def pickup_group(address: str, note: str = "") -> str:
 
 
 def group_sort_key(group: str) -> tuple:
-    """Groups in a packing order: named points and buildings by their number, 未填地址 last."""
+    """Groups in a packing order: named pickup points first, then buildings by their number
+    (2栋 before 10栋), 未填地址 last."""
     m = re.search(r"\d+", group)
-    return (group == NO_ADDRESS, int(m.group(0)) if m else 10**9, group)
+    return (group == NO_ADDRESS, m is not None, int(m.group(0)) if m else 0, group)

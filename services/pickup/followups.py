@@ -1,0 +1,136 @@
+"""Follow-ups (跟进): who has not picked up by a deadline, with a reminder to copy into the
+group; after a hand-over, a personal care message to copy (主动关怀: "东西收到了吗？还满意吗？");
+and a claim heard in that conversation goes into the show's claims log (services.promises).
+
+The texts are pure functions of plain values, tested without a database."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import ChainEntry, Deal, FulfilmentItem, Pickup, Promise
+from services import promises, shows
+from services.authz import Actor
+from services.errors import InvalidInput, InvalidState, NotFound
+from services.pickup import rows
+from services.pickup.points import group_sort_key
+from services.pickup.states import Via, when_text
+
+DEFAULT_HOUR = 18  # without a delivery promise, orders are due by 18:00 the day after the show
+MAX_REASON = 150
+
+
+def default_deadline(session: Session, show_id: int) -> datetime:
+    """The earliest due time of the show's delivery promises, else 18:00 the day after the show."""
+    due = session.scalar(
+        select(Promise.due_at)
+        .where(Promise.show_id == show_id, Promise.kind == "delivery", Promise.due_at.is_not(None),
+               Promise.status != "waived")
+        .order_by(Promise.due_at)
+        .limit(1)
+    )
+    if due is not None:
+        return due
+    show = shows.get_show(session, show_id)
+    end = show.actual_end or show.scheduled_end
+    return datetime.combine(end.date() + timedelta(days=1), time(DEFAULT_HOUR, 0))
+
+
+def not_picked(session: Session, show_id: int, deadline: datetime) -> list[rows.PickupRow]:
+    """Orders not handed over in full by the deadline (still open, or handed over after it)."""
+    late_or_open = or_(Pickup.done_at.is_(None), Pickup.done_at > deadline)
+    q = rows.base_select(show_id).where(late_or_open).order_by(Deal.id, ChainEntry.seq, ChainEntry.id)
+    found = rows.to_rows(session, session.execute(q), with_perks=False)
+    return sorted(found, key=lambda r: group_sort_key(r.group))
+
+
+def picked_recently(session: Session, show_id: int, limit: int = 100) -> list[rows.PickupRow]:
+    """Orders handed over in full, the most recent first (for the care messages)."""
+    q = rows.base_select(show_id).where(Pickup.done_at.is_not(None)).order_by(Pickup.done_at.desc()).limit(limit)
+    return rows.to_rows(session, session.execute(q), with_perks=False)
+
+
+def _who(person: str, orders: Sequence[rows.PickupRow], many_deals: bool) -> str:
+    if not many_deals:
+        seqs = "、".join(o.seq_text for o in orders)
+        return f"{seqs} {person}"
+    parts = "、".join(f"{o.product}{o.seq_text}×{o.remaining or o.qty}" for o in orders)
+    return f"{person}（{parts}）"
+
+
+def reminder_text(show_title: str, open_rows: Sequence[rows.PickupRow], deadline: datetime, place: str = "") -> str:
+    """The reminder to post in the group: who still has orders waiting, by pickup point / building."""
+    if not open_rows:
+        return f"【提货提醒】{show_title}\n所有订单都已提货，感谢大家的支持！"
+    people = {r.name for r in open_rows}
+    many_deals = len({r.deal_id for r in open_rows}) > 1
+    by_group: dict[str, dict[str, list[rows.PickupRow]]] = defaultdict(lambda: defaultdict(list))
+    for r in open_rows:
+        by_group[r.group][r.name].append(r)
+    where = f"到{place}" if place else "到店"
+    lines = [
+        f"【提货提醒】{show_title}",
+        f"还有 {len(people)} 位邻居的订单没有取，请在 {when_text(deadline)} 前{where}提货：",
+    ]
+    for group in sorted(by_group, key=group_sort_key):
+        who = "、".join(_who(p, orders, many_deals) for p, orders in by_group[group].items())
+        lines.append(f"{group}：{who}")
+    lines.append("已经取过的请忽略。来不及取的私信我，帮您留着或安排送货。")
+    return "\n".join(lines)
+
+
+def care_message(name: str, orders: Sequence[tuple[str, int]], show_title: str, at: datetime | None, via: str = Via.COUNTER) -> str:
+    """The personal follow-up after a hand-over (主动关怀), to send by private message."""
+    goods = "、".join(f"{product}×{qty}" for product, qty in orders) or "订单"
+    how = "送到" if via == Via.DELIVERY else "取走"
+    when = f"已于 {when_text(at)} {how}" if at else f"已{how}"
+    return (
+        f"{name}您好！您在「{show_title}」订的 {goods} {when}。"
+        "东西收到了吗？还满意吗？吃法、用法有不清楚的随时问我；"
+        "如果有坏损、少件或不满意，直接回复我，我们第一时间处理。"
+    )
+
+
+def care_message_for(row: rows.PickupRow, show_title: str) -> str:
+    return care_message(row.name, [(row.product, row.qty)], show_title, row.done_at or row.picked_at, row.via)
+
+
+def claim_promises(session: Session, show_id: int) -> list[tuple[int, str]]:
+    """(promise id, words) of the show's claims logs (包退 / 赔付 promises kept claim by claim)."""
+    q = select(Promise.id, Promise.text).where(
+        Promise.show_id == show_id, Promise.scope == "claims", Promise.status != "waived"
+    ).order_by(Promise.said_at, Promise.id)
+    return [(i, t) for i, t in session.execute(q)]
+
+
+def log_claim(
+    session: Session, actor: Actor, entry_id: int, reason: str, promise_id: int | None = None, at: datetime | None = None
+) -> FulfilmentItem:
+    """A claim heard in a follow-up (坏了两个, 少了一盒) into the claims log, tied to the order.
+    Without a promise id: the claims promise of the order's deal, else the show's first one."""
+    entry = session.get(ChainEntry, entry_id)
+    if entry is None:
+        raise NotFound("找不到这条跟团，请刷新后重试。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请写下团员反馈的问题（如：坏了两个）。", field="问题")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"问题描述最多 {MAX_REASON} 字。", field="问题")
+    deal = session.get(Deal, entry.deal_id)
+    if promise_id is None:
+        promise_id = _claims_promise_of(session, deal)
+    return promises.add_claim(session, actor, promise_id, entry.buyer_name, reason, entry_id=entry_id, at=at)
+
+
+def _claims_promise_of(session: Session, deal: Deal) -> int:
+    q = select(Promise.id).where(
+        Promise.show_id == deal.show_id, Promise.scope == "claims", Promise.status != "waived"
+    ).order_by(case((Promise.deal_id == deal.id, 0), else_=1), Promise.said_at, Promise.id).limit(1)
+    pid = session.scalar(q)
+    if pid is None:
+        raise InvalidState("本场还没有「按申请登记」的承诺（如包退、坏了包赔），请先在「承诺履约」页记录后再登记售后。")
+    return pid

@@ -1,0 +1,120 @@
+"""Follow-ups: who has not picked up by a deadline (reminder to copy), the care message after a
+hand-over, claims from follow-ups into the claims log; review figures; the demo's past night."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import FulfilmentItem
+from services import demo, pickup, promises, shows
+from services.errors import InvalidInput, InvalidState
+from tests.services.pickup_support import DUE, END, make_night, promise
+
+MORNING, EVENING = DUE - timedelta(hours=2), DUE + timedelta(hours=6)
+
+
+def test_not_picked_by_the_deadline_and_the_reminder_text(session, assistant):
+    night = make_night(session, assistant)
+    assert pickup.default_deadline(session, night.show_id) == datetime.combine(END.date() + timedelta(days=1),
+                                                                               datetime.min.time()).replace(hour=18)
+    promise(session, assistant, night, "次日中午前送到大家手里", "delivery", due_at=DUE)
+    assert pickup.default_deadline(session, night.show_id) == DUE
+    pickup.mark(session, assistant, night.entries[1], at=MORNING)
+    pickup.mark(session, assistant, night.egg_entry, at=MORNING)
+    pickup.mark(session, assistant, night.entries[4], at=EVENING)  # after the deadline: still listed
+    pickup.mark(session, assistant, night.entries[3], qty=1, at=MORNING)
+    open_rows = pickup.not_picked(session, night.show_id, DUE)
+    assert sorted(r.name for r in open_rows) == ["Amy", "李娜", "果果妈", "王芳芳"]
+    text = pickup.reminder_text("源味集《农场主来了》", open_rows, DUE)
+    assert text.splitlines()[:2] == ["【提货提醒】源味集《农场主来了》", "还有 4 位邻居的订单没有取，请在 11月21日 12:00 前到店提货："]
+    assert "东门驿站：2号 李娜" in text and "3号楼：3号 果果妈" in text and "5栋：5号 王芳芳" in text
+    assert "1380000" not in text  # no phone numbers in a group message
+
+
+def test_reminder_names_the_deal_when_the_show_has_several():
+    row = pickup.PickupRow(
+        entry_id=1, deal_id=1, product="有机上海青", seq=7, name="王芳", qty=2, spec="", note="", address="5栋",
+        phone_tail="", picked_qty=0, status=pickup.PickupStatus.PENDING, version=0, via="", picked_at=None,
+        picked_by="", done_at=None,
+    )
+    egg = row.__class__(**{**row.__dict__, "entry_id": 2, "deal_id": 2, "product": "土鸡蛋", "seq": 3, "qty": 1})
+    text = pickup.reminder_text("源味集", [row, egg], DUE, place="东门驿站")
+    assert "5栋：王芳（有机上海青7号×2、土鸡蛋3号×1）" in text and "前到东门驿站提货" in text
+    assert "所有订单都已提货" in pickup.reminder_text("源味集", [], DUE)
+
+
+def test_care_message_after_a_pickup_or_a_delivery():
+    at = datetime(2026, 11, 21, 10, 5)
+    msg = pickup.care_message("王芳", [("有机上海青", 2)], "源味集《农场主来了》", at)
+    assert msg.startswith("王芳您好！您在「源味集《农场主来了》」订的 有机上海青×2 已于 11月21日 10:05 取走。")
+    assert "东西收到了吗？还满意吗？" in msg
+    assert "送到" in pickup.care_message("王芳", [("土鸡蛋", 1)], "源味集", at, via="delivery")
+
+
+def test_picked_recently_newest_first_with_their_care_message(session, assistant):
+    night = make_night(session, assistant)
+    pickup.mark(session, assistant, night.entries[1], at=MORNING)
+    pickup.deliver(session, assistant, night.show_id, ["12栋"], at=EVENING)
+    recent = pickup.picked_recently(session, night.show_id)
+    assert [r.name for r in recent] == ["Amy", "王芳"]
+    assert "已于 11月21日 18:00 送到" in pickup.care_message_for(recent[0], "源味集")
+
+
+def test_a_claim_from_a_follow_up_goes_into_the_claims_log(session, assistant):
+    night = make_night(session, assistant)
+    with pytest.raises(InvalidState, match="按申请登记"):
+        pickup.log_claim(session, assistant, night.entries[1], "坏了两颗")
+    show_wide = promises.log_promise(session, assistant, night.show_id, "有任何问题直接找我", guess_deal=False,
+                                     kind="refund", scope="claims")
+    egg_claims = promises.log_promise(session, assistant, night.show_id, "鸡蛋破一个赔一个", deal_id=night.eggs,
+                                      kind="compensation", scope="claims")
+    assert [pid for pid, _ in pickup.claim_promises(session, night.show_id)] == [show_wide.id, egg_claims.id]
+    with pytest.raises(InvalidInput, match="问题"):
+        pickup.log_claim(session, assistant, night.egg_entry, " ")
+    claim = pickup.log_claim(session, assistant, night.egg_entry, "破了两个")
+    assert (claim.promise_id, claim.chain_entry_id, claim.label, claim.kind) == (egg_claims.id, night.egg_entry,
+                                                                                 "王芳：破了两个", "claim")
+    greens = pickup.log_claim(session, assistant, night.entries[4], "叶子有点黄")
+    assert greens.promise_id == show_wide.id  # no claims log for the greens: the show-wide one
+    assert session.scalar(select(FulfilmentItem.id).where(FulfilmentItem.id == greens.id))
+
+
+def test_review_figures_pickup_rate_late_and_on_time(session, assistant):
+    night = make_night(session, assistant)
+    pid = promise(session, assistant, night, "次日中午前送到大家手里", "delivery", due_at=DUE)
+    pickup.mark(session, assistant, night.entries[1], at=MORNING)
+    pickup.mark(session, assistant, night.entries[2], at=EVENING)  # late
+    pickup.mark(session, assistant, night.entries[3], qty=1, at=MORNING)
+    pickup.deliver(session, assistant, night.show_id, ["12栋"], at=MORNING)
+    st = pickup.stats(session, night.show_id, now=EVENING)
+    assert (st.entries, st.picked_up, st.partial, st.pending, st.delivered, st.late) == (6, 3, 1, 2, 1, 1)
+    assert st.rate == pytest.approx(3 / 6)
+    # greens items: 2 on time, 1 late, 2 not handed over and past due (王芳芳, 果果妈's rest)
+    assert (st.items_on_time, st.items_late, st.items_overdue, st.items_open) == (2, 1, 2, 0)
+    assert st.on_time_rate == pytest.approx(2 / 5)
+    assert (st.delivery_promises, st.delivery_promises_kept) == (1, 0)
+    points = {p.group: (p.entries, p.picked_up, p.late, p.rate) for p in st.points}
+    assert points["东门驿站"] == (1, 1, 1, 1.0)
+    assert points["5栋"][:2] == (3, 1)
+    assert pickup.stats(session, night.show_id, now=MORNING - timedelta(days=1)).items_open == 2
+    assert promises.promise_row(session, pid).status == "open"
+
+
+def test_empty_show_has_no_rate(session, assistant):
+    show = shows.create_show(session, assistant, shows.ShowForm("空场", "群", 10, "老李", DUE, DUE + timedelta(hours=1)))
+    st = pickup.stats(session, show.id)
+    assert (st.entries, st.rate, st.on_time_rate, st.points) == (0, None, None, [])
+
+
+def test_the_past_demo_night_has_deliveries_and_pickups(session):
+    demo.ensure_demo(session)
+    past = shows.find_show(session, "亲亲宝贝《安心之选》")
+    st = pickup.stats(session, past.id)
+    assert st.entries > 50 and st.delivered > 30
+    assert 0.85 < st.rate < 1.0 and st.partial >= 1 and st.pending >= 3
+    assert [r.label for r in pickup.list_runs(session, past.id)] == ["B线", "A线"]
+    assert all(p.status == "kept" for p in promises.list_promises(session, past.id))  # untouched by pickups
+    tonight = shows.find_show(session, "源味集《农场主来了》")
+    assert pickup.stats(session, tonight.id).picked_up == 0  # yesterday's orders are still to hand over
