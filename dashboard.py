@@ -8,7 +8,7 @@ from services.errors import DomainError
 from services import config
 from services.authz import pages_for
 from ui import context as ctx
-from ui import frame
+from ui import frame, pickup_access
 
 st.set_page_config(page_title="直播夜中控台", page_icon="📺", layout="wide")
 
@@ -19,6 +19,7 @@ PAGES = {
     "review": ("pages/review.py", "复盘", ":material/insights:"),
     "setup": ("pages/setup.py", "场次准备", ":material/edit_calendar:"),
     "operators": ("pages/operators.py", "运营人员", ":material/group:"),
+    "pickup": ("pages/pickup.py", "提货核销", ":material/inventory_2:"),
 }
 
 
@@ -46,6 +47,12 @@ def main() -> None:
         navigate([home("host"), page("host")], position="hidden")
         return
     frame.forget_host_link()
+    pickup_token = st.query_params.get("pickup")
+    if pickup_token:  # store staff at the counter: this show's pickup page only
+        pickup_access.open_link(pickup_token)
+        navigate([home("pickup"), page("pickup")], position="hidden")
+        return
+    pickup_access.forget_link()
     actor = frame.current_actor()
     if actor is None:
         st.session_state.pop(ctx.ACTOR_KEY, None)

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from services import clock, events, promises, shows
+from services import clock, events, pickup, promises, shows
 from services.authz import can
 from services.errors import DomainError
 from ui import context as ctx
@@ -303,6 +303,7 @@ if items:
         )
         editable = ["已处理", "处理结果"]
     else:
+        ways = ctx.read(pickup.how_fulfilled, pid)  # 自提核销 / 配送送达 / 手动勾选 / 逾期自提 …
         df = pd.DataFrame(
             {
                 "完成": [i.done for i in items],
@@ -313,6 +314,7 @@ if items:
                 "规格": [i.spec for i in items],
                 "截止": [fmt(i.due_at) for i in items],
                 "情况": [state(i) for i in items],
+                "履约方式": [ways.get(i.id, "") for i in items],
             }
         )
         editable = ["完成", "备注"]

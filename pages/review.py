@@ -13,8 +13,9 @@ import streamlit as st
 from services import events, export, report, review, shows
 from services.authz import can
 from ui import context as ctx
+from ui import pickup_review
 
-TABS = ["团品", "问题", "承诺", "事件日志", "多场对比", "导出"]
+TABS = ["团品", "问题", "承诺", "提货", "事件日志", "多场对比", "导出"]
 
 show_id = ctx.show_id()
 if show_id is None:
@@ -140,6 +141,10 @@ with tabs["承诺"]:
             )
         else:
             st.caption("本场没有记录承诺。")
+
+with tabs["提货"]:
+    if tabs["提货"].open:
+        pickup_review.render(show_id)
 
 with tabs["事件日志"]:
     if tabs["事件日志"].open:

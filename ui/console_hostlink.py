@@ -14,7 +14,7 @@ from services.authz import Actor, can
 from ui import context as ctx
 
 NEW_KEY = "console_hostlink_new"
-PAGE_PATHS = {"console", "host", "promises", "review", "setup", "operators", "login"}
+PAGE_PATHS = {"console", "host", "promises", "review", "setup", "operators", "pickup", "login"}
 
 
 def base_url(context_url: str | None, host_header: str | None, public_url: str | None) -> str:

@@ -41,8 +41,8 @@ def test_right_password_logs_in_to_the_console(app_db):
 @pytest.mark.parametrize(
     "role,expected",
     [
-        ("admin", {"中控台", "主播副屏", "承诺履约", "复盘", "场次准备", "运营人员"}),
-        ("assistant", {"中控台", "主播副屏", "承诺履约", "复盘", "场次准备"}),
+        ("admin", {"中控台", "主播副屏", "承诺履约", "复盘", "场次准备", "运营人员", "提货核销"}),
+        ("assistant", {"中控台", "主播副屏", "承诺履约", "复盘", "场次准备", "提货核销"}),
         ("host", {"中控台", "主播副屏"}),
         ("reviewer", {"承诺履约", "复盘"}),
     ],

@@ -1,0 +1,56 @@
+"""配送 tab: mark a building, a pickup point or a whole route delivered, with the time; the runs
+so far, each with undo."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from services import clock, pickup
+from services.authz import Actor, can
+from ui import pickup_access as access
+from ui import context as ctx
+
+
+def render(show_id: int, actor: Actor) -> None:
+    if not can(actor, "pickup.deliver"):
+        st.caption("配送由直播助手登记。")
+        return
+    choices = ctx.read(pickup.group_choices, show_id)
+    waiting = {c.group: c.open_entries for c in choices if c.open_entries}
+    if waiting:
+        _form(show_id, actor, waiting)
+    else:
+        st.success("所有订单都已提货或送达。")
+    _runs(show_id, actor)
+
+
+def _form(show_id: int, actor: Actor, waiting: dict[str, int]) -> None:
+    with st.form("pickup_delivery_form", border=True):
+        groups = st.multiselect("送达的楼栋 / 自提点", list(waiting), format_func=lambda g: f"{g}（待送 {waiting[g]} 单）",
+                                key="pickup_delivery_groups", placeholder="选择一栋或一条线路的几栋")
+        label = st.text_input("线路名称（可不填）", key="pickup_delivery_label", placeholder="如 A线")
+        now = clock.now()
+        d1, d2 = st.columns(2)
+        day = d1.date_input("送达日期", value=now.date(), key="pickup_delivery_day")
+        at = d2.time_input("送达时间", value=now.time().replace(second=0), key="pickup_delivery_time", step=300)
+        submitted = st.form_submit_button("标记已送达", type="primary", width="stretch")
+    if submitted:
+        run = access.act(pickup.deliver, actor, show_id, groups, datetime.combine(day, at), label=label)
+        if run is not None:
+            st.toast(f"已登记送达：{run.label}，{run.entries} 单")
+
+
+def _runs(show_id: int, actor: Actor) -> None:
+    runs = ctx.read(pickup.list_runs, show_id)
+    if not runs:
+        st.caption("还没有配送记录。")
+        return
+    st.markdown("**配送记录**")
+    for r in runs:
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        state = f"（已于 {pickup.when_text(r.undone_at)} 撤销）" if r.undone_at else ""
+        c1.text(f"{pickup.when_text(r.delivered_at)} {r.label} · {r.entries} 单 · {r.by}{state}")
+        if r.undone_at is None and c2.button("撤销", key=f"pickup_run_undo_{r.id}"):
+            if access.act(pickup.undo_run, actor, r.id, success=f"已撤销配送：{r.label}") is not None:
+                st.rerun()
