@@ -14,9 +14,8 @@ if show_id is None:
     st.stop()
 actor = ctx.actor()
 show = ctx.read(shows.get_show, show_id)
-st.title(f"提货核销 · {show.title}")
-if pickup_access.on_link():
-    st.caption(f"{actor.name} · 提货链接")
+st.title("提货核销")  # short: on a phone the search box stays near the top
+st.caption(f"{show.title} · {actor.name}（提货链接）" if pickup_access.on_link() else show.title)
 
 # Perks owed follow the chain: bring the promises' items up to it when the show changed.
 version = ctx.read(events.version, show_id)

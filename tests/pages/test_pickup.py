@@ -45,9 +45,9 @@ def search(at, text):
 def test_assistant_sees_every_tab_and_the_counts(page_as):
     at = page_as("assistant", "pickup")
     assert not at.exception, at.exception
-    assert at.title[0].value == f"提货核销 · {SHOW}"
+    assert (at.title[0].value, at.caption[0].value) == ("提货核销", SHOW)
     assert [t.label for t in at.tabs] == ["核销", "提货清单", "配送", "跟进", "提货链接"]
-    assert "待提货" in at.caption[0].value
+    assert "待提货" in at.caption[1].value
 
 
 @pytest.mark.parametrize("tab", ["提货清单", "配送", "跟进", "提货链接"])
@@ -111,6 +111,7 @@ def test_a_link_tab_sees_the_counter_and_lists_only(app_db):
     at = _as_link(app_db, _link(app_db))
     assert not at.exception, at.exception
     assert [t.label for t in at.tabs] == ["核销", "提货清单"]
+    assert at.caption[0].value == f"{SHOW} · 前台小周（提货链接）"
     row = first_greens(app_db)
     search(at, "3").button(key=f"pickup_mark_{row.entry_id}").click().run()
     with app_session(app_db) as s:
