@@ -215,6 +215,8 @@ def _fill(table, row: dict) -> dict:
     """Python-side defaults of the model for the columns a row leaves out."""
     out = {}
     for col in table.columns:
+        if col.computed is not None:
+            continue  # the database computes it (chain_entry.phone_tail)
         if col.name in row:
             out[col.name] = row[col.name]
         elif col.default is not None and col.default.is_scalar:
@@ -251,7 +253,7 @@ def load(engine: Engine, rows: dict[str, list[dict]]) -> None:
 def _copy(conn, table, data: list[dict]) -> None:
     import json
 
-    cols = [c.name for c in table.columns]
+    cols = [c.name for c in table.columns if c.computed is None]
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({", ".join(cols)}) FROM STDIN') as cp:
         for r in data:

@@ -352,6 +352,7 @@ class Event(Base):
 # ---------------------------------------------------------------- pickup and delivery (services.pickup)
 
 Index("ix_chain_entry_phone_tail", ChainEntry.phone_tail)
+Index("ix_fulfilment_item_entry", FulfilmentItem.chain_entry_id)  # an order's promise items, at the counter
 
 
 class DeliveryRun(Base):

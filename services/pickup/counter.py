@@ -12,9 +12,10 @@ Race-safe and idempotent:
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,22 +47,41 @@ class AlreadyPickedUp(InvalidState):
 
 def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS) -> list[rows.PickupRow]:
     """The show's orders matching a 跟团号, a phone tail (4 digits) or part of a name; orders
-    still to hand over first. See services.pickup.query for how the text is read."""
+    still to hand over first. See services.pickup.query for how the text is read.
+
+    Each kind of match is its own index-friendly lookup of entry ids (the phone tail by
+    ix_chain_entry_phone_tail, the 跟团号 by (deal_id, status, seq) per deal), joined by UNION
+    ALL in one statement; one OR across them would make the database scan the chain."""
     q = parse_query(query)
     if q is None:
         return []
-    conds = []
+    in_show = select(ChainEntry.id).join(Deal, Deal.id == ChainEntry.deal_id).where(
+        Deal.show_id == show_id, ChainEntry.status == "valid"
+    )
+    lookups = []
     if q.seq is not None:
-        conds.append(ChainEntry.seq == q.seq)
+        lookups.append(in_show.where(ChainEntry.seq == q.seq))
     if q.tail:
-        conds.append(ChainEntry.phone_tail == q.tail)
-    if q.name:
-        conds.append(ChainEntry.buyer_name.ilike(f"%{like_escape(q.name)}%", escape="\\"))
-    stmt = rows.open_first(rows.base_select(show_id).where(or_(*conds))).limit(limit)
+        lookups.append(select(ChainEntry.id).where(ChainEntry.phone_tail == q.tail))
+    if q.name:  # (deal_id, buyer_name) covers this scan; the outer query keeps valid entries only
+        show_deals = select(Deal.id).where(Deal.show_id == show_id)
+        lookups.append(select(ChainEntry.id).where(ChainEntry.deal_id.in_(show_deals), _name_like(session, q.name)))
+    ids = lookups[0] if len(lookups) == 1 else union_all(*lookups)
+    stmt = rows.open_first(rows.base_select(show_id).where(ChainEntry.id.in_(ids))).limit(limit)
     found = rows.to_rows(session, session.execute(stmt))
     if q.phone:  # a whole number was typed: its tail matched, the number must too
         found = [r for r in found if _digits_match(session, r.entry_id, q.phone)]
     return found
+
+
+def _name_like(session: Session, name: str):
+    """Part of a name, ignoring the case of Latin letters (Amy / amy). SQLite's LIKE ignores ASCII
+    case by itself; on PostgreSQL ILIKE is used only when there is a Latin letter to fold, since
+    it is several times slower than LIKE over Chinese names."""
+    pattern = f"%{like_escape(name)}%"
+    if session.get_bind().dialect.name == "postgresql" and re.search(r"[A-Za-z]", name):
+        return ChainEntry.buyer_name.ilike(pattern, escape="\\")
+    return ChainEntry.buyer_name.like(pattern, escape="\\")
 
 
 def _digits_match(session: Session, entry_id: int, digits: str) -> bool:

@@ -4,7 +4,8 @@ Revision ID: pickup_1
 Revises: 0001
 
 Adds chain_entry.phone_tail (computed by the database from phone, indexed: the counter's
-手机尾号 lookup), fulfilment_item.fulfilled_via, and the tables delivery_run, pickup,
+手机尾号 lookup), fulfilment_item.fulfilled_via and an index on fulfilment_item.chain_entry_id
+(an order's promise items), and the tables delivery_run, pickup,
 pickup_action and pickup_link (see db/models.py, services/pickup).
 """
 from alembic import op
@@ -26,6 +27,7 @@ def upgrade() -> None:
     op.add_column("chain_entry", sa.Column("phone_tail", sa.String(length=4), sa.Computed(PHONE_TAIL_SQL, persisted=stored), nullable=True))
     op.create_index("ix_chain_entry_phone_tail", "chain_entry", ["phone_tail"], unique=False)
     op.add_column("fulfilment_item", sa.Column("fulfilled_via", sa.String(length=16), nullable=True))
+    op.create_index("ix_fulfilment_item_entry", "fulfilment_item", ["chain_entry_id"], unique=False)
     op.create_table(
         "delivery_run",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -112,6 +114,7 @@ def downgrade() -> None:
     op.drop_table("delivery_run")
     # Plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch copy of chain_entry would trip
     # over the generated column.
+    op.drop_index("ix_fulfilment_item_entry", table_name="fulfilment_item")
     op.drop_column("fulfilment_item", "fulfilled_via")
     op.drop_index("ix_chain_entry_phone_tail", table_name="chain_entry")
     op.drop_column("chain_entry", "phone_tail")
