@@ -145,6 +145,14 @@ def _check_qty(qty: int | None, remaining: int) -> int:
     return qty
 
 
+def _begin(session: Session, actor: Actor, entry_id: int) -> tuple[ChainEntry, Deal, Pickup]:
+    """The checks every hand-over starts with, then the order's pickup row, locked."""
+    require(actor, "pickup.mark")
+    entry, deal = _entry(session, entry_id)
+    _handable(entry, deal)
+    return entry, deal, locked_state(session, entry, deal.show_id)
+
+
 def handover(session: Session, p: Pickup, qty: int, at: datetime, actor: Actor, via: Via, *, run_id: int | None = None) -> None:
     """Add qty units to the order's hand-over state (the caller holds the row lock)."""
     p.picked_qty += qty
@@ -167,13 +175,10 @@ def mark(
     """Hand over `qty` units of the order (None: all that is left), with the perks in `gifts`
     (gift item ids) handed out at the same time. An order already handed over in full raises
     AlreadyPickedUp (who and when) and changes nothing."""
-    require(actor, "pickup.mark")
-    at = at or clock.now()
-    entry, deal = _entry(session, entry_id)
-    _handable(entry, deal)
-    p = locked_state(session, entry, deal.show_id)
+    entry, deal, p = _begin(session, actor, entry_id)
     if _replayed(session, key):
         return rows.row(session, entry_id)
+    at = at or clock.now()
     remaining = entry.qty - p.picked_qty
     if remaining <= 0:
         raise AlreadyPickedUp(rows.row(session, entry_id))
@@ -203,13 +208,10 @@ def hand_gifts(
     session: Session, actor: Actor, entry_id: int, item_ids: list[int], at: datetime | None = None, *, key: str | None = None
 ) -> rows.PickupRow:
     """Mark perks handed out to an order after its pickup (补发赠品)."""
-    require(actor, "pickup.mark")
-    at = at or clock.now()
-    entry, deal = _entry(session, entry_id)
-    _handable(entry, deal)
-    p = locked_state(session, entry, deal.show_id)
+    entry, deal, p = _begin(session, actor, entry_id)
     if _replayed(session, key):
         return rows.row(session, entry_id)
+    at = at or clock.now()
     owed = promise_close.gift_items(session, entry_id)
     handed = [g for g in item_ids if g in owed and not owed[g]]
     if not handed:

@@ -14,41 +14,37 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, case, func
 
 
-class PickupStatus(StrEnum):
-    PENDING = "pending"
-    PARTIAL = "partial"
-    PICKED_UP = "picked_up"
+class _Coded(StrEnum):
+    """A code with its Chinese label (the labels live beside each enum below)."""
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        return _LABELS[type(self)][self]
+
+
+class PickupStatus(_Coded):
+    PENDING = "pending"
+    PARTIAL = "partial"
+    PICKED_UP = "picked_up"
 
 
 STATUS_LABELS = {PickupStatus.PENDING: "待提货", PickupStatus.PARTIAL: "部分提货", PickupStatus.PICKED_UP: "已提货"}
 
 
-class Via(StrEnum):
+class Via(_Coded):
     COUNTER = "counter"
     DELIVERY = "delivery"
-
-    @property
-    def label(self) -> str:
-        return VIA_LABELS[self]
 
 
 VIA_LABELS = {Via.COUNTER: "到店自提", Via.DELIVERY: "配送上门"}
 
 
-class FulfilledVia(StrEnum):
+class FulfilledVia(_Coded):
     PICKUP = "pickup"
     DELIVERY = "delivery"
     HAND = "hand"
     LATE_PICKUP = "late_pickup"
     LATE_DELIVERY = "late_delivery"
-
-    @property
-    def label(self) -> str:
-        return FULFILLED_LABELS[self]
 
 
 FULFILLED_LABELS = {
@@ -58,6 +54,7 @@ FULFILLED_LABELS = {
     FulfilledVia.LATE_PICKUP: "逾期自提",
     FulfilledVia.LATE_DELIVERY: "逾期送达",
 }
+_LABELS = {PickupStatus: STATUS_LABELS, Via: VIA_LABELS, FulfilledVia: FULFILLED_LABELS}
 LATE = (FulfilledVia.LATE_PICKUP, FulfilledVia.LATE_DELIVERY)
 BY_HANDOVER = (FulfilledVia.PICKUP, FulfilledVia.DELIVERY, *LATE)
 

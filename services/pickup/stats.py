@@ -31,8 +31,9 @@ def _rate(num: int, den: int) -> float | None:
 
 
 @dataclass
-class PointStats:
-    group: str
+class Counts:
+    """Orders and how they stand (a whole show, or one pickup point)."""
+
     entries: int = 0
     picked_up: int = 0
     partial: int = 0
@@ -49,12 +50,12 @@ class PointStats:
 
 
 @dataclass
-class PickupStats:
-    entries: int = 0
-    picked_up: int = 0
-    partial: int = 0
-    delivered: int = 0
-    late: int = 0
+class PointStats(Counts):
+    group: str = ""
+
+
+@dataclass
+class PickupStats(Counts):
     delivery_promises: int = 0
     delivery_promises_kept: int = 0
     items_on_time: int = 0
@@ -62,14 +63,6 @@ class PickupStats:
     items_overdue: int = 0
     items_open: int = 0
     points: list[PointStats] = field(default_factory=list)
-
-    @property
-    def pending(self) -> int:
-        return self.entries - self.picked_up - self.partial
-
-    @property
-    def rate(self) -> float | None:
-        return _rate(self.picked_up, self.entries)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -102,7 +95,7 @@ def stats(session: Session, show_id: int, now: datetime | None = None) -> Pickup
     total = PickupStats()
     for address, note, n, picked, partial, delivered, late in session.execute(q):
         g = pickup_group(address, note)
-        pt = points.setdefault(g, PointStats(g))
+        pt = points.setdefault(g, PointStats(group=g))
         for target in (pt, total):
             target.entries += int(n)
             target.picked_up += int(picked or 0)

@@ -1,28 +1,17 @@
 """提货核销 page (AppTest on the demo nights): find, mark, perks, undo, tabs per role, pickup links."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import db
 from services import auth, pickup, promises, shows
 from tests.pages.conftest import APP, PASSWORD
+from tests.pages.test_promises import app_session
 from ui import context, pickup_access
 
 SHOW = "源味集《农场主来了》"
-
-
-@contextmanager
-def app_session(url):
-    eng = db.connect(url)
-    try:
-        with db.session(eng) as s:
-            yield s
-    finally:
-        eng.dispose()
 
 
 def show_id(url, title=SHOW) -> int:

@@ -2,7 +2,6 @@
 took it, undo a wrong pickup, record one pickup when two people (or a retry) mark at once."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from services import jielong, pickup
 from services.authz import Actor
 from services.errors import Forbidden, InvalidInput, InvalidState
 from tests.services.pickup_support import DUE, make_night
+from tests.services.test_jielong_concurrency import _run
 from tests.support import make_actor
 
 AT = DUE - timedelta(hours=2)
@@ -134,25 +134,6 @@ def test_each_mark_checks_the_role_and_logs_one_event(session, assistant, review
     assert (ev.kind, ev.operator_id, ev.at, ev.payload["buyer"], ev.payload["qty"]) == ("pickup.marked", None, AT, "王芳", 2)
 
 
-def _run_together(n, fn):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, [None] * n
-
-    def work(i):
-        barrier.wait()
-        try:
-            results[i] = fn(i)
-        except Exception as exc:  # collected and asserted on by the test
-            errors[i] = exc
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results, errors
-
-
 def test_two_people_marking_the_same_order_at_once_record_one_pickup(clean_engine):
     with db.session(clean_engine) as s:
         assistant = make_actor(s, "assistant", "小美")
@@ -165,7 +146,7 @@ def test_two_people_marking_the_same_order_at_once_record_one_pickup(clean_engin
             return pickup.mark(s, actors[i], night.entries[1], at=AT)
 
     for _ in range(3):
-        results, errors = _run_together(2, tap)
+        results, errors = _run(2, tap)
         assert [type(e).__name__ for e in errors if e] == ["AlreadyPickedUp"], errors
         winner = next(r for r in results if r)
         assert winner.picked_qty == 2 and winner.status == "picked_up"
@@ -190,7 +171,7 @@ def test_the_same_retried_request_racing_itself_records_once(clean_engine):
         with db.session(clean_engine) as s:
             return pickup.mark(s, assistant, row.entry_id, qty=1, at=AT, key=key)
 
-    results, errors = _run_together(3, tap)
+    results, errors = _run(3, tap)
     assert errors == [None, None, None]
     with db.session(clean_engine) as s:
         assert pickup.row(s, row.entry_id).picked_qty == 1
