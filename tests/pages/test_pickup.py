@@ -143,3 +143,16 @@ def test_promises_page_shows_how_items_were_fulfilled(page_as, app_db):
     at.selectbox(key="promises_pick").set_value(row.perks[0].promise_id).run()
     items = next(d.value for d in at.dataframe if "履约方式" in d.value.columns)
     assert "自提核销" in set(items["履约方式"])
+
+
+def test_a_partial_pickup_from_the_card(page_as, app_db):
+    with app_session(app_db) as s:
+        row = next(r for g in pickup.pickup_list(s, show_id(app_db)) for r in g.rows if r.qty > 1)
+    at = search(page_as("assistant", "pickup"), str(row.seq))
+    at.number_input(key=f"pickup_qty_{row.entry_id}").set_value(1).run()
+    at.button(key=f"pickup_part_{row.entry_id}").click().run()
+    assert not at.exception, at.exception
+    with app_session(app_db) as s:
+        now = pickup.row(s, row.entry_id)
+    assert (now.status, now.picked_qty) == ("partial", 1)
+    assert any(b.label == f"已提货 ×{row.qty - 1}" for b in at.button)

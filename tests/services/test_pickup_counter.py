@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 import db
 from db.models import Event, PickupAction
@@ -176,3 +177,29 @@ def test_the_same_retried_request_racing_itself_records_once(clean_engine):
     with db.session(clean_engine) as s:
         assert pickup.row(s, row.entry_id).picked_qty == 1
         assert s.scalar(select(func.count()).select_from(PickupAction)) == 1
+
+
+def test_a_lost_connection_neither_doubles_nor_loses_a_pickup(clean_engine):
+    """db.transaction reruns the unit after a transient error: a mark rolled back is recorded by
+    the retry (not lost), and a mark whose commit went through but whose answer was lost is
+    resent with the same key and records nothing twice."""
+    with db.session(clean_engine) as s:
+        assistant = make_actor(s, "assistant", "小美")
+        night = make_night(s, assistant)
+        row = pickup.find(s, night.show_id, "3")[0]
+    key = pickup.request_key("mark", row, assistant, 1)
+    attempts = []
+
+    def unit(s):
+        done = pickup.mark(s, assistant, row.entry_id, qty=1, at=AT, key=key)
+        attempts.append(done.picked_qty)
+        if len(attempts) == 1:  # the connection drops before the commit
+            raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
+        return done
+
+    assert db.transaction(clean_engine, unit, budget_s=10).picked_qty == 1
+    assert db.transaction(clean_engine, unit, budget_s=10).picked_qty == 1  # the answer was lost: resent
+    with db.session(clean_engine) as s:
+        assert pickup.row(s, row.entry_id).picked_qty == 1
+        assert s.scalar(select(func.count()).select_from(PickupAction)) == 1
+    assert attempts == [1, 1, 1]
