@@ -198,7 +198,8 @@ def mark(
         by_name=actor.name[:64], request_key=key, gift_item_ids=handed,
     ))
     events.record(
-        session, "pickup.marked", deal.show_id, actor, at=at, entry_id=entry_id, seq=entry.seq, buyer=entry.buyer_name,
+        session, "pickup.marked", deal.show_id, actor, at=at, by=actor.name, entry_id=entry_id, seq=entry.seq,
+        buyer=entry.buyer_name,
         qty=take, picked=p.picked_qty, of=entry.qty, gifts=len(handed), promises=closed or None,
     )
     return rows.row(session, entry_id)
@@ -223,7 +224,8 @@ def hand_gifts(
         by_name=actor.name[:64], request_key=key, gift_item_ids=handed,
     ))
     events.record(
-        session, "pickup.gifts", deal.show_id, actor, at=at, entry_id=entry_id, seq=entry.seq, buyer=entry.buyer_name,
+        session, "pickup.gifts", deal.show_id, actor, at=at, by=actor.name, entry_id=entry_id, seq=entry.seq,
+        buyer=entry.buyer_name,
         gifts=len(handed), promises=closed or None,
     )
     return rows.row(session, entry_id)
@@ -263,7 +265,8 @@ def undo(session: Session, actor: Actor, entry_id: int, at: datetime | None = No
         by_name=actor.name[:64], request_key=key, undoes_id=last.id,
     ))
     events.record(
-        session, "pickup.undone", deal.show_id, actor, at=at, entry_id=entry_id, seq=entry.seq, buyer=entry.buyer_name,
+        session, "pickup.undone", deal.show_id, actor, at=at, by=actor.name, entry_id=entry_id, seq=entry.seq,
+        buyer=entry.buyer_name,
         qty=last.qty, undone=last.kind, picked=p.picked_qty, of=entry.qty, promises=changed or None,
     )
     return rows.row(session, entry_id)

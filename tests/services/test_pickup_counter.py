@@ -133,6 +133,7 @@ def test_each_mark_checks_the_role_and_logs_one_event(session, assistant, review
     ev = session.scalars(select(Event).order_by(Event.id.desc())).first()
     assert session.scalar(select(func.count()).select_from(Event)) == before + 1
     assert (ev.kind, ev.operator_id, ev.at, ev.payload["buyer"], ev.payload["qty"]) == ("pickup.marked", None, AT, "王芳", 2)
+    assert ev.payload["by"] == "前台小周"  # the link's holder, though no operator stands behind it
 
 
 def test_two_people_marking_the_same_order_at_once_record_one_pickup(clean_engine):
