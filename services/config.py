@@ -32,6 +32,9 @@ KEYS: dict[str, tuple[str, str]] = {
     "PUBLIC_URL": ("", "base URL phones use to open host links, e.g. http://192.168.1.20:8501"),
     "DB_POOL_SIZE": ("5", "PostgreSQL pool size per Streamlit process"),
     "DB_MAX_OVERFLOW": ("5", "PostgreSQL pool overflow per Streamlit process"),
+    "CAPTURE_SILENCE_S": ("60", "live capture: seconds without a message (show live) before the console warns"),
+    "CAPTURE_TOKEN": ("", "live capture: token the wxlivespy receiver requires (?token= or Bearer); also sent to WebSocket tools"),
+    "CAPTURE_VIEWER_EVERY_S": ("10", "live capture: at most one viewer sample per this many seconds (when the numbers change)"),
 }
 
 _loaded: dict[str, object] = {}
