@@ -111,6 +111,26 @@ def _person(m: Message) -> str:
     return m.user_id[:128] or (f"name:{m.nickname}"[:128] if m.nickname else "")
 
 
+def _ids_by_name(session: Session, show_id: int, fresh: list[Message]) -> dict[tuple[str, str], str]:
+    """User ids for messages that carry only a nickname (e.g. a like): the id the same nickname came
+    with earlier in the show or in this flush, so one person is not counted twice."""
+    names = {(m.platform[:24], m.nickname[:100]) for m in fresh if not m.user_id and m.nickname}
+    if not names:
+        return {}
+    found = {(m.platform[:24], m.nickname[:100]): m.user_id[:128] for m in fresh if m.user_id and m.nickname}
+    for platform in {p for p, _ in names}:
+        wanted = [n for p, n in names if p == platform and (p, n) not in found]
+        for i in range(0, len(wanted), 500):
+            for nick, uid in session.execute(
+                select(CaptureViewer.nickname, CaptureViewer.user_id).where(
+                    CaptureViewer.show_id == show_id, CaptureViewer.platform == platform,
+                    CaptureViewer.nickname.in_(wanted[i : i + 500]), ~CaptureViewer.user_id.startswith("name:"),
+                )
+            ):
+                found.setdefault((platform, nick), uid)
+    return {k: v for k, v in found.items() if k in names}
+
+
 def _tally(session: Session, show_id: int, fresh: list[Message], received_at: datetime) -> None:
     minutes: dict[datetime, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for m in fresh:
@@ -128,8 +148,9 @@ def _new_interactors(session: Session, show_id: int, fresh: list[Message], recei
     """Register the people of this flush; per minute, how many interacted for the first time."""
     first_seen: dict[tuple[str, str], tuple[datetime, str]] = {}
     first_act: dict[tuple[str, str], datetime] = {}
+    known = _ids_by_name(session, show_id, fresh)
     for m in fresh:
-        person = _person(m)
+        person = m.user_id[:128] or known.get((m.platform[:24], m.nickname[:100])) or _person(m)
         if not person:
             continue
         key, at = (m.platform[:24], person), m.at or received_at
