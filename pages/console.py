@@ -4,7 +4,7 @@ import streamlit as st
 from services import shows
 from services.authz import can
 from ui import context as ctx
-from ui import console_hostlink, console_jielong, console_promises, console_queue, console_snapshot
+from ui import console_capture, console_hostlink, console_jielong, console_promises, console_queue, console_snapshot
 
 show_id = ctx.show_id()
 if show_id is None:
@@ -24,6 +24,7 @@ if can(actor, "show.edit"):
 if not can(actor, "chain.write"):
     st.caption("只读模式：主播可查看中控台，但不能操作。")
 
+console_capture.render(show_id)
 console_snapshot.render(show_id, actor)
 left, right = st.columns([3, 2], gap="large")
 with left:

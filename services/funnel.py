@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, Integer, bindparam, func, insert, select
 from sqlalchemy.orm import Session, lazyload
 
-from db.models import Community, Deal, DealBuyer, DealMinute, Promise, Show, ViewerSample
+from db.models import CaptureMinute, Community, Deal, DealBuyer, DealMinute, Promise, Show, ViewerSample
 from services import clock, events, triage
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound, check_paste_size
@@ -412,12 +412,21 @@ def buyers_reached(session: Session, show_id: int) -> int:
 def funnel(session: Session, show_id: int, snap: Snapshot | None = None) -> list[FunnelStep]:
     """社群成员 → 观看 → 互动 → 接龙 → 成团, in people, with the share kept at each step."""
     snap = snap or snapshot(session, show_id)
-    counts = [snap.community_size, snap.viewers_cumulative, snap.commenters, snap.buyers, buyers_reached(session, show_id)]
+    interacted = max(snap.commenters, captured_interactors(session, show_id))
+    counts = [snap.community_size, snap.viewers_cumulative, interacted, snap.buyers, buyers_reached(session, show_id)]
     steps, previous = [], None
     for label, count in zip(FUNNEL_LABELS, counts):
         steps.append(FunnelStep(label, count, count / previous if previous else None))
         previous = count
     return steps
+
+
+def captured_interactors(session: Session, show_id: int) -> int:
+    """People a capture tool saw comment, like, gift, follow or order (services/capture keeps the tally).
+    The 互动 step takes the larger of this and the commenters: pasted comments carry no user id."""
+    return session.scalar(
+        select(func.coalesce(func.sum(CaptureMinute.interactors), 0)).where(CaptureMinute.show_id == show_id)
+    ) or 0
 
 
 # ---------------------------------------------------------------------------- viewer counts

@@ -40,7 +40,7 @@ from db.models import (
     Show,
     ShowMinute,
 )
-from services import shows
+from services import capture, shows
 
 KPI_KEYS = (
     "community_size", "viewers", "peak_online", "watch_rate", "commenters",
@@ -319,6 +319,7 @@ def markers(session: Session, show_id: int, question_peaks: int = 3) -> list[dic
     ).all()
     for minute, n in peaks:
         out.append({"at": minute, "kind": "question_peak", "label": f"提问高峰·{n}条", "short": f"提问{n}"})
+    out.extend(capture.gap_markers(session, show_id))  # a quiet stretch with no feed is not a cold room
     out.sort(key=lambda m: m["at"])
     return out
 
@@ -464,10 +465,12 @@ def _first_reach(deals: list[dict[str, Any]]) -> float | None:
 MARKER_COLORS = {
     "start": "#888888", "end": "#888888", "release": "#1f77b4", "threshold": "#2ca02c",
     "sold_out": "#d62728", "failed": "#7f7f7f", "promise": "#9467bd", "question_peak": "#ff7f0e",
+    "feed_gap": "#bcbd22",
 }
 MARKER_KIND_LABELS = {
     "start": "开播/下播", "end": "开播/下播", "release": "发布接龙", "threshold": "成团",
     "sold_out": "售罄", "failed": "未成团", "promise": "承诺", "question_peak": "提问高峰",
+    "feed_gap": "采集中断",
 }
 
 

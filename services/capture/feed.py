@@ -103,14 +103,15 @@ def start(session: Session, show_id: int, source: str, now: datetime | None = No
     shows.get_show(session, show_id)
     row = session.get(CaptureFeed, show_id, with_for_update=True)
     if row is None:
-        session.add(CaptureFeed(show_id=show_id, source=source, connected=False, state=FeedState.DISCONNECTED.value,
+        session.add(CaptureFeed(show_id=show_id, source=source, connected=False, state=FeedState.OK.value,
                                 per_minute=0, last_error="", started_at=now, updated_at=now))
         session.flush()
         return
     if row.stopped_at is None and (now - row.updated_at).total_seconds() > HEARTBEAT_STALE_S:
         session.add(CaptureGap(show_id=show_id, started_at=row.updated_at, ended_at=now, reason="down"))
     _close_gaps(session, show_id, now)
-    row.source, row.connected, row.state, row.per_minute, row.last_error = source, False, FeedState.DISCONNECTED.value, 0, ""
+    # Not connected yet, but not a gap either: the first heartbeat says how the link is.
+    row.source, row.connected, row.state, row.per_minute, row.last_error = source, False, FeedState.OK.value, 0, ""
     row.started_at, row.updated_at, row.stopped_at = now, now, None
     row.received = row.stored = row.duplicates = row.malformed = row.unknown = row.db_retries = row.lost = 0
 
@@ -184,6 +185,8 @@ def _derived_state(row: CaptureFeed, show_status: str, now: datetime, since_last
     if (now - row.updated_at).total_seconds() > HEARTBEAT_STALE_S:
         return FeedState.DOWN
     state = FeedState(row.state)
+    if not row.connected and state is FeedState.OK:
+        return FeedState.DISCONNECTED
     if state is FeedState.OK and show_status == "live":
         quiet = since_last if since_last is not None else (now - row.started_at).total_seconds()
         if quiet > silence_s():

@@ -219,3 +219,43 @@ def test_jsonl_on_stdin_stops_at_the_end_and_the_show_must_exist(clean_engine, r
         missing = run(show_id + 99, "jsonl", stdin=stdin)
         assert missing.proc.wait(timeout=60) == 2
     assert "找不到编号" in missing.output()
+
+
+def test_a_database_blink_mid_show_loses_and_doubles_nothing(tmp_path):
+    """PostgreSQL behind a proxy the test cuts for a few seconds while the tool keeps talking."""
+    import time
+
+    from sqlalchemy.engine import make_url
+
+    from tests.support import postgres_database
+    from tests.tcp_proxy import TcpProxy
+
+    with postgres_database() as url:
+        direct = db.connect(url)
+        db.upgrade(direct)
+        show_id = live_show(direct)
+        target = make_url(url)
+        tool = FakeWsTool().start()
+        with TcpProxy((target.host or "127.0.0.1", target.port or 5432)) as proxy:
+            proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+            proc = CaptureProcess(proxied, show_id, "oba", "--url", tool.url, log=tmp_path / "capture.log")
+            try:
+                tool.wait_for_client()
+                lines = frames("oba")
+                tool.send(lines[:2])
+                received(direct, show_id, 2, 0, 0)
+                proxy.cut()
+                tool.send(lines[2:4])  # said while the database is away
+                time.sleep(3)
+                proxy.restore()
+                tool.send(lines[6:9])
+                received(direct, show_id, 7, 0, 0)
+                assert proc.stop() == 0
+            finally:
+                proc.kill()
+                tool.stop()
+        got = outcome(direct, show_id)
+        direct.dispose()
+    assert got["comments"] == sorted([("张姐", "鸡蛋什么时候发货"), ("李姐", "运费多少"), ("王阿姨", "我要两份"),
+                                      ("抖音小王", "这个鸡蛋是散养的吗")])
+    assert (got["feed"].stored, got["feed"].duplicates, got["feed"].lost) == (6, 1, 0)
