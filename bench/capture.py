@@ -21,15 +21,13 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import db
 from bench.common import fresh_engine, p95, report
 from db.models import CaptureFeed
-from services import clock, shows, triage
-from services.authz import SYSTEM
-from tests.capture_fakes import CaptureProcess, FakeWsTool, wait_until
+from services import triage
+from tests.capture_fakes import CaptureProcess, FakeWsTool, live_show, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "comments_labelled.tsv"
@@ -73,14 +71,6 @@ class Room:
         if r < 0.5:
             return self.frame("DANMU", {**self.viewer(), "content": self.rng.choice(CHATTER)})
         return self.frame("LIKE" if r < 0.8 else "ENTER_ROOM", {**self.viewer(), "count": 1})
-
-
-def live_show(engine) -> int:
-    with db.session(engine) as s:
-        now = clock.now()
-        show = shows.create_show(s, SYSTEM, shows.ShowForm("采集压测", "压测群", 2000, "老李", now, now + timedelta(hours=3)))
-        shows.start_show(s, SYSTEM, show.id)
-        return show.id
 
 
 def stored(engine, show_id: int) -> int:
@@ -143,7 +133,7 @@ def sustained(engine, show_id: int, tool: FakeWsTool, room: Room, rate: int) -> 
 
 def run(kind: str) -> None:
     with fresh_engine(kind) as engine, tempfile.TemporaryDirectory() as tmp:
-        show_id = live_show(engine)
+        show_id = live_show(engine, "采集压测")
         room, tool = Room(), FakeWsTool().start()
         proc = CaptureProcess(engine.url.render_as_string(hide_password=False), show_id, "danmaku", "--url", tool.url,
                               log=Path(tmp) / "capture.log")

@@ -19,16 +19,29 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 from websockets.datastructures import Headers
 from websockets.http11 import Response
 from websockets.sync.server import serve
 
+import db
+from services import clock, shows
+from services.authz import SYSTEM
 from tests.appserver import ROOT, free_port
 
 DATA = ROOT / "tests" / "data" / "capture"
 RECORDED_T0 = 1767701700  # the fixtures' clock (2026-01-06 20:15:00 +08:00)
+
+
+def live_show(engine, title: str = "采集测试") -> int:
+    """A show that is on air now (the capture feed's banners depend on it)."""
+    with db.session(engine) as s:
+        now = clock.now()
+        show = shows.create_show(s, SYSTEM, shows.ShowForm(title, "阳光花园", 300, "老李", now, now + timedelta(hours=3)))
+        shows.start_show(s, SYSTEM, show.id)
+        return show.id
 
 
 # --- fixtures, with their times moved to now --------------------------------------------------------

@@ -66,7 +66,7 @@ class FeedStatus:
 class Beat:
     """What the process knows right now (written as the heartbeat)."""
 
-    connected: bool
+    connected: bool | None  # None: the first attempt to reach the tool has not finished yet
     state: FeedState
     per_minute: int = 0
     last_message_at: datetime | None = None
@@ -123,12 +123,14 @@ def beat(session: Session, show_id: int, b: Beat, now: datetime | None = None) -
     if row is None:
         return
     was_gap = FeedState(row.state) in GAP_STATES
-    state = b.state if b.connected else FeedState.DISCONNECTED
-    if state in GAP_STATES and not was_gap:
+    state = b.state if b.connected is not False else FeedState.DISCONNECTED
+    if b.connected is None:
+        pass  # still connecting: neither a gap nor a recovery
+    elif state in GAP_STATES and not was_gap:
         session.add(CaptureGap(show_id=show_id, started_at=now, reason=state.value))
     elif was_gap and state not in GAP_STATES:
         _close_gaps(session, show_id, now)
-    row.connected, row.state, row.per_minute = b.connected, state.value, b.per_minute
+    row.connected, row.state, row.per_minute = bool(b.connected), state.value, b.per_minute
     row.last_message_at, row.last_error = b.last_message_at, b.last_error[:300]
     row.received, row.malformed, row.unknown, row.db_retries, row.lost = b.received, b.malformed, b.unknown, b.db_retries, b.lost
     row.updated_at = now

@@ -60,7 +60,8 @@ class Runner:
         self.stats: list[Stats] = []
         self.gaps: list[Gap] = []
         self.pending_since: float | None = None
-        self.connected, self.state, self.detail = False, feed.FeedState.OK, ""
+        self.connected: bool | None = None  # until the source's first attempt has an answer
+        self.state, self.detail = feed.FeedState.OK, ""
         self.gap_until = 0.0
         self.last_message_at = None
         self.db_error = ""

@@ -3,39 +3,32 @@ in the room appear in the console's question queue with no paste, and the status
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
 import db
-from services import clock, shows
-from services.authz import SYSTEM
 from tests.browser.conftest import login, screenshot, wait_for_app
-from tests.capture_fakes import CaptureProcess, FakeWsTool, frames
+from tests.capture_fakes import CaptureProcess, FakeWsTool, frames, live_show
 
 TITLE = "直播采集浏览器测试场"
 
 
 @pytest.fixture(scope="module")
-def live_show(server) -> int:
+def show_on_air(server) -> int:
     eng = db.connect(server.database_url)
-    with db.session(eng) as s:
-        now = clock.now()
-        show = shows.create_show(s, SYSTEM, shows.ShowForm(TITLE, "阳光花园", 300, "老李", now, now + timedelta(hours=2)))
-        shows.start_show(s, SYSTEM, show.id)
-        show_id = show.id
+    show_id = live_show(eng, TITLE)
     eng.dispose()
     return show_id
 
 
-def test_captured_comments_reach_the_queue_and_the_status_line_follows_the_feed(server, page, live_show, tmp_path):
+def test_captured_comments_reach_the_queue_and_the_status_line_follows_the_feed(server, page, show_on_air, tmp_path):
     tool = FakeWsTool().start()
-    proc = CaptureProcess(server.database_url, live_show, "oba", "--url", tool.url, log=tmp_path / "capture.log")
+    proc = CaptureProcess(server.database_url, show_on_air, "oba", "--url", tool.url, log=tmp_path / "capture.log")
     try:
         tool.wait_for_client()
         login(page, server, "assistant")
         token = page.url.split("s=", 1)[1].split("&", 1)[0]
-        page.goto(f"{server.url}/console?s={token}&show={live_show}")
+        page.goto(f"{server.url}/console?s={token}&show={show_on_air}")
         wait_for_app(page)
         main = page.get_by_test_id("stMain")
         main.get_by_text(re.compile("已连接 · 每分钟 0 条 · 还没有消息")).wait_for()

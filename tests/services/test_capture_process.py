@@ -2,25 +2,14 @@
 tool's own format (tests/data/capture): what a shop's console would end up holding, exactly."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 
 import db
 from db.models import CaptureFeed, CaptureGap, CaptureMessage, Comment, ViewerSample
-from services import capture, clock, shows, triage
-from services.authz import SYSTEM
+from services import capture, triage
 from tests.appserver import free_port
-from tests.capture_fakes import CaptureProcess, FakeWsTool, frames, post_wx, wait_until, wx_posts
-
-
-def live_show(engine) -> int:
-    with db.session(engine) as s:
-        now = clock.now()
-        show = shows.create_show(s, SYSTEM, shows.ShowForm("采集测试", "阳光花园", 300, "老李", now, now + timedelta(hours=2)))
-        shows.start_show(s, SYSTEM, show.id)
-        return show.id
+from tests.capture_fakes import CaptureProcess, FakeWsTool, frames, live_show, post_wx, wait_until, wx_posts
 
 
 def url_of(engine) -> str:
@@ -100,18 +89,23 @@ def test_wxlivespy_posts_gzip_repeats_and_bad_bodies(clean_engine, run):
     assert "鸡蛋什么时候发货" in got["queue"]
 
 
-def test_oba_comments_and_compass_events(clean_engine, run):
-    show_id = live_show(clean_engine)
-    tool = FakeWsTool().start()
+def replay(engine, run, source: str, expect: tuple[int, int, int], token: str = "", path: str = "") -> dict:
+    """The tool's recorded frames through a fake WebSocket tool into a real capture process; the outcome."""
+    show_id = live_show(engine)
+    tool = FakeWsTool(token=token).start()
     try:
-        proc = run(show_id, "oba", "--url", tool.url)
+        proc = run(show_id, source, "--url", tool.url + path, *(("--token", token) if token else ()))
         tool.wait_for_client()
-        tool.send(frames("oba"))
-        received(clean_engine, show_id, 10, malformed=1, unknown=1)
-        assert proc.stop() == 1
+        tool.send(frames(source))
+        received(engine, show_id, *expect)
+        assert proc.stop() == 1  # each fixture holds a malformed frame: status 1, like services.ingest
     finally:
         tool.stop()
-    got = outcome(clean_engine, show_id)
+    return outcome(engine, show_id)
+
+
+def test_oba_comments_and_compass_events(clean_engine, run):
+    got = replay(clean_engine, run, "oba", (10, 1, 1))
     assert got["comments"] == sorted([("张姐", "鸡蛋什么时候发货"), ("李姐", "运费多少"), ("王阿姨", "我要两份"),
                                       ("抖音小王", "这个鸡蛋是散养的吗")])
     assert got["samples"] == []  # oba sends no viewer numbers
@@ -120,17 +114,7 @@ def test_oba_comments_and_compass_events(clean_engine, run):
 
 
 def test_danmaku_listener_envelope_with_token_stats_and_gap(clean_engine, run):
-    show_id = live_show(clean_engine)
-    tool = FakeWsTool(token="demo-token").start()
-    try:
-        proc = run(show_id, "danmaku", "--url", tool.url, "--token", "demo-token")
-        tool.wait_for_client()
-        tool.send(frames("danmaku"))
-        received(clean_engine, show_id, 11, malformed=1, unknown=1)
-        assert proc.stop() == 1
-    finally:
-        tool.stop()
-    got = outcome(clean_engine, show_id)
+    got = replay(clean_engine, run, "danmaku", (11, 1, 1), token="demo-token")
     assert got["comments"] == sorted([("张姐", "鸡蛋什么时候发货"), ("李姐", "运费多少"), ("王阿姨", "我要两份")])
     assert got["samples"] == [(80, 80), (92, 92)]
     # The like carries no user id (the contract's LikePayload has none): matched to 王阿姨 by nickname.
@@ -152,17 +136,7 @@ def test_danmaku_listener_refuses_a_wrong_token_and_says_so(clean_engine, run):
 
 
 def test_douyinlive_protojson_messages(clean_engine, run):
-    show_id = live_show(clean_engine)
-    tool = FakeWsTool().start()
-    try:
-        proc = run(show_id, "douyinlive", "--url", tool.url.replace("/ws", "/ws/516466932480"))
-        tool.wait_for_client()
-        tool.send(frames("douyinlive"))
-        received(clean_engine, show_id, 11, malformed=1, unknown=1)
-        assert proc.stop() == 1
-    finally:
-        tool.stop()
-    got = outcome(clean_engine, show_id)
+    got = replay(clean_engine, run, "douyinlive", (11, 1, 1), path="/516466932480")
     assert got["comments"] == sorted([("抖音张姐", "鸡蛋什么时候发货"), ("抖音李姐", "运费多少"), ("抖音王阿姨", "我要两份")])
     assert got["samples"] == [(95, 300), (110, 330)]
     assert got["tallies"] == tallies(enters=1, likes=3, gifts=1, follows=1, interactors=3)

@@ -26,6 +26,14 @@ def load(raw: str | bytes | dict) -> Any:
         raise Malformed("not JSON") from exc
 
 
+def load_object(raw: str | bytes | dict) -> dict | None:
+    """One JSON object, or None when the delivery is not one (the adapter counts it malformed)."""
+    try:
+        return obj(load(raw))
+    except Malformed:
+        return None
+
+
 def obj(value: Any, what: str = "message") -> dict:
     if not isinstance(value, dict):
         raise Malformed(f"{what} is not an object")

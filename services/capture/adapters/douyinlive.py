@@ -13,7 +13,7 @@ jwwsjlm/douyinlive-proto protobuf/new_douyin.proto):
 """
 from __future__ import annotations
 
-from services.capture.adapters.common import Malformed, dig, integer, load, msg_key, obj, text, when
+from services.capture.adapters.common import dig, integer, load_object, msg_key, text, when
 from services.capture.model import Kind, Message, Parsed, Signal, Stats, Status
 
 PLATFORM = "douyin"
@@ -28,12 +28,10 @@ FOLLOW_ACTION = 1
 
 
 def parse(raw, platform: str | None = None) -> Parsed:
+    msg = load_object(raw)
+    if msg is None:
+        return Parsed(malformed=1)
     out = Parsed()
-    try:
-        msg = obj(load(raw))
-    except Malformed:
-        out.malformed += 1
-        return out
     if text(msg.get("type")) == "system":
         signal = _STATUS.get(text(msg.get("code")))
         if text(msg.get("event")) == "live_status" and signal is not None:

@@ -12,7 +12,7 @@ The tool has no viewer counts and no room status; it does not replay what a clie
 """
 from __future__ import annotations
 
-from services.capture.adapters.common import Malformed, load, msg_key, obj, text, when
+from services.capture.adapters.common import load_object, msg_key, text, when
 from services.capture.model import Kind, Message, Parsed
 
 # msg_type → (kind, platform or None = the generic platform)
@@ -33,12 +33,10 @@ GENERIC_PLATFORM = "douyin"  # oba's plain `comment` and 罗盘 events come from
 
 
 def parse(raw, platform: str | None = None) -> Parsed:
+    msg = load_object(raw)
+    if msg is None:
+        return Parsed(malformed=1)
     out = Parsed()
-    try:
-        msg = obj(load(raw))
-    except Malformed:
-        out.malformed += 1
-        return out
     kind_type = text(msg.get("msg_type"))
     if kind_type not in _TYPES:
         out.unknown += 1
