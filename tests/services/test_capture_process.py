@@ -129,7 +129,7 @@ def test_danmaku_listener_refuses_a_wrong_token_and_says_so(clean_engine, run):
     try:
         run(show_id, "danmaku", "--url", tool.url, "--token", "wrong")
         banner = wait_until(lambda: ("口令" in (_status(clean_engine, show_id).banner or "")) and
-                            _status(clean_engine, show_id).banner, 10, "a banner about the refused token")
+                            _status(clean_engine, show_id).banner, 30, "a banner about the refused token")
         assert "DanmakuListener" in banner
     finally:
         tool.stop()
