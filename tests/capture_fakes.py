@@ -142,7 +142,7 @@ class FakeWsTool:
             self.server.shutdown()
             self.server = None
 
-    def wait_for_client(self, timeout: float = 15, connections: int = 1) -> None:
+    def wait_for_client(self, timeout: float = 60, connections: int = 1) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
@@ -174,7 +174,7 @@ def post_wx(url: str, post: dict, token: str = "") -> int:
         url += f"?token={token}"
     req = urllib.request.Request(url, data=data, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status
     except urllib.error.HTTPError as exc:
         return exc.code

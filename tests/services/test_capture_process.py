@@ -26,7 +26,7 @@ def received(engine, show_id: int, n: int, malformed: int, unknown: int):
     def check():
         row = feed_row(engine, show_id)
         return row and (row.received, row.malformed, row.unknown) == (n, malformed, unknown) and row
-    return wait_until(check, 20, f"the capture process should have received {n} items, {malformed} malformed, {unknown} unknown")
+    return wait_until(check, 60, f"the capture process should have received {n} items, {malformed} malformed, {unknown} unknown")
 
 
 def outcome(engine, show_id: int) -> dict:
@@ -69,7 +69,7 @@ def test_wxlivespy_posts_gzip_repeats_and_bad_bodies(clean_engine, run):
     port = free_port()
     proc = run(show_id, "wxlivespy", "--listen", f"127.0.0.1:{port}", "--token", "s3cret")
     url = f"http://127.0.0.1:{port}/wxlive"
-    wait_until(lambda: (feed_row(clean_engine, show_id) or None) and feed_row(clean_engine, show_id).connected, 20,
+    wait_until(lambda: (feed_row(clean_engine, show_id) or None) and feed_row(clean_engine, show_id).connected, 60,
                "the receiver should be listening")
     posts = wx_posts()
     assert post_wx(url, posts[0]) == 401  # no token: refused, nothing stored
