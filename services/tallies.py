@@ -7,21 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import DealMinute, ShowMinute
 from services.clock import minute as to_minute
-
-
-def _insert(session: Session, model):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+from services.sql import upsert_insert
 
 
 def bump_minute(session: Session, model, keys: dict, deltas: dict[str, int]) -> None:
     """Add `deltas` to the per-minute row identified by `keys`, creating it if needed."""
-    stmt = _insert(session, model).values(**keys, **deltas)
+    stmt = upsert_insert(session, model).values(**keys, **deltas)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={k: getattr(model, k) + stmt.excluded[k] for k in deltas},

@@ -1,7 +1,7 @@
 """Rules that find promises in what a host said, and turn a due hint into a time.
 
 No database and no Streamlit here: pure functions over text, so they are cheap to test
-and to tune. `services.promises` re-exports what the pages and other services use.
+and to tune. The package services.promises exports what the pages and other services use.
 
 How a line is judged (one draft per line at most):
 1. The line is cut into clauses at punctuation. Clauses that ask (end in ？ or 吗) are
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from services.cn_numbers import NUM, cn_number  # noqa: F401  (cn_number re-exported by services.promises)
+from services.cn_numbers import NUM, cn_number
 
 KINDS = ("refund", "compensation", "gift", "price", "delivery", "quality", "service")
 KIND_LABELS = {
@@ -127,62 +127,88 @@ def due_at_from_hint(hint: str | None, said_at: datetime) -> datetime | None:
     if not hint:
         return None
     hint = hint.strip()
-    base = said_at.date()
+    for reader in (_span_due, _week_due, _day_due):
+        found = reader(hint, said_at)
+        if found is not _NOT_THIS:
+            return found
+    return None
+
+
+_NOT_THIS = object()  # a reader's answer when the hint is not of its shape
+
+
+def _span_due(hint: str, said_at: datetime):
+    """三天后 / 48小时内 / 两周内: a span from when it was said."""
     m = _DUE_SPAN.fullmatch(hint) or _DUE_SPAN.search(hint) or _DUE_SPAN_SOON.search(hint + "到")
-    if m and not _DUE_DAY.match(hint):
-        n = cn_number(m.group(1))
-        if n is None:
-            return None
-        unit = m.group(2)
-        within = "后" not in hint
-        if unit in ("小时", "钟头"):
-            return said_at + timedelta(hours=n)
-        days = n * 7 if unit in ("周", "星期") else n
-        day = base + timedelta(days=days)
-        return datetime.combine(day, time(23, 59) if within else time(12, 0))
-    m = _DUE_WEEK.match(hint)
-    if m:
-        wm = re.search(r"(?:周|星期|礼拜)([一二三四五六日天末])", hint)
-        monday = base - timedelta(days=base.weekday())
-        if hint.startswith("下"):
-            monday += timedelta(days=7)
-        if wm is None:  # 下周 / 本周: by the end of that week
-            return datetime.combine(monday + timedelta(days=6), time(23, 59))
-        day = monday + timedelta(days=min("一二三四五六日天末".index(wm.group(1)), 6) if wm.group(1) != "末" else 5)
-        if not hint.startswith(("下", "本", "这")) and day < base:
-            day += timedelta(days=7)  # bare 周六: the next Saturday
-        clock = _clock_of(hint)
-        if clock is not None:
-            return datetime.combine(day, clock)
-        hour = next((h for part, h in _PART_HOUR.items() if part in hint), 12)
-        return datetime.combine(day, time(hour, 0))
-    offset = None
-    for words, off in (
-        (("大后天",), 3),
-        (("后天",), 2),
-        (("明天", "明早", "明晚", "明日", "次日", "隔天", "隔日", "第二天", "翌日"), 1),
-        (("今天", "今晚", "今日", "当天", "当晚"), 0),
-    ):
-        if hint.startswith(words):
-            offset = off
-            break
+    if not m or _DUE_DAY.match(hint):
+        return _NOT_THIS
+    n = cn_number(m.group(1))
+    if n is None:
+        return None
+    unit = m.group(2)
+    if unit in ("小时", "钟头"):
+        return said_at + timedelta(hours=n)
+    days = n * 7 if unit in ("周", "星期") else n
+    within = "后" not in hint
+    return datetime.combine(said_at.date() + timedelta(days=days), time(23, 59) if within else time(12, 0))
+
+
+_WEEKDAYS = "一二三四五六日天末"
+
+
+def _week_due(hint: str, said_at: datetime):
+    """下周三 / 周六下午 / 本周: a weekday (at noon unless timed), or the end of that week."""
+    if not _DUE_WEEK.match(hint):
+        return _NOT_THIS
+    base = said_at.date()
+    wm = re.search(r"(?:周|星期|礼拜)([一二三四五六日天末])", hint)
+    monday = base - timedelta(days=base.weekday())
+    if hint.startswith("下"):
+        monday += timedelta(days=7)
+    if wm is None:  # 下周 / 本周: by the end of that week
+        return datetime.combine(monday + timedelta(days=6), time(23, 59))
+    day = monday + timedelta(days=min(_WEEKDAYS.index(wm.group(1)), 6) if wm.group(1) != "末" else 5)
+    if not hint.startswith(("下", "本", "这")) and day < base:
+        day += timedelta(days=7)  # bare 周六: the next Saturday
+    clock = _clock_of(hint)
+    if clock is not None:
+        return datetime.combine(day, clock)
+    return datetime.combine(day, time(_part_hour(hint, 12), 0))
+
+
+_DAY_OFFSETS = (
+    (("大后天",), 3),
+    (("后天",), 2),
+    (("明天", "明早", "明晚", "明日", "次日", "隔天", "隔日", "第二天", "翌日"), 1),
+    (("今天", "今晚", "今日", "当天", "当晚"), 0),
+)
+
+
+def _day_due(hint: str, said_at: datetime) -> datetime | None:
+    """明天下午3点前 / 次日 / 今晚 / 晚上10点前: a day word (or none) with a part of day or a clock."""
+    offset = next((off for words, off in _DAY_OFFSETS if hint.startswith(words)), None)
     clock = _clock_of(hint)
     if offset is None:
         if clock is None:
             return None
-        at = datetime.combine(base, clock)
+        at = datetime.combine(said_at.date(), clock)
         return at if at > said_at else at + timedelta(days=1)
-    day = base + timedelta(days=offset)
+    day = said_at.date() + timedelta(days=offset)
     if clock is not None:
         return datetime.combine(day, clock)
-    for part, hour in _PART_HOUR.items():
-        if part in hint:
-            return datetime.combine(day, time(hour, 0))
+    hour = _part_hour(hint, None)
+    if hour is not None:
+        return datetime.combine(day, time(hour, 0))
     if hint.startswith(("明晚", "当晚", "今晚")):
         return datetime.combine(day, time(22, 0) if offset else time(23, 59))
     if hint.startswith("明早"):
         return datetime.combine(day, time(9, 0))
     return datetime.combine(day, time(23, 59) if offset == 0 else time(12, 0))
+
+
+def _part_hour(hint: str, default: int | None) -> int | None:
+    """The hour a part of day (上午, 下午, 晚上 …) in the hint stands for."""
+    return next((h for part, h in _PART_HOUR.items() if part in hint), default)
 
 
 def _clock_of(hint: str) -> time | None:

@@ -32,10 +32,11 @@ from db.models import LexiconTerm
 from services import events
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound
+from services.triage.labels import CATEGORIES, Category
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "lexicon.json"
-QUESTION_CATEGORIES = ("authenticity", "after_sales", "delivery", "price", "order", "product")
-EDITABLE_CATEGORIES = QUESTION_CATEGORIES + ("chatter",)
+# The categories an operator may add terms to (other_question has no terms: it is what is left).
+EDITABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != Category.OTHER_QUESTION)
 MAX_TERM = 50
 
 
@@ -138,7 +139,7 @@ class Lexicon:
             for cat, terms in self.categories.items()
             for t, w in terms.items()
         ]
-        rows += [{"category": "chatter", "term": t, "weight": w} for t, w in self.chatter_terms.items()]
+        rows += [{"category": Category.CHATTER, "term": t, "weight": w} for t, w in self.chatter_terms.items()]
         return rows
 
 
@@ -159,7 +160,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         term = normalise_term(term)
         if not term:
             continue
-        target = chatter if cat == "chatter" else categories.setdefault(cat, {})
+        target = chatter if cat == Category.CHATTER else categories.setdefault(cat, {})
         if weight <= 0:
             target.pop(term, None)
         else:
@@ -231,17 +232,6 @@ def refresh(session: Session) -> Lexicon:
 
 
 # --- operator editing -------------------------------------------------------------------------
-
-CATEGORY_NAMES = {
-    "authenticity": "真伪资质",
-    "after_sales": "售后",
-    "delivery": "配送自提",
-    "price": "价格优惠",
-    "order": "下单接龙",
-    "product": "商品详情",
-    "chatter": "闲聊",
-}
-
 
 def set_term(
     session: Session, actor: Actor, category: str, term: str, weight: float = 2.0, show_id: int | None = None

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.cn_numbers import cn_number  # noqa: F401  (re-exported for chain_import)
+from services.cn_numbers import cn_number
 from services.errors import DomainError, InvalidInput, check_paste_size
 
 MAX_QTY = 999

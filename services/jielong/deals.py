@@ -1,4 +1,7 @@
-"""Deals (团品): the form, validation, the jielong text, readiness and the one-time release."""
+"""Deals (团品): the form, validation, the jielong text, readiness and the one-time release.
+
+What follows the release (statuses, progress, milestones, outcomes) is services.jielong.lifecycle;
+editing a deal (which may re-allocate its chain) is services.jielong.editing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,16 +15,10 @@ from db.models import Deal, Operator, Show
 from services import clock, events
 from services.authz import Actor, require
 from services.errors import FieldErrors, InvalidState, NotFound
+from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
 from services.shows import get_show
 
-STATUS_LABELS = {
-    "draft": "草稿",
-    "released": "已发布",
-    "reached": "已成团",
-    "sold_out": "已售罄",
-    "failed": "未成团",
-}
-THRESHOLD_UNITS = ("份", "人")
+MAX_MONEY = Decimal("100000000")
 
 
 @dataclass(frozen=True)
@@ -32,7 +29,7 @@ class DealForm:
     group_price: Decimal | float | str | None = None
     original_price: Decimal | float | str | None = None
     threshold: int | None = None
-    threshold_unit: str = "份"
+    threshold_unit: str = ThresholdUnit.UNITS  # a code, or the label 份 / 人
     stock: int | None = None
     per_person_limit: int | None = None
     perk_first_n: int | None = None
@@ -68,48 +65,75 @@ def _int_or_none(value) -> int | None:
 def validate(form: DealForm, show: Show) -> dict:
     """The cleaned values, or FieldErrors naming each failing field in Chinese."""
     errors: dict[str, str] = {}
-    out: dict = {}
+    out: dict = {"product": _product(form, errors)}
+    out["group_price"], out["original_price"] = _prices(form, errors)
+    out["threshold"], out["threshold_unit"] = _threshold(form, errors)
+    out.update(_limits(form, errors))
+    out.update(_texts(form, out.get("perk_first_n"), errors))
+    out["deadline"] = _deadline(form, show, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+def _product(form: DealForm, errors: dict[str, str]) -> str:
     product = (form.product or "").strip()
     if not product:
         errors["商品名称"] = "不能为空"
     elif len(product) > 200:
         errors["商品名称"] = "不超过 200 个字"
-    out["product"] = product
+    return product
+
+
+def _prices(form: DealForm, errors: dict[str, str]) -> tuple[Decimal | None, Decimal | None]:
+    price = original = None
     try:
         price = _money(form.group_price)
         if price is None or price <= 0:
             errors["专享价"] = "须大于 0"
-        elif price >= Decimal("100000000"):
+        elif price >= MAX_MONEY:
             errors["专享价"] = "金额过大"
-        out["group_price"] = price
     except ValueError:
         errors["专享价"] = "须为金额数字，且大于 0"
     try:
         original = _money(form.original_price)
         if original is not None and original <= 0:
             errors["原价"] = "须留空或大于 0"
-        elif original is not None and original >= Decimal("100000000"):
+        elif original is not None and original >= MAX_MONEY:
             errors["原价"] = "金额过大"
-        elif original is not None and out.get("group_price") and original < out["group_price"]:
+        elif original is not None and price and original < price:
             errors["原价"] = "不应低于专享价"
-        out["original_price"] = original
     except ValueError:
         errors["原价"] = "须为金额数字或留空"
+    return price, original
+
+
+def _threshold(form: DealForm, errors: dict[str, str]) -> tuple[int | None, str]:
+    threshold = None
     try:
         threshold = _int_or_none(form.threshold)
         if threshold is None or threshold < 1:
             errors["成团数"] = "须为不小于 1 的整数"
-        out["threshold"] = threshold
     except ValueError:
         errors["成团数"] = "须为不小于 1 的整数"
-    if form.threshold_unit not in THRESHOLD_UNITS:
+    try:
+        unit = threshold_unit(form.threshold_unit)
+    except ValueError:
         errors["成团单位"] = "须为「份」或「人」"
-    out["threshold_unit"] = form.threshold_unit
-    for attr, label, rule in (
-        ("stock", "限量", "须留空（不限量）或为不小于 1 的整数"),
-        ("per_person_limit", "每人限购", "须留空（不限购）或为不小于 1 的整数"),
-        ("perk_first_n", "前 N 名福利", "须留空或为不小于 1 的整数"),
-    ):
+        unit = form.threshold_unit
+    return threshold, unit
+
+
+_LIMITS = (
+    ("stock", "限量", "须留空（不限量）或为不小于 1 的整数"),
+    ("per_person_limit", "每人限购", "须留空（不限购）或为不小于 1 的整数"),
+    ("perk_first_n", "前 N 名福利", "须留空或为不小于 1 的整数"),
+)
+
+
+def _limits(form: DealForm, errors: dict[str, str]) -> dict:
+    out: dict = {}
+    for attr, label, rule in _LIMITS:
         try:
             v = _int_or_none(getattr(form, attr))
             if v is not None and not 1 <= v <= 1_000_000:
@@ -117,23 +141,29 @@ def validate(form: DealForm, show: Show) -> dict:
             out[attr] = v
         except ValueError:
             errors[label] = rule
+    return out
+
+
+def _texts(form: DealForm, perk_first_n: int | None, errors: dict[str, str]) -> dict:
     perk_text = (form.perk_text or "").strip()
-    if out.get("perk_first_n") and not perk_text:
+    if perk_first_n and not perk_text:
         errors["福利内容"] = "设置了前 N 名福利时不能为空"
-    out["perk_text"] = perk_text[:200]
-    out["selling_points"] = (form.selling_points or "").strip()
     specs = [s.strip() for s in (form.spec_options or "").replace("，", ",").replace("、", ",").split(",") if s.strip()]
-    out["spec_options"] = ",".join(specs)[:500]
-    out["delivery_text"] = (form.delivery_text or "").strip()[:200]
+    return {
+        "perk_text": perk_text[:200],
+        "selling_points": (form.selling_points or "").strip(),
+        "spec_options": ",".join(specs)[:500],
+        "delivery_text": (form.delivery_text or "").strip()[:200],
+    }
+
+
+def _deadline(form: DealForm, show: Show, errors: dict[str, str]) -> datetime | None:
     if form.deadline is not None:
         if not isinstance(form.deadline, datetime):
             errors["截止时间"] = "须为日期时间"
         elif form.deadline <= show.scheduled_start:
             errors["截止时间"] = f"须晚于直播开始时间（{show.scheduled_start:%m-%d %H:%M}）"
-    out["deadline"] = form.deadline
-    if errors:
-        raise FieldErrors(errors)
-    return out
+    return form.deadline
 
 
 def create_deal(session: Session, actor: Actor, show_id: int, form: DealForm, at: datetime | None = None) -> Deal:
@@ -141,7 +171,7 @@ def create_deal(session: Session, actor: Actor, show_id: int, form: DealForm, at
     show = get_show(session, show_id)
     values = validate(form, show)
     at = at or clock.now()
-    deal = Deal(show_id=show.id, status="draft", created_at=at, **values)
+    deal = Deal(show_id=show.id, status=DealStatus.DRAFT, created_at=at, **values)
     session.add(deal)
     session.flush()
     events.record(session, "deal.created", show.id, actor, at=at, deal_id=deal.id, product=deal.product)
@@ -188,7 +218,7 @@ def jielong_text(session: Session, deal_id: int) -> str:
     specs = specs_of(deal)
     if specs:
         lines.append(f"规格：{' / '.join(specs)}")
-    cond = f"👥 成团条件：满 {deal.threshold} {deal.threshold_unit}成团"
+    cond = f"👥 成团条件：满 {deal.threshold} {unit_label(deal.threshold_unit)}成团"
     lines.append(cond)
     lines.append(f"📦 限量 {deal.stock} 份，售完即止" if deal.stock else "📦 不限量")
     if deal.per_person_limit:
@@ -219,7 +249,7 @@ def readiness_of(deal: Deal, now: datetime | None = None) -> list[str]:
         problems.append("成团数未设置")
     if deal.stock is not None and deal.stock < 1:
         problems.append("限量须不小于 1（或留空表示不限量）")
-    elif deal.stock is not None and deal.threshold_unit == "份" and deal.threshold and deal.stock < deal.threshold:
+    elif deal.stock is not None and deal.threshold_unit == ThresholdUnit.UNITS and deal.threshold and deal.stock < deal.threshold:
         problems.append(f"限量 {deal.stock} 份少于成团数 {deal.threshold} 份，永远无法成团")
     if not (deal.delivery_text or "").strip():
         problems.append("未填写预计送达 / 自提说明")
@@ -236,12 +266,12 @@ def release(session: Session, deal_id: int, operator: Actor, at: datetime | None
     at = at or clock.now()
     deal = get_deal(session, deal_id)
     problems = readiness_of(deal, at)
-    if deal.status == "draft" and problems:
+    if deal.status == DealStatus.DRAFT and problems:
         raise InvalidState("还不能发布接龙：" + "；".join(problems) + "。")
     result = session.execute(
         update(Deal)
-        .where(Deal.id == deal_id, Deal.status == "draft")
-        .values(status="released", released_at=at, released_by=operator.id)
+        .where(Deal.id == deal_id, Deal.status == DealStatus.DRAFT)
+        .values(status=DealStatus.RELEASED, released_at=at, released_by=operator.id)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -251,25 +281,4 @@ def release(session: Session, deal_id: int, operator: Actor, at: datetime | None
         raise InvalidState(f"该接龙已由「{who}」{when}发布，不能重复发布。")
     session.refresh(deal)
     events.record(session, "deal.released", deal.show_id, operator, at=at, deal_id=deal.id, product=deal.product)
-    return deal
-
-
-def update_deal(session: Session, actor: Actor, deal_id: int, form: DealForm, at: datetime | None = None) -> Deal:
-    require(actor, "deal.edit")
-    from services import chain_intake
-
-    deal = chain_intake.lock_deal(session, deal_id)
-    values = validate(form, deal.show)
-    if deal.status != "draft":
-        # Once posted, the price and the product are what members signed up for.
-        for k in ("product", "group_price", "threshold", "threshold_unit"):
-            if values[k] != getattr(deal, k):
-                raise InvalidState("接龙已发布，不能再修改商品、专享价和成团条件；可修改限量、福利、配送和截止时间。")
-    at = at or clock.now()
-    for k, v in values.items():
-        setattr(deal, k, v)
-    session.flush()
-    events.record(session, "deal.updated", deal.show_id, actor, at=at, deal_id=deal.id, product=deal.product)
-    if deal.status != "draft":
-        chain_intake.reallocate(session, actor, deal, at)  # a new stock may promote or waitlist
     return deal

@@ -15,12 +15,14 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy.orm import Session
 
 from services.authz import Actor, require
-from services.chain_intake import PasteResult, apply_entries
-from services.chain_parser import MAX_QTY, ChainEntry, cn_number, normalize
-from services.deals import get_deal
-from services.errors import InvalidInput, TooLarge
+from services.cn_numbers import cn_number
+from services.errors import InvalidInput
+from services.jielong.deals import get_deal
+from services.jielong.intake import apply_entries
+from services.jielong.parser import MAX_QTY, ChainEntry, normalize
+from services.jielong.plan import PasteResult
+from services.uploads import check_file_size, decode
 
-MAX_IMPORT_BYTES = 20_000_000
 PROGRESS_EVERY = 500
 
 # field → default column (快团团 export headers)
@@ -62,22 +64,14 @@ def read_table(data: bytes, filename: str):
     """The export as a DataFrame of strings; InvalidInput in Chinese when it cannot be read."""
     import pandas as pd
 
-    if len(data) > MAX_IMPORT_BYTES:
-        raise TooLarge(f"文件过大（{len(data) / 1_000_000:.1f} MB），单个文件最多 20 MB。")
+    check_file_size(data)
     name = (filename or "").lower()
     try:
         if name.endswith((".xlsx", ".xlsm")):
             df = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False)
         elif name.endswith((".csv", ".txt")):
-            df = None
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding=enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            if df is None:
-                raise InvalidInput("无法识别 CSV 文件的编码（支持 UTF-8 和 GBK）。", "文件")
+            text = decode(data, "文件", "无法识别 CSV 文件的编码（支持 UTF-8 和 GBK）。")
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         else:
             raise InvalidInput("只支持 CSV 或 XLSX 文件（快团团、群接龙导出的订单表）。", "文件")
     except InvalidInput:

@@ -28,28 +28,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from services import lexicon as lexmod
+from services.triage import lexicon as lexmod
+from services.triage.labels import CATEGORIES, Category
 
-CATEGORIES = (
-    "authenticity",
-    "after_sales",
-    "delivery",
-    "price",
-    "order",
-    "product",
-    "other_question",
-    "chatter",
-)
-CATEGORY_LABELS = {
-    "authenticity": "真伪资质",
-    "price": "价格优惠",
-    "delivery": "配送自提",
-    "after_sales": "售后",
-    "product": "商品详情",
-    "order": "下单接龙",
-    "other_question": "其他提问",
-    "chatter": "闲聊",
-}
 PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
 STRONG = 2.0  # a topic term this strong makes a marker-less line a question
 WEAK_CHATTER = 1.5  # below this, chatter signals (a trailing 啊, "上次买") do not veto a topic
@@ -90,7 +71,7 @@ def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
     core = t.replace("?", "")
     intent = bool(lex.intent_re and lex.intent_re.search(t))
     if not core or core.isdigit() or (not _CJK.search(core) and not re.search(r"[a-z]{2,}", core) and "?" not in t):
-        return Analysis("chatter", False, intent, 0.0, 1.0, ())
+        return Analysis(Category.CHATTER, False, intent, 0.0, 1.0, ())
     scores: dict[str, float] = {}
     if lex.term_re is not None:
         for m in lex.term_re.finditer(t):
@@ -103,7 +84,7 @@ def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
     q += sum(w for rx, w in lex.q_patterns if rx.search(t))
     c = _sum_matches(lex.chatter_re, lex.chatter_terms, t)
     c += sum(w for rx, w in lex.c_patterns if rx.search(t))
-    best, best_score = "other_question", 0.0
+    best, best_score = Category.OTHER_QUESTION, 0.0
     for cat, s in scores.items():
         if s > best_score or (s == best_score and PRIORITY.get(cat, 99) < PRIORITY.get(best, 99)):
             best, best_score = cat, s
@@ -113,10 +94,10 @@ def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
         question = c < WEAK_CHATTER and best_score >= STRONG
     ranked = tuple(sorted(scores.items(), key=lambda kv: (-kv[1], PRIORITY.get(kv[0], 99))))
     if not question:
-        return Analysis("chatter", False, intent, q, c, ranked)
+        return Analysis(Category.CHATTER, False, intent, q, c, ranked)
     if best_score < MIN_CATEGORY:
-        best = "other_question"
-    return Analysis(best, True, intent or best == "order", q, c, ranked)
+        best = Category.OTHER_QUESTION
+    return Analysis(best, True, intent or best == Category.ORDER, q, c, ranked)
 
 
 
@@ -284,7 +265,7 @@ class Matcher:
 
     def add(self, category: str, sig: str, key: object) -> None:
         self.exact.setdefault((category, sig), key)
-        if category != "chatter":
+        if category != Category.CHATTER:
             self.exact_q.setdefault(sig, key)
         objects, concepts, words = self._parts(sig)
         self.objects.setdefault(id(key), set()).update(objects)
@@ -296,7 +277,7 @@ class Matcher:
 
     def match(self, category: str, sig: str) -> object | None:
         hit = self.exact.get((category, sig))
-        if hit is None and category != "chatter":
+        if hit is None and category != Category.CHATTER:
             hit = self.exact_q.get(sig)
         if hit is not None:
             return hit

@@ -2,7 +2,7 @@
 
 Both come from the seeds (../shared/seeds): 源味集《农场主来了》 (004) and 亲亲宝贝《安心之选》 (001).
 A night is a list of beats `(t, thing)` where t is seconds after the scheduled start. The demo
-loader (services.demo) replays the beats through the services with historical timestamps; the
+loader (services.demo.writer) replays the beats through the services with historical timestamps; the
 simulator (services.simulate) replays them in real time. Nothing here touches the database.
 
 Everything is deterministic: names, comments and chain lines come from a seeded random.Random,
@@ -449,7 +449,7 @@ def yuanweiji() -> Night:
             group_price=Decimal("16.80"),
             original_price=Decimal("25.80"),
             threshold=50,
-            threshold_unit="份",
+            threshold_unit="units",
             stock=300,
             per_person_limit=5,
             perk_first_n=50,
@@ -467,7 +467,7 @@ def yuanweiji() -> Night:
             group_price=Decimal("39.90"),
             original_price=Decimal("49.90"),
             threshold=30,
-            threshold_unit="份",
+            threshold_unit="units",
             stock=120,
             per_person_limit=3,
             perk_first_n=None,
@@ -484,7 +484,7 @@ def yuanweiji() -> Night:
             group_price=Decimal("69.00"),
             original_price=Decimal("88.00"),
             threshold=20,
-            threshold_unit="份",
+            threshold_unit="units",
             stock=60,
             per_person_limit=2,
             perk_first_n=None,
@@ -722,7 +722,7 @@ def qinqin() -> Night:
         group_price=Decimal("268.00"),
         original_price=Decimal("328.00"),
         threshold=30,
-        threshold_unit="份",
+        threshold_unit="units",
         stock=100,
         per_person_limit=4,
         perk_first_n=None,
@@ -830,4 +830,3 @@ def qinqin() -> Night:
     )
 
 
-NIGHTS = {"yuanweiji": yuanweiji, "qinqin": qinqin}

@@ -15,7 +15,8 @@ from typing import Any
 import altair as alt
 from sqlalchemy.orm import Session
 
-from services import clock, review, shows
+from services import clock, shows
+from services.review import charts, metrics, tables, timeline
 
 FONT = "Noto Sans CJK SC"
 CSS = """
@@ -128,14 +129,22 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
     """The report as one self-contained HTML string."""
     now = now or clock.now()
     show = shows.get_show(session, show_id)
-    k = review.kpis(session, show_id)
-    series, marks = review.minute_series(session, show_id), review.markers(session, show_id)
-    cats = review.questions_by_category(session, show_id)
-    open_q = review.question_rows(session, show_id, unanswered_only=True, limit=30)
-    prom = review.promise_rows(session, show_id, now=now)
-    comp = review.compare(session, compare_n, upto_show_id=show_id)
+    k = metrics.kpis(session, show_id)
+    parts = _head(show, k)
+    parts += _timeline(timeline.minute_series(session, show_id), timeline.markers(session, show_id))
+    parts += _deals(k["deals"])
+    parts += _questions(
+        tables.questions_by_category(session, show_id),
+        tables.question_rows(session, show_id, unanswered_only=True, limit=30),
+    )
+    parts += _promises(tables.promise_rows(session, show_id, now=now))
+    parts += _comparison(metrics.compare(session, compare_n, upto_show_id=show_id))
+    parts.append(f"<footer>由直播夜中控台生成于 {esc(f'{now:%Y-%m-%d %H:%M}')}。</footer></main></body></html>")
+    return "\n".join(parts)
 
-    parts = [
+
+def _head(show, k: dict[str, Any]) -> list[str]:
+    return [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -149,35 +158,35 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
         *(f'<div class=kpi><div class=l>{esc(l)}</div><div class=v>{esc(v)}</div></div>' for l, v in kpi_tiles(k)),
         "</div>",
         f"<p>{esc(summary_sentence(k))}</p>",
-        "<h2>直播时间线</h2>",
     ]
-    tl = review.timeline_chart(series, marks, width=900)
-    if tl is not None:
-        parts.append(f'<img alt="直播时间线：每分钟接龙与评论" src="{png_data_uri(tl)}">')
-        parts.append(
-            _table(["时间", "事件"], [[hm(m["at"]), m["label"]] for m in marks], wrap={1})
-        )
-    else:
-        parts.append('<p class="muted">本场还没有按分钟的记录。</p>')
 
-    parts.append("<h2>团品</h2>")
-    parts.append(
-        _table(
-            ["团品", "团购价", "成团数", "有效单数", "份数", "下单人数", "成交额", "发布", "成团用时", "售罄用时", "结果"],
-            [
-                [
-                    d["product"], f"¥{d['group_price']:,.2f}", f"{d['threshold']}{d['threshold_unit']}",
-                    d["entries"], d["units"], d["buyers"], f"¥{d['gmv']:,.2f}", hm(d["released_at"]),
-                    minutes_text(d["minutes_release_to_threshold"]), minutes_text(d["minutes_to_sellout"]), d["outcome_label"],
-                ]
-                for d in k["deals"]
-            ],
-            numeric={1, 3, 4, 5, 6}, wrap={0},
-        )
-    )
 
-    parts.append("<h2>观众提问</h2>")
-    cc = review.category_chart(cats, width=700)
+def _timeline(series: list[dict[str, Any]], marks: list[dict[str, Any]]) -> list[str]:
+    parts = ["<h2>直播时间线</h2>"]
+    tl = charts.timeline_chart(series, marks, width=900)
+    if tl is None:
+        return parts + ['<p class="muted">本场还没有按分钟的记录。</p>']
+    parts.append(f'<img alt="直播时间线：每分钟接龙与评论" src="{png_data_uri(tl)}">')
+    parts.append(_table(["时间", "事件"], [[hm(m["at"]), m["label"]] for m in marks], wrap={1}))
+    return parts
+
+
+def _deals(deals: list[dict[str, Any]]) -> list[str]:
+    rows = [
+        [
+            d["product"], f"¥{d['group_price']:,.2f}", f"{d['threshold']}{d['threshold_unit_label']}",
+            d["entries"], d["units"], d["buyers"], f"¥{d['gmv']:,.2f}", hm(d["released_at"]),
+            minutes_text(d["minutes_release_to_threshold"]), minutes_text(d["minutes_to_sellout"]), d["outcome_label"],
+        ]
+        for d in deals
+    ]
+    headers = ["团品", "团购价", "成团数", "有效单数", "份数", "下单人数", "成交额", "发布", "成团用时", "售罄用时", "结果"]
+    return ["<h2>团品</h2>", _table(headers, rows, numeric={1, 3, 4, 5, 6}, wrap={0})]
+
+
+def _questions(cats: list[dict[str, Any]], open_q: list[dict[str, Any]]) -> list[str]:
+    parts = ["<h2>观众提问</h2>"]
+    cc = charts.category_chart(cats, width=700)
     if cc is not None:
         parts.append(f'<img alt="按类别的提问" src="{png_data_uri(cc, width=700)}">')
     parts.append(
@@ -192,29 +201,34 @@ def render(session: Session, show_id: int, now: datetime | None = None, compare_
                [[q["category_label"], q["text"], q["askers"], hm(q["first_seen"]), q["status_label"]] for q in open_q],
                numeric={2}, wrap={1})
     )
+    return parts
 
-    parts.append("<h2>承诺履约</h2>")
-    parts.append(
+
+def _promises(prom: list[dict[str, Any]]) -> list[str]:
+    return [
+        "<h2>承诺履约</h2>",
         _table(["时间", "承诺原话", "类型", "范围", "截止", "状态", "履约进度", "逾期项"],
                [[hm(p["said_at"]), p["text"], p["kind_label"], p["scope_label"], _dt(p["due_at"]), p["status_label"],
                  f"{p['items_done']}/{p['items_total']}" if p["items_total"] else "—", p["overdue"] or ""] for p in prom],
-               numeric={7}, wrap={1})
-    )
+               numeric={7}, wrap={1}),
+    ]
 
-    if len(comp) > 1:
-        parts.append(f"<h2>近 {len(comp)} 场对比</h2>")
-        ch = review.compare_chart(comp, width=800)
-        if ch is not None:
-            parts.append(f'<img alt="近几场对比" src="{png_data_uri(ch, width=800)}">')
-        parts.append(
-            _table(["日期", "场次", "观看率", "下单转化率", "下单人数", "成交额", "客单价", "首个成团用时"],
-                   [[f"{c['date']:%m-%d}", c["title"], pct(c["watch_rate"]), pct(c["order_rate"]), c["buyers"],
-                     f"¥{c['gmv']:,.2f}", "—" if c["avg_order_value"] is None else f"¥{c['avg_order_value']:,.2f}",
-                     minutes_text(c["reach_minutes"])] for c in comp],
-                   numeric={2, 3, 4, 5, 6}, wrap={1})
-        )
-    parts.append(f"<footer>由直播夜中控台生成于 {esc(f'{now:%Y-%m-%d %H:%M}')}。</footer></main></body></html>")
-    return "\n".join(parts)
+
+def _comparison(comp: list[dict[str, Any]]) -> list[str]:
+    if len(comp) <= 1:
+        return []
+    parts = [f"<h2>近 {len(comp)} 场对比</h2>"]
+    ch = charts.compare_chart(comp, width=800)
+    if ch is not None:
+        parts.append(f'<img alt="近几场对比" src="{png_data_uri(ch, width=800)}">')
+    parts.append(
+        _table(["日期", "场次", "观看率", "下单转化率", "下单人数", "成交额", "客单价", "首个成团用时"],
+               [[f"{c['date']:%m-%d}", c["title"], pct(c["watch_rate"]), pct(c["order_rate"]), c["buyers"],
+                 f"¥{c['gmv']:,.2f}", "—" if c["avg_order_value"] is None else f"¥{c['avg_order_value']:,.2f}",
+                 minutes_text(c["reach_minutes"])] for c in comp],
+               numeric={2, 3, 4, 5, 6}, wrap={1})
+    )
+    return parts
 
 
 def summary_sentence(k: dict[str, Any]) -> str:

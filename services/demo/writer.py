@@ -1,7 +1,7 @@
 """Demo nights from the seeds: 源味集《农场主来了》 and 亲亲宝贝《安心之选》.
 
-The nights are data (services.demo_night); this module replays them THROUGH the services
-(shows, jielong, triage, funnel, promises) with the night's own timestamps (`at=`), so every
+The nights are data (services.demo.nights); this module replays them THROUGH the services
+(shows, jielong, triage, live, promises) with the night's own timestamps (`at=`), so every
 tally, per-minute row, milestone and event is the one a real night would have produced.
 `NightWriter` is shared with the simulator (services.simulate), which replays the same beats
 in real time.
@@ -19,8 +19,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Comment, Event, QuestionGroup, Show
-from services import clock, funnel, jielong, promises, shows, triage
-from services import demo_night as dn
+from services import clock, jielong, live, promises, shows, triage
+from services.demo import nights as dn
 from services.authz import SYSTEM, Actor
 
 
@@ -179,15 +179,15 @@ class NightWriter:
 
     # -- handlers
     def on_start(self, session: Session, _thing: dn.Start, at: datetime) -> None:
-        if shows.get_show(session, self.show_id).status == "planned":
+        if shows.get_show(session, self.show_id).status == shows.ShowStatus.PLANNED:
             shows.start_show(session, self.actor, self.show_id, at=at)
 
     def on_end(self, session: Session, _thing: dn.End, at: datetime) -> None:
-        if shows.get_show(session, self.show_id).status == "live":
+        if shows.get_show(session, self.show_id).status == shows.ShowStatus.LIVE:
             shows.end_show(session, self.actor, self.show_id, at=at)
 
     def on_viewers(self, session: Session, v: dn.Viewers, at: datetime) -> None:
-        funnel.record_viewers(session, self.actor, self.show_id, v.online, v.cumulative, at=at)
+        live.record_viewers(session, self.actor, self.show_id, v.online, v.cumulative, at=at)
 
     def on_release(self, session: Session, r: dn.Release, at: datetime) -> None:
         if r.deal not in self.deal_ids:
@@ -220,7 +220,11 @@ class NightWriter:
             return
         entry_id = session.scalar(
             select(ChainEntry.id)
-            .where(ChainEntry.deal_id == self.deal_ids[c.deal], ChainEntry.seq == c.seq, ChainEntry.status != "cancelled")
+            .where(
+                ChainEntry.deal_id == self.deal_ids[c.deal],
+                ChainEntry.seq == c.seq,
+                ChainEntry.status != jielong.EntryStatus.CANCELLED,
+            )
             .order_by(ChainEntry.id)
         )
         if entry_id is not None:
@@ -256,14 +260,14 @@ class NightWriter:
 
     def on_sweep(self, session: Session, sw: dn.Sweep, at: datetime) -> None:
         answers = dict(sw.answers)
-        rows = [r for r in triage.queue(session, self.show_id, limit=100) if r.status == "new"][: sw.n]
+        rows = [r for r in triage.queue(session, self.show_id, limit=100) if r.status == triage.QuestionStatus.NEW][: sw.n]
         for row in rows:
             if row.category in answers:
                 self._act(session, row.id, "answer", answers[row.category], at)
             elif row.category in sw.to_host:
                 self._act(session, row.id, "to_host", "", at)
 
-    _FROM = {"answer": ("new", "to_host"), "to_host": ("new",), "dismiss": ("new", "to_host")}
+    _FROM = {"answer": triage.OPEN_STATUSES, "to_host": (triage.QuestionStatus.NEW,), "dismiss": triage.OPEN_STATUSES}
 
     def _act(self, session: Session, group_id: int, action: str, answer: str, at: datetime) -> None:
         status = session.scalar(select(QuestionGroup.status).where(QuestionGroup.id == group_id))
