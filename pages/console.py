@@ -22,10 +22,7 @@ def render_head(show, actor) -> None:
 
 
 def main() -> None:
-    show_id = ctx.show_id()
-    if show_id is None:
-        st.info("请先在左侧选择场次，或到「场次准备」创建场次。")
-        st.stop()
+    show_id = ctx.selected_show("请先在左侧选择场次，或到「场次准备」创建场次。")
     actor = ctx.actor()
     render_head(ctx.read(shows.get_show, show_id), actor)
     console_snapshot.render(show_id, actor)

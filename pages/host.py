@@ -123,10 +123,7 @@ def screen(show_id: int) -> None:
 
 
 def main() -> None:
-    show_id = ctx.show_id()
-    if show_id is None:
-        st.info("请先选择场次。")
-        st.stop()
+    show_id = ctx.selected_show("请先选择场次。")
     actor = st.session_state.get(ctx.ACTOR_KEY)  # None when opened through a host link
     if actor is not None and not st.session_state.get(ctx.HOST_LINK_KEY) and not can(actor, "live.read"):
         st.error("当前角色无权查看主播副屏。")

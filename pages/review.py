@@ -204,10 +204,7 @@ def render_exports(show, actor) -> None:
 
 
 def main() -> None:
-    show_id = ctx.show_id()
-    if show_id is None:
-        st.info("请先在左侧选择场次。")
-        st.stop()
+    show_id = ctx.selected_show()
     actor = ctx.actor()
     show = ctx.read(shows.get_show, show_id)
     render_head(show)

@@ -69,6 +69,15 @@ def show_id() -> int | None:
     return st.session_state.get(SHOW_KEY)
 
 
+def selected_show(hint: str = "请先在左侧选择场次。") -> int:
+    """The show the page works on; without one, the hint and the page stops."""
+    sid = show_id()
+    if sid is None:
+        st.info(hint)
+        st.stop()
+    return sid
+
+
 def read(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """Run a read-only service function in its own session."""
     try:
