@@ -107,7 +107,10 @@ class Deal(Base):
     group_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     original_price: Mapped[Optional[Decimal]] = mapped_column(Numeric(10, 2))
     threshold: Mapped[int] = mapped_column(Integer)
-    threshold_unit: Mapped[str] = mapped_column(String(4), default="份")  # 份 or 人
+    # "units" (份) or "people" (人): services.jielong.ThresholdUnit. Migration 0002 widened the
+    # column on PostgreSQL; SQLite ignores VARCHAR lengths, and widening there would rebuild the
+    # table every chain entry references, so its declared type stays VARCHAR(4).
+    threshold_unit: Mapped[str] = mapped_column(String(16).with_variant(String(4), "sqlite"), default="units")
     stock: Mapped[Optional[int]] = mapped_column(Integer)  # None: unlimited
     per_person_limit: Mapped[Optional[int]] = mapped_column(Integer)
     perk_first_n: Mapped[Optional[int]] = mapped_column(Integer)

@@ -4,25 +4,17 @@ a banner (tool not connected, login needed, no message for a while, capture proc
 A fragment that refreshes itself (CONSOLE_CAPTURE_REFRESH_S, default 2 s) and reads one row, so the
 banner shows within a few seconds of the feed stopping. Nothing shows when no capture ever ran for
 the show (paste and file import are then the intake). The tool's own words can appear in the banner:
-they are escaped before markdown renders them.
+they are made literal (ui.markdown) before markdown renders them.
 """
 from __future__ import annotations
 
-import os
-import re
-
 import streamlit as st
 
-from services import capture
+from services import capture, config
 from ui import context as ctx
+from ui.markdown import literal
 
-REFRESH_S = float(os.environ.get("CONSOLE_CAPTURE_REFRESH_S", "2"))
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def escape(text: str) -> str:
-    """Markdown-inert text (st.warning and st.caption render markdown)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+REFRESH_S = config.get_float("CONSOLE_CAPTURE_REFRESH_S")
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -31,5 +23,5 @@ def render(show_id: int) -> None:
     if status.state is capture.FeedState.NONE:
         return
     if status.banner:
-        st.warning(escape(status.banner), icon="⚠️")
-    st.caption(f"直播采集（{escape(capture.SOURCE_LABELS.get(status.source, status.source))}）：{escape(status.line)}")
+        st.warning(literal(status.banner), icon="⚠️")
+    st.caption(f"直播采集（{literal(capture.SOURCE_LABELS.get(status.source, status.source))}）：{literal(status.line)}")

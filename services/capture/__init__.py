@@ -25,7 +25,7 @@ from services.capture.feed import (
     gap_markers,
 )
 from services.capture.model import Gap, Kind, Message, Parsed, Signal, Stats, Status
-from services.capture.store import CAPTURE_ACTOR, client_key
+from services.capture.intake import CAPTURE_ACTOR, client_key
 
 __all__ = [
     "CAPTURE_ACTOR", "SOURCES", "SOURCE_LABELS", "STATE_LABELS", "FeedGap", "FeedState", "FeedStatus", "Gap", "Kind",

@@ -14,8 +14,7 @@ import signal
 import sys
 import threading
 
-import db
-from services import config
+from services import config, store
 from services.capture import sources
 from services.capture.adapters import ADAPTERS, SOURCES
 from services.capture.runner import Runner
@@ -50,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     config.load_secrets()
     token = args.token if args.token is not None else config.get("CAPTURE_TOKEN")
     try:
-        engine = db.connect(args.database_url)
+        engine = store.connect(args.database_url)
         runner = Runner(engine, args.show, args.source, ADAPTERS[args.source], platform=args.platform,
                         viewer_every_s=config.get_float("CAPTURE_VIEWER_EVERY_S"))
         runner.begin()

@@ -150,7 +150,7 @@ def stop(session: Session, show_id: int, b: Beat, now: datetime | None = None) -
         return
     _close_gaps(session, show_id, now)
     row.connected, row.state, row.stopped_at = False, FeedState.STOPPED.value, now
-    if shows.get_show(session, show_id).status == "live":
+    if shows.get_show(session, show_id).status == shows.ShowStatus.LIVE:
         session.add(CaptureGap(show_id=show_id, started_at=now, reason="stopped"))
 
 
@@ -189,7 +189,7 @@ def _derived_state(row: CaptureFeed, show_status: str, now: datetime, since_last
     state = FeedState(row.state)
     if not row.connected and state is FeedState.OK:
         return FeedState.DISCONNECTED
-    if state is FeedState.OK and show_status == "live":
+    if state is FeedState.OK and show_status == shows.ShowStatus.LIVE:
         quiet = since_last if since_last is not None else (now - row.started_at).total_seconds()
         if quiet > silence_s():
             return FeedState.SILENT
@@ -197,7 +197,7 @@ def _derived_state(row: CaptureFeed, show_status: str, now: datetime, since_last
 
 
 def _banner(state: FeedState, row: CaptureFeed, show_status: str, now: datetime, since_last: int | None) -> str | None:
-    if show_status == "ended" or state in (FeedState.OK, FeedState.NONE):
+    if show_status == shows.ShowStatus.ENDED or state in (FeedState.OK, FeedState.NONE):
         return None
     tool = SOURCE_LABELS.get(row.source, row.source)
     detail = f"（{row.last_error}）" if row.last_error else ""
@@ -205,7 +205,7 @@ def _banner(state: FeedState, row: CaptureFeed, show_status: str, now: datetime,
         ago = _ago(int((now - row.updated_at).total_seconds()))
         return f"直播采集已中断：采集程序{ago}停止响应，评论不会自动进来。请重新启动采集，或先粘贴评论。"
     if state is FeedState.STOPPED:
-        return "直播采集已停止：评论不会自动进来。请重新启动采集，或先粘贴评论。" if show_status == "live" else None
+        return "直播采集已停止：评论不会自动进来。请重新启动采集，或先粘贴评论。" if show_status == shows.ShowStatus.LIVE else None
     if state is FeedState.DISCONNECTED:
         return f"连不上采集工具 {tool}{detail}，正在自动重连。请检查 {tool} 是否在运行。"
     if state is FeedState.NEEDS_LOGIN:
@@ -213,7 +213,7 @@ def _banner(state: FeedState, row: CaptureFeed, show_status: str, now: datetime,
     if state is FeedState.ERROR:
         return f"采集工具 {tool} 报错{detail}，正在重试。"
     if state is FeedState.OFFLINE:
-        return f"采集工具 {tool} 显示直播间未开播或已下播，请确认监听的是本场直播间。" if show_status == "live" else None
+        return f"采集工具 {tool} 显示直播间未开播或已下播，请确认监听的是本场直播间。" if show_status == shows.ShowStatus.LIVE else None
     if state is FeedState.GAP:
         return f"采集工具 {tool} 报告部分消息漏采{detail}，期间的评论请以直播后台为准。"
     if state is FeedState.SILENT:

@@ -2,7 +2,7 @@
 
 Batches are flushed at least every FLUSH_S (or at BATCH_MAX items), so a comment said in the room is
 in the console's queue read within about a second. A database blink is retried inside the flush
-(db.transaction); past its budget the batch stays pending and is retried later (never dropped
+(services.store.unit_of_work); past its budget the batch stays pending and is retried later (never dropped
 unless PENDING_MAX is exceeded, counted as lost).
 """
 from __future__ import annotations
@@ -19,9 +19,8 @@ from typing import IO
 
 from sqlalchemy import Engine
 
-import db
-from services import clock
-from services.capture import feed, store
+from services import clock, store
+from services.capture import feed, intake
 from services.capture.model import Gap, Message, Parsed, Signal, Stats, Status
 from services.errors import DomainError
 
@@ -70,7 +69,7 @@ class Runner:
 
     def begin(self) -> None:
         """Register the process for the show (raises DomainError / a database error: exit 2)."""
-        db.transaction(self.engine, lambda s: feed.start(s, self.show_id, self.source_name), budget_s=10)
+        store.unit_of_work(self.engine, lambda s: feed.start(s, self.show_id, self.source_name), budget_s=10)
 
     def run(self, stop: threading.Event) -> None:
         next_beat = time.monotonic()
@@ -98,7 +97,7 @@ class Runner:
                 time.sleep(0.5)
         self.counts.lost += len(self.messages)
         try:
-            db.transaction(self.engine, lambda s: feed.stop(s, self.show_id, self._beat()), budget_s=5)
+            store.unit_of_work(self.engine, lambda s: feed.stop(s, self.show_id, self._beat()), budget_s=5)
         except Exception as exc:  # noqa: BLE001 - the database may be gone; the next start tidies up
             print(f"无法写入最后的采集状态：{type(exc).__name__}", file=self.err)
 
@@ -168,16 +167,16 @@ class Runner:
             self.counts.db_retries += 1
 
         try:
-            res = db.transaction(
+            res = store.unit_of_work(
                 self.engine,
-                lambda s: store.store(s, self.show_id, msgs, stats, clock.now(), self.viewer_every_s),
+                lambda s: intake.store(s, self.show_id, msgs, stats, clock.now(), self.viewer_every_s),
                 budget_s=FLUSH_BUDGET_S, on_retry=notice,
             )
         except DomainError as exc:  # the show is gone: nothing of this batch can be stored
             self._drop(len(msgs), str(exc))
             return True
         except Exception as exc:  # noqa: BLE001 - a database outage: keep the batch, retry next time
-            if not db.is_transient(exc):
+            if not store.is_transient(exc):
                 log.exception("capture batch failed")
                 self._drop(len(msgs), f"写入失败：{type(exc).__name__}")
                 return True
@@ -226,7 +225,7 @@ class Runner:
                 feed.tool_gap(s, self.show_id, g.start, g.end, g.reason)
 
         try:
-            db.transaction(self.engine, unit, budget_s=BEAT_BUDGET_S)
+            store.unit_of_work(self.engine, unit, budget_s=BEAT_BUDGET_S)
             self.gaps = self.gaps[len(gaps):]
         except Exception as exc:  # noqa: BLE001 - a missed heartbeat is shown as such on the console
             log.warning("heartbeat not written: %s", type(exc).__name__)

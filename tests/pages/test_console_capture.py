@@ -14,7 +14,7 @@ def with_feed(url: str, **beat) -> None:
     eng = db.connect(url)
     with db.session(eng) as s:
         show = shows.find_show(s, DEMO)
-        show.status, show_id = "live", show.id  # the demo night is over: put it back on air
+        show.status, show_id = shows.ShowStatus.LIVE, show.id  # the demo night is over: put it back on air
         now = clock.now()
         feed.start(s, show_id, "oba", now=now - timedelta(seconds=30))
         feed.beat(s, show_id, feed.Beat(**{"state": FeedState.OK, **beat}), now=now)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import CaptureMessage, Comment, ViewerSample
-from services import capture, funnel, review, shows
-from services.capture import FeedState, Kind, Message, Stats, feed, store
+from services import capture, live, review, shows
+from services.capture import FeedState, Kind, Message, Stats, feed, intake
 from services.authz import SYSTEM
 
 NOW = datetime(2026, 1, 6, 20, 30, 0)
@@ -102,8 +102,8 @@ def test_storing_the_same_flush_twice_stores_nothing_twice(session, show_id):
         msg(Kind.ORDER, "o1#0", "", "李姐", item="土鸡蛋", status="已下单"),
         msg(Kind.ORDER, "o1#3", "", "李姐", item="土鸡蛋", status="已付款"),
     ]
-    first = store.store(session, show_id, batch, [], NOW)
-    again = store.store(session, show_id, batch + [msg(Kind.COMMENT, "c1", "u1", "张姐", "鸡蛋什么时候发货")], [], NOW)
+    first = intake.store(session, show_id, batch, [], NOW)
+    again = intake.store(session, show_id, batch + [msg(Kind.COMMENT, "c1", "u1", "张姐", "鸡蛋什么时候发货")], [], NOW)
     assert (first.fresh, first.comments, again.fresh, again.duplicates) == (6, 1, 0, 7)
     assert session.scalar(select(func.count()).select_from(Comment).where(Comment.show_id == show_id)) == 1
     assert session.scalar(select(Comment.client_key)) == "wechat_channels:c1"
@@ -118,7 +118,7 @@ def test_viewer_samples_only_when_numbers_change_and_not_more_often_than_configu
     stats = [Stats(online=100, at=NOW), Stats(online=120, at=NOW + timedelta(seconds=5)),
              Stats(online=100, at=NOW + timedelta(seconds=20)), Stats(online=90, at=NOW + timedelta(seconds=40)),
              Stats(online=95, cumulative=400, at=NOW + timedelta(seconds=60)), Stats(likes=77)]
-    assert store.store(session, show_id, [], stats, NOW, viewer_every_s=10).samples == 3
+    assert intake.store(session, show_id, [], stats, NOW, viewer_every_s=10).samples == 3
     rows = session.execute(select(ViewerSample.online, ViewerSample.cumulative).order_by(ViewerSample.at)).all()
     # 120 came 5 s after 100 (skipped), then 100 again (unchanged); cumulative never goes below the last.
     assert [tuple(r) for r in rows] == [(100, 100), (90, 100), (95, 400)]
@@ -127,8 +127,8 @@ def test_viewer_samples_only_when_numbers_change_and_not_more_often_than_configu
 
 def test_the_funnel_counts_captured_people_who_only_liked(session, show_id):
     feed.start(session, show_id, "jsonl", now=NOW)
-    store.store(session, show_id, [msg(Kind.COMMENT, "c1", "u1", "张姐", "运费多少"),
+    intake.store(session, show_id, [msg(Kind.COMMENT, "c1", "u1", "张姐", "运费多少"),
                                    msg(Kind.LIKE, "l1", "u2", "王阿姨"), msg(Kind.LIKE, "l2", "u3", "赵叔"),
                                    msg(Kind.ENTER, "e1", "u4", "钱婶")], [], NOW)
-    steps = {s.label: s.count for s in funnel.funnel(session, show_id)}
+    steps = {s.label: s.count for s in live.funnel(session, show_id)}
     assert steps["互动"] == 3  # one commenter and two who liked; entering is watching, not interacting

@@ -1,14 +1,14 @@
 """live capture: message log, interaction tallies, viewers, feed heartbeat, gaps
 
 Revision ID: capture_1
-Revises: 0001
+Revises: 0002
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "capture_1"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
