@@ -1,12 +1,9 @@
 """Entry point: login, show picker and navigation over the pages the role may see."""
 import streamlit as st
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from db import DatabaseConfigError
-from services.errors import DomainError
-from services import config
+from services import config, store
 from services.authz import pages_for
+from services.errors import DomainError
 from ui import context as ctx
 from ui import frame, pickup_access
 
@@ -79,9 +76,9 @@ def home(key: str) -> st.Page:
 
 try:
     main()
-except (DatabaseConfigError, DomainError) as exc:  # bad configuration, or a rule a page did not catch
+except (store.DatabaseConfigError, DomainError) as exc:  # bad configuration, or a rule a page did not catch
     frame.config_error(exc)
-except (DBAPIError, PoolTimeout) as exc:
+except store.DATABASE_ERRORS as exc:
     if not _navigated:  # keep the URL's page registered, so the recovery lands on it again
         st.navigation([home("console"), *(page(k) for k in PAGES)], position="hidden")
-    frame.database_down(exc)
+    ctx.database_down(exc)

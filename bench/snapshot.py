@@ -32,7 +32,7 @@ from bench.common import fresh_engine, median, p95, report, timed
 from db.models import (
     Base, ChainEntry, Comment, Deal, Promise, QuestionGroup, Show, ViewerSample,
 )
-from services import clock, events, funnel
+from services import clock, events, live
 
 DEALS, ENTRIES, COMMENTS, SAMPLES = 20, 100_000, 50_000, 5_000
 BUYER_POOL, AUTHOR_POOL, GROUPS = 15_000, 8_000, 2_000
@@ -74,7 +74,7 @@ def build_rows(now: datetime) -> tuple[dict[str, list[dict]], int]:
     valid_ids: dict[int, list[int]] = {}
     for d in range(1, DEALS + 1):
         released = start + timedelta(minutes=5 + 8 * (d - 1), seconds=rng.randrange(60))
-        unit = "人" if d % 7 == 0 else "份"
+        unit = "people" if d % 7 == 0 else "units"
         threshold = 9_000 if d % 9 == 0 else rng.randrange(300, 900)
         stock = None if d % 4 == 0 else rng.randrange(4_000, 7_500)
         deal = {"id": d, "show_id": 1, "product": f"团品{d:02d}·有机上海青", "group_price": Decimal("9.90"),
@@ -113,8 +113,8 @@ def build_rows(now: datetime) -> tuple[dict[str, list[dict]], int]:
             deal_minute[minute(at)][0] += 1
             deal_minute[minute(at)][1] += qty
             show_minute[minute(at)]["entries"] += 1
-            progress = len(deal_buyer) if unit == "人" else tally["units"]
-            if first_for_deal or unit == "份":
+            progress = len(deal_buyer) if unit == "people" else tally["units"]
+            if first_for_deal or unit == "units":
                 if "reached_at" not in deal and progress >= threshold:
                     deal["reached_at"] = at
             if stock is not None and "sold_out_at" not in deal and tally["units"] >= stock - 2:
@@ -264,7 +264,7 @@ def _copy(conn, table, data: list[dict]) -> None:
 
 
 def naive_snapshot(session, show_id: int, now: datetime) -> dict:
-    """The same numbers as funnel.snapshot, by GROUP BY / COUNT DISTINCT over the raw rows."""
+    """The same numbers as live.snapshot, by GROUP BY / COUNT DISTINCT over the raw rows."""
     show = session.execute(select(Show.title, Show.scheduled_end).where(Show.id == show_id)).one()
     viewers = session.execute(
         select(func.max(ViewerSample.online), func.max(ViewerSample.cumulative)).where(ViewerSample.show_id == show_id)
@@ -286,7 +286,7 @@ def naive_snapshot(session, show_id: int, now: datetime) -> dict:
             .group_by(ChainEntry.deal_id)
         )
     }
-    window = clock.minute(now) - timedelta(minutes=funnel.RATE_WINDOW_MIN - 1)
+    window = clock.minute(now) - timedelta(minutes=live.RATE_WINDOW_MIN - 1)
     recent = {
         d: (e, int(u))
         for d, e, u in session.execute(
@@ -313,7 +313,7 @@ def naive_snapshot(session, show_id: int, now: datetime) -> dict:
             "promises": promises}
 
 
-def check_same(snap: funnel.Snapshot, naive: dict) -> None:
+def check_same(snap: live.Snapshot, naive: dict) -> None:
     """The tallies the snapshot reads equal the scans (the bench data is consistent)."""
     assert (snap.buyers, snap.commenters) == (naive["buyers"], naive["commenters"]), "buyers/commenters differ"
     assert (snap.viewers_peak, snap.viewers_cumulative, snap.viewers_online) == (naive["peak"], naive["cumulative"], naive["online"])
@@ -344,12 +344,12 @@ def bench_database(kind: str, keep_sqlite: Path | None = None) -> None:
         del rows
         now = clock.now()
         with db.session(eng) as s:
-            snap = funnel.snapshot(s, show_id, now=now)
+            snap = live.snapshot(s, show_id, now=now)
             check_same(snap, naive_snapshot(s, show_id, now))
 
         def snap_once():
             with db.session(eng) as s:
-                funnel.snapshot(s, show_id, now=now)
+                live.snapshot(s, show_id, now=now)
 
         def naive_once():
             with db.session(eng) as s:
@@ -417,7 +417,7 @@ def bench_pages(sqlite_file: Path) -> None:
             events.bump_version(s, 1)
         version_ms += _ms(timed(host.run, 1))
         with db.session(eng) as s:  # the focus deal moved: numbers and chart are rebuilt
-            focus = funnel.snapshot(s, 1).focus
+            focus = live.snapshot(s, 1).focus
             s.execute(update(Deal).where(Deal.id == focus.id).values(units_valid=Deal.units_valid + 1))
             events.bump_version(s, 1)
         deal_ms += _ms(timed(host.run, 1))

@@ -26,7 +26,7 @@ import psutil
 import db
 from bench.common import fresh_engine, report
 from services import auth, clock, simulate
-from services import demo_night as dn
+from services.demo import nights as dn
 from services.authz import SYSTEM
 from tests.appserver import log_tracebacks, start_server, stop_server
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import db
 from bench.common import fresh_engine, median, report
-from services import shows, triage, triage_rules
+from services import shows, triage
+from services.triage import rules as triage_rules
 from services.authz import SYSTEM
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,6 +31,11 @@ class DatabaseConfigError(ValueError):
 
 
 def resolve_url(url: str | None = None) -> str:
+    """The URL given, else DATABASE_URL, else a SQLite file under data/.
+
+    db sits below services and must not import services.config, so this one key is read
+    here too, for callers that reach db directly (Alembic's env.py, tests, benchmarks); the
+    app and the tools go through services.store, which reads it via services.config."""
     if url:
         return url
     env = os.environ.get("DATABASE_URL", "").strip()
@@ -48,8 +53,6 @@ def connect(url: str | None = None, **engine_kw) -> Engine:
             engine = _sqlite_engine(resolved, **engine_kw)
         else:
             engine_kw.setdefault("pool_pre_ping", True)
-            engine_kw.setdefault("pool_size", int(os.environ.get("DB_POOL_SIZE", "5")))
-            engine_kw.setdefault("max_overflow", int(os.environ.get("DB_MAX_OVERFLOW", "5")))
             engine = create_engine(resolved, **engine_kw)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise DatabaseConfigError(

@@ -112,7 +112,10 @@ class Deal(Base):
     group_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     original_price: Mapped[Optional[Decimal]] = mapped_column(Numeric(10, 2))
     threshold: Mapped[int] = mapped_column(Integer)
-    threshold_unit: Mapped[str] = mapped_column(String(4), default="份")  # 份 or 人
+    # "units" (份) or "people" (人): services.jielong.ThresholdUnit. Migration 0002 widened the
+    # column on PostgreSQL; SQLite ignores VARCHAR lengths, and widening there would rebuild the
+    # table every chain entry references, so its declared type stays VARCHAR(4).
+    threshold_unit: Mapped[str] = mapped_column(String(16).with_variant(String(4), "sqlite"), default="units")
     stock: Mapped[Optional[int]] = mapped_column(Integer)  # None: unlimited
     per_person_limit: Mapped[Optional[int]] = mapped_column(Integer)
     perk_first_n: Mapped[Optional[int]] = mapped_column(Integer)
@@ -347,6 +350,106 @@ class Event(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- live capture (services/capture): messages that capture tools hand over from the live room ---
+
+
+class CaptureMessage(Base):
+    """One message a capture tool delivered: the dedupe key (show, platform, msg_id) and who sent it.
+
+    Comments are stored by triage as Comment rows; `client_key` is that row's key, so a viewer's
+    platform user id can be joined to their comments. Gifts, follows and orders are the typed
+    events (kind + item/quantity/amount/status); enters and likes are kept for the same dedupe.
+    """
+
+    __tablename__ = "capture_message"
+    __table_args__ = (
+        UniqueConstraint("show_id", "platform", "msg_id", name="uq_capture_message_key"),
+        Index("ix_capture_message_show_kind_at", "show_id", "kind", "at"),
+        Index("ix_capture_message_user", "platform", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    platform: Mapped[str] = mapped_column(String(24))
+    msg_id: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(12))  # comment / enter / like / gift / follow / order
+    user_id: Mapped[str] = mapped_column(String(128), default="")  # openid / platform user id
+    nickname: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime] = mapped_column(DateTime)
+    client_key: Mapped[Optional[str]] = mapped_column(String(64))  # the comment's Comment.client_key
+    item: Mapped[str] = mapped_column(String(200), default="")  # gift name / product / follow action
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))  # gift value / order amount
+    status: Mapped[str] = mapped_column(String(16), default="")  # order status as the tool gives it
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CaptureMinute(Base):
+    """Interactions per show per minute (the funnel's 互动 stage and the review read these)."""
+
+    __tablename__ = "capture_minute"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    minute: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    enters: Mapped[int] = mapped_column(Integer, default=0)
+    likes: Mapped[int] = mapped_column(Integer, default=0)
+    gifts: Mapped[int] = mapped_column(Integer, default=0)
+    follows: Mapped[int] = mapped_column(Integer, default=0)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    interactors: Mapped[int] = mapped_column(Integer, default=0)  # people who interacted first in this minute
+
+
+class CaptureViewer(Base):
+    """One row per (show, platform user): counts each interacting person once."""
+
+    __tablename__ = "capture_viewer"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(24), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    nickname: Mapped[str] = mapped_column(String(100), default="")
+    first_seen: Mapped[datetime] = mapped_column(DateTime)
+    interacted_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+class CaptureFeed(Base):
+    """The capture process's heartbeat for a show: is the feed alive, and what it has counted."""
+
+    __tablename__ = "capture_feed"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    connected: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(16), default="disconnected")
+    per_minute: Mapped[int] = mapped_column(Integer, default=0)  # messages in the last minute
+    last_message_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    room_likes: Mapped[Optional[int]] = mapped_column(Integer)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    malformed: Mapped[int] = mapped_column(Integer, default=0)
+    unknown: Mapped[int] = mapped_column(Integer, default=0)
+    db_retries: Mapped[int] = mapped_column(Integer, default=0)
+    lost: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    stopped_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+class CaptureGap(Base):
+    """A stretch when the feed was not delivering (disconnected, login needed, tool reported a gap)."""
+
+    __tablename__ = "capture_gap"
+    __table_args__ = (Index("ix_capture_gap_show_started", "show_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(24))
 
 
 # ---------------------------------------------------------------- pickup and delivery (services.pickup)

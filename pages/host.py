@@ -4,16 +4,15 @@ Refreshes itself every HOST_REFRESH_S seconds (default 2) in a fragment; each ti
 reads the show's version (one indexed lookup) and re-reads the snapshot (and rebuilds the Altair
 chart, kept as its Vega-Lite spec) only when it moved, or once a minute for the pace. Opens from the sidebar or from a host link (no operator).
 """
-import os
-import re
 
 import streamlit as st
 
-from services import charts, clock, events, funnel
+from services import clock, config, events, jielong, live
 from services.authz import can
 from ui import context as ctx
+from ui.markdown import literal as md
 
-REFRESH_S = float(os.environ.get("HOST_REFRESH_S", "2"))
+REFRESH_S = config.get_float("HOST_REFRESH_S")
 MAX_AGE_S = 60  # the pace over the last 5 minutes moves with time even when nothing is written
 VIEW_KEY, VERSION_KEY, CHART_KEY = "host_view", "host_version", "host_chart_spec"
 # A constant style block (no user text in it): dark, high contrast, huge numbers.
@@ -30,12 +29,7 @@ STYLE = """<style>
 </style>"""
 
 
-def md(text: str) -> str:
-    """Operator text made literal inside markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
-
-
-def current_view(show_id: int) -> funnel.HostView:
+def current_view(show_id: int) -> live.HostView:
     """The last view from session_state unless the show's version moved (or it is a minute old)."""
     version = ctx.read(events.version, show_id)
     view = st.session_state.get(VIEW_KEY)
@@ -46,23 +40,23 @@ def current_view(show_id: int) -> funnel.HostView:
         and (clock.now() - view.snapshot.at).total_seconds() < MAX_AGE_S
     )
     if not fresh:
-        view = ctx.read(funnel.host_view, show_id)
+        view = ctx.read(live.host_view, show_id)
         st.session_state[VIEW_KEY], st.session_state[VERSION_KEY] = view, version
         refresh_chart(view)
     return view
 
 
-def refresh_chart(view: funnel.HostView) -> None:
+def refresh_chart(view: live.HostView) -> None:
     """Rebuild the chart's spec only when the focus deal's numbers moved or a minute passed
     (a comment or a viewer count bumps the version but leaves the chart as it was)."""
     snap, deal = view.snapshot, view.snapshot.focus
     key = None if deal is None else (deal.id, deal.status, deal.units, deal.entries, snap.at.replace(second=0))
     if st.session_state.get(CHART_KEY, (None, None))[0] != key or key is None:
-        spec = charts.to_spec(charts.progress_chart(view.series, deal, now=snap.at, dark=True, height=360)) if deal else None
+        spec = live.to_spec(live.progress_chart(view.series, deal, now=snap.at, dark=True, height=360)) if deal else None
         st.session_state[CHART_KEY] = (key, spec)
 
 
-def big_numbers(snap: funnel.Snapshot, deal: funnel.DealSnapshot | None) -> None:
+def big_numbers(snap: live.Snapshot, deal: live.DealSnapshot | None) -> None:
     cols = st.columns(4)
     label, minutes = snap.countdown(clock.now())
     if deal is None:
@@ -70,32 +64,33 @@ def big_numbers(snap: funnel.Snapshot, deal: funnel.DealSnapshot | None) -> None
         cols[1].metric("在线", snap.viewers_online)
         cols[2].metric("累计观看", snap.viewers_cumulative)
     else:
-        unit = deal.threshold_unit
+        unit = jielong.unit_label(deal.threshold_unit)
         cols[0].metric(f"已接龙 / 成团（{unit}）", f"{deal.progress} / {deal.threshold}")
         cols[1].metric("成团" if deal.reached else "还差", "已成团" if deal.reached else f"{deal.remaining} {unit}")
         cols[2].metric("剩余", "不限量" if deal.stock_left is None else f"{deal.stock_left} 份")
-    cols[3].metric(label, funnel.countdown_text(minutes))
+    cols[3].metric(label, live.countdown_text(minutes))
 
 
-CLOSED = {"sold_out": "已售罄", "failed": "未成团，接龙已关闭"}
+CLOSED = {jielong.DealStatus.SOLD_OUT: "已售罄", jielong.DealStatus.FAILED: "未成团，接龙已关闭"}
 
 
-def pace_line(deal: funnel.DealSnapshot) -> str:
+def pace_line(deal: live.DealSnapshot) -> str:
     if not deal.open:
         return CLOSED.get(deal.status, "接龙已截止") + f" · 共 {deal.entries} 单 {deal.units} 份"
-    unit = "人次" if deal.threshold_unit == "人" else "份"
-    pace = deal.entries_per_min if deal.threshold_unit == "人" else deal.units_per_min
-    parts = [f"近5分钟 {funnel.rate_text(pace, unit)}"]
+    by_people = deal.threshold_unit == jielong.ThresholdUnit.PEOPLE
+    unit = "人次" if by_people else "份"
+    pace = deal.entries_per_min if by_people else deal.units_per_min
+    parts = [f"近5分钟 {live.rate_text(pace, unit)}"]
     if not deal.reached:
-        parts.append(f"预计成团 {funnel.eta_text(deal.to_threshold)}")
+        parts.append(f"预计成团 {live.eta_text(deal.to_threshold)}")
     elif deal.stock is not None:
-        parts.append(f"预计售罄 {funnel.eta_text(deal.to_sellout)}")
+        parts.append(f"预计售罄 {live.eta_text(deal.to_sellout)}")
     if deal.units_waitlisted:
         parts.append(f"候补 {deal.units_waitlisted} 份")
     return " · ".join(parts)
 
 
-def side_panel(snap: funnel.Snapshot) -> None:
+def side_panel(snap: live.Snapshot) -> None:
     st.subheader("请先回答")
     if not snap.questions:
         st.caption("暂无转给主播的问题")
@@ -127,13 +122,14 @@ def screen(show_id: int) -> None:
     st.caption(f"在线 {snap.viewers_online} · 累计观看 {snap.viewers_cumulative} · 下单 {snap.buyers} 人 · 更新于 {snap.at:%H:%M:%S}")
 
 
-show_id = ctx.show_id()
-if show_id is None:
-    st.info("请先选择场次。")
-    st.stop()
-actor = st.session_state.get(ctx.ACTOR_KEY)  # None when opened through a host link
-if actor is not None and not st.session_state.get(ctx.HOST_LINK_KEY) and not can(actor, "live.read"):
-    st.error("当前角色无权查看主播副屏。")
-    st.stop()
-st.markdown(STYLE, unsafe_allow_html=True)
-screen(show_id)
+def main() -> None:
+    show_id = ctx.selected_show("请先选择场次。")
+    actor = st.session_state.get(ctx.ACTOR_KEY)  # None when opened through a host link
+    if actor is not None and not st.session_state.get(ctx.HOST_LINK_KEY) and not can(actor, "live.read"):
+        st.error("当前角色无权查看主播副屏。")
+        st.stop()
+    st.markdown(STYLE, unsafe_allow_html=True)
+    screen(show_id)
+
+
+main()

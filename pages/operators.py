@@ -8,44 +8,54 @@ from ui import context as ctx
 
 def operator_rows(session) -> list[dict]:
     return [
-        {"id": o.id, "用户名": o.name, "角色": ROLE_LABELS.get(o.role, o.role),
+        {"id": o.id, "active": o.active, "用户名": o.name, "角色": ROLE_LABELS.get(o.role, o.role),
          "状态": "启用" if o.active else "已停用", "创建时间": o.created_at}
         for o in auth.list_operators(session)
     ]
 
 
-st.title("运营人员")
-actor = ctx.actor()
-if not can(actor, "operator.manage"):
-    st.error("只有管理员可以管理运营人员。")
-    st.stop()
+def render_add(actor) -> None:
+    with st.form("operators_add_form", clear_on_submit=True):
+        st.subheader("添加运营人员")
+        c1, c2 = st.columns(2)
+        name = c1.text_input("用户名", max_chars=64)
+        role = c2.selectbox("角色", ROLES, index=ROLES.index("assistant"), format_func=ROLE_LABELS.get)
+        password = st.text_input(f"初始密码（至少 {auth.MIN_PASSWORD} 位）", type="password")
+        if st.form_submit_button("添加", type="primary"):
+            if ctx.act(auth.create_operator, actor, name, role, password, success=f"已添加「{name.strip()}」"):
+                st.rerun()
 
-rows = ctx.read(operator_rows)
-st.dataframe([{k: v for k, v in r.items() if k != "id"} for r in rows], hide_index=True, width="stretch")
 
-with st.form("operators_add_form", clear_on_submit=True):
-    st.subheader("添加运营人员")
-    c1, c2 = st.columns(2)
-    name = c1.text_input("用户名", max_chars=64)
-    role = c2.selectbox("角色", ROLES, index=ROLES.index("assistant"), format_func=ROLE_LABELS.get)
-    password = st.text_input(f"初始密码（至少 {auth.MIN_PASSWORD} 位）", type="password")
-    if st.form_submit_button("添加", type="primary"):
-        if ctx.act(auth.create_operator, actor, name, role, password, success=f"已添加「{name.strip()}」"):
-            st.rerun()
-
-st.subheader("停用 / 启用 / 重置密码")
-by_id = {r["id"]: r for r in rows}
-picked = st.selectbox(
-    "运营人员", list(by_id), key="operators_pick",
-    format_func=lambda i: f"{by_id[i]['用户名']}（{by_id[i]['角色']}，{by_id[i]['状态']}）",
-)
-if picked is not None:
-    active = by_id[picked]["状态"] == "启用"
+def render_manage(actor, rows: list[dict]) -> None:
+    st.subheader("停用 / 启用 / 重置密码")
+    by_id = {r["id"]: r for r in rows}
+    picked = st.selectbox(
+        "运营人员", list(by_id), key="operators_pick",
+        format_func=lambda i: f"{by_id[i]['用户名']}（{by_id[i]['角色']}，{by_id[i]['状态']}）",
+    )
+    if picked is None:
+        return
+    active = by_id[picked]["active"]
     label = "停用（立即退出登录）" if active else "重新启用"
     if st.button(label, key="operators_toggle"):
-        if ctx.act(lambda s: auth.set_active(s, actor, picked, not active) or True, success="已更新"):
+        if ctx.act(auth.set_active, actor, picked, not active, success="已更新"):
             st.rerun()
     with st.form("operators_reset_form", clear_on_submit=True):
         new_password = st.text_input("新密码", type="password")
         if st.form_submit_button("重置密码"):
-            ctx.act(lambda s: auth.reset_password(s, actor, picked, new_password) or True, success="密码已重置")
+            ctx.act(auth.reset_password, actor, picked, new_password, success="密码已重置")
+
+
+def main() -> None:
+    st.title("运营人员")
+    actor = ctx.actor()
+    if not can(actor, "operator.manage"):
+        st.error("只有管理员可以管理运营人员。")
+        st.stop()
+    rows = ctx.read(operator_rows)
+    st.dataframe([{k: v for k, v in r.items() if k not in ("id", "active")} for r in rows], hide_index=True, width="stretch")
+    render_add(actor)
+    render_manage(actor, rows)
+
+
+main()

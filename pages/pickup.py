@@ -4,42 +4,51 @@ ui/pickup_*.py; only the open tab's body runs."""
 import streamlit as st
 
 from services import events, promises, shows
-from services.authz import can
+from services.authz import Actor, can
 from ui import context as ctx
 from ui import pickup_access, pickup_counter, pickup_delivery, pickup_followups, pickup_links, pickup_lists
 
-show_id = ctx.show_id()
-if show_id is None:
-    st.info("请先在左侧选择场次。")
-    st.stop()
-actor = ctx.actor()
-show = ctx.read(shows.get_show, show_id)
-st.title("提货核销")  # short: on a phone the search box stays near the top
-st.caption(f"{show.title} · {actor.name}（提货链接）" if pickup_access.on_link() else show.title)
 
-# Perks owed follow the chain: bring the promises' items up to it when the show changed.
-version = ctx.read(events.version, show_id)
-if st.session_state.get("pickup_synced") != (show_id, version):
-    pickup_access.act(promises.sync_show, show_id, actor=actor)
-    st.session_state["pickup_synced"] = (show_id, ctx.read(events.version, show_id))
+def render_head(show, actor: Actor) -> None:
+    st.title("提货核销")  # short: on a phone the search box stays near the top
+    st.caption(f"{show.title} · {actor.name}（提货链接）" if pickup_access.on_link() else show.title)
 
-names = ["核销", "提货清单"]
-if not pickup_access.on_link() and can(actor, "pickup.deliver"):
-    names += ["配送", "跟进", "提货链接"]
-tabs = dict(zip(names, st.tabs(names, key="pickup_tab", on_change="rerun")))
-with tabs["核销"]:
-    if tabs["核销"].open is not False:
-        pickup_counter.render(show_id, actor, show.title)
-with tabs["提货清单"]:
-    if tabs["提货清单"].open:
-        pickup_lists.render(show_id)
-if "配送" in tabs:
-    with tabs["配送"]:
-        if tabs["配送"].open:
-            pickup_delivery.render(show_id, actor)
-    with tabs["跟进"]:
-        if tabs["跟进"].open:
-            pickup_followups.render(show_id, actor, show.title)
-    with tabs["提货链接"]:
-        if tabs["提货链接"].open:
-            pickup_links.render(show_id, actor)
+
+def sync_perks(show_id: int, actor: Actor) -> None:
+    """Perks owed follow the chain: bring the promises' items up to it when the show changed."""
+    version = ctx.read(events.version, show_id)
+    if st.session_state.get("pickup_synced") != (show_id, version):
+        pickup_access.act(promises.sync_show, show_id, actor=actor)
+        st.session_state["pickup_synced"] = (show_id, ctx.read(events.version, show_id))
+
+
+def render_tabs(show, actor: Actor) -> None:
+    names = ["核销", "提货清单"]
+    if not pickup_access.on_link() and can(actor, "pickup.deliver"):
+        names += ["配送", "跟进", "提货链接"]
+    tabs = dict(zip(names, st.tabs(names, key="pickup_tab", on_change="rerun")))
+    with tabs["核销"]:
+        if tabs["核销"].open is not False:
+            pickup_counter.render(show.id, actor, show.title)
+    for name, draw in (
+        ("提货清单", lambda: pickup_lists.render(show.id)),
+        ("配送", lambda: pickup_delivery.render(show.id, actor)),
+        ("跟进", lambda: pickup_followups.render(show.id, actor, show.title)),
+        ("提货链接", lambda: pickup_links.render(show.id, actor)),
+    ):
+        if name in tabs:
+            with tabs[name]:
+                if tabs[name].open:
+                    draw()
+
+
+def main() -> None:
+    show_id = ctx.selected_show()
+    actor = ctx.actor()
+    show = ctx.read(shows.get_show, show_id)
+    render_head(show, actor)
+    sync_perks(show_id, actor)
+    render_tabs(show, actor)
+
+
+main()

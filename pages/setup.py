@@ -49,7 +49,8 @@ def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
         threshold = c3.number_input("成团数", value=deal.threshold if deal else None, step=1, key=f"{prefix}_threshold")
         units = list(jielong.THRESHOLD_UNITS)
         unit = c4.selectbox("成团单位", units, index=units.index(deal.threshold_unit) if deal else 0,
-                            key=f"{prefix}_unit", help="份：按份数成团；人：按接龙人数成团")
+                            format_func=jielong.unit_label, key=f"{prefix}_unit",
+                            help="份：按份数成团；人：按接龙人数成团")
         stock = c5.number_input("限量（份，留空为不限量）", value=deal.stock if deal else None, step=1,
                                 key=f"{prefix}_stock")
         c6, c7, c8 = st.columns([1, 1, 2])
@@ -83,67 +84,87 @@ def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
 def _deal_rows(session, show_id: int) -> list[dict]:
     rows = []
     for d in jielong.list_deals(session, show_id):
-        problems = jielong.readiness(session, d.id) if d.status == "draft" else []
+        draft = d.status == jielong.DealStatus.DRAFT
+        problems = jielong.readiness(session, d.id) if draft else []
         rows.append({
             "编号": d.id,
             "团品": d.product,
-            "状态": jielong.STATUS_LABELS.get(d.status, d.status),
+            "状态": jielong.status_label(d.status),
             "专享价": f"¥{d.group_price}",
-            "成团": f"{d.threshold}{d.threshold_unit}",
+            "成团": f"{d.threshold}{jielong.unit_label(d.threshold_unit)}",
             "限量": "不限" if d.stock is None else d.stock,
             "截止": d.deadline,
-            "发布检查": ("可发布" if not problems else "；".join(problems)) if d.status == "draft" else "已发布",
+            "发布检查": ("可发布" if not problems else "；".join(problems)) if draft else "已发布",
         })
     return rows
 
 
-st.title("场次准备")
-actor = ctx.actor()
-tab_new, tab_edit = st.tabs(["新建场次", "编辑当前场次"])
-with tab_new:
-    form = show_form("setup_new")
-    if form and (created := ctx.act(shows.create_show, actor, form, success="场次已创建")):
-        st.session_state[ctx.SHOW_KEY] = created.id
-with tab_edit:
-    show_id = ctx.show_id()
-    if show_id is not None:
-        current = ctx.read(shows.get_show, show_id)
-        form = show_form("setup_edit", current)
-        if form:
-            ctx.act(shows.update_show, actor, show_id, form, success="已保存")
+def render_shows(actor) -> None:
+    tab_new, tab_edit = st.tabs(["新建场次", "编辑当前场次"])
+    with tab_new:
+        form = show_form("setup_new")
+        if form and (created := ctx.act(shows.create_show, actor, form, success="场次已创建")):
+            st.session_state[ctx.SHOW_KEY] = created.value.id
+    with tab_edit:
+        show_id = ctx.show_id()
+        if show_id is not None:
+            current = ctx.read(shows.get_show, show_id)
+            form = show_form("setup_edit", current)
+            if form:
+                ctx.act(shows.update_show, actor, show_id, form, success="已保存")
 
-st.divider()
-show_id = ctx.show_id()
-if show_id is None:
-    st.info("请先创建或在左侧选择场次，再添加团品。")
-    st.stop()
-show = ctx.read(shows.get_show, show_id)
-st.header(f"团品 · {show.title}")
-rows = ctx.read(_deal_rows, show_id)
-if rows:
-    st.dataframe(
-        pd.DataFrame(rows).drop(columns=["编号"]), hide_index=True,
-        column_config={"截止": st.column_config.DatetimeColumn("截止", format="MM-DD HH:mm")},
-    )
-else:
-    st.caption("这一场还没有团品。")
-tab_deal_new, tab_deal_edit = st.tabs(["新建团品", "编辑团品"])
-with tab_deal_new:
-    prefix = f"setup_deal_new_{show_id}"  # per show: its default deadline follows the show
+
+def render_deals(actor, show_id: int) -> None:
+    show = ctx.read(shows.get_show, show_id)
+    st.header(f"团品 · {show.title}")
+    rows = ctx.read(_deal_rows, show_id)
+    if rows:
+        st.dataframe(
+            pd.DataFrame(rows).drop(columns=["编号"]), hide_index=True,
+            column_config={"截止": st.column_config.DatetimeColumn("截止", format="MM-DD HH:mm")},
+        )
+    else:
+        st.caption("这一场还没有团品。")
+    tab_deal_new, tab_deal_edit = st.tabs(["新建团品", "编辑团品"])
+    with tab_deal_new:
+        _new_deal(actor, show)
+    with tab_deal_edit:
+        _edit_deal(actor, show, rows)
+
+
+def _new_deal(actor, show) -> None:
+    prefix = f"setup_deal_new_{show.id}"  # per show: its default deadline follows the show
     form = deal_form(prefix, show)
-    if form and ctx.act(jielong.create_deal, actor, show_id, form, success="团品已创建"):
+    if form and ctx.act(jielong.create_deal, actor, show.id, form, success="团品已创建"):
         for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
             del st.session_state[key]  # an empty form for the next deal (kept as typed on errors)
         st.rerun()
-with tab_deal_edit:
+
+
+def _edit_deal(actor, show, rows: list[dict]) -> None:
     if not rows:
         st.caption("先新建团品。")
-    else:
-        labels = {r["编号"]: f"{r['团品']}（{r['状态']}）" for r in rows}
-        deal_id = st.selectbox("选择团品", list(labels), format_func=labels.get, key="setup_deal_pick")
-        deal = ctx.read(jielong.get_deal, deal_id)
-        if deal.status != "draft":
-            st.caption("接龙已发布：商品、专享价和成团条件不能再改；限量、福利、配送和截止时间可以改。")
-        form = deal_form(f"setup_deal_edit_{deal_id}", show, deal)
-        if form and ctx.act(jielong.update_deal, actor, deal_id, form, success="团品已保存"):
-            st.rerun()
+        return
+    labels = {r["编号"]: f"{r['团品']}（{r['状态']}）" for r in rows}
+    deal_id = st.selectbox("选择团品", list(labels), format_func=labels.get, key="setup_deal_pick")
+    deal = ctx.read(jielong.get_deal, deal_id)
+    if deal.status != jielong.DealStatus.DRAFT:
+        st.caption("接龙已发布：商品、专享价和成团条件不能再改；限量、福利、配送和截止时间可以改。")
+    form = deal_form(f"setup_deal_edit_{deal_id}", show, deal)
+    if form and ctx.act(jielong.update_deal, actor, deal_id, form, success="团品已保存"):
+        st.rerun()
+
+
+def main() -> None:
+    st.title("场次准备")
+    actor = ctx.actor()
+    render_shows(actor)
+    st.divider()
+    show_id = ctx.show_id()
+    if show_id is None:
+        st.info("请先创建或在左侧选择场次，再添加团品。")
+        st.stop()
+    render_deals(actor, show_id)
+
+
+main()

@@ -172,7 +172,7 @@ def login(session: Session, name: str, password: str, now: datetime | None = Non
     op.locked_until = None
     if _hasher.check_needs_rehash(op.password_hash):
         op.password_hash = _hasher.hash(password)
-    token = _issue(session, "session", now, session_hours(), operator_id=op.id)
+    token = issue_token(session, "session", now, session_hours(), operator_id=op.id)
     events.record(session, "auth.login", None, actor_of(op), at=now)
     return token
 
@@ -227,7 +227,9 @@ def _note_failure(op: Operator, now: datetime) -> None:
         op.locked_until = now + lock
 
 
-def _issue(session: Session, kind: str, now: datetime, hours: float, **refs) -> str:
+def issue_token(session: Session, kind: str, now: datetime, hours: float, **refs) -> str:
+    """A new token of `kind` (session, host_link; services.pickup's pickup_link), valid for `hours`;
+    only its hash is stored."""
     token = secrets.token_urlsafe(32)
     session.add(
         AuthToken(
@@ -242,20 +244,23 @@ def _issue(session: Session, kind: str, now: datetime, hours: float, **refs) -> 
     return token
 
 
-def _live_token(session: Session, token: str, kind: str, now: datetime) -> AuthToken | None:
+def live_token(session: Session, token: str, kind: str, now: datetime) -> AuthToken | None:
+    """The token's row while it is live (known, of this kind, not revoked, not expired), else None."""
     if not token:
         return None
     row = session.scalar(
         select(AuthToken).where(AuthToken.token_hash == _hash_token(token), AuthToken.kind == kind)
     )
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
-        return None
-    return row
+    return row if row is not None and is_live(row, now) else None
+
+
+def is_live(row: AuthToken, now: datetime | None = None) -> bool:
+    return row.revoked_at is None and row.expires_at > (now or clock.now())
 
 
 def resolve_session(session: Session, token: str, now: datetime | None = None) -> Actor | None:
     """The operator behind a live session token, or None."""
-    row = _live_token(session, token, "session", now or clock.now())
+    row = live_token(session, token, "session", now or clock.now())
     if row is None:
         return None
     op = session.get(Operator, row.operator_id)
@@ -265,7 +270,7 @@ def resolve_session(session: Session, token: str, now: datetime | None = None) -
 def logout(session: Session, token: str, at: datetime | None = None) -> None:
     """End the session token: the URL that carried it no longer logs in."""
     at = at or clock.now()
-    row = _live_token(session, token, "session", at)
+    row = live_token(session, token, "session", at)
     if row is not None:
         row.revoked_at = at
         op = session.get(Operator, row.operator_id)
@@ -290,14 +295,14 @@ def create_host_link(
     if not isinstance(hours, (int, float)) or not 0 < hours <= MAX_HOST_LINK_HOURS:
         raise InvalidInput(f"有效时长须在 0 到 {MAX_HOST_LINK_HOURS} 小时之间。", "有效时长")
     now = now or clock.now()
-    token = _issue(session, "host_link", now, hours, show_id=show_id, operator_id=actor.id)
+    token = issue_token(session, "host_link", now, hours, show_id=show_id, operator_id=actor.id)
     events.record(session, "hostlink.created", show_id, actor, at=now, hours=hours)
     return token
 
 
 def resolve_host_link(session: Session, token: str, now: datetime | None = None) -> int | None:
     """The show id a live host link grants, or None when unknown, expired or revoked."""
-    row = _live_token(session, token, "host_link", now or clock.now())
+    row = live_token(session, token, "host_link", now or clock.now())
     return row.show_id if row else None
 
 
@@ -336,8 +341,3 @@ def host_link_status(row: AuthToken, now: datetime | None = None) -> str:
     if row.revoked_at is not None:
         return "已撤销"
     return "已过期" if row.expires_at <= (now or clock.now()) else "有效"
-
-
-# Other capabilities' links (services.pickup's counter links) ride on the same tokens.
-issue_token = _issue
-live_token = _live_token

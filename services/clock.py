@@ -1,13 +1,14 @@
 """Wall-clock time in the app's time zone (APP_TZ, default Asia/Shanghai), stored naive."""
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from services import config
+
 
 def tz() -> ZoneInfo:
-    return ZoneInfo(os.environ.get("APP_TZ", "Asia/Shanghai"))
+    return ZoneInfo(config.get("APP_TZ"))
 
 
 def now() -> datetime:

@@ -21,7 +21,9 @@ log = logging.getLogger("live_night.config")
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 
-# key → (default, meaning). The documented configuration; README's table mirrors it.
+# key → (default, meaning). The documented configuration; README's table mirrors it (a test
+# checks both ways). Every key is read through get / get_set / get_float / get_int below, except
+# DATABASE_URL inside db/ (db sits under services and cannot import it; see db.resolve_url).
 KEYS: dict[str, tuple[str, str]] = {
     "DATABASE_URL": ("sqlite:///data/live_night.db", "SQLAlchemy URL of the database"),
     "ADMIN_USER": ("admin", "name of the admin created on the first start"),
@@ -30,8 +32,18 @@ KEYS: dict[str, tuple[str, str]] = {
     "SESSION_HOURS": ("12", "how long a login lasts"),
     "HOST_LINK_HOURS": ("12", "how long a host link lasts by default"),
     "PUBLIC_URL": ("", "base URL phones use to open host links, e.g. http://192.168.1.20:8501"),
+    "HOST_REFRESH_S": ("2", "seconds between host-screen refreshes"),
+    "CONSOLE_REFRESH_S": ("2", "seconds between console snapshot refreshes"),
+    "CONSOLE_QUEUE_REFRESH_S": ("3", "seconds between question-queue refreshes"),
+    "JIELONG_REFRESH_S": ("5", "seconds between refreshes of the 接龙 panel's numbers"),
+    "JIELONG_ADVICE_REFRESH_S": ("15", "seconds between refreshes of the release advice"),
+    "PROGRESS_REMINDER_S": ("120", "how often the console reminds the assistant to post progress"),
     "DB_POOL_SIZE": ("5", "PostgreSQL pool size per Streamlit process"),
     "DB_MAX_OVERFLOW": ("5", "PostgreSQL pool overflow per Streamlit process"),
+    "CONSOLE_CAPTURE_REFRESH_S": ("2", "seconds between refreshes of the console's capture status line"),
+    "CAPTURE_SILENCE_S": ("60", "live capture: seconds without a message (show live) before the console warns"),
+    "CAPTURE_TOKEN": ("", "live capture: token the wxlivespy receiver requires (?token= or Bearer); also sent to WebSocket tools"),
+    "CAPTURE_VIEWER_EVERY_S": ("10", "live capture: at most one viewer sample per this many seconds (when the numbers change)"),
 }
 
 _loaded: dict[str, object] = {}
@@ -79,6 +91,16 @@ def secrets_error() -> str | None:
 def get(key: str) -> str:
     """A configuration value: the environment, else the documented default."""
     return os.environ.get(key, "").strip() or KEYS.get(key, ("", ""))[0]
+
+
+def get_set(key: str) -> str | None:
+    """The value when it is set (environment or secrets file), None to let the caller default."""
+    return os.environ.get(key, "").strip() or None
+
+
+def get_int(key: str) -> int:
+    """A positive integer from the configuration; a bad value falls back to the default."""
+    return int(get_float(key))
 
 
 def get_float(key: str) -> float:

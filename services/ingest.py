@@ -18,15 +18,14 @@ import sys
 import uuid
 from typing import IO
 
-import db
-from services import triage
+from services import shows, store, triage
 from services.authz import SYSTEM
 from services.errors import DomainError, InvalidInput
 
 
 def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, engine=None, out: IO[str] = sys.stdout,
         err: IO[str] = sys.stderr) -> int:
-    eng = engine or db.connect()
+    eng = engine or store.connect()
     run_id = uuid.uuid4().hex[:12]
     total = triage.IngestResult()
     bad = 0
@@ -41,7 +40,7 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
             print(f"数据库连接中断，正在重试（第 {attempt} 次）……", file=err)
 
         # Retried as a whole on a database blink: client keys make a repeated batch store nothing twice.
-        res = db.transaction(
+        res = store.unit_of_work(
             eng, lambda s: triage.ingest(s, SYSTEM, show_id, batch_items, source=source), on_retry=notice
         )
         for name in ("received", "inserted", "folded", "duplicates", "empty", "questions", "chatter", "new_groups"):
@@ -49,8 +48,7 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
         pending.clear()
 
     try:
-        with db.session(eng) as s:
-            triage.get_show(s, show_id)
+        store.read(eng, shows.get_show, show_id)
         for n, line in enumerate(stream, 1):
             if not line.strip():
                 continue

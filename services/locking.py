@@ -6,19 +6,26 @@ from typing import TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from services.errors import NotFound
+
 M = TypeVar("M")
 
 
-def lock(session: Session, model: type[M], row_id: int) -> M | None:
-    """The row, current and locked until the transaction ends (None if it does not exist).
+def lock(session: Session, model: type[M], row_id: int, missing: str | None = None) -> M | None:
+    """The row, current and locked until the transaction ends. When it does not exist:
+    NotFound(missing) if a message is given, else None.
 
-    PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks: a no-op UPDATE takes the
-    database write lock first, so the read that follows cannot be stale.
+    PostgreSQL: SELECT … FOR UPDATE OF the row's table (never of an eagerly joined one).
+    SQLite has no row locks: a no-op UPDATE takes the database write lock first, so the
+    read that follows cannot be stale.
     """
     if session.get_bind().dialect.name == "sqlite":
         session.execute(
             update(model).where(model.id == row_id).values(id=model.id).execution_options(synchronize_session=False)
         )
-    return session.scalars(
+    row = session.scalars(
         select(model).where(model.id == row_id).with_for_update(of=model).execution_options(populate_existing=True)
     ).first()
+    if row is None and missing is not None:
+        raise NotFound(missing)
+    return row

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +13,13 @@ from services import clock, events
 from services.authz import Actor, require
 from services.errors import FieldErrors, InvalidState, NotFound
 
-STATUS_LABELS = {"planned": "未开播", "live": "直播中", "ended": "已结束"}
+class ShowStatus(StrEnum):
+    PLANNED = "planned"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+STATUS_LABELS: dict[str, str] = {ShowStatus.PLANNED: "未开播", ShowStatus.LIVE: "直播中", ShowStatus.ENDED: "已结束"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
         host_name=form.host_name.strip(),
         scheduled_start=form.scheduled_start,
         scheduled_end=form.scheduled_end,
-        status="planned",
+        status=ShowStatus.PLANNED,
         created_at=clock.now(),
     )
     session.add(show)
@@ -77,9 +84,9 @@ def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) ->
 def start_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
     require(actor, "show.edit")
     show = get_show(session, show_id)
-    if show.status != "planned":
+    if show.status != ShowStatus.PLANNED:
         raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不能开播。")
-    show.status, show.actual_start = "live", at or clock.now()
+    show.status, show.actual_start = ShowStatus.LIVE, at or clock.now()
     events.record(session, "show.started", show.id, actor, at=show.actual_start)
     return show
 
@@ -87,9 +94,9 @@ def start_show(session: Session, actor: Actor, show_id: int, at: datetime | None
 def end_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
     require(actor, "show.edit")
     show = get_show(session, show_id)
-    if show.status != "live":
+    if show.status != ShowStatus.LIVE:
         raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不能结束直播。")
-    show.status, show.actual_end = "ended", at or clock.now()
+    show.status, show.actual_end = ShowStatus.ENDED, at or clock.now()
     events.record(session, "show.ended", show.id, actor, at=show.actual_end)
     return show
 

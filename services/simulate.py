@@ -23,12 +23,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-import db
 from db.models import Deal, Show
-from services import clock, shows
-from services import demo
-from services import demo_night as dn
+from services import clock, demo, jielong, shows, store
 from services.authz import Actor
+from services.demo import nights as dn
 from services.errors import DomainError, InvalidState
 
 SIMULATOR = Actor(id=None, name="模拟器", role="admin")
@@ -40,7 +38,7 @@ def prepare(
 ) -> tuple[int, dict[str, int]]:
     """The show to feed (a new copy of the night, or the given one) and its deal ids by key."""
     scale = 1.0 / speed
-    with db.session(engine) as s:
+    with store.session(engine) as s:
         if show_id is None:
             copy = dataclasses.replace(night, duration_min=max(1.0, night.duration_min * scale))
             show = demo.create_show(s, SIMULATOR, copy, start, title=f"{night.title}（模拟 {start:%m-%d %H:%M}）",
@@ -48,7 +46,7 @@ def prepare(
             show_id = show.id
         else:
             show = shows.get_show(s, show_id)
-            if show.status == "ended":
+            if show.status == shows.ShowStatus.ENDED:
                 raise InvalidState(f"场次「{show.title}」已结束，不能再模拟；请不带 --show 运行以新建一场。")
         existing = {d.product: d.id for d in s.scalars(select(Deal).where(Deal.show_id == show_id))}
         missing = [d for d in night.deals if d.product not in existing]
@@ -99,7 +97,7 @@ def run(
         if i < len(beats):
             wait = (beats[i][0] - (monotonic() - m0) * speed) / speed
             sleep(max(MIN_TICK_S, wait))
-    with db.session(engine) as s:
+    with store.session(engine) as s:
         writer.finish(s, now=_at(start, limit, speed))
         status = shows.get_show(s, show_id).status
     if beats and int(beats[-1][0] // 60) != reported_minute:
@@ -117,7 +115,7 @@ def _write(engine: Engine, writer: demo.NightWriter, due: list, start: datetime,
     """The beats due now in one transaction; if one is refused, the rest go in one by one."""
     promises_before = len(writer.promise_ids)
     try:
-        with db.session(engine) as s:
+        with store.session(engine) as s:
             for t, thing in due:
                 writer.apply(s, thing, _at(start, t, speed))
             writer.flush(s)
@@ -132,7 +130,7 @@ def _write(engine: Engine, writer: demo.NightWriter, due: list, start: datetime,
     for t, thing in due:
         promises_before = len(writer.promise_ids)
         try:
-            with db.session(engine) as s:
+            with store.session(engine) as s:
                 writer.apply(s, thing, _at(start, t, speed))
                 writer.flush(s)
         except DomainError as exc:
@@ -168,13 +166,13 @@ def _announce(thing: dn.Thing, writer: demo.NightWriter, out) -> None:
 
 
 def _progress(engine: Engine, night: dn.Night, show_id: int, minute: int) -> str:
-    with db.session(engine) as s:
+    with store.session(engine) as s:
         show = s.get(Show, show_id)
         deals = list(s.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
         chain = "；".join(
-            f"{d.product} {d.buyers_valid if d.threshold_unit == '人' else d.units_valid}/{d.threshold}"
-            f"{d.threshold_unit}{'（已成团）' if d.reached_at else ''}"
-            for d in deals if d.status != "draft"
+            f"{d.product} {jielong.deal_progress(d)}/{d.threshold}"
+            f"{jielong.unit_label(d.threshold_unit)}{'（已成团）' if d.reached_at else ''}"
+            for d in deals if d.status != jielong.DealStatus.DRAFT
         )
         line = (
             f"[剧本 {(night.start_hour + minute // 60) % 24:02d}:{minute % 60:02d}] "
@@ -197,14 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.minutes is not None and args.minutes <= 0:
         p.error("--minutes 须大于 0")
     try:
-        engine = db.connect(args.database_url)
-        db.upgrade(engine)
+        engine = store.open_database(args.database_url)
         if not args.no_demo:
             # As the app's first start would: an empty database gets the two demo nights first,
             # so the rehearsal has past shows to compare with (and the app still gets them).
-            with db.session(engine) as s:
+            with store.session(engine) as s:
                 demo.ensure_demo(s)
-    except db.DatabaseConfigError as exc:
+    except store.DatabaseConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     try:

@@ -6,22 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import DealMinute, ShowMinute
+from db.models import CaptureMinute, DealMinute, ShowMinute
 from services.clock import minute as to_minute
-
-
-def _insert(session: Session, model):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+from services.sql import upsert_insert
 
 
 def bump_minute(session: Session, model, keys: dict, deltas: dict[str, int]) -> None:
     """Add `deltas` to the per-minute row identified by `keys`, creating it if needed."""
-    stmt = _insert(session, model).values(**keys, **deltas)
+    stmt = upsert_insert(session, model).values(**keys, **deltas)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={k: getattr(model, k) + stmt.excluded[k] for k in deltas},
@@ -43,3 +38,12 @@ def add(session: Session, model, row_id, **deltas: int) -> None:
     session.execute(
         update(model).where(model.id == row_id).values({k: getattr(model, k) + v for k, v in deltas.items()})
     )
+
+
+def captured_interactors(session: Session, show_id: int) -> int:
+    """People a capture tool saw comment, like, gift, follow or order (CaptureMinute.interactors,
+    kept by services.capture). Read here, in the kernel, so the funnel (live) needs no import of
+    capture, which sits above it."""
+    return session.scalar(
+        select(func.coalesce(func.sum(CaptureMinute.interactors), 0)).where(CaptureMinute.show_id == show_id)
+    ) or 0

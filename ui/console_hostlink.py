@@ -86,10 +86,10 @@ def _create(show_id: int, actor: Actor) -> None:
         value=min(int(auth.host_link_hours()), auth.MAX_HOST_LINK_HOURS), step=1, key="console_hostlink_hours",
     )
     if c2.button("生成主播链接", key="console_hostlink_create", type="primary"):
-        token = ctx.act(auth.create_host_link, actor, show_id, hours=float(hours), success="主播链接已生成")
-        if token:
-            url = host_link_url(_current_base(), token)
-            link_id = ctx.read(auth.host_link_id, token)
+        done = ctx.act(auth.create_host_link, actor, show_id, hours=float(hours), success="主播链接已生成")
+        if done:
+            url = host_link_url(_current_base(), done.value)
+            link_id = ctx.read(auth.host_link_id, done.value)
             st.session_state[NEW_KEY] = {"show_id": show_id, "id": link_id, "url": url, "png": qr_png(url)}
 
 
@@ -116,12 +116,7 @@ def _list(show_id: int, actor: Actor) -> None:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
         c1.text(f"{link['created']:%m-%d %H:%M} 生成 · {link['expires']:%m-%d %H:%M} 到期 · {link['status']}")
         if link["status"] == "有效" and c2.button("撤销", key=f"console_hostlink_revoke_{link['id']}"):
-            if ctx.act(_revoke, actor, link["id"], success="主播链接已撤销"):
+            if ctx.act(auth.revoke_host_link, actor, link["id"], success="主播链接已撤销"):
                 if (st.session_state.get(NEW_KEY) or {}).get("id") == link["id"]:
                     st.session_state.pop(NEW_KEY, None)
                 st.rerun()
-
-
-def _revoke(session, actor: Actor, link_id: int) -> bool:
-    auth.revoke_host_link(session, actor, link_id)
-    return True

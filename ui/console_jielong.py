@@ -6,21 +6,20 @@ and progress, single entries and cancellations; the entries table. Read-only wit
 """
 from __future__ import annotations
 
-import os
 import time
 
 import pandas as pd
 import streamlit as st
 
-from services import clock, jielong
+from services import clock, config, jielong
 from services.authz import Actor, can
 from services.errors import DomainError
 from ui import context as ctx
 
 K = "console_jielong_"
-REMIND_S = float(os.environ.get("PROGRESS_REMINDER_S", "120"))
-REFRESH_S = float(os.environ.get("JIELONG_REFRESH_S", "5"))
-ADVICE_REFRESH_S = float(os.environ.get("JIELONG_ADVICE_REFRESH_S", "15"))
+REMIND_S = config.get_float("PROGRESS_REMINDER_S")
+REFRESH_S = config.get_float("JIELONG_REFRESH_S")
+ADVICE_REFRESH_S = config.get_float("JIELONG_ADVICE_REFRESH_S")
 ADVICE_BOX = {"now": st.success, "soon": st.info, "wait": st.warning}
 NONE_COLUMN = "（不导入）"
 
@@ -36,21 +35,21 @@ def render(show_id: int, actor: Actor) -> None:
         if not options:
             st.info("本场还没有团品，请到「场次准备」添加团品。")
             return
-        labels = {i: f"{p}（{jielong.STATUS_LABELS.get(s, s)}）" for i, p, s in options}
+        labels = {i: f"{p}（{jielong.status_label(s)}）" for i, p, s in options}
         ids = [i for i, _, _ in options]
-        default = next((i for i, _, s in options if s != "draft"), ids[0])
+        default = next((i for i, _, s in options if s != jielong.DealStatus.DRAFT), ids[0])
         key = f"{K}deal_{show_id}"
         if st.session_state.get(key) not in ids:
             st.session_state[key] = default
         deal_id = st.selectbox("团品", ids, format_func=labels.get, key=key)
         deal = ctx.read(jielong.get_deal, deal_id)
-        if deal.status == "draft":
+        if deal.status == jielong.DealStatus.DRAFT:
             _release_box(deal_id, actor)
         else:
             _progress(deal_id)
-        with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=deal.status == "draft"):
+        with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=deal.status == jielong.DealStatus.DRAFT):
             st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
-        if deal.status == "draft":
+        if deal.status == jielong.DealStatus.DRAFT:
             return
         rows = ctx.read(jielong.list_entries, deal_id)
         if can(actor, "chain.write"):
@@ -70,7 +69,7 @@ def render(show_id: int, actor: Actor) -> None:
 @st.fragment(run_every=ADVICE_REFRESH_S)
 def _release_box(deal_id: int, actor: Actor) -> None:
     deal = ctx.read(jielong.get_deal, deal_id)
-    if deal.status != "draft":  # released from another console meanwhile
+    if deal.status != jielong.DealStatus.DRAFT:  # released from another console meanwhile
         st.rerun(scope="app")
     problems = ctx.read(jielong.readiness, deal_id)
     advice = ctx.read(jielong.release_advice, deal_id)
@@ -111,21 +110,22 @@ def _reminder_due(deal_id: int) -> bool:
 @st.fragment(run_every=REFRESH_S)
 def _progress(deal_id: int) -> None:
     deal = ctx.read(jielong.get_deal, deal_id)
-    counted = deal.units_valid if deal.threshold_unit == "份" else deal.buyers_valid
-    if deal.deadline and clock.now() >= deal.deadline and deal.failed_at is None and counted < deal.threshold:
+    if jielong.deadline_failed(deal, clock.now()):
         ctx.act(jielong.check_outcomes, deal_id)  # 未成团: detected once, logged by the service
         deal = ctx.read(jielong.get_deal, deal_id)
+    counted = jielong.deal_progress(deal)
+    unit = jielong.unit_label(deal.threshold_unit)
     text = jielong.progress_text_of(deal)
     c1, c2 = st.columns(2)  # 2 × 2: the panel sits in the console's narrow right column
     c3, c4 = st.columns(2)
     c1.metric("已接龙", f"{deal.entries_valid} 单", f"{deal.units_valid} 份", delta_color="off")
     if counted >= deal.threshold:
-        c2.metric("成团", "已成团", f"{deal.threshold}{deal.threshold_unit}", delta_color="off")
+        c2.metric("成团", "已成团", f"{deal.threshold}{unit}", delta_color="off")
     else:
-        c2.metric("还差成团", f"{deal.threshold - counted} {deal.threshold_unit}", f"成团数 {deal.threshold}", delta_color="off")
+        c2.metric("还差成团", f"{deal.threshold - counted} {unit}", f"成团数 {deal.threshold}", delta_color="off")
     c3.metric("剩余", "不限量" if deal.stock is None else f"{max(deal.stock - deal.units_valid, 0)} 份")
     c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off")
-    st.caption(f"状态：{jielong.STATUS_LABELS.get(deal.status, deal.status)} · 进度播报（复制发到群里）：")
+    st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")
     st.code(text, language=None, wrap_lines=True)
     if _reminder_due(deal_id):
         st.toast(f"⏰ 该播报接龙进度了：{text}", duration="long")
@@ -136,6 +136,7 @@ def _progress(deal_id: int) -> None:
 
 
 def _safe(fn, *args):
+    """A read whose refusal (bad input) is a message, not a traceback."""
     try:
         return ctx.read(fn, *args)
     except DomainError as exc:
@@ -162,9 +163,9 @@ def _paste(deal_id: int, actor: Actor) -> None:
         if rows:
             st.dataframe(pd.DataFrame(rows), hide_index=True, height=min(300, 38 + 35 * len(rows)))
         if st.button("确认保存", key=f"{K}confirm", type="primary"):
-            res = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")
-            if res:
-                st.session_state[f"{K}result"] = res.summary()
+            done = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")
+            if done:
+                st.session_state[f"{K}result"] = done.value.summary()
                 st.session_state.pop(plan_key, None)
                 st.rerun(scope="app")
     if msg := st.session_state.get(f"{K}result"):
@@ -200,10 +201,10 @@ def _import(deal_id: int, actor: Actor) -> None:
         def progress(done: int, total: int) -> None:
             bar.progress(min(done / max(total, 1), 1.0), text=f"已读取 {done} / {total} 行")
 
-        res = ctx.act(jielong.import_orders, actor, deal_id, data, up.name, mapping, progress, success="导入完成")
-        if res:
+        done = ctx.act(jielong.import_orders, actor, deal_id, data, up.name, mapping, progress, success="导入完成")
+        if done:
             bar.progress(1.0, text="导入完成")
-            st.session_state[f"{K}result"] = res.summary()
+            st.session_state[f"{K}result"] = done.value.summary()
             st.rerun(scope="app")
 
 
@@ -218,19 +219,18 @@ def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict]) -> 
         address = c4.text_input("楼栋 / 自提点", key=f"{K}add_address")
         note = st.text_input("备注", key=f"{K}add_note")
         if st.form_submit_button("添加一条接龙"):
-            row = ctx.act(jielong.add_entry, actor, deal_id, name, int(qty), spec or "", note, address, success="已添加")
-            if row:
+            if ctx.act(jielong.add_entry, actor, deal_id, name, int(qty), spec or "", note, address, success="已添加"):
                 st.rerun(scope="app")
-    live = [r for r in rows if r["状态"] != "已取消"]
+    live = [r for r in rows if r["status"] != jielong.EntryStatus.CANCELLED]
     if live:
         labels = {r["编号"]: f"{r['序号'] or '-'}. {r['团员']} {r['数量']}份（{r['状态']}）" for r in live}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         pick = c1.selectbox("取消一条接龙（候补会自动递补）", list(labels), format_func=labels.get, key=f"{K}cancel_pick")
         if c2.button("取消这条", key=f"{K}cancel"):
-            promoted = ctx.act(jielong.cancel_entry, actor, pick, success="已取消")
-            if promoted is not None:
-                if promoted:
-                    st.session_state[f"{K}result"] = f"已取消，{len(promoted)} 条候补已递补为有效。"
+            done = ctx.act(jielong.cancel_entry, actor, pick, success="已取消")
+            if done:
+                if done.value:
+                    st.session_state[f"{K}result"] = f"已取消，{len(done.value)} 条候补已递补为有效。"
                 st.rerun(scope="app")
 
 
@@ -239,6 +239,6 @@ def _entries(rows: list[dict]) -> None:
         if not rows:
             st.caption("还没有接龙。")
             return
-        df = pd.DataFrame(rows).drop(columns=["编号"])
+        df = pd.DataFrame(rows).drop(columns=["编号", "status"])
         st.dataframe(df, hide_index=True, height=min(360, 38 + 35 * len(rows)),
                      column_config={"时间": st.column_config.DatetimeColumn("时间", format="HH:mm:ss")})

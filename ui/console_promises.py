@@ -36,9 +36,9 @@ def _panel(show_id: int, actor: Actor) -> None:
             if not text.strip():
                 st.warning("请先输入主播说的原话。")
             else:
-                p = ctx.act(promises.log_promise, actor, show_id, text, success="承诺已记录")
-                if p is not None:
-                    st.session_state[LAST_KEY] = p.id
+                done = ctx.act(promises.log_promise, actor, show_id, text, success="承诺已记录")
+                if done:
+                    st.session_state[LAST_KEY] = done.value.id
         last_id = st.session_state.get(LAST_KEY)
         if last_id:
             _correction(show_id, actor, last_id)

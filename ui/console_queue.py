@@ -10,21 +10,18 @@ The host role sees the same queue read-only.
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
 
-import db
-from services import lexicon, triage
+from services import config, triage
 from services.authz import Actor, can
-from services.errors import DomainError
 from ui import context as ctx
 
 P = "console_queue_"
 FLASH = P + "flash"
-REFRESH_S = float(os.environ.get("CONSOLE_QUEUE_REFRESH_S", "3"))
+REFRESH_S = config.get_float("CONSOLE_QUEUE_REFRESH_S")
 LIMIT = 15
 
 
@@ -42,17 +39,15 @@ def render(show_id: int, actor: Actor) -> None:
 
 
 def _apply(fn: Callable[..., Any], *args: Any, success: str = "", reset_key: str | None = None, **kw: Any) -> None:
-    """Run a service action in one transaction; remember the outcome for the next render."""
-    try:
-        with db.session(ctx.engine()) as s:
-            result = fn(s, *args, **kw)
-    except DomainError as exc:
-        st.session_state[FLASH] = ("error", str(exc))
+    """A widget callback's action, through the one write path (ctx.act: login re-checked,
+    retried); its outcome is remembered and shown at the top of the queue on the next render."""
+    done = ctx.act(fn, *args, show_error=False, **kw)
+    if not done:
+        st.session_state[FLASH] = ("error", done.error)
         if reset_key:
             st.session_state.pop(reset_key, None)
         return
-    message = result if isinstance(result, str) else success
-    st.session_state[FLASH] = ("success", message)
+    st.session_state[FLASH] = ("success", done.value if isinstance(done.value, str) else success)
 
 
 def _flash() -> None:
@@ -64,7 +59,9 @@ def _flash() -> None:
 
 
 def _recategorize(actor: Actor, group_id: int, key: str) -> None:
-    _apply(triage.recategorize, actor, group_id, st.session_state[key], success="已改类别", reset_key=key)
+    category = st.session_state.get(key)  # gone when the row left the queue meanwhile
+    if category is not None:
+        _apply(triage.recategorize, actor, group_id, category, success="已改类别", reset_key=key)
 
 
 def _answer(actor: Actor, group_id: int, key: str) -> None:
@@ -95,9 +92,9 @@ def _intake(show_id: int, actor: Actor) -> None:
             text = text_col.text_input("评论", placeholder="输入一条评论，回车录入", key=P + "quick_text")
             submitted = st.form_submit_button("录入")
         if submitted and text.strip():
-            res = ctx.act(triage.ingest, actor, show_id, [triage.CommentIn(author, text)], "manual")
-            if res is not None:
-                st.caption(_ingest_note(res))
+            done = ctx.act(triage.ingest, actor, show_id, [triage.CommentIn(author, text)], "manual")
+            if done:
+                st.caption(_ingest_note(done.value))
     with paste:
         with st.form(P + "paste_form", clear_on_submit=True, border=False):
             block = st.text_area(
@@ -105,16 +102,16 @@ def _intake(show_id: int, actor: Actor) -> None:
             )
             submitted = st.form_submit_button("导入粘贴内容")
         if submitted:
-            res = ctx.act(triage.ingest_text, actor, show_id, block)
-            if res is not None:
-                st.success(res.summary())
+            done = ctx.act(triage.ingest_text, actor, show_id, block)
+            if done:
+                st.success(done.value.summary())
     with upload:
         st.caption("CSV 表头：昵称,内容,时间（或 author,text,at）；JSONL：每行 {\"author\", \"text\", \"at\"}。重复导入同一文件不会重复计数。")
         file = st.file_uploader("评论文件", type=["csv", "jsonl", "json", "txt"], key=P + "file")
         if file is not None and st.button("导入文件", key=P + "file_import"):
-            res = ctx.act(triage.ingest_file, actor, show_id, file.getvalue(), file.name)
-            if res is not None:
-                st.success(res.summary())
+            done = ctx.act(triage.ingest_file, actor, show_id, file.getvalue(), file.name)
+            if done:
+                st.success(done.value.summary())
 
 
 def _ingest_note(res: triage.IngestResult) -> str:
@@ -142,13 +139,13 @@ def _queue(show_id: int, actor: Actor) -> None:
     rows = ctx.read(triage.queue, show_id, include_chatter=show_chatter, limit=LIMIT)
     open_n = ctx.read(triage.open_count, show_id)
     chatter_n = ctx.read(triage.chatter_count, show_id)
-    stats = ctx.read(triage.response_stats, show_id)
+    median_s = ctx.read(triage.median_response_s, show_id)
 
     c1, c2, c3, c4 = st.columns([1, 1, 1.5, 1.5])
     c1.metric("待处理问题", open_n)
     c2.metric("已隐藏闲聊", chatter_n)
-    median_s = stats["median_s"]
-    c3.metric("回复中位（分钟）", "—" if median_s is None else f"{median_s / 60:.1f}", help="从首次出现到已回复的中位用时")
+    c3.metric("回复中位（分钟）", "—" if median_s is None else f"{median_s / 60:.1f}",
+              help="从首次出现到已回复的中位用时（不含闲聊，与复盘一致）")
     with c4:
         st.toggle("显示闲聊", key=P + "show_chatter")
         if editable:
@@ -195,7 +192,7 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
     with st.container(border=True):
         head, meta = st.columns([3, 2])
         head.text(row.text)  # viewer text: always literal
-        flag = "🔔 " if row.status == "to_host" else ""
+        flag = "🔔 " if row.status == triage.QuestionStatus.TO_HOST else ""
         meta.caption(f"{flag}{row.category_label} · {row.status_label}")
         st.caption(
             f"{row.askers} 人问 · {row.comments} 条 · 首次 {row.first_seen:%H:%M:%S} · 最近 {row.last_seen:%H:%M:%S}"
@@ -208,7 +205,7 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
             st.button(
                 "给主播",
                 key=f"{P}to_host_{row.id}",
-                disabled=row.status == "to_host",
+                disabled=row.status == triage.QuestionStatus.TO_HOST,
                 on_click=_apply,
                 args=(triage.to_host, actor, row.id),
                 kwargs={"success": "已转给主播"},
@@ -263,15 +260,15 @@ def _lexicon_editor(show_id: int, actor: Actor) -> None:
         probe = st.text_input("试一试：输入一条评论看分类", key=P + "lex_probe")
         if probe.strip():
             st.caption(f"分类结果：{triage.CATEGORY_LABELS[triage.classify(probe)]}")
-        cats = list(lexicon.EDITABLE_CATEGORIES)
+        cats = list(triage.EDITABLE_CATEGORIES)
         with st.form(P + "lex_form", clear_on_submit=True, border=False):
             c1, c2, c3 = st.columns([2, 2, 1])
             cat = c1.selectbox("类别", cats, format_func=triage.CATEGORY_LABELS.get, key=P + "lex_category")
             term = c2.text_input("词语", key=P + "lex_term")
             weight = c3.number_input("权重", min_value=0.0, max_value=10.0, value=2.0, step=0.5, key=P + "lex_weight")
             if st.form_submit_button("保存词语"):
-                ctx.act(lexicon.set_term, actor, cat, term, weight, show_id, success="词语已保存")
-        terms = ctx.read(lexicon.list_terms)
+                ctx.act(triage.set_term, actor, cat, term, weight, show_id, success="词语已保存")
+        terms = ctx.read(triage.list_terms)
         if terms:
             st.dataframe(
                 pd.DataFrame(
@@ -285,6 +282,7 @@ def _lexicon_editor(show_id: int, actor: Actor) -> None:
             d1, d2 = st.columns([3, 1])
             gone = d1.selectbox("删除运营添加的词", list(options), format_func=options.get, key=P + "lex_delete_pick")
             if d2.button("删除", key=P + "lex_delete"):
-                ctx.act(lexicon.delete_term, actor, gone, show_id, success="已删除") and st.rerun()
+                if ctx.act(triage.delete_term, actor, gone, show_id, success="已删除"):
+                    st.rerun()
         else:
-            st.caption(f"目前只用内置词库（{len(lexicon.BUILTIN.terms_table())} 个词）。")
+            st.caption(f"目前只用内置词库（{triage.builtin_term_count()} 个词）。")

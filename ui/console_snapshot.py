@@ -6,20 +6,16 @@ as one line ("186 270" + Enter) or a CSV file.
 """
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
-from services import charts, clock, events, funnel
+from services import clock, config, events, jielong, live
 from services.authz import Actor, can
 from ui import context as ctx
 
-REFRESH_S = float(os.environ.get("CONSOLE_REFRESH_S", "2"))
+REFRESH_S = config.get_float("CONSOLE_REFRESH_S")
 MAX_AGE_S = 60
 SNAP_KEY, VERSION_KEY, FUNNEL_KEY = "console_snapshot_snap", "console_snapshot_version", "console_snapshot_funnel"
-
-STATUS = {"draft": "草稿", "released": "已发布", "reached": "已成团", "sold_out": "已售罄", "failed": "未成团"}
 
 
 def render(show_id: int, actor: Actor) -> None:
@@ -32,7 +28,7 @@ def render(show_id: int, actor: Actor) -> None:
                 _viewer_entry(show_id, actor)
 
 
-def current_snapshot(show_id: int) -> funnel.Snapshot:
+def current_snapshot(show_id: int) -> live.Snapshot:
     version = ctx.read(events.version, show_id)
     snap = st.session_state.get(SNAP_KEY)
     fresh = (
@@ -42,26 +38,26 @@ def current_snapshot(show_id: int) -> funnel.Snapshot:
         and (clock.now() - snap.at).total_seconds() < MAX_AGE_S
     )
     if not fresh:
-        snap = ctx.read(funnel.snapshot, show_id)
+        snap = ctx.read(live.snapshot, show_id)
         st.session_state[SNAP_KEY], st.session_state[VERSION_KEY] = snap, version
         st.session_state.pop(FUNNEL_KEY, None)
     return snap
 
 
-def deal_rows(snap: funnel.Snapshot) -> pd.DataFrame:
+def deal_rows(snap: live.Snapshot) -> pd.DataFrame:
     rows = []
     for d in snap.deals:
         rows.append({
             "团品": d.product,
-            "状态": STATUS.get(d.status, d.status),
-            "已接龙": f"{d.progress}/{d.threshold}{d.threshold_unit}",
+            "状态": jielong.status_label(d.status),
+            "已接龙": f"{d.progress}/{d.threshold}{jielong.unit_label(d.threshold_unit)}",
             # Text columns: a column mixing numbers and "—" cannot be sent to the browser as Arrow.
             "还差": "—" if d.reached else str(d.remaining),
             "剩余": "不限" if d.stock_left is None else str(d.stock_left),
-            "近5分钟": funnel.rate_text(d.units_per_min) if d.released else "—",
-            "预计成团": "—" if d.reached else funnel.eta_text(d.to_threshold),
-            "预计售罄": funnel.eta_text(d.to_sellout),
-            "截止": funnel.countdown_text(d.minutes_to_deadline) if d.deadline else "—",
+            "近5分钟": live.rate_text(d.units_per_min) if d.released else "—",
+            "预计成团": "—" if d.reached else live.eta_text(d.to_threshold),
+            "预计售罄": live.eta_text(d.to_sellout),
+            "截止": live.countdown_text(d.minutes_to_deadline) if d.deadline else "—",
         })
     return pd.DataFrame(rows)
 
@@ -76,26 +72,32 @@ def _live(show_id: int) -> None:
     cols[3].metric("互动人数", snap.commenters)
     cols[4].metric("下单人数", snap.buyers)
     focus = snap.focus
-    cols[5].metric("当前团品还差", "—" if focus is None else "已成团" if focus.reached else f"{focus.remaining}{focus.threshold_unit}")
+    cols[5].metric("当前团品还差", _still_missing(focus))
     if snap.deals:
         st.dataframe(deal_rows(snap), hide_index=True, width="stretch", height=min(38 + 35 * len(snap.deals), 220))
     if st.toggle("显示转化漏斗", key="console_snapshot_show_funnel"):
         steps = st.session_state.get(FUNNEL_KEY)
         if steps is None:
-            steps = st.session_state[FUNNEL_KEY] = ctx.read(funnel.funnel, show_id, snap)
-        st.altair_chart(charts.funnel_chart(steps, height=200), theme=None, width="stretch")
+            steps = st.session_state[FUNNEL_KEY] = ctx.read(live.funnel, show_id, snap)
+        st.altair_chart(live.funnel_chart(steps, height=200), theme=None, width="stretch")
+
+
+def _still_missing(focus: live.DealSnapshot | None) -> str:
+    if focus is None:
+        return "—"
+    return "已成团" if focus.reached else f"{focus.remaining}{jielong.unit_label(focus.threshold_unit)}"
 
 
 def _viewer_entry(show_id: int, actor: Actor) -> None:
     with st.form("console_viewers_form", clear_on_submit=True, border=False):
         raw = st.text_input("观看数据：在线 累计", placeholder="如 186 270，回车保存", key="console_viewers_text")
         submitted = st.form_submit_button("保存观看数据")
-    if submitted and ctx.act(funnel.record_viewers_text, actor, show_id, raw, success="观看数据已保存"):
+    if submitted and ctx.act(live.record_viewers_text, actor, show_id, raw, success="观看数据已保存"):
         st.rerun()
     with st.popover("导入观看数据 CSV"):
         st.caption("表头：时间,在线,累计观看（时间如 20:05 或 2025-06-01 20:05）")
         upload = st.file_uploader("CSV 文件", type=["csv"], key="console_viewers_csv")
         if upload is not None and st.button("导入", key="console_viewers_import"):
-            n = ctx.act(funnel.import_viewers, actor, show_id, upload.getvalue(), upload.name)
-            if n:
-                st.success(f"已导入 {n} 条观看数据")
+            done = ctx.act(live.import_viewers, actor, show_id, upload.getvalue(), upload.name)
+            if done:
+                st.success(f"已导入 {done.value} 条观看数据")

@@ -1,15 +1,27 @@
-"""What every page needs from the frame: the engine, who is acting, which show, and a
-safe way to call services (domain errors become a Chinese message, not a traceback)."""
+"""What every page needs from the frame: the engine, who is acting, which show, and the two
+ways to reach the services.
+
+- `read(fn, *args)`: a read in its own session.
+- `act(fn, *args, success=…)`: THE one write path from the UI, widget callbacks included. It
+  runs fn in one retried unit of work (services.store.unit_of_work, ACT_RETRY_S), re-checks the
+  tab's login inside that unit (a logged-out or deactivated operator writes nothing and goes to
+  the login), and returns an explicit `Outcome`: ok with the value, or not ok with the Chinese
+  message of the DomainError (already shown with st.error unless show_error=False).
+
+This module is the bottom of ui/: it imports no other ui module (the frame imports it).
+"""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
 
-import db
+from services import auth, demo, store
 from services.authz import Actor
 from services.errors import DomainError
 
@@ -19,18 +31,33 @@ log = logging.getLogger("live_night")
 ACTOR_KEY = "frame_actor"
 SHOW_KEY = "frame_show_id"
 HOST_LINK_KEY = "frame_host_link_show"
+TOKEN_KEY = "frame_token"  # the login token of this tab (also in the URL as ?s=)
+HOST_TOKEN_KEY = "frame_host_token"  # set on a screen opened through a host link
+HOST_CHECKED_KEY = "frame_host_checked"
+HOST_CHECK_S = 5.0  # how often an open host-link screen re-checks its link
+HOST_LINK_REFUSED = "主播链接无效、已过期或已被撤销，请向直播助手索取新的链接。"
+ACT_RETRY_S = 15.0
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What an action did: ok and its value, or not ok and the message shown to the operator.
+    Truthy exactly when ok, so `if ctx.act(...):` reads as "if it worked" whatever fn returns."""
+
+    ok: bool
+    value: T | None = None
+    error: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
 
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
     """One engine per server process; schema upgraded and demo loaded on first use."""
-    from services import auth, demo
-
-    eng = db.connect()
-    db.upgrade(eng)
-    with db.session(eng) as s:
-        auth.ensure_admin_from_env(s)
-        demo.ensure_demo(s)
+    eng = store.open_database()
+    store.read(eng, auth.ensure_admin_from_env)
+    store.read(eng, demo.ensure_demo)
     return eng
 
 
@@ -42,57 +69,131 @@ def show_id() -> int | None:
     return st.session_state.get(SHOW_KEY)
 
 
+def selected_show(hint: str = "请先在左侧选择场次。") -> int:
+    """The show the page works on; without one, the hint and the page stops."""
+    sid = show_id()
+    if sid is None:
+        st.info(hint)
+        st.stop()
+    return sid
+
+
 def read(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """Run a read-only service function in its own session."""
     try:
-        if st.session_state.get("frame_host_token"):  # a screen opened through a host link
-            from ui import frame
-
-            frame.check_host_link()
-        with db.session(engine()) as s:
-            return fn(s, *args, **kw)
+        check_host_link()  # a screen opened through a host link
+        return store.read(engine(), fn, *args, **kw)
     except Exception as exc:
         _outage_in_fragment(exc)
         raise
 
 
-def _outage_in_fragment(exc: Exception) -> None:
-    """Inside a fragment (live panels), an exception would print a traceback there: show
-    the outage notice instead and stop the fragment; its next tick retries. Elsewhere the
-    exception reaches dashboard.py, which shows the notice for the whole page."""
-    from ui import frame  # the frame imports this module
-
-    if db.is_transient(exc) and frame.in_fragment():
-        frame.database_down(exc)
-        st.stop()
-
-
-ACT_RETRY_S = 15.0
-
-
-def act(fn: Callable[..., T], *args: Any, success: str | None = None, **kw: Any) -> T | None:
-    """Run a service action in one transaction. A DomainError is shown in Chinese and
-    nothing is written; the result (or None on error) is returned. A database blink is
+def act(
+    fn: Callable[..., T], *args: Any, success: str | None = None, show_error: bool = True, **kw: Any
+) -> Outcome[T]:
+    """Run a service action in one transaction; see the module doc. A database blink is
     retried for ACT_RETRY_S seconds (actions are idempotent) before the outage notice."""
 
     def notice(_exc: BaseException, attempt: int) -> None:
         if attempt == 1:
             st.toast("数据库连接中断，正在重试……")
 
-    from ui import frame  # the frame imports this module
-
     def unit(s):
-        frame.check_session(s)  # a logged-out or deactivated operator writes nothing
+        check_session(s)  # a logged-out or deactivated operator writes nothing
         return fn(s, *args, **kw)
 
     try:
-        result = db.transaction(engine(), unit, budget_s=ACT_RETRY_S, on_retry=notice)
+        result = store.unit_of_work(engine(), unit, budget_s=ACT_RETRY_S, on_retry=notice)
     except DomainError as exc:
-        st.error(str(exc))
-        return None
+        if show_error:
+            st.error(str(exc))
+        return Outcome(False, error=str(exc))
     except Exception as exc:
         _outage_in_fragment(exc)
         raise
     if success:
         st.toast(success)
-    return result
+    return Outcome(True, result)
+
+
+# ---------------------------------------------------------------- who may still act
+
+
+def check_session(session) -> None:
+    """Inside act's unit of work: the tab's login must still be live. A fragment rerun or a
+    widget callback never passes through dashboard.py, so without this a logged-out or
+    deactivated operator's open console could still write. On a dead token the app reruns to
+    the login (st.rerun raises, so the unit rolls back and fn never runs)."""
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return  # page tests and host-link screens carry no login token
+    live = auth.resolve_session(session, token)
+    if live is None or live != st.session_state.get(ACTOR_KEY):
+        forget_login()
+        st.rerun(scope="app")
+
+
+def forget_login() -> None:
+    st.session_state.pop(TOKEN_KEY, None)
+    st.session_state.pop(ACTOR_KEY, None)
+    st.query_params.pop("s", None)
+
+
+def check_host_link(every_s: float = HOST_CHECK_S) -> None:
+    """On a screen opened through a host link, re-check the link at most every `every_s`
+    seconds (read calls this; a fragment tick never passes through dashboard.py). Once it
+    is revoked or expired, the whole app reruns and dashboard.py shows the refusal."""
+    token = st.session_state.get(HOST_TOKEN_KEY)
+    if not token or time.monotonic() - st.session_state.get(HOST_CHECKED_KEY, 0.0) < every_s:
+        return
+    granted = store.read(engine(), auth.resolve_host_link, token)
+    st.session_state[HOST_CHECKED_KEY] = time.monotonic()
+    if granted != st.session_state.get(HOST_LINK_KEY):
+        if in_fragment():
+            st.rerun(scope="app")
+        st.error(HOST_LINK_REFUSED)
+        st.stop()
+
+
+# ---------------------------------------------------------------- the database being away
+
+
+def in_fragment() -> bool:
+    """True while a @st.fragment body runs (its exceptions never reach dashboard.py)."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import RunLocation, ThreadState
+
+        return ThreadState.get().run_location is RunLocation.FRAGMENT
+    except Exception:  # no script run context (plain Python) or an internal change
+        return False
+
+
+def _outage_in_fragment(exc: Exception) -> None:
+    """Inside a fragment (live panels), an exception would print a traceback there: show
+    the outage notice instead and stop the fragment; its next tick retries. Elsewhere the
+    exception reaches dashboard.py, which shows the notice for the whole page."""
+    if store.is_transient(exc) and in_fragment():
+        database_down(exc)
+        st.stop()
+
+
+def database_down(exc: Exception) -> None:
+    """A clear notice instead of a traceback; reruns the app by itself once the database answers."""
+    log.warning("database unavailable: %s", exc)
+    st.error(
+        "数据库暂时无法连接（请检查环境变量 DATABASE_URL 指向的数据库是否在运行）。"
+        "页面会在恢复后自动刷新，已保存的数据不会丢失，请稍候。"
+    )
+
+    @st.fragment(run_every=3)
+    def _probe() -> None:
+        try:
+            reachable = store.ping(engine())
+        except Exception:  # the engine itself may not build while the database is away
+            reachable = False
+        if not reachable:
+            st.caption("正在重试连接数据库……")
+            return
+        st.rerun(scope="app")
+
+    _probe()

@@ -5,19 +5,14 @@ import time
 
 import streamlit as st
 
-import db
 from services import auth, shows
 from services.authz import ROLE_LABELS, Actor
-from services.errors import AuthError, DomainError
+from services.errors import DomainError
 from ui import context as ctx
+from ui.context import HOST_CHECKED_KEY, HOST_LINK_REFUSED, HOST_TOKEN_KEY, TOKEN_KEY
 
-TOKEN_KEY = "frame_token"
-HOST_TOKEN_KEY = "frame_host_token"
-HOST_CHECKED_KEY = "frame_host_checked"
-HOST_CHECK_S = 5.0  # how often an open host-link screen re-checks its link
 # Who acts on a screen opened through a host link: read-only, no operator behind it.
 HOST_LINK_ACTOR = Actor(id=None, name="主播链接", role="host")
-HOST_LINK_REFUSED = "主播链接无效、已过期或已被撤销，请向直播助手索取新的链接。"
 
 
 def current_actor() -> Actor | None:
@@ -46,14 +41,11 @@ def login_page() -> None:
         password = st.text_input("密码", type="password")
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
-        try:
-            with db.session(ctx.engine()) as s:
-                token = auth.login(s, name, password)
-        except AuthError as exc:
-            st.error(str(exc))  # a lock-out names the seconds to wait
+        done = ctx.act(auth.login, name, password)  # a refusal (or a lock-out's wait) is shown
+        if not done:
             return
-        st.session_state[TOKEN_KEY] = token
-        st.query_params["s"] = token
+        st.session_state[TOKEN_KEY] = done.value
+        st.query_params["s"] = done.value
         st.rerun()
 
 
@@ -99,52 +91,6 @@ def forget_host_link() -> None:
     st.session_state.pop(HOST_CHECKED_KEY, None)
 
 
-def check_host_link(every_s: float = HOST_CHECK_S) -> None:
-    """On a screen opened through a host link, re-check the link at most every `every_s`
-    seconds (ctx.read calls this; a fragment tick never passes through dashboard.py). Once it
-    is revoked or expired, the whole app reruns and dashboard.py shows the refusal."""
-    token = st.session_state.get(HOST_TOKEN_KEY)
-    if not token or time.monotonic() - st.session_state.get(HOST_CHECKED_KEY, 0.0) < every_s:
-        return
-    with db.session(ctx.engine()) as s:  # not ctx.read: that would call back here
-        granted = auth.resolve_host_link(s, token)
-    st.session_state[HOST_CHECKED_KEY] = time.monotonic()
-    if granted != st.session_state.get(ctx.HOST_LINK_KEY):
-        if in_fragment():
-            st.rerun(scope="app")
-        st.error(HOST_LINK_REFUSED)
-        st.stop()
-
-
-def check_session(session=None) -> None:
-    """Before a write (ctx.act calls this): the tab's login must still be live. A fragment
-    rerun never passes through dashboard.py, so without this a logged-out or deactivated
-    operator's open console could still write. On a dead token the app reruns to the login."""
-    token = st.session_state.get(TOKEN_KEY)
-    if not token:
-        return  # page tests and host-link screens carry no login token
-    if session is None:
-        with db.session(ctx.engine()) as s:
-            actor = auth.resolve_session(s, token)
-    else:  # inside the caller's unit of work (retried with it on a database blink)
-        actor = auth.resolve_session(session, token)
-    if actor is None or actor != st.session_state.get(ctx.ACTOR_KEY):
-        st.session_state.pop(TOKEN_KEY, None)
-        st.session_state.pop(ctx.ACTOR_KEY, None)
-        st.query_params.pop("s", None)
-        st.rerun(scope="app")
-
-
-def in_fragment() -> bool:
-    """True while a @st.fragment body runs (its exceptions never reach dashboard.py)."""
-    try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import RunLocation, ThreadState
-
-        return ThreadState.get().run_location is RunLocation.FRAGMENT
-    except Exception:  # no script run context (plain Python) or an internal change
-        return False
-
-
 def sidebar(actor: Actor) -> None:
     with st.sidebar:
         st.caption(f"{actor.name}（{ROLE_LABELS.get(actor.role, actor.role)}）")
@@ -182,28 +128,6 @@ def _show_from_url(ids: list[int]) -> int | None:
     if st.session_state.get("frame_show_select") not in (None, wanted):
         return None  # the operator just picked another show in the selectbox
     return wanted
-
-
-def database_down(exc: Exception) -> None:
-    """A clear notice instead of a traceback; reruns the app by itself once the database answers."""
-    ctx.log.warning("database unavailable: %s", exc)
-    st.error(
-        "数据库暂时无法连接（请检查环境变量 DATABASE_URL 指向的数据库是否在运行）。"
-        "页面会在恢复后自动刷新，已保存的数据不会丢失，请稍候。"
-    )
-
-    @st.fragment(run_every=3)
-    def _probe() -> None:
-        try:
-            reachable = db.ping(ctx.engine())
-        except Exception:  # the engine itself may not build while the database is away
-            reachable = False
-        if not reachable:
-            st.caption("正在重试连接数据库……")
-            return
-        st.rerun(scope="app")
-
-    _probe()
 
 
 def config_error(exc: DomainError | Exception) -> None:

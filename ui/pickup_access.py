@@ -12,7 +12,6 @@ import streamlit as st
 from services import pickup
 from services.errors import Forbidden
 from ui import context as ctx
-from ui import frame
 
 LINK_KEY = "pickup_link_token"
 REFUSED = "提货链接无效、已过期或已被撤销，请向直播助手索取新的链接。"
@@ -28,7 +27,7 @@ def open_link(token: str) -> None:
     st.session_state[LINK_KEY] = token
     st.session_state[ctx.SHOW_KEY] = grant.show_id
     st.session_state[ctx.ACTOR_KEY] = pickup.link_actor(grant)
-    st.session_state.pop(frame.TOKEN_KEY, None)  # the tab acts as the link's holder, not as an operator
+    st.session_state.pop(ctx.TOKEN_KEY, None)  # the tab acts as the link's holder, not as an operator
 
 
 def forget_link() -> None:
@@ -54,6 +53,6 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     return unit
 
 
-def act(fn: Callable[..., Any], *args: Any, success: str | None = None, **kw: Any) -> Any:
+def act(fn: Callable[..., Any], *args: Any, success: str | None = None, **kw: Any) -> ctx.Outcome:
     """ctx.act for the pickup page: the one write helper, with the link re-checked."""
     return ctx.act(guarded(fn), *args, success=success, **kw)

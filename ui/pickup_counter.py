@@ -6,23 +6,21 @@ Buttons act in callbacks whose arguments were fixed when the card was drawn (the
 version): a double tap or a resent tap carries the same request key and records once."""
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from services import pickup
 from services.authz import Actor
 from ui import context as ctx
 from ui import pickup_access as access
+from ui.markdown import literal as md
 
 QUERY_KEY = "pickup_query"
 LAST_KEY = "pickup_last_entry"
-STATUS_COLORS = {"pending": "orange", "partial": "blue", "picked_up": "green"}
-
-
-def md(text: str) -> str:
-    """Operator or member text made literal inside markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", text)
+STATUS_COLORS = {
+    pickup.PickupStatus.PENDING: "orange",
+    pickup.PickupStatus.PARTIAL: "blue",
+    pickup.PickupStatus.PICKED_UP: "green",
+}
 
 
 def render(show_id: int, actor: Actor, show_title: str) -> None:
@@ -96,7 +94,7 @@ def _mark(row: pickup.PickupRow, actor: Actor, qty: str | None, gifts: list[int]
     key = pickup.request_key("mark", row, actor, n)
     done = access.act(pickup.mark, actor, row.entry_id, n, gifts=gifts, key=key,
                       success=f"{row.seq_text} {row.name}：已提货 ×{n or row.remaining}")
-    if done is not None and done.status == pickup.PickupStatus.PICKED_UP:
+    if done and done.value.status == pickup.PickupStatus.PICKED_UP:
         st.session_state[LAST_KEY] = row.entry_id
 
 

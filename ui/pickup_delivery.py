@@ -36,9 +36,9 @@ def _form(show_id: int, actor: Actor, waiting: dict[str, int]) -> None:
         at = d2.time_input("送达时间", value=now.time().replace(second=0), key="pickup_delivery_time", step=300)
         submitted = st.form_submit_button("标记已送达", type="primary", width="stretch")
     if submitted:
-        run = access.act(pickup.deliver, actor, show_id, groups, datetime.combine(day, at), label=label)
-        if run is not None:
-            st.toast(f"已登记送达：{run.label}，{run.entries} 单")
+        done = access.act(pickup.deliver, actor, show_id, groups, datetime.combine(day, at), label=label)
+        if done:
+            st.toast(f"已登记送达：{done.value.label}，{done.value.entries} 单")
 
 
 def _runs(show_id: int, actor: Actor) -> None:
@@ -52,5 +52,5 @@ def _runs(show_id: int, actor: Actor) -> None:
         state = f"（已于 {pickup.when_text(r.undone_at)} 撤销）" if r.undone_at else ""
         c1.text(f"{pickup.when_text(r.delivered_at)} {r.label} · {r.entries} 单 · {r.by}{state}")
         if r.undone_at is None and c2.button("撤销", key=f"pickup_run_undo_{r.id}"):
-            if access.act(pickup.undo_run, actor, r.id, success=f"已撤销配送：{r.label}") is not None:
+            if access.act(pickup.undo_run, actor, r.id, success=f"已撤销配送：{r.label}"):
                 st.rerun()

@@ -29,8 +29,9 @@ def render(show_id: int, actor: Actor) -> None:
                                 value=pickup.DEFAULT_LINK_HOURS, step=1, key="pickup_link_hours")
         submitted = st.form_submit_button("生成提货链接", type="primary", width="stretch")
     if submitted:
-        token = ctx.act(pickup.create_link, actor, show_id, label, float(hours), success="提货链接已生成")
-        if token:
+        done = ctx.act(pickup.create_link, actor, show_id, label, float(hours), success="提货链接已生成")
+        if done:
+            token = done.value
             headers = st.context.headers
             base = hostlink.base_url(st.context.url, headers.get("Host") if headers else None, config.get("PUBLIC_URL"))
             url = link_url(base, token)
@@ -55,7 +56,7 @@ def _list(show_id: int, actor: Actor) -> None:
     for link in links[:8]:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
         c1.text(f"{link.label} · {pickup.when_text(link.expires_at)} 到期 · {link.status}")
-        if link.status == "有效" and c2.button("撤销", key=f"pickup_link_revoke_{link.id}"):
+        if link.live and c2.button("撤销", key=f"pickup_link_revoke_{link.id}"):
             ctx.act(pickup.revoke_link, actor, link.id, success="提货链接已撤销")
             if (st.session_state.get(NEW_KEY) or {}).get("id") == link.id:
                 st.session_state.pop(NEW_KEY, None)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import pickup, promises
 from ui import context as ctx
-from ui.pickup_counter import md
+from ui.markdown import literal as md
 
 ALL = 0
 

@@ -16,16 +16,16 @@ import re
 from datetime import datetime
 
 from sqlalchemy import func, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, Pickup, PickupAction
-from services import clock, events, locking
+from services import clock, events, jielong, locking
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.pickup import promise_close, rows
 from services.pickup.query import like_escape, parse_query
-from services.pickup.states import PickupStatus, Via, status_sql, when_text
+from services.pickup.states import HANDOVERS, Action, PickupStatus, Via, status_sql, when_text
+from services.sql import is_postgresql, upsert_insert
 
 MAX_RESULTS = 50
 
@@ -56,7 +56,7 @@ def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS) -
     if q is None:
         return []
     in_show = select(ChainEntry.id).join(Deal, Deal.id == ChainEntry.deal_id).where(
-        Deal.show_id == show_id, ChainEntry.status == "valid"
+        Deal.show_id == show_id, ChainEntry.status == jielong.EntryStatus.VALID
     )
     lookups = []
     if q.seq is not None:
@@ -79,7 +79,7 @@ def _name_like(session: Session, name: str):
     case by itself; on PostgreSQL ILIKE is used only when there is a Latin letter to fold, since
     it is several times slower than LIKE over Chinese names."""
     pattern = f"%{like_escape(name)}%"
-    if session.get_bind().dialect.name == "postgresql" and re.search(r"[A-Za-z]", name):
+    if is_postgresql(session) and re.search(r"[A-Za-z]", name):
         return ChainEntry.buyer_name.ilike(pattern, escape="\\")
     return ChainEntry.buyer_name.like(pattern, escape="\\")
 
@@ -108,22 +108,18 @@ def _entry(session: Session, entry_id: int) -> tuple[ChainEntry, Deal]:
 
 
 def _handable(entry: ChainEntry, deal: Deal) -> None:
-    if entry.status == "cancelled":
+    if entry.status == jielong.EntryStatus.CANCELLED:
         raise InvalidState(f"「{entry.buyer_name}」的这条跟团已取消，不能提货。")
-    if entry.status == "waitlisted":
+    if entry.status == jielong.EntryStatus.WAITLISTED:
         raise InvalidState(f"「{entry.buyer_name}」的这条跟团还在候补，没有货可提。")
-    if deal.status == "failed":
+    if deal.status == jielong.DealStatus.FAILED:
         raise InvalidState(f"{deal.product} 未成团，没有货可提。")
-
-
-def _insert(session: Session):
-    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(Pickup)
 
 
 def locked_state(session: Session, entry: ChainEntry, show_id: int) -> Pickup:
     """The order's pickup row, created on first use, locked until the transaction ends."""
     session.execute(
-        _insert(session)
+        upsert_insert(session, Pickup)
         .values(show_id=show_id, chain_entry_id=entry.id, picked_qty=0, version=0, via="", by_name="")
         .on_conflict_do_nothing(index_elements=["chain_entry_id"])
     )
@@ -194,7 +190,7 @@ def mark(
         p.done_at = at
         closed = promise_close.merge(closed, promise_close.on_handover(session, [entry_id], at, Via.COUNTER, actor.id))
     session.add(PickupAction(
-        pickup_id=p.id, show_id=deal.show_id, kind="mark", qty=take, at=at, operator_id=actor.id,
+        pickup_id=p.id, show_id=deal.show_id, kind=Action.MARK, qty=take, at=at, operator_id=actor.id,
         by_name=actor.name[:64], request_key=key, gift_item_ids=handed,
     ))
     events.record(
@@ -220,7 +216,7 @@ def hand_gifts(
     closed = promise_close.hand_gifts(session, handed, at, actor.id)
     p.version += 1
     session.add(PickupAction(
-        pickup_id=p.id, show_id=deal.show_id, kind="gift", qty=0, at=at, operator_id=actor.id,
+        pickup_id=p.id, show_id=deal.show_id, kind=Action.GIFT, qty=0, at=at, operator_id=actor.id,
         by_name=actor.name[:64], request_key=key, gift_item_ids=handed,
     ))
     events.record(
@@ -245,7 +241,7 @@ def undo(session: Session, actor: Actor, entry_id: int, at: datetime | None = No
         return rows.row(session, entry_id)
     last = session.scalar(
         select(PickupAction)
-        .where(PickupAction.pickup_id == p.id, PickupAction.kind != "undo", PickupAction.undone.is_(False))
+        .where(PickupAction.pickup_id == p.id, PickupAction.kind != Action.UNDO, PickupAction.undone.is_(False))
         .order_by(PickupAction.id.desc())
         .limit(1)
     )
@@ -261,7 +257,7 @@ def undo(session: Session, actor: Actor, entry_id: int, at: datetime | None = No
         p.done_at = None
         changed = promise_close.merge(changed, promise_close.on_revert(session, [entry_id]))
     session.add(PickupAction(
-        pickup_id=p.id, show_id=deal.show_id, kind="undo", qty=-last.qty, at=at, operator_id=actor.id,
+        pickup_id=p.id, show_id=deal.show_id, kind=Action.UNDO, qty=-last.qty, at=at, operator_id=actor.id,
         by_name=actor.name[:64], request_key=key, undoes_id=last.id,
     ))
     events.record(
@@ -276,7 +272,7 @@ def restore_last(session: Session, p: Pickup) -> None:
     """After an undo: the state shows the last hand-over still standing (or none)."""
     prev = session.scalar(
         select(PickupAction)
-        .where(PickupAction.pickup_id == p.id, PickupAction.kind.in_(("mark", "deliver")), PickupAction.undone.is_(False))
+        .where(PickupAction.pickup_id == p.id, PickupAction.kind.in_(HANDOVERS), PickupAction.undone.is_(False))
         .order_by(PickupAction.id.desc())
         .limit(1)
     )
@@ -285,7 +281,7 @@ def restore_last(session: Session, p: Pickup) -> None:
         p.via, p.by_operator_id, p.by_name, p.delivery_run_id = "", None, "", None
         return
     p.last_at, p.by_operator_id, p.by_name = prev.at, prev.operator_id, prev.by_name
-    p.via = Via.DELIVERY.value if prev.kind == "deliver" else Via.COUNTER.value
+    p.via = Via.DELIVERY.value if prev.kind == Action.DELIVER else Via.COUNTER.value
     p.delivery_run_id = prev.delivery_run_id
 
 

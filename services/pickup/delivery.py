@@ -16,7 +16,7 @@ from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.pickup import counter, promise_close, rows
 from services.pickup.points import pickup_group
-from services.pickup.states import Via
+from services.pickup.states import Action, Via
 
 MAX_LABEL = 100
 
@@ -90,7 +90,7 @@ def deliver(
         counter.handover(session, p, left, at, actor, Via.DELIVERY, run_id=run.id)
         p.done_at = at
         session.add(PickupAction(
-            pickup_id=p.id, show_id=show_id, kind="deliver", qty=left, at=at, operator_id=actor.id,
+            pickup_id=p.id, show_id=show_id, kind=Action.DELIVER, qty=left, at=at, operator_id=actor.id,
             by_name=actor.name[:64], delivery_run_id=run.id,
         ))
         done_ids.append(eid)
@@ -114,7 +114,7 @@ def undo_run(session: Session, actor: Actor, run_id: int, at: datetime | None = 
     at = at or clock.now()
     locking.lock(session, Show, run.show_id)
     actions = session.scalars(
-        select(PickupAction).where(PickupAction.delivery_run_id == run.id, PickupAction.kind == "deliver",
+        select(PickupAction).where(PickupAction.delivery_run_id == run.id, PickupAction.kind == Action.DELIVER,
                                    PickupAction.undone.is_(False)).order_by(PickupAction.pickup_id)
     ).all()
     reverted = []
@@ -122,7 +122,7 @@ def undo_run(session: Session, actor: Actor, run_id: int, at: datetime | None = 
         p = locking.lock(session, Pickup, a.pickup_id)
         later = session.scalar(select(PickupAction.id).where(
             PickupAction.pickup_id == p.id, PickupAction.id > a.id, PickupAction.undone.is_(False),
-            PickupAction.kind != "undo"))
+            PickupAction.kind != Action.UNDO))
         if later is not None:
             continue  # handed over again since (e.g. at the counter): leave it
         a.undone = True
@@ -130,7 +130,7 @@ def undo_run(session: Session, actor: Actor, run_id: int, at: datetime | None = 
         p.version += 1
         p.done_at = None
         counter.restore_last(session, p)
-        session.add(PickupAction(pickup_id=p.id, show_id=run.show_id, kind="undo", qty=-a.qty, at=at,
+        session.add(PickupAction(pickup_id=p.id, show_id=run.show_id, kind=Action.UNDO, qty=-a.qty, at=at,
                                  operator_id=actor.id, by_name=actor.name[:64], undoes_id=a.id))
         reverted.append(p.chain_entry_id)
     run.undone_at = at

@@ -29,7 +29,7 @@ def default_deadline(session: Session, show_id: int) -> datetime:
     due = session.scalar(
         select(Promise.due_at)
         .where(Promise.show_id == show_id, Promise.kind == "delivery", Promise.due_at.is_not(None),
-               Promise.status != "waived")
+               Promise.status != promises.PromiseStatus.WAIVED)
         .order_by(Promise.due_at)
         .limit(1)
     )
@@ -102,7 +102,7 @@ def care_message_for(row: rows.PickupRow, show_title: str) -> str:
 def claim_promises(session: Session, show_id: int) -> list[tuple[int, str]]:
     """(promise id, words) of the show's claims logs (包退 / 赔付 promises kept claim by claim)."""
     q = select(Promise.id, Promise.text).where(
-        Promise.show_id == show_id, Promise.scope == "claims", Promise.status != "waived"
+        Promise.show_id == show_id, Promise.scope == promises.Scope.CLAIMS, Promise.status != promises.PromiseStatus.WAIVED
     ).order_by(Promise.said_at, Promise.id)
     return [(i, t) for i, t in session.execute(q)]
 
@@ -128,7 +128,7 @@ def log_claim(
 
 def _claims_promise_of(session: Session, deal: Deal) -> int:
     q = select(Promise.id).where(
-        Promise.show_id == deal.show_id, Promise.scope == "claims", Promise.status != "waived"
+        Promise.show_id == deal.show_id, Promise.scope == promises.Scope.CLAIMS, Promise.status != promises.PromiseStatus.WAIVED
     ).order_by(case((Promise.deal_id == deal.id, 0), else_=1), Promise.said_at, Promise.id).limit(1)
     pid = session.scalar(q)
     if pid is None:

@@ -39,7 +39,8 @@ class LinkRow:
     label: str
     created_at: datetime
     expires_at: datetime
-    status: str  # 有效 / 已过期 / 已撤销
+    status: str  # 有效 / 已过期 / 已撤销 (a label, for display)
+    live: bool  # neither expired nor revoked: may still be revoked
 
 
 def link_actor(grant: LinkGrant) -> Actor:
@@ -84,7 +85,10 @@ def list_links(session: Session, show_id: int, now: datetime | None = None) -> l
         .where(AuthToken.kind == KIND, AuthToken.show_id == show_id)
         .order_by(AuthToken.id.desc())
     )
-    return [LinkRow(t.id, label, t.created_at, t.expires_at, auth.host_link_status(t, now)) for t, label in session.execute(q)]
+    return [
+        LinkRow(t.id, label, t.created_at, t.expires_at, auth.host_link_status(t, now), auth.is_live(t, now))
+        for t, label in session.execute(q)
+    ]
 
 
 def revoke_link(session: Session, actor: Actor, link_id: int, at: datetime | None = None) -> None:

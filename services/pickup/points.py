@@ -1,6 +1,6 @@
 """Pickup points and buildings: the one rule that groups orders for packing and hand-over.
 
-The packing exports (services.export), the pickup lists, delivery runs and the review's
+The packing exports (services.review.export), the pickup lists, delivery runs and the review's
 per-point figures all group by `pickup_group`. An entry's group is read from its address
 (or, failing that, a building in its note):
 "自提点：东门驿站" → 东门驿站, "363弄12号1201" → 363弄12号, "3号楼1201" → 3号楼,

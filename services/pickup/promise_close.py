@@ -24,6 +24,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import FulfilmentItem, Promise
+from services import promises
 from services.pickup.states import BY_HANDOVER, LATE, FulfilledVia, Via, fulfilled_label, late_via, on_time_via
 
 DELIVERY_KIND, GIFT_KIND = "delivery", "gift"
@@ -35,7 +36,7 @@ def _items_of(kind: str, entry_ids: Iterable[int]):
         .join(Promise, Promise.id == FulfilmentItem.promise_id)
         .where(
             Promise.kind == kind,
-            Promise.status != "waived",
+            Promise.status != promises.PromiseStatus.WAIVED,
             FulfilmentItem.kind == "item",
             FulfilmentItem.active.is_(True),
             FulfilmentItem.chain_entry_id.in_(list(entry_ids)),
@@ -151,11 +152,12 @@ def settle(session: Session, promise_ids: Iterable[int], reopen: bool = False) -
 
 
 def _new_status(status: str, total: int, done: int, late: int, reopen: bool) -> str:
+    s = promises.PromiseStatus
     settled = total > 0 and done + late == total
-    if status == "open" and settled:
-        return "broken" if late else "kept"
-    if reopen and status in ("kept", "broken") and not settled:
-        return "open"
+    if status == s.OPEN and settled:
+        return s.BROKEN if late else s.KEPT
+    if reopen and status in (s.KEPT, s.BROKEN) and not settled:
+        return s.OPEN
     return status
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, FulfilmentItem, Pickup, Promise
+from services import jielong, promises
 from services.pickup.perks import perk_label
 from services.pickup.points import pickup_group
 from services.pickup.states import PickupStatus, Via, status_of, status_sql
@@ -88,7 +89,11 @@ def base_select(show_id: int) -> Select:
         )
         .join(Deal, Deal.id == ChainEntry.deal_id)
         .outerjoin(Pickup, Pickup.chain_entry_id == ChainEntry.id)
-        .where(Deal.show_id == show_id, ChainEntry.status == "valid", Deal.status != "failed")
+        .where(
+            Deal.show_id == show_id,
+            ChainEntry.status == jielong.EntryStatus.VALID,
+            Deal.status != jielong.DealStatus.FAILED,
+        )
     )
 
 
@@ -129,7 +134,7 @@ def perks_for(session: Session, entry_ids: list[int]) -> dict[int, list[Perk]]:
                 FulfilmentItem.kind == "item",
                 FulfilmentItem.active.is_(True),
                 Promise.kind == "gift",
-                Promise.status != "waived",
+                Promise.status != promises.PromiseStatus.WAIVED,
             )
             .order_by(FulfilmentItem.chain_entry_id, Promise.said_at, Promise.id)
         )

@@ -5,6 +5,7 @@
   for the same rule inside a query).
 - Via: how an order was handed over, counter 到店自提 or delivery 配送上门.
 - FulfilledVia: how a promise's fulfilment item was kept (fulfilment_item.fulfilled_via).
+- Action: a line of the hand-over ledger (pickup_action.kind).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, case, func
+
+from services import promises
 
 
 class _Coded(StrEnum):
@@ -42,7 +45,7 @@ VIA_LABELS = {Via.COUNTER: "到店自提", Via.DELIVERY: "配送上门"}
 class FulfilledVia(_Coded):
     PICKUP = "pickup"
     DELIVERY = "delivery"
-    HAND = "hand"
+    HAND = promises.FULFILLED_BY_HAND  # ticked on the 承诺履约 page (services.promises writes it)
     LATE_PICKUP = "late_pickup"
     LATE_DELIVERY = "late_delivery"
 
@@ -57,6 +60,18 @@ FULFILLED_LABELS = {
 _LABELS = {PickupStatus: STATUS_LABELS, Via: VIA_LABELS, FulfilledVia: FULFILLED_LABELS}
 LATE = (FulfilledVia.LATE_PICKUP, FulfilledVia.LATE_DELIVERY)
 BY_HANDOVER = (FulfilledVia.PICKUP, FulfilledVia.DELIVERY, *LATE)
+
+
+class Action(StrEnum):
+    """pickup_action.kind: one line of the hand-over ledger."""
+
+    MARK = "mark"  # handed over at the counter
+    DELIVER = "deliver"  # handed over by a delivery run
+    GIFT = "gift"  # perks handed out after the pickup
+    UNDO = "undo"
+
+
+HANDOVERS = (Action.MARK, Action.DELIVER)
 
 
 def on_time_via(via: Via) -> FulfilledVia:

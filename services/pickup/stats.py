@@ -20,7 +20,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, FulfilmentItem, Pickup, Promise
-from services import clock, shows
+from services import clock, promises, shows
 from services.pickup import rows
 from services.pickup.points import group_sort_key, pickup_group
 from services.pickup.states import LATE, PickupStatus, Via, status_sql
@@ -74,7 +74,7 @@ def _late_entries():
     return (
         select(FulfilmentItem.chain_entry_id)
         .join(Promise, Promise.id == FulfilmentItem.promise_id)
-        .where(Promise.kind == "delivery", Promise.status != "waived", FulfilmentItem.active.is_(True),
+        .where(Promise.kind == "delivery", Promise.status != promises.PromiseStatus.WAIVED, FulfilmentItem.active.is_(True),
                FulfilmentItem.fulfilled_via.in_([v.value for v in LATE]))
     )
 
@@ -120,7 +120,7 @@ def _delivery_items(session: Session, show_id: int, now: datetime, out: PickupSt
             func.sum(case((and_(waiting, or_(FulfilmentItem.due_at.is_(None), FulfilmentItem.due_at >= now)), 1), else_=0)),
         )
         .join(Promise, Promise.id == FulfilmentItem.promise_id)
-        .where(Promise.show_id == show_id, Promise.kind == "delivery", Promise.status != "waived",
+        .where(Promise.show_id == show_id, Promise.kind == "delivery", Promise.status != promises.PromiseStatus.WAIVED,
                FulfilmentItem.kind == "item")
     ).one()
     out.items_on_time, out.items_late = int(on_time or 0), int(n_late or 0)
@@ -128,9 +128,9 @@ def _delivery_items(session: Session, show_id: int, now: datetime, out: PickupSt
     kinds = defaultdict(int)
     for st, n in session.execute(
         select(Promise.status, func.count()).where(
-            Promise.show_id == show_id, Promise.kind == "delivery", Promise.status != "waived"
+            Promise.show_id == show_id, Promise.kind == "delivery", Promise.status != promises.PromiseStatus.WAIVED
         ).group_by(Promise.status)
     ):
         kinds[st] = int(n)
     out.delivery_promises = sum(kinds.values())
-    out.delivery_promises_kept = kinds["kept"]
+    out.delivery_promises_kept = kinds[promises.PromiseStatus.KEPT]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import db
-from services import report
+from services.review import report
 from tests.browser.conftest import ARTIFACTS, login, screenshot, wait_for_app
 from tests.support import make_actor
 

@@ -217,3 +217,50 @@ def test_file_import_of_a_csv(queue_as):
     at.button(key=P + "file_import").click()
     at.run()
     assert any("跳过已导入 2 条" in s.value for s in at.success)
+
+
+def _group_state(url: str, gid: int) -> tuple[str, str, int | None]:
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        g = s.get(QuestionGroup, gid)
+        state = (g.status, g.category, g.merged_into_id)
+    eng.dispose()
+    return state
+
+
+def test_the_queue_actions_of_a_logged_out_operator_write_nothing(queue_as, app_db):
+    """Every queue action is a widget callback; each one goes through ctx.act, which re-checks
+    the login inside its unit of work: once the session is gone (logged out in another tab,
+    or deactivated), 给主播 / 已回复 / 忽略 / 改类别 / 合并 change nothing."""
+    from services import auth
+    from ui import context
+
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        dead = auth.login(s, "assistant_user", "test-password-1")
+        auth.logout(s, dead)
+        live = auth.login(s, "assistant_user", "test-password-1")
+    eng.dispose()
+    at = queue_as("assistant")
+    gids = [int(b.key.rsplit("_", 1)[1]) for b in at.button if b.key and b.key.startswith(P + "dismiss_")]
+    assert len(gids) >= 2
+    before = {gid: _group_state(app_db, gid) for gid in gids}
+    clicks = [
+        lambda at: at.button(key=f"{P}to_host_{gids[0]}").click(),
+        lambda at: at.button(key=f"{P}answer_{gids[0]}").click(),
+        lambda at: at.button(key=f"{P}dismiss_{gids[0]}").click(),
+        lambda at: at.selectbox(key=_cat_key(at, gids[0])).set_value("other_question"),
+        lambda at: at.button(key=P + "merge").click(),
+    ]
+    for click in clicks:
+        at = queue_as("assistant")
+        at.session_state[context.TOKEN_KEY] = dead  # the tab still holds the login ended elsewhere
+        click(at)
+        at.run()
+        assert {gid: _group_state(app_db, gid) for gid in gids} == before
+        assert context.TOKEN_KEY not in at.session_state  # sent to the login
+    at = queue_as("assistant")
+    at.session_state[context.TOKEN_KEY] = live  # the same click with a live login does write
+    at.button(key=f"{P}dismiss_{gids[0]}").click()
+    at.run()
+    assert _group_state(app_db, gids[0])[0] == "dismissed"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 import db
 from db.models import ViewerSample
-from services import funnel, shows
+from services import live, shows
 
 DEMO = "源味集《农场主来了》"
 
@@ -20,8 +20,8 @@ def read(url: str, fn):
     return result
 
 
-def demo_snapshot(url: str) -> funnel.Snapshot:
-    return read(url, lambda s: funnel.snapshot(s, shows.find_show(s, DEMO).id))
+def demo_snapshot(url: str) -> live.Snapshot:
+    return read(url, lambda s: live.snapshot(s, shows.find_show(s, DEMO).id))
 
 
 def metrics(at) -> dict[str, str]:

@@ -205,4 +205,18 @@ def test_a_write_with_a_live_login_goes_through(app_db):
     at.session_state[frame.TOKEN_KEY] = token
     at.session_state[context.ACTOR_KEY] = actor
     at.run()
-    assert at.session_state["written"] == "ok"
+    assert at.session_state["written"] == context.Outcome(True, "ok")
+
+
+def test_an_action_that_returns_nothing_still_reports_success_and_a_refusal_carries_its_message(app_db):
+    script = (
+        "import streamlit as st\nfrom ui import context\nfrom services.errors import InvalidState\n"
+        "def refuse(s):\n    raise InvalidState('不能这样做。')\n"
+        "st.session_state['none'] = context.act(lambda s: None)\n"
+        "st.session_state['refused'] = context.act(refuse)\n"
+    )
+    at = AppTest.from_string(script, default_timeout=30).run()
+    assert at.session_state["none"].ok and bool(at.session_state["none"])  # `act(...) and st.rerun()` reruns
+    refused = at.session_state["refused"]
+    assert not refused and refused.error == "不能这样做。"
+    assert [e.value for e in at.error] == ["不能这样做。"]

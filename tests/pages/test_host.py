@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import db
 from db.models import QuestionGroup
-from services import clock, events, funnel, shows
+from services import clock, events, jielong, live, shows
 from tests.pages.conftest import APP
 from ui import context
 
@@ -39,19 +39,20 @@ def test_host_page_shows_the_big_numbers_of_the_focus_deal(page_as, app_db):
     at = page_as("host", "host")
     assert not at.exception
     show_id = demo_show_id(app_db)
-    snap = with_session(app_db, lambda s: funnel.snapshot(s, show_id))
+    snap = with_session(app_db, lambda s: live.snapshot(s, show_id))
     shown = metrics(at)
     deal = snap.focus
     if deal is None:
         assert shown["已接龙"] == "—"
     else:
-        assert shown[f"已接龙 / 成团（{deal.threshold_unit}）"] == f"{deal.progress} / {deal.threshold}"
-        assert shown["成团"] == "已成团" if deal.reached else shown["还差"] == f"{deal.remaining} {deal.threshold_unit}"
+        unit = jielong.unit_label(deal.threshold_unit)
+        assert shown[f"已接龙 / 成团（{unit}）"] == f"{deal.progress} / {deal.threshold}"
+        assert shown["成团"] == "已成团" if deal.reached else shown["还差"] == f"{deal.remaining} {unit}"
         assert shown["剩余"] == ("不限量" if deal.stock_left is None else f"{deal.stock_left} 份")
     assert {"接龙截止", "距下播"} & set(shown)
     if deal is not None:
         spec = json.dumps(json.loads(at.get("vega_lite_chart")[0].proto.spec), ensure_ascii=False)
-        assert f"成团 {deal.threshold}{deal.threshold_unit}" in spec and '"datum"' in spec
+        assert f"成团 {deal.threshold}{unit}" in spec and '"datum"' in spec
 
 
 def test_host_page_opens_from_a_host_link_without_an_operator(app_db):
@@ -66,8 +67,8 @@ def test_host_page_opens_from_a_host_link_without_an_operator(app_db):
 
 def test_host_page_reads_the_snapshot_again_only_when_the_version_moves(page_as, app_db, monkeypatch):
     calls = []
-    real = funnel.host_view
-    monkeypatch.setattr(funnel, "host_view", lambda s, show_id, now=None: calls.append(show_id) or real(s, show_id, now))
+    real = live.host_view
+    monkeypatch.setattr(live, "host_view", lambda s, show_id, now=None: calls.append(show_id) or real(s, show_id, now))
     at = page_as("host", "host")
     at.run()
     at.run()
@@ -102,13 +103,12 @@ def test_host_page_names_the_sections_in_chinese(page_as):
 
 
 def test_a_change_elsewhere_rereads_the_numbers_but_keeps_the_chart(page_as, app_db, monkeypatch):
-    from services import charts
 
     frozen = clock.now()
     monkeypatch.setattr(clock, "now", lambda: frozen)  # the chart is also redrawn once a minute
     built = []
-    real = charts.progress_chart
-    monkeypatch.setattr(charts, "progress_chart", lambda *a, **kw: built.append(1) or real(*a, **kw))
+    real = live.progress_chart
+    monkeypatch.setattr(live, "progress_chart", lambda *a, **kw: built.append(1) or real(*a, **kw))
     at = page_as("host", "host")
     if not at.get("vega_lite_chart"):
         return  # no released deal on the demo night: nothing to draw

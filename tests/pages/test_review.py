@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 import db
-from services import auth, export, shows
+from services import auth, shows
+from services.review import export
 from tests.pages.conftest import PASSWORD
 
 

@@ -36,7 +36,7 @@ class Night:
 def deal_form(product: str, **kw) -> jielong.DealForm:
     base = dict(
         product=product, selling_points="老李大棚现摘", spec_options="", group_price=Decimal("19.9"),
-        original_price=None, threshold=1, threshold_unit="份", stock=None, per_person_limit=None,
+        original_price=None, threshold=1, threshold_unit=jielong.ThresholdUnit.UNITS, stock=None, per_person_limit=None,
         perk_first_n=None, perk_text="", delivery_text="次日中午前送达，可东门驿站自提",
         deadline=END + timedelta(minutes=30),
     )

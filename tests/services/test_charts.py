@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from services import charts
-from services.funnel import DealSnapshot, FunnelStep, SeriesPoint, project
+from services.live import charts
+from services.live import DealSnapshot, FunnelStep, SeriesPoint, project
 
 RELEASE = datetime(2026, 6, 1, 20, 10, 30)
 STEPS = [
@@ -18,7 +18,7 @@ STEPS = [
 
 def deal(**kw) -> DealSnapshot:
     values = dict(
-        id=1, product="有机上海青", status="released", threshold=50, threshold_unit="份", stock=100, units=30, entries=25,
+        id=1, product="有机上海青", status="released", threshold=50, threshold_unit="units", stock=100, units=30, entries=25,
         buyers=22, units_waitlisted=0, entries_waitlisted=0, released_at=RELEASE, reached_at=None, sold_out_at=None,
         failed_at=None, deadline=None, minutes_since_release=6.0, units_per_min=5.0, entries_per_min=4.0,
         to_threshold=project(20, 25, 5), to_sellout=project(70, 25, 5), minutes_to_deadline=None,
@@ -83,7 +83,7 @@ def test_unlimited_stock_draws_no_stock_line():
 
 
 def test_people_threshold_plots_entries():
-    frame = charts.progress_frame(SERIES, deal(threshold_unit="人"))
+    frame = charts.progress_frame(SERIES, deal(threshold_unit="people"))
     assert list(frame["count"])[-1] == 24
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from db.models import ChainEntry, Comment, Deal, Event, Promise, QuestionGroup, Show, ViewerSample
 from services import clock, demo, shows
-from services import demo_night as dn
+from services.demo import nights as dn
 from services.authz import SYSTEM
 
 
@@ -38,7 +38,7 @@ def test_the_yuanweiji_night_has_the_numbers_of_the_article(session):
 
     # The main deal: released 5 minutes before the end, 50份 reached 8 minutes later.
     main = _deal(session, show_id, "有机上海青 尝鲜价")
-    assert (main.threshold, main.threshold_unit, main.perk_first_n) == (50, "份", 50)
+    assert (main.threshold, main.threshold_unit, main.perk_first_n) == (50, "units", 50)
     assert "8折" in main.perk_text and "《有机生活手札》" in main.perk_text
     assert main.released_at == show.scheduled_end - timedelta(minutes=5)
     assert main.reached_at - main.released_at == timedelta(minutes=8)
@@ -167,7 +167,7 @@ def test_the_nights_are_deterministic_and_consistent():
 
 def test_every_scripted_chain_line_reads_back_as_written():
     """The chain text the loader pastes parses to the very lines of the script (nothing lost)."""
-    from services.chain_parser import parse_chain
+    from services.jielong.parser import parse_chain
 
     for night in (dn.yuanweiji(), dn.qinqin()):
         for _, line in night.beats:

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from db.models import ChainEntry, Deal, Event, Promise, QuestionGroup, ShowBuyer
-from services import export, review, shows
+from services import review, shows
+from services.review import export
 from services.errors import Forbidden
 
 T0 = datetime(2026, 2, 6, 20, 0)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Deal, DealBuyer, DealMinute, Event, Promise, QuestionGroup, Show, ViewerSample
-from services import events, funnel, shows
+from services import events, live, shows
 from services.errors import Forbidden, InvalidInput
 
 START = datetime(2026, 6, 1, 20, 0)
@@ -20,7 +20,7 @@ def make_show(session, admin, members=300) -> int:
     return shows.create_show(session, admin, form).id
 
 
-def make_deal(session, show_id, *, product="有机上海青", threshold=50, unit="份", stock=None, released_at=RELEASE,
+def make_deal(session, show_id, *, product="有机上海青", threshold=50, unit="units", stock=None, released_at=RELEASE,
               units=0, entries=0, buyers=0, status=None, deadline=None, minutes=(), reached_at=None) -> int:
     """A deal with its tallies and per-minute rows set as the jielong writers leave them."""
     deal = Deal(
@@ -49,8 +49,8 @@ def set_show(session, show_id, **values) -> None:
 
 def test_record_viewers_stores_a_sample_and_moves_the_show_tallies(session, assistant, admin):
     show_id = make_show(session, admin)
-    funnel.record_viewers(session, assistant, show_id, 186, 240, at=START + timedelta(minutes=5))
-    funnel.record_viewers(session, assistant, show_id, 150, 270, at=START + timedelta(minutes=9))
+    live.record_viewers(session, assistant, show_id, 186, 240, at=START + timedelta(minutes=5))
+    live.record_viewers(session, assistant, show_id, 150, 270, at=START + timedelta(minutes=9))
     show = session.get(Show, show_id)
     assert (show.viewers_online, show.viewers_peak, show.viewers_cumulative) == (150, 186, 270)
     assert session.scalar(select(func.count()).select_from(ViewerSample)) == 2
@@ -59,7 +59,7 @@ def test_record_viewers_stores_a_sample_and_moves_the_show_tallies(session, assi
 def test_record_viewers_logs_one_event_and_bumps_the_version(session, assistant, admin):
     show_id = make_show(session, admin)
     before = events.version(session, show_id)
-    funnel.record_viewers(session, assistant, show_id, 10, 20)
+    live.record_viewers(session, assistant, show_id, 10, 20)
     assert events.version(session, show_id) == before + 1
     kinds = session.scalars(select(Event.kind).where(Event.show_id == show_id)).all()
     assert kinds.count("viewers.recorded") == 1
@@ -67,8 +67,8 @@ def test_record_viewers_logs_one_event_and_bumps_the_version(session, assistant,
 
 def test_an_older_sample_does_not_replace_the_latest_numbers(session, assistant, admin):
     show_id = make_show(session, admin)
-    funnel.record_viewers(session, assistant, show_id, 150, 270, at=START + timedelta(minutes=9))
-    funnel.record_viewers(session, assistant, show_id, 200, 210, at=START + timedelta(minutes=3))
+    live.record_viewers(session, assistant, show_id, 150, 270, at=START + timedelta(minutes=9))
+    live.record_viewers(session, assistant, show_id, 200, 210, at=START + timedelta(minutes=3))
     show = session.get(Show, show_id)
     assert (show.viewers_online, show.viewers_peak, show.viewers_cumulative) == (150, 200, 270)
 
@@ -76,31 +76,31 @@ def test_an_older_sample_does_not_replace_the_latest_numbers(session, assistant,
 def test_host_may_not_record_viewers(session, host, admin):
     show_id = make_show(session, admin)
     with pytest.raises(Forbidden):
-        funnel.record_viewers(session, host, show_id, 10, 20)
+        live.record_viewers(session, host, show_id, 10, 20)
 
 
 @pytest.mark.parametrize("online,cumulative", [(-1, 5), (10, 5), (1, 10**9)])
 def test_impossible_viewer_counts_are_refused(session, assistant, admin, online, cumulative):
     show_id = make_show(session, admin)
     with pytest.raises(InvalidInput):
-        funnel.record_viewers(session, assistant, show_id, online, cumulative)
+        live.record_viewers(session, assistant, show_id, online, cumulative)
 
 
 @pytest.mark.parametrize("text", ["186 270", "186/270", "186，270", "在线186 累计270", "１８６ ２７０"])
 def test_two_numbers_in_one_line_are_online_then_cumulative(text):
-    assert funnel.parse_viewers(text) == (186, 270)
+    assert live.parse_viewers(text) == (186, 270)
 
 
 @pytest.mark.parametrize("text", ["", "186", "1 2 3", "abc"])
 def test_anything_but_two_numbers_gets_a_chinese_message(text):
     with pytest.raises(InvalidInput, match="两个数字"):
-        funnel.parse_viewers(text)
+        live.parse_viewers(text)
 
 
 def test_csv_import_stores_every_row_with_one_event(session, assistant, admin):
     show_id = make_show(session, admin)
     data = "时间,在线,累计观看\n20:01,50,60\n20:05,186,240\n2026-06-01 20:09:30,150,270\n".encode()
-    assert funnel.import_viewers(session, assistant, show_id, data, "v.csv") == 3
+    assert live.import_viewers(session, assistant, show_id, data, "v.csv") == 3
     show = session.get(Show, show_id)
     assert (show.viewers_online, show.viewers_peak, show.viewers_cumulative) == (150, 186, 270)
     ats = session.scalars(select(ViewerSample.at).order_by(ViewerSample.at)).all()
@@ -112,7 +112,7 @@ def test_csv_import_stores_every_row_with_one_event(session, assistant, admin):
 def test_csv_import_names_the_bad_line_and_writes_nothing(session, assistant, admin):
     show_id = make_show(session, admin)
     with pytest.raises(InvalidInput, match="第 3 行"):
-        funnel.import_viewers(session, assistant, show_id, "时间,在线,累计观看\n20:01,50,60\n20:02,abc,70\n".encode())
+        live.import_viewers(session, assistant, show_id, "时间,在线,累计观看\n20:01,50,60\n20:02,abc,70\n".encode())
     assert session.scalar(select(func.count()).select_from(ViewerSample)) == 0
 
 
@@ -123,7 +123,7 @@ def test_snapshot_reads_audience_numbers_from_the_tallies(session, admin):
     show_id = make_show(session, admin)
     set_show(session, show_id, viewers_online=150, viewers_peak=186, viewers_cumulative=270, commenters=85,
              comments_total=400, buyers=210)
-    snap = funnel.snapshot(session, show_id, now=START + timedelta(minutes=30))
+    snap = live.snapshot(session, show_id, now=START + timedelta(minutes=30))
     assert (snap.community_size, snap.viewers_online, snap.viewers_peak, snap.viewers_cumulative) == (300, 150, 186, 270)
     assert (snap.commenters, snap.buyers, snap.comments_total) == (85, 210, 400)
     assert snap.minutes_to_end == 30
@@ -132,15 +132,15 @@ def test_snapshot_reads_audience_numbers_from_the_tallies(session, admin):
 def test_snapshot_gives_progress_remaining_and_stock_left(session, admin):
     show_id = make_show(session, admin)
     make_deal(session, show_id, threshold=50, stock=100, units=32, entries=28, buyers=27)
-    d = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=4)).deals[0]
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=4)).deals[0]
     assert (d.progress, d.remaining, d.stock_left, d.reached) == (32, 18, 68, False)
     assert d.minutes_since_release == 4
 
 
 def test_threshold_in_people_counts_buyers(session, admin):
     show_id = make_show(session, admin)
-    make_deal(session, show_id, threshold=30, unit="人", units=40, entries=25, buyers=22)
-    d = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=4)).deals[0]
+    make_deal(session, show_id, threshold=30, unit="people", units=40, entries=25, buyers=22)
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=4)).deals[0]
     assert (d.progress, d.remaining) == (22, 8)
 
 
@@ -149,7 +149,7 @@ def test_rate_counts_only_the_last_five_minutes(session, admin):
     minutes = [(RELEASE + timedelta(minutes=i), 2, 3) for i in range(10)]  # 3 units a minute for 10 minutes
     make_deal(session, show_id, threshold=100, units=30, entries=20, buyers=20, minutes=minutes)
     now = RELEASE + timedelta(minutes=9, seconds=59)
-    d = funnel.snapshot(session, show_id, now=now).deals[0]
+    d = live.snapshot(session, show_id, now=now).deals[0]
     # buckets 20:15 … 20:19 (5 × 3 units) over the 4 min 59 s since 20:15:00
     assert d.units_per_min == pytest.approx(15 / (4 + 59 / 60))
     assert d.entries_per_min == pytest.approx(10 / (4 + 59 / 60))
@@ -158,7 +158,7 @@ def test_rate_counts_only_the_last_five_minutes(session, admin):
 def test_rate_right_after_release_uses_the_time_since_release(session, admin):
     show_id = make_show(session, admin)
     make_deal(session, show_id, threshold=50, units=12, entries=10, buyers=10, minutes=[(RELEASE, 6, 7), (RELEASE + timedelta(minutes=1), 4, 5)])
-    d = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=2)).deals[0]
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=2)).deals[0]
     assert d.units_per_min == pytest.approx(6.0)
 
 
@@ -166,7 +166,7 @@ def test_projection_to_threshold_has_a_point_and_a_range(session, admin):
     show_id = make_show(session, admin)
     minutes = [(RELEASE + timedelta(minutes=i), 5, 5) for i in range(5)]
     make_deal(session, show_id, threshold=50, stock=100, units=25, entries=25, buyers=25, minutes=minutes)
-    d = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=5)).deals[0]
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=5)).deals[0]
     assert d.units_per_min == pytest.approx(5.0)
     assert d.to_threshold.minutes == pytest.approx(5.0)  # 25 left at 5/min
     assert d.to_threshold.low < 5.0 < d.to_threshold.high
@@ -177,7 +177,7 @@ def test_projection_to_threshold_has_a_point_and_a_range(session, admin):
 def test_no_projection_without_entries_in_the_window(session, admin):
     show_id = make_show(session, admin)
     make_deal(session, show_id, threshold=50, stock=100, units=10, entries=10, buyers=10, minutes=[(RELEASE, 10, 10)])
-    d = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=20)).deals[0]
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=20)).deals[0]
     assert d.units_per_min == 0 and d.to_threshold is None and d.to_sellout is None
 
 
@@ -186,7 +186,7 @@ def test_reached_deal_projects_sell_out_only(session, admin):
     minutes = [(RELEASE + timedelta(minutes=i), 10, 10) for i in range(5)]
     make_deal(session, show_id, threshold=20, stock=80, units=50, entries=50, buyers=45, status="reached",
               reached_at=RELEASE + timedelta(minutes=2), minutes=minutes)
-    d = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=5)).deals[0]
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=5)).deals[0]
     assert d.reached and d.remaining == 0 and d.to_threshold is None
     assert d.to_sellout.minutes == pytest.approx(3.0)
 
@@ -196,7 +196,7 @@ def test_sold_out_and_draft_deals_have_no_projection(session, admin):
     make_deal(session, show_id, product="草稿", released_at=None)
     make_deal(session, show_id, product="售罄", threshold=10, stock=20, units=20, entries=20, buyers=20, status="sold_out",
               minutes=[(RELEASE, 20, 20)])
-    snap = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=1))
+    snap = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=1))
     draft, sold = snap.deals
     assert draft.minutes_since_release is None and draft.to_threshold is None
     assert sold.stock_left == 0 and sold.to_sellout is None and not sold.open
@@ -206,10 +206,10 @@ def test_minutes_to_deadline_and_the_countdown(session, admin):
     show_id = make_show(session, admin)
     make_deal(session, show_id, deadline=RELEASE + timedelta(minutes=30), units=1, entries=1, buyers=1)
     now = RELEASE + timedelta(minutes=12, seconds=30)
-    snap = funnel.snapshot(session, show_id, now=now)
+    snap = live.snapshot(session, show_id, now=now)
     assert snap.deals[0].minutes_to_deadline == pytest.approx(17.5)
     assert snap.countdown(now) == ("接龙截止", pytest.approx(17.5))
-    assert funnel.countdown_text(17.5) == "17:30"
+    assert live.countdown_text(17.5) == "17:30"
 
 
 def test_focus_is_the_open_deal_released_last(session, admin):
@@ -217,7 +217,7 @@ def test_focus_is_the_open_deal_released_last(session, admin):
     make_deal(session, show_id, product="早的", released_at=RELEASE)
     make_deal(session, show_id, product="晚的", released_at=RELEASE + timedelta(minutes=20))
     make_deal(session, show_id, product="没发", released_at=None)
-    snap = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=25))
+    snap = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=25))
     assert snap.focus.product == "晚的"
 
 
@@ -230,7 +230,7 @@ def test_snapshot_lists_the_top_three_to_host_groups(session, admin):
         session.add(QuestionGroup(show_id=show_id, category="other_question", text=text, status=status, askers=askers,
                                   comments=askers, first_seen=START, last_seen=START, to_host_at=START + timedelta(seconds=i)))
     session.flush()
-    snap = funnel.snapshot(session, show_id, now=START)
+    snap = live.snapshot(session, show_id, now=START)
     assert [q.text for q in snap.questions] == ["有机认证是真的吗", "能退吗", "几点送到"]
 
 
@@ -239,7 +239,7 @@ def test_snapshot_lists_the_last_promises_newest_first(session, admin):
     for i, text in enumerate(["不好吃包退", "前50名送手札", "明天中午前送到", "亲自监督采摘"]):
         session.add(Promise(show_id=show_id, text=text, kind="refund", said_at=START + timedelta(minutes=i)))
     session.flush()
-    snap = funnel.snapshot(session, show_id, now=START + timedelta(minutes=5))
+    snap = live.snapshot(session, show_id, now=START + timedelta(minutes=5))
     assert [p.text for p in snap.promises] == ["亲自监督采摘", "明天中午前送到", "前50名送手札"]
 
 
@@ -247,7 +247,7 @@ def test_snapshot_of_a_missing_show_is_not_found(session):
     from services.errors import NotFound
 
     with pytest.raises(NotFound):
-        funnel.snapshot(session, 12345)
+        live.snapshot(session, 12345)
 
 
 # ---------------------------------------------------------------- series and funnel
@@ -258,7 +258,7 @@ def test_series_is_cumulative_from_release_to_now(session, admin):
     minutes = [(RELEASE, 3, 4), (RELEASE + timedelta(minutes=2), 2, 2), (RELEASE + timedelta(minutes=9), 5, 5)]
     deal_id = make_deal(session, show_id, units=11, entries=10, buyers=10, minutes=minutes)
     now = RELEASE + timedelta(minutes=5, seconds=30)
-    points = funnel.deal_series(session, deal_id, RELEASE, now)
+    points = live.deal_series(session, deal_id, RELEASE, now)
     assert [(p.at, p.units, p.entries) for p in points] == [
         (RELEASE, 0, 0),
         (RELEASE + timedelta(minutes=1), 4, 3),
@@ -270,7 +270,7 @@ def test_series_is_cumulative_from_release_to_now(session, admin):
 def test_host_view_carries_the_focus_series(session, admin):
     show_id = make_show(session, admin)
     make_deal(session, show_id, units=4, entries=3, buyers=3, minutes=[(RELEASE, 3, 4)])
-    view = funnel.host_view(session, show_id, now=RELEASE + timedelta(minutes=3))
+    view = live.host_view(session, show_id, now=RELEASE + timedelta(minutes=3))
     assert view.snapshot.focus is not None and view.series[-1].units == 4
 
 
@@ -289,7 +289,7 @@ def test_funnel_steps_in_people_with_conversion(session, admin):
     add_buyers(session, a, ["张三", "李四", "王五"])
     add_buyers(session, b, ["张三", "赵六"])
     add_buyers(session, c, ["钱七", "王五"])
-    steps = funnel.funnel(session, show_id)
+    steps = live.funnel(session, show_id)
     assert [(s.label, s.count) for s in steps] == [("社群成员", 300), ("观看", 270), ("互动", 90), ("接龙", 5), ("成团", 4)]
     assert steps[0].rate is None and steps[1].rate == pytest.approx(0.9)
 
@@ -298,13 +298,13 @@ def test_one_reached_deal_gives_its_buyers_as_reached(session, admin):
     show_id = make_show(session, admin)
     make_deal(session, show_id, product="A", threshold=2, buyers=7, reached_at=RELEASE, status="reached")
     make_deal(session, show_id, product="B", threshold=50, buyers=3)
-    assert funnel.buyers_reached(session, show_id) == 7
+    assert live.buyers_reached(session, show_id) == 7
 
 
 def test_eta_text_reads_as_minutes_with_a_range():
-    assert funnel.eta_text(funnel.Projection(4.2, 3.1, 6.0)) == "约 5 分钟（4–6）"
-    assert funnel.eta_text(funnel.Projection(4.2, 3.1, None)) == "约 5 分钟（4以上）"
-    assert funnel.eta_text(None) == "—"
+    assert live.eta_text(live.Projection(4.2, 3.1, 6.0)) == "约 5 分钟（4–6）"
+    assert live.eta_text(live.Projection(4.2, 3.1, None)) == "约 5 分钟（4以上）"
+    assert live.eta_text(None) == "—"
 
 
 # ---------------------------------------------------------------- through the writers
@@ -327,7 +327,7 @@ def test_snapshot_follows_the_jielong_and_triage_writers(session, assistant, adm
     ])
     group_id = next(g.id for g in triage.queue(session, show_id))
     triage.to_host(session, assistant, group_id, at=RELEASE)
-    snap = funnel.snapshot(session, show_id, now=RELEASE + timedelta(minutes=2))
+    snap = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=2))
     d = snap.deals[0]
     assert (d.entries, d.units, d.buyers, d.remaining, d.stock_left) == (3, 4, 2, 1, 4)
     assert d.units_per_min == pytest.approx(2.0)  # 4 units in the 2 minutes since release
@@ -344,15 +344,15 @@ def test_series_of_a_closed_deal_ends_when_it_closed(session, admin):
                         minutes=[(RELEASE, 6, 6), (RELEASE + timedelta(minutes=3), 4, 4)])
     session.get(Deal, deal_id).sold_out_at = sold_out
     session.flush()
-    view = funnel.host_view(session, show_id, now=RELEASE + timedelta(hours=12))
+    view = live.host_view(session, show_id, now=RELEASE + timedelta(hours=12))
     assert view.series[-1].at == sold_out and view.series[-1].units == 10
 
 
 def test_viewer_series_keeps_the_highest_sample_of_each_minute(session, assistant, admin):
     show_id = make_show(session, admin)
     for sec, online, cumulative in [(5, 10, 20), (40, 14, 25), (70, 12, 30)]:
-        funnel.record_viewers(session, assistant, show_id, online, cumulative, at=START + timedelta(seconds=sec))
-    assert funnel.viewer_series(session, show_id) == [
+        live.record_viewers(session, assistant, show_id, online, cumulative, at=START + timedelta(seconds=sec))
+    assert live.viewer_series(session, show_id) == [
         (START, 14, 25),
         (START + timedelta(minutes=1), 12, 30),
     ]

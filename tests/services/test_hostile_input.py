@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from db.models import ChainEntry, Comment, Event, Promise
-from services import auth, clock, export, funnel, jielong, promises, shows, triage
+from services import auth, clock, jielong, live, promises, shows, triage
+from services.review import export
 from services.authz import SYSTEM, Actor
 from services.errors import FieldErrors, Forbidden, InvalidInput, NotFound, TooLarge
 
@@ -126,7 +127,7 @@ def test_invalid_number_in_the_deal_form_names_the_field(session, assistant, kw,
 def test_invalid_numbers_elsewhere_name_their_field(session, assistant):
     w = _world(session)
     with pytest.raises(InvalidInput) as info:
-        funnel.record_viewers_text(session, assistant, w.show_id, "很多 人")
+        live.record_viewers_text(session, assistant, w.show_id, "很多 人")
     assert info.value.field == "观看数据"
     start = clock.now()
     with pytest.raises(FieldErrors) as bad_show:
@@ -169,7 +170,7 @@ def _actions(w: World, actor: Actor) -> dict:
         "answer": lambda s: triage.answer(s, actor, w.group_id, "一斤 9.9 元"),
         "promise": lambda s: promises.log_promise(s, actor, w.show_id, "坏了包退"),
         "fulfil": lambda s: promises.tick_range(s, actor, w.promise_id, 1, 1),
-        "viewers": lambda s: funnel.record_viewers(s, actor, w.show_id, 120, 300),
+        "viewers": lambda s: live.record_viewers(s, actor, w.show_id, 120, 300),
         "hostlink": lambda s: auth.create_host_link(s, actor, w.show_id),
         "export": lambda s: export.entries_csv(s, actor, w.show_id),
         "operator": lambda s: auth.create_operator(s, actor, "新人", "assistant", "password-123"),
@@ -209,7 +210,7 @@ def test_representative_writes_record_operator_and_time(session, assistant, revi
         ("comment", lambda: triage.ingest(session, assistant, w.show_id, [triage.CommentIn("小李", "几点发货？", at=at)], at=at)),
         ("question", lambda: triage.answer(session, assistant, w.group_id, "明天", at=at)),
         ("promise", lambda: promises.log_promise(session, assistant, w.show_id, "坏了包退", at=at)),
-        ("viewers", lambda: funnel.record_viewers(session, assistant, w.show_id, 100, 200, at=at)),
+        ("viewers", lambda: live.record_viewers(session, assistant, w.show_id, 100, 200, at=at)),
         ("hostlink", lambda: auth.create_host_link(session, assistant, w.show_id, now=at)),
         ("show", lambda: shows.start_show(session, assistant, shows.create_show(
             session, assistant, shows.ShowForm("二场", "群", 10, "老李", at, at + timedelta(hours=1))).id, at=at)),
@@ -241,8 +242,8 @@ def test_bulk_intake_logs_one_event_per_batch(session, assistant):
 
 def test_timeline_filters_by_operator(session, assistant, admin):
     w = _world(session)
-    funnel.record_viewers(session, assistant, w.show_id, 100, 200)
-    funnel.record_viewers(session, admin, w.show_id, 110, 210)
+    live.record_viewers(session, assistant, w.show_id, 100, 200)
+    live.record_viewers(session, admin, w.show_id, 110, 210)
     from services import events
 
     mine = events.timeline(session, w.show_id, operator_id=assistant.id)

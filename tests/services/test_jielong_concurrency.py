@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 import db
 from db.models import ChainEntry as EntryRow
 from db.models import Deal, Event
-from services import deals, jielong
+from services import jielong
+from services.jielong import deals
 from tests.services.test_jielong import START, T0, assert_consistent, form, make_show
 from tests.support import make_actor
 

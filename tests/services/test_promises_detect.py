@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from services.promises import KINDS, PromiseDraft, cn_number, detect, due_at_from_hint, first_n_of
+from services.cn_numbers import cn_number
+from services.promises import KINDS, PromiseDraft, detect, due_at_from_hint, first_n_of
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "promise_lines.tsv"
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from services import export, funnel, jielong, promises, review, shows, triage
+from services import jielong, live, promises, review, shows, triage
+from services.review import export
 from services.authz import Actor
 
 T0 = datetime(2026, 2, 6, 20, 0)
@@ -53,7 +54,7 @@ def build_yuanweiji(session, actor: Actor) -> int:
     for m in range(0, 61, 5):  # cumulative viewers climb to 270, online peaks at 186
         cumulative = round(270 * min(1.0, (m + 5) / 45))
         online = min(cumulative, round(186 * (1 - abs(m - 35) / 60)))
-        funnel.record_viewers(session, actor, sid, online, cumulative, at=T0 + timedelta(minutes=m))
+        live.record_viewers(session, actor, sid, online, cumulative, at=T0 + timedelta(minutes=m))
 
     # viewers ask four different things (and chat); three get answered after 1, 3 and 2 minutes
     said = [

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 import db
 from db.models import ChainEntry, Comment, Deal, Event, FulfilmentItem, Promise, Show, ViewerSample
 from services import clock, shows, simulate
-from services import demo_night as dn
+from services.demo import nights as dn
 
 
 class FakeTime:

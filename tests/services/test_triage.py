@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Comment, Event, LexiconTerm, QuestionGroup, Show, ShowCommenter, ShowMinute
-from services import lexicon, shows, triage
+from services import shows, triage
+from services.triage import lexicon
 from services.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from services.triage import CommentIn
 

@@ -1,7 +1,7 @@
 """pickup and delivery: hand-overs at the counter, delivery runs, pickup links
 
 Revision ID: pickup_1
-Revises: 0001
+Revises: capture_1
 
 Adds chain_entry.phone_tail (computed by the database from phone, indexed: the counter's
 手机尾号 lookup), fulfilment_item.fulfilled_via and an index on fulfilment_item.chain_entry_id
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "pickup_1"
-down_revision = "0001"
+down_revision = "capture_1"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,61 @@
+"""Jielong (接龙): deals, release at the right moment, chain intake, stock and progress broadcast.
+
+Table of contents (each module holds one concept):
+- lifecycle  deal / entry statuses and threshold units (codes + Chinese labels), the 成团
+             progress rule, milestones (成团 / 售罄), outcomes (未成团) and the progress text;
+- deals      the deal form and its validation, the jielong text, readiness, the one-time release;
+- editing    changing a deal (frozen fields after the release, re-allocation on a new stock);
+- advice     when to release: SQL signals + the pure `decide()`;
+- parser     a pasted chain → entries (pure);
+- plan       what a paste or an import would change (keys, matching, allocation to stock);
+- intake     writing it: pastes, single entries, cancellations, tallies;
+- orders     快团团 / 群接龙 CSV and XLSX exports.
+"""
+from services.jielong.advice import Advice, Signals, decide, release_advice
+from services.jielong.deals import DealForm, create_deal, get_deal, jielong_text, list_deals, readiness, release, specs_of
+from services.jielong.editing import update_deal
+from services.jielong.intake import (
+    add_entry,
+    apply_paste,
+    cancel_entry,
+    list_entries,
+    preview_paste,
+    progress_text,
+    reallocate,
+)
+from services.jielong.lifecycle import (
+    ENTRY_STATUS_LABELS,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    THRESHOLD_UNIT_LABELS,
+    THRESHOLD_UNITS,
+    DealStatus,
+    EntryStatus,
+    ThresholdUnit,
+    check_outcomes,
+    deadline_failed,
+    deal_progress,
+    entry_status_label,
+    is_reached,
+    progress,
+    progress_text_of,
+    status_label,
+    threshold_unit,
+    unit_label,
+)
+from services.jielong.orders import DEFAULT_MAPPING, FIELD_LABELS, columns, default_mapping, import_orders
+from services.jielong.parser import ChainEntry, parse_chain
+from services.jielong.plan import PastePlan, PasteResult
+
+__all__ = [
+    "Advice", "Signals", "decide", "release_advice",
+    "DealForm", "create_deal", "get_deal", "jielong_text", "list_deals", "readiness", "release", "specs_of",
+    "update_deal",
+    "add_entry", "apply_paste", "cancel_entry", "list_entries", "preview_paste", "progress_text", "reallocate",
+    "ENTRY_STATUS_LABELS", "OPEN_STATUSES", "STATUS_LABELS", "THRESHOLD_UNIT_LABELS", "THRESHOLD_UNITS",
+    "DealStatus", "EntryStatus", "ThresholdUnit", "check_outcomes", "deadline_failed", "deal_progress",
+    "entry_status_label", "is_reached", "progress", "progress_text_of", "status_label", "threshold_unit", "unit_label",
+    "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
+    "ChainEntry", "parse_chain",
+    "PastePlan", "PasteResult",
+]

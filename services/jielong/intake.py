@@ -1,0 +1,345 @@
+"""Chain intake: pastes, imports, single entries and cancellations, with stock, waitlist,
+per-person limits, tallies and milestones, all in the caller's transaction.
+
+Every writer first locks the deal row (SELECT … FOR UPDATE on PostgreSQL; on SQLite a no-op
+UPDATE takes the database write lock), so stock and waitlist decisions are serialised and a
+deal is never oversold, however many consoles paste at once. What a paste changes (keys,
+matching, allocation to stock) is planned in services.jielong.plan; this module writes the plan,
+the buyer tallies and the per-minute rows, and lets services.jielong.lifecycle mark milestones.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models import ChainEntry as EntryRow
+from db.models import Deal, DealBuyer, Show, ShowBuyer
+from services import clock, events, locking, tallies
+from services.authz import SYSTEM, Actor, require
+from services.errors import InvalidInput, InvalidState, NotFound
+from services.jielong.deals import get_deal, specs_of
+from services.jielong.lifecycle import DealStatus, EntryStatus, entry_status_label, milestones, progress_text_of
+from services.jielong.parser import MAX_QTY, key_name, parse_chain
+from services.jielong.plan import FIELDS, PASTED_SOURCES, Incoming, PastePlan, PasteResult, Work, load, make_key, plan
+from services.sql import chunks, upsert_insert
+
+SOURCE_LABELS = {"paste": "粘贴", "import": "导入", "manual": "手动", "simulator": "模拟"}
+
+
+def lock_open_deal(session: Session, deal_id: int) -> Deal:
+    """The deal row, locked until the transaction ends; InvalidState while still a draft."""
+    deal = locking.lock(session, Deal, deal_id, missing=f"找不到编号为 {deal_id} 的团品。")
+    if deal.status == DealStatus.DRAFT:
+        raise InvalidState(f"「{deal.product}」的接龙还未发布，发布后才能录入接龙。")
+    return deal
+
+
+# ---------------------------------------------------------------- writing a plan
+
+
+def _buyer_deltas(session: Session, deal: Deal, deltas: dict[str, tuple[int, int]]) -> None:
+    """Apply per-name (entries, units) deltas to DealBuyer and ShowBuyer, then refresh Show.buyers.
+
+    Atomic upserts (col = col + delta), one executemany each. Show.buyers is recounted in SQL
+    from show_buyer (indexed by show): every caller has already logged its event, which locks
+    the show row, so writers of one show's buyers are serialised.
+    """
+    deltas = {n: d for n, d in deltas.items() if d != (0, 0)}
+    if not deltas:
+        return
+    names = sorted(deltas)  # the same lock order in every writer
+    ins_deal = upsert_insert(session, DealBuyer.__table__)
+    stmt = ins_deal.on_conflict_do_update(
+        index_elements=["deal_id", "name"],
+        set_={
+            "valid_entries": DealBuyer.__table__.c.valid_entries + ins_deal.excluded.valid_entries,
+            "valid_units": DealBuyer.__table__.c.valid_units + ins_deal.excluded.valid_units,
+        },
+    )
+    session.execute(
+        stmt, [{"deal_id": deal.id, "name": n, "valid_entries": deltas[n][0], "valid_units": deltas[n][1]} for n in names]
+    )
+    entry_names = [n for n in names if deltas[n][0]]
+    if not entry_names:
+        return
+    ins_show = upsert_insert(session, ShowBuyer.__table__)
+    stmt = ins_show.on_conflict_do_update(
+        index_elements=["show_id", "name"],
+        set_={"valid_entries": ShowBuyer.__table__.c.valid_entries + ins_show.excluded.valid_entries},
+    )
+    session.execute(stmt, [{"show_id": deal.show_id, "name": n, "valid_entries": deltas[n][0]} for n in entry_names])
+    buyers = (
+        select(func.count())
+        .select_from(ShowBuyer)
+        .where(ShowBuyer.show_id == deal.show_id, ShowBuyer.valid_entries > 0)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(Show).where(Show.id == deal.show_id).values(buyers=buyers).execution_options(synchronize_session=False)
+    )
+
+
+def _per_name(works: list[Work], use_orig: bool) -> Counter:
+    c: Counter = Counter()
+    for w in works:
+        if use_orig:
+            if w.orig is None:
+                continue
+            vals = w.before()
+            name, status, qty = vals["buyer_name"], vals["status"], vals["qty"]
+        else:
+            name, status, qty = w.buyer_name, w.status, w.qty
+        if status == EntryStatus.VALID:
+            c[(name, "e")] += 1
+            c[(name, "u")] += qty
+    return c
+
+
+def _insert_rows(session: Session, deal: Deal, new: list[Work], at: datetime) -> None:
+    rows = [
+        {
+            "deal_id": deal.id, "line_key": w.key, "seq": w.seq, "buyer_name": w.buyer_name, "qty": w.qty,
+            "spec": w.spec, "note": w.note, "address": w.address, "phone": w.phone, "amount": w.amount,
+            "source": w.source, "status": w.status, "over_limit": w.over_limit, "missing": False,
+            "raw_line": w.raw_line, "created_at": at, "updated_at": at,
+        }
+        for w in new
+    ]
+    for chunk in chunks(rows, 1000):
+        session.execute(insert(EntryRow.__table__), chunk)  # Core executemany: no ORM per-row work
+
+
+def _write(
+    session: Session, actor: Actor, deal: Deal, result: PastePlan, new: list[Work], changed: list[Work],
+    existing: list[Work], at: datetime,
+) -> list[str]:
+    if new:
+        _insert_rows(session, deal, new, at)
+    if changed:
+        session.execute(
+            update(EntryRow),
+            [{"id": w.id, **{f: getattr(w, f) for f in FIELDS}, "updated_at": at} for w in changed],
+        )
+    before = _per_name(existing, True)
+    after = _per_name(existing + new, False)
+    names = {k[0] for k in before} | {k[0] for k in after}
+    deltas = {n: (after[(n, "e")] - before[(n, "e")], after[(n, "u")] - before[(n, "u")]) for n in names}
+    _buyer_deltas(session, deal, deltas)
+    for k, v in result.after.items():
+        setattr(deal, k, v)  # entries_valid, units_valid, entries_waitlisted, units_waitlisted, buyers_valid
+    joined = [w for w in new if w.status != EntryStatus.CANCELLED]
+    if joined:
+        _bump_minutes(session, deal, at, len(joined), sum(w.qty for w in joined))
+    session.flush()
+    return milestones(session, actor, deal, at)
+
+
+def _bump_minutes(session: Session, deal: Deal, at: datetime, entries: int, units: int) -> None:
+    """Entries joining the chain (valid or waitlisted) per minute: the chain's pace."""
+    tallies.bump_deal_minute(session, deal.id, at, entries=entries, units=units)
+    tallies.bump_show_minute(session, deal.show_id, at, entries=entries)
+
+
+def _result(result: PastePlan, deal: Deal, found: list[str]) -> PasteResult:
+    return PasteResult(
+        deal_id=deal.id,
+        added=len(result.added),
+        updated=len(result.updated),
+        missing=len(result.missing),
+        cancelled=len(result.cancelled),
+        unchanged=result.unchanged,
+        waitlisted=result.waitlisted_new,
+        over_limit=result.over_limit_new,
+        ignored=len(result.ignored),
+        entries_valid=deal.entries_valid,
+        units_valid=deal.units_valid,
+        entries_waitlisted=deal.entries_waitlisted,
+        buyers_valid=deal.buyers_valid,
+        milestones=found,
+    )
+
+
+# ---------------------------------------------------------------- public API
+
+
+def preview_paste(session: Session, deal_id: int, text: str) -> PastePlan:
+    """What apply_paste would change, without writing anything."""
+    deal = get_deal(session, deal_id)
+    parsed = parse_chain(text, specs_of(deal))
+    result, _, _ = plan(deal, load(session, deal_id), [(None, e) for e in parsed], "paste", PASTED_SOURCES)
+    return result
+
+
+def apply_paste(
+    session: Session, actor: Actor, deal_id: int, text: str, source: str = "paste", at: datetime | None = None
+) -> PasteResult:
+    """Store a pasted chain: new lines added, changed lines updated, missing ones flagged.
+
+    Idempotent: the same paste twice changes nothing the second time. One event per paste.
+    """
+    require(actor, "chain.write")
+    # Parse before taking the lock: the lock is held only for the database work.
+    parsed = parse_chain(text, specs_of(get_deal(session, deal_id)))
+    return apply_entries(session, actor, deal_id, [(None, e) for e in parsed], source=source, at=at,
+                         flag_missing=PASTED_SOURCES, event_kind="chain.pasted")
+
+
+def apply_entries(
+    session: Session,
+    actor: Actor,
+    deal_id: int,
+    incoming: Incoming,
+    source: str,
+    at: datetime | None = None,
+    flag_missing: frozenset[str] | set[str] | None = None,
+    event_kind: str = "chain.pasted",
+    **payload,
+) -> PasteResult:
+    """The shared core of paste and import: keyed entries in, one event out."""
+    require(actor, "chain.write")
+    at = at or clock.now()
+    deal = lock_open_deal(session, deal_id)
+    existing = load(session, deal_id)
+    result, new, changed = plan(deal, existing, incoming, source, flag_missing, describe_new=False)
+    events.record(
+        session, event_kind, deal.show_id, actor, at=at, deal_id=deal.id, source=source,
+        parsed=result.parsed, added=len(result.added), updated=len(result.updated), missing=len(result.missing),
+        cancelled=len(result.cancelled), waitlisted=result.waitlisted_new, **payload,
+    )
+    found = _write(session, actor, deal, result, new, changed, existing, at)
+    return _result(result, deal, found)
+
+
+def reallocate(session: Session, actor: Actor | None, deal: Deal, at: datetime) -> list[str]:
+    """Recompute statuses and tallies of a locked deal (after a stock change or a cancellation)."""
+    existing = load(session, deal.id)
+    result, new, changed = plan(deal, existing, [], "paste", None)
+    return _write(session, actor or SYSTEM, deal, result, new, changed, existing, at)
+
+
+def _check_entry(name: str, qty: int) -> str:
+    name = key_name(name or "")[:100]
+    if not name:
+        raise InvalidInput("团员昵称不能为空。", "团员")
+    if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_QTY:
+        raise InvalidInput(f"数量须为 1 到 {MAX_QTY} 之间的整数。", "数量")
+    return name
+
+
+def _next_key(session: Session, deal_id: int, name: str) -> str:
+    taken = set(session.scalars(select(EntryRow.line_key).where(EntryRow.deal_id == deal_id, EntryRow.buyer_name == name)))
+    n = len(taken) + 1
+    while make_key(name, n) in taken:
+        n += 1
+    return make_key(name, n)
+
+
+def _buyer_had(session: Session, deal_id: int, name: str) -> tuple[int, int]:
+    """(valid entries, valid units) the buyer already has in the deal."""
+    row = session.execute(
+        select(DealBuyer.valid_entries, DealBuyer.valid_units).where(DealBuyer.deal_id == deal_id, DealBuyer.name == name)
+    ).first()
+    return (row[0] or 0, row[1] or 0) if row else (0, 0)
+
+
+def add_entry(
+    session: Session,
+    actor: Actor,
+    deal_id: int,
+    name: str,
+    qty: int = 1,
+    spec: str = "",
+    note: str = "",
+    address: str = "",
+    source: str = "manual",
+    at: datetime | None = None,
+    seq: int | None = None,
+    phone: str = "",
+    amount: Decimal | None = None,
+) -> EntryRow:
+    """One entry (the console's manual add, the simulator): valid if it fits the stock, else 候补."""
+    require(actor, "chain.write")
+    name = _check_entry(name, qty)
+    at = at or clock.now()
+    deal = lock_open_deal(session, deal_id)
+    fits = deal.stock is None or deal.units_valid + qty <= deal.stock
+    had_entries, had_units = _buyer_had(session, deal_id, name)
+    row = EntryRow(
+        deal_id=deal_id, line_key=_next_key(session, deal_id, name), seq=seq, buyer_name=name, qty=qty,
+        spec=(spec or "")[:100], note=(note or "")[:500], address=(address or "")[:200], phone=(phone or "")[:32],
+        amount=amount, source=source, status=EntryStatus.VALID if fits else EntryStatus.WAITLISTED,
+        over_limit=bool(fits and deal.per_person_limit and had_units + qty > deal.per_person_limit),
+        missing=False, raw_line="", created_at=at, updated_at=at,
+    )
+    session.add(row)
+    session.flush()
+    # Lock order everywhere: deal → show (the event bumps show.version) → buyer rows → minutes.
+    events.record(session, "chain.entry_added", deal.show_id, actor, at=at, deal_id=deal.id, entry_id=row.id,
+                  name=name, qty=qty, status=row.status, source=source)
+    if fits:
+        deal.entries_valid += 1
+        deal.units_valid += qty
+        deal.buyers_valid += had_entries == 0
+        _buyer_deltas(session, deal, {name: (1, qty)})
+    else:
+        deal.entries_waitlisted += 1
+        deal.units_waitlisted += qty
+    _bump_minutes(session, deal, at, 1, qty)
+    milestones(session, actor, deal, at)
+    return row
+
+
+def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | None = None) -> list[int]:
+    """Cancel one entry; freed stock goes to the first waitlisted entries that fit.
+
+    Returns the ids of the entries promoted from the waitlist.
+    """
+    require(actor, "chain.write")
+    deal_id = session.scalar(select(EntryRow.deal_id).where(EntryRow.id == entry_id))
+    if deal_id is None:
+        raise NotFound(f"找不到编号为 {entry_id} 的接龙条目。")
+    at = at or clock.now()
+    deal = locking.lock(session, Deal, deal_id, missing=f"找不到编号为 {deal_id} 的团品。")
+    existing = load(session, deal_id)
+    target = next(w for w in existing if w.id == entry_id)
+    if target.status == EntryStatus.CANCELLED:
+        raise InvalidState(f"「{target.buyer_name}」的这条接龙已经取消过了。")
+    waiting = {w.id for w in existing if w.status == EntryStatus.WAITLISTED}
+    target.status = EntryStatus.CANCELLED
+    result, new, changed = plan(deal, existing, [], "paste", None)
+    promoted = [w.id for w in existing if w.id in waiting and w.status == EntryStatus.VALID]
+    events.record(session, "chain.entry_cancelled", deal.show_id, actor, at=at, deal_id=deal.id, entry_id=entry_id,
+                  name=target.buyer_name, qty=target.qty, promoted=promoted)
+    _write(session, actor, deal, result, new, changed, existing, at)
+    return promoted
+
+
+def list_entries(session: Session, deal_id: int, limit: int = 2000) -> list[dict]:
+    """Entries in chain order for the console's table. "status" carries the code (the UI
+    never compares the Chinese 状态 label); every other key is a Chinese column name."""
+    c = EntryRow
+    q = (
+        select(c.id, c.seq, c.buyer_name, c.qty, c.spec, c.note, c.address, c.status, c.over_limit, c.missing, c.source, c.created_at)
+        .where(c.deal_id == deal_id)
+        .order_by(c.id)
+        .limit(limit)
+    )
+    return [
+        {
+            "编号": r.id, "status": r.status, "序号": r.seq, "团员": r.buyer_name, "数量": r.qty, "规格": r.spec,
+            "备注": r.note, "楼栋/地址": r.address, "状态": entry_status_label(r.status),
+            "提示": "；".join(x for x in ("超出限购" if r.over_limit else "", "最新接龙中缺失" if r.missing else "") if x),
+            "来源": SOURCE_LABELS.get(r.source, r.source),
+            "时间": r.created_at,
+        }
+        for r in session.execute(q)
+    ]
+
+
+def progress_text(session: Session, deal_id: int) -> str:
+    """The line to post in the group (see lifecycle.progress_text_of)."""
+    return progress_text_of(get_deal(session, deal_id))

@@ -1,0 +1,369 @@
+"""Planning a chain intake: what a paste, an import or a cancellation changes, before anything
+is written (services.jielong.intake writes it, in the caller's transaction).
+
+Entries get a natural key
+(`line_key`, unique per deal): the buyer name and the occurrence of that name in the chain
+(`王芳#2` is 王芳's second line), or the 跟团号 of an export. Re-pasting the same or a longer
+chain, or a renumbered one, therefore updates in place and never duplicates.
+
+Allocation rule: entries are served in order (existing ones by id, new ones in chain order);
+a non-cancelled entry is valid when it still fits the stock, else waitlisted (候补). A valid
+entry that takes its buyer beyond the per-person limit is flagged `over_limit`, not refused.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ChainEntry as EntryRow
+from db.models import Deal
+from services.jielong.lifecycle import EntryStatus, entry_status_label
+from services.jielong.parser import MAX_QTY, ChainEntry, key_name
+
+FIELDS = ("seq", "buyer_name", "qty", "spec", "note", "address", "phone", "amount", "raw_line", "status", "over_limit", "missing")
+# Sources whose entries a new paste flags as missing when it no longer has them.
+PASTED_SOURCES = frozenset({"paste", "manual", "simulator"})
+
+Incoming = list[tuple[str | None, ChainEntry]]  # (natural key or None, parsed line)
+
+
+def make_key(name: str, occurrence: int) -> str:
+    key = f"{name}#{occurrence}"
+    if len(key) <= 64:
+        return key
+    return "h:" + hashlib.sha1(key.encode()).hexdigest()
+
+
+@dataclass
+class Work:
+    """One entry as the plan handles it: an existing row (id set, `orig` its stored values) or a new line."""
+
+    id: int | None
+    key: str
+    seq: int | None
+    buyer_name: str
+    qty: int
+    spec: str
+    note: str
+    address: str
+    phone: str
+    amount: Decimal | None
+    raw_line: str
+    status: str
+    over_limit: bool
+    missing: bool
+    source: str
+    orig: tuple | None = None
+
+    def values(self) -> tuple:
+        return tuple(getattr(self, f) for f in FIELDS)
+
+    def before(self) -> dict:
+        return dict(zip(FIELDS, self.orig)) if self.orig is not None else {}
+
+
+@dataclass
+class PastePlan:
+    """What a paste (or import) would change; nothing is written by preview_paste."""
+
+    deal_id: int
+    parsed: int = 0
+    added: list[dict] = field(default_factory=list)
+    updated: list[dict] = field(default_factory=list)
+    missing: list[dict] = field(default_factory=list)
+    cancelled: list[dict] = field(default_factory=list)
+    unchanged: int = 0
+    ignored: list[str] = field(default_factory=list)
+    waitlisted_new: int = 0
+    over_limit_new: int = 0
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+
+    @property
+    def changes(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.missing)
+
+    def summary(self) -> str:
+        parts = [f"识别 {self.parsed} 条", f"新增 {len(self.added)} 条", f"更新 {len(self.updated)} 条"]
+        if self.cancelled:
+            parts.append(f"取消 {len(self.cancelled)} 条")
+        if self.missing:
+            parts.append(f"本次缺失 {len(self.missing)} 条（仅标记，不删除）")
+        if self.waitlisted_new:
+            parts.append(f"新增候补 {self.waitlisted_new} 条")
+        if self.over_limit_new:
+            parts.append(f"超出限购 {self.over_limit_new} 条")
+        parts.append(f"未变 {self.unchanged} 条")
+        return "，".join(parts) + "。"
+
+    def rows(self, limit: int = 500) -> list[dict]:
+        """Rows for a preview table (Chinese column names)."""
+        out = []
+        for label, items in (("新增", self.added), ("更新", self.updated), ("取消", self.cancelled), ("缺失", self.missing)):
+            for it in items:
+                out.append({"变化": label, **it})
+        return out[:limit]
+
+
+@dataclass
+class PasteResult:
+    deal_id: int
+    added: int = 0
+    updated: int = 0
+    missing: int = 0
+    cancelled: int = 0
+    unchanged: int = 0
+    waitlisted: int = 0
+    over_limit: int = 0
+    ignored: int = 0
+    entries_valid: int = 0
+    units_valid: int = 0
+    entries_waitlisted: int = 0
+    buyers_valid: int = 0
+    milestones: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        s = f"新增 {self.added} 条，更新 {self.updated} 条"
+        if self.cancelled:
+            s += f"，取消 {self.cancelled} 条"
+        if self.missing:
+            s += f"，缺失 {self.missing} 条（已标记）"
+        if self.waitlisted:
+            s += f"，候补 {self.waitlisted} 条"
+        s += f"。当前有效 {self.entries_valid} 单 / {self.units_valid} 份。"
+        return s + "".join(self.milestones)
+
+
+def load(session: Session, deal_id: int) -> list[Work]:
+    c = EntryRow
+    q = (
+        select(c.id, c.line_key, c.seq, c.buyer_name, c.qty, c.spec, c.note, c.address, c.phone, c.amount,
+               c.raw_line, c.status, c.over_limit, c.missing, c.source)
+        .where(c.deal_id == deal_id)
+        .order_by(c.id)
+    )
+    out = []
+    for r in session.execute(q):
+        w = Work(r.id, r.line_key, r.seq, r.buyer_name, r.qty, r.spec, r.note, r.address, r.phone, r.amount,
+                 r.raw_line, r.status, r.over_limit, r.missing, r.source)
+        w.orig = w.values()
+        out.append(w)
+    return out
+
+
+def describe(w: Work) -> dict:
+    return {
+        "序号": w.seq,
+        "团员": w.buyer_name,
+        "数量": w.qty,
+        "规格": w.spec,
+        "备注": w.note,
+        "楼栋/地址": w.address,
+        "状态": entry_status_label(w.status),
+        "超限购": "是" if w.over_limit else "",
+    }
+
+
+def totals(works: list[Work]) -> dict:
+    t = {"entries_valid": 0, "units_valid": 0, "entries_waitlisted": 0, "units_waitlisted": 0}
+    names = set()
+    for w in works:
+        if w.status == EntryStatus.VALID:
+            t["entries_valid"] += 1
+            t["units_valid"] += w.qty
+            names.add(w.buyer_name)
+        elif w.status == EntryStatus.WAITLISTED:
+            t["entries_waitlisted"] += 1
+            t["units_waitlisted"] += w.qty
+    t["buyers_valid"] = len(names)
+    return t
+
+
+def allocate(deal: Deal, works: list[Work]) -> None:
+    """Serve entries in order: valid while they fit the stock, else 候补; a valid entry taking
+    its buyer beyond the per-person limit is flagged over_limit, not refused."""
+    used = 0
+    per_name: Counter[str] = Counter()
+    for w in works:
+        if w.status == EntryStatus.CANCELLED:
+            w.over_limit = False
+            continue
+        if deal.stock is None or used + w.qty <= deal.stock:
+            w.status = EntryStatus.VALID
+            used += w.qty
+            per_name[w.buyer_name] += w.qty
+            w.over_limit = bool(deal.per_person_limit and per_name[w.buyer_name] > deal.per_person_limit)
+        else:
+            w.status = EntryStatus.WAITLISTED
+            w.over_limit = False
+
+
+# ---------------------------------------------------------------- matching incoming lines
+
+
+@dataclass
+class _Match:
+    """What matching incoming lines against the existing entries found."""
+
+    new: list[Work] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    ignored: list[str] = field(default_factory=list)
+    cancel_keys: list[str] = field(default_factory=list)
+
+
+def match(existing: list[Work], incoming: Incoming, source: str) -> _Match:
+    """Match incoming lines to existing entries by key: update those, create the others, and
+    note the cancel-only lines ("13. 王芳 取消") and the lines to ignore."""
+    m = _Match()
+    by_key = {w.key: w for w in existing}
+    last_active: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for key, e in incoming:
+        name = key_name(e.name)[:100]
+        if not name:
+            m.ignored.append(e.raw or "(空)")
+            continue
+        if key is None and e.cancelled and not e.qty_explicit:
+            _cancel_latest(m, existing, last_active, name, e.raw or name)
+            continue
+        if key is None:
+            counts[name] += 1
+            key = make_key(name, counts[name])
+        if key in m.seen:
+            m.ignored.append(e.raw or name)
+            continue
+        m.seen.add(key)
+        w = by_key.get(key)
+        if w is None:
+            w = _new_work(key, name, e, source)
+            m.new.append(w)
+            by_key[key] = w
+        else:
+            _update_work(w, name, e)
+        if not e.cancelled:
+            last_active[name] = key
+    for key in m.cancel_keys:
+        by_key[key].status = EntryStatus.CANCELLED
+    return m
+
+
+def _cancel_latest(m: _Match, existing: list[Work], last_active: dict[str, str], name: str, raw: str) -> None:
+    """A cancel line cancels the buyer's latest line, not a line of its own."""
+    target = last_active.get(name)
+    if target is None:
+        live = [w for w in existing if w.buyer_name == name and w.status != EntryStatus.CANCELLED]
+        target = live[-1].key if live else None
+    if target is None:
+        m.ignored.append(raw)
+    else:
+        m.cancel_keys.append(target)
+        last_active.pop(name, None)
+
+
+def _qty(e: ChainEntry) -> int:
+    return e.qty if 1 <= e.qty <= MAX_QTY else 1
+
+
+def _new_work(key: str, name: str, e: ChainEntry, source: str) -> Work:
+    status = EntryStatus.CANCELLED if e.cancelled else EntryStatus.VALID
+    return Work(None, key, e.seq, name, _qty(e), e.spec[:100], e.note[:500], e.address[:200], e.phone[:32],
+                e.amount, e.raw[:1000], status, False, False, source)
+
+
+def _update_work(w: Work, name: str, e: ChainEntry) -> None:
+    w.seq, w.buyer_name, w.qty, w.spec, w.note = e.seq, name, _qty(e), e.spec[:100], e.note[:500]
+    if e.address:
+        w.address = e.address[:200]
+    if e.phone:
+        w.phone = e.phone[:32]
+    if e.amount is not None:
+        w.amount = e.amount
+    if e.raw:
+        w.raw_line = e.raw[:1000]
+    w.missing = False
+    if e.cancelled:  # a paste may cancel; it never revives a cancelled entry
+        w.status = EntryStatus.CANCELLED
+
+
+def flag_missing(existing: list[Work], seen: set[str], sources: frozenset[str] | set[str] | None) -> None:
+    """Entries from `sources` that the new chain no longer has are flagged, never deleted."""
+    if sources is None:
+        return
+    for w in existing:
+        if w.key not in seen and w.source in sources and not w.missing and w.status != EntryStatus.CANCELLED:
+            w.missing = True
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def plan(
+    deal: Deal,
+    existing: list[Work],
+    incoming: Incoming,
+    source: str,
+    missing_sources: frozenset[str] | set[str] | None,
+    describe_new: bool = True,
+) -> tuple[PastePlan, list[Work], list[Work]]:
+    """Match, flag missing, allocate stock in order, then describe the changes.
+    Returns (the plan, new entries, changed existing entries).
+
+    `describe_new=False` (when applying) skips the preview rows of added lines."""
+    result = PastePlan(deal_id=deal.id, parsed=len(incoming))
+    result.before = totals(existing)
+    m = match(existing, incoming, source)
+    result.ignored = m.ignored
+    flag_missing(existing, m.seen, missing_sources)
+    works = existing + m.new
+    allocate(deal, works)
+    _describe_new(result, m.new, describe_new)
+    changed = _describe_changed(result, existing)
+    result.after = totals(works)
+    return result, m.new, changed
+
+
+def _describe_new(result: PastePlan, new: list[Work], rows: bool) -> None:
+    for w in new:
+        d = describe(w) if rows else {}
+        (result.cancelled if w.status == EntryStatus.CANCELLED else result.added).append(d)
+        result.waitlisted_new += w.status == EntryStatus.WAITLISTED
+        result.over_limit_new += w.over_limit
+
+
+_DIFF_FIELDS = (("qty", "数量"), ("seq", "序号"), ("spec", "规格"), ("note", "备注"), ("status", "状态"))
+
+
+def _describe_changed(result: PastePlan, existing: list[Work]) -> list[Work]:
+    changed = []
+    for w in existing:
+        if w.values() == w.orig:
+            result.unchanged += 1
+            continue
+        changed.append(w)
+        old, d = w.before(), describe(w)
+        if w.missing and not old["missing"]:
+            result.missing.append(d)
+        elif w.status == EntryStatus.CANCELLED and old["status"] != EntryStatus.CANCELLED:
+            result.cancelled.append(d)
+        else:
+            d["变化说明"] = "，".join(_diffs(old, w)) or "内容更新"
+            result.updated.append(d)
+            result.waitlisted_new += w.status == EntryStatus.WAITLISTED and old["status"] != EntryStatus.WAITLISTED
+            result.over_limit_new += w.over_limit and not old["over_limit"]
+    return changed
+
+
+def _diffs(old: dict, w: Work) -> list[str]:
+    out = []
+    for f, label in _DIFF_FIELDS:
+        a, b = old[f], getattr(w, f)
+        if a != b:
+            if f == "status":
+                a, b = entry_status_label(a), entry_status_label(b)
+            out.append(f"{label} {a}→{b}")
+    return out

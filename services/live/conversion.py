@@ -1,0 +1,54 @@
+"""The conversion funnel of a night: 社群成员 → 观看 → 互动 → 接龙 → 成团, in people."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Deal, DealBuyer, Show
+from services import tallies
+from services.live.snapshots import Snapshot, snapshot
+
+FUNNEL_LABELS = ("社群成员", "观看", "互动", "接龙", "成团")
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    label: str
+    count: int
+    rate: float | None  # share of the previous step; None for the first or after a zero
+
+
+def buyers_reached(session: Session, show_id: int) -> int:
+    """Distinct buyers with a valid entry in a deal that reached its threshold (成团)."""
+    deals = session.execute(
+        select(Deal.id, Deal.buyers_valid, Deal.reached_at, Deal.failed_at).where(Deal.show_id == show_id)
+    ).all()
+    reached = [d for d in deals if d.reached_at is not None and d.failed_at is None]
+    if not reached:
+        return 0
+    if len(reached) == 1:
+        return reached[0].buyers_valid
+    reached_ids = {d.id for d in reached}
+    if all(d.id in reached_ids for d in deals if d.buyers_valid > 0):  # every buyer is in a reached deal
+        return session.scalar(select(Show.buyers).where(Show.id == show_id)) or 0
+    return session.scalar(
+        select(func.count(func.distinct(DealBuyer.name))).where(
+            DealBuyer.deal_id.in_(reached_ids), DealBuyer.valid_entries > 0
+        )
+    ) or 0
+
+
+def funnel(session: Session, show_id: int, snap: Snapshot | None = None) -> list[FunnelStep]:
+    """社群成员 → 观看 → 互动 → 接龙 → 成团, in people, with the share kept at each step."""
+    snap = snap or snapshot(session, show_id)
+    # 互动: pasted comments carry no user id, so the larger of the commenters and the people a
+    # capture tool saw interact (by platform user id).
+    interacted = max(snap.commenters, tallies.captured_interactors(session, show_id))
+    counts = [snap.community_size, snap.viewers_cumulative, interacted, snap.buyers, buyers_reached(session, show_id)]
+    steps, previous = [], None
+    for label, count in zip(FUNNEL_LABELS, counts):
+        steps.append(FunnelStep(label, count, count / previous if previous else None))
+        previous = count
+    return steps

@@ -1,0 +1,58 @@
+"""The host screen's view: the snapshot plus the focus deal's progress series."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import DealMinute
+from services.live.snapshots import Snapshot, snapshot
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    at: datetime
+    units: int  # cumulative valid units
+    entries: int  # cumulative valid entries
+
+
+def deal_series(
+    session: Session, deal_id: int, released_at: datetime | None, now: datetime, until: datetime | None = None
+) -> list[SeriesPoint]:
+    """Cumulative entries and units of a deal, minute by minute since its release (from DealMinute),
+    up to now, or up to `until` (when the deal closed) if that came first."""
+    if released_at is None:
+        return []
+    now = min(now, until) if until else now
+    points = [SeriesPoint(released_at, 0, 0)]
+    units = entries = 0
+    for minute, e, u in session.execute(
+        select(DealMinute.minute, DealMinute.entries, DealMinute.units)
+        .where(DealMinute.deal_id == deal_id, DealMinute.minute <= now)
+        .order_by(DealMinute.minute)
+    ):
+        units, entries = units + u, entries + e
+        points.append(SeriesPoint(max(released_at, min(minute + timedelta(minutes=1), now)), units, entries))
+    if points[-1].at < now:
+        points.append(SeriesPoint(now, units, entries))
+    return points
+
+
+@dataclass(frozen=True)
+class HostView:
+    """What the host screen draws: the snapshot and the focus deal's progress series."""
+
+    snapshot: Snapshot
+    series: tuple[SeriesPoint, ...]
+
+
+def host_view(session: Session, show_id: int, now: datetime | None = None) -> HostView:
+    snap = snapshot(session, show_id, now=now)
+    deal = snap.focus
+    series = []
+    if deal is not None:
+        closed = None if deal.open else (deal.sold_out_at or deal.failed_at or deal.deadline)
+        series = deal_series(session, deal.id, deal.released_at, snap.at, until=closed)
+    return HostView(snap, tuple(series))

@@ -1,0 +1,36 @@
+"""The live pages' wording: projections, countdowns and paces as short Chinese text."""
+from __future__ import annotations
+
+import math
+
+from services.live.snapshots import Projection
+
+
+def eta_text(p: Projection | None) -> str:
+    """'约 4 分钟（3–6）' for a projection; '—' when there is no pace yet."""
+    if p is None:
+        return "—"
+    if p.minutes <= 0:
+        return "已达成"
+    high = "以上" if p.high is None else f"–{_round(p.high)}"
+    return f"约 {_round(p.minutes)} 分钟（{_round(p.low)}{high}）"
+
+
+def countdown_text(minutes: float | None) -> str:
+    """'12:05' (mm:ss), '1:02:05' over an hour, '已截止' once passed."""
+    if minutes is None:
+        return "—"
+    seconds = int(minutes * 60)
+    if seconds <= 0:
+        return "已截止"
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def rate_text(per_min: float, unit: str = "份") -> str:
+    return f"{per_min:.1f} {unit}/分"
+
+
+def _round(minutes: float) -> int:
+    return max(1, math.ceil(minutes)) if minutes > 0 else 0

@@ -1,0 +1,86 @@
+"""Promises (承诺) said on air and the fulfilment items (履约项) that keep them.
+
+Table of contents (each module holds one concept):
+- rules        find promises in what a host said, guess their kind, read due hints (pure);
+- labels       promise statuses and scopes: codes (StrEnum) and Chinese labels;
+- recording    log, correct, confirm, settle or discard a promise;
+- fulfilment   items drawn from the chain and kept in step with it, ticks, claims;
+- reads        promises with their progress, one promise's items, the show's figures.
+
+Scopes: deal (every valid entry of the promise's deal), first_n (the first N valid entries in
+chain order), show (every valid entry of tonight's deals), claims (refund / payout requests
+logged one by one with `add_claim`).
+"""
+from services.promises.fulfilment import (
+    CLAIM_RESOLVE_HOURS,
+    ExpandResult,
+    ItemChange,
+    add_claim,
+    expand,
+    get_promise,
+    resolve_claim,
+    sync_show,
+    tick_range,
+    update_items,
+)
+from services.promises.labels import (
+    CLAIM_KINDS,
+    FULFILLED_BY_HAND,
+    SCOPE_LABELS,
+    SCOPES,
+    STATUS_LABELS,
+    STATUSES,
+    PromiseStatus,
+    Scope,
+    status_label,
+)
+from services.promises.reads import (
+    ItemRow,
+    PromiseRow,
+    counts,
+    items,
+    kept_rate,
+    list_promises,
+    overdue_count,
+    parse_range,
+    promise_row,
+    recent,
+)
+from services.promises.recording import (
+    DraftIn,
+    confirm,
+    current_deal,
+    deal_choices,
+    detect_paste,
+    discard,
+    guess_scope,
+    log_drafts,
+    log_promise,
+    said_at_of,
+    set_status,
+    update_promise,
+)
+from services.promises.rules import (
+    KIND_LABELS,
+    KINDS,
+    PromiseDraft,
+    classify_line,
+    detect,
+    due_at_from_hint,
+    due_hint_of,
+    first_n_of,
+    guess_kind,
+)
+
+__all__ = [
+    "CLAIM_RESOLVE_HOURS", "ExpandResult", "ItemChange", "add_claim", "expand", "get_promise", "resolve_claim",
+    "sync_show", "tick_range", "update_items",
+    "CLAIM_KINDS", "FULFILLED_BY_HAND", "SCOPE_LABELS", "SCOPES", "STATUS_LABELS", "STATUSES", "PromiseStatus",
+    "Scope", "status_label",
+    "ItemRow", "PromiseRow", "counts", "items", "kept_rate", "list_promises", "overdue_count", "parse_range",
+    "promise_row", "recent",
+    "DraftIn", "confirm", "current_deal", "deal_choices", "detect_paste", "discard", "guess_scope", "log_drafts",
+    "log_promise", "said_at_of", "set_status", "update_promise",
+    "KIND_LABELS", "KINDS", "PromiseDraft", "classify_line", "detect", "due_at_from_hint", "due_hint_of",
+    "first_n_of", "guess_kind",
+]

@@ -1,0 +1,264 @@
+"""Reading promises: each with its progress (done / total of active items, overdue), the
+items of one promise in chain order, and the show's figures (kept rate, overdue count)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from db.models import ChainEntry, Deal, FulfilmentItem, Promise
+from services import clock, jielong
+from services.errors import InvalidInput, NotFound
+from services.promises.labels import SCOPE_LABELS, STATUSES, UNSETTLED, PromiseStatus, Scope, status_label
+from services.promises.rules import KIND_LABELS
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    """A promise with its progress, as the pages, the console and the review read it."""
+
+    id: int
+    show_id: int
+    deal_id: int | None
+    deal_product: str | None
+    text: str
+    kind: str
+    scope: str
+    first_n: int | None
+    due_hint: str
+    said_at: datetime
+    due_at: datetime | None
+    status: str
+    confirmed: bool
+    total: int  # active items (claims: logged claims)
+    done: int  # active items ticked
+    overdue: int  # active items not done and past due
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == Scope.FIRST_N and self.first_n:
+            return f"前 {self.first_n} 名"
+        return SCOPE_LABELS.get(self.scope, self.scope)
+
+    @property
+    def progress_text(self) -> str:
+        return f"{self.done}/{self.total}"
+
+    @property
+    def suggest_kept(self) -> bool:
+        """All items done (and there is at least one): the operator may mark it kept."""
+        return self.status == PromiseStatus.OPEN and self.confirmed and self.total > 0 and self.done == self.total
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    kind: str  # item / claim
+    chain_entry_id: int | None
+    seq: int | None
+    buyer: str
+    qty: int | None
+    spec: str
+    entry_status: str | None
+    label: str
+    active: bool
+    done: bool
+    done_at: datetime | None
+    note: str
+    due_at: datetime | None
+    overdue: bool
+
+    @property
+    def entry_status_label(self) -> str:
+        return jielong.entry_status_label(self.entry_status or "")
+
+
+def _progress_subquery(now: datetime, promise_ids):
+    """done / total / overdue of active items, aggregated in SQL for the given promise ids only."""
+    active = FulfilmentItem.active.is_(True)
+    return (
+        select(
+            FulfilmentItem.promise_id.label("pid"),
+            func.sum(case((active, 1), else_=0)).label("total"),
+            func.sum(case((and_(active, FulfilmentItem.done.is_(True)), 1), else_=0)).label("done"),
+            func.sum(
+                case(
+                    (and_(active, FulfilmentItem.done.is_(False), FulfilmentItem.due_at < now), 1),
+                    else_=0,
+                )
+            ).label("overdue"),
+        )
+        .where(FulfilmentItem.promise_id.in_(promise_ids))
+        .group_by(FulfilmentItem.promise_id)
+        .subquery()
+    )
+
+
+def list_promises(
+    session: Session,
+    show_id: int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    *,
+    now: datetime | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[PromiseRow]:
+    """Promises with progress (done / total of active items), filtered by show, kind, status.
+    Items are aggregated only for the promises returned (index on promise_id)."""
+    now = now or clock.now()
+    order = (Promise.said_at.desc(), Promise.id.desc()) if newest_first else (Promise.said_at, Promise.id)
+    ids = select(Promise.id)
+    if show_id is not None:
+        ids = ids.where(Promise.show_id == show_id)
+    if kind:
+        ids = ids.where(Promise.kind == kind)
+    if status:
+        ids = ids.where(Promise.status == status)
+    if limit:
+        ids = ids.order_by(*order).limit(limit)
+    ids = ids.subquery()
+    prog = _progress_subquery(now, select(ids.c.id))
+    q = (
+        select(
+            Promise,
+            Deal.product,
+            func.coalesce(prog.c.total, 0),
+            func.coalesce(prog.c.done, 0),
+            func.coalesce(prog.c.overdue, 0),
+        )
+        .join(ids, ids.c.id == Promise.id)
+        .outerjoin(Deal, Deal.id == Promise.deal_id)
+        .outerjoin(prog, prog.c.pid == Promise.id)
+        .order_by(*order)
+    )
+    return [_row(p, product, t, d, o) for p, product, t, d, o in session.execute(q)]
+
+
+def _row(p: Promise, product: str | None, total, done, overdue) -> PromiseRow:
+    return PromiseRow(
+        id=p.id, show_id=p.show_id, deal_id=p.deal_id, deal_product=product, text=p.text, kind=p.kind,
+        scope=p.scope, first_n=p.first_n, due_hint=p.due_hint or "", said_at=p.said_at, due_at=p.due_at,
+        status=p.status, confirmed=p.confirmed, total=int(total or 0), done=int(done or 0),
+        overdue=int(overdue or 0),
+    )
+
+
+def promise_row(session: Session, promise_id: int, *, now: datetime | None = None) -> PromiseRow:
+    now = now or clock.now()
+    prog = _progress_subquery(now, [promise_id])
+    r = session.execute(
+        select(Promise, Deal.product, prog.c.total, prog.c.done, prog.c.overdue)
+        .outerjoin(Deal, Deal.id == Promise.deal_id)
+        .outerjoin(prog, prog.c.pid == Promise.id)
+        .where(Promise.id == promise_id)
+    ).first()
+    if r is None:
+        raise NotFound(f"找不到编号为 {promise_id} 的承诺，可能已被删除。")
+    return _row(*r)
+
+
+def items(
+    session: Session, promise_id: int, *, include_inactive: bool = False, now: datetime | None = None
+) -> list[ItemRow]:
+    """The items of a promise in chain order (claims in the order they were logged)."""
+    now = now or clock.now()
+    q = (
+        select(FulfilmentItem, ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty, ChainEntry.spec, ChainEntry.status)
+        .outerjoin(ChainEntry, ChainEntry.id == FulfilmentItem.chain_entry_id)
+        .where(FulfilmentItem.promise_id == promise_id)
+        .order_by(FulfilmentItem.kind, ChainEntry.deal_id, ChainEntry.seq.is_(None), ChainEntry.seq, FulfilmentItem.id)
+    )
+    if not include_inactive:
+        q = q.where(FulfilmentItem.active.is_(True))
+    out = []
+    for it, seq, name, qty, spec, estatus in session.execute(q):
+        out.append(
+            ItemRow(
+                id=it.id, kind=it.kind, chain_entry_id=it.chain_entry_id, seq=seq,
+                buyer=name if name is not None else it.label, qty=qty, spec=spec or "", entry_status=estatus,
+                label=it.label, active=it.active, done=it.done, done_at=it.done_at, note=it.note or "",
+                due_at=it.due_at,
+                overdue=bool(it.active and not it.done and it.due_at is not None and it.due_at < now),
+            )
+        )
+    return out
+
+
+def recent(session: Session, show_id: int, n: int = 3) -> list[PromiseRow]:
+    """The n promises said most recently in the show, newest first (console, host, review)."""
+    return list_promises(session, show_id, limit=n, newest_first=True)
+
+
+def kept_rate(session: Session, show_id: int) -> float | None:
+    """Promise kept rate of a show = promises with status kept ÷ promises not waived.
+
+    Every logged promise counts (confirmed or not, open or broken), except waived ones,
+    which the team decided do not bind it. None when the show has no promise left to count."""
+    kept, counted = session.execute(
+        select(
+            func.sum(case((Promise.status == PromiseStatus.KEPT, 1), else_=0)),
+            func.count(),
+        ).where(Promise.show_id == show_id, Promise.status != PromiseStatus.WAIVED)
+    ).one()
+    if not counted:
+        return None
+    return (kept or 0) / counted
+
+
+def overdue_count(session: Session, show_id: int, now: datetime | None = None) -> int:
+    """Fulfilment items (and claims) of the show that are active, not done and past their due
+    time, counting promises still open or broken (kept and waived ones are settled)."""
+    now = now or clock.now()
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(FulfilmentItem)
+            .join(Promise, Promise.id == FulfilmentItem.promise_id)
+            .where(
+                Promise.show_id == show_id,
+                Promise.status.in_(UNSETTLED),
+                FulfilmentItem.active.is_(True),
+                FulfilmentItem.done.is_(False),
+                FulfilmentItem.due_at < now,
+            )
+        )
+        or 0
+    )
+
+
+def counts(session: Session, show_id: int) -> dict[str, int]:
+    """Promises per status in the show, plus 'total' and 'unconfirmed'."""
+    rows = session.execute(
+        select(Promise.status, func.count()).where(Promise.show_id == show_id).group_by(Promise.status)
+    ).all()
+    out = {s: 0 for s in STATUSES}
+    out.update({s: int(n) for s, n in rows})
+    out["total"] = sum(out[s] for s in STATUSES)
+    out["unconfirmed"] = int(
+        session.scalar(select(func.count()).where(Promise.show_id == show_id, Promise.confirmed.is_(False))) or 0
+    )
+    return out
+
+
+def parse_range(text: str) -> tuple[int, int]:
+    """'1-50' / '1–50' / '1~50' / '1 到 50' / '7' → (first, last)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(?:(?:-|–|—|~|～|至|到)\s*(\d+))?\s*", text or "")
+    if not m:
+        raise InvalidInput("请输入接龙序号范围，例如 1-50。", field="序号范围")
+    first = int(m.group(1))
+    last = int(m.group(2) or first)
+    if first < 1 or last < first:
+        raise InvalidInput("接龙序号范围无效：起始须 ≥ 1 且不大于结束。", field="序号范围")
+    return first, last

@@ -1,0 +1,322 @@
+"""Recording promises (承诺) said on air: log, correct, confirm, settle.
+
+Flow:
+- `log_promise` stores the words as said, the time, a guessed kind and the deal being shown
+  (quick log on the console); `detect` finds promises in a pasted transcript, and the
+  operator logs the drafts they confirm.
+- `confirm` fixes scope, first N and due time, then `expand`s the promise into items:
+    deal     one item per valid entry of the promise's deal;
+    first_n  one item per entry among the first N valid entries in chain order (seq, then id)
+             of the deal (of the whole show when the promise has no deal);
+    show     one item per valid entry of tonight's deals;
+    claims   no items up front: each refund / payout request is logged with `add_claim`
+             and resolved by ticking it (the note says how).
+- How items follow the chain is services.promises.fulfilment. The 承诺履约 page calls
+  `sync_show` when the show's version changed since its last sync (chain entries bump it)
+  and on its 「同步名单」 button.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Deal, FulfilmentItem, Promise, Show
+from services import clock, events, jielong
+from services.authz import Actor, require
+from services.errors import InvalidInput, InvalidState, check_paste_size
+from services.promises.fulfilment import ExpandResult, expand, get_promise
+from services.promises.labels import CLAIM_KINDS, EXPANDED_SCOPES, SCOPES, STATUSES, PromiseStatus, Scope
+from services.promises.rules import KINDS, PromiseDraft, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind
+from services.shows import get_show
+
+MAX_TEXT = 1000
+_SHOW_WIDE = re.compile(r"全场|所有订单|全部订单|今晚(?:的|所有)?(?:订单|下单)|每一单|每单|所有.{0,4}(?:团品|商品|产品)")
+_UNSET = object()
+
+
+def _check_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("请填写主播说的原话。", field="承诺原话")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"承诺原话最多 {MAX_TEXT} 字，请只记录承诺本身。", field="承诺原话")
+    return text
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(f"未知的承诺类型「{kind}」。", field="承诺类型")
+    return kind
+
+
+def _check_deal(session: Session, show_id: int, deal_id: int | None) -> int | None:
+    if deal_id is None:
+        return None
+    deal = session.get(Deal, deal_id)
+    if deal is None or deal.show_id != show_id:
+        raise InvalidInput("所选团品不属于本场直播。", field="团品")
+    return deal_id
+
+
+def current_deal(session: Session, show_id: int) -> Deal | None:
+    """The deal being shown: the most recently released deal of the show, else the newest draft."""
+    released = session.scalar(
+        select(Deal)
+        .where(Deal.show_id == show_id, Deal.released_at.is_not(None))
+        .order_by(Deal.released_at.desc(), Deal.id.desc())
+        .limit(1)
+    )
+    if released is not None:
+        return released
+    return session.scalar(
+        select(Deal).where(Deal.show_id == show_id, Deal.status == jielong.DealStatus.DRAFT).order_by(Deal.id.desc()).limit(1)
+    )
+
+
+def deal_choices(session: Session, show_id: int) -> list[tuple[int, str]]:
+    """(deal id, product) of the show's deals, in creation order, for pickers."""
+    return [(i, p) for i, p in session.execute(select(Deal.id, Deal.product).where(Deal.show_id == show_id).order_by(Deal.id))]
+
+
+def guess_scope(text: str, kind: str, first_n: int | None, deal_id: int | None) -> str:
+    """claims for refunds and payouts, first_n when a first N is named, show when the words
+    cover the whole night (全场, 所有订单) or no deal is known, else the deal."""
+    if kind in CLAIM_KINDS:
+        return Scope.CLAIMS
+    if first_n:
+        return Scope.FIRST_N
+    if deal_id is None or _SHOW_WIDE.search(text):
+        return Scope.SHOW
+    return Scope.DEAL
+
+
+def log_promise(
+    session: Session,
+    actor: Actor,
+    show_id: int,
+    text: str,
+    at: datetime | None = None,
+    deal_id: int | None = None,
+    kind: str | None = None,
+    *,
+    guess_deal: bool = True,
+    scope: str | None = None,
+    first_n: int | None = None,
+    due_hint: str | None = None,
+    record_event: bool = True,
+) -> Promise:
+    """Store a promise as said. kind, deal (the one being shown), first N, due hint and scope
+    are guessed from the words unless given; `guess_deal=False` keeps it without a deal."""
+    require(actor, "promise.write")
+    get_show(session, show_id)
+    text = _check_text(text)
+    said_at = at or clock.now()
+    kind = _check_kind(kind) if kind else guess_kind(text)
+    if deal_id is None and guess_deal:
+        deal = current_deal(session, show_id)
+        deal_id = deal.id if deal else None
+    deal_id = _check_deal(session, show_id, deal_id)
+    if first_n is None:
+        first_n = first_n_of(text)
+    if first_n is not None and first_n < 1:
+        raise InvalidInput("前 N 名须为正整数。", field="前N名")
+    hint = due_hint if due_hint is not None else (due_hint_of(text) or "")
+    scope = scope or guess_scope(text, kind, first_n, deal_id)
+    if scope not in SCOPES:
+        raise InvalidInput(f"未知的履约范围「{scope}」。", field="范围")
+    promise = Promise(
+        show_id=show_id,
+        deal_id=deal_id,
+        text=text,
+        kind=kind,
+        scope=scope,
+        first_n=first_n,
+        due_hint=hint[:50],
+        said_at=said_at,
+        due_at=due_at_from_hint(hint, said_at),
+        status=PromiseStatus.OPEN,
+        confirmed=False,
+        created_by=actor.id,
+    )
+    session.add(promise)
+    session.flush()
+    if record_event:
+        events.record(
+            session, "promise.logged", show_id, actor, at=said_at,
+            promise_id=promise.id, text=text, promise_kind=kind, deal_id=deal_id,
+        )
+    return promise
+
+
+_STAMP = re.compile(r"^\s*[\[【(（]?(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?[\]】)）]?")
+
+
+def said_at_of(text: str, show: Show, default: datetime) -> datetime:
+    """A transcript line's leading clock time ('20:31 林薇：…') on the show's night, else default.
+    Times more than 6 hours before the show's start are taken as after midnight."""
+    m = _STAMP.match(text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        return default
+    start = show.actual_start or show.scheduled_start
+    at = datetime.combine(start.date(), datetime.min.time()).replace(hour=int(m.group(1)), minute=int(m.group(2)))
+    return at + timedelta(days=1) if at < start - timedelta(hours=6) else at
+
+
+def detect_paste(text: str) -> list[PromiseDraft]:
+    """detect() for a pasted transcript, refusing pastes over 1 MB (TooLarge)."""
+    check_paste_size(text, "文字稿")
+    return detect(text)
+
+
+@dataclass(frozen=True)
+class DraftIn:
+    """A draft the operator accepted from a pasted transcript (kind and deal as corrected)."""
+
+    text: str
+    kind: str
+    first_n: int | None = None
+    due_hint: str | None = None
+    deal_id: int | None = None
+
+
+def log_drafts(
+    session: Session,
+    actor: Actor,
+    show_id: int,
+    drafts: list[DraftIn],
+    *,
+    at: datetime | None = None,
+    confirm_scope: bool = True,
+) -> list[Promise]:
+    """Log the drafts the operator accepted, in one batch (one event); each is confirmed with
+    its guessed scope unless confirm_scope=False (then it waits on the 承诺履约 page)."""
+    require(actor, "promise.write")
+    show = get_show(session, show_id)
+    now = at or clock.now()
+    made = []
+    for d in drafts:
+        p = log_promise(
+            session, actor, show_id, d.text, at=said_at_of(d.text, show, now), deal_id=d.deal_id, kind=d.kind,
+            guess_deal=False,
+            first_n=d.first_n, due_hint=d.due_hint, record_event=False,
+        )
+        made.append(p)
+    if confirm_scope:
+        for p in made:
+            if p.scope == Scope.FIRST_N and not p.first_n:
+                continue
+            confirm(session, actor, p.id, at=now, record_event=False)
+    if made:
+        events.record(session, "promise.batch_logged", show_id, actor, at=now, count=len(made), promise_ids=[p.id for p in made])
+    return made
+
+
+def update_promise(
+    session: Session,
+    actor: Actor,
+    promise_id: int,
+    *,
+    kind: str | None = None,
+    deal_id: int | None | object = _UNSET,
+    text: str | None = None,
+    at: datetime | None = None,
+) -> Promise:
+    """Correct the guessed kind and/or deal (one click on the console), or the words.
+    An unconfirmed promise gets its scope re-guessed; a confirmed one is re-expanded."""
+    require(actor, "promise.write")
+    p = get_promise(session, promise_id)
+    changes: dict[str, object] = {}
+    if kind is not None and kind != p.kind:
+        p.kind = _check_kind(kind)
+        changes["promise_kind"] = kind
+    if deal_id is not _UNSET and deal_id != p.deal_id:
+        p.deal_id = _check_deal(session, p.show_id, deal_id)  # type: ignore[arg-type]
+        changes["deal_id"] = deal_id
+    if text is not None and text.strip() != p.text:
+        p.text = _check_text(text)
+        changes["text"] = p.text
+    if not changes:
+        return p
+    if not p.confirmed:
+        p.scope = guess_scope(p.text, p.kind, p.first_n, p.deal_id)
+    elif p.scope in EXPANDED_SCOPES:
+        if p.scope == Scope.DEAL and p.deal_id is None:
+            p.scope = Scope.SHOW
+        session.flush()
+        expand(session, p.id, actor=actor, at=at)
+    events.record(session, "promise.updated", p.show_id, actor, at=at, promise_id=p.id, **changes)
+    return p
+
+
+def confirm(
+    session: Session,
+    actor: Actor,
+    promise_id: int,
+    scope: str | None = None,
+    first_n: int | None = None,
+    due_at: datetime | None = None,
+    *,
+    at: datetime | None = None,
+    record_event: bool = True,
+) -> ExpandResult:
+    """Fix scope, first N and due time (defaults: what was guessed) and create the items.
+    Confirming again with other values re-scopes; items already ticked keep their history."""
+    require(actor, "promise.write")
+    p = get_promise(session, promise_id)
+    if p.status == PromiseStatus.WAIVED:
+        raise InvalidState("该承诺已豁免，不能再确认。")
+    scope = scope or p.scope
+    if scope not in SCOPES:
+        raise InvalidInput(f"未知的履约范围「{scope}」。", field="范围")
+    first_n = first_n if first_n is not None else p.first_n
+    if scope == Scope.FIRST_N and (first_n is None or first_n < 1):
+        raise InvalidInput("范围为「前 N 名」时须填写 N（正整数）。", field="前N名")
+    if scope == Scope.DEAL and p.deal_id is None:
+        raise InvalidInput("范围为「本团品」时须先选择团品。", field="团品")
+    p.scope, p.first_n, p.confirmed = scope, first_n, True
+    if due_at is not None:
+        p.due_at = due_at
+    session.execute(
+        update(FulfilmentItem)
+        .where(FulfilmentItem.promise_id == p.id, FulfilmentItem.kind == "item", FulfilmentItem.done.is_(False))
+        .values(due_at=p.due_at)
+    )
+    session.flush()
+    result = expand(session, p.id, actor=actor, at=at, log=False)
+    if record_event:
+        events.record(
+            session, "promise.confirmed", p.show_id, actor, at=at, promise_id=p.id, scope=scope,
+            first_n=first_n, due_at=p.due_at, added=result.added,
+        )
+    return result
+
+
+def set_status(
+    session: Session, actor: Actor, promise_id: int, status: str, *, at: datetime | None = None
+) -> Promise:
+    """open → kept / broken / waived (or back to open), decided by the operator."""
+    require(actor, "promise.write")
+    if status not in STATUSES:
+        raise InvalidInput(f"未知的承诺状态「{status}」。", field="状态")
+    p = get_promise(session, promise_id)
+    if p.status != status:
+        old, p.status = p.status, status
+        events.record(session, "promise.status", p.show_id, actor, at=at, promise_id=p.id, old=old, status=status)
+    return p
+
+
+def discard(session: Session, actor: Actor, promise_id: int, *, at: datetime | None = None) -> None:
+    """Delete a promise logged by mistake; only while it is unconfirmed and has no items."""
+    require(actor, "promise.write")
+    p = get_promise(session, promise_id)
+    has_items = session.scalar(select(func.count()).where(FulfilmentItem.promise_id == p.id))
+    if p.confirmed or has_items:
+        raise InvalidState("已确认或已有履约项的承诺不能删除，可改为「已豁免」。")
+    show_id, text = p.show_id, p.text
+    session.delete(p)
+    session.flush()
+    events.record(session, "promise.discarded", show_id, actor, at=at, promise_id=promise_id, text=text)

@@ -1,0 +1,460 @@
+"""Rules that find promises in what a host said, and turn a due hint into a time.
+
+No database and no Streamlit here: pure functions over text, so they are cheap to test
+and to tune. The package services.promises exports what the pages and other services use.
+
+How a line is judged (one draft per line at most):
+1. The line is cut into clauses at punctuation. Clauses that ask (end in ？ or 吗) are
+   ignored: "能包退吗？" is a viewer's question, not a promise.
+2. Each kind has a lexicon of cues. A *strong* cue promises by itself (包退, 假一赔十,
+   前50名赠, 次日达, 主动回访…). A *weak* cue (新鲜, 配送, 价格, 售后…) only counts when the
+   line also carries a commitment marker (保证, 一定, 我会, 负责, 亲自…) or, for kinds tied
+   to an order, an order context (前N名, 下单, 接龙, 今晚, 只要…) or a due time (明天中午前…).
+   So "这颗上海青刚摘的" and "我们的菜都很新鲜" promise nothing, "保证新鲜" does.
+3. A cue is dropped when it is negated (不退, 不支持退换, 不包邮) or told as past (送了,
+   已经发货), since neither binds anyone tonight.
+4. The kind is the one with the best score (strong 2, weak 1, channel cues like 直接找我
+   1.5, plus 0.1 per further cue); ties go to the cue said first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from services.cn_numbers import NUM, cn_number
+
+KINDS = ("refund", "compensation", "gift", "price", "delivery", "quality", "service")
+KIND_LABELS = {
+    "refund": "包退",
+    "compensation": "赔付",
+    "gift": "赠品",
+    "price": "价格",
+    "delivery": "送达",
+    "quality": "品质",
+    "service": "服务",
+}
+
+
+@dataclass(frozen=True)
+class PromiseDraft:
+    """One promise found in a line: the words, its kind, the first N it is for, its due hint."""
+
+    text: str
+    kind: str
+    first_n: int | None
+    due_hint: str | None
+
+
+# ---------------------------------------------------------------- first N
+
+_FIRST_N = re.compile(
+    rf"(?:前|头|首)\s*({NUM})\s*(?:(?:名|位|单|个(?!\s*(?:小时|月|星期|钟头))|份|人|组|户|号)|(?![\d零〇一二两俩三四五六七八九十百千万]|\s*(?:个?小时|天|日|分|秒|点|年|月|周|元|块|斤|两|克|%|折|层|楼|次|期|批|届|岁|米)))"
+)
+
+
+_FIRST_RANGE = re.compile(
+    rf"第?\s*[一1]\s*(?:名|位|单|个|号)?\s*(?:到|至|-|~|～|—)\s*第?\s*({NUM})\s*(?:名|位|单|个|号)"
+)
+
+
+def first_n_of(text: str) -> int | None:
+    """前50名 → 50, 前一百名 → 100, 头20单 → 20, 第一到第十名 → 10; None when none is named."""
+    m = _FIRST_N.search(text) or _FIRST_RANGE.search(text)
+    return cn_number(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------- due hints
+
+_DAY_WORDS = r"(?:今天|今晚|今日|当天|当晚|明天|明早|明晚|明日|次日|隔天|隔日|第二天|翌日|后天|大后天)"
+_PART_WORDS = r"(?:一早|早上|早晨|清晨|上午|中午|午饭前|下午|傍晚|晚上|晚间|夜里|凌晨|白天)"
+_CLOCK = rf"(?:{NUM}\s*(?:点|时|:\d\d)(?:半|\d+分)?)"
+_BEFORE = r"(?:之前|以前|前|为止)"
+# A day word that says when to order or what is shown (今晚下单, 今天的订单) is not a due time.
+_NOT_DUE_AFTER = rf"(?!下单|接龙|拍|跟团|在|的|订|买|直播|来|进|开播|采摘|摘|刚|上架|卖|抢|参与|报名|预订|团购|前\s*{NUM}\s*[名位单个份人])"
+_DUE_DAY = re.compile(rf"{_DAY_WORDS}{_NOT_DUE_AFTER}(?:{_PART_WORDS})?(?:{_CLOCK})?(?:{_BEFORE})?")
+# A bare day word (no part of day, no clock, no 前) is a due time only before a doing word:
+# 次日达, 明天送到, 第二天发货 — not 今晚社群专享价.
+_DAY_ACTION = re.compile(r"\s*(?:就|都|会|能|可以|统一|全部|一早|即可|可|我们|我)*\s*(?:达|送|配送|派送|发|到|寄|出|收到|上门|回访|联系|安排|给|补|退|赔|处理|完成|内|之内|以内)")
+_DUE_SPAN = re.compile(rf"({NUM})\s*个?\s*(天|日|小时|钟头|周|星期)\s*(?:之内|以内|内|后|之后|以后)")
+_DUE_SPAN_SOON = re.compile(rf"(?<![晚迟超慢])({NUM})\s*个?\s*(天|小时)(?=\s*(?:左右)?\s*(?:就|能|会|可|到|达|发|送))")
+_DUE_CLOCK = re.compile(rf"(?:{_PART_WORDS})?{_CLOCK}\s*{_BEFORE}")
+_DUE_WEEK = re.compile(
+    rf"(?:(?:下|本|这)?周末|(?:下|本|这)(?:周|星期|礼拜)[一二三四五六日天]?|(?:周|星期|礼拜)[一二三四五六日天])(?:{_PART_WORDS})?(?:{_CLOCK})?(?:{_BEFORE})?"
+)
+
+
+def due_hint_of(text: str) -> str | None:
+    """The words that say when: 明天中午前, 次日, 三天后, 48小时内, 晚上10点前; None if none."""
+    best: tuple[int, int, str] | None = None
+    for rx in (_DUE_DAY, _DUE_SPAN, _DUE_SPAN_SOON, _DUE_WEEK, _DUE_CLOCK):
+        for m in rx.finditer(text):
+            if _ORDER_CUTOFF.match(text, m.end()):
+                continue  # 今晚10点前下单: when to order, not when it is due
+            acts = bool(_DAY_ACTION.match(text, m.end()))
+            if rx is _DUE_DAY and re.fullmatch(_DAY_WORDS, m.group(0)) and not acts:
+                continue
+            # A deadline (…前) or a time tied to a doing word (…送到) beats a time of something
+            # else said earlier (明天一早采摘，次日中午前送到 → 次日中午前).
+            rank = 0 if acts or re.search(f"{_BEFORE}$", m.group(0)) or rx in (_DUE_SPAN, _DUE_SPAN_SOON) else 1
+            cand = (rank, m.start(), m.group(0).strip())
+            if best is None or cand < best:
+                best = cand
+    return best[2] if best else None
+
+
+_ORDER_CUTOFF = re.compile(r"\s*(?:的)?(?:下单|接龙|拍下|拍|跟团|付款|报名|预订|购买|买)")
+
+
+_PART_HOUR = {
+    "一早": 9, "早上": 9, "早晨": 9, "清晨": 8, "上午": 12, "中午": 12, "午饭前": 12, "白天": 18,
+    "下午": 18, "傍晚": 19, "晚上": 22, "晚间": 22, "夜里": 23, "凌晨": 6,
+}
+_PM_PARTS = ("下午", "傍晚", "晚上", "晚间", "夜里", "今晚", "明晚", "当晚")
+_CLOCK_RX = re.compile(rf"({NUM})\s*(?:点|时|:(\d\d))(半|(\d+)分)?")
+
+
+def due_at_from_hint(hint: str | None, said_at: datetime) -> datetime | None:
+    """Turn a due hint into a wall-clock deadline relative to when it was said.
+
+    - 明天 / 次日 / 第二天 / 隔天 → the next day at 12:00 unless the words give a time
+      (明天早上 → 9:00, 明天下午 → 18:00, 明天下午3点前 → 15:00, 明晚 → 22:00);
+    - 后天 → the day after next, 12:00; 今天 / 今晚 / 当天 → 23:59 the same day unless timed;
+    - N天后 → N days later at 12:00; N天内 → N days later at 23:59; N小时内 → said_at + N hours;
+    - 下周X → that weekday next week at 12:00; 晚上10点前 (no day) → today, or tomorrow if past.
+    None when there is no hint or it cannot be read.
+    """
+    if not hint:
+        return None
+    hint = hint.strip()
+    for reader in (_span_due, _week_due, _day_due):
+        found = reader(hint, said_at)
+        if found is not _NOT_THIS:
+            return found
+    return None
+
+
+_NOT_THIS = object()  # a reader's answer when the hint is not of its shape
+
+
+def _span_due(hint: str, said_at: datetime):
+    """三天后 / 48小时内 / 两周内: a span from when it was said."""
+    m = _DUE_SPAN.fullmatch(hint) or _DUE_SPAN.search(hint) or _DUE_SPAN_SOON.search(hint + "到")
+    if not m or _DUE_DAY.match(hint):
+        return _NOT_THIS
+    n = cn_number(m.group(1))
+    if n is None:
+        return None
+    unit = m.group(2)
+    if unit in ("小时", "钟头"):
+        return said_at + timedelta(hours=n)
+    days = n * 7 if unit in ("周", "星期") else n
+    within = "后" not in hint
+    return datetime.combine(said_at.date() + timedelta(days=days), time(23, 59) if within else time(12, 0))
+
+
+_WEEKDAYS = "一二三四五六日天末"
+
+
+def _week_due(hint: str, said_at: datetime):
+    """下周三 / 周六下午 / 本周: a weekday (at noon unless timed), or the end of that week."""
+    if not _DUE_WEEK.match(hint):
+        return _NOT_THIS
+    base = said_at.date()
+    wm = re.search(r"(?:周|星期|礼拜)([一二三四五六日天末])", hint)
+    monday = base - timedelta(days=base.weekday())
+    if hint.startswith("下"):
+        monday += timedelta(days=7)
+    if wm is None:  # 下周 / 本周: by the end of that week
+        return datetime.combine(monday + timedelta(days=6), time(23, 59))
+    day = monday + timedelta(days=min(_WEEKDAYS.index(wm.group(1)), 6) if wm.group(1) != "末" else 5)
+    if not hint.startswith(("下", "本", "这")) and day < base:
+        day += timedelta(days=7)  # bare 周六: the next Saturday
+    clock = _clock_of(hint)
+    if clock is not None:
+        return datetime.combine(day, clock)
+    return datetime.combine(day, time(_part_hour(hint, 12), 0))
+
+
+_DAY_OFFSETS = (
+    (("大后天",), 3),
+    (("后天",), 2),
+    (("明天", "明早", "明晚", "明日", "次日", "隔天", "隔日", "第二天", "翌日"), 1),
+    (("今天", "今晚", "今日", "当天", "当晚"), 0),
+)
+
+
+def _day_due(hint: str, said_at: datetime) -> datetime | None:
+    """明天下午3点前 / 次日 / 今晚 / 晚上10点前: a day word (or none) with a part of day or a clock."""
+    offset = next((off for words, off in _DAY_OFFSETS if hint.startswith(words)), None)
+    clock = _clock_of(hint)
+    if offset is None:
+        if clock is None:
+            return None
+        at = datetime.combine(said_at.date(), clock)
+        return at if at > said_at else at + timedelta(days=1)
+    day = said_at.date() + timedelta(days=offset)
+    if clock is not None:
+        return datetime.combine(day, clock)
+    hour = _part_hour(hint, None)
+    if hour is not None:
+        return datetime.combine(day, time(hour, 0))
+    if hint.startswith(("明晚", "当晚", "今晚")):
+        return datetime.combine(day, time(22, 0) if offset else time(23, 59))
+    if hint.startswith("明早"):
+        return datetime.combine(day, time(9, 0))
+    return datetime.combine(day, time(23, 59) if offset == 0 else time(12, 0))
+
+
+def _part_hour(hint: str, default: int | None) -> int | None:
+    """The hour a part of day (上午, 下午, 晚上 …) in the hint stands for."""
+    return next((h for part, h in _PART_HOUR.items() if part in hint), default)
+
+
+def _clock_of(hint: str) -> time | None:
+    m = _CLOCK_RX.search(hint)
+    if not m:
+        return None
+    hour = cn_number(m.group(1))
+    if hour is None or hour > 24:
+        return None
+    minute = 0
+    if m.group(2):
+        minute = int(m.group(2))
+    elif m.group(3) == "半":
+        minute = 30
+    elif m.group(4):
+        minute = int(m.group(4))
+    if hour < 12 and any(p in hint for p in _PM_PARTS):
+        hour += 12
+    if "中午" in hint and hour < 6:
+        hour += 12
+    if hour == 24:
+        hour = 23
+        minute = 59
+    return time(hour, min(minute, 59))
+
+
+# ---------------------------------------------------------------- cue lexicons
+
+STRONG, WEAK, CHANNEL, FALLBACK = 2.0, 1.0, 1.5, 0.8
+
+# Words that contain 送 but mean delivering, not giving.
+_DELIVERY_SONG = re.compile(r"送的是|送人|送礼|送给(?![你您大家])|送朋友|送长辈|送老人|送父母|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜")
+
+_CUES: dict[str, list[tuple]] = {
+    "refund": [
+        (r"包退|包换|退换无忧|无理由|退钱|可退|可以退|能退|全额退|直接退|随时退|退给|给[你您大家]退|退[你您]|包你退", STRONG),
+        (r"(?:找|联系|私信|告诉|跟)我[^，。！,!；;]{0,3}退|可以.{0,4}退|都能.{0,2}退|申请退|钱[^，。！,!；;]{0,6}退|无条件|不要钱|退还|钱退|退[^，。！,!；;]{0,4}钱|[坏烂破少][一1][个件斤两颗盒箱]?退|不满意.{0,8}退|不好吃.{0,6}退|不新鲜.{0,6}退|不甜.{0,6}退|有问题.{0,6}退|坏了.{0,6}退", STRONG),
+        (r"退款|退货|退换|退回|原路退", WEAK),
+        # 退 as the last word of a clause is a refund on offer: 整袋退, 都给你们退.
+        (r"给[你您]们?退|退[。！!，,~～\s]*$", STRONG),
+        (r"退(?!出|休|群|后|步|役|烧|化|伍|货率|款流程|货的流程|货流程)", WEAK),
+    ],
+    "compensation": [
+        (r"包赔|[假坏少缺错烂破漏][一1][个件斤两颗盒箱袋瓶]?[赔罚补换]|赔付|赔偿|补发|重发|重新发|补寄|再发一份|照价赔|[双十]倍赔|赔[你您给]|一赔[一二三五十\d]+", STRONG),
+        (r"坏果.{0,4}[赔补]|坏[了的].{0,4}[赔补]|[烂坏]果包", STRONG),
+        (r"重新.{0,4}[寄发送补]|再给[你您].{0,3}[寄发补]|换新|算(?:我|我们)的|我们来?担|丢件.{0,6}[赔补寄发]|补上|补给[你您]|给[你您大家]补|补[你您]|补一份|补个|补回", STRONG),
+        (r"补偿|[差少缺]多少[补赔退]多少", STRONG),
+        (r"补给|赔(?!本|钱卖)|补一|承担|兜底", WEAK),
+        (r"破损|损坏|碎了|压坏|磕破|磕碰|漏了|坏了|烂了|变质|丢件|丢了", WEAK),
+    ],
+    "gift": [
+        (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送|(?:多|额外|再|免费|白|另外|还)给|附上|附送|随单|随箱|红包|福袋|抽奖|免费领|多一[斤份个包盒袋]", STRONG),
+        (r"送", STRONG),  # what is left of 送 once the delivery words are masked
+        (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
+        (r"有机会|获得|得到|拿到|领取|领到|福利|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
+    ],
+    "price": [
+        (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|秒杀|全网最低|最低价|特惠|亏本|让利", STRONG),
+        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{NUM}\s*减|便宜了?\s*{NUM}|优惠\s*{NUM}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|只要\s*{NUM}|只需\s*{NUM}|{NUM}\s*元\s*一|券", STRONG),
+        (rf"价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
+    ],
+    "delivery": [
+        (r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
+        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到|收到(?!货?(?:以后|之后|后|的|了))|取(?!消|决|得|代)|吃上|到[你您大家]?手|顺丰", WEAK),
+    ],
+    "quality": [
+        (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
+        (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|假一|坏果率.{0,4}(?:以下|以内)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
+        (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
+         r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|核验|查验|扫码|一等品|特级|精选|(?<!一)个个|颗颗|坏果", WEAK),
+        # Bad things a host swears are absent: 绝对没有注水 is a promise, negated on purpose.
+        (r"注水|缺斤|短两|以次充好|掺假|冒充|色素|防腐剂|打蜡|染色|抛光|陈货|隔夜|过期|临期", WEAK, True),
+        # A bare vow with no other kind in sight is most often about the goods themselves.
+        (r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|敢说|打包票|拍胸脯", FALLBACK),
+    ],
+    "service": [
+        (r"打我电话|给我打电话|打电话给我|电话联系我|加我|加微信|喊我|叫我|告诉我|跟我说|直接找我|直接来找我|来找我|找我|问我|私信我|联系我|找我们|联系我们|私信|加我微信|找客服|联系客服|@我|艾特我", CHANNEL),
+        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
+        (r"售后群|客服.{0,8}在线|在线客服", STRONG),
+        (r"拉.{0,2}群|群里说|售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|吃法|用法|使用方法|菜谱|群里问|疑问", WEAK),
+    ],
+}
+# (pattern, weight, negation-proof): a cue ignores a 不/没 before it only when marked so.
+_COMPILED = {
+    kind: [(re.compile(c[0]), c[1], c[2] if len(c) > 2 else False) for c in cues] for kind, cues in _CUES.items()
+}
+
+# A commitment marker makes a weak cue count for any kind.
+_COMMIT = re.compile(
+    r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|一定|肯定|绝对|我会|我们会|我们都会|我都会|会给|会帮|会在|会把|会为|会主动|(?:我|我们|由我们)(?:来)?负责|负责到底|包[你您大家]|"
+    r"一律|统统|全部都|敢说|说到做到|放心交给|交给我|承担|兜底|拍胸脯|打包票|挨个|一个个|一个不落|"
+    r"承诺[。！!]*$|绝不|决不|从不|坚决不|一[箱个颗盒袋件][一][箱个颗盒袋件]|"
+    r"(?:我|我们)[^，。！,!；;]{0,5}(?:会|将)(?!不)"
+)
+# An order context makes a weak cue count for gift / price / delivery / refund / compensation.
+_ORDER = re.compile(
+    rf"(?:前|头|首)\s*{NUM}\s*(?:名|位|单|个|份|人)|下单|接龙|拍下|跟团|成团|今晚|今天|凡是|只要|每[一]?[单位份个]|"
+    r"所有订单|全部订单|所有.{0,3}(?:的)?(?:朋友|家人|宝妈|姐妹)|享|都送|还能|还可以|额外|免费|再加"
+)
+_ORDER_KINDS = {"gift", "price", "delivery", "refund", "compensation"}
+# Delivery words are everyday talk (送货的小哥今天请假了): only a real order context counts.
+_ORDER_STRICT = re.compile(
+    rf"(?:都|就|随时)?可以|(?:前|头|首)\s*{NUM}\s*(?:名|位|单|个|份|人)|下单|接龙|拍下|跟团|成团|凡是|只要|每[一]?[单位份个]|所有订单|全部订单|统一"
+)
+# A condition with a remedy (有坏果的…补偿, 万一不新鲜…) commits to the remedy.
+_CONDITION = re.compile(r"如果|要是|万一|假如|一旦|凡是|不(?:满意|喜欢|合适|好吃|新鲜|甜)[^，。！,!；;]{0,3}的|有(?:坏|烂|破|漏|问题|瑕疵|损|变质|异味|少)[^，。！,!；;]{0,6}的|(?:坏|烂|碎|破|漏|坏掉|压坏)了?的|不会[^，。！,!；;]{0,2}的|收到.{0,8}(?:坏|烂|破|漏|问题|不满意)")
+_REMEDY_KINDS = {"refund", "compensation", "service"}
+
+_NEGATION = re.compile(r"(?:不|没|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
+_PAST = re.compile(r"^(?:了|过了|过)")
+# 就可以提货了 / 明天就能到了: a 了 after can / will is a future, not a past.
+_FUTURE_BEFORE = re.compile(r"(?:可以|能|会|将|要)[^，。！,!；;]{0,4}$")
+_PAST_BEFORE = re.compile(r"(?:已经|已|昨天|上次|刚才|刚刚)[^，。！,!；;]{0,6}$")
+# A clause that tells what is done or gone (已经发完了, 送完了) binds nobody.
+_DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|^(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经.{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$")
+
+_CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～]+[，,。！!；;？?…~～]*")
+_QUESTION_END = re.compile(r"(?:[？?]|[吗嘛么][\s，,。！!…~～]*)$")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    kind: str
+    start: int
+    weight: float
+
+
+def _clauses(line: str) -> list[tuple[int, str]]:
+    """(offset, clause) for clauses that state rather than ask."""
+    out = []
+    for m in _CLAUSE.finditer(line):
+        text = m.group(0)
+        if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text):
+            continue
+        out.append((m.start(), text))
+    return out
+
+
+def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool]:
+    """Cue hits of a line plus whether it carries a commitment, an order context, a due
+    hint and a condition with a remedy."""
+    hits: list[_Hit] = []
+    commit = order = strict = due = cond = False
+    for offset, clause in _clauses(line):
+        masked_gift = _DELIVERY_SONG.sub(lambda m: "＿" * len(m.group(0)), clause)
+        commit = commit or bool(_COMMIT.search(clause))
+        order = order or bool(_ORDER.search(clause))
+        strict = strict or bool(_ORDER_STRICT.search(clause))
+        due = due or bool(due_hint_of(clause))
+        cond = cond or bool(_CONDITION.search(clause))
+        for kind, cues in _COMPILED.items():
+            text = masked_gift if kind == "gift" else clause
+            taken: list[tuple[int, int]] = []
+            for rx, weight, neg_ok in cues:
+                for m in rx.finditer(text):
+                    a, b = m.span()
+                    if any(a < y and x < b for x, y in taken):
+                        continue  # inside a cue already counted
+                    if not neg_ok and _NEGATION.search(text[:a]) and not _self_negating(m.group(0)):
+                        continue
+                    if kind not in ("quality", "price") and not _FUTURE_BEFORE.search(text[:a]) and (
+                        _PAST.match(text[b:]) or _PAST_BEFORE.search(text[:a])
+                    ):
+                        continue  # told as done (送了, 已经发货); a vouched check (亲自挑选过) still holds
+                    taken.append((a, b))
+                    hits.append(_Hit(kind, offset + a, weight))
+    return hits, commit, order, strict, due, cond
+
+
+def _self_negating(cue: str) -> bool:
+    """Cues that begin with 不 themselves (不满意…退, 不好吃…退) are not negated by it."""
+    return cue.startswith("不")
+
+
+def _score(
+    hits: list[_Hit], commit: bool, order: bool, strict: bool, due: bool, cond: bool
+) -> dict[str, tuple[float, int]]:
+    scores: dict[str, tuple[float, int]] = {}
+    for kind in KINDS:
+        ks = [h for h in hits if h.kind == kind]
+        counted = [
+            h for h in ks
+            if h.weight > WEAK
+            or commit
+            or (kind in _ORDER_KINDS and kind != "delivery" and order)
+            or (kind == "delivery" and strict)
+            or (kind == "delivery" and due)
+            or (kind in _REMEDY_KINDS and cond)
+        ]
+        if not counted:
+            continue
+        best = max(h.weight for h in counted)
+        scores[kind] = (best + 0.1 * (len(counted) - 1), min(h.start for h in counted))
+    # 直接找我 / 私信我 name a channel; next to a refund or a payout, that is what is promised.
+    if "service" in scores and scores["service"][0] < STRONG and any(
+        k in scores for k in ("refund", "compensation")
+    ):
+        del scores["service"]
+    return scores
+
+
+# Quoted words inside narration: “不好吃包退”. 
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,})[”\"」』]")
+# Article prose about the trade (消费者, 店主, 策略 …) describes promises, it makes none.
+_PROSE = re.compile(r"消费者|用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
+
+
+def classify_line(line: str) -> PromiseDraft | None:
+    """The promise in one line, or None when the line promises nothing.
+
+    When the line quotes someone (“…”), the quoted words are judged first; narration
+    around them (or article prose without quotes) promises nothing by itself."""
+    text = line.strip()
+    if not text:
+        return None
+    scores = None
+    quoted = "，".join(_QUOTED.findall(text))
+    if quoted:
+        scores = _score(*_hits(quoted))
+    if not scores:
+        if _PROSE.search(text):
+            return None
+        scores = _score(*_hits(text))
+    if not scores:
+        return None
+    kind = min(scores, key=lambda k: (-scores[k][0], scores[k][1]))
+    return PromiseDraft(text=text, kind=kind, first_n=first_n_of(text), due_hint=due_hint_of(text))
+
+
+def guess_kind(text: str) -> str:
+    """The likeliest kind for words the assistant typed, even when no rule fires (quick log)."""
+    draft = classify_line(text)
+    if draft:
+        return draft.kind
+    hits, *_ = _hits(text)
+    if hits:
+        best = max(hits, key=lambda h: (h.weight, -h.start))
+        return best.kind
+    return "gift" if first_n_of(text) else "service"
+
+
+def detect(text: str) -> list[PromiseDraft]:
+    """Promises found line by line in a transcript or notes (one draft per promising line)."""
+    drafts = []
+    for line in text.splitlines():
+        draft = classify_line(line)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts

@@ -1,0 +1,211 @@
+"""The review's figures (复盘): the KPIs of a show, its deals, and the comparison across shows.
+
+Every figure is an SQL aggregate or a tally column; nothing here loads a whole table.
+
+Rules behind the numbers (kpis):
+- viewers = Show.viewers_cumulative (累计观看), peak_online = Show.viewers_peak.
+- questions = question groups of the show that are not chatter and not merged into another
+  group (one group = one question, however many viewers asked it). answered_rate =
+  answered groups / (questions − dismissed groups): a dismissed group (已忽略) was judged
+  not to need an answer. median_response_s = median of answered_at − first_seen over the
+  answered groups, in seconds (services.triage.median_response_s: the console's tile reads it too).
+- buyers = distinct names with at least one valid entry in the show (Show.buyers, kept
+  by the jielong service through ShowBuyer); order_rate = buyers / viewers.
+- entries / units = Σ Deal.entries_valid / Deal.units_valid.
+- gmv = Σ over valid entries of ChainEntry.amount when an order import provided it,
+  else qty × Deal.group_price. avg_order_value = gmv / buyers (客单价 per buyer).
+- promises = every promise logged for the show; kept rate and overdue count come from
+  services.promises.
+- A rate with a zero (or missing) denominator is None.
+"""
+from __future__ import annotations
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from db.models import ChainEntry, Deal, Promise, QuestionGroup, Show
+from services import jielong, promises, shows, triage
+
+KPI_KEYS = (
+    "community_size", "viewers", "peak_online", "watch_rate", "commenters",
+    "questions", "answered_rate", "median_response_s",
+    "buyers", "order_rate", "entries", "units", "gmv", "avg_order_value",
+    "promises", "promises_kept_rate", "promises_overdue",
+    "deals",
+)
+
+KPI_LABELS = {
+    "community_size": "社群成员数",
+    "viewers": "累计观看",
+    "peak_online": "最高在线",
+    "watch_rate": "观看率",
+    "commenters": "评论人数",
+    "questions": "提问数",
+    "answered_rate": "回复率",
+    "median_response_s": "回复用时中位数（秒）",
+    "buyers": "下单人数",
+    "order_rate": "下单转化率",
+    "entries": "有效接龙单数",
+    "units": "有效份数",
+    "gmv": "成交额（元）",
+    "avg_order_value": "客单价（元）",
+    "promises": "承诺数",
+    "promises_kept_rate": "承诺兑现率",
+    "promises_overdue": "逾期履约项",
+}
+
+
+
+def rate(num: float | int | None, den: float | int | None) -> float | None:
+    """num / den, or None when the denominator is zero or missing."""
+    if num is None or not den:
+        return None
+    return float(num) / float(den)
+
+
+def money(value: Decimal | float | int | None) -> float:
+    return float(round(Decimal(value or 0), 2))
+
+
+
+
+def entry_amount() -> ColumnElement:
+    """The money one valid entry brings: the imported amount, else qty × group price."""
+    return func.coalesce(ChainEntry.amount, ChainEntry.qty * Deal.group_price)
+
+
+
+
+def minutes_between(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return round((later - earlier).total_seconds() / 60, 1)
+
+
+
+
+def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
+    """One dict per deal with its tallies, milestones, GMV and speed."""
+    gmv_by_deal = dict(
+        session.execute(
+            select(ChainEntry.deal_id, func.sum(entry_amount()))
+            .join(Deal, Deal.id == ChainEntry.deal_id)
+            .where(Deal.show_id == show_id, ChainEntry.status == jielong.EntryStatus.VALID)
+            .group_by(ChainEntry.deal_id)
+        ).all()
+    )
+    rows = []
+    for d in session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)):
+        rows.append(
+            {
+                "deal_id": d.id,
+                "product": d.product,
+                "group_price": money(d.group_price),
+                "threshold": d.threshold,
+                "threshold_unit": d.threshold_unit,
+                "threshold_unit_label": jielong.unit_label(d.threshold_unit),
+                "stock": d.stock,
+                "released_at": d.released_at,
+                "reached_at": d.reached_at,
+                "sold_out_at": d.sold_out_at,
+                "failed_at": d.failed_at,
+                "entries": d.entries_valid,
+                "units": d.units_valid,
+                "buyers": d.buyers_valid,
+                "waitlisted": d.units_waitlisted,
+                "gmv": money(gmv_by_deal.get(d.id)),
+                "minutes_release_to_threshold": minutes_between(d.reached_at, d.released_at),
+                "minutes_to_sellout": minutes_between(d.sold_out_at, d.released_at),
+                "outcome": d.status,
+                "outcome_label": jielong.status_label(d.status),
+            }
+        )
+    return rows
+
+
+
+
+def kpis(session: Session, show_id: int) -> dict[str, Any]:
+    """The review's KPIs for one show (keys: KPI_KEYS). See the module doc for the rules."""
+    show = shows.get_show(session, show_id)
+    community_size = show.community.member_count
+    viewers = show.viewers_cumulative
+    questions, answered, dismissed = session.execute(
+        select(
+            func.count(),
+            func.count().filter(QuestionGroup.status == triage.QuestionStatus.ANSWERED),
+            func.count().filter(QuestionGroup.status == triage.QuestionStatus.DISMISSED),
+        ).where(*triage.question_filter(show_id))
+    ).one()
+    response_s = triage.median_response_s(session, show_id)
+    entries, units = session.execute(
+        select(func.coalesce(func.sum(Deal.entries_valid), 0), func.coalesce(func.sum(Deal.units_valid), 0)).where(
+            Deal.show_id == show_id
+        )
+    ).one()
+    gmv = money(
+        session.scalar(
+            select(func.sum(entry_amount()))
+            .join(Deal, Deal.id == ChainEntry.deal_id)
+            .where(Deal.show_id == show_id, ChainEntry.status == jielong.EntryStatus.VALID)
+        )
+    )
+    buyers = show.buyers
+    promise_count = session.scalar(select(func.count()).where(Promise.show_id == show_id)) or 0
+    kept_rate, overdue = promises.kept_rate(session, show_id), promises.overdue_count(session, show_id)
+    aov = rate(gmv, buyers)
+    return {
+        "community_size": community_size,
+        "viewers": viewers,
+        "peak_online": show.viewers_peak,
+        "watch_rate": rate(viewers, community_size),
+        "commenters": show.commenters,
+        "questions": questions,
+        "answered_rate": rate(answered, questions - dismissed),
+        "median_response_s": None if response_s is None else round(response_s, 1),
+        "buyers": buyers,
+        "order_rate": rate(buyers, viewers),
+        "entries": int(entries),
+        "units": int(units),
+        "gmv": gmv,
+        "avg_order_value": None if aov is None else round(aov, 2),
+        "promises": promise_count,
+        "promises_kept_rate": kept_rate,
+        "promises_overdue": overdue,
+        "deals": deal_rows(session, show_id),
+    }
+
+
+def recent_show_ids(session: Session, n: int = 5, upto_show_id: int | None = None) -> list[int]:
+    """The last n shows (by scheduled start) up to and including `upto_show_id`, oldest first."""
+    q = select(Show.id).order_by(Show.scheduled_start.desc(), Show.id.desc())
+    if upto_show_id is not None:
+        ref = shows.get_show(session, upto_show_id)
+        q = q.where(Show.scheduled_start <= ref.scheduled_start)
+    return list(reversed(list(session.scalars(q.limit(n)))))
+
+
+COMPARE_KEYS = ("watch_rate", "order_rate", "buyers", "gmv", "avg_order_value", "answered_rate", "promises_kept_rate")
+
+
+def compare(session: Session, n: int = 5, upto_show_id: int | None = None) -> list[dict[str, Any]]:
+    """The main KPIs of the last n shows, oldest first, one dict per show."""
+    out = []
+    for sid in recent_show_ids(session, n, upto_show_id):
+        show = shows.get_show(session, sid)
+        k = kpis(session, sid)
+        row = {"show_id": sid, "title": show.title, "date": show.scheduled_start}
+        row.update({key: k[key] for key in COMPARE_KEYS})
+        row["reach_minutes"] = _first_reach(k["deals"])
+        out.append(row)
+    return out
+
+
+def _first_reach(deals: list[dict[str, Any]]) -> float | None:
+    times = [d["minutes_release_to_threshold"] for d in deals if d["minutes_release_to_threshold"] is not None]
+    return min(times) if times else None

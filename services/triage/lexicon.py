@@ -1,0 +1,292 @@
+"""The triage lexicon: built-in terms from services/data/lexicon.json plus operator terms.
+
+How the two layers combine
+--------------------------
+* The data file ships the built-in vocabulary: per category a term → weight map, question
+  markers, chatter terms and patterns, order-intent terms and the concepts used to build a
+  comment's duplicate-matching signature.
+* Operators add or re-weight terms in the `lexicon_term` table (console: 分类词库). A row
+  (category, term, weight) adds the term to that category, or overrides the built-in weight;
+  weight 0 switches a built-in term off. category "chatter" rows count as chatter terms.
+* `Lexicon` is an immutable, compiled snapshot. `services.triage.classify(text)` is a pure
+  function of the text and the *active* snapshot; `refresh(session)` rebuilds the active
+  snapshot from the built-in file plus the table (cheap: one small query, recompiled only when
+  the rows changed). `services.triage.ingest` calls it at the start of every batch, so a term
+  added in the console applies to the next comment batch in every process.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import LexiconTerm
+from services import events
+from services.authz import Actor, require
+from services.errors import InvalidInput, NotFound
+from services.triage.labels import CATEGORIES, Category
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "lexicon.json"
+# The categories an operator may add terms to (other_question has no terms: it is what is left).
+EDITABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != Category.OTHER_QUESTION)
+MAX_TERM = 50
+
+
+def _alternation(terms: Iterable[str]) -> re.Pattern | None:
+    terms = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(t) for t in terms))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A compiled snapshot of the vocabulary (built-in merged with operator rows)."""
+
+    priority: tuple[str, ...]
+    categories: dict[str, dict[str, float]]
+    question_markers: dict[str, float]
+    question_patterns: tuple[tuple[str, float], ...]
+    chatter_terms: dict[str, float]
+    chatter_patterns: tuple[tuple[str, float], ...]
+    order_intent: tuple[str, ...]
+    order_intent_patterns: tuple[str, ...]
+    concepts: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+    typos: dict[str, str] = field(default_factory=dict)
+    category_patterns: tuple[tuple[str, str, float], ...] = ()
+    object_concepts: frozenset[str] = frozenset()
+    generic_concepts: frozenset[str] = frozenset()
+    version: tuple = field(default=(), compare=False)
+
+    # term -> {category: weight}
+    @cached_property
+    def term_votes(self) -> dict[str, dict[str, float]]:
+        votes: dict[str, dict[str, float]] = {}
+        for cat, terms in self.categories.items():
+            for term, w in terms.items():
+                if w > 0:
+                    votes.setdefault(term, {})[cat] = w
+        return votes
+
+    @cached_property
+    def term_re(self) -> re.Pattern | None:
+        return _alternation(self.term_votes)
+
+    @cached_property
+    def marker_re(self) -> re.Pattern | None:
+        return _alternation(self.question_markers)
+
+    @cached_property
+    def chatter_re(self) -> re.Pattern | None:
+        return _alternation(t for t, w in self.chatter_terms.items() if w > 0)
+
+    @cached_property
+    def q_patterns(self) -> tuple[tuple[re.Pattern, float], ...]:
+        return tuple((re.compile(p), w) for p, w in self.question_patterns)
+
+    @cached_property
+    def c_patterns(self) -> tuple[tuple[re.Pattern, float], ...]:
+        return tuple((re.compile(p), w) for p, w in self.chatter_patterns)
+
+    @cached_property
+    def intent_re(self) -> re.Pattern | None:
+        parts = [re.escape(t) for t in sorted(self.order_intent, key=len, reverse=True)]
+        parts += list(self.order_intent_patterns)
+        return re.compile("|".join(parts)) if parts else None
+
+    @cached_property
+    def concept_of(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for canon, variants in self.concepts.items():
+            for v in (canon, *variants):
+                out.setdefault(v, canon)
+        return out
+
+    @cached_property
+    def stop_re(self) -> re.Pattern | None:
+        return _alternation(self.stopwords)
+
+    @cached_property
+    def concept_re(self) -> re.Pattern | None:
+        return _alternation(self.concept_of)
+
+    @cached_property
+    def cat_patterns(self) -> tuple[tuple[re.Pattern, str, float], ...]:
+        return tuple((re.compile(p), c, w) for p, c, w in self.category_patterns)
+
+    @cached_property
+    def typo_re(self) -> re.Pattern | None:
+        return _alternation(self.typos)
+
+    def fix_typos(self, text: str) -> str:
+        """Common homophone slips (多少前 → 多少钱, 怎末 → 怎么) fixed before matching."""
+        rx = self.typo_re
+        return rx.sub(lambda m: self.typos[m.group(0)], text) if rx is not None else text
+
+    def terms_table(self) -> list[dict]:
+        """Every category term with its weight, for the console's lexicon view."""
+        rows = [
+            {"category": cat, "term": t, "weight": w}
+            for cat, terms in self.categories.items()
+            for t, w in terms.items()
+        ]
+        rows += [{"category": Category.CHATTER, "term": t, "weight": w} for t, w in self.chatter_terms.items()]
+        return rows
+
+
+def _load_file() -> dict:
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+_BUILTIN_RAW = _load_file()
+
+
+def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
+    """The built-in lexicon with operator rows (category, term, weight) merged on top."""
+    raw = _BUILTIN_RAW
+    categories = {c: dict(terms) for c, terms in raw["categories"].items()}
+    chatter = dict(raw["chatter_terms"])
+    extra = tuple(sorted(extra))
+    for cat, term, weight in extra:
+        term = normalise_term(term)
+        if not term:
+            continue
+        target = chatter if cat == Category.CHATTER else categories.setdefault(cat, {})
+        if weight <= 0:
+            target.pop(term, None)
+        else:
+            target[term] = float(weight)
+    return Lexicon(
+        priority=tuple(raw["priority"]),
+        categories=categories,
+        question_markers=dict(raw["question_markers"]),
+        question_patterns=tuple((p, w) for p, w in raw["question_patterns"]),
+        chatter_terms=chatter,
+        chatter_patterns=tuple((p, w) for p, w in raw["chatter_patterns"]),
+        order_intent=tuple(raw["order_intent"]),
+        order_intent_patterns=tuple(raw["order_intent_patterns"]),
+        concepts={k: tuple(v) for k, v in raw["concepts"].items()},
+        stopwords=frozenset(raw["stopwords"]),
+        typos=dict(raw.get("typos", {})),
+        category_patterns=tuple((p, c, w) for p, c, w in raw.get("category_patterns", [])),
+        object_concepts=frozenset(raw.get("object_concepts", [])),
+        generic_concepts=frozenset(raw.get("generic_concepts", [])),
+        version=extra,
+    )
+
+
+def normalise_term(term: str) -> str:
+    """Like a comment is normalised before matching: NFKC, lower case, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", term or "")).lower()
+
+
+BUILTIN = build()
+_active = BUILTIN
+_lock = threading.Lock()
+_listeners: list = []
+
+
+def active() -> Lexicon:
+    return _active
+
+
+def install(lex: Lexicon) -> None:
+    """Make `lex` the active lexicon (and drop caches that depend on it)."""
+    global _active
+    with _lock:
+        if lex.version == _active.version:
+            return
+        _active = lex
+    for fn in _listeners:
+        fn()
+
+
+def on_change(fn) -> None:
+    _listeners.append(fn)
+
+
+def db_rows(session: Session) -> list[tuple[str, str, float]]:
+    return [
+        (c, t, float(w))
+        for c, t, w in session.execute(
+            select(LexiconTerm.category, LexiconTerm.term, LexiconTerm.weight).order_by(LexiconTerm.id)
+        )
+    ]
+
+
+def refresh(session: Session) -> Lexicon:
+    """Rebuild the active lexicon from the data file plus the lexicon_term table."""
+    rows = tuple(sorted(db_rows(session)))
+    if rows != _active.version:
+        install(build(rows))
+    return _active
+
+
+# --- operator editing -------------------------------------------------------------------------
+
+def set_term(
+    session: Session, actor: Actor, category: str, term: str, weight: float = 2.0, show_id: int | None = None
+) -> LexiconTerm:
+    """Add an operator term (or change its weight; 0 switches a built-in term off)."""
+    require(actor, "lexicon.edit")
+    term = normalise_term(term)
+    if category not in EDITABLE_CATEGORIES:
+        raise InvalidInput(f"未知类别：{category}", "类别")
+    if not term:
+        raise InvalidInput("词语不能为空。", "词语")
+    if len(term) > MAX_TERM:
+        raise InvalidInput(f"词语不超过 {MAX_TERM} 个字符。", "词语")
+    try:
+        weight = float(weight)
+    except (TypeError, ValueError):
+        raise InvalidInput("权重须为 0 到 10 之间的数字。", "权重") from None
+    if not 0 <= weight <= 10:
+        raise InvalidInput("权重须为 0 到 10 之间的数字。", "权重")
+    row = session.scalar(select(LexiconTerm).where(LexiconTerm.category == category, LexiconTerm.term == term))
+    if row is None:
+        row = LexiconTerm(category=category, term=term, weight=weight)
+        session.add(row)
+    else:
+        row.weight = weight
+    session.flush()
+    events.record(session, "lexicon.term_set", show_id, actor, category=category, term=term, weight=weight)
+    refresh(session)
+    return row
+
+
+def delete_term(session: Session, actor: Actor, term_id: int, show_id: int | None = None) -> None:
+    """Remove an operator row (a built-in term comes back with its built-in weight)."""
+    require(actor, "lexicon.edit")
+    row = session.get(LexiconTerm, term_id)
+    if row is None:
+        raise NotFound("找不到该词语。")
+    session.delete(row)
+    session.flush()
+    events.record(session, "lexicon.term_deleted", show_id, actor, category=row.category, term=row.term)
+    refresh(session)
+
+
+def list_terms(session: Session) -> list[LexiconTerm]:
+    return list(session.scalars(select(LexiconTerm).order_by(LexiconTerm.category, LexiconTerm.term)))
+
+
+def seed(session: Session, actor: Actor) -> int:
+    """Copy every built-in term into the table (missing ones only) so operators can edit them all."""
+    require(actor, "lexicon.edit")
+    have = {(c, t) for c, t, _ in db_rows(session)}
+    rows = [r for r in BUILTIN.terms_table() if (r["category"], r["term"]) not in have]
+    if rows:
+        session.add_all(LexiconTerm(**r) for r in rows)
+        session.flush()
+        events.record(session, "lexicon.seeded", None, actor, terms=len(rows))
+    refresh(session)
+    return len(rows)

@@ -1,0 +1,332 @@
+"""Pure triage rules: normalise a comment, classify it, and match paraphrases.
+
+No database here. Everything reads the active lexicon (services.lexicon), so an operator's
+new term changes the next classification without a restart.
+
+classify(text):
+  1. normalise (NFKC, lower case, WeChat [表情] and emoji stripped, spaces dropped);
+  2. empty / digits only ("1", "+1", "👍👍") → chatter;
+  3. votes: every lexicon term found adds its weight to its category; question markers
+     (吗 呢 ？ 怎么 多少 几 什么 哪 能不能 是不是 …) add to q; chatter terms/patterns
+     (来了 666 打卡 已下单 好看 哈哈 …) add to c;
+  4. it is a question when q ≥ 1 and (q ≥ c or a category term is strong, ≥ 2), or when there
+     is no marker, hardly any chatter and a strong topic term ("上次买的还没退款", "求链接");
+  5. a question's category is the best-scoring one, ties broken by priority (authenticity,
+     after_sales, delivery, price, order, product); no topic term → other_question.
+
+group: a signature per comment = the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the
+lexicon's concept table) plus the remaining content words (the text cut at stop words). Two comments of
+the same category are the same question when their signatures are equal or similar enough
+(see `similarity`: concept overlap, rapidfuzz over the words, distinct objects never match).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from services.triage import lexicon as lexmod
+from services.triage.labels import CATEGORIES, Category
+
+PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
+STRONG = 2.0  # a topic term this strong makes a marker-less line a question
+WEAK_CHATTER = 1.5  # below this, chatter signals (a trailing 啊, "上次买") do not veto a topic
+MIN_CATEGORY = 1.0  # a question whose best topic scores less is other_question
+
+_BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
+_NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, WeChat emoticons, emoji, punctuation and spaces dropped."""
+    t = unicodedata.normalize("NFKC", text or "").lower()
+    t = _BRACKET_EMOJI.sub(" ", t)
+    t = t.replace("？", "?")
+    t = _NON_TEXT.sub("", t.replace("_", ""))
+    return re.sub(r"\?+", "?", t)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    category: str
+    question: bool
+    order_intent: bool
+    q: float
+    c: float
+    scores: tuple[tuple[str, float], ...]
+
+
+def _sum_matches(rx, weights: dict[str, float], text: str) -> float:
+    if rx is None:
+        return 0.0
+    return sum(weights.get(m.group(0), 0.0) for m in rx.finditer(text))
+
+
+def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
+    t = lex.fix_typos(normalise(text))
+    core = t.replace("?", "")
+    intent = bool(lex.intent_re and lex.intent_re.search(t))
+    if not core or core.isdigit() or (not _CJK.search(core) and not re.search(r"[a-z]{2,}", core) and "?" not in t):
+        return Analysis(Category.CHATTER, False, intent, 0.0, 1.0, ())
+    scores: dict[str, float] = {}
+    if lex.term_re is not None:
+        for m in lex.term_re.finditer(t):
+            for cat, w in lex.term_votes[m.group(0)].items():
+                scores[cat] = scores.get(cat, 0.0) + w
+    for rx, cat, w in lex.cat_patterns:
+        if rx.search(t):
+            scores[cat] = scores.get(cat, 0.0) + w
+    q = _sum_matches(lex.marker_re, lex.question_markers, t)
+    q += sum(w for rx, w in lex.q_patterns if rx.search(t))
+    c = _sum_matches(lex.chatter_re, lex.chatter_terms, t)
+    c += sum(w for rx, w in lex.c_patterns if rx.search(t))
+    best, best_score = Category.OTHER_QUESTION, 0.0
+    for cat, s in scores.items():
+        if s > best_score or (s == best_score and PRIORITY.get(cat, 99) < PRIORITY.get(best, 99)):
+            best, best_score = cat, s
+    if q >= 1:
+        question = q >= c or best_score >= STRONG
+    else:
+        question = c < WEAK_CHATTER and best_score >= STRONG
+    ranked = tuple(sorted(scores.items(), key=lambda kv: (-kv[1], PRIORITY.get(kv[0], 99))))
+    if not question:
+        return Analysis(Category.CHATTER, False, intent, q, c, ranked)
+    if best_score < MIN_CATEGORY:
+        best = Category.OTHER_QUESTION
+    return Analysis(best, True, intent or best == Category.ORDER, q, c, ranked)
+
+
+
+
+@lru_cache(maxsize=50_000)
+def _analyse_cached(text: str, version: tuple) -> Analysis:
+    return _analyse(text, lexmod.active())
+
+
+def analyse(text: str) -> Analysis:
+    lex = lexmod.active()
+    return _analyse_cached(text, lex.version)
+
+
+def classify(text: str) -> str:
+    """One of CATEGORIES for a viewer comment (pure over the active lexicon)."""
+    return analyse(text).category
+
+
+# --- signatures and paraphrase matching ----------------------------------------------------
+
+def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
+    """Concept tokens for the lexicon concepts found in t; the rest is cut at stop words
+    (吗, 的, 怎么, 主播 …) into content words. A longest-first alternation does the cutting,
+    which for these short lines segments as well as a dictionary segmenter and costs microseconds."""
+    out: list[str] = []
+    rest: list[str] = []
+    pos = 0
+    rx = lex.concept_re
+    if rx is not None:
+        for m in rx.finditer(t):
+            rest.append(t[pos : m.start()])
+            canon = lex.concept_of[m.group(0)]
+            if canon != "_":  # "_" lists phrases that carry no meaning (有哪些, 哪个 …)
+                out.append("#" + canon)
+            pos = m.end()
+    rest.append(t[pos:])
+    stop = lex.stop_re
+    for piece in rest:
+        if not piece:
+            continue
+        for w in stop.split(piece) if stop is not None else (piece,):
+            if w and not w.isdigit():
+                out.append(w)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _signature_cached(text: str, version: tuple) -> str:
+    lex = lexmod.active()
+    t = lex.fix_typos(normalise(text)).replace("?", "")
+    toks = sorted(set(_tokens(t, lex)))
+    return " ".join(toks)[:200] if toks else t[:200]
+
+
+def signature(text: str) -> str:
+    """The normalised key two paraphrases share: sorted concept tokens + content words."""
+    return _signature_cached(text, lexmod.active().version)
+
+
+def _clear_caches() -> None:
+    _analyse_cached.cache_clear()
+    _signature_cached.cache_clear()
+
+
+lexmod.on_change(_clear_caches)
+
+MATCH_CUTOFF = 75.0
+GENERIC_DIFF = 90.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
+ONE_SIDED_OBJECT = 10.0  # one comment names a product (鸡蛋), the other none
+RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
+
+
+def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozenset]:
+    objects, concepts, words = set(), set(), set()
+    for tok in sig.split():
+        if tok.startswith("#"):
+            (objects if tok[1:] in lex.object_concepts else concepts).add(tok)
+        else:
+            words.add(tok)
+    return frozenset(objects), frozenset(concepts), frozenset(words)
+
+
+def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
+    if ca == cb:
+        return 95.0
+    # generic concepts (何时, 地点, 处理 …) only count when nothing more specific is there
+    sa = frozenset(t for t in ca if t[1:] not in generic) or ca
+    sb = frozenset(t for t in cb if t[1:] not in generic) or cb
+    ga, gb = ca - sa, cb - sb
+    if ga and gb and not (ga & gb):
+        return GENERIC_CONFLICT  # "when" against "where": not the same question
+    if sa == sb:
+        return GENERIC_DIFF
+    small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    if small <= big:
+        return 85.0
+    return 100.0 * 2 * len(sa & sb) / (len(sa) + len(sb))
+
+
+def similarity(a: str, b: str, **_: object) -> float:
+    """0..100: how likely two signatures ask the same thing.
+
+    * different objects (鸡蛋 vs 奶粉) → 0;
+    * the concepts (真伪+认证, 何时+发货 …) weigh 3/4: same set 95, same once generic concepts
+      (何时, 地点 …) are set aside 90, one inside the other 85, else their Dice overlap;
+    * the remaining content words weigh 1/4 (fuzzy; words on one side only count 20);
+    * with no concepts at all, the fuzzy ratio of the words.
+    """
+    if a == b:
+        return 100.0
+    lex = lexmod.active()
+    oa, ca, wa = _split(a, lex)
+    ob, cb, wb = _split(b, lex)
+    if oa and ob and not (oa & ob):
+        return 0.0
+    if bool(oa) != bool(ob):
+        penalty = ONE_SIDED_OBJECT
+    else:
+        penalty = 0.0
+    return max(0.0, _similarity(oa, ca, wa, ob, cb, wb, lex) - penalty)
+
+
+def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
+    if not ca and not cb:
+        return float(fuzz.token_sort_ratio(" ".join(sorted(wa | oa)), " ".join(sorted(wb | ob))))
+    if not ca or not cb:
+        return 0.0
+    base = _concept_score(ca, cb, lex.generic_concepts)
+    if wa and wb:
+        words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
+    elif wa or wb:
+        words = 20.0
+    else:
+        words = 100.0
+    return 0.75 * base + 0.25 * words
+
+
+@lru_cache(maxsize=100_000)
+def _split_cached(sig: str, version: tuple) -> tuple[frozenset, frozenset, frozenset]:
+    return _split(sig, lexmod.active())
+
+
+class Matcher:
+    """Incremental grouping over the open groups of one show (or one list of texts).
+
+    `match(category, sig)` returns the key of the group a comment joins, or None;
+    `add(category, sig, key)` registers a new group. An exact signature is a dict lookup;
+    otherwise only groups sharing a concept (an inverted index), or, for signatures without
+    concepts, the RECENT newest groups of the category are scored. Each distinct signature is
+    scored at most once (the answer is cached), so nothing is recomputed over the whole night.
+    """
+
+    def __init__(self) -> None:
+        self.lex = lexmod.active()
+        self.exact: dict[tuple[str, str], object] = {}
+        self.exact_q: dict[str, object] = {}  # any question category: recategorised groups stay sticky
+        self.index: dict[tuple[str, str], list[tuple[str, object]]] = {}
+        self.plain: dict[str, list[tuple[str, object]]] = {}
+        self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
+
+    def _parts(self, sig: str):
+        return _split_cached(sig, self.lex.version)
+
+    def add(self, category: str, sig: str, key: object) -> None:
+        self.exact.setdefault((category, sig), key)
+        if category != Category.CHATTER:
+            self.exact_q.setdefault(sig, key)
+        objects, concepts, words = self._parts(sig)
+        self.objects.setdefault(id(key), set()).update(objects)
+        if concepts:
+            for tok in concepts:
+                self.index.setdefault((category, tok), []).append((sig, key))
+        else:
+            self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
+
+    def match(self, category: str, sig: str) -> object | None:
+        hit = self.exact.get((category, sig))
+        if hit is None and category != Category.CHATTER:
+            hit = self.exact_q.get(sig)
+        if hit is not None:
+            return hit
+        objects, concepts, words = self._parts(sig)
+        best_key, best = None, MATCH_CUTOFF - 1e-9
+        if concepts:
+            specific = [t for t in concepts if t[1:] not in self.lex.generic_concepts] or list(concepts)
+            seen: set[str] = set()
+            for tok in specific:
+                for other, key in self.index.get((category, tok), ())[-RECENT:]:
+                    if other in seen:
+                        continue
+                    seen.add(other)
+                    named = self.objects.get(id(key))
+                    if objects and named and not (objects & named):
+                        continue  # the group already asks about another product
+                    score = similarity(sig, other)
+                    if score > best:
+                        best_key, best = key, score
+        else:
+            items = self.plain.get(category)
+            if items:
+                recent = items[-RECENT:]
+                found = process.extractOne(
+                    " ".join(sorted(words | objects)),
+                    [w for w, _ in recent],
+                    scorer=fuzz.token_sort_ratio,
+                    score_cutoff=MATCH_CUTOFF,
+                )
+                if found is not None:
+                    best_key = recent[found[2]][1]
+        if best_key is not None:
+            self.exact[(category, sig)] = best_key
+            self.objects.setdefault(id(best_key), set()).update(objects)
+        return best_key
+
+
+def group(texts: list[str]) -> list[int]:
+    """One group id per text (0, 1, 2 … in order of first appearance); paraphrases share one."""
+    m = Matcher()
+    out: list[int] = []
+    n = 0
+    for text in texts:
+        cat = classify(text)
+        sig = signature(text)
+        key = m.match(cat, sig)
+        if key is None:
+            key = n
+            n += 1
+            m.add(cat, sig, key)
+        out.append(key)  # type: ignore[arg-type]
+    return out

@@ -1,0 +1,104 @@
+"""The real-text yardstick (tests/data/real) loads, every row carries a valid label, and the
+scorers of bench/realtext.py count what they say they count."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bench import realtext as rt
+
+SOURCE_FILES = ["comments.tsv", "comments_shop.tsv", "host_lines.tsv", "host_lines_shop.tsv", "paraphrases.tsv"]
+
+
+@dataclass
+class Entry:
+    seq: int
+    name: str
+    qty: float | None = 1
+    cancelled: bool = False
+
+
+@dataclass
+class Draft:
+    kind: str
+
+
+def test_every_chain_has_a_source_line_and_a_reading():
+    chains = rt.load_chains()
+    assert {c.split for c in chains} == set(rt.SPLITS)
+    on_disk = {f"{p.parent.name}/{p.name}" for p in (rt.REAL / "chains").glob("*/*.txt")}
+    assert on_disk == {c.name for c in chains}
+    for chain in chains:
+        raw = (rt.REAL / "chains" / chain.name).read_text(encoding="utf-8")
+        assert raw.startswith("# source: "), chain.name
+        for e in chain.entries:
+            assert isinstance(e["seq"], int) and e["name"].strip(), (chain.name, e)
+            assert isinstance(e["qty"], int) and e["qty"] > 0 and isinstance(e["cancelled"], bool), (chain.name, e)
+            if "items" in e:  # multi-product lines: qty is the total of the items
+                assert sum(q for _, q in e["items"]) == e["qty"], (chain.name, e)
+    assert any(not c.entries for c in chains if c.split == "heldout"), "a held-out header-only chain"
+
+
+@pytest.mark.parametrize("name", SOURCE_FILES)
+def test_tsv_files_name_their_source_and_split(name):
+    text = (rt.REAL / name).read_text(encoding="utf-8")
+    assert text.startswith("# "), "the first line names the source"
+    rows = rt._tsv(rt.REAL / name)
+    assert rows and {r["split"] for r in rows} == set(rt.SPLITS)
+
+
+def test_comment_labels_are_categories():
+    for name in ("comments.tsv", "comments_shop.tsv"):
+        rows = rt.load_comments(name)
+        assert all(r.label["category"] in rt.CATEGORIES and r.text for r in rows), name
+    assert len(rt.load_comments()) == 3000
+
+
+def test_host_line_labels_are_consistent():
+    for name in ("host_lines.tsv", "host_lines_shop.tsv"):
+        for r in rt.load_host_lines(name):
+            promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
+            assert promise in {"0", "1"}, r.text
+            assert (kind in rt.KINDS) if promise == "1" else (kind == "" and first_n == ""), r.text
+            assert first_n == "" or int(first_n) > 0, r.text
+    assert len(rt.load_host_lines()) == 1500
+
+
+def test_paraphrase_clusters_stay_in_one_split():
+    rows = rt.load_paraphrases()
+    sides: dict[str, set[str]] = {}
+    for r in rows:
+        if r.label["cluster"] != "-":
+            sides.setdefault(r.label["cluster"], set()).add(r.split)
+    assert sides and all(len(s) == 1 for s in sides.values())
+    assert len({r.text for r in rows}) == len(rows), "no text twice"
+
+
+def test_chain_scorer_separates_misread_entries_from_header_lines():
+    chain = rt.Chain("tune/x.txt", "tune", "", [{"seq": 1, "name": "桃子", "qty": 8, "cancelled": False},
+                                                {"seq": 2, "name": "lily", "qty": 1, "cancelled": False}])
+    empty = rt.Chain("heldout/y.txt", "heldout", "", [])
+    scores = rt.score_chains([chain], lambda _t: [Entry(1, "凉拌牛肉"), Entry(1, "桃子", 8), Entry(2, "lily,1")])
+    assert scores["tune"]["entries_exact"] == 0.5  # 'lily,1' is the right line read wrong
+    assert scores["tune"]["false_entries"] == pytest.approx(1 / 3)  # only the menu line is false
+    header = rt.score_chains([empty], lambda _t: [Entry(1, "组委会要求提交的报告")])
+    assert header["heldout"]["header_only_entries"] == 1 and header["heldout"]["false_entries"] == 1
+
+
+def test_comment_promise_and_paraphrase_scorers():
+    rows = [rt.Labelled("有活动吗", "tune", {"category": "price"}), rt.Labelled("你多大", "tune", {"category": "other_question"}),
+            rt.Labelled("哈哈", "tune", {"category": "chatter"})]
+    s = rt.score_comments(rows, lambda t: {"有活动吗": "product", "你多大": "product"}.get(t, "chatter"))
+    assert s["tune"] == {"question_vs_chatter": 1.0, "category": pytest.approx(1 / 3)}  # only 哈哈 is right
+
+    lines = [rt.Labelled("前50名送手札", "heldout", {"is_promise": "1", "kind": "gift", "first_n": "50"}),
+             rt.Labelled("晴天送给大家。", "heldout", {"is_promise": "0", "kind": "", "first_n": ""}),
+             rt.Labelled("都是新鲜日期", "heldout", {"is_promise": "1", "kind": "quality", "first_n": ""})]
+    p = rt.score_promises(lines, lambda t: [Draft("gift")] if "送" in t else [])
+    assert p["heldout"] == {"recall": 0.5, "precision": 0.5, "kind": 1.0}
+
+    para = [rt.Labelled(t, "tune", {"cluster": c}) for t, c in
+            [("有机认证吗", "a"), ("有机认正吗", "a"), ("多少钱", "-"), ("几点下播", "-")]]
+    g = rt.score_paraphrases(para, lambda texts: [0, 0, 0, 1])
+    assert g["tune"]["precision"] == pytest.approx(1 / 3) and g["tune"]["pairwise_f1"] == pytest.approx(0.5)
