@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from services.cn_numbers import cn_number
 from services.errors import DomainError, InvalidInput, check_paste_size
+from services.jielong import quantities as q
+from services.jielong.layout import is_example, numbered_pieces
+from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
 
-MAX_QTY = 999
-BARE_QTY_MAX = 20
+__all__ = ["BARE_QTY_MAX", "MAX_QTY", "ChainEntry", "for_product", "key_name", "normalize", "parse_chain", "parse_line"]
 
 
 @dataclass
@@ -45,40 +46,35 @@ class ChainEntry:
     raw: str = field(default="", compare=False)
     qty_explicit: bool = field(default=False, compare=False)
     amount: Decimal | None = field(default=None, compare=False)
+    items: list[tuple[str, int]] = field(default_factory=list, compare=False)  # (product, qty) per product
+    hints: list[str] = field(default_factory=list, compare=False)  # why a reading is unsure (Chinese)
 
+    @property
+    def hint(self) -> str:
+        """The hints as one line for a preview cell, "" when the reading is sure."""
+        return "；".join(self.hints)
 
-_CN_NUM = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两俩三四五六七八九])"
-_NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
-_UNITS = (
-    r"(?:份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单)"
-)
-_CLASS = r"(?:大人|成人|小孩|儿童|老人|大|小)"
-
-# Order matters: earlier patterns win when several match.
-_RE_CLASSES = re.compile(rf"(?:(?:\d{{1,3}}\s*{_CLASS})|(?:{_CLASS}\s*\d{{1,3}}))(?:\s*(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}))*")
-# Digits may stand apart from the unit (`2 份`); a Chinese numeral must touch it (`两份`), so
-# `钱七 份` never reads as 7.
-_RE_UNIT = re.compile(rf"(?<![\d.\-/A-Za-z])(\d{{1,4}}(?=\s*{_UNITS})|{_CN_NUM}(?={_UNITS}))\s*{_UNITS}(?![A-Za-z])")
-_RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\s*({_NUM})(?!\d)")
-_RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
-_RE_BARE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})(?=\s|$)")
 
 _RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d{9})(?!\d)")
 _RE_ADDR = re.compile(
     r"(?<![\w-])(?:\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"
     r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"
 )
+# A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
+_RE_PLACE = re.compile(r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门)$")
+_RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
+_RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
+_RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
+_RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
 _RE_BRACKETS = re.compile(r"[(（【\[]([^()（）【】\[\]]*)[)）】\]]")
 _RE_CANCEL = re.compile(r"取消|不要了|撤销|作废|退出接龙|退掉|不跟了")
-
-# `12. 王芳`, `12、王芳`, `12) 王芳`; not `5.30左右到` (a decimal) nor `12:30截单` (a time).
-_RE_NUMBERED = re.compile(r"^\s*(\d{1,5})\s*(?:[、,)\]]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d))\s*(.*)$")
-_RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
-_RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
-_RE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
-_RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]*$")
+# Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
+_RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")
+_RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
+_RE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _RE_SPACES = re.compile(r"\s+")
+LONG_NAME = 12
 
 
 def normalize(text: str) -> str:
@@ -112,138 +108,197 @@ def parse_chain(text: str, specs: list[str] | None = None) -> list[ChainEntry]:
 
 def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
     out: list[ChainEntry] = []
-    for line in text.split("\n"):
-        for seq, body, raw in _split_line(line):
-            entry = parse_line(body, seq, specs)
-            if entry is not None:
-                entry.raw = raw[:1000]
-                out.append(entry)
+    places = _places(text)
+    for piece in numbered_pieces(text):
+        if piece.header:
+            continue
+        entry = parse_line(piece.body, piece.seq, specs, places)
+        if entry is not None:
+            entry.raw = piece.raw[:1000]
+            out.append(entry)
     return out
 
 
-def _split_line(line: str) -> list[tuple[int | None, str, str]]:
-    """(seq, body, raw) pieces of one line; a single-line chain gives several pieces."""
-    stripped = line.strip()
-    if not stripped or _RE_EXAMPLE.match(stripped):
-        return []
-    markers = list(_RE_MARKER.finditer(stripped)) if stripped.count(".") + stripped.count("、") >= 2 else []
-    for start_i in range(min(3, len(markers) - 1)):
-        # WeChat's single-line chain: `#接龙 1. 王芳 2. 李四 3. …` (numbers counting up by one).
-        run = [markers[start_i]]
-        for m in markers[start_i + 1:]:
-            if int(m.group(1)) == int(run[-1].group(1)) + 1:
-                run.append(m)
-        if len(run) >= 2 and len(run) * 2 > len(markers) - start_i:
-            pieces = []
-            for i, m in enumerate(run):
-                end = run[i + 1].start() if i + 1 < len(run) else len(stripped)
-                raw = stripped[m.start():end].strip()
-                pieces.append((int(m.group(1)), stripped[m.end():end].strip(), raw))
-            return pieces
-    if stripped.startswith("#"):
-        return []
-    m = _RE_NUMBERED.match(stripped)
-    if m:
-        return [(int(m.group(1)), m.group(2).strip(), stripped)]
-    if _RE_PLUS.search(stripped):
-        return [(None, stripped, stripped)]
-    return []
+def _places(text: str) -> frozenset[str]:
+    """Place names the chain itself uses before a building (`云谷11栋`, `云谷B座` → 云谷), when
+    at least two lines do: then `云谷美猴王` is 美猴王 at 云谷."""
+    seen: dict[str, set[int]] = {}
+    for i, line in enumerate(text.split("\n")):
+        for m in _RE_PLACE_PREFIX.finditer(line):
+            seen.setdefault(m.group(1), set()).add(i)
+    return frozenset(p for p, lines in seen.items() if len(lines) >= 2)
 
 
-def parse_line(body: str, seq: int | None = None, specs: list[str] | None = None) -> ChainEntry | None:
-    """One entry from the text after the number, or None when it is not an order."""
-    if not body or _RE_EXAMPLE.match(body):
-        return None
-    notes: list[str] = []
+@dataclass
+class _Line:
+    """A line being read: what is left of its text and what was taken out of it."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
+    lead_address: str = ""  # a 楼栋-房间 at the very start: the name when nothing else is
+    spec: str = ""
+    phone: str = ""
+    cancelled: bool = False
+
+
+def _strip(body: str, specs: list[str]) -> _Line:
+    """Take brackets, spec, cancel words, URLs, phone and addresses out of the text."""
+    ln = _Line(body)
 
     def take_bracket(m: re.Match) -> str:
         if m.group(1).strip():
-            notes.append(m.group(1).strip())
+            ln.notes.append(m.group(1).strip())
         return " "
 
     text = _RE_BRACKETS.sub(take_bracket, body)
-    spec = ""
-    for option in sorted(specs or [], key=len, reverse=True):
+    for option in sorted(specs, key=len, reverse=True):
         # A spec such as 大箱约8斤 or 500g is the product's size, never a quantity.
         if option and option in text:
-            spec = option
+            ln.spec = option
             text = text.replace(option, " ", 1)
             break
-    cancelled = bool(_RE_CANCEL.search(text))
-    text = _RE_CANCEL.sub(" ", text)
-    phone = ""
+    ln.cancelled = bool(_RE_CANCEL.search(text))
+    text = _RE_URL.sub(" ", _RE_CANCEL.sub(" ", text))  # a URL is never a name nor a quantity
     if pm := _RE_PHONE.search(text):
-        phone = pm.group(1)
+        ln.phone = pm.group(1)
         text = text[: pm.start()] + " " + text[pm.end():]
-    addresses: list[str] = []
 
     def take_addr(m: re.Match) -> str:
-        addresses.append(_RE_SPACES.sub("", m.group(0)))
+        addr = _RE_SPACES.sub("", m.group(0))
+        ln.addresses.append(addr)
+        at_start = not text[: m.start()].strip()
+        if at_start and m.end() < len(text) and text[m.end()].isalpha():
+            return m.group(0)  # `5号楼刘`: the building is part of the name as written (issue 13 #7)
+        if at_start and not ln.lead_address:
+            ln.lead_address = addr
         return " "
 
-    text = _RE_ADDR.sub(take_addr, text)
+    ln.text = _RE_ADDR.sub(take_addr, text)
+    return ln
 
-    qty, explicit, pre, post, qty_note, glued = _find_qty(text)
-    tokens = pre.split()
-    rest_after = post.split()
-    if not tokens:
-        tokens, rest_after = rest_after, []
-    if not tokens and addresses:
-        tokens = [addresses.pop(0)]
-    if not tokens:
-        if not (notes or cancelled):
-            return None
-        tokens = [notes.pop(0)] if notes else []
-        if not tokens:
-            return None
-    name_parts = [tokens[0]]
-    i = 1
-    while i < len(tokens) and (
-        (_RE_LATIN_WORD.match(name_parts[-1]) and _RE_LATIN_WORD.match(tokens[i]))
-        or not _RE_HAS_WORD.search("".join(name_parts))
-    ):
-        name_parts.append(tokens[i])
-        i += 1
-    rest = tokens[i:] + rest_after
-    free = list(rest)
-    note_parts = []
-    if qty_note:
-        note_parts.append(qty_note)
-    note_parts += free + notes
-    name = " ".join(name_parts).strip(" ,，:：;；-—")
-    if not name:
+
+def parse_line(
+    body: str, seq: int | None = None, specs: list[str] | None = None, places: frozenset[str] = frozenset()
+) -> ChainEntry | None:
+    """One entry from the text after the number, or None when it carries no person."""
+    if not body or is_example(body):
         return None
+    ln = _strip(body, specs or [])
+    text = ln.text
+    qty = q.find_qty(text)
+    pre = text[: qty.start] if qty.explicit else text
+    post = text[qty.end:] if qty.explicit else ""
+    name, rest = _take_name(pre, ln, places)
+    if not name and ln.lead_address:
+        name = ln.lead_address
+        ln.addresses.remove(name)
+    if not name:
+        name, post = _take_name(post, ln, places)
+    if not name:
+        if not ln.notes:
+            return None
+        name = ln.notes.pop(0)  # `（代朋友下单）` alone: the bracket is all there is
+    after = (rest + " " + text[qty.start:qty.end] + " " + post) if qty.explicit else rest
+    return _entry(seq, name, qty, ln, rest, post, after)
+
+
+def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: str) -> ChainEntry:
+    items = q.read_items(after) or q.single_item(rest, qty, ln.text)
+    n = qty.n
+    hints = q.qty_hints(name, qty, [t for t in (rest + " " + post).split() if t.isdigit()])
+    if len(items) >= 2 or (items and not qty.explicit):
+        n = sum(k for _, k in items)
+        hints = [h for h in hints if not h.startswith("一行里还有")]
+        if hint := q.items_hint(items, after):
+            hints.append(hint)
+    if len(name) > LONG_NAME:
+        hints.append(f"昵称「{name[:LONG_NAME]}…」较长，可能混入了备注，请核对")
+    note_parts = [qty.note, *rest.split(), *post.split(), *ln.notes]
     return ChainEntry(
         seq=seq,
         name=name[:100],
-        qty=qty,
-        spec=spec[:100],
+        qty=max(1, min(n, MAX_QTY)),
+        spec=ln.spec[:100],
         note=" ".join(p for p in note_parts if p)[:500],
-        cancelled=cancelled,
-        address=" ".join(addresses)[:200],
-        phone=phone,
-        qty_explicit=explicit,
+        cancelled=ln.cancelled,
+        address=" ".join(ln.addresses)[:200],
+        phone=ln.phone,
+        qty_explicit=qty.explicit or bool(items),
+        items=items,
+        hints=hints,
     )
 
 
-def _find_qty(text: str) -> tuple[int, bool, str, str, str, bool]:
-    """(qty, explicit, text before, text after, note for class counts, glued to a word)."""
-    m = _RE_CLASSES.search(text)
-    if m:
-        total = sum(int(n) for n in re.findall(r"\d+", m.group(0)))
-        if 1 <= total <= MAX_QTY:
-            return total, True, text[: m.start()], text[m.end():], m.group(0).replace(" ", ""), False
-    for rx in (_RE_UNIT, _RE_X, _RE_PLUS):
-        for m in rx.finditer(text):
-            n = cn_number(m.group(1))
-            if n is not None and 1 <= n <= MAX_QTY:
-                glued = m.start() > 0 and not text[m.start() - 1].isspace()
-                return n, True, text[: m.start()], text[m.end():], "", glued
-    bare = [m for m in _RE_BARE.finditer(text)]
-    numeric_tokens = [t for t in text.split() if any(c.isdigit() for c in t)]
-    if len(bare) == 1 and len(numeric_tokens) == 1:
-        m = bare[0]
-        n = int(m.group(1))
-        if 1 <= n <= BARE_QTY_MAX and text[: m.start()].strip():
-            return n, True, text[: m.start()], text[m.end():], "", False
-    return 1, False, text, "", "", False
+def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
+    """(name, the rest): the text up to the first separator, with what makes it a person."""
+    parts = [p for p in _RE_NAME_SEP.split(text.strip()) if p]
+    seps = [m.group(0) for m in _RE_NAME_SEP.finditer(text.strip())]
+    if not parts:
+        return "", ""
+    name, i = parts[0], 1
+    while i < len(parts):
+        nxt, sep = parts[i], seps[i - 1] if i - 1 < len(seps) else " "
+        if not _RE_HAS_WORD.search(name) or (not _RE_HAS_WORD.search(nxt) and not sep.isspace()):
+            name = name + (sep if not sep.isspace() else " ") + nxt  # `😊 乐乐`, `小雨:)`
+        elif _RE_LATIN_WORD.match(name.split()[-1]) and _RE_LATIN_WORD.match(nxt) and sep.isspace():
+            name = f"{name} {nxt}"  # `Amy Wang`, `Catherine chen` (not `Jaxon J`)
+        elif _RE_CLASS_ID.match(name) or (_is_place(name, places) and _RE_HAS_WORD.search(nxt)):
+            if _RE_CLASS_ID.match(name):
+                name = f"{name} {nxt}"  # `23土木6班 周八`: the class stays with the person
+            else:
+                ln.addresses.append(name)  # `云谷11栋-葛原`: the place, then the person
+                name = nxt
+        else:
+            break
+        i += 1
+    rest = " ".join(parts[i:])
+    return _cut_place(name.strip(" ,:;-—"), ln, places), rest
+
+
+def _is_place(token: str, places: frozenset[str]) -> bool:
+    return bool(_RE_PLACE.search(token)) or token in places or any(
+        token.startswith(p) and _RE_PLACE.search(token) for p in places)
+
+
+def _cut_place(name: str, ln: _Line, places: frozenset[str]) -> str:
+    """`杨茜H区` → 杨茜, `sisy云谷` → sisy, `云谷美猴王` → 美猴王 (the place goes to the address)."""
+    if m := _RE_GLUED_AREA.search(name):
+        ln.addresses.append(m.group(1))
+        return name[: m.start()]
+    for p in sorted(places, key=len, reverse=True):
+        if name != p and name.endswith(p):
+            ln.addresses.append(p)
+            return name[: -len(p)]
+        if name != p and name.startswith(p) and not _RE_PLACE.search(name):
+            ln.addresses.append(p)
+            return name[len(p):]
+    return name
+
+
+def for_product(entries: list[ChainEntry], product: str) -> list[ChainEntry]:
+    """The entries as they concern one deal, when the chain sells several products.
+
+    A chain whose lines name two or more different products (`红富士冰糖心4斤，砂糖橘2斤`) is read
+    per product: an entry keeps the items whose name matches `product` (services.jielong.
+    quantities.same_product) and its quantity becomes theirs; an entry naming only other
+    products is not this deal's. When no line names the product, or the chain sells one
+    product, the entries are returned as they are (the deal's single-product reading)."""
+    products = {p for e in entries for p, _ in e.items if not q.is_class(p)}
+    if len(products) < 2 or not product.strip():
+        return entries
+    if not any(q.same_product(p, product) for p in products):
+        for e in entries:
+            if e.items:
+                e.hints.append(f"接龙里有多个商品，没有找到「{product}」，数量按各商品合计，请核对")
+        return entries
+    out = []
+    for e in entries:
+        mine = [(p, n) for p, n in e.items if q.same_product(p, product)]
+        if e.items and not mine:
+            continue
+        if mine:
+            e = replace(e, items=mine, qty=max(1, min(sum(n for _, n in mine), MAX_QTY)),
+                        hints=[h for h in e.hints if "单位不同" not in h])
+        out.append(e)
+    return out

@@ -1,0 +1,147 @@
+"""Where a pasted chain's entries start: the header a person skips before reading orders.
+
+Pure functions, no database. A WeChat 接龙 is a title, a description (often with a numbered
+menu, product list or numbered instructions), maybe a format line, an example line (`例 …`),
+then the entries. `numbered_pieces(text)` cuts the text into numbered pieces and marks which of
+them belong to the header, the way a person reads it:
+
+- everything numbered above the last example or format line is header (`例 桃子 1份午餐晚餐`,
+  `格式：姓名+份数`, a numbered `1. 姓名/项目简介/Issue#`);
+- a numbered block indented deeper than the chain's other numbered lines is a menu
+  (`   1.红烧鲈鱼` under `6.9号星期二午餐预定接龙（30元）`);
+- a numbered block introduced by a line that announces a list (`…内容包括：`, `今日菜单`) is
+  header when numbered lines follow it;
+- the first numbered line of the entries that names the chain itself (`1. A材料学院水果美食团购`)
+  is the title written as item 1.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
+# `12. 王芳`, `12、王芳`, `12) 王芳`; not `5.30左右到` (a decimal) nor `12:30截单` (a time).
+_RE_NUMBERED = re.compile(r"^(\s*)(\d{1,5})\s*(?:[、,)\]]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d))\s*(.*)$")
+_RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
+_RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
+# A template names the fields a member should write, not a member.
+_RE_TEMPLATE = re.compile(r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|需要多少|电话|手机号|项目简[介称]|Issue#")
+_RE_LIST_INTRO = re.compile(
+    r"(?:[:：]\s*$)|菜单|菜品|菜式|品种|清单|目录|套餐|口味|要求|规则|须知|说明|注意事项|内容包括|如下"
+)
+_RE_CHAIN_TITLE = re.compile(r"团购|接龙|拼团|报名|预[定订]|订购|统计|登记|征集")
+_RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)|[xX×*]\s*\d")
+
+
+@dataclass
+class Piece:
+    """One numbered piece of the chain (a line, or a part of WeChat's single-line chain)."""
+
+    seq: int | None
+    body: str
+    raw: str
+    line: int
+    indent: int
+    header: bool = False
+
+
+def numbered_pieces(text: str) -> list[Piece]:
+    """The chain's numbered pieces (and `王芳 +1` lines), header ones marked `header=True`."""
+    lines = text.split("\n")
+    pieces: list[Piece] = []
+    for i, line in enumerate(lines):
+        pieces += _split_line(line, i)
+    _mark_header(lines, pieces)
+    return pieces
+
+
+def is_example(line: str) -> bool:
+    return bool(_RE_EXAMPLE.match(line))
+
+
+def is_template(body: str) -> bool:
+    """`姓名/项目简介/Issue#`, `楼栋号-房间号 需要多少份`: a format line, even when numbered."""
+    return len(set(_RE_TEMPLATE.findall(body))) >= 2
+
+
+def _split_line(line: str, index: int) -> list[Piece]:
+    stripped = line.strip()
+    if not stripped or is_example(stripped):
+        return []
+    indent = len(line) - len(line.lstrip())
+    markers = list(_RE_MARKER.finditer(stripped)) if stripped.count(".") + stripped.count("、") >= 2 else []
+    for start_i in range(min(3, len(markers) - 1)):
+        # WeChat's single-line chain: `#接龙 1. 王芳 2. 李四 3. …` (numbers counting up by one).
+        run = [markers[start_i]]
+        for m in markers[start_i + 1:]:
+            if int(m.group(1)) == int(run[-1].group(1)) + 1:
+                run.append(m)
+        if len(run) >= 2 and len(run) * 2 > len(markers) - start_i:
+            pieces = []
+            for i, m in enumerate(run):
+                end = run[i + 1].start() if i + 1 < len(run) else len(stripped)
+                raw = stripped[m.start():end].strip()
+                pieces.append(Piece(int(m.group(1)), stripped[m.end():end].strip(), raw, index, indent))
+            return pieces
+    if stripped.startswith("#"):
+        return []
+    m = _RE_NUMBERED.match(line.rstrip())
+    if m:
+        return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
+    if _RE_PLUS.search(stripped):
+        return [Piece(None, stripped, stripped, index, indent)]
+    return []
+
+
+def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
+    """Runs of numbered pieces; a new run starts where the numbering restarts at 1 or the
+    indentation changes."""
+    blocks: list[list[Piece]] = []
+    for p in pieces:
+        prev = blocks[-1][-1] if blocks else None
+        if prev is None or p.indent != prev.indent or (p.seq == 1 and prev.seq is not None and prev.seq >= 1):
+            blocks.append([p])
+        else:
+            blocks[-1].append(p)
+    return blocks
+
+
+def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
+    numbered = [p for p in pieces if p.seq is not None]
+    if not numbered:
+        return
+    cut = max((i for i, ln in enumerate(lines) if is_example(ln.strip())), default=-1)
+    formats = [p.line for p in numbered if is_template(p.body)]
+    cut = max([cut, *formats])
+    base = min(p.indent for p in numbered)
+    blocks = _blocks(numbered)
+    for bi, block in enumerate(blocks):
+        later = any(b[0].line > block[-1].line for b in blocks[bi + 1:])
+        if block[-1].line <= cut:
+            header = True
+        elif block[0].indent > base and any(p.indent == base for p in numbered):
+            header = True  # an indented menu above the entries
+        else:
+            header = later and _introduced_as_list(lines, block[0].line) and not _looks_like_orders(block)
+        for p in block:
+            p.header = header or p.line <= cut
+    entries = [p for p in numbered if not p.header]
+    if entries and _is_title(entries[0]):
+        entries[0].header = True
+
+
+def _introduced_as_list(lines: list[str], first: int) -> bool:
+    """The nearest non-blank line above announces a list (`…内容包括：`, `今日菜单`)."""
+    for ln in reversed(lines[:first]):
+        if ln.strip():
+            return bool(_RE_LIST_INTRO.search(ln.strip())) and not _RE_NUMBERED.match(ln)
+    return False
+
+
+def _looks_like_orders(block: list[Piece]) -> bool:
+    return sum(bool(_RE_QTY_HINT.search(p.body)) for p in block) * 2 > len(block)
+
+
+def _is_title(p: Piece) -> bool:
+    """`1. A材料学院水果美食团购`: the chain's own name written as its first item."""
+    return p.seq == 1 and bool(_RE_CHAIN_TITLE.search(p.body)) and not _RE_QTY_HINT.search(p.body)

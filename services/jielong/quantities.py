@@ -1,0 +1,168 @@
+"""What a chain line orders: its quantity, its items (one per product) and why a reading is unsure.
+
+Pure functions, no database; services.jielong.parser calls `find_qty` and `read_items`.
+Rules (a chain is free text; each is the reading a person would make):
+- `8份`, `一份`, `x2`, `*2`, `+1`, `2大1小` are quantities; digits may stand apart from the unit
+  (`2 份`), a Chinese numeral must touch it (`两份`);
+- a number that belongs to the product or its pack is not a quantity: `凤梨板烧四件套`,
+  `6个装`, `500ML12罐 2箱` (→ 2), `600ml*24瓶4箱` (→ 4: the last of glued number-units wins);
+- a lone bare number between 1 and 20 is the quantity (`王芳 2`); a larger one is kept in the note;
+- a line naming several products (`红富士冰糖心4斤，砂糖橘2斤`, `五斤西瓜，十斤苹果`,
+  `麦辣鸡腿堡 + 麦辣鸡翅`) gives one item per product, and its quantity is their total;
+- unsure readings carry a hint in Chinese (shown with ⚠ in the chain preview), never a silent guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from services.cn_numbers import cn_number
+
+MAX_QTY = 999
+BARE_QTY_MAX = 20
+
+_CN_NUM = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两俩三四五六七八九])"
+_NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
+UNITS = r"(?:份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单)"
+_CLASS = r"(?:大人|成人|小孩|儿童|老人|大|小)"
+_CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}})"
+
+_RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
+# Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
+_RE_UNIT = re.compile(
+    rf"(?<![\d.\-/A-Za-z])(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
+)
+_RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\s*({_NUM})(?!\d)")
+_RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
+_RE_BARE = re.compile(r"(?:(?<=\s)|^)(\d{1,3})(?=\s|$)")
+_RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")
+_RE_ITEM_SEP = re.compile(r"\s*[,、;+]\s*")
+_RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{_NUM})\s*{UNITS}?$")
+_MEAL_WORDS = re.compile(r"^(?:午餐|晚餐|早餐|中餐|午饭|晚饭|夜宵|宵夜)$")
+
+
+@dataclass
+class Qty:
+    """The quantity read from a line: where it is, and what it was read from."""
+
+    n: int = 1
+    explicit: bool = False
+    start: int = -1
+    end: int = -1
+    note: str = ""  # class counts (`2大1小`) stay visible in the note
+    bare: bool = False
+    others: list[str] = field(default_factory=list)  # further quantities the line names
+
+
+def _unit_matches(text: str) -> list[re.Match]:
+    """Unit quantities that are not a pack size glued before another one (`24瓶4箱`)."""
+    found = [m for m in _RE_UNIT.finditer(text) if 1 <= (cn_number(m.group(1)) or 0) <= MAX_QTY]
+    return [m for i, m in enumerate(found) if not (i + 1 < len(found) and found[i + 1].start() == m.end())]
+
+
+def find_qty(text: str) -> Qty:
+    """The line's quantity: class counts, then units, `x2`, `+1`, then a lone bare number."""
+    m = _RE_CLASSES.search(text)
+    if m:
+        total = sum(int(n) for n in re.findall(r"\d+", m.group(0)))
+        if 1 <= total <= MAX_QTY:
+            return Qty(total, True, m.start(), m.end(), m.group(0).replace(" ", ""))
+    units = _unit_matches(text)
+    for matches in (units, list(_RE_X.finditer(text)), list(_RE_PLUS.finditer(text))):
+        for m in matches:
+            n = cn_number(m.group(1))
+            if n is not None and 1 <= n <= MAX_QTY and not _pack_size(text, m):
+                others = [u.group(0) for u in units if u.start() > m.start()]
+                return Qty(n, True, m.start(), m.end(), others=others)
+    bare = [b for b in _RE_BARE.finditer(text) if b.start() > 0 and text[: b.start()].strip()]
+    if len(bare) == 1:
+        n = int(bare[0].group(1))
+        if 1 <= n <= BARE_QTY_MAX:
+            return Qty(n, True, bare[0].start(), bare[0].end(), bare=True)
+    return Qty()
+
+
+def _pack_size(text: str, m: re.Match) -> bool:
+    """`600ml*24瓶4箱`: `*24` after a volume or weight is the pack, not the order."""
+    return m.re is _RE_X and bool(re.search(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$", text[: m.start()]))
+
+
+def read_items(rest: str) -> list[tuple[str, int]]:
+    """Items of the text after the name when it names several products, else []."""
+    segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s]
+    if len(segments) < 2 and "各" not in rest:
+        return []
+    items: list[tuple[str, int]] = []
+    counted = 0
+    for seg in segments:
+        each = _RE_EACH.match(seg)
+        if each and (n := cn_number(each.group("n"))):
+            parts = [p for p in re.split(r"和|与|跟|\s+", each.group("what")) if p]
+            items += [(p, n) for p in parts]
+            counted += 1
+            continue
+        found = _unit_matches(seg)
+        if len(found) == 1:
+            m = found[0]
+            product = (seg[: m.start()] + " " + seg[m.end():]).strip()
+            items.append((product, cn_number(m.group(1)) or 1))
+            counted += 1
+        elif not found and "+" in rest and seg.strip() and not _RE_BARE.fullmatch(seg.strip()):
+            items.append((seg.strip(), 1))  # `麦辣鸡腿堡 + 麦辣鸡翅`: dishes of one each
+    if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
+        return []
+    return [(p, n) for p, n in items if p and not _MEAL_WORDS.match(p)] or []
+
+
+def single_item(rest: str, qty: Qty, text: str) -> list[tuple[str, int]]:
+    """`abc 火龙果4个`: the product glued before the quantity, as one item."""
+    if qty.bare or not qty.explicit or qty.note:
+        return []
+    word = re.search(r"([^\W\d_][\w]*)\s*$", text[: qty.start])
+    if word and word.group(1) in rest.split() and not _MEAL_WORDS.match(word.group(1)):
+        return [(word.group(1), qty.n)]
+    return []
+
+
+def qty_hints(name: str, qty: Qty, numbers_left: list[str]) -> list[str]:
+    """Why a quantity reading is unsure, in Chinese (empty when it is plain)."""
+    hints = []
+    if qty.bare and _RE_TRAILING_DIGITS.search(name):
+        digits = re.search(r"\d+$", name).group(0)
+        hints.append(f"昵称末尾的「{digits}」与数量「{qty.n}」挨着，已按 {qty.n} 份读取，请核对")
+    elif not qty.explicit and _RE_TRAILING_DIGITS.search(name) and not re.search(r"[A-Za-z]", name):
+        digits = re.search(r"\d+$", name).group(0)
+        hints.append(f"昵称末尾的「{digits}」没有当作数量（按 1 份），请核对")
+    if qty.others:
+        hints.append(f"一行里还有「{'、'.join(qty.others)}」，已按「{qty.n}」读取，请核对")
+    for n in numbers_left:
+        if n.isdigit() and int(n) > BARE_QTY_MAX and not qty.explicit:
+            hints.append(f"数字「{n}」像房号或尺码，没有当作数量（按 1 份），请核对")
+            break
+    return hints
+
+
+def items_hint(items: list[tuple[str, int]], text: str) -> str:
+    units = {u for u in re.findall(rf"\d\s*({UNITS})|{_CN_NUM}({UNITS})", text) for u in u if u}
+    if len(items) >= 2 and len(units) >= 2:
+        return f"多个商品单位不同（{'、'.join(sorted(units))}），数量为各商品合计，请核对"
+    return ""
+
+
+def _grams(s: str) -> set[str]:
+    s = re.sub(r"[\W\d_]+", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def same_product(item: str, product: str) -> bool:
+    """Whether an item names the deal's product: one contains the other, or they share a
+    two-character word (`红富士冰糖心` / `冰糖心苹果`)."""
+    a, b = re.sub(r"\s+", "", item), re.sub(r"\s+", "", product)
+    if not a or not b:
+        return False
+    return a in b or b in a or bool(_grams(a) & _grams(b))
+
+
+def is_class(item: str) -> bool:
+    """`大`, `儿童`: a ticket class of a `2大1小` split, not a product."""
+    return bool(re.fullmatch(_CLASS, item))
