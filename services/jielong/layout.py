@@ -30,6 +30,7 @@ _RE_LIST_INTRO = re.compile(
     r"(?:[:：]\s*$)|菜单|菜品|菜式|品种|清单|目录|套餐|口味|要求|规则|须知|说明|注意事项|内容包括|如下"
 )
 _RE_CHAIN_TITLE = re.compile(r"团购|接龙|拼团|报名|预[定订]|订购|统计|登记|征集")
+_RE_PRICE = re.compile(r"\d(?:\.\d+)?\s*(?:元|块钱)|[¥￥]\s*\d")
 _RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)|[xX×*]\s*\d")
 
 
@@ -122,7 +123,7 @@ def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
         elif block[0].indent > base and any(p.indent == base for p in numbered):
             header = True  # an indented menu above the entries
         else:
-            header = later and _introduced_as_list(lines, block[0].line) and not _looks_like_orders(block)
+            header = later and (_introduced_as_list(lines, block[0].line) or _priced(block)) and not _looks_like_orders(block)
         for p in block:
             p.header = header or p.line <= cut
     entries = [p for p in numbered if not p.header]
@@ -140,6 +141,11 @@ def _introduced_as_list(lines: list[str], first: int) -> bool:
 
 def _looks_like_orders(block: list[Piece]) -> bool:
     return sum(bool(_RE_QTY_HINT.search(p.body)) for p in block) * 2 > len(block)
+
+
+def _priced(block: list[Piece]) -> bool:
+    """`1. 苹果 10元/斤`: a product list with prices, not orders."""
+    return sum(bool(_RE_PRICE.search(p.body)) for p in block) * 2 > len(block)
 
 
 def _is_title(p: Piece) -> bool:

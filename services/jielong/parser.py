@@ -70,10 +70,12 @@ _RE_BRACKETS = re.compile(r"[(（【\[]([^()（）【】\[\]]*)[)）】\]]")
 _RE_CANCEL = re.compile(r"取消|不要了|撤销|作废|退出接龙|退掉|不跟了")
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
 _RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")
+_RE_LATIN_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _RE_SPACES = re.compile(r"\s+")
+_RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
 
 
@@ -214,7 +216,11 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
             hints.append(hint)
     if len(name) > LONG_NAME:
         hints.append(f"昵称「{name[:LONG_NAME]}…」较长，可能混入了备注，请核对")
-    note_parts = [qty.note, *rest.split(), *post.split(), *ln.notes]
+    if len(items) >= 2:  # the products as written, with their quantities
+        note_parts = [_RE_LIST_SPACES.sub(r"\1", _RE_SPACES.sub(" ", after)).strip(" ,;"), *ln.notes]
+    else:
+        note_parts = [qty.note, *rest.split(), *post.split(), *ln.notes]
+    note_parts = [p for p in note_parts if _RE_HAS_WORD.search(p)]
     return ChainEntry(
         seq=seq,
         name=name[:100],
@@ -232,8 +238,9 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
 
 def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
     """(name, the rest): the text up to the first separator, with what makes it a person."""
-    parts = [p for p in _RE_NAME_SEP.split(text.strip()) if p]
-    seps = [m.group(0) for m in _RE_NAME_SEP.finditer(text.strip())]
+    text = _RE_LATIN_HYPHEN.sub("\ue000", text.strip())  # `Sissi-CC` is one nickname
+    parts = [p.replace("\ue000", "-") for p in _RE_NAME_SEP.split(text) if p]
+    seps = [m.group(0) for m in _RE_NAME_SEP.finditer(text)]
     if not parts:
         return "", ""
     name, i = parts[0], 1

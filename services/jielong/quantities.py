@@ -97,7 +97,7 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     for seg in segments:
         each = _RE_EACH.match(seg)
         if each and (n := cn_number(each.group("n"))):
-            parts = [p for p in re.split(r"和|与|跟|\s+", each.group("what")) if p]
+            parts = [p.strip() for p in re.split(r"和|与|跟", each.group("what")) if p.strip()]
             items += [(p, n) for p in parts]
             counted += 1
             continue
