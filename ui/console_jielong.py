@@ -161,6 +161,8 @@ def _paste(deal_id: int, actor: Actor) -> None:
             st.text("未识别为接龙的行：" + "；".join(plan.ignored[:5]))  # members' text: never markdown
         rows = plan.rows()
         if rows:
+            if plan.unsure():  # the parser's ⚠ hints: say why, never guess silently (issue 15 #5)
+                st.warning(f"⚠ 有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。")
             st.dataframe(pd.DataFrame(rows), hide_index=True, height=min(300, 38 + 35 * len(rows)))
         if st.button("确认保存", key=f"{K}confirm", type="primary"):
             done = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")

@@ -23,7 +23,7 @@ from services.authz import SYSTEM, Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.jielong.deals import get_deal, specs_of
 from services.jielong.lifecycle import DealStatus, EntryStatus, entry_status_label, milestones, progress_text_of
-from services.jielong.parser import MAX_QTY, key_name, parse_chain
+from services.jielong.parser import MAX_QTY, for_product, key_name, parse_chain
 from services.jielong.plan import FIELDS, PASTED_SOURCES, Incoming, PastePlan, PasteResult, Work, load, make_key, plan
 from services.sql import chunks, upsert_insert
 
@@ -169,7 +169,7 @@ def _result(result: PastePlan, deal: Deal, found: list[str]) -> PasteResult:
 def preview_paste(session: Session, deal_id: int, text: str) -> PastePlan:
     """What apply_paste would change, without writing anything."""
     deal = get_deal(session, deal_id)
-    parsed = parse_chain(text, specs_of(deal))
+    parsed = for_product(parse_chain(text, specs_of(deal)), deal.product)
     result, _, _ = plan(deal, load(session, deal_id), [(None, e) for e in parsed], "paste", PASTED_SOURCES)
     return result
 
@@ -183,7 +183,8 @@ def apply_paste(
     """
     require(actor, "chain.write")
     # Parse before taking the lock: the lock is held only for the database work.
-    parsed = parse_chain(text, specs_of(get_deal(session, deal_id)))
+    deal = get_deal(session, deal_id)
+    parsed = for_product(parse_chain(text, specs_of(deal)), deal.product)
     return apply_entries(session, actor, deal_id, [(None, e) for e in parsed], source=source, at=at,
                          flag_missing=PASTED_SOURCES, event_kind="chain.pasted")
 

@@ -59,6 +59,7 @@ class Work:
     missing: bool
     source: str
     orig: tuple | None = None
+    hint: str = ""  # why the parser was unsure of this line (⚠ in the preview); not stored
 
     def values(self) -> tuple:
         return tuple(getattr(self, f) for f in FIELDS)
@@ -99,7 +100,13 @@ class PastePlan:
         if self.over_limit_new:
             parts.append(f"超出限购 {self.over_limit_new} 条")
         parts.append(f"未变 {self.unchanged} 条")
+        if unsure := self.unsure():
+            parts.append(f"⚠ {unsure} 条读取不确定，请看「提示」列核对")
         return "，".join(parts) + "。"
+
+    def unsure(self) -> int:
+        """Lines the parser was unsure of (a ⚠ hint in their 提示 cell)."""
+        return sum(bool(it.get("提示")) for items in (self.added, self.updated, self.cancelled) for it in items)
 
     def rows(self, limit: int = 500) -> list[dict]:
         """Rows for a preview table (Chinese column names)."""
@@ -166,6 +173,7 @@ def describe(w: Work) -> dict:
         "楼栋/地址": w.address,
         "状态": entry_status_label(w.status),
         "超限购": "是" if w.over_limit else "",
+        "提示": f"⚠ {w.hint}" if w.hint else "",
     }
 
 
@@ -272,11 +280,12 @@ def _qty(e: ChainEntry) -> int:
 def _new_work(key: str, name: str, e: ChainEntry, source: str) -> Work:
     status = EntryStatus.CANCELLED if e.cancelled else EntryStatus.VALID
     return Work(None, key, e.seq, name, _qty(e), e.spec[:100], e.note[:500], e.address[:200], e.phone[:32],
-                e.amount, e.raw[:1000], status, False, False, source)
+                e.amount, e.raw[:1000], status, False, False, source, hint=e.hint)
 
 
 def _update_work(w: Work, name: str, e: ChainEntry) -> None:
     w.seq, w.buyer_name, w.qty, w.spec, w.note = e.seq, name, _qty(e), e.spec[:100], e.note[:500]
+    w.hint = e.hint
     if e.address:
         w.address = e.address[:200]
     if e.phone:
