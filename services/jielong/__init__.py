@@ -6,7 +6,9 @@ Table of contents (each module holds one concept):
 - deals      the deal form and its validation, the jielong text, readiness, the one-time release;
 - editing    changing a deal (frozen fields after the release, re-allocation on a new stock);
 - advice     when to release: SQL signals + the pure `decide()`;
-- parser     a pasted chain → entries (pure);
+- parser     a pasted chain → entries (pure), read per product with `for_product`;
+- layout     where a chain's header ends and its entries start (pure);
+- quantities quantities, items per product and the ⚠ hints of unsure readings (pure);
 - plan       what a paste or an import would change (keys, matching, allocation to stock);
 - intake     writing it: pastes, single entries, cancellations, tallies;
 - orders     快团团 / 群接龙 CSV and XLSX exports.
@@ -44,7 +46,7 @@ from services.jielong.lifecycle import (
     unit_label,
 )
 from services.jielong.orders import DEFAULT_MAPPING, FIELD_LABELS, columns, default_mapping, import_orders
-from services.jielong.parser import ChainEntry, parse_chain
+from services.jielong.parser import ChainEntry, for_product, parse_chain
 from services.jielong.plan import PastePlan, PasteResult
 
 __all__ = [
@@ -56,6 +58,6 @@ __all__ = [
     "DealStatus", "EntryStatus", "ThresholdUnit", "check_outcomes", "deadline_failed", "deal_progress",
     "entry_status_label", "is_reached", "progress", "progress_text_of", "status_label", "threshold_unit", "unit_label",
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
-    "ChainEntry", "parse_chain",
+    "ChainEntry", "for_product", "parse_chain",
     "PastePlan", "PasteResult",
 ]

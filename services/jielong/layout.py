@@ -30,6 +30,8 @@ _RE_LIST_INTRO = re.compile(
     r"(?:[:：]\s*$)|菜单|菜品|菜式|品种|清单|目录|套餐|口味|要求|规则|须知|说明|注意事项|内容包括|如下"
 )
 _RE_CHAIN_TITLE = re.compile(r"团购|接龙|拼团|报名|预[定订]|订购|统计|登记|征集")
+# Where a pasted chain begins: `#接龙`, `#接龙 赣南脐橙`, or a bare `接龙` line.
+_RE_CHAIN_START = re.compile(r"^\s*(?:#\s*接[龙龍]|接[龙龍]\s*$)")
 _RE_PRICE = re.compile(r"\d(?:\.\d+)?\s*(?:元|块钱)|[¥￥]\s*\d")
 _RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)|[xX×*]\s*\d")
 
@@ -108,12 +110,18 @@ def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
 
 
 def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
-    numbered = [p for p in pieces if p.seq is not None]
-    if not numbered:
-        return
-    cut = max((i for i, ln in enumerate(lines) if is_example(ln.strip())), default=-1)
-    formats = [p.line for p in numbered if is_template(p.body)]
-    cut = max([cut, *formats])
+    """Mark the header pieces of each pasted chain (a paste may hold several, each from `#接龙`)."""
+    starts = [i for i, ln in enumerate(lines) if _RE_CHAIN_START.match(ln)]
+    bounds = list(zip([0, *starts], [*starts, len(lines)]))
+    for lo, hi in bounds:
+        numbered = [p for p in pieces if p.seq is not None and lo <= p.line < hi]
+        if numbered:
+            _mark_section(lines, lo, hi, numbered)
+
+
+def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> None:
+    examples = [i for i in range(lo, hi) if is_example(lines[i].strip())]
+    cut = max([-1, *examples, *(p.line for p in numbered if is_template(p.body))])
     base = min(p.indent for p in numbered)
     blocks = _blocks(numbered)
     for bi, block in enumerate(blocks):
@@ -123,7 +131,8 @@ def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
         elif block[0].indent > base and any(p.indent == base for p in numbered):
             header = True  # an indented menu above the entries
         else:
-            header = later and (_introduced_as_list(lines, block[0].line) or _priced(block)) and not _looks_like_orders(block)
+            listed = _introduced_as_list(lines, block[0].line) or _priced(block)
+            header = later and listed and not _looks_like_orders(block)
         for p in block:
             p.header = header or p.line <= cut
     entries = [p for p in numbered if not p.header]

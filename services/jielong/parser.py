@@ -201,7 +201,8 @@ def parse_line(
         if not ln.notes:
             return None
         name = ln.notes.pop(0)  # `（代朋友下单）` alone: the bracket is all there is
-    after = (rest + " " + text[qty.start:qty.end] + " " + post) if qty.explicit else rest
+    glue = "" if qty.explicit and rest and pre.endswith(rest) else " "  # `苹果2斤` stays glued
+    after = (rest + glue + text[qty.start:qty.end] + " " + post) if qty.explicit else rest
     return _entry(seq, name, qty, ln, rest, post, after)
 
 
@@ -219,7 +220,7 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
     if len(items) >= 2:  # the products as written, with their quantities
         note_parts = [_RE_LIST_SPACES.sub(r"\1", _RE_SPACES.sub(" ", after)).strip(" ,;"), *ln.notes]
     else:
-        note_parts = [qty.note, *rest.split(), *post.split(), *ln.notes]
+        note_parts = [qty.note, *_RE_NAME_SEP.split(rest), *post.split(), *ln.notes]
     note_parts = [p for p in note_parts if _RE_HAS_WORD.search(p)]
     return ChainEntry(
         seq=seq,
@@ -237,30 +238,42 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
 
 
 def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
-    """(name, the rest): the text up to the first separator, with what makes it a person."""
+    """(name, the rest as written): the text up to the first separator, with what makes it a person."""
     text = _RE_LATIN_HYPHEN.sub("\ue000", text.strip())  # `Sissi-CC` is one nickname
-    parts = [p.replace("\ue000", "-") for p in _RE_NAME_SEP.split(text) if p]
-    seps = [m.group(0) for m in _RE_NAME_SEP.finditer(text)]
+    parts: list[tuple[str, str, int]] = []  # (part, separator before it, end offset)
+    at, sep = 0, ""
+    for m in _RE_NAME_SEP.finditer(text):
+        if m.start() > at:
+            parts.append((text[at:m.start()].replace("\ue000", "-"), sep, m.start()))
+            sep = ""
+        sep += m.group(0)
+        at = m.end()
+    if at < len(text):
+        parts.append((text[at:].replace("\ue000", "-"), sep, len(text)))
     if not parts:
         return "", ""
-    name, i = parts[0], 1
+    name, i = parts[0][0], 1
     while i < len(parts):
-        nxt, sep = parts[i], seps[i - 1] if i - 1 < len(seps) else " "
-        if not _RE_HAS_WORD.search(name) or (not _RE_HAS_WORD.search(nxt) and not sep.isspace()):
-            name = name + (sep if not sep.isspace() else " ") + nxt  # `😊 乐乐`, `小雨:)`
-        elif _RE_LATIN_WORD.match(name.split()[-1]) and _RE_LATIN_WORD.match(nxt) and sep.isspace():
+        nxt, sep, _ = parts[i]
+        if (not _RE_HAS_WORD.search(name) and not _is_punct(name)) or (not _RE_HAS_WORD.search(nxt) and sep.strip()):
+            name = name + (sep.strip() or " ") + nxt  # `😊 乐乐`, `小雨:)`
+        elif _RE_LATIN_WORD.match(name.split()[-1]) and _RE_LATIN_WORD.match(nxt) and not sep.strip():
             name = f"{name} {nxt}"  # `Amy Wang`, `Catherine chen` (not `Jaxon J`)
-        elif _RE_CLASS_ID.match(name) or (_is_place(name, places) and _RE_HAS_WORD.search(nxt)):
-            if _RE_CLASS_ID.match(name):
-                name = f"{name} {nxt}"  # `23土木6班 周八`: the class stays with the person
-            else:
-                ln.addresses.append(name)  # `云谷11栋-葛原`: the place, then the person
-                name = nxt
+        elif _RE_CLASS_ID.match(name):
+            name = f"{name} {nxt}"  # `23土木6班 周八`: the class stays with the person
+        elif _is_place(name, places) and _RE_HAS_WORD.search(nxt):
+            ln.addresses.append(name)  # `云谷11栋-葛原`: the place, then the person
+            name = nxt
         else:
             break
         i += 1
-    rest = " ".join(parts[i:])
+    rest = text[parts[i - 1][2]:].replace("\ue000", "-").strip(" ,、;:-—")
     return _cut_place(name.strip(" ,:;-—"), ln, places), rest
+
+
+def _is_punct(token: str) -> bool:
+    """`。` alone is a nickname; an emoji (`😊 乐乐`) leads one."""
+    return all(unicodedata.category(c).startswith("P") for c in token)
 
 
 def _is_place(token: str, places: frozenset[str]) -> bool:

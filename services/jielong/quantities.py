@@ -90,8 +90,13 @@ def _pack_size(text: str, m: re.Match) -> bool:
 def read_items(rest: str) -> list[tuple[str, int]]:
     """Items of the text after the name when it names several products, else []."""
     segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s]
-    if len(segments) < 2 and "各" not in rest:
-        return []
+    if len(segments) < 2:
+        # `苹果2斤 梨3斤`: products apart by spaces only, each with its own quantity
+        words = rest.split()
+        if sum(len(_unit_matches(w)) == 1 and bool(re.search(r"[^\W\d_]", _RE_UNIT.sub("", w))) for w in words) >= 2:
+            segments = words
+        elif "各" not in rest:
+            return []
     items: list[tuple[str, int]] = []
     counted = 0
     for seg in segments:
