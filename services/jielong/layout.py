@@ -128,8 +128,8 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
         later = any(b[0].line > block[-1].line for b in blocks[bi + 1:])
         if block[-1].line <= cut:
             header = True
-        elif block[0].indent > base and any(p.indent == base for p in numbered):
-            header = True  # an indented menu above the entries
+        elif block[0].indent >= base + 2 and not _looks_like_orders(block) and _menu_position(block, numbered, base):
+            header = True  # an indented menu above the entries (a stray space is no menu)
         else:
             listed = _introduced_as_list(lines, block[0].line) or _priced(block)
             header = later and listed and not _looks_like_orders(block)
@@ -138,6 +138,12 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     entries = [p for p in numbered if not p.header]
     if entries and _is_title(entries[0]):
         entries[0].header = True
+
+
+def _menu_position(block: list[Piece], numbered: list[Piece], base: int) -> bool:
+    """A menu sits above the entries: entries at the base indent follow it, none precede it."""
+    flush = [p.line for p in numbered if p.indent == base]
+    return bool(flush) and min(flush) > block[-1].line
 
 
 def _introduced_as_list(lines: list[str], first: int) -> bool:

@@ -69,6 +69,16 @@ def test_a_list_announced_with_a_colon_is_header_only_when_entries_follow_it():
     assert _read(names_only) == [(1, "王芳", 1, False), (2, "李四", 1, False)]
 
 
+def test_a_stray_indent_among_the_entries_is_no_menu():
+    assert [e.name for e in parse_chain("1. 王芳 1份\n 2. 李四 1份\n   3. 赵六\n4. 钱七")] == ["王芳", "李四", "赵六", "钱七"]
+
+
+def test_two_pasted_chains_each_keep_their_entries_and_numbers():
+    one = "#接龙\n6月2日午餐 路线一\n例 张三 1份\n\n1. 王芳 1份\n2. 李四 1份\n"
+    two = "#接龙\n6月2日午餐 路线二\n例 张三 1份\n\n1. 赵六 1份\n2. 钱七 2份\n"
+    assert _read(one + two) == [(1, "王芳", 1, False), (2, "李四", 1, False), (1, "赵六", 1, False), (2, "钱七", 2, False)]
+
+
 def test_continuation_lines_and_url_only_lines_are_not_entries():
     text = "#接龙\n8月3号\n\n1. redamancy http://t.csdn.cn/QxaEF\nIDEA相关配置\n2. 叶落秋白 \nhttp://t.csdn.cn/XjFbY\n3. http://t.csdn.cn/eqidG"
     assert _read(text) == [(1, "redamancy", 1, False), (2, "叶落秋白", 1, False)]
@@ -115,6 +125,10 @@ def test_a_building_glued_to_the_name_stays_in_the_name_and_is_extracted_too():
     assert (c.name, c.address) == ("刘", "5号楼")  # written apart: the building, then the person
 
 
+def test_a_punctuation_nickname_and_emoji_names_are_kept():
+    assert _read("1. 。 午餐一份\n2. 😊 乐乐 3盒\n3. WF🎵 1份") == [(1, "。", 1, False), (2, "😊 乐乐", 3, False), (3, "WF🎵", 1, False)]
+
+
 def test_places_the_chain_itself_uses_are_cut_from_names():
     text = "1. 云谷11栋-葛原\n2. sisy云谷\n3. 云谷美猴王1份\n4. 云谷B座 11份. 取消"
     assert _read(text) == [(1, "葛原", 1, False), (2, "sisy", 1, False), (3, "美猴王", 1, False), (4, "云谷B座", 11, True)]
@@ -146,6 +160,7 @@ def test_a_multi_product_line_gives_one_item_per_product():
     assert _one("1.295-909 五斤西瓜，十斤苹果").items == [("西瓜", 5), ("苹果", 10)]
     assert _one("2. 冰✡️saya🫧 麦辣鸡腿堡 + 麦辣鸡翅 + 桃气醒醒气泡美式").qty == 3
     assert [n for _, n in _one("4. 阿珍 小番茄 红和黄 各一斤").items] == [1, 1]
+    assert _one("5. 陈 苹果2斤 梨3斤").items == [("苹果", 2), ("梨", 3)]
 
 
 def test_the_deals_product_is_matched_by_name_where_the_chain_sells_several():
