@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from services.jielong.quantities import has_plus
+
 _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
 # `12. 王芳`, `12、王芳`, `12) 王芳`; not `5.30左右到` (a decimal) nor `12:30截单` (a time).
 _RE_NUMBERED = re.compile(r"^(\s*)(\d{1,5})\s*(?:[、,)\]]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d))\s*(.*)$")
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
-_RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
 # A template names the fields a member should write, not a member.
 _RE_TEMPLATE = re.compile(r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|需要多少|电话|手机号|项目简[介称]|Issue#")
 _RE_LIST_INTRO = re.compile(
@@ -91,7 +92,7 @@ def _split_line(line: str, index: int) -> list[Piece]:
     m = _RE_NUMBERED.match(line.rstrip())
     if m:
         return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
-    if _RE_PLUS.search(stripped):
+    if has_plus(stripped):
         return [Piece(None, stripped, stripped, index, indent)]
     return []
 

@@ -82,6 +82,11 @@ def find_qty(text: str) -> Qty:
     return Qty()
 
 
+def has_plus(text: str) -> bool:
+    """`王芳 +1`: an unnumbered line that still joins the chain."""
+    return bool(_RE_PLUS.search(text))
+
+
 def _pack_size(text: str, m: re.Match) -> bool:
     """`600ml*24瓶4箱`: `*24` after a volume or weight is the pack, not the order."""
     return m.re is _RE_X and bool(re.search(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$", text[: m.start()]))
