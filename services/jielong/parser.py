@@ -60,6 +60,7 @@ _RE_ADDR = re.compile(
     r"(?<![\w-])(?:\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"
     r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"
 )
+_RE_ROOM = re.compile(r"\d{1,5}(?:[-－—_/]\d{1,5}){1,3}")  # 295-909: 楼栋-房间, who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
 _RE_PLACE = re.compile(r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门)$")
 _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
@@ -142,6 +143,7 @@ class _Line:
     spec: str = ""
     phone: str = ""
     cancelled: bool = False
+    hints: list[str] = field(default_factory=list)
 
 
 def _strip(body: str, specs: list[str]) -> _Line:
@@ -192,6 +194,9 @@ def parse_line(
     pre = text[: qty.start] if qty.explicit else text
     post = text[qty.end:] if qty.explicit else ""
     name, rest = _take_name(pre, ln, places)
+    if name and not rest and ln.lead_address and _RE_ROOM.fullmatch(ln.lead_address) and pre[-1:].isalpha():
+        name, rest = "", name  # `295-909 消毒药三瓶`: the word glued to the quantity is the product
+        ln.hints.append(f"「{rest}」紧挨着数量，当作商品，团员记为「{ln.lead_address}」，请核对")
     if not name and ln.lead_address:
         name = ln.lead_address
         ln.addresses.remove(name)
@@ -209,7 +214,7 @@ def parse_line(
 def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: str) -> ChainEntry:
     items = q.read_items(after) or q.single_item(rest, qty, ln.text)
     n = qty.n
-    hints = q.qty_hints(name, qty, [t for t in (rest + " " + post).split() if t.isdigit()])
+    hints = ln.hints + q.qty_hints(name, qty, [t for t in (rest + " " + post).split() if t.isdigit()])
     if len(items) >= 2 or (items and not qty.explicit):
         n = sum(k for _, k in items)
         hints = [h for h in hints if not h.startswith("一行里还有")]
