@@ -68,11 +68,15 @@ def find_qty(text: str) -> Qty:
         if 1 <= total <= MAX_QTY:
             return Qty(total, True, m.start(), m.end(), m.group(0).replace(" ", ""))
     units = _unit_matches(text)
+    # `我是一个很长的昵称 1份`, `三只松鼠 2袋`: a Chinese numeral running into a word is part of it
+    # when the line has another quantity.
+    plain = [u for u in units if not _in_word(text, u)]
+    units = plain + [u for u in units if u not in plain]
     for matches in (units, list(_RE_X.finditer(text)), list(_RE_PLUS.finditer(text))):
         for m in matches:
             n = cn_number(m.group(1))
             if n is not None and 1 <= n <= MAX_QTY and not _pack_size(text, m):
-                others = [u.group(0) for u in units if u.start() > m.start()]
+                others = [u.group(0) for u in plain if u.start() > m.start()]
                 return Qty(n, True, m.start(), m.end(), others=others)
     bare = [b for b in _RE_BARE.finditer(text) if b.start() > 0 and text[: b.start()].strip()]
     if len(bare) == 1:
@@ -80,6 +84,11 @@ def find_qty(text: str) -> Qty:
         if 1 <= n <= BARE_QTY_MAX:
             return Qty(n, True, bare[0].start(), bare[0].end(), bare=True)
     return Qty()
+
+
+def _in_word(text: str, m: re.Match) -> bool:
+    return not m.group(1).isdigit() and m.end() < len(text) and text[m.end()].isalpha() and not _MEAL_WORDS.match(
+        text[m.end():m.end() + 2])
 
 
 def has_plus(text: str) -> bool:

@@ -146,6 +146,8 @@ def test_places_the_chain_itself_uses_are_cut_from_names():
         ("4. 赵六 500ML12罐 2箱", 2),
         ("5. 钱七 600ml*24瓶4箱", 4),
         ("6. 孙八 6个装 2盒", 2),
+        ("7. 王芳 三只松鼠坚果 2袋", 2),  # a numeral running into a word is part of it
+        ("8. 我是一个小可爱 1份", 1),
     ],
 )
 def test_numbers_of_the_product_or_pack_are_not_the_quantity(line, qty):
