@@ -162,7 +162,7 @@ def _paste(deal_id: int, actor: Actor) -> None:
         rows = plan.rows()
         if rows:
             if plan.unsure():  # the parser's ⚠ hints: say why, never guess silently (issue 15 #5)
-                st.warning(f"⚠ 有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。")
+                st.warning(f"有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。", icon="⚠️")
             st.dataframe(pd.DataFrame(rows), hide_index=True, height=min(300, 38 + 35 * len(rows)))
         if st.button("确认保存", key=f"{K}confirm", type="primary"):
             done = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")

@@ -204,3 +204,21 @@ def test_progress_reminder_toasts_after_the_interval(panel_as, app_db, monkeypat
     assert not [t for t in at.toast if "播报" in t.value]
     at.run()
     assert any("该播报接龙进度了" in t.value and "已接龙0单" in t.value for t in at.toast)
+
+
+def test_preview_marks_unsure_readings_with_a_reason(panel_as, app_db):
+    """Issue 13 #6 / issue 15 #5: `蒋奶奶36 2 4栋` is read as 2 份 and the preview says why it may
+    be wrong, in a warning and in the row's 提示 cell."""
+    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    at.text_area(key="console_jielong_paste_text").input("#接龙\n78. 王芳 2份 3栋\n79. 蒋奶奶36 2 4栋").run()
+    at.button(key="console_jielong_preview").click().run()
+    assert not at.exception
+    assert any("有 1 条读取不确定" in w.value and w.icon == "⚠️" for w in at.warning), _texts(at)
+    table = at.dataframe[0].value
+    row = table[table["团员"] == "蒋奶奶36"].iloc[0]
+    assert row["数量"] == 2 and row["提示"].startswith("⚠") and "36" in row["提示"]
