@@ -30,6 +30,7 @@ _RE_TEMPLATE = re.compile(r"姓名|名字|昵称|楼号|楼栋号|房号|房间�
 _RE_LIST_INTRO = re.compile(
     r"(?:[:：]\s*$)|菜单|菜品|菜式|品种|清单|目录|套餐|口味|要求|规则|须知|说明|注意事项|内容包括|如下"
 )
+_RE_NOTICE = re.compile(r"(?:温馨提示|提示|注意事项|注意|须知|说明|规则|要求|步骤|流程|内容包括)\s*[:：]?\s*$")
 _RE_CHAIN_TITLE = re.compile(r"团购|接龙|拼团|报名|预[定订]|订购|统计|登记|征集")
 # Where a pasted chain begins: `#接龙`, `#接龙 赣南脐橙`, or a bare `接龙` line.
 _RE_CHAIN_START = re.compile(r"^\s*(?:#\s*接[龙龍]|接[龙龍]\s*$)")
@@ -126,19 +127,36 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     base = min(p.indent for p in numbered)
     blocks = _blocks(numbered)
     for bi, block in enumerate(blocks):
-        later = any(b[0].line > block[-1].line for b in blocks[bi + 1:])
-        if block[-1].line <= cut:
-            header = True
-        elif block[0].indent >= base + 2 and not _looks_like_orders(block) and _menu_position(block, numbered, base):
-            header = True  # an indented menu above the entries (a stray space is no menu)
-        else:
-            listed = _introduced_as_list(lines, block[0].line) or _priced(block)
-            header = later and listed and not _looks_like_orders(block)
+        header = block[-1].line <= cut or _header_block(lines, block, blocks[bi + 1:], numbered, base)
         for p in block:
             p.header = header or p.line <= cut
     entries = [p for p in numbered if not p.header]
     if entries and _is_title(entries[0]):
         entries[0].header = True
+
+
+def _header_block(lines: list[str], block: list[Piece], later: list[list[Piece]], numbered: list[Piece], base: int) -> bool:
+    """Whether a numbered block (not above the example line) is a menu, a list or instructions."""
+    if _looks_like_orders(block):
+        return False
+    if block[0].indent >= base + 2 and _menu_position(block, numbered, base):
+        return True  # an indented menu above the entries (a stray space is no menu)
+    intro = _intro(lines, block[0].line)
+    if intro and _RE_NOTICE.search(intro):
+        return True  # `温馨提示：` / `注意事项：` then numbered rules, wherever they stand
+    if not later:
+        return False
+    if intro and _RE_LIST_INTRO.search(intro) or _priced(block):
+        return True
+    rest = [p.body for b in later for p in b]
+    # A product list whose products the entries order, or a plain list above numbered orders:
+    # one chain is numbered once.
+    return _named_later(block, rest) or _looks_like_orders(later[0])
+
+
+def _named_later(block: list[Piece], rest: list[str]) -> bool:
+    names = [p.body.split()[0] for p in block if p.body.split() and len(p.body.split()[0]) >= 2]
+    return bool(names) and sum(any(n in r for r in rest) for n in names) * 2 >= len(block)
 
 
 def _menu_position(block: list[Piece], numbered: list[Piece], base: int) -> bool:
@@ -147,12 +165,12 @@ def _menu_position(block: list[Piece], numbered: list[Piece], base: int) -> bool
     return bool(flush) and min(flush) > block[-1].line
 
 
-def _introduced_as_list(lines: list[str], first: int) -> bool:
-    """The nearest non-blank line above announces a list (`…内容包括：`, `今日菜单`)."""
+def _intro(lines: list[str], first: int) -> str:
+    """The nearest non-blank line above a block when it is not numbered (it may announce a list)."""
     for ln in reversed(lines[:first]):
         if ln.strip():
-            return bool(_RE_LIST_INTRO.search(ln.strip())) and not _RE_NUMBERED.match(ln)
-    return False
+            return "" if _RE_NUMBERED.match(ln) else ln.strip()
+    return ""
 
 
 def _looks_like_orders(block: list[Piece]) -> bool:

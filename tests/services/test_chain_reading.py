@@ -69,6 +69,18 @@ def test_a_list_announced_with_a_colon_is_header_only_when_entries_follow_it():
     assert _read(names_only) == [(1, "王芳", 1, False), (2, "李四", 1, False)]
 
 
+def test_a_product_list_the_entries_order_from_is_header():
+    text = "#接龙\n今天到货\n1. 苹果\n2. 香蕉\n\n1. 张三 苹果1斤\n2. 李四 香蕉2斤"
+    assert _read(text) == [(1, "张三", 1, False), (2, "李四", 2, False)]
+    plain = "#接龙\n今天吃啥\n1. 红烧肉\n2. 青菜\n1. 王芳 1份\n2. 李四 2份"  # one chain is numbered once
+    assert _read(plain) == [(1, "王芳", 1, False), (2, "李四", 2, False)]
+
+
+def test_numbered_rules_under_a_notice_are_not_orders_even_after_the_entries():
+    text = "#接龙\n1. 王芳 1份\n2. 李四 2份\n温馨提示：\n1. 请按时自提\n2. 过时不候"
+    assert _read(text) == [(1, "王芳", 1, False), (2, "李四", 2, False)]
+
+
 def test_a_stray_indent_among_the_entries_is_no_menu():
     assert [e.name for e in parse_chain("1. 王芳 1份\n 2. 李四 1份\n   3. 赵六\n4. 钱七")] == ["王芳", "李四", "赵六", "钱七"]
 
