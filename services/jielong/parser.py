@@ -62,7 +62,7 @@ _RE_ADDR = re.compile(
 )
 _RE_ROOM = re.compile(r"\d{1,5}(?:[-－—_/]\d{1,5}){1,3}")  # 295-909: 楼栋-房间, who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
-_RE_PLACE = re.compile(r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门)$")
+_RE_PLACE = re.compile(r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
 _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
 _RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
@@ -225,7 +225,9 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
     if len(items) >= 2:  # the products as written, with their quantities
         note_parts = [_RE_LIST_SPACES.sub(r"\1", _RE_SPACES.sub(" ", after)).strip(" ,;"), *ln.notes]
     else:
-        note_parts = [qty.note, *_RE_NAME_SEP.split(rest), *post.split(), *ln.notes]
+        words = [*_RE_NAME_SEP.split(rest), *post.split()]
+        ln.addresses += [w for w in words if _RE_PLACE.search(w)]  # `妮，E区东门，少饭少菜`: E区东门 is where
+        note_parts = [qty.note, *(w for w in words if not _RE_PLACE.search(w)), *ln.notes]
     note_parts = [p for p in note_parts if _RE_HAS_WORD.search(p)]
     return ChainEntry(
         seq=seq,

@@ -123,6 +123,12 @@ def test_the_name_is_the_person_as_written(line, name, qty):
     assert "http" not in e.name and "，" not in e.name and "," not in e.name
 
 
+def test_a_place_after_the_name_is_the_address():
+    e = _one("4. 妮，E区东门，少饭少菜")
+    assert (e.name, e.address, e.note) == ("妮", "E区东门", "少饭少菜")
+    assert _one("5. 王芳 2份 东门自提").address == "东门自提"
+
+
 def test_a_url_is_never_a_name_nor_kept_in_the_note():
     e = _one("14. promise https://blog.csdn.net/m0_71485750/article/details/125994087 互三有关必回")
     assert e.name == "promise" and "http" not in e.note
