@@ -169,8 +169,10 @@ def _result(result: PastePlan, deal: Deal, found: list[str]) -> PasteResult:
 def preview_paste(session: Session, deal_id: int, text: str) -> PastePlan:
     """What apply_paste would change, without writing anything."""
     deal = get_deal(session, deal_id)
-    parsed = for_product(parse_chain(text, specs_of(deal)), deal.product)
+    other_products: list[str] = []
+    parsed = for_product(parse_chain(text, specs_of(deal)), deal.product, other_products)
     result, _, _ = plan(deal, load(session, deal_id), [(None, e) for e in parsed], "paste", PASTED_SOURCES)
+    result.ignored += other_products
     return result
 
 

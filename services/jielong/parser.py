@@ -303,13 +303,14 @@ def _cut_place(name: str, ln: _Line, places: frozenset[str]) -> str:
     return name
 
 
-def for_product(entries: list[ChainEntry], product: str) -> list[ChainEntry]:
+def for_product(entries: list[ChainEntry], product: str, skipped: list[str] | None = None) -> list[ChainEntry]:
     """The entries as they concern one deal, when the chain sells several products.
 
     A chain whose lines name two or more different products (`红富士冰糖心4斤，砂糖橘2斤`) is read
     per product: an entry keeps the items whose name matches `product` (services.jielong.
     quantities.same_product) and its quantity becomes theirs; an entry naming only other
-    products is not this deal's. When no line names the product, or the chain sells one
+    products is not this deal's (its raw line goes to `skipped`, for the preview to show).
+    When no line names the product, or the chain sells one
     product, the entries are returned as they are (the deal's single-product reading)."""
     products = {p for e in entries for p, _ in e.items if not q.is_class(p)}
     if len(products) < 2 or not product.strip():
@@ -323,6 +324,8 @@ def for_product(entries: list[ChainEntry], product: str) -> list[ChainEntry]:
     for e in entries:
         mine = [(p, n) for p, n in e.items if q.same_product(p, product)]
         if e.items and not mine:
+            if skipped is not None:  # said in the preview, never dropped silently
+                skipped.append(f"（其他商品，未计入「{product}」）{e.raw or e.name}")
             continue
         if mine:
             e = replace(e, items=mine, qty=max(1, min(sum(n for _, n in mine), MAX_QTY)),

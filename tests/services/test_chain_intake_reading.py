@@ -39,6 +39,9 @@ def test_neighbours_glued_to_their_building_stay_two_buyers(session, assistant):
 def test_a_multi_product_chain_is_read_for_the_deals_product(session, assistant):
     deal = released_deal(session, assistant, product="砂糖橘", stock=None, per_person_limit=None)
     text = "#接龙\n1. 任化东 红富士冰糖心4斤，砂糖橘2斤\n2. 李四 砂糖橘3斤\n3. 王五 红富士冰糖心1斤\n"
+    plan = jielong.preview_paste(session, deal.id, text)
+    assert [(r["团员"], r["数量"]) for r in plan.rows()] == [("任化东", 2), ("李四", 3)]
+    assert any("其他商品" in line and "王五" in line for line in plan.ignored)  # said, not dropped silently
     res = jielong.apply_paste(session, assistant, deal.id, text, at=T0)
     assert (res.added, res.units_valid, res.buyers_valid) == (2, 5, 2)
     assert_consistent(session, deal.id)
