@@ -23,6 +23,8 @@ from services.jielong.quantities import has_plus
 
 _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
 # `12. 王芳`, `12、王芳`, `12) 王芳`; not `5.30左右到` (a decimal) nor `12:30截单` (a time).
+# WeChat's own example line (`例 张三 1份`), not a footer that starts with 例如 or 格式不对.
+_RE_EXAMPLE_LINE = re.compile(r"^(?:例|示例)(?:[\s:：]|$)|^格式\s*[:：]")
 _RE_NUMBERED = re.compile(r"^(\s*)(\d{1,5})\s*(?:[、,)\]]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d))\s*(.*)$")
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
 # A template names the fields a member should write, not a member.
@@ -66,7 +68,8 @@ def is_example(line: str) -> bool:
 
 def is_template(body: str) -> bool:
     """`姓名/项目简介/Issue#`, `楼栋号-房间号 需要多少份`: a format line, even when numbered."""
-    return len(set(_RE_TEMPLATE.findall(body))) >= 2
+    leftover = re.sub(r"[\W_]", "", _RE_TEMPLATE.sub("", body))  # a member's line has more than field names
+    return len(set(_RE_TEMPLATE.findall(body))) >= 2 and len(leftover) <= 4
 
 
 def _split_line(line: str, index: int) -> list[Piece]:
@@ -122,12 +125,17 @@ def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
 
 
 def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> None:
-    examples = [i for i in range(lo, hi) if is_example(lines[i].strip())]
+    examples = [i for i in range(lo, hi) if _RE_EXAMPLE_LINE.match(lines[i].strip())]
+    last = numbered[-1].line
+    # An example line below every numbered line (a footer `例如…`) cuts only what is no order.
+    tail = [i for i in examples if i > last]
+    examples = [i for i in examples if i < last]
     cut = max([-1, *examples, *(p.line for p in numbered if is_template(p.body))])
     base = min(p.indent for p in numbered)
     blocks = _blocks(numbered)
     for bi, block in enumerate(blocks):
         header = block[-1].line <= cut or _header_block(lines, block, blocks[bi + 1:], numbered, base)
+        header = header or (bool(tail) and not _looks_like_orders(block))
         for p in block:
             p.header = header or p.line <= cut
     entries = [p for p in numbered if not p.header]
@@ -184,4 +192,6 @@ def _priced(block: list[Piece]) -> bool:
 
 def _is_title(p: Piece) -> bool:
     """`1. A材料学院水果美食团购`: the chain's own name written as its first item."""
-    return p.seq == 1 and bool(_RE_CHAIN_TITLE.search(p.body)) and not _RE_QTY_HINT.search(p.body)
+    body = p.body.strip()
+    return (p.seq == 1 and len(body) >= 6 and not re.search(r"\s", body) and bool(_RE_CHAIN_TITLE.search(body))
+            and not _RE_QTY_HINT.search(body))

@@ -81,6 +81,15 @@ def test_numbered_rules_under_a_notice_are_not_orders_even_after_the_entries():
     assert _read(text) == [(1, "王芳", 1, False), (2, "李四", 2, False)]
 
 
+def test_footers_and_members_lines_do_not_pass_for_example_or_format_lines():
+    footer = "#接龙\n1. 王芳\n2. 李四\n3. 赵六\n例如有问题请联系团长\n格式不对的请改"
+    assert [e.name for e in parse_chain(footer)] == ["王芳", "李四", "赵六"]
+    member = "#接龙\n1. 王芳 1份\n2. 李四 手机号13812345678 房号502"  # field words, but a member's line
+    assert [e.name for e in parse_chain(member)] == ["王芳", "李四"]
+    template_last = "接龙\n需提交：\n1、报告\n2、博客\n3、视频\n例 姓名/项目简称/Issue#"  # nobody joined yet
+    assert parse_chain(template_last) == []
+
+
 def test_a_stray_indent_among_the_entries_is_no_menu():
     assert [e.name for e in parse_chain("1. 王芳 1份\n 2. 李四 1份\n   3. 赵六\n4. 钱七")] == ["王芳", "李四", "赵六", "钱七"]
 
