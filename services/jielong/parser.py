@@ -1,20 +1,29 @@
 """Parse a 接龙 (chain) as copied from a WeChat group into entries.
 
-Pure functions, no database. `parse_chain(text)` returns one `ChainEntry` per order line and
-skips the title (#接龙), description, example (例 …) and footer lines. It understands
-`12. 王芳 2份 5栋`, `12、王芳 两份`, full-width digits, Chinese numerals, `x2` / `*2` / `+1`,
-units (份 盒 斤 箱 …), class counts (`2大1小`), building-room numbers (`295-909`, not a quantity),
-digits inside nicknames (`Lqz13Th`), notes in brackets, cancellations (取消, 不要了) and WeChat's
-single-line chain (`1. 2. 倪彩霞 gt7 3. 莓心`).
+Pure functions, no database. `parse_chain(text)` returns one `ChainEntry` per entry: a numbered
+line that carries a person, below the header that services.jielong.layout tells apart (title,
+menus and product lists, numbered instructions, format and example lines). It understands
+`12. 王芳 2份 5栋`, `12、王芳 两份`, full-width digits and punctuation, Chinese numerals, `x2` /
+`*2` / `+1`, units (份 盒 斤 箱 …), class counts (`2大1小`), building-room numbers (`295-909`, not
+a quantity), digits inside nicknames (`Lqz13Th`), notes in brackets, cancellations (取消, 不要了),
+several products on one line (services.jielong.quantities) and WeChat's single-line chain
+(`1. 2. 倪彩霞 gt7 3. 莓心`).
 
-Judgment calls (documented because a chain is free text):
+Judgment calls (documented because a chain is free text; the same as tests/data/real/README.md):
+- the name runs to the first separator: a space, `，,、；;：:`, or a dash between words
+  (`Kevin涛-增肌` → Kevin涛; `Sissi-CC` and `295-909` stay whole); URLs are never names;
+- what makes it a person stays: a class (`23土木6班 周八` is the whole name), Latin first and
+  last names (`Amy Wang`), a leading emoji (`😊 乐乐`), a building glued to the name (`5号楼刘`,
+  also copied to the address, so two neighbours `5号楼刘` / `8号楼刘` stay two buyers);
+- a place is the address, not the name: before a separator (`云谷11栋-葛原` → 葛原), glued after
+  it (`杨茜H区` → 杨茜), or a place the chain itself uses (`sisy云谷`, `云谷美猴王`);
 - a bare number is a quantity only when it is a lone token between 1 and 20 (`王芳 2`);
-  `王燕燕 512 白色` keeps 512 in the note (a room or a size, not 512 units);
+  `王燕燕 512 白色` keeps 512 in the note; either way an unsure reading carries a hint;
 - a numbered line with nothing after the number (`1.`) is an empty slot, not an order;
 - an unnumbered line is an entry only when it carries `+N` (`王芳 +1`); other unnumbered lines
-  are header, description or footer;
-- when the quantity is glued to a word after the name (`abc 火龙果4个`), that word is a product
-  or spec and goes to the note, the name is `abc`.
+  are header, description, footer, or the continuation of the entry above;
+- when the quantity is glued to a word after the name (`abc 火龙果4个`), that word is the product
+  (an item, and the note), the name is `abc`.
 """
 from __future__ import annotations
 
