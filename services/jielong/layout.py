@@ -17,6 +17,7 @@ them belong to the header, the way a person reads it:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from services.jielong.quantities import has_plus
@@ -68,8 +69,9 @@ def is_example(line: str) -> bool:
 
 def is_template(body: str) -> bool:
     """`姓名/项目简介/Issue#`, `楼栋号-房间号 需要多少份`: a format line, even when numbered."""
-    leftover = re.sub(r"[\W_]", "", _RE_TEMPLATE.sub("", body))  # a member's line has more than field names
-    return len(set(_RE_TEMPLATE.findall(body))) >= 2 and len(leftover) <= 4
+    if len(set(_RE_TEMPLATE.findall(body))) < 2:
+        return False
+    return len(re.sub(r"[\W_]", "", _RE_TEMPLATE.sub("", body))) <= 4  # a member's line has more than field names
 
 
 def _split_line(line: str, index: int) -> list[Piece]:
@@ -117,11 +119,13 @@ def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
 def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
     """Mark the header pieces of each pasted chain (a paste may hold several, each from `#接龙`)."""
     starts = [i for i, ln in enumerate(lines) if _RE_CHAIN_START.match(ln)]
+    sections: dict[int, list[Piece]] = {}
+    for p in pieces:
+        if p.seq is not None:
+            sections.setdefault(bisect_right(starts, p.line), []).append(p)
     bounds = list(zip([0, *starts], [*starts, len(lines)]))
-    for lo, hi in bounds:
-        numbered = [p for p in pieces if p.seq is not None and lo <= p.line < hi]
-        if numbered:
-            _mark_section(lines, lo, hi, numbered)
+    for k, numbered in sections.items():
+        _mark_section(lines, *bounds[k], numbered)
 
 
 def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> None:
@@ -132,10 +136,12 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     examples = [i for i in examples if i < last]
     cut = max([-1, *examples, *(p.line for p in numbered if is_template(p.body))])
     base = min(p.indent for p in numbered)
+    first_flush = min(p.line for p in numbered if p.indent == base)
     blocks = _blocks(numbered)
     for bi, block in enumerate(blocks):
-        header = block[-1].line <= cut or _header_block(lines, block, blocks[bi + 1:], numbered, base)
-        header = header or (bool(tail) and not _looks_like_orders(block))
+        nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
+        orders = _looks_like_orders(block)
+        header = block[-1].line <= cut or (not orders and (bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
         for p in block:
             p.header = header or p.line <= cut
     entries = [p for p in numbered if not p.header]
@@ -143,41 +149,42 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
         entries[0].header = True
 
 
-def _header_block(lines: list[str], block: list[Piece], later: list[list[Piece]], numbered: list[Piece], base: int) -> bool:
-    """Whether a numbered block (not above the example line) is a menu, a list or instructions."""
-    if _looks_like_orders(block):
-        return False
-    if block[0].indent >= base + 2 and _menu_position(block, numbered, base):
-        return True  # an indented menu above the entries (a stray space is no menu)
+def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None, base: int, first_flush: int) -> bool:
+    """Whether a numbered block that reads as no orders (and is not above the example line) is a
+    menu, a list or instructions; `nxt` is the block after it, `first_flush` the first line
+    numbered at the base indent."""
+    if block[0].indent >= base + 2 and first_flush > block[-1].line:
+        return True  # an indented menu above the entries (a stray indent among them is no menu)
     intro = _intro(lines, block[0].line)
     if intro and _RE_NOTICE.search(intro):
         return True  # `温馨提示：` / `注意事项：` then numbered rules, wherever they stand
-    if not later:
+    if nxt is None:
         return False
     if intro and _RE_LIST_INTRO.search(intro) or _priced(block):
         return True
-    rest = [p.body for b in later for p in b]
     # A product list whose products the entries order, or a plain list above numbered orders:
     # one chain is numbered once.
-    return _named_later(block, rest) or _looks_like_orders(later[0])
+    rest = [p.body for p in nxt]
+    return _named_later(block, rest) or (_looks_like_orders(nxt) and not _same_people(block, rest))
+
+
+def _same_people(block: list[Piece], rest: list[str]) -> bool:
+    """The next block starts with the same names: the same chain pasted again, not a menu."""
+    names = {p.body.split()[0] for p in block if p.body.split()}
+    return any(r.split() and r.split()[0] in names for r in rest)
 
 
 def _named_later(block: list[Piece], rest: list[str]) -> bool:
     names = [p.body.split()[0] for p in block if p.body.split() and len(p.body.split()[0]) >= 2]
-    return bool(names) and sum(any(n in r for r in rest) for n in names) * 2 >= len(block)
-
-
-def _menu_position(block: list[Piece], numbered: list[Piece], base: int) -> bool:
-    """A menu sits above the entries: entries at the base indent follow it, none precede it."""
-    flush = [p.line for p in numbered if p.indent == base]
-    return bool(flush) and min(flush) > block[-1].line
+    # A product is ordered after the person's name, never where a name stands (`1. 王芳` twice).
+    return bool(names) and sum(any(n in r and not r.startswith(n) for r in rest) for n in names) * 2 >= len(block)
 
 
 def _intro(lines: list[str], first: int) -> str:
     """The nearest non-blank line above a block when it is not numbered (it may announce a list)."""
-    for ln in reversed(lines[:first]):
-        if ln.strip():
-            return "" if _RE_NUMBERED.match(ln) else ln.strip()
+    for i in range(first - 1, -1, -1):
+        if lines[i].strip():
+            return "" if _RE_NUMBERED.match(lines[i]) else lines[i].strip()
     return ""
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -253,24 +254,28 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
     )
 
 
-def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
-    """(name, the rest as written): the text up to the first separator, with what makes it a person."""
-    text = _RE_LATIN_HYPHEN.sub("\ue000", text.strip())  # `Sissi-CC` is one nickname
-    parts: list[tuple[str, str, int]] = []  # (part, separator before it, end offset)
+def _parts(text: str) -> Iterator[tuple[str, str, int]]:
+    """(part, separators before it, its end offset), lazily: a name needs only the first few."""
     at, sep = 0, ""
     for m in _RE_NAME_SEP.finditer(text):
         if m.start() > at:
-            parts.append((text[at:m.start()].replace("\ue000", "-"), sep, m.start()))
+            yield text[at:m.start()].replace("\ue000", "-"), sep, m.start()
             sep = ""
         sep += m.group(0)
         at = m.end()
     if at < len(text):
-        parts.append((text[at:].replace("\ue000", "-"), sep, len(text)))
-    if not parts:
+        yield text[at:].replace("\ue000", "-"), sep, len(text)
+
+
+def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
+    """(name, the rest as written): the text up to the first separator, with what makes it a person."""
+    text = _RE_LATIN_HYPHEN.sub("\ue000", text.strip())  # `Sissi-CC` is one nickname
+    parts = _parts(text)
+    first = next(parts, None)
+    if first is None:
         return "", ""
-    name, i = parts[0][0], 1
-    while i < len(parts):
-        nxt, sep, _ = parts[i]
+    name, end = first[0], first[2]
+    for nxt, sep, nxt_end in parts:
         if (not _RE_HAS_WORD.search(name) and not _is_punct(name)) or (not _RE_HAS_WORD.search(nxt) and sep.strip()):
             name = name + (sep.strip() or " ") + nxt  # `😊 乐乐`, `小雨:)`
         elif _RE_LATIN_WORD.match(name.split()[-1]) and _RE_LATIN_WORD.match(nxt) and not sep.strip():
@@ -282,8 +287,8 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             name = nxt
         else:
             break
-        i += 1
-    rest = text[parts[i - 1][2]:].replace("\ue000", "-").strip(" ,、;:-—")
+        end = nxt_end
+    rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
     return _cut_place(name.strip(" ,:;-—"), ln, places), rest
 
 

@@ -106,7 +106,7 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s]
     if len(segments) < 2:
         # `苹果2斤 梨3斤`: products apart by spaces only, each with its own quantity
-        words = rest.split()
+        words = rest.split() if len(_unit_matches(rest)) >= 2 else []
         if sum(len(_unit_matches(w)) == 1 and bool(re.search(r"[^\W\d_]", _RE_UNIT.sub("", w))) for w in words) >= 2:
             segments = words
         elif "各" not in rest:

@@ -76,6 +76,12 @@ def test_a_product_list_the_entries_order_from_is_header():
     assert _read(plain) == [(1, "王芳", 1, False), (2, "李四", 2, False)]
 
 
+def test_a_chain_pasted_twice_without_its_title_keeps_both_readings():
+    assert _read("1. 王芳\n2. 李四\n1. 王芳\n2. 李四 2份") == [
+        (1, "王芳", 1, False), (2, "李四", 1, False), (1, "王芳", 1, False), (2, "李四", 2, False)]
+    assert len(parse_chain("1. 王芳\n2. 李四\n1. 王芳 1份\n2. 李四 2份")) == 4
+
+
 def test_numbered_rules_under_a_notice_are_not_orders_even_after_the_entries():
     text = "#接龙\n1. 王芳 1份\n2. 李四 2份\n温馨提示：\n1. 请按时自提\n2. 过时不候"
     assert _read(text) == [(1, "王芳", 1, False), (2, "李四", 2, False)]
