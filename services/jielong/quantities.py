@@ -23,7 +23,10 @@ BARE_QTY_MAX = 20
 
 _CN_NUM = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两俩三四五六七八九])"
 _NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
-UNITS = r"(?:份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单)"
+UNITS = (
+    r"(?:公斤|千克|kg|KG|Kg|份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单"
+    r"|根|头|棵|卷|粒|打|扎|排)"
+)
 _CLASS = r"(?:大人|成人|小孩|儿童|老人|大|小)"
 _CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}})"
 
@@ -35,8 +38,10 @@ _RE_UNIT = re.compile(
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\s*({_NUM})(?!\d)")
 _RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
 _RE_BARE = re.compile(r"(?:(?<=\s)|^)(\d{1,3})(?=\s|$)")
+_RE_MEASURE_END = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$")
+_RE_PACK_BEFORE = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*[xX×✖*＊]\s*$")  # `500ml*12瓶`: the pack
 _RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")
-_RE_ITEM_SEP = re.compile(r"\s*[,、;+]\s*")
+_RE_ITEM_SEP = re.compile(r"\s*[,、;+/]\s*")
 _RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{_NUM})\s*{UNITS}?$")
 _MEAL_WORDS = re.compile(r"^(?:午餐|晚餐|早餐|中餐|午饭|晚饭|夜宵|宵夜)$")
 
@@ -56,7 +61,8 @@ class Qty:
 
 def _unit_matches(text: str) -> list[re.Match]:
     """Unit quantities that are not a pack size glued before another one (`24瓶4箱`)."""
-    found = [m for m in _RE_UNIT.finditer(text) if 1 <= (cn_number(m.group(1)) or 0) <= MAX_QTY]
+    found = [m for m in _RE_UNIT.finditer(text)
+             if 1 <= (cn_number(m.group(1)) or 0) <= MAX_QTY and not _RE_PACK_BEFORE.search(text[: m.start()])]
     return [m for i, m in enumerate(found) if not (i + 1 < len(found) and found[i + 1].start() == m.end())]
 
 
@@ -98,7 +104,7 @@ def has_plus(text: str) -> bool:
 
 def _pack_size(text: str, m: re.Match) -> bool:
     """`600ml*24瓶4箱`: `*24` after a volume or weight is the pack, not the order."""
-    return m.re is _RE_X and bool(re.search(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$", text[: m.start()]))
+    return m.re is _RE_X and bool(_RE_MEASURE_END.search(text[: m.start()]))
 
 
 def read_items(rest: str) -> list[tuple[str, int]]:
@@ -120,12 +126,13 @@ def read_items(rest: str) -> list[tuple[str, int]]:
             items += [(p, n) for p in parts]
             counted += 1
             continue
-        found = _unit_matches(seg)
-        if len(found) == 1:
+        found = _unit_matches(seg) or [x for x in _RE_X.finditer(seg) if not _pack_size(seg, x)][:1]
+        if len(found) == 1:  # `砂糖橘2斤`, `五斤西瓜`, `可乐x2`
             m = found[0]
             product = (seg[: m.start()] + " " + seg[m.end():]).strip()
-            items.append((product, cn_number(m.group(1)) or 1))
-            counted += 1
+            if product:
+                items.append((product, cn_number(m.group(1)) or 1))
+                counted += 1
         elif not found and "+" in rest and seg.strip() and not _RE_BARE.fullmatch(seg.strip()):
             items.append((seg.strip(), 1))  # `麦辣鸡腿堡 + 麦辣鸡翅`: dishes of one each
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):

@@ -179,6 +179,8 @@ def test_places_the_chain_itself_uses_are_cut_from_names():
         ("4. 赵六 500ML12罐 2箱", 2),
         ("5. 钱七 600ml*24瓶4箱", 4),
         ("6. 孙八 6个装 2盒", 2),
+        ("9. 钱七 500ml*12瓶 2箱", 2),
+        ("10. 周九 500ml*12瓶", 1),
         ("7. 王芳 三只松鼠坚果 2袋", 2),  # a numeral running into a word is part of it
         ("8. 我是一个小可爱 1份", 1),
     ],
@@ -196,6 +198,8 @@ def test_a_multi_product_line_gives_one_item_per_product():
     assert _one("2. 冰✡️saya🫧 麦辣鸡腿堡 + 麦辣鸡翅 + 桃气醒醒气泡美式").qty == 3
     assert [n for _, n in _one("4. 阿珍 小番茄 红和黄 各一斤").items] == [1, 1]
     assert _one("5. 陈 苹果2斤 梨3斤").items == [("苹果", 2), ("梨", 3)]
+    assert _one("6. 王 可乐x2，雪碧x3").items == [("可乐", 2), ("雪碧", 3)]
+    assert _one("7. 李 大米10kg/猪肉5公斤").items == [("大米", 10), ("猪肉", 5)]
 
 
 def test_the_deals_product_is_matched_by_name_where_the_chain_sells_several():
