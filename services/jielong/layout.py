@@ -30,6 +30,7 @@ _RE_NUMBERED = re.compile(r"^(\s*)(\d{1,5})\s*(?:[、,)\]]|\.(?!\d+(?![\d\-_/ ]|
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
 # A template names the fields a member should write, not a member.
 _RE_TEMPLATE = re.compile(r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|需要多少|电话|手机号|项目简[介称]|Issue#")
+_RE_FILLED = re.compile(rf"(?:{_RE_TEMPLATE.pattern})\s*[:：]\s*[^\s/+、|]")  # `姓名：王芳`: a filled-in form
 _RE_LIST_INTRO = re.compile(
     r"(?:[:：]\s*$)|菜单|菜品|菜式|品种|清单|目录|套餐|口味|要求|规则|须知|说明|注意事项|内容包括|如下"
 )
@@ -69,7 +70,7 @@ def is_example(line: str) -> bool:
 
 def is_template(body: str) -> bool:
     """`姓名/项目简介/Issue#`, `楼栋号-房间号 需要多少份`: a format line, even when numbered."""
-    if len(set(_RE_TEMPLATE.findall(body))) < 2:
+    if len(set(_RE_TEMPLATE.findall(body))) < 2 or _RE_FILLED.search(body):
         return False
     return len(re.sub(r"[\W_]", "", _RE_TEMPLATE.sub("", body))) <= 4  # a member's line has more than field names
 

@@ -77,6 +77,8 @@ _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|�
 _RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
 _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
+_RE_NAME_FIELD = re.compile(r"(?:姓名|名字|昵称|微信名|群昵称|楼号|房号|地址)\s*[:：]\s*")
+_RE_COUNT_FIELD = re.compile(rf"(?:数量|份数|件数)\s*[:：]?\s*(\d{{1,3}})(?!\d)\s*({q.UNITS}?)")
 _RE_BRACKETS = re.compile(r"[(（【\[]([^()（）【】\[\]]*)[)）】\]]")
 _RE_CANCEL = re.compile(r"取消|不要了|撤销|作废|退出接龙|退掉|不跟了")
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
@@ -172,6 +174,8 @@ def _strip(body: str, specs: list[str]) -> _Line:
             ln.spec = option
             text = text.replace(option, " ", 1)
             break
+    # A member who filled the format in (`姓名：王芳 数量：2`): the labels are not the name.
+    text = _RE_COUNT_FIELD.sub(lambda m: f" {m.group(1)}{'' if m.group(2) else '份'}{m.group(2)} ", _RE_NAME_FIELD.sub(" ", text))
     ln.cancelled = bool(_RE_CANCEL.search(text))
     text = _RE_URL.sub(" ", _RE_CANCEL.sub(" ", text))  # a URL is never a name nor a quantity
     if pm := _RE_PHONE.search(text):

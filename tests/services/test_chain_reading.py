@@ -144,6 +144,13 @@ def test_a_place_after_the_name_is_the_address():
     assert _one("5. 王芳 2份 东门自提").address == "东门自提"
 
 
+def test_a_filled_in_format_is_read_without_its_labels():
+    e = _one("1. 姓名：王芳 电话：13812345678 数量：2")
+    assert (e.name, e.qty, e.phone) == ("王芳", 2, "13812345678")
+    e = _one("4. 昵称:小雨 楼号:5栋")
+    assert (e.name, e.address) == ("小雨", "5栋")
+
+
 def test_a_url_is_never_a_name_nor_kept_in_the_note():
     e = _one("14. promise https://blog.csdn.net/m0_71485750/article/details/125994087 互三有关必回")
     assert e.name == "promise" and "http" not in e.note
