@@ -234,7 +234,7 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
         hints = [h for h in hints if not h.startswith("一行里还有")]
         if hint := q.items_hint(items, after):
             hints.append(hint)
-    if sum(1 if ord(c) > 0x2E80 else 0.5 for c in name) > LONG_NAME:  # a Latin letter is half as wide
+    if len(name) > LONG_NAME and sum(1 if ord(c) > 0x2E80 else 0.5 for c in name) > LONG_NAME:  # a Latin letter is half as wide
         hints.append(f"昵称「{name[:LONG_NAME]}…」较长，可能混入了备注，请核对")
     if len(items) >= 2:  # the products as written, with their quantities
         note_parts = [_RE_LIST_SPACES.sub(r"\1", _RE_SPACES.sub(" ", after)).strip(" ,;"), *ln.notes]
