@@ -65,6 +65,7 @@ class Lexicon:
     category_patterns: tuple[tuple[str, str, float], ...] = ()
     object_concepts: frozenset[str] = frozenset()
     generic_concepts: frozenset[str] = frozenset()
+    operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -124,6 +125,11 @@ class Lexicon:
         return tuple((re.compile(p), c, w) for p, c, w in self.category_patterns)
 
     @cached_property
+    def operator_re(self) -> re.Pattern | None:
+        """Operator terms: where one is in a comment, the lexicon's reading wins over the model."""
+        return _alternation(self.operator_terms)
+
+    @cached_property
     def typo_re(self) -> re.Pattern | None:
         return _alternation(self.typos)
 
@@ -156,11 +162,14 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
     categories = {c: dict(terms) for c, terms in raw["categories"].items()}
     chatter = dict(raw["chatter_terms"])
     extra = tuple(sorted(extra))
+    operator: set[str] = set()
     for cat, term, weight in extra:
         term = normalise_term(term)
         if not term:
             continue
         target = chatter if cat == Category.CHATTER else categories.setdefault(cat, {})
+        if term not in target or target[term] != float(weight):
+            operator.add(term)  # a seeded copy of a built-in term at its built-in weight is not one
         if weight <= 0:
             target.pop(term, None)
         else:
@@ -180,6 +189,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         category_patterns=tuple((p, c, w) for p, c, w in raw.get("category_patterns", [])),
         object_concepts=frozenset(raw.get("object_concepts", [])),
         generic_concepts=frozenset(raw.get("generic_concepts", [])),
+        operator_terms=frozenset(operator),
         version=extra,
     )
 

@@ -29,12 +29,15 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from services.triage import lexicon as lexmod
-from services.triage.labels import CATEGORIES, Category
+from services.triage import model
+from services.triage.labels import CATEGORIES, CATEGORY_LABELS, Category
 
 PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
 STRONG = 2.0  # a topic term this strong makes a marker-less line a question
 WEAK_CHATTER = 1.5  # below this, chatter signals (a trailing 啊, "上次买") do not veto a topic
 MIN_CATEGORY = 1.0  # a question whose best topic scores less is other_question
+UNSURE_CHATTER = 0.35  # a question the model gives this much chance of being chatter gets a ⚠
+UNSURE_CATEGORY = 0.6  # a question category below this probability gets a ⚠
 
 _BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
 _NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
@@ -58,6 +61,8 @@ class Analysis:
     q: float
     c: float
     scores: tuple[tuple[str, float], ...]
+    confidence: float = 1.0  # the model's probability of `category` (1.0 when rules decided alone)
+    hint: str = ""  # why the reading is uncertain (Chinese, for the queue's ⚠), "" when it is not
 
 
 def _sum_matches(rx, weights: dict[str, float], text: str) -> float:
@@ -66,11 +71,19 @@ def _sum_matches(rx, weights: dict[str, float], text: str) -> float:
     return sum(weights.get(m.group(0), 0.0) for m in rx.finditer(text))
 
 
-def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
-    t = lex.fix_typos(normalise(text))
+def _prepare(text: str, lex: lexmod.Lexicon) -> str:
+    return lex.fix_typos(normalise(text))
+
+
+def _is_noise(t: str) -> bool:
     core = t.replace("?", "")
+    return not core or core.isdigit() or (not _CJK.search(core) and not re.search(r"[a-z]{2,}", core) and "?" not in t)
+
+
+def _rules(t: str, lex: lexmod.Lexicon) -> Analysis:
+    """The lexicon's reading of a prepared comment (votes, markers, chatter terms)."""
     intent = bool(lex.intent_re and lex.intent_re.search(t))
-    if not core or core.isdigit() or (not _CJK.search(core) and not re.search(r"[a-z]{2,}", core) and "?" not in t):
+    if _is_noise(t):
         return Analysis(Category.CHATTER, False, intent, 0.0, 1.0, ())
     scores: dict[str, float] = {}
     if lex.term_re is not None:
@@ -100,6 +113,41 @@ def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
     return Analysis(best, True, intent or best == Category.ORDER, q, c, ranked)
 
 
+def _view(a: Analysis) -> model.RuleView:
+    best, score = a.scores[0] if a.scores else ("", 0.0)
+    return model.RuleView(a.category, best, score, a.q, a.c)
+
+
+def model_features(text: str, lex: lexmod.Lexicon) -> list[str]:
+    """The model's features for a raw comment (train.py uses exactly these)."""
+    t = _prepare(text, lex)
+    return model.features(t, _view(_rules(t, lex)))
+
+
+def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
+    """Rules first; then the model decides, unless an operator term is in the comment (the
+    operator's word wins: the lexicon's reading, operator term included, stands)."""
+    t = _prepare(text, lex)
+    rule = _rules(t, lex)
+    if _is_noise(t) or (lex.operator_re is not None and lex.operator_re.search(t)):
+        return rule
+    probs = model.get().probabilities(model.features(t, _view(rule)))
+    return _decide(rule, probs, model.get().classes)
+
+
+def _decide(rule: Analysis, probs: list[float], classes: tuple[str, ...]) -> Analysis:
+    ranked = sorted(zip(classes, probs), key=lambda cp: -cp[1])
+    cat, p = ranked[0]
+    question = cat != Category.CHATTER
+    hint = ""
+    p_chatter = dict(ranked).get(Category.CHATTER, 0.0)
+    if question and p_chatter >= UNSURE_CHATTER:
+        hint = f"可能只是闲聊（把握 {round(100 * (1 - p_chatter))}%）"
+    elif question and p < UNSURE_CATEGORY:
+        second = next(c for c, _ in ranked[1:] if c != Category.CHATTER)
+        hint = f"类别拿不准：也可能是「{CATEGORY_LABELS[second]}」"
+    intent = rule.order_intent or cat == Category.ORDER
+    return Analysis(cat, question, intent, rule.q, rule.c, rule.scores, round(p, 3), hint)
 
 
 @lru_cache(maxsize=50_000)
