@@ -66,6 +66,7 @@ class Lexicon:
     object_concepts: frozenset[str] = frozenset()
     generic_concepts: frozenset[str] = frozenset()
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
+    senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -123,6 +124,16 @@ class Lexicon:
     @cached_property
     def cat_patterns(self) -> tuple[tuple[re.Pattern, str, float], ...]:
         return tuple((re.compile(p), c, w) for p, c, w in self.category_patterns)
+
+    @cached_property
+    def mask_re(self) -> re.Pattern | None:
+        """Non-commerce senses (退网, 一首歌送给大家): cut out before the lexicon votes."""
+        parts = [p for p, cat in self.senses if cat == "mask"]
+        return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+
+    @cached_property
+    def sense_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
+        return tuple((re.compile(p), cat) for p, cat in self.senses if cat != "mask")
 
     @cached_property
     def operator_re(self) -> re.Pattern | None:
@@ -190,6 +201,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         object_concepts=frozenset(raw.get("object_concepts", [])),
         generic_concepts=frozenset(raw.get("generic_concepts", [])),
         operator_terms=frozenset(operator),
+        senses=tuple((p, c) for p, c in raw.get("senses", [])),
         version=extra,
     )
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -33,6 +33,7 @@ from services.triage import model
 from services.triage.labels import CATEGORIES, CATEGORY_LABELS, Category
 
 PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
+COMMERCE = frozenset(CATEGORIES) - {Category.OTHER_QUESTION, Category.CHATTER}
 STRONG = 2.0  # a topic term this strong makes a marker-less line a question
 WEAK_CHATTER = 1.5  # below this, chatter signals (a trailing 啊, "上次买") do not veto a topic
 MIN_CATEGORY = 1.0  # a question whose best topic scores less is other_question
@@ -118,21 +119,42 @@ def _view(a: Analysis) -> model.RuleView:
     return model.RuleView(a.category, best, score, a.q, a.c)
 
 
+def _read(text: str, lex: lexmod.Lexicon) -> tuple[str, Analysis]:
+    """The prepared text and the lexicon's reading of it, non-commerce senses cut out first."""
+    t = _prepare(text, lex)
+    masked = lex.mask_re.sub("", t) if lex.mask_re is not None else t
+    return t, _rules(masked or t, lex)
+
+
 def model_features(text: str, lex: lexmod.Lexicon) -> list[str]:
     """The model's features for a raw comment (train.py uses exactly these)."""
-    t = _prepare(text, lex)
-    return model.features(t, _view(_rules(t, lex)))
+    t, rule = _read(text, lex)
+    return model.features(t, _view(rule))
 
 
-def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
-    """Rules first; then the model decides, unless an operator term is in the comment (the
-    operator's word wins: the lexicon's reading, operator term included, stands)."""
-    t = _prepare(text, lex)
-    rule = _rules(t, lex)
+def _analyse(text: str, lex: lexmod.Lexicon, mdl: model.Model | None = None) -> Analysis:
+    """The lexicon reads the comment, the model decides, then the senses (lexicon.json) and the
+    commerce gate adjust. An operator term in the comment short-cuts all of it: the operator's
+    word wins, i.e. the lexicon's reading (operator term included) stands."""
+    t, rule = _read(text, lex)
     if _is_noise(t) or (lex.operator_re is not None and lex.operator_re.search(t)):
         return rule
-    probs = model.get().probabilities(model.features(t, _view(rule)))
-    return _decide(rule, probs, model.get().classes)
+    mdl = mdl or model.get()
+    probs = mdl.probabilities(model.features(t, _view(rule)))
+    return _adjust(t, rule, _decide(rule, probs, mdl.classes), lex)
+
+
+def _adjust(t: str, rule: Analysis, a: Analysis, lex: lexmod.Lexicon) -> Analysis:
+    """A sense pattern forces its category on a question (a question marker is there); a commerce category needs a commerce
+    word: without any (after the masks) the question is an other_question."""
+    for rx, cat in lex.sense_rules:
+        if rx.search(t):
+            if cat == Category.CHATTER or rule.q >= 1:
+                return replace(a, category=cat, question=cat != Category.CHATTER, hint="")
+            return a
+    if a.category in COMMERCE and not any(s >= MIN_CATEGORY and c in COMMERCE for c, s in rule.scores):
+        return replace(a, category=Category.OTHER_QUESTION)
+    return a
 
 
 def _decide(rule: Analysis, probs: list[float], classes: tuple[str, ...]) -> Analysis:
