@@ -312,6 +312,12 @@ def _split_cached(sig: str, version: tuple) -> tuple[frozenset, frozenset, froze
     return _split(sig, lexmod.active())
 
 
+def _bucket(category: str) -> str:
+    """Questions of any category match each other (a misread category must not split a question);
+    chatter only matches chatter."""
+    return Category.CHATTER if category == Category.CHATTER else "question"
+
+
 class Matcher:
     """Incremental grouping over the open groups of one show (or one list of texts).
 
@@ -322,8 +328,10 @@ class Matcher:
     scored at most once (the answer is cached), so nothing is recomputed over the whole night.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, focus: str = "") -> None:
         self.lex = lexmod.active()
+        # the products of the deal in focus: a product-less question ("多少钱") is about them
+        self.focus = frozenset(t for t in signature(focus).split() if t[1:] in self.lex.object_concepts) if focus else frozenset()
         self.exact: dict[tuple[str, str], object] = {}
         self.exact_q: dict[str, object] = {}  # any question category: recategorised groups stay sticky
         self.index: dict[tuple[str, str], list[tuple[str, object]]] = {}
@@ -333,7 +341,14 @@ class Matcher:
     def _parts(self, sig: str):
         return _split_cached(sig, self.lex.version)
 
+    def focused(self, sig: str) -> str:
+        """A signature that names no product gets the focus deal's products (none: unchanged)."""
+        if not self.focus or self._parts(sig)[0]:
+            return sig
+        return " ".join(sorted(set(sig.split()) | self.focus))
+
     def add(self, category: str, sig: str, key: object) -> None:
+        category = _bucket(category)
         self.exact.setdefault((category, sig), key)
         if category != Category.CHATTER:
             self.exact_q.setdefault(sig, key)
@@ -346,6 +361,7 @@ class Matcher:
             self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
 
     def match(self, category: str, sig: str) -> object | None:
+        category = _bucket(category)
         hit = self.exact.get((category, sig))
         if hit is None and category != Category.CHATTER:
             hit = self.exact_q.get(sig)
@@ -385,14 +401,15 @@ class Matcher:
         return best_key
 
 
-def group(texts: list[str]) -> list[int]:
-    """One group id per text (0, 1, 2 … in order of first appearance); paraphrases share one."""
-    m = Matcher()
+def group(texts: list[str], focus: str = "") -> list[int]:
+    """One group id per text (0, 1, 2 … in order of first appearance); paraphrases share one.
+    `focus`: the product of the deal in focus, if any (a product-less question is about it)."""
+    m = Matcher(focus)
     out: list[int] = []
     n = 0
     for text in texts:
         cat = classify(text)
-        sig = signature(text)
+        sig = m.focused(signature(text))
         key = m.match(cat, sig)
         if key is None:
             key = n
