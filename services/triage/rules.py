@@ -238,7 +238,6 @@ lexmod.on_change(_clear_caches)
 MATCH_CUTOFF = 75.0
 GENERIC_DIFF = 90.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
-ONE_SIDED_OBJECT = 10.0  # one comment names a product (鸡蛋), the other none
 RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
 
 
@@ -286,10 +285,8 @@ def similarity(a: str, b: str, **_: object) -> float:
     if oa and ob and not (oa & ob):
         return 0.0
     if bool(oa) != bool(ob):
-        penalty = ONE_SIDED_OBJECT
-    else:
-        penalty = 0.0
-    return max(0.0, _similarity(oa, ca, wa, ob, cb, wb, lex) - penalty)
+        return 0.0  # "多少钱" is not "鸡蛋多少钱" unless the focus deal names 鸡蛋 (Matcher.focused)
+    return _similarity(oa, ca, wa, ob, cb, wb, lex)
 
 
 def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
@@ -310,12 +307,6 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
 @lru_cache(maxsize=100_000)
 def _split_cached(sig: str, version: tuple) -> tuple[frozenset, frozenset, frozenset]:
     return _split(sig, lexmod.active())
-
-
-def _bucket(category: str) -> str:
-    """Questions of any category match each other (a misread category must not split a question);
-    chatter only matches chatter."""
-    return Category.CHATTER if category == Category.CHATTER else "question"
 
 
 class Matcher:
@@ -348,7 +339,6 @@ class Matcher:
         return " ".join(sorted(set(sig.split()) | self.focus))
 
     def add(self, category: str, sig: str, key: object) -> None:
-        category = _bucket(category)
         self.exact.setdefault((category, sig), key)
         if category != Category.CHATTER:
             self.exact_q.setdefault(sig, key)
@@ -361,7 +351,6 @@ class Matcher:
             self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
 
     def match(self, category: str, sig: str) -> object | None:
-        category = _bucket(category)
         hit = self.exact.get((category, sig))
         if hit is None and category != Category.CHATTER:
             hit = self.exact_q.get(sig)
