@@ -274,7 +274,7 @@ def test_ten_thousand_comments_in_one_batch(session, assistant, show_id):
     assert len(events_of(session, show_id, "comments.ingested")) == 1
 
 
-def test_a_dismissed_or_answered_group_is_not_joined_again(session, assistant, show_id):
+def test_a_dismissed_group_is_not_joined_again(session, assistant, show_id):
     first = triage.ingest(session, assistant, show_id, [c("a", "运费多少", 0)])
     again = triage.ingest(session, assistant, show_id, [c("b", "运费多少？", 5)])
     assert again.group_ids == first.group_ids  # the in-memory groups were reused
@@ -282,6 +282,19 @@ def test_a_dismissed_or_answered_group_is_not_joined_again(session, assistant, s
     later = triage.ingest(session, assistant, show_id, [c("c", "运费多少", 30)])
     assert later.new_groups == 1 and later.group_ids != first.group_ids
     assert triage.open_count(session, show_id) == 1
+
+
+def test_a_question_asked_again_after_its_answer_reopens_its_group(session, assistant, show_id):
+    first = triage.ingest(session, assistant, show_id, [c("a", "运费多少", 0)])
+    gid = first.group_ids[0]
+    triage.answer(session, assistant, gid, text="满59包邮")
+    assert triage.open_count(session, show_id) == 0
+    later = triage.ingest(session, assistant, show_id, [c("c", "运费多少钱呀", 60)])
+    assert later.group_ids == [gid] and later.new_groups == 0 and later.reopened == 1
+    group = session.get(QuestionGroup, gid)
+    assert group.status == "new" and group.answer == "满59包邮" and group.comments == 2
+    assert triage.open_count(session, show_id) == 1
+    assert "重新打开" in later.summary()
 
 
 def test_ingest_text_and_file(session, assistant, show_id):
