@@ -56,13 +56,9 @@ class Model:
     weights: dict[str, list[float]]
 
     def probabilities(self, feats: list[str]) -> list[float]:
-        z = [0.0] * len(self.classes)
         w = self.weights
-        for f in feats:
-            row = w.get(f)
-            if row is not None:
-                for i, v in enumerate(row):
-                    z[i] += v
+        rows = [w[f] for f in feats if f in w]
+        z = [sum(col) for col in zip(*rows)] if rows else [0.0] * len(self.classes)
         top = max(z)
         e = [math.exp(v - top) for v in z]
         total = sum(e)
