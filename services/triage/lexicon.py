@@ -35,6 +35,8 @@ from services.errors import InvalidInput, NotFound
 from services.triage.labels import CATEGORIES, Category
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "lexicon.json"
+PINYIN_FILE = Path(__file__).resolve().parent / "data" / "pinyin.json"  # written by services.triage.train
+HOMOPHONE_MIN = 3  # terms this long or longer are restored from a one-character near-homophone slip
 # The categories an operator may add terms to (other_question has no terms: it is what is left).
 EDITABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != Category.OTHER_QUESTION)
 MAX_TERM = 50
@@ -144,10 +146,32 @@ class Lexicon:
     def typo_re(self) -> re.Pattern | None:
         return _alternation(self.typos)
 
+    @cached_property
+    def homophones(self) -> dict[tuple[str, ...], str]:
+        """Toneless readings of the lexicon's terms of HOMOPHONE_MIN+ characters → the term
+        (a reading two terms share is left out: no guessing between them)."""
+        py = _pinyin()
+        index: dict[tuple[str, ...], str | None] = {}
+        for term in {*self.concept_of, *self.term_votes}:
+            if len(term) >= HOMOPHONE_MIN and all(ch in py for ch in term):
+                key = tuple(py[ch] for ch in term)
+                index[key] = term if index.get(key, term) == term else None
+        return {k: v for k, v in index.items() if v}
+
     def fix_typos(self, text: str) -> str:
-        """Common homophone slips (多少前 → 多少钱, 怎末 → 怎么) fixed before matching."""
+        """Common slips (多少前 → 多少钱, 怎末 → 怎么, from the typo table), then one-character
+        near-homophones of a lexicon term (有机认正 → 有机认证: same toneless pinyin)."""
         rx = self.typo_re
-        return rx.sub(lambda m: self.typos[m.group(0)], text) if rx is not None else text
+        text = rx.sub(lambda m: self.typos[m.group(0)], text) if rx is not None else text
+        return _fix_homophones(text, self.homophones, self.homophone_starts) if self.homophones else text
+
+    @cached_property
+    def homophone_starts(self) -> dict[str, tuple[int, ...]]:
+        """First syllable → the lengths of the terms starting with it, longest first."""
+        starts: dict[str, set[int]] = {}
+        for key in self.homophones:
+            starts.setdefault(key[0], set()).add(len(key))
+        return {k: tuple(sorted(v, reverse=True)) for k, v in starts.items()}
 
     def terms_table(self) -> list[dict]:
         """Every category term with its weight, for the console's lexicon view."""
@@ -158,6 +182,35 @@ class Lexicon:
         ]
         rows += [{"category": Category.CHATTER, "term": t, "weight": w} for t, w in self.chatter_terms.items()]
         return rows
+
+
+_PINYIN: dict[str, str] | None = None
+
+
+def _pinyin() -> dict[str, str]:
+    global _PINYIN
+    if _PINYIN is None:
+        raw = json.loads(PINYIN_FILE.read_text(encoding="utf-8")) if PINYIN_FILE.exists() else {}
+        _PINYIN = {ch: syl for syl, chars in raw.items() for ch in chars}
+    return _PINYIN
+
+
+def _fix_homophones(text: str, index: dict[tuple[str, ...], str], starts: dict[str, tuple[int, ...]]) -> str:
+    """Replace each window that reads like a term (one character differs) with the term."""
+    py = _pinyin()
+    syl = [py.get(ch, ch) for ch in text]
+    out, i = [], 0
+    while i < len(text):
+        for n in starts.get(syl[i], ()):
+            term = index.get(tuple(syl[i : i + n]))
+            if term is not None and sum(a != b for a, b in zip(term, text[i : i + n])) == 1:
+                out.append(term)
+                i += n
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _load_file() -> dict:

@@ -11,6 +11,8 @@ Training rows (all kept in the repo, sources in tests/data/real/README.md and th
 * tests/data/comments_labelled.tsv: this project's own community group-buying comments.
 The "heldout" rows are never read here: `python -m bench realtext` reports them.
 
+It also writes data/pinyin.json (needs pypinyin, a build-time dependency) for near-homophone typos.
+
 Multinomial logistic regression, full-batch Adam with L2 on numpy (numpy is only needed here, at
 build time; the app reads the JSON). Deterministic: same data, same file.
 """
@@ -26,6 +28,7 @@ import numpy as np
 
 from services.triage import lexicon, rules
 from services.triage.labels import CATEGORIES
+from services.triage.lexicon import PINYIN_FILE
 from services.triage.model import MODEL_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,6 +138,22 @@ def cross_validate(folds: int = 5, gate: bool = True, **kw) -> list[tuple]:
     return misses
 
 
+def write_pinyin() -> None:
+    """data/pinyin.json: every CJK character under its most common toneless reading, so the app
+    can spot near-homophone typos (有机认正 → 有机认证) without importing pypinyin (≈1 s)."""
+    from pypinyin import Style, lazy_pinyin
+
+    table: dict[str, list[str]] = {}
+    for code in range(0x4E00, 0x9FA6):
+        ch = chr(code)
+        syl = lazy_pinyin(ch, style=Style.NORMAL)[0]
+        if syl != ch:
+            table.setdefault(syl, []).append(ch)
+    data = {syl: "".join(chars) for syl, chars in sorted(table.items())}
+    PINYIN_FILE.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {PINYIN_FILE} ({sum(map(len, data.values()))} characters)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true")
@@ -144,6 +163,7 @@ def main() -> None:
         for miss in cross_validate(l2=args.l2):
             print(*miss, sep="\t", file=sys.stderr)
         return
+    write_pinyin()
     data = train(l2=args.l2)
     MODEL_FILE.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {MODEL_FILE} ({len(data['weights'])} features)")
