@@ -164,7 +164,7 @@ def _decide(rule: Analysis, probs: list[float], classes: tuple[str, ...]) -> Ana
     hint = ""
     p_chatter = dict(ranked).get(Category.CHATTER, 0.0)
     if question and p_chatter >= UNSURE_CHATTER:
-        hint = f"可能只是闲聊（把握 {round(100 * (1 - p_chatter))}%）"
+        hint = f"可能只是闲聊（闲聊可能性 {round(100 * p_chatter)}%）"
     elif question and p < UNSURE_CATEGORY:
         second = next(c for c, _ in ranked[1:] if c != Category.CHATTER)
         hint = f"类别拿不准：也可能是「{CATEGORY_LABELS[second]}」"
