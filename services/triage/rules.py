@@ -332,6 +332,10 @@ class Matcher:
     def _parts(self, sig: str):
         return _split_cached(sig, self.lex.version)
 
+    def _specific(self, sig: str) -> bool:
+        objects, concepts, _ = self._parts(sig)
+        return bool(objects) or any(t[1:] not in self.lex.generic_concepts for t in concepts)
+
     def focused(self, sig: str) -> str:
         """A signature that names no product gets the focus deal's products (none: unchanged)."""
         if not self.focus or self._parts(sig)[0]:
@@ -352,7 +356,9 @@ class Matcher:
 
     def match(self, category: str, sig: str) -> object | None:
         hit = self.exact.get((category, sig))
-        if hit is None and category != Category.CHATTER:
+        if hit is None and (category != Category.CHATTER or self._specific(sig)):
+            # a question already asked in the same words, read here as chatter or in another
+            # category: the same question (chatter only when the words name a topic: 早饭, 歌)
             hit = self.exact_q.get(sig)
         if hit is not None:
             return hit
