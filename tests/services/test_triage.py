@@ -309,3 +309,17 @@ def test_ingest_text_and_file(session, assistant, show_id):
     assert (row.source, row.received_at) == ("import", T0 + timedelta(minutes=5))  # the show's day
     again = triage.ingest_file(session, assistant, show_id, data, "c.csv")
     assert (again.inserted, again.duplicates) == (0, 1)
+
+
+def test_a_product_less_question_is_about_the_deal_in_focus(session, assistant, admin, show_id):
+    from services import jielong
+
+    eggs = triage.ingest(session, assistant, show_id, [c("a", "鸡蛋多少钱", 0)])
+    alone = triage.ingest(session, assistant, show_id, [c("b", "多少钱", 5)])
+    assert alone.group_ids != eggs.group_ids  # no deal in focus: nothing says it is about eggs
+    form = jielong.DealForm(product="散养土鸡蛋 30枚", group_price="39", original_price="49", threshold=10, stock=50,
+                            delivery_text="明天中午前送到", deadline=T0 + timedelta(minutes=50))
+    deal = jielong.create_deal(session, admin, show_id, form, at=T0)
+    jielong.release(session, deal.id, admin, at=T0 + timedelta(seconds=10))
+    focused = triage.ingest(session, assistant, show_id, [c("c", "这个多少钱呀", 20)])
+    assert focused.group_ids == eggs.group_ids  # the host is selling the eggs now
