@@ -29,7 +29,7 @@ import numpy as np
 from services.triage import lexicon, rules
 from services.triage.labels import CATEGORIES
 from services.triage.lexicon import PINYIN_FILE
-from services.triage.model import MODEL_FILE
+from services.triage.model import MODEL_FILE, Model
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -112,11 +112,9 @@ def train(rows=None, **kw) -> dict:
     return {"classes": classes, "weights": weights}
 
 
-def cross_validate(folds: int = 5, gate: bool = True, **kw) -> list[tuple]:
+def cross_validate(folds: int = 5, **kw) -> list[tuple]:
     """Grouped k-fold over the training rows (one streamer / one source / one fold), scoring the
     whole classify pipeline with each fold's model. Returns the misses."""
-    from services.triage.model import Model
-
     rows = training_rows()
     fold_of = [int(hashlib.sha256(r[3].encode()).hexdigest(), 16) % folds for r in rows]
     hits: dict[str, list[int]] = {}
