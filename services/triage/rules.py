@@ -4,20 +4,25 @@ No database here. Everything reads the active lexicon (services.lexicon), so an 
 new term changes the next classification without a restart.
 
 classify(text):
-  1. normalise (NFKC, lower case, WeChat [表情] and emoji stripped, spaces dropped);
+  1. normalise (NFKC, lower case, WeChat [表情] and emoji stripped, spaces dropped), fix typos
+     (the typo table, then one-character near-homophones of lexicon terms: 有机认正 → 有机认证);
   2. empty / digits only ("1", "+1", "👍👍") → chatter;
-  3. votes: every lexicon term found adds its weight to its category; question markers
-     (吗 呢 ？ 怎么 多少 几 什么 哪 能不能 是不是 …) add to q; chatter terms/patterns
-     (来了 666 打卡 已下单 好看 哈哈 …) add to c;
-  4. it is a question when q ≥ 1 and (q ≥ c or a category term is strong, ≥ 2), or when there
-     is no marker, hardly any chatter and a strong topic term ("上次买的还没退款", "求链接");
-  5. a question's category is the best-scoring one, ties broken by priority (authenticity,
-     after_sales, delivery, price, order, product); no topic term → other_question.
+  3. the lexicon reads it (`_rules`), after cutting out non-commerce senses (退网, 一首歌送给大家):
+     every term found adds its weight to its category; question markers (吗 呢 ？ 怎么 多少 几 …)
+     add to q; chatter terms/patterns (来了 666 打卡 已下单 好看 哈哈 …) add to c; it is a question
+     when q ≥ 1 and (q ≥ c or a category term is strong, ≥ 2), or when there is no marker, hardly
+     any chatter and a strong topic term; best-scoring category, ties by priority;
+  4. an operator term (分类词库) in the comment: the lexicon's reading stands, the operator wins;
+  5. otherwise the model (services.triage.model: character n-grams + the lexicon's votes) picks
+     the category; a sense pattern on a question fixes it (你多大 → other_question, 有活动吗 →
+     price); a shop category with no shop word found becomes other_question; an uncertain reading
+     carries a Chinese `hint` for the queue's ⚠.
 
 group: a signature per comment = the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the
 lexicon's concept table) plus the remaining content words (the text cut at stop words). Two comments of
 the same category are the same question when their signatures are equal or similar enough
-(see `similarity`: concept overlap, rapidfuzz over the words, distinct objects never match).
+(see `similarity`: concept overlap, rapidfuzz over the words, distinct objects never match, a
+product-less question never matches a product's unless the focus deal names it: Matcher.focused).
 """
 from __future__ import annotations
 
@@ -271,7 +276,7 @@ def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
 def similarity(a: str, b: str, **_: object) -> float:
     """0..100: how likely two signatures ask the same thing.
 
-    * different objects (鸡蛋 vs 奶粉) → 0;
+    * different objects (鸡蛋 vs 奶粉), or an object on one side only → 0;
     * the concepts (真伪+认证, 何时+发货 …) weigh 3/4: same set 95, same once generic concepts
       (何时, 地点 …) are set aside 90, one inside the other 85, else their Dice overlap;
     * the remaining content words weigh 1/4 (fuzzy; words on one side only count 20);
