@@ -261,7 +261,9 @@ def _lexicon_editor(show_id: int, actor: Actor) -> None:
         )
         probe = st.text_input("试一试：输入一条评论看分类", key=P + "lex_probe")
         if probe.strip():
-            st.caption(f"分类结果：{triage.CATEGORY_LABELS[triage.classify(probe)]}")
+            reading = triage.analyse(probe)
+            hint = f"（⚠ {reading.hint}）" if reading.hint else ""
+            st.caption(f"分类结果：{triage.CATEGORY_LABELS[reading.category]}{hint}")
         cats = list(triage.EDITABLE_CATEGORIES)
         with st.form(P + "lex_form", clear_on_submit=True, border=False):
             c1, c2, c3 = st.columns([2, 2, 1])
