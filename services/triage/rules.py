@@ -44,6 +44,7 @@ WEAK_CHATTER = 1.5  # below this, chatter signals (a trailing 啊, "上次买") 
 MIN_CATEGORY = 1.0  # a question whose best topic scores less is other_question
 UNSURE_CHATTER = 0.35  # a question the model gives this much chance of being chatter gets a ⚠
 UNSURE_CATEGORY = 0.6  # a question category below this probability gets a ⚠
+SHOP_STATEMENT = 6.0  # shop words this strong make a statement the model calls chatter a question
 
 _BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
 _NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
@@ -159,6 +160,11 @@ def _adjust(t: str, rule: Analysis, a: Analysis, lex: lexmod.Lexicon) -> Analysi
             return a
     if a.category in COMMERCE and not any(s >= MIN_CATEGORY and c in COMMERCE for c, s in rule.scores):
         return replace(a, category=Category.OTHER_QUESTION)
+    if not a.question and rule.scores and rule.scores[0][1] >= SHOP_STATEMENT:
+        # a strongly worded shop statement (退款政策, 我要投诉, 少给了一盒) asks for an answer too
+        best = rule.scores[0][0]
+        if best in COMMERCE:
+            return replace(a, category=best, question=True, hint=f"没有问句，按「{CATEGORY_LABELS[best]}」处理")
     return a
 
 

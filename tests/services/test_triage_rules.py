@@ -185,3 +185,10 @@ def test_uncertain_readings_say_why():
     assert sure.hint == "" and sure.confidence > 0.9
     assert unsure.hint.startswith("类别拿不准") and "「" in unsure.hint
     assert triage.analyse("来了").hint == ""
+
+
+def test_a_strongly_worded_shop_complaint_is_a_question_with_a_warning():
+    a = triage.analyse("这个商品质量太差了，刚拿到就坏了，我要投诉你们")
+    assert a.category == "after_sales" and a.question
+    assert a.hint.startswith("没有问句")
+    assert triage.classify("加钱哥又退网了") == "chatter"
