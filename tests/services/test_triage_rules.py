@@ -188,7 +188,7 @@ def test_uncertain_readings_say_why():
 
 
 def test_a_strongly_worded_shop_complaint_is_a_question_with_a_warning():
-    a = triage.analyse("这个商品质量太差了，刚拿到就坏了，我要投诉你们")
+    a = triage.analyse("我要退货退款，质量太差")  # the model alone reads it as chatter
     assert a.category == "after_sales" and a.question
     assert a.hint.startswith("没有问句")
     assert triage.classify("加钱哥又退网了") == "chatter"
