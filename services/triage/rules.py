@@ -404,6 +404,11 @@ class Matcher:
         if best_key is not None:
             self.exact[(category, sig)] = best_key
             self.objects.setdefault(id(best_key), set()).update(objects)
+            if not words:
+                # a bare member (有优惠吗: concepts only) represents its group as well as the first
+                # asker's wording did: later comments are scored against it too
+                for tok in concepts:
+                    self.index.setdefault((category, tok), []).append((sig, best_key))
         return best_key
 
 
