@@ -3,7 +3,11 @@
     python -m bench triage
 
 classify_accuracy / chatter_accuracy: on tests/data/comments_labelled.tsv (category, and
-question-vs-chatter). ingest_comments_per_s_<db>: 10,000 realistic comments (800 viewers over an
+question-vs-chatter). classify_comments_per_s: services.triage.classify over the 3,000 real
+comments of tests/data/real/comments.tsv plus the labelled set, memo cleared (every comment read
+cold), one thread, counted on the process's CPU time (the shared machine's load swamps wall time;
+the wall-clock rate goes to stderr); classifier_load_s: building the lexicon, reading the pinyin
+table and the model from disk and compiling the patterns (the first classify), as a fresh process does. Both medians of RUNS runs, spread on stderr. ingest_comments_per_s_<db>: 10,000 realistic comments (800 viewers over an
 hour, emoji, typos, repeats) through services.triage.ingest in ONE call (classify, group, bulk
 insert, tallies, one event), commit included; median of RUNS runs on a fresh show each (the
 classify/signature memo cleared before each run), with min–max spread on stderr. ingest_batch500_comments_per_s_<db>: the same 10,000 in pipe-sized batches of 500.
@@ -19,6 +23,8 @@ from pathlib import Path
 import db
 from bench.common import fresh_engine, median, report
 from services import shows, triage
+from services.triage import lexicon as triage_lexicon
+from services.triage import model as triage_model
 from services.triage import rules as triage_rules
 from services.authz import SYSTEM
 
@@ -88,11 +94,43 @@ def _report_rate(name: str, rates: list[float]) -> None:
     print(f"  ({name} spread over {len(rates)} runs: {min(rates):.0f}–{max(rates):.0f})", file=sys.stderr)
 
 
+def classify_rates() -> list[float]:
+    from bench.realtext import load_comments
+
+    texts = [r.text for r in load_comments()] + [t for _, t in labelled()]
+    triage.classify("预热")
+    rates, walls = [], []
+    for _ in range(RUNS):
+        triage_rules._clear_caches()
+        t0, c0 = time.perf_counter(), time.process_time()
+        for text in texts:
+            triage.classify(text)
+        rates.append(len(texts) / (time.process_time() - c0))
+        walls.append(len(texts) / (time.perf_counter() - t0))
+    print(f"  (classify wall-clock rate on the shared machine: {median(walls):.0f} comments/s)", file=sys.stderr)
+    return rates
+
+
+def load_times() -> list[float]:
+    times = []
+    for _ in range(RUNS):
+        triage_lexicon._PINYIN = None  # as in a fresh process: nothing read yet
+        t0 = time.perf_counter()
+        lex = triage_lexicon.build()
+        triage_rules._analyse("主播这个多少钱", lex, triage_model.load())  # regexes compile on first use
+        times.append(time.perf_counter() - t0)
+    return times
+
+
 def main() -> None:
     cat, chat = accuracy()
     n = len(labelled())
     print(f"classify_accuracy: {cat:.3f} (of {n} labelled comments)", flush=True)
     print(f"chatter_accuracy: {chat:.3f} (question vs chatter)", flush=True)
+    _report_rate("classify_comments_per_s", classify_rates())
+    loads = load_times()
+    report("classifier_load_s", median(loads), "s", 3)
+    print(f"  (classifier_load_s spread over {len(loads)} runs: {min(loads):.3f}–{max(loads):.3f})", file=sys.stderr)
     for kind in ("sqlite", "postgresql"):
         _report_rate(f"ingest_comments_per_s_{kind}", ingest_rate(kind, None))
         _report_rate(f"ingest_batch500_comments_per_s_{kind}", ingest_rate(kind, 500))

@@ -194,6 +194,8 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
         head.text(row.text)  # viewer text: always literal
         flag = "🔔 " if row.status == triage.QuestionStatus.TO_HOST else ""
         meta.caption(f"{flag}{row.category_label} · {row.status_label}")
+        if row.hint:
+            meta.caption(f"⚠ {row.hint}")
         st.caption(
             f"{row.askers} 人问 · {row.comments} 条 · 首次 {row.first_seen:%H:%M:%S} · 最近 {row.last_seen:%H:%M:%S}"
         )
@@ -255,11 +257,13 @@ def _merge_form(rows: list[triage.GroupRow], actor: Actor) -> None:
 def _lexicon_editor(show_id: int, actor: Actor) -> None:
     with st.expander("分类词库"):
         st.caption(
-            "评论里出现某个词，就给对应类别加分（权重 0–10；权重 0 可关闭内置词）。保存后下一批评论即按新词库分类。"
+            "评论里出现某个词，就给对应类别加分（权重 0–10；权重 0 可关闭内置词）。保存后下一批评论即按新词库分类；评论含您添加的词时，以词库为准，不用模型。"
         )
         probe = st.text_input("试一试：输入一条评论看分类", key=P + "lex_probe")
         if probe.strip():
-            st.caption(f"分类结果：{triage.CATEGORY_LABELS[triage.classify(probe)]}")
+            reading = triage.analyse(probe)
+            hint = f"（⚠ {reading.hint}）" if reading.hint else ""
+            st.caption(f"分类结果：{triage.CATEGORY_LABELS[reading.category]}{hint}")
         cats = list(triage.EDITABLE_CATEGORIES)
         with st.form(P + "lex_form", clear_on_submit=True, border=False):
             c1, c2, c3 = st.columns([2, 2, 1])

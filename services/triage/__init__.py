@@ -3,6 +3,8 @@
 Table of contents (each module holds one concept):
 - labels    categories, question-group statuses, sources: codes (StrEnum) and Chinese labels;
 - rules     classify a comment, sign it, match paraphrases (pure, over the active lexicon);
+- model     the comment model rules consults (character n-grams, weights in data/model.json);
+- train     build-time only: `python -m services.triage.train` rebuilds data/model.json;
 - lexicon   the vocabulary: built-in terms (data/lexicon.json) plus operator terms (分类词库);
 - comments  parsing what arrives: a typed line, a pasted block, CSV / JSONL, a pipe object;
 - matchers  a show's open groups held in memory between batches;

@@ -45,6 +45,7 @@ class IngestResult:
     questions: int = 0
     chatter: int = 0
     new_groups: int = 0
+    reopened: int = 0  # answered groups asked again
     group_ids: list[int] = field(default_factory=list)  # group of each inserted comment, in order
 
     def summary(self) -> str:
@@ -55,6 +56,8 @@ class IngestResult:
             parts.append(f"跳过已导入 {self.duplicates} 条")
         if self.empty:
             parts.append(f"忽略空行 {self.empty} 条")
+        if self.reopened:
+            parts.append(f"重新打开已回复的问题 {self.reopened} 个")
         return "，".join(parts) + "。"
 
 
@@ -113,6 +116,7 @@ def ingest(
     _insert_groups(session, show_id, new_groups, tally)
     _insert_comments(session, [_comment_row(show_id, it, source) for it in kept])
     _bump_groups(session, existing, tally)
+    res.reopened = _reopen(session, existing)
     res.chatter = _bump_show(session, show_id, kept)
     res.inserted = len(kept)
     res.questions = len(kept) - res.chatter
@@ -231,7 +235,7 @@ def _match(matcher, kept: list[_Item]) -> list[GroupRef]:
     new_groups: list[GroupRef] = []
     for it in kept:
         a = analyse(it.text)
-        sig = signature(it.text)
+        sig = matcher.focused(signature(it.text))
         g = matcher.match(a.category, sig)
         if g is None:
             g = GroupRef(None, a.category, sig, it.text)
@@ -347,6 +351,20 @@ def _bump_groups(session: Session, touched: list[GroupRef], tally: dict[int, _Gr
     session.connection().execute(stmt, params)
 
 
+def _reopen(session: Session, touched: list[GroupRef]) -> int:
+    """Answered groups a comment of this batch joined go back to the queue (new), answer kept."""
+    ids = [g.id for g in touched if g.status == QuestionStatus.ANSWERED]
+    if ids:
+        session.execute(
+            update(QuestionGroup)
+            .where(QuestionGroup.id.in_(ids), QuestionGroup.status == QuestionStatus.ANSWERED)
+            .values(status=QuestionStatus.NEW)
+        )
+        for g in touched:
+            g.status = QuestionStatus.NEW
+    return len(ids)
+
+
 def _bump_show(session: Session, show_id: int, kept: list[_Item]) -> int:
     """Show tallies: comments, chatter, commenters (+ ShowCommenter), per-minute rows.
     Returns the batch's chatter count."""
@@ -426,7 +444,8 @@ def _log(session: Session, actor: Actor, show_id: int, now: datetime, source: st
     ev = events.record(
         session, "comments.ingested", show_id, actor, at=now, source=source,
         received=res.received, inserted=res.inserted, questions=res.questions, chatter=res.chatter,
-        folded=res.folded, duplicates=res.duplicates, new_groups=res.new_groups, batch=nonce,
+        folded=res.folded, duplicates=res.duplicates, new_groups=res.new_groups, reopened=res.reopened,
+        batch=nonce,
     )
     return (ev.id, nonce)
 

@@ -35,6 +35,8 @@ from services.errors import InvalidInput, NotFound
 from services.triage.labels import CATEGORIES, Category
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "lexicon.json"
+PINYIN_FILE = Path(__file__).resolve().parent / "data" / "pinyin.json"  # written by services.triage.train
+HOMOPHONE_MIN = 3  # terms this long or longer are restored from a one-character near-homophone slip
 # The categories an operator may add terms to (other_question has no terms: it is what is left).
 EDITABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != Category.OTHER_QUESTION)
 MAX_TERM = 50
@@ -65,6 +67,8 @@ class Lexicon:
     category_patterns: tuple[tuple[str, str, float], ...] = ()
     object_concepts: frozenset[str] = frozenset()
     generic_concepts: frozenset[str] = frozenset()
+    operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
+    senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -124,13 +128,50 @@ class Lexicon:
         return tuple((re.compile(p), c, w) for p, c, w in self.category_patterns)
 
     @cached_property
+    def mask_re(self) -> re.Pattern | None:
+        """Non-commerce senses (退网, 一首歌送给大家): cut out before the lexicon votes."""
+        parts = [p for p, cat in self.senses if cat == "mask"]
+        return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+
+    @cached_property
+    def sense_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
+        return tuple((re.compile(p), cat) for p, cat in self.senses if cat != "mask")
+
+    @cached_property
+    def operator_re(self) -> re.Pattern | None:
+        """Operator terms: where one is in a comment, the lexicon's reading wins over the model."""
+        return _alternation(self.operator_terms)
+
+    @cached_property
     def typo_re(self) -> re.Pattern | None:
         return _alternation(self.typos)
 
+    @cached_property
+    def homophones(self) -> dict[tuple[str, ...], str]:
+        """Toneless readings of the lexicon's terms of HOMOPHONE_MIN+ characters → the term
+        (a reading two terms share is left out: no guessing between them)."""
+        py = _pinyin()
+        index: dict[tuple[str, ...], str | None] = {}
+        for term in {*self.concept_of, *self.term_votes}:
+            if len(term) >= HOMOPHONE_MIN and all(ch in py for ch in term):
+                key = tuple(py[ch] for ch in term)
+                index[key] = term if index.get(key, term) == term else None
+        return {k: v for k, v in index.items() if v}
+
     def fix_typos(self, text: str) -> str:
-        """Common homophone slips (多少前 → 多少钱, 怎末 → 怎么) fixed before matching."""
+        """Common slips (多少前 → 多少钱, 怎末 → 怎么, from the typo table), then one-character
+        near-homophones of a lexicon term (有机认正 → 有机认证: same toneless pinyin)."""
         rx = self.typo_re
-        return rx.sub(lambda m: self.typos[m.group(0)], text) if rx is not None else text
+        text = rx.sub(lambda m: self.typos[m.group(0)], text) if rx is not None else text
+        return _fix_homophones(text, self.homophones, self.homophone_starts) if self.homophones else text
+
+    @cached_property
+    def homophone_starts(self) -> dict[str, tuple[int, ...]]:
+        """First syllable → the lengths of the terms starting with it, longest first."""
+        starts: dict[str, set[int]] = {}
+        for key in self.homophones:
+            starts.setdefault(key[0], set()).add(len(key))
+        return {k: tuple(sorted(v, reverse=True)) for k, v in starts.items()}
 
     def terms_table(self) -> list[dict]:
         """Every category term with its weight, for the console's lexicon view."""
@@ -141,6 +182,35 @@ class Lexicon:
         ]
         rows += [{"category": Category.CHATTER, "term": t, "weight": w} for t, w in self.chatter_terms.items()]
         return rows
+
+
+_PINYIN: dict[str, str] | None = None
+
+
+def _pinyin() -> dict[str, str]:
+    global _PINYIN
+    if _PINYIN is None:
+        raw = json.loads(PINYIN_FILE.read_text(encoding="utf-8")) if PINYIN_FILE.exists() else {}
+        _PINYIN = {ch: syl for syl, chars in raw.items() for ch in chars}
+    return _PINYIN
+
+
+def _fix_homophones(text: str, index: dict[tuple[str, ...], str], starts: dict[str, tuple[int, ...]]) -> str:
+    """Replace each window that reads like a term (one character differs) with the term."""
+    py = _pinyin()
+    syl = [py.get(ch, ch) for ch in text]
+    out, i = [], 0
+    while i < len(text):
+        for n in starts.get(syl[i], ()):
+            term = index.get(tuple(syl[i : i + n]))
+            if term is not None and sum(a != b for a, b in zip(term, text[i : i + n])) == 1:
+                out.append(term)
+                i += n
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _load_file() -> dict:
@@ -156,11 +226,14 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
     categories = {c: dict(terms) for c, terms in raw["categories"].items()}
     chatter = dict(raw["chatter_terms"])
     extra = tuple(sorted(extra))
+    operator: set[str] = set()
     for cat, term, weight in extra:
         term = normalise_term(term)
         if not term:
             continue
         target = chatter if cat == Category.CHATTER else categories.setdefault(cat, {})
+        if term not in target or target[term] != float(weight):
+            operator.add(term)  # a seeded copy of a built-in term at its built-in weight is not one
         if weight <= 0:
             target.pop(term, None)
         else:
@@ -180,6 +253,8 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         category_patterns=tuple((p, c, w) for p, c, w in raw.get("category_patterns", [])),
         object_concepts=frozenset(raw.get("object_concepts", [])),
         generic_concepts=frozenset(raw.get("generic_concepts", [])),
+        operator_terms=frozenset(operator),
+        senses=tuple((p, c) for p, c in raw.get("senses", [])),
         version=extra,
     )
 

@@ -8,22 +8,23 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Event, QuestionGroup
+from db.models import Deal, Event, QuestionGroup
 from services.triage import lexicon
-from services.triage.labels import OPEN_STATUSES
+from services.triage.labels import OPEN_STATUSES, QuestionStatus
 from services.triage.rules import Matcher
 
-OPEN_GROUPS_IN_MEMORY = 5000  # newest open groups a batch matches against
+OPEN_GROUPS_IN_MEMORY = 5000  # newest open (and answered) groups a batch matches against
 _MAX_CACHED_SHOWS = 8
 
 
 class GroupRef:
     """One question group as the matcher knows it (id None until inserted)."""
 
-    __slots__ = ("id", "category", "signature", "text")
+    __slots__ = ("id", "category", "signature", "text", "status")
 
-    def __init__(self, gid: int | None, category: str, sig: str, text: str = "") -> None:
+    def __init__(self, gid: int | None, category: str, sig: str, text: str = "", status: str = "new") -> None:
         self.id, self.category, self.signature, self.text = gid, category, sig, text
+        self.status = status  # "answered": a comment that joins it reopens it (intake)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class MatcherCache:
     matcher: Matcher
     fingerprint: tuple = ()
     lexicon_version: tuple = ()
+    focus: str = ""
 
 
 _MATCHERS: dict[tuple, MatcherCache] = {}
@@ -62,23 +64,35 @@ def take(session: Session, show_id: int) -> MatcherCache:
     lex_version = lexicon.active().version
     with _MATCHERS_LOCK:
         cache = _MATCHERS.pop(key, None)
-    if cache is not None and cache.fingerprint and cache.lexicon_version == lex_version:
+    focus = focus_product(session, show_id)
+    if cache is not None and cache.fingerprint and cache.lexicon_version == lex_version and cache.focus == focus:
         if cache.fingerprint == _fingerprint(session, show_id):
             return cache
-    matcher = Matcher()
-    open_groups = session.execute(
-        select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.signature)
+    matcher = Matcher(focus)
+    # open groups, and answered ones: a question asked again after its answer reopens its group
+    groups = session.execute(
+        select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.signature, QuestionGroup.status)
         .where(
             QuestionGroup.show_id == show_id,
-            QuestionGroup.status.in_(OPEN_STATUSES),
+            QuestionGroup.status.in_((*OPEN_STATUSES, QuestionStatus.ANSWERED)),
             QuestionGroup.merged_into_id.is_(None),
         )
         .order_by(QuestionGroup.last_seen.desc(), QuestionGroup.id.desc())
         .limit(OPEN_GROUPS_IN_MEMORY)
     ).all()
-    for gid, cat, sig in reversed(open_groups):
-        matcher.add(cat, sig, GroupRef(gid, cat, sig))
-    return MatcherCache(key, matcher, lexicon_version=lex_version)
+    for gid, cat, sig, status in reversed(groups):
+        matcher.add(cat, sig, GroupRef(gid, cat, sig, status=status))
+    return MatcherCache(key, matcher, lexicon_version=lex_version, focus=focus)
+
+
+def focus_product(session: Session, show_id: int) -> str:
+    """The product of the deal in focus: the one released last (the host is selling it now)."""
+    return session.scalar(
+        select(Deal.product)
+        .where(Deal.show_id == show_id, Deal.released_at.is_not(None))
+        .order_by(Deal.released_at.desc(), Deal.id.desc())
+        .limit(1)
+    ) or ""
 
 
 def give_back(cache: MatcherCache) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import QuestionGroup, Show
 from services.errors import NotFound
 from services.sql import median, seconds_between
+from services.triage.rules import analyse
 from services.triage.labels import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -41,6 +42,7 @@ class GroupRow:
     answer: str
     response_s: int | None  # first seen → answered, seconds
     score: float
+    hint: str = ""  # why the category is uncertain (shown with ⚠), "" when it is not
 
 
 def _row(g: QuestionGroup, score: float = 0.0) -> GroupRow:
@@ -61,7 +63,15 @@ def _row(g: QuestionGroup, score: float = 0.0) -> GroupRow:
         answer=g.answer or "",
         response_s=response,
         score=round(score, 2),
+        hint=_hint(g.category, g.text),
     )
+
+
+def _hint(category: str, text: str) -> str:
+    """The classifier's doubt about the group's representative comment; none once an operator
+    gave the group another category (their reading replaced the machine's)."""
+    a = analyse(text)
+    return a.hint if a.category == category else ""
 
 
 def rank(groups: list[QuestionGroup]) -> list[GroupRow]:

@@ -4,37 +4,47 @@ No database here. Everything reads the active lexicon (services.lexicon), so an 
 new term changes the next classification without a restart.
 
 classify(text):
-  1. normalise (NFKC, lower case, WeChat [表情] and emoji stripped, spaces dropped);
+  1. normalise (NFKC, lower case, WeChat [表情] and emoji stripped, spaces dropped), fix typos
+     (the typo table, then one-character near-homophones of lexicon terms: 有机认正 → 有机认证);
   2. empty / digits only ("1", "+1", "👍👍") → chatter;
-  3. votes: every lexicon term found adds its weight to its category; question markers
-     (吗 呢 ？ 怎么 多少 几 什么 哪 能不能 是不是 …) add to q; chatter terms/patterns
-     (来了 666 打卡 已下单 好看 哈哈 …) add to c;
-  4. it is a question when q ≥ 1 and (q ≥ c or a category term is strong, ≥ 2), or when there
-     is no marker, hardly any chatter and a strong topic term ("上次买的还没退款", "求链接");
-  5. a question's category is the best-scoring one, ties broken by priority (authenticity,
-     after_sales, delivery, price, order, product); no topic term → other_question.
+  3. the lexicon reads it (`_rules`), after cutting out non-commerce senses (退网, 一首歌送给大家):
+     every term found adds its weight to its category; question markers (吗 呢 ？ 怎么 多少 几 …)
+     add to q; chatter terms/patterns (来了 666 打卡 已下单 好看 哈哈 …) add to c; it is a question
+     when q ≥ 1 and (q ≥ c or a category term is strong, ≥ 2), or when there is no marker, hardly
+     any chatter and a strong topic term; best-scoring category, ties by priority;
+  4. an operator term (分类词库) in the comment: the lexicon's reading stands, the operator wins;
+  5. otherwise the model (services.triage.model: character n-grams + the lexicon's votes) picks
+     the category; a sense pattern on a question fixes it (你多大 → other_question, 有活动吗 →
+     price); a shop category with no shop word found becomes other_question; an uncertain reading
+     carries a Chinese `hint` for the queue's ⚠.
 
 group: a signature per comment = the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the
 lexicon's concept table) plus the remaining content words (the text cut at stop words). Two comments of
 the same category are the same question when their signatures are equal or similar enough
-(see `similarity`: concept overlap, rapidfuzz over the words, distinct objects never match).
+(see `similarity`: concept overlap, rapidfuzz over the words, distinct objects never match, a
+product-less question never matches a product's unless the focus deal names it: Matcher.focused).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from services.triage import lexicon as lexmod
-from services.triage.labels import CATEGORIES, Category
+from services.triage import model
+from services.triage.labels import CATEGORIES, CATEGORY_LABELS, Category
 
 PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
+COMMERCE = frozenset(CATEGORIES) - {Category.OTHER_QUESTION, Category.CHATTER}
 STRONG = 2.0  # a topic term this strong makes a marker-less line a question
 WEAK_CHATTER = 1.5  # below this, chatter signals (a trailing 啊, "上次买") do not veto a topic
 MIN_CATEGORY = 1.0  # a question whose best topic scores less is other_question
+UNSURE_CHATTER = 0.35  # a question the model gives this much chance of being chatter gets a ⚠
+UNSURE_CATEGORY = 0.6  # a question category below this probability gets a ⚠
+SHOP_STATEMENT = 6.0  # shop words this strong make a statement the model calls chatter a question
 
 _BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
 _NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
@@ -58,6 +68,8 @@ class Analysis:
     q: float
     c: float
     scores: tuple[tuple[str, float], ...]
+    confidence: float = 1.0  # the model's probability of `category` (1.0 when rules decided alone)
+    hint: str = ""  # why the reading is uncertain (Chinese, for the queue's ⚠), "" when it is not
 
 
 def _sum_matches(rx, weights: dict[str, float], text: str) -> float:
@@ -66,11 +78,19 @@ def _sum_matches(rx, weights: dict[str, float], text: str) -> float:
     return sum(weights.get(m.group(0), 0.0) for m in rx.finditer(text))
 
 
-def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
-    t = lex.fix_typos(normalise(text))
+def _prepare(text: str, lex: lexmod.Lexicon) -> str:
+    return lex.fix_typos(normalise(text))
+
+
+def _is_noise(t: str) -> bool:
     core = t.replace("?", "")
+    return not core or core.isdigit() or (not _CJK.search(core) and not re.search(r"[a-z]{2,}", core) and "?" not in t)
+
+
+def _rules(t: str, lex: lexmod.Lexicon) -> Analysis:
+    """The lexicon's reading of a prepared comment (votes, markers, chatter terms)."""
     intent = bool(lex.intent_re and lex.intent_re.search(t))
-    if not core or core.isdigit() or (not _CJK.search(core) and not re.search(r"[a-z]{2,}", core) and "?" not in t):
+    if _is_noise(t):
         return Analysis(Category.CHATTER, False, intent, 0.0, 1.0, ())
     scores: dict[str, float] = {}
     if lex.term_re is not None:
@@ -100,6 +120,67 @@ def _analyse(text: str, lex: lexmod.Lexicon) -> Analysis:
     return Analysis(best, True, intent or best == Category.ORDER, q, c, ranked)
 
 
+def _view(a: Analysis) -> model.RuleView:
+    best, score = a.scores[0] if a.scores else ("", 0.0)
+    return model.RuleView(a.category, best, score, a.q, a.c)
+
+
+def _read(text: str, lex: lexmod.Lexicon) -> tuple[str, Analysis]:
+    """The prepared text and the lexicon's reading of it, non-commerce senses cut out first."""
+    t = _prepare(text, lex)
+    masked = lex.mask_re.sub("", t) if lex.mask_re is not None else t
+    return t, _rules(masked or t, lex)
+
+
+def model_features(text: str, lex: lexmod.Lexicon) -> list[str]:
+    """The model's features for a raw comment (train.py uses exactly these)."""
+    t, rule = _read(text, lex)
+    return model.features(t, _view(rule))
+
+
+def _analyse(text: str, lex: lexmod.Lexicon, mdl: model.Model | None = None) -> Analysis:
+    """The lexicon reads the comment, the model decides, then the senses (lexicon.json) and the
+    commerce gate adjust. An operator term in the comment short-cuts all of it: the operator's
+    word wins, i.e. the lexicon's reading (operator term included) stands."""
+    t, rule = _read(text, lex)
+    if _is_noise(t) or (lex.operator_re is not None and lex.operator_re.search(t)):
+        return rule
+    mdl = mdl or model.get()
+    probs = mdl.probabilities(model.features(t, _view(rule)))
+    return _adjust(t, rule, _decide(rule, probs, mdl.classes), lex)
+
+
+def _adjust(t: str, rule: Analysis, a: Analysis, lex: lexmod.Lexicon) -> Analysis:
+    """A sense pattern forces its category on a question (a question marker is there); a commerce category needs a commerce
+    word: without any (after the masks) the question is an other_question."""
+    for rx, cat in lex.sense_rules:
+        if rx.search(t):
+            if cat == Category.CHATTER or rule.q >= 1:
+                return replace(a, category=cat, question=cat != Category.CHATTER, hint="")
+            return a
+    if a.category in COMMERCE and not any(s >= MIN_CATEGORY and c in COMMERCE for c, s in rule.scores):
+        return replace(a, category=Category.OTHER_QUESTION)
+    if not a.question and rule.scores and rule.scores[0][1] >= SHOP_STATEMENT:
+        # a strongly worded shop statement (退款政策, 我要投诉, 少给了一盒) asks for an answer too
+        best = rule.scores[0][0]
+        if best in COMMERCE:
+            return replace(a, category=best, question=True, hint=f"没有问句，按「{CATEGORY_LABELS[best]}」处理")
+    return a
+
+
+def _decide(rule: Analysis, probs: list[float], classes: tuple[str, ...]) -> Analysis:
+    ranked = sorted(zip(classes, probs), key=lambda cp: -cp[1])
+    cat, p = ranked[0]
+    question = cat != Category.CHATTER
+    hint = ""
+    p_chatter = dict(ranked).get(Category.CHATTER, 0.0)
+    if question and p_chatter >= UNSURE_CHATTER:
+        hint = f"可能只是闲聊（闲聊可能性 {round(100 * p_chatter)}%）"
+    elif question and p < UNSURE_CATEGORY:
+        second = next(c for c, _ in ranked[1:] if c != Category.CHATTER)
+        hint = f"类别拿不准：也可能是「{CATEGORY_LABELS[second]}」"
+    intent = rule.order_intent or cat == Category.ORDER
+    return Analysis(cat, question, intent, rule.q, rule.c, rule.scores, round(p, 3), hint)
 
 
 @lru_cache(maxsize=50_000)
@@ -168,7 +249,6 @@ lexmod.on_change(_clear_caches)
 MATCH_CUTOFF = 75.0
 GENERIC_DIFF = 90.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
-ONE_SIDED_OBJECT = 10.0  # one comment names a product (鸡蛋), the other none
 RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
 
 
@@ -202,7 +282,7 @@ def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
 def similarity(a: str, b: str, **_: object) -> float:
     """0..100: how likely two signatures ask the same thing.
 
-    * different objects (鸡蛋 vs 奶粉) → 0;
+    * different objects (鸡蛋 vs 奶粉), or an object on one side only → 0;
     * the concepts (真伪+认证, 何时+发货 …) weigh 3/4: same set 95, same once generic concepts
       (何时, 地点 …) are set aside 90, one inside the other 85, else their Dice overlap;
     * the remaining content words weigh 1/4 (fuzzy; words on one side only count 20);
@@ -216,10 +296,8 @@ def similarity(a: str, b: str, **_: object) -> float:
     if oa and ob and not (oa & ob):
         return 0.0
     if bool(oa) != bool(ob):
-        penalty = ONE_SIDED_OBJECT
-    else:
-        penalty = 0.0
-    return max(0.0, _similarity(oa, ca, wa, ob, cb, wb, lex) - penalty)
+        return 0.0  # "多少钱" is not "鸡蛋多少钱" unless the focus deal names 鸡蛋 (Matcher.focused)
+    return _similarity(oa, ca, wa, ob, cb, wb, lex)
 
 
 def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
@@ -252,8 +330,10 @@ class Matcher:
     scored at most once (the answer is cached), so nothing is recomputed over the whole night.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, focus: str = "") -> None:
         self.lex = lexmod.active()
+        # the products of the deal in focus: a product-less question ("多少钱") is about them
+        self.focus = frozenset(t for t in signature(focus).split() if t[1:] in self.lex.object_concepts) if focus else frozenset()
         self.exact: dict[tuple[str, str], object] = {}
         self.exact_q: dict[str, object] = {}  # any question category: recategorised groups stay sticky
         self.index: dict[tuple[str, str], list[tuple[str, object]]] = {}
@@ -262,6 +342,16 @@ class Matcher:
 
     def _parts(self, sig: str):
         return _split_cached(sig, self.lex.version)
+
+    def _specific(self, sig: str) -> bool:
+        objects, concepts, _ = self._parts(sig)
+        return bool(objects) or any(t[1:] not in self.lex.generic_concepts for t in concepts)
+
+    def focused(self, sig: str) -> str:
+        """A signature that names no product gets the focus deal's products (none: unchanged)."""
+        if not self.focus or self._parts(sig)[0]:
+            return sig
+        return " ".join(sorted(set(sig.split()) | self.focus))
 
     def add(self, category: str, sig: str, key: object) -> None:
         self.exact.setdefault((category, sig), key)
@@ -277,7 +367,9 @@ class Matcher:
 
     def match(self, category: str, sig: str) -> object | None:
         hit = self.exact.get((category, sig))
-        if hit is None and category != Category.CHATTER:
+        if hit is None and (category != Category.CHATTER or self._specific(sig)):
+            # a question already asked in the same words, read here as chatter or in another
+            # category: the same question (chatter only when the words name a topic: 早饭, 歌)
             hit = self.exact_q.get(sig)
         if hit is not None:
             return hit
@@ -312,17 +404,23 @@ class Matcher:
         if best_key is not None:
             self.exact[(category, sig)] = best_key
             self.objects.setdefault(id(best_key), set()).update(objects)
+            if not words:
+                # a bare member (有优惠吗: concepts only) represents its group as well as the first
+                # asker's wording did: later comments are scored against it too
+                for tok in concepts:
+                    self.index.setdefault((category, tok), []).append((sig, best_key))
         return best_key
 
 
-def group(texts: list[str]) -> list[int]:
-    """One group id per text (0, 1, 2 … in order of first appearance); paraphrases share one."""
-    m = Matcher()
+def group(texts: list[str], focus: str = "") -> list[int]:
+    """One group id per text (0, 1, 2 … in order of first appearance); paraphrases share one.
+    `focus`: the product of the deal in focus, if any (a product-less question is about it)."""
+    m = Matcher(focus)
     out: list[int] = []
     n = 0
     for text in texts:
         cat = classify(text)
-        sig = signature(text)
+        sig = m.focused(signature(text))
         key = m.match(cat, sig)
         if key is None:
             key = n

@@ -172,6 +172,13 @@ def test_batch_paste_with_nicknames_and_chatter_toggle(queue_as):
     assert "666" in _texts(at)
 
 
+def test_an_uncertain_category_carries_a_warning_in_the_queue(queue_as):
+    at = _quick_add(queue_as("assistant"), "有没有蓝莓味")  # the model hesitates: 其他提问 or 商品详情?
+    assert "有没有蓝莓味" in _texts(at)
+    warnings = [c.value for c in at.caption if c.value.startswith("⚠")]
+    assert len(warnings) == 1 and "类别拿不准" in warnings[0], warnings  # the confident ones carry none
+
+
 def test_a_mistake_shows_a_chinese_error(queue_as):
     at = queue_as("assistant")
     gid = _row_id(at, "answer_")

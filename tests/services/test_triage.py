@@ -274,7 +274,7 @@ def test_ten_thousand_comments_in_one_batch(session, assistant, show_id):
     assert len(events_of(session, show_id, "comments.ingested")) == 1
 
 
-def test_a_dismissed_or_answered_group_is_not_joined_again(session, assistant, show_id):
+def test_a_dismissed_group_is_not_joined_again(session, assistant, show_id):
     first = triage.ingest(session, assistant, show_id, [c("a", "运费多少", 0)])
     again = triage.ingest(session, assistant, show_id, [c("b", "运费多少？", 5)])
     assert again.group_ids == first.group_ids  # the in-memory groups were reused
@@ -282,6 +282,19 @@ def test_a_dismissed_or_answered_group_is_not_joined_again(session, assistant, s
     later = triage.ingest(session, assistant, show_id, [c("c", "运费多少", 30)])
     assert later.new_groups == 1 and later.group_ids != first.group_ids
     assert triage.open_count(session, show_id) == 1
+
+
+def test_a_question_asked_again_after_its_answer_reopens_its_group(session, assistant, show_id):
+    first = triage.ingest(session, assistant, show_id, [c("a", "运费多少", 0)])
+    gid = first.group_ids[0]
+    triage.answer(session, assistant, gid, text="满59包邮")
+    assert triage.open_count(session, show_id) == 0
+    later = triage.ingest(session, assistant, show_id, [c("c", "运费多少钱呀", 60)])
+    assert later.group_ids == [gid] and later.new_groups == 0 and later.reopened == 1
+    group = session.get(QuestionGroup, gid)
+    assert group.status == "new" and group.answer == "满59包邮" and group.comments == 2
+    assert triage.open_count(session, show_id) == 1
+    assert "重新打开" in later.summary()
 
 
 def test_ingest_text_and_file(session, assistant, show_id):
@@ -296,3 +309,17 @@ def test_ingest_text_and_file(session, assistant, show_id):
     assert (row.source, row.received_at) == ("import", T0 + timedelta(minutes=5))  # the show's day
     again = triage.ingest_file(session, assistant, show_id, data, "c.csv")
     assert (again.inserted, again.duplicates) == (0, 1)
+
+
+def test_a_product_less_question_is_about_the_deal_in_focus(session, assistant, admin, show_id):
+    from services import jielong
+
+    eggs = triage.ingest(session, assistant, show_id, [c("a", "鸡蛋多少钱", 0)])
+    alone = triage.ingest(session, assistant, show_id, [c("b", "多少钱", 5)])
+    assert alone.group_ids != eggs.group_ids  # no deal in focus: nothing says it is about eggs
+    form = jielong.DealForm(product="散养土鸡蛋 30枚", group_price="39", original_price="49", threshold=10, stock=50,
+                            delivery_text="明天中午前送到", deadline=T0 + timedelta(minutes=50))
+    deal = jielong.create_deal(session, admin, show_id, form, at=T0)
+    jielong.release(session, deal.id, admin, at=T0 + timedelta(seconds=10))
+    focused = triage.ingest(session, assistant, show_id, [c("c", "这个多少钱呀", 20)])
+    assert focused.group_ids == eggs.group_ids  # the host is selling the eggs now

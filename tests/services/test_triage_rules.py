@@ -125,3 +125,70 @@ def test_group_is_order_independent_for_exact_repeats():
     texts = ["运费多少", "来了", "运费多少？", "来了！", "运费 多少"]
     ids = triage.group(texts)
     assert ids[0] == ids[2] == ids[4] and ids[1] == ids[3] and ids[0] != ids[1]
+
+
+# --- issue 15: real live-room chatter -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("你多大", "other_question"),  # the host's age, not a product's size
+        ("主播多大", "other_question"),
+        ("哪里人", "other_question"),
+        ("退出重进就好了", "chatter"),  # 退 in other senses is no refund
+        ("把火箭退给我", "chatter"),
+        ("加钱哥又退网了", "chatter"),
+        ("一曲《剑魂》送给大家", "chatter"),  # a song dedication, not a delivery
+        ("周黑鸭就是，又香，又辣，又甜", "chatter"),  # taste chatter
+        ("看来你直播间有福利，易脱单", "chatter"),
+        ("有活动吗", "price"),
+        ("这两个哪个好", "product"),
+        ("宝宝多大可以吃", "product"),  # 多大 about the buyer's child and the goods: still product
+    ],
+)
+def test_classify_reads_real_chatter(text, expected):
+    assert triage.classify(text) == expected
+
+
+def test_a_near_homophone_slip_reads_and_groups_like_the_term():
+    assert triage.classify("有机认正是真的吗") == "authenticity"
+    ids = triage.group(["有机认证是真的吗", "有机认正是真的吗", "保质期多久", "保只期多久"])
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
+
+
+def test_a_product_less_question_joins_a_product_only_through_the_focus_deal():
+    texts = ["鸡蛋多少钱", "多少钱"]
+    assert len(set(triage.group(texts))) == 2  # nothing says 多少钱 is about the eggs
+    assert len(set(triage.group(texts, focus="土鸡蛋 30枚"))) == 1  # the host is selling eggs now
+    assert len(set(triage.group(texts, focus="羊奶粉"))) == 2  # …or something else
+
+
+def test_an_operator_term_wins_over_the_model():
+    from services.triage import lexicon
+
+    assert triage.classify("有没有蓝莓味") == "other_question"
+    assert triage.classify("来个南屏晚钟吧") == "chatter"
+    try:
+        lexicon.install(lexicon.build([("product", "蓝莓味", 3.0), ("chatter", "有活动", 3.0)]))
+        assert triage.classify("有没有蓝莓味") == "product"
+        assert triage.classify("有活动吗") == "chatter"
+        # a built-in term copied at its built-in weight (分类词库 → 导入内置词) changes nothing
+        lexicon.install(lexicon.build([("after_sales", "退", 2.0)]))
+        assert triage.classify("把火箭退给我") == "chatter"
+    finally:
+        lexicon.install(lexicon.BUILTIN)
+
+
+def test_uncertain_readings_say_why():
+    sure, unsure = triage.analyse("多少钱"), triage.analyse("有没有蓝莓味")
+    assert sure.hint == "" and sure.confidence > 0.9
+    assert unsure.hint.startswith("类别拿不准") and "「" in unsure.hint
+    assert triage.analyse("来了").hint == ""
+
+
+def test_a_strongly_worded_shop_complaint_is_a_question_with_a_warning():
+    a = triage.analyse("我要退货退款，质量太差")  # the model alone reads it as chatter
+    assert a.category == "after_sales" and a.question
+    assert a.hint.startswith("没有问句")
+    assert triage.classify("加钱哥又退网了") == "chatter"

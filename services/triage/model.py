@@ -1,0 +1,84 @@
+"""The statistical half of classify: a multinomial logistic regression over character n-grams
+and the lexicon's own votes, trained at build time (services.triage.train) on labelled comments
+kept in the repo, stored as data/model.json (feature → one weight per category).
+
+Why both: the lexicon knows the shop's words (退货, 运费, 有机认证) but not their senses
+(`退网`, `一首歌送给大家`, `你多大`); the n-grams learn the senses from real live-room
+chatter, and read the lexicon's votes as features, so a new operator term still moves them.
+Pure Python at run time (a dict lookup per n-gram): no numpy, no scikit-learn to import.
+"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "model.json"
+NGRAMS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """What the lexicon says about a comment, as the model's features see it."""
+
+    category: str  # the lexicon-only classification
+    best: str  # best-scoring topic category ("" when none)
+    best_score: float
+    q: float
+    c: float
+
+
+def _bucket(x: float) -> int:
+    return 0 if x <= 0 else 1 if x < 1.5 else 2 if x < 3 else 3
+
+
+def features(t: str, rv: RuleView) -> list[str]:
+    """Character 1–3-grams of the normalised text (with ^ $ edges) plus the lexicon's view."""
+    s = "^" + t + "$"
+    out = [s[i : i + n] for n in NGRAMS for i in range(len(s) - n + 1)]
+    out += [
+        "_bias",
+        "_rule:" + rv.category,
+        f"_q{_bucket(rv.q)}",
+        f"_c{_bucket(rv.c)}",
+        f"_len{min(len(t) // 4, 5)}",
+    ]
+    if rv.best:
+        out.append(f"_best:{rv.best}:{_bucket(rv.best_score)}")
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    classes: tuple[str, ...]
+    weights: dict[str, list[float]]
+
+    def probabilities(self, feats: list[str]) -> list[float]:
+        w = self.weights
+        rows = [w[f] for f in feats if f in w]
+        z = [sum(col) for col in zip(*rows)] if rows else [0.0] * len(self.classes)
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return [v / total for v in e]
+
+
+_model: Model | None = None
+_lock = threading.Lock()
+
+
+def load(path: Path = MODEL_FILE) -> Model:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Model(tuple(data["classes"]), data["weights"])
+
+
+def get() -> Model:
+    """The shipped model, loaded once per process (≈0.1 s)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = load()
+    return _model
