@@ -48,8 +48,10 @@ class PromiseDraft:
 
 # ---------------------------------------------------------------- first N
 
+# 之前一定 / 以前一直 / 提前一天 are not "the first one": 前 must not end another word, and a bare
+# number (no 名/位/单…) must not run on into a word (一定, 一直, 一样, 一下 …).
 _FIRST_N = re.compile(
-    rf"(?:前|头|首)\s*({NUM})\s*(?:(?:名|位|单|个(?!\s*(?:小时|月|星期|钟头))|份|人|组|户|号)|(?![\d零〇一二两俩三四五六七八九十百千万]|\s*(?:个?小时|天|日|分|秒|点|年|月|周|元|块|斤|两|克|%|折|层|楼|次|期|批|届|岁|米)))"
+    rf"(?<![之以提此从日事目当年月周])(?:前|头|首)\s*({NUM})\s*(?:(?:名|位|单|个(?!\s*(?:小时|月|星期|钟头))|份|人|组|户|号)|(?![\d零〇一二两俩三四五六七八九十百千万]|\s*(?:个?小时|天|日|分|秒|点|年|月|周|元|块|斤|两|克|%|折|层|楼|次|期|批|届|岁|米|定|直|样|般|些|起|下|会|边|切|晚|阵|点|段|步|向|道)))"
 )
 
 
@@ -238,14 +240,34 @@ def _clock_of(hint: str) -> time | None:
 # ---------------------------------------------------------------- cue lexicons
 
 STRONG, WEAK, CHANNEL, FALLBACK = 2.0, 1.0, 1.5, 0.8
+ASSURE = 1.6  # an assurance about the goods (质量有保证): counts alone, loses to a strong cue
+
+# Amounts as said or as a script's placeholder: 39, 三十, （直播间价格）, [金额].
+_AMT = rf"(?:{NUM}(?:\.\d+)?|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
 
 # Words that contain 送 but mean delivering, not giving.
-_DELIVERY_SONG = re.compile(r"送的是|送人|送礼|送给(?![你您大家])|送朋友|送长辈|送老人|送父母|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜")
+_DELIVERY_SONG = re.compile(r"送的是|送人|送礼|送给(?![你您大家])|送朋友|送长辈|送老人|送父母|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜|传送")
+# Giving that promises buyers nothing: a song dedicated (一首X送给大家, 晴天送给大家), gifts sent to
+# the host or a third person (送我礼物, 给他送个孩子), the platform's tipping gifts (小心心, 火箭).
+_NOT_GIVING = re.compile(
+    r"(?:一首|首歌|这首|那首|歌|曲)[^，。！,!；;]{0,12}送|送[^，。！,!；;]{0,3}(?:一首|首歌|歌|曲)|"
+    r"送(?:我|主播|他|她|它)(?!们)|给(?:我|主播|他|她)(?!们)[^，。！,!；;]{0,3}送|"
+    r"(?:小心心|礼物(?!盒)|火箭|飞机|嘉年华|灯牌|抖币|音浪|华子|穿云箭|墨镜|跑车|棒棒糖|人气票|粉丝团)[^，。！,!；;]{0,6}送|"
+    r"送[^，。！,!；;]{0,6}(?:小心心|礼物(?!盒)|火箭|飞机|嘉年华|灯牌|抖币|音浪|华子|穿云箭|墨镜|跑车|棒棒糖|人气票|粉丝团)"
+)
+# A bare "X送给大家" with no goods named before it is a dedication (晴天送给大家, 告白气球送给大家).
+_DEDICATION = re.compile(
+    r"^[^，。！,!；;]{0,14}?送给(?:大家|你们|你|您)[。！!～~\s]*$"
+)
+# Money: an amount with its unit, or a script's placeholder (节省（节约的钱）米, 省20元).
+_MONEY = rf"(?:{NUM}(?:\.\d+)?\s*(?:元|块|米|毛)|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
+_GOODS = re.compile(r"礼|券|红包|福袋|赠品|小样|试吃|样品|份|包|盒|袋|瓶|斤|件|张|支|套|箱|罐|颗|个|把|福利|优惠|奖|周边|这[个款些]|产品|商品")
 
 _CUES: dict[str, list[tuple]] = {
     "refund": [
         (r"包退|包换|退换无忧|无理由|退钱|可退|可以退|能退|全额退|直接退|随时退|退给|给[你您大家]退|退[你您]|包你退", STRONG),
         (r"(?:找|联系|私信|告诉|跟)我[^，。！,!；;]{0,3}退|可以.{0,4}退|都能.{0,2}退|申请退|钱[^，。！,!；;]{0,6}退|无条件|不要钱|退还|钱退|退[^，。！,!；;]{0,4}钱|[坏烂破少][一1][个件斤两颗盒箱]?退|不满意.{0,8}退|不好吃.{0,6}退|不新鲜.{0,6}退|不甜.{0,6}退|有问题.{0,6}退|坏了.{0,6}退", STRONG),
+        (rf"支持[^，。！,!；;]{{0,4}}(?:退|换|无理由)|(?:可以|能|支持)换[货新]?[。！!～~\s]*$|{NUM}\s*(?:天|个?工作日|小时)\s*(?:内|之内)?\s*(?:退款|到账)", STRONG),
         (r"退款|退货|退换|退回|原路退", WEAK),
         # 退 as the last word of a clause is a refund on offer: 整袋退, 都给你们退.
         (r"给[你您]们?退|退[。！!，,~～\s]*$", STRONG),
@@ -260,34 +282,43 @@ _CUES: dict[str, list[tuple]] = {
         (r"破损|损坏|碎了|压坏|磕破|磕碰|漏了|坏了|烂了|变质|丢件|丢了", WEAK),
     ],
     "gift": [
-        (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送|(?:多|额外|再|免费|白|另外|还)给|附上|附送|随单|随箱|红包|福袋|抽奖|免费领|多一[斤份个包盒袋]", STRONG),
+        (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送|附上|附送|随单|随箱|免费领|多一[斤份个包盒袋]", STRONG),
+        # Red packets and lucky bags the host hands out (发个红包, 抽红包), not ones named in passing.
+        (r"(?:发|抽|送|开|撒|给[你您大家]\S{0,2}发)[^，。！,!；;抢]{0,8}(?:红包|福袋)|红包雨|抽奖", STRONG),
+        (rf"(?:多|额外|再|免费|白|另外|还)给(?:你|您|大家|你们|各位|宝宝|宝贝|家人)?们?[^，。！,!；;]{{0,3}}?(?:{_AMT}\s*[个份斤两包盒袋瓶张本把条罐支件颗只箱]|点)", STRONG),
         (r"送", STRONG),  # what is left of 送 once the delivery words are masked
         (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
-        (r"有机会|获得|得到|拿到|领取|领到|福利|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
+        (r"有机会|获得|得到|拿到|领取|领到|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
     ],
     "price": [
         (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|秒杀|全网最低|最低价|特惠|亏本|让利", STRONG),
-        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{NUM}\s*减|便宜了?\s*{NUM}|优惠\s*{NUM}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|只要\s*{NUM}|只需\s*{NUM}|{NUM}\s*元\s*一|券", STRONG),
-        (rf"价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
+        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{_AMT}\s*减|便宜了?\s*{NUM}|优惠\s*{_AMT}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|{NUM}\s*元\s*一", STRONG),
+        # 只要 / 到手只需要 / 节省 / 立省 an amount: 原价…现在到手只需要（直播间价格）米, 拍一单就可以节约…米.
+        (rf"(?:只要|只需要?|仅需|仅要|到手价?)\s*(?:的话)?\s*{_AMT}|(?:节省|节约|立省|省下?)\s*(?:了)?\s*{_MONEY}|(?<!恢复)原价[^。！!]{{0,30}}(?:现在|直播间|到手|只要|只需)|活动价|第二件半价|(?:领|送|发)\s*{_AMT}[^，。！,!；;]{{0,4}}券|无门槛券", STRONG),
+        (rf"券|价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
     ],
     "delivery": [
-        (r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
-        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到|收到(?!货?(?:以后|之后|后|的|了))|取(?!消|决|得|代)|吃上|到[你您大家]?手|顺丰", WEAK),
+        (rf"{_AMT}\s*个?\s*(?:天|小时|个?工作日)\s*(?:内|之内|以内)?\s*(?:发出|发货|出库|寄出|到达|送达)|(?:付款|下单|拍下)(?:后|之后)[^，。！,!；;]{{0,8}}(?:发出|发货|出库|寄出)|预计[^，。！,!；;]{{0,10}}(?:发出|发货)|(?:马上|立即|立刻|尽快|第一时间)[^，。！,!；;]{{0,3}}(?:安排)?(?:发货|发出|出库|寄出)|"
+         r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
+        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到(?!主播|直播间|这|群|我)|收到(?!货?(?:以后|之后|后|的|了))|取(?!消|决|得|代|关)|吃上|到[你您大家]?手|顺丰", WEAK),
     ],
     "quality": [
         (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
+        (r"新鲜日期|日期[^，。！,!；;]{0,2}新鲜|生产日期[^，。！,!；;]{0,8}(?:不超过|以内|之内)|(?:是|都是)[^，。！,!；;]{0,4}官方旗舰店的?[。！!～~\s]*$|正品保障", STRONG),
+        (r"(?:品质|质量|食品安全|安全|正品)[^，。！,!；;]{0,2}(?:有保障|有保证|保证|保障)", ASSURE),
         (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|假一|坏果率.{0,4}(?:以下|以内)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
         (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
          r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|核验|查验|扫码|一等品|特级|精选|(?<!一)个个|颗颗|坏果", WEAK),
         # Bad things a host swears are absent: 绝对没有注水 is a promise, negated on purpose.
         (r"注水|缺斤|短两|以次充好|掺假|冒充|色素|防腐剂|打蜡|染色|抛光|陈货|隔夜|过期|临期", WEAK, True),
         # A bare vow with no other kind in sight is most often about the goods themselves.
-        (r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|敢说|打包票|拍胸脯", FALLBACK),
+        (r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?![的：:])|担保|敢说|打包票|拍胸脯", FALLBACK),
     ],
     "service": [
         (r"打我电话|给我打电话|打电话给我|电话联系我|加我|加微信|喊我|叫我|告诉我|跟我说|直接找我|直接来找我|来找我|找我|问我|私信我|联系我|找我们|联系我们|私信|加我微信|找客服|联系客服|@我|艾特我", CHANNEL),
-        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
+        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决|通知)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
         (r"售后群|客服.{0,8}在线|在线客服", STRONG),
+        (r"(?:给|帮)(?:你|您|大家|各位|姐妹|宝贝)[^，。！,!；;]{0,4}(?:找找|找一找|推荐|挑选|挑一挑)(?=[^～~。！!，,\s])", STRONG),
         (r"拉.{0,2}群|群里说|售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|吃法|用法|使用方法|菜谱|群里问|疑问", WEAK),
     ],
 }
@@ -316,6 +347,18 @@ _ORDER_STRICT = re.compile(
 # A condition with a remedy (有坏果的…补偿, 万一不新鲜…) commits to the remedy.
 _CONDITION = re.compile(r"如果|要是|万一|假如|一旦|凡是|不(?:满意|喜欢|合适|好吃|新鲜|甜)[^，。！,!；;]{0,3}的|有(?:坏|烂|破|漏|问题|瑕疵|损|变质|异味|少)[^，。！,!；;]{0,6}的|(?:坏|烂|碎|破|漏|坏掉|压坏)了?的|不会[^，。！,!；;]{0,2}的|收到.{0,8}(?:坏|烂|破|漏|问题|不满意)")
 _REMEDY_KINDS = {"refund", "compensation", "service"}
+# Urgency with nothing named (抓紧时间, 马上恢复原价, 错过就没有) makes a weak price word no offer.
+_URGENCY = re.compile(r"错过|恢复原价|所剩|抓紧|手慢无|不多了")
+_PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
+# A vow with someone behind it and something vowed (我保证…, 我敢保证, 保证是…), not a word in a song.
+_VOW = re.compile(r"(?:我|我们|敢|人格|大家|可以)[^，。！,!；;]{0,3}(?:保证|担保|承诺)|(?:保证|担保)(?:是|每|没|绝对|都)")
+# Shop talk: goods, orders, buying, after-sales. Without it, "找我" / "跟我说" / "敢说" / a bare 送
+# is chat with the room (以后你们要跳广场舞你们找我, 送啤酒了), not a promise to buyers.
+_SHOP = re.compile(
+    rf"拍|下单|链接|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
+    rf"前\s*{NUM}\s*[名位单个份人]|第\s*{NUM}\s*名|每[人位单份个]|一人一|凡是|群|随时|任何|有事|不满意|不适|疑问|反馈|微信|"
+    r"正品|品质|质量|新鲜|团|接龙|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
+)
 
 _NEGATION = re.compile(r"(?:不|没|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
 _PAST = re.compile(r"^(?:了|过了|过)")
@@ -323,9 +366,15 @@ _PAST = re.compile(r"^(?:了|过了|过)")
 _FUTURE_BEFORE = re.compile(r"(?:可以|能|会|将|要)[^，。！,!；;]{0,4}$")
 _PAST_BEFORE = re.compile(r"(?:已经|已|昨天|上次|刚才|刚刚)[^，。！,!；;]{0,6}$")
 # A clause that tells what is done or gone (已经发完了, 送完了) binds nobody.
-_DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|^(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经.{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$")
+_DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|(?:谢谢|感谢)[^，。！,!；;]{0,10}(?:红包|礼物|福袋|小心心|火箭|飞机)|^(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经.{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$")
 
-_CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～]+[，,。！!；;？?…~～]*")
+_CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～：]+[，,。！!；;？?…~～：]*")
+# A clause that ends in a colon is a label (赠品清单：, 我们的承诺：, 20:01 老李：), not a promise.
+_LABEL_END = re.compile(r"：\s*$")
+# A story about the past (当时, 后来, 有一次 …) promises nothing tonight.
+_STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候")
+# A script's placeholder that lists examples ([运费说明，如质量问题我们承担]) is not said as such.
+_EXAMPLES = re.compile(r"[\[（(][^\[\]（）()]{0,12}如[^\[\]（）()]*[\]）)]")
 _QUESTION_END = re.compile(r"(?:[？?]|[吗嘛么][\s，,。！!…~～]*)$")
 
 
@@ -339,21 +388,25 @@ class _Hit:
 def _clauses(line: str) -> list[tuple[int, str]]:
     """(offset, clause) for clauses that state rather than ask."""
     out = []
+    line = _EXAMPLES.sub(lambda m: "＿" * len(m.group(0)), line)
     for m in _CLAUSE.finditer(line):
         text = m.group(0)
-        if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text):
+        if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text) or _LABEL_END.search(text):
+            continue
+        if _STORY.search(text):
             continue
         out.append((m.start(), text))
     return out
 
 
-def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool]:
-    """Cue hits of a line plus whether it carries a commitment, an order context, a due
-    hint and a condition with a remedy."""
+def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
+    """Cue hits of a line plus whether it carries a commitment, an order context (loose and
+    strict), a due hint, a condition with a remedy and urgency."""
     hits: list[_Hit] = []
+    shop, vow = bool(_SHOP.search(line)), bool(_VOW.search(line))
     commit = order = strict = due = cond = False
     for offset, clause in _clauses(line):
-        masked_gift = _DELIVERY_SONG.sub(lambda m: "＿" * len(m.group(0)), clause)
+        masked_gift = _gift_text(clause)
         commit = commit or bool(_COMMIT.search(clause))
         order = order or bool(_ORDER.search(clause))
         strict = strict or bool(_ORDER_STRICT.search(clause))
@@ -374,8 +427,25 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool]:
                     ):
                         continue  # told as done (送了, 已经发货); a vouched check (亲自挑选过) still holds
                     taken.append((a, b))
+                    if not shop and (weight == CHANNEL or m.group(0) == "送" or (weight == FALLBACK and not vow)):
+                        continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
-    return hits, commit, order, strict, due, cond
+    # 抓紧时间, 错过就没有 with no price named (or 先来对比一下价格): a push, not an offer.
+    urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
+    return hits, commit, order, strict, due, cond, urgent
+
+
+def _mask(rx: re.Pattern, text: str) -> str:
+    return rx.sub(lambda m: "＿" * len(m.group(0)), text)
+
+
+def _gift_text(clause: str) -> str:
+    """The clause with every 送 that gives buyers nothing masked: delivering (送到), songs,
+    gifts to the host or a third person, platform tips, a bare dedication (晴天送给大家)."""
+    text = _mask(_NOT_GIVING, _mask(_DELIVERY_SONG, clause))
+    if _DEDICATION.search(text) and not _GOODS.search(text):
+        text = text.replace("送", "＿")
+    return text
 
 
 def _self_negating(cue: str) -> bool:
@@ -384,7 +454,7 @@ def _self_negating(cue: str) -> bool:
 
 
 def _score(
-    hits: list[_Hit], commit: bool, order: bool, strict: bool, due: bool, cond: bool
+    hits: list[_Hit], commit: bool, order: bool, strict: bool, due: bool, cond: bool, urgent: bool = False
 ) -> dict[str, tuple[float, int]]:
     scores: dict[str, tuple[float, int]] = {}
     for kind in KINDS:
@@ -393,7 +463,7 @@ def _score(
             h for h in ks
             if h.weight > WEAK
             or commit
-            or (kind in _ORDER_KINDS and kind != "delivery" and order)
+            or (kind in _ORDER_KINDS and kind != "delivery" and order and not (kind == "price" and urgent))
             or (kind == "delivery" and strict)
             or (kind == "delivery" and due)
             or (kind in _REMEDY_KINDS and cond)
