@@ -303,6 +303,7 @@ class Promise(Base):
     kind: Mapped[str] = mapped_column(String(16))
     scope: Mapped[str] = mapped_column(String(16), default="deal")  # deal / first_n / show / claims
     first_n: Mapped[Optional[int]] = mapped_column(Integer)
+    min_qty: Mapped[Optional[int]] = mapped_column(Integer)  # scope min_qty: the least a buyer takes (满两份)
     due_hint: Mapped[str] = mapped_column(String(50), default="")
     said_at: Mapped[datetime] = mapped_column(DateTime)
     due_at: Mapped[Optional[datetime]] = mapped_column(DateTime)

@@ -1,0 +1,25 @@
+"""promise.min_qty: the least quantity a buyer takes to get a promise (满两份送砂糖橘)
+
+Revision ID: hosttalk_1
+Revises: pickup_1
+
+Backs the promise scope min_qty (services.promises.Scope.MIN_QTY): one fulfilment item per
+buyer whose valid entries of the deal add up to at least min_qty.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "hosttalk_1"
+down_revision = "pickup_1"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("promise", sa.Column("min_qty", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("promise") as batch:
+        batch.drop_column("min_qty")
