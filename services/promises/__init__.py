@@ -60,6 +60,7 @@ from services.promises.recording import (
     guess_scope,
     log_drafts,
     log_promise,
+    quick_hint,
     said_at_of,
     set_status,
     update_promise,
@@ -86,7 +87,7 @@ __all__ = [
     "promise_row", "recent",
     "DraftIn", "ShowDraft", "confirm", "current_deal", "deal_choices", "detect_paste", "detect_show", "discard",
     "guess_scope", "log_drafts",
-    "log_promise", "said_at_of", "set_status", "update_promise",
+    "log_promise", "quick_hint", "said_at_of", "set_status", "update_promise",
     "KIND_LABELS", "KINDS", "PromiseDraft", "classify_line", "detect", "due_at_from_hint", "due_hint_of",
     "first_n_of", "guess_kind", "min_qty_of",
 ]

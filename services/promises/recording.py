@@ -35,7 +35,7 @@ from services.promises.fulfilment import ExpandResult, expand, get_promise
 from services.promises.labels import CLAIM_KINDS, EXPANDED_SCOPES, SCOPES, STATUSES, PromiseStatus, Scope
 from services.promises.deal_match import mentioned, name_parts
 from services.promises.rules import (
-    KINDS, PromiseDraft, classify_line, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind, min_qty_of,
+    KIND_LABELS, KINDS, PromiseDraft, classify_line, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind, min_qty_of,
 )
 from services.shows import get_show
 
@@ -225,6 +225,15 @@ def detect_show(session: Session, show_id: int, text: str) -> list[ShowDraft]:
             out.append(ShowDraft(draft.text, draft.kind, draft.first_n, draft.due_hint, draft.min_qty, deal_id, hint))
         focus = mention.deal_id or focus
     return out
+
+
+def quick_hint(session: Session, show_id: int, text: str) -> str:
+    """Why a line typed into 承诺速记 may be misread (Chinese, for a ⚠), or "" when it reads clearly:
+    no promise recognised (the kind was guessed), an unsure kind or first N, no deal named."""
+    drafts = detect_show(session, show_id, text.strip().splitlines()[0] if text.strip() else "")
+    if not drafts:
+        return f"没认出是哪类承诺，已按「{KIND_LABELS[guess_kind(text)]}」记录，请点选类型"
+    return drafts[0].hint
 
 
 def _draft_deal(mention, focus: int | None, current: Deal | None, products: dict[int, str]) -> tuple[int | None, str]:
