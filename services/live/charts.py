@@ -38,25 +38,28 @@ def _style(chart: alt.TopLevelMixin, dark: bool, size: int = 14) -> alt.TopLevel
 
 
 def funnel_frame(steps: Sequence[FunnelStep]) -> pd.DataFrame:
-    rows = []
-    for i, s in enumerate(steps):
-        conv = "" if s.rate is None else f"（{s.rate:.0%}）" if i else ""
-        rows.append({"step": s.label, "order": i, "count": s.count, "rate": s.rate, "label": f"{s.count}{conv}"})
-    return pd.DataFrame(rows, columns=["step", "order", "count", "rate", "label"])
+    rows = [
+        {"step": s.label, "order": i, "count": s.count, "rate": s.rate, "share": s.share, "label": s.text}
+        for i, s in enumerate(steps)
+    ]
+    return pd.DataFrame(rows, columns=["step", "order", "count", "rate", "share", "label"])
 
 
 def funnel_chart(steps: Sequence[FunnelStep], dark: bool = False, height: int = 220) -> alt.Chart:
     """社群成员 → 观看 → 互动 → 接龙 → 成团 as horizontal bars in step order, each labelled
-    with its count and (in brackets) the share of the step above."""
+    with its count, its share of the community and its ratio to the step above (both named)."""
     c = DARK if dark else LIGHT
     data = funnel_frame(steps)
     order = list(data["step"])
     y = alt.Y("step:N", sort=order, title=None)
     base = alt.Chart(data).encode(y=y)
+    # The label sits right of the bar; the x domain leaves room for it (a long label on the
+    # widest bar would otherwise run off the chart).
+    widest = max((s.count for s in steps), default=0)
     bars = base.mark_bar(color=c["bar"], cornerRadiusEnd=3).encode(
-        x=alt.X("count:Q", title="人数", axis=alt.Axis(tickMinStep=1)),
-        tooltip=[alt.Tooltip("step:N", title="环节"), alt.Tooltip("count:Q", title="人数"),
-                 alt.Tooltip("rate:Q", title="上一步转化", format=".1%")],
+        x=alt.X("count:Q", title="人数", axis=alt.Axis(tickMinStep=1, format="d"),
+                scale=alt.Scale(domain=[0, max(widest * 1.9, 1)])),
+        tooltip=[alt.Tooltip("step:N", title="环节"), alt.Tooltip("label:N", title="人数与比例")],
     )
     labels = base.mark_text(align="left", dx=4, color=c["fg"], fontSize=13).encode(x="count:Q", text="label:N")
     return _style((bars + labels).properties(height=height, title="转化漏斗"), dark)

@@ -9,10 +9,10 @@ from services.live import DealSnapshot, FunnelStep, SeriesPoint, project
 RELEASE = datetime(2026, 6, 1, 20, 10, 30)
 STEPS = [
     FunnelStep("社群成员", 300, None),
-    FunnelStep("观看", 270, 0.9),
-    FunnelStep("互动", 90, 1 / 3),
-    FunnelStep("接龙", 210, 210 / 90),
-    FunnelStep("成团", 180, 180 / 210),
+    FunnelStep("观看", 270, 0.9, 0.9),
+    FunnelStep("互动", 90, 1 / 3, 0.3),
+    FunnelStep("接龙", 210, 210 / 90, 0.7),
+    FunnelStep("成团", 180, 180 / 210, 0.6),
 ]
 
 
@@ -42,7 +42,14 @@ def test_funnel_bars_keep_the_step_order_and_label_count_and_conversion():
     assert bars["encoding"]["y"]["sort"] == ["社群成员", "观看", "互动", "接龙", "成团"]
     assert bars["encoding"]["x"]["field"] == "count"  # horizontal bars
     frame = charts.funnel_frame(STEPS)
-    assert list(frame["label"]) == ["300", "270（90%）", "90（33%）", "210（233%）", "180（86%）"]
+    assert list(frame["label"]) == [
+        "300 人",
+        "270 人 · 占社群 90% · 为上一步的 90%",
+        "90 人 · 占社群 30% · 为上一步的 33%",
+        "210 人 · 占社群 70% · 是上一步的 2.3 倍",  # more buyers than commenters: never "210（233%）"
+        "180 人 · 占社群 60% · 为上一步的 86%",
+    ]
+    assert not any("（" in label for label in frame["label"])
 
 
 def test_progress_chart_has_threshold_and_stock_rules_on_datum():
