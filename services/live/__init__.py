@@ -11,7 +11,7 @@ Table of contents (each module holds one concept):
 `services.funnel` and `services.charts` are aliases of this package and of live.charts.
 """
 from services.live import charts
-from services.live.charts import funnel_chart, progress_chart, to_spec, viewers_chart
+from services.live.charts import count_axis, funnel_chart, progress_chart, time_axis, to_spec, viewers_chart
 from services.live.conversion import FUNNEL_LABELS, FunnelStep, buyers_reached, funnel
 from services.live.host import HostView, SeriesPoint, deal_series, host_view
 from services.live.snapshots import (
@@ -37,7 +37,7 @@ from services.live.viewers import (
 from services.live.wording import countdown_text, eta_text, rate_text
 
 __all__ = [
-    "charts", "funnel_chart", "progress_chart", "to_spec", "viewers_chart",
+    "charts", "count_axis", "funnel_chart", "progress_chart", "time_axis", "to_spec", "viewers_chart",
     "FUNNEL_LABELS", "FunnelStep", "buyers_reached", "funnel",
     "HostView", "SeriesPoint", "deal_series", "host_view",
     "RATE_WINDOW_MIN", "DealSnapshot", "Projection", "PromiseRow", "QuestionRow", "Snapshot", "project", "recent_promises", "snapshot",

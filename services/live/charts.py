@@ -37,6 +37,23 @@ def _style(chart: alt.TopLevelMixin, dark: bool, size: int = 14) -> alt.TopLevel
     )
 
 
+_MINUTE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 240)
+
+
+def time_axis(times: Sequence[datetime], most: int = 8, **kw) -> alt.Axis:
+    """An HH:MM axis with a tick every whole 1, 2, 5, 10 … minutes, at most `most` of them: never
+    two ticks inside one minute (which print the same label twice: "19:26 19:26")."""
+    span = (max(times) - min(times)).total_seconds() / 60 if len(times) > 1 else 0
+    step = next((s for s in _MINUTE_STEPS if span / s <= most), _MINUTE_STEPS[-1])
+    return alt.Axis(format="%H:%M", tickCount=alt.TimeIntervalStep(interval="minute", step=step),
+                    labelOverlap="greedy", **kw)
+
+
+def count_axis(**kw) -> alt.Axis:
+    """A counting axis: whole-number ticks only (never 0.1 … 2.0 questions)."""
+    return alt.Axis(tickMinStep=1, format="d", **kw)
+
+
 def funnel_frame(steps: Sequence[FunnelStep]) -> pd.DataFrame:
     rows = [
         {"step": s.label, "order": i, "count": s.count, "rate": s.rate, "share": s.share, "label": s.text}
@@ -96,9 +113,8 @@ def progress_chart(
     data = progress_frame(series, deal)
     y_title = f"已接龙（{unit}）"
     line = alt.Chart(data).mark_line(color=c["line"], strokeWidth=4).encode(
-        x=alt.X("at:T", title=None, scale=alt.Scale(padding=14),
-                axis=alt.Axis(format="%H:%M", tickMinStep=60_000, labelOverlap="greedy")),
-        y=alt.Y("count:Q", title=y_title),
+        x=alt.X("at:T", title=None, scale=alt.Scale(padding=14), axis=time_axis(list(data["at"]))),
+        y=alt.Y("count:Q", title=y_title, axis=count_axis()),
         tooltip=[alt.Tooltip("at:T", title="时间", format="%H:%M"), alt.Tooltip("count:Q", title=unit)],
     )
     layers: list[alt.Chart] = [line]
@@ -163,8 +179,8 @@ def viewers_chart(samples: Sequence[tuple[datetime, int, int]], dark: bool = Fal
     """Online and cumulative viewers over time, from (at, online, cumulative) rows."""
     data = pd.DataFrame(samples, columns=["at", "在线", "累计观看"]).melt("at", var_name="series", value_name="viewers")
     chart = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=alt.X("at:T", title=None, axis=alt.Axis(format="%H:%M")),
-        y=alt.Y("viewers:Q", title="人数"),
+        x=alt.X("at:T", title=None, axis=time_axis(list(data["at"]))),
+        y=alt.Y("viewers:Q", title="人数", axis=count_axis()),
         color=alt.Color("series:N", title=None),
     )
     return _style(chart.properties(height=height), dark)

@@ -108,3 +108,22 @@ def test_viewers_chart_draws_online_and_cumulative():
     spec = charts.viewers_chart(samples).to_dict()
     assert spec["encoding"]["color"]["field"] == "series"
     assert sorted({row["series"] for row in next(iter(spec["datasets"].values()))}) == ["在线", "累计观看"]
+
+
+def test_time_axes_tick_on_whole_minutes_so_no_label_repeats():
+    spec = charts.progress_chart(SERIES, deal(), now=NOW).to_dict()
+    line = layers(spec)[0]
+    assert line["encoding"]["x"]["axis"]["tickCount"] == {"interval": "minute", "step": 1}  # 6 minutes of data
+    long = [RELEASE + timedelta(minutes=i) for i in range(0, 121)]
+    assert charts.time_axis(long).to_dict()["tickCount"] == {"interval": "minute", "step": 15}  # ≤ 8 labels
+    viewers = charts.viewers_chart([(RELEASE, 10, 10), (RELEASE + timedelta(seconds=40), 12, 15)]).to_dict()
+    assert viewers["encoding"]["x"]["axis"]["tickCount"]["interval"] == "minute"
+
+
+def test_counting_axes_have_whole_number_ticks():
+    spec = charts.progress_chart(SERIES, deal(), now=NOW).to_dict()
+    assert layers(spec)[0]["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1}
+    from services import review
+
+    cats = review.category_chart([{"category_label": "价格", "groups": 2, "comments": 3}]).to_dict()
+    assert cats["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
