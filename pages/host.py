@@ -28,7 +28,7 @@ STYLE = """<style>
   .st-key-host_numbers [data-testid="stHorizontalBlock"] {flex-wrap: wrap !important; gap: 0.6rem !important;}
   .st-key-host_numbers [data-testid="stColumn"] {flex: 1 1 calc(50% - 0.6rem) !important; width: calc(50% - 0.6rem) !important; min-width: calc(50% - 0.6rem) !important;}
 }
-[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: clamp(1.5rem, calc(14cqw - 4px), 4.6rem); font-weight: 800; line-height: 1.1; color: #ffffff;}
+[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: clamp(1.5rem, calc(19cqw - 6px), 4.6rem); font-weight: 800; line-height: 1.1; color: #ffffff;}
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere;}
 [data-testid="stMain"] [data-testid="stMetricLabel"], [data-testid="stMain"] [data-testid="stMetricLabel"] * {white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
 [data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: clamp(0.95rem, 6cqw, 1.5rem); color: #9fb3c8;}

@@ -41,12 +41,24 @@ _MINUTE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 240)
 
 
 def time_axis(times: Sequence[datetime], most: int = 8, **kw) -> alt.Axis:
-    """An HH:MM axis with a tick every whole 1, 2, 5, 10 … minutes, at most `most` of them: never
-    two ticks inside one minute (which print the same label twice: "19:26 19:26")."""
-    span = (max(times) - min(times)).total_seconds() / 60 if len(times) > 1 else 0
+    """An HH:MM axis with a tick on every whole 1, 2, 5, 10 … minutes, at most `most` of them: never
+    two ticks inside one minute (which print the same label twice: "19:26 19:26"). The ticks are
+    given as values (Vega's own time ticks fall on seconds when the span is short)."""
+    times = [pd.Timestamp(t).to_pydatetime() for t in times if t is not None and not pd.isna(t)]
+    if not times:
+        return alt.Axis(format="%H:%M", **kw)
+    first, last = min(times), max(times)
+    span = (last - first).total_seconds() / 60
     step = next((s for s in _MINUTE_STEPS if span / s <= most), _MINUTE_STEPS[-1])
-    return alt.Axis(format="%H:%M", tickCount=alt.TimeIntervalStep(interval="minute", step=step),
-                    labelOverlap="greedy", **kw)
+    tick = first.replace(second=0, microsecond=0)
+    tick -= timedelta(minutes=(tick.hour * 60 + tick.minute) % step)
+    if tick < first:
+        tick += timedelta(minutes=step)
+    ticks = []
+    while tick <= last:
+        ticks.append(_datum(tick))
+        tick += timedelta(minutes=step)
+    return alt.Axis(format="%H:%M", values=ticks or [_datum(first)], labelOverlap="greedy", **kw)
 
 
 def count_axis(**kw) -> alt.Axis:
@@ -112,8 +124,10 @@ def progress_chart(
     unit = "份" if _by_units(deal) else "人次"
     data = progress_frame(series, deal)
     y_title = f"已接龙（{unit}）"
+    projection = projection_frame(series, deal, now)
+    times = list(data["at"]) + list(projection["at"]) + ([deal.released_at] if deal.released_at else [])
     line = alt.Chart(data).mark_line(color=c["line"], strokeWidth=4).encode(
-        x=alt.X("at:T", title=None, scale=alt.Scale(padding=14), axis=time_axis(list(data["at"]))),
+        x=alt.X("at:T", title=None, scale=alt.Scale(padding=14), axis=time_axis(times)),
         y=alt.Y("count:Q", title=y_title, axis=count_axis()),
         tooltip=[alt.Tooltip("at:T", title="时间", format="%H:%M"), alt.Tooltip("count:Q", title=unit)],
     )
@@ -140,7 +154,6 @@ def progress_chart(
             .encode(x=alt.X(datum=_datum(deal.released_at)), y=alt.value(0),
                     text=alt.value(f"发布 {deal.released_at:%H:%M}"))
         )
-    projection = projection_frame(series, deal, now)
     if not projection.empty:
         layers.append(
             alt.Chart(projection).mark_line(color=c["projection"], strokeWidth=3, strokeDash=[8, 6]).encode(
