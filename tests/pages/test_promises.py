@@ -187,3 +187,16 @@ def test_a_draft_naming_no_deal_says_which_deal_it_took(page_as):
     button(at, "识别承诺").click().run()
     hint = frame(at, "提示")["提示"].iloc[0]
     assert hint.startswith("⚠ ") and "没提到团品，按当前团品「" in hint
+
+
+def test_a_min_quantity_promise_is_confirmed_with_its_n(page_as, app_db):
+    pid = log(app_db, "满两份送一把葱")
+    at = pick(page_as("assistant", "promises"), pid)
+    assert at.selectbox(key=f"promises_scope_{pid}").value == "min_qty"
+    n = at.number_input(key=f"promises_n_{pid}")
+    assert (n.label, n.value) == ("满 N 份", 2)
+    n.set_value(3)
+    button(at, "确认并生成履约项").click().run()
+    assert not at.exception
+    r = row(app_db, pid)
+    assert r.confirmed and r.min_qty == 3 and r.scope_label == "满 3 份的跟团人"
