@@ -110,7 +110,7 @@ def test_comment_promise_and_paraphrase_scorers():
 # so a change that loses ground fails. Heldout figures were not tuned on (tests/data/real/README.md).
 PROMISE_FLOORS = {
     ("host_lines.tsv+host_lines_shop.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
-    ("host_lines.tsv+host_lines_shop.tsv", "heldout"): {"recall": 0.69, "precision": 0.75, "kind": 0.77},
+    ("host_lines.tsv+host_lines_shop.tsv", "heldout"): {"recall": 0.73, "precision": 0.76, "kind": 0.84},
     ("host_lines_cs.tsv", "tune"): {"recall": 0.90, "precision": 0.85, "kind": 0.93},
     ("host_lines_cs.tsv", "heldout"): {"recall": 0.77, "precision": 0.92, "kind": 0.92},
 }
