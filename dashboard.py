@@ -8,6 +8,7 @@ from ui import context as ctx
 from ui import frame, pickup_access
 
 st.set_page_config(page_title="直播夜中控台", page_icon="📺", layout="wide")
+frame.base_style()
 
 PAGES = {
     "console": ("pages/console.py", "中控台", ":material/dashboard:"),

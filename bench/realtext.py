@@ -234,6 +234,8 @@ def main() -> None:
     report_split("comment_shop_", score_comments(load_comments("comments_shop.tsv"), triage.classify), {})
     lines = load_host_lines() + load_host_lines("host_lines_shop.tsv")
     report_split("promise_", score_promises(lines, promises.detect), {})
+    # Shop customer-service templates: kept apart so the figures above stay comparable across versions.
+    report_split("promise_cs_", score_promises(load_host_lines("host_lines_cs.tsv"), promises.detect), {})
     report_split("paraphrase_", score_paraphrases(load_paraphrases(), triage.group), {"pairwise_f1": "f1"})
 
 

@@ -89,6 +89,9 @@ class Show(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # Running tallies, written with the rows they count.
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # The deal the assistant put on the host screen (None: the last released one). No foreign
+    # key: a deal deleted later leaves a stale id, which the snapshot ignores.
+    host_deal_id: Mapped[Optional[int]] = mapped_column(Integer)
     viewers_online: Mapped[int] = mapped_column(Integer, default=0)
     viewers_peak: Mapped[int] = mapped_column(Integer, default=0)
     viewers_cumulative: Mapped[int] = mapped_column(Integer, default=0)
@@ -303,6 +306,7 @@ class Promise(Base):
     kind: Mapped[str] = mapped_column(String(16))
     scope: Mapped[str] = mapped_column(String(16), default="deal")  # deal / first_n / show / claims
     first_n: Mapped[Optional[int]] = mapped_column(Integer)
+    min_qty: Mapped[Optional[int]] = mapped_column(Integer)  # scope min_qty: the least a buyer takes (满两份)
     due_hint: Mapped[str] = mapped_column(String(50), default="")
     said_at: Mapped[datetime] = mapped_column(DateTime)
     due_at: Mapped[Optional[datetime]] = mapped_column(DateTime)

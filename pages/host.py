@@ -19,13 +19,33 @@ VIEW_KEY, VERSION_KEY, CHART_KEY = "host_view", "host_version", "host_chart_spec
 STYLE = """<style>
 [data-testid="stAppViewContainer"], [data-testid="stHeader"], [data-testid="stMain"] {background: #05070a; color: #f5f7fa;}
 [data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3 {color: #f5f7fa;}
-[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: clamp(2.6rem, 5vw, 4.6rem); font-weight: 800; line-height: 1.1; color: #ffffff;}
-[data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 1.5rem; color: #9fb3c8;}
+/* Huge numbers sized by their own tile (container queries), never cut with "…" (a number too long
+   wraps instead): four tiles in a row on a wide screen, two by two when the page is narrower than
+   1000 px (1024 or 1280 px with the sidebar open, a phone). */
+.st-key-host_numbers {container: hostnums / inline-size;}
+.st-key-host_numbers [data-testid="stColumn"] {container-type: inline-size; min-width: 0;}
+@container hostnums (max-width: 1000px) {
+  .st-key-host_numbers [data-testid="stHorizontalBlock"] {flex-wrap: wrap !important; gap: 0.6rem !important;}
+  .st-key-host_numbers [data-testid="stColumn"] {flex: 1 1 calc(50% - 0.6rem) !important; width: calc(50% - 0.6rem) !important; min-width: calc(50% - 0.6rem) !important;}
+}
+[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: clamp(1.5rem, calc(19cqw - 6px), 4.6rem); font-weight: 800; line-height: 1.1; color: #ffffff;}
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere;}
+[data-testid="stMain"] [data-testid="stMetricLabel"], [data-testid="stMain"] [data-testid="stMetricLabel"] * {white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
+[data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: clamp(0.95rem, 6cqw, 1.5rem); color: #9fb3c8;}
 [data-testid="stMain"] [data-testid="stMetric"] {background: #0f1720; border-radius: 12px; padding: 12px 18px;}
 [data-testid="stMain"] [data-testid="stText"], [data-testid="stMain"] [data-testid="stText"] * {font-size: 1.7rem; line-height: 1.5; color: #ffffff; font-family: inherit;}
 [data-testid="stMain"] [data-testid="stCaptionContainer"] {font-size: 1.2rem; color: #9fb3c8;}
 /* No flicker: while a refresh runs, keep the last numbers at full strength instead of fading them. */
-[data-testid="stMain"] [data-testid="stElementContainer"][data-stale="true"] {opacity: 1 !important; transition: none !important;}
+[data-testid="stMain"] [data-stale="true"] {opacity: 1 !important; transition: none !important;}
+[data-testid="stMainBlockContainer"] {padding-top: 3.5rem; padding-bottom: 1rem;}
+/* A phone (390 px): numbers two by two, then the questions and the last promise, then the chart. */
+@media (max-width: 640px) {
+  .st-key-host_body [data-testid="stHorizontalBlock"] {flex-direction: column-reverse !important;}
+  [data-testid="stMain"] [data-testid="stMetric"] {padding: 8px 10px;}
+  [data-testid="stMain"] [data-testid="stText"], [data-testid="stMain"] [data-testid="stText"] * {font-size: 1.2rem; line-height: 1.4;}
+  [data-testid="stMain"] h3 {font-size: 1.2rem; padding: 0.4rem 0 0.2rem;}
+  [data-testid="stMainBlockContainer"] {padding-left: 0.8rem; padding-right: 0.8rem;}
+}
 </style>"""
 
 
@@ -109,16 +129,18 @@ def screen(show_id: int) -> None:
     view = current_view(show_id)
     snap, deal = view.snapshot, view.snapshot.focus
     st.subheader(md(f"{snap.title} · {deal.product}" if deal else snap.title))
-    big_numbers(snap, deal)
-    chart_col, side_col = st.columns([3, 2], gap="large")
-    with chart_col:
-        if deal is None:
-            st.subheader("还没有发布接龙")
-        else:
-            st.caption(md(pace_line(deal)))
-            st.vega_lite_chart(spec=st.session_state[CHART_KEY][1], theme=None, width="stretch")
-    with side_col:
-        side_panel(snap)
+    with st.container(key="host_numbers"):  # keyed: the style above sizes and wraps these
+        big_numbers(snap, deal)
+    with st.container(key="host_body"):  # on a phone the side panel comes first
+        chart_col, side_col = st.columns([3, 2], gap="large")
+        with chart_col:
+            if deal is None:
+                st.subheader("还没有发布接龙")
+            else:
+                st.caption(md(pace_line(deal)))
+                st.vega_lite_chart(spec=st.session_state[CHART_KEY][1], theme=None, width="stretch")
+        with side_col:
+            side_panel(snap)
     st.caption(f"在线 {snap.viewers_online} · 累计观看 {snap.viewers_cumulative} · 下单 {snap.buyers} 人 · 更新于 {snap.at:%H:%M:%S}")
 
 

@@ -59,20 +59,22 @@ def render_paste(show_id: int, actor) -> None:
     with st.expander("粘贴文字稿 / 笔记，识别承诺", expanded=False):
         paste = st.text_area("直播文字稿或笔记（每行一句）", key="promises_paste_text", height=140)
         if st.button("识别承诺", key="promises_detect"):
-            _detect(paste)
+            _detect(show_id, paste)
         drafts = st.session_state.get("promises_drafts") or []
         if drafts:
             _review_drafts(show_id, actor, drafts)
 
 
-def _detect(paste: str) -> None:
+def _detect(show_id: int, paste: str) -> None:
     try:
-        found = promises.detect_paste(paste)
+        found = ctx.read(promises.detect_show, show_id, paste)
     except DomainError as exc:
         st.error(str(exc))
         return
     st.session_state["promises_drafts"] = [
-        {"text": d.text, "kind": d.kind, "first_n": d.first_n, "due_hint": d.due_hint or ""} for d in found
+        {"text": d.text, "kind": d.kind, "first_n": d.first_n, "due_hint": d.due_hint or "", "min_qty": d.min_qty,
+         "deal_id": d.deal_id, "hint": f"⚠ {d.hint}" if d.hint else ""}
+        for d in found
     ]
     st.session_state["promises_drafts_rev"] = st.session_state.get("promises_drafts_rev", 0) + 1
     if not found:
@@ -81,21 +83,27 @@ def _detect(paste: str) -> None:
 
 def _review_drafts(show_id: int, actor, drafts: list[dict]) -> None:
     deals = ctx.read(promises.deal_choices, show_id)
-    current = ctx.read(promises.current_deal, show_id)
     deal_names = {f"{p}（#{i}）": i for i, p in deals}
     none_label = "（整场，不指定团品）"
-    default_deal = next((n for n, i in deal_names.items() if current and i == current.id), none_label)
+    name_of = {i: n for n, i in deal_names.items()}
     df = pd.DataFrame(
         {
             "采用": [True] * len(drafts),
             "原话": [d["text"] for d in drafts],
             "类型": [promises.KIND_LABELS[d["kind"]] for d in drafts],
             "前N名": pd.array([d["first_n"] for d in drafts], dtype="Int64"),
+            "满N份": pd.array([d.get("min_qty") for d in drafts], dtype="Int64"),
             "时限": [d["due_hint"] for d in drafts],
-            "团品": [default_deal] * len(drafts),
+            "团品": [name_of.get(d.get("deal_id"), none_label) for d in drafts],
+            "提示": [d.get("hint", "") for d in drafts],
         }
     )
-    st.caption(f"识别到 {len(drafts)} 条，请逐条核对后保存（取消勾选「采用」即不保存）。")
+    unsure = sum(bool(d.get("hint")) for d in drafts)
+    st.caption(
+        f"识别到 {len(drafts)} 条，请逐条核对后保存（取消勾选「采用」即不保存）。"
+        + (f"其中 {unsure} 条没把握，已在「提示」列用 ⚠ 说明原因。" if unsure else "")
+        + "团品按原话里提到的商品推断，没提到的沿用上文提到的团品。"
+    )
     edited = st.data_editor(
         df,
         hide_index=True,
@@ -106,7 +114,9 @@ def _review_drafts(show_id: int, actor, drafts: list[dict]) -> None:
             "原话": st.column_config.TextColumn(width="large"),
             "类型": st.column_config.SelectboxColumn(options=list(promises.KIND_LABELS.values()), required=True),
             "前N名": st.column_config.NumberColumn(min_value=1, step=1),
+            "满N份": st.column_config.NumberColumn(min_value=1, step=1, help="每位跟团人至少买 N 份才有（如「满两份送」）"),
             "团品": st.column_config.SelectboxColumn(options=[none_label, *deal_names], required=True),
+            "提示": st.column_config.TextColumn(disabled=True, width="medium"),
         },
     )
     by_label = {v: k for k, v in promises.KIND_LABELS.items()}
@@ -116,6 +126,7 @@ def _review_drafts(show_id: int, actor, drafts: list[dict]) -> None:
                 text=r["原话"], kind=by_label[r["类型"]],
                 first_n=None if pd.isna(r["前N名"]) else int(r["前N名"]),
                 due_hint=r["时限"] or None, deal_id=deal_names.get(r["团品"]),
+                min_qty=None if pd.isna(r["满N份"]) else int(r["满N份"]),
             )
             for r in edited.to_dict("records") if r["采用"]
         ]
@@ -235,8 +246,10 @@ def _confirm_scope(row, actor) -> None:
     s1, s2, s3 = st.columns(3)
     scope = s1.selectbox("履约范围", list(promises.SCOPES), index=promises.SCOPES.index(row.scope),
                          format_func=promises.SCOPE_LABELS.get, key=f"promises_scope_{pid}")
-    first_n = s2.number_input("前 N 名", min_value=1, value=row.first_n or 50, step=1, key=f"promises_n_{pid}",
-                              disabled=scope != promises.Scope.FIRST_N)
+    counted = scope in (promises.Scope.FIRST_N, promises.Scope.MIN_QTY)
+    n_default = (row.min_qty if scope == promises.Scope.MIN_QTY else row.first_n) or (2 if scope == promises.Scope.MIN_QTY else 50)
+    first_n = s2.number_input("满 N 份" if scope == promises.Scope.MIN_QTY else "前 N 名", min_value=1, value=n_default,
+                              step=1, key=f"promises_n_{pid}", disabled=not counted)
     due_default = row.due_at or datetime.combine(row.said_at.date() + timedelta(days=1), time(12, 0))
     has_due = s3.checkbox("设截止时间", value=row.due_at is not None, key=f"promises_has_due_{pid}")
     d1, d2 = st.columns(2)
@@ -246,7 +259,8 @@ def _confirm_scope(row, actor) -> None:
     if st.button(label, key=f"promises_confirm_{pid}", type="primary" if not row.confirmed else "secondary"):
         due = datetime.combine(due_day, due_time) if has_due else None
         done = ctx.act(promises.confirm, actor, pid, scope=scope,
-                       first_n=int(first_n) if scope == promises.Scope.FIRST_N else None, due_at=due)
+                       first_n=int(first_n) if scope == promises.Scope.FIRST_N else None, due_at=due,
+                       min_qty=int(first_n) if scope == promises.Scope.MIN_QTY else None)
         if done:
             st.toast(f"已确认：新增 {done.value.added} 项履约")
             st.rerun()

@@ -1,5 +1,6 @@
-"""Console panel: 主播链接. Generate a read-only, expiring link to this show's host screen
-(with a QR code for the host's phone), list the links, revoke one."""
+"""Console panel: 主播链接. Choose the deal the host screen shows (default: the last released),
+generate a read-only, expiring link to this show's host screen (with a QR code for the host's
+phone), list the links, revoke one."""
 from __future__ import annotations
 
 import io
@@ -9,11 +10,12 @@ from urllib.parse import urlencode, urlsplit
 import qrcode
 import streamlit as st
 
-from services import auth, config
+from services import auth, config, live, promises
 from services.authz import Actor, can
 from ui import context as ctx
 
 NEW_KEY = "console_hostlink_new"
+AUTO = 0  # the host screen follows the last released deal
 PAGE_PATHS = {"console", "host", "promises", "review", "setup", "operators", "pickup", "login"}
 
 
@@ -74,9 +76,33 @@ def render(show_id: int, actor: Actor) -> None:
         if not can(actor, "hostlink.manage"):
             st.caption("主播链接由直播助手生成。")
             return
+        _deal_pick(show_id, actor)
         _create(show_id, actor)
         _show_new(show_id)
         _list(show_id, actor)
+
+
+def _deal_pick(show_id: int, actor: Actor) -> None:
+    """Which deal the host screen shows; one pick, applied on the host's next refresh."""
+    deals = ctx.read(promises.deal_choices, show_id)
+    if not deals:
+        return
+    names = {AUTO: "自动：最新发布的团品", **dict(deals)}
+    chosen = ctx.read(live.host_deal_choice, show_id)
+    st.selectbox(
+        "主播副屏显示的团品",
+        list(names),
+        index=list(names).index(chosen) if chosen in names else 0,
+        format_func=names.get,
+        key=f"console_hostlink_deal_{show_id}",  # one per show: a pick never carries to another show
+        on_change=_set_deal,
+        args=(actor, show_id),
+    )
+
+
+def _set_deal(actor: Actor, show_id: int) -> None:
+    deal = st.session_state.get(f"console_hostlink_deal_{show_id}")
+    ctx.act(live.set_host_deal, actor, show_id, deal or None, success="主播副屏已切换团品")
 
 
 def _create(show_id: int, actor: Actor) -> None:

@@ -15,6 +15,7 @@ from services import clock, config, jielong
 from services.authz import Actor, can
 from services.errors import DomainError
 from ui import context as ctx
+from ui.tables import blank_missing
 
 K = "console_jielong_"
 REMIND_S = config.get_float("PROGRESS_REMINDER_S")
@@ -163,7 +164,7 @@ def _paste(deal_id: int, actor: Actor) -> None:
         if rows:
             if plan.unsure():  # the parser's ⚠ hints: say why, never guess silently (issue 15 #5)
                 st.warning(f"有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。", icon="⚠️")
-            st.dataframe(pd.DataFrame(rows), hide_index=True, height=min(300, 38 + 35 * len(rows)))
+            st.dataframe(blank_missing(pd.DataFrame(rows)), hide_index=True, height=min(300, 38 + 35 * len(rows)))
         if st.button("确认保存", key=f"{K}confirm", type="primary"):
             done = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")
             if done:
@@ -241,6 +242,6 @@ def _entries(rows: list[dict]) -> None:
         if not rows:
             st.caption("还没有接龙。")
             return
-        df = pd.DataFrame(rows).drop(columns=["编号", "status"])
+        df = blank_missing(pd.DataFrame(rows).drop(columns=["编号", "status"]))
         st.dataframe(df, hide_index=True, height=min(360, 38 + 35 * len(rows)),
                      column_config={"时间": st.column_config.DatetimeColumn("时间", format="HH:mm:ss")})

@@ -56,6 +56,9 @@ def _correction(show_id: int, actor: Actor, promise_id: int) -> None:
         return
     st.caption("刚记录：")
     st.text(row.text)
+    hint = ctx.read(promises.quick_hint, show_id, row.text)
+    if hint:
+        st.caption(f"⚠ {hint}")
     st.segmented_control(
         "类型（点一下即改）",
         list(promises.KINDS),

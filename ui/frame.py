@@ -15,6 +15,16 @@ from ui.context import HOST_CHECKED_KEY, HOST_LINK_REFUSED, HOST_TOKEN_KEY, TOKE
 HOST_LINK_ACTOR = Actor(id=None, name="主播链接", role="host")
 
 
+# Streamlit's own input hints are English ("Press Enter to submit form", "Press Ctrl+Enter to
+# apply"); the labels and captions say in Chinese what Enter does, so the hints are hidden.
+BASE_STYLE = "<style>[data-testid='InputInstructions']{display:none !important}</style>"
+
+
+def base_style() -> None:
+    """Page-wide style, once per run, before any page draws."""
+    st.html(BASE_STYLE)
+
+
 def current_actor() -> Actor | None:
     """The logged-in operator from this tab's session or the URL token (survives refresh)."""
     token = st.session_state.get(TOKEN_KEY) or st.query_params.get("s")

@@ -8,6 +8,7 @@ import streamlit as st
 from services import pickup, promises
 from ui import context as ctx
 from ui.markdown import literal as md
+from ui.tables import blank_missing
 
 ALL = 0
 
@@ -24,7 +25,7 @@ def render(show_id: int) -> None:
     for g in groups:
         st.markdown(f"**{md(g.group)}** · {g.buyers} 人 {g.entries} 单 {g.units} 份 · 未提 {g.open_entries} 单")
         st.dataframe(
-            pd.DataFrame(
+            blank_missing(pd.DataFrame(
                 {
                     "跟团号": pd.array([r.seq for r in g.rows], dtype="Int64"),
                     "团员": [r.name for r in g.rows],
@@ -36,7 +37,7 @@ def render(show_id: int) -> None:
                     "赠品": ["、".join(("✓" if p.handed else "") + p.label for p in r.perks) for r in g.rows],
                     "备注": [r.note for r in g.rows],
                 }
-            ),
+            )),
             hide_index=True,
             width="stretch",
         )

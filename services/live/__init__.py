@@ -11,9 +11,9 @@ Table of contents (each module holds one concept):
 `services.funnel` and `services.charts` are aliases of this package and of live.charts.
 """
 from services.live import charts
-from services.live.charts import funnel_chart, progress_chart, to_spec, viewers_chart
+from services.live.charts import count_axis, funnel_chart, progress_chart, time_axis, to_spec, viewers_chart
 from services.live.conversion import FUNNEL_LABELS, FunnelStep, buyers_reached, funnel
-from services.live.host import HostView, SeriesPoint, deal_series, host_view
+from services.live.host import HostView, SeriesPoint, deal_series, host_deal_choice, host_view, set_host_deal
 from services.live.snapshots import (
     RATE_WINDOW_MIN,
     DealSnapshot,
@@ -37,9 +37,9 @@ from services.live.viewers import (
 from services.live.wording import countdown_text, eta_text, rate_text
 
 __all__ = [
-    "charts", "funnel_chart", "progress_chart", "to_spec", "viewers_chart",
+    "charts", "count_axis", "funnel_chart", "progress_chart", "time_axis", "to_spec", "viewers_chart",
     "FUNNEL_LABELS", "FunnelStep", "buyers_reached", "funnel",
-    "HostView", "SeriesPoint", "deal_series", "host_view",
+    "HostView", "SeriesPoint", "deal_series", "host_deal_choice", "host_view", "set_host_deal",
     "RATE_WINDOW_MIN", "DealSnapshot", "Projection", "PromiseRow", "QuestionRow", "Snapshot", "project", "recent_promises", "snapshot",
     "top_questions",
     "MAX_VIEWERS", "import_viewers", "parse_viewers", "record_viewers", "record_viewers_text", "viewer_series",

@@ -37,26 +37,58 @@ def _style(chart: alt.TopLevelMixin, dark: bool, size: int = 14) -> alt.TopLevel
     )
 
 
+_MINUTE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 240)
+
+
+def time_axis(times: Sequence[datetime], most: int = 8, **kw) -> alt.Axis:
+    """An HH:MM axis with a tick on every whole 1, 2, 5, 10 … minutes, at most `most` of them: never
+    two ticks inside one minute (which print the same label twice: "19:26 19:26"). The ticks are
+    given as values (Vega's own time ticks fall on seconds when the span is short)."""
+    times = [pd.Timestamp(t).to_pydatetime() for t in times if t is not None and not pd.isna(t)]
+    if not times:
+        return alt.Axis(format="%H:%M", **kw)
+    first, last = min(times), max(times)
+    span = (last - first).total_seconds() / 60
+    step = next((s for s in _MINUTE_STEPS if span / s <= most), _MINUTE_STEPS[-1])
+    tick = first.replace(second=0, microsecond=0)
+    tick -= timedelta(minutes=(tick.hour * 60 + tick.minute) % step)
+    if tick < first:
+        tick += timedelta(minutes=step)
+    ticks = []
+    while tick <= last:
+        ticks.append(_datum(tick))
+        tick += timedelta(minutes=step)
+    return alt.Axis(format="%H:%M", values=ticks or [_datum(first)], labelOverlap="greedy", **kw)
+
+
+def count_axis(**kw) -> alt.Axis:
+    """A counting axis: whole-number ticks only (never 0.1 … 2.0 questions)."""
+    return alt.Axis(tickMinStep=1, format="d", **kw)
+
+
 def funnel_frame(steps: Sequence[FunnelStep]) -> pd.DataFrame:
-    rows = []
-    for i, s in enumerate(steps):
-        conv = "" if s.rate is None else f"（{s.rate:.0%}）" if i else ""
-        rows.append({"step": s.label, "order": i, "count": s.count, "rate": s.rate, "label": f"{s.count}{conv}"})
-    return pd.DataFrame(rows, columns=["step", "order", "count", "rate", "label"])
+    rows = [
+        {"step": s.label, "order": i, "count": s.count, "rate": s.rate, "share": s.share, "label": s.text}
+        for i, s in enumerate(steps)
+    ]
+    return pd.DataFrame(rows, columns=["step", "order", "count", "rate", "share", "label"])
 
 
 def funnel_chart(steps: Sequence[FunnelStep], dark: bool = False, height: int = 220) -> alt.Chart:
     """社群成员 → 观看 → 互动 → 接龙 → 成团 as horizontal bars in step order, each labelled
-    with its count and (in brackets) the share of the step above."""
+    with its count, its share of the community and its ratio to the step above (both named)."""
     c = DARK if dark else LIGHT
     data = funnel_frame(steps)
     order = list(data["step"])
     y = alt.Y("step:N", sort=order, title=None)
     base = alt.Chart(data).encode(y=y)
+    # The label sits right of the bar; the x domain leaves room for it (a long label on the
+    # widest bar would otherwise run off the chart).
+    widest = max((s.count for s in steps), default=0)
     bars = base.mark_bar(color=c["bar"], cornerRadiusEnd=3).encode(
-        x=alt.X("count:Q", title="人数", axis=alt.Axis(tickMinStep=1)),
-        tooltip=[alt.Tooltip("step:N", title="环节"), alt.Tooltip("count:Q", title="人数"),
-                 alt.Tooltip("rate:Q", title="上一步转化", format=".1%")],
+        x=alt.X("count:Q", title="人数", axis=alt.Axis(tickMinStep=1, format="d"),
+                scale=alt.Scale(domain=[0, max(widest * 1.9, 1)])),
+        tooltip=[alt.Tooltip("step:N", title="环节"), alt.Tooltip("label:N", title="人数与比例")],
     )
     labels = base.mark_text(align="left", dx=4, color=c["fg"], fontSize=13).encode(x="count:Q", text="label:N")
     return _style((bars + labels).properties(height=height, title="转化漏斗"), dark)
@@ -92,10 +124,11 @@ def progress_chart(
     unit = "份" if _by_units(deal) else "人次"
     data = progress_frame(series, deal)
     y_title = f"已接龙（{unit}）"
+    projection = projection_frame(series, deal, now)
+    times = list(data["at"]) + list(projection["at"]) + ([deal.released_at] if deal.released_at else [])
     line = alt.Chart(data).mark_line(color=c["line"], strokeWidth=4).encode(
-        x=alt.X("at:T", title=None, scale=alt.Scale(padding=14),
-                axis=alt.Axis(format="%H:%M", tickMinStep=60_000, labelOverlap="greedy")),
-        y=alt.Y("count:Q", title=y_title),
+        x=alt.X("at:T", title=None, scale=alt.Scale(padding=14), axis=time_axis(times)),
+        y=alt.Y("count:Q", title=y_title, axis=count_axis()),
         tooltip=[alt.Tooltip("at:T", title="时间", format="%H:%M"), alt.Tooltip("count:Q", title=unit)],
     )
     layers: list[alt.Chart] = [line]
@@ -121,7 +154,6 @@ def progress_chart(
             .encode(x=alt.X(datum=_datum(deal.released_at)), y=alt.value(0),
                     text=alt.value(f"发布 {deal.released_at:%H:%M}"))
         )
-    projection = projection_frame(series, deal, now)
     if not projection.empty:
         layers.append(
             alt.Chart(projection).mark_line(color=c["projection"], strokeWidth=3, strokeDash=[8, 6]).encode(
@@ -160,8 +192,8 @@ def viewers_chart(samples: Sequence[tuple[datetime, int, int]], dark: bool = Fal
     """Online and cumulative viewers over time, from (at, online, cumulative) rows."""
     data = pd.DataFrame(samples, columns=["at", "在线", "累计观看"]).melt("at", var_name="series", value_name="viewers")
     chart = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=alt.X("at:T", title=None, axis=alt.Axis(format="%H:%M")),
-        y=alt.Y("viewers:Q", title="人数"),
+        x=alt.X("at:T", title=None, axis=time_axis(list(data["at"]))),
+        y=alt.Y("viewers:Q", title="人数", axis=count_axis()),
         color=alt.Color("series:N", title=None),
     )
     return _style(chart.properties(height=height), dark)

@@ -17,7 +17,20 @@ FUNNEL_LABELS = ("社群成员", "观看", "互动", "接龙", "成团")
 class FunnelStep:
     label: str
     count: int
-    rate: float | None  # share of the previous step; None for the first or after a zero
+    rate: float | None  # count ÷ the previous step's; None for the first or after a zero (may pass 1)
+    share: float | None = None  # count ÷ the community size; None for the first or without one
+
+    @property
+    def text(self) -> str:
+        """The bar's label, each ratio named: "210 人 · 占社群 70% · 是上一步的 2.3 倍".
+        A step may hold more people than the one before (buyers who never commented), so
+        passing 100% is said as a multiple, never as a conversion of 115%."""
+        parts = [f"{self.count} 人"]
+        if self.share is not None:
+            parts.append(f"占社群 {self.share:.0%}")
+        if self.rate is not None:
+            parts.append(f"是上一步的 {self.rate:.1f} 倍" if self.rate > 1 else f"为上一步的 {self.rate:.0%}")
+        return " · ".join(parts)
 
 
 def buyers_reached(session: Session, show_id: int) -> int:
@@ -41,14 +54,17 @@ def buyers_reached(session: Session, show_id: int) -> int:
 
 
 def funnel(session: Session, show_id: int, snap: Snapshot | None = None) -> list[FunnelStep]:
-    """社群成员 → 观看 → 互动 → 接龙 → 成团, in people, with the share kept at each step."""
+    """社群成员 → 观看 → 互动 → 接龙 → 成团, in people, each against the community size and
+    against the step before."""
     snap = snap or snapshot(session, show_id)
     # 互动: pasted comments carry no user id, so the larger of the commenters and the people a
     # capture tool saw interact (by platform user id).
     interacted = max(snap.commenters, tallies.captured_interactors(session, show_id))
     counts = [snap.community_size, snap.viewers_cumulative, interacted, snap.buyers, buyers_reached(session, show_id)]
     steps, previous = [], None
-    for label, count in zip(FUNNEL_LABELS, counts):
-        steps.append(FunnelStep(label, count, count / previous if previous else None))
+    community = counts[0]
+    for i, (label, count) in enumerate(zip(FUNNEL_LABELS, counts)):
+        share = count / community if i and community else None
+        steps.append(FunnelStep(label, count, count / previous if previous else None, share))
         previous = count
     return steps

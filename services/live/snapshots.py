@@ -131,10 +131,15 @@ class Snapshot:
     deals: tuple[DealSnapshot, ...]
     questions: tuple[QuestionRow, ...]  # the top to-host groups
     promises: tuple[PromiseRow, ...]  # the last promises said, newest first
+    host_deal_id: int | None = None  # the deal the assistant put on the host screen, if any
 
     @property
     def focus(self) -> DealSnapshot | None:
-        """The deal the host is selling now: the open deal released last, else the last released."""
+        """The deal the host is selling now: the one the assistant chose for the host screen, else
+        the open deal released last, else the last released."""
+        chosen = self.deal(self.host_deal_id) if self.host_deal_id is not None else None
+        if chosen is not None:
+            return chosen
         released = [d for d in self.deals if d.released_at is not None]
         if not released:
             return None
@@ -173,7 +178,7 @@ _RECENT = (
 # The show's tallies and one row per deal (with its last minutes) in a single statement.
 _SNAPSHOT_Q = (
     select(
-        Show.title, Show.status.label("show_status"), Show.host_name, Show.version, Show.scheduled_end,
+        Show.title, Show.status.label("show_status"), Show.host_name, Show.version, Show.scheduled_end, Show.host_deal_id,
         Show.viewers_online, Show.viewers_peak, Show.viewers_cumulative,
         Show.commenters, Show.comments_total, Show.buyers, Community.member_count,
         Deal.id, Deal.product, Deal.status, Deal.threshold, Deal.threshold_unit, Deal.stock,
@@ -225,6 +230,7 @@ def snapshot(session: Session, show_id: int, now: datetime | None = None, questi
         deals=tuple(_deal(r, window_start, now) for r in rows if r.id is not None),
         questions=tuple(top_questions(session, show_id, questions)),
         promises=tuple(recent_promises(session, show_id, promises)),
+        host_deal_id=row.host_deal_id,
     )
 
 

@@ -1,15 +1,17 @@
 """Promises (承诺) said on air and the fulfilment items (履约项) that keep them.
 
 Table of contents (each module holds one concept):
-- rules        find promises in what a host said, guess their kind, read due hints (pure);
+- rules        find promises in what a host said, guess their kind, say why when unsure (pure);
+- due          first N, least quantity per buyer, due hints and the deadline they stand for (pure);
+- deal_match   which deal a line is about, from the product names it mentions (pure);
 - labels       promise statuses and scopes: codes (StrEnum) and Chinese labels;
 - recording    log, correct, confirm, settle or discard a promise;
 - fulfilment   items drawn from the chain and kept in step with it, ticks, claims;
 - reads        promises with their progress, one promise's items, the show's figures.
 
 Scopes: deal (every valid entry of the promise's deal), first_n (the first N valid entries in
-chain order), show (every valid entry of tonight's deals), claims (refund / payout requests
-logged one by one with `add_claim`).
+chain order), show (every valid entry of tonight's deals), min_qty (buyers taking at least N,
+满两份送), claims (refund / payout requests logged one by one with `add_claim`).
 """
 from services.promises.fulfilment import (
     CLAIM_RESOLVE_HOURS,
@@ -48,14 +50,17 @@ from services.promises.reads import (
 )
 from services.promises.recording import (
     DraftIn,
+    ShowDraft,
     confirm,
     current_deal,
     deal_choices,
     detect_paste,
+    detect_show,
     discard,
     guess_scope,
     log_drafts,
     log_promise,
+    quick_hint,
     said_at_of,
     set_status,
     update_promise,
@@ -70,6 +75,7 @@ from services.promises.rules import (
     due_hint_of,
     first_n_of,
     guess_kind,
+    min_qty_of,
 )
 
 __all__ = [
@@ -79,8 +85,9 @@ __all__ = [
     "Scope", "status_label",
     "ItemRow", "PromiseRow", "counts", "items", "kept_rate", "list_promises", "overdue_count", "parse_range",
     "promise_row", "recent",
-    "DraftIn", "confirm", "current_deal", "deal_choices", "detect_paste", "discard", "guess_scope", "log_drafts",
-    "log_promise", "said_at_of", "set_status", "update_promise",
+    "DraftIn", "ShowDraft", "confirm", "current_deal", "deal_choices", "detect_paste", "detect_show", "discard",
+    "guess_scope", "log_drafts",
+    "log_promise", "quick_hint", "said_at_of", "set_status", "update_promise",
     "KIND_LABELS", "KINDS", "PromiseDraft", "classify_line", "detect", "due_at_from_hint", "due_hint_of",
-    "first_n_of", "guess_kind",
+    "first_n_of", "guess_kind", "min_qty_of",
 ]

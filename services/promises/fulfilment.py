@@ -46,6 +46,8 @@ def get_promise(session: Session, promise_id: int) -> Promise:
 
 def _target_entries(session: Session, p: Promise):
     """SELECT of the chain entry ids the promise covers now."""
+    if p.scope == Scope.MIN_QTY:
+        return _min_qty_entries(p)
     q = select(ChainEntry.id).join(Deal, Deal.id == ChainEntry.deal_id).where(
         ChainEntry.status == jielong.EntryStatus.VALID, Deal.status != jielong.DealStatus.FAILED
     )
@@ -60,6 +62,16 @@ def _target_entries(session: Session, p: Promise):
             q = q.order_by(ChainEntry.created_at, ChainEntry.id)
         q = q.limit(p.first_n or 0)
     return q
+
+
+def _min_qty_entries(p: Promise):
+    """满 N 份: each buyer (name as written, per deal) whose valid entries of the promise's deal
+    (of the show's deals when it has none) add up to at least N, once: their first entry."""
+    q = select(func.min(ChainEntry.id)).join(Deal, Deal.id == ChainEntry.deal_id).where(
+        ChainEntry.status == jielong.EntryStatus.VALID, Deal.status != jielong.DealStatus.FAILED
+    )
+    q = q.where(ChainEntry.deal_id == p.deal_id) if p.deal_id is not None else q.where(Deal.show_id == p.show_id)
+    return q.group_by(ChainEntry.deal_id, ChainEntry.buyer_name).having(func.sum(ChainEntry.qty) >= (p.min_qty or 1))
 
 
 def expand(

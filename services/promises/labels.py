@@ -27,6 +27,7 @@ class Scope(StrEnum):
     FIRST_N = "first_n"
     SHOW = "show"
     CLAIMS = "claims"
+    MIN_QTY = "min_qty"  # buyers who take at least N (满两份送): one item per such buyer
 
 
 SCOPES = tuple(Scope)
@@ -35,8 +36,9 @@ SCOPE_LABELS: dict[str, str] = {
     Scope.FIRST_N: "前 N 名",
     Scope.SHOW: "本场全部跟团",
     Scope.CLAIMS: "按申请登记",
+    Scope.MIN_QTY: "满 N 份的跟团人",
 }
-EXPANDED_SCOPES = (Scope.DEAL, Scope.FIRST_N, Scope.SHOW)  # items drawn from the chain
+EXPANDED_SCOPES = (Scope.DEAL, Scope.FIRST_N, Scope.SHOW, Scope.MIN_QTY)  # items drawn from the chain
 CLAIM_KINDS = ("refund", "compensation")  # kinds whose promise is kept claim by claim
 # fulfilment_item.fulfilled_via of an item ticked by hand; services.pickup writes the other
 # codes (kept by a pickup or a delivery run) and owns their labels (pickup.FulfilledVia).

@@ -36,6 +36,7 @@ class PromiseRow:
     total: int  # active items (claims: logged claims)
     done: int  # active items ticked
     overdue: int  # active items not done and past due
+    min_qty: int | None = None  # scope min_qty: the least a buyer takes
 
     @property
     def kind_label(self) -> str:
@@ -49,6 +50,8 @@ class PromiseRow:
     def scope_label(self) -> str:
         if self.scope == Scope.FIRST_N and self.first_n:
             return f"前 {self.first_n} 名"
+        if self.scope == Scope.MIN_QTY and self.min_qty:
+            return f"满 {self.min_qty} 份的跟团人"
         return SCOPE_LABELS.get(self.scope, self.scope)
 
     @property
@@ -149,7 +152,7 @@ def list_promises(
 def _row(p: Promise, product: str | None, total, done, overdue) -> PromiseRow:
     return PromiseRow(
         id=p.id, show_id=p.show_id, deal_id=p.deal_id, deal_product=product, text=p.text, kind=p.kind,
-        scope=p.scope, first_n=p.first_n, due_hint=p.due_hint or "", said_at=p.said_at, due_at=p.due_at,
+        scope=p.scope, first_n=p.first_n, min_qty=p.min_qty, due_hint=p.due_hint or "", said_at=p.said_at, due_at=p.due_at,
         status=p.status, confirmed=p.confirmed, total=int(total or 0), done=int(done or 0),
         overdue=int(overdue or 0),
     )

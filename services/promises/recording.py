@@ -1,14 +1,17 @@
 """Recording promises (承诺) said on air: log, correct, confirm, settle.
 
 Flow:
-- `log_promise` stores the words as said, the time, a guessed kind and the deal being shown
-  (quick log on the console); `detect` finds promises in a pasted transcript, and the
+- `log_promise` stores the words as said, the time, a guessed kind and the deal: the one whose
+  product the words name (草莓的话，后天下午到 → 草莓), else the deal being shown (quick log on the
+  console); `detect_show` finds promises in a pasted transcript, each with the deal it names (or
+  the last one named above it, else the deal being shown) and a ⚠ reason when unsure, and the
   operator logs the drafts they confirm.
 - `confirm` fixes scope, first N and due time, then `expand`s the promise into items:
     deal     one item per valid entry of the promise's deal;
     first_n  one item per entry among the first N valid entries in chain order (seq, then id)
              of the deal (of the whole show when the promise has no deal);
     show     one item per valid entry of tonight's deals;
+    min_qty  one item per buyer whose valid entries of the deal add up to at least N (满两份送)
     claims   no items up front: each refund / payout request is logged with `add_claim`
              and resolved by ticking it (the note says how).
 - How items follow the chain is services.promises.fulfilment. The 承诺履约 page calls
@@ -30,7 +33,10 @@ from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, check_paste_size
 from services.promises.fulfilment import ExpandResult, expand, get_promise
 from services.promises.labels import CLAIM_KINDS, EXPANDED_SCOPES, SCOPES, STATUSES, PromiseStatus, Scope
-from services.promises.rules import KINDS, PromiseDraft, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind
+from services.promises.deal_match import mentioned, name_parts
+from services.promises.rules import (
+    KIND_LABELS, KINDS, PromiseDraft, classify_line, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind, min_qty_of,
+)
 from services.shows import get_show
 
 MAX_TEXT = 1000
@@ -82,13 +88,16 @@ def deal_choices(session: Session, show_id: int) -> list[tuple[int, str]]:
     return [(i, p) for i, p in session.execute(select(Deal.id, Deal.product).where(Deal.show_id == show_id).order_by(Deal.id))]
 
 
-def guess_scope(text: str, kind: str, first_n: int | None, deal_id: int | None) -> str:
-    """claims for refunds and payouts, first_n when a first N is named, show when the words
-    cover the whole night (全场, 所有订单) or no deal is known, else the deal."""
+def guess_scope(text: str, kind: str, first_n: int | None, deal_id: int | None, min_qty: int | None = None) -> str:
+    """claims for refunds and payouts, first_n when a first N is named, min_qty when a least
+    quantity is (满两份送), show when the words cover the whole night (全场, 所有订单) or no deal
+    is known, else the deal."""
     if kind in CLAIM_KINDS:
         return Scope.CLAIMS
     if first_n:
         return Scope.FIRST_N
+    if min_qty:
+        return Scope.MIN_QTY
     if deal_id is None or _SHOW_WIDE.search(text):
         return Scope.SHOW
     return Scope.DEAL
@@ -108,14 +117,18 @@ def log_promise(
     first_n: int | None = None,
     due_hint: str | None = None,
     record_event: bool = True,
+    min_qty: int | None = None,
 ) -> Promise:
-    """Store a promise as said. kind, deal (the one being shown), first N, due hint and scope
-    are guessed from the words unless given; `guess_deal=False` keeps it without a deal."""
+    """Store a promise as said. kind, deal (the one the words name, else the one being shown),
+    first N, least quantity, due hint and scope are guessed from the words unless given;
+    `guess_deal=False` keeps it without a deal."""
     require(actor, "promise.write")
     get_show(session, show_id)
     text = _check_text(text)
     said_at = at or clock.now()
     kind = _check_kind(kind) if kind else guess_kind(text)
+    if deal_id is None and guess_deal:
+        deal_id = mentioned(text, name_parts(deal_choices(session, show_id))).deal_id
     if deal_id is None and guess_deal:
         deal = current_deal(session, show_id)
         deal_id = deal.id if deal else None
@@ -124,8 +137,12 @@ def log_promise(
         first_n = first_n_of(text)
     if first_n is not None and first_n < 1:
         raise InvalidInput("前 N 名须为正整数。", field="前N名")
+    if min_qty is None:
+        min_qty = min_qty_of(text)
+    if min_qty is not None and min_qty < 1:
+        raise InvalidInput("满 N 份须为正整数。", field="满N份")
     hint = due_hint if due_hint is not None else (due_hint_of(text) or "")
-    scope = scope or guess_scope(text, kind, first_n, deal_id)
+    scope = scope or guess_scope(text, kind, first_n, deal_id, min_qty)
     if scope not in SCOPES:
         raise InvalidInput(f"未知的履约范围「{scope}」。", field="范围")
     promise = Promise(
@@ -135,6 +152,7 @@ def log_promise(
         kind=kind,
         scope=scope,
         first_n=first_n,
+        min_qty=min_qty,
         due_hint=hint[:50],
         said_at=said_at,
         due_at=due_at_from_hint(hint, said_at),
@@ -173,6 +191,67 @@ def detect_paste(text: str) -> list[PromiseDraft]:
 
 
 @dataclass(frozen=True)
+class ShowDraft:
+    """A promise found in a pasted transcript, read in the show's context: the deal it is about
+    and, when unsure, why (Chinese reasons joined by ；, shown with a ⚠)."""
+
+    text: str
+    kind: str
+    first_n: int | None
+    due_hint: str | None
+    min_qty: int | None
+    deal_id: int | None
+    hint: str = ""
+
+
+def detect_show(session: Session, show_id: int, text: str) -> list[ShowDraft]:
+    """detect_paste() with each draft's deal: the deal whose product the line names, else the one
+    named last above it in the paste, else the deal being shown (flagged when the show has
+    several deals, since nothing said which)."""
+    check_paste_size(text, "文字稿")
+    get_show(session, show_id)
+    deals = deal_choices(session, show_id)
+    products = dict(deals)
+    parts = name_parts(deals)
+    current = current_deal(session, show_id)
+    focus: int | None = None
+    out = []
+    for line in text.splitlines():
+        mention = mentioned(line, parts)
+        draft = classify_line(line)
+        if draft is not None:
+            deal_id, why = _draft_deal(mention, focus, current, products)
+            hint = "；".join(h for h in (draft.hint, why) if h)
+            out.append(ShowDraft(draft.text, draft.kind, draft.first_n, draft.due_hint, draft.min_qty, deal_id, hint))
+        focus = mention.deal_id or focus
+    return out
+
+
+def quick_hint(session: Session, show_id: int, text: str) -> str:
+    """Why a line typed into 承诺速记 may be misread (Chinese, for a ⚠), or "" when it reads clearly:
+    no promise recognised (the kind was guessed), an unsure kind or first N, no deal named."""
+    drafts = detect_show(session, show_id, text.strip().splitlines()[0] if text.strip() else "")
+    if not drafts:
+        return f"没认出是哪类承诺，已按「{KIND_LABELS[guess_kind(text)]}」记录，请点选类型"
+    return drafts[0].hint
+
+
+def _draft_deal(mention, focus: int | None, current: Deal | None, products: dict[int, str]) -> tuple[int | None, str]:
+    """(deal id, ⚠ reason or "") for one draft."""
+    if mention.deal_id is not None:
+        if mention.others:
+            names = "、".join(products[d] for d in (mention.deal_id, *mention.others))
+            return mention.deal_id, f"提到多个团品（{names}），已按「{products[mention.deal_id]}」"
+        return mention.deal_id, ""
+    if focus is not None:
+        return focus, ""
+    if current is None:
+        return None, ""
+    why = f"没提到团品，按当前团品「{current.product}」" if len(products) > 1 else ""
+    return current.id, why
+
+
+@dataclass(frozen=True)
 class DraftIn:
     """A draft the operator accepted from a pasted transcript (kind and deal as corrected)."""
 
@@ -181,6 +260,7 @@ class DraftIn:
     first_n: int | None = None
     due_hint: str | None = None
     deal_id: int | None = None
+    min_qty: int | None = None
 
 
 def log_drafts(
@@ -202,12 +282,12 @@ def log_drafts(
         p = log_promise(
             session, actor, show_id, d.text, at=said_at_of(d.text, show, now), deal_id=d.deal_id, kind=d.kind,
             guess_deal=False,
-            first_n=d.first_n, due_hint=d.due_hint, record_event=False,
+            first_n=d.first_n, due_hint=d.due_hint, record_event=False, min_qty=d.min_qty,
         )
         made.append(p)
     if confirm_scope:
         for p in made:
-            if p.scope == Scope.FIRST_N and not p.first_n:
+            if (p.scope == Scope.FIRST_N and not p.first_n) or (p.scope == Scope.MIN_QTY and not p.min_qty):
                 continue
             confirm(session, actor, p.id, at=now, record_event=False)
     if made:
@@ -242,7 +322,7 @@ def update_promise(
     if not changes:
         return p
     if not p.confirmed:
-        p.scope = guess_scope(p.text, p.kind, p.first_n, p.deal_id)
+        p.scope = guess_scope(p.text, p.kind, p.first_n, p.deal_id, p.min_qty)
     elif p.scope in EXPANDED_SCOPES:
         if p.scope == Scope.DEAL and p.deal_id is None:
             p.scope = Scope.SHOW
@@ -262,9 +342,11 @@ def confirm(
     *,
     at: datetime | None = None,
     record_event: bool = True,
+    min_qty: int | None = None,
 ) -> ExpandResult:
-    """Fix scope, first N and due time (defaults: what was guessed) and create the items.
-    Confirming again with other values re-scopes; items already ticked keep their history."""
+    """Fix scope, first N (or least quantity) and due time (defaults: what was guessed) and
+    create the items. Confirming again with other values re-scopes; items already ticked keep
+    their history."""
     require(actor, "promise.write")
     p = get_promise(session, promise_id)
     if p.status == PromiseStatus.WAIVED:
@@ -277,7 +359,10 @@ def confirm(
         raise InvalidInput("范围为「前 N 名」时须填写 N（正整数）。", field="前N名")
     if scope == Scope.DEAL and p.deal_id is None:
         raise InvalidInput("范围为「本团品」时须先选择团品。", field="团品")
-    p.scope, p.first_n, p.confirmed = scope, first_n, True
+    min_qty = min_qty if min_qty is not None else p.min_qty
+    if scope == Scope.MIN_QTY and (min_qty is None or min_qty < 1):
+        raise InvalidInput("范围为「满 N 份」时须填写 N（正整数）。", field="满N份")
+    p.scope, p.first_n, p.min_qty, p.confirmed = scope, first_n, min_qty, True
     if due_at is not None:
         p.due_at = due_at
     session.execute(

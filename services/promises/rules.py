@@ -20,9 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
-from services.cn_numbers import NUM, cn_number
+from services.cn_numbers import NUM
+from services.promises.due import _CLOCK, _DAY_WORDS, _PART_WORDS, due_at_from_hint, due_hint_of, first_n_of, min_qty_of
+
+__all__ = [
+    "KINDS", "KIND_LABELS", "PromiseDraft", "classify_line", "detect", "due_at_from_hint", "due_hint_of",
+    "first_n_of", "guess_kind", "min_qty_of",
+]
 
 KINDS = ("refund", "compensation", "gift", "price", "delivery", "quality", "service")
 KIND_LABELS = {
@@ -38,214 +43,50 @@ KIND_LABELS = {
 
 @dataclass(frozen=True)
 class PromiseDraft:
-    """One promise found in a line: the words, its kind, the first N it is for, its due hint."""
+    """One promise found in a line: the words, its kind, the first N it is for, its due hint,
+    the least quantity per buyer (满两份送 → 2) and, when the reading is unsure, why (in Chinese,
+    shown with a ⚠ beside the draft)."""
 
     text: str
     kind: str
     first_n: int | None
     due_hint: str | None
-
-
-# ---------------------------------------------------------------- first N
-
-_FIRST_N = re.compile(
-    rf"(?:前|头|首)\s*({NUM})\s*(?:(?:名|位|单|个(?!\s*(?:小时|月|星期|钟头))|份|人|组|户|号)|(?![\d零〇一二两俩三四五六七八九十百千万]|\s*(?:个?小时|天|日|分|秒|点|年|月|周|元|块|斤|两|克|%|折|层|楼|次|期|批|届|岁|米)))"
-)
-
-
-_FIRST_RANGE = re.compile(
-    rf"第?\s*[一1]\s*(?:名|位|单|个|号)?\s*(?:到|至|-|~|～|—)\s*第?\s*({NUM})\s*(?:名|位|单|个|号)"
-)
-
-
-def first_n_of(text: str) -> int | None:
-    """前50名 → 50, 前一百名 → 100, 头20单 → 20, 第一到第十名 → 10; None when none is named."""
-    m = _FIRST_N.search(text) or _FIRST_RANGE.search(text)
-    return cn_number(m.group(1)) if m else None
-
-
-# ---------------------------------------------------------------- due hints
-
-_DAY_WORDS = r"(?:今天|今晚|今日|当天|当晚|明天|明早|明晚|明日|次日|隔天|隔日|第二天|翌日|后天|大后天)"
-_PART_WORDS = r"(?:一早|早上|早晨|清晨|上午|中午|午饭前|下午|傍晚|晚上|晚间|夜里|凌晨|白天)"
-_CLOCK = rf"(?:{NUM}\s*(?:点|时|:\d\d)(?:半|\d+分)?)"
-_BEFORE = r"(?:之前|以前|前|为止)"
-# A day word that says when to order or what is shown (今晚下单, 今天的订单) is not a due time.
-_NOT_DUE_AFTER = rf"(?!下单|接龙|拍|跟团|在|的|订|买|直播|来|进|开播|采摘|摘|刚|上架|卖|抢|参与|报名|预订|团购|前\s*{NUM}\s*[名位单个份人])"
-_DUE_DAY = re.compile(rf"{_DAY_WORDS}{_NOT_DUE_AFTER}(?:{_PART_WORDS})?(?:{_CLOCK})?(?:{_BEFORE})?")
-# A bare day word (no part of day, no clock, no 前) is a due time only before a doing word:
-# 次日达, 明天送到, 第二天发货 — not 今晚社群专享价.
-_DAY_ACTION = re.compile(r"\s*(?:就|都|会|能|可以|统一|全部|一早|即可|可|我们|我)*\s*(?:达|送|配送|派送|发|到|寄|出|收到|上门|回访|联系|安排|给|补|退|赔|处理|完成|内|之内|以内)")
-_DUE_SPAN = re.compile(rf"({NUM})\s*个?\s*(天|日|小时|钟头|周|星期)\s*(?:之内|以内|内|后|之后|以后)")
-_DUE_SPAN_SOON = re.compile(rf"(?<![晚迟超慢])({NUM})\s*个?\s*(天|小时)(?=\s*(?:左右)?\s*(?:就|能|会|可|到|达|发|送))")
-_DUE_CLOCK = re.compile(rf"(?:{_PART_WORDS})?{_CLOCK}\s*{_BEFORE}")
-_DUE_WEEK = re.compile(
-    rf"(?:(?:下|本|这)?周末|(?:下|本|这)(?:周|星期|礼拜)[一二三四五六日天]?|(?:周|星期|礼拜)[一二三四五六日天])(?:{_PART_WORDS})?(?:{_CLOCK})?(?:{_BEFORE})?"
-)
-
-
-def due_hint_of(text: str) -> str | None:
-    """The words that say when: 明天中午前, 次日, 三天后, 48小时内, 晚上10点前; None if none."""
-    best: tuple[int, int, str] | None = None
-    for rx in (_DUE_DAY, _DUE_SPAN, _DUE_SPAN_SOON, _DUE_WEEK, _DUE_CLOCK):
-        for m in rx.finditer(text):
-            if _ORDER_CUTOFF.match(text, m.end()):
-                continue  # 今晚10点前下单: when to order, not when it is due
-            acts = bool(_DAY_ACTION.match(text, m.end()))
-            if rx is _DUE_DAY and re.fullmatch(_DAY_WORDS, m.group(0)) and not acts:
-                continue
-            # A deadline (…前) or a time tied to a doing word (…送到) beats a time of something
-            # else said earlier (明天一早采摘，次日中午前送到 → 次日中午前).
-            rank = 0 if acts or re.search(f"{_BEFORE}$", m.group(0)) or rx in (_DUE_SPAN, _DUE_SPAN_SOON) else 1
-            cand = (rank, m.start(), m.group(0).strip())
-            if best is None or cand < best:
-                best = cand
-    return best[2] if best else None
-
-
-_ORDER_CUTOFF = re.compile(r"\s*(?:的)?(?:下单|接龙|拍下|拍|跟团|付款|报名|预订|购买|买)")
-
-
-_PART_HOUR = {
-    "一早": 9, "早上": 9, "早晨": 9, "清晨": 8, "上午": 12, "中午": 12, "午饭前": 12, "白天": 18,
-    "下午": 18, "傍晚": 19, "晚上": 22, "晚间": 22, "夜里": 23, "凌晨": 6,
-}
-_PM_PARTS = ("下午", "傍晚", "晚上", "晚间", "夜里", "今晚", "明晚", "当晚")
-_CLOCK_RX = re.compile(rf"({NUM})\s*(?:点|时|:(\d\d))(半|(\d+)分)?")
-
-
-def due_at_from_hint(hint: str | None, said_at: datetime) -> datetime | None:
-    """Turn a due hint into a wall-clock deadline relative to when it was said.
-
-    - 明天 / 次日 / 第二天 / 隔天 → the next day at 12:00 unless the words give a time
-      (明天早上 → 9:00, 明天下午 → 18:00, 明天下午3点前 → 15:00, 明晚 → 22:00);
-    - 后天 → the day after next, 12:00; 今天 / 今晚 / 当天 → 23:59 the same day unless timed;
-    - N天后 → N days later at 12:00; N天内 → N days later at 23:59; N小时内 → said_at + N hours;
-    - 下周X → that weekday next week at 12:00; 晚上10点前 (no day) → today, or tomorrow if past.
-    None when there is no hint or it cannot be read.
-    """
-    if not hint:
-        return None
-    hint = hint.strip()
-    for reader in (_span_due, _week_due, _day_due):
-        found = reader(hint, said_at)
-        if found is not _NOT_THIS:
-            return found
-    return None
-
-
-_NOT_THIS = object()  # a reader's answer when the hint is not of its shape
-
-
-def _span_due(hint: str, said_at: datetime):
-    """三天后 / 48小时内 / 两周内: a span from when it was said."""
-    m = _DUE_SPAN.fullmatch(hint) or _DUE_SPAN.search(hint) or _DUE_SPAN_SOON.search(hint + "到")
-    if not m or _DUE_DAY.match(hint):
-        return _NOT_THIS
-    n = cn_number(m.group(1))
-    if n is None:
-        return None
-    unit = m.group(2)
-    if unit in ("小时", "钟头"):
-        return said_at + timedelta(hours=n)
-    days = n * 7 if unit in ("周", "星期") else n
-    within = "后" not in hint
-    return datetime.combine(said_at.date() + timedelta(days=days), time(23, 59) if within else time(12, 0))
-
-
-_WEEKDAYS = "一二三四五六日天末"
-
-
-def _week_due(hint: str, said_at: datetime):
-    """下周三 / 周六下午 / 本周: a weekday (at noon unless timed), or the end of that week."""
-    if not _DUE_WEEK.match(hint):
-        return _NOT_THIS
-    base = said_at.date()
-    wm = re.search(r"(?:周|星期|礼拜)([一二三四五六日天末])", hint)
-    monday = base - timedelta(days=base.weekday())
-    if hint.startswith("下"):
-        monday += timedelta(days=7)
-    if wm is None:  # 下周 / 本周: by the end of that week
-        return datetime.combine(monday + timedelta(days=6), time(23, 59))
-    day = monday + timedelta(days=min(_WEEKDAYS.index(wm.group(1)), 6) if wm.group(1) != "末" else 5)
-    if not hint.startswith(("下", "本", "这")) and day < base:
-        day += timedelta(days=7)  # bare 周六: the next Saturday
-    clock = _clock_of(hint)
-    if clock is not None:
-        return datetime.combine(day, clock)
-    return datetime.combine(day, time(_part_hour(hint, 12), 0))
-
-
-_DAY_OFFSETS = (
-    (("大后天",), 3),
-    (("后天",), 2),
-    (("明天", "明早", "明晚", "明日", "次日", "隔天", "隔日", "第二天", "翌日"), 1),
-    (("今天", "今晚", "今日", "当天", "当晚"), 0),
-)
-
-
-def _day_due(hint: str, said_at: datetime) -> datetime | None:
-    """明天下午3点前 / 次日 / 今晚 / 晚上10点前: a day word (or none) with a part of day or a clock."""
-    offset = next((off for words, off in _DAY_OFFSETS if hint.startswith(words)), None)
-    clock = _clock_of(hint)
-    if offset is None:
-        if clock is None:
-            return None
-        at = datetime.combine(said_at.date(), clock)
-        return at if at > said_at else at + timedelta(days=1)
-    day = said_at.date() + timedelta(days=offset)
-    if clock is not None:
-        return datetime.combine(day, clock)
-    hour = _part_hour(hint, None)
-    if hour is not None:
-        return datetime.combine(day, time(hour, 0))
-    if hint.startswith(("明晚", "当晚", "今晚")):
-        return datetime.combine(day, time(22, 0) if offset else time(23, 59))
-    if hint.startswith("明早"):
-        return datetime.combine(day, time(9, 0))
-    return datetime.combine(day, time(23, 59) if offset == 0 else time(12, 0))
-
-
-def _part_hour(hint: str, default: int | None) -> int | None:
-    """The hour a part of day (上午, 下午, 晚上 …) in the hint stands for."""
-    return next((h for part, h in _PART_HOUR.items() if part in hint), default)
-
-
-def _clock_of(hint: str) -> time | None:
-    m = _CLOCK_RX.search(hint)
-    if not m:
-        return None
-    hour = cn_number(m.group(1))
-    if hour is None or hour > 24:
-        return None
-    minute = 0
-    if m.group(2):
-        minute = int(m.group(2))
-    elif m.group(3) == "半":
-        minute = 30
-    elif m.group(4):
-        minute = int(m.group(4))
-    if hour < 12 and any(p in hint for p in _PM_PARTS):
-        hour += 12
-    if "中午" in hint and hour < 6:
-        hour += 12
-    if hour == 24:
-        hour = 23
-        minute = 59
-    return time(hour, min(minute, 59))
+    min_qty: int | None = None
+    hint: str = ""
 
 
 # ---------------------------------------------------------------- cue lexicons
 
 STRONG, WEAK, CHANNEL, FALLBACK = 2.0, 1.0, 1.5, 0.8
+ASSURE = 1.6  # an assurance about the goods (质量有保证): counts alone, loses to a strong cue
+
+# Amounts as said or as a script's placeholder: 39, 三十, （直播间价格）, [金额].
+_AMT = rf"(?:{NUM}(?:\.\d+)?|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
 
 # Words that contain 送 but mean delivering, not giving.
-_DELIVERY_SONG = re.compile(r"送的是|送人|送礼|送给(?![你您大家])|送朋友|送长辈|送老人|送父母|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜")
+_DELIVERY_SONG = re.compile(r"送的是|送人|送礼|送给(?![你您大家])|送朋友|送长辈|送老人|送父母|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜|传送")
+# Giving that promises buyers nothing: a song dedicated (一首X送给大家, 晴天送给大家), gifts sent to
+# the host or a third person (送我礼物, 给他送个孩子), the platform's tipping gifts (小心心, 火箭).
+_NOT_GIVING = re.compile(
+    r"(?:一首|首歌|这首|那首|歌|曲)[^，。！,!；;]{0,12}送|送[^，。！,!；;]{0,3}(?:一首|首歌|歌|曲)|"
+    r"送(?:我|主播|他|她|它)(?!们)|送(?=运费险)|给(?:我|主播|他|她)(?!们)[^，。！,!；;]{0,3}送|"
+    r"(?:小心心|礼物(?!盒)|火箭|飞机|嘉年华|灯牌|抖币|音浪|华子|穿云箭|墨镜|跑车|棒棒糖|人气票|粉丝团)[^，。！,!；;]{0,6}送|"
+    r"送[^，。！,!；;]{0,6}(?:小心心|礼物(?!盒)|火箭|飞机|嘉年华|灯牌|抖币|音浪|华子|穿云箭|墨镜|跑车|棒棒糖|人气票|粉丝团)"
+)
+# A bare "X送给大家" with no goods named before it is a dedication (晴天送给大家, 告白气球送给大家).
+_DEDICATION = re.compile(
+    r"^[^，。！,!；;]{0,14}?送给(?:大家|你们|你|您)[。！!～~\s]*$"
+)
+# Money: an amount with its unit, or a script's placeholder (节省（节约的钱）米, 省20元).
+_MONEY = rf"(?:{NUM}(?:\.\d+)?\s*(?:元|块|米|毛)|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
+_GOODS = re.compile(r"礼|券|红包|福袋|赠品|小样|试吃|样品|份|包|盒|袋|瓶|斤|件|张|支|套|箱|罐|颗|个|把|福利|优惠|奖|周边|这[个款些]|产品|商品")
 
 _CUES: dict[str, list[tuple]] = {
     "refund": [
         (r"包退|包换|退换无忧|无理由|退钱|可退|可以退|能退|全额退|直接退|随时退|退给|给[你您大家]退|退[你您]|包你退", STRONG),
         (r"(?:找|联系|私信|告诉|跟)我[^，。！,!；;]{0,3}退|可以.{0,4}退|都能.{0,2}退|申请退|钱[^，。！,!；;]{0,6}退|无条件|不要钱|退还|钱退|退[^，。！,!；;]{0,4}钱|[坏烂破少][一1][个件斤两颗盒箱]?退|不满意.{0,8}退|不好吃.{0,6}退|不新鲜.{0,6}退|不甜.{0,6}退|有问题.{0,6}退|坏了.{0,6}退", STRONG),
+        (rf"支持[^，。！,!；;]{{0,4}}(?:退|换|无理由)|(?:可以|能|支持)换[货新]?[。！!～~\s]*$|{NUM}\s*(?:天|个?工作日|小时)\s*(?:内|之内)?\s*(?:退款|到账)", STRONG),
+        (r"运费险", STRONG),  # README: returns and 运费险 are refund promises
         (r"退款|退货|退换|退回|原路退", WEAK),
         # 退 as the last word of a clause is a refund on offer: 整袋退, 都给你们退.
         (r"给[你您]们?退|退[。！!，,~～\s]*$", STRONG),
@@ -255,39 +96,53 @@ _CUES: dict[str, list[tuple]] = {
         (r"包赔|[假坏少缺错烂破漏][一1][个件斤两颗盒箱袋瓶]?[赔罚补换]|赔付|赔偿|补发|重发|重新发|补寄|再发一份|照价赔|[双十]倍赔|赔[你您给]|一赔[一二三五十\d]+", STRONG),
         (r"坏果.{0,4}[赔补]|坏[了的].{0,4}[赔补]|[烂坏]果包", STRONG),
         (r"重新.{0,4}[寄发送补]|再给[你您].{0,3}[寄发补]|换新|算(?:我|我们)的|我们来?担|丢件.{0,6}[赔补寄发]|补上|补给[你您]|给[你您大家]补|补[你您]|补一份|补个|补回", STRONG),
-        (r"补偿|[差少缺]多少[补赔退]多少", STRONG),
+        (r"补偿|[差少缺]多少[补赔退]多少|必赔|晚到.{0,2}赔", STRONG),
         (r"补给|赔(?!本|钱卖)|补一|承担|兜底", WEAK),
         (r"破损|损坏|碎了|压坏|磕破|磕碰|漏了|坏了|烂了|变质|丢件|丢了", WEAK),
     ],
     "gift": [
-        (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送|(?:多|额外|再|免费|白|另外|还)给|附上|附送|随单|随箱|红包|福袋|抽奖|免费领|多一[斤份个包盒袋]", STRONG),
+        (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送|附上|附送|随单|随箱|免费领|多一[斤份个包盒袋]", STRONG),
+        # Red packets and lucky bags the host hands out (发个红包, 抽红包), not ones named in passing.
+        (r"(?:发|抽|送|开|撒|给[你您大家]\S{0,2}发)[^，。！,!；;抢]{0,8}(?:红包|福袋)|红包雨|抽奖", STRONG),
+        (rf"(?:多|额外|再|免费|白|另外|还)给(?:你|您|大家|你们|各位|宝宝|宝贝|家人)?们?[^，。！,!；;]{{0,3}}?(?:{_AMT}\s*[个份斤两包盒袋瓶张本把条罐支件颗只箱]|点)", STRONG),
         (r"送", STRONG),  # what is left of 送 once the delivery words are masked
         (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
-        (r"有机会|获得|得到|拿到|领取|领到|福利|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
+        (r"有机会|获得|得到|拿到|领取|领到|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
     ],
     "price": [
         (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|秒杀|全网最低|最低价|特惠|亏本|让利", STRONG),
-        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{NUM}\s*减|便宜了?\s*{NUM}|优惠\s*{NUM}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|只要\s*{NUM}|只需\s*{NUM}|{NUM}\s*元\s*一|券", STRONG),
-        (rf"价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
+        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{_AMT}\s*减|便宜了?\s*{NUM}|优惠\s*{_AMT}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|{NUM}\s*元\s*一", STRONG),
+        # 只要 / 到手只需要 / 节省 / 立省 an amount: 原价…现在到手只需要（直播间价格）米, 拍一单就可以节约…米.
+        (rf"(?:只要|只需要?|仅需|仅要|到手价?)\s*(?:的话)?\s*{_AMT}|(?:节省|节约|立省|省下?)\s*(?:了)?\s*{_MONEY}|(?:部分|全额)退款|(?<!恢复)原价[^。！!]{{0,30}}(?:现在|直播间|到手|只要|只需)|活动价|第二件半价|现价|满减|(?:领|送|发)\s*{_AMT}[^，。！,!；;]{{0,4}}券|无门槛券", STRONG),
+        (rf"券|价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
     ],
     "delivery": [
-        (r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
-        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到|收到(?!货?(?:以后|之后|后|的|了))|取(?!消|决|得|代)|吃上|到[你您大家]?手|顺丰", WEAK),
+        (rf"{_AMT}\s*个?\s*(?:天|小时|个?工作日)\s*(?:内|之内|以内)?\s*(?:发出|发货|出库|寄出|到达|送达)|(?:付款|下单|拍下)(?:后|之后)[^，。！,!；;]{{0,8}}(?:发出|发货|出库|寄出)|预计[^，。！,!；;]{{0,10}}(?:发出|发货)|(?:马上|立即|立刻|尽快|第一时间)[^，。！,!；;]{{0,3}}(?:安排)?(?:发货|发出|出库|寄出)|"
+         # A day (and time) then arriving: 草莓的话，后天下午到 / 明天中午12点之前一定送到.
+         rf"(?<![晚迟超慢多])(?:{_DAY_WORDS}|{NUM}\s*天)(?:{_PART_WORDS})?(?:{_CLOCK})?(?:之前|以前|前)?\s*(?:就|能|会|可以|都|准时|统一|一定)?\s*(?:到(?!时候|了|底|场|直播间)|送到|送达|到货|发货|发出)|"
+         r"快马加鞭|加急发货|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
+         r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
+        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到(?!主播|直播间|这|群|我)|收到(?!货?(?:以后|之后|后|的|了))|取(?!消|决|得|代|关)|吃上|到[你您大家]?手|顺丰", WEAK),
     ],
     "quality": [
         (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
+        (r"(?:都|全部|每[批件个罐盒])[^，。！,!；;]{0,4}(?:经过|通过)[^，。！,!；;]{0,4}(?:检测|质检|检验)|严格检测|(?:把控|把关)[^，。！,!；;]{0,2}(?:品质|质量)|(?:品质|质量)(?:把控|把关)|足重|足称|"
+         r"新鲜日期|日期[^，。！,!；;]{0,2}新鲜|生产日期[^，。！,!；;]{0,8}(?:不超过|以内|之内)|(?:是|都是)[^，。！,!；;]{0,4}官方旗舰店的?[。！!～~\s]*$|正品保障", STRONG),
+        (r"(?:品质|质量|食品安全|安全|正品)[^，。！,!；;]{0,2}(?:有保障|有保证|保证|保障)", ASSURE),
         (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|假一|坏果率.{0,4}(?:以下|以内)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
         (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
          r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|核验|查验|扫码|一等品|特级|精选|(?<!一)个个|颗颗|坏果", WEAK),
         # Bad things a host swears are absent: 绝对没有注水 is a promise, negated on purpose.
         (r"注水|缺斤|短两|以次充好|掺假|冒充|色素|防腐剂|打蜡|染色|抛光|陈货|隔夜|过期|临期", WEAK, True),
         # A bare vow with no other kind in sight is most often about the goods themselves.
-        (r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|敢说|打包票|拍胸脯", FALLBACK),
+        (r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?![的：:])|担保|敢说|打包票|拍胸脯", FALLBACK),
     ],
     "service": [
         (r"打我电话|给我打电话|打电话给我|电话联系我|加我|加微信|喊我|叫我|告诉我|跟我说|直接找我|直接来找我|来找我|找我|问我|私信我|联系我|找我们|联系我们|私信|加我微信|找客服|联系客服|@我|艾特我", CHANNEL),
-        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
-        (r"售后群|客服.{0,8}在线|在线客服", STRONG),
+        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决|通知)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
+        (r"(?:可|能|支持|可以|给[你您]|帮[你您])[^，。！,!；;]{0,4}(?:开票|开发票|发票)|发票[^，。！,!；;]{0,4}(?:可开|能开|可以开)|(?:精美|免费|礼品|礼盒)包装|帮[你您]?包装", STRONG),
+        (r"售后群|客服.{0,8}在线|在线客服|(?:立即|马上|立刻)(?:为您|帮您|给您)?处理|(?:会|将)(?:提醒|通知)[你您]", STRONG),
+        (r"(?:给|帮)(?:你|您|大家|各位|姐妹|宝贝)[^，。！,!；;]{0,4}(?:找找|找一找|推荐|挑选|挑一挑)(?=[^～~。！!，,\s])", STRONG),
         (r"拉.{0,2}群|群里说|售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|吃法|用法|使用方法|菜谱|群里问|疑问", WEAK),
     ],
 }
@@ -299,7 +154,7 @@ _COMPILED = {
 # A commitment marker makes a weak cue count for any kind.
 _COMMIT = re.compile(
     r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|一定|肯定|绝对|我会|我们会|我们都会|我都会|会给|会帮|会在|会把|会为|会主动|(?:我|我们|由我们)(?:来)?负责|负责到底|包[你您大家]|"
-    r"一律|统统|全部都|敢说|说到做到|放心交给|交给我|承担|兜底|拍胸脯|打包票|挨个|一个个|一个不落|"
+    r"一律|统统|全部都|敢说|说到做到|放心交给|交给我|承担|兜底|拍胸脯|打包票|挨个|逐个|一个个|一个不落|"
     r"承诺[。！!]*$|绝不|决不|从不|坚决不|一[箱个颗盒袋件][一][箱个颗盒袋件]|"
     r"(?:我|我们)[^，。！,!；;]{0,5}(?:会|将)(?!不)"
 )
@@ -316,6 +171,18 @@ _ORDER_STRICT = re.compile(
 # A condition with a remedy (有坏果的…补偿, 万一不新鲜…) commits to the remedy.
 _CONDITION = re.compile(r"如果|要是|万一|假如|一旦|凡是|不(?:满意|喜欢|合适|好吃|新鲜|甜)[^，。！,!；;]{0,3}的|有(?:坏|烂|破|漏|问题|瑕疵|损|变质|异味|少)[^，。！,!；;]{0,6}的|(?:坏|烂|碎|破|漏|坏掉|压坏)了?的|不会[^，。！,!；;]{0,2}的|收到.{0,8}(?:坏|烂|破|漏|问题|不满意)")
 _REMEDY_KINDS = {"refund", "compensation", "service"}
+# Urgency with nothing named (抓紧时间, 马上恢复原价, 错过就没有) makes a weak price word no offer.
+_URGENCY = re.compile(r"错过|恢复原价|所剩|抓紧|手慢无|不多了")
+_PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
+# A vow with someone behind it and something vowed (我保证…, 我敢保证, 保证是…), not a word in a song.
+_VOW = re.compile(r"(?:我|我们|敢|人格|大家|可以)[^，。！,!；;]{0,3}(?:保证|担保|承诺)|(?:保证|担保)(?:是|每|没|绝对|都)")
+# Shop talk: goods, orders, buying, after-sales. Without it, "找我" / "跟我说" / "敢说" / a bare 送
+# is chat with the room (以后你们要跳广场舞你们找我, 送啤酒了), not a promise to buyers.
+_SHOP = re.compile(
+    rf"拍|下单|链接|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
+    rf"前\s*{NUM}\s*[名位单个份人]|第\s*{NUM}\s*名|每[人位单份个]|一人一|凡是|群|随时|任何|有事|不满意|不适|疑问|反馈|微信|"
+    r"正品|品质|质量|新鲜|团|接龙|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
+)
 
 _NEGATION = re.compile(r"(?:不|没|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
 _PAST = re.compile(r"^(?:了|过了|过)")
@@ -323,9 +190,18 @@ _PAST = re.compile(r"^(?:了|过了|过)")
 _FUTURE_BEFORE = re.compile(r"(?:可以|能|会|将|要)[^，。！,!；;]{0,4}$")
 _PAST_BEFORE = re.compile(r"(?:已经|已|昨天|上次|刚才|刚刚)[^，。！,!；;]{0,6}$")
 # A clause that tells what is done or gone (已经发完了, 送完了) binds nobody.
-_DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|^(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经.{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$")
+_DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|(?:谢谢|感谢)[^，。！,!；;]{0,10}(?:红包|礼物|福袋|小心心|火箭|飞机)|^[^，。！,!；;]{0,6}?(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经.{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$")
 
-_CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～]+[，,。！!；;？?…~～]*")
+_CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～：]+[，,。！!；;？?…~～：]*")
+# A line that ends in a colon is a header (赠品清单：, 我们的承诺：), not a promise; a key before a
+# value (补偿：…, 20:01 老李：…) is read with its value.
+_LABEL_END = re.compile(r"：\s*$")
+# A story about the past (当时, 后来, 有一次 …) promises nothing tonight.
+_STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候")
+# A script's placeholder that lists examples ([运费说明，如质量问题我们承担]) is not said as such.
+_CHOICE = re.compile(r"\[([^\[\]/\d]{1,10})/[^\[\]]{1,30}\]")
+_PLACEHOLDERS = re.compile(r"^[\s\[\]（）()＿/、，,。！!～~]*$|^\s*\[[^\[\]]*\][\s。！!～~]*$")
+_EXAMPLES = re.compile(r"[\[（(][^\[\]（）()]{0,12}如[^\[\]（）()]*[\]）)]")
 _QUESTION_END = re.compile(r"(?:[？?]|[吗嘛么][\s，,。！!…~～]*)$")
 
 
@@ -339,21 +215,29 @@ class _Hit:
 def _clauses(line: str) -> list[tuple[int, str]]:
     """(offset, clause) for clauses that state rather than ask."""
     out = []
+    line = _EXAMPLES.sub(lambda m: "＿" * len(m.group(0)), line)
     for m in _CLAUSE.finditer(line):
         text = m.group(0)
-        if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text):
+        # A key is read only when its value is a bare placeholder (补偿：[运费补贴/优惠券]).
+        rest = line[m.end():]
+        header = _LABEL_END.search(text) and (not rest.strip() or not _PLACEHOLDERS.search(rest) or _PLACEHOLDERS.search(text[:-1].lstrip("•·-✓✅📦🎁💰 ")))
+        if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text) or header:
+            continue
+        text = _CHOICE.sub(lambda c: c.group(1), text)  # a script's choice [今天/明天] reads as its first option
+        if _STORY.search(text):
             continue
         out.append((m.start(), text))
     return out
 
 
-def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool]:
-    """Cue hits of a line plus whether it carries a commitment, an order context, a due
-    hint and a condition with a remedy."""
+def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
+    """Cue hits of a line plus whether it carries a commitment, an order context (loose and
+    strict), a due hint, a condition with a remedy and urgency."""
     hits: list[_Hit] = []
+    shop, vow = bool(_SHOP.search(line)), bool(_VOW.search(line))
     commit = order = strict = due = cond = False
     for offset, clause in _clauses(line):
-        masked_gift = _DELIVERY_SONG.sub(lambda m: "＿" * len(m.group(0)), clause)
+        masked_gift = _gift_text(clause)
         commit = commit or bool(_COMMIT.search(clause))
         order = order or bool(_ORDER.search(clause))
         strict = strict or bool(_ORDER_STRICT.search(clause))
@@ -374,8 +258,25 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool]:
                     ):
                         continue  # told as done (送了, 已经发货); a vouched check (亲自挑选过) still holds
                     taken.append((a, b))
+                    if not shop and (weight == CHANNEL or m.group(0) == "送" or (weight == FALLBACK and not vow)):
+                        continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
-    return hits, commit, order, strict, due, cond
+    # 抓紧时间, 错过就没有 with no price named (or 先来对比一下价格): a push, not an offer.
+    urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
+    return hits, commit, order, strict, due, cond, urgent
+
+
+def _mask(rx: re.Pattern, text: str) -> str:
+    return rx.sub(lambda m: "＿" * len(m.group(0)), text)
+
+
+def _gift_text(clause: str) -> str:
+    """The clause with every 送 that gives buyers nothing masked: delivering (送到), songs,
+    gifts to the host or a third person, platform tips, a bare dedication (晴天送给大家)."""
+    text = _mask(_NOT_GIVING, _mask(_DELIVERY_SONG, clause))
+    if _DEDICATION.search(text) and not _GOODS.search(text):
+        text = text.replace("送", "＿")
+    return text
 
 
 def _self_negating(cue: str) -> bool:
@@ -384,7 +285,7 @@ def _self_negating(cue: str) -> bool:
 
 
 def _score(
-    hits: list[_Hit], commit: bool, order: bool, strict: bool, due: bool, cond: bool
+    hits: list[_Hit], commit: bool, order: bool, strict: bool, due: bool, cond: bool, urgent: bool = False
 ) -> dict[str, tuple[float, int]]:
     scores: dict[str, tuple[float, int]] = {}
     for kind in KINDS:
@@ -393,7 +294,7 @@ def _score(
             h for h in ks
             if h.weight > WEAK
             or commit
-            or (kind in _ORDER_KINDS and kind != "delivery" and order)
+            or (kind in _ORDER_KINDS and kind != "delivery" and order and not (kind == "price" and urgent))
             or (kind == "delivery" and strict)
             or (kind == "delivery" and due)
             or (kind in _REMEDY_KINDS and cond)
@@ -434,8 +335,28 @@ def classify_line(line: str) -> PromiseDraft | None:
         scores = _score(*_hits(text))
     if not scores:
         return None
-    kind = min(scores, key=lambda k: (-scores[k][0], scores[k][1]))
-    return PromiseDraft(text=text, kind=kind, first_n=first_n_of(text), due_hint=due_hint_of(text))
+    ranked = sorted(scores, key=lambda k: (-scores[k][0], scores[k][1]))
+    kind, first_n = ranked[0], first_n_of(text)
+    return PromiseDraft(
+        text=text, kind=kind, first_n=first_n, due_hint=due_hint_of(text), min_qty=min_qty_of(text),
+        hint=_doubt(text, scores, ranked, first_n),
+    )
+
+
+_FIRST_N_UNIT = re.compile(rf"(?:前|头|首)\s*{NUM}\s*[名位单个份人组户号]|第\s*{NUM}\s*[名位]")
+
+
+def _doubt(text: str, scores: dict[str, tuple[float, int]], ranked: list[str], first_n: int | None) -> str:
+    """Why a reading is unsure (Chinese, for the ⚠ hint), or "" when it is not."""
+    reasons = []
+    best = scores[ranked[0]][0]
+    if best < CHANNEL:
+        reasons.append("线索较弱，请核对这句是否真是承诺")
+    if len(ranked) > 1 and scores[ranked[1]][0] >= best - 0.2:
+        reasons.append(f"也像「{KIND_LABELS[ranked[1]]}」承诺，请核对类型")
+    if first_n and not _FIRST_N_UNIT.search(text):
+        reasons.append(f"「前{first_n}」后没有名/位/单，请核对人数")
+    return "；".join(reasons)
 
 
 def guess_kind(text: str) -> str:

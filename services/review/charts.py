@@ -7,6 +7,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from services.live import count_axis, time_axis
 from services.review.timeline import fill_minutes, short
 
 
@@ -33,13 +34,14 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
         + [{"时间": r["minute"], "指标": "评论", "每分钟": r["comments"]} for r in series],
         columns=["时间", "指标", "每分钟"],
     )
-    x = alt.X("时间:T", title="时间", axis=alt.Axis(format="%H:%M"))
+    times = list(long["时间"]) + [m["at"] for m in marks]
+    x = alt.X("时间:T", title="时间", axis=time_axis(times) if times else alt.Axis(format="%H:%M"))
     lines = (
         alt.Chart(long)
         .mark_line(point=alt.OverlayMarkDef(size=12))
         .encode(
             x=x,
-            y=alt.Y("每分钟:Q", title="每分钟条数"),
+            y=alt.Y("每分钟:Q", title="每分钟条数", axis=count_axis()),
             color=alt.Color("指标:N", title=None, scale=alt.Scale(domain=["接龙", "评论"], range=["#e4572e", "#4c78a8"]),
                             legend=alt.Legend(orient="top")),
             tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "指标:N", "每分钟:Q"],
@@ -93,7 +95,7 @@ def category_chart(rows: list[dict[str, Any]], width: int | str = "container") -
         .mark_bar()
         .encode(
             y=alt.Y("类别:N", sort="-x", title=None),
-            x=alt.X("问题组:Q", title="问题组数"),
+            x=alt.X("问题组:Q", title="问题组数", axis=count_axis()),
             tooltip=["类别:N", "问题组:Q", "评论:Q"],
         )
         .properties(width=width, height=max(60, 28 * len(df)))

@@ -104,7 +104,7 @@ EVENT_LABELS = {
     "deal.created": "创建团品", "deal.updated": "修改团品", "deal.released": "发布接龙",
     "deal.reached": "成团", "deal.sold_out": "售罄", "deal.failed": "未成团",
     "viewers.recorded": "录入观看数据", "viewers.imported": "导入观看数据",
-    "hostlink.created": "生成主播链接", "hostlink.revoked": "撤销主播链接",
+    "hostlink.created": "生成主播链接", "hostlink.revoked": "撤销主播链接", "host.deal_chosen": "切换副屏团品",
     "review.exported": "导出数据",
     "chain.entry_added": "录入接龙", "chain.entry_cancelled": "取消接龙", "chain.pasted": "粘贴接龙",
     "chain.imported": "导入订单", "comments.ingested": "录入评论",

@@ -92,3 +92,30 @@ def test_link_url_and_qr_png():
     assert url == "http://10.0.0.5:8501/?host=abc-DEF_1"
     assert panel.qr_png(url).startswith(b"\x89PNG")
     assert panel.is_loopback("http://localhost:8501") and not panel.is_loopback(url)
+
+
+def test_the_assistant_chooses_the_deal_the_host_screen_shows(panel_as, app_db, page_as):
+    from services import live, promises
+
+    at = panel_as("assistant")
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        show_id = shows.find_show(s, "源味集《农场主来了》").id
+        deals = dict(promises.deal_choices(s, show_id))
+        auto_focus = live.snapshot(s, show_id).focus
+    eng.dispose()
+    pick = at.selectbox(key=f"console_hostlink_deal_{show_id}")
+    assert pick.value == panel.AUTO and pick.format_func(pick.value) == "自动：最新发布的团品"
+    other = next(i for i in deals if auto_focus is None or i != auto_focus.id)
+    pick.set_value(other).run()
+    assert not at.exception
+    host = page_as("host", "host")
+    assert deals[other] in host.subheader[0].value  # the host screen follows the pick
+    at.selectbox(key=f"console_hostlink_deal_{show_id}").set_value(panel.AUTO).run()
+    host = page_as("host", "host")
+    assert auto_focus is None or auto_focus.product in host.subheader[0].value
+
+
+def test_the_host_cannot_choose_the_deal(panel_as, app_db):
+    at = panel_as("host")
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("console_hostlink_deal_")]

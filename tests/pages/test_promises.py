@@ -161,3 +161,42 @@ def test_overdue_items_are_flagged_in_red(page_as, app_db):
     assert table.loc[table["编号"] == pid, "逾期"].item() == 4
     items = frame(at, "团员")
     assert set(items["情况"]) == {"逾期"}
+
+
+def test_transcript_drafts_take_the_deal_the_words_name_and_flag_the_unsure(page_as, app_db):
+    at = page_as("assistant", "promises")
+    at.text_area(key="promises_paste_text").input("鸡蛋的话，明天下午送到\n满两份送一把葱\n前50下单送手札\n")
+    button(at, "识别承诺").click().run()
+    assert not at.exception
+    drafts = frame(at, "提示")
+    assert [d.split("（#")[0] for d in drafts["团品"]] == ["散养土鸡蛋 30枚"] * 3  # the 2nd and 3rd follow the 1st
+    assert list(drafts["满N份"].astype("object").fillna(0)) == [0, 2, 0]
+    assert drafts["提示"].iloc[0] == "" and drafts["提示"].iloc[2].startswith("⚠")
+    assert "「前50」后没有名/位/单" in drafts["提示"].iloc[2]
+    assert any("1 条没把握" in c.value for c in at.caption)
+    button(at, "保存选中的承诺").click().run()
+    assert not at.exception
+    with app_session(app_db) as s:
+        gift = s.scalars(select(Promise).where(Promise.text == "满两份送一把葱")).one()
+        assert (gift.scope, gift.min_qty, gift.confirmed) == ("min_qty", 2, True)
+
+
+def test_a_draft_naming_no_deal_says_which_deal_it_took(page_as):
+    at = page_as("assistant", "promises")
+    at.text_area(key="promises_paste_text").input("不好吃包退\n")
+    button(at, "识别承诺").click().run()
+    hint = frame(at, "提示")["提示"].iloc[0]
+    assert hint.startswith("⚠ ") and "没提到团品，按当前团品「" in hint
+
+
+def test_a_min_quantity_promise_is_confirmed_with_its_n(page_as, app_db):
+    pid = log(app_db, "满两份送一把葱")
+    at = pick(page_as("assistant", "promises"), pid)
+    assert at.selectbox(key=f"promises_scope_{pid}").value == "min_qty"
+    n = at.number_input(key=f"promises_n_{pid}")
+    assert (n.label, n.value) == ("满 N 份", 2)
+    n.set_value(3)
+    button(at, "确认并生成履约项").click().run()
+    assert not at.exception
+    r = row(app_db, pid)
+    assert r.confirmed and r.min_qty == 3 and r.scope_label == "满 3 份的跟团人"

@@ -9,10 +9,10 @@ from services.live import DealSnapshot, FunnelStep, SeriesPoint, project
 RELEASE = datetime(2026, 6, 1, 20, 10, 30)
 STEPS = [
     FunnelStep("社群成员", 300, None),
-    FunnelStep("观看", 270, 0.9),
-    FunnelStep("互动", 90, 1 / 3),
-    FunnelStep("接龙", 210, 210 / 90),
-    FunnelStep("成团", 180, 180 / 210),
+    FunnelStep("观看", 270, 0.9, 0.9),
+    FunnelStep("互动", 90, 1 / 3, 0.3),
+    FunnelStep("接龙", 210, 210 / 90, 0.7),
+    FunnelStep("成团", 180, 180 / 210, 0.6),
 ]
 
 
@@ -42,7 +42,14 @@ def test_funnel_bars_keep_the_step_order_and_label_count_and_conversion():
     assert bars["encoding"]["y"]["sort"] == ["社群成员", "观看", "互动", "接龙", "成团"]
     assert bars["encoding"]["x"]["field"] == "count"  # horizontal bars
     frame = charts.funnel_frame(STEPS)
-    assert list(frame["label"]) == ["300", "270（90%）", "90（33%）", "210（233%）", "180（86%）"]
+    assert list(frame["label"]) == [
+        "300 人",
+        "270 人 · 占社群 90% · 为上一步的 90%",
+        "90 人 · 占社群 30% · 为上一步的 33%",
+        "210 人 · 占社群 70% · 是上一步的 2.3 倍",  # more buyers than commenters: never "210（233%）"
+        "180 人 · 占社群 60% · 为上一步的 86%",
+    ]
+    assert not any("（" in label for label in frame["label"])
 
 
 def test_progress_chart_has_threshold_and_stock_rules_on_datum():
@@ -101,3 +108,25 @@ def test_viewers_chart_draws_online_and_cumulative():
     spec = charts.viewers_chart(samples).to_dict()
     assert spec["encoding"]["color"]["field"] == "series"
     assert sorted({row["series"] for row in next(iter(spec["datasets"].values()))}) == ["在线", "累计观看"]
+
+
+def test_time_axes_tick_on_whole_minutes_so_no_label_repeats():
+    spec = charts.progress_chart(SERIES, deal(), now=NOW).to_dict()
+    ticks = layers(spec)[0]["encoding"]["x"]["axis"]["values"]
+    minutes = [(t["hours"], t["minutes"]) for t in ticks]
+    assert all(t["seconds"] == 0 for t in ticks) and len(set(minutes)) == len(minutes)  # one label per minute
+    assert minutes[0] >= (20, 11) and len(minutes) <= 8  # release 20:10:30: ticks start on a whole minute after it
+    long = [RELEASE + timedelta(minutes=i) for i in range(0, 121)]
+    values = charts.time_axis(long).to_dict()["values"]
+    assert len(values) <= 8 and {v["minutes"] % 15 for v in values} == {0}  # every 15 minutes
+    viewers = charts.viewers_chart([(RELEASE, 10, 10), (RELEASE + timedelta(seconds=40), 12, 15)]).to_dict()
+    assert len(viewers["encoding"]["x"]["axis"]["values"]) == 1  # 40 s of samples: one label, not "20:10 20:10"
+
+
+def test_counting_axes_have_whole_number_ticks():
+    spec = charts.progress_chart(SERIES, deal(), now=NOW).to_dict()
+    assert layers(spec)[0]["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1}
+    from services import review
+
+    cats = review.category_chart([{"category_label": "价格", "groups": 2, "comments": 3}]).to_dict()
+    assert cats["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}

@@ -292,6 +292,8 @@ def test_funnel_steps_in_people_with_conversion(session, admin):
     steps = live.funnel(session, show_id)
     assert [(s.label, s.count) for s in steps] == [("社群成员", 300), ("观看", 270), ("互动", 90), ("接龙", 5), ("成团", 4)]
     assert steps[0].rate is None and steps[1].rate == pytest.approx(0.9)
+    assert steps[0].share is None and steps[3].share == pytest.approx(5 / 300)
+    assert steps[3].text == "5 人 · 占社群 2% · 为上一步的 6%"
 
 
 def test_one_reached_deal_gives_its_buyers_as_reached(session, admin):

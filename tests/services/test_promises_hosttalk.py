@@ -1,0 +1,118 @@
+"""Host talk read in the show's context (issue 13 #11, issue 15 item 4/5): which deal a promise
+is about, 满 N 份 scopes, ⚠ reasons on unsure drafts, 之前一定 is not 前1名."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import ChainEntry, FulfilmentItem, Promise
+from services import promises
+from services.errors import InvalidInput
+from tests.services.test_promises import NIGHT, _keys, active_ids, make_deal, make_show
+
+
+@pytest.fixture
+def two_deals(session, admin):
+    """A night selling 丹东红颜草莓 (released first) then 赣南脐橙 (released last: the current deal)."""
+    show_id = make_show(session, admin)
+    strawberry = make_deal(session, show_id, "丹东红颜草莓（2斤装）", released_at=NIGHT + timedelta(minutes=5))
+    orange = make_deal(session, show_id, "赣南脐橙", released_at=NIGHT + timedelta(minutes=30))
+    return show_id, strawberry, orange
+
+
+def buy(session, deal_id, seq, name, qty):
+    row = ChainEntry(
+        deal_id=deal_id, line_key=f"k{next(_keys)}", seq=seq, buyer_name=name, qty=qty, status="valid",
+        created_at=NIGHT + timedelta(minutes=seq), updated_at=NIGHT,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def test_a_deadline_with_yi_ding_is_not_the_first_buyer(session, assistant, two_deals):
+    show_id, _, orange = two_deals
+    text = "明天中午12点之前一定送到小区东门"
+    assert promises.first_n_of(text) is None
+    [draft] = promises.detect_show(session, show_id, text)
+    assert (draft.kind, draft.first_n, draft.due_hint) == ("delivery", None, "明天中午12点之前")
+    p = promises.log_promise(session, assistant, show_id, text, at=NIGHT + timedelta(minutes=40))
+    assert (p.first_n, p.scope, p.deal_id) == (None, promises.Scope.DEAL, orange)
+
+
+def test_transcript_drafts_take_the_deal_they_name_or_the_one_named_above(session, assistant, two_deals):
+    show_id, strawberry, orange = two_deals
+    paste = "\n".join([
+        "20:40 林薇：草莓的话，后天下午到",
+        "20:41 林薇：不甜包退",  # still talking about 草莓
+        "20:45 林薇：脐橙明天中午前送到",
+        "20:46 林薇：满两份送砂糖橘",  # 砂糖橘 is the gift; the deal is still 脐橙
+    ])
+    drafts = promises.detect_show(session, show_id, paste)
+    assert [(d.kind, d.deal_id) for d in drafts] == [
+        ("delivery", strawberry), ("refund", strawberry), ("delivery", orange), ("gift", orange),
+    ]
+    assert all("团品" not in d.hint for d in drafts)
+    assert drafts[3].min_qty == 2
+
+
+def test_a_draft_naming_no_deal_falls_back_to_the_current_deal_with_a_warning(session, two_deals):
+    show_id, _, orange = two_deals
+    [draft] = promises.detect_show(session, show_id, "前50名下单送手札")
+    assert draft.deal_id == orange
+    assert "没提到团品，按当前团品「赣南脐橙」" in draft.hint
+
+
+def test_unsure_readings_say_why(session, two_deals):
+    show_id, *_ = two_deals
+    sure, two_kinds, bare_n = promises.detect_show(
+        session, show_id, "草莓不好吃包退\n草莓不好吃包退，明天送到\n草莓前50下单送葱"
+    )
+    assert sure.hint == ""
+    assert "也像「送达」承诺" in two_kinds.hint
+    assert "「前50」后没有名/位/单" in bare_n.hint
+
+
+def test_quick_log_takes_the_deal_the_words_name(session, assistant, two_deals):
+    show_id, strawberry, orange = two_deals
+    named = promises.log_promise(session, assistant, show_id, "草莓的话，后天下午到", at=NIGHT + timedelta(minutes=40))
+    unnamed = promises.log_promise(session, assistant, show_id, "不好吃包退", at=NIGHT + timedelta(minutes=41))
+    assert (named.deal_id, unnamed.deal_id) == (strawberry, orange)
+
+
+def test_min_quantity_scope_covers_buyers_taking_at_least_n_once_each(session, assistant, two_deals):
+    show_id, _, orange = two_deals
+    buy(session, orange, 1, "小王", 1)
+    first_of_zhang = buy(session, orange, 2, "张姐", 1)
+    buy(session, orange, 3, "张姐", 1)  # 张姐 takes 2 in two lines: one item, on her first line
+    li = buy(session, orange, 4, "老李", 3)
+    p = promises.log_promise(session, assistant, show_id, "满两份送砂糖橘", at=NIGHT + timedelta(minutes=40))
+    assert (p.kind, p.scope, p.min_qty, p.deal_id) == ("gift", promises.Scope.MIN_QTY, 2, orange)
+    promises.confirm(session, assistant, p.id)
+    assert active_ids(session, p.id) == {first_of_zhang, li}
+    row = promises.promise_row(session, p.id)
+    assert row.scope_label == "满 2 份的跟团人"
+    xiao_wang_again = buy(session, orange, 5, "小王", 1)  # 小王 now takes 2 as well
+    promises.expand(session, p.id)
+    assert len(active_ids(session, p.id)) == 3 and xiao_wang_again not in active_ids(session, p.id)
+
+
+def test_min_quantity_scope_needs_n(session, assistant, two_deals):
+    show_id, *_ = two_deals
+    p = promises.log_promise(session, assistant, show_id, "买了的都送一把葱", at=NIGHT)
+    with pytest.raises(InvalidInput, match="满 N 份"):
+        promises.confirm(session, assistant, p.id, scope=promises.Scope.MIN_QTY)
+    assert session.scalar(select(FulfilmentItem.id).where(FulfilmentItem.promise_id == p.id)) is None
+
+
+def test_logged_drafts_keep_their_min_quantity(session, assistant, two_deals):
+    show_id, _, orange = two_deals
+    buy(session, orange, 1, "老李", 3)
+    [p] = promises.log_drafts(
+        session, assistant, show_id, [promises.DraftIn("满两份送砂糖橘", "gift", min_qty=2, deal_id=orange)], at=NIGHT
+    )
+    stored = session.get(Promise, p.id)
+    assert (stored.scope, stored.min_qty, stored.confirmed) == (promises.Scope.MIN_QTY, 2, True)
+    assert len(active_ids(session, p.id)) == 1

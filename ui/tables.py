@@ -1,0 +1,19 @@
+"""Table helpers shared by the pages: missing values shown as empty cells, never "None"."""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with missing values (None, NaN, <NA>) as empty text in every column that is not
+    a date/time (st.dataframe prints a missing value as the English word "None"). Whole numbers
+    stay whole: a column of 序号 with one gap shows 1, 2, "", not 1.0, 2.0, None."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s) or not s.isna().any():
+            continue
+        if pd.api.types.is_float_dtype(s) and s.dropna().apply(float.is_integer).all():
+            s = s.astype("Int64")
+        out[col] = s.astype(object).where(s.notna(), "")
+    return out
