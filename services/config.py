@@ -30,6 +30,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "ADMIN_PASSWORD": ("", "password of that admin; empty: a first-run form asks"),
     "APP_TZ": ("Asia/Shanghai", "time zone every time is shown and stored in"),
     "SESSION_HOURS": ("12", "how long a login lasts"),
+    "SESSION_IDLE_MINUTES": ("120", "a login ends after this many minutes without activity"),
     "HOST_LINK_HOURS": ("12", "how long a host link lasts by default"),
     "PUBLIC_URL": ("", "base URL phones use to open host links, e.g. http://192.168.1.20:8501"),
     "HOST_REFRESH_S": ("2", "seconds between host-screen refreshes"),

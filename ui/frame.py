@@ -5,10 +5,11 @@ import time
 
 import streamlit as st
 
-from services import auth, shows
+from services import auth, passwords, shows, store
 from services.authz import ROLE_LABELS, Actor
 from services.errors import DomainError
 from ui import context as ctx
+from ui import session_routes
 from ui.context import HOST_CHECKED_KEY, HOST_LINK_REFUSED, HOST_TOKEN_KEY, TOKEN_KEY
 
 # Who acts on a screen opened through a host link: read-only, no operator behind it.
@@ -16,17 +17,19 @@ HOST_LINK_ACTOR = Actor(id=None, name="主播链接", role="host")
 
 
 def current_actor() -> Actor | None:
-    """The logged-in operator from this tab's session or the URL token (survives refresh)."""
-    token = st.session_state.get(TOKEN_KEY) or st.query_params.get("s")
+    """The logged-in operator behind this browser's session cookie (HttpOnly, set by
+    ui/session_routes.py), checked in the database on every run; this run counts as activity
+    for the idle timeout. A login never comes from the URL: an old `?s=` is dropped unused."""
+    st.query_params.pop("s", None)
+    token = st.context.cookies.get(session_routes.COOKIE) or st.session_state.get(TOKEN_KEY)
     if not token:
+        ctx.forget_login()
         return None
-    actor = ctx.read(auth.resolve_session, token)
+    actor = store.unit_of_work(ctx.engine(), lambda s: auth.resolve_session(s, token, touch=True))
     if actor is None:
-        st.session_state.pop(TOKEN_KEY, None)
-        st.query_params.pop("s", None)
+        ctx.forget_login()
         return None
     st.session_state[TOKEN_KEY] = token
-    st.query_params["s"] = token
     st.session_state[ctx.ACTOR_KEY] = actor
     return actor
 
@@ -41,31 +44,42 @@ def login_page() -> None:
         password = st.text_input("密码", type="password")
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
-        done = ctx.act(auth.login, name, password)  # a refusal (or a lock-out's wait) is shown
-        if not done:
-            return
-        st.session_state[TOKEN_KEY] = done.value
-        st.query_params["s"] = done.value
-        st.rerun()
+        done = ctx.act(auth.login_code, name, password, st.context.ip_address)  # a refusal or a wait is shown
+        if done:
+            go_to_session(done.value)
+
+
+def go_to_session(code: str) -> None:
+    """Hand the single-use code to the cookie endpoint (a POST: the code is in no URL); the browser
+    comes back to this page with the session cookie set."""
+    st.caption("正在登录……")
+    st.html(session_routes.post_form_html(session_routes.SESSION_PATH, {"code": code}), unsafe_allow_javascript=True)
+    st.stop()
 
 
 def _first_run_form() -> None:
-    st.info("首次使用：请创建管理员账号（也可用环境变量 ADMIN_USER / ADMIN_PASSWORD 预先创建）。")
+    st.info(
+        "首次使用：请创建管理员账号。初始化码打印在启动服务器的终端里（只有能看到服务器的人才能创建管理员）；"
+        "也可用环境变量 ADMIN_USER / ADMIN_PASSWORD 预先创建。"
+    )
     with st.form("first_run_form"):
+        code = st.text_input("初始化码", help="启动服务器的终端里打印的一次性初始化码，形如 3F2A-91C0-7B4E")
         name = st.text_input("管理员用户名", value="admin")
-        password = st.text_input("密码（至少 8 位）", type="password")
+        password = st.text_input(f"密码（至少 {auth.MIN_PASSWORD} 位）", type="password", help=passwords.HINT)
         submitted = st.form_submit_button("创建管理员", type="primary")
-    if submitted and ctx.act(auth.create_first_admin, name, password, success="管理员已创建，请登录"):
+    if submitted and ctx.act(auth.create_first_admin, name, password, code, success="管理员已创建，请登录"):
         st.rerun()
 
 
 def logout() -> None:
-    token = st.session_state.pop(TOKEN_KEY, None)
+    """End the session in the database (every tab of it goes to the login on its next check),
+    then let the browser drop the cookie."""
+    token = st.session_state.get(TOKEN_KEY)
     if token:
         ctx.act(auth.logout, token)
-    st.session_state.pop(ctx.ACTOR_KEY, None)
-    st.query_params.clear()  # the token leaves the URL; the server refuses it anyway
-    st.rerun()
+    ctx.forget_login()
+    st.html(session_routes.post_form_html(session_routes.LOGOUT_PATH, {}), unsafe_allow_javascript=True)
+    st.stop()
 
 
 def open_host_link(token: str) -> int:

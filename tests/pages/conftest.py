@@ -83,7 +83,7 @@ def page_as(app_db) -> Callable[..., AppTest]:
             show = shows.find_show(s, show_title)
             show_id = show.id if show else None
         eng.dispose()
-        at = AppTest.from_file(str(Path(APP).parent / "pages" / f"{page}.py"), default_timeout=timeout)
+        at = AppTest.from_file(str(Path(APP).parent / "views" / f"{page}.py"), default_timeout=timeout)
         at.session_state[context.ACTOR_KEY] = actor
         at.session_state[context.SHOW_KEY] = show_id
         return at.run()
