@@ -94,6 +94,6 @@ def run() -> None:
 if __name__ == "__main__":  # Streamlit runs this file as the page script of every tab
     run()
 else:  # imported by the ASGI server (`streamlit run` detects `app`)
-    from ui.session_routes import ROUTES
+    from ui.session_routes import ROUTES, lifespan
 
-    app = st.App(__file__, routes=ROUTES)
+    app = st.App(__file__, routes=ROUTES, lifespan=lifespan)

@@ -63,7 +63,13 @@ def engine() -> Engine:
 
 
 def actor() -> Actor:
-    return st.session_state[ACTOR_KEY]
+    """Who acts on this page. Without one (the login just ended, see check_session) the page
+    stops here: only dashboard.py's login lets anyone in."""
+    who = st.session_state.get(ACTOR_KEY)
+    if who is None:
+        st.info(LOGIN_ENDED)
+        st.stop()
+    return who
 
 
 def show_id() -> int | None:

@@ -10,6 +10,7 @@ from services.authz import ROLE_LABELS, Actor
 from services.errors import DomainError
 from ui import context as ctx
 from ui import session_routes
+from ui.markdown import literal
 from ui.context import HOST_CHECKED_KEY, HOST_LINK_REFUSED, HOST_TOKEN_KEY, TOKEN_KEY
 
 # Who acts on a screen opened through a host link: read-only, no operator behind it.
@@ -21,7 +22,8 @@ def current_actor() -> Actor | None:
     ui/session_routes.py), checked in the database on every run; this run counts as activity
     for the idle timeout. A login never comes from the URL: an old `?s=` is dropped unused."""
     st.query_params.pop("s", None)
-    token = st.context.cookies.get(session_routes.COOKIE) or st.session_state.get(TOKEN_KEY)
+    cookie = st.context.cookies.get(session_routes.COOKIE)
+    token = (cookie if isinstance(cookie, str) else None) or st.session_state.get(TOKEN_KEY)
     if not token:
         ctx.forget_login()
         return None
@@ -44,9 +46,16 @@ def login_page() -> None:
         password = st.text_input("密码", type="password")
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
-        done = ctx.act(auth.login_code, name, password, st.context.ip_address)  # a refusal or a wait is shown
+        done = ctx.act(auth.login_code, name, password, _source())  # a refusal or a wait is shown
         if done:
             go_to_session(done.value)
+
+
+def _source() -> str | None:
+    """The browser's address, for the per-source login throttle (None on this computer itself;
+    behind a reverse proxy every browser shares the proxy's address)."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) else None
 
 
 def go_to_session(code: str) -> None:
@@ -114,7 +123,8 @@ def sidebar(actor: Actor) -> None:
 
 
 def show_picker() -> None:
-    """Pick the show every page works on; `?show=ID` in the URL selects it."""
+    """Pick the show every page works on; `?show=ID` in the URL selects it. Without a choice yet,
+    the live show (the one being worked on tonight), else the latest scheduled."""
     rows = ctx.read(lambda s: [(x.id, x.title, x.status, x.scheduled_start) for x in shows.list_shows(s)])
     if not rows:
         st.session_state[ctx.SHOW_KEY] = None
@@ -123,11 +133,28 @@ def show_picker() -> None:
     ids = [r[0] for r in rows]
     wanted = _show_from_url(ids)
     if wanted is None:
-        wanted = st.session_state.get(ctx.SHOW_KEY) if st.session_state.get(ctx.SHOW_KEY) in ids else ids[0]
-    labels = {r[0]: f"{r[3]:%m-%d} {r[1]}（{shows.STATUS_LABELS[r[2]]}）" for r in rows}
+        wanted = st.session_state.get(ctx.SHOW_KEY) if st.session_state.get(ctx.SHOW_KEY) in ids else default_show(rows)
+    labels = {r[0]: show_label(*r) for r in rows}
     picked = st.selectbox("场次", ids, index=ids.index(wanted), format_func=labels.get, key="frame_show_select")
+    st.caption(literal(next(r[1] for r in rows if r[0] == picked)))  # the full title, wrapped
     st.session_state[ctx.SHOW_KEY] = picked
     st.query_params["show"] = str(picked)
+
+
+def default_show(rows: list[tuple]) -> int:
+    """rows as (id, title, status, scheduled_start), most recent first: the first live one, else the first."""
+    return next((r[0] for r in rows if r[2] == shows.ShowStatus.LIVE), rows[0][0])
+
+
+TITLE_SHOWN = 16  # the sidebar's select box cuts longer labels at its edge
+
+
+def show_label(show_id: int, title: str, status: str, start) -> str:
+    """Time and status first (short, and what tells tonight's show from the rest), then the title
+    with its middle elided (two long titles sharing a beginning still differ), then the id."""
+    if len(title) > TITLE_SHOWN:
+        title = f"{title[:TITLE_SHOWN - 7]}…{title[-6:]}"
+    return f"{start:%m-%d %H:%M} {shows.STATUS_LABELS[status]} · {title} #{show_id}"
 
 
 def _show_from_url(ids: list[int]) -> int | None:

@@ -11,7 +11,9 @@ Both answer with `Referrer-Policy: no-referrer` and `Cache-Control: no-store`.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import html
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,6 +24,7 @@ from starlette.routing import Route
 
 from services import auth, store
 
+log = logging.getLogger("live_night")
 COOKIE = "lnc_session"
 SESSION_PATH = "/auth/session"
 LOGOUT_PATH = "/auth/logout"
@@ -68,6 +71,28 @@ async def close_session(request: Request) -> RedirectResponse:
     response = RedirectResponse("/", status_code=303, headers=HEADERS)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
     return response
+
+
+def announce_setup_code() -> None:
+    """At server start, on a database without operators (and no ADMIN_PASSWORD): print a one-time
+    setup code to this console; the first-run form asks for it, so only someone who can see the
+    server's console creates the admin. Never fatal: the pages report a database problem."""
+    try:
+        engine = _engine()
+        store.unit_of_work(engine, auth.ensure_admin_from_env)
+        code = store.unit_of_work(engine, auth.issue_setup_code)
+    except Exception as exc:  # the page shows the Chinese notice; the server must still start
+        log.warning("setup code not issued: %s", type(exc).__name__)
+        return
+    if code:
+        print(f"\n  首次使用：创建管理员时请输入初始化码 {code}（{auth.SETUP_CODE_HOURS} 小时内有效）\n"
+              f"  First run: the setup code for the admin is {code}\n", flush=True)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app):
+    await run_in_threadpool(announce_setup_code)
+    yield
 
 
 ROUTES = [
