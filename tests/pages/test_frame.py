@@ -276,3 +276,37 @@ def test_after_login_the_picker_selects_the_live_show_and_long_titles_stay_disti
     shown = [picker.format_func(i)[: frame.TITLE_SHOWN + 20] for i in ids.values()]  # what fits the box
     assert len(set(shown)) == 3 and any("（上）" in x for x in shown) and any("（下）" in x for x in shown)
     assert "今晚直播" in [c.value for c in at.sidebar.caption]  # the picked show's full title
+
+
+def test_first_run_needs_the_setup_code_from_the_server_console(tmp_path, monkeypatch):
+    """Issue 14 #4: on an empty database, reaching the port is not enough to become admin."""
+    import streamlit as st
+
+    import db
+    from services import auth
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        inputs = {t.label.split("（")[0]: t for t in at.text_input}
+        inputs["初始化码"].input("0000-0000-0000")
+        inputs["密码"].input("店门口的桂花开了两棵")
+        at.button[0].click().run()
+        assert any("初始化码" in e.value for e in at.error)
+        eng = db.connect(url)
+        with db.session(eng) as s:
+            assert not auth.has_operators(s)
+            code = auth.issue_setup_code(s)  # what the server printed on its console
+        inputs = {t.label.split("（")[0]: t for t in at.text_input}
+        inputs["初始化码"].input(code)
+        inputs["密码"].input("店门口的桂花开了两棵")
+        at.button[0].click().run()
+        assert not at.error
+        with db.session(eng) as s:
+            assert [o.role for o in auth.list_operators(s)] == ["admin"]
+        eng.dispose()
+    finally:
+        st.cache_resource.clear()

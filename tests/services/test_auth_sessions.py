@@ -188,3 +188,11 @@ def test_sync_show_requires_a_permitted_actor(session, admin, host):
     with pytest.raises(Forbidden):
         promises.sync_show(session, show.id)
     assert not promises.sync_show(session, show.id, actor=admin).changed
+
+
+def test_the_server_listens_on_this_computer_only_by_default():
+    import tomllib
+    from pathlib import Path
+
+    cfg = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert cfg["server"]["address"] == "127.0.0.1"
