@@ -148,6 +148,11 @@ def test_a_deactivated_operators_open_console_shows_the_login_within_one_refresh
     live = start_server(seed_demo_database(tmp_path / "app.db"), tmp_path / "streamlit.log",
                         env={"CONSOLE_REFRESH_S": "2", "CONSOLE_QUEUE_REFRESH_S": "2"})
     try:
+        # Issue 14 #12: the very first visitor after a start, straight to an admin page, meets the login.
+        page.goto(f"{live.url}/operators")
+        wait_for_app(page)
+        page.get_by_label("密码").wait_for()
+        assert page.get_by_test_id("stSidebarNav").count() == 0 and page.get_by_test_id("stException").count() == 0
         op_id = _operator(live, "deact2_user")
         login(page, live, "deact2", path="/console")
         page.get_by_test_id("stMain").get_by_role("button", name="忽略").first.wait_for()
