@@ -61,7 +61,7 @@ def login_on_phone(page, server) -> str:
     page.get_by_label("用户名").fill("assistant_user")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.get_by_test_id("stSidebar").wait_for()  # back from the cookie endpoint, logged in
+    page.get_by_test_id("stSidebar").wait_for(state="attached")  # back from the cookie endpoint, logged in
     wait_for_app(page)
     return ""  # the login is in the session cookie, not in any URL
 
