@@ -27,7 +27,8 @@ def current_actor() -> Actor | None:
     if not token:
         ctx.forget_login()
         return None
-    actor = store.unit_of_work(ctx.engine(), lambda s: auth.resolve_session(s, token, touch=True))
+    # store.read commits (the touch) without retrying: a database outage shows its notice at once
+    actor = store.read(ctx.engine(), auth.resolve_session, token, touch=True)
     if actor is None:
         ctx.forget_login()
         return None
