@@ -2,27 +2,40 @@
 only through the authenticated entry point."""
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
 import db
-from services import auth
+from db.models import AuthToken
+from services import auth, clock
 from services.authz import SYSTEM
 from ui import context
 
 
-def _end(url: str, how: str) -> None:
+def _end(url: str, token: str, how: str) -> None:
+    """End the assistant's login behind the open page's back."""
     eng = db.connect(url)
     with db.session(eng) as s:
         op = next(o for o in auth.list_operators(s) if o.name == "assistant_user")
+        row = s.scalar(select(AuthToken).where(AuthToken.token_hash == auth._hash_token(token)))
         if how == "deactivated":
             auth.set_active(s, SYSTEM, op.id, False)
-        else:
-            auth.reset_password(s, SYSTEM, op.id, "another passphrase 2")
+        elif how == "logged out elsewhere":
+            auth.logout(s, token)
+        elif how == "expired":
+            row.expires_at = clock.now() - timedelta(seconds=1)
+        else:  # idle longer than SESSION_IDLE_MINUTES
+            row.last_seen_at = clock.now() - timedelta(minutes=auth.session_idle_minutes() + 1)
     eng.dispose()
 
 
-def test_an_open_console_reads_nothing_once_the_operator_is_deactivated(page_as, app_db):
+@pytest.mark.parametrize("how", ["deactivated", "logged out elsewhere", "expired", "idle"])
+def test_an_open_console_reads_nothing_once_the_login_ends(page_as, app_db, how):
     at = page_as("assistant", "console")
     assert at.metric and not at.exception  # the live numbers are there
-    _end(app_db, "deactivated")
+    _end(app_db, at.session_state[context.TOKEN_KEY], how)
     at.run()  # the next refresh
     assert not at.exception
     assert not at.metric and not at.dataframe  # no live data reaches the ended session
