@@ -320,20 +320,25 @@ def is_live(row: AuthToken, now: datetime | None = None) -> bool:
 def resolve_session(session: Session, token: str, now: datetime | None = None, touch: bool = False) -> Actor | None:
     """The operator behind a live session token, or None (unknown, revoked, expired, idle longer
     than SESSION_IDLE_MINUTES, or the operator deactivated). `touch` records activity (written at
-    most once a minute), which slides the idle timeout."""
+    most once a minute), which slides the idle timeout. One indexed query: every read checks it."""
+    if not token:
+        return None
     now = now or clock.now()
-    row = live_token(session, token, "session", now)
+    row = session.execute(
+        select(AuthToken.id, AuthToken.created_at, AuthToken.last_seen_at, Operator.id, Operator.name, Operator.role)
+        .join(Operator, Operator.id == AuthToken.operator_id)
+        .where(AuthToken.token_hash == _hash_token(token), AuthToken.kind == "session")
+        .where(AuthToken.revoked_at.is_(None), AuthToken.expires_at > now, Operator.active.is_(True))
+    ).first()
     if row is None:
         return None
-    seen = row.last_seen_at or row.created_at
+    token_id, created, seen, op_id, name, role = row
+    seen = seen or created
     if seen + timedelta(minutes=session_idle_minutes()) <= now:
         return None
-    op = session.get(Operator, row.operator_id)
-    if op is None or not op.active:
-        return None
     if touch and now - seen >= TOUCH_EVERY:
-        row.last_seen_at = now
-    return actor_of(op)
+        session.execute(update(AuthToken).where(AuthToken.id == token_id).values(last_seen_at=now))
+    return Actor(id=op_id, name=name, role=role)
 
 
 def logout(session: Session, token: str, at: datetime | None = None) -> None:

@@ -1,7 +1,8 @@
 """What every page needs from the frame: the engine, who is acting, which show, and the two
 ways to reach the services.
 
-- `read(fn, *args)`: a read in its own session, after checking the tab's login in that session.
+- `read(fn, *args)`: a read in its own session, the tab's login checked in that session first
+  (at most once a second: SESSION_CHECK_S).
 - `act(fn, *args, success=…)`: THE one write path from the UI, widget callbacks included. It
   runs fn in one retried unit of work (services.store.unit_of_work, ACT_RETRY_S), re-checks the
   tab's login inside that unit (a logged-out or deactivated operator writes nothing and goes to
@@ -33,6 +34,10 @@ SHOW_KEY = "frame_show_id"
 HOST_LINK_KEY = "frame_host_link_show"
 TOKEN_KEY = "frame_token"  # the login token of this tab (from the HttpOnly cookie; never in the URL)
 LOGIN_ENDED = "登录已失效（已退出、已停用或长时间未操作），请重新登录。"
+SESSION_CHECKED_KEY = "frame_session_checked"
+# Reads re-check the login at most this often (a page run makes dozens of reads; every live panel
+# refreshes less often than this, so each refresh checks). Every act checks, always.
+SESSION_CHECK_S = 1.0
 HOST_TOKEN_KEY = "frame_host_token"  # set on a screen opened through a host link
 HOST_CHECKED_KEY = "frame_host_checked"
 HOST_CHECK_S = 5.0  # how often an open host-link screen re-checks its link
@@ -88,7 +93,11 @@ def selected_show(hint: str = "请先在左侧选择场次。") -> int:
 def read(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """Run a read-only service function in its own session."""
     def unit(s):
-        check_session(s)  # every read of an operator page: an ended login reads nothing
+        if not st.session_state.get(TOKEN_KEY) or time.monotonic() - st.session_state.get(
+            SESSION_CHECKED_KEY, 0.0
+        ) >= SESSION_CHECK_S:  # without a token the check needs no query
+            check_session(s)  # an ended login reads nothing (the run's first read, each refresh)
+            st.session_state[SESSION_CHECKED_KEY] = time.monotonic()
         return fn(s, *args, **kw)
 
     try:
@@ -153,6 +162,7 @@ def check_session(session, touch: bool = False) -> None:
 def forget_login() -> None:
     st.session_state.pop(TOKEN_KEY, None)
     st.session_state.pop(ACTOR_KEY, None)
+    st.session_state.pop(SESSION_CHECKED_KEY, None)
 
 
 def check_host_link(every_s: float = HOST_CHECK_S) -> None:
