@@ -15,7 +15,7 @@ import contextlib
 import functools
 import logging
 import html
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -38,10 +38,13 @@ def _engine():
 
 def safe_next(raw: str | None) -> str:
     """A path on this site (never another host: no open redirect), without any login in it."""
-    parts = urlsplit(raw or "/")
+    raw = raw or "/"
+    if "\\" in raw or any(ord(c) < 32 for c in raw):  # browsers read "/\\evil" as "//evil"
+        return "/"
+    parts = urlsplit(raw)
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
         return "/"
-    query = "&".join(f"{k}={v}" for k, vs in parse_qs(parts.query).items() for v in vs if k.isalnum() and k != "s")
+    query = urlencode([(k, v) for k, vs in parse_qs(parts.query).items() for v in vs if k.isalnum() and k != "s"])
     return parts.path + (f"?{query}" if query else "")
 
 

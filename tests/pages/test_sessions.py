@@ -55,3 +55,11 @@ def test_a_live_login_keeps_reading(page_as):
     at = page_as("assistant", "console")
     at.run()
     assert at.metric and at.session_state[context.ACTOR_KEY].name == "assistant_user"
+
+
+def test_the_cookie_endpoint_redirects_only_to_this_site_and_drops_url_logins():
+    from ui.session_routes import safe_next
+
+    assert safe_next("/console?show=3&s=abc") == "/console?show=3"
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", None):
+        assert safe_next(evil) == "/"
