@@ -55,6 +55,19 @@ def login_token(url: str, role: str) -> str:
     return token
 
 
+def log_in(at: AppTest, url: str, role: str) -> AppTest:
+    """Put `role`'s live login (token and operator) into an AppTest's session, as the frame does
+    after the cookie endpoint: every read and act of a panel checks it."""
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        token = auth.login(s, f"{role}_user", PASSWORD)
+        actor = auth.resolve_session(s, token)
+    eng.dispose()
+    at.session_state[context.TOKEN_KEY] = token
+    at.session_state[context.ACTOR_KEY] = actor
+    return at
+
+
 @pytest.fixture
 def app_as(app_db) -> Callable[..., AppTest]:
     """app_as("assistant") → dashboard.py logged in with that role, after its first run. The
