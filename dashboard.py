@@ -1,4 +1,9 @@
-"""Entry point: login, show picker and navigation over the pages the role may see."""
+"""Entry point: login, show picker and navigation over the pages the role may see.
+
+`streamlit run dashboard.py` finds `app` below (an st.App) and serves it: Streamlit's own routes
+plus the session-cookie endpoints (ui/session_routes.py). The same file is the page script
+Streamlit runs for every browser tab (there `__name__ == "__main__"`).
+"""
 import streamlit as st
 
 from services import config, store
@@ -7,17 +12,14 @@ from services.errors import DomainError
 from ui import context as ctx
 from ui import frame, pickup_access
 
-st.set_page_config(page_title="直播夜中控台", page_icon="📺", layout="wide")
-frame.base_style()
-
 PAGES = {
-    "console": ("pages/console.py", "中控台", ":material/dashboard:"),
-    "host": ("pages/host.py", "主播副屏", ":material/live_tv:"),
-    "promises": ("pages/promises.py", "承诺履约", ":material/task_alt:"),
-    "review": ("pages/review.py", "复盘", ":material/insights:"),
-    "setup": ("pages/setup.py", "场次准备", ":material/edit_calendar:"),
-    "operators": ("pages/operators.py", "运营人员", ":material/group:"),
-    "pickup": ("pages/pickup.py", "提货核销", ":material/inventory_2:"),
+    "console": ("views/console.py", "中控台", ":material/dashboard:"),
+    "host": ("views/host.py", "主播副屏", ":material/live_tv:"),
+    "promises": ("views/promises.py", "承诺履约", ":material/task_alt:"),
+    "review": ("views/review.py", "复盘", ":material/insights:"),
+    "setup": ("views/setup.py", "场次准备", ":material/edit_calendar:"),
+    "operators": ("views/operators.py", "运营人员", ":material/group:"),
+    "pickup": ("views/pickup.py", "提货核销", ":material/inventory_2:"),
 }
 
 
@@ -75,11 +77,24 @@ def home(key: str) -> st.Page:
     return st.Page(path, title=title, icon=icon, url_path="home", default=True, visibility="hidden")
 
 
-try:
-    main()
-except (store.DatabaseConfigError, DomainError) as exc:  # bad configuration, or a rule a page did not catch
-    frame.config_error(exc)
-except store.DATABASE_ERRORS as exc:
-    if not _navigated:  # keep the URL's page registered, so the recovery lands on it again
-        st.navigation([home("console"), *(page(k) for k in PAGES)], position="hidden")
-    ctx.database_down(exc)
+def run() -> None:
+    global _navigated
+    _navigated = False
+    st.set_page_config(page_title="直播夜中控台", page_icon="📺", layout="wide")
+    frame.base_style()
+    try:
+        main()
+    except (store.DatabaseConfigError, DomainError) as exc:  # bad configuration, or a rule a page did not catch
+        frame.config_error(exc)
+    except store.DATABASE_ERRORS as exc:
+        if not _navigated:  # keep the URL's page registered, so the recovery lands on it again
+            st.navigation([home("console"), *(page(k) for k in PAGES)], position="hidden")
+        ctx.database_down(exc)
+
+
+if __name__ == "__main__":  # Streamlit runs this file as the page script of every tab
+    run()
+else:  # imported by the ASGI server (`streamlit run` detects `app`)
+    from ui.session_routes import ROUTES, lifespan
+
+    app = st.App(__file__, routes=ROUTES, lifespan=lifespan)

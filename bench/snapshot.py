@@ -397,7 +397,7 @@ def bench_pages(sqlite_file: Path) -> None:
 
     os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
     st.cache_resource.clear()
-    host = AppTest.from_file(str(ROOT / "pages" / "host.py"), default_timeout=60)
+    host = AppTest.from_file(str(ROOT / "views" / "host.py"), default_timeout=60)
     host.session_state[context.SHOW_KEY] = 1
     host.session_state[context.HOST_LINK_KEY] = 1
     host.run()

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import mkdtemp
-from urllib.parse import parse_qs, urlparse
 
 import psutil
 
@@ -74,8 +73,7 @@ def _open_sessions(browser, base: str, token: str, show_id: int):
     console.get_by_label("密码").fill(PASSWORD)
     console.get_by_role("button", name="登录").click()
     console.get_by_test_id("stSidebar").wait_for(timeout=90_000)
-    session_token = parse_qs(urlparse(console.url).query).get("s", [""])[0]
-    console.goto(f"{base}/?s={session_token}&show={show_id}")
+    console.goto(f"{base}/?show={show_id}")  # the session cookie carries the login
     console.get_by_role("heading", name="中控台", exact=False).first.wait_for(timeout=90_000)
     return pages + [console]
 

@@ -64,6 +64,22 @@ class AuthToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    # A session's last activity (written at most once a minute): the idle timeout counts from it.
+    last_seen_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+class LoginThrottle(Base):
+    """Failed-login counts per key (a name from one source, or a source), shared by every server
+    process; see services/throttle.py. Keys are SHA-256 digests: no typed name is stored."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name_hash: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Community(Base):

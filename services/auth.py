@@ -1,42 +1,54 @@
 """Operators, password login, session tokens and read-only host links.
 
 Passwords are argon2 hashes; tokens are random and only their SHA-256 is stored,
-so a leaked database grants nothing. Repeated failures lock the name for a while, known
-or not (unknown names are throttled in memory), so the answers never tell whether a
-name exists. No password, token or typed name of a failed login is ever logged.
+so a leaked database grants nothing. A login gives a single-use code, which the cookie
+endpoint (ui/session_routes.py) exchanges for a session token in an HttpOnly cookie: no
+login ever travels in a URL. Sessions end on logout, deactivation, password reset, after
+SESSION_HOURS, or after SESSION_IDLE_MINUTES without activity. Repeated failures lock a name
+from one source (and a source trying many names) in the shared database (services/throttle.py),
+known name or not, so the answers never tell whether a name exists. No password, token or
+typed name of a failed login is ever logged.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import AuthToken, Operator, Show
-from services import clock, config, events
+from services import clock, config, events, passwords, throttle
 from services.authz import ROLES, SYSTEM, Actor, require
 from services.errors import AuthError, InvalidInput, InvalidState, NotFound
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
-FREE_FAILURES = 3  # failures before each further one locks the name for a while
-MAX_LOCK_S = 300
-MIN_PASSWORD = 8
-MAX_PASSWORD = 256
+FREE_FAILURES = throttle.NAME_AT_SOURCE.free  # failures before each further one locks the name for a while
+MAX_LOCK_S = throttle.MAX_LOCK_S
+LOGIN_CODE_S = 30  # the login form's code lives this long: just the hop to the cookie endpoint
+TOUCH_EVERY = timedelta(seconds=60)
+MIN_PASSWORD = passwords.MIN_PASSWORD
+MAX_PASSWORD = passwords.MAX_PASSWORD
+SETUP_CODE_HOURS = 24
+SETUP_REFUSED = "初始化码不正确或已过期：请查看启动服务器的终端里打印的初始化码（过期请重启服务器）。"
 MAX_HOST_LINK_HOURS = 72
 BAD_LOGIN = "用户名或密码不正确。"
+FIRST_ADMIN_MARK = "first-admin"  # the fixed row that makes first-run creation happen once
 
 
 def session_hours() -> float:
     """SESSION_HOURS, read at call time so .streamlit/secrets.toml can set it."""
     return config.get_float("SESSION_HOURS")
+
+
+def session_idle_minutes() -> float:
+    return config.get_float("SESSION_IDLE_MINUTES")
 
 
 def host_link_hours() -> float:
@@ -61,15 +73,12 @@ def _validate(name: str, role: str, password: str) -> str:
         raise InvalidInput("用户名不能为空，且不超过 64 个字符。", "用户名")
     if role not in ROLES:
         raise InvalidInput(f"未知角色：{role}", "角色")
-    _check_password(password)
+    _check_password(password, name)
     return name
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise InvalidInput(f"密码至少 {MIN_PASSWORD} 位。", "密码")
-    if len(password) > MAX_PASSWORD:
-        raise InvalidInput(f"密码不能超过 {MAX_PASSWORD} 位。", "密码")
+def _check_password(password: str, name: str = "") -> None:
+    passwords.check(password, name)  # length, and none of the first passwords an attacker tries
 
 
 def create_operator(session: Session, actor: Actor, name: str, role: str, password: str) -> Operator:
@@ -84,11 +93,44 @@ def create_operator(session: Session, actor: Actor, name: str, role: str, passwo
     return op
 
 
-def create_first_admin(session: Session, name: str, password: str) -> Operator:
-    """The first-run setup: allowed only while there is no operator at all."""
+def create_first_admin(session: Session, name: str, password: str, setup_code: str = "") -> Operator:
+    """The first-run setup: allowed only with a live setup code (printed on the server's console,
+    see issue_setup_code) and only while there is no operator at all, atomically."""
+    now = clock.now()
+    if live_token(session, (setup_code or "").strip(), "setup_code", now) is None:
+        raise InvalidInput(SETUP_REFUSED, "初始化码")
+    return _create_first(session, name, password, now)
+
+
+def _create_first(session: Session, name: str, password: str, now: datetime) -> Operator:
+    """Two browsers racing: both may see no operator, but only one can insert the fixed marker
+    row (token_hash is unique; the second insert waits for the first commit, then fails)."""
     if has_operators(session):
         raise InvalidInput("管理员已存在，请直接登录。")
+    _validate(name, "admin", password)
+    try:
+        with session.begin_nested():
+            session.add(AuthToken(token_hash=_hash_token(FIRST_ADMIN_MARK), kind="first_admin", created_at=now,
+                                  expires_at=now))
+    except IntegrityError:
+        raise InvalidInput("管理员已存在，请直接登录。") from None
+    session.execute(
+        update(AuthToken).where(AuthToken.kind == "setup_code", AuthToken.revoked_at.is_(None)).values(revoked_at=now)
+    )
     return create_operator(session, SYSTEM, name, "admin", password)
+
+
+def issue_setup_code(session: Session, now: datetime | None = None) -> str | None:
+    """On a database without operators: a new one-time setup code (valid SETUP_CODE_HOURS) for the
+    server to print on its console, so only someone who sees that console creates the admin.
+    None once there is an operator."""
+    if has_operators(session):
+        return None
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))  # e.g. 3F2A-91C0-7B4E
+    session.add(AuthToken(token_hash=_hash_token(code), kind="setup_code", created_at=now or clock.now(),
+                          expires_at=(now or clock.now()) + timedelta(hours=SETUP_CODE_HOURS)))
+    session.flush()
+    return code
 
 
 def ensure_admin_from_env(session: Session) -> Operator | None:
@@ -97,8 +139,10 @@ def ensure_admin_from_env(session: Session) -> Operator | None:
     if not password or has_operators(session):
         return None
     try:
-        return create_first_admin(session, config.get("ADMIN_USER"), password)
+        return _create_first(session, config.get("ADMIN_USER"), password, clock.now())
     except InvalidInput as exc:  # never echo the value itself
+        if has_operators(session):
+            return None  # another server process created it a moment ago
         raise InvalidInput(f"环境变量 ADMIN_USER / ADMIN_PASSWORD 无法使用：{exc}", exc.field) from None
 
 
@@ -125,17 +169,17 @@ def set_active(session: Session, actor: Actor, operator_id: int, active: bool, a
     if not active:
         _revoke_all_sessions(session, op.id)
     else:
-        op.failed_logins, op.locked_until = 0, None
+        throttle.clear_name(session, throttle.digest("name", op.name))
     events.record(session, "operator.active", None, actor, at=at, operator=op.name, active=active)
 
 
 def reset_password(session: Session, actor: Actor, operator_id: int, password: str, at: datetime | None = None) -> None:
     """Set a new password (admin only); the operator's sessions end."""
     require(actor, "operator.manage")
-    _check_password(password)
     op = _get_operator(session, operator_id)
+    _check_password(password, op.name)
     op.password_hash = _hasher.hash(password)
-    op.failed_logins, op.locked_until = 0, None
+    throttle.clear_name(session, throttle.digest("name", op.name))
     _revoke_all_sessions(session, op.id)
     events.record(session, "operator.password_reset", None, actor, at=at, operator=op.name)
 
@@ -146,34 +190,87 @@ def _active_admins(session: Session) -> int:
     ) or 0
 
 
-def login(session: Session, name: str, password: str, now: datetime | None = None) -> str:
-    """A new session token, or AuthError. The error never says which part was wrong.
+def login_code(
+    session: Session, name: str, password: str, source: str | None = None, now: datetime | None = None
+) -> str:
+    """A single-use code, valid LOGIN_CODE_S seconds, that `open_session` exchanges for a session
+    (the browser carries it to the cookie endpoint), or AuthError. The error never says which part
+    was wrong, nor whether the name exists.
 
-    A failure is committed at once (the caller's unit of work rolls back on the AuthError,
-    and the failure count must survive it); login is always its own unit of work.
+    Each attempt is charged in the shared throttle (services/throttle.py) BEFORE the password is
+    checked and the charge is committed at once (the caller's unit of work rolls back on the
+    AuthError, and the count must survive it): login is always its own unit of work.
     """
     now = now or clock.now()
     name = (name or "").strip()[:64]
+    keys = _throttle_keys(name, source)
+    for key, rule, name_hash in keys:
+        until = throttle.charge(session, key, rule, now, name_hash)
+        if until is not None:
+            session.commit()
+            raise AuthError(too_many_message(until, now))
+    session.commit()
     op = session.scalar(select(Operator).where(Operator.name == name)) if name else None
-    locked_until = op.locked_until if op is not None else _unknown.locked_until(name)
-    if locked_until and locked_until > now:
-        raise AuthError(too_many_message(locked_until, now))
     # Unknown names cost the same argon2 work as known ones (no timing oracle).
     ok = _verify(op.password_hash if op is not None else _DUMMY_HASH, (password or "")[:MAX_PASSWORD])
     if op is None or not op.active or not ok:
-        if op is None:
-            _unknown.fail(name, now)
-        else:
-            _note_failure(op, now)
-            events.record(session, "auth.failed", None, actor_of(op), at=now, failures=op.failed_logins)
+        if op is not None:
+            events.record(session, "auth.failed", None, actor_of(op), at=now)
             session.commit()
         raise AuthError(BAD_LOGIN)
-    op.failed_logins = 0
-    op.locked_until = None
+    for key, _rule, _name_hash in keys:
+        throttle.clear(session, key)
+    throttle.forget_old(session, now)
     if _hasher.check_needs_rehash(op.password_hash):
         op.password_hash = _hasher.hash(password)
-    token = issue_token(session, "session", now, session_hours(), operator_id=op.id)
+    return issue_token(session, "login_code", now, LOGIN_CODE_S / 3600, operator_id=op.id)
+
+
+def _throttle_keys(name: str, source: str | None) -> list[tuple[str, throttle.Rule, str | None]]:
+    """The name from this source, and the source alone: a stranger's guesses lock the name only
+    for the stranger's own address, never for the admin at the shop's computer."""
+    source = (source or "local")[:64]
+    name_hash = throttle.digest("name", name)
+    return [
+        (throttle.digest("name@source", name, source), throttle.NAME_AT_SOURCE, name_hash),
+        (throttle.digest("source", source), throttle.SOURCE, None),
+    ]
+
+
+def open_session(session: Session, code: str, replaces: str | None = None, now: datetime | None = None) -> str | None:
+    """Exchange a live login code (once) for a fresh session token; `replaces` (the browser's
+    previous session, if any) ends: every login rotates the token. None when the code is unknown,
+    already used or expired."""
+    now = now or clock.now()
+    row = session.scalar(
+        select(AuthToken).where(AuthToken.token_hash == _hash_token(code or ""), AuthToken.kind == "login_code")
+    )
+    if row is None:
+        return None
+    used = session.execute(  # atomic: of two requests with the same code, one wins
+        update(AuthToken)
+        .where(AuthToken.id == row.id, AuthToken.revoked_at.is_(None), AuthToken.expires_at > now)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    op = session.get(Operator, row.operator_id)
+    if not used or op is None or not op.active:
+        return None
+    old = live_token(session, replaces or "", "session", now)
+    if old is not None:
+        old.revoked_at = now
+    token = issue_token(session, "session", now, session_hours(), operator_id=op.id, last_seen_at=now)
     events.record(session, "auth.login", None, actor_of(op), at=now)
+    return token
+
+
+def login(session: Session, name: str, password: str, now: datetime | None = None, source: str | None = None) -> str:
+    """A new session token straight away (tools and tests; the browser goes through login_code and
+    the cookie endpoint), or AuthError."""
+    now = now or clock.now()
+    token = open_session(session, login_code(session, name, password, source, now), now=now)
+    if token is None:  # the code was issued a moment ago in this very transaction
+        raise AuthError(BAD_LOGIN)
     return token
 
 
@@ -182,49 +279,11 @@ def too_many_message(locked_until: datetime, now: datetime) -> str:
     return f"尝试次数过多，请 {wait} 秒后再试。"
 
 
-def _lock_for(failures: int) -> timedelta | None:
-    over = failures - FREE_FAILURES
-    return timedelta(seconds=min(MAX_LOCK_S, 2 ** (over - 1) * 5)) if over > 0 else None
-
-
-class _UnknownNames:
-    """Failures of names that are not operators, kept in memory (bounded), so that an
-    unknown name is locked out exactly like a known one."""
-
-    MAX = 2000
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._seen: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
-
-    def locked_until(self, name: str) -> datetime | None:
-        with self._lock:
-            return self._seen.get(name, (0, None))[1]
-
-    def fail(self, name: str, now: datetime) -> None:
-        with self._lock:
-            count = self._seen.pop(name, (0, None))[0] + 1
-            lock = _lock_for(count)
-            self._seen[name] = (count, now + lock if lock else None)
-            while len(self._seen) > self.MAX:
-                self._seen.popitem(last=False)
-
-
-_unknown = _UnknownNames()
-
-
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _note_failure(op: Operator, now: datetime) -> None:
-    op.failed_logins = (op.failed_logins or 0) + 1
-    lock = _lock_for(op.failed_logins)
-    if lock:
-        op.locked_until = now + lock
 
 
 def issue_token(session: Session, kind: str, now: datetime, hours: float, **refs) -> str:
@@ -258,13 +317,28 @@ def is_live(row: AuthToken, now: datetime | None = None) -> bool:
     return row.revoked_at is None and row.expires_at > (now or clock.now())
 
 
-def resolve_session(session: Session, token: str, now: datetime | None = None) -> Actor | None:
-    """The operator behind a live session token, or None."""
-    row = live_token(session, token, "session", now or clock.now())
+def resolve_session(session: Session, token: str, now: datetime | None = None, touch: bool = False) -> Actor | None:
+    """The operator behind a live session token, or None (unknown, revoked, expired, idle longer
+    than SESSION_IDLE_MINUTES, or the operator deactivated). `touch` records activity (written at
+    most once a minute), which slides the idle timeout. One indexed query: every read checks it."""
+    if not token:
+        return None
+    now = now or clock.now()
+    row = session.execute(
+        select(AuthToken.id, AuthToken.created_at, AuthToken.last_seen_at, Operator.id, Operator.name, Operator.role)
+        .join(Operator, Operator.id == AuthToken.operator_id)
+        .where(AuthToken.token_hash == _hash_token(token), AuthToken.kind == "session")
+        .where(AuthToken.revoked_at.is_(None), AuthToken.expires_at > now, Operator.active.is_(True))
+    ).first()
     if row is None:
         return None
-    op = session.get(Operator, row.operator_id)
-    return actor_of(op) if op and op.active else None
+    token_id, created, seen, op_id, name, role = row
+    seen = seen or created
+    if seen + timedelta(minutes=session_idle_minutes()) <= now:
+        return None
+    if touch and now - seen >= TOUCH_EVERY:
+        session.execute(update(AuthToken).where(AuthToken.id == token_id).values(last_seen_at=now))
+    return Actor(id=op_id, name=name, role=role)
 
 
 def logout(session: Session, token: str, at: datetime | None = None) -> None:

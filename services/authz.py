@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "lexicon.edit": frozenset({"admin", "assistant"}),
     "promise.write": frozenset({"admin", "assistant"}),
     "promise.fulfil": frozenset({"admin", "assistant", "reviewer"}),
+    # Bringing a show's promise items up to the chain (derived data): whoever sees those items.
+    "promise.sync": frozenset({"admin", "assistant", "reviewer", "staff"}),
     "hostlink.manage": frozenset({"admin", "assistant"}),
     "live.read": frozenset({"admin", "assistant", "host"}),
     "review.read": frozenset({"admin", "assistant", "reviewer"}),
@@ -54,6 +56,7 @@ ACTION_LABELS = {
     "lexicon.edit": "编辑分类词库",
     "promise.write": "记录承诺",
     "promise.fulfil": "勾选履约",
+    "promise.sync": "同步履约名单",
     "hostlink.manage": "管理主播链接",
     "live.read": "查看实时数据",
     "review.read": "查看复盘",

@@ -27,9 +27,10 @@ SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 KEYS: dict[str, tuple[str, str]] = {
     "DATABASE_URL": ("sqlite:///data/live_night.db", "SQLAlchemy URL of the database"),
     "ADMIN_USER": ("admin", "name of the admin created on the first start"),
-    "ADMIN_PASSWORD": ("", "password of that admin; empty: a first-run form asks"),
+    "ADMIN_PASSWORD": ("", "password of that admin; empty: a first-run form asks, with the setup code the server prints"),
     "APP_TZ": ("Asia/Shanghai", "time zone every time is shown and stored in"),
     "SESSION_HOURS": ("12", "how long a login lasts"),
+    "SESSION_IDLE_MINUTES": ("120", "a login ends after this many minutes without activity"),
     "HOST_LINK_HOURS": ("12", "how long a host link lasts by default"),
     "PUBLIC_URL": ("", "base URL phones use to open host links, e.g. http://192.168.1.20:8501"),
     "HOST_REFRESH_S": ("2", "seconds between host-screen refreshes"),

@@ -7,7 +7,10 @@ import pytest
 CONTRACT = {
     "services.shows": "ShowForm create_show update_show start_show end_show get_show list_shows find_show STATUS_LABELS",
     "services.auth": "create_operator create_first_admin ensure_admin_from_env login resolve_session logout "
-                     "create_host_link resolve_host_link list_host_links revoke_host_link",
+                     "create_host_link resolve_host_link list_host_links revoke_host_link login_code open_session "
+                     "issue_setup_code",
+    "services.throttle": "charge clear clear_name",
+    "services.passwords": "check",
     "db": "connect upgrade downgrade session transaction ping is_transient",
     "services.locking": "lock",
     "services.events": "record version last_event_id timeline",

@@ -1,1 +1,1 @@
-"""Streamlit helpers shared by dashboard.py and pages/: the frame, not the domain."""
+"""Streamlit helpers shared by dashboard.py and views/: the frame, not the domain."""

@@ -1,7 +1,8 @@
 """What every page needs from the frame: the engine, who is acting, which show, and the two
 ways to reach the services.
 
-- `read(fn, *args)`: a read in its own session.
+- `read(fn, *args)`: a read in its own session, the tab's login checked in that session first
+  (at most once a second: SESSION_CHECK_S).
 - `act(fn, *args, success=…)`: THE one write path from the UI, widget callbacks included. It
   runs fn in one retried unit of work (services.store.unit_of_work, ACT_RETRY_S), re-checks the
   tab's login inside that unit (a logged-out or deactivated operator writes nothing and goes to
@@ -23,7 +24,7 @@ from sqlalchemy import Engine
 
 from services import auth, demo, store
 from services.authz import Actor
-from services.errors import DomainError
+from services.errors import AuthError, DomainError
 
 T = TypeVar("T")
 log = logging.getLogger("live_night")
@@ -31,7 +32,12 @@ log = logging.getLogger("live_night")
 ACTOR_KEY = "frame_actor"
 SHOW_KEY = "frame_show_id"
 HOST_LINK_KEY = "frame_host_link_show"
-TOKEN_KEY = "frame_token"  # the login token of this tab (also in the URL as ?s=)
+TOKEN_KEY = "frame_token"  # the login token of this tab (from the HttpOnly cookie; never in the URL)
+LOGIN_ENDED = "登录已失效（已退出、已停用或长时间未操作），请重新登录。"
+SESSION_CHECKED_KEY = "frame_session_checked"
+# Reads re-check the login at most this often (a page run makes dozens of reads; every live panel
+# refreshes less often than this, so each refresh checks). Every act checks, always.
+SESSION_CHECK_S = 1.0
 HOST_TOKEN_KEY = "frame_host_token"  # set on a screen opened through a host link
 HOST_CHECKED_KEY = "frame_host_checked"
 HOST_CHECK_S = 5.0  # how often an open host-link screen re-checks its link
@@ -62,7 +68,13 @@ def engine() -> Engine:
 
 
 def actor() -> Actor:
-    return st.session_state[ACTOR_KEY]
+    """Who acts on this page. Without one (the login just ended, see check_session) the page
+    stops here: only dashboard.py's login lets anyone in."""
+    who = st.session_state.get(ACTOR_KEY)
+    if who is None:
+        st.info(LOGIN_ENDED)
+        st.stop()
+    return who
 
 
 def show_id() -> int | None:
@@ -80,9 +92,17 @@ def selected_show(hint: str = "请先在左侧选择场次。") -> int:
 
 def read(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """Run a read-only service function in its own session."""
+    def unit(s):
+        if not st.session_state.get(TOKEN_KEY) or time.monotonic() - st.session_state.get(
+            SESSION_CHECKED_KEY, 0.0
+        ) >= SESSION_CHECK_S:  # without a token the check needs no query
+            check_session(s)  # an ended login reads nothing (the run's first read, each refresh)
+            st.session_state[SESSION_CHECKED_KEY] = time.monotonic()
+        return fn(s, *args, **kw)
+
     try:
         check_host_link()  # a screen opened through a host link
-        return store.read(engine(), fn, *args, **kw)
+        return store.read(engine(), unit)
     except Exception as exc:
         _outage_in_fragment(exc)
         raise
@@ -99,7 +119,7 @@ def act(
             st.toast("数据库连接中断，正在重试……")
 
     def unit(s):
-        check_session(s)  # a logged-out or deactivated operator writes nothing
+        check_session(s, touch=True)  # a logged-out or deactivated operator writes nothing
         return fn(s, *args, **kw)
 
     try:
@@ -119,24 +139,30 @@ def act(
 # ---------------------------------------------------------------- who may still act
 
 
-def check_session(session) -> None:
-    """Inside act's unit of work: the tab's login must still be live. A fragment rerun or a
-    widget callback never passes through dashboard.py, so without this a logged-out or
-    deactivated operator's open console could still write. On a dead token the app reruns to
-    the login (st.rerun raises, so the unit rolls back and fn never runs)."""
+def check_session(session, touch: bool = False) -> None:
+    """Inside every read and act: the tab's login must still be live (not logged out anywhere,
+    not deactivated, not expired or idle). A fragment tick or a widget callback never passes
+    through dashboard.py, so this is what ends an open console. On a dead login the whole app
+    reruns to the login page; the AuthError (which st.rerun normally pre-empts) makes sure that
+    fn never runs and the unit of work rolls back even where a rerun cannot be requested.
+    `touch` (acts) counts as activity for the idle timeout."""
     token = st.session_state.get(TOKEN_KEY)
+    who = st.session_state.get(ACTOR_KEY)
     if not token:
-        return  # page tests and host-link screens carry no login token
-    live = auth.resolve_session(session, token)
-    if live is None or live != st.session_state.get(ACTOR_KEY):
-        forget_login()
-        st.rerun(scope="app")
+        if who is None or who.id is None:
+            return  # the login page, or a screen opened through a host or pickup link
+        forget_login()  # an operator without a login token: never trusted
+    elif (live := auth.resolve_session(session, token, touch=touch)) is not None and live == who:
+        return
+    forget_login()
+    st.rerun(scope="app")
+    raise AuthError(LOGIN_ENDED)
 
 
 def forget_login() -> None:
     st.session_state.pop(TOKEN_KEY, None)
     st.session_state.pop(ACTOR_KEY, None)
-    st.query_params.pop("s", None)
+    st.session_state.pop(SESSION_CHECKED_KEY, None)
 
 
 def check_host_link(every_s: float = HOST_CHECK_S) -> None:

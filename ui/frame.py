@@ -5,10 +5,12 @@ import time
 
 import streamlit as st
 
-from services import auth, shows
+from services import auth, passwords, shows, store
 from services.authz import ROLE_LABELS, Actor
 from services.errors import DomainError
 from ui import context as ctx
+from ui import session_routes
+from ui.markdown import literal
 from ui.context import HOST_CHECKED_KEY, HOST_LINK_REFUSED, HOST_TOKEN_KEY, TOKEN_KEY
 
 # Who acts on a screen opened through a host link: read-only, no operator behind it.
@@ -26,17 +28,21 @@ def base_style() -> None:
 
 
 def current_actor() -> Actor | None:
-    """The logged-in operator from this tab's session or the URL token (survives refresh)."""
-    token = st.session_state.get(TOKEN_KEY) or st.query_params.get("s")
+    """The logged-in operator behind this browser's session cookie (HttpOnly, set by
+    ui/session_routes.py), checked in the database on every run; this run counts as activity
+    for the idle timeout. A login never comes from the URL: an old `?s=` is dropped unused."""
+    st.query_params.pop("s", None)
+    cookie = st.context.cookies.get(session_routes.COOKIE)
+    token = (cookie if isinstance(cookie, str) else None) or st.session_state.get(TOKEN_KEY)
     if not token:
+        ctx.forget_login()
         return None
-    actor = ctx.read(auth.resolve_session, token)
+    # store.read commits (the touch) without retrying: a database outage shows its notice at once
+    actor = store.read(ctx.engine(), auth.resolve_session, token, touch=True)
     if actor is None:
-        st.session_state.pop(TOKEN_KEY, None)
-        st.query_params.pop("s", None)
+        ctx.forget_login()
         return None
     st.session_state[TOKEN_KEY] = token
-    st.query_params["s"] = token
     st.session_state[ctx.ACTOR_KEY] = actor
     return actor
 
@@ -51,31 +57,49 @@ def login_page() -> None:
         password = st.text_input("密码", type="password")
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
-        done = ctx.act(auth.login, name, password)  # a refusal (or a lock-out's wait) is shown
-        if not done:
-            return
-        st.session_state[TOKEN_KEY] = done.value
-        st.query_params["s"] = done.value
-        st.rerun()
+        done = ctx.act(auth.login_code, name, password, _source())  # a refusal or a wait is shown
+        if done:
+            go_to_session(done.value)
+
+
+def _source() -> str | None:
+    """The browser's address, for the per-source login throttle (None on this computer itself;
+    behind a reverse proxy every browser shares the proxy's address)."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) else None
+
+
+def go_to_session(code: str) -> None:
+    """Hand the single-use code to the cookie endpoint (a POST: the code is in no URL); the browser
+    comes back to this page with the session cookie set."""
+    st.caption("正在登录……")
+    st.html(session_routes.post_form_html(session_routes.SESSION_PATH, {"code": code}), unsafe_allow_javascript=True)
+    st.stop()
 
 
 def _first_run_form() -> None:
-    st.info("首次使用：请创建管理员账号（也可用环境变量 ADMIN_USER / ADMIN_PASSWORD 预先创建）。")
+    st.info(
+        "首次使用：请创建管理员账号。初始化码打印在启动服务器的终端里（只有能看到服务器的人才能创建管理员）；"
+        "也可用环境变量 ADMIN_USER / ADMIN_PASSWORD 预先创建。"
+    )
     with st.form("first_run_form"):
+        code = st.text_input("初始化码", help="启动服务器的终端里打印的一次性初始化码，形如 3F2A-91C0-7B4E")
         name = st.text_input("管理员用户名", value="admin")
-        password = st.text_input("密码（至少 8 位）", type="password")
+        password = st.text_input(f"密码（至少 {auth.MIN_PASSWORD} 位）", type="password", help=passwords.HINT)
         submitted = st.form_submit_button("创建管理员", type="primary")
-    if submitted and ctx.act(auth.create_first_admin, name, password, success="管理员已创建，请登录"):
+    if submitted and ctx.act(auth.create_first_admin, name, password, code, success="管理员已创建，请登录"):
         st.rerun()
 
 
 def logout() -> None:
-    token = st.session_state.pop(TOKEN_KEY, None)
+    """End the session in the database (every tab of it goes to the login on its next check),
+    then let the browser drop the cookie."""
+    token = st.session_state.get(TOKEN_KEY)
     if token:
         ctx.act(auth.logout, token)
-    st.session_state.pop(ctx.ACTOR_KEY, None)
-    st.query_params.clear()  # the token leaves the URL; the server refuses it anyway
-    st.rerun()
+    ctx.forget_login()
+    st.html(session_routes.post_form_html(session_routes.LOGOUT_PATH, {}), unsafe_allow_javascript=True)
+    st.stop()
 
 
 def open_host_link(token: str) -> int:
@@ -110,7 +134,8 @@ def sidebar(actor: Actor) -> None:
 
 
 def show_picker() -> None:
-    """Pick the show every page works on; `?show=ID` in the URL selects it."""
+    """Pick the show every page works on; `?show=ID` in the URL selects it. Without a choice yet,
+    the live show (the one being worked on tonight), else the latest scheduled."""
     rows = ctx.read(lambda s: [(x.id, x.title, x.status, x.scheduled_start) for x in shows.list_shows(s)])
     if not rows:
         st.session_state[ctx.SHOW_KEY] = None
@@ -119,11 +144,28 @@ def show_picker() -> None:
     ids = [r[0] for r in rows]
     wanted = _show_from_url(ids)
     if wanted is None:
-        wanted = st.session_state.get(ctx.SHOW_KEY) if st.session_state.get(ctx.SHOW_KEY) in ids else ids[0]
-    labels = {r[0]: f"{r[3]:%m-%d} {r[1]}（{shows.STATUS_LABELS[r[2]]}）" for r in rows}
+        wanted = st.session_state.get(ctx.SHOW_KEY) if st.session_state.get(ctx.SHOW_KEY) in ids else default_show(rows)
+    labels = {r[0]: show_label(*r) for r in rows}
     picked = st.selectbox("场次", ids, index=ids.index(wanted), format_func=labels.get, key="frame_show_select")
+    st.caption(literal(next(r[1] for r in rows if r[0] == picked)))  # the full title, wrapped
     st.session_state[ctx.SHOW_KEY] = picked
     st.query_params["show"] = str(picked)
+
+
+def default_show(rows: list[tuple]) -> int:
+    """rows as (id, title, status, scheduled_start), most recent first: the first live one, else the first."""
+    return next((r[0] for r in rows if r[2] == shows.ShowStatus.LIVE), rows[0][0])
+
+
+TITLE_SHOWN = 16  # the sidebar's select box cuts longer labels at its edge
+
+
+def show_label(show_id: int, title: str, status: str, start) -> str:
+    """Time and status first (short, and what tells tonight's show from the rest), then the title
+    with its middle elided (two long titles sharing a beginning still differ), then the id."""
+    if len(title) > TITLE_SHOWN:
+        title = f"{title[:TITLE_SHOWN - 7]}…{title[-6:]}"
+    return f"{start:%m-%d %H:%M} {shows.STATUS_LABELS[status]} · {title} #{show_id}"
 
 
 def _show_from_url(ids: list[int]) -> int | None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry, Deal, FulfilmentItem, Promise
 from services import clock, events, jielong
 from services.authz import Actor, require
-from services.errors import InvalidInput, InvalidState, NotFound
+from services.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from services.promises.labels import EXPANDED_SCOPES, FULFILLED_BY_HAND, PromiseStatus, Scope
 from services.sql import upsert_insert
 
@@ -159,7 +159,11 @@ def _entry_label(seq: int | None, name: str, qty: int | None, spec: str) -> str:
 
 
 def sync_show(session: Session, show_id: int, *, actor: Actor | None = None, at: datetime | None = None) -> ExpandResult:
-    """Re-expand every confirmed open promise of the show (the 「同步名单」 action)."""
+    """Re-expand every confirmed open promise of the show (the 「同步名单」 action). A write:
+    the actor must be one who may see the items follow the chain (promise.sync)."""
+    if actor is None:
+        raise Forbidden("同步履约名单需要操作人。")
+    require(actor, "promise.sync")
     ids = session.scalars(
         select(Promise.id).where(
             Promise.show_id == show_id,

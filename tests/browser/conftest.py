@@ -78,14 +78,16 @@ def wait_for_app(page) -> None:
     page.wait_for_selector(APP_IDLE, timeout=30_000)
 
 
-def login(page, server: Server, role: str) -> None:
-    page.goto(server.url)
+def login(page, server: Server, role: str, path: str = "") -> None:
+    """Log in through the form; the browser then goes through the cookie endpoint and comes back
+    to the page with the HttpOnly session cookie (no login in the URL)."""
+    page.goto(server.url + path)
     wait_for_app(page)
     page.get_by_label("用户名").fill(f"{role}_user")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    wait_for_app(page)
     page.get_by_test_id("stSidebar").wait_for()
+    wait_for_app(page)
     wait_for_app(page)  # the first page after login is drawn in its own run
 
 

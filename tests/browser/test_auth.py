@@ -1,15 +1,23 @@
 """Login, logout and the host link, in a real browser."""
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import func, select
 
 import pytest
 
 import db
+from db.models import Event
 from services import auth, clock, shows
 from services.authz import SYSTEM
-from tests.browser.conftest import PASSWORD, login, screenshot, seed_demo_database, start_server, stop_server, wait_for_app
+from tests.browser.conftest import (
+    PASSWORD, log_tracebacks, login, screenshot, seed_demo_database, start_server, stop_server, wait_for_app,
+)
+from ui.session_routes import COOKIE
 
 SHOW = "源味集《农场主来了》"
 REFUSED = "主播链接无效、已过期或已被撤销"
@@ -52,32 +60,114 @@ def second_page(browser):
     context.close()
 
 
-def test_logout_ends_the_token(server, page, second_page):
+def _session_cookie(page) -> dict:
+    return next(c for c in page.context.cookies() if c["name"] == COOKIE)
+
+
+def test_logout_ends_the_session_cookie_everywhere(server, page, second_page):
     login(page, server, "assistant")
-    old_url = page.url
-    assert "s=" in old_url
-    token = old_url.split("s=", 1)[1].split("&", 1)[0]
+    cookie = _session_cookie(page)
     log = server.log.read_text(encoding="utf-8", errors="replace")
-    assert PASSWORD not in log and token not in log  # the server log holds neither
+    assert PASSWORD not in log and cookie["value"] not in log  # the server log holds neither
     page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").click()
-    wait_for_app(page)
     page.get_by_label("密码").wait_for()
-    assert "s=" not in page.url
-    for p in (page, second_page):  # the same tab and a fresh context both land on the login
-        p.goto(old_url)
+    assert all(c["name"] != COOKIE for c in page.context.cookies())  # the browser dropped it
+    second_page.context.add_cookies([{k: cookie[k] for k in ("name", "value", "domain", "path")}])
+    for p in (page, second_page):  # a copy of the ended cookie logs nobody in
+        p.goto(f"{server.url}/console")
         wait_for_app(p)
         p.get_by_label("密码").wait_for()
         assert p.get_by_text("assistant_user").count() == 0
         assert p.get_by_text("Page not found").count() == 0
 
 
+def test_a_copied_url_opens_the_login_not_the_console(server, page, second_page):
+    """Issue 14 #2: the login is an HttpOnly, SameSite=Strict cookie; no URL carries it."""
+    login(page, server, "assistant", path="/console")
+    page.get_by_role("heading", name=re.compile("^中控台 · ")).first.wait_for()
+    cookie = _session_cookie(page)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["value"] not in page.url and "s=" not in urlsplit(page.url).query
+    assert page.evaluate("document.cookie").find(COOKIE) == -1  # page scripts cannot read it
+    second_page.goto(page.url)  # the address pasted into another browser
+    wait_for_app(second_page)
+    second_page.get_by_label("密码").wait_for()
+    assert second_page.get_by_role("heading", name=re.compile("^中控台 · ")).count() == 0
+    assert second_page.get_by_text("assistant_user").count() == 0
+
+
+def test_an_old_url_token_logs_nobody_in(server, second_page):
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:
+        token = auth.login(s, "assistant_user", PASSWORD)
+    eng.dispose()
+    second_page.goto(f"{server.url}/console?s={token}")
+    wait_for_app(second_page)
+    second_page.get_by_label("密码").wait_for()
+    assert "s=" not in second_page.url and second_page.get_by_text("assistant_user").count() == 0
+
+
+def _operator(server, name: str, active: bool | None = None) -> int:
+    """Create the assistant `name` (PASSWORD), or set it active / inactive; its id."""
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:
+        op = next((o for o in auth.list_operators(s) if o.name == name), None)
+        if op is None:
+            op = auth.create_operator(s, SYSTEM, name, "assistant", PASSWORD)
+        if active is not None:
+            auth.set_active(s, SYSTEM, op.id, active)
+        op_id = op.id
+    eng.dispose()
+    return op_id
+
+
+def _writes_by(server, operator_id: int) -> int:
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:
+        n = s.scalar(select(func.count()).select_from(Event).where(Event.operator_id == operator_id))
+    eng.dispose()
+    return n
+
+
+def test_a_deactivated_operators_click_writes_nothing_and_shows_the_login(server, page):
+    """Issue 14 #1: the queue's 忽略 on a console whose operator was deactivated meanwhile."""
+    op_id = _operator(server, "deact1_user")
+    login(page, server, "deact1", path="/console")
+    dismiss = page.get_by_test_id("stMain").get_by_role("button", name="忽略").first
+    dismiss.wait_for()
+    before = _writes_by(server, op_id)
+    _operator(server, "deact1_user", active=False)
+    dismiss.click()
+    page.get_by_label("密码").wait_for()
+    assert _writes_by(server, op_id) == before
+    assert page.get_by_test_id("stSidebar").get_by_text("deact1_user").count() == 0
+
+
+def test_a_deactivated_operators_open_console_shows_the_login_within_one_refresh(tmp_path, page):
+    """Issue 14 #1: nobody clicks; the console's own refresh (every 2 s here) re-checks the login."""
+    live = start_server(seed_demo_database(tmp_path / "app.db"), tmp_path / "streamlit.log",
+                        env={"CONSOLE_REFRESH_S": "2", "CONSOLE_QUEUE_REFRESH_S": "2"})
+    try:
+        # Issue 14 #12: the very first visitor after a start, straight to an admin page, meets the login.
+        page.goto(f"{live.url}/operators")
+        wait_for_app(page)
+        page.get_by_label("密码").wait_for()
+        assert page.get_by_test_id("stSidebarNav").count() == 0 and page.get_by_test_id("stException").count() == 0
+        op_id = _operator(live, "deact2_user")
+        login(page, live, "deact2", path="/console")
+        page.get_by_test_id("stMain").get_by_role("button", name="忽略").first.wait_for()
+        before = _writes_by(live, op_id)
+        _operator(live, "deact2_user", active=False)
+        page.get_by_label("密码").wait_for(timeout=30_000)
+        assert page.get_by_role("button", name="忽略").count() == 0
+        assert _writes_by(live, op_id) == before
+    finally:
+        stop_server(live)
+    assert not log_tracebacks(live)
+
+
 def test_a_deep_link_shows_the_login_and_then_that_page(server, page):
-    page.goto(f"{server.url}/review")
-    wait_for_app(page)
-    page.get_by_label("用户名").fill("reviewer_user")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    wait_for_app(page)
+    login(page, server, "reviewer", path="/review")
     page.get_by_role("heading", level=1).filter(has_text="复盘").wait_for()
     assert "/review" in page.url and page.get_by_text("Page not found").count() == 0
 
@@ -105,7 +195,7 @@ def test_console_link_opens_the_host_screen_in_a_second_context_without_login(se
     second_page.goto(f"{server.url}/console?host={token}")  # asking for another page
     wait_for_app(second_page)
     second_page.get_by_text(SHOW).first.wait_for()
-    assert second_page.get_by_role("heading", name="中控台").count() == 0
+    assert second_page.get_by_role("heading", name=re.compile("^中控台 · ")).count() == 0
     assert second_page.get_by_role("button", name="生成主播链接").count() == 0
     second_page.goto(f"{server.url}/console")  # the link is no login
     wait_for_app(second_page)

@@ -71,8 +71,7 @@ def assert_inert(page) -> None:
 
 
 def _open(page, server, path: str, show_id: int) -> None:
-    token = page.url.split("s=", 1)[1].split("&", 1)[0]
-    page.goto(f"{server.url}/{path}?s={token}&show={show_id}")
+    page.goto(f"{server.url}/{path}?show={show_id}")
     wait_for_app(page)
     page.get_by_text(TITLE).first.wait_for()
 

@@ -55,9 +55,23 @@ def login_token(url: str, role: str) -> str:
     return token
 
 
+def log_in(at: AppTest, url: str, role: str) -> AppTest:
+    """Put `role`'s live login (token and operator) into an AppTest's session, as the frame does
+    after the cookie endpoint: every read and act of a panel checks it."""
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        token = auth.login(s, f"{role}_user", PASSWORD)
+        actor = auth.resolve_session(s, token)
+    eng.dispose()
+    at.session_state[context.TOKEN_KEY] = token
+    at.session_state[context.ACTOR_KEY] = actor
+    return at
+
+
 @pytest.fixture
 def app_as(app_db) -> Callable[..., AppTest]:
-    """app_as("assistant") → dashboard.py logged in with that role, after its first run.
+    """app_as("assistant") → dashboard.py logged in with that role, after its first run. The
+    browser's session cookie is played by the frame's session state (AppTest sends no cookies).
 
     AppTest reruns only the page script after the first run of an st.navigation app,
     so the frame is tested here on first runs and pages are tested with `page_as`.
@@ -79,11 +93,13 @@ def page_as(app_db) -> Callable[..., AppTest]:
     def _make(role: str, page: str, show_title: str = "源味集《农场主来了》", timeout: float = 30) -> AppTest:
         eng = db.connect(app_db)
         with db.session(eng) as s:
-            actor = auth.resolve_session(s, auth.login(s, f"{role}_user", PASSWORD))
+            token = auth.login(s, f"{role}_user", PASSWORD)
+            actor = auth.resolve_session(s, token)
             show = shows.find_show(s, show_title)
             show_id = show.id if show else None
         eng.dispose()
-        at = AppTest.from_file(str(Path(APP).parent / "pages" / f"{page}.py"), default_timeout=timeout)
+        at = AppTest.from_file(str(Path(APP).parent / "views" / f"{page}.py"), default_timeout=timeout)
+        at.session_state[context.TOKEN_KEY] = token  # every read and act checks it, as in the app
         at.session_state[context.ACTOR_KEY] = actor
         at.session_state[context.SHOW_KEY] = show_id
         return at.run()

@@ -8,7 +8,7 @@ import db
 from services import auth, shows
 from ui import console_hostlink as panel
 from ui import context
-from tests.pages.conftest import PASSWORD
+from tests.pages.conftest import log_in
 
 SCRIPT = """
 from ui import console_hostlink, context
@@ -21,11 +21,10 @@ def panel_as(app_db):
     def _make(role: str) -> AppTest:
         eng = db.connect(app_db)
         with db.session(eng) as s:
-            actor = auth.resolve_session(s, auth.login(s, f"{role}_user", PASSWORD))
             show_id = shows.find_show(s, "源味集《农场主来了》").id
         eng.dispose()
         at = AppTest.from_string(SCRIPT, default_timeout=30)
-        at.session_state[context.ACTOR_KEY] = actor
+        log_in(at, app_db, role)
         at.session_state[context.SHOW_KEY] = show_id
         return at.run()
 

@@ -7,9 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import db
-from services import auth, clock, jielong, shows
+from services import clock, jielong, shows
 from services.authz import SYSTEM
-from tests.pages.conftest import PASSWORD
+from tests.pages.conftest import log_in
 from ui import context
 
 SCRIPT = """
@@ -38,12 +38,8 @@ def _make_show_with_deal(url: str, **kw) -> tuple[int, int]:
 @pytest.fixture
 def panel_as(app_db):
     def _make(role: str, show_id: int) -> AppTest:
-        eng = db.connect(app_db)
-        with db.session(eng) as s:
-            actor = auth.resolve_session(s, auth.login(s, f"{role}_user", PASSWORD))
-        eng.dispose()
         at = AppTest.from_string(SCRIPT, default_timeout=30)
-        at.session_state[context.ACTOR_KEY] = actor
+        log_in(at, app_db, role)
         at.session_state[context.SHOW_KEY] = show_id
         return at.run()
 

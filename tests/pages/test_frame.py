@@ -30,12 +30,36 @@ def test_wrong_password_shows_generic_error(app_db):
 
 
 def test_right_password_logs_in_to_the_console(app_db):
+    """The form hands a single-use code to the cookie endpoint in a POST (never in the URL); the
+    browser comes back with the session cookie, played here by the frame's session state."""
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.text_input[0].input("assistant_user")
     at.text_input[1].input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception
+    code = _posted_code(at)
+    assert code and not dict(at.query_params)
+    at.session_state["frame_token"] = _exchange(app_db, code)
+    at.run()
     assert any("中控台" in t for t in _titles(at))
+
+
+def _posted_code(at: AppTest) -> str:
+    import re
+
+    posts = [e.proto.body for e in at.get("html") if 'action="/auth/session"' in e.proto.body]
+    return re.search(r'name="code" value="([^"]+)"', posts[0]).group(1) if posts else ""
+
+
+def _exchange(url: str, code: str) -> str:
+    import db
+    from services import auth
+
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        token = auth.open_session(s, code)
+    eng.dispose()
+    return token
 
 
 @pytest.mark.parametrize(
@@ -220,3 +244,69 @@ def test_an_action_that_returns_nothing_still_reports_success_and_a_refusal_carr
     refused = at.session_state["refused"]
     assert not refused and refused.error == "不能这样做。"
     assert [e.value for e in at.error] == ["不能这样做。"]
+
+
+def _add_shows(url: str) -> dict[str, int]:
+    """A live show that started an hour ago, and two long-titled shows scheduled later."""
+    from datetime import timedelta
+
+    import db
+    from services import clock, shows
+    from services.authz import SYSTEM
+
+    eng = db.connect(url)
+    now, ids = clock.now(), {}
+    long = "源味集·阳光花园群第三期《农场主来了》有机蔬菜专场"
+    with db.session(eng) as s:
+        for title, start in (("今晚直播", now - timedelta(hours=1)), (long + "（上）", now + timedelta(days=1)),
+                             (long + "（下）", now + timedelta(days=2))):
+            ids[title] = shows.create_show(s, SYSTEM, shows.ShowForm(title, "群", 10, "主播", start, start + timedelta(hours=2))).id
+        shows.start_show(s, SYSTEM, ids["今晚直播"])
+    eng.dispose()
+    return ids
+
+
+def test_after_login_the_picker_selects_the_live_show_and_long_titles_stay_distinct(app_db, app_as):
+    from ui import frame
+
+    ids = _add_shows(app_db)
+    at = app_as("assistant")
+    picker = at.sidebar.selectbox(key="frame_show_select")
+    assert picker.value == ids["今晚直播"]  # not the latest scheduled one
+    shown = [picker.format_func(i)[: frame.TITLE_SHOWN + 20] for i in ids.values()]  # what fits the box
+    assert len(set(shown)) == 3 and any("（上）" in x for x in shown) and any("（下）" in x for x in shown)
+    assert "今晚直播" in [c.value for c in at.sidebar.caption]  # the picked show's full title
+
+
+def test_first_run_needs_the_setup_code_from_the_server_console(tmp_path, monkeypatch):
+    """Issue 14 #4: on an empty database, reaching the port is not enough to become admin."""
+    import streamlit as st
+
+    import db
+    from services import auth
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        inputs = {t.label.split("（")[0]: t for t in at.text_input}
+        inputs["初始化码"].input("0000-0000-0000")
+        inputs["密码"].input("店门口的桂花开了两棵")
+        at.button[0].click().run()
+        assert any("初始化码" in e.value for e in at.error)
+        eng = db.connect(url)
+        with db.session(eng) as s:
+            assert not auth.has_operators(s)
+            code = auth.issue_setup_code(s)  # what the server printed on its console
+        inputs = {t.label.split("（")[0]: t for t in at.text_input}
+        inputs["初始化码"].input(code)
+        inputs["密码"].input("店门口的桂花开了两棵")
+        at.button[0].click().run()
+        assert not at.error
+        with db.session(eng) as s:
+            assert [o.role for o in auth.list_operators(s)] == ["admin"]
+        eng.dispose()
+    finally:
+        st.cache_resource.clear()

@@ -57,7 +57,7 @@ def test_host_page_shows_the_big_numbers_of_the_focus_deal(page_as, app_db):
 
 def test_host_page_opens_from_a_host_link_without_an_operator(app_db):
     show_id = demo_show_id(app_db)
-    at = AppTest.from_file(str(Path(APP).parent / "pages" / "host.py"), default_timeout=30)
+    at = AppTest.from_file(str(Path(APP).parent / "views" / "host.py"), default_timeout=30)
     at.session_state[context.SHOW_KEY] = show_id
     at.session_state[context.HOST_LINK_KEY] = show_id
     at.run()

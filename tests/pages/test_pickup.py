@@ -81,7 +81,7 @@ def test_nothing_found_is_said_plainly(page_as):
 
 
 def _as_link(app_db, token):
-    at = AppTest.from_file(str(Path(APP).parent / "pages" / "pickup.py"), default_timeout=30)
+    at = AppTest.from_file(str(Path(APP).parent / "views" / "pickup.py"), default_timeout=30)
     with app_session(app_db) as s:
         grant = pickup.resolve_link(s, token)
     at.session_state[context.ACTOR_KEY] = pickup.link_actor(grant)

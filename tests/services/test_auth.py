@@ -89,9 +89,11 @@ def test_host_cannot_create_host_links_or_operators(session, host, assistant):
 
 
 def test_first_admin_only_while_there_is_nobody(session):
-    auth.create_first_admin(session, "admin", "password123")
+    code = auth.issue_setup_code(session)
+    auth.create_first_admin(session, "admin", "correct horse", code)
     with pytest.raises(InvalidInput):
-        auth.create_first_admin(session, "admin2", "password123")
+        auth.create_first_admin(session, "admin2", "correct horse", code)
+    assert auth.issue_setup_code(session) is None
 
 
 def test_short_password_is_refused_naming_the_field(session, admin):
@@ -165,7 +167,7 @@ def test_a_lock_out_survives_the_rollback_of_the_failed_login(clean_engine):
 def test_unknown_names_are_locked_out_like_known_ones(session):
     import uuid
 
-    name, now = f"从来没有的人-{uuid.uuid4().hex[:6]}", clock.now()  # the throttle lives in memory
+    name, now = f"从来没有的人-{uuid.uuid4().hex[:6]}", clock.now()
     for _ in range(auth.FREE_FAILURES + 1):
         with pytest.raises(AuthError, match="用户名或密码不正确"):
             auth.login(session, name, "whatever1", now=now)
@@ -174,7 +176,9 @@ def test_unknown_names_are_locked_out_like_known_ones(session):
 
 
 def test_lock_grows_with_each_further_failure_up_to_a_cap():
-    waits = [auth._lock_for(n) for n in range(1, 15)]
+    from services import throttle
+
+    waits = [throttle.lock_for(n, auth.FREE_FAILURES) for n in range(1, 15)]
     assert waits[: auth.FREE_FAILURES] == [None] * auth.FREE_FAILURES
     seconds = [w.total_seconds() for w in waits[auth.FREE_FAILURES:]]
     assert seconds == sorted(seconds) and seconds[0] >= 5 and seconds[-1] == auth.MAX_LOCK_S

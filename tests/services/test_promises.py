@@ -234,7 +234,7 @@ def test_deal_scope_covers_every_valid_entry_and_follows_the_chain(session, assi
     set_entry(session, b, "cancelled")
     set_entry(session, w, "valid")
     d = entry(session, deal_id, 5)
-    promises.sync_show(session, show_id)
+    promises.sync_show(session, show_id, actor=assistant)
     assert active_ids(session, p.id) == {a, c, w, d}
 
 
@@ -515,10 +515,10 @@ def test_sync_show_reexpands_open_confirmed_promises_and_logs_only_changes(sessi
     def expanded_events():
         return session.scalar(select(func.count()).where(Event.kind == "promise.expanded"))
 
-    r = promises.sync_show(session, show_id)
+    r = promises.sync_show(session, show_id, actor=assistant)
     assert (r.added, expanded_events()) == (1, 1)
     assert promises.promise_row(session, a.id).total == 2 and promises.promise_row(session, b.id).total == 1
-    assert not promises.sync_show(session, show_id).changed and expanded_events() == 1
+    assert not promises.sync_show(session, show_id, actor=assistant).changed and expanded_events() == 1
 
 
 def test_pasted_transcript_times_become_said_at_on_the_show_night(session, assistant, night):

@@ -1,7 +1,7 @@
 """运营人员: the admin adds operators with a role, deactivates them, resets a password."""
 import streamlit as st
 
-from services import auth
+from services import auth, passwords
 from services.authz import ROLE_LABELS, ROLES, can
 from ui import context as ctx
 
@@ -20,7 +20,7 @@ def render_add(actor) -> None:
         c1, c2 = st.columns(2)
         name = c1.text_input("用户名", max_chars=64)
         role = c2.selectbox("角色", ROLES, index=ROLES.index("assistant"), format_func=ROLE_LABELS.get)
-        password = st.text_input(f"初始密码（至少 {auth.MIN_PASSWORD} 位）", type="password")
+        password = st.text_input(f"初始密码（至少 {auth.MIN_PASSWORD} 位）", type="password", help=passwords.HINT)
         if st.form_submit_button("添加", type="primary"):
             if ctx.act(auth.create_operator, actor, name, role, password, success=f"已添加「{name.strip()}」"):
                 st.rerun()
@@ -41,7 +41,7 @@ def render_manage(actor, rows: list[dict]) -> None:
         if ctx.act(auth.set_active, actor, picked, not active, success="已更新"):
             st.rerun()
     with st.form("operators_reset_form", clear_on_submit=True):
-        new_password = st.text_input("新密码", type="password")
+        new_password = st.text_input("新密码", type="password", help=passwords.HINT)
         if st.form_submit_button("重置密码"):
             ctx.act(auth.reset_password, actor, picked, new_password, success="密码已重置")
 
