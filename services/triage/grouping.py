@@ -4,15 +4,12 @@ Matcher that groups a night's questions (pure over the active lexicon; no databa
 signature: the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the lexicon's concept table)
 plus the remaining content words (the text cut at stop words: particles, fillers, forms of address).
 
-similarity (0..100) is the best of two readings:
-* the concept reading: different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
-  the concepts weigh 3/4 (same set 95, same once generic concepts are set aside 90, one inside the
-  other 85, else their Dice overlap), the remaining words 1/4 (fuzzy);
-* the overlap reading: a weighted Dice over concepts and the words' characters and character
-  bigrams (specific concepts weigh most, generic ones less, forms of address nothing), so a
-  paraphrase whose wording the concept table does not know still meets its group.
-A product-less commerce question (多少钱) never joins a product's group (牛排多少钱), whether the
-product is a lexicon object or an unknown word, unless the deal in focus names it (Matcher.focused).
+similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
+the concepts weigh 3/4 (same set 95, same once generic concepts are set aside 90, one inside the
+other 85, else their Dice overlap), the remaining words 1/4 (fuzzy; words on one side only 20);
+with no concepts at all, the fuzzy ratio of the words. A product-less question (多少钱) never joins
+a product's group (鸡蛋多少钱) unless the deal in focus names it (Matcher.focused). Known limit: a
+product the lexicon does not know (牛排) is only a word, so 牛排多少钱 can join 多少钱.
 
 Questions of any question category match each other (a paraphrase the classifier reads as
 another category is still the same question); a comment read as chatter joins a question group
@@ -96,6 +93,8 @@ MATCH_CUTOFF = 75.0
 GENERIC_DIFF = 90.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
 RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
+CROSS_CUTOFF = 90.0  # a question read as another category must score this: the same concepts, words alike
+QUESTION, CHATTER = "q", "c"  # matching buckets: any question category, chatter
 
 
 def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozenset]:
@@ -126,14 +125,7 @@ def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
 
 
 def similarity(a: str, b: str, **_: object) -> float:
-    """0..100: how likely two signatures ask the same thing.
-
-    * different objects (鸡蛋 vs 奶粉), or an object on one side only → 0;
-    * the concepts (真伪+认证, 何时+发货 …) weigh 3/4: same set 95, same once generic concepts
-      (何时, 地点 …) are set aside 90, one inside the other 85, else their Dice overlap;
-    * the remaining content words weigh 1/4 (fuzzy; words on one side only count 20);
-    * with no concepts at all, the fuzzy ratio of the words.
-    """
+    """0..100: how likely two signatures ask the same thing (the module docstring says how)."""
     if a == b:
         return 100.0
     lex = lexmod.active()
@@ -169,20 +161,21 @@ def _split_cached(sig: str, version: tuple) -> tuple[frozenset, frozenset, froze
 class Matcher:
     """Incremental grouping over the open groups of one show (or one list of texts).
 
-    `match(category, sig)` returns the key of the group a comment joins, or None;
-    `add(category, sig, key)` registers a new group. An exact signature is a dict lookup;
-    otherwise only groups sharing a concept (an inverted index), or, for signatures without
-    concepts, the RECENT newest groups of the category are scored. Each distinct signature is
-    scored at most once (the answer is cached), so nothing is recomputed over the whole night.
+    `match(category, sig, asks)` returns the key of the group a comment joins, or None;
+    `add(category, sig, key)` registers a new group. Questions of every category match each
+    other; chatter matches chatter, and a question group when `asks` (worded as a question) and
+    its topic is specific. An exact signature is a dict lookup; otherwise only groups sharing a
+    concept (an inverted index), or, for signatures without concepts, the RECENT newest groups
+    are scored. Each distinct signature is scored at most once (the answer is cached).
     """
 
     def __init__(self, focus: str = "") -> None:
         self.lex = lexmod.active()
         # the products of the deal in focus: a product-less question ("多少钱") is about them
         self.focus = frozenset(t for t in signature(focus).split() if t[1:] in self.lex.object_concepts) if focus else frozenset()
-        self.exact: dict[tuple[str, str], object] = {}
-        self.exact_q: dict[str, object] = {}  # any question category: recategorised groups stay sticky
-        self.index: dict[tuple[str, str], list[tuple[str, object]]] = {}
+        self.exact: dict[tuple[str, str], object] = {}  # (bucket, signature) of every group's first asker
+        self.found: dict[tuple[str, str, str], object] = {}  # fuzzy answers given, kept
+        self.index: dict[tuple[str, str], list[tuple[str, object, str]]] = {}
         self.plain: dict[str, list[tuple[str, object]]] = {}
         self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
 
@@ -200,61 +193,70 @@ class Matcher:
         return " ".join(sorted(set(sig.split()) | self.focus))
 
     def add(self, category: str, sig: str, key: object) -> None:
-        self.exact.setdefault((category, sig), key)
-        if category != Category.CHATTER:
-            self.exact_q.setdefault(sig, key)
+        bucket = CHATTER if category == Category.CHATTER else QUESTION
+        self.exact.setdefault((bucket, sig), key)
         objects, concepts, words = self._parts(sig)
         self.objects.setdefault(id(key), set()).update(objects)
         if concepts:
-            for tok in concepts:
-                self.index.setdefault((category, tok), []).append((sig, key))
+            for tok in sorted(concepts):
+                self.index.setdefault((bucket, tok), []).append((sig, key, category))
         else:
             self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
 
-    def match(self, category: str, sig: str) -> object | None:
-        hit = self.exact.get((category, sig))
-        if hit is None and (category != Category.CHATTER or self._specific(sig)):
-            # a question already asked in the same words, read here as chatter or in another
-            # category: the same question (chatter only when the words name a topic: 早饭, 歌)
-            hit = self.exact_q.get(sig)
+    def match(self, category: str, sig: str, asks: bool = False) -> object | None:
+        if category != Category.CHATTER:
+            return self._match(QUESTION, sig, category)
+        if asks and self._specific(sig):
+            # a question already asked, here read as chatter but worded as a question (这歌叫啥呀)
+            hit = self._match(QUESTION, sig, "")
+            if hit is not None:
+                return hit
+        return self._match(CHATTER, sig, category)
+
+    def _match(self, bucket: str, sig: str, category: str) -> object | None:
+        hit = self.exact.get((bucket, sig))
+        if hit is None:
+            hit = self.found.get((bucket, sig, category))
         if hit is not None:
             return hit
         objects, concepts, words = self._parts(sig)
-        best_key, best = None, MATCH_CUTOFF - 1e-9
-        if concepts:
-            specific = [t for t in concepts if t[1:] not in self.lex.generic_concepts] or list(concepts)
-            seen: set[str] = set()
-            for tok in specific:
-                for other, key in self.index.get((category, tok), ())[-RECENT:]:
-                    if other in seen:
-                        continue
-                    seen.add(other)
-                    named = self.objects.get(id(key))
-                    if objects and named and not (objects & named):
-                        continue  # the group already asks about another product
-                    score = similarity(sig, other)
-                    if score > best:
-                        best_key, best = key, score
-        else:
-            items = self.plain.get(category)
-            if items:
-                recent = items[-RECENT:]
-                found = process.extractOne(
-                    " ".join(sorted(words | objects)),
-                    [w for w, _ in recent],
-                    scorer=fuzz.token_sort_ratio,
-                    score_cutoff=MATCH_CUTOFF,
-                )
-                if found is not None:
-                    best_key = recent[found[2]][1]
+        best_key = self._best(bucket, sig, category) if concepts else self._plain(category, words | objects)
         if best_key is not None:
-            self.exact[(category, sig)] = best_key
+            self.found[(bucket, sig, category)] = best_key
             self.objects.setdefault(id(best_key), set()).update(objects)
             if not words:
                 # a bare member (有优惠吗: concepts only) represents its group as well as the first
                 # asker's wording did: later comments are scored against it too
-                for tok in concepts:
-                    self.index.setdefault((category, tok), []).append((sig, best_key))
+                for tok in sorted(concepts):
+                    self.index.setdefault((bucket, tok), []).append((sig, best_key, category))
         return best_key
 
+    def _best(self, bucket: str, sig: str, category: str) -> object | None:
+        """The best group sharing a specific concept: MATCH_CUTOFF within the comment's category
+        (and for a chatter-read question: category ""), CROSS_CUTOFF across categories."""
+        objects, concepts, _ = self._parts(sig)
+        specific = sorted(t for t in concepts if t[1:] not in self.lex.generic_concepts) or sorted(concepts)
+        best_key, best = None, 0.0
+        seen: set[str] = set()
+        for tok in specific:
+            for other, key, cat in self.index.get((bucket, tok), ())[-RECENT:]:
+                if (other, cat) in seen:
+                    continue
+                seen.add((other, cat))
+                named = self.objects.get(id(key))
+                if objects and named and not (objects & named):
+                    continue  # the group already asks about another product
+                score = similarity(sig, other)
+                if score >= (MATCH_CUTOFF if cat == category or not category else CROSS_CUTOFF) and score > best:
+                    best_key, best = key, score
+        return best_key
 
+    def _plain(self, category: str, words: frozenset) -> object | None:
+        items = self.plain.get(category)
+        if not items:
+            return None
+        recent = items[-RECENT:]
+        found = process.extractOne(
+            " ".join(sorted(words)), [w for w, _ in recent], scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF
+        )
+        return recent[found[2]][1] if found is not None else None

@@ -236,7 +236,7 @@ def _match(matcher, kept: list[_Item]) -> list[GroupRef]:
     for it in kept:
         a = analyse(it.text)
         sig = matcher.focused(signature(it.text))
-        g = matcher.match(a.category, sig)
+        g = matcher.match(a.category, sig, asks=a.q >= 1)
         if g is None:
             g = GroupRef(None, a.category, sig, it.text)
             new_groups.append(g)

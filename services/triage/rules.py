@@ -192,9 +192,10 @@ def group(texts: list[str], focus: str = "") -> list[int]:
     out: list[int] = []
     n = 0
     for text in texts:
-        cat = classify(text)
+        a = analyse(text)
+        cat = a.category
         sig = m.focused(signature(text))
-        key = m.match(cat, sig)
+        key = m.match(cat, sig, asks=a.q >= 1)
         if key is None:
             key = n
             n += 1
