@@ -90,10 +90,12 @@ def _clear_caches() -> None:
 lexmod.on_change(_clear_caches)
 
 MATCH_CUTOFF = 75.0
-GENERIC_DIFF = 90.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
+SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
+ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
 RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
-CROSS_CUTOFF = 90.0  # a question read as another category must score this: the same concepts, words alike
+CROSS_CUTOFF = 85.0  # a question read as another category must score this: the same concepts, words alike
 QUESTION, CHATTER = "q", "c"  # matching buckets: any question category, chatter
 
 
@@ -120,7 +122,7 @@ def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
         return GENERIC_DIFF
     small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     if small <= big:
-        return 85.0
+        return SUBSET
     return 100.0 * 2 * len(sa & sb) / (len(sa) + len(sb))
 
 
@@ -147,7 +149,7 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
     if wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     elif wa or wb:
-        words = 20.0
+        words = ONE_SIDED_WORDS
     else:
         words = 100.0
     return 0.75 * base + 0.25 * words
