@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from services.triage import lexicon as lexmod
 from services.triage import model
-from services.triage.grouping import _CJK, Matcher, normalise, signature, similarity
+from services.triage.grouping import _CJK, Matcher, asks, normalise, signature, similarity
 from services.triage.labels import CATEGORIES, CATEGORY_LABELS, Category
 
 PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
@@ -195,7 +195,7 @@ def group(texts: list[str], focus: str = "") -> list[int]:
         a = analyse(text)
         cat = a.category
         sig = m.focused(signature(text))
-        key = m.match(cat, sig, asks=a.q >= 1)
+        key = m.match(cat, sig, asks=asks(text, a.q))
         if key is None:
             key = n
             n += 1
