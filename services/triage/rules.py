@@ -32,6 +32,7 @@ from functools import lru_cache
 
 from services.triage import lexicon as lexmod
 from services.triage import model
+from services.triage import grouping
 from services.triage.grouping import _CJK, Matcher, asks, normalise, signature, similarity
 from services.triage.labels import CATEGORIES, CATEGORY_LABELS, Category
 
@@ -170,6 +171,12 @@ def _decide(rule: Analysis, probs: list[float], classes: tuple[str, ...]) -> Ana
 @lru_cache(maxsize=50_000)
 def _analyse_cached(text: str, version: tuple) -> Analysis:
     return _analyse(text, lexmod.active())
+
+
+def _clear_caches() -> None:
+    """Every memo of a comment's reading (the benchmarks read cold); the lexicon calls it on change."""
+    _analyse_cached.cache_clear()
+    grouping._clear_caches()
 
 
 lexmod.on_change(_analyse_cached.cache_clear)
