@@ -18,11 +18,7 @@ classify(text):
      price); a shop category with no shop word found becomes other_question; an uncertain reading
      carries a Chinese `hint` for the queue's ⚠.
 
-group: a signature per comment = the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the
-lexicon's concept table) plus the remaining content words (the text cut at stop words). Two comments of
-the same category are the same question when their signatures are equal or similar enough
-(see `similarity`: concept overlap, rapidfuzz over the words, distinct objects never match, a
-product-less question never matches a product's unless the focus deal names it: Matcher.focused).
+group: services.triage.grouping signs each comment and matches paraphrases (see its docstring).
 """
 from __future__ import annotations
 
