@@ -2,7 +2,8 @@
 
 Table of contents (each module holds one concept):
 - labels    categories, question-group statuses, sources: codes (StrEnum) and Chinese labels;
-- rules     classify a comment, sign it, match paraphrases (pure, over the active lexicon);
+- rules     classify a comment; group a list of comments (pure, over the active lexicon);
+- grouping  a comment's signature, the similarity of two, the Matcher that groups paraphrases;
 - model     the comment model rules consults (character n-grams, weights in data/model.json);
 - train     build-time only: `python -m services.triage.train` rebuilds data/model.json;
 - lexicon   the vocabulary: built-in terms (data/lexicon.json) plus operator terms (分类词库);

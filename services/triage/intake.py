@@ -28,6 +28,7 @@ from services.triage import lexicon, matchers
 from services.triage.comments import CommentIn, parse_at, parse_comment_file, parse_comment_lines
 from services.triage.labels import SOURCES, Category, QuestionStatus
 from services.triage.matchers import GroupRef
+from services.triage.grouping import asks
 from services.triage.rules import Analysis, analyse, normalise, signature
 
 FOLD_SECONDS = 10
@@ -236,7 +237,7 @@ def _match(matcher, kept: list[_Item]) -> list[GroupRef]:
     for it in kept:
         a = analyse(it.text)
         sig = matcher.focused(signature(it.text))
-        g = matcher.match(a.category, sig)
+        g = matcher.match(a.category, sig, asks=asks(it.text, a.q))
         if g is None:
             g = GroupRef(None, a.category, sig, it.text)
             new_groups.append(g)

@@ -67,6 +67,7 @@ class Lexicon:
     category_patterns: tuple[tuple[str, str, float], ...] = ()
     object_concepts: frozenset[str] = frozenset()
     generic_concepts: frozenset[str] = frozenset()
+    address_concepts: frozenset[str] = frozenset()  # forms of address (主播): no weight in paraphrase overlap
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
     version: tuple = field(default=(), compare=False)
@@ -253,6 +254,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         category_patterns=tuple((p, c, w) for p, c, w in raw.get("category_patterns", [])),
         object_concepts=frozenset(raw.get("object_concepts", [])),
         generic_concepts=frozenset(raw.get("generic_concepts", [])),
+        address_concepts=frozenset(raw.get("address_concepts", [])),
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),
         version=extra,

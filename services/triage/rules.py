@@ -18,23 +18,18 @@ classify(text):
      price); a shop category with no shop word found becomes other_question; an uncertain reading
      carries a Chinese `hint` for the queue's ⚠.
 
-group: a signature per comment = the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the
-lexicon's concept table) plus the remaining content words (the text cut at stop words). Two comments of
-the same category are the same question when their signatures are equal or similar enough
-(see `similarity`: concept overlap, rapidfuzz over the words, distinct objects never match, a
-product-less question never matches a product's unless the focus deal names it: Matcher.focused).
+group: services.triage.grouping signs each comment and matches paraphrases (see its docstring).
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
 from services.triage import lexicon as lexmod
 from services.triage import model
+from services.triage import grouping
+from services.triage.grouping import _CJK, Matcher, asks, normalise, signature, similarity
 from services.triage.labels import CATEGORIES, CATEGORY_LABELS, Category
 
 PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
@@ -45,20 +40,6 @@ MIN_CATEGORY = 1.0  # a question whose best topic scores less is other_question
 UNSURE_CHATTER = 0.35  # a question the model gives this much chance of being chatter gets a ⚠
 UNSURE_CATEGORY = 0.6  # a question category below this probability gets a ⚠
 SHOP_STATEMENT = 6.0  # shop words this strong make a statement the model calls chatter a question
-
-_BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
-_NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), lower case, WeChat emoticons, emoji, punctuation and spaces dropped."""
-    t = unicodedata.normalize("NFKC", text or "").lower()
-    t = _BRACKET_EMOJI.sub(" ", t)
-    t = t.replace("？", "?")
-    t = _NON_TEXT.sub("", t.replace("_", ""))
-    return re.sub(r"\?+", "?", t)
-
 
 @dataclass(frozen=True)
 class Analysis:
@@ -188,6 +169,15 @@ def _analyse_cached(text: str, version: tuple) -> Analysis:
     return _analyse(text, lexmod.active())
 
 
+def _clear_caches() -> None:
+    """Every memo of a comment's reading (the benchmarks read cold); the lexicon calls it on change."""
+    _analyse_cached.cache_clear()
+    grouping._clear_caches()
+
+
+lexmod.on_change(_analyse_cached.cache_clear)
+
+
 def analyse(text: str) -> Analysis:
     lex = lexmod.active()
     return _analyse_cached(text, lex.version)
@@ -198,220 +188,6 @@ def classify(text: str) -> str:
     return analyse(text).category
 
 
-# --- signatures and paraphrase matching ----------------------------------------------------
-
-def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
-    """Concept tokens for the lexicon concepts found in t; the rest is cut at stop words
-    (吗, 的, 怎么, 主播 …) into content words. A longest-first alternation does the cutting,
-    which for these short lines segments as well as a dictionary segmenter and costs microseconds."""
-    out: list[str] = []
-    rest: list[str] = []
-    pos = 0
-    rx = lex.concept_re
-    if rx is not None:
-        for m in rx.finditer(t):
-            rest.append(t[pos : m.start()])
-            canon = lex.concept_of[m.group(0)]
-            if canon != "_":  # "_" lists phrases that carry no meaning (有哪些, 哪个 …)
-                out.append("#" + canon)
-            pos = m.end()
-    rest.append(t[pos:])
-    stop = lex.stop_re
-    for piece in rest:
-        if not piece:
-            continue
-        for w in stop.split(piece) if stop is not None else (piece,):
-            if w and not w.isdigit():
-                out.append(w)
-    return out
-
-
-@lru_cache(maxsize=50_000)
-def _signature_cached(text: str, version: tuple) -> str:
-    lex = lexmod.active()
-    t = lex.fix_typos(normalise(text)).replace("?", "")
-    toks = sorted(set(_tokens(t, lex)))
-    return " ".join(toks)[:200] if toks else t[:200]
-
-
-def signature(text: str) -> str:
-    """The normalised key two paraphrases share: sorted concept tokens + content words."""
-    return _signature_cached(text, lexmod.active().version)
-
-
-def _clear_caches() -> None:
-    _analyse_cached.cache_clear()
-    _signature_cached.cache_clear()
-
-
-lexmod.on_change(_clear_caches)
-
-MATCH_CUTOFF = 75.0
-GENERIC_DIFF = 90.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
-GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
-RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
-
-
-def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozenset]:
-    objects, concepts, words = set(), set(), set()
-    for tok in sig.split():
-        if tok.startswith("#"):
-            (objects if tok[1:] in lex.object_concepts else concepts).add(tok)
-        else:
-            words.add(tok)
-    return frozenset(objects), frozenset(concepts), frozenset(words)
-
-
-def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
-    if ca == cb:
-        return 95.0
-    # generic concepts (何时, 地点, 处理 …) only count when nothing more specific is there
-    sa = frozenset(t for t in ca if t[1:] not in generic) or ca
-    sb = frozenset(t for t in cb if t[1:] not in generic) or cb
-    ga, gb = ca - sa, cb - sb
-    if ga and gb and not (ga & gb):
-        return GENERIC_CONFLICT  # "when" against "where": not the same question
-    if sa == sb:
-        return GENERIC_DIFF
-    small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    if small <= big:
-        return 85.0
-    return 100.0 * 2 * len(sa & sb) / (len(sa) + len(sb))
-
-
-def similarity(a: str, b: str, **_: object) -> float:
-    """0..100: how likely two signatures ask the same thing.
-
-    * different objects (鸡蛋 vs 奶粉), or an object on one side only → 0;
-    * the concepts (真伪+认证, 何时+发货 …) weigh 3/4: same set 95, same once generic concepts
-      (何时, 地点 …) are set aside 90, one inside the other 85, else their Dice overlap;
-    * the remaining content words weigh 1/4 (fuzzy; words on one side only count 20);
-    * with no concepts at all, the fuzzy ratio of the words.
-    """
-    if a == b:
-        return 100.0
-    lex = lexmod.active()
-    oa, ca, wa = _split(a, lex)
-    ob, cb, wb = _split(b, lex)
-    if oa and ob and not (oa & ob):
-        return 0.0
-    if bool(oa) != bool(ob):
-        return 0.0  # "多少钱" is not "鸡蛋多少钱" unless the focus deal names 鸡蛋 (Matcher.focused)
-    return _similarity(oa, ca, wa, ob, cb, wb, lex)
-
-
-def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
-    if not ca and not cb:
-        return float(fuzz.token_sort_ratio(" ".join(sorted(wa | oa)), " ".join(sorted(wb | ob))))
-    if not ca or not cb:
-        return 0.0
-    base = _concept_score(ca, cb, lex.generic_concepts)
-    if wa and wb:
-        words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
-    elif wa or wb:
-        words = 20.0
-    else:
-        words = 100.0
-    return 0.75 * base + 0.25 * words
-
-
-@lru_cache(maxsize=100_000)
-def _split_cached(sig: str, version: tuple) -> tuple[frozenset, frozenset, frozenset]:
-    return _split(sig, lexmod.active())
-
-
-class Matcher:
-    """Incremental grouping over the open groups of one show (or one list of texts).
-
-    `match(category, sig)` returns the key of the group a comment joins, or None;
-    `add(category, sig, key)` registers a new group. An exact signature is a dict lookup;
-    otherwise only groups sharing a concept (an inverted index), or, for signatures without
-    concepts, the RECENT newest groups of the category are scored. Each distinct signature is
-    scored at most once (the answer is cached), so nothing is recomputed over the whole night.
-    """
-
-    def __init__(self, focus: str = "") -> None:
-        self.lex = lexmod.active()
-        # the products of the deal in focus: a product-less question ("多少钱") is about them
-        self.focus = frozenset(t for t in signature(focus).split() if t[1:] in self.lex.object_concepts) if focus else frozenset()
-        self.exact: dict[tuple[str, str], object] = {}
-        self.exact_q: dict[str, object] = {}  # any question category: recategorised groups stay sticky
-        self.index: dict[tuple[str, str], list[tuple[str, object]]] = {}
-        self.plain: dict[str, list[tuple[str, object]]] = {}
-        self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
-
-    def _parts(self, sig: str):
-        return _split_cached(sig, self.lex.version)
-
-    def _specific(self, sig: str) -> bool:
-        objects, concepts, _ = self._parts(sig)
-        return bool(objects) or any(t[1:] not in self.lex.generic_concepts for t in concepts)
-
-    def focused(self, sig: str) -> str:
-        """A signature that names no product gets the focus deal's products (none: unchanged)."""
-        if not self.focus or self._parts(sig)[0]:
-            return sig
-        return " ".join(sorted(set(sig.split()) | self.focus))
-
-    def add(self, category: str, sig: str, key: object) -> None:
-        self.exact.setdefault((category, sig), key)
-        if category != Category.CHATTER:
-            self.exact_q.setdefault(sig, key)
-        objects, concepts, words = self._parts(sig)
-        self.objects.setdefault(id(key), set()).update(objects)
-        if concepts:
-            for tok in concepts:
-                self.index.setdefault((category, tok), []).append((sig, key))
-        else:
-            self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
-
-    def match(self, category: str, sig: str) -> object | None:
-        hit = self.exact.get((category, sig))
-        if hit is None and (category != Category.CHATTER or self._specific(sig)):
-            # a question already asked in the same words, read here as chatter or in another
-            # category: the same question (chatter only when the words name a topic: 早饭, 歌)
-            hit = self.exact_q.get(sig)
-        if hit is not None:
-            return hit
-        objects, concepts, words = self._parts(sig)
-        best_key, best = None, MATCH_CUTOFF - 1e-9
-        if concepts:
-            specific = [t for t in concepts if t[1:] not in self.lex.generic_concepts] or list(concepts)
-            seen: set[str] = set()
-            for tok in specific:
-                for other, key in self.index.get((category, tok), ())[-RECENT:]:
-                    if other in seen:
-                        continue
-                    seen.add(other)
-                    named = self.objects.get(id(key))
-                    if objects and named and not (objects & named):
-                        continue  # the group already asks about another product
-                    score = similarity(sig, other)
-                    if score > best:
-                        best_key, best = key, score
-        else:
-            items = self.plain.get(category)
-            if items:
-                recent = items[-RECENT:]
-                found = process.extractOne(
-                    " ".join(sorted(words | objects)),
-                    [w for w, _ in recent],
-                    scorer=fuzz.token_sort_ratio,
-                    score_cutoff=MATCH_CUTOFF,
-                )
-                if found is not None:
-                    best_key = recent[found[2]][1]
-        if best_key is not None:
-            self.exact[(category, sig)] = best_key
-            self.objects.setdefault(id(best_key), set()).update(objects)
-            if not words:
-                # a bare member (有优惠吗: concepts only) represents its group as well as the first
-                # asker's wording did: later comments are scored against it too
-                for tok in concepts:
-                    self.index.setdefault((category, tok), []).append((sig, best_key))
-        return best_key
-
-
 def group(texts: list[str], focus: str = "") -> list[int]:
     """One group id per text (0, 1, 2 … in order of first appearance); paraphrases share one.
     `focus`: the product of the deal in focus, if any (a product-less question is about it)."""
@@ -419,9 +195,10 @@ def group(texts: list[str], focus: str = "") -> list[int]:
     out: list[int] = []
     n = 0
     for text in texts:
-        cat = classify(text)
+        a = analyse(text)
+        cat = a.category
         sig = m.focused(signature(text))
-        key = m.match(cat, sig)
+        key = m.match(cat, sig, asks=asks(text, a.q))
         if key is None:
             key = n
             n += 1

@@ -103,7 +103,7 @@ def test_group_pairwise_precision_and_recall_on_the_paraphrase_set():
     ids = triage.group([t for _, t in rows])
     assert len(ids) == len(rows)
     precision, recall = _pairs([label for label, _ in rows], ids)
-    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
 
 
 def test_group_generalises_to_the_held_out_paraphrases():
@@ -112,13 +112,32 @@ def test_group_generalises_to_the_held_out_paraphrases():
     precision, recall = _pairs([label for label, _ in rows], triage.group([t for _, t in rows]))
     # the misses are objectless questions ("多少钱") joining a product's group, which on a live
     # night is usually right; recall stays high so a repeated question never scatters
-    assert precision >= 0.8 and recall >= 0.9, (precision, recall)
+    assert precision >= 0.9 and recall >= 0.94, (precision, recall)
 
 
 def test_group_issue_example():
     ids = triage.group(["有机认证是真的吗", "有机认证真的假的", "认证是真的有机吗", "运费多少", "鸡蛋保质期多久", "奶粉保质期多久"])
     assert ids[0] == ids[1] == ids[2]
     assert len(set(ids)) == 4
+
+
+@pytest.mark.parametrize(
+    "texts,same",
+    [
+        (["你是哪里的啊", "哪里的"], True),  # read as other_question and as product: one question still
+        (["这是什么歌", "这歌叫啥呀"], True),  # read as chatter, but worded as a question
+        (["吃了早饭？", "吃早餐了没"], True),  # a 了没 question read as chatter
+        (["这是什么歌", "这歌好好听"], False),  # a statement about the song asks nothing
+        (["这是什么歌", "还会唱什么歌"], False),  # the song playing vs the host's repertoire
+        (["宝宝几个月能喝", "小孩能吃吗"], False),  # one asks something more (the age)
+        (["能开发票吗", "有发票吗"], True),
+        (["能开发票吗", "什么时候发货"], False),  # 发票 is no 发货
+        (["有检测报告吗", "质检报告发一下"], True),  # 发一下 is no shipping question
+    ],
+)
+def test_group_paraphrases_across_readings(texts, same):
+    ids = triage.group(texts)
+    assert (ids[0] == ids[1]) is same, (texts, ids)
 
 
 def test_group_is_order_independent_for_exact_repeats():

@@ -1,0 +1,273 @@
+"""Paraphrase matching: a comment's signature, the similarity of two signatures, and the
+Matcher that groups a night's questions (pure over the active lexicon; no database).
+
+signature: the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the lexicon's concept table)
+plus the remaining content words (the text cut at stop words: particles, fillers, forms of address).
+
+similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
+the concepts weigh 3/4 (same set 95, same once generic concepts are set aside 90, one inside the
+other 85, else their Dice overlap), the remaining words 1/4 (fuzzy; words on one side only 20);
+with no concepts at all, the fuzzy ratio of the words. A product-less question (多少钱) never joins
+a product's group (鸡蛋多少钱) unless the deal in focus names it (Matcher.focused). Known limit: a
+product the lexicon does not know (牛排) is only a word, so 牛排多少钱 can join 多少钱.
+
+Questions of any question category match each other (a paraphrase the classifier reads as
+another category is still the same question); a comment read as chatter joins a question group
+only when it is worded as a question (a question marker: 这歌叫啥呀) and its topic is specific.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from services.triage import lexicon as lexmod
+from services.triage.labels import Category
+
+_BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
+_NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, WeChat emoticons, emoji, punctuation and spaces dropped."""
+    t = unicodedata.normalize("NFKC", text or "").lower()
+    t = _BRACKET_EMOJI.sub(" ", t)
+    t = t.replace("？", "?")
+    t = _NON_TEXT.sub("", t.replace("_", ""))
+    return re.sub(r"\?+", "?", t)
+
+
+
+# --- signatures and paraphrase matching ----------------------------------------------------
+
+def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
+    """Concept tokens for the lexicon concepts found in t; the rest is cut at stop words
+    (吗, 的, 怎么, 主播 …) into content words. A longest-first alternation does the cutting,
+    which for these short lines segments as well as a dictionary segmenter and costs microseconds."""
+    out: list[str] = []
+    rest: list[str] = []
+    pos = 0
+    rx = lex.concept_re
+    if rx is not None:
+        for m in rx.finditer(t):
+            rest.append(t[pos : m.start()])
+            canon = lex.concept_of[m.group(0)]
+            if canon != "_":  # "_" lists phrases that carry no meaning (有哪些, 哪个 …)
+                out.append("#" + canon)
+            pos = m.end()
+    rest.append(t[pos:])
+    stop = lex.stop_re
+    for piece in rest:
+        if not piece:
+            continue
+        for w in stop.split(piece) if stop is not None else (piece,):
+            if w and not w.isdigit():
+                out.append(w)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _signature_cached(text: str, version: tuple) -> str:
+    lex = lexmod.active()
+    t = lex.fix_typos(normalise(text)).replace("?", "")
+    toks = sorted(set(_tokens(t, lex)))
+    return " ".join(toks)[:200] if toks else t[:200]
+
+
+_ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢不没?])$")
+
+
+def asks(text: str, markers: float) -> bool:
+    """Worded as a question: the classifier's question markers, or a question-shaped ending
+    (吃早餐了没, 有男朋友莫得) that a comment read as chatter may still have."""
+    return markers >= 1 or bool(_ASKS_AT_END.search(normalise(text)))
+
+
+def signature(text: str) -> str:
+    """The normalised key two paraphrases share: sorted concept tokens + content words."""
+    return _signature_cached(text, lexmod.active().version)
+
+
+def _clear_caches() -> None:
+    _signature_cached.cache_clear()
+    _split_cached.cache_clear()
+
+
+lexmod.on_change(_clear_caches)
+
+MATCH_CUTOFF = 75.0
+GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
+SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
+ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
+RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
+CROSS_CUTOFF = 85.0  # a question read as another category must score this: the same concepts, words alike
+QUESTION, CHATTER = "q", "c"  # matching buckets: any question category, chatter
+
+
+def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozenset]:
+    objects, concepts, words = set(), set(), set()
+    for tok in sig.split():
+        if tok.startswith("#"):
+            (objects if tok[1:] in lex.object_concepts else concepts).add(tok)
+        else:
+            words.add(tok)
+    return frozenset(objects), frozenset(concepts), frozenset(words)
+
+
+def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
+    if ca == cb:
+        return 95.0
+    # generic concepts (何时, 地点, 处理 …) only count when nothing more specific is there
+    sa = frozenset(t for t in ca if t[1:] not in generic) or ca
+    sb = frozenset(t for t in cb if t[1:] not in generic) or cb
+    ga, gb = ca - sa, cb - sb
+    if ga and gb and not (ga & gb):
+        return GENERIC_CONFLICT  # "when" against "where": not the same question
+    if sa == sb:
+        return GENERIC_DIFF
+    small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    if small <= big:
+        return SUBSET
+    return 100.0 * 2 * len(sa & sb) / (len(sa) + len(sb))
+
+
+def similarity(a: str, b: str, **_: object) -> float:
+    """0..100: how likely two signatures ask the same thing (the module docstring says how)."""
+    if a == b:
+        return 100.0
+    lex = lexmod.active()
+    oa, ca, wa = _split(a, lex)
+    ob, cb, wb = _split(b, lex)
+    if oa and ob and not (oa & ob):
+        return 0.0
+    if bool(oa) != bool(ob):
+        return 0.0  # "多少钱" is not "鸡蛋多少钱" unless the focus deal names 鸡蛋 (Matcher.focused)
+    return _similarity(oa, ca, wa, ob, cb, wb, lex)
+
+
+def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
+    if not ca and not cb:
+        return float(fuzz.token_sort_ratio(" ".join(sorted(wa | oa)), " ".join(sorted(wb | ob))))
+    if not ca or not cb:
+        return 0.0
+    base = _concept_score(ca, cb, lex.generic_concepts)
+    if wa and wb:
+        words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
+    elif wa or wb:
+        words = ONE_SIDED_WORDS
+    else:
+        words = 100.0
+    return 0.75 * base + 0.25 * words
+
+
+@lru_cache(maxsize=100_000)
+def _split_cached(sig: str, version: tuple) -> tuple[frozenset, frozenset, frozenset]:
+    return _split(sig, lexmod.active())
+
+
+class Matcher:
+    """Incremental grouping over the open groups of one show (or one list of texts).
+
+    `match(category, sig, asks)` returns the key of the group a comment joins, or None;
+    `add(category, sig, key)` registers a new group. Questions of every category match each
+    other; chatter matches chatter, and a question group when `asks` (worded as a question) and
+    its topic is specific. An exact signature is a dict lookup; otherwise only groups sharing a
+    concept (an inverted index), or, for signatures without concepts, the RECENT newest groups
+    are scored. Each distinct signature is scored at most once (the answer is cached).
+    """
+
+    def __init__(self, focus: str = "") -> None:
+        self.lex = lexmod.active()
+        # the products of the deal in focus: a product-less question ("多少钱") is about them
+        self.focus = frozenset(t for t in signature(focus).split() if t[1:] in self.lex.object_concepts) if focus else frozenset()
+        self.exact: dict[tuple[str, str], object] = {}  # (bucket, signature) of every group's first asker
+        self.found: dict[tuple[str, str, str], object] = {}  # fuzzy answers given, kept
+        self.index: dict[tuple[str, str], list[tuple[str, object, str]]] = {}
+        self.plain: dict[str, list[tuple[str, object]]] = {}
+        self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
+
+    def _parts(self, sig: str):
+        return _split_cached(sig, self.lex.version)
+
+    def _specific(self, sig: str) -> bool:
+        objects, concepts, _ = self._parts(sig)
+        return bool(objects) or any(t[1:] not in self.lex.generic_concepts for t in concepts)
+
+    def focused(self, sig: str) -> str:
+        """A signature that names no product gets the focus deal's products (none: unchanged)."""
+        if not self.focus or self._parts(sig)[0]:
+            return sig
+        return " ".join(sorted(set(sig.split()) | self.focus))
+
+    def add(self, category: str, sig: str, key: object) -> None:
+        bucket = CHATTER if category == Category.CHATTER else QUESTION
+        self.exact.setdefault((bucket, sig), key)
+        objects, concepts, words = self._parts(sig)
+        self.objects.setdefault(id(key), set()).update(objects)
+        if concepts:
+            for tok in sorted(concepts):
+                self.index.setdefault((bucket, tok), []).append((sig, key, category))
+        else:
+            self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
+
+    def match(self, category: str, sig: str, asks: bool = False) -> object | None:
+        if category != Category.CHATTER:
+            return self._match(QUESTION, sig, category)
+        if asks and self._specific(sig):
+            # a question already asked, here read as chatter but worded as a question (这歌叫啥呀)
+            hit = self._match(QUESTION, sig, "")
+            if hit is not None:
+                return hit
+        return self._match(CHATTER, sig, category)
+
+    def _match(self, bucket: str, sig: str, category: str) -> object | None:
+        hit = self.exact.get((bucket, sig))
+        if hit is None:
+            hit = self.found.get((bucket, sig, category))
+        if hit is not None:
+            return hit
+        objects, concepts, words = self._parts(sig)
+        best_key = self._best(bucket, sig, category) if concepts else self._plain(category, words | objects)
+        if best_key is not None:
+            self.found[(bucket, sig, category)] = best_key
+            self.objects.setdefault(id(best_key), set()).update(objects)
+            if not words:
+                # a bare member (有优惠吗: concepts only) represents its group as well as the first
+                # asker's wording did: later comments are scored against it too
+                for tok in sorted(concepts):
+                    self.index.setdefault((bucket, tok), []).append((sig, best_key, category))
+        return best_key
+
+    def _best(self, bucket: str, sig: str, category: str) -> object | None:
+        """The best group sharing a specific concept: MATCH_CUTOFF within the comment's category
+        (and for a chatter-read question: category ""), CROSS_CUTOFF across categories."""
+        objects, concepts, _ = self._parts(sig)
+        specific = sorted(t for t in concepts if t[1:] not in self.lex.generic_concepts) or sorted(concepts)
+        best_key, best = None, 0.0
+        seen: set[str] = set()
+        for tok in specific:
+            for other, key, cat in self.index.get((bucket, tok), ())[-RECENT:]:
+                if (other, cat) in seen:
+                    continue
+                seen.add((other, cat))
+                named = self.objects.get(id(key))
+                if objects and named and not (objects & named):
+                    continue  # the group already asks about another product
+                score = similarity(sig, other)
+                if score >= (MATCH_CUTOFF if cat == category or not category else CROSS_CUTOFF) and score > best:
+                    best_key, best = key, score
+        return best_key
+
+    def _plain(self, category: str, words: frozenset) -> object | None:
+        items = self.plain.get(category)
+        if not items:
+            return None
+        recent = items[-RECENT:]
+        found = process.extractOne(
+            " ".join(sorted(words)), [w for w, _ in recent], scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF
+        )
+        return recent[found[2]][1] if found is not None else None
