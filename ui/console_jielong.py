@@ -15,6 +15,7 @@ from services import clock, config, jielong
 from services.authz import Actor, can
 from services.errors import DomainError
 from ui import context as ctx
+from ui.picks import held_pick
 
 K = "console_jielong_"
 REMIND_S = config.get_float("PROGRESS_REMINDER_S")
@@ -225,7 +226,7 @@ def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict]) -> 
     if live:
         labels = {r["编号"]: f"{r['序号'] or '-'}. {r['团员']} {r['数量']}份（{r['状态']}）" for r in live}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        pick = c1.selectbox("取消一条接龙（候补会自动递补）", list(labels), format_func=labels.get, key=f"{K}cancel_pick")
+        pick = held_pick(c1, "取消一条接龙（候补会自动递补）", labels, key=f"{K}cancel_pick")
         if c2.button("取消这条", key=f"{K}cancel"):
             done = ctx.act(jielong.cancel_entry, actor, pick, success="已取消")
             if done:

@@ -18,6 +18,7 @@ import streamlit as st
 from services import config, triage
 from services.authz import Actor, can
 from ui import context as ctx
+from ui.picks import held_pick
 
 P = "console_queue_"
 FLASH = P + "flash"
@@ -240,12 +241,11 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
 
 
 def _merge_form(rows: list[triage.GroupRow], actor: Actor) -> None:
-    ids = [r.id for r in rows]
     label = {r.id: f"#{r.id} {r.text[:18]}（{r.askers}人）" for r in rows}
     with st.expander("合并两个问题"):
         keep_col, other_col, go = st.columns([2, 2, 1])
-        keep_col.selectbox("保留", ids, format_func=label.get, key=P + "merge_keep")
-        other_col.selectbox("并入", ids, index=1, format_func=label.get, key=P + "merge_other")
+        held_pick(keep_col, "保留", label, key=P + "merge_keep")
+        held_pick(other_col, "并入", label, key=P + "merge_other", index=1)
         go.button("合并", key=P + "merge", on_click=_merge, args=(actor,))
 
 
@@ -280,7 +280,7 @@ def _lexicon_editor(show_id: int, actor: Actor) -> None:
             )
             options = {t.id: f"{triage.CATEGORY_LABELS.get(t.category, t.category)}：{t.term}" for t in terms}
             d1, d2 = st.columns([3, 1])
-            gone = d1.selectbox("删除运营添加的词", list(options), format_func=options.get, key=P + "lex_delete_pick")
+            gone = held_pick(d1, "删除运营添加的词", options, key=P + "lex_delete_pick")
             if d2.button("删除", key=P + "lex_delete"):
                 if ctx.act(triage.delete_term, actor, gone, show_id, success="已删除"):
                     st.rerun()

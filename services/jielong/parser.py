@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from services.cn_numbers import cn_number
 from services.errors import DomainError, InvalidInput, check_paste_size
+from services.text import strip_controls
 
 MAX_QTY = 999
 BARE_QTY_MAX = 20
@@ -75,7 +76,7 @@ _RE_CANCEL = re.compile(r"取消|不要了|撤销|作废|退出接龙|退掉|不
 _RE_NUMBERED = re.compile(r"^\s*(\d{1,5})\s*(?:[、,)\]]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d))\s*(.*)$")
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
 _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
-_RE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]*$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_SPACES = re.compile(r"\s+")
@@ -86,7 +87,7 @@ def normalize(text: str) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _RE_CONTROL.sub("", text)
+    return _RE_ZERO_WIDTH.sub("", strip_controls(text))
 
 
 def key_name(name: str) -> str:
