@@ -22,6 +22,7 @@ from db.models import AuthToken, Operator, Show
 from services import clock, config, events
 from services.authz import ROLES, SYSTEM, Actor, require
 from services.errors import AuthError, InvalidInput, InvalidState, NotFound
+from services.text import clean
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -56,7 +57,7 @@ def has_operators(session: Session) -> bool:
 
 
 def _validate(name: str, role: str, password: str) -> str:
-    name = (name or "").strip()
+    name = clean(name)
     if not name or len(name) > 64:
         raise InvalidInput("用户名不能为空，且不超过 64 个字符。", "用户名")
     if role not in ROLES:
@@ -153,7 +154,7 @@ def login(session: Session, name: str, password: str, now: datetime | None = Non
     and the failure count must survive it); login is always its own unit of work.
     """
     now = now or clock.now()
-    name = (name or "").strip()[:64]
+    name = clean(name)[:64]  # services.text: a NUL or bidi override never reaches the query
     op = session.scalar(select(Operator).where(Operator.name == name)) if name else None
     locked_until = op.locked_until if op is not None else _unknown.locked_until(name)
     if locked_until and locked_until > now:

@@ -42,7 +42,8 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
         batch_items = list(pending)
 
         def notice(exc: BaseException, attempt: int) -> None:
-            print(f"数据库连接中断，正在重试（第 {attempt} 次）……", file=err)
+            what = "正在等待其他写入" if store.is_lock_wait(exc) else "数据库连接中断，正在重试"
+            print(f"{what}（第 {attempt} 次）……", file=err)
 
         def store_batch(items: list[triage.CommentIn]) -> triage.IngestResult:
             # Retried as a whole on a database blink: client keys make a repeated batch store nothing twice.

@@ -14,7 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 import db
-from db import DatabaseConfigError, is_transient  # noqa: F401  (re-exported for the UI)
+from db import DatabaseConfigError, is_lock_wait, is_transient  # noqa: F401  (re-exported for the UI)
 from services import config
 
 T = TypeVar("T")

@@ -18,6 +18,7 @@ import streamlit as st
 from services import config, triage
 from services.authz import Actor, can
 from ui import context as ctx
+from ui import kept
 from ui.picks import held_pick
 
 P = "console_queue_"
@@ -87,23 +88,28 @@ def _merge(actor: Actor) -> None:
 def _intake(show_id: int, actor: Actor) -> None:
     quick, paste, upload = st.tabs(["快速录入", "批量粘贴", "文件导入"])
     with quick:
+        if kept.refill(P + "quick_form"):
+            st.caption("上次没有保存成功，评论仍在输入框里，请再点「录入」。")
         with st.form(P + "quick_form", clear_on_submit=True, border=False):
             name_col, text_col = st.columns([1, 3])
             author = name_col.text_input("昵称（可选）", key=P + "quick_author")
             text = text_col.text_input("评论", placeholder="输入一条评论，回车录入", key=P + "quick_text")
             submitted = st.form_submit_button("录入")
         if submitted and text.strip():
-            done = ctx.act(triage.ingest, actor, show_id, [triage.CommentIn(author, text)], "manual")
+            done = _kept_act(P + "quick_form", {P + "quick_author": author, P + "quick_text": text},
+                             triage.ingest, actor, show_id, [triage.CommentIn(author, text)], "manual")
             if done:
                 st.caption(_ingest_note(done.value))
     with paste:
+        if kept.refill(P + "paste_form"):
+            st.caption("上次没有保存成功，粘贴内容仍在输入框里，请再点「导入粘贴内容」。")
         with st.form(P + "paste_form", clear_on_submit=True, border=False):
             block = st.text_area(
                 "每行一条评论，可带昵称（张姐：运费多少）", height=120, key=P + "paste_text"
             )
             submitted = st.form_submit_button("导入粘贴内容")
         if submitted:
-            done = ctx.act(triage.ingest_text, actor, show_id, block)
+            done = _kept_act(P + "paste_form", {P + "paste_text": block}, triage.ingest_text, actor, show_id, block)
             if done:
                 st.success(done.value.summary())
     with upload:
@@ -113,6 +119,18 @@ def _intake(show_id: int, actor: Actor) -> None:
             done = ctx.act(triage.ingest_file, actor, show_id, file.getvalue(), file.name)
             if done:
                 st.success(done.value.summary())
+
+
+def _kept_act(form: str, values: dict[str, str], fn: Callable[..., Any], *args: Any) -> ctx.Outcome:
+    """ctx.act with the form's values kept until the write landed (ui.kept): a refused input
+    or a database that stayed busy or away gives the person back what they typed."""
+    kept.keep(form, values)
+    done = ctx.act(fn, *args, show_error=False)
+    if done:
+        kept.drop(form)
+        return done
+    st.session_state[FLASH] = ("error", done.error)  # shown above the queue after the rerun
+    st.rerun()
 
 
 def _ingest_note(res: triage.IngestResult) -> str:

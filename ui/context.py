@@ -37,6 +37,8 @@ HOST_CHECKED_KEY = "frame_host_checked"
 HOST_CHECK_S = 5.0  # how often an open host-link screen re-checks its link
 HOST_LINK_REFUSED = "主播链接无效、已过期或已被撤销，请向直播助手索取新的链接。"
 ACT_RETRY_S = 15.0
+WAITING_FOR_WRITER = "正在等待其他写入……（另一个页面或导入正在保存，稍候会自动重试）"
+REFUSED_INPUT = "这次输入没有保存：其中有数据库无法保存的内容（如过长的文字或特殊字符），请检查后重试。"
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,9 @@ def act(
     """Run a service action in one transaction; see the module doc. A database blink is
     retried for ACT_RETRY_S seconds (actions are idempotent) before the outage notice."""
 
-    def notice(_exc: BaseException, attempt: int) -> None:
+    def notice(exc: BaseException, attempt: int) -> None:
         if attempt == 1:
-            st.toast("数据库连接中断，正在重试……")
+            st.toast(WAITING_FOR_WRITER if store.is_lock_wait(exc) else "数据库连接中断，正在重试……")
 
     def unit(s):
         check_session(s)  # a logged-out or deactivated operator writes nothing
@@ -108,9 +110,15 @@ def act(
         if show_error:
             st.error(str(exc))
         return Outcome(False, error=str(exc))
-    except Exception as exc:
-        _outage_in_fragment(exc)
-        raise
+    except store.DATABASE_ERRORS as exc:
+        if store.is_transient(exc):  # still away after the retries: the outage notice
+            _outage_in_fragment(exc)
+            raise
+        # The database refused this input (a value it cannot store): not an outage.
+        log.exception("database refused an action's input")
+        if show_error:
+            st.error(REFUSED_INPUT)
+        return Outcome(False, error=REFUSED_INPUT)
     if success:
         st.toast(success)
     return Outcome(True, result)
