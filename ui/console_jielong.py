@@ -179,10 +179,9 @@ def _import(deal_id: int, actor: Actor) -> None:
         st.caption("默认按快团团导出的列对应：跟团号、下单人、商品、规格、数量、订单金额、团员备注、自提点、收货人、联系电话、详细地址。")
         return
     data = up.getvalue()
-    try:
-        cols = jielong.columns(data, up.name)  # reads the file only, no database
-    except DomainError as exc:
-        st.error(str(exc))
+    cols = _columns(up.file_id, data, up.name)
+    if isinstance(cols, str):
+        st.error(cols)
         return
     default = jielong.default_mapping(cols)
     choices = [NONE_COLUMN] + cols
@@ -207,6 +206,20 @@ def _import(deal_id: int, actor: Actor) -> None:
             bar.progress(1.0, text="导入完成")
             st.session_state[f"{K}result"] = done.value.summary()
             st.rerun(scope="app")
+
+
+def _columns(file_id: str, data: bytes, name: str) -> list[str] | str:
+    """The file's columns (or why it cannot be read), read once per uploaded file: not again
+    on every rerun of the page (a hostile workbook was parsed on each one)."""
+    memo = st.session_state.get(f"{K}file_columns")
+    if memo and memo[0] == file_id:
+        return memo[1]
+    try:
+        cols: list[str] | str = jielong.columns(data, name)  # reads the file only, no database
+    except DomainError as exc:
+        cols = str(exc)
+    st.session_state[f"{K}file_columns"] = (file_id, cols)
+    return cols
 
 
 def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict]) -> None:
