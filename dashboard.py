@@ -82,3 +82,5 @@ except store.DATABASE_ERRORS as exc:
     if not _navigated:  # keep the URL's page registered, so the recovery lands on it again
         st.navigation([home("console"), *(page(k) for k in PAGES)], position="hidden")
     ctx.database_down(exc)
+except Exception as exc:  # a bug: a Chinese notice here, the details in the server log only
+    ctx.unexpected_error(exc)

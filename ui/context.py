@@ -185,6 +185,17 @@ def _outage_in_fragment(exc: Exception) -> None:
         st.stop()
 
 
+UNEXPECTED = "页面出了点问题，刚才的操作可能没有完成。请刷新页面后再试；问题已记录在服务器日志里，如反复出现请告诉管理员。"
+
+
+def unexpected_error(exc: BaseException) -> None:
+    """A bug reached the top of the page: the operator reads a Chinese sentence, the traceback
+    (paths, SQL, parameters) goes to the server log only (client.showErrorDetails = "none"
+    in .streamlit/config.toml covers what escapes this, e.g. a live panel's fragment)."""
+    log.error("unexpected error on a page", exc_info=exc)
+    st.error(UNEXPECTED)
+
+
 def database_down(exc: Exception) -> None:
     """A clear notice instead of a traceback; reruns the app by itself once the database answers."""
     log.warning("database unavailable: %s", exc)
