@@ -7,6 +7,7 @@ import streamlit as st
 
 from services import clock, jielong, shows
 from ui import context as ctx
+from ui.markdown import literal
 
 
 def show_form(prefix: str, show=None) -> shows.ShowForm | None:
@@ -116,7 +117,7 @@ def render_shows(actor) -> None:
 
 def render_deals(actor, show_id: int) -> None:
     show = ctx.read(shows.get_show, show_id)
-    st.header(f"团品 · {show.title}")
+    st.header(f"团品 · {literal(show.title)}")
     rows = ctx.read(_deal_rows, show_id)
     if rows:
         st.dataframe(

@@ -16,6 +16,7 @@ from services.authz import Actor, can
 from services.errors import DomainError
 from ui import context as ctx
 from ui.picks import held_pick
+from ui.markdown import literal
 
 K = "console_jielong_"
 REMIND_S = config.get_float("PROGRESS_REMINDER_S")
@@ -77,7 +78,7 @@ def _release_box(deal_id: int, actor: Actor) -> None:
     left, right = st.columns([3, 2], gap="small")
     with left:
         if problems:
-            st.error("发布前检查未通过：\n" + "\n".join(f"- {p}" for p in problems))
+            st.error("发布前检查未通过：\n" + "\n".join(f"- {literal(p)}" for p in problems))
         else:
             st.success("发布前检查：都已就绪（专享价、成团数、限量、送达说明、截止时间）。")
         ADVICE_BOX[advice.status](f"发布时机：**{advice.label}**\n" + "\n".join(f"- {r}" for r in advice.reasons))
@@ -129,7 +130,7 @@ def _progress(deal_id: int) -> None:
     st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")
     st.code(text, language=None, wrap_lines=True)
     if _reminder_due(deal_id):
-        st.toast(f"⏰ 该播报接龙进度了：{text}", duration="long")
+        st.toast(f"⏰ 该播报接龙进度了：{literal(text)}", duration="long")
     st.caption(f"每 {REMIND_S / 60:g} 分钟提醒一次播报进度（环境变量 PROGRESS_REMINDER_S 可改）。")
 
 
@@ -141,7 +142,7 @@ def _safe(fn, *args):
     try:
         return ctx.read(fn, *args)
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(literal(str(exc)))
         return None
 
 
@@ -157,7 +158,7 @@ def _paste(deal_id: int, actor: Actor) -> None:
     stored = st.session_state.get(plan_key)
     if stored and stored[0] == deal_id and stored[1] == text:
         plan: jielong.PastePlan = stored[2]
-        st.info("预览：" + plan.summary())
+        st.info("预览：" + literal(plan.summary()))
         if plan.ignored:
             st.text("未识别为接龙的行：" + "；".join(plan.ignored[:5]))  # members' text: never markdown
         rows = plan.rows()
@@ -170,7 +171,7 @@ def _paste(deal_id: int, actor: Actor) -> None:
                 st.session_state.pop(plan_key, None)
                 st.rerun(scope="app")
     if msg := st.session_state.get(f"{K}result"):
-        st.success("已保存：" + msg)
+        st.success("已保存：" + literal(msg))
 
 
 def _import(deal_id: int, actor: Actor) -> None:
@@ -181,7 +182,7 @@ def _import(deal_id: int, actor: Actor) -> None:
     data = up.getvalue()
     cols = _columns(up.file_id, data, up.name)
     if isinstance(cols, str):
-        st.error(cols)
+        st.error(literal(cols))
         return
     default = jielong.default_mapping(cols)
     choices = [NONE_COLUMN] + cols

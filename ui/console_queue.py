@@ -20,6 +20,7 @@ from services.authz import Actor, can
 from ui import context as ctx
 from ui import kept
 from ui.picks import held_pick
+from ui.markdown import literal
 
 P = "console_queue_"
 FLASH = P + "flash"
@@ -55,9 +56,9 @@ def _apply(fn: Callable[..., Any], *args: Any, success: str = "", reset_key: str
 def _flash() -> None:
     kind, message = st.session_state.pop(FLASH, (None, ""))
     if kind == "error":
-        st.error(message)
+        st.error(literal(message))
     elif kind == "success" and message:
-        st.success(message)
+        st.success(literal(message))
 
 
 def _recategorize(actor: Actor, group_id: int, key: str) -> None:
@@ -111,14 +112,14 @@ def _intake(show_id: int, actor: Actor) -> None:
         if submitted:
             done = _kept_act(P + "paste_form", {P + "paste_text": block}, triage.ingest_text, actor, show_id, block)
             if done:
-                st.success(done.value.summary())
+                st.success(literal(done.value.summary()))
     with upload:
         st.caption("CSV 表头：昵称,内容,时间（或 author,text,at）；JSONL：每行 {\"author\", \"text\", \"at\"}。重复导入同一文件不会重复计数。")
         file = st.file_uploader("评论文件", type=["csv", "jsonl", "json", "txt"], key=P + "file")
         if file is not None and st.button("导入文件", key=P + "file_import"):
             done = ctx.act(triage.ingest_file, actor, show_id, file.getvalue(), file.name)
             if done:
-                st.success(done.value.summary())
+                st.success(literal(done.value.summary()))
 
 
 def _kept_act(form: str, values: dict[str, str], fn: Callable[..., Any], *args: Any) -> ctx.Outcome:
@@ -173,7 +174,7 @@ def _queue(show_id: int, actor: Actor) -> None:
                 "撤销上一步",
                 key=P + "undo",
                 disabled=last is None,
-                help=f"撤销：{last}" if last else "没有可撤销的操作",
+                help=f"撤销：{literal(last)}" if last else "没有可撤销的操作",
                 on_click=_apply,
                 args=(triage.undo, actor, show_id),
             )

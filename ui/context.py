@@ -8,7 +8,7 @@ ways to reach the services.
   the login), and returns an explicit `Outcome`: ok with the value, or not ok with the Chinese
   message of the DomainError (already shown with st.error unless show_error=False).
 
-This module is the bottom of ui/: it imports no other ui module (the frame imports it).
+This module is the bottom of ui/: it imports no other ui module but ui.markdown (the frame imports it).
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from services import auth, demo, store
 from services.authz import Actor
 from services.errors import DomainError
+from ui.markdown import literal
 
 T = TypeVar("T")
 log = logging.getLogger("live_night")
@@ -108,7 +109,7 @@ def act(
         result = store.unit_of_work(engine(), unit, budget_s=ACT_RETRY_S, on_retry=notice)
     except DomainError as exc:
         if show_error:
-            st.error(str(exc))
+            st.error(literal(str(exc)))
         return Outcome(False, error=str(exc))
     except store.DATABASE_ERRORS as exc:
         if store.is_transient(exc):  # still away after the retries: the outage notice
@@ -120,7 +121,7 @@ def act(
             st.error(REFUSED_INPUT)
         return Outcome(False, error=REFUSED_INPUT)
     if success:
-        st.toast(success)
+        st.toast(literal(success))
     return Outcome(True, result)
 
 
