@@ -89,3 +89,18 @@ def test_too_long_fields_are_named_by_the_service(session):
         jielong.add_entry(session, SYSTEM, deal_id, "名" * 101, 1)
     assert exc.value.field == "团员昵称"
     assert not session.scalars(select(ChainEntry.id).where(ChainEntry.deal_id == deal_id)).all()
+
+
+def test_deal_and_promise_texts_are_cleaned_and_their_lengths_named(session):
+    from services import promises
+
+    show_id = _show(session)
+    form = jielong.DealForm(product=f"上海青{RLO}\x00", group_price="9.9", original_price="15", threshold=2,
+                            perk_text="送" * 201, perk_first_n=10, delivery_text="次日自提", deadline=T0 + timedelta(hours=3))
+    with pytest.raises(InvalidInput) as exc:
+        jielong.create_deal(session, SYSTEM, show_id, form)
+    assert "福利内容" in exc.value.errors
+    deal = jielong.create_deal(session, SYSTEM, show_id, jielong.DealForm(**{**form.__dict__, "perk_text": "小葱一把"}))
+    assert deal.product == "上海青"
+    p = promises.log_promise(session, SYSTEM, show_id, f"前10名送\x00小葱{RLO}")
+    assert p.text == "前10名送小葱"
