@@ -61,3 +61,22 @@ def test_a_comment_that_could_not_be_saved_stays_in_its_box(queue_as, app_db, mo
     next(b for b in at.button if b.label == "录入").click()
     at.run()
     assert _count(app_db, "没保存上的评论") == 1
+
+
+def test_input_the_database_refuses_is_not_reported_as_an_outage(queue_as, app_db, monkeypatch):  # noqa: F811
+    """#5: PostgreSQL refusing a value (a NUL byte, before intake cleaned it) used to show
+    "数据库暂时无法连接"; now it is a Chinese line about the input, and the input stays."""
+    from sqlalchemy.exc import DataError
+
+    from services import triage
+
+    def refuse(*_a, **_kw):
+        raise DataError("INSERT INTO comment …", {}, ValueError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
+
+    at = queue_as("assistant")
+    monkeypatch.setattr(triage, "ingest", refuse)
+    at = _type_and_submit(at, "被拒收的评论")
+    shown = " ".join(e.value for e in at.error)
+    assert not at.exception
+    assert "没有保存" in shown and "数据库暂时无法连接" not in shown
+    assert at.text_input(key=P + "quick_text").value == "被拒收的评论"
