@@ -79,3 +79,20 @@ def test_a_stale_lexicon_delete_is_refused_and_deletes_nothing_else(app_db):
         left = set(s.scalars(select(LexiconTerm.term)))
     eng.dispose()
     assert {"蓝莓味", "芒果味"} <= left and "草莓味" not in left
+
+
+def test_a_stale_deactivate_never_lands_on_another_operator_nor_flips_back(app_db, page_as):
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        ids = {o.name: o.id for o in auth.list_operators(s)}
+    at = page_as("admin", "operators")
+    at.selectbox(key="operators_pick").select(ids["assistant_user"]).run()
+    with db.session(eng) as s:  # another admin deactivates 小助手 first
+        auth.set_active(s, SYSTEM, ids["assistant_user"], False)
+    at.button(key="operators_toggle").click().run()  # this admin's button still read 停用
+    assert not at.exception and not at.error
+    with db.session(eng) as s:
+        active = {o.name: o.active for o in auth.list_operators(s)}
+    eng.dispose()
+    assert active["assistant_user"] is False  # stays off (not flipped back on)
+    assert all(active[n] for n in ("admin_user", "host_user", "reviewer_user"))
