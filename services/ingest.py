@@ -53,7 +53,7 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
         try:
             results = [store_batch(batch_items)]
         except store.DATABASE_ERRORS as exc:
-            if store.is_transient(exc):
+            if not store.is_refused_input(exc):
                 raise  # the database stayed away for the whole retry budget
             # The database refused something in the batch (not an outage): store the good
             # comments one by one, skip and report the bad ones, keep reading the stream.
@@ -62,7 +62,7 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
                 try:
                     results.append(store_batch([item]))
                 except store.DATABASE_ERRORS as one:
-                    if store.is_transient(one):
+                    if not store.is_refused_input(one):
                         raise
                     bad += 1
                     print(f"第 {n} 行：数据库拒收这条评论（{type(one.orig).__name__}），已跳过。", file=err)

@@ -112,7 +112,7 @@ def act(
             st.error(literal(str(exc)))
         return Outcome(False, error=str(exc))
     except store.DATABASE_ERRORS as exc:
-        if store.is_transient(exc):  # still away after the retries: the outage notice
+        if not store.is_refused_input(exc):  # still away after the retries: the outage notice
             _outage_in_fragment(exc)
             raise
         # The database refused this input (a value it cannot store): not an outage.

@@ -104,3 +104,27 @@ def test_deal_and_promise_texts_are_cleaned_and_their_lengths_named(session):
     assert deal.product == "上海青"
     p = promises.log_promise(session, SYSTEM, show_id, f"前10名送\x00小葱{RLO}")
     assert p.text == "前10名送小葱"
+
+
+def test_a_line_the_database_refuses_is_skipped_and_the_rest_of_its_batch_stored(clean_engine, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    import services.ingest as pipe
+
+    real = triage.ingest
+
+    def picky(session, actor, show_id, comments, **kw):
+        if any("拒收" in c.text for c in comments):
+            raise DataError("INSERT INTO comment", {}, ValueError("value the database refuses"))
+        return real(session, actor, show_id, comments, **kw)
+
+    monkeypatch.setattr(pipe.triage, "ingest", picky)
+    with db.session(clean_engine) as s:
+        show_id = _show(s)
+    texts = ["运费多少", "几号发货", "拒收这条", "有机认证吗", "在哪接龙"]
+    stream = io.StringIO("".join(json.dumps({"author": "张姐", "text": t}, ensure_ascii=False) + "\n" for t in texts))
+    err = io.StringIO()
+    assert run(show_id, stream, batch=5, engine=clean_engine, out=io.StringIO(), err=err) == 1
+    assert "第 3 行" in err.getvalue() and "Traceback" not in err.getvalue()
+    with db.session(clean_engine) as s:
+        assert s.scalar(select(Show.comments_total).where(Show.id == show_id)) == 4
