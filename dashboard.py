@@ -90,6 +90,8 @@ def run() -> None:
         if not _navigated:  # keep the URL's page registered, so the recovery lands on it again
             st.navigation([home("console"), *(page(k) for k in PAGES)], position="hidden")
         ctx.database_down(exc)
+    except Exception as exc:  # a bug: a Chinese notice here, the details in the server log only
+        ctx.unexpected_error(exc)
 
 
 if __name__ == "__main__":  # Streamlit runs this file as the page script of every tab

@@ -26,6 +26,13 @@ DEFAULT_SQLITE = ROOT / "data" / "live_night.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+# How long one SQLite statement waits for another writer's lock. Well below the retry
+# budgets (db.transaction 30 s, the UI's act 15 s): a lock still held after this raises
+# "database is locked", which is transient, so the unit of work is retried (and the UI says
+# 正在等待其他写入) instead of the first wait eating the whole budget.
+SQLITE_BUSY_S = 3
+
+
 class DatabaseConfigError(ValueError):
     """DATABASE_URL cannot be used; the message is for the operator, in Chinese."""
 
@@ -64,14 +71,14 @@ def connect(url: str | None = None, **engine_kw) -> Engine:
 
 
 def _sqlite_engine(url: str, **engine_kw) -> Engine:
-    engine_kw.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+    engine_kw.setdefault("connect_args", {"timeout": SQLITE_BUSY_S, "check_same_thread": False})
     engine = create_engine(url, **engine_kw)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_S * 1000}")
         if ":memory:" not in url:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -153,6 +160,13 @@ def is_transient(exc: BaseException) -> bool:
     if exc.connection_invalidated or isinstance(exc, OperationalError):
         return True
     return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
+
+
+def is_lock_wait(exc: BaseException) -> bool:
+    """Another writer holds the lock (SQLite busy, PostgreSQL lock timeout): not an outage."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text or (
+        getattr(getattr(exc, "orig", None), "sqlstate", None) in {"55P03", "40P01", "40001"})
 
 
 def transaction(

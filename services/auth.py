@@ -25,6 +25,7 @@ from db.models import AuthToken, Operator, Show
 from services import clock, config, events, passwords, throttle
 from services.authz import ROLES, SYSTEM, Actor, require
 from services.errors import AuthError, InvalidInput, InvalidState, NotFound
+from services.text import clean
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -68,7 +69,7 @@ def has_operators(session: Session) -> bool:
 
 
 def _validate(name: str, role: str, password: str) -> str:
-    name = (name or "").strip()
+    name = clean(name)
     if not name or len(name) > 64:
         raise InvalidInput("用户名不能为空，且不超过 64 个字符。", "用户名")
     if role not in ROLES:
@@ -202,7 +203,7 @@ def login_code(
     AuthError, and the count must survive it): login is always its own unit of work.
     """
     now = now or clock.now()
-    name = (name or "").strip()[:64]
+    name = clean(name)[:64]  # services.text: a NUL or bidi override never reaches the query
     keys = _throttle_keys(name, source)
     for key, rule, name_hash in keys:
         until = throttle.charge(session, key, rule, now, name_hash)

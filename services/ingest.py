@@ -5,9 +5,12 @@
 One JSON object per line: {"author": "张姐", "text": "运费多少", "at": "2026-01-06 20:15:03"}
 (optional "client_key"; without one, lines that carry a time get a key from author+text+time,
 so feeding the same file twice stores nothing twice). Lines are ingested in batches through
-services.triage.ingest (one transaction and one event per batch). Bad lines are reported on
-stderr with their line number and skipped; the exit status is 1 when any line was bad,
-2 when the show or the database is unusable, 0 otherwise.
+services.triage.ingest (one retried unit of work and one event per batch). Control and
+bidi-override characters are removed (services.text); a line the database still refuses is
+stored alone, or skipped and reported, and the rest of the batch and the stream go on. Bad
+lines are reported on stderr with their line number and skipped. Exit status: 0 every line
+stored, 1 some lines were bad (the rest stored), 2 the show or the database is unusable
+(batches already stored stay; feeding the same input again stores nothing twice).
 """
 from __future__ import annotations
 
@@ -30,22 +33,45 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
     total = triage.IngestResult()
     bad = 0
     pending: list[triage.CommentIn] = []
+    pending_lines: list[int] = []  # the input line of each pending comment, for reports
 
     def flush() -> None:
+        nonlocal bad
         if not pending:
             return
         batch_items = list(pending)
 
         def notice(exc: BaseException, attempt: int) -> None:
-            print(f"数据库连接中断，正在重试（第 {attempt} 次）……", file=err)
+            what = "正在等待其他写入" if store.is_lock_wait(exc) else "数据库连接中断，正在重试"
+            print(f"{what}（第 {attempt} 次）……", file=err)
 
-        # Retried as a whole on a database blink: client keys make a repeated batch store nothing twice.
-        res = store.unit_of_work(
-            eng, lambda s: triage.ingest(s, SYSTEM, show_id, batch_items, source=source), on_retry=notice
-        )
-        for name in ("received", "inserted", "folded", "duplicates", "empty", "questions", "chatter", "new_groups"):
-            setattr(total, name, getattr(total, name) + getattr(res, name))
+        def store_batch(items: list[triage.CommentIn]) -> triage.IngestResult:
+            # Retried as a whole on a database blink: client keys make a repeated batch store nothing twice.
+            return store.unit_of_work(eng, lambda s: triage.ingest(s, SYSTEM, show_id, items, source=source),
+                                      on_retry=notice)
+
+        try:
+            results = [store_batch(batch_items)]
+        except store.DATABASE_ERRORS as exc:
+            if not store.is_refused_input(exc):
+                raise  # the database stayed away for the whole retry budget
+            # The database refused something in the batch (not an outage): store the good
+            # comments one by one, skip and report the bad ones, keep reading the stream.
+            results = []
+            for n, item in zip(pending_lines, batch_items):
+                try:
+                    results.append(store_batch([item]))
+                except store.DATABASE_ERRORS as one:
+                    if not store.is_refused_input(one):
+                        raise
+                    bad += 1
+                    print(f"第 {n} 行：数据库拒收这条评论（{type(one.orig).__name__}），已跳过。", file=err)
+        for res in results:
+            for name in ("received", "inserted", "folded", "duplicates", "empty", "questions", "chatter",
+                         "new_groups", "cleaned"):
+                setattr(total, name, getattr(total, name) + getattr(res, name))
         pending.clear()
+        pending_lines.clear()
 
     try:
         store.read(eng, shows.get_show, show_id)
@@ -58,6 +84,7 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
                     # No natural key: a per-run key still makes a retried batch idempotent.
                     comment = dataclasses.replace(comment, client_key=f"p:{run_id}:{n}")
                 pending.append(comment)
+                pending_lines.append(n)
             except json.JSONDecodeError:
                 bad += 1
                 print(f"第 {n} 行：不是合法的 JSON，已跳过。", file=err)
@@ -71,6 +98,9 @@ def run(show_id: int, stream: IO[str], source: str = "pipe", batch: int = 500, e
         flush()
     except DomainError as exc:
         print(str(exc), file=err)
+        return 2
+    except store.DATABASE_ERRORS as exc:
+        print(f"数据库无法连接，已停止（已写入的批次保留，重新运行同一文件不会重复写入）：{type(exc).__name__}", file=err)
         return 2
     print(total.summary() + (f" 跳过无法识别的行 {bad} 条。" if bad else ""), file=out)
     return 1 if bad else 0

@@ -1,7 +1,7 @@
 """Shows (场次) and their communities: create, edit, start, end, list."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Show
-from services import clock, events
+from services import clock, events, text
 from services.authz import Actor, require
 from services.errors import FieldErrors, InvalidState, NotFound
 
@@ -32,15 +32,24 @@ class ShowForm:
     scheduled_end: datetime
 
 
+def cleaned(form: ShowForm) -> ShowForm:
+    """The form's texts without control or bidi-override characters (services.text.clean)."""
+    return replace(form, title=text.clean(form.title), community_name=text.clean(form.community_name),
+                   host_name=text.clean(form.host_name))
+
+
 def validate(form: ShowForm) -> None:
     errors: dict[str, str] = {}
-    if not form.title.strip():
+    text.check_fields(errors, {"标题": (text.clean(form.title), Show.title),
+                               "社群名称": (text.clean(form.community_name), Community.name),
+                               "主播": (text.clean(form.host_name), Show.host_name)})
+    if not text.clean(form.title):
         errors["标题"] = "不能为空"
-    if not form.community_name.strip():
+    if not text.clean(form.community_name):
         errors["社群名称"] = "不能为空"
     if not isinstance(form.member_count, int) or form.member_count < 1:
         errors["社群成员数"] = "须为不小于 1 的整数"
-    if not form.host_name.strip():
+    if not text.clean(form.host_name):
         errors["主播"] = "不能为空"
     if form.scheduled_end <= form.scheduled_start:
         errors["计划结束"] = "须晚于计划开始"
@@ -51,6 +60,7 @@ def validate(form: ShowForm) -> None:
 def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
     require(actor, "show.edit")
     validate(form)
+    form = cleaned(form)
     community = Community(name=form.community_name.strip(), member_count=form.member_count)
     show = Show(
         title=form.title.strip(),
@@ -70,6 +80,7 @@ def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
 def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) -> Show:
     require(actor, "show.edit")
     validate(form)
+    form = cleaned(form)
     show = get_show(session, show_id)
     show.title = form.title.strip()
     show.community.name = form.community_name.strip()

@@ -11,6 +11,8 @@ at its scripted moment scaled by the speed (start + t / speed), so the compresse
 its shape: the main deal reaches its threshold 8 minutes / speed after its release.
 --minutes N replays only the first N minutes of the script (the run is always bounded). On an
 empty database the two demo nights are loaded first, as the app's first start does (--no-demo: not).
+Writes go through the retried unit of work (a database restart or a busy SQLite file is waited
+out). Exit status: 0 done, 2 the configuration, the show or the database is unusable, 130 stopped.
 """
 from __future__ import annotations
 
@@ -112,33 +114,60 @@ def _at(start: datetime, t: int, speed: float) -> datetime:
 
 
 def _write(engine: Engine, writer: demo.NightWriter, due: list, start: datetime, speed: float, out) -> None:
-    """The beats due now in one transaction; if one is refused, the rest go in one by one."""
-    promises_before = len(writer.promise_ids)
+    """The beats due now in one retried unit of work; if one is refused, the rest go in one by one."""
     try:
-        with store.session(engine) as s:
-            for t, thing in due:
-                writer.apply(s, thing, _at(start, t, speed))
-            writer.flush(s)
-            _sync_promises(s, writer, due, start, speed)
+        _unit(engine, writer, due, start, speed, sync=True)
     except DomainError:
-        writer.pending = []
-        del writer.promise_ids[promises_before:]
+        pass
     else:
         for _, thing in due:
             _announce(thing, writer, out)
         return
     for t, thing in due:
-        promises_before = len(writer.promise_ids)
         try:
-            with store.session(engine) as s:
-                writer.apply(s, thing, _at(start, t, speed))
-                writer.flush(s)
+            _unit(engine, writer, [(t, thing)], start, speed, sync=False)
         except DomainError as exc:
-            writer.pending = []
-            del writer.promise_ids[promises_before:]
             out(f"跳过一步（{type(thing).__name__}）：{exc}")
         else:
             _announce(thing, writer, out)
+
+
+def _unit(engine: Engine, writer: demo.NightWriter, due: list, start: datetime, speed: float, sync: bool) -> None:
+    """store.unit_of_work over the beats: a database blink (a restart, a lock) retries the
+    whole unit, the writer's in-memory state put back first, so nothing is applied twice."""
+    saved = _writer_state(writer)
+
+    def unit(s) -> None:
+        _restore(writer, saved)
+        for t, thing in due:
+            writer.apply(s, thing, _at(start, t, speed))
+        writer.flush(s)
+        if sync:
+            _sync_promises(s, writer, due, start, speed)
+
+    def notice(exc: BaseException, attempt: int) -> None:
+        print(f"数据库连接中断或正忙，正在重试（第 {attempt} 次）……", file=sys.stderr)
+
+    try:
+        store.unit_of_work(engine, unit, on_retry=notice)
+    except BaseException:
+        _restore(writer, saved)
+        raise
+
+
+def _writer_state(w: demo.NightWriter) -> tuple:
+    return (list(w.pending), list(w.promise_ids), dict(w.promise_keys), dict(w.counts), dict(w.headers),
+            {k: list(v) for k, v in w.lines.items()}, w.synced_t)
+
+
+def _restore(w: demo.NightWriter, state: tuple) -> None:
+    pending, promise_ids, promise_keys, counts, headers, lines, synced_t = state
+    w.pending, w.promise_ids, w.promise_keys, w.synced_t = list(pending), list(promise_ids), dict(promise_keys), synced_t
+    w.counts.clear()
+    w.counts.update(counts)
+    w.headers = dict(headers)
+    w.lines.clear()
+    w.lines.update({k: list(v) for k, v in lines.items()})
 
 
 SYNC_EVERY_S = 300  # night seconds between two 「同步名单」 of the promises while the chain grows
@@ -204,10 +233,16 @@ def main(argv: list[str] | None = None) -> int:
     except store.DatabaseConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except store.DATABASE_ERRORS as exc:
+        print(f"数据库无法连接：{type(exc).__name__}", file=sys.stderr)
+        return 2
     try:
         run(engine, speed=args.speed, show_id=args.show, minutes=args.minutes)
     except DomainError as exc:
         print(f"无法模拟：{exc}", file=sys.stderr)
+        return 2
+    except store.DATABASE_ERRORS as exc:
+        print(f"数据库不可用，模拟已停止（已写入的数据保留）：{type(exc).__name__}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已停止：已写入的数据保留。")

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 import db
-from db import DatabaseConfigError, is_transient  # noqa: F401  (re-exported for the UI)
+from db import DatabaseConfigError, is_lock_wait, is_transient  # noqa: F401  (re-exported for the UI)
 from services import config
 
 T = TypeVar("T")
@@ -58,6 +58,12 @@ def unit_of_work(
 ) -> T:
     """db.transaction: fn in one transaction, retried whole on a database blink."""
     return db.transaction(engine, fn, budget_s=budget_s, on_retry=on_retry)
+
+
+def is_refused_input(exc: BaseException) -> bool:
+    """The database refused a value (a NUL byte, a too-long text, a broken constraint):
+    bad input, not an outage, so the UI never answers it with "数据库暂时无法连接"."""
+    return isinstance(exc, (DataError, IntegrityError)) and not is_transient(exc)
 
 
 def ping(engine: Engine) -> bool:

@@ -16,6 +16,8 @@ from services.authz import Actor, can
 from services.errors import DomainError
 from ui import context as ctx
 from ui.tables import blank_missing
+from ui.picks import held_pick
+from ui.markdown import literal
 
 K = "console_jielong_"
 REMIND_S = config.get_float("PROGRESS_REMINDER_S")
@@ -77,7 +79,7 @@ def _release_box(deal_id: int, actor: Actor) -> None:
     left, right = st.columns([3, 2], gap="small")
     with left:
         if problems:
-            st.error("发布前检查未通过：\n" + "\n".join(f"- {p}" for p in problems))
+            st.error("发布前检查未通过：\n" + "\n".join(f"- {literal(p)}" for p in problems))
         else:
             st.success("发布前检查：都已就绪（专享价、成团数、限量、送达说明、截止时间）。")
         ADVICE_BOX[advice.status](f"发布时机：**{advice.label}**\n" + "\n".join(f"- {r}" for r in advice.reasons))
@@ -129,7 +131,7 @@ def _progress(deal_id: int) -> None:
     st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")
     st.code(text, language=None, wrap_lines=True)
     if _reminder_due(deal_id):
-        st.toast(f"⏰ 该播报接龙进度了：{text}", duration="long")
+        st.toast(f"⏰ 该播报接龙进度了：{literal(text)}", duration="long")
     st.caption(f"每 {REMIND_S / 60:g} 分钟提醒一次播报进度（环境变量 PROGRESS_REMINDER_S 可改）。")
 
 
@@ -141,7 +143,7 @@ def _safe(fn, *args):
     try:
         return ctx.read(fn, *args)
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(literal(str(exc)))
         return None
 
 
@@ -157,7 +159,7 @@ def _paste(deal_id: int, actor: Actor) -> None:
     stored = st.session_state.get(plan_key)
     if stored and stored[0] == deal_id and stored[1] == text:
         plan: jielong.PastePlan = stored[2]
-        st.info("预览：" + plan.summary())
+        st.info("预览：" + literal(plan.summary()))
         if plan.ignored:
             st.text("未识别为接龙的行：" + "；".join(plan.ignored[:5]))  # members' text: never markdown
         rows = plan.rows()
@@ -172,7 +174,7 @@ def _paste(deal_id: int, actor: Actor) -> None:
                 st.session_state.pop(plan_key, None)
                 st.rerun(scope="app")
     if msg := st.session_state.get(f"{K}result"):
-        st.success("已保存：" + msg)
+        st.success("已保存：" + literal(msg))
 
 
 def _import(deal_id: int, actor: Actor) -> None:
@@ -181,10 +183,9 @@ def _import(deal_id: int, actor: Actor) -> None:
         st.caption("默认按快团团导出的列对应：跟团号、下单人、商品、规格、数量、订单金额、团员备注、自提点、收货人、联系电话、详细地址。")
         return
     data = up.getvalue()
-    try:
-        cols = jielong.columns(data, up.name)  # reads the file only, no database
-    except DomainError as exc:
-        st.error(str(exc))
+    cols = _columns(up.file_id, data, up.name)
+    if isinstance(cols, str):
+        st.error(literal(cols))
         return
     default = jielong.default_mapping(cols)
     choices = [NONE_COLUMN] + cols
@@ -211,6 +212,20 @@ def _import(deal_id: int, actor: Actor) -> None:
             st.rerun(scope="app")
 
 
+def _columns(file_id: str, data: bytes, name: str) -> list[str] | str:
+    """The file's columns (or why it cannot be read), read once per uploaded file: not again
+    on every rerun of the page (a hostile workbook was parsed on each one)."""
+    memo = st.session_state.get(f"{K}file_columns")
+    if memo and memo[0] == file_id:
+        return memo[1]
+    try:
+        cols: list[str] | str = jielong.columns(data, name)  # reads the file only, no database
+    except DomainError as exc:
+        cols = str(exc)
+    st.session_state[f"{K}file_columns"] = (file_id, cols)
+    return cols
+
+
 def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict]) -> None:
     specs = [s for s in (spec_options or "").split(",") if s]
     with st.form(f"{K}add_form", clear_on_submit=True):
@@ -228,7 +243,7 @@ def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict]) -> 
     if live:
         labels = {r["编号"]: f"{r['序号'] or '-'}. {r['团员']} {r['数量']}份（{r['状态']}）" for r in live}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        pick = c1.selectbox("取消一条接龙（候补会自动递补）", list(labels), format_func=labels.get, key=f"{K}cancel_pick")
+        pick = held_pick(c1, "取消一条接龙（候补会自动递补）", labels, key=f"{K}cancel_pick")
         if c2.button("取消这条", key=f"{K}cancel"):
             done = ctx.act(jielong.cancel_entry, actor, pick, success="已取消")
             if done:

@@ -9,6 +9,7 @@ from services import promises
 from services.authz import Actor, can
 from services.errors import NotFound
 from ui import context as ctx
+from ui.markdown import literal
 
 LAST_KEY = "console_promises_last"
 NO_DEAL = 0
@@ -31,7 +32,7 @@ def _panel(show_id: int, actor: Actor) -> None:
                 placeholder="如：前50名送手札 / 不好吃包退 / 明天中午前送到",
             )
             submitted = st.form_submit_button("记录承诺")
-        st.caption(f"将关联团品：{deal.product}" if deal else "本场还没有团品，承诺将按整场记录。")
+        st.caption(f"将关联团品：{literal(deal.product)}" if deal else "本场还没有团品，承诺将按整场记录。")
         if submitted:
             if not text.strip():
                 st.warning("请先输入主播说的原话。")

@@ -18,6 +18,9 @@ import streamlit as st
 from services import config, triage
 from services.authz import Actor, can
 from ui import context as ctx
+from ui import kept
+from ui.picks import held_pick
+from ui.markdown import literal
 
 P = "console_queue_"
 FLASH = P + "flash"
@@ -53,9 +56,9 @@ def _apply(fn: Callable[..., Any], *args: Any, success: str = "", reset_key: str
 def _flash() -> None:
     kind, message = st.session_state.pop(FLASH, (None, ""))
     if kind == "error":
-        st.error(message)
+        st.error(literal(message))
     elif kind == "success" and message:
-        st.success(message)
+        st.success(literal(message))
 
 
 def _recategorize(actor: Actor, group_id: int, key: str) -> None:
@@ -86,32 +89,49 @@ def _merge(actor: Actor) -> None:
 def _intake(show_id: int, actor: Actor) -> None:
     quick, paste, upload = st.tabs(["快速录入", "批量粘贴", "文件导入"])
     with quick:
+        if kept.refill(P + "quick_form"):
+            st.caption("上次没有保存成功，评论仍在输入框里，请再点「录入」。")
         with st.form(P + "quick_form", clear_on_submit=True, border=False):
             name_col, text_col = st.columns([1, 3])
             author = name_col.text_input("昵称（可选）", key=P + "quick_author")
             text = text_col.text_input("评论", placeholder="输入一条评论，回车录入", key=P + "quick_text")
             submitted = st.form_submit_button("录入")
         if submitted and text.strip():
-            done = ctx.act(triage.ingest, actor, show_id, [triage.CommentIn(author, text)], "manual")
+            done = _kept_act(P + "quick_form", {P + "quick_author": author, P + "quick_text": text},
+                             triage.ingest, actor, show_id, [triage.CommentIn(author, text)], "manual")
             if done:
                 st.caption(_ingest_note(done.value))
     with paste:
+        if kept.refill(P + "paste_form"):
+            st.caption("上次没有保存成功，粘贴内容仍在输入框里，请再点「导入粘贴内容」。")
         with st.form(P + "paste_form", clear_on_submit=True, border=False):
             block = st.text_area(
                 "每行一条评论，可带昵称（张姐：运费多少）", height=120, key=P + "paste_text"
             )
             submitted = st.form_submit_button("导入粘贴内容")
         if submitted:
-            done = ctx.act(triage.ingest_text, actor, show_id, block)
+            done = _kept_act(P + "paste_form", {P + "paste_text": block}, triage.ingest_text, actor, show_id, block)
             if done:
-                st.success(done.value.summary())
+                st.success(literal(done.value.summary()))
     with upload:
         st.caption("CSV 表头：昵称,内容,时间（或 author,text,at）；JSONL：每行 {\"author\", \"text\", \"at\"}。重复导入同一文件不会重复计数。")
         file = st.file_uploader("评论文件", type=["csv", "jsonl", "json", "txt"], key=P + "file")
         if file is not None and st.button("导入文件", key=P + "file_import"):
             done = ctx.act(triage.ingest_file, actor, show_id, file.getvalue(), file.name)
             if done:
-                st.success(done.value.summary())
+                st.success(literal(done.value.summary()))
+
+
+def _kept_act(form: str, values: dict[str, str], fn: Callable[..., Any], *args: Any) -> ctx.Outcome:
+    """ctx.act with the form's values kept until the write landed (ui.kept): a refused input
+    or a database that stayed busy or away gives the person back what they typed."""
+    kept.keep(form, values)
+    done = ctx.act(fn, *args, show_error=False)
+    if done:
+        kept.drop(form)
+        return done
+    st.session_state[FLASH] = ("error", done.error)  # shown above the queue after the rerun
+    st.rerun()
 
 
 def _ingest_note(res: triage.IngestResult) -> str:
@@ -154,7 +174,7 @@ def _queue(show_id: int, actor: Actor) -> None:
                 "撤销上一步",
                 key=P + "undo",
                 disabled=last is None,
-                help=f"撤销：{last}" if last else "没有可撤销的操作",
+                help=f"撤销：{literal(last)}" if last else "没有可撤销的操作",
                 on_click=_apply,
                 args=(triage.undo, actor, show_id),
             )
@@ -242,12 +262,11 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
 
 
 def _merge_form(rows: list[triage.GroupRow], actor: Actor) -> None:
-    ids = [r.id for r in rows]
     label = {r.id: f"#{r.id} {r.text[:18]}（{r.askers}人）" for r in rows}
     with st.expander("合并两个问题"):
         keep_col, other_col, go = st.columns([2, 2, 1])
-        keep_col.selectbox("保留", ids, format_func=label.get, key=P + "merge_keep")
-        other_col.selectbox("并入", ids, index=1, format_func=label.get, key=P + "merge_other")
+        held_pick(keep_col, "保留", label, key=P + "merge_keep")
+        held_pick(other_col, "并入", label, key=P + "merge_other", index=1)
         go.button("合并", key=P + "merge", on_click=_merge, args=(actor,))
 
 
@@ -284,7 +303,7 @@ def _lexicon_editor(show_id: int, actor: Actor) -> None:
             )
             options = {t.id: f"{triage.CATEGORY_LABELS.get(t.category, t.category)}：{t.term}" for t in terms}
             d1, d2 = st.columns([3, 1])
-            gone = d1.selectbox("删除运营添加的词", list(options), format_func=options.get, key=P + "lex_delete_pick")
+            gone = held_pick(d1, "删除运营添加的词", options, key=P + "lex_delete_pick")
             if d2.button("删除", key=P + "lex_delete"):
                 if ctx.act(triage.delete_term, actor, gone, show_id, success="已删除"):
                     st.rerun()

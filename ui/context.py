@@ -9,7 +9,7 @@ ways to reach the services.
   the login), and returns an explicit `Outcome`: ok with the value, or not ok with the Chinese
   message of the DomainError (already shown with st.error unless show_error=False).
 
-This module is the bottom of ui/: it imports no other ui module (the frame imports it).
+This module is the bottom of ui/: it imports no other ui module but ui.markdown (the frame imports it).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from services import auth, demo, store
 from services.authz import Actor
 from services.errors import AuthError, DomainError
+from ui.markdown import literal
 
 T = TypeVar("T")
 log = logging.getLogger("live_night")
@@ -43,6 +44,8 @@ HOST_CHECKED_KEY = "frame_host_checked"
 HOST_CHECK_S = 5.0  # how often an open host-link screen re-checks its link
 HOST_LINK_REFUSED = "主播链接无效、已过期或已被撤销，请向直播助手索取新的链接。"
 ACT_RETRY_S = 15.0
+WAITING_FOR_WRITER = "正在等待其他写入……（另一个页面或导入正在保存，稍候会自动重试）"
+REFUSED_INPUT = "这次输入没有保存：其中有数据库无法保存的内容（如过长的文字或特殊字符），请检查后重试。"
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,9 @@ def act(
     """Run a service action in one transaction; see the module doc. A database blink is
     retried for ACT_RETRY_S seconds (actions are idempotent) before the outage notice."""
 
-    def notice(_exc: BaseException, attempt: int) -> None:
+    def notice(exc: BaseException, attempt: int) -> None:
         if attempt == 1:
-            st.toast("数据库连接中断，正在重试……")
+            st.toast(WAITING_FOR_WRITER if store.is_lock_wait(exc) else "数据库连接中断，正在重试……")
 
     def unit(s):
         check_session(s, touch=True)  # a logged-out or deactivated operator writes nothing
@@ -126,13 +129,19 @@ def act(
         result = store.unit_of_work(engine(), unit, budget_s=ACT_RETRY_S, on_retry=notice)
     except DomainError as exc:
         if show_error:
-            st.error(str(exc))
+            st.error(literal(str(exc)))
         return Outcome(False, error=str(exc))
-    except Exception as exc:
-        _outage_in_fragment(exc)
-        raise
+    except store.DATABASE_ERRORS as exc:
+        if not store.is_refused_input(exc):  # still away after the retries: the outage notice
+            _outage_in_fragment(exc)
+            raise
+        # The database refused this input (a value it cannot store): not an outage.
+        log.exception("database refused an action's input")
+        if show_error:
+            st.error(REFUSED_INPUT)
+        return Outcome(False, error=REFUSED_INPUT)
     if success:
-        st.toast(success)
+        st.toast(literal(success))
     return Outcome(True, result)
 
 
@@ -201,6 +210,17 @@ def _outage_in_fragment(exc: Exception) -> None:
     if store.is_transient(exc) and in_fragment():
         database_down(exc)
         st.stop()
+
+
+UNEXPECTED = "页面出了点问题，刚才的操作可能没有完成。请刷新页面后再试；问题已记录在服务器日志里，如反复出现请告诉管理员。"
+
+
+def unexpected_error(exc: BaseException) -> None:
+    """A bug reached the top of the page: the operator reads a Chinese sentence, the traceback
+    (paths, SQL, parameters) goes to the server log only (client.showErrorDetails = "none"
+    in .streamlit/config.toml covers what escapes this, e.g. a live panel's fragment)."""
+    log.error("unexpected error on a page", exc_info=exc)
+    st.error(UNEXPECTED)
 
 
 def database_down(exc: Exception) -> None:

@@ -12,6 +12,7 @@ from ui import context as ctx
 from ui import session_routes
 from ui.markdown import literal
 from ui.context import HOST_CHECKED_KEY, HOST_LINK_REFUSED, HOST_TOKEN_KEY, TOKEN_KEY
+from ui.markdown import literal
 
 # Who acts on a screen opened through a host link: read-only, no operator behind it.
 HOST_LINK_ACTOR = Actor(id=None, name="主播链接", role="host")
@@ -127,7 +128,7 @@ def forget_host_link() -> None:
 
 def sidebar(actor: Actor) -> None:
     with st.sidebar:
-        st.caption(f"{actor.name}（{ROLE_LABELS.get(actor.role, actor.role)}）")
+        st.caption(f"{literal(actor.name)}（{ROLE_LABELS.get(actor.role, actor.role)}）")
         show_picker()
         if st.button("退出登录", key="frame_logout"):
             logout()
@@ -173,7 +174,7 @@ def _show_from_url(ids: list[int]) -> int | None:
     if raw is None:
         return None
     if not raw.isdigit() or int(raw) not in ids:
-        st.error(f"链接中的场次编号「{raw}」不存在，已改为显示最近的场次。")
+        st.error("链接中的场次不存在，已改为显示最近的场次。")  # the URL is never echoed
         st.query_params.pop("show", None)
         return None
     wanted = int(raw)
@@ -183,5 +184,5 @@ def _show_from_url(ids: list[int]) -> int | None:
 
 
 def config_error(exc: DomainError | Exception) -> None:
-    st.error(str(exc))
+    st.error(literal(str(exc)))
     st.stop()

@@ -45,7 +45,7 @@ def _card(row: pickup.PickupRow, actor: Actor, show_title: str) -> None:
         st.text(f"{row.product} ×{row.qty}{spec}")
         st.badge(_status_text(row), color=STATUS_COLORS[row.status])
         if row.picked_at:
-            st.caption(f"{row.via_label or '提货'}：{row.picked_by or '—'} · {pickup.when_text(row.picked_at)}")
+            st.caption(f"{row.via_label or '提货'}：{md(row.picked_by or '—')} · {pickup.when_text(row.picked_at)}")
         gifts = _perks(row)
         if row.remaining:
             _mark_buttons(row, actor, gifts)
@@ -72,8 +72,8 @@ def _perks(row: pickup.PickupRow) -> list[int]:
     chosen = []
     for p in row.perks:
         if p.handed:
-            st.caption(f"✓ {p.label}（已发）")
-        elif st.checkbox(f"赠品：{p.label}", value=True, key=f"pickup_perk_{row.entry_id}_{p.item_id}"):
+            st.caption(f"✓ {md(p.label)}（已发）")
+        elif st.checkbox(f"赠品：{md(p.label)}", value=True, key=f"pickup_perk_{row.entry_id}_{p.item_id}"):
             chosen.append(p.item_id)
     return chosen
 

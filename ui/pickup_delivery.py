@@ -10,6 +10,7 @@ from services import clock, pickup
 from services.authz import Actor, can
 from ui import pickup_access as access
 from ui import context as ctx
+from ui.markdown import literal
 
 
 def render(show_id: int, actor: Actor) -> None:
@@ -38,7 +39,7 @@ def _form(show_id: int, actor: Actor, waiting: dict[str, int]) -> None:
     if submitted:
         done = access.act(pickup.deliver, actor, show_id, groups, datetime.combine(day, at), label=label)
         if done:
-            st.toast(f"已登记送达：{done.value.label}，{done.value.entries} 单")
+            st.toast(f"已登记送达：{literal(done.value.label)}，{done.value.entries} 单")
 
 
 def _runs(show_id: int, actor: Actor) -> None:

@@ -5,10 +5,11 @@ from services import shows
 from services.authz import can
 from ui import context as ctx
 from ui import console_capture, console_hostlink, console_jielong, console_promises, console_queue, console_snapshot
+from ui.markdown import literal
 
 def render_head(show, actor) -> None:
     head, status = st.columns([4, 1])
-    head.title(f"中控台 · {show.title}")
+    head.title(f"中控台 · {literal(show.title)}")
     status.caption(f"状态：{shows.STATUS_LABELS[show.status]}")
     if can(actor, "show.edit"):
         if show.status == shows.ShowStatus.PLANNED and status.button("开播", key="console_start", type="primary"):

@@ -4,6 +4,7 @@ import streamlit as st
 from services import auth, passwords
 from services.authz import ROLE_LABELS, ROLES, can
 from ui import context as ctx
+from ui.picks import held_pick
 
 
 def operator_rows(session) -> list[dict]:
@@ -26,20 +27,24 @@ def render_add(actor) -> None:
                 st.rerun()
 
 
+def _set_active(actor, operator_id: int, active: bool) -> None:
+    ctx.act(auth.set_active, actor, operator_id, active, success="已更新")
+
+
 def render_manage(actor, rows: list[dict]) -> None:
     st.subheader("停用 / 启用 / 重置密码")
     by_id = {r["id"]: r for r in rows}
-    picked = st.selectbox(
-        "运营人员", list(by_id), key="operators_pick",
-        format_func=lambda i: f"{by_id[i]['用户名']}（{by_id[i]['角色']}，{by_id[i]['状态']}）",
-    )
-    if picked is None:
+    labels = {i: f"{r['用户名']}（{r['角色']}，{r['状态']}）" for i, r in by_id.items()}
+    # held_pick: a label that changed (another admin deactivated this operator) keeps the choice
+    # instead of falling to the first operator, who would then be the one deactivated.
+    picked = held_pick(st, "运营人员", labels, key="operators_pick")
+    if picked not in by_id:
         return
     active = by_id[picked]["active"]
     label = "停用（立即退出登录）" if active else "重新启用"
-    if st.button(label, key="operators_toggle"):
-        if ctx.act(auth.set_active, actor, picked, not active, success="已更新"):
-            st.rerun()
+    # The operator and the state the button showed travel with the click (a stale page never
+    # flips someone else, nor the opposite way).
+    st.button(label, key="operators_toggle", on_click=_set_active, args=(actor, picked, not active))
     with st.form("operators_reset_form", clear_on_submit=True):
         new_password = st.text_input("新密码", type="password", help=passwords.HINT)
         if st.form_submit_button("重置密码"):

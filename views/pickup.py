@@ -7,11 +7,12 @@ from services import events, promises, shows
 from services.authz import Actor, can
 from ui import context as ctx
 from ui import pickup_access, pickup_counter, pickup_delivery, pickup_followups, pickup_links, pickup_lists
+from ui.markdown import literal
 
 
 def render_head(show, actor: Actor) -> None:
     st.title("提货核销")  # short: on a phone the search box stays near the top
-    st.caption(f"{show.title} · {actor.name}（提货链接）" if pickup_access.on_link() else show.title)
+    st.caption(literal(f"{show.title} · {actor.name}（提货链接）" if pickup_access.on_link() else show.title))
 
 
 def sync_perks(show_id: int, actor: Actor) -> None:

@@ -14,6 +14,7 @@ from services import clock, events, pickup, promises, shows
 from services.authz import can
 from services.errors import DomainError
 from ui import context as ctx
+from ui.markdown import literal
 
 ALL = "__all__"
 RED = "color: #d62728; font-weight: 600"
@@ -25,7 +26,7 @@ def fmt(at: datetime | None) -> str:
 
 def render_header(show, actor) -> None:
     head, sync_col = st.columns([5, 1])
-    head.title(f"承诺履约 · {show.title}")
+    head.title(f"承诺履约 · {literal(show.title)}")
     # Keep the items in step with the chain (entries added, cancelled, moved up from 候补).
     version = ctx.read(events.version, show.id)
     if st.session_state.get("promises_synced") != (show.id, version):
@@ -69,7 +70,7 @@ def _detect(show_id: int, paste: str) -> None:
     try:
         found = ctx.read(promises.detect_show, show_id, paste)
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(literal(str(exc)))
         return
     st.session_state["promises_drafts"] = [
         {"text": d.text, "kind": d.kind, "first_n": d.first_n, "due_hint": d.due_hint or "", "min_qty": d.min_qty,
@@ -210,7 +211,7 @@ def render_promise(row) -> None:
     st.divider()
     st.text(row.text)
     st.caption(
-        f"{row.kind_label} · {row.deal_product or '整场'} · 说于 {fmt(row.said_at)} · "
+        f"{row.kind_label} · {literal(row.deal_product or '整场')} · 说于 {fmt(row.said_at)} · "
         f"范围：{row.scope_label if row.confirmed else '待确认'} · 截止：{fmt(row.due_at) or '未设'} · 状态：{row.status_label}"
     )
     if row.total:
@@ -305,7 +306,7 @@ def render_range_ticks(row, actor) -> None:
             try:
                 first, last = promises.parse_range(span)
             except DomainError as exc:
-                st.error(str(exc))
+                st.error(literal(str(exc)))
             else:
                 ticked = ctx.act(promises.tick_range, actor, pid, first, last, done)
                 if ticked:

@@ -7,6 +7,8 @@ import streamlit as st
 
 from services import clock, jielong, shows
 from ui import context as ctx
+from ui.markdown import literal
+from ui.picks import held_pick
 
 
 def show_form(prefix: str, show=None) -> shows.ShowForm | None:
@@ -116,7 +118,7 @@ def render_shows(actor) -> None:
 
 def render_deals(actor, show_id: int) -> None:
     show = ctx.read(shows.get_show, show_id)
-    st.header(f"团品 · {show.title}")
+    st.header(f"团品 · {literal(show.title)}")
     rows = ctx.read(_deal_rows, show_id)
     if rows:
         st.dataframe(
@@ -146,7 +148,7 @@ def _edit_deal(actor, show, rows: list[dict]) -> None:
         st.caption("先新建团品。")
         return
     labels = {r["编号"]: f"{r['团品']}（{r['状态']}）" for r in rows}
-    deal_id = st.selectbox("选择团品", list(labels), format_func=labels.get, key="setup_deal_pick")
+    deal_id = held_pick(st, "选择团品", labels, key="setup_deal_pick")  # a deal released meanwhile stays chosen
     deal = ctx.read(jielong.get_deal, deal_id)
     if deal.status != jielong.DealStatus.DRAFT:
         st.caption("接龙已发布：商品、专享价和成团条件不能再改；限量、福利、配送和截止时间可以改。")

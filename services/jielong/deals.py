@@ -17,6 +17,7 @@ from services.authz import Actor, require
 from services.errors import FieldErrors, InvalidState, NotFound
 from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
 from services.shows import get_show
+from services.text import check_fields, clean
 
 MAX_MONEY = Decimal("100000000")
 
@@ -77,11 +78,11 @@ def validate(form: DealForm, show: Show) -> dict:
 
 
 def _product(form: DealForm, errors: dict[str, str]) -> str:
-    product = (form.product or "").strip()
+    product = clean(form.product)
     if not product:
         errors["商品名称"] = "不能为空"
-    elif len(product) > 200:
-        errors["商品名称"] = "不超过 200 个字"
+    else:
+        check_fields(errors, {"商品名称": (product, Deal.product)})
     return product
 
 
@@ -145,16 +146,19 @@ def _limits(form: DealForm, errors: dict[str, str]) -> dict:
 
 
 def _texts(form: DealForm, perk_first_n: int | None, errors: dict[str, str]) -> dict:
-    perk_text = (form.perk_text or "").strip()
+    perk_text = clean(form.perk_text)
     if perk_first_n and not perk_text:
         errors["福利内容"] = "设置了前 N 名福利时不能为空"
-    specs = [s.strip() for s in (form.spec_options or "").replace("，", ",").replace("、", ",").split(",") if s.strip()]
-    return {
-        "perk_text": perk_text[:200],
-        "selling_points": (form.selling_points or "").strip(),
-        "spec_options": ",".join(specs)[:500],
-        "delivery_text": (form.delivery_text or "").strip()[:200],
+    specs = [s.strip() for s in clean(form.spec_options).replace("，", ",").replace("、", ",").split(",") if s.strip()]
+    out = {
+        "perk_text": perk_text,
+        "selling_points": clean(form.selling_points, multiline=True),
+        "spec_options": ",".join(specs),
+        "delivery_text": clean(form.delivery_text),
     }
+    check_fields(errors, {"福利内容": (out["perk_text"], Deal.perk_text), "规格选项": (out["spec_options"], Deal.spec_options),
+                          "预计送达 / 自提": (out["delivery_text"], Deal.delivery_text)})
+    return out
 
 
 def _deadline(form: DealForm, show: Show, errors: dict[str, str]) -> datetime | None:

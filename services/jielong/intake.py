@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer, Show, ShowBuyer
 from services import clock, events, locking, tallies
+from services.text import check_length, column_limit, fit
 from services.authz import SYSTEM, Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.jielong.deals import get_deal, specs_of
@@ -225,7 +226,8 @@ def reallocate(session: Session, actor: Actor | None, deal: Deal, at: datetime) 
 
 
 def _check_entry(name: str, qty: int) -> str:
-    name = key_name(name or "")[:100]
+    name = key_name(name or "")
+    check_length(name, column_limit(EntryRow.buyer_name), "团员昵称")
     if not name:
         raise InvalidInput("团员昵称不能为空。", "团员")
     if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_QTY:
@@ -267,13 +269,17 @@ def add_entry(
     """One entry (the console's manual add, the simulator): valid if it fits the stock, else 候补."""
     require(actor, "chain.write")
     name = _check_entry(name, qty)
+    spec, note, address, phone = (fit(spec, column_limit(EntryRow.spec), "规格"),
+                                  fit(note, column_limit(EntryRow.note), "备注"),
+                                  fit(address, column_limit(EntryRow.address), "楼栋 / 自提点"),
+                                  fit(phone, column_limit(EntryRow.phone), "手机号"))
     at = at or clock.now()
     deal = lock_open_deal(session, deal_id)
     fits = deal.stock is None or deal.units_valid + qty <= deal.stock
     had_entries, had_units = _buyer_had(session, deal_id, name)
     row = EntryRow(
         deal_id=deal_id, line_key=_next_key(session, deal_id, name), seq=seq, buyer_name=name, qty=qty,
-        spec=(spec or "")[:100], note=(note or "")[:500], address=(address or "")[:200], phone=(phone or "")[:32],
+        spec=spec, note=note, address=address, phone=phone,
         amount=amount, source=source, status=EntryStatus.VALID if fits else EntryStatus.WAITLISTED,
         over_limit=bool(fits and deal.per_person_limit and had_units + qty > deal.per_person_limit),
         missing=False, raw_line="", created_at=at, updated_at=at,
@@ -310,7 +316,7 @@ def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | N
     existing = load(session, deal_id)
     target = next(w for w in existing if w.id == entry_id)
     if target.status == EntryStatus.CANCELLED:
-        raise InvalidState(f"「{target.buyer_name}」的这条接龙已经取消过了。")
+        raise InvalidState(f"该条已被他人取消：「{target.buyer_name}」的这条接龙已经取消过了，未做任何改动。")
     waiting = {w.id for w in existing if w.status == EntryStatus.WAITLISTED}
     target.status = EntryStatus.CANCELLED
     result, new, changed = plan(deal, existing, [], "paste", None)

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from services.authz import Actor, require
 from services.cn_numbers import cn_number
-from services.errors import InvalidInput
+from services.errors import InvalidInput, TooLarge
 from services.jielong.deals import get_deal
 from services.jielong.intake import apply_entries
 from services.jielong.parser import MAX_QTY, ChainEntry, normalize
 from services.jielong.plan import PasteResult
-from services.uploads import check_file_size, decode
+from services.uploads import MAX_ROWS, check_file_size, decode, xlsx_rows
 
 PROGRESS_EVERY = 500
 
@@ -60,18 +60,23 @@ _RE_QTY_IN_PRODUCT = re.compile(r"[xX×*＊]\s*(\d{1,4})\s*$|(\d{1,4})\s*(?:份|
 Progress = Callable[[int, int], None]
 
 
-def read_table(data: bytes, filename: str):
-    """The export as a DataFrame of strings; InvalidInput in Chinese when it cannot be read."""
+def read_table(data: bytes, filename: str, header_only: bool = False):
+    """The export as a DataFrame of strings; InvalidInput in Chinese when it cannot be read,
+    TooLarge past uploads.MAX_ROWS rows or a spreadsheet that unpacks too big (streamed,
+    never loaded whole). header_only: the columns alone (the mapping form)."""
     import pandas as pd
 
     check_file_size(data)
     name = (filename or "").lower()
     try:
         if name.endswith((".xlsx", ".xlsm")):
-            df = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False)
+            header, rows = xlsx_rows(data, header_only=header_only)
+            df = pd.DataFrame(rows, columns=_unique(header), dtype=str)
         elif name.endswith((".csv", ".txt")):
             text = decode(data, "文件", "无法识别 CSV 文件的编码（支持 UTF-8 和 GBK）。")
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=0 if header_only else MAX_ROWS + 1)
+            if len(df) > MAX_ROWS:
+                raise TooLarge(f"表格超过 {MAX_ROWS} 行，请按团品或日期拆分后分批导入。", "文件")
         else:
             raise InvalidInput("只支持 CSV 或 XLSX 文件（快团团、群接龙导出的订单表）。", "文件")
     except InvalidInput:
@@ -82,8 +87,21 @@ def read_table(data: bytes, filename: str):
     return df
 
 
+def _unique(header: list[str]) -> list[str]:
+    """Column names as pandas would give them: blanks named, repeats numbered."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(header):
+        h = h or f"Unnamed: {i}"
+        n = seen.get(h, 0)
+        seen[h] = n + 1
+        out.append(h if n == 0 else f"{h}.{n}")
+    return out
+
+
 def columns(data: bytes, filename: str) -> list[str]:
-    return list(read_table(data, filename).columns)
+    """The export's column names, from its first row only (the file is not parsed whole)."""
+    return list(read_table(data, filename, header_only=True).columns)
 
 
 def default_mapping(cols: list[str]) -> dict[str, str]:

@@ -37,6 +37,7 @@ from services.errors import DomainError, InvalidInput, check_paste_size
 from services.jielong import quantities as q
 from services.jielong.layout import is_example, numbered_pieces
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
+from services.text import strip_controls
 
 __all__ = ["BARE_QTY_MAX", "MAX_QTY", "ChainEntry", "for_product", "key_name", "normalize", "parse_chain", "parse_line"]
 
@@ -86,7 +87,7 @@ _RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\
 _RE_LATIN_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
-_RE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
 _RE_SPACES = re.compile(r"\s+")
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
@@ -97,7 +98,7 @@ def normalize(text: str) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _RE_CONTROL.sub("", text)
+    return _RE_ZERO_WIDTH.sub("", strip_controls(text))
 
 
 def key_name(name: str) -> str:

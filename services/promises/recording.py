@@ -38,6 +38,7 @@ from services.promises.rules import (
     KIND_LABELS, KINDS, PromiseDraft, classify_line, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind, min_qty_of,
 )
 from services.shows import get_show
+from services.text import clean
 
 MAX_TEXT = 1000
 _SHOW_WIDE = re.compile(r"全场|所有订单|全部订单|今晚(?:的|所有)?(?:订单|下单)|每一单|每单|所有.{0,4}(?:团品|商品|产品)")
@@ -45,7 +46,7 @@ _UNSET = object()
 
 
 def _check_text(text: str) -> str:
-    text = (text or "").strip()
+    text = clean(text, multiline=True)
     if not text:
         raise InvalidInput("请填写主播说的原话。", field="承诺原话")
     if len(text) > MAX_TEXT:
@@ -316,7 +317,7 @@ def update_promise(
     if deal_id is not _UNSET and deal_id != p.deal_id:
         p.deal_id = _check_deal(session, p.show_id, deal_id)  # type: ignore[arg-type]
         changes["deal_id"] = deal_id
-    if text is not None and text.strip() != p.text:
+    if text is not None and clean(text, multiline=True) != p.text:
         p.text = _check_text(text)
         changes["text"] = p.text
     if not changes:

@@ -29,6 +29,7 @@ from services import events, jielong, shows
 from services.authz import Actor, require
 from services.pickup import NO_ADDRESS, pickup_group
 from services.review import metrics, report, tables
+from services.text import strip_controls
 
 MAX_GROUP_SHEETS = 30
 RESERVED_SHEETS = ("汇总", "分拣明细", "复盘指标", "候补（不打包）")
@@ -73,7 +74,14 @@ def entry_rows(session: Session, show_id: int, status: str = jielong.EntryStatus
 
 
 def entries_frame(session: Session, show_id: int, status: str = jielong.EntryStatus.VALID) -> pd.DataFrame:
-    return pd.DataFrame(entry_rows(session, show_id, status), columns=ENTRY_COLUMNS)
+    return _whole_seq(pd.DataFrame(entry_rows(session, show_id, status), columns=ENTRY_COLUMNS))
+
+
+def _whole_seq(df: pd.DataFrame) -> pd.DataFrame:
+    """跟团号 as a whole number: one entry without a number (a manual add) used to turn the
+    column into floats, exported as "101.0"."""
+    df["跟团号"] = pd.array([None if pd.isna(v) else int(v) for v in df["跟团号"]], dtype="Int64")
+    return df
 
 
 def group_summary(df: pd.DataFrame) -> pd.DataFrame:
@@ -112,7 +120,7 @@ def with_subtotals(df: pd.DataFrame) -> pd.DataFrame:
         parts.append(g)
         parts.append(_subtotal_row(g, group, "小计"))
     parts.append(_subtotal_row(df, "", "合计"))
-    return pd.concat([p for p in parts if len(p)], ignore_index=True) if parts else df
+    return _whole_seq(pd.concat([p for p in parts if len(p)], ignore_index=True)) if parts else df
 
 
 def _subtotal_row(g: pd.DataFrame, group: str, label: str) -> pd.DataFrame:
@@ -179,9 +187,10 @@ def promise_frame(session: Session, show_id: int) -> pd.DataFrame:
 
 
 def _csv_safe(v: Any) -> Any:
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
+    if not isinstance(v, str):
+        return v
+    v = strip_controls(v)  # rows stored before intake cleaned them: no bidi override reaches a file
+    return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
@@ -215,6 +224,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], bold_first_col: tuple[str, ...] = (
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for title, df in sheets.items():
             name = sheet_name(title, taken)
+            df = df.map(lambda v: strip_controls(v) if isinstance(v, str) else v)  # openpyxl refuses controls
             df.to_excel(writer, sheet_name=name, index=False)
             ws = writer.sheets[name]
             bold = Font(bold=True)

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from services import clock
 from services.errors import InvalidInput, check_paste_size
+from services.text import clean
 from services.uploads import check_file_size, decode
 
 
@@ -90,7 +91,7 @@ def parse_comment_lines(text: str) -> list[CommentIn]:
     check_paste_size(text or "")
     out = []
     for line in (text or "").splitlines():
-        line = line.strip()
+        line = clean(line)
         if not line:
             continue
         author, body = split_author(line)
@@ -120,11 +121,13 @@ def comment_from_obj(obj: Any, default_day: datetime | None = None) -> CommentIn
     text = _pick(obj, _TEXT_KEYS)
     if text is None or not str(text).strip():
         raise InvalidInput("缺少评论内容（text / 内容）。", "内容")
-    author = str(_pick(obj, _AUTHOR_KEYS) or "").strip()
+    author = clean(_pick(obj, _AUTHOR_KEYS))
     at = parse_at(_pick(obj, _AT_KEYS), default_day)
     key = _pick(obj, _KEY_KEYS)
-    text = str(text).strip()
-    return CommentIn(author=author, text=text, at=at, client_key=str(key)[:64] if key is not None else natural_key(author, text, at))
+    text = clean(text)
+    if not text:
+        raise InvalidInput("评论内容只有控制字符。", "内容")
+    return CommentIn(author=author, text=text, at=at, client_key=(clean(key)[:64] or None) if key is not None else natural_key(author, text, at))
 
 
 def parse_jsonl(text: str, default_day: datetime | None = None) -> tuple[list[CommentIn], list[str]]:

@@ -23,6 +23,7 @@ from services import clock, events, locking
 from services.authz import Actor, require
 from services.errors import InvalidInput
 from services.shows import get_show
+from services.text import clean, has_controls
 from services.sql import chunks, is_postgresql, upsert_insert
 from services.triage import lexicon, matchers
 from services.triage.comments import CommentIn, parse_at, parse_comment_file, parse_comment_lines
@@ -47,6 +48,7 @@ class IngestResult:
     chatter: int = 0
     new_groups: int = 0
     reopened: int = 0  # answered groups asked again
+    cleaned: int = 0  # comments that carried control or bidi-override characters (removed)
     group_ids: list[int] = field(default_factory=list)  # group of each inserted comment, in order
 
     def summary(self) -> str:
@@ -59,6 +61,8 @@ class IngestResult:
             parts.append(f"忽略空行 {self.empty} 条")
         if self.reopened:
             parts.append(f"重新打开已回复的问题 {self.reopened} 个")
+        if self.cleaned:
+            parts.append(f"清除了 {self.cleaned} 条里的控制字符")
         return "，".join(parts) + "。"
 
 
@@ -134,7 +138,8 @@ def ingest(
 def _clean(comments: list[CommentIn], now: datetime, res: IngestResult) -> list[_Item]:
     items = []
     for c in comments:
-        body = str(c.text or "").strip()[:MAX_TEXT]
+        res.cleaned += has_controls(c.text) or has_controls(c.author)
+        body = clean(c.text)[:MAX_TEXT]
         if not body:
             res.empty += 1
             continue
@@ -144,8 +149,8 @@ def _clean(comments: list[CommentIn], now: datetime, res: IngestResult) -> list[
             when = c.at
         else:
             when = parse_at(c.at)
-        key = str(c.client_key)[:64] if c.client_key else None
-        items.append(_Item(str(c.author or "").strip()[:MAX_AUTHOR], body, when or now, key))
+        key = clean(c.client_key)[:64] or None
+        items.append(_Item(clean(c.author)[:MAX_AUTHOR], body, when or now, key))
     return items
 
 

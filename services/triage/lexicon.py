@@ -345,7 +345,7 @@ def delete_term(session: Session, actor: Actor, term_id: int, show_id: int | Non
     require(actor, "lexicon.edit")
     row = session.get(LexiconTerm, term_id)
     if row is None:
-        raise NotFound("找不到该词语。")
+        raise NotFound("该词已被他人删除，未做任何改动。")
     session.delete(row)
     session.flush()
     events.record(session, "lexicon.term_deleted", show_id, actor, category=row.category, term=row.term)

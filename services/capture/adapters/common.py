@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services import clock
+from services.text import clean
 
 MAX_MSG_ID = 160
 
@@ -50,7 +51,8 @@ def dig(value: Any, *path: str) -> Any:
 
 
 def text(value: Any) -> str:
-    return "" if value is None or isinstance(value, (dict, list)) else str(value).strip()
+    """A field as one line of text, without control or bidi-override characters."""
+    return "" if value is None or isinstance(value, (dict, list)) else clean(value)
 
 
 def integer(value: Any) -> int | None:
