@@ -1,0 +1,182 @@
+"""After the night: the seed's 核心看板 across a community's shows (社群→观看, 观看→接龙, GMV and
+客单价, repeat / new buyer shares, retention, LTV by cohort) from member_show and show tallies,
+aggregated in SQL; Python only arranges the aggregated rows (one per show or per cohort month)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy.orm import Session, aliased
+
+from db.models import ChainEntry, Community, Deal, Member, MemberAlias, MemberShow, Show
+from services.errors import NotFound
+from services.members.labels import AliasKind
+
+ENDED = "ended"
+SERIES_SHOWS = 24  # the board's per-show series: the community's latest this many shows
+
+
+def _ratio(a, b) -> float | None:
+    return float(a) / float(b) if b else None
+
+
+def _month(session: Session, col):
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(col, literal_column("'YYYY-MM'"))  # a literal, so GROUP BY matches the SELECT
+    return func.strftime(literal_column("'%Y-%m'"), col)
+
+
+def ltv(session: Session, member_id: int) -> Decimal:
+    """A member's spend across the community's shows: the sum of their valid entries' amounts
+    (an entry without an amount counts qty × the deal's 专享价), read live from the chains."""
+    community_id = session.scalar(select(Member.community_id).where(Member.id == member_id))
+    if community_id is None:
+        raise NotFound(f"找不到编号为 {member_id} 的社群成员。")
+    a = MemberAlias
+    total = session.scalar(
+        select(func.sum(func.coalesce(ChainEntry.amount, ChainEntry.qty * Deal.group_price)))
+        .select_from(a)
+        .join(Show, Show.community_id == a.community_id)
+        .join(Deal, Deal.show_id == Show.id)
+        .join(ChainEntry, and_(ChainEntry.deal_id == Deal.id, ChainEntry.buyer_name == a.value))
+        .where(a.member_id == member_id, a.kind == AliasKind.NAME, ChainEntry.status == "valid")
+    )
+    return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def _buyer_counts(session: Session, show: Show) -> tuple[int, int, Decimal]:
+    """(buyers, returning buyers, GMV) of a synced show; returning = bought in an earlier show."""
+    ms = MemberShow
+    row = session.execute(
+        select(func.count(), func.sum(case((Member.first_order_at < show.scheduled_start, 1), else_=0)), func.sum(ms.spend))
+        .select_from(ms).join(Member, Member.id == ms.member_id)
+        .where(ms.show_id == show.id, ms.orders > 0)
+    ).one()
+    return row[0] or 0, int(row[1] or 0), Decimal(row[2] or 0)
+
+
+def retained(session: Session, prev_id: int, show_id: int) -> tuple[int, int]:
+    """(buyers of the previous show, how many of them bought again in this one)."""
+    a, b = aliased(MemberShow), aliased(MemberShow)
+    prev = session.scalar(select(func.count()).select_from(a).where(a.show_id == prev_id, a.orders > 0)) or 0
+    again = session.scalar(
+        select(func.count()).select_from(a).join(b, and_(b.member_id == a.member_id, b.show_id == show_id, b.orders > 0))
+        .where(a.show_id == prev_id, a.orders > 0)
+    ) or 0
+    return prev, again
+
+
+def _previous(session: Session, show: Show) -> Show | None:
+    return session.scalar(
+        select(Show).where(Show.community_id == show.community_id, Show.scheduled_start < show.scheduled_start)
+        .order_by(Show.scheduled_start.desc()).limit(1)
+    )
+
+
+def show_kpis(session: Session, show_id: int) -> dict:
+    """One show's member KPIs: buyers, repeat / new buyer shares (0–1), retention of the previous show's buyers."""
+    show = session.get(Show, show_id)
+    if show is None:
+        raise NotFound(f"找不到编号为 {show_id} 的场次。")
+    buyers, returning, gmv = _buyer_counts(session, show)
+    prev = _previous(session, show)
+    prev_buyers, again = retained(session, prev.id, show.id) if prev else (0, 0)
+    viewers = show.viewers_cumulative or 0
+    return {
+        "show_id": show.id, "title": show.title, "at": show.scheduled_start,
+        "buyers": buyers, "returning_buyers": returning, "new_buyers": buyers - returning,
+        "repeat_buyer_share": _ratio(returning, buyers), "new_buyer_share": _ratio(buyers - returning, buyers),
+        "retention": _ratio(again, prev_buyers), "previous_buyers": prev_buyers, "retained_buyers": again,
+        "gmv": gmv, "aov": (gmv / buyers).quantize(Decimal("0.01")) if buyers else None,
+        "viewers": viewers, "community_to_viewers": _ratio(viewers, show.community.member_count),
+        "viewers_to_buyers": _ratio(show.buyers, viewers),
+    }
+
+
+def latest_ended(session: Session, community_id: int) -> Show | None:
+    return session.scalar(
+        select(Show).where(Show.community_id == community_id, Show.status == ENDED)
+        .order_by(Show.scheduled_start.desc(), Show.id.desc()).limit(1)
+    )
+
+
+def member_count(session: Session, community_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Member).where(
+        Member.community_id == community_id, Member.merged_into_id.is_(None))) or 0
+
+
+def community_kpis(session: Session, community_id: int) -> dict:
+    """The community's latest ended show's KPIs (repeat_buyer_share, new_buyer_share, retention, …)
+    plus `members` (known members) and `shows`."""
+    if session.get(Community, community_id) is None:
+        raise NotFound(f"找不到编号为 {community_id} 的社群。")
+    show = latest_ended(session, community_id)
+    base = show_kpis(session, show.id) if show else {
+        "show_id": None, "buyers": 0, "repeat_buyer_share": None, "new_buyer_share": None, "retention": None}
+    shows = session.scalar(select(func.count()).select_from(Show).where(Show.community_id == community_id)) or 0
+    return {**base, "community_id": community_id, "members": member_count(session, community_id), "shows": shows}
+
+
+def series(session: Session, community_id: int, last: int = SERIES_SHOWS) -> list[dict]:
+    """Per show (oldest first, the latest `last`): buyers, new / returning, GMV, 客单价, average LTV so far."""
+    ms = MemberShow
+    rows = session.execute(
+        select(Show.id, Show.title, Show.scheduled_start, Show.viewers_cumulative, Show.buyers,
+               func.count(ms.member_id), func.sum(case((Member.first_order_at < Show.scheduled_start, 1), else_=0)),
+               func.coalesce(func.sum(ms.spend), 0))
+        .select_from(Show)
+        .outerjoin(ms, and_(ms.show_id == Show.id, ms.orders > 0))
+        .outerjoin(Member, Member.id == ms.member_id)
+        .where(Show.community_id == community_id)
+        .group_by(Show.id, Show.title, Show.scheduled_start, Show.viewers_cumulative, Show.buyers)
+        .order_by(Show.scheduled_start, Show.id)
+    ).all()
+    out, cum_gmv, cum_buyers = [], Decimal(0), 0
+    for sid, title, at, viewers, show_buyers, buyers, returning, gmv in rows:
+        returning, gmv = int(returning or 0), Decimal(gmv or 0)
+        cum_gmv += gmv
+        cum_buyers += buyers - returning
+        out.append({
+            "show_id": sid, "title": title, "at": at, "viewers": viewers or 0, "buyers": buyers,
+            "new_buyers": buyers - returning, "returning_buyers": returning, "gmv": float(gmv),
+            "aov": float(gmv / buyers) if buyers else None, "repeat_buyer_share": _ratio(returning, buyers),
+            "avg_ltv": float(cum_gmv / cum_buyers) if cum_buyers else None,
+        })
+    return out[-last:]
+
+
+def cohorts(session: Session, community_id: int) -> list[dict]:
+    """Cohort retention: per first-order month, the share of the cohort that bought in each month."""
+    ms, cohort = MemberShow, _month(session, Member.first_order_at)
+    sizes = dict(session.execute(
+        select(cohort, func.count()).where(Member.community_id == community_id, Member.first_order_at.is_not(None),
+                                           Member.merged_into_id.is_(None)).group_by(cohort)
+    ).all())
+    active = session.execute(
+        select(cohort, _month(session, ms.show_at), func.count(func.distinct(ms.member_id)))
+        .select_from(ms).join(Member, Member.id == ms.member_id)
+        .where(ms.community_id == community_id, ms.orders > 0)
+        .group_by(cohort, _month(session, ms.show_at))
+    ).all()
+    return [{"cohort": c, "month": m, "buyers": n, "size": sizes.get(c, 0), "share": _ratio(n, sizes.get(c, 0))}
+            for c, m, n in active if c]
+
+
+def ltv_by_cohort(session: Session, community_id: int) -> list[dict]:
+    cohort = _month(session, Member.first_order_at)
+    rows = session.execute(
+        select(cohort, func.count(), func.avg(Member.spend))
+        .where(Member.community_id == community_id, Member.first_order_at.is_not(None), Member.merged_into_id.is_(None))
+        .group_by(cohort).order_by(cohort)
+    ).all()
+    return [{"cohort": c, "members": n, "avg_ltv": round(float(v or 0), 2)} for c, n, v in rows]
+
+
+def board(session: Session, community_id: int) -> dict:
+    """Everything the 核心看板 draws, in one read."""
+    return {
+        "kpis": community_kpis(session, community_id),
+        "series": series(session, community_id),
+        "cohorts": cohorts(session, community_id),
+        "ltv_by_cohort": ltv_by_cohort(session, community_id),
+    }
