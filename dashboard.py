@@ -17,6 +17,7 @@ PAGES = {
     "setup": ("pages/setup.py", "场次准备", ":material/edit_calendar:"),
     "operators": ("pages/operators.py", "运营人员", ":material/group:"),
     "pickup": ("pages/pickup.py", "提货核销", ":material/inventory_2:"),
+    "members": ("pages/members.py", "社群成员", ":material/diversity_3:"),
 }
 
 

@@ -7,11 +7,13 @@ Table of contents:
 - merging    confirm / reject a proposal, undo a merge, merge by hand, mark a KOC;
 - night      badges for askers and buyers, the KOC @ list and who entered, chain counts;
 - board      the 核心看板: community KPIs, per-show series, cohorts, LTV;
+- charts     the board's Altair charts (cohort heat map, LTV over shows, new / returning buyers);
 - directory  the member table by segment, KOC suggestions, proposals, CSV import / export.
 """
+from services.members.charts import buyers_chart, cohort_chart, ltv_chart
 from services.members.board import board, cohorts, community_kpis, latest_ended, ltv, ltv_by_cohort, series, show_kpis
 from services.members.directory import (
-    communities, export_members, import_members, member_shows, members, proposals, segment_counts, segments_of,
+    communities, directory_limit, export_members, import_members, member_shows, members, proposals, segment_counts, segments_of,
     suggest_kocs,
 )
 from services.members.identity import Person, base_name, building_of, link_people
@@ -24,8 +26,9 @@ from services.members.night import Badge, asker_badges, at_list, badges, chain_c
 from services.members.tally import needs_sync, sync_show
 
 __all__ = [
+    "buyers_chart", "cohort_chart", "ltv_chart",
     "board", "cohorts", "community_kpis", "latest_ended", "ltv", "ltv_by_cohort", "series", "show_kpis",
-    "communities", "export_members", "import_members", "member_shows", "members", "proposals", "segment_counts",
+    "communities", "directory_limit", "export_members", "import_members", "member_shows", "members", "proposals", "segment_counts",
     "segments_of", "suggest_kocs",
     "Person", "base_name", "building_of", "link_people",
     "ALIAS_KIND_LABELS", "KOC_FIRST_N", "PROPOSAL_STATUS_LABELS", "REASON_LABELS", "SEGMENT_LABELS", "SEGMENT_RULES",

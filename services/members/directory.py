@@ -25,6 +25,10 @@ TABLE_LIMIT = 500
 _HEADERS = {"name": ("昵称", "name", "姓名", "下单人"), "building": ("楼栋", "building"), "phone_tail": ("手机尾号", "phone_tail", "尾号")}
 
 
+def directory_limit() -> int:
+    return TABLE_LIMIT
+
+
 def communities(session: Session) -> list[dict]:
     rows = session.execute(
         select(Community.id, Community.name, func.count(Show.id)).join(Show, Show.community_id == Community.id)
