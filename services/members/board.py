@@ -117,49 +117,65 @@ def community_kpis(session: Session, community_id: int) -> dict:
     return {**base, "community_id": community_id, "members": member_count(session, community_id), "shows": shows}
 
 
+def window(session: Session, community_id: int, last: int = SERIES_SHOWS) -> list[Show]:
+    """The community's latest `last` shows, oldest first (the board's per-show window)."""
+    rows = session.scalars(select(Show).where(Show.community_id == community_id)
+                           .order_by(Show.scheduled_start.desc(), Show.id.desc()).limit(last)).all()
+    return list(reversed(rows))
+
+
 def series(session: Session, community_id: int, last: int = SERIES_SHOWS) -> list[dict]:
-    """Per show (oldest first, the latest `last`): buyers, new / returning, GMV, 客单价, average LTV so far."""
+    """Per show of the window (oldest first): buyers, new / returning, GMV, 客单价, and the average
+    LTV of the community's buyers as of that show. Reads only the window's member_show rows; the
+    running totals come from the members' tallies minus what the later shows of the window added."""
+    shows = window(session, community_id, last)
+    if not shows:
+        return []
     ms = MemberShow
-    rows = session.execute(
-        select(Show.id, Show.title, Show.scheduled_start, Show.viewers_cumulative, Show.buyers,
-               func.count(ms.member_id), func.sum(case((Member.first_order_at < Show.scheduled_start, 1), else_=0)),
-               func.coalesce(func.sum(ms.spend), 0))
-        .select_from(Show)
-        .outerjoin(ms, and_(ms.show_id == Show.id, ms.orders > 0))
-        .outerjoin(Member, Member.id == ms.member_id)
-        .where(Show.community_id == community_id)
-        .group_by(Show.id, Show.title, Show.scheduled_start, Show.viewers_cumulative, Show.buyers)
-        .order_by(Show.scheduled_start, Show.id)
-    ).all()
-    out, cum_gmv, cum_buyers = [], Decimal(0), 0
-    for sid, title, at, viewers, show_buyers, buyers, returning, gmv in rows:
-        returning, gmv = int(returning or 0), Decimal(gmv or 0)
-        cum_gmv += gmv
-        cum_buyers += buyers - returning
+    per = {sid: (n, int(r or 0), Decimal(g or 0)) for sid, n, r, g in session.execute(
+        select(ms.show_id, func.count(), func.sum(case((Member.first_order_at < ms.show_at, 1), else_=0)), func.sum(ms.spend))
+        .join(Member, Member.id == ms.member_id)
+        .where(ms.community_id == community_id, ms.show_id.in_([x.id for x in shows]), ms.orders > 0)
+        .group_by(ms.show_id)
+    )}
+    total_gmv, total_buyers = session.execute(
+        select(func.coalesce(func.sum(Member.spend), 0), func.count(Member.first_order_at))
+        .where(Member.community_id == community_id, Member.merged_into_id.is_(None))
+    ).one()
+    cum_gmv, cum_buyers, out = Decimal(total_gmv or 0), int(total_buyers or 0), []
+    for show in reversed(shows):  # newest first: peel the later shows off the running totals
+        buyers, returning, gmv = per.get(show.id, (0, 0, Decimal(0)))
         out.append({
-            "show_id": sid, "title": title, "at": at, "viewers": viewers or 0, "buyers": buyers,
-            "new_buyers": buyers - returning, "returning_buyers": returning, "gmv": float(gmv),
+            "show_id": show.id, "title": show.title, "at": show.scheduled_start, "viewers": show.viewers_cumulative or 0,
+            "buyers": buyers, "new_buyers": buyers - returning, "returning_buyers": returning, "gmv": float(gmv),
             "aov": float(gmv / buyers) if buyers else None, "repeat_buyer_share": _ratio(returning, buyers),
-            "avg_ltv": float(cum_gmv / cum_buyers) if cum_buyers else None,
+            "avg_ltv": float(cum_gmv / cum_buyers) if cum_buyers > 0 else None,
         })
-    return out[-last:]
+        cum_gmv -= gmv
+        cum_buyers -= buyers - returning
+    return list(reversed(out))
 
 
-def cohorts(session: Session, community_id: int) -> list[dict]:
-    """Cohort retention: per first-order month, the share of the cohort that bought in each month."""
+def cohorts(session: Session, community_id: int, last: int = SERIES_SHOWS) -> list[dict]:
+    """Cohort retention: per first-order month (cohort) and per show of the window, the share of
+    the cohort who bought in that show."""
+    shows = window(session, community_id, last)
+    if not shows:
+        return []
     ms, cohort = MemberShow, _month(session, Member.first_order_at)
     sizes = dict(session.execute(
         select(cohort, func.count()).where(Member.community_id == community_id, Member.first_order_at.is_not(None),
                                            Member.merged_into_id.is_(None)).group_by(cohort)
     ).all())
     active = session.execute(
-        select(cohort, _month(session, ms.show_at), func.count(func.distinct(ms.member_id)))
-        .select_from(ms).join(Member, Member.id == ms.member_id)
-        .where(ms.community_id == community_id, ms.orders > 0)
-        .group_by(cohort, _month(session, ms.show_at))
+        select(ms.show_id, cohort, func.count())
+        .join(Member, Member.id == ms.member_id)
+        .where(ms.community_id == community_id, ms.show_id.in_([x.id for x in shows]), ms.orders > 0)
+        .group_by(ms.show_id, cohort)
     ).all()
-    return [{"cohort": c, "month": m, "buyers": n, "size": sizes.get(c, 0), "share": _ratio(n, sizes.get(c, 0))}
-            for c, m, n in active if c]
+    at = {x.id: x.scheduled_start for x in shows}
+    return [{"cohort": c, "show_id": sid, "at": at[sid], "buyers": n, "size": sizes.get(c, 0),
+             "share": _ratio(n, sizes.get(c, 0))} for sid, c, n in active if c]
 
 
 def ltv_by_cohort(session: Session, community_id: int) -> list[dict]:

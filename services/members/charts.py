@@ -6,16 +6,16 @@ import pandas as pd
 
 
 def cohort_chart(rows: list[dict], height: int = 260) -> alt.Chart | None:
-    """Cohort retention heat map: first-order month × month, the share of the cohort who bought."""
+    """Cohort retention heat map: first-order month × show, the share of the cohort who bought."""
     if not rows:
         return None
-    df = pd.DataFrame([{"首单月份": r["cohort"], "下单月份": r["month"], "复购占比": r["share"] or 0.0,
-                        "下单人数": r["buyers"], "群组人数": r["size"]} for r in rows])
+    df = pd.DataFrame([{"首单月份": r["cohort"], "场次": f"{r['at']:%m-%d}", "复购占比": r["share"] or 0.0,
+                        "下单人数": r["buyers"], "群组人数": r["size"]} for r in sorted(rows, key=lambda r: r["at"])])
     base = alt.Chart(df).encode(
-        x=alt.X("下单月份:O", title="下单月份"), y=alt.Y("首单月份:O", title="首单月份（群组）"))
+        x=alt.X("场次:O", title="场次（日期）", sort=None), y=alt.Y("首单月份:O", title="首单月份（群组）"))
     cells = base.mark_rect().encode(
         color=alt.Color("复购占比:Q", scale=alt.Scale(domain=[0, 1], scheme="greens"), title="下单占比"),
-        tooltip=["首单月份:O", "下单月份:O", alt.Tooltip("复购占比:Q", format=".0%"), "下单人数:Q", "群组人数:Q"],
+        tooltip=["首单月份:O", "场次:O", alt.Tooltip("复购占比:Q", format=".0%"), "下单人数:Q", "群组人数:Q"],
     )
     text = base.mark_text(fontSize=13).encode(text=alt.Text("复购占比:Q", format=".0%"))
     return (cells + text).properties(height=height, width="container", title="群组留存（按首单月份）")

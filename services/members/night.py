@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from db.models import Comment, DealBuyer, Member, MemberAlias, MemberShow, Show, ShowBuyer
 from services.errors import NotFound
-from services.members.identity import lookup
 from services.members.labels import SILENT_SHOWS, AliasKind, Segment, badge_text
 
 
@@ -45,43 +44,48 @@ def silent_cut(session: Session, community_id: int, before: datetime, inclusive:
     )
 
 
+def _people(session: Session, show_id: int, community_id: int, start: datetime, names: list[str]) -> dict[str, tuple]:
+    """name → (member id, koc, shows bought before tonight, last such show, claims up to tonight):
+    one grouped query, alias → member → member_show (both indexed by member)."""
+    ms, a = MemberShow, MemberAlias
+    before = (ms.orders > 0) & (ms.show_id != show_id) & (ms.show_at < start)
+    q = (
+        select(a.value, Member.id, Member.koc, func.sum(case((before, 1), else_=0)),
+               func.max(case((before, ms.show_at))), func.sum(case((ms.show_at <= start, ms.claims), else_=0)))
+        .join(Member, Member.id == a.member_id)
+        .outerjoin(ms, ms.member_id == Member.id)
+        .where(a.community_id == community_id, a.kind == AliasKind.NAME, a.value.in_(names))
+        .group_by(a.value, Member.id, Member.koc)
+    )
+    return {v: (m, koc, int(n or 0), last, int(c or 0)) for v, m, koc, n, last, c in session.execute(q)}
+
+
 def member_badges(session: Session, show_id: int, names: list[str]) -> dict[str, Badge]:
     """name (as written in the comments or the chain) → Badge, for the show's community."""
-    show = _show(session, show_id)
-    names = sorted({n for n in names if n})
-    links = lookup(session, show.community_id, AliasKind.NAME, names)
-    ids = sorted(set(links.values()))
-    ms, bought = MemberShow, MemberShow.orders > 0
-    prior = {
-        m: (n or 0, last, claims or 0)
-        for m, n, last, claims in session.execute(
-            select(ms.member_id, func.sum(case((bought, 1), else_=0)), func.max(case((bought, ms.show_at))),
-                   func.sum(ms.claims))
-            .where(ms.member_id.in_(ids), ms.show_id != show.id, ms.show_at < show.scheduled_start)
-            .group_by(ms.member_id)
-        )
-    } if ids else {}
-    kocs = set(session.scalars(select(Member.id).where(Member.id.in_(ids), Member.koc.is_(True)))) if ids else set()
-    tonight_claims = dict(session.execute(
-        select(ms.member_id, ms.claims).where(ms.show_id == show.id, ms.member_id.in_(ids), ms.claims > 0)
-    ).all()) if ids else {}
+    row = session.execute(select(Show.community_id, Show.scheduled_start).where(Show.id == show_id)).first()
+    if row is None:
+        raise NotFound(f"找不到编号为 {show_id} 的场次。")
+    community_id, start = row
+    names = sorted({n[:160] for n in names if n})
+    if not names:
+        return {}
+    people = _people(session, show_id, community_id, start, names)
     tonight = set(session.scalars(select(ShowBuyer.name).where(
-        ShowBuyer.show_id == show.id, ShowBuyer.name.in_(names), ShowBuyer.valid_entries > 0))) if names else set()
-    cut = silent_cut(session, show.community_id, show.scheduled_start)
+        ShowBuyer.show_id == show_id, ShowBuyer.name.in_(names), ShowBuyer.valid_entries > 0)))
+    cut = silent_cut(session, community_id, start)
     out: dict[str, Badge] = {}
     for name in names:
-        mid = links.get(name)
-        n, last, claims = prior.get(mid, (0, None, 0))
+        mid, koc, n, last, claims = people.get(name, (None, False, 0, None, 0))
         b = Badge(shows_bought=n + (name in tonight), member_id=mid)
         if n == 0:
             b.codes.append(Segment.NEW)
         if b.shows_bought >= 2:
             b.codes.append(Segment.RETURNING)
-        if mid in kocs:
+        if koc:
             b.codes.append(Segment.KOC)
         if n and name not in tonight and cut is not None and last is not None and last < cut:
             b.codes.append(Segment.SILENT)
-        if claims or tonight_claims.get(mid):
+        if claims:
             b.codes.append(Segment.AFTER_SALES_WATCH)
         out[name] = b
     return out

@@ -141,7 +141,8 @@ def test_community_kpis_of_the_latest_ended_show(session, admin):
     b = members.board(session, cid)
     assert [s["buyers"] for s in b["series"]] == [4, 3]
     assert b["series"][-1]["avg_ltv"] == pytest.approx(90 / 5)
-    assert {c["cohort"] for c in b["cohorts"]} == {"2026-01"}
+    assert b["series"][0]["avg_ltv"] == pytest.approx(40 / 4)
+    assert {(c["cohort"], c["buyers"], c["size"]) for c in b["cohorts"]} == {("2026-01", 4, 5), ("2026-01", 3, 5)}
 
 
 def test_koc_suggestions_are_early_in_two_of_their_last_three_shows(session, admin):
