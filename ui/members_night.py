@@ -39,9 +39,10 @@ def koc_panel(show_id: int, deal_id: int, released: bool) -> None:
             if waiting:
                 st.caption("还没接龙的 KOC（右上角复制，发到群里提醒）：")
                 st.code(members.at_list(waiting), language=None, wrap_lines=True)
+            st.caption("全部 KOC 的 @ 名单：")
         else:
             st.caption("接龙发出后第一时间 @ 他们带头下单（右上角一键复制）：")
-            st.code(members.at_list([k["name"] for k in kocs]), language=None, wrap_lines=True)
+        st.code(members.at_list([k["name"] for k in kocs]), language=None, wrap_lines=True)
 
 
 def chain_counts_line(counts: dict[str, int]) -> str:
