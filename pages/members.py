@@ -21,6 +21,8 @@ def main() -> None:
     show_id = st.session_state.get(ctx.SHOW_KEY)
     current = ctx.read(shows.get_show, show_id).community_id if show_id else ids[0]
     label = {c["id"]: f"{c['name']}（{c['shows']} 场）" for c in choices}
+    if show_id and current is not None:
+        members_board.sync_if_needed(show_id, actor)  # the selected show changed since it was counted
     community_id = st.selectbox("社群", ids, index=ids.index(current) if current in ids else 0,
                                 format_func=label.get, key="members_community")
     st.caption(md("成员按接龙昵称（及楼栋）、快团团下单人+手机尾号、直播观众ID 自动关联；相似但不完全相同的，需要在「身份合并」里确认。"))

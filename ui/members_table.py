@@ -29,8 +29,28 @@ def render(community_id: int, actor: Actor) -> None:
     ], columns=["编号", "昵称", "楼栋", "尾号", "分层", "观看场次", "下单场次", "订单", "件数", "累计消费（LTV）", "售后申请", "最近下单"]),
         hide_index=True, width="stretch", height=360)
     st.caption(f"显示 {len(rows)} 人（按累计消费从高到低，最多 {members.directory_limit()} 人）。")
+    _detail(rows)
     if can(actor, "members.write"):
         _koc(community_id, actor, rows)
+
+
+def _detail(rows: list[dict]) -> None:
+    """One member across shows: aliases, per-show orders and spend, promise items still owed."""
+    if not rows:
+        return
+    names = {r["id"]: r["name"] for r in rows}
+    pick = st.selectbox("查看成员", list(names), format_func=names.get, key=P + "detail", index=None,
+                        placeholder="选择一位成员查看每场记录")
+    if pick is None:
+        return
+    d = ctx.read(members.member_detail, pick)
+    st.text("身份：" + "；".join(f"{kind} {value}" for kind, value in d["aliases"]))
+    st.caption(f"累计消费 ¥{float(d['ltv']):,.2f} · 售后申请 {d['claims']} 次 · 待履约承诺 {d['promises_owed']} 项")
+    st.dataframe(pd.DataFrame([
+        {"场次": r["title"], "日期": r["show_at"], "观看": "是" if r["watched"] else "", "订单": r["orders"],
+         "件数": r["units"], "消费": float(r["spend"]), "售后": r["claims"], "抢先下单": "是" if r["early"] else ""}
+        for r in d["shows"]
+    ]), hide_index=True, width="stretch")
 
 
 def _koc(community_id: int, actor: Actor, rows: list[dict]) -> None:

@@ -13,7 +13,8 @@ Table of contents:
 from services.members.charts import buyers_chart, cohort_chart, ltv_chart
 from services.members.board import board, cohorts, community_kpis, latest_ended, ltv, ltv_by_cohort, series, show_kpis
 from services.members.directory import (
-    communities, directory_limit, export_members, import_members, member_shows, members, proposals, segment_counts, segments_of,
+    communities, directory_limit, export_members, import_members, member_detail, member_shows, members, proposals,
+    segment_counts, segments_of,
     suggest_kocs,
 )
 from services.members.identity import Person, base_name, building_of, link_people
@@ -28,7 +29,8 @@ from services.members.tally import needs_sync, sync_show
 __all__ = [
     "buyers_chart", "cohort_chart", "ltv_chart",
     "board", "cohorts", "community_kpis", "latest_ended", "ltv", "ltv_by_cohort", "series", "show_kpis",
-    "communities", "directory_limit", "export_members", "import_members", "member_shows", "members", "proposals", "segment_counts",
+    "communities", "directory_limit", "export_members", "import_members", "member_detail", "member_shows", "members",
+    "proposals", "segment_counts",
     "segments_of", "suggest_kocs",
     "Person", "base_name", "building_of", "link_people",
     "ALIAS_KIND_LABELS", "KOC_FIRST_N", "PROPOSAL_STATUS_LABELS", "REASON_LABELS", "SEGMENT_LABELS", "SEGMENT_RULES",

@@ -9,14 +9,14 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Community, Member, MemberProposal, MemberShow, Show
+from db.models import ChainEntry, Community, Deal, FulfilmentItem, Member, MemberAlias, MemberProposal, MemberShow, Show
 from services import clock, events
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound
 from services.members.board import latest_ended
 from services.members.identity import Person, link_people, tail_of
 from services.members.labels import (
-    KOC_EARLY_SHOWS, KOC_LAST_SHOWS, PROPOSAL_STATUS_LABELS, REASON_LABELS, ProposalStatus, Segment, segment_label,
+    ALIAS_KIND_LABELS, KOC_EARLY_SHOWS, KOC_LAST_SHOWS, PROPOSAL_STATUS_LABELS, REASON_LABELS, AliasKind, ProposalStatus, Segment, segment_label,
 )
 from services.members.night import silent_cut
 from services.uploads import check_file_size, decode
@@ -189,3 +189,24 @@ def export_members(session: Session, community_id: int) -> bytes:
                     "、".join(segment_label(s) for s in m["segments"]), m["shows_watched"], m["shows_bought"],
                     m["orders"], m["units"], m["ltv"], m["claims"]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def member_detail(session: Session, member_id: int) -> dict:
+    """One member: who they are (aliases), their shows, and the promise items still owed to them
+    (open fulfilment items on their valid orders)."""
+    m = session.get(Member, member_id)
+    if m is None:
+        raise NotFound(f"找不到编号为 {member_id} 的社群成员。")
+    aliases = session.execute(select(MemberAlias.kind, MemberAlias.value).where(MemberAlias.member_id == m.id)
+                              .order_by(MemberAlias.kind, MemberAlias.value)).all()
+    names = select(MemberAlias.value).where(MemberAlias.member_id == m.id, MemberAlias.kind == AliasKind.NAME)
+    owed = session.scalar(
+        select(func.count()).select_from(FulfilmentItem)
+        .join(ChainEntry, ChainEntry.id == FulfilmentItem.chain_entry_id)
+        .join(Deal, Deal.id == ChainEntry.deal_id).join(Show, Show.id == Deal.show_id)
+        .where(Show.community_id == m.community_id, ChainEntry.buyer_name.in_(names), ChainEntry.status == "valid",
+               FulfilmentItem.active.is_(True), FulfilmentItem.done.is_(False))
+    ) or 0
+    return {"id": m.id, "name": m.name, "koc": m.koc, "merged_into_id": m.merged_into_id,
+            "aliases": [(ALIAS_KIND_LABELS.get(k, k), v) for k, v in aliases], "shows": member_shows(session, m.id),
+            "promises_owed": owed, "ltv": m.spend, "claims": m.claims}

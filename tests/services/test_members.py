@@ -180,3 +180,17 @@ def test_csv_import_links_exact_names_and_export_round_trips(session, admin):
     text = members.export_members(session, cid).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("昵称,楼栋,手机尾号")
     assert "王芳,5栋,1234" in text
+
+
+def test_member_detail_lists_aliases_shows_and_promises_owed(session, admin):
+    from services import promises
+
+    sid = night(session, admin, 0, [("王芳", 2, "20", "5栋", "13800001234")], end=False)
+    p = promises.log_promise(session, admin, sid, "前50名送老李亲笔签名手札", kind="gift")
+    promises.confirm(session, admin, p.id, scope="show")  # one item per valid order of the night
+    shows.end_show(session, admin, sid, at=T0 + timedelta(hours=1))
+    members.sync_show(session, admin, sid)
+    d = members.member_detail(session, member_of(session, "王芳").id)
+    assert ("昵称", "王芳") in d["aliases"] and ("下单人+尾号", "王芳#1234") in d["aliases"]
+    assert [(r["orders"], r["units"]) for r in d["shows"]] == [(1, 2)]
+    assert d["promises_owed"] == 1
