@@ -40,7 +40,10 @@ def sync_show(session: Session, actor: Actor, show_id: int, at: datetime | None 
 
 
 def needs_sync(session: Session, show_id: int) -> bool:
-    """True when the show changed since its members were last synced."""
+    """True when an ended show changed since its members were last synced (a live show is read
+    live by the night's panels and synced once it ends, not on every comment)."""
+    if session.scalar(select(Show.status).where(Show.id == show_id)) != "ended":
+        return False
     synced = session.scalar(select(MemberSync.version).where(MemberSync.show_id == show_id))
     return synced is None or synced != session.scalar(select(Show.version).where(Show.id == show_id))
 
