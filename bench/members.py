@@ -3,7 +3,7 @@
     python -m bench members
 
 Bulk-loads (in SQL; loading is not measured) one community with MEMBERS members (their name
-aliases and tallies), SHOWS ended shows with BUYERS buyers each (member_show rows; a loyal core
+aliases and tallies), SHOWS ended shows with BUYERS buyers each (show_buyer and member_show rows; a loyal core
 comes back most weeks, 200 marked KOC) and tonight's live show with its chain so far (show_buyer).
 Then, in a fresh session per call:
 
@@ -93,6 +93,8 @@ def load(eng: Engine) -> tuple[int, list[str]]:
                                          "created_at": T0} for m in range(MEMBERS)])
         for i in range(0, len(ms_rows), 5000):
             s.execute(insert(MemberShow), ms_rows[i:i + 5000])
+            s.execute(insert(ShowBuyer), [{"show_id": r["show_id"], "name": f"成员{r['member_id'] - 1:05d}",
+                                           "valid_entries": 1} for r in ms_rows[i:i + 5000]])
         tonight = SHOWS + 1
         buyers = rng.sample(range(MEMBERS), 150)
         s.execute(insert(ShowBuyer), [{"show_id": tonight, "name": f"成员{m:05d}", "valid_entries": 1} for m in buyers])

@@ -541,6 +541,9 @@ class PickupLink(Base):
 
 # ---------------------------------------------------------------- members across shows (services.members)
 
+# A name's earlier shows (the night's badges read show_buyer by name, across the community's shows).
+Index("ix_show_buyer_name", ShowBuyer.name, ShowBuyer.show_id)
+
 
 class Member(Base):
     """A neighbour of a community, known across its shows (社群成员).

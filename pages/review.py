@@ -207,6 +207,7 @@ def render_exports(show, actor) -> None:
 def render_board(show, actor) -> None:
     """The community's 核心看板 across shows (services.members), counted again when the show changed."""
     members_board.sync_if_needed(show.id, actor)
+    members_board.show_tiles(show.id)
     members_board.render(show.community_id)
 
 

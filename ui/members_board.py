@@ -24,6 +24,18 @@ def sync_if_needed(show_id: int, actor: Actor | None) -> None:
         ctx.act(members.sync_show, actor, show_id)
 
 
+def show_tiles(show_id: int) -> None:
+    """This show's own member figures (the review of an earlier show shows its own, not the latest's)."""
+    k = ctx.read(members.show_kpis, show_id)
+    st.subheader("本场成员")
+    cols = st.columns(4)
+    for col, (label, value) in zip(cols, (
+        ("本场复购用户占比", pct(k["repeat_buyer_share"])), ("本场新客占比", pct(k["new_buyer_share"])),
+        ("上一场买家留存", pct(k["retention"])), ("本场下单人数", f"{k['buyers']}（新客 {k['new_buyers']}）"),
+    )):
+        col.metric(label, value, border=True)
+
+
 def render(community_id: int) -> None:
     b = ctx.read(members.board, community_id)
     k = b["kpis"]

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Comment, DealBuyer, Member, MemberAlias, MemberShow, Show, ShowBuyer
 from services.errors import NotFound
+from services.members.identity import lookup
 from services.members.labels import SILENT_SHOWS, AliasKind, Segment, badge_text
 
 
@@ -44,20 +45,48 @@ def silent_cut(session: Session, community_id: int, before: datetime, inclusive:
     )
 
 
-def _people(session: Session, show_id: int, community_id: int, start: datetime, names: list[str]) -> dict[str, tuple]:
-    """name → (member id, koc, shows bought before tonight, last such show, claims up to tonight):
-    one grouped query, alias → member → member_show (both indexed by member)."""
-    ms, a = MemberShow, MemberAlias
-    before = (ms.orders > 0) & (ms.show_id != show_id) & (ms.show_at < start)
-    q = (
-        select(a.value, Member.id, Member.koc, func.sum(case((before, 1), else_=0)),
-               func.max(case((before, ms.show_at))), func.sum(case((ms.show_at <= start, ms.claims), else_=0)))
-        .join(Member, Member.id == a.member_id)
-        .outerjoin(ms, ms.member_id == Member.id)
-        .where(a.community_id == community_id, a.kind == AliasKind.NAME, a.value.in_(names))
-        .group_by(a.value, Member.id, Member.koc)
-    )
-    return {v: (m, koc, int(n or 0), last, int(c or 0)) for v, m, koc, n, last, c in session.execute(q)}
+def _names_of(session: Session, community_id: int, names: list[str]) -> dict[str, int]:
+    """Every name of the members the given names link to (a merged member answers to each of its
+    names): name → member id. One indexed self-join on member_alias."""
+    a1, a2 = aliased(MemberAlias), aliased(MemberAlias)
+    return dict(session.execute(
+        select(a2.value, a2.member_id).select_from(a1)
+        .join(a2, (a2.member_id == a1.member_id) & (a2.kind == AliasKind.NAME))
+        .where(a1.community_id == community_id, a1.kind == AliasKind.NAME, a1.value.in_(names))
+    ).all())
+
+
+def _people(session: Session, show_id: int, community_id: int, start: datetime, names: list[str]) -> dict[object, tuple]:
+    """person (member id, else the bare name) → (shows bought before tonight, last such show,
+    bought tonight). Read live from the chains' show_buyer rows (indexed by name), so a show
+    counts before its members are synced."""
+    linked = _names_of(session, community_id, names)
+    wanted = sorted(set(names) | set(linked))
+    prior: dict[object, list] = {}
+    for name, n, last in session.execute(
+        select(ShowBuyer.name, func.count(), func.max(Show.scheduled_start)).join(Show, Show.id == ShowBuyer.show_id)
+        .where(ShowBuyer.name.in_(wanted), ShowBuyer.valid_entries > 0, Show.community_id == community_id,
+               Show.scheduled_start < start, Show.id != show_id)
+        .group_by(ShowBuyer.name)
+    ):
+        p = prior.setdefault(linked.get(name, name), [0, None, False])
+        p[0] += n
+        p[1] = last if p[1] is None or last > p[1] else p[1]
+    for name in session.scalars(select(ShowBuyer.name).where(
+            ShowBuyer.show_id == show_id, ShowBuyer.name.in_(wanted), ShowBuyer.valid_entries > 0)):
+        prior.setdefault(linked.get(name, name), [0, None, False])[2] = True
+    return {k: tuple(v) for k, v in prior.items()}
+
+
+def _flags(session: Session, show_id: int, start: datetime, ids: list[int]) -> dict[int, tuple[bool, int]]:
+    """member id → (marked KOC, refund / payout claims up to tonight)."""
+    if not ids:
+        return {}
+    ms = MemberShow
+    claims = func.coalesce(func.sum(case((ms.show_at <= start, ms.claims), else_=0)), 0)
+    return {m: (bool(koc), int(c or 0)) for m, koc, c in session.execute(
+        select(Member.id, Member.koc, claims).outerjoin(ms, ms.member_id == Member.id)
+        .where(Member.id.in_(ids)).group_by(Member.id, Member.koc))}
 
 
 def member_badges(session: Session, show_id: int, names: list[str]) -> dict[str, Badge]:
@@ -66,24 +95,27 @@ def member_badges(session: Session, show_id: int, names: list[str]) -> dict[str,
     if row is None:
         raise NotFound(f"找不到编号为 {show_id} 的场次。")
     community_id, start = row
-    names = sorted({n[:160] for n in names if n})
-    if not names:
+    keys = {n: n[:160] for n in names if n}
+    if not keys:
         return {}
-    people = _people(session, show_id, community_id, start, names)
-    tonight = set(session.scalars(select(ShowBuyer.name).where(
-        ShowBuyer.show_id == show_id, ShowBuyer.name.in_(names), ShowBuyer.valid_entries > 0)))
+    wanted = sorted(set(keys.values()))
+    links = lookup(session, community_id, AliasKind.NAME, wanted)
+    people = _people(session, show_id, community_id, start, wanted)
+    flags = _flags(session, show_id, start, sorted(set(links.values())))
     cut = silent_cut(session, community_id, start)
     out: dict[str, Badge] = {}
-    for name in names:
-        mid, koc, n, last, claims = people.get(name, (None, False, 0, None, 0))
-        b = Badge(shows_bought=n + (name in tonight), member_id=mid)
+    for name, key in keys.items():
+        mid = links.get(key)
+        n, last, tonight = people.get(mid if mid is not None else key, (0, None, False))
+        koc, claims = flags.get(mid, (False, 0))
+        b = Badge(shows_bought=n + tonight, member_id=mid)
         if n == 0:
             b.codes.append(Segment.NEW)
         if b.shows_bought >= 2:
             b.codes.append(Segment.RETURNING)
         if koc:
             b.codes.append(Segment.KOC)
-        if n and name not in tonight and cut is not None and last is not None and last < cut:
+        if n and not tonight and cut is not None and last is not None and last < cut:
             b.codes.append(Segment.SILENT)
         if claims:
             b.codes.append(Segment.AFTER_SALES_WATCH)
@@ -145,9 +177,13 @@ def chain_counts(session: Session, show_id: int) -> dict[str, int]:
         .where(a.community_id == show.community_id, a.kind == AliasKind.NAME, ShowBuyer.valid_entries > 0)
     )
     kocs = session.scalar(select(func.count()).select_from(Member).where(Member.id.in_(tonight), Member.koc.is_(True)))
-    returning = session.scalar(
-        select(func.count(func.distinct(MemberShow.member_id))).where(
-            MemberShow.member_id.in_(tonight), MemberShow.show_id != show.id, MemberShow.orders > 0,
-            MemberShow.show_at < show.scheduled_start)
-    )
+    earlier = (Show.community_id == show.community_id) & (Show.scheduled_start < show.scheduled_start) & (Show.id != show.id)
+    sb2, a2 = aliased(ShowBuyer), aliased(MemberAlias)
+    by_name = exists(select(sb2.name).join(Show, Show.id == sb2.show_id).where(
+        sb2.name == ShowBuyer.name, sb2.valid_entries > 0, earlier))
+    by_member = exists(select(MemberShow.member_id).join(a2, a2.member_id == MemberShow.member_id).where(
+        a2.community_id == show.community_id, a2.kind == AliasKind.NAME, a2.value == ShowBuyer.name,
+        MemberShow.orders > 0, MemberShow.show_id != show.id, MemberShow.show_at < show.scheduled_start))
+    returning = session.scalar(select(func.count()).select_from(ShowBuyer).where(
+        ShowBuyer.show_id == show.id, ShowBuyer.valid_entries > 0, by_name | by_member))
     return {"kocs": kocs or 0, "returning": returning or 0}

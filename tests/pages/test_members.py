@@ -41,7 +41,30 @@ def test_the_members_page_draws_the_board_and_filters_by_segment(page_as):
     assert len(table) == 10 and set(table["分层"].str.contains("KOC")) == {True}
 
 
-def test_the_review_has_the_core_board_tab(page_as):
+def test_the_reviews_core_board_shows_the_nights_shares_as_counted_by_hand(page_as, app_db):
+    import db
+    from sqlalchemy import select
+
+    from db.models import ChainEntry, Deal, Show
+    from services import shows
+
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        seed = shows.find_show(s, "源味集《农场主来了》")
+
+        def buyers(where):
+            return set(s.scalars(select(ChainEntry.buyer_name).join(Deal, Deal.id == ChainEntry.deal_id)
+                                 .join(Show, Show.id == Deal.show_id).where(where, ChainEntry.status == "valid")))
+
+        tonight = buyers(Show.id == seed.id)
+        before = buyers((Show.community_id == seed.community_id) & (Show.scheduled_start < seed.scheduled_start))
+    eng.dispose()
+    returning = len(tonight & before)
     at = page_as("reviewer", "review")
-    assert not at.exception
-    assert "核心看板" in [t.label for t in at.tabs]
+    at.session_state["review_tab"] = "核心看板"
+    at.run()
+    assert not at.exception, at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["本场复购用户占比"] == f"{returning / len(tonight) * 100:.1f}%"
+    assert tiles["本场新客占比"] == f"{(len(tonight) - returning) / len(tonight) * 100:.1f}%"
+    assert tiles["复购用户占比"] == tiles["本场复购用户占比"]  # the night is the community's latest

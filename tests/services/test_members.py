@@ -15,7 +15,8 @@ T0 = datetime(2026, 1, 2, 20, 0)
 COMMUNITY = "源味集·测试群"
 
 
-def night(session, admin, week: int, orders: list[tuple], community: str = COMMUNITY, end: bool = True) -> int:
+def night(session, admin, week: int, orders: list[tuple], community: str = COMMUNITY, end: bool = True,
+          sync: bool = True) -> int:
     """One weekly show with one deal; orders are (name, qty, amount[, address[, phone]])."""
     start = T0 + timedelta(weeks=week)
     show = shows.create_show(session, admin, shows.ShowForm(f"第{week}周", community, 300, "老李", start,
@@ -31,6 +32,7 @@ def night(session, admin, week: int, orders: list[tuple], community: str = COMMU
                           at=start + timedelta(minutes=51, seconds=i))
     if end:
         shows.end_show(session, admin, show.id, at=start + timedelta(hours=1))
+    if end and sync:
         members.sync_show(session, admin, show.id, at=start + timedelta(hours=2))
     return show.id
 
@@ -194,3 +196,13 @@ def test_member_detail_lists_aliases_shows_and_promises_owed(session, admin):
     assert ("昵称", "王芳") in d["aliases"] and ("下单人+尾号", "王芳#1234") in d["aliases"]
     assert [(r["orders"], r["units"]) for r in d["shows"]] == [(1, 2)]
     assert d["promises_owed"] == 1
+
+
+def test_badges_and_chain_counts_read_the_chains_before_any_sync(session, admin):
+    night(session, admin, 0, [("王芳", 1, "10"), ("李娜", 1, "10")], sync=False)
+    night(session, admin, 1, [("王芳", 1, "10")], sync=False)
+    tonight = night(session, admin, 2, [("王芳", 1, "10"), ("新人", 1, "10")], end=False)
+    got = members.badges(session, tonight, ["王芳", "李娜", "新人"])
+    assert got == {"王芳": ["returning"], "李娜": [], "新人": ["new"]}
+    assert members.member_badges(session, tonight, ["王芳"])["王芳"].shows_bought == 3
+    assert members.chain_counts(session, tonight)["returning"] == 1

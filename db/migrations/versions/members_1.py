@@ -3,7 +3,7 @@
 Revision ID: members_1
 Revises: pickup_1
 
-Adds the tables member, member_alias, member_show, member_proposal and member_sync
+Adds an index on show_buyer (name, show_id) and the tables member, member_alias, member_show, member_proposal and member_sync
 (see db/models.py, services/members).
 """
 from alembic import op
@@ -17,6 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_show_buyer_name", "show_buyer", ["name", "show_id"], unique=False)
     op.create_table(
         "member",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -106,6 +107,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("member_sync")
+    op.drop_index("ix_show_buyer_name", table_name="show_buyer")
     op.drop_index("ix_member_proposal_community_status", table_name="member_proposal")
     op.drop_table("member_proposal")
     op.drop_index("ix_member_show_community_show", table_name="member_show")
