@@ -24,7 +24,7 @@ from sqlalchemy import Engine, insert
 
 import db
 from bench.common import fresh_engine, median, p95, report, timed
-from db.models import Community, Member, MemberAlias, MemberShow, Show, ShowBuyer
+from db.models import Community, Member, MemberAlias, MemberShow, MemberSync, Show, ShowBuyer
 from services import members
 
 MEMBERS, SHOWS, BUYERS, KOCS, ASKERS = 20_000, 200, 300, 200, 50
@@ -95,6 +95,8 @@ def load(eng: Engine) -> tuple[int, list[str]]:
             s.execute(insert(MemberShow), ms_rows[i:i + 5000])
             s.execute(insert(ShowBuyer), [{"show_id": r["show_id"], "name": f"成员{r['member_id'] - 1:05d}",
                                            "valid_entries": 1} for r in ms_rows[i:i + 5000]])
+        s.execute(insert(MemberSync), [{"show_id": i + 1, "version": 1, "synced_at": shows[i]["scheduled_end"]}
+                                       for i in range(SHOWS)])  # the past shows were counted when they ended
         tonight = SHOWS + 1
         buyers = rng.sample(range(MEMBERS), 150)
         s.execute(insert(ShowBuyer), [{"show_id": tonight, "name": f"成员{m:05d}", "valid_entries": 1} for m in buyers])

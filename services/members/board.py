@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import String, and_, case, cast, exists, func, literal, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import ChainEntry, Community, Deal, Member, MemberAlias, MemberShow, Show
+from db.models import ChainEntry, Community, Deal, Member, MemberAlias, MemberShow, Show, ShowBuyer
 from services.errors import NotFound
 from services.members.labels import AliasKind
 
@@ -44,26 +44,51 @@ def ltv(session: Session, member_id: int) -> Decimal:
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
+def _persons(community_id: int, *where):
+    """The people who bought in the shows matched by `where`, one key each: the member a name links
+    to (so a merged member's names count once), else the bare name. Read live from show_buyer."""
+    a = MemberAlias
+    key = func.coalesce(cast(a.member_id, String), literal("n:") + ShowBuyer.name)
+    return (
+        select(key.label("person"))
+        .select_from(ShowBuyer).join(Show, Show.id == ShowBuyer.show_id)
+        .outerjoin(a, and_(a.community_id == community_id, a.kind == AliasKind.NAME, a.value == ShowBuyer.name))
+        .where(Show.community_id == community_id, ShowBuyer.valid_entries > 0, *where)
+    )
+
+
+def _count(session: Session, q) -> int:
+    sub = q.subquery()
+    return session.scalar(select(func.count(func.distinct(sub.c.person)))) or 0
+
+
+def _gmv(session: Session, show_id: int) -> Decimal:
+    total = session.scalar(
+        select(func.sum(func.coalesce(ChainEntry.amount, ChainEntry.qty * Deal.group_price)))
+        .join(Deal, Deal.id == ChainEntry.deal_id).where(Deal.show_id == show_id, ChainEntry.status == "valid"))
+    return Decimal(total or 0)
+
+
 def _buyer_counts(session: Session, show: Show) -> tuple[int, int, Decimal]:
-    """(buyers, returning buyers, GMV) of a synced show; returning = bought in an earlier show."""
-    ms = MemberShow
-    row = session.execute(
-        select(func.count(), func.sum(case((Member.first_order_at < show.scheduled_start, 1), else_=0)), func.sum(ms.spend))
-        .select_from(ms).join(Member, Member.id == ms.member_id)
-        .where(ms.show_id == show.id, ms.orders > 0)
-    ).one()
-    return row[0] or 0, int(row[1] or 0), Decimal(row[2] or 0)
+    """(buyers, returning buyers, GMV) of a show, live; returning = bought in an earlier show of the
+    community, under the same name (show_buyer by name, indexed) or as the same member (member_show)."""
+    a, sb2 = MemberAlias, aliased(ShowBuyer)
+    earlier = select(Show.id).where(Show.community_id == show.community_id, Show.id != show.id,
+                                    Show.scheduled_start < show.scheduled_start)
+    by_name = exists(select(sb2.name).where(sb2.name == ShowBuyer.name, sb2.valid_entries > 0, sb2.show_id.in_(earlier)))
+    by_member = exists(select(MemberShow.member_id).where(
+        MemberShow.member_id == a.member_id, MemberShow.orders > 0, MemberShow.show_id != show.id,
+        MemberShow.show_at < show.scheduled_start))
+    tonight = _persons(show.community_id, Show.id == show.id)
+    returning = _count(session, tonight.where(by_name | by_member))
+    return _count(session, tonight), returning, _gmv(session, show.id)
 
 
-def retained(session: Session, prev_id: int, show_id: int) -> tuple[int, int]:
+def retained(session: Session, community_id: int, prev_id: int, show_id: int) -> tuple[int, int]:
     """(buyers of the previous show, how many of them bought again in this one)."""
-    a, b = aliased(MemberShow), aliased(MemberShow)
-    prev = session.scalar(select(func.count()).select_from(a).where(a.show_id == prev_id, a.orders > 0)) or 0
-    again = session.scalar(
-        select(func.count()).select_from(a).join(b, and_(b.member_id == a.member_id, b.show_id == show_id, b.orders > 0))
-        .where(a.show_id == prev_id, a.orders > 0)
-    ) or 0
-    return prev, again
+    prev = _persons(community_id, Show.id == prev_id)
+    again = prev.where(prev.selected_columns[0].in_(_persons(community_id, Show.id == show_id)))
+    return _count(session, prev), _count(session, again)
 
 
 def _previous(session: Session, show: Show) -> Show | None:
@@ -80,7 +105,7 @@ def show_kpis(session: Session, show_id: int) -> dict:
         raise NotFound(f"找不到编号为 {show_id} 的场次。")
     buyers, returning, gmv = _buyer_counts(session, show)
     prev = _previous(session, show)
-    prev_buyers, again = retained(session, prev.id, show.id) if prev else (0, 0)
+    prev_buyers, again = retained(session, show.community_id, prev.id, show.id) if prev else (0, 0)
     viewers = show.viewers_cumulative or 0
     return {
         "show_id": show.id, "title": show.title, "at": show.scheduled_start,

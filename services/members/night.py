@@ -9,9 +9,8 @@ from datetime import datetime
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Comment, DealBuyer, Member, MemberAlias, MemberShow, Show, ShowBuyer
+from db.models import Comment, DealBuyer, Member, MemberAlias, MemberShow, MemberSync, Show, ShowBuyer
 from services.errors import NotFound
-from services.members.identity import lookup
 from services.members.labels import SILENT_SHOWS, AliasKind, Segment, badge_text
 
 
@@ -56,26 +55,54 @@ def _names_of(session: Session, community_id: int, names: list[str]) -> dict[str
     ).all())
 
 
-def _people(session: Session, show_id: int, community_id: int, start: datetime, names: list[str]) -> dict[object, tuple]:
-    """person (member id, else the bare name) → (shows bought before tonight, last such show,
-    bought tonight). Read live from the chains' show_buyer rows (indexed by name), so a show
-    counts before its members are synced."""
-    linked = _names_of(session, community_id, names)
-    wanted = sorted(set(names) | set(linked))
+def _earlier_shows(session: Session, community_id: int, start: datetime, show_id: int) -> list[tuple[int, datetime, bool]]:
+    """The community's shows before this one, newest first: (id, start, members synced)."""
+    return [tuple(r) for r in session.execute(
+        select(Show.id, Show.scheduled_start, MemberSync.show_id.is_not(None))
+        .outerjoin(MemberSync, MemberSync.show_id == Show.id)
+        .where(Show.community_id == community_id, Show.scheduled_start < start, Show.id != show_id)
+        .order_by(Show.scheduled_start.desc(), Show.id.desc()))]
+
+
+def _is_latest(session: Session, community_id: int, start: datetime, show_id: int) -> bool:
+    return session.scalar(select(func.count()).select_from(Show).where(
+        Show.community_id == community_id, Show.scheduled_start >= start, Show.id != show_id)) == 0
+
+
+def _people(session: Session, show_id: int, earlier: list[int], history: list[str], tonight: list[str],
+            linked: dict[str, int]) -> dict[object, list]:
+    """person (member id, else the bare name) → [shows bought before tonight, of which in the last
+    SILENT_SHOWS shows, bought tonight]. History read live from show_buyer by name (indexed)."""
+    recent = earlier[:SILENT_SHOWS]
     prior: dict[object, list] = {}
-    for name, n, last in session.execute(
-        select(ShowBuyer.name, func.count(), func.max(Show.scheduled_start)).join(Show, Show.id == ShowBuyer.show_id)
-        .where(ShowBuyer.name.in_(wanted), ShowBuyer.valid_entries > 0, Show.community_id == community_id,
-               Show.scheduled_start < start, Show.id != show_id)
-        .group_by(ShowBuyer.name)
-    ):
-        p = prior.setdefault(linked.get(name, name), [0, None, False])
-        p[0] += n
-        p[1] = last if p[1] is None or last > p[1] else p[1]
+    if earlier and history:
+        for name, n, r in session.execute(
+            select(ShowBuyer.name, func.count(), func.sum(case((ShowBuyer.show_id.in_(recent), 1), else_=0)))
+            .where(ShowBuyer.name.in_(history), ShowBuyer.show_id.in_(earlier), ShowBuyer.valid_entries > 0)
+            .group_by(ShowBuyer.name)
+        ):
+            p = prior.setdefault(linked.get(name, name), [0, 0, False])
+            p[0], p[1] = p[0] + n, p[1] + int(r or 0)
     for name in session.scalars(select(ShowBuyer.name).where(
-            ShowBuyer.show_id == show_id, ShowBuyer.name.in_(wanted), ShowBuyer.valid_entries > 0)):
-        prior.setdefault(linked.get(name, name), [0, None, False])[2] = True
-    return {k: tuple(v) for k, v in prior.items()}
+            ShowBuyer.show_id == show_id, ShowBuyer.name.in_(tonight), ShowBuyer.valid_entries > 0)):
+        prior.setdefault(linked.get(name, name), [0, 0, False])[2] = True
+    return prior
+
+
+def _from_tallies(session: Session, show_id: int, recent_from: datetime | None, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """member id → (shows bought before tonight, bought since recent_from), from the members'
+    tallies: exact when every earlier show is synced and none is later (the night's case)."""
+    if not ids:
+        return {}
+    ms = MemberShow
+    rows = session.execute(
+        select(Member.id, Member.shows_bought, Member.last_order_at, ms.orders).outerjoin(
+            ms, (ms.member_id == Member.id) & (ms.show_id == show_id)).where(Member.id.in_(ids)))
+    out = {}
+    for mid, n, last, tonight in rows:
+        n -= 1 if tonight else 0  # this show's own row, when it was synced already
+        out[mid] = (max(n, 0), int(bool(n) and recent_from is not None and last is not None and last >= recent_from))
+    return out
 
 
 def _flags(session: Session, show_id: int, start: datetime, ids: list[int]) -> dict[int, tuple[bool, int]]:
@@ -99,14 +126,24 @@ def member_badges(session: Session, show_id: int, names: list[str]) -> dict[str,
     if not keys:
         return {}
     wanted = sorted(set(keys.values()))
-    links = lookup(session, community_id, AliasKind.NAME, wanted)
-    people = _people(session, show_id, community_id, start, wanted)
-    flags = _flags(session, show_id, start, sorted(set(links.values())))
-    cut = silent_cut(session, community_id, start)
+    linked = _names_of(session, community_id, wanted)
+    shows = _earlier_shows(session, community_id, start, show_id)
+    earlier = [sid for sid, _, _ in shows]
+    ids = sorted({linked[k] for k in wanted if k in linked})
+    fast = all(synced for _, _, synced in shows) and _is_latest(session, community_id, start, show_id)
+    history = [k for k in wanted if k not in linked] if fast else sorted(set(wanted) | set(linked))
+    people = _people(session, show_id, earlier, history, sorted(set(wanted) | set(linked)), linked)
+    if fast:  # members' history from their tallies: O(names), not O(names × shows)
+        recent_from = shows[SILENT_SHOWS - 1][1] if len(shows) >= SILENT_SHOWS else None
+        for mid, (n, recent) in _from_tallies(session, show_id, recent_from, ids).items():
+            p = people.setdefault(mid, [0, 0, False])
+            p[0], p[1] = n, recent
+    flags = _flags(session, show_id, start, ids)
+    silent_possible = len(earlier) >= SILENT_SHOWS
     out: dict[str, Badge] = {}
     for name, key in keys.items():
-        mid = links.get(key)
-        n, last, tonight = people.get(mid if mid is not None else key, (0, None, False))
+        mid = linked.get(key)
+        n, recent, tonight = people.get(mid if mid is not None else key, (0, 0, False))
         koc, claims = flags.get(mid, (False, 0))
         b = Badge(shows_bought=n + tonight, member_id=mid)
         if n == 0:
@@ -115,7 +152,7 @@ def member_badges(session: Session, show_id: int, names: list[str]) -> dict[str,
             b.codes.append(Segment.RETURNING)
         if koc:
             b.codes.append(Segment.KOC)
-        if n and not tonight and cut is not None and last is not None and last < cut:
+        if n and not tonight and silent_possible and recent == 0:
             b.codes.append(Segment.SILENT)
         if claims:
             b.codes.append(Segment.AFTER_SALES_WATCH)

@@ -198,9 +198,12 @@ def test_member_detail_lists_aliases_shows_and_promises_owed(session, admin):
     assert d["promises_owed"] == 1
 
 
-def test_badges_and_chain_counts_read_the_chains_before_any_sync(session, admin):
+def test_badges_kpis_and_chain_counts_read_the_chains_before_any_sync(session, admin):
     night(session, admin, 0, [("王芳", 1, "10"), ("李娜", 1, "10")], sync=False)
-    night(session, admin, 1, [("王芳", 1, "10")], sync=False)
+    s1 = night(session, admin, 1, [("王芳", 1, "10"), ("赵敏", 2, "25")], sync=False)
+    k = members.community_kpis(session, shows.get_show(session, s1).community_id)
+    assert (k["show_id"], k["buyers"], k["repeat_buyer_share"], k["new_buyer_share"], k["retention"]) == (s1, 2, 0.5, 0.5, 0.5)
+    assert k["gmv"] == Decimal("35.00")
     tonight = night(session, admin, 2, [("王芳", 1, "10"), ("新人", 1, "10")], end=False)
     got = members.badges(session, tonight, ["王芳", "李娜", "新人"])
     assert got == {"王芳": ["returning"], "李娜": [], "新人": ["new"]}
