@@ -181,17 +181,14 @@ def series(session: Session, community_id: int, last: int = SERIES_SHOWS) -> lis
     return list(reversed(out))
 
 
-def cohorts(session: Session, community_id: int, last: int = SERIES_SHOWS) -> list[dict]:
+def cohorts(session: Session, community_id: int, last: int = SERIES_SHOWS, by_cohort: list[dict] | None = None) -> list[dict]:
     """Cohort retention: per first-order month (cohort) and per show of the window, the share of
     the cohort who bought in that show."""
     shows = window(session, community_id, last)
     if not shows:
         return []
     ms, cohort = MemberShow, _month(session, Member.first_order_at)
-    sizes = dict(session.execute(
-        select(cohort, func.count()).where(Member.community_id == community_id, Member.first_order_at.is_not(None),
-                                           Member.merged_into_id.is_(None)).group_by(cohort)
-    ).all())
+    sizes = {r["cohort"]: r["members"] for r in (by_cohort if by_cohort is not None else ltv_by_cohort(session, community_id))}
     active = session.execute(
         select(ms.show_id, cohort, func.count())
         .join(Member, Member.id == ms.member_id)
@@ -215,9 +212,10 @@ def ltv_by_cohort(session: Session, community_id: int) -> list[dict]:
 
 def board(session: Session, community_id: int) -> dict:
     """Everything the 核心看板 draws, in one read."""
+    by_cohort = ltv_by_cohort(session, community_id)  # one pass over the members: sizes and LTV per cohort
     return {
         "kpis": community_kpis(session, community_id),
         "series": series(session, community_id),
-        "cohorts": cohorts(session, community_id),
-        "ltv_by_cohort": ltv_by_cohort(session, community_id),
+        "cohorts": cohorts(session, community_id, by_cohort=by_cohort),
+        "ltv_by_cohort": by_cohort,
     }
