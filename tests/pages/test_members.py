@@ -68,3 +68,35 @@ def test_the_reviews_core_board_shows_the_nights_shares_as_counted_by_hand(page_
     assert tiles["本场复购用户占比"] == f"{returning / len(tonight) * 100:.1f}%"
     assert tiles["本场新客占比"] == f"{(len(tonight) - returning) / len(tonight) * 100:.1f}%"
     assert tiles["复购用户占比"] == tiles["本场复购用户占比"]  # the night is the community's latest
+
+
+def test_a_fuzzy_match_is_confirmed_in_one_click_and_undone(page_as, app_db):
+    import db
+    from datetime import timedelta
+
+    from services import jielong, members, shows
+    from services.authz import SYSTEM
+
+    eng = db.connect(app_db)
+    with db.session(eng) as s:  # 王芳5栋 orders in a later 源味集 night: proposed, not merged
+        seed = shows.find_show(s, "源味集《农场主来了》")
+        known = members.members(s, seed.community_id, limit=1)[0]["name"]
+        start = seed.scheduled_start + timedelta(days=7)
+        sid = shows.create_show(s, SYSTEM, shows.ShowForm("第10期", seed.community.name, 300, "老李", start,
+                                                          start + timedelta(hours=1))).id
+        deal = jielong.create_deal(s, SYSTEM, sid, jielong.DealForm(product="土鸡蛋", group_price=10, threshold=1,
+                                   delivery_text="次日达", deadline=start + timedelta(hours=2)), at=start)
+        jielong.release(s, deal.id, SYSTEM, at=start)
+        jielong.add_entry(s, SYSTEM, deal.id, f"{known}5栋", 1, at=start)
+        shows.start_show(s, SYSTEM, sid, at=start)
+        shows.end_show(s, SYSTEM, sid, at=start + timedelta(hours=1))
+        members.sync_show(s, SYSTEM, sid)
+    eng.dispose()
+    at = page_as("assistant", "members")
+    at.segmented_control(key="members_view").set_value("身份合并与导入").run()
+    assert any(t.value.startswith(known) and f"{known}5栋" in t.value for t in at.text)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("members_identity_confirm_"))).click().run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key.startswith("members_identity_confirm_")]
+    at.button(key=next(b.key for b in at.button if b.key.startswith("members_identity_undo_"))).click().run()
+    assert [b for b in at.button if b.key.startswith("members_identity_confirm_")]
