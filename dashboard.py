@@ -20,6 +20,7 @@ PAGES = {
     "setup": ("views/setup.py", "场次准备", ":material/edit_calendar:"),
     "operators": ("views/operators.py", "运营人员", ":material/group:"),
     "pickup": ("views/pickup.py", "提货核销", ":material/inventory_2:"),
+    "members": ("views/members.py", "社群成员", ":material/diversity_3:"),
 }
 
 

@@ -557,3 +557,111 @@ class PickupLink(Base):
     token_id: Mapped[int] = mapped_column(ForeignKey("auth_token.id"))
     show_id: Mapped[int] = mapped_column(ForeignKey("show.id"))
     label: Mapped[str] = mapped_column(String(40))
+
+
+# ---------------------------------------------------------------- members across shows (services.members)
+
+# A name's earlier shows (the night's badges read show_buyer by name, across the community's shows).
+Index("ix_show_buyer_name", ShowBuyer.name, ShowBuyer.show_id)
+
+
+class Member(Base):
+    """A neighbour of a community, known across its shows (社群成员).
+
+    Who they are is in member_alias (the names, 下单人+phone tails and viewer ids that link to
+    them); the columns after `created_at` are tallies over member_show, refreshed by
+    services.members whenever a show's members are synced or two members are merged."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        Index("ix_member_community", "community_id", "merged_into_id"),
+        Index("ix_member_community_tail", "community_id", "phone_tail"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    building: Mapped[str] = mapped_column(String(50), default="")
+    phone_tail: Mapped[str] = mapped_column(String(4), default="")
+    koc: Mapped[bool] = mapped_column(Boolean, default=False)  # marked by an operator
+    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    shows_watched: Mapped[int] = mapped_column(Integer, default=0)
+    shows_bought: Mapped[int] = mapped_column(Integer, default=0)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    spend: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    first_show_at: Mapped[Optional[datetime]] = mapped_column(DateTime)  # first show seen in (watched or bought)
+    first_order_at: Mapped[Optional[datetime]] = mapped_column(DateTime)  # scheduled start of the first show bought in
+    last_order_at: Mapped[Optional[datetime]] = mapped_column(DateTime)  # ... and of the last one
+
+
+class MemberAlias(Base):
+    """One way a member shows up: kind 'name' (the name as written in the chain or the comments),
+    'phone' (快团团 下单人#phone tail) or 'viewer' (platform:user id). Unique per community: an
+    exact match is a link."""
+
+    __tablename__ = "member_alias"
+    __table_args__ = (
+        UniqueConstraint("community_id", "kind", "value", name="uq_member_alias"),
+        Index("ix_member_alias_member", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[str] = mapped_column(String(160))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MemberShow(Base):
+    """What one member did in one show (a tally rebuilt when the show is synced)."""
+
+    __tablename__ = "member_show"
+    __table_args__ = (Index("ix_member_show_community_show", "community_id", "show_id"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    show_at: Mapped[datetime] = mapped_column(DateTime)  # the show's scheduled start, for ordering
+    watched: Mapped[bool] = mapped_column(Boolean, default=False)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    spend: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    early: Mapped[bool] = mapped_column(Boolean, default=False)  # among the first entries after a release
+
+
+class MemberProposal(Base):
+    """A fuzzy identity match (王芳 vs 王芳5栋; a new nickname with a known phone tail) for an
+    operator to confirm (merge `other` into `member`) or reject. `moved` keeps the alias ids a
+    confirmation moved, so the merge can be undone."""
+
+    __tablename__ = "member_proposal"
+    __table_args__ = (
+        UniqueConstraint("member_id", "other_id", name="uq_member_proposal_pair"),
+        Index("ix_member_proposal_community_status", "community_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    reason: Mapped[str] = mapped_column(String(16))  # building / phone / manual
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open / confirmed / rejected
+    moved: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    decided_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+
+
+class MemberSync(Base):
+    """The show version a show's members were last synced at (the review re-syncs when it moved)."""
+
+    __tablename__ = "member_sync"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    synced_at: Mapped[datetime] = mapped_column(DateTime)

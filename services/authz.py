@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pickup.mark": frozenset({"admin", "assistant", "staff"}),
     "pickup.deliver": frozenset({"admin", "assistant"}),
     "pickuplink.manage": frozenset({"admin", "assistant"}),
+    "members.write": frozenset({"admin", "assistant"}),
+    "members.sync": frozenset({"admin", "assistant", "reviewer"}),
 }
 
 # page key → roles that see it in their navigation.
@@ -42,6 +44,7 @@ PAGES: dict[str, frozenset[str]] = {
     "setup": frozenset({"admin", "assistant"}),
     "operators": frozenset({"admin"}),
     "pickup": frozenset({"admin", "assistant"}),
+    "members": frozenset({"admin", "assistant", "reviewer"}),
 }
 
 ACTION_LABELS = {
@@ -64,6 +67,8 @@ ACTION_LABELS = {
     "pickup.mark": "核销提货",
     "pickup.deliver": "登记配送",
     "pickuplink.manage": "管理提货链接",
+    "members.write": "管理社群成员",
+    "members.sync": "更新成员数据",
 }
 
 

@@ -61,7 +61,7 @@ def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
     require(actor, "show.edit")
     validate(form)
     form = cleaned(form)
-    community = Community(name=form.community_name.strip(), member_count=form.member_count)
+    community = community_named(session, form.community_name, form.member_count)
     show = Show(
         title=form.title.strip(),
         community=community,
@@ -77,14 +77,25 @@ def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
     return show
 
 
+def community_named(session: Session, name: str, member_count: int) -> Community:
+    """The community of that name (its shows share it, and so do their members: services.members),
+    created on first use; its member count is the one the latest form gave."""
+    name = name.strip()
+    community = session.scalar(select(Community).where(Community.name == name).order_by(Community.id).limit(1))
+    if community is None:
+        community = Community(name=name, member_count=member_count)
+        session.add(community)
+    community.member_count = member_count
+    return community
+
+
 def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) -> Show:
     require(actor, "show.edit")
     validate(form)
     form = cleaned(form)
     show = get_show(session, show_id)
     show.title = form.title.strip()
-    show.community.name = form.community_name.strip()
-    show.community.member_count = form.member_count
+    show.community = community_named(session, form.community_name, form.member_count)
     show.host_name = form.host_name.strip()
     show.scheduled_start = form.scheduled_start
     show.scheduled_end = form.scheduled_end

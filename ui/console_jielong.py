@@ -18,6 +18,7 @@ from ui import context as ctx
 from ui.tables import blank_missing
 from ui.picks import held_pick
 from ui.markdown import literal
+from ui import members_night
 
 K = "console_jielong_"
 REMIND_S = config.get_float("PROGRESS_REMINDER_S")
@@ -50,6 +51,7 @@ def render(show_id: int, actor: Actor) -> None:
             _release_box(deal_id, actor)
         else:
             _progress(deal_id)
+        members_night.koc_panel(show_id, deal_id, deal.status != jielong.DealStatus.DRAFT)
         with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=deal.status == jielong.DealStatus.DRAFT):
             st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
         if deal.status == jielong.DealStatus.DRAFT:

@@ -21,6 +21,7 @@ from ui import context as ctx
 from ui import kept
 from ui.picks import held_pick
 from ui.markdown import literal
+from ui import members_night
 
 P = "console_queue_"
 FLASH = P + "flash"
@@ -180,8 +181,9 @@ def _queue(show_id: int, actor: Actor) -> None:
             )
     if not rows:
         st.info("暂无待处理的问题。")
+    askers = members_night.asker_badges(show_id, [r.id for r in rows])
     for row in rows:
-        _row(row, actor, editable)
+        _row(row, actor, editable, askers.get(row.id, []))
     if editable and len(rows) >= 2:
         _merge_form(rows, actor)
     with st.expander("已处理的问题"):
@@ -208,7 +210,7 @@ def _queue(show_id: int, actor: Actor) -> None:
             st.caption("还没有已回复或已忽略的问题。")
 
 
-def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
+def _row(row: triage.GroupRow, actor: Actor, editable: bool, askers: list | None = None) -> None:
     with st.container(border=True):
         head, meta = st.columns([3, 2])
         head.text(row.text)  # viewer text: always literal
@@ -219,6 +221,7 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
         st.caption(
             f"{row.askers} 人问 · {row.comments} 条 · 首次 {row.first_seen:%H:%M:%S} · 最近 {row.last_seen:%H:%M:%S}"
         )
+        members_night.show_askers(askers or [])  # 新客 / 复购3场 / KOC / 售后关注 per asker
         if not editable:
             return
         reply_key = f"{P}reply_{row.id}"

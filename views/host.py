@@ -7,14 +7,16 @@ chart, kept as its Vega-Lite spec) only when it moved, or once a minute for the 
 
 import streamlit as st
 
-from services import clock, config, events, jielong, live
+from services import clock, config, events, jielong, live, members
 from services.authz import can
 from ui import context as ctx
+from ui import members_night
 from ui.markdown import literal as md
 
 REFRESH_S = config.get_float("HOST_REFRESH_S")
 MAX_AGE_S = 60  # the pace over the last 5 minutes moves with time even when nothing is written
 VIEW_KEY, VERSION_KEY, CHART_KEY = "host_view", "host_version", "host_chart_spec"
+MEMBERS_KEY = "host_member_counts"
 # A constant style block (no user text in it): dark, high contrast, huge numbers.
 STYLE = """<style>
 [data-testid="stAppViewContainer"], [data-testid="stHeader"], [data-testid="stMain"] {background: #05070a; color: #f5f7fa;}
@@ -62,6 +64,7 @@ def current_view(show_id: int) -> live.HostView:
     if not fresh:
         view = ctx.read(live.host_view, show_id)
         st.session_state[VIEW_KEY], st.session_state[VERSION_KEY] = view, version
+        st.session_state[MEMBERS_KEY] = ctx.read(members.chain_counts, show_id)
         refresh_chart(view)
     return view
 
@@ -142,6 +145,8 @@ def screen(show_id: int) -> None:
         with side_col:
             side_panel(snap)
     st.caption(f"在线 {snap.viewers_online} · 累计观看 {snap.viewers_cumulative} · 下单 {snap.buyers} 人 · 更新于 {snap.at:%H:%M:%S}")
+    if counts := st.session_state.get(MEMBERS_KEY):
+        st.caption(members_night.chain_counts_line(counts))  # counts only: no names on the host screen
 
 
 def main() -> None:

@@ -12,10 +12,10 @@ import streamlit as st
 from services import events, review, shows
 from services.authz import can
 from ui import context as ctx
-from ui import pickup_review
+from ui import members_board, pickup_review
 from ui.markdown import literal as md
 
-TABS = ["团品", "问题", "承诺", "提货", "事件日志", "多场对比", "导出"]
+TABS = ["团品", "问题", "承诺", "提货", "核心看板", "事件日志", "多场对比", "导出"]
 
 
 def hm(at: datetime | None) -> str:
@@ -204,6 +204,13 @@ def render_exports(show, actor) -> None:
         )
 
 
+def render_board(show, actor) -> None:
+    """The community's 核心看板 across shows (services.members), counted again when the show changed."""
+    members_board.sync_if_needed(show.id, actor)
+    members_board.show_tiles(show.id)
+    members_board.render(show.community_id)
+
+
 def main() -> None:
     show_id = ctx.selected_show()
     actor = ctx.actor()
@@ -220,6 +227,7 @@ def main() -> None:
         ("问题", lambda: render_questions(show_id)),
         ("承诺", lambda: render_promises(show_id, k)),
         ("提货", lambda: pickup_review.render(show_id)),
+        ("核心看板", lambda: render_board(show, actor)),
         ("事件日志", lambda: render_event_log(show_id)),
         ("多场对比", lambda: render_comparison(show_id)),
         ("导出", lambda: render_exports(show, actor)),

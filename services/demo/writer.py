@@ -19,8 +19,9 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Comment, Event, QuestionGroup, Show
-from services import clock, jielong, live, pickup, promises, shows, triage
+from services import clock, jielong, live, members, pickup, promises, shows, triage
 from services.demo import nights as dn
+from services.demo import weeks
 from services.authz import SYSTEM, Actor
 
 
@@ -32,7 +33,8 @@ BATCH_S = 300  # the loader pastes the comment log every five minutes (each comm
 
 
 def ensure_demo(session: Session) -> int | None:
-    """Load the demo nights on the first start of an empty database (no show at all).
+    """Load the demo nights on the first start of an empty database (no show at all): 亲亲宝贝,
+    源味集's earlier weekly nights (services.demo.weeks) and the 源味集 seed night, with their members.
 
     Returns the 源味集 show id when it loaded them, None when the database already had shows.
     """
@@ -41,8 +43,12 @@ def ensure_demo(session: Session) -> int | None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEMO_LOCK})
     if session.scalar(select(func.count()).select_from(Show)):
         return None
-    load_past_night(session)
-    return load_demo_night(session)
+    past = load_past_night(session)
+    earlier = weeks.load_earlier_weeks(session)
+    shown = load_demo_night(session)
+    members.sync_show(session, SYSTEM, past)
+    weeks.mark_kocs_and_sync(session, [*earlier, shown])
+    return shown
 
 
 def load_demo_night(session: Session) -> int:

@@ -117,12 +117,14 @@ EVENT_LABELS = {
     "pickup.marked": "核销提货", "pickup.undone": "撤销提货", "pickup.gifts": "发放赠品",
     "pickup.delivered": "登记送达", "pickup.run_undone": "撤销配送",
     "pickuplink.created": "生成提货链接", "pickuplink.revoked": "撤销提货链接",
+    "members.synced": "更新成员数据",
 }
 EVENT_PREFIX_LABELS = {
     "show": "场次", "deal": "团品", "chain": "接龙", "jielong": "接龙", "entry": "接龙", "orders": "接龙",
     "comment": "评论", "comments": "评论", "question": "问题", "triage": "问题", "lexicon": "分类词库",
     "promise": "承诺", "fulfilment": "履约", "viewers": "观看数据", "hostlink": "主播链接",
     "auth": "登录", "operator": "运营人员", "review": "复盘", "pickup": "提货", "pickuplink": "提货链接",
+    "members": "社群成员",
 }
 
 

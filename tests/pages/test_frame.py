@@ -72,10 +72,10 @@ def _exchange(url: str, code: str) -> str:
 @pytest.mark.parametrize(
     "role,expected",
     [
-        ("admin", {"中控台", "主播副屏", "承诺履约", "复盘", "场次准备", "运营人员", "提货核销"}),
-        ("assistant", {"中控台", "主播副屏", "承诺履约", "复盘", "场次准备", "提货核销"}),
+        ("admin", {"中控台", "主播副屏", "承诺履约", "复盘", "场次准备", "运营人员", "提货核销", "社群成员"}),
+        ("assistant", {"中控台", "主播副屏", "承诺履约", "复盘", "场次准备", "提货核销", "社群成员"}),
         ("host", {"中控台", "主播副屏"}),
-        ("reviewer", {"承诺履约", "复盘"}),
+        ("reviewer", {"承诺履约", "复盘", "社群成员"}),
     ],
 )
 def test_navigation_per_role(app_as, role, expected):

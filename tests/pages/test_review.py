@@ -20,7 +20,7 @@ def test_review_page_shows_kpis_timeline_and_tabs(page_as):
     labels = _labels(at)
     for label in ("观看率", "下单转化率", "成交额", "回复率", "承诺兑现率"):
         assert label in labels
-    assert [t.label for t in at.tabs] == ["团品", "问题", "承诺", "提货", "事件日志", "多场对比", "导出"]
+    assert [t.label for t in at.tabs] == ["团品", "问题", "承诺", "提货", "核心看板", "事件日志", "多场对比", "导出"]
 
 
 @pytest.mark.parametrize("tab", ["问题", "承诺", "提货", "事件日志", "多场对比", "导出"])

@@ -138,7 +138,7 @@ def test_require_raises_chinese_forbidden():
 
 def test_pages_per_role():
     assert pages_for("host") == ["console", "host"]
-    assert pages_for("reviewer") == ["promises", "review"]
+    assert pages_for("reviewer") == ["promises", "review", "members"]
     assert set(pages_for("admin")) == set(PAGES)
     assert "operators" not in pages_for("assistant")
 

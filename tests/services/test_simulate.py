@@ -140,7 +140,7 @@ def test_on_an_empty_database_the_command_line_loads_the_demo_nights_first(clean
     with db.session(clean_engine) as s:
         titles = [sh.title for sh in shows.list_shows(s)]
     assert titles[0].startswith("源味集《农场主来了》（模拟")
-    assert titles[1:] == ["源味集《农场主来了》", "亲亲宝贝《安心之选》"]
+    assert titles[1] == "源味集《农场主来了》" and "亲亲宝贝《安心之选》" in titles[2:]  # + 源味集's earlier weeks
 
 
 def test_a_bad_database_url_gets_a_chinese_message(capsys):

@@ -1,0 +1,79 @@
+"""Codes of the members capability and their Chinese labels (one owner): segments, alias kinds,
+proposal statuses, and the numbers the segment rules use."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Segment(StrEnum):
+    NEW = "new"
+    RETURNING = "returning"
+    KOC = "koc"
+    SILENT = "silent"
+    AFTER_SALES_WATCH = "after_sales_watch"
+
+
+SEGMENTS: tuple[str, ...] = tuple(Segment)
+
+SILENT_SHOWS = 3  # 沉默: no order in the community's last this many shows
+KOC_FIRST_N = 10  # a "first entry" after a release: among the first this many entries of a deal
+KOC_EARLY_SHOWS = 2  # suggested as KOC: early in at least this many ...
+KOC_LAST_SHOWS = 3  # ... of their last this many shows
+
+SEGMENT_LABELS: dict[str, str] = {
+    Segment.NEW: "新客",
+    Segment.RETURNING: "复购",
+    Segment.KOC: "KOC",
+    Segment.SILENT: "沉默",
+    Segment.AFTER_SALES_WATCH: "售后关注",
+}
+
+# The rule shown next to each segment (members page, 核心看板).
+SEGMENT_RULES: dict[str, str] = {
+    Segment.NEW: "今晚之前从未下单（首单在本场）",
+    Segment.RETURNING: "在 2 场及以上直播中下过单",
+    Segment.KOC: f"运营标记；系统建议：最近 {KOC_LAST_SHOWS} 场中至少 {KOC_EARLY_SHOWS} 场在接龙发布后前 {KOC_FIRST_N} 个下单",
+    Segment.SILENT: f"以前下过单，但社群最近 {SILENT_SHOWS} 场都没有下单",
+    Segment.AFTER_SALES_WATCH: "登记过退款 / 赔付申请",
+}
+
+
+class AliasKind(StrEnum):
+    NAME = "name"  # the name as written in the chain or the comments
+    PHONE = "phone"  # 快团团 下单人 + "#" + phone tail
+    VIEWER = "viewer"  # platform + ":" + platform user id (视频号 openid, 抖音 user id)
+
+
+ALIAS_KIND_LABELS: dict[str, str] = {AliasKind.NAME: "昵称", AliasKind.PHONE: "下单人+尾号", AliasKind.VIEWER: "观众ID"}
+
+
+class ProposalStatus(StrEnum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+PROPOSAL_STATUS_LABELS: dict[str, str] = {
+    ProposalStatus.OPEN: "待确认", ProposalStatus.CONFIRMED: "已合并", ProposalStatus.REJECTED: "已否决",
+}
+
+REASON_LABELS: dict[str, str] = {
+    "building": "昵称相同，只差楼栋",
+    "phone": "手机尾号相同，昵称不同",
+    "manual": "运营手动合并",
+}
+
+
+def segment_label(code: str) -> str:
+    return SEGMENT_LABELS.get(code, code)
+
+
+def badge_text(codes: list[str], shows_bought: int = 0) -> str:
+    """The badge line the queue shows: 新客 / 复购3场 / KOC / 售后关注 (沉默 too)."""
+    out = []
+    for c in codes:
+        if c == Segment.RETURNING and shows_bought:
+            out.append(f"复购{shows_bought}场")
+        else:
+            out.append(segment_label(c))
+    return " · ".join(out)

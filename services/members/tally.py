@@ -1,0 +1,182 @@
+"""Syncing a show's members: link its people (identity), rebuild its member_show rows, refresh the
+members' tallies. Idempotent; every aggregate is one grouped SQL query over the show's rows."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, case, delete, func, insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from db.models import (
+    CaptureViewer, ChainEntry, Deal, FulfilmentItem, Member, MemberAlias, MemberShow, MemberSync, Promise, Show,
+    ShowCommenter,
+)
+from services import clock, events
+from services.authz import Actor, require
+from services.errors import NotFound
+from services.members.identity import Person, add_alias, alias_value, building_of, link_people, lookup, tail_of
+from services.members.labels import KOC_FIRST_N, AliasKind
+from services.sql import chunks
+
+
+def sync_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> dict:
+    """Link the show's buyers and viewers to members and rebuild its per-member tallies."""
+    require(actor, "members.sync")
+    at = at or clock.now()
+    show = session.get(Show, show_id)
+    if show is None:
+        raise NotFound(f"找不到编号为 {show_id} 的场次。")
+    c = show.community_id
+    events.record(session, "members.synced", show_id, actor, at=at)
+    _, proposals = link_people(session, c, _buyers(session, show_id), at)
+    _link_viewers(session, c, show_id, at)
+    session.flush()
+    touched = rebuild(session, show)
+    row = session.get(MemberSync, show_id) or MemberSync(show_id=show_id)
+    row.version, row.synced_at = events.version(session, show_id), at
+    session.add(row)
+    return {"members": len(touched), "proposals": proposals}
+
+
+def needs_sync(session: Session, show_id: int) -> bool:
+    """True when an ended show changed since its members were last synced (a live show is read
+    live by the night's panels and synced once it ends, not on every comment)."""
+    if session.scalar(select(Show.status).where(Show.id == show_id)) != "ended":
+        return False
+    synced = session.scalar(select(MemberSync.version).where(MemberSync.show_id == show_id))
+    return synced is None or synced != session.scalar(select(Show.version).where(Show.id == show_id))
+
+
+def _buyers(session: Session, show_id: int) -> list[Person]:
+    q = (
+        select(ChainEntry.buyer_name, func.max(ChainEntry.address), func.max(ChainEntry.phone))
+        .join(Deal, Deal.id == ChainEntry.deal_id)
+        .where(Deal.show_id == show_id)
+        .group_by(ChainEntry.buyer_name)
+    )
+    return [Person(n, building_of(a or ""), tail_of(p or "")) for n, a, p in session.execute(q)]
+
+
+def _link_viewers(session: Session, community_id: int, show_id: int, at: datetime) -> None:
+    """Capture viewers (platform user ids): a known id links; an unknown id whose nickname is a
+    known name joins that member; otherwise a new member (a viewer who has not bought yet)."""
+    rows = session.execute(
+        select(CaptureViewer.platform, CaptureViewer.user_id, CaptureViewer.nickname).where(
+            CaptureViewer.show_id == show_id, ~CaptureViewer.user_id.startswith("name:"))
+    ).all()
+    values = {alias_value(AliasKind.VIEWER, platform=p, user_id=u): (nick or u) for p, u, nick in rows}
+    known = lookup(session, community_id, AliasKind.VIEWER, list(values))
+    fresh = {v: n for v, n in values.items() if v not in known}
+    if not fresh:
+        return
+    by_name, _ = link_people(session, community_id, [Person(n[:100]) for n in set(fresh.values())], at)
+    for value, nick in fresh.items():
+        add_alias(session, community_id, AliasKind.VIEWER, value, by_name[nick[:100]], at)
+
+
+def _name_join(community_id: int, column):
+    return and_(MemberAlias.community_id == community_id, MemberAlias.kind == AliasKind.NAME,
+                MemberAlias.value == column)
+
+
+def _orders(session: Session, show: Show) -> dict[int, dict]:
+    spend = func.sum(func.coalesce(ChainEntry.amount, ChainEntry.qty * Deal.group_price))
+    q = (
+        select(MemberAlias.member_id, func.count(), func.sum(ChainEntry.qty), spend)
+        .select_from(ChainEntry)
+        .join(Deal, Deal.id == ChainEntry.deal_id)
+        .join(MemberAlias, _name_join(show.community_id, ChainEntry.buyer_name))
+        .where(Deal.show_id == show.id, ChainEntry.status == "valid")
+        .group_by(MemberAlias.member_id)
+    )
+    return {m: {"orders": n, "units": int(u or 0), "spend": Decimal(s or 0)} for m, n, u, s in session.execute(q)}
+
+
+def _early(session: Session, show: Show) -> set[int]:
+    """Members among the first KOC_FIRST_N entries of any of the show's deals."""
+    rank = func.row_number().over(partition_by=ChainEntry.deal_id, order_by=(ChainEntry.created_at, ChainEntry.id))
+    ranked = (
+        select(ChainEntry.buyer_name.label("name"), rank.label("rn"))
+        .join(Deal, Deal.id == ChainEntry.deal_id)
+        .where(Deal.show_id == show.id, ChainEntry.status != "cancelled")
+        .subquery()
+    )
+    q = select(MemberAlias.member_id).join(ranked, _name_join(show.community_id, ranked.c.name)).where(
+        ranked.c.rn <= KOC_FIRST_N)
+    return set(session.scalars(q.distinct()))
+
+
+def _claims(session: Session, show: Show) -> dict[int, int]:
+    """Refund / payout requests per member: by the claim's order, else by the name it was logged for."""
+    q = (
+        select(ChainEntry.buyer_name, FulfilmentItem.label)
+        .select_from(FulfilmentItem)
+        .join(Promise, Promise.id == FulfilmentItem.promise_id)
+        .outerjoin(ChainEntry, ChainEntry.id == FulfilmentItem.chain_entry_id)
+        .where(Promise.show_id == show.id, FulfilmentItem.kind == "claim")
+    )
+    names = [(n or label.split("：", 1)[0]) for n, label in session.execute(q)]
+    links = lookup(session, show.community_id, AliasKind.NAME, names)
+    out: dict[int, int] = {}
+    for n in names:
+        if n in links:
+            out[links[n]] = out.get(links[n], 0) + 1
+    return out
+
+
+def _watched(session: Session, show: Show) -> set[int]:
+    by_id = (
+        select(MemberAlias.member_id)
+        .join(CaptureViewer, and_(MemberAlias.community_id == show.community_id, MemberAlias.kind == AliasKind.VIEWER,
+                                  MemberAlias.value == CaptureViewer.platform + literal(":") + CaptureViewer.user_id))
+        .where(CaptureViewer.show_id == show.id)
+    )
+    by_name = select(MemberAlias.member_id).join(ShowCommenter, _name_join(show.community_id, ShowCommenter.author)).where(
+        ShowCommenter.show_id == show.id)
+    return set(session.scalars(by_id)) | set(session.scalars(by_name))
+
+
+def rebuild(session: Session, show: Show) -> set[int]:
+    """Replace the show's member_show rows; refresh the tallies of every member they touch."""
+    before = set(session.scalars(select(MemberShow.member_id).where(MemberShow.show_id == show.id)))
+    orders, early, claims, watched = _orders(session, show), _early(session, show), _claims(session, show), _watched(session, show)
+    ids = set(orders) | set(claims) | watched
+    session.execute(delete(MemberShow).where(MemberShow.show_id == show.id))
+    rows = [
+        {"member_id": m, "show_id": show.id, "community_id": show.community_id, "show_at": show.scheduled_start,
+         "watched": m in watched, "early": m in early and m in orders, "claims": claims.get(m, 0),
+         **orders.get(m, {"orders": 0, "units": 0, "spend": Decimal(0)})}
+        for m in sorted(ids)
+    ]
+    for part in chunks(rows, 1000):
+        session.execute(insert(MemberShow), part)
+    refresh(session, before | ids)
+    return ids
+
+
+def refresh(session: Session, member_ids: set[int]) -> None:
+    """Recompute members' tallies from their member_show rows (correlated subqueries, in SQL)."""
+    ms = MemberShow
+    bought = ms.orders > 0
+
+    def agg(expr, where=None):
+        q = select(expr).where(ms.member_id == Member.id)
+        return (q.where(where) if where is not None else q).scalar_subquery()
+
+    values = {
+        "shows_watched": agg(func.count(), ms.watched.is_(True)),
+        "shows_bought": agg(func.count(), bought),
+        "orders": agg(func.coalesce(func.sum(ms.orders), 0)),
+        "units": agg(func.coalesce(func.sum(ms.units), 0)),
+        "spend": agg(func.coalesce(func.sum(ms.spend), 0)),
+        "claims": agg(func.coalesce(func.sum(ms.claims), 0)),
+        "first_show_at": agg(func.min(ms.show_at)),
+        "first_order_at": agg(func.min(case((bought, ms.show_at)))),
+        "last_order_at": agg(func.max(case((bought, ms.show_at)))),
+    }
+    for part in chunks(sorted(member_ids), 500):
+        session.execute(update(Member).where(Member.id.in_(part)).values(values).execution_options(synchronize_session=False))
+    for obj in list(session.identity_map.values()):  # loaded members re-read their new tallies
+        if isinstance(obj, Member) and obj.id in member_ids:
+            session.expire(obj, list(values))

@@ -1,0 +1,102 @@
+"""AppTest: members on the night (asker badges, the KOC @ list, the host's counts) and the
+社群成员 page / the review's 核心看板 on the demo data."""
+from __future__ import annotations
+
+
+def _texts(at) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def test_the_queue_shows_each_askers_badge(page_as):
+    at = page_as("assistant", "console")
+    lines = [t for t in _texts(at) if t.startswith("提问人：")]
+    assert lines, "no asker line in the queue"
+    assert any("〔" in t and ("复购" in t or "新客" in t or "KOC" in t) for t in lines)
+
+
+def test_the_jielong_panel_lists_the_kocs_and_who_entered(page_as):
+    at = page_as("assistant", "console")
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("KOC 带头下单（10/10 已接龙）") for label in labels), labels
+
+
+def test_the_host_screen_counts_kocs_and_returning_buyers_without_names(page_as):
+    at = page_as("host", "host")
+    captions = [c.value for c in at.caption]
+    line = next(c for c in captions if c.startswith("接龙中 KOC"))
+    assert line.startswith("接龙中 KOC 10 人 · 老顾客（复购）") and not line.endswith(" 0 人")
+
+
+def test_the_members_page_draws_the_board_and_filters_by_segment(page_as):
+    at = page_as("reviewer", "members")
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["复购用户占比"].endswith("%") and labels["新客占比"].endswith("%")
+    assert len(at.get("vega_lite_chart")) >= 3  # cohort heat map, LTV over shows, new / returning buyers
+    at = page_as("assistant", "members")
+    at.segmented_control(key="members_view").set_value("成员与分层").run()
+    at.selectbox(key="members_table_segment").set_value("koc").run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert len(table) == 10 and set(table["分层"].str.contains("KOC")) == {True}
+
+
+def test_the_reviews_core_board_shows_the_nights_shares_as_counted_by_hand(page_as, app_db):
+    import db
+    from sqlalchemy import select
+
+    from db.models import ChainEntry, Deal, Show
+    from services import shows
+
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        seed = shows.find_show(s, "源味集《农场主来了》")
+
+        def buyers(where):
+            return set(s.scalars(select(ChainEntry.buyer_name).join(Deal, Deal.id == ChainEntry.deal_id)
+                                 .join(Show, Show.id == Deal.show_id).where(where, ChainEntry.status == "valid")))
+
+        tonight = buyers(Show.id == seed.id)
+        before = buyers((Show.community_id == seed.community_id) & (Show.scheduled_start < seed.scheduled_start))
+    eng.dispose()
+    returning = len(tonight & before)
+    at = page_as("reviewer", "review")
+    at.session_state["review_tab"] = "核心看板"
+    at.run()
+    assert not at.exception, at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["本场复购用户占比"] == f"{returning / len(tonight) * 100:.1f}%"
+    assert tiles["本场新客占比"] == f"{(len(tonight) - returning) / len(tonight) * 100:.1f}%"
+    assert tiles["复购用户占比"] == tiles["本场复购用户占比"]  # the night is the community's latest
+
+
+def test_a_fuzzy_match_is_confirmed_in_one_click_and_undone(page_as, app_db):
+    import db
+    from datetime import timedelta
+
+    from services import jielong, members, shows
+    from services.authz import SYSTEM
+
+    eng = db.connect(app_db)
+    with db.session(eng) as s:  # 王芳5栋 orders in a later 源味集 night: proposed, not merged
+        seed = shows.find_show(s, "源味集《农场主来了》")
+        known = members.members(s, seed.community_id, limit=1)[0]["name"]
+        start = seed.scheduled_start + timedelta(days=7)
+        sid = shows.create_show(s, SYSTEM, shows.ShowForm("第10期", seed.community.name, 300, "老李", start,
+                                                          start + timedelta(hours=1))).id
+        deal = jielong.create_deal(s, SYSTEM, sid, jielong.DealForm(product="土鸡蛋", group_price=10, threshold=1,
+                                   delivery_text="次日达", deadline=start + timedelta(hours=2)), at=start)
+        jielong.release(s, deal.id, SYSTEM, at=start)
+        jielong.add_entry(s, SYSTEM, deal.id, f"{known}5栋", 1, at=start)
+        shows.start_show(s, SYSTEM, sid, at=start)
+        shows.end_show(s, SYSTEM, sid, at=start + timedelta(hours=1))
+        members.sync_show(s, SYSTEM, sid)
+    eng.dispose()
+    at = page_as("assistant", "members")
+    at.segmented_control(key="members_view").set_value("身份合并与导入").run()
+    assert any(t.value.startswith(known) and f"{known}5栋" in t.value for t in at.text)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("members_identity_confirm_"))).click().run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key.startswith("members_identity_confirm_")]
+    at.button(key=next(b.key for b in at.button if b.key.startswith("members_identity_undo_"))).click().run()
+    assert [b for b in at.button if b.key.startswith("members_identity_confirm_")]
