@@ -1,0 +1,246 @@
+"""The later acts of the live night (test_live_night.py): 草莓's release and its 快团团 imports,
+promises typed and from a transcript, a ticked item, the host link on a phone, the reviewer's
+exports, and what the database holds at the end."""
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import pandas as pd
+from playwright.sync_api import expect
+
+from tests.browser import live_night_data as N
+from tests.browser.conftest import login, wait_for_app
+from tests.browser.live_night_acts import chain_box, expect_tally, pick_deal
+from tests.browser.live_night_steps import Night, choose, console_panel, deal_figures, metric_text, nav, number, selected
+
+DEAL_PICK = "团品"
+
+
+# ---------------------------------------------------------------- 草莓: release and imports
+
+
+def upload_orders(p, name: str, data: bytes) -> None:
+    p.get_by_role("tab", name="导入订单表").click()
+    uploader = p.get_by_test_id("stFileUploader").filter(has_text="快团团")
+    uploader.locator("input[type=file]").set_input_files({"name": name, "mimeType": "text/csv", "buffer": data})
+    wait_for_app(p)
+    p.get_by_role("button", name="开始导入").click()
+    wait_for_app(p)
+
+
+def berry_release_and_imports(n: Night) -> None:
+    p = n.page
+    pick_deal(p, N.BERRY)
+    p.get_by_role("button", name="发布接龙").click()
+    wait_for_app(p)
+    console_panel(p, "接龙")
+    chosen = selected(p, DEAL_PICK)
+    if not n.gap(N.BERRY in chosen, f"after releasing 草莓 the deal picker shows {chosen!r} (finding 1)"):
+        pick_deal(p, N.BERRY)
+    n.shot("berry_released")
+    # The 脐橙 paste and its message belong to 脐橙: nothing of it under 草莓 (finding 2).
+    p.get_by_role("tab", name="粘贴接龙").click()
+    n.gap(chain_box(p).input_value() == "", "草莓's paste box still holds 脐橙's chain (finding 2)")
+    n.gap(p.get_by_text(re.compile("^已保存：")).count() == 0, "脐橙's 已保存 message shows under 草莓 (finding 2)")
+    berry = N.BERRY_ORDERS
+    upload_orders(p, "快团团_草莓.csv", N.csv_bytes([o.line for o in berry]))
+    expect(p.get_by_text(re.compile("^已保存："))).to_be_visible()
+    expect_tally(p, len(berry), N.units(berry), N.buyers(berry))
+    n.shot("berry_imported")
+    # The 脐橙 export uploaded while 草莓 is chosen: refused, both products named, nothing saved.
+    upload_orders(p, "快团团_脐橙.csv", N.csv_bytes(N.WRONG_DEAL_ROWS))
+    refusal = p.get_by_test_id("stAlert").filter(has_text=N.ORANGE).filter(has_text=N.BERRY)
+    expect(refusal).to_be_visible()
+    expect_tally(p, len(berry), N.units(berry), N.buyers(berry))
+    n.shot("berry_wrong_export_refused")
+
+
+# ---------------------------------------------------------------- promises
+
+
+def promises_typed(n: Night) -> None:
+    p = n.page
+    console_panel(p, "承诺速记")
+    box = p.get_by_label("主播刚说的承诺（回车即记录）")
+    kind = p.get_by_role("radiogroup", name="类型（点一下即改）")
+    for words, label in ((N.TYPED_GIFT, "赠品"), (N.TYPED_DELIVERY, "送达")):
+        box.fill(words)
+        box.press("Enter")
+        wait_for_app(p)
+        expect(p.get_by_text("刚记录：")).to_be_visible()
+        expect(box).to_have_value("")  # cleared for the next promise
+        expect(kind.get_by_role("radio", name=label, exact=True)).to_be_checked()
+    recent = p.get_by_test_id("stDataFrame").filter(has_text=N.TYPED_GIFT).first
+    expect(recent).to_contain_text(N.TYPED_DELIVERY)
+    n.shot("promises_typed")
+
+
+def promises_from_transcript_and_tick(n: Night) -> None:
+    p = n.page
+    nav(p, "承诺履约")
+    p.get_by_text("粘贴文字稿 / 笔记，识别承诺").click()
+    p.get_by_label("直播文字稿或笔记（每行一句）").fill(N.TRANSCRIPT)
+    p.get_by_role("button", name="识别承诺").click()
+    wait_for_app(p)
+    drafts = p.get_by_test_id("stDataFrame").filter(has_text="草莓的话").first
+    expect(drafts).to_be_visible()
+    n.shot("promises_transcript_drafts")
+    berry_row = drafts.get_by_role("row").filter(has_text="草莓的话")
+    n.gap(berry_row.count() > 0 and N.BERRY in berry_row.first.inner_text(),
+          "transcript: 草莓的话，后天下午到 is not attached to 草莓 (finding 11)")
+    p.get_by_role("button", name="保存选中的承诺").click()
+    wait_for_app(p)
+    _check_delivery_scope(n)
+    _tick_gift(n)
+
+
+def _check_delivery_scope(n: Night) -> None:
+    """明天中午12点之前一定送到 is a delivery promise to everyone, not to the first 1 buyer."""
+    p = n.page
+    choose(p, "查看 / 处理承诺", N.TYPED_DELIVERY[:12])
+    expect(p.get_by_test_id("stText").filter(has_text=N.TYPED_DELIVERY).first).to_be_visible()
+    n_box = p.get_by_label(re.compile("^前 N 名"))
+    n.gap(n_box.count() == 0 or n_box.first.is_disabled() or n_box.first.input_value() != "1",
+          "承诺速记: 之前一定 is read as 前1名 (finding 11)")
+    n.shot("promise_delivery_scope")
+
+
+def _tick_gift(n: Night) -> None:
+    p = n.page
+    choose(p, "查看 / 处理承诺", N.TYPED_GIFT)
+    p.get_by_role("button", name="确认并生成履约项").click()
+    wait_for_app(p)
+    progress = p.get_by_text(re.compile(r"^已完成 \d+/3$"))
+    expect(progress).to_have_text("已完成 0/3")  # 草莓's first three buyers
+    grid = p.get_by_test_id("stDataFrame").last
+    grid.scroll_into_view_if_needed()
+    expect(grid).to_contain_text("陈阿姨")
+    box = grid.bounding_box()
+    # the first row's 完成 checkbox: the middle of the small first column, below the header
+    p.mouse.click(box["x"] + 57, box["y"] + 35 + 17)
+    expect(progress).to_have_text("已完成 1/3")
+    n.shot("promise_ticked")
+    p.get_by_role("radiogroup", name="承诺状态").get_by_role("radio", name="已兑现").click()
+    p.get_by_role("button", name="更新状态").click()
+    wait_for_app(p)
+    said = p.get_by_test_id("stAlert").count() > 0 or p.get_by_text(re.compile("状态：已兑现")).count() == 0
+    n.gap(said, "承诺履约: 已兑现 set with 2 of 3 items open, without a word (finding 13)")
+    n.shot("promise_kept_with_items_open")
+
+
+# ---------------------------------------------------------------- host link on a phone
+
+
+def host_link_on_a_phone(n: Night) -> None:
+    p = n.page
+    nav(p, "中控台")
+    console_panel(p, "主播链接")
+    p.get_by_role("button", name="生成主播链接").click()
+    wait_for_app(p)
+    url = p.get_by_test_id("stCode").filter(has_text="?host=").first.inner_text().strip()
+    n.shot("host_link_made")
+    phone_ctx = n.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                      is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        phone = phone_ctx.new_page()
+        phone.set_default_timeout(60_000)
+        phone.goto(url)
+        wait_for_app(phone)
+        _check_host_phone(n, phone)
+    finally:
+        phone_ctx.close()
+
+
+def _check_host_phone(n: Night, phone) -> None:
+    berry = N.BERRY_ORDERS
+    expect(phone.get_by_role("heading", name=re.compile(f"{N.SHOW} · {N.BERRY}"))).to_be_visible()
+    expect(phone.get_by_test_id("stMetric").filter(has_text="已接龙").first).to_contain_text(f"{N.units(berry)} / 3")
+    expect(phone.get_by_text(re.compile(r"^\d+\. 什么时候发货"))).to_be_visible()  # given to the host
+    expect(phone.get_by_text(re.compile("下单 14 人"))).to_be_visible()
+    last = phone.get_by_role("heading", name="刚才承诺")
+    expect(last).to_be_visible()
+    box = last.bounding_box()
+    n.gap(box is not None and box["y"] < 844, "host screen on a phone: 刚才承诺 is below the fold (finding 15)")
+    for metric in phone.get_by_test_id("stMetricValue").all():
+        n.gap("…" not in metric.inner_text(), f"host screen on a phone: a number is cut off: {metric.inner_text()!r}")
+    n.shot("host_phone_390x844", page=phone)
+
+
+# ---------------------------------------------------------------- the reviewer's exports
+
+
+def reviewer_exports(n: Night) -> None:
+    rctx = n.browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
+    try:
+        r = rctx.new_page()
+        r.set_default_timeout(60_000)
+        login(r, n.server, "reviewer")
+        choose(r, "场次", N.SHOW, scope=r.get_by_test_id("stSidebar"))
+        nav(r, "复盘")
+        _check_kpis(n, r)
+        r.get_by_role("tab", name="导出").click()
+        wait_for_app(r)
+        n.shot("review_exports", page=r)
+        _check_workbook(n, _download(r, re.compile("^接龙明细（Excel")))
+        _check_csv(n, _download(r, re.compile("^接龙明细（CSV")))
+    finally:
+        rctx.close()
+
+
+def _download(r, name) -> bytes:
+    with r.expect_download(timeout=60_000) as dl:
+        r.get_by_role("button", name=name).click()
+    path = dl.value.path()
+    data = open(path, "rb").read()
+    assert data, f"the download {name.pattern} is empty"
+    return data
+
+
+def _check_kpis(n: Night, r) -> None:
+    night = N.NIGHT
+    assert number(metric_text(r, "下单人数").replace("下单人数", "")) == N.buyers(night)
+    assert number(metric_text(r, "有效份数").replace("有效份数", "")) == N.units(night)
+    gmv = number(metric_text(r, "成交额").split("成交额", 1)[1].replace("（元）", ""))
+    n.gap(gmv == N.gmv(night), f"复盘: 成交额 {gmv}, by hand ¥{N.gmv(night)} (10斤装 at its own price; finding 9)")
+    n.shot("review_kpis", page=r)
+
+
+def _check_workbook(n: Night, data: bytes) -> None:
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    summary = sheets["汇总"]
+    total = summary[summary["取货点/楼栋"] == "合计"].iloc[0]
+    assert (int(total["下单人数"]), int(total["份数"])) == (N.buyers(N.NIGHT), N.units(N.NIGHT))
+    n.gap(Decimal(str(total["金额（元）"])) == N.gmv(N.NIGHT),
+          f"接龙明细.xlsx: 合计 ¥{total['金额（元）']}, by hand ¥{N.gmv(N.NIGHT)} (finding 9)")
+    groups = summary[summary["取货点/楼栋"] != "合计"]
+    seen: dict[str, list[str]] = {}
+    for label in groups["取货点/楼栋"]:
+        seen.setdefault(N.canonical_group(str(label)), []).append(str(label))
+    split = {k: v for k, v in seen.items() if len(v) > 1}
+    n.gap(not split, f"接龙明细.xlsx: one building in several groups: {split} (finding 14)")
+    got = {N.canonical_group(str(g["取货点/楼栋"])): (int(g["下单人数"]), int(g["份数"])) for _, g in groups.iterrows()}
+    want = {g: (b, u) for g, (b, u, _) in N.per_group(N.NIGHT).items()}
+    n.gap(got == want, f"接龙明细.xlsx: per pickup point (buyers, 份) {got}, by hand {want} (finding 14)")
+
+
+def _check_csv(n: Night, data: bytes) -> None:
+    text = data.decode("utf-8-sig")
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert len(df) == len(N.NIGHT), f"接龙明细.csv has {len(df)} rows, the night has {len(N.NIGHT)} orders"
+    assert sum(int(q) for q in df["数量"]) == N.units(N.NIGHT)
+    assert not any(v.endswith(".0") for v in df["跟团号"]), "跟团号 written as a decimal"
+    n.gap(all(v for v in df["跟团号"]), "接龙明细.csv: a manual entry has no 跟团号 (finding 14)")
+    names = set(df["下单人"])
+    assert names == {o.name for o in N.NIGHT}, f"names in the export differ: {names ^ {o.name for o in N.NIGHT}}"
+
+
+def database_agrees(n: Night) -> None:
+    """What the database holds for the show: each deal's valid entries, 份 and buyers."""
+    figures = deal_figures(n.server.database_url, N.SHOW)
+    want = {
+        N.ORANGE: (len(N.ORANGE_ORDERS), N.units(N.ORANGE_ORDERS), N.buyers(N.ORANGE_ORDERS)),
+        N.BERRY: (len(N.BERRY_ORDERS), N.units(N.BERRY_ORDERS), N.buyers(N.BERRY_ORDERS)),
+    }
+    assert figures == want, f"the database holds {figures}, by hand {want}"
