@@ -71,7 +71,7 @@ def add_deal(n: Night, product: str, price: str, threshold: str, stock: str, spe
 
 def queue_row(p, question: str):
     """The bordered row of one question group (the innermost container holding its text)."""
-    return (p.get_by_test_id("stVerticalBlockBorderWrapper")
+    return (p.get_by_test_id("stVerticalBlock")
             .filter(has=p.get_by_text(question, exact=True))
             .filter(has=p.get_by_role("button", name="忽略")).last)
 
@@ -154,7 +154,11 @@ def _recategorize(p, row, label: str) -> None:
 def pick_deal(p, product: str) -> None:
     console_panel(p, "接龙")
     choose(p, "团品", product)
-    expect(p.get_by_test_id("stSelectbox").filter(has=p.get_by_text("团品", exact=True)).first).to_contain_text(product)
+    expect(deal_picker(p)).to_have_value(re.compile(product))
+
+
+def deal_picker(p):
+    return p.get_by_role("combobox", name="团品", exact=True).first
 
 
 def chain_box(p):
@@ -171,10 +175,15 @@ def paste_chain(p, chain: str) -> None:
     wait_for_app(p)
 
 
-def confirm_paste(p) -> None:
+def confirm_paste(n: Night, orders: list) -> None:
+    """确认保存, then the saved message with the deal's new totals (and no stale one beside it)."""
+    p = n.page
     p.get_by_role("button", name="确认保存").click()
     wait_for_app(p)
-    expect(p.get_by_text(re.compile("^已保存："))).to_be_visible()
+    saved = p.get_by_text(re.compile("^已保存："))
+    expect(saved.filter(has_text=f"当前有效 {len(orders)} 单 / {N.units(orders)} 份")).to_be_visible()
+    texts = [t for t in saved.all_inner_texts() if t.strip()]
+    n.gap(len(texts) == 1, f"接龙: an earlier save's message is still shown beside the new one: {texts}")
 
 
 def expect_tally(p, entries: int, units: int, buyers: int) -> None:
@@ -190,7 +199,7 @@ def release_and_paste(n: Night) -> None:
     p.get_by_role("button", name="发布接龙").click()
     wait_for_app(p)
     expect(chain_box(p)).to_be_visible()
-    expect(p.get_by_test_id("stSelectbox").filter(has=p.get_by_text("团品", exact=True)).first).to_contain_text(N.ORANGE)
+    expect(deal_picker(p)).to_have_value(re.compile(N.ORANGE))  # still the deal just released
     n.shot("orange_released")
     paste_chain(p, N.chain_text(N.CHAIN_V1))
     v1 = N.CHAIN_V1
@@ -198,7 +207,7 @@ def release_and_paste(n: Night) -> None:
     n.gap(p.get_by_text(re.compile(f"有 {N.UNSURE_V1} 条读取不确定")).count() > 0,
           "paste preview: 蒋奶奶36 2 is not flagged as unsure (finding 6)")
     n.shot("orange_preview")
-    confirm_paste(p)
+    confirm_paste(n, v1)
     expect_tally(p, len(v1), N.units(v1), N.buyers(v1))  # 5号楼刘 and 8号楼刘 are two people
     expect(p.get_by_test_id("stExpander").filter(has_text=f"接龙明细（{len(v1)} 条）")).to_be_visible()
     n.shot("orange_saved")
@@ -225,9 +234,6 @@ def manual_entry_and_repaste(n: Night) -> None:
     n.gap("新增 1 条" in preview.inner_text(),
           f"re-paste preview: 小王's chain line is not matched to the manual entry: {preview.inner_text()!r} (finding 8)")
     n.shot("orange_repaste_preview")
-    confirm_paste(p)
-    all_orange = N.ORANGE_ORDERS
-    tile = metric_text(p, "已接龙")
-    n.gap(f"{N.units(all_orange)} 份" in tile and f"{len(all_orange)} 单" in tile,
-          f"after the re-paste 脐橙 shows {tile!r}, expected {len(all_orange)} 单 {N.units(all_orange)} 份 (finding 8)")
+    confirm_paste(n, N.ORANGE_ORDERS)  # 小王 once: the manual entry took its chain line
+    expect_tally(p, len(N.ORANGE_ORDERS), N.units(N.ORANGE_ORDERS), N.buyers(N.ORANGE_ORDERS))
     n.shot("orange_repasted")

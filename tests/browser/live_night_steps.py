@@ -71,15 +71,23 @@ def nav(page, title: str) -> None:
 
 def choose(page, label, option_text: str, scope=None) -> None:
     """Pick the option containing option_text in the selectbox with this label."""
-    (scope or page).get_by_label(label, exact=isinstance(label, str)).first.click()
-    page.get_by_role("option").filter(has_text=option_text).first.click()
+    box = (scope or page).get_by_label(label, exact=isinstance(label, str)).first
+    option = page.get_by_role("option").filter(has_text=option_text).first
+    for _ in range(4):  # a click during a rerun can land on a list that closes again
+        wait_for_app(page)
+        box.click()
+        try:
+            option.wait_for(state="visible", timeout=8_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    option.click()
     wait_for_app(page)
 
 
 def selected(page, label: str, scope=None) -> str:
-    """The text a selectbox shows as chosen."""
-    box = (scope or page).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
-    return box.inner_text()
+    """The text a selectbox shows as chosen (the value of its combobox)."""
+    return (scope or page).get_by_role("combobox", name=label, exact=True).first.input_value()
 
 
 def console_panel(page, name: str) -> None:
