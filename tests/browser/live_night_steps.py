@@ -148,3 +148,20 @@ def deal_figures(database_url: str, show_title: str) -> dict[str, tuple[int, int
             return {r[0]: (r[1], int(r[2]), r[3]) for r in c.execute(sql, {"title": show_title})}
     finally:
         eng.dispose()
+
+
+def promise_readings(database_url: str, show_title: str) -> dict[str, tuple]:
+    """promise text → (kind, product or None, first N, 满 N 份) for the show acted out."""
+    eng = db.connect(database_url)
+    sql = text(
+        """
+        SELECT p.text, p.kind, d.product, p.first_n, p.min_qty
+        FROM promise p JOIN show s ON s.id = p.show_id LEFT JOIN deal d ON d.id = p.deal_id
+        WHERE s.title = :title
+        """
+    )
+    try:
+        with eng.connect() as c:
+            return {r[0]: tuple(r[1:]) for r in c.execute(sql, {"title": show_title})}
+    finally:
+        eng.dispose()
