@@ -7,7 +7,9 @@ import pandas as pd
 def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with missing values (None, NaN, <NA>) as empty text in every column that is not
     a date/time (st.dataframe prints a missing value as the English word "None"). Whole numbers
-    stay whole: a column of 序号 with one gap shows 1, 2, "", not 1.0, 2.0, None."""
+    stay whole: a column of 序号 with one gap shows 1, 2, "", not 1.0, 2.0, None. Such a column
+    becomes text throughout: numbers beside "" in one column made Arrow fail and Streamlit log a
+    traceback before it fell back (seen on the console's 接龙明细 with a manual entry)."""
     out = df.copy()
     for col in out.columns:
         s = out[col]
@@ -15,5 +17,5 @@ def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
             continue
         if pd.api.types.is_float_dtype(s) and s.dropna().apply(float.is_integer).all():
             s = s.astype("Int64")
-        out[col] = s.astype(object).where(s.notna(), "")
+        out[col] = s.astype("string").fillna("")
     return out

@@ -17,6 +17,8 @@ in KNOWN_GAPS (each there with the finding of issue 13 it belongs to).
 """
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests.browser import live_night_acts as acts
@@ -65,6 +67,7 @@ def test_a_whole_live_night(server, page, browser):
         raise
     finally:
         night.write_gaps(ARTIFACTS / "live_night_gaps.txt")
+        shutil.copyfile(server.log, ARTIFACTS / "live_night_server.log")
     assert db_counts(server.database_url, exclude_title=N.SHOW) == others_before, "another show's data changed"
     problems = log_tracebacks(server)
     assert not problems, f"the server logged {len(problems)} traceback(s): {problems[:3]}"
