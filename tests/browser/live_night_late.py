@@ -62,9 +62,6 @@ def berry_release_and_imports(n: Night) -> None:
     expect(saved).to_be_attached()  # (shown under 粘贴接龙, the tab beside the import)
     expect_tally(p, len(berry), N.units(berry), N.buyers(berry))
     n.shot("berry_imported")
-    import os
-    if os.environ.get("TMP_SKIP_WRONG"):
-        return
     # The 脐橙 export uploaded while 草莓 is chosen: refused, both products named, nothing saved.
     upload_orders(n, "快团团_脐橙.csv", N.csv_bytes(N.WRONG_DEAL_ROWS))
     refusal = p.get_by_test_id("stAlert").filter(has_text=N.ORANGE).filter(has_text=N.BERRY)
@@ -144,11 +141,14 @@ def _tick_gift(n: Night) -> None:
         p.keyboard.press(" ")
         expect(progress).to_have_text("已完成 1/3")
     n.shot("promise_ticked")
+    # 已兑现 with 2 of 3 items open: said in words, and not done without a confirmation (finding 13)
     p.get_by_role("radiogroup", name="承诺状态").get_by_role("radio", name="已兑现").click()
+    wait_for_app(p)
+    warned = p.get_by_test_id("stAlert").filter(has_text="还有 2 项").count() > 0
     p.get_by_role("button", name="更新状态").click()
     wait_for_app(p)
-    said = p.get_by_test_id("stAlert").count() > 0 or p.get_by_text(re.compile("状态：已兑现")).count() == 0
-    n.gap(said, "承诺履约: 已兑现 set with 2 of 3 items open, without a word (finding 13)")
+    kept = p.get_by_text(re.compile("状态：已兑现")).count() > 0
+    n.gap(warned and not kept, f"承诺履约: 已兑现 with 2 of 3 items open: warned={warned}, set={kept} (finding 13)")
     n.shot("promise_kept_with_items_open")
 
 
