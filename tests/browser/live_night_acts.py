@@ -32,6 +32,8 @@ def set_up_show(n: Night) -> None:
         wait_for_app(p)
         choose(p, "场次", N.SHOW, scope=sidebar)
     expect(heading).to_be_visible()
+    title = p.get_by_label("标题", exact=True).first.input_value()
+    n.gap(title == "", f"场次准备: after 保存场次 the new-show form still holds {title!r} (finding 4; views/setup.py render_shows)")
     n.shot("setup_show_saved")
     add_deal(n, N.ORANGE, "29.9", "5", "100", specs="5斤装,10斤装", spec_prices="10斤装=49.9")
     add_deal(n, N.BERRY, "39.9", "3", "50")
@@ -61,8 +63,12 @@ def add_deal(n: Night, product: str, price: str, threshold: str, stock: str, spe
     wait_for_app(p)
     expect(p.get_by_test_id("stDataFrame").first).to_contain_text(product)
     # the form is empty again, so a second click cannot create a twin (finding 4)
-    left = (p.get_by_test_id("stForm").filter(has=p.get_by_role("button", name="保存团品")).first
-            .get_by_label("商品名称").input_value())
+    field = p.get_by_test_id("stForm").filter(has=p.get_by_role("button", name="保存团品")).first.get_by_label("商品名称")
+    try:
+        expect(field).to_have_value("", timeout=8_000)
+    except AssertionError:
+        pass
+    left = field.input_value()
     n.gap(left == "", f"场次准备: after 保存团品 the new-deal form still holds {left!r} (finding 4; views/setup.py _new_deal)")
 
 
@@ -89,7 +95,10 @@ def comments_and_triage(n: Night) -> None:
         start.click()
         wait_for_app(p)
     n.shot("console_first_screen")
-    p.get_by_role("tab", name="批量粘贴").click()
+    paste_tab = p.get_by_role("tab", name="批量粘贴")
+    if not paste_tab.is_visible():  # the reworked console folds the comment intake above the queue
+        p.get_by_text(re.compile("录入评论")).first.click()
+    paste_tab.click()
     p.get_by_label(re.compile("^每行一条评论")).fill(N.COMMENTS)
     p.get_by_role("button", name="导入粘贴内容").click()
     wait_for_app(p)
@@ -97,8 +106,8 @@ def comments_and_triage(n: Night) -> None:
     fee, when, sweet = queue_row(p, "运费多少"), queue_row(p, "什么时候发货"), queue_row(p, "脐橙甜不甜")
     for row in (fee, when, sweet):
         expect(row).to_be_visible()
-    expect(fee).to_contain_text(re.compile(r"(2 人|张姐、李哥)问 · 2 条"))  # 张姐's repeat folded
-    expect(when).to_contain_text(re.compile(r"(2 人|小美、阿强)问"))  # 什么时候 / 几号 发货: one question
+    expect(fee).to_contain_text(re.compile(r"(2 人|(张姐|李哥)、(张姐|李哥))问 · 2 条"))  # 张姐's repeat folded
+    expect(when).to_contain_text(re.compile(r"(2 人|(小美|阿强)、(小美|阿强))问"))  # 什么时候 / 几号 发货: one question
     assert open_questions(p) == 3
     n.shot("queue_after_comments")
     _triage_with_undo(n, fee, when, sweet)
@@ -182,7 +191,7 @@ def confirm_paste(n: Night, orders: list) -> None:
     wait_for_app(p)
     saved = p.get_by_text(re.compile("^已保存："))
     expect(saved.filter(has_text=f"当前有效 {len(orders)} 单 / {N.units(orders)} 份")).to_be_visible()
-    texts = {t.strip() for t in saved.all_inner_texts() if t.strip()}  # (the same one may sit in two tabs)
+    texts = {t.strip() for t in saved.filter(visible=True).all_inner_texts() if t.strip()}
     n.gap(len(texts) == 1, f"接龙: an earlier save's message is still shown beside the new one: {texts}")
 
 

@@ -58,8 +58,9 @@ def berry_release_and_imports(n: Night) -> None:
     n.gap(p.get_by_text(re.compile("^已保存：")).count() == 0, "脐橙's 已保存 message shows under 草莓 (finding 2)")
     berry = N.BERRY_ORDERS
     upload_orders(n, "快团团_草莓.csv", N.csv_bytes([o.line for o in berry]))
-    saved = p.get_by_text(re.compile("^已保存：")).filter(has_text=f"当前有效 {len(berry)} 单 / {N.units(berry)} 份")
-    expect(saved).to_be_attached()  # (shown under 粘贴接龙, the tab beside the import)
+    saved = (p.get_by_role("tabpanel", name="导入订单表").get_by_text(re.compile("^已保存："))
+             .filter(has_text=f"当前有效 {len(berry)} 单 / {N.units(berry)} 份"))
+    expect(saved).to_be_visible()  # where the import was done
     expect_tally(p, len(berry), N.units(berry), N.buyers(berry))
     n.shot("berry_imported")
     # The 脐橙 export uploaded while 草莓 is chosen: refused, both products named, nothing saved.
@@ -76,15 +77,16 @@ def berry_release_and_imports(n: Night) -> None:
 def promises_typed(n: Night) -> None:
     p = n.page
     console_panel(p, "承诺速记")
-    box = p.get_by_label("主播刚说的承诺（回车即记录）")
-    kind = p.get_by_role("radiogroup", name="类型（点一下即改）")
+    panel = p.get_by_role("tabpanel", name="承诺速记")
+    box = panel.get_by_label("主播刚说的承诺（回车即记录）")
     for words, label in ((N.TYPED_GIFT, "赠品"), (N.TYPED_DELIVERY, "送达")):
         box.fill(words)
         box.press("Enter")
         wait_for_app(p)
         expect(p.get_by_text("刚记录：")).to_be_visible()
         expect(box).to_have_value("")  # cleared for the next promise
-        expect(kind.get_by_role("radio", name=label, exact=True)).to_be_checked()
+        # the kind read is the one button that is on (disabled): one click on another corrects it
+        expect(panel.get_by_role("button", name=label, exact=True)).to_be_disabled()
     recent = p.get_by_test_id("stDataFrame").filter(has_text=N.TYPED_GIFT).first
     expect(recent).to_contain_text(N.TYPED_DELIVERY)
     n.shot("promises_typed")
@@ -205,18 +207,23 @@ def reviewer_exports(n: Night) -> None:
         r.get_by_role("tab", name="导出").click()
         wait_for_app(r)
         n.shot("review_exports", page=r)
-        _check_workbook(n, _download(r, re.compile("^接龙明细（Excel")))
-        _check_csv(n, _download(r, re.compile("^接龙明细（CSV")))
+        _check_workbook(n, _download(r, "接龙明细（Excel"))
+        _check_csv(n, _download(r, "接龙明细（CSV"))
     finally:
         rctx.close()
 
 
-def _download(r, name) -> bytes:
+def _download(r, what: str) -> bytes:
+    """Download one export (first 生成…, when the page builds the file before offering it)."""
+    build = r.get_by_role("button", name=re.compile(f"^生成{what}"))
+    if build.count():
+        build.click()
+        wait_for_app(r)
     with r.expect_download(timeout=60_000) as dl:
-        r.get_by_role("button", name=name).click()
-    path = dl.value.path()
-    data = open(path, "rb").read()
-    assert data, f"the download {name.pattern} is empty"
+        r.get_by_role("button", name=re.compile(f"^(下载)?{what}")).click()
+    with open(dl.value.path(), "rb") as f:
+        data = f.read()
+    assert data, f"the download {what} is empty"
     return data
 
 
