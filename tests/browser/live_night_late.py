@@ -96,10 +96,19 @@ def promises_from_transcript_and_tick(n: Night) -> None:
     p = n.page
     nav(p, "承诺履约")
     p.get_by_text("粘贴文字稿 / 笔记，识别承诺").click()
-    p.get_by_label("直播文字稿或笔记（每行一句）").fill(N.TRANSCRIPT)
-    p.get_by_role("button", name="识别承诺").click()
+    box = p.get_by_label("直播文字稿或笔记（每行一句）")
+    box.fill(N.TRANSCRIPT)
+    box.press("Control+Enter")  # the text area sends its text (else only on blur)
     wait_for_app(p)
     drafts = p.get_by_test_id("stDataFrame").filter(has_text="草莓的话").first
+    for _ in range(2):  # a click while a rerun is under way can be lost on the busy machine
+        p.get_by_role("button", name="识别承诺").click()
+        wait_for_app(p)
+        try:
+            drafts.wait_for(state="visible", timeout=20_000)
+            break
+        except Exception:
+            continue
     expect(drafts).to_be_visible()
     n.shot("promises_transcript_drafts")
     p.get_by_role("button", name="保存选中的承诺").click()
