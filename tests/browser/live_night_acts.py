@@ -91,9 +91,10 @@ def comments_and_triage(n: Night) -> None:
     nav(p, "中控台")
     expect(p.get_by_role("heading", level=1).first).to_contain_text(N.SHOW)
     start = p.get_by_role("button", name="开播", exact=True)
-    if start.count():
-        start.click()
-        wait_for_app(p)
+    expect(start).to_be_visible()  # a new show: planned
+    start.click()
+    wait_for_app(p)
+    expect(p.get_by_text("状态：直播中")).to_be_visible()
     n.shot("console_first_screen")
     paste_tab = p.get_by_role("tab", name="批量粘贴")
     if not paste_tab.is_visible():  # the reworked console folds the comment intake above the queue
