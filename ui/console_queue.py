@@ -38,14 +38,15 @@ def render(show_id: int, actor: Actor) -> None:
 # --- actions as callbacks ----------------------------------------------------------------------
 
 
-def _apply(fn: Callable[..., Any], *args: Any, success: str = "", reset_key: str | None = None, **kw: Any) -> None:
-    """A widget callback's action, through the one write path (ctx.act: login re-checked,
-    retried); its outcome is remembered and shown at the top of the queue on the next render."""
+def _apply(fn: Callable[..., Any], *args: Any, success: str = "", **kw: Any) -> None:
+    """A button's callback, through the one write path (ctx.act: login re-checked, retried);
+    its outcome is remembered and shown at the top of the queue on the very next render.
+    Every row action is a button whose ids travel in `args`: a button fires only when clicked,
+    whereas a value widget (selectbox with on_change) whose row left the queue can be reported
+    "changed" by a browser that still shows it, firing a callback nobody asked for."""
     done = ctx.act(fn, *args, show_error=False, **kw)
     if not done:
         st.session_state[FLASH] = ("error", done.error)
-        if reset_key:
-            st.session_state.pop(reset_key, None)
         return
     st.session_state[FLASH] = ("success", done.value if isinstance(done.value, str) else success)
 
@@ -56,12 +57,6 @@ def _flash() -> None:
         st.error(message)
     elif kind == "success" and message:
         st.success(message)
-
-
-def _recategorize(actor: Actor, group_id: int, key: str) -> None:
-    category = st.session_state.get(key)  # gone when the row left the queue meanwhile
-    if category is not None:
-        _apply(triage.recategorize, actor, group_id, category, success="已改类别", reset_key=key)
 
 
 def _answer(actor: Actor, group_id: int, key: str) -> None:
@@ -200,7 +195,6 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
         if not editable:
             return
         reply_key = f"{P}reply_{row.id}"
-        cat_key = f"{P}cat_{row.id}_{row.category}"  # a new widget when the category changes (undo)
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.button(
                 "给主播",
@@ -226,16 +220,21 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
                 st.button(
                     "填入本类模板", key=f"{P}template_{row.id}", on_click=_fill, args=(reply_key, template)
                 )
-            st.selectbox(
-                "改类别",
-                triage.CATEGORIES,
-                index=triage.CATEGORIES.index(row.category),
-                format_func=triage.CATEGORY_LABELS.get,
-                key=cat_key,
-                label_visibility="collapsed",
-                width=130,
-                on_change=_recategorize,
-                args=(actor, row.id, cat_key),
+            _category_picker(row, actor)
+
+
+def _category_picker(row: triage.GroupRow, actor: Actor) -> None:
+    """改类别: one button per category, the group and the category in its args."""
+    with st.popover(f"改类别（{row.category_label}）"):
+        for category in triage.CATEGORIES:
+            st.button(
+                triage.CATEGORY_LABELS[category],
+                key=f"{P}cat_{row.id}_{category}",
+                disabled=category == row.category,
+                width="stretch",
+                on_click=_apply,
+                args=(triage.recategorize, actor, row.id, category),
+                kwargs={"success": "已改类别"},
             )
 
 
