@@ -129,7 +129,9 @@ def soak(minutes: float = 120, speed: float = 20, sample_s: float = 5, kind: str
                     time.sleep(sample_s)
                 feeder.join()
                 for page in contexts:
+                    page.goto("about:blank")  # closes the app's websocket cleanly
                     page.context.close()
+                time.sleep(3)  # let the server finish those closes before it is stopped
         finally:
             stop_server(server)
         result.log_errors = log_tracebacks(server) + [

@@ -126,6 +126,7 @@ class PasteResult:
     entries_waitlisted: int = 0
     buyers_valid: int = 0
     milestones: list[str] = field(default_factory=list)
+    other_products: dict[str, int] = field(default_factory=dict)  # an import's rows of other products, skipped
 
     def summary(self) -> str:
         s = f"新增 {self.added} 条，更新 {self.updated} 条"
@@ -136,6 +137,9 @@ class PasteResult:
         if self.waitlisted:
             s += f"，候补 {self.waitlisted} 条"
         s += f"。当前有效 {self.entries_valid} 单 / {self.units_valid} 份。"
+        if self.other_products:
+            skipped = "、".join(f"「{n}」{k} 行" for n, k in self.other_products.items())
+            s += f"订单表中其他商品的订单未导入（{skipped}），请选择对应团品后再导入。"
         return s + "".join(self.milestones)
 
 
