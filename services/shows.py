@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import Community, Show
 from services import clock, events
 from services.authz import Actor, require
-from services.errors import FieldErrors, InvalidState, NotFound
+from services.errors import FieldErrors, InvalidInput, InvalidState, NotFound
 
 class ShowStatus(StrEnum):
     PLANNED = "planned"
@@ -48,9 +48,22 @@ def validate(form: ShowForm) -> None:
         raise FieldErrors(errors)
 
 
+def check_unique(session: Session, form: ShowForm, exclude_id: int | None = None) -> None:
+    """One show per title and start time: a second click on 保存场次 must not make a twin."""
+    q = select(Show.id).where(Show.title == form.title.strip(), Show.scheduled_start == form.scheduled_start)
+    if exclude_id is not None:
+        q = q.where(Show.id != exclude_id)
+    if session.scalar(q.limit(1)) is not None:
+        raise InvalidInput(
+            f"已有同名场次「{form.title.strip()}」（{form.scheduled_start:%m-%d %H:%M} 开始），请勿重复创建；"
+            "如需修改请到「编辑当前场次」。", "标题",
+        )
+
+
 def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
     require(actor, "show.edit")
     validate(form)
+    check_unique(session, form)
     community = Community(name=form.community_name.strip(), member_count=form.member_count)
     show = Show(
         title=form.title.strip(),
@@ -71,6 +84,7 @@ def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) ->
     require(actor, "show.edit")
     validate(form)
     show = get_show(session, show_id)
+    check_unique(session, form, exclude_id=show_id)
     show.title = form.title.strip()
     show.community.name = form.community_name.strip()
     show.community.member_count = form.member_count

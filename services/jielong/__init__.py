@@ -12,7 +12,17 @@ Table of contents (each module holds one concept):
 - orders     快团团 / 群接龙 CSV and XLSX exports.
 """
 from services.jielong.advice import Advice, Signals, decide, release_advice
-from services.jielong.deals import DealForm, create_deal, get_deal, jielong_text, list_deals, readiness, release, specs_of
+from services.jielong.deals import (
+    DealForm,
+    create_deal,
+    delete_deal,
+    get_deal,
+    jielong_text,
+    list_deals,
+    readiness,
+    release,
+    specs_of,
+)
 from services.jielong.editing import update_deal
 from services.jielong.intake import (
     add_entry,
@@ -49,7 +59,7 @@ from services.jielong.plan import PastePlan, PasteResult
 
 __all__ = [
     "Advice", "Signals", "decide", "release_advice",
-    "DealForm", "create_deal", "get_deal", "jielong_text", "list_deals", "readiness", "release", "specs_of",
+    "DealForm", "create_deal", "delete_deal", "get_deal", "jielong_text", "list_deals", "readiness", "release", "specs_of",
     "update_deal",
     "add_entry", "apply_paste", "cancel_entry", "list_entries", "preview_paste", "progress_text", "reallocate",
     "ENTRY_STATUS_LABELS", "OPEN_STATUSES", "STATUS_LABELS", "THRESHOLD_UNIT_LABELS", "THRESHOLD_UNITS",
