@@ -461,3 +461,60 @@ def test_reached_deal_does_not_fail_at_deadline(session, assistant):
     jielong.apply_paste(session, assistant, deal.id, "1. 王芳 2份", at=T0)
     assert jielong.check_outcomes(session, deal.id, now=deal.deadline + timedelta(minutes=1)) == []
     assert jielong.get_deal(session, deal.id).status == "reached"
+
+
+# ---------------------------------------------------------------- issue 13 #8, issue 19 #4
+
+
+def test_a_manual_entry_then_its_chain_line_is_one_order(session, assistant):
+    """Typed by hand as "7栋小王", then "22. 7栋小王 2份" in the chain: one order, not a new
+    buyer plus a 缺失 flag."""
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    jielong.add_entry(session, assistant, deal.id, "7栋小王", 1, at=T0)
+    chain = "21. 王芳 1份\n22. 7栋小王 2份"
+    preview = jielong.preview_paste(session, deal.id, chain)
+    assert (len(preview.added), len(preview.updated), len(preview.missing)) == (1, 1, 0)
+    res = jielong.apply_paste(session, assistant, deal.id, chain, at=T0 + timedelta(minutes=1))
+    assert (res.added, res.updated, res.missing) == (1, 1, 0)
+    rows = session.scalars(select(EntryRow).where(EntryRow.deal_id == deal.id).order_by(EntryRow.id)).all()
+    assert len(rows) == 2 and not any(r.missing for r in rows)
+    wang = rows[0]
+    assert (wang.seq, wang.qty, wang.source) == (22, 2, "manual")
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid, deal.buyers_valid) == (2, 3, 2)
+    again = jielong.apply_paste(session, assistant, deal.id, chain, at=T0 + timedelta(minutes=2))
+    assert (again.added, again.updated, again.missing, again.unchanged) == (0, 0, 0, 2)
+
+
+def test_a_paste_of_the_later_part_of_a_chain_flags_nothing_missing(session, assistant):
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    first = "\n".join(f"{i}. 团员{i} 1份" for i in range(1, 11)) + "\n11. 团员1 2份"
+    jielong.apply_paste(session, assistant, deal.id, first, at=T0)
+    # The later part only (lines 9–11), plus two new lines; 团员1's second line is line 11.
+    tail = "9. 团员9 1份\n10. 团员10 1份\n11. 团员1 2份\n12. 团员12 1份\n13. 团员1 1份"
+    preview = jielong.preview_paste(session, deal.id, tail)
+    assert (len(preview.added), len(preview.updated), len(preview.missing)) == (2, 0, 0)
+    res = jielong.apply_paste(session, assistant, deal.id, tail, at=T0 + timedelta(minutes=1))
+    assert (res.added, res.updated, res.missing, res.unchanged) == (2, 0, 0, 3)
+    assert session.scalar(select(func.count()).select_from(EntryRow).where(EntryRow.missing.is_(True))) == 0
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid) == (13, 14)
+    # a line deleted from the later part is still flagged
+    res = jielong.apply_paste(session, assistant, deal.id, "9. 团员9 1份\n10. 团员1 2份\n11. 团员12 1份\n12. 团员1 1份",
+                              at=T0 + timedelta(minutes=2))
+    assert res.missing == 1
+    gone = session.scalar(select(EntryRow).where(EntryRow.missing.is_(True)))
+    assert gone.buyer_name == "团员10"
+
+
+def test_a_new_line_on_a_full_stock_waits_and_a_cancel_promotes_it(session, assistant):
+    deal = released_deal(session, assistant, stock=4, threshold=2, per_person_limit=None)
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 2份\n2. 乙 2份", at=T0)
+    res = jielong.apply_paste(session, assistant, deal.id, "3. 丙 1份", at=T0 + timedelta(minutes=1))
+    assert (res.added, res.waitlisted, res.missing) == (1, 1, 0)
+    jia = session.scalar(select(EntryRow).where(EntryRow.buyer_name == "甲"))
+    promoted = jielong.cancel_entry(session, assistant, jia.id, at=T0 + timedelta(minutes=2))
+    bing = session.scalar(select(EntryRow).where(EntryRow.buyer_name == "丙"))
+    assert promoted == [bing.id] and bing.status == "valid"
+    deal = assert_consistent(session, deal.id)
+    assert (deal.units_valid, deal.entries_waitlisted) == (3, 0)
