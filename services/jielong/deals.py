@@ -17,6 +17,7 @@ from services import clock, events, locking
 from services.authz import Actor, require
 from services.errors import FieldErrors, InvalidInput, InvalidState, NotFound
 from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
+from services.jielong.specs import parse_spec_prices, price_of
 from services.shows import get_show
 
 MAX_MONEY = Decimal("100000000")
@@ -37,6 +38,7 @@ class DealForm:
     perk_text: str = ""
     delivery_text: str = ""
     deadline: datetime | None = None
+    spec_prices: dict | str | None = None  # {"10斤装": 69.9} or "10斤装=69.9；5斤装=39.9"; others: group_price
 
 
 def _money(value) -> Decimal | None:
@@ -154,6 +156,7 @@ def _texts(form: DealForm, perk_first_n: int | None, errors: dict[str, str]) -> 
         "perk_text": perk_text[:200],
         "selling_points": (form.selling_points or "").strip(),
         "spec_options": ",".join(specs)[:500],
+        "spec_prices": parse_spec_prices(form.spec_prices, specs, errors) or None,
         "delivery_text": (form.delivery_text or "").strip()[:200],
     }
 
@@ -247,7 +250,8 @@ def jielong_text(session: Session, deal_id: int) -> str:
     lines.append(price)
     specs = specs_of(deal)
     if specs:
-        lines.append(f"规格：{' / '.join(specs)}")
+        priced = [f"{sp} ¥{_fmt_money(price_of(deal, sp))}" if price_of(deal, sp) is not None else sp for sp in specs]
+        lines.append(f"规格：{' / '.join(priced)}")
     cond = f"👥 成团条件：满 {deal.threshold} {unit_label(deal.threshold_unit)}成团"
     lines.append(cond)
     lines.append(f"📦 限量 {deal.stock} 份，售完即止" if deal.stock else "📦 不限量")

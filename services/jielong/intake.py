@@ -35,10 +35,12 @@ from services.jielong.plan import (
     Work,
     load,
     make_key,
+    count_entry,
     needs_full,
     plan,
     totals_after,
 )
+from services.jielong.specs import price_of
 from services.jielong.window import buyer_tallies, deal_tallies, scope_of
 from services.sql import chunks, upsert_insert
 
@@ -119,6 +121,7 @@ def _insert_rows(session: Session, deal: Deal, new: list[Work], at: datetime) ->
         {
             "deal_id": deal.id, "line_key": w.key, "seq": w.seq, "buyer_name": w.buyer_name, "qty": w.qty,
             "spec": w.spec, "note": w.note, "address": w.address, "phone": w.phone, "amount": w.amount,
+            "unit_price": w.unit_price,
             "source": w.source, "status": w.status, "over_limit": w.over_limit, "missing": False,
             "raw_line": w.raw_line, "created_at": at, "updated_at": at,
         }
@@ -298,7 +301,8 @@ def add_entry(
     row = EntryRow(
         deal_id=deal_id, line_key=_next_key(session, deal_id, name), seq=seq, buyer_name=name, qty=qty,
         spec=(spec or "")[:100], note=(note or "")[:500], address=(address or "")[:200], phone=(phone or "")[:32],
-        amount=amount, source=source, status=EntryStatus.VALID if fits else EntryStatus.WAITLISTED,
+        amount=amount, unit_price=price_of(deal, spec), source=source,
+        status=EntryStatus.VALID if fits else EntryStatus.WAITLISTED,
         over_limit=bool(fits and deal.per_person_limit and had_units + qty > deal.per_person_limit),
         missing=False, raw_line="", created_at=at, updated_at=at,
     )
@@ -307,14 +311,13 @@ def add_entry(
     # Lock order everywhere: deal → show (the event bumps show.version) → buyer rows → minutes.
     events.record(session, "chain.entry_added", deal.show_id, actor, at=at, deal_id=deal.id, entry_id=row.id,
                   name=name, qty=qty, status=row.status, source=source)
+    after = deal_tallies(deal)
+    count_entry(after, {f: getattr(row, f) for f in FIELDS}, 1, deal.group_price)
+    after["buyers_valid"] += fits and had_entries == 0
+    for k, v in after.items():
+        setattr(deal, k, v)
     if fits:
-        deal.entries_valid += 1
-        deal.units_valid += qty
-        deal.buyers_valid += had_entries == 0
         _buyer_deltas(session, deal, {name: (1, qty)})
-    else:
-        deal.entries_waitlisted += 1
-        deal.units_waitlisted += qty
     _bump_minutes(session, deal, at, 1, qty)
     milestones(session, actor, deal, at)
     return row
@@ -347,7 +350,7 @@ def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | N
     _relimit(deal, works)
     tallies = Tallies(deal_tallies(deal), buyer_tallies(session, deal_id, names))
     result = PastePlan(deal_id=deal.id, before=dict(tallies.before))
-    result.after = totals_after(tallies, works)
+    result.after = totals_after(tallies, works, deal.group_price)
     changed = [w for w in works if w.values() != w.orig]
     promoted = [w.id for w in promote]
     events.record(session, "chain.entry_cancelled", deal.show_id, actor, at=at, deal_id=deal.id, entry_id=entry_id,

@@ -24,8 +24,12 @@ from db.models import ChainEntry as EntryRow
 from db.models import Deal
 from services.jielong.lifecycle import EntryStatus, entry_status_label
 from services.jielong.parser import MAX_QTY, ChainEntry, key_name
+from services.jielong.specs import entry_money, price_of
 
-FIELDS = ("seq", "buyer_name", "qty", "spec", "note", "address", "phone", "amount", "raw_line", "status", "over_limit", "missing")
+FIELDS = ("seq", "buyer_name", "qty", "spec", "note", "address", "phone", "amount", "raw_line", "status", "over_limit",
+          "missing", "unit_price")
+TALLY_KEYS = ("entries_valid", "units_valid", "entries_waitlisted", "units_waitlisted", "buyers_valid",
+              "entries_flagged", "units_flagged", "gmv_valid", "gmv_flagged")
 # Sources whose entries a new paste flags as missing when it no longer has them.
 PASTED_SOURCES = frozenset({"paste", "manual", "simulator"})
 
@@ -58,6 +62,7 @@ class Work:
     over_limit: bool
     missing: bool
     source: str
+    unit_price: Decimal | None = None
     orig: tuple | None = None
     rekeyed: bool = False  # a manual entry claimed by a chain line takes the line's key
 
@@ -149,14 +154,14 @@ def load(session: Session, deal_id: int, *where) -> list[Work]:
     c = EntryRow
     q = (
         select(c.id, c.line_key, c.seq, c.buyer_name, c.qty, c.spec, c.note, c.address, c.phone, c.amount,
-               c.raw_line, c.status, c.over_limit, c.missing, c.source)
+               c.raw_line, c.status, c.over_limit, c.missing, c.source, c.unit_price)
         .where(c.deal_id == deal_id, *where)
         .order_by(c.id)
     )
     out = []
     for r in session.execute(q):
         w = Work(r.id, r.line_key, r.seq, r.buyer_name, r.qty, r.spec, r.note, r.address, r.phone, r.amount,
-                 r.raw_line, r.status, r.over_limit, r.missing, r.source)
+                 r.raw_line, r.status, r.over_limit, r.missing, r.source, r.unit_price)
         w.orig = w.values()
         out.append(w)
     return out
@@ -175,19 +180,51 @@ def describe(w: Work) -> dict:
     }
 
 
-def totals(works: list[Work]) -> dict:
-    t = {"entries_valid": 0, "units_valid": 0, "entries_waitlisted": 0, "units_waitlisted": 0}
+def count_entry(t: dict, v: dict, sign: int, group_price: Decimal) -> None:
+    """Add (sign 1) or take away (sign −1) one entry's share of the deal tallies; `v` holds its
+    status, qty, amount, unit_price and flags. Flagged valid entries count in the totals and
+    apart (entries_flagged…), and their money goes to gmv_flagged, never to gmv_valid."""
+    if v["status"] == EntryStatus.VALID:
+        t["entries_valid"] += sign
+        t["units_valid"] += sign * v["qty"]
+        money = entry_money(v["amount"], v["qty"], v["unit_price"], group_price)
+        if v["over_limit"] or v["missing"]:
+            t["entries_flagged"] += sign
+            t["units_flagged"] += sign * v["qty"]
+            t["gmv_flagged"] += sign * money
+        else:
+            t["gmv_valid"] += sign * money
+    elif v["status"] == EntryStatus.WAITLISTED:
+        t["entries_waitlisted"] += sign
+        t["units_waitlisted"] += sign * v["qty"]
+
+
+def _now(w: Work) -> dict:
+    return dict(zip(FIELDS, w.values()))
+
+
+def empty_tallies() -> dict:
+    t = dict.fromkeys(TALLY_KEYS, 0)
+    t["gmv_valid"] = t["gmv_flagged"] = Decimal("0.00")
+    return t
+
+
+def totals(works: list[Work], group_price: Decimal) -> dict:
+    t = empty_tallies()
     names = set()
     for w in works:
+        count_entry(t, _now(w), 1, group_price)
         if w.status == EntryStatus.VALID:
-            t["entries_valid"] += 1
-            t["units_valid"] += w.qty
             names.add(w.buyer_name)
-        elif w.status == EntryStatus.WAITLISTED:
-            t["entries_waitlisted"] += 1
-            t["units_waitlisted"] += w.qty
     t["buyers_valid"] = len(names)
     return t
+
+
+def price_works(deal: Deal, works: list[Work]) -> None:
+    """Each entry's unit price: its spec's price, if the deal names one."""
+    if deal.spec_prices:
+        for w in works:
+            w.unit_price = price_of(deal, w.spec)
 
 
 def allocate(deal: Deal, works: list[Work]) -> None:
@@ -394,24 +431,20 @@ def allocate_new(deal: Deal, new: list[Work], t: Tallies) -> None:
             w.status = EntryStatus.WAITLISTED
 
 
-def totals_after(t: Tallies, works: list[Work]) -> dict:
+def totals_after(t: Tallies, works: list[Work], group_price: Decimal) -> dict:
     """The tallies after a plan that changed (or added) `works` only."""
     after = dict(t.before)
     entries = {n: e for n, (e, _) in t.buyers.items()}
     for w in works:
-        for vals, sign in ((w.before(), -1), ({"status": w.status, "qty": w.qty, "buyer_name": w.buyer_name}, 1)):
+        for vals, sign in ((w.before(), -1), (_now(w), 1)):
             if not vals:
                 continue
+            count_entry(after, vals, sign, group_price)
             if vals["status"] == EntryStatus.VALID:
-                after["entries_valid"] += sign
-                after["units_valid"] += sign * vals["qty"]
                 name = vals["buyer_name"]
                 was = entries.get(name, 0)
                 entries[name] = was + sign
                 after["buyers_valid"] += (was == 0 and sign > 0) - (was == 1 and sign < 0)
-            elif vals["status"] == EntryStatus.WAITLISTED:
-                after["entries_waitlisted"] += sign
-                after["units_waitlisted"] += sign * vals["qty"]
     return after
 
 
@@ -431,18 +464,19 @@ def plan(
     `scope.tallies`, `existing` holds only the entries the paste touches (see needs_full)."""
     scope = scope or Scope()
     result = PastePlan(deal_id=deal.id, parsed=len(incoming))
+    full = scope.tallies is None
+    result.before = totals(existing, deal.group_price) if full else dict(scope.tallies.before)
     m = match(existing, incoming, source, scope.offsets)
     result.ignored = m.ignored
     flag_missing(existing, m.seen, missing_sources, scope.from_seq)
     works = existing + m.new
-    if scope.tallies is None:
-        result.before = totals(existing)
+    price_works(deal, works)
+    if full:
         allocate(deal, works)
-        result.after = totals(works)
+        result.after = totals(works, deal.group_price)
     else:
-        result.before = dict(scope.tallies.before)
         allocate_new(deal, m.new, scope.tallies)
-        result.after = totals_after(scope.tallies, works)
+        result.after = totals_after(scope.tallies, works, deal.group_price)
     _describe_new(result, m.new, describe_new)
     changed = _describe_changed(result, existing, m.seen)
     return result, m.new, changed

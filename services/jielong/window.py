@@ -18,15 +18,14 @@ from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer
 from services.jielong.lifecycle import EntryStatus
 from services.jielong.parser import key_name
-from services.jielong.plan import Incoming, Scope, Tallies, Work, identity, load
+from services.jielong.plan import TALLY_KEYS, Incoming, Scope, Tallies, Work, identity, load
 from services.sql import chunks
 
-TALLY_KEYS = ("entries_valid", "units_valid", "entries_waitlisted", "units_waitlisted", "buyers_valid")
 CHUNK = 500  # bound parameters per IN list, far below SQLite's and PostgreSQL's limits
 
 
 def deal_tallies(deal: Deal) -> dict:
-    return {k: getattr(deal, k) for k in TALLY_KEYS}
+    return {k: getattr(deal, k) or 0 for k in TALLY_KEYS}
 
 
 def buyer_tallies(session: Session, deal_id: int, names: set[str]) -> dict[str, tuple[int, int]]:

@@ -49,22 +49,34 @@ def released_deal(session, actor, **kw) -> Deal:
 
 def recount(session, deal_id) -> dict:
     """The tallies recomputed from the rows, in SQL, to compare with the tally columns."""
-    def agg(status, what):
+    def agg(status, what, *where):
         return session.scalar(
-            select(what).select_from(EntryRow).where(EntryRow.deal_id == deal_id, EntryRow.status == status)
+            select(what).select_from(EntryRow).join(Deal, Deal.id == EntryRow.deal_id)
+            .where(EntryRow.deal_id == deal_id, EntryRow.status == status, *where)
         ) or 0
 
+    flagged = EntryRow.over_limit | EntryRow.missing
+    money = func.sum(func.coalesce(EntryRow.amount, EntryRow.qty * func.coalesce(EntryRow.unit_price, Deal.group_price)))
     return {
         "entries_valid": agg("valid", func.count()),
         "units_valid": agg("valid", func.sum(EntryRow.qty)),
         "entries_waitlisted": agg("waitlisted", func.count()),
         "units_waitlisted": agg("waitlisted", func.sum(EntryRow.qty)),
         "buyers_valid": agg("valid", func.count(func.distinct(EntryRow.buyer_name))),
+        "entries_flagged": agg("valid", func.count(), flagged),
+        "units_flagged": agg("valid", func.sum(EntryRow.qty), flagged),
+        "gmv_valid": Decimal(agg("valid", money, ~flagged)).quantize(Decimal("0.01")),
+        "gmv_flagged": Decimal(agg("valid", money, flagged)).quantize(Decimal("0.01")),
     }
 
 
+TALLIES = ("entries_valid", "units_valid", "entries_waitlisted", "units_waitlisted", "buyers_valid",
+           "entries_flagged", "units_flagged", "gmv_valid", "gmv_flagged")
+
+
 def tallies(deal: Deal) -> dict:
-    return {k: getattr(deal, k) for k in ("entries_valid", "units_valid", "entries_waitlisted", "units_waitlisted", "buyers_valid")}
+    return {k: Decimal(getattr(deal, k)).quantize(Decimal("0.01")) if k.startswith("gmv") else getattr(deal, k)
+            for k in TALLIES}
 
 
 def assert_consistent(session, deal_id):
@@ -518,3 +530,55 @@ def test_a_new_line_on_a_full_stock_waits_and_a_cancel_promotes_it(session, assi
     assert promoted == [bing.id] and bing.status == "valid"
     deal = assert_consistent(session, deal.id)
     assert (deal.units_valid, deal.entries_waitlisted) == (3, 0)
+
+
+# ---------------------------------------------------------------- issue 13 #9, #10
+
+
+def test_each_spec_is_billed_at_its_own_price(session, assistant):
+    from services import review
+
+    deal = released_deal(session, assistant, spec_options="5斤装,10斤装", spec_prices="10斤装=69.9",
+                         group_price=Decimal("39.9"), original_price=Decimal("79.9"), stock=None, per_person_limit=None)
+    assert "10斤装 ¥69.9" in jielong.jielong_text(session, deal.id)
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 1份 10斤装\n2. 乙 2份 5斤装", at=T0)
+    jielong.add_entry(session, assistant, deal.id, "丙", 1, spec="10斤装", at=T0)
+    deal = assert_consistent(session, deal.id)
+    assert deal.gmv_valid == Decimal("69.90") * 2 + Decimal("39.90") * 2
+    k = review.kpis(session, deal.show_id)
+    assert k["gmv"] == pytest.approx(2 * 69.9 + 2 * 39.9)
+    assert k["deals"][0]["gmv"] == k["gmv"]
+
+
+def test_spec_prices_are_checked_and_frozen_after_release(session, assistant):
+    show = make_show(session, assistant)
+    with pytest.raises(FieldErrors) as err:
+        jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装", spec_prices="10斤装=69.9"))
+    assert "规格价格" in err.value.errors
+    with pytest.raises(FieldErrors):
+        jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装", spec_prices="5斤装=0"))
+    deal = jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装,10斤装", spec_prices={"10斤装": 69.9}))
+    assert deal.spec_prices == {"10斤装": "69.90"}
+    jielong.release(session, deal.id, assistant, at=T0)
+    with pytest.raises(InvalidState):
+        jielong.update_deal(session, assistant, deal.id, form(spec_options="5斤装,10斤装", spec_prices={"10斤装": 59.9}))
+
+
+def test_flagged_entries_are_counted_apart_not_in_the_gmv(session, assistant):
+    """Over the per-person limit, or missing from the latest chain: still valid (they hold
+    stock until someone checks), counted apart, and their money is not in the GMV."""
+    from services import review
+
+    deal = released_deal(session, assistant, stock=None, per_person_limit=2, group_price=Decimal("10"),
+                         original_price=Decimal("20"))
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 1份\n2. 乙 1份\n3. 甲 2份", at=T0)
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.entries_flagged, deal.units_flagged) == (3, 1, 2)  # 甲's second line: 3 > 2
+    assert deal.gmv_valid == Decimal("20.00") and deal.gmv_flagged == Decimal("20.00")
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 1份\n2. 甲 2份", at=T0 + timedelta(minutes=1))
+    deal = assert_consistent(session, deal.id)  # 乙 missing from the latest chain
+    assert (deal.entries_flagged, deal.gmv_valid) == (2, Decimal("10.00"))
+    row = review.kpis(session, deal.show_id)["deals"][0]
+    assert (row["gmv"], row["gmv_flagged"], row["entries_flagged"]) == (10.0, 30.0, 2)
+    hints = {r["团员"] + str(r["数量"]): r["提示"] for r in jielong.list_entries(session, deal.id)}
+    assert hints == {"甲1": "", "乙1": "最新接龙中缺失", "甲2": "超出限购"}
