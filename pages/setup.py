@@ -39,8 +39,12 @@ def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
         product = st.text_input("商品名称", value=deal.product if deal else "", key=f"{prefix}_product")
         points = st.text_area("核心卖点（每行一条）", value=deal.selling_points if deal else "", height=90,
                               key=f"{prefix}_points")
-        specs = st.text_input("规格选项（用逗号分隔，可留空）", value=deal.spec_options if deal else "",
+        s1, s2 = st.columns(2)
+        specs = s1.text_input("规格选项（用逗号分隔，可留空）", value=deal.spec_options if deal else "",
                               key=f"{prefix}_specs")
+        spec_prices = s2.text_input(
+            "规格价格（可选，不同规格不同价时填）", value=jielong.spec_prices_text(deal.spec_prices) if deal else "",
+            placeholder="例：10斤装=69.9；没写的规格按专享价", key=f"{prefix}_spec_prices")
         c1, c2 = st.columns(2)
         price = c1.number_input("专享价（元）", value=_num(deal.group_price) if deal else None, step=0.1, format="%.2f",
                                 key=f"{prefix}_price")
@@ -79,6 +83,7 @@ def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
         perk_text=perk,
         delivery_text=delivery,
         deadline=deadline,
+        spec_prices=spec_prices,
     )
 
 

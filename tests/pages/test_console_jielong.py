@@ -282,3 +282,18 @@ def test_the_paste_box_and_its_message_belong_to_one_deal(panel_as, app_db):
     at.button(key=f"console_jielong_preview_{show_id}_{second}").click().run()  # empty box: a hint, no preview
     assert any("请先把群里的接龙粘贴" in w.value for w in at.warning)
     assert not any(i.value.startswith("预览") for i in at.info)
+
+
+def test_flagged_entries_are_shown_apart_with_their_hint(panel_as, app_db):
+    show_id, deal_id = _make_show_with_deal(app_db, stock=None, per_person_limit=2)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+        jielong.apply_paste(s, SYSTEM, deal_id, "1. 王芳 1份\n2. 王芳 2份")
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    assert not at.exception
+    assert any("1 单 / 2 份待核实" in w.value and "未计入成交额" in w.value for w in at.warning)
+    table = at.dataframe[-1].value
+    assert list(table.columns[:5]) == ["序号", "团员", "数量", "状态", "提示"]
+    assert "超出限购" in set(table["提示"])

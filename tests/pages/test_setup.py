@@ -178,3 +178,23 @@ def test_a_draft_deal_is_deleted_after_confirming(page_as, app_db):
     confirm.click().run()
     assert not at.exception and not at.error
     assert "手工馒头" not in [d[0] for d in _deals(app_db)]
+
+
+def test_a_deal_with_a_price_per_spec(page_as, app_db):
+    at = page_as("assistant", "setup")
+    prefix = _new_prefix(at)
+    _fill(at, product="丹东红颜草莓", price=39.9, threshold=20)
+    at.text_input(key=f"{prefix}_specs").input("5斤装,10斤装")
+    at.text_input(key=f"{prefix}_spec_prices").input("10斤装=69.9")
+    _submit(at, prefix)
+    assert not at.exception and not at.error
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        deal = next(d for d in jielong.list_deals(s, shows.find_show(s, DEMO).id) if d.product == "丹东红颜草莓")
+        assert deal.spec_prices == {"10斤装": "69.90"}
+    eng.dispose()
+    _fill(at, product="赣南脐橙", price=29.9, threshold=20)
+    at.text_input(key=f"{prefix}_specs").input("5斤装")
+    at.text_input(key=f"{prefix}_spec_prices").input("10斤装=69.9")
+    _submit(at, prefix)
+    assert any("规格价格" in e.value and "10斤装" in e.value for e in at.error)
