@@ -115,6 +115,17 @@ def end_show(session: Session, actor: Actor, show_id: int, at: datetime | None =
     return show
 
 
+def reopen_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
+    """Undo 结束直播 (ended by mistake, or the host went on): live again, the end time cleared."""
+    require(actor, "show.edit")
+    show = get_show(session, show_id)
+    if show.status != ShowStatus.ENDED:
+        raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不需要恢复直播。")
+    show.status, show.actual_end = ShowStatus.LIVE, None
+    events.record(session, "show.reopened", show.id, actor, at=at or clock.now())
+    return show
+
+
 def get_show(session: Session, show_id: int) -> Show:
     show = session.get(Show, show_id)
     if show is None:

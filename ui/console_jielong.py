@@ -122,13 +122,13 @@ def _progress(deal_id: int) -> None:
     text = jielong.progress_text_of(deal)
     c1, c2 = st.columns(2)  # 2 × 2: the panel sits in the console's narrow right column
     c3, c4 = st.columns(2)
-    c1.metric("已接龙", f"{deal.entries_valid} 单", f"{deal.units_valid} 份", delta_color="off")
+    c1.metric("已接龙", f"{deal.entries_valid} 单", f"{deal.units_valid} 份", delta_color="off", delta_arrow="off")
     if counted >= deal.threshold:
-        c2.metric("成团", "已成团", f"{deal.threshold}{unit}", delta_color="off")
+        c2.metric("成团", "已成团", f"{deal.threshold}{unit}", delta_color="off", delta_arrow="off")
     else:
-        c2.metric("还差成团", f"{deal.threshold - counted} {unit}", f"成团数 {deal.threshold}", delta_color="off")
+        c2.metric("还差成团", f"{deal.threshold - counted} {unit}", f"成团数 {deal.threshold}", delta_color="off", delta_arrow="off")
     c3.metric("剩余", "不限量" if deal.stock is None else f"{max(deal.stock - deal.units_valid, 0)} 份")
-    c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off")
+    c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off", delta_arrow="off")
     if deal.entries_flagged:
         st.warning(
             f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购或最新接龙中缺失），"

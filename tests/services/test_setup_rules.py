@@ -72,3 +72,13 @@ def test_the_host_cannot_delete_a_deal(session, assistant, host):
     deal = jielong.create_deal(session, assistant, show.id, form())
     with pytest.raises(Forbidden):
         jielong.delete_deal(session, host, deal.id)
+
+
+def test_an_ended_show_can_be_reopened(session, assistant):
+    show = make_show(session, assistant)
+    shows.start_show(session, assistant, show.id, at=START)
+    shows.end_show(session, assistant, show.id, at=START + timedelta(hours=1))
+    shows.reopen_show(session, assistant, show.id, at=START + timedelta(hours=1, minutes=2))
+    assert (show.status, show.actual_end) == ("live", None)
+    with pytest.raises(InvalidState):
+        shows.reopen_show(session, assistant, show.id)
