@@ -96,6 +96,8 @@ class Show(Base):
     chatter_total: Mapped[int] = mapped_column(Integer, default=0)
     commenters: Mapped[int] = mapped_column(Integer, default=0)
     buyers: Mapped[int] = mapped_column(Integer, default=0)
+    # A rehearsal (彩排): the simulator may write into it; the review's comparison leaves it out.
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     community: Mapped[Community] = relationship(lazy="joined")
     deals: Mapped[list["Deal"]] = relationship(back_populates="show", order_by="Deal.id")

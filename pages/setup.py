@@ -126,6 +126,11 @@ def render_shows(actor) -> None:
             form = show_form(f"setup_edit_{show_id}", current)
             if form and ctx.act(shows.update_show, actor, show_id, form, success="已保存"):
                 st.rerun()  # the sidebar label follows a new title
+            rehearsal = st.toggle("彩排场（模拟器可写入；复盘的多场对比不计入）", value=current.rehearsal,
+                                  key=f"setup_rehearsal_{show_id}")
+            if rehearsal != current.rehearsal:
+                if ctx.act(shows.set_rehearsal, actor, show_id, rehearsal, success="已更新"):
+                    st.rerun()
 
 
 def render_deals(actor, show_id: int) -> None:

@@ -115,6 +115,15 @@ def end_show(session: Session, actor: Actor, show_id: int, at: datetime | None =
     return show
 
 
+def set_rehearsal(session: Session, actor: Actor, show_id: int, rehearsal: bool = True) -> Show:
+    """Mark a show as a rehearsal (彩排: the simulator may feed it; comparisons leave it out)."""
+    require(actor, "show.edit")
+    show = get_show(session, show_id)
+    show.rehearsal = bool(rehearsal)
+    events.record(session, "show.updated", show.id, actor, rehearsal=show.rehearsal)
+    return show
+
+
 def reopen_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
     """Undo 结束直播 (ended by mistake, or the host went on): live again, the end time cleared."""
     require(actor, "show.edit")

@@ -171,9 +171,14 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
     }
 
 
-def recent_show_ids(session: Session, n: int = 5, upto_show_id: int | None = None) -> list[int]:
-    """The last n shows (by scheduled start) up to and including `upto_show_id`, oldest first."""
+def recent_show_ids(
+    session: Session, n: int = 5, upto_show_id: int | None = None, include_rehearsal: bool = False
+) -> list[int]:
+    """The last n shows (by scheduled start) up to and including `upto_show_id`, oldest first.
+    Rehearsals (彩排, the simulator's shows) are left out unless asked for, or the one looked at."""
     q = select(Show.id).order_by(Show.scheduled_start.desc(), Show.id.desc())
+    if not include_rehearsal:
+        q = q.where(Show.rehearsal.is_(False) | (Show.id == upto_show_id))
     if upto_show_id is not None:
         ref = shows.get_show(session, upto_show_id)
         q = q.where(Show.scheduled_start <= ref.scheduled_start)
@@ -183,10 +188,13 @@ def recent_show_ids(session: Session, n: int = 5, upto_show_id: int | None = Non
 COMPARE_KEYS = ("watch_rate", "order_rate", "buyers", "gmv", "avg_order_value", "answered_rate", "promises_kept_rate")
 
 
-def compare(session: Session, n: int = 5, upto_show_id: int | None = None) -> list[dict[str, Any]]:
-    """The main KPIs of the last n shows, oldest first, one dict per show."""
+def compare(
+    session: Session, n: int = 5, upto_show_id: int | None = None, include_rehearsal: bool = False
+) -> list[dict[str, Any]]:
+    """The main KPIs of the last n shows, oldest first, one dict per show (rehearsals left out
+    unless asked for)."""
     out = []
-    for sid in recent_show_ids(session, n, upto_show_id):
+    for sid in recent_show_ids(session, n, upto_show_id, include_rehearsal):
         show = shows.get_show(session, sid)
         k = kpis(session, sid)
         row = {"show_id": sid, "title": show.title, "date": show.scheduled_start}

@@ -3,7 +3,8 @@
 Revision ID: night_1
 Revises: pickup_1
 
-Adds deal.spec_prices (a price per spec), chain_entry.unit_price (the entry's spec price), and
+Adds show.rehearsal (a show the simulator may write into, left out of comparisons),
+deal.spec_prices (a price per spec), chain_entry.unit_price (the entry's spec price), and
 the deal tallies entries_flagged / units_flagged (valid entries flagged 超出限购 or 缺失) and
 gmv_valid / gmv_flagged (money of the unflagged / flagged valid entries), backfilled from the
 entries (see services.jielong.plan.totals).
@@ -36,6 +37,10 @@ def upgrade() -> None:
     op.add_column("deal", sa.Column("gmv_flagged", sa.Numeric(14, 2), nullable=False, server_default="0"))
     op.add_column("deal", sa.Column("spec_prices", sa.JSON(), nullable=True))
     op.add_column("chain_entry", sa.Column("unit_price", sa.Numeric(10, 2), nullable=True))
+    op.add_column("show", sa.Column("rehearsal", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Shows the simulator made before this revision carry its title mark: rehearsals too.
+    op.execute("UPDATE show SET rehearsal = " + ("true" if op.get_bind().dialect.name == "postgresql" else "1")
+               + " WHERE title LIKE '%（模拟 %'")
     _backfill("entries_flagged", "COUNT(*)", True)
     _backfill("units_flagged", "SUM(e.qty)", True)
     _backfill("gmv_valid", f"SUM({MONEY})", False)
@@ -45,6 +50,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("show", "rehearsal")
     op.drop_column("chain_entry", "unit_price")
     for name in ("spec_prices", "gmv_flagged", "gmv_valid", "units_flagged", "entries_flagged"):
         op.drop_column("deal", name)
