@@ -15,7 +15,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from services import config, triage
+from services import config, jielong, triage
 from services.authz import Actor, can
 from ui import context as ctx
 
@@ -155,8 +155,13 @@ def _queue(show_id: int, actor: Actor) -> None:
             )
     if not rows:
         st.info("暂无待处理的问题。")
+    said = ctx.read(triage.voices, [r.id for r in rows])
+    templates = ctx.read(jielong.reply_templates, show_id) if editable else {}
     for row in rows:
-        _row(row, actor, editable)
+        _row(row, actor, editable, said.get(row.id), templates)
+    hidden = open_n - sum(r.status in triage.OPEN_STATUSES and r.category != triage.Category.CHATTER for r in rows)
+    if hidden > 0:
+        st.caption(f"还有 {hidden} 个待处理问题未显示（按热度排序，先处理上面的）。")
     if editable and len(rows) >= 2:
         _merge_form(rows, actor)
     with st.expander("已处理的问题"):
@@ -183,15 +188,20 @@ def _queue(show_id: int, actor: Actor) -> None:
             st.caption("还没有已回复或已忽略的问题。")
 
 
-def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
+def _askers(row: triage.GroupRow, said: triage.GroupVoices | None) -> str:
+    names = (said.askers if said else [])[:3]
+    who = "、".join(names) + (f" 等 {row.askers} 人" if row.askers > len(names) else "") if names else f"{row.askers} 人"
+    return f"{who}问 · {row.comments} 条 · 首次 {row.first_seen:%H:%M:%S} · 最近 {row.last_seen:%H:%M:%S}"
+
+
+def _row(row: triage.GroupRow, actor: Actor, editable: bool, said: triage.GroupVoices | None,
+         templates: dict[str, str]) -> None:
     with st.container(border=True):
         head, meta = st.columns([3, 2])
         head.text(row.text)  # viewer text: always literal
         flag = "🔔 " if row.status == triage.QuestionStatus.TO_HOST else ""
         meta.caption(f"{flag}{row.category_label} · {row.status_label}")
-        st.caption(
-            f"{row.askers} 人问 · {row.comments} 条 · 首次 {row.first_seen:%H:%M:%S} · 最近 {row.last_seen:%H:%M:%S}"
-        )
+        st.text(_askers(row, said))  # viewers' names: literal, never markdown
         if not editable:
             return
         reply_key = f"{P}reply_{row.id}"
@@ -212,8 +222,14 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool) -> None:
                 args=(triage.dismiss, actor, row.id),
                 kwargs={"success": "已忽略，可撤销"},
             )
+            if said and said.comments:
+                with st.popover("原话"):
+                    for author, text, at in said.comments:
+                        st.text(f"{at:%H:%M:%S} {author or '（匿名）'}：{text}")
             with st.popover("回复内容"):
-                template = triage.REPLY_TEMPLATES.get(row.category, "")
+                template = templates.get(row.category, "")
+                st.caption("模板（右上角复制，发到群里时可 @ 提问的人）：")
+                st.code(template, language=None, wrap_lines=True)
                 st.text_area(
                     "回复内容（可选，点「已回复」时一并记录）", placeholder=template, key=reply_key
                 )

@@ -11,6 +11,7 @@ Table of contents (each module holds one concept):
 - intake     writing it: pastes, single entries, cancellations, tallies;
 - orders     快团团 / 群接龙 CSV and XLSX exports;
 - specs      per-spec prices and the money of an entry;
+- replies    the queue's reply templates filled from the deal (price, delivery, where to 接龙);
 - window     which entries a paste touches (a paste is diffed against those, not the whole deal).
 """
 from services.jielong.advice import Advice, Signals, decide, release_advice
@@ -57,6 +58,7 @@ from services.jielong.lifecycle import (
 )
 from services.jielong.orders import DEFAULT_MAPPING, FIELD_LABELS, columns, default_mapping, import_orders
 from services.jielong.parser import ChainEntry, parse_chain
+from services.jielong.replies import reply_templates
 from services.jielong.specs import price_of, spec_prices_text
 from services.jielong.plan import PastePlan, PasteResult
 
@@ -69,6 +71,6 @@ __all__ = [
     "DealStatus", "EntryStatus", "ThresholdUnit", "check_outcomes", "deadline_failed", "deal_progress",
     "entry_status_label", "is_reached", "progress", "progress_text_of", "status_label", "threshold_unit", "unit_label",
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
-    "ChainEntry", "parse_chain", "price_of", "spec_prices_text",
+    "ChainEntry", "parse_chain", "price_of", "spec_prices_text", "reply_templates",
     "PastePlan", "PasteResult",
 ]

@@ -270,3 +270,22 @@ def test_the_queue_actions_of_a_logged_out_operator_write_nothing(queue_as, app_
     at.button(key=f"{P}dismiss_{gids[0]}").click()
     at.run()
     assert _group_state(app_db, gids[0])[0] == "dismissed"
+
+
+WORDS = "山水花鸟风云雷电江河湖海春夏秋冬金木水火土日月星辰东南西北梅兰竹菊琴棋书画诗酒茶香松柏杨柳桃李杏梨瓜果蔬菜鱼虾蟹贝米面油盐"
+
+
+def test_rows_name_the_askers_and_say_how_many_are_not_shown(queue_as, app_db):
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        sid = shows.find_show(s, SHOW).id
+        start = clock.now() - timedelta(minutes=3)
+        triage.ingest(s, SYSTEM, sid, [
+            triage.CommentIn(f"观众{i}", f"请问{WORDS[i * 4:i * 4 + 4]}怎么样？", start + timedelta(seconds=i))
+            for i in range(20)  # twenty different questions: more than the queue shows
+        ])
+    eng.dispose()
+    at = queue_as("assistant")
+    assert not at.exception
+    assert any("张姐" in t and "王哥" in t and "问" in t for t in _texts(at))  # who asked, to @ in the group
+    assert any(c.value.startswith("还有 ") and "未显示" in c.value for c in at.caption)

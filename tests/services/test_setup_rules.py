@@ -96,3 +96,31 @@ def test_rehearsals_stay_out_of_the_comparison_unless_asked(session, assistant):
     assert [r["show_id"] for r in review.compare(session)] == [real.id, later.id]
     assert [r["show_id"] for r in review.compare(session, include_rehearsal=True)] == [real.id, rehearsal.id, later.id]
     assert [r["show_id"] for r in review.compare(session, upto_show_id=rehearsal.id)] == [real.id, rehearsal.id]
+
+
+def test_reply_templates_are_filled_from_the_deal(session, assistant):
+    show = make_show(session, assistant)
+    from services import triage
+
+    assert jielong.reply_templates(session, show.id) == triage.REPLY_TEMPLATES  # no deal yet: the generic ones
+    deal = jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装,10斤装", spec_prices="10斤装=69.9",
+                                                                 delivery_text="明天中午东门自提"))
+    t = jielong.reply_templates(session, show.id)
+    assert "有机上海青" in t["price"] and "¥19.9" in t["price"] and "10斤装 ¥69.9" in t["price"]
+    assert "明天中午东门自提" in t["delivery"] and "马上发到群里" in t["order"]
+    jielong.release(session, deal.id, assistant, at=START + timedelta(minutes=50))
+    assert "已发在群里（20:50 发布）" in jielong.reply_templates(session, show.id)["order"]
+
+
+def test_voices_name_the_askers_and_keep_their_words(session, assistant):
+    from services import triage
+
+    show = make_show(session, assistant)
+    triage.ingest(session, assistant, show.id, [
+        triage.CommentIn("张姐", "有机认证是真的吗", START),
+        triage.CommentIn("王哥", "有机认证真的假的", START + timedelta(seconds=20)),
+    ])
+    row = triage.queue(session, show.id)[0]
+    said = triage.voices(session, [row.id])[row.id]
+    assert said.askers == ["王哥", "张姐"]
+    assert [c[1] for c in said.comments] == ["有机认证真的假的", "有机认证是真的吗"]
