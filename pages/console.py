@@ -41,13 +41,19 @@ def main() -> None:
     render_head(ctx.read(shows.get_show, show_id), actor)
     console_capture.render(show_id)
     console_snapshot.render(show_id, actor)
-    left, right = st.columns([3, 2], gap="large")
+    # Built for a 1280×800 laptop: the queue on the left; on the right the chain and the
+    # promise input one tab apart, so neither needs scrolling to reach.
+    left, right = st.columns([3, 2], gap="medium")
     with left:
         console_queue.render(show_id, actor)
     with right:
-        console_jielong.render(show_id, actor)
-        console_promises.render(show_id, actor)
-        console_hostlink.render(show_id, actor)
+        chain, promise, link = st.tabs(["接龙", "承诺速记", "主播链接"])
+        with chain:
+            console_jielong.render(show_id, actor)
+        with promise:
+            console_promises.render(show_id, actor)
+        with link:
+            console_hostlink.render(show_id, actor)
 
 
 main()
