@@ -30,7 +30,6 @@ def _deal_options(session, show_id: int) -> list[tuple[int, str, str]]:
 
 def render(show_id: int, actor: Actor) -> None:
     with st.container(border=True):
-        st.subheader("接龙")
         options = ctx.read(_deal_options, show_id)
         if not options:
             st.info("本场还没有团品，请到「场次准备」添加团品。")
@@ -48,22 +47,22 @@ def render(show_id: int, actor: Actor) -> None:
         deal = ctx.read(jielong.get_deal, deal_id)
         if deal.status == jielong.DealStatus.DRAFT:
             _release_box(deal_id, actor)
-        else:
-            _progress(deal_id)
-        with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=deal.status == jielong.DealStatus.DRAFT):
-            st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
-        if deal.status == jielong.DealStatus.DRAFT:
+            with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=True):
+                st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
             return
         rows = ctx.read(jielong.list_entries, deal_id)
-        if can(actor, "chain.write"):
-            paste, upload, single = st.tabs(["粘贴接龙", "导入订单表", "手动录入 / 取消"])
+        if can(actor, "chain.write"):  # intake first: it is what the assistant comes here for
             scope = f"{show_id}_{deal_id}"  # every input and message belongs to one show and deal
+            paste, upload, single = st.tabs(["粘贴接龙", "导入订单表", "手动录入 / 取消"])
             with paste:
                 _paste(deal_id, actor, scope)
             with upload:
                 _import(deal_id, actor, scope)
             with single:
                 _single(deal_id, actor, deal.spec_options, rows, scope)
+        _progress(deal_id)
+        with st.expander("接龙文案（右上角一键复制，发到群里）"):
+            st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
         _entries(rows)
 
 

@@ -27,9 +27,11 @@ LIMIT = 15
 
 def render(show_id: int, actor: Actor) -> None:
     with st.container(border=True):
-        st.subheader("问题队列")
         if can(actor, "comment.write"):
-            _intake(show_id, actor)
+            with st.expander("问题队列 · 录入评论（快速 / 批量粘贴 / 文件）"):  # the capture pipe feeds most of them
+                _intake(show_id, actor)
+        else:
+            st.markdown("**问题队列**")
         _queue(show_id, actor)
         if can(actor, "lexicon.edit"):
             _lexicon_editor(show_id, actor)
