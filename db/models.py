@@ -115,6 +115,8 @@ class Show(Base):
     chatter_total: Mapped[int] = mapped_column(Integer, default=0)
     commenters: Mapped[int] = mapped_column(Integer, default=0)
     buyers: Mapped[int] = mapped_column(Integer, default=0)
+    # A rehearsal (彩排): the simulator may write into it; the review's comparison leaves it out.
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     community: Mapped[Community] = relationship(lazy="joined")
     deals: Mapped[list["Deal"]] = relationship(back_populates="show", order_by="Deal.id")
@@ -154,6 +156,14 @@ class Deal(Base):
     entries_waitlisted: Mapped[int] = mapped_column(Integer, default=0)
     units_waitlisted: Mapped[int] = mapped_column(Integer, default=0)
     buyers_valid: Mapped[int] = mapped_column(Integer, default=0)
+    # Valid entries flagged 超出限购 or 最新接龙中缺失 (counted above, shown apart: to be checked),
+    # and the money of the valid entries: unflagged in gmv_valid, flagged in gmv_flagged.
+    entries_flagged: Mapped[int] = mapped_column(Integer, default=0)
+    units_flagged: Mapped[int] = mapped_column(Integer, default=0)
+    gmv_valid: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
+    gmv_flagged: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
+    # A price per spec where the specs differ ({"10斤装": "69.90"}); a spec not named: group_price.
+    spec_prices: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
 
     show: Mapped[Show] = relationship(back_populates="deals")
 
@@ -178,6 +188,7 @@ class ChainEntry(Base):
     address: Mapped[str] = mapped_column(String(200), default="")  # building / room / pickup point
     phone: Mapped[str] = mapped_column(String(32), default="")
     amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
+    unit_price: Mapped[Optional[Decimal]] = mapped_column(Numeric(10, 2))  # its spec's price, when it has one
     # The phone's last 4 characters, computed by the database and indexed (see the end of this file):
     # the counter finds an order by 手机尾号 without scanning the chain.
     phone_tail: Mapped[Optional[str]] = mapped_column(String(4), Computed(PHONE_TAIL_SQL))

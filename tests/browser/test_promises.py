@@ -30,15 +30,16 @@ def test_log_on_console_then_tick_on_the_promises_page(server, page):
 
 def _log_confirm_tick(server, page) -> None:
     login(page, server, "assistant")
+    page.get_by_role("tab", name="承诺速记").click()  # the console's right column: 接龙 / 承诺速记 / 主播链接
     box = page.get_by_label("主播刚说的承诺（回车即记录）")
     box.fill(WORDS)
     box.press("Enter")
     wait_for_app(page)
     expect(page.get_by_text("刚记录：")).to_be_visible(timeout=T)
     expect(box).to_have_value("", timeout=T)  # cleared for the next promise
-    # the guessed kind is shown selected, ready for a one-click correction
-    kind = page.get_by_role("radiogroup", name="类型（点一下即改）")
-    expect(kind.get_by_role("radio", name="赠品", exact=True)).to_be_checked(timeout=T)
+    # the guessed kind is shown selected (its button greyed), the others one click away
+    expect(page.get_by_role("button", name="赠品", exact=True)).to_be_disabled(timeout=T)
+    expect(page.get_by_role("button", name="包退", exact=True)).to_be_enabled(timeout=T)
     page.get_by_text("刚记录：").scroll_into_view_if_needed()
     screenshot(page, "promises_console_quick_log")
 

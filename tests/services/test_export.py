@@ -65,6 +65,7 @@ def _night(session, admin):
         if status == "valid":
             deal.entries_valid += 1
             deal.units_valid += qty
+            deal.gmv_valid = (deal.gmv_valid or 0) + (amount if amount is not None else qty * deal.group_price)
             buyers[name] = buyers.get(name, 0) + 1
     for name, n in buyers.items():
         session.add(ShowBuyer(show_id=show.id, name=name, valid_entries=n))
