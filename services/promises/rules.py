@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from services.cn_numbers import NUM
+from services.promises import model as _model
 from services.promises.due import _CLOCK, _DAY_WORDS, _PART_WORDS, due_at_from_hint, due_hint_of, first_n_of, min_qty_of
 
 __all__ = [
@@ -317,14 +318,11 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,})[”\"」』]")
 _PROSE = re.compile(r"消费者|用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
 
 
-def classify_line(line: str) -> PromiseDraft | None:
-    """The promise in one line, or None when the line promises nothing.
+def _rules_draft(text: str) -> PromiseDraft | None:
+    """The rules' reading of one stripped line (no model).
 
     When the line quotes someone (“…”), the quoted words are judged first; narration
     around them (or article prose without quotes) promises nothing by itself."""
-    text = line.strip()
-    if not text:
-        return None
     scores = None
     quoted = "，".join(_QUOTED.findall(text))
     if quoted:
@@ -340,6 +338,45 @@ def classify_line(line: str) -> PromiseDraft | None:
     return PromiseDraft(
         text=text, kind=kind, first_n=first_n, due_hint=due_hint_of(text), min_qty=min_qty_of(text),
         hint=_doubt(text, scores, ranked, first_n),
+    )
+
+
+def rule_view(text: str, draft: PromiseDraft | None) -> _model.RuleView:
+    """The rules' reading as features for the model (services.promises.model)."""
+    hits, commit, order, strict, due, cond, urgent = _hits(text)
+    flags = [name for name, on in (("commit", commit), ("order", order), ("strict", strict), ("due", due),
+                                   ("cond", cond), ("urgent", urgent)) if on]
+    if _QUESTION_END.search(text):
+        flags.append("question")
+    if _PROSE.search(text):
+        flags.append("prose")
+    score = _score(hits, commit, order, strict, due, cond, urgent).get(draft.kind, (0.0, 0))[0] if draft else 0.0
+    best = max(hits, key=lambda h: (h.weight, -h.start)) if hits else None
+    return _model.RuleView(draft.kind if draft else "", score, best.kind if best else "", tuple(flags))
+
+
+def classify_line(line: str, model: _model.Model | None = None) -> PromiseDraft | None:
+    """The promise in one line, or None when the line promises nothing.
+
+    The rules read the line and name the kind; the shipped model (services.promises.model, or
+    `model` when given) then decides whether it is a promise at all: it drops rule drafts it
+    finds unlikely and adds lines the rules let pass that it finds likely (kind from the
+    rules' best cue, marked weak)."""
+    text = line.strip()
+    if not text:
+        return None
+    draft = _rules_draft(text)
+    model = model or _model.get()
+    if model is None:
+        return draft
+    p = model.probability(_model.features(text, rule_view(text, draft)))
+    if draft is not None:
+        return draft if p >= model.keep else None
+    if p < model.add:
+        return None
+    return PromiseDraft(
+        text=text, kind=_kind_from_cues(text), first_n=first_n_of(text), due_hint=due_hint_of(text),
+        min_qty=min_qty_of(text), hint="线索较弱，请核对这句是否真是承诺",
     )
 
 
@@ -362,8 +399,11 @@ def _doubt(text: str, scores: dict[str, tuple[float, int]], ranked: list[str], f
 def guess_kind(text: str) -> str:
     """The likeliest kind for words the assistant typed, even when no rule fires (quick log)."""
     draft = classify_line(text)
-    if draft:
-        return draft.kind
+    return draft.kind if draft else _kind_from_cues(text)
+
+
+def _kind_from_cues(text: str) -> str:
+    """The kind of the strongest single cue, even one too weak to promise alone."""
     hits, *_ = _hits(text)
     if hits:
         best = max(hits, key=lambda h: (h.weight, -h.start))
