@@ -12,10 +12,10 @@ Pure Python at run time (a dict lookup per n-gram): no numpy to import.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,10 +67,6 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-_model: Model | None = None
-_lock = threading.Lock()
-
-
 def load(path: Path = MODEL_FILE) -> Model | None:
     if not path.exists():
         return None
@@ -78,11 +74,7 @@ def load(path: Path = MODEL_FILE) -> Model | None:
     return Model(data["weights"], data["keep"], data["add"])
 
 
+@functools.cache
 def get() -> Model | None:
     """The shipped model, loaded once per process; None before the first build (rules only)."""
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                _model = load()
-    return _model
+    return load()

@@ -12,8 +12,8 @@ split "tune" only, the "heldout" rows are never read here (`python -m bench real
   customer-service templates;
 * tests/data/promise_lines.tsv: this project's own transcript lines.
 
-Binary logistic regression, full-batch Adam with L2 on numpy (numpy is only needed here, at build
-time; the app reads the JSON). The two thresholds (keep a rule draft, add a line the rules let
+Binary logistic regression, fitted by the comment model's trainer (services.triage.train: full-batch
+Adam with L2 on numpy, only needed at build time; the app reads the JSON). The two thresholds (keep a rule draft, add a line the rules let
 pass) and L2 are chosen by grouped cross-validation on the tune rows: one streamer / one source
 file stays in one fold. Deterministic: same data, same file.
 """
@@ -24,10 +24,9 @@ import hashlib
 import json
 from pathlib import Path
 
-import numpy as np
-
 from services.promises import model as pm
 from services.promises import rules
+from services.triage.train import fit as fit_multinomial
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -37,7 +36,6 @@ REAL_FILES = (
 )
 L2_GRID = (3e-3, 1e-3, 3e-4)
 STEPS = 300
-MIN_COUNT = 2  # an n-gram seen once is noise
 FOLDS = 5
 
 
@@ -70,31 +68,10 @@ def featurise(text: str) -> tuple[list[str], bool]:
 
 
 def fit(feats: list[list[str]], y: list[int], l2: float, steps: int = STEPS) -> dict[str, float]:
-    counts: dict[str, int] = {}
-    for fs in feats:
-        for f in set(fs):
-            counts[f] = counts.get(f, 0) + 1
-    names = sorted(f for f, c in counts.items() if c >= MIN_COUNT or f.startswith("_"))
-    vocab = {f: i for i, f in enumerate(names)}
-    cols, starts = [], []
-    for fs in feats:
-        starts.append(len(cols))
-        cols.extend(vocab[f] for f in fs if f in vocab)
-    cols_a, starts_a = np.array(cols, dtype=np.int64), np.array(starts, dtype=np.int64)
-    rows = np.repeat(np.arange(len(feats)), np.diff(np.append(starts_a, len(cols_a))))
-    target = np.array(y, dtype=float)
-    w = np.zeros(len(names))
-    m, v = np.zeros_like(w), np.zeros_like(w)
-    for step in range(1, steps + 1):
-        z = np.add.reduceat(w[cols_a], starts_a)
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        g = np.zeros_like(w)
-        np.add.at(g, cols_a, ((p - target) / len(feats))[rows])
-        g += l2 * w
-        m = 0.9 * m + 0.1 * g
-        v = 0.999 * v + 0.001 * g * g
-        w -= 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-    return {f: round(float(w[i]), 4) for f, i in vocab.items() if abs(w[i]) >= 0.001}
+    """Binary logistic regression as the two-class case of the comment model's fit (one weight per
+    feature: the promise column minus the talk column)."""
+    two = fit_multinomial(feats, y, [1.0] * len(y), 2, l2=l2, steps=steps)
+    return {f: round(w[1] - w[0], 4) for f, w in two.items() if abs(w[1] - w[0]) >= 0.001}
 
 
 def _decide(p: float, ruled: bool, keep: float, add: float) -> bool:
