@@ -2,6 +2,8 @@
 
 Table of contents (each module holds one concept):
 - rules        find promises in what a host said, guess their kind, say why when unsure (pure);
+- model        whether a line promises at all, from its n-grams and the rules' reading (pure; the
+               weights are built by `python -m services.promises.train`);
 - due          first N, least quantity per buyer, due hints and the deadline they stand for (pure);
 - deal_match   which deal a line is about, from the product names it mentions (pure);
 - labels       promise statuses and scopes: codes (StrEnum) and Chinese labels;
