@@ -4,22 +4,20 @@ Table of contents (each module holds one concept):
 - rules        find promises in what a host said, guess their kind, read due hints (pure);
 - labels       promise statuses and scopes: codes (StrEnum) and Chinese labels;
 - recording    log, correct, confirm, settle or discard a promise;
-- fulfilment   items drawn from the chain and kept in step with it, ticks, claims;
+- expansion    items drawn from the chain in SQL and kept in step with it (on commit);
+- fulfilment   ticks (one by one or by chain range), claims;
 - reads        promises with their progress, one promise's items, the show's figures.
 
 Scopes: deal (every valid entry of the promise's deal), first_n (the first N valid entries in
 chain order), show (every valid entry of tonight's deals), claims (refund / payout requests
 logged one by one with `add_claim`).
 """
+from services.promises.expansion import ExpandResult, expand, follow_chain, get_promise, install, sync_show
 from services.promises.fulfilment import (
     CLAIM_RESOLVE_HOURS,
-    ExpandResult,
     ItemChange,
     add_claim,
-    expand,
-    get_promise,
     resolve_claim,
-    sync_show,
     tick_range,
     update_items,
 )
@@ -74,7 +72,7 @@ from services.promises.rules import (
 
 __all__ = [
     "CLAIM_RESOLVE_HOURS", "ExpandResult", "ItemChange", "add_claim", "expand", "get_promise", "resolve_claim",
-    "sync_show", "tick_range", "update_items",
+    "sync_show", "tick_range", "update_items", "follow_chain",
     "CLAIM_KINDS", "FULFILLED_BY_HAND", "SCOPE_LABELS", "SCOPES", "STATUS_LABELS", "STATUSES", "PromiseStatus",
     "Scope", "status_label",
     "ItemRow", "PromiseRow", "counts", "items", "kept_rate", "list_promises", "overdue_count", "parse_range",
@@ -84,3 +82,5 @@ __all__ = [
     "KIND_LABELS", "KINDS", "PromiseDraft", "classify_line", "detect", "due_at_from_hint", "due_hint_of",
     "first_n_of", "guess_kind",
 ]
+
+install()  # every transaction that changes a chain brings the open promises' items along
