@@ -13,6 +13,7 @@ import db
 from db.models import ChainEntry, FulfilmentItem
 from services import jielong, promises
 from services.authz import SYSTEM
+from services.errors import InvalidState
 from tests.services.test_promises import NIGHT, make_deal, make_show
 
 BIG = 30_000
@@ -95,3 +96,29 @@ def test_first_n_gifts_go_to_people_not_entries(session, admin, assistant):
     promises.confirm(session, assistant, p.id)
     got = sorted(i.buyer for i in promises.items(session, p.id))
     assert got == ["张强", "李静", "王芳"]  # 王芳 once, although she has three of the first four entries
+
+
+def test_items_are_filtered_and_paged_in_sql(session, admin, assistant):
+    show_id = make_show(session, admin)
+    deal_id = make_deal(session, show_id, released_at=NIGHT)
+    _bulk_entries(session, deal_id, 120)  # addresses 1栋 … 30栋
+    p = promises.log_promise(session, assistant, show_id, "这一单次日达", at=NIGHT, deal_id=deal_id)
+    promises.confirm(session, assistant, p.id, scope=promises.Scope.DEAL)
+    promises.tick_range(session, assistant, p.id, 1, 10)
+    page, total = promises.items_page(session, p.id, promises.ItemQuery(place="7栋", limit=2))
+    assert total == 4 and len(page) == 2 and {i.address for i in page} == {"7栋"}  # not 17栋 / 27栋
+    _, done = promises.items_page(session, p.id, promises.ItemQuery(state=promises.ItemState.DONE))
+    rows, todo = promises.items_page(session, p.id, promises.ItemQuery(state="todo", seq_from=5, seq_to=20))
+    assert (done, todo) == (10, 10) and [i.seq for i in rows] == list(range(11, 21))
+
+
+def test_kept_with_open_items_is_refused_saying_how_many(session, admin, assistant):
+    show_id = make_show(session, admin)
+    deal_id = make_deal(session, show_id, released_at=NIGHT)
+    _bulk_entries(session, deal_id, 20)
+    p = promises.log_promise(session, assistant, show_id, "这一单次日达", at=NIGHT, deal_id=deal_id)
+    promises.confirm(session, assistant, p.id, scope=promises.Scope.DEAL)
+    promises.tick_range(session, assistant, p.id, 1, 10)
+    with pytest.raises(InvalidState, match="还有 10 项履约未完成"):
+        promises.set_status(session, assistant, p.id, "kept")
+    assert promises.set_status(session, assistant, p.id, "kept", open_ok=True).status == "kept"
