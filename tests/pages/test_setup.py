@@ -104,3 +104,13 @@ def test_edit_a_deal(page_as, app_db):
     _submit(at, prefix)
     assert not at.exception and not at.error
     assert [d for d in _deals(app_db) if d[0] == "手工馒头"][0][3] == 40
+
+
+def test_stock_column_is_one_type_so_the_table_converts(page_as):
+    at = page_as("admin", "setup")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "限量" in d.value.columns)
+    import pyarrow as pa
+
+    pa.Table.from_pandas(table)  # a column mixing "不限" with numbers raised here (and logged a traceback)
+    assert all(isinstance(v, str) for v in table["限量"])
