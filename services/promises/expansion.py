@@ -138,35 +138,41 @@ def _label():
     return func.substr(head + ChainEntry.buyer_name + " ×" + qty + tail, 1, 200)
 
 
-def _apply(session: Session, p: Promise, target, candidates, now: datetime) -> ExpandResult:
-    """Items for target ∩ candidates added / reactivated; items of candidates outside the
-    target deactivated. candidates None: every entry (a whole re-expansion)."""
-    within = [] if candidates is None else [ChainEntry.id.in_(candidates)]
+def _apply(session: Session, p: Promise, target, now: datetime, gone=None) -> ExpandResult:
+    """Items for every target entry added or reactivated; items of entries outside the target
+    deactivated: all of them (gone None, a whole re-expansion) or those of the `gone` entries."""
     new = select(
         literal(p.id), ChainEntry.id, literal("item"), _label(), true(), literal(False), literal(""),
         literal(p.due_at, FulfilmentItem.due_at.type), literal(now, FulfilmentItem.created_at.type),
-    ).where(ChainEntry.id.in_(target), *within)
+    ).where(ChainEntry.id.in_(target))
     cols = ["promise_id", "chain_entry_id", "kind", "label", "active", "done", "note", "due_at", "created_at"]
     ins = upsert_insert(session, FulfilmentItem).from_select(cols, new)
     ins = ins.on_conflict_do_nothing(index_elements=["promise_id", "chain_entry_id"]).returning(FulfilmentItem.id)
     # Counted from RETURNING: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
     added = len(session.connection().execute(ins).all())
     mine = [FulfilmentItem.promise_id == p.id, FulfilmentItem.kind == "item"]
-    if candidates is not None:
-        mine.append(FulfilmentItem.chain_entry_id.in_(candidates))
     back = session.execute(
         update(FulfilmentItem)
         .where(*mine, FulfilmentItem.active.is_(False), FulfilmentItem.chain_entry_id.in_(target))
         .values(active=True)
         .execution_options(synchronize_session=False)
     ).rowcount or 0
-    gone = session.execute(
+    leaving = FulfilmentItem.chain_entry_id.not_in(target) if gone is None else FulfilmentItem.chain_entry_id.in_(gone)
+    left = session.execute(
         update(FulfilmentItem)
-        .where(*mine, FulfilmentItem.active.is_(True), FulfilmentItem.chain_entry_id.not_in(target))
+        .where(*mine, FulfilmentItem.active.is_(True), leaving)
         .values(active=False)
         .execution_options(synchronize_session=False)
     ).rowcount or 0
-    return ExpandResult(added=added, reactivated=back, deactivated=gone)
+    return ExpandResult(added=added, reactivated=back, deactivated=left)
+
+
+def _incremental(session: Session, p: Promise, candidates, now: datetime) -> ExpandResult:
+    """A deal / show promise brought along for the candidate entries only: those in scope now
+    get (back) their item, the others lose it; no statement reads the rest of the chain."""
+    scope = [ChainEntry.status == VALID, Deal.status != FAILED, *_scope_where(p)]
+    base = select(ChainEntry.id).join(Deal, Deal.id == ChainEntry.deal_id).where(ChainEntry.id.in_(candidates))
+    return _apply(session, p, base.where(*scope), now, gone=base.where(~and_(*scope)))
 
 
 def _log(session: Session, p: Promise, result: ExpandResult, actor: Actor | None, at: datetime | None) -> None:
@@ -193,7 +199,7 @@ def expand(
     if not p.confirmed or p.scope == Scope.CLAIMS:
         return ExpandResult()
     session.flush()
-    result = _apply(session, p, _target(session, p), None, at or clock.now())
+    result = _apply(session, p, _target(session, p), at or clock.now())
     if log:
         _log(session, p, result, actor, at)
     session.expire_all()
@@ -280,9 +286,12 @@ def follow_chain(session: Session, changes: dict[int, list[tuple[int | None, str
         for p in promises:
             if p.deal_id is not None and p.scope != Scope.SHOW and p.deal_id not in deals:
                 continue
-            if p.scope == Scope.FIRST_N and _first_n_untouched(session, p, candidates):
-                continue
-            result = _apply(session, p, _target(session, p), candidates, now or clock.now())
+            if p.scope == Scope.FIRST_N:
+                if _first_n_untouched(session, p, candidates):
+                    continue
+                result = _apply(session, p, _target(session, p), now or clock.now())  # N is small
+            else:
+                result = _incremental(session, p, candidates, now or clock.now())
             _log(session, p, result, None, now)
             total = total + result
     return total
