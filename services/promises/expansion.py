@@ -149,8 +149,11 @@ def _apply(session: Session, p: Promise, target, now: datetime, gone=None) -> Ex
     ins = upsert_insert(session, FulfilmentItem).from_select(cols, new)
     ins = ins.on_conflict_do_nothing(index_elements=["promise_id", "chain_entry_id"]).returning(FulfilmentItem.id)
     # Counted from RETURNING: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
-    added = len(session.connection().execute(ins).all())
     mine = [FulfilmentItem.promise_id == p.id, FulfilmentItem.kind == "item"]
+    had = session.scalar(select(exists().where(*mine)))
+    added = len(session.connection().execute(ins).all())
+    if not had:  # a first expansion: nothing to bring back or take away
+        return ExpandResult(added=added)
     back = session.execute(
         update(FulfilmentItem)
         .where(*mine, FulfilmentItem.active.is_(False), FulfilmentItem.chain_entry_id.in_(target))

@@ -3,7 +3,8 @@ sheet's temporary file as it comes, so memory stays flat however many entries th
 
 Sheets: 汇总 (per group: buyers, entries, units, amount, units per product; then 合计),
 分拣明细 (packing order, a 小计 row after each group, 合计 at the end), one sheet per group (up
-to MAX_GROUP_SHEETS; written in the same pass as 分拣明细), 候补（不打包） (when anyone waits)
+to MAX_GROUP_SHEETS groups and MAX_GROUP_SHEET_ROWS entries; written in the same pass as
+分拣明细), 候补（不打包） (when anyone waits)
 and 复盘指标. Column widths come from the data (services.review.packing measures them);
 totals are bold; user text never becomes a formula (a string cell is typed as a string).
 """
@@ -20,6 +21,9 @@ from services.review import xlsx
 from services.review.packing import ENTRY_COLUMNS, Packing, rows, subtotal_cells
 
 MAX_GROUP_SHEETS = 30
+# Per-group sheets repeat every row of 分拣明细 (which has them grouped with a 小计 each): on a
+# night bigger than this they would double the file and its writing time, so only 分拣明细 is kept.
+MAX_GROUP_SHEET_ROWS = 30_000
 RESERVED_SHEETS = ("汇总", "分拣明细", "复盘指标", "候补（不打包）")
 SUMMARY_COLUMNS = ["取货点/楼栋", "下单人数", "单数", "份数", "金额（元）"]
 KPI_COLUMNS = ["指标", "数值", "代码"]
@@ -61,7 +65,7 @@ def _summary(wb: list[xlsx.Sheet], packing: Packing, taken: set[str]) -> None:
 def _packing_sheets(wb: list[xlsx.Sheet], session: Session, packing: Packing, taken: set[str], progress: Progress | None) -> None:
     detail = _sheet(wb, "分拣明细", ENTRY_COLUMNS, packing.widths, taken)
     per_group: list[xlsx.Sheet] = []
-    if len(packing.groups) <= MAX_GROUP_SHEETS:
+    if len(packing.groups) <= MAX_GROUP_SHEETS and len(packing) <= MAX_GROUP_SHEET_ROWS:
         per_group = [
             _sheet(wb, f"楼栋 {g}" if g in RESERVED_SHEETS else g, ENTRY_COLUMNS, packing.widths, taken)
             for g in packing.groups
