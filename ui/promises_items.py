@@ -2,6 +2,7 @@
 40k items draws one screenful), ticked one row at a time, with the 楼栋/取货点 each gift goes to."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pandas as pd
@@ -41,7 +42,7 @@ def item_query(pid: int, *, active: bool = True) -> promises.ItemQuery:
     page = f4.number_input("页码", min_value=1, value=1, step=1, key=f"promises_items_page_{pid}")
     return promises.ItemQuery(
         state=None if state == ALL else state, place=place, seq_from=first, seq_to=last, active=active,
-        offset=(int(page) - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+        offset=(int(page) - 1) * PAGE_SIZE, limit=PAGE_SIZE, by_entry=True,
     )
 
 
@@ -88,7 +89,11 @@ def render_items(row, actor, fulfil: bool, now: datetime) -> int:
     pid = row.id
     claims = row.scope == promises.Scope.CLAIMS
     query = item_query(pid)
+    if not query.filtered:  # the promise's row already counted its active items
+        query = dataclasses.replace(query, count=False)
     items, total = ctx.read(promises.items_page, pid, query, now=now)
+    if total < 0:
+        total = row.total
     if not total:
         st.caption("没有符合条件的履约项。")
         return 0

@@ -195,6 +195,15 @@ class ItemQuery:
     active: bool = True
     offset: int = 0
     limit: int | None = None
+    # Pages read items in the order their entries were recorded (the index on (promise, entry)
+    # gives it without sorting: a page of a 100k-item promise reads one page); whole lists
+    # are sorted in chain order (deal, 接龙序号).
+    by_entry: bool = False
+    count: bool = True  # False: the caller knows the total (no filter), skip the count
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.state or (self.place or "").strip() or self.seq_from is not None or self.seq_to is not None)
 
 
 def _place_match(col, place: str, pg: bool):
@@ -229,7 +238,8 @@ def _item_filters(q: ItemQuery, now: datetime, pg: bool) -> list:
 def items_page(
     session: Session, promise_id: int, query: ItemQuery | None = None, *, now: datetime | None = None
 ) -> tuple[list[ItemRow], int]:
-    """One page of a promise's items, filtered and ordered in SQL, and how many match in all."""
+    """One page of a promise's items, filtered and ordered in SQL, and how many match in all
+    (-1 when the query said not to count)."""
     now, query = now or clock.now(), query or ItemQuery()
     base = (
         select(FulfilmentItem, ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty, ChainEntry.spec,
@@ -237,10 +247,14 @@ def items_page(
         .outerjoin(ChainEntry, ChainEntry.id == FulfilmentItem.chain_entry_id)
         .where(FulfilmentItem.promise_id == promise_id, *_item_filters(query, now, is_postgresql(session)))
     )
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    q = base.order_by(
-        FulfilmentItem.kind, ChainEntry.deal_id, ChainEntry.seq.is_(None), ChainEntry.seq, FulfilmentItem.id
-    ).offset(query.offset)
+    total = -1
+    if query.count:
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    if query.by_entry:
+        order = (FulfilmentItem.chain_entry_id, FulfilmentItem.id)
+    else:
+        order = (FulfilmentItem.kind, ChainEntry.deal_id, ChainEntry.seq.is_(None), ChainEntry.seq, FulfilmentItem.id)
+    q = base.order_by(*order).offset(query.offset)
     if query.limit is not None:
         q = q.limit(query.limit)
     return [_item_row(r, now) for r in session.execute(q)], int(total)
