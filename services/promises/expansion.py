@@ -32,9 +32,10 @@ from services import clock, events, jielong
 from services.authz import Actor
 from services.errors import NotFound
 from services.promises.labels import EXPANDED_SCOPES, PromiseStatus, Scope
-from services.sql import upsert_insert
+from services.sql import chunks, upsert_insert
 
 VALID, FAILED = jielong.EntryStatus.VALID, jielong.DealStatus.FAILED
+CHUNK = 1_000  # entry ids a statement carries (well under SQLite's and psycopg's parameter limits)
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,11 @@ def _changed_entries(changes: list[tuple[int | None, str, datetime]]):
 def follow_chain(session: Session, changes: dict[int, list[tuple[int | None, str, datetime]]] | None = None,
                  *, now: datetime | None = None) -> ExpandResult:
     """Re-expand the open promises of the shows whose chain changed in this transaction, from
-    the changed entries only. `changes` defaults to what services.events noted in the session."""
+    the changed entries only. `changes` defaults to what services.events noted in the session.
+
+    The changed entries' ids are read first and passed in chunks of CHUNK: the statements then
+    look items up by (promise, entry) whatever the planner's statistics say (a subquery here
+    made PostgreSQL scan every item after a big confirm, before autovacuum analysed the table)."""
     if changes is None:
         changes = events.take_chain_changes(session)
     total = ExpandResult()
@@ -284,19 +289,26 @@ def follow_chain(session: Session, changes: dict[int, list[tuple[int | None, str
         if any(d is None for d, _, _ in noted):  # an event without a deal: re-expand as a whole
             total = total + sync_show(session, show_id)
             continue
-        candidates = _changed_entries(noted)
+        changed = list(session.scalars(_changed_entries(noted)))
+        if not changed:
+            continue
         deals = {d for d, _, _ in noted}
         for p in promises:
             if p.deal_id is not None and p.scope != Scope.SHOW and p.deal_id not in deals:
                 continue
-            if p.scope == Scope.FIRST_N:
-                if _first_n_untouched(session, p, candidates):
-                    continue
-                result = _apply(session, p, _target(session, p), now or clock.now())  # N is small
-            else:
-                result = _incremental(session, p, candidates, now or clock.now())
-            total = total + result  # no event of its own: the chain event it follows is the record
+            total = total + _follow(session, p, changed, now or clock.now())
     return total
+
+
+def _follow(session: Session, p: Promise, changed: list[int], now: datetime) -> ExpandResult:
+    if p.scope == Scope.FIRST_N:
+        if len(changed) <= CHUNK and _first_n_untouched(session, p, changed):
+            return ExpandResult()
+        return _apply(session, p, _target(session, p), now)  # N is small: recomputed whole
+    total = ExpandResult()
+    for part in chunks(changed, CHUNK):
+        total = total + _incremental(session, p, list(part), now)
+    return total  # no event of its own: the chain event it follows is the record
 
 
 def _before_commit(session: Session) -> None:
