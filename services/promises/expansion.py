@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, event, exists, func, literal, or_, select, true, union_all, update
+from sqlalchemy import String, and_, case, cast, event, exists, func, literal, or_, select, true, union_all, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, FulfilmentItem, Promise
@@ -141,42 +141,52 @@ def _label():
 
 def _apply(session: Session, p: Promise, target, now: datetime, gone=None) -> ExpandResult:
     """Items for every target entry added or reactivated; items of entries outside the target
-    deactivated: all of them (gone None, a whole re-expansion) or those of the `gone` entries."""
-    new = select(
-        literal(p.id), ChainEntry.id, literal("item"), _label(), true(), literal(False), literal(""),
-        literal(p.due_at, FulfilmentItem.due_at.type), literal(now, FulfilmentItem.created_at.type),
-    ).where(ChainEntry.id.in_(target))
-    cols = ["promise_id", "chain_entry_id", "kind", "label", "active", "done", "note", "due_at", "created_at"]
-    ins = upsert_insert(session, FulfilmentItem).from_select(cols, new)
-    ins = ins.on_conflict_do_nothing(index_elements=["promise_id", "chain_entry_id"]).returning(FulfilmentItem.id)
-    # Counted from RETURNING: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
+    deactivated: all of them (gone None, a whole re-expansion) or those of the `gone` entries.
+    target / gone: a SELECT of entry ids, or a list of them (empty lists skip their statements)."""
     mine = [FulfilmentItem.promise_id == p.id, FulfilmentItem.kind == "item"]
     had = session.scalar(select(exists().where(*mine)))
-    added = len(session.connection().execute(ins).all())
-    if not had:  # a first expansion: nothing to bring back or take away
-        return ExpandResult(added=added)
-    back = session.execute(
-        update(FulfilmentItem)
-        .where(*mine, FulfilmentItem.active.is_(False), FulfilmentItem.chain_entry_id.in_(target))
-        .values(active=True)
-        .execution_options(synchronize_session=False)
-    ).rowcount or 0
-    leaving = FulfilmentItem.chain_entry_id.not_in(target) if gone is None else FulfilmentItem.chain_entry_id.in_(gone)
-    left = session.execute(
-        update(FulfilmentItem)
-        .where(*mine, FulfilmentItem.active.is_(True), leaving)
-        .values(active=False)
-        .execution_options(synchronize_session=False)
-    ).rowcount or 0
+    added = back = left = 0
+    if not isinstance(target, list) or target:
+        new = select(
+            literal(p.id), ChainEntry.id, literal("item"), _label(), true(), literal(False), literal(""),
+            literal(p.due_at, FulfilmentItem.due_at.type), literal(now, FulfilmentItem.created_at.type),
+        ).where(ChainEntry.id.in_(target))
+        cols = ["promise_id", "chain_entry_id", "kind", "label", "active", "done", "note", "due_at", "created_at"]
+        ins = upsert_insert(session, FulfilmentItem).from_select(cols, new)
+        ins = ins.on_conflict_do_nothing(index_elements=["promise_id", "chain_entry_id"]).returning(FulfilmentItem.id)
+        # Counted from RETURNING: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
+        added = len(session.connection().execute(ins).all())
+        if had:
+            back = _set_active(session, mine, True, FulfilmentItem.chain_entry_id.in_(target))
+    if had and (gone is None or gone):
+        leaving = FulfilmentItem.chain_entry_id.not_in(target) if gone is None else FulfilmentItem.chain_entry_id.in_(gone)
+        left = _set_active(session, mine, False, leaving)
     return ExpandResult(added=added, reactivated=back, deactivated=left)
 
 
-def _incremental(session: Session, p: Promise, candidates, now: datetime) -> ExpandResult:
-    """A deal / show promise brought along for the candidate entries only: those in scope now
-    get (back) their item, the others lose it; no statement reads the rest of the chain."""
-    scope = [ChainEntry.status == VALID, Deal.status != FAILED, *_scope_where(p)]
-    base = select(ChainEntry.id).join(Deal, Deal.id == ChainEntry.deal_id).where(ChainEntry.id.in_(candidates))
-    return _apply(session, p, base.where(*scope), now, gone=base.where(~and_(*scope)))
+def _set_active(session: Session, mine: list, active: bool, which) -> int:
+    stmt = (
+        update(FulfilmentItem)
+        .where(*mine, FulfilmentItem.active.is_(not active), which)
+        .values(active=active)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(stmt).rowcount or 0
+
+
+def _incremental(session: Session, p: Promise, changed: list[int], now: datetime) -> ExpandResult:
+    """A deal / show promise brought along for some changed entries only: those in scope now
+    get (back) their item, the others lose it. The entries are sorted in or out first, so each
+    statement carries plain id lists (index lookups by (promise, entry), whatever the statistics)."""
+    in_scope = and_(ChainEntry.status == VALID, Deal.status != FAILED, *_scope_where(p))
+    rows = session.execute(
+        select(ChainEntry.id, case((in_scope, 1), else_=0))
+        .join(Deal, Deal.id == ChainEntry.deal_id)
+        .where(ChainEntry.id.in_(changed))
+    ).all()
+    inside = [i for i, ok in rows if ok]
+    outside = [i for i, ok in rows if not ok]
+    return _apply(session, p, inside, now, gone=outside)
 
 
 def _log(session: Session, p: Promise, result: ExpandResult, actor: Actor | None, at: datetime | None) -> None:
