@@ -122,3 +122,20 @@ def test_kept_with_open_items_is_refused_saying_how_many(session, admin, assista
     with pytest.raises(InvalidState, match="还有 10 项履约未完成"):
         promises.set_status(session, assistant, p.id, "kept")
     assert promises.set_status(session, assistant, p.id, "kept", open_ok=True).status == "kept"
+
+
+def test_first_n_follows_a_cancellation_when_it_commits(clean_engine):
+    admin = SYSTEM
+    with db.session(clean_engine) as s:
+        show_id = make_show(s, admin)
+        deal_id = make_deal(s, show_id, released_at=NIGHT)
+        p = promises.log_promise(s, admin, show_id, "前2名送手札", at=NIGHT, deal_id=deal_id)
+        promises.confirm(s, admin, p.id)
+    with db.session(clean_engine) as s:
+        jielong.apply_paste(s, admin, deal_id, "1. 王芳 1份\n2. 王芳 1份\n3. 李静 1份\n4. 张强 1份")
+    with db.session(clean_engine) as s:
+        assert sorted(i.buyer for i in promises.items(s, p.id)) == ["李静", "王芳"]  # people, not entries
+        third = s.scalar(select(ChainEntry.id).where(ChainEntry.deal_id == deal_id, ChainEntry.seq == 3))
+        jielong.cancel_entry(s, admin, third)
+    with db.session(clean_engine) as s:  # 李静 dropped out: the next person moves up
+        assert sorted(i.buyer for i in promises.items(s, p.id)) == ["张强", "王芳"]
