@@ -142,26 +142,31 @@ def _label():
 def _apply(session: Session, p: Promise, target, now: datetime, gone=None) -> ExpandResult:
     """Items for every target entry added or reactivated; items of entries outside the target
     deactivated: all of them (gone None, a whole re-expansion) or those of the `gone` entries.
-    target / gone: a SELECT of entry ids, or a list of them (empty lists skip their statements)."""
+    target / gone: a SELECT of entry ids, or a list of them (empty lists skip their statements;
+    a listed entry that just got its item is not looked up again)."""
     mine = [FulfilmentItem.promise_id == p.id, FulfilmentItem.kind == "item"]
-    had = session.scalar(select(exists().where(*mine)))
-    added = back = left = 0
-    if not isinstance(target, list) or target:
+    listed = isinstance(target, list)
+    had = True if listed else session.scalar(select(exists().where(*mine)))
+    added: set[int] = set()
+    back = left = 0
+    if not listed or target:
         new = select(
             literal(p.id), ChainEntry.id, literal("item"), _label(), true(), literal(False), literal(""),
             literal(p.due_at, FulfilmentItem.due_at.type), literal(now, FulfilmentItem.created_at.type),
         ).where(ChainEntry.id.in_(target))
         cols = ["promise_id", "chain_entry_id", "kind", "label", "active", "done", "note", "due_at", "created_at"]
-        ins = upsert_insert(session, FulfilmentItem).from_select(cols, new)
-        ins = ins.on_conflict_do_nothing(index_elements=["promise_id", "chain_entry_id"]).returning(FulfilmentItem.id)
+        ins = upsert_insert(session, FulfilmentItem).from_select(cols, new).on_conflict_do_nothing(
+            index_elements=["promise_id", "chain_entry_id"]
+        ).returning(FulfilmentItem.chain_entry_id)
         # Counted from RETURNING: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
-        added = len(session.connection().execute(ins).all())
-        if had:
-            back = _set_active(session, mine, True, FulfilmentItem.chain_entry_id.in_(target))
+        added = set(session.connection().execute(ins).scalars())
+        rest = [i for i in target if i not in added] if listed else target
+        if had and (not listed or rest):
+            back = _set_active(session, mine, True, FulfilmentItem.chain_entry_id.in_(rest))
     if had and (gone is None or gone):
         leaving = FulfilmentItem.chain_entry_id.not_in(target) if gone is None else FulfilmentItem.chain_entry_id.in_(gone)
         left = _set_active(session, mine, False, leaving)
-    return ExpandResult(added=added, reactivated=back, deactivated=left)
+    return ExpandResult(added=len(added), reactivated=back, deactivated=left)
 
 
 def _set_active(session: Session, mine: list, active: bool, which) -> int:
