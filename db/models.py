@@ -175,6 +175,7 @@ class ChainEntry(Base):
         Index("ix_chain_entry_deal_status_seq", "deal_id", "status", "seq"),
         Index("ix_chain_entry_deal_created", "deal_id", "created_at"),
         Index("ix_chain_entry_deal_buyer", "deal_id", "buyer_name"),
+        Index("ix_chain_entry_deal_updated", "deal_id", "updated_at"),  # what changed since (services.promises)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -100,7 +100,7 @@ def _deal_rows(session, show_id: int) -> list[dict]:
             "状态": jielong.status_label(d.status),
             "专享价": f"¥{d.group_price}",
             "成团": f"{d.threshold}{jielong.unit_label(d.threshold_unit)}",
-            "限量": "不限" if d.stock is None else d.stock,
+            "限量": "不限" if d.stock is None else f"{d.stock} 份",  # one type: a mixed column trips pyarrow
             "截止": d.deadline,
             "发布检查": ("可发布" if not problems else "；".join(problems)) if draft else "已发布",
         })

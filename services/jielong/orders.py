@@ -172,6 +172,12 @@ def split_by_product(df, mapping: dict[str, str], product: str):
     return df[ours], {name: int(n) for name, n in others.items()}
 
 
+def _address(pickup: str, address: str) -> str:
+    """快团团's 自提点 kept apart from the address: "自提点：东门自提点｜幸福里1栋", so every order of one
+    point packs into one group (services.pickup.pickup_group reads the point before ｜)."""
+    return f"自提点：{pickup}｜{address}".rstrip("｜") if pickup else address
+
+
 def rows_to_entries(df, mapping: dict[str, str], progress: Progress | None = None) -> list[tuple[str | None, ChainEntry]]:
     unknown = [c for c in mapping.values() if c and c not in df.columns]
     if unknown:
@@ -189,7 +195,7 @@ def rows_to_entries(df, mapping: dict[str, str], progress: Progress | None = Non
             notes = [x for x in (_cell(row, mapping, "note"),) if x]
             if product:
                 notes.insert(0, product)
-            address = " ".join(x for x in (_cell(row, mapping, "pickup"), _cell(row, mapping, "address")) if x)
+            address = _address(_cell(row, mapping, "pickup"), _cell(row, mapping, "address"))
             status = _cell(row, mapping, "status")
             entry = ChainEntry(
                 seq=int(seq_text) if seq_text.isdigit() and len(seq_text) < 9 else None,

@@ -59,6 +59,7 @@ KPI_LABELS = {
     "promises_kept_rate": "承诺兑现率",
     "promises_overdue": "逾期履约项",
 }
+RATE_KEYS = ("watch_rate", "answered_rate", "order_rate", "promises_kept_rate")  # shown as 62.7%
 
 
 
@@ -145,6 +146,7 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
         )
     ).one()
     gmv = money(session.scalar(select(func.sum(Deal.gmv_valid)).where(Deal.show_id == show_id)))
+    deals = deal_rows(session, show_id)
     buyers = show.buyers
     promise_count = session.scalar(select(func.count()).where(Promise.show_id == show_id)) or 0
     kept_rate, overdue = promises.kept_rate(session, show_id), promises.overdue_count(session, show_id)
@@ -167,7 +169,7 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
         "promises": promise_count,
         "promises_kept_rate": kept_rate,
         "promises_overdue": overdue,
-        "deals": deal_rows(session, show_id),
+        "deals": deals,
     }
 
 

@@ -198,3 +198,13 @@ def test_a_deal_with_a_price_per_spec(page_as, app_db):
     at.text_input(key=f"{prefix}_spec_prices").input("10斤装=69.9")
     _submit(at, prefix)
     assert any("规格价格" in e.value and "10斤装" in e.value for e in at.error)
+
+
+def test_stock_column_is_one_type_so_the_table_converts(page_as):
+    at = page_as("admin", "setup")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "限量" in d.value.columns)
+    import pyarrow as pa
+
+    pa.Table.from_pandas(table)  # a column mixing "不限" with numbers raised here (and logged a traceback)
+    assert all(isinstance(v, str) for v in table["限量"])

@@ -29,7 +29,7 @@ def test_not_picked_by_the_deadline_and_the_reminder_text(session, assistant):
     assert sorted(r.name for r in open_rows) == ["Amy", "李娜", "果果妈", "王芳芳"]
     text = pickup.reminder_text("源味集《农场主来了》", open_rows, DUE)
     assert text.splitlines()[:2] == ["【提货提醒】源味集《农场主来了》", "还有 4 位邻居的订单没有取，请在 11月21日 12:00 前到店提货："]
-    assert "东门驿站：2号 李娜" in text and "3号楼：3号 果果妈" in text and "5栋：5号 王芳芳" in text
+    assert "东门驿站：2号 李娜" in text and "3栋：3号 果果妈" in text and "5栋：5号 王芳芳" in text
     assert "1380000" not in text  # no phone numbers in a group message
 
 
