@@ -669,6 +669,20 @@ class MemberProposal(Base):
     decided_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
 
 
+class PickupPointTally(Base):
+    """The review's per-point pickup counts of a show (services.pickup.stats), valid while the
+    show's version is `version`: the 提货 tab reads this one row instead of every order again.
+    Kept in the database (same transaction as the counts it was read with), so a rolled-back
+    write can never leave counts that outlive it."""
+
+    __tablename__ = "pickup_point_tally"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[address, note, n, picked, partial, delivered, late]]
+    delivery: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[due_at iso | None, on time, late, waiting]]
+
+
 class MemberSync(Base):
     """The show version a show's members were last synced at (the review re-syncs when it moved)."""
 
