@@ -348,6 +348,9 @@ class FulfilmentItem(Base):
     __table_args__ = (
         UniqueConstraint("promise_id", "chain_entry_id", name="uq_fulfilment_entry"),
         Index("ix_fulfilment_promise_done", "promise_id", "done"),
+        # Progress as index-only counts (services.promises.reads): total, done and overdue of a
+        # promise are ranges of this index, never reads of the items.
+        Index("ix_fulfilment_promise_active_done_due", "promise_id", "active", "done", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
