@@ -123,6 +123,10 @@ def _count_delivery(session: Session, show_id: int) -> list[list]:
 def _tally(session: Session, show_id: int) -> tuple[list[list], list[list]]:
     """(per-address counts, delivery items per due time) of the show as of its version: the tally
     row while the version has not moved, else counted again and stored for this version."""
+    if show_id in (session.info.get(events.CHAIN_CHANGES_KEY) or {}):
+        # Chain changes whose promise items are brought along only as this transaction commits
+        # (services.promises.follow_chain, which logs no event): count, keep nothing.
+        return _count_points(session, show_id), _count_delivery(session, show_id)
     version = events.version(session, show_id)
     kept = session.execute(
         select(PickupPointTally.points, PickupPointTally.delivery)

@@ -107,6 +107,7 @@ def test_review_figures_follow_every_change_after_being_read(session, assistant)
     and every hand-over, undo or new order after it shows at once."""
     night = make_night(session, assistant)
     promise(session, assistant, night, "次日中午前送到大家手里", "delivery", due_at=DUE)
+    session.commit()  # the chain's promise items are brought along as a transaction commits
     first = pickup.stats(session, night.show_id, now=EVENING)
     assert (first.entries, first.picked_up, first.items_overdue) == (6, 0, 5)
     assert session.scalar(select(PickupPointTally.version).where(PickupPointTally.show_id == night.show_id)) \
@@ -120,9 +121,11 @@ def test_review_figures_follow_every_change_after_being_read(session, assistant)
     pickup.undo(session, assistant, night.entries[1])
     assert (pickup.stats(session, night.show_id, now=EVENING).picked_up,
             pickup.stats(session, night.show_id, now=EVENING).items_late) == (0, 0)
-    jielong.add_entry(session, assistant, night.eggs, "新邻居", qty=1, address="9栋", source="manual")
-    st = pickup.stats(session, night.show_id, now=EVENING)
+    jielong.add_entry(session, assistant, night.greens, "新邻居", qty=1, address="9栋", source="manual")
+    st = pickup.stats(session, night.show_id, now=EVENING)  # before the commit brings its promise item
     assert st.entries == 7 and {p.group: p.entries for p in st.points}["9栋"] == 1
+    session.commit()
+    assert pickup.stats(session, night.show_id, now=EVENING).items_overdue == 6  # its item, once brought along
 
 
 def test_empty_show_has_no_rate(session, assistant):
