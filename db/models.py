@@ -348,6 +348,9 @@ class FulfilmentItem(Base):
     __table_args__ = (
         UniqueConstraint("promise_id", "chain_entry_id", name="uq_fulfilment_entry"),
         Index("ix_fulfilment_promise_done", "promise_id", "done"),
+        # Progress as index-only counts (services.promises.reads): total, done and overdue of a
+        # promise are ranges of this index, never reads of the items.
+        Index("ix_fulfilment_promise_active_done_due", "promise_id", "active", "done", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -667,6 +670,20 @@ class MemberProposal(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     decided_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+
+
+class PickupPointTally(Base):
+    """The review's per-point pickup counts of a show (services.pickup.stats), valid while the
+    show's version is `version`: the 提货 tab reads this one row instead of every order again.
+    Kept in the database (same transaction as the counts it was read with), so a rolled-back
+    write can never leave counts that outlive it."""
+
+    __tablename__ = "pickup_point_tally"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[address, note, n, picked, partial, delivered, late]]
+    delivery: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[due_at iso | None, on time, late, waiting]]
 
 
 class MemberSync(Base):

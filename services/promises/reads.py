@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, FulfilmentItem, Promise
@@ -91,24 +91,22 @@ class ItemRow:
         return jielong.entry_status_label(self.entry_status or "")
 
 
-def _progress_subquery(now: datetime, promise_ids):
-    """done / total / overdue of active items, aggregated in SQL for the given promise ids only."""
-    active = FulfilmentItem.active.is_(True)
-    return (
-        select(
-            FulfilmentItem.promise_id.label("pid"),
-            func.sum(case((active, 1), else_=0)).label("total"),
-            func.sum(case((and_(active, FulfilmentItem.done.is_(True)), 1), else_=0)).label("done"),
-            func.sum(
-                case(
-                    (and_(active, FulfilmentItem.done.is_(False), FulfilmentItem.due_at < now), 1),
-                    else_=0,
-                )
-            ).label("overdue"),
+def _progress_columns(now: datetime) -> tuple:
+    """total / done / overdue of the promise's active items: three counts per promise, each a range
+    of the index (promise_id, active, done, due_at), so no item row is read (`= true`, not `IS
+    true`: PostgreSQL matches an index only on =)."""
+
+    def count(*conds):
+        return (
+            select(func.count()).select_from(FulfilmentItem)
+            .where(FulfilmentItem.promise_id == Promise.id, FulfilmentItem.active == true(), *conds)
+            .correlate(Promise).scalar_subquery()
         )
-        .where(FulfilmentItem.promise_id.in_(promise_ids))
-        .group_by(FulfilmentItem.promise_id)
-        .subquery()
+
+    return (
+        count(),
+        count(FulfilmentItem.done == true()),
+        count(FulfilmentItem.done == false(), FulfilmentItem.due_at < now),
     )
 
 
@@ -136,18 +134,10 @@ def list_promises(
     if limit:
         ids = ids.order_by(*order).limit(limit)
     ids = ids.subquery()
-    prog = _progress_subquery(now, select(ids.c.id))
     q = (
-        select(
-            Promise,
-            Deal.product,
-            func.coalesce(prog.c.total, 0),
-            func.coalesce(prog.c.done, 0),
-            func.coalesce(prog.c.overdue, 0),
-        )
+        select(Promise, Deal.product, *_progress_columns(now))
         .join(ids, ids.c.id == Promise.id)
         .outerjoin(Deal, Deal.id == Promise.deal_id)
-        .outerjoin(prog, prog.c.pid == Promise.id)
         .order_by(*order)
     )
     return [_row(p, product, t, d, o) for p, product, t, d, o in session.execute(q)]
@@ -164,11 +154,9 @@ def _row(p: Promise, product: str | None, total, done, overdue) -> PromiseRow:
 
 def promise_row(session: Session, promise_id: int, *, now: datetime | None = None) -> PromiseRow:
     now = now or clock.now()
-    prog = _progress_subquery(now, [promise_id])
     r = session.execute(
-        select(Promise, Deal.product, prog.c.total, prog.c.done, prog.c.overdue)
+        select(Promise, Deal.product, *_progress_columns(now))
         .outerjoin(Deal, Deal.id == Promise.deal_id)
-        .outerjoin(prog, prog.c.pid == Promise.id)
         .where(Promise.id == promise_id)
     ).first()
     if r is None:
@@ -318,8 +306,8 @@ def overdue_count(session: Session, show_id: int, now: datetime | None = None) -
             .where(
                 Promise.show_id == show_id,
                 Promise.status.in_(UNSETTLED),
-                FulfilmentItem.active.is_(True),
-                FulfilmentItem.done.is_(False),
+                FulfilmentItem.active == true(),  # = true: a range of (promise_id, active, done, due_at)
+                FulfilmentItem.done == false(),
                 FulfilmentItem.due_at < now,
             )
         )
