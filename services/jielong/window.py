@@ -53,12 +53,16 @@ def _load_touched(session: Session, deal_id: int, names: set[str], keys: set[str
 
 
 def _offsets(existing: list[Work], from_seq: int | None) -> dict[str, int]:
-    """Each buyer's chain lines numbered before the paste's first line."""
+    """Each buyer's lines in the current chain numbered before the paste's first line, so a line
+    gets the key a paste of the whole chain would give it. An entry flagged missing is in no
+    current chain (its seq is that of an older one): counting it would key her later line
+    `#2` here and `#1` in a full paste or a paste starting before it, which then flags one of
+    the two as missing (a cancelled line still stands in the chain, and counts)."""
     if not from_seq or from_seq <= 1:
         return {}
     return dict(Counter(
         w.buyer_name for w in existing
-        if w.seq is not None and w.seq < from_seq and w.key.startswith(w.buyer_name + "#")
+        if w.seq is not None and w.seq < from_seq and not w.missing and w.key.startswith(w.buyer_name + "#")
     ))
 
 
