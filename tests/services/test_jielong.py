@@ -545,6 +545,19 @@ def test_a_later_part_keys_a_line_as_a_full_chain_would_after_a_line_went_missin
     assert (deal.entries_valid, deal.units_valid, deal.entries_flagged) == (6, 6, 0)
 
 
+def test_a_later_part_after_a_cancelled_line_left_the_chain_flags_nothing_missing(session, assistant):
+    # Property-test example: 李四's cancelled line 2 is gone from the next chain, where she is line 3.
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    jielong.apply_paste(session, assistant, deal.id, "1. 李四 1份\n2. 李四 1份 取消", at=T0)
+    res = jielong.apply_paste(session, assistant, deal.id, "1. 王芳 1份\n2. 王芳 1份\n3. 李四 1份",
+                              at=T0 + timedelta(minutes=1))
+    assert (res.added, res.missing) == (2, 0)  # the cancelled line leaving is not news
+    res = jielong.apply_paste(session, assistant, deal.id, "3. 李四 1份", at=T0 + timedelta(minutes=2))
+    assert (res.added, res.updated, res.missing, res.unchanged) == (0, 0, 0, 1)
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid, deal.entries_flagged) == (3, 3, 0)
+
+
 def test_a_new_line_on_a_full_stock_waits_and_a_cancel_promotes_it(session, assistant):
     deal = released_deal(session, assistant, stock=4, threshold=2, per_person_limit=None)
     jielong.apply_paste(session, assistant, deal.id, "1. 甲 2份\n2. 乙 2份", at=T0)
