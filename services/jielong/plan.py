@@ -381,13 +381,15 @@ def flag_missing(
 ) -> None:
     """Entries from `sources` that the new chain no longer has are flagged, never deleted.
     `from_seq`: the paste's first line number; only entries numbered from there on can be
-    missing from it (a paste of the later part of a chain says nothing about the lines before)."""
+    missing from it (a paste of the later part of a chain says nothing about the lines before).
+    A cancelled entry is flagged too (not reported: it is out of the order already), so that
+    `missing` tells every entry whose seq is stale (window._offsets relies on it)."""
     if sources is None:
         return
     for w in existing:
         if from_seq is not None and (w.seq is None or w.seq < from_seq):
             continue
-        if w.key not in seen and w.source in sources and not w.missing and w.status != EntryStatus.CANCELLED:
+        if w.key not in seen and w.source in sources and not w.missing:
             w.missing = True
 
 
@@ -513,7 +515,8 @@ def _describe_changed(result: PastePlan, existing: list[Work], seen: set[str]) -
         changed.append(w)
         old, d = w.before(), describe(w)
         if w.missing and not old["missing"]:
-            result.missing.append(d)
+            if w.status != EntryStatus.CANCELLED:
+                result.missing.append(d)
         elif w.status == EntryStatus.CANCELLED and old["status"] != EntryStatus.CANCELLED:
             result.cancelled.append(d)
         else:

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer
-from services.jielong.lifecycle import EntryStatus
 from services.jielong.parser import key_name
 from services.jielong.plan import TALLY_KEYS, Incoming, Scope, Tallies, Work, identity, load
 from services.sql import chunks
@@ -47,18 +46,23 @@ def _load_touched(session: Session, deal_id: int, names: set[str], keys: set[str
         found.update((w.id, w) for w in load(session, deal_id, EntryRow.line_key.in_(chunk)))
     if sources and from_seq is not None:
         window = load(session, deal_id, EntryRow.seq >= from_seq, EntryRow.source.in_(sorted(sources)),
-                      EntryRow.status != EntryStatus.CANCELLED, EntryRow.missing.is_(False))
+                      EntryRow.missing.is_(False))
         found.update((w.id, w) for w in window)
     return sorted(found.values(), key=lambda w: w.id)
 
 
 def _offsets(existing: list[Work], from_seq: int | None) -> dict[str, int]:
-    """Each buyer's chain lines numbered before the paste's first line."""
+    """Each buyer's lines in the current chain numbered before the paste's first line, so a line
+    gets the key a paste of the whole chain would give it. An entry flagged missing (cancelled
+    or not, see plan.flag_missing) is in no current chain, its seq that of an older one:
+    counting it would key her later line `#2` here and `#1` in a full paste or a paste starting
+    before it, which then flags one of the two as missing. A cancelled line still in the chain
+    ("3. 王芳 1份 取消", or cancelled in the console) counts, as it does in a full paste."""
     if not from_seq or from_seq <= 1:
         return {}
     return dict(Counter(
         w.buyer_name for w in existing
-        if w.seq is not None and w.seq < from_seq and w.key.startswith(w.buyer_name + "#")
+        if w.seq is not None and w.seq < from_seq and not w.missing and w.key.startswith(w.buyer_name + "#")
     ))
 
 

@@ -519,6 +519,45 @@ def test_a_paste_of_the_later_part_of_a_chain_flags_nothing_missing(session, ass
     assert gone.buyer_name == "团员10"
 
 
+def test_a_later_part_keys_a_line_as_a_full_chain_would_after_a_line_went_missing(session, assistant):
+    # Property-test example: 李四's line 5 goes missing, she joins again at line 6 of the chain;
+    # her line 6 is her first line of the chain (李四#1), in a paste of line 6 as in one of lines 2–6,
+    # so the later paste flags nothing missing.
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+
+    def chain(names, first=1):
+        return "\n".join(f"{i}. {n} 1份" for i, n in enumerate(names, first))
+
+    jielong.apply_paste(session, assistant, deal.id, chain(["王芳"] * 4 + ["李四"]), at=T0)
+    res = jielong.apply_paste(session, assistant, deal.id, chain(["王芳"] * 5), at=T0 + timedelta(minutes=1))
+    assert (res.added, res.missing) == (1, 1)  # 李四's line 5 is gone from the chain
+    res = jielong.apply_paste(session, assistant, deal.id, chain(["李四"], 6), at=T0 + timedelta(minutes=2))
+    assert (res.added, res.updated, res.missing) == (0, 1, 0)  # her line stands again, now as line 6
+    res = jielong.apply_paste(session, assistant, deal.id, chain(["王芳"] * 4 + ["李四"], 2), at=T0 + timedelta(minutes=3))
+    assert (res.added, res.updated, res.missing, res.unchanged) == (0, 0, 0, 5)
+    # the full chain agrees: nothing changes, and only one of 李四's lines stands
+    full = jielong.apply_paste(session, assistant, deal.id, chain(["王芳"] * 5 + ["李四"]), at=T0 + timedelta(minutes=4))
+    assert (full.added, full.updated, full.missing, full.unchanged) == (0, 0, 0, 6)
+    li = session.execute(select(EntryRow.seq, EntryRow.missing).where(
+        EntryRow.deal_id == deal.id, EntryRow.buyer_name == "李四").order_by(EntryRow.seq)).all()
+    assert [tuple(r) for r in li] == [(6, False)]
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid, deal.entries_flagged) == (6, 6, 0)
+
+
+def test_a_later_part_after_a_cancelled_line_left_the_chain_flags_nothing_missing(session, assistant):
+    # Property-test example: 李四's cancelled line 2 is gone from the next chain, where she is line 3.
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    jielong.apply_paste(session, assistant, deal.id, "1. 李四 1份\n2. 李四 1份 取消", at=T0)
+    res = jielong.apply_paste(session, assistant, deal.id, "1. 王芳 1份\n2. 王芳 1份\n3. 李四 1份",
+                              at=T0 + timedelta(minutes=1))
+    assert (res.added, res.missing) == (2, 0)  # the cancelled line leaving is not news
+    res = jielong.apply_paste(session, assistant, deal.id, "3. 李四 1份", at=T0 + timedelta(minutes=2))
+    assert (res.added, res.updated, res.missing, res.unchanged) == (0, 0, 0, 1)
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid, deal.entries_flagged) == (3, 3, 0)
+
+
 def test_a_new_line_on_a_full_stock_waits_and_a_cancel_promotes_it(session, assistant):
     deal = released_deal(session, assistant, stock=4, threshold=2, per_person_limit=None)
     jielong.apply_paste(session, assistant, deal.id, "1. 甲 2份\n2. 乙 2份", at=T0)
