@@ -58,9 +58,10 @@ def _log_confirm_tick(server, page) -> None:
     grid = page.get_by_test_id("stDataFrame").last
     grid.scroll_into_view_if_needed()
     bb = grid.bounding_box()
-    # the checkbox sits in the middle of the first (small) column, below the 35px header
-    # (a click on an editable checkbox cell toggles it; the editor's on_change saves it)
-    page.mouse.click(bb["x"] + 57, bb["y"] + 35 + 17)
+    # the checkbox sits in the middle of the first column ("small": about 80 px wide, so its
+    # middle is ~40 px in), below the 35px header. Only a click ON the checkbox toggles it (a click
+    # beside it just selects the cell); the editor's on_change then saves it.
+    page.mouse.click(bb["x"] + 40, bb["y"] + 35 + 17)
     expect(progress).to_have_text("已完成 1/3", timeout=T)
 
     # Bulk ticking by chain range takes the rest.
