@@ -55,8 +55,9 @@ def _names(rng: random.Random, n: int, prefix: str = "") -> list[str]:
 # ------------------------------------------------------------------------------ the night
 
 
-def build_rows(now: datetime) -> tuple[dict[str, list[dict]], int]:
-    """Every row of the big night, tallies included, as plain dicts per table."""
+def build_rows(now: datetime, entries: int = ENTRIES, comments: int = COMMENTS) -> tuple[dict[str, list[dict]], int]:
+    """Every row of the big night, tallies included, as plain dicts per table (bench.scale
+    builds it at other sizes: `entries` chain entries, `comments` comments)."""
     rng = random.Random(6)
     start = now - timedelta(minutes=NIGHT_MIN)
     minute = clock.minute
@@ -70,7 +71,7 @@ def build_rows(now: datetime) -> tuple[dict[str, list[dict]], int]:
     show_buyer: dict[str, int] = defaultdict(int)
     show_minute: dict[datetime, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     entry_id = 0
-    per_deal = ENTRIES // DEALS
+    per_deal = entries // DEALS
     valid_ids: dict[int, list[int]] = {}
     for d in range(1, DEALS + 1):
         released = start + timedelta(minutes=5 + 8 * (d - 1), seconds=rng.randrange(60))
@@ -144,7 +145,7 @@ def build_rows(now: datetime) -> tuple[dict[str, list[dict]], int]:
                        "askers": set(), "first_seen": None, "last_seen": None})
     commenters: dict[str, int] = defaultdict(int)
     chatter = 0
-    for c in range(1, COMMENTS + 1):
+    for c in range(1, comments + 1):
         at = start + timedelta(seconds=rng.randrange(span_s))
         author = rng.choice(authors)
         question = rng.random() < 0.4
@@ -173,7 +174,7 @@ def build_rows(now: datetime) -> tuple[dict[str, list[dict]], int]:
             g["status"], g["answered_at"], g["answer"] = "answered", g["last_seen"], "已回复"
     rows["question_group"] = groups
     rows["show_commenter"] = [{"show_id": 1, "author": a, "comments": n} for a, n in commenters.items()]
-    show.update(comments_total=COMMENTS, chatter_total=chatter, commenters=len(commenters))
+    show.update(comments_total=comments, chatter_total=chatter, commenters=len(commenters))
     rows["show_minute"] = [{"show_id": 1, "minute": m, **v} for m, v in show_minute.items()]
 
     # viewer samples

@@ -107,6 +107,7 @@ def soak(minutes: float = 120, speed: float = 20, sample_s: float = 5, kind: str
             token = auth.create_host_link(s, SYSTEM, show_id)
         result.show_id = show_id
         log = Path(mkdtemp()) / "streamlit.log"
+        night_log = ""
         server = start_server(url, log, {"HOST_REFRESH_S": "2"})
         proc = psutil.Process(server.process.pid)
         try:
@@ -126,12 +127,18 @@ def soak(minutes: float = 120, speed: float = 20, sample_s: float = 5, kind: str
                     result.samples.append((time.monotonic() - t0, _rss_mb(proc)))
                     time.sleep(sample_s)
                 feeder.join()
+                time.sleep(sample_s)  # the pages' last refreshes after the night's last write
+                # The night's log, read while every page is still open: closing a tab while the
+                # server sends to it makes Streamlit 1.67 on Starlette 1.x log a websocket
+                # traceback (WebSocketDisconnected is a RuntimeError there), which is teardown,
+                # not something that happened during the night.
+                night_log = log.read_text(errors="replace")
                 for page in contexts:
                     page.context.close()
         finally:
             stop_server(server)
-        result.log_errors = log_tracebacks(server) + [
-            ln for ln in log.read_text().splitlines() if ERROR_LINE.match(ln)
+        result.log_errors = log_tracebacks(server, night_log) + [
+            ln for ln in night_log.splitlines() if ERROR_LINE.match(ln)
         ]
     return result
 

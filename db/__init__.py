@@ -153,13 +153,41 @@ def ping(engine: Engine) -> bool:
 _RETRY_SQLSTATES = {"40001", "40P01"}
 
 
+# Errors that look like a lost connection to the driver but are bugs in the statement: a retry
+# fails the same way (SQLite's "too many SQL variables", psycopg's parameter-count limit, a missing
+# table or column, a syntax error). Never retried, so they surface at once instead of after a budget.
+_NEVER_TRANSIENT = (
+    "too many sql variables",
+    "number of parameters must be between",
+    "too many parameters",
+    "no such table",
+    "no such column",
+    "syntax error",
+    "too many terms in compound select",
+    "expression tree is too large",
+    "string or blob too big",
+)
+# SQLite OperationalErrors that do go away: another writer holds the lock, the file is busy.
+_SQLITE_TRANSIENT = ("database is locked", "database table is locked", "busy", "disk i/o error", "unable to open")
+
+
 def is_transient(exc: BaseException) -> bool:
-    """A lost connection, a server restart, a lock or serialization conflict: worth retrying."""
+    """A lost connection, a server restart, a lock or serialization conflict: worth retrying.
+    A statement the database can never run (too many parameters, …) is not, whatever its class."""
     if not isinstance(exc, DBAPIError):
         return False
-    if exc.connection_invalidated or isinstance(exc, OperationalError):
+    message = str(exc.orig or exc).lower()
+    if any(m in message for m in _NEVER_TRANSIENT):
+        return False
+    if exc.connection_invalidated:
         return True
-    return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
+    if getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return any(m in message for m in _SQLITE_TRANSIENT)
+    return True
 
 
 def is_lock_wait(exc: BaseException) -> bool:

@@ -115,6 +115,8 @@ class Show(Base):
     chatter_total: Mapped[int] = mapped_column(Integer, default=0)
     commenters: Mapped[int] = mapped_column(Integer, default=0)
     buyers: Mapped[int] = mapped_column(Integer, default=0)
+    # A rehearsal (彩排): the simulator may write into it; the review's comparison leaves it out.
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     community: Mapped[Community] = relationship(lazy="joined")
     deals: Mapped[list["Deal"]] = relationship(back_populates="show", order_by="Deal.id")
@@ -154,6 +156,14 @@ class Deal(Base):
     entries_waitlisted: Mapped[int] = mapped_column(Integer, default=0)
     units_waitlisted: Mapped[int] = mapped_column(Integer, default=0)
     buyers_valid: Mapped[int] = mapped_column(Integer, default=0)
+    # Valid entries flagged 超出限购 or 最新接龙中缺失 (counted above, shown apart: to be checked),
+    # and the money of the valid entries: unflagged in gmv_valid, flagged in gmv_flagged.
+    entries_flagged: Mapped[int] = mapped_column(Integer, default=0)
+    units_flagged: Mapped[int] = mapped_column(Integer, default=0)
+    gmv_valid: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
+    gmv_flagged: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
+    # A price per spec where the specs differ ({"10斤装": "69.90"}); a spec not named: group_price.
+    spec_prices: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
 
     show: Mapped[Show] = relationship(back_populates="deals")
 
@@ -165,6 +175,7 @@ class ChainEntry(Base):
         Index("ix_chain_entry_deal_status_seq", "deal_id", "status", "seq"),
         Index("ix_chain_entry_deal_created", "deal_id", "created_at"),
         Index("ix_chain_entry_deal_buyer", "deal_id", "buyer_name"),
+        Index("ix_chain_entry_deal_updated", "deal_id", "updated_at"),  # what changed since (services.promises)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,6 +189,7 @@ class ChainEntry(Base):
     address: Mapped[str] = mapped_column(String(200), default="")  # building / room / pickup point
     phone: Mapped[str] = mapped_column(String(32), default="")
     amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
+    unit_price: Mapped[Optional[Decimal]] = mapped_column(Numeric(10, 2))  # its spec's price, when it has one
     # The phone's last 4 characters, computed by the database and indexed (see the end of this file):
     # the counter finds an order by 手机尾号 without scanning the chain.
     phone_tail: Mapped[Optional[str]] = mapped_column(String(4), Computed(PHONE_TAIL_SQL))
@@ -336,6 +348,9 @@ class FulfilmentItem(Base):
     __table_args__ = (
         UniqueConstraint("promise_id", "chain_entry_id", name="uq_fulfilment_entry"),
         Index("ix_fulfilment_promise_done", "promise_id", "done"),
+        # Progress as index-only counts (services.promises.reads): total, done and overdue of a
+        # promise are ranges of this index, never reads of the items.
+        Index("ix_fulfilment_promise_active_done_due", "promise_id", "active", "done", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -655,6 +670,20 @@ class MemberProposal(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     decided_by: Mapped[Optional[int]] = mapped_column(ForeignKey("operator.id"))
+
+
+class PickupPointTally(Base):
+    """The review's per-point pickup counts of a show (services.pickup.stats), valid while the
+    show's version is `version`: the 提货 tab reads this one row instead of every order again.
+    Kept in the database (same transaction as the counts it was read with), so a rolled-back
+    write can never leave counts that outlive it."""
+
+    __tablename__ = "pickup_point_tally"
+
+    show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[address, note, n, picked, partial, delivered, late]]
+    delivery: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[due_at iso | None, on time, late, waiting]]
 
 
 class MemberSync(Base):

@@ -31,8 +31,23 @@ def record(
     session.add(ev)
     if show_id is not None:
         bump_version(session, show_id)
+        if kind.startswith("chain.") or kind in ENTRY_SCOPE_KINDS:
+            note = (payload.get("deal_id"), kind, ev.at)
+            session.info.setdefault(CHAIN_CHANGES_KEY, {}).setdefault(show_id, []).append(note)
     session.flush()
     return ev
+
+
+# Events that may change which chain entries count (chain.* and these): noted per transaction in
+# session.info, so whatever follows the chain (services.promises) can catch up from the entries
+# changed since each event's time before the transaction commits.
+CHAIN_CHANGES_KEY = "events.chain_changes"
+ENTRY_SCOPE_KINDS = ("deal.updated", "deal.failed")
+
+
+def take_chain_changes(session: Session) -> dict[int, list[tuple[int | None, str, datetime]]]:
+    """{show id: [(deal id, kind, at), …]} noted in this transaction so far, and forget them."""
+    return session.info.pop(CHAIN_CHANGES_KEY, None) or {}
 
 
 def bump_version(session: Session, show_id: int) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import Community, Show
 from services import clock, events, text
 from services.authz import Actor, require
-from services.errors import FieldErrors, InvalidState, NotFound
+from services.errors import FieldErrors, InvalidInput, InvalidState, NotFound
 
 class ShowStatus(StrEnum):
     PLANNED = "planned"
@@ -57,10 +57,23 @@ def validate(form: ShowForm) -> None:
         raise FieldErrors(errors)
 
 
+def check_unique(session: Session, form: ShowForm, exclude_id: int | None = None) -> None:
+    """One show per title and start time: a second click on 保存场次 must not make a twin."""
+    q = select(Show.id).where(Show.title == form.title.strip(), Show.scheduled_start == form.scheduled_start)
+    if exclude_id is not None:
+        q = q.where(Show.id != exclude_id)
+    if session.scalar(q.limit(1)) is not None:
+        raise InvalidInput(
+            f"已有同名场次「{form.title.strip()}」（{form.scheduled_start:%m-%d %H:%M} 开始），请勿重复创建；"
+            "如需修改请到「编辑当前场次」。", "标题",
+        )
+
+
 def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
     require(actor, "show.edit")
     validate(form)
     form = cleaned(form)
+    check_unique(session, form)
     community = community_named(session, form.community_name, form.member_count)
     show = Show(
         title=form.title.strip(),
@@ -94,6 +107,7 @@ def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) ->
     validate(form)
     form = cleaned(form)
     show = get_show(session, show_id)
+    check_unique(session, form, exclude_id=show_id)
     show.title = form.title.strip()
     show.community = community_named(session, form.community_name, form.member_count)
     show.host_name = form.host_name.strip()
@@ -120,6 +134,26 @@ def end_show(session: Session, actor: Actor, show_id: int, at: datetime | None =
         raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不能结束直播。")
     show.status, show.actual_end = ShowStatus.ENDED, at or clock.now()
     events.record(session, "show.ended", show.id, actor, at=show.actual_end)
+    return show
+
+
+def set_rehearsal(session: Session, actor: Actor, show_id: int, rehearsal: bool = True) -> Show:
+    """Mark a show as a rehearsal (彩排: the simulator may feed it; comparisons leave it out)."""
+    require(actor, "show.edit")
+    show = get_show(session, show_id)
+    show.rehearsal = bool(rehearsal)
+    events.record(session, "show.updated", show.id, actor, rehearsal=show.rehearsal)
+    return show
+
+
+def reopen_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
+    """Undo 结束直播 (ended by mistake, or the host went on): live again, the end time cleared."""
+    require(actor, "show.edit")
+    show = get_show(session, show_id)
+    if show.status != ShowStatus.ENDED:
+        raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不需要恢复直播。")
+    show.status, show.actual_end = ShowStatus.LIVE, None
+    events.record(session, "show.reopened", show.id, actor, at=at or clock.now())
     return show
 
 

@@ -9,8 +9,12 @@ by one (source "simulator"), the host's promises, the question queue, and the re
 scripted moments. At --speed 10 the night's hour takes six minutes. Every row is timestamped
 at its scripted moment scaled by the speed (start + t / speed), so the compressed night keeps
 its shape: the main deal reaches its threshold 8 minutes / speed after its release.
---minutes N replays only the first N minutes of the script (the run is always bounded). On an
-empty database the two demo nights are loaded first, as the app's first start does (--no-demo: not).
+--minutes N fits the whole night (releases, chain, end) into N minutes of show time, so a short
+rehearsal still has its chain and ends; the run is always bounded. On an empty database the two
+demo nights are loaded first, as the app's first start does (--no-demo: not).
+
+The simulator writes only into a show it created (marked rehearsal) or one marked rehearsal
+(彩排) by hand: never into a real night's show. Rehearsals stay out of the review's comparison.
 Writes go through the retried unit of work (a database restart or a busy SQLite file is waited
 out). Exit status: 0 done, 2 the configuration, the show or the database is unusable, 130 stopped.
 """
@@ -45,9 +49,15 @@ def prepare(
             copy = dataclasses.replace(night, duration_min=max(1.0, night.duration_min * scale))
             show = demo.create_show(s, SIMULATOR, copy, start, title=f"{night.title}（模拟 {start:%m-%d %H:%M}）",
                                     created_at=start)
+            show.rehearsal = True
             show_id = show.id
         else:
             show = shows.get_show(s, show_id)
+            if not show.rehearsal:
+                raise InvalidState(
+                    f"场次「{show.title}」不是彩排场：模拟数据不会写入真实场次。请不带 --show 运行（新建一场模拟），"
+                    "或先在「场次准备」把它标记为彩排。"
+                )
             if show.status == shows.ShowStatus.ENDED:
                 raise InvalidState(f"场次「{show.title}」已结束，不能再模拟；请不带 --show 运行以新建一场。")
         existing = {d.product: d.id for d in s.scalars(select(Deal).where(Deal.show_id == show_id))}
@@ -74,8 +84,11 @@ def run(
     if not speed or speed <= 0:
         raise ValueError("speed must be > 0")
     night = night or dn.yuanweiji()
-    limit = night.last_t if minutes is None else min(night.last_t, int(minutes * 60))
-    beats = [(t, x) for t, x in night.beats if t <= limit]
+    if minutes is not None and minutes * 60 < night.last_t:
+        # The whole night in N minutes: the same as playing it faster by last_t / (N·60).
+        speed = speed * night.last_t / (minutes * 60)
+    limit = night.last_t
+    beats = list(night.beats)
     start = start or clock.now()
     show_id, deal_ids = prepare(engine, night, show_id, start, speed)
     writer = demo.NightWriter(night, show_id, deal_ids, actor=SIMULATOR, start=start, chain="entry",

@@ -61,9 +61,10 @@ def stop_server(server: Server) -> None:
         server.process.kill()
 
 
-def log_tracebacks(server: Server) -> list[str]:
-    """The tracebacks the server logged (each as its last line), e.g. a dataframe Arrow could not send."""
-    lines = server.log.read_text(errors="replace").splitlines()
+def log_tracebacks(server: Server, text: str | None = None) -> list[str]:
+    """The tracebacks the server logged (each as its last line), e.g. a dataframe Arrow could not send.
+    `text`: a snapshot of the log taken earlier (default: the whole log now)."""
+    lines = (server.log.read_text(errors="replace") if text is None else text).splitlines()
     out, inside = [], False
     for line in lines:
         if line.startswith("Traceback"):

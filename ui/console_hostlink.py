@@ -141,8 +141,11 @@ def _list(show_id: int, actor: Actor) -> None:
     for link in links[:5]:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
         c1.text(f"{link['created']:%m-%d %H:%M} 生成 · {link['expires']:%m-%d %H:%M} 到期 · {link['status']}")
-        if link["status"] == "有效" and c2.button("撤销", key=f"console_hostlink_revoke_{link['id']}"):
-            if ctx.act(auth.revoke_host_link, actor, link["id"], success="主播链接已撤销"):
-                if (st.session_state.get(NEW_KEY) or {}).get("id") == link["id"]:
-                    st.session_state.pop(NEW_KEY, None)
-                st.rerun()
+        if link["status"] == "有效":
+            with c2.popover("撤销…"):  # the host's screen goes blank at once: ask first
+                st.caption("撤销后主播手里的链接立即失效，主播屏会显示「链接无效」。")
+                if st.button("确认撤销", key=f"console_hostlink_revoke_{link['id']}", type="primary"):
+                    if ctx.act(auth.revoke_host_link, actor, link["id"], success="主播链接已撤销"):
+                        if (st.session_state.get(NEW_KEY) or {}).get("id") == link["id"]:
+                            st.session_state.pop(NEW_KEY, None)
+                        st.rerun()

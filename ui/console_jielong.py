@@ -34,7 +34,6 @@ def _deal_options(session, show_id: int) -> list[tuple[int, str, str]]:
 
 def render(show_id: int, actor: Actor) -> None:
     with st.container(border=True):
-        st.subheader("接龙")
         options = ctx.read(_deal_options, show_id)
         if not options:
             st.info("本场还没有团品，请到「场次准备」添加团品。")
@@ -43,28 +42,33 @@ def render(show_id: int, actor: Actor) -> None:
         ids = [i for i, _, _ in options]
         default = next((i for i, _, s in options if s != jielong.DealStatus.DRAFT), ids[0])
         key = f"{K}deal_{show_id}"
-        if st.session_state.get(key) not in ids:
-            st.session_state[key] = default
+        # Set on every run, not only when missing: the selectbox becomes a new widget when its
+        # labels change (a release turns 草稿 into 已发布), and a new widget would otherwise
+        # start on the first deal instead of the one the assistant is working on.
+        chosen = st.session_state.get(key)
+        st.session_state[key] = chosen if chosen in ids else default
         deal_id = st.selectbox("团品", ids, format_func=labels.get, key=key)
         deal = ctx.read(jielong.get_deal, deal_id)
         if deal.status == jielong.DealStatus.DRAFT:
             _release_box(deal_id, actor)
-        else:
-            _progress(deal_id)
-        members_night.koc_panel(show_id, deal_id, deal.status != jielong.DealStatus.DRAFT)
-        with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=deal.status == jielong.DealStatus.DRAFT):
-            st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
-        if deal.status == jielong.DealStatus.DRAFT:
+            members_night.koc_panel(show_id, deal_id, False)
+            with st.expander("接龙文案（右上角一键复制，发到群里）", expanded=True):
+                st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
             return
         rows = ctx.read(jielong.list_entries, deal_id)
-        if can(actor, "chain.write"):
+        if can(actor, "chain.write"):  # intake first: it is what the assistant comes here for
+            scope = f"{show_id}_{deal_id}"  # every input and message belongs to one show and deal
             paste, upload, single = st.tabs(["粘贴接龙", "导入订单表", "手动录入 / 取消"])
             with paste:
-                _paste(deal_id, actor)
+                _paste(deal_id, actor, scope)
             with upload:
-                _import(deal_id, actor)
+                _import(deal_id, actor, scope)
             with single:
-                _single(deal_id, actor, deal.spec_options, rows)
+                _single(deal_id, actor, deal.spec_options, rows, scope)
+        _progress(deal_id)
+        members_night.koc_panel(show_id, deal_id, True)
+        with st.expander("接龙文案（右上角一键复制，发到群里）"):
+            st.code(ctx.read(jielong.jielong_text, deal_id), language=None, wrap_lines=True)
         _entries(rows)
 
 
@@ -123,13 +127,18 @@ def _progress(deal_id: int) -> None:
     text = jielong.progress_text_of(deal)
     c1, c2 = st.columns(2)  # 2 × 2: the panel sits in the console's narrow right column
     c3, c4 = st.columns(2)
-    c1.metric("已接龙", f"{deal.entries_valid} 单", f"{deal.units_valid} 份", delta_color="off")
+    c1.metric("已接龙", f"{deal.entries_valid} 单", f"{deal.units_valid} 份", delta_color="off", delta_arrow="off")
     if counted >= deal.threshold:
-        c2.metric("成团", "已成团", f"{deal.threshold}{unit}", delta_color="off")
+        c2.metric("成团", "已成团", f"{deal.threshold}{unit}", delta_color="off", delta_arrow="off")
     else:
-        c2.metric("还差成团", f"{deal.threshold - counted} {unit}", f"成团数 {deal.threshold}", delta_color="off")
+        c2.metric("还差成团", f"{deal.threshold - counted} {unit}", f"成团数 {deal.threshold}", delta_color="off", delta_arrow="off")
     c3.metric("剩余", "不限量" if deal.stock is None else f"{max(deal.stock - deal.units_valid, 0)} 份")
-    c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off")
+    c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off", delta_arrow="off")
+    if deal.entries_flagged:
+        st.warning(
+            f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购或最新接龙中缺失），"
+            f"¥{deal.gmv_flagged:,.2f} 未计入成交额（¥{deal.gmv_valid:,.2f}）。请在接龙明细的「提示」列查看。"
+        )
     st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")
     st.code(text, language=None, wrap_lines=True)
     if _reminder_due(deal_id):
@@ -149,15 +158,21 @@ def _safe(fn, *args):
         return None
 
 
-def _paste(deal_id: int, actor: Actor) -> None:
-    text_key, plan_key = f"{K}paste_text", f"{K}plan"
+def _paste(deal_id: int, actor: Actor, scope: str) -> None:
+    text_key, plan_key, result_key = f"{K}paste_text_{scope}", f"{K}plan_{scope}", f"{K}result_{scope}"
     text = st.text_area(
         "把群里的接龙整段复制粘贴到这里（可重复粘贴最新的完整接龙，不会重复记录）",
         key=text_key, height=180, placeholder="#接龙\n1. 王芳 2份 5栋\n2. 李四 1份",
     )
-    if st.button("预览变化", key=f"{K}preview", disabled=not text.strip()):
-        plan = _safe(jielong.preview_paste, deal_id, text)
-        st.session_state[plan_key] = (deal_id, text, plan) if plan else None
+    # Always enabled: a text area reports its value on blur, so a button disabled until then
+    # would stay grey right after Ctrl+V; the click itself sends the pasted text.
+    if st.button("预览变化", key=f"{K}preview_{scope}"):
+        if not text.strip():
+            st.warning("请先把群里的接龙粘贴到上面的框里。")
+            st.session_state.pop(plan_key, None)
+        else:
+            plan = _safe(jielong.preview_paste, deal_id, text)
+            st.session_state[plan_key] = (deal_id, text, plan) if plan else None
     stored = st.session_state.get(plan_key)
     if stored and stored[0] == deal_id and stored[1] == text:
         plan: jielong.PastePlan = stored[2]
@@ -169,18 +184,22 @@ def _paste(deal_id: int, actor: Actor) -> None:
             if plan.unsure():  # the parser's ⚠ hints: say why, never guess silently (issue 15 #5)
                 st.warning(f"有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。", icon="⚠️")
             st.dataframe(blank_missing(pd.DataFrame(rows)), hide_index=True, height=min(300, 38 + 35 * len(rows)))
-        if st.button("确认保存", key=f"{K}confirm", type="primary"):
+        if st.button("确认保存", key=f"{K}confirm_{scope}", type="primary"):
             done = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")
             if done:
-                st.session_state[f"{K}result"] = done.value.summary()
+                st.session_state[result_key] = done.value.summary()
                 st.session_state.pop(plan_key, None)
                 st.rerun(scope="app")
-    if msg := st.session_state.get(f"{K}result"):
+    _result(scope)
+
+
+def _result(scope: str) -> None:
+    if msg := st.session_state.get(f"{K}result_{scope}"):
         st.success("已保存：" + literal(msg))
 
 
-def _import(deal_id: int, actor: Actor) -> None:
-    up = st.file_uploader("快团团 / 群接龙导出的订单表（CSV 或 XLSX）", type=["csv", "xlsx"], key=f"{K}file")
+def _import(deal_id: int, actor: Actor, scope: str) -> None:
+    up = st.file_uploader("快团团 / 群接龙导出的订单表（CSV 或 XLSX）", type=["csv", "xlsx"], key=f"{K}file_{scope}")
     if up is None:
         st.caption("默认按快团团导出的列对应：跟团号、下单人、商品、规格、数量、订单金额、团员备注、自提点、收货人、联系电话、详细地址。")
         return
@@ -197,11 +216,11 @@ def _import(deal_id: int, actor: Actor) -> None:
         for i, (field, label) in enumerate(jielong.FIELD_LABELS.items()):
             pick = grid[i % 3].selectbox(
                 label, choices, index=choices.index(default[field]) if field in default else 0,
-                key=f"{K}map_{field}",
+                key=f"{K}map_{field}_{scope}",
             )
             if pick != NONE_COLUMN:
                 mapping[field] = pick
-    if st.button("开始导入", key=f"{K}import", type="primary"):
+    if st.button("开始导入", key=f"{K}import_{scope}", type="primary"):
         bar = st.progress(0.0, text="正在读取订单……")
 
         def progress(done: int, total: int) -> None:
@@ -210,8 +229,9 @@ def _import(deal_id: int, actor: Actor) -> None:
         done = ctx.act(jielong.import_orders, actor, deal_id, data, up.name, mapping, progress, success="导入完成")
         if done:
             bar.progress(1.0, text="导入完成")
-            st.session_state[f"{K}result"] = done.value.summary()
+            st.session_state[f"{K}result_{scope}"] = done.value.summary()
             st.rerun(scope="app")
+    _result(scope)
 
 
 def _columns(file_id: str, data: bytes, name: str) -> list[str] | str:
@@ -228,16 +248,16 @@ def _columns(file_id: str, data: bytes, name: str) -> list[str] | str:
     return cols
 
 
-def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict]) -> None:
+def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict], scope: str) -> None:
     specs = [s for s in (spec_options or "").split(",") if s]
-    with st.form(f"{K}add_form", clear_on_submit=True):
+    with st.form(f"{K}add_form_{scope}", clear_on_submit=True):
         c1, c2 = st.columns([2, 1])
-        name = c1.text_input("团员昵称", key=f"{K}add_name")
-        qty = c2.number_input("数量（份）", min_value=1, max_value=999, value=1, step=1, key=f"{K}add_qty")
+        name = c1.text_input("团员昵称", key=f"{K}add_name_{scope}")
+        qty = c2.number_input("数量（份）", min_value=1, max_value=999, value=1, step=1, key=f"{K}add_qty_{scope}")
         c3, c4 = st.columns(2)
-        spec = c3.selectbox("规格", [""] + specs, key=f"{K}add_spec") if specs else ""
-        address = c4.text_input("楼栋 / 自提点", key=f"{K}add_address")
-        note = st.text_input("备注", key=f"{K}add_note")
+        spec = c3.selectbox("规格", [""] + specs, key=f"{K}add_spec_{scope}") if specs else ""
+        address = c4.text_input("楼栋 / 自提点", key=f"{K}add_address_{scope}")
+        note = st.text_input("备注", key=f"{K}add_note_{scope}")
         if st.form_submit_button("添加一条接龙"):
             if ctx.act(jielong.add_entry, actor, deal_id, name, int(qty), spec or "", note, address, success="已添加"):
                 st.rerun(scope="app")
@@ -245,12 +265,12 @@ def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict]) -> 
     if live:
         labels = {r["编号"]: f"{r['序号'] or '-'}. {r['团员']} {r['数量']}份（{r['状态']}）" for r in live}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        pick = held_pick(c1, "取消一条接龙（候补会自动递补）", labels, key=f"{K}cancel_pick")
-        if c2.button("取消这条", key=f"{K}cancel"):
+        pick = held_pick(c1, "取消一条接龙（候补会自动递补）", labels, key=f"{K}cancel_pick_{scope}")
+        if c2.button("取消这条", key=f"{K}cancel_{scope}"):
             done = ctx.act(jielong.cancel_entry, actor, pick, success="已取消")
             if done:
                 if done.value:
-                    st.session_state[f"{K}result"] = f"已取消，{len(done.value)} 条候补已递补为有效。"
+                    st.session_state[f"{K}result_{scope}"] = f"已取消，{len(done.value)} 条候补已递补为有效。"
                 st.rerun(scope="app")
 
 
@@ -260,5 +280,7 @@ def _entries(rows: list[dict]) -> None:
             st.caption("还没有接龙。")
             return
         df = blank_missing(pd.DataFrame(rows).drop(columns=["编号", "status"]))
+        first = ["序号", "团员", "数量", "状态", "提示"]  # status and hint in view without scrolling sideways
+        df = df[first + [c for c in df.columns if c not in first]]
         st.dataframe(df, hide_index=True, height=min(360, 38 + 35 * len(rows)),
                      column_config={"时间": st.column_config.DatetimeColumn("时间", format="HH:mm:ss")})

@@ -60,40 +60,38 @@ def _correction(show_id: int, actor: Actor, promise_id: int) -> None:
     hint = ctx.read(promises.quick_hint, show_id, row.text)
     if hint:
         st.caption(f"⚠ {hint}")
-    st.segmented_control(
-        "类型（点一下即改）",
-        list(promises.KINDS),
-        default=row.kind,
-        format_func=lambda k: promises.KIND_LABELS[k],
-        key=f"console_promises_kind_{promise_id}",
-        on_change=_set_kind,
-        args=(actor, promise_id),
-    )
+    # Buttons, not a segmented control or pills with on_change: a value widget whose promise
+    # is no longer shown (another show picked, another promise logged) can be reported
+    # "changed" by the browser and fire its callback unasked; a button fires only when clicked,
+    # and what it changes travels in its args.
+    with st.container(horizontal=True, gap="small"):
+        st.caption("类型（点一下即改）：")
+        for kind in promises.KINDS:
+            st.button(
+                promises.KIND_LABELS[kind], key=f"console_promises_kind_{promise_id}_{kind}",
+                type="primary" if kind == row.kind else "secondary", disabled=kind == row.kind,
+                on_click=_set_kind, args=(actor, promise_id, kind),
+            )
     deals = ctx.read(promises.deal_choices, show_id)
     if deals:
         names = {NO_DEAL: "整场（不指定团品）", **{i: p for i, p in deals}}
-        st.pills(
-            "团品（点一下即改）",
-            list(names),
-            default=row.deal_id or NO_DEAL,
-            format_func=lambda i: names[i],
-            key=f"console_promises_deal_{promise_id}",
-            on_change=_set_deal,
-            args=(actor, promise_id),
-        )
+        current = row.deal_id or NO_DEAL
+        with st.container(horizontal=True, gap="small"):
+            st.caption("团品（点一下即改）：")
+            for deal_id, name in names.items():
+                st.button(
+                    name, key=f"console_promises_deal_{promise_id}_{deal_id}",
+                    type="primary" if deal_id == current else "secondary", disabled=deal_id == current,
+                    on_click=_set_deal, args=(actor, promise_id, deal_id),
+                )
 
 
-def _set_kind(actor: Actor, promise_id: int) -> None:
-    kind = st.session_state.get(f"console_promises_kind_{promise_id}")
-    if kind:
-        ctx.act(promises.update_promise, actor, promise_id, kind=kind, success=f"类型已改为「{promises.KIND_LABELS[kind]}」")
+def _set_kind(actor: Actor, promise_id: int, kind: str) -> None:
+    ctx.act(promises.update_promise, actor, promise_id, kind=kind, success=f"类型已改为「{promises.KIND_LABELS[kind]}」")
 
 
-def _set_deal(actor: Actor, promise_id: int) -> None:
-    deal = st.session_state.get(f"console_promises_deal_{promise_id}")
-    if deal is None:
-        return
-    ctx.act(promises.update_promise, actor, promise_id, deal_id=deal or None, success="团品已更正")
+def _set_deal(actor: Actor, promise_id: int, deal_id: int) -> None:
+    ctx.act(promises.update_promise, actor, promise_id, deal_id=deal_id or None, success="团品已更正")
 
 
 def _recent(show_id: int) -> None:

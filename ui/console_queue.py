@@ -15,7 +15,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from services import config, triage
+from services import config, jielong, triage
 from services.authz import Actor, can
 from ui import context as ctx
 from ui import kept
@@ -31,9 +31,11 @@ LIMIT = 15
 
 def render(show_id: int, actor: Actor) -> None:
     with st.container(border=True):
-        st.subheader("问题队列")
         if can(actor, "comment.write"):
-            _intake(show_id, actor)
+            with st.expander("问题队列 · 录入评论（快速 / 批量粘贴 / 文件）"):  # the capture pipe feeds most of them
+                _intake(show_id, actor)
+        else:
+            st.markdown("**问题队列**")
         _queue(show_id, actor)
         if can(actor, "lexicon.edit"):
             _lexicon_editor(show_id, actor)
@@ -42,14 +44,15 @@ def render(show_id: int, actor: Actor) -> None:
 # --- actions as callbacks ----------------------------------------------------------------------
 
 
-def _apply(fn: Callable[..., Any], *args: Any, success: str = "", reset_key: str | None = None, **kw: Any) -> None:
-    """A widget callback's action, through the one write path (ctx.act: login re-checked,
-    retried); its outcome is remembered and shown at the top of the queue on the next render."""
+def _apply(fn: Callable[..., Any], *args: Any, success: str = "", **kw: Any) -> None:
+    """A button's callback, through the one write path (ctx.act: login re-checked, retried);
+    its outcome is remembered and shown at the top of the queue on the very next render.
+    Every row action is a button whose ids travel in `args`: a button fires only when clicked,
+    whereas a value widget (selectbox with on_change) whose row left the queue can be reported
+    "changed" by a browser that still shows it, firing a callback nobody asked for."""
     done = ctx.act(fn, *args, show_error=False, **kw)
     if not done:
         st.session_state[FLASH] = ("error", done.error)
-        if reset_key:
-            st.session_state.pop(reset_key, None)
         return
     st.session_state[FLASH] = ("success", done.value if isinstance(done.value, str) else success)
 
@@ -60,12 +63,6 @@ def _flash() -> None:
         st.error(literal(message))
     elif kind == "success" and message:
         st.success(literal(message))
-
-
-def _recategorize(actor: Actor, group_id: int, key: str) -> None:
-    category = st.session_state.get(key)  # gone when the row left the queue meanwhile
-    if category is not None:
-        _apply(triage.recategorize, actor, group_id, category, success="已改类别", reset_key=key)
 
 
 def _answer(actor: Actor, group_id: int, key: str) -> None:
@@ -182,8 +179,13 @@ def _queue(show_id: int, actor: Actor) -> None:
     if not rows:
         st.info("暂无待处理的问题。")
     askers = members_night.asker_badges(show_id, [r.id for r in rows])
+    said = ctx.read(triage.voices, [r.id for r in rows])
+    templates = ctx.read(jielong.reply_templates, show_id) if editable else {}
     for row in rows:
-        _row(row, actor, editable, askers.get(row.id, []))
+        _row(row, actor, editable, said.get(row.id), templates, askers.get(row.id, []))
+    hidden = open_n - sum(r.status in triage.OPEN_STATUSES and r.category != triage.Category.CHATTER for r in rows)
+    if hidden > 0:
+        st.caption(f"还有 {hidden} 个待处理问题未显示（按热度排序，先处理上面的）。")
     if editable and len(rows) >= 2:
         _merge_form(rows, actor)
     with st.expander("已处理的问题"):
@@ -210,7 +212,14 @@ def _queue(show_id: int, actor: Actor) -> None:
             st.caption("还没有已回复或已忽略的问题。")
 
 
-def _row(row: triage.GroupRow, actor: Actor, editable: bool, askers: list | None = None) -> None:
+def _askers(row: triage.GroupRow, said: triage.GroupVoices | None) -> str:
+    names = (said.askers if said else [])[:3]
+    who = "、".join(names) + (f" 等 {row.askers} 人" if row.askers > len(names) else "") if names else f"{row.askers} 人"
+    return f"{who}问 · {row.comments} 条 · 首次 {row.first_seen:%H:%M:%S} · 最近 {row.last_seen:%H:%M:%S}"
+
+
+def _row(row: triage.GroupRow, actor: Actor, editable: bool, said: triage.GroupVoices | None,
+         templates: dict[str, str], askers: list | None = None) -> None:
     with st.container(border=True):
         head, meta = st.columns([3, 2])
         head.text(row.text)  # viewer text: always literal
@@ -218,14 +227,11 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool, askers: list | None
         meta.caption(f"{flag}{row.category_label} · {row.status_label}")
         if row.hint:
             meta.caption(f"⚠ {row.hint}")
-        st.caption(
-            f"{row.askers} 人问 · {row.comments} 条 · 首次 {row.first_seen:%H:%M:%S} · 最近 {row.last_seen:%H:%M:%S}"
-        )
+        st.text(_askers(row, said))  # viewers' names: literal, never markdown
         members_night.show_askers(askers or [])  # 新客 / 复购3场 / KOC / 售后关注 per asker
         if not editable:
             return
         reply_key = f"{P}reply_{row.id}"
-        cat_key = f"{P}cat_{row.id}_{row.category}"  # a new widget when the category changes (undo)
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.button(
                 "给主播",
@@ -243,24 +249,35 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool, askers: list | None
                 args=(triage.dismiss, actor, row.id),
                 kwargs={"success": "已忽略，可撤销"},
             )
+            if said and said.comments:
+                with st.popover("原话"):
+                    for author, text, at in said.comments:
+                        st.text(f"{at:%H:%M:%S} {author or '（匿名）'}：{text}")
             with st.popover("回复内容"):
-                template = triage.REPLY_TEMPLATES.get(row.category, "")
+                template = templates.get(row.category, "")
+                st.caption("模板（右上角复制，发到群里时可 @ 提问的人）：")
+                st.code(template, language=None, wrap_lines=True)
                 st.text_area(
                     "回复内容（可选，点「已回复」时一并记录）", placeholder=template, key=reply_key
                 )
                 st.button(
                     "填入本类模板", key=f"{P}template_{row.id}", on_click=_fill, args=(reply_key, template)
                 )
-            st.selectbox(
-                "改类别",
-                triage.CATEGORIES,
-                index=triage.CATEGORIES.index(row.category),
-                format_func=triage.CATEGORY_LABELS.get,
-                key=cat_key,
-                label_visibility="collapsed",
-                width=130,
-                on_change=_recategorize,
-                args=(actor, row.id, cat_key),
+            _category_picker(row, actor)
+
+
+def _category_picker(row: triage.GroupRow, actor: Actor) -> None:
+    """改类别: one button per category, the group and the category in its args."""
+    with st.popover(f"改类别（{row.category_label}）"):
+        for category in triage.CATEGORIES:
+            st.button(
+                triage.CATEGORY_LABELS[category],
+                key=f"{P}cat_{row.id}_{category}",
+                disabled=category == row.category,
+                width="stretch",
+                on_click=_apply,
+                args=(triage.recategorize, actor, row.id, category),
+                kwargs={"success": "已改类别"},
             )
 
 

@@ -73,8 +73,10 @@ def _live(show_id: int) -> None:
     cols[4].metric("下单人数", snap.buyers)
     focus = snap.focus
     cols[5].metric("当前团品还差", _still_missing(focus))
-    if snap.deals:
-        st.dataframe(deal_rows(snap), hide_index=True, width="stretch", height=min(38 + 35 * len(snap.deals), 220))
+    if snap.deals:  # folded: at 1280×800 the queue and the chain must show below this strip
+        with st.expander(f"团品进度（{len(snap.deals)} 个团品）"):
+            st.dataframe(deal_rows(snap), hide_index=True, width="stretch",
+                         height=min(38 + 35 * len(snap.deals), 220))
     if st.toggle("显示转化漏斗", key="console_snapshot_show_funnel"):
         steps = st.session_state.get(FUNNEL_KEY)
         if steps is None:

@@ -32,6 +32,7 @@ log = logging.getLogger("live_night")
 
 ACTOR_KEY = "frame_actor"
 SHOW_KEY = "frame_show_id"
+SHOW_REQUEST_KEY = "frame_show_request"  # a show a page asks the sidebar picker to select next run
 HOST_LINK_KEY = "frame_host_link_show"
 TOKEN_KEY = "frame_token"  # the login token of this tab (from the HttpOnly cookie; never in the URL)
 LOGIN_ENDED = "登录已失效（已退出、已停用或长时间未操作），请重新登录。"
@@ -82,6 +83,14 @@ def actor() -> Actor:
 
 def show_id() -> int | None:
     return st.session_state.get(SHOW_KEY)
+
+
+def select_show(show_id: int) -> None:
+    """Make `show_id` the working show from the next run on (a page just created it): the
+    sidebar picker, which already ran in this run, selects it then. Follow with st.rerun()."""
+    st.session_state[SHOW_KEY] = show_id
+    st.session_state[SHOW_REQUEST_KEY] = show_id
+    st.query_params["show"] = str(show_id)
 
 
 def selected_show(hint: str = "请先在左侧选择场次。") -> int:

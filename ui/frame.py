@@ -143,11 +143,15 @@ def show_picker() -> None:
         st.info("还没有场次，请到「场次准备」创建。")
         return
     ids = [r[0] for r in rows]
-    wanted = _show_from_url(ids)
+    requested = st.session_state.pop(ctx.SHOW_REQUEST_KEY, None)  # ctx.select_show: a show just created
+    if requested in ids:
+        st.session_state["frame_show_select"] = requested  # before the widget exists in this run
+    wanted = requested if requested in ids else _show_from_url(ids)
     if wanted is None:
         wanted = st.session_state.get(ctx.SHOW_KEY) if st.session_state.get(ctx.SHOW_KEY) in ids else default_show(rows)
     labels = {r[0]: show_label(*r) for r in rows}
-    picked = st.selectbox("场次", ids, index=ids.index(wanted), format_func=labels.get, key="frame_show_select")
+    index = 0 if requested in ids else ids.index(wanted)  # a requested show is already in session state
+    picked = st.selectbox("场次", ids, index=index, format_func=labels.get, key="frame_show_select")
     st.caption(literal(next(r[1] for r in rows if r[0] == picked)))  # the full title, wrapped
     st.session_state[ctx.SHOW_KEY] = picked
     st.query_params["show"] = str(picked)

@@ -29,3 +29,9 @@ def held_pick(where: Any, label: str, labels: dict[Hashable, str], key: str, **k
     if held is not None and pick == held[0] and pick not in labels:
         where.caption("你选中的这一条已被他人处理，请重新选择。")
     return pick
+
+
+def forget_pick(key: str) -> None:
+    """Drop a held choice (its row was deleted on purpose by this person)."""
+    st.session_state.pop(key, None)
+    st.session_state.pop(key + "_held", None)

@@ -12,14 +12,28 @@ def render_head(show, actor) -> None:
     head.title(f"中控台 · {literal(show.title)}")
     status.caption(f"状态：{shows.STATUS_LABELS[show.status]}")
     if can(actor, "show.edit"):
-        if show.status == shows.ShowStatus.PLANNED and status.button("开播", key="console_start", type="primary"):
-            if ctx.act(shows.start_show, actor, show.id, success="已开播"):
-                st.rerun()
-        if show.status == shows.ShowStatus.LIVE and status.button("结束直播", key="console_end"):
-            if ctx.act(shows.end_show, actor, show.id, success="直播已结束"):
-                st.rerun()
+        with status:
+            _show_controls(show, actor)
     if not can(actor, "chain.write"):
         st.caption("只读模式：主播可查看中控台，但不能操作。")
+
+
+def _show_controls(show, actor) -> None:
+    """开播 is one click; 结束直播 asks first (it sat where 开播 was), and an ended show can be
+    reopened (ended by mistake, or the host carried on)."""
+    if show.status == shows.ShowStatus.PLANNED:
+        if st.button("开播", key="console_start", type="primary"):
+            if ctx.act(shows.start_show, actor, show.id, success="已开播"):
+                st.rerun()
+    elif show.status == shows.ShowStatus.LIVE:
+        with st.popover("结束直播…"):
+            st.warning("确定结束直播？结束后主播屏和进度不再按直播中显示（结束后可恢复）。")
+            if st.button("确认结束直播", key="console_end", type="primary"):
+                if ctx.act(shows.end_show, actor, show.id, success="直播已结束"):
+                    st.rerun()
+    elif st.button("恢复直播", key="console_reopen", help="误点了结束直播，或主播还在继续"):
+        if ctx.act(shows.reopen_show, actor, show.id, success="已恢复为直播中"):
+            st.rerun()
 
 
 def main() -> None:
@@ -28,13 +42,19 @@ def main() -> None:
     render_head(ctx.read(shows.get_show, show_id), actor)
     console_capture.render(show_id)
     console_snapshot.render(show_id, actor)
-    left, right = st.columns([3, 2], gap="large")
+    # Built for a 1280×800 laptop: the queue on the left; on the right the chain and the
+    # promise input one tab apart, so neither needs scrolling to reach.
+    left, right = st.columns([3, 2], gap="medium")
     with left:
         console_queue.render(show_id, actor)
     with right:
-        console_jielong.render(show_id, actor)
-        console_promises.render(show_id, actor)
-        console_hostlink.render(show_id, actor)
+        chain, promise, link = st.tabs(["接龙", "承诺速记", "主播链接"])
+        with chain:
+            console_jielong.render(show_id, actor)
+        with promise:
+            console_promises.render(show_id, actor)
+        with link:
+            console_hostlink.render(show_id, actor)
 
 
 main()

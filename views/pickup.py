@@ -1,9 +1,10 @@
 """提货核销: the counter page, one-handed on a phone. Opens from a pickup link (store staff: 核销
 and 提货清单) or from the sidebar (assistants: also 配送, 跟进 and 提货链接). Each tab lives in
-ui/pickup_*.py; only the open tab's body runs."""
+ui/pickup_*.py; only the open tab's body runs. Perks owed follow the chain as it commits
+(services.promises.follow_chain): the page never re-expands promises while it draws."""
 import streamlit as st
 
-from services import events, promises, shows
+from services import shows
 from services.authz import Actor, can
 from ui import context as ctx
 from ui import pickup_access, pickup_counter, pickup_delivery, pickup_followups, pickup_links, pickup_lists
@@ -13,14 +14,6 @@ from ui.markdown import literal
 def render_head(show, actor: Actor) -> None:
     st.title("提货核销")  # short: on a phone the search box stays near the top
     st.caption(literal(f"{show.title} · {actor.name}（提货链接）" if pickup_access.on_link() else show.title))
-
-
-def sync_perks(show_id: int, actor: Actor) -> None:
-    """Perks owed follow the chain: bring the promises' items up to it when the show changed."""
-    version = ctx.read(events.version, show_id)
-    if st.session_state.get("pickup_synced") != (show_id, version):
-        pickup_access.act(promises.sync_show, show_id, actor=actor)
-        st.session_state["pickup_synced"] = (show_id, ctx.read(events.version, show_id))
 
 
 def render_tabs(show, actor: Actor) -> None:
@@ -48,7 +41,6 @@ def main() -> None:
     actor = ctx.actor()
     show = ctx.read(shows.get_show, show_id)
     render_head(show, actor)
-    sync_perks(show_id, actor)
     render_tabs(show, actor)
 
 

@@ -1,8 +1,9 @@
 """承诺履约: every promise with its progress, items to tick (one by one or by chain range),
 claims to log and resolve, and the promise's status. Reads and writes through services.promises.
 
-The items follow the chain: the page re-expands the show's promises (services.promises.sync_show)
-whenever the show's version changed since it last did, and on 「同步名单」."""
+The items follow the chain by themselves (each chain change brings them along as it commits:
+services.promises.follow_chain); drawing the page never re-expands. 「同步名单」 re-expands the
+show's promises as a whole. The items are filtered and paged in SQL (ui.promises_items)."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -10,11 +11,12 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from services import clock, events, pickup, promises, shows
+from services import clock, promises, shows
 from services.authz import can
 from services.errors import DomainError
 from ui import context as ctx
 from ui.markdown import literal
+from ui import promises_items
 
 ALL = "__all__"
 RED = "color: #d62728; font-weight: 600"
@@ -27,17 +29,11 @@ def fmt(at: datetime | None) -> str:
 def render_header(show, actor) -> None:
     head, sync_col = st.columns([5, 1])
     head.title(f"承诺履约 · {literal(show.title)}")
-    # Keep the items in step with the chain (entries added, cancelled, moved up from 候补).
-    version = ctx.read(events.version, show.id)
-    if st.session_state.get("promises_synced") != (show.id, version):
-        ctx.act(promises.sync_show, show.id, actor=actor)
-        st.session_state["promises_synced"] = (show.id, ctx.read(events.version, show.id))
     if sync_col.button("同步名单", key="promises_sync", help="按最新接龙名单重新生成履约项（取消、候补转正都会跟上）"):
         done = ctx.act(promises.sync_show, show.id, actor=actor)
         if done:
             r = done.value
             st.toast(f"已同步：新增 {r.added} 项，恢复 {r.reactivated} 项，移出 {r.deactivated} 项")
-            st.session_state["promises_synced"] = (show.id, ctx.read(events.version, show.id))
 
 
 def render_figures(show_id: int, now: datetime) -> None:
@@ -277,8 +273,13 @@ def render_status(row, actor) -> None:
     t1, t2 = st.columns([3, 1])
     new_status = t1.segmented_control("承诺状态", list(promises.STATUSES), default=row.status,
                                       format_func=promises.STATUS_LABELS.get, key=f"promises_status_{pid}")
+    open_left = row.total - row.done
+    open_ok = False
+    if new_status == promises.PromiseStatus.KEPT and new_status != row.status and open_left > 0:
+        st.warning(f"还有 {open_left} 项履约未完成（共 {row.total} 项）。标记为「已兑现」前请确认这些都已处理。")
+        open_ok = st.checkbox(f"我确认：{open_left} 项未完成也标记为已兑现", key=f"promises_open_ok_{pid}")
     if new_status and new_status != row.status and t2.button("更新状态", key=f"promises_status_save_{pid}"):
-        if ctx.act(promises.set_status, actor, pid, new_status, success="状态已更新"):
+        if ctx.act(promises.set_status, actor, pid, new_status, open_ok=open_ok, success="状态已更新"):
             st.rerun()
 
 
@@ -314,100 +315,6 @@ def render_range_ticks(row, actor) -> None:
                     st.rerun()
 
 
-def _save_items(actor, pid: int, claims: bool, editor_key: str, ids_key: str) -> None:
-    """The item editor's callback: the edited ticks and notes, through the one write path."""
-    edited = (st.session_state.get(editor_key) or {}).get("edited_rows", {})
-    item_ids = st.session_state.get(ids_key, [])
-    col_done, col_note = ("已处理", "处理结果") if claims else ("完成", "备注")
-    changes = [
-        promises.ItemChange(item_ids[int(i)], done=v.get(col_done), note=v.get(col_note))
-        for i, v in edited.items() if int(i) < len(item_ids)
-    ]
-    if changes:
-        ctx.act(promises.update_items, actor, pid, changes, success="已保存")
-    st.session_state["promises_items_rev"] = st.session_state.get("promises_items_rev", 0) + 1
-
-
-def _item_state(i) -> str:
-    if i.done:
-        return "已完成"
-    return "逾期" if i.overdue else "待办"
-
-
-def _items_frame(pid: int, items: list, claims: bool) -> tuple[pd.DataFrame, list[str]]:
-    if claims:
-        df = pd.DataFrame(
-            {
-                "已处理": [i.done for i in items],
-                "处理结果": [i.note for i in items],
-                "申请": [i.label for i in items],
-                "截止": [fmt(i.due_at) for i in items],
-                "情况": [_item_state(i) for i in items],
-            }
-        )
-        return df, ["已处理", "处理结果"]
-    ways = ctx.read(pickup.how_fulfilled, pid)  # 自提核销 / 配送送达 / 手动勾选 / 逾期自提 …
-    df = pd.DataFrame(
-        {
-            "完成": [i.done for i in items],
-            "备注": [i.note for i in items],
-            "序号": pd.array([i.seq for i in items], dtype="Int64"),
-            "团员": [i.buyer for i in items],
-            "数量": pd.array([i.qty for i in items], dtype="Int64"),
-            "规格": [i.spec for i in items],
-            "截止": [fmt(i.due_at) for i in items],
-            "情况": [_item_state(i) for i in items],
-            "履约方式": [ways.get(i.id, "") for i in items],
-        }
-    )
-    return df, ["完成", "备注"]
-
-
-def render_items(row, actor, items: list, fulfil: bool) -> None:
-    pid = row.id
-    claims = row.scope == promises.Scope.CLAIMS
-    ids_key = f"promises_item_ids_{pid}"
-    st.session_state[ids_key] = [i.id for i in items]
-    editor_key = f"promises_items_{pid}_{st.session_state.get('promises_items_rev', 0)}"
-    df, editable = _items_frame(pid, items, claims)
-    overdue_rows = [i.overdue for i in items]
-    styled_items = df.style.apply(lambda r: [RED if overdue_rows[r.name] else "" for _ in r], axis=1)
-    st.caption("勾选或填写备注后自动保存；红色为已逾期。" if fulfil else "只读：你的角色不能勾选履约。")
-    st.data_editor(
-        styled_items,
-        hide_index=True,
-        width="stretch",
-        key=editor_key,
-        disabled=True if not fulfil else [c for c in df.columns if c not in editable],
-        on_change=_save_items if fulfil else "rerun",
-        args=(actor, pid, claims, editor_key, ids_key) if fulfil else None,
-        column_config={
-            editable[0]: st.column_config.CheckboxColumn(width="small"),
-            editable[1]: st.column_config.TextColumn(width="medium", max_chars=500),
-        },
-    )
-
-
-def render_inactive(row, now: datetime) -> None:
-    gone = [i for i in ctx.read(promises.items, row.id, include_inactive=True, now=now) if not i.active]
-    if not gone:
-        st.caption("没有退出范围的跟团。")
-        return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "序号": pd.array([i.seq for i in gone], dtype="Int64"),
-                "团员": [i.buyer for i in gone],
-                "跟团状态": [i.entry_status_label for i in gone],
-                "曾完成": [i.done for i in gone],
-                "备注": [i.note for i in gone],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-
-
 def main() -> None:
     show_id = ctx.selected_show()
     actor = ctx.actor()
@@ -428,15 +335,14 @@ def main() -> None:
             render_claim_form(row, actor)
     elif claims:
         st.subheader("退款 / 赔付申请")
-    items = ctx.read(promises.items, row.id, now=now)
-    if not claims and fulfil and items:
+    if not claims and fulfil and row.total:
         render_range_ticks(row, actor)
-    if items:
-        render_items(row, actor, items, fulfil)
+    if row.total:
+        promises_items.render_items(row, actor, fulfil, now)
     elif row.confirmed and claims:
         st.caption("还没有登记的申请。")
     if row.confirmed and not claims and st.checkbox("显示已退出范围的跟团（取消 / 候补）", key=f"promises_inactive_{row.id}"):
-        render_inactive(row, now)
+        promises_items.render_inactive(row, now)
 
 
 main()

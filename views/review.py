@@ -173,20 +173,49 @@ def render_comparison(show_id: int) -> None:
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTS = [
-    ("接龙明细（Excel，按楼栋分表）", review.entries_xlsx, "接龙明细_{}.xlsx", XLSX, "review_dl_entries_xlsx"),
-    ("接龙明细（CSV）", review.entries_csv, "接龙明细_{}.csv", "text/csv", "review_dl_entries_csv"),
     ("问题与承诺（Excel）", review.questions_promises_xlsx, "问题与承诺_{}.xlsx", XLSX, "review_dl_qp_xlsx"),
     ("问题（CSV）", review.questions_csv, "问题_{}.csv", "text/csv", "review_dl_questions_csv"),
     ("承诺（CSV）", review.promises_csv, "承诺_{}.csv", "text/csv", "review_dl_promises_csv"),
     ("复盘报告（HTML，可直接转发）", review.report_html, "复盘报告_{}.html", "text/html", "review_dl_report"),
 ]
+# The packing files grow with the night: built on a click with a progress bar, kept for the
+# show's version (a second download of an unchanged night costs nothing), streamed with
+# bounded memory by services.review.
+ENTRY_EXPORTS = [
+    ("接龙明细（Excel，按楼栋分表）", review.entries_xlsx, "接龙明细_{}.xlsx", XLSX, "xlsx"),
+    ("接龙明细（CSV）", review.entries_csv, "接龙明细_{}.csv", "text/csv", "csv"),
+]
+
+
+def render_entry_export(show, actor, col, spec, stamp: str) -> None:
+    label, fn, name, mime, kind = spec
+    version = ctx.read(events.version, show.id)
+    cache = st.session_state.setdefault("review_entry_exports", {})
+    built = cache.get(kind)
+    if built and built[0] == (show.id, version):
+        col.download_button(f"下载{label}", built[1], file_name=name.format(stamp), mime=mime, on_click="ignore",
+                            key=f"review_dl_entries_{kind}", icon=":material/download:")
+        return
+    if col.button(f"生成{label}", key=f"review_build_entries_{kind}", icon=":material/build:"):
+        bar = col.progress(0.0, text="正在读取接龙……")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=f"已写入 {done}/{total} 行")
+
+        out = ctx.act(fn, actor, show.id, progress=progress)
+        bar.empty()
+        if out:  # the export logged an event (a new version): keep the file for the version after it
+            cache[kind] = ((show.id, ctx.read(events.version, show.id)), out.value)
+            col.download_button(f"下载{label}", out.value, file_name=name.format(stamp), mime=mime,
+                                on_click="ignore", key=f"review_dl_entries_{kind}", icon=":material/download:")
 
 
 def render_exports(show, actor) -> None:
     if not can(actor, "export"):
         st.caption("当前角色不能导出数据。")
         return
-    st.caption("文件在点击时生成；每次导出都记入事件日志。接龙明细按取货点/楼栋分组，便于分拣打包。")
+    st.caption("文件在点击时生成；每次导出都记入事件日志。接龙明细按取货点/楼栋分组，便于分拣打包；"
+               "先点「生成」，完成后下载（接龙没有变化时可直接再次下载）。")
     stamp = f"{(show.actual_start or show.scheduled_start):%Y%m%d}_{show.id}"
 
     def deferred(fn):
@@ -196,6 +225,9 @@ def render_exports(show, actor) -> None:
 
         return build
 
+    cols = st.columns(2)
+    for col, spec in zip(cols, ENTRY_EXPORTS):
+        render_entry_export(show, actor, col, spec, stamp)
     cols = st.columns(2)
     for i, (label, fn, name, mime, key) in enumerate(EXPORTS):
         cols[i % 2].download_button(

@@ -8,7 +8,7 @@ import streamlit as st
 from services import clock, jielong, shows
 from ui import context as ctx
 from ui.markdown import literal
-from ui.picks import held_pick
+from ui.picks import forget_pick, held_pick
 
 
 def show_form(prefix: str, show=None) -> shows.ShowForm | None:
@@ -16,14 +16,15 @@ def show_form(prefix: str, show=None) -> shows.ShowForm | None:
     start = show.scheduled_start if show else now + timedelta(days=1)
     end = show.scheduled_end if show else start + timedelta(hours=1)
     with st.form(f"{prefix}_form"):
-        title = st.text_input("标题", value=show.title if show else "")
+        title = st.text_input("标题", value=show.title if show else "", key=f"{prefix}_title")
         c1, c2 = st.columns(2)
-        community = c1.text_input("社群名称", value=show.community.name if show else "")
-        members = c2.number_input("社群成员数", min_value=1, step=1, value=show.community.member_count if show else 300)
-        host = st.text_input("主播", value=show.host_name if show else "")
+        community = c1.text_input("社群名称", value=show.community.name if show else "", key=f"{prefix}_community")
+        members = c2.number_input("社群成员数", min_value=1, step=1, value=show.community.member_count if show else 300,
+                                  key=f"{prefix}_members")
+        host = st.text_input("主播", value=show.host_name if show else "", key=f"{prefix}_host")
         c3, c4 = st.columns(2)
-        start = c3.datetime_input("计划开始", value=start)
-        end = c4.datetime_input("计划结束", value=end)
+        start = c3.datetime_input("计划开始", value=start, key=f"{prefix}_start")
+        end = c4.datetime_input("计划结束", value=end, key=f"{prefix}_end")
         if not st.form_submit_button("保存场次", type="primary"):
             return None
     return shows.ShowForm(title, community, int(members), host, start, end)
@@ -40,8 +41,12 @@ def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
         product = st.text_input("商品名称", value=deal.product if deal else "", key=f"{prefix}_product")
         points = st.text_area("核心卖点（每行一条）", value=deal.selling_points if deal else "", height=90,
                               key=f"{prefix}_points")
-        specs = st.text_input("规格选项（用逗号分隔，可留空）", value=deal.spec_options if deal else "",
+        s1, s2 = st.columns(2)
+        specs = s1.text_input("规格选项（用逗号分隔，可留空）", value=deal.spec_options if deal else "",
                               key=f"{prefix}_specs")
+        spec_prices = s2.text_input(
+            "规格价格（可选，不同规格不同价时填）", value=jielong.spec_prices_text(deal.spec_prices) if deal else "",
+            placeholder="例：10斤装=69.9；没写的规格按专享价", key=f"{prefix}_spec_prices")
         c1, c2 = st.columns(2)
         price = c1.number_input("专享价（元）", value=_num(deal.group_price) if deal else None, step=0.1, format="%.2f",
                                 key=f"{prefix}_price")
@@ -80,6 +85,7 @@ def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
         perk_text=perk,
         delivery_text=delivery,
         deadline=deadline,
+        spec_prices=spec_prices,
     )
 
 
@@ -94,11 +100,17 @@ def _deal_rows(session, show_id: int) -> list[dict]:
             "状态": jielong.status_label(d.status),
             "专享价": f"¥{d.group_price}",
             "成团": f"{d.threshold}{jielong.unit_label(d.threshold_unit)}",
-            "限量": "不限" if d.stock is None else d.stock,
+            "限量": "不限" if d.stock is None else f"{d.stock} 份",  # one type: a mixed column trips pyarrow
             "截止": d.deadline,
             "发布检查": ("可发布" if not problems else "；".join(problems)) if draft else "已发布",
         })
     return rows
+
+
+def _clear(prefix: str) -> None:
+    """An empty form for the next one (a form that failed keeps what was typed)."""
+    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
+        del st.session_state[key]
 
 
 def render_shows(actor) -> None:
@@ -106,14 +118,21 @@ def render_shows(actor) -> None:
     with tab_new:
         form = show_form("setup_new")
         if form and (created := ctx.act(shows.create_show, actor, form, success="场次已创建")):
-            st.session_state[ctx.SHOW_KEY] = created.value.id
+            _clear("setup_new")
+            ctx.select_show(created.value.id)  # in the sidebar picker at once, and its deals below
+            st.rerun()
     with tab_edit:
         show_id = ctx.show_id()
         if show_id is not None:
             current = ctx.read(shows.get_show, show_id)
-            form = show_form("setup_edit", current)
-            if form:
-                ctx.act(shows.update_show, actor, show_id, form, success="已保存")
+            form = show_form(f"setup_edit_{show_id}", current)
+            if form and ctx.act(shows.update_show, actor, show_id, form, success="已保存"):
+                st.rerun()  # the sidebar label follows a new title
+            rehearsal = st.toggle("彩排场（模拟器可写入；复盘的多场对比不计入）", value=current.rehearsal,
+                                  key=f"setup_rehearsal_{show_id}")
+            if rehearsal != current.rehearsal:
+                if ctx.act(shows.set_rehearsal, actor, show_id, rehearsal, success="已更新"):
+                    st.rerun()
 
 
 def render_deals(actor, show_id: int) -> None:
@@ -138,8 +157,7 @@ def _new_deal(actor, show) -> None:
     prefix = f"setup_deal_new_{show.id}"  # per show: its default deadline follows the show
     form = deal_form(prefix, show)
     if form and ctx.act(jielong.create_deal, actor, show.id, form, success="团品已创建"):
-        for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-            del st.session_state[key]  # an empty form for the next deal (kept as typed on errors)
+        _clear(prefix)
         st.rerun()
 
 
@@ -155,6 +173,18 @@ def _edit_deal(actor, show, rows: list[dict]) -> None:
     form = deal_form(f"setup_deal_edit_{deal_id}", show, deal)
     if form and ctx.act(jielong.update_deal, actor, deal_id, form, success="团品已保存"):
         st.rerun()
+    if deal.status == jielong.DealStatus.DRAFT:
+        _delete_deal(actor, deal)
+
+
+def _delete_deal(actor, deal) -> None:
+    """Deleting a draft: the button opens a confirmation naming the deal."""
+    with st.popover("删除这个团品（草稿）"):
+        st.warning(f"确定删除团品「{deal.product}」？删除后不能恢复（只有未发布的草稿可以删除）。")
+        if st.button(f"确认删除「{deal.product}」", key=f"setup_deal_delete_{deal.id}", type="primary"):
+            if ctx.act(jielong.delete_deal, actor, deal.id, success=f"已删除团品「{deal.product}」"):
+                forget_pick("setup_deal_pick")
+                st.rerun()
 
 
 def main() -> None:

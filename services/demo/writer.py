@@ -260,7 +260,7 @@ class NightWriter:
 
     def on_settle(self, session: Session, st: dn.Settle, at: datetime) -> None:
         if st.promise in self.promise_keys:
-            promises.set_status(session, self.actor, self.promise_keys[st.promise], st.status, at=at)
+            promises.set_status(session, self.actor, self.promise_keys[st.promise], st.status, at=at, open_ok=True)
 
     def on_queue(self, session: Session, q: dn.Queue, at: datetime) -> None:
         group_id = self.group_of(session, q.text)

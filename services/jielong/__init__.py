@@ -11,10 +11,23 @@ Table of contents (each module holds one concept):
 - quantities quantities, items per product and the ⚠ hints of unsure readings (pure);
 - plan       what a paste or an import would change (keys, matching, allocation to stock);
 - intake     writing it: pastes, single entries, cancellations, tallies;
-- orders     快团团 / 群接龙 CSV and XLSX exports.
+- orders     快团团 / 群接龙 CSV and XLSX exports;
+- specs      per-spec prices and the money of an entry;
+- replies    the queue's reply templates filled from the deal (price, delivery, where to 接龙);
+- window     which entries a paste touches (a paste is diffed against those, not the whole deal).
 """
 from services.jielong.advice import Advice, Signals, decide, release_advice
-from services.jielong.deals import DealForm, create_deal, get_deal, jielong_text, list_deals, readiness, release, specs_of
+from services.jielong.deals import (
+    DealForm,
+    create_deal,
+    delete_deal,
+    get_deal,
+    jielong_text,
+    list_deals,
+    readiness,
+    release,
+    specs_of,
+)
 from services.jielong.editing import update_deal
 from services.jielong.intake import (
     add_entry,
@@ -47,17 +60,19 @@ from services.jielong.lifecycle import (
 )
 from services.jielong.orders import DEFAULT_MAPPING, FIELD_LABELS, columns, default_mapping, import_orders
 from services.jielong.parser import ChainEntry, for_product, parse_chain
+from services.jielong.replies import reply_templates
+from services.jielong.specs import price_of, spec_prices_text
 from services.jielong.plan import PastePlan, PasteResult
 
 __all__ = [
     "Advice", "Signals", "decide", "release_advice",
-    "DealForm", "create_deal", "get_deal", "jielong_text", "list_deals", "readiness", "release", "specs_of",
+    "DealForm", "create_deal", "delete_deal", "get_deal", "jielong_text", "list_deals", "readiness", "release", "specs_of",
     "update_deal",
     "add_entry", "apply_paste", "cancel_entry", "list_entries", "preview_paste", "progress_text", "reallocate",
     "ENTRY_STATUS_LABELS", "OPEN_STATUSES", "STATUS_LABELS", "THRESHOLD_UNIT_LABELS", "THRESHOLD_UNITS",
     "DealStatus", "EntryStatus", "ThresholdUnit", "check_outcomes", "deadline_failed", "deal_progress",
     "entry_status_label", "is_reached", "progress", "progress_text_of", "status_label", "threshold_unit", "unit_label",
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
-    "ChainEntry", "for_product", "parse_chain",
+    "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "reply_templates",
     "PastePlan", "PasteResult",
 ]

@@ -35,9 +35,12 @@ LOOKBACK_MIN = 15
 class Advice:
     status: str  # now / soon / wait
     reasons: list[str] = field(default_factory=list)
+    blocked: bool = False  # waiting for the deal to be complete, not for the moment
 
     @property
     def label(self) -> str:
+        if self.blocked:
+            return "先补齐，再发布"
         return {"now": "现在发布", "soon": "准备发布", "wait": "再等等"}[self.status]
 
 
@@ -95,12 +98,15 @@ def decide(sig: Signals) -> Advice:
     for bucket, reason in (*_intent(sig), *_peak(sig)):
         (now_r if bucket == "now" else soon_r).append(reason)
     trust = [f"还有 {sig.open_authenticity} 个真伪资质问题未回复：先回答再卖货（信任优先）。"] if sig.open_authenticity else []
+    # The heading and its reasons never disagree: a "时机已到" reason under a heading that says
+    # wait or prepare says what holds it back first.
     if sig.blockers:
-        return Advice("wait", [f"未就绪：{b}" for b in sig.blockers] + trust + now_r + soon_r)
+        timing = [f"补齐后即可发布 · {r}" for r in now_r + soon_r]
+        return Advice("wait", [f"未就绪：{b}" for b in sig.blockers] + trust + timing, blocked=True)
     if now_r and not trust:
         return Advice("now", now_r + soon_r)
     if now_r or soon_r:
-        return Advice("soon", trust + now_r + soon_r)
+        return Advice("soon", trust + [f"回答后即可发布 · {r}" for r in now_r] + soon_r)
     return Advice("wait", trust + wait_r)
 
 

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Deal, Operator, Show
-from services import clock, events
+from db.models import ChainEntry as EntryRow
+from db.models import Deal, DealBuyer, DealMinute, Operator, Promise, Show
+from services import clock, events, locking
 from services.authz import Actor, require
-from services.errors import FieldErrors, InvalidState, NotFound
+from services.errors import FieldErrors, InvalidInput, InvalidState, NotFound
 from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
+from services.jielong.specs import parse_spec_prices, price_of
 from services.shows import get_show
 from services.text import check_fields, clean
 
@@ -37,6 +39,7 @@ class DealForm:
     perk_text: str = ""
     delivery_text: str = ""
     deadline: datetime | None = None
+    spec_prices: dict | str | None = None  # {"10斤装": 69.9} or "10斤装=69.9；5斤装=39.9"; others: group_price
 
 
 def _money(value) -> Decimal | None:
@@ -154,6 +157,7 @@ def _texts(form: DealForm, perk_first_n: int | None, errors: dict[str, str]) -> 
         "perk_text": perk_text,
         "selling_points": clean(form.selling_points, multiline=True),
         "spec_options": ",".join(specs),
+        "spec_prices": parse_spec_prices(form.spec_prices, specs, errors) or None,
         "delivery_text": clean(form.delivery_text),
     }
     check_fields(errors, {"福利内容": (out["perk_text"], Deal.perk_text), "规格选项": (out["spec_options"], Deal.spec_options),
@@ -170,16 +174,45 @@ def _deadline(form: DealForm, show: Show, errors: dict[str, str]) -> datetime | 
     return form.deadline
 
 
+def check_unique(session: Session, show_id: int, product: str, exclude_id: int | None = None) -> None:
+    """One deal per product in a show: a second click on 保存团品 must not make a twin."""
+    q = select(Deal.id).where(Deal.show_id == show_id, func.lower(Deal.product) == product.lower())
+    if exclude_id is not None:
+        q = q.where(Deal.id != exclude_id)
+    if session.scalar(q.limit(1)) is not None:
+        raise InvalidInput(f"本场已有团品「{product}」，请勿重复添加；如需修改请到「编辑团品」。", "商品名称")
+
+
 def create_deal(session: Session, actor: Actor, show_id: int, form: DealForm, at: datetime | None = None) -> Deal:
     require(actor, "deal.edit")
     show = get_show(session, show_id)
     values = validate(form, show)
+    check_unique(session, show.id, values["product"])
     at = at or clock.now()
     deal = Deal(show_id=show.id, status=DealStatus.DRAFT, created_at=at, **values)
     session.add(deal)
     session.flush()
     events.record(session, "deal.created", show.id, actor, at=at, deal_id=deal.id, product=deal.product)
     return deal
+
+
+def delete_deal(session: Session, actor: Actor, deal_id: int, at: datetime | None = None) -> str:
+    """Delete a draft deal (nothing was signed up for it yet); returns its product name.
+    A released deal is refused: its chain is what members signed up for."""
+    require(actor, "deal.edit")
+    deal = locking.lock(session, Deal, deal_id, missing=f"找不到编号为 {deal_id} 的团品。")
+    if deal.status != DealStatus.DRAFT:
+        raise InvalidState(f"「{deal.product}」的接龙已发布，不能删除。")
+    promised = session.scalar(select(func.count()).select_from(Promise).where(Promise.deal_id == deal_id))
+    if promised:
+        raise InvalidState(f"有 {promised} 条承诺关联「{deal.product}」，请先在「承诺履约」把它们改到其他团品。")
+    for model in (DealMinute, DealBuyer, EntryRow):  # empty for a draft; cleared for the FK all the same
+        session.execute(delete(model).where(model.deal_id == deal_id))
+    product, show_id = deal.product, deal.show_id
+    session.delete(deal)
+    session.flush()
+    events.record(session, "deal.deleted", show_id, actor, at=at or clock.now(), deal_id=deal_id, product=product)
+    return product
 
 
 def get_deal(session: Session, deal_id: int) -> Deal:
@@ -221,7 +254,8 @@ def jielong_text(session: Session, deal_id: int) -> str:
     lines.append(price)
     specs = specs_of(deal)
     if specs:
-        lines.append(f"规格：{' / '.join(specs)}")
+        priced = [f"{sp} ¥{_fmt_money(price_of(deal, sp))}" if price_of(deal, sp) is not None else sp for sp in specs]
+        lines.append(f"规格：{' / '.join(priced)}")
     cond = f"👥 成团条件：满 {deal.threshold} {unit_label(deal.threshold_unit)}成团"
     lines.append(cond)
     lines.append(f"📦 限量 {deal.stock} 份，售完即止" if deal.stock else "📦 不限量")

@@ -25,7 +25,24 @@ from services.errors import InvalidInput, InvalidState, NotFound
 from services.jielong.deals import get_deal, specs_of
 from services.jielong.lifecycle import DealStatus, EntryStatus, entry_status_label, milestones, progress_text_of
 from services.jielong.parser import MAX_QTY, for_product, key_name, parse_chain
-from services.jielong.plan import FIELDS, PASTED_SOURCES, Incoming, PastePlan, PasteResult, Work, load, make_key, plan
+from services.jielong.plan import (
+    FIELDS,
+    PASTED_SOURCES,
+    Incoming,
+    PastePlan,
+    PasteResult,
+    Scope,
+    Tallies,
+    Work,
+    load,
+    make_key,
+    count_entry,
+    needs_full,
+    plan,
+    totals_after,
+)
+from services.jielong.specs import price_of
+from services.jielong.window import buyer_tallies, deal_tallies, scope_of
 from services.sql import chunks, upsert_insert
 
 SOURCE_LABELS = {"paste": "粘贴", "import": "导入", "manual": "手动", "simulator": "模拟"}
@@ -105,6 +122,7 @@ def _insert_rows(session: Session, deal: Deal, new: list[Work], at: datetime) ->
         {
             "deal_id": deal.id, "line_key": w.key, "seq": w.seq, "buyer_name": w.buyer_name, "qty": w.qty,
             "spec": w.spec, "note": w.note, "address": w.address, "phone": w.phone, "amount": w.amount,
+            "unit_price": w.unit_price,
             "source": w.source, "status": w.status, "over_limit": w.over_limit, "missing": False,
             "raw_line": w.raw_line, "created_at": at, "updated_at": at,
         }
@@ -123,7 +141,7 @@ def _write(
     if changed:
         session.execute(
             update(EntryRow),
-            [{"id": w.id, **{f: getattr(w, f) for f in FIELDS}, "updated_at": at} for w in changed],
+            [{"id": w.id, **{f: getattr(w, f) for f in FIELDS}, "line_key": w.key, "updated_at": at} for w in changed],
         )
     before = _per_name(existing, True)
     after = _per_name(existing + new, False)
@@ -172,9 +190,23 @@ def preview_paste(session: Session, deal_id: int, text: str) -> PastePlan:
     deal = get_deal(session, deal_id)
     other_products: list[str] = []
     parsed = for_product(parse_chain(text, specs_of(deal)), deal.product, other_products)
-    result, _, _ = plan(deal, load(session, deal_id), [(None, e) for e in parsed], "paste", PASTED_SOURCES)
+    result = _plan(session, deal, [(None, e) for e in parsed], "paste", PASTED_SOURCES, describe_new=True)[0]
     result.ignored += other_products
     return result
+
+
+def _plan(session: Session, deal: Deal, incoming: Incoming, source: str, sources, describe_new: bool = False):
+    """The plan of an intake over the entries it touches; every entry is re-served only when it
+    changed what the order of service depends on. Returns (plan, new, changed, loaded).
+    A paste with no chain line in it says nothing about which lines are missing."""
+    sources = sources if incoming else None
+    existing, scope = scope_of(session, deal, incoming, sources)
+    result, new, changed = plan(deal, existing, incoming, source, sources, describe_new, scope)
+    if scope.tallies is not None and needs_full(existing):
+        existing = load(session, deal.id)
+        scope = Scope(scope.offsets, scope.from_seq)
+        result, new, changed = plan(deal, existing, incoming, source, sources, describe_new, scope)
+    return result, new, changed, existing
 
 
 def apply_paste(
@@ -207,8 +239,7 @@ def apply_entries(
     require(actor, "chain.write")
     at = at or clock.now()
     deal = lock_open_deal(session, deal_id)
-    existing = load(session, deal_id)
-    result, new, changed = plan(deal, existing, incoming, source, flag_missing, describe_new=False)
+    result, new, changed, existing = _plan(session, deal, incoming, source, flag_missing)
     events.record(
         session, event_kind, deal.show_id, actor, at=at, deal_id=deal.id, source=source,
         parsed=result.parsed, added=len(result.added), updated=len(result.updated), missing=len(result.missing),
@@ -280,7 +311,8 @@ def add_entry(
     row = EntryRow(
         deal_id=deal_id, line_key=_next_key(session, deal_id, name), seq=seq, buyer_name=name, qty=qty,
         spec=spec, note=note, address=address, phone=phone,
-        amount=amount, source=source, status=EntryStatus.VALID if fits else EntryStatus.WAITLISTED,
+        amount=amount, unit_price=price_of(deal, spec), source=source,
+        status=EntryStatus.VALID if fits else EntryStatus.WAITLISTED,
         over_limit=bool(fits and deal.per_person_limit and had_units + qty > deal.per_person_limit),
         missing=False, raw_line="", created_at=at, updated_at=at,
     )
@@ -289,14 +321,13 @@ def add_entry(
     # Lock order everywhere: deal → show (the event bumps show.version) → buyer rows → minutes.
     events.record(session, "chain.entry_added", deal.show_id, actor, at=at, deal_id=deal.id, entry_id=row.id,
                   name=name, qty=qty, status=row.status, source=source)
+    after = deal_tallies(deal)
+    count_entry(after, {f: getattr(row, f) for f in FIELDS}, 1, deal.group_price)
+    after["buyers_valid"] += fits and had_entries == 0
+    for k, v in after.items():
+        setattr(deal, k, v)
     if fits:
-        deal.entries_valid += 1
-        deal.units_valid += qty
-        deal.buyers_valid += had_entries == 0
         _buyer_deltas(session, deal, {name: (1, qty)})
-    else:
-        deal.entries_waitlisted += 1
-        deal.units_waitlisted += qty
     _bump_minutes(session, deal, at, 1, qty)
     milestones(session, actor, deal, at)
     return row
@@ -305,7 +336,8 @@ def add_entry(
 def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | None = None) -> list[int]:
     """Cancel one entry; freed stock goes to the first waitlisted entries that fit.
 
-    Returns the ids of the entries promoted from the waitlist.
+    Returns the ids of the entries promoted from the waitlist. Reads the entry, the waitlist and
+    the entries of the buyers concerned (their 限购 flags), never the whole chain.
     """
     require(actor, "chain.write")
     deal_id = session.scalar(select(EntryRow.deal_id).where(EntryRow.id == entry_id))
@@ -313,18 +345,51 @@ def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | N
         raise NotFound(f"找不到编号为 {entry_id} 的接龙条目。")
     at = at or clock.now()
     deal = locking.lock(session, Deal, deal_id, missing=f"找不到编号为 {deal_id} 的团品。")
-    existing = load(session, deal_id)
-    target = next(w for w in existing if w.id == entry_id)
+    target = load(session, deal_id, EntryRow.id == entry_id)[0]
     if target.status == EntryStatus.CANCELLED:
         raise InvalidState(f"该条已被他人取消：「{target.buyer_name}」的这条接龙已经取消过了，未做任何改动。")
-    waiting = {w.id for w in existing if w.status == EntryStatus.WAITLISTED}
+    freed = target.qty if target.status == EntryStatus.VALID else 0
     target.status = EntryStatus.CANCELLED
-    result, new, changed = plan(deal, existing, [], "paste", None)
-    promoted = [w.id for w in existing if w.id in waiting and w.status == EntryStatus.VALID]
+    promote = _promotable(session, deal, deal.units_valid - freed) if freed else []
+    names = {target.buyer_name} | {w.buyer_name for w in promote}
+    touched = {w.id: w for w in load(session, deal_id, EntryRow.buyer_name.in_(sorted(names)))}
+    touched[target.id] = target
+    for w in promote:
+        touched[w.id] = w
+    works = sorted(touched.values(), key=lambda w: w.id)
+    _relimit(deal, works)
+    tallies = Tallies(deal_tallies(deal), buyer_tallies(session, deal_id, names))
+    result = PastePlan(deal_id=deal.id, before=dict(tallies.before))
+    result.after = totals_after(tallies, works, deal.group_price)
+    changed = [w for w in works if w.values() != w.orig]
+    promoted = [w.id for w in promote]
     events.record(session, "chain.entry_cancelled", deal.show_id, actor, at=at, deal_id=deal.id, entry_id=entry_id,
                   name=target.buyer_name, qty=target.qty, promoted=promoted)
-    _write(session, actor, deal, result, new, changed, existing, at)
+    _write(session, actor, deal, result, [], changed, works, at)
     return promoted
+
+
+def _promotable(session: Session, deal: Deal, units_valid: int) -> list[Work]:
+    """The waitlisted entries that now fit, first-fit in chain order (they become valid)."""
+    left = None if deal.stock is None else deal.stock - units_valid
+    out = []
+    for w in load(session, deal.id, EntryRow.status == EntryStatus.WAITLISTED):
+        if left is None or w.qty <= left:
+            w.status = EntryStatus.VALID
+            left = None if left is None else left - w.qty
+            out.append(w)
+    return out
+
+
+def _relimit(deal: Deal, works: list[Work]) -> None:
+    """限购 flags of the buyers in `works` (all their entries, in chain order)."""
+    per_name: Counter[str] = Counter()
+    for w in works:
+        if w.status != EntryStatus.VALID:
+            w.over_limit = False
+            continue
+        per_name[w.buyer_name] += w.qty
+        w.over_limit = bool(deal.per_person_limit and per_name[w.buyer_name] > deal.per_person_limit)
 
 
 def list_entries(session: Session, deal_id: int, limit: int = 2000) -> list[dict]:

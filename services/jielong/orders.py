@@ -55,6 +55,8 @@ FIELD_LABELS: dict[str, str] = {
     "status": "订单状态",
 }
 CANCELLED_STATUSES = ("已取消", "已退款", "取消", "退款", "已关闭")
+_RE_BRACKETED = re.compile(r"[【\[(（<《][^】\])）>》]*[】\])）>》]")
+_RE_NOT_WORD = re.compile(r"[^\w]|[\d_]")
 _RE_QTY_IN_PRODUCT = re.compile(r"[xX×*＊]\s*(\d{1,4})\s*$|(\d{1,4})\s*(?:份|件|盒|箱|斤|袋)\s*$")
 
 Progress = Callable[[int, int], None]
@@ -146,6 +148,36 @@ def _amount(text: str) -> Decimal | None:
     return d.quantize(Decimal("0.01")) if d.is_finite() and abs(d) < Decimal("1e10") else None
 
 
+def _cores(text: str) -> set[str]:
+    """A product name's letters (digits, sizes and punctuation dropped), with and without
+    what is in brackets: "丹东红颜草莓【3斤装】" → {"丹东红颜草莓斤装", "丹东红颜草莓"}."""
+    text = normalize(text)
+    return {c for c in (_RE_NOT_WORD.sub("", text), _RE_NOT_WORD.sub("", _RE_BRACKETED.sub("", text))) if c}
+
+
+def same_product(cell: str, product: str) -> bool:
+    """True when an export's 商品 cell names the deal's product (one contains the other)."""
+    return any(a in b or b in a for a in _cores(cell) for b in _cores(product))
+
+
+def split_by_product(df, mapping: dict[str, str], product: str):
+    """(rows of this product, {other product: rows}). Rows with an empty 商品 cell stay: there
+    is nothing to check them against. Without a 商品 column every row stays."""
+    col = mapping.get("product")
+    if not col or col not in df.columns:
+        return df, {}
+    cells = df[col].map(lambda v: normalize(str(v)).strip())
+    ours = cells.map(lambda c: not c or same_product(c, product))
+    others = cells[~ours].value_counts()
+    return df[ours], {name: int(n) for name, n in others.items()}
+
+
+def _address(pickup: str, address: str) -> str:
+    """快团团's 自提点 kept apart from the address: "自提点：东门自提点｜幸福里1栋", so every order of one
+    point packs into one group (services.pickup.pickup_group reads the point before ｜)."""
+    return f"自提点：{pickup}｜{address}".rstrip("｜") if pickup else address
+
+
 def rows_to_entries(df, mapping: dict[str, str], progress: Progress | None = None) -> list[tuple[str | None, ChainEntry]]:
     unknown = [c for c in mapping.values() if c and c not in df.columns]
     if unknown:
@@ -163,7 +195,7 @@ def rows_to_entries(df, mapping: dict[str, str], progress: Progress | None = Non
             notes = [x for x in (_cell(row, mapping, "note"),) if x]
             if product:
                 notes.insert(0, product)
-            address = " ".join(x for x in (_cell(row, mapping, "pickup"), _cell(row, mapping, "address")) if x)
+            address = _address(_cell(row, mapping, "pickup"), _cell(row, mapping, "address"))
             status = _cell(row, mapping, "status")
             entry = ChainEntry(
                 seq=int(seq_text) if seq_text.isdigit() and len(seq_text) < 9 else None,
@@ -197,13 +229,22 @@ def import_orders(
 ) -> PasteResult:
     """Import an export file into the deal. `progress(done_rows, total_rows)` is called as rows are read."""
     require(actor, "chain.write")
-    get_deal(session, deal_id)
+    deal = get_deal(session, deal_id)
     df = read_table(data, filename)
     mapping = {k: v for k, v in (mapping or default_mapping(list(df.columns))).items() if v}
-    incoming = rows_to_entries(df, mapping, progress)
+    rows, others = split_by_product(df, mapping, deal.product)
+    if others and rows.empty:
+        names = "、".join(f"「{n}」" for n in list(others)[:3])
+        raise InvalidInput(
+            f"订单表的商品是{names}，与当前团品「{deal.product}」不一致，没有导入。"
+            "请先在上方选择对应的团品再导入。", "商品",
+        )
+    incoming = rows_to_entries(rows, mapping, progress)
     if not incoming:
         raise InvalidInput("文件中没有可导入的订单（团员一列为空）。", "文件")
-    return apply_entries(
+    result = apply_entries(
         session, actor, deal_id, incoming, source="import", at=at, flag_missing={"import"},
         event_kind="chain.imported", filename=(filename or "")[:100], rows=len(df),
     )
+    result.other_products = others
+    return result

@@ -24,8 +24,12 @@ from db.models import ChainEntry as EntryRow
 from db.models import Deal
 from services.jielong.lifecycle import EntryStatus, entry_status_label
 from services.jielong.parser import MAX_QTY, ChainEntry, key_name
+from services.jielong.specs import entry_money, price_of
 
-FIELDS = ("seq", "buyer_name", "qty", "spec", "note", "address", "phone", "amount", "raw_line", "status", "over_limit", "missing")
+FIELDS = ("seq", "buyer_name", "qty", "spec", "note", "address", "phone", "amount", "raw_line", "status", "over_limit",
+          "missing", "unit_price")
+TALLY_KEYS = ("entries_valid", "units_valid", "entries_waitlisted", "units_waitlisted", "buyers_valid",
+              "entries_flagged", "units_flagged", "gmv_valid", "gmv_flagged")
 # Sources whose entries a new paste flags as missing when it no longer has them.
 PASTED_SOURCES = frozenset({"paste", "manual", "simulator"})
 
@@ -58,8 +62,10 @@ class Work:
     over_limit: bool
     missing: bool
     source: str
+    unit_price: Decimal | None = None
     orig: tuple | None = None
     hint: str = ""  # why the parser was unsure of this line (⚠ in the preview); not stored
+    rekeyed: bool = False  # a manual entry claimed by a chain line takes the line's key
 
     def values(self) -> tuple:
         return tuple(getattr(self, f) for f in FIELDS)
@@ -133,6 +139,7 @@ class PasteResult:
     entries_waitlisted: int = 0
     buyers_valid: int = 0
     milestones: list[str] = field(default_factory=list)
+    other_products: dict[str, int] = field(default_factory=dict)  # an import's rows of other products, skipped
 
     def summary(self) -> str:
         s = f"新增 {self.added} 条，更新 {self.updated} 条"
@@ -143,21 +150,25 @@ class PasteResult:
         if self.waitlisted:
             s += f"，候补 {self.waitlisted} 条"
         s += f"。当前有效 {self.entries_valid} 单 / {self.units_valid} 份。"
+        if self.other_products:
+            skipped = "、".join(f"「{n}」{k} 行" for n, k in self.other_products.items())
+            s += f"订单表中其他商品的订单未导入（{skipped}），请选择对应团品后再导入。"
         return s + "".join(self.milestones)
 
 
-def load(session: Session, deal_id: int) -> list[Work]:
+def load(session: Session, deal_id: int, *where) -> list[Work]:
+    """The deal's entries as Works, in chain order (by id); `where`: extra filters."""
     c = EntryRow
     q = (
         select(c.id, c.line_key, c.seq, c.buyer_name, c.qty, c.spec, c.note, c.address, c.phone, c.amount,
-               c.raw_line, c.status, c.over_limit, c.missing, c.source)
-        .where(c.deal_id == deal_id)
+               c.raw_line, c.status, c.over_limit, c.missing, c.source, c.unit_price)
+        .where(c.deal_id == deal_id, *where)
         .order_by(c.id)
     )
     out = []
     for r in session.execute(q):
         w = Work(r.id, r.line_key, r.seq, r.buyer_name, r.qty, r.spec, r.note, r.address, r.phone, r.amount,
-                 r.raw_line, r.status, r.over_limit, r.missing, r.source)
+                 r.raw_line, r.status, r.over_limit, r.missing, r.source, r.unit_price)
         w.orig = w.values()
         out.append(w)
     return out
@@ -177,19 +188,51 @@ def describe(w: Work) -> dict:
     }
 
 
-def totals(works: list[Work]) -> dict:
-    t = {"entries_valid": 0, "units_valid": 0, "entries_waitlisted": 0, "units_waitlisted": 0}
+def count_entry(t: dict, v: dict, sign: int, group_price: Decimal) -> None:
+    """Add (sign 1) or take away (sign −1) one entry's share of the deal tallies; `v` holds its
+    status, qty, amount, unit_price and flags. Flagged valid entries count in the totals and
+    apart (entries_flagged…), and their money goes to gmv_flagged, never to gmv_valid."""
+    if v["status"] == EntryStatus.VALID:
+        t["entries_valid"] += sign
+        t["units_valid"] += sign * v["qty"]
+        money = entry_money(v["amount"], v["qty"], v["unit_price"], group_price)
+        if v["over_limit"] or v["missing"]:
+            t["entries_flagged"] += sign
+            t["units_flagged"] += sign * v["qty"]
+            t["gmv_flagged"] += sign * money
+        else:
+            t["gmv_valid"] += sign * money
+    elif v["status"] == EntryStatus.WAITLISTED:
+        t["entries_waitlisted"] += sign
+        t["units_waitlisted"] += sign * v["qty"]
+
+
+def _now(w: Work) -> dict:
+    return dict(zip(FIELDS, w.values()))
+
+
+def empty_tallies() -> dict:
+    t = dict.fromkeys(TALLY_KEYS, 0)
+    t["gmv_valid"] = t["gmv_flagged"] = Decimal("0.00")
+    return t
+
+
+def totals(works: list[Work], group_price: Decimal) -> dict:
+    t = empty_tallies()
     names = set()
     for w in works:
+        count_entry(t, _now(w), 1, group_price)
         if w.status == EntryStatus.VALID:
-            t["entries_valid"] += 1
-            t["units_valid"] += w.qty
             names.add(w.buyer_name)
-        elif w.status == EntryStatus.WAITLISTED:
-            t["entries_waitlisted"] += 1
-            t["units_waitlisted"] += w.qty
     t["buyers_valid"] = len(names)
     return t
+
+
+def price_works(deal: Deal, works: list[Work]) -> None:
+    """Each entry's unit price: its spec's price, if the deal names one."""
+    if deal.spec_prices:
+        for w in works:
+            w.unit_price = price_of(deal, w.spec)
 
 
 def allocate(deal: Deal, works: list[Work]) -> None:
@@ -224,40 +267,74 @@ class _Match:
     cancel_keys: list[str] = field(default_factory=list)
 
 
-def match(existing: list[Work], incoming: Incoming, source: str) -> _Match:
-    """Match incoming lines to existing entries by key: update those, create the others, and
-    note the cancel-only lines ("13. 王芳 取消") and the lines to ignore."""
-    m = _Match()
-    by_key = {w.key: w for w in existing}
-    last_active: dict[str, str] = {}
-    counts: Counter[str] = Counter()
+def identity(name: str, address: str = "") -> str:
+    """Who a line is, however the building was written: "7栋小王", "小王 7栋" and a manual entry
+    typed "7栋小王" are one person (the building in front of the name)."""
+    name, address = "".join(name.split()), "".join((address or "").split())
+    return name if not address or address in name else address + name
+
+
+def line_keys(incoming: Incoming, offsets: dict[str, int] | None = None) -> list[tuple[str | None, str, ChainEntry]]:
+    """(key, name, line) per incoming line; key None for a cancel-only line, name "" for an
+    unusable one. `offsets[name]`: the buyer's chain lines before this paste's first line (a
+    paste of the later part of a chain), so her first line here is her (offset + 1)-th."""
+    counts: Counter[str] = Counter(offsets or {})
+    out = []
     for key, e in incoming:
         name = key_name(e.name)[:100]
+        if name and key is None and not (e.cancelled and not e.qty_explicit):
+            counts[name] += 1
+            key = make_key(name, counts[name])
+        out.append((key, name, e))
+    return out
+
+
+def match(existing: list[Work], incoming: Incoming, source: str, offsets: dict[str, int] | None = None) -> _Match:
+    """Match incoming lines to existing entries by key: update those, create the others, and
+    note the cancel-only lines ("13. 王芳 取消") and the lines to ignore. A line whose key is
+    new takes over an unmatched manual entry of the same person (#8: typed by hand first, then
+    in the chain: one order)."""
+    m = _Match()
+    by_key = {w.key: w for w in existing}
+    keyed = line_keys(incoming, offsets)
+    taken = {k for k, _, _ in keyed if k}
+    manual: dict[str, list[Work]] = {}
+    for w in existing:
+        if w.source == "manual" and w.key not in taken and w.status != EntryStatus.CANCELLED:
+            manual.setdefault(identity(w.buyer_name, w.address), []).append(w)
+    last_active: dict[str, str] = {}
+    for key, name, e in keyed:
         if not name:
             m.ignored.append(e.raw or "(空)")
             continue
-        if key is None and e.cancelled and not e.qty_explicit:
+        if key is None:
             _cancel_latest(m, existing, last_active, name, e.raw or name)
             continue
-        if key is None:
-            counts[name] += 1
-            key = make_key(name, counts[name])
         if key in m.seen:
             m.ignored.append(e.raw or name)
             continue
         m.seen.add(key)
-        w = by_key.get(key)
+        w = by_key.get(key) or _claim_manual(manual, key, name, e)
         if w is None:
             w = _new_work(key, name, e, source)
             m.new.append(w)
-            by_key[key] = w
         else:
             _update_work(w, name, e)
+        by_key[key] = w
         if not e.cancelled:
             last_active[name] = key
     for key in m.cancel_keys:
         by_key[key].status = EntryStatus.CANCELLED
     return m
+
+
+def _claim_manual(manual: dict[str, list[Work]], key: str, name: str, e: ChainEntry) -> Work | None:
+    pool = manual.get(identity(name, e.address))
+    if not pool:
+        return None
+    w = pool.pop(0)
+    w.key, w.rekeyed = key, True
+    return w
 
 
 def _cancel_latest(m: _Match, existing: list[Work], last_active: dict[str, str], name: str, raw: str) -> None:
@@ -299,16 +376,87 @@ def _update_work(w: Work, name: str, e: ChainEntry) -> None:
         w.status = EntryStatus.CANCELLED
 
 
-def flag_missing(existing: list[Work], seen: set[str], sources: frozenset[str] | set[str] | None) -> None:
-    """Entries from `sources` that the new chain no longer has are flagged, never deleted."""
+def flag_missing(
+    existing: list[Work], seen: set[str], sources: frozenset[str] | set[str] | None, from_seq: int | None = None
+) -> None:
+    """Entries from `sources` that the new chain no longer has are flagged, never deleted.
+    `from_seq`: the paste's first line number; only entries numbered from there on can be
+    missing from it (a paste of the later part of a chain says nothing about the lines before).
+    A cancelled entry is flagged too (not reported: it is out of the order already), so that
+    `missing` tells every entry whose seq is stale (window._offsets relies on it)."""
     if sources is None:
         return
     for w in existing:
-        if w.key not in seen and w.source in sources and not w.missing and w.status != EntryStatus.CANCELLED:
+        if from_seq is not None and (w.seq is None or w.seq < from_seq):
+            continue
+        if w.key not in seen and w.source in sources and not w.missing:
             w.missing = True
 
 
 # ---------------------------------------------------------------- the plan
+
+
+@dataclass
+class Tallies:
+    """What the deal's tally columns and DealBuyer rows say before a plan that loaded only the
+    entries it touches: enough to allocate new lines after all the others and to total up."""
+
+    before: dict
+    buyers: dict[str, tuple[int, int]]  # name → (valid entries, valid units), for the names concerned
+
+
+@dataclass
+class Scope:
+    """Which part of the chain a paste speaks about. `tallies` None: `existing` is every entry."""
+
+    offsets: dict[str, int] = field(default_factory=dict)
+    from_seq: int | None = None
+    tallies: Tallies | None = None
+
+
+def needs_full(existing: list[Work]) -> bool:
+    """True when a plan changed what the order of service depends on (a quantity, a cancel, a
+    buyer): then every entry is re-served, not only the new lines."""
+    for w in existing:
+        old = w.before()
+        if old and (w.status != old["status"] or w.qty != old["qty"] or w.buyer_name != old["buyer_name"]):
+            return True
+    return False
+
+
+def allocate_new(deal: Deal, new: list[Work], t: Tallies) -> None:
+    """The new lines come after every existing entry, and no waitlisted entry fits what is left
+    (allocation is first-fit in order), so serving the new lines against the tallies alone
+    gives what serving the whole chain again would."""
+    left = None if deal.stock is None else deal.stock - t.before["units_valid"]
+    per_name = {n: u for n, (_, u) in t.buyers.items()}
+    for w in new:
+        if w.status == EntryStatus.CANCELLED:
+            continue
+        if left is None or w.qty <= left:
+            w.status = EntryStatus.VALID
+            left = None if left is None else left - w.qty
+            per_name[w.buyer_name] = per_name.get(w.buyer_name, 0) + w.qty
+            w.over_limit = bool(deal.per_person_limit and per_name[w.buyer_name] > deal.per_person_limit)
+        else:
+            w.status = EntryStatus.WAITLISTED
+
+
+def totals_after(t: Tallies, works: list[Work], group_price: Decimal) -> dict:
+    """The tallies after a plan that changed (or added) `works` only."""
+    after = dict(t.before)
+    entries = {n: e for n, (e, _) in t.buyers.items()}
+    for w in works:
+        for vals, sign in ((w.before(), -1), (_now(w), 1)):
+            if not vals:
+                continue
+            count_entry(after, vals, sign, group_price)
+            if vals["status"] == EntryStatus.VALID:
+                name = vals["buyer_name"]
+                was = entries.get(name, 0)
+                entries[name] = was + sign
+                after["buyers_valid"] += (was == 0 and sign > 0) - (was == 1 and sign < 0)
+    return after
 
 
 def plan(
@@ -318,21 +466,30 @@ def plan(
     source: str,
     missing_sources: frozenset[str] | set[str] | None,
     describe_new: bool = True,
+    scope: Scope | None = None,
 ) -> tuple[PastePlan, list[Work], list[Work]]:
     """Match, flag missing, allocate stock in order, then describe the changes.
     Returns (the plan, new entries, changed existing entries).
 
-    `describe_new=False` (when applying) skips the preview rows of added lines."""
+    `describe_new=False` (when applying) skips the preview rows of added lines. With
+    `scope.tallies`, `existing` holds only the entries the paste touches (see needs_full)."""
+    scope = scope or Scope()
     result = PastePlan(deal_id=deal.id, parsed=len(incoming))
-    result.before = totals(existing)
-    m = match(existing, incoming, source)
+    full = scope.tallies is None
+    result.before = totals(existing, deal.group_price) if full else dict(scope.tallies.before)
+    m = match(existing, incoming, source, scope.offsets)
     result.ignored = m.ignored
-    flag_missing(existing, m.seen, missing_sources)
+    flag_missing(existing, m.seen, missing_sources, scope.from_seq)
     works = existing + m.new
-    allocate(deal, works)
+    price_works(deal, works)
+    if full:
+        allocate(deal, works)
+        result.after = totals(works, deal.group_price)
+    else:
+        allocate_new(deal, m.new, scope.tallies)
+        result.after = totals_after(scope.tallies, works, deal.group_price)
     _describe_new(result, m.new, describe_new)
-    changed = _describe_changed(result, existing)
-    result.after = totals(works)
+    changed = _describe_changed(result, existing, m.seen)
     return result, m.new, changed
 
 
@@ -347,16 +504,19 @@ def _describe_new(result: PastePlan, new: list[Work], rows: bool) -> None:
 _DIFF_FIELDS = (("qty", "数量"), ("seq", "序号"), ("spec", "规格"), ("note", "备注"), ("status", "状态"))
 
 
-def _describe_changed(result: PastePlan, existing: list[Work]) -> list[Work]:
+def _describe_changed(result: PastePlan, existing: list[Work], seen: set[str]) -> list[Work]:
+    """The changed entries, described; `result.unchanged` counts the lines of the paste that
+    changed nothing."""
     changed = []
     for w in existing:
-        if w.values() == w.orig:
-            result.unchanged += 1
+        if w.values() == w.orig and not w.rekeyed:
+            result.unchanged += w.key in seen
             continue
         changed.append(w)
         old, d = w.before(), describe(w)
         if w.missing and not old["missing"]:
-            result.missing.append(d)
+            if w.status != EntryStatus.CANCELLED:
+                result.missing.append(d)
         elif w.status == EntryStatus.CANCELLED and old["status"] != EntryStatus.CANCELLED:
             result.cancelled.append(d)
         else:

@@ -37,7 +37,7 @@ from services.pickup.links import DEFAULT_HOURS as DEFAULT_LINK_HOURS
 from services.pickup.links import MAX_HOURS as MAX_LINK_HOURS
 from services.pickup.links import LinkGrant, create_link, link_actor, list_links, resolve_link, revoke_link
 from services.pickup.lists import GroupCount, GroupList, group_choices, pickup_list
-from services.pickup.points import NO_ADDRESS, pickup_group
+from services.pickup.points import NO_ADDRESS, PICKUP_SEP, group_sort_key, pickup_group
 from services.pickup.promise_close import how_fulfilled
 from services.pickup.rows import Perk, PickupRow, row
 from services.pickup.states import (
@@ -52,6 +52,7 @@ from services.pickup.states import (
 from services.pickup.stats import PickupStats, PointStats, stats
 
 __all__ = [
+    "PICKUP_SEP", "group_sort_key",
     "AlreadyPickedUp", "DEFAULT_LINK_HOURS", "FULFILLED_LABELS", "MAX_LINK_HOURS", "FulfilledVia", "GroupCount", "GroupList", "LinkGrant", "NO_ADDRESS",
     "Perk", "PickupRow", "PickupStats", "PickupStatus", "PointStats", "RunRow", "STATUS_LABELS", "VIA_LABELS", "Via",
     "care_message", "care_message_for", "claim_promises", "create_link", "default_deadline", "deliver", "find",

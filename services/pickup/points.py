@@ -1,44 +1,84 @@
 """Pickup points and buildings: the one rule that groups orders for packing and hand-over.
 
 The packing exports (services.review.export), the pickup lists, delivery runs and the review's
-per-point figures all group by `pickup_group`. An entry's group is read from its address
-(or, failing that, a building in its note):
-"自提点：东门驿站" → 东门驿站, "363弄12号1201" → 363弄12号, "3号楼1201" → 3号楼,
-"5栋2单元" → 5栋, "3-1201" and "3-1-1201" → 3号楼; any other address is its own group, and no address
-at all is 未填地址.
+per-point figures all group by `pickup_group`. An entry's group is, in this order:
+1. a pickup point, from its address or its note: "自提点：东门驿站" → 东门驿站 (快团团's 自提点 column is
+   imported as "自提点：X｜详细地址", so the address after ｜ never splits the point), and
+   "东门自提" / "东门自提点幸福里1栋" → 东门自提点 (whoever says 自提 picks up there, whatever the building);
+2. a building, from its address, else from its note, written one way: "5号楼1201", "5栋2单元",
+   "5幢", "五栋" and "5-1201" / "5-1-1201" are all 5栋; "363弄12号1201" → 363弄12号;
+3. any other address is its own group; no address at all is 未填地址.
 """
 from __future__ import annotations
 
 import re
 
-NO_ADDRESS = "未填地址"
+from services.cn_numbers import cn_number
 
-_PICKUP = re.compile(r"^\s*自提点?\s*[:：]?\s*(.+)$")
+NO_ADDRESS = "未填地址"
+PICKUP_SEP = "｜"  # between a pickup point and the address that follows it (services.jielong.orders)
+
+_LABELLED = re.compile(r"^\s*自提点?\s*[:：]\s*([^｜|]+)")
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_FILLER = ("我要", "我在", "我去", "要", "在", "去", "到", "我")  # "我要东门自提" → 东门
 _BUILDING = re.compile(
-    r"^(.*?(?:\d+|[A-Za-z]|[一二三四五六七八九十]+)\s*(?:号楼|栋|幢|座|号|楼))"
+    r"^(.*?)(\d+|[A-Za-z]|[一二三四五六七八九十]+)\s*(号楼|栋|幢|座|号|楼)"
 )
+_SAME_BUILDING = ("号楼", "栋", "幢")  # one word for one building: N栋
 # 3-1201 (building-room) and 3-1-1201 (building-unit-room)
 _DASHED = re.compile(r"^\s*(\d{1,3})\s*[-－—_]\s*(?:\d{1,2}\s*[-－—_]\s*)?\d{2,5}\b")
+_NOT_A_POINT = ("不", "无法", "不能", "没法")  # "不自提" / "不要自提" is no pickup point
+
+
+def _pickup_point(text: str) -> str | None:
+    m = _LABELLED.match(text)
+    if m:
+        return m.group(1).strip()[:40] or None
+    at = text.find("自提")
+    if at < 0:
+        return None
+    start = at
+    while start > 0 and at - start < 4 and _NAME_CHAR.match(text[start - 1]):
+        start -= 1
+    name = text[start:at]
+    if name.endswith(_NOT_A_POINT) or name.endswith("不要"):
+        return None
+    for filler in _FILLER:
+        if name.startswith(filler) and len(name) > len(filler):
+            name = name[len(filler):]
+            break
+    return f"{name}自提点"
+
+
+def _building(text: str, in_note: bool = False) -> str | None:
+    """The building an address names (with its estate: 阳光花园5栋); in a note, the building alone."""
+    m = _BUILDING.match(text)
+    if m:
+        prefix, number, word = re.sub(r"\s+", "", m.group(1)), m.group(2), m.group(3)
+        if in_note:
+            prefix = ""
+        if word in _SAME_BUILDING:
+            n = number if number.isdigit() or number.isascii() else cn_number(number)
+            return f"{prefix}{n}栋"[:40]
+        return f"{prefix}{number}{word}"[:40]
+    m = _DASHED.match(text)
+    if m:
+        return f"{m.group(1)}栋"
+    return None
 
 
 def pickup_group(address: str, note: str = "") -> str:
     """The packing group (取货点 or building) for an entry; see the module doc."""
-    for text, loose in ((address or "", True), (note or "", False)):
-        text = " ".join(text.split())
-        if not text:
-            continue
-        m = _PICKUP.match(text)
-        if m:
-            return m.group(1).strip()[:40]
-        m = _BUILDING.match(text)
-        if m:
-            return re.sub(r"\s+", "", m.group(1))[:40]
-        m = _DASHED.match(text)
-        if m:
-            return f"{m.group(1)}号楼"
-        if loose:
-            return text[:40]
-    return NO_ADDRESS
+    address, note = " ".join((address or "").split()), " ".join((note or "").split())
+    for text in (address, note):
+        point = _pickup_point(text) if text else None
+        if point:
+            return point
+    for text, in_note in ((address, False), (note, True)):
+        building = _building(text, in_note) if text else None
+        if building:
+            return building
+    return address.split(PICKUP_SEP)[0][:40] if address else NO_ADDRESS
 
 
 def group_sort_key(group: str) -> tuple:

@@ -161,13 +161,15 @@ def _new_status(status: str, total: int, done: int, late: int, reopen: bool) -> 
     return status
 
 
-def how_fulfilled(session: Session, promise_id: int) -> dict[int, str]:
-    """item id → how it was fulfilled (自提核销 / 配送送达 / 手动勾选 / 逾期自提 …), for the 承诺履约 page."""
-    rows = session.execute(
-        select(FulfilmentItem.id, FulfilmentItem.fulfilled_via, FulfilmentItem.done).where(
-            FulfilmentItem.promise_id == promise_id
-        )
+def how_fulfilled(session: Session, promise_id: int, item_ids: list[int] | None = None) -> dict[int, str]:
+    """item id → how it was fulfilled (自提核销 / 配送送达 / 手动勾选 / 逾期自提 …), for the 承诺履约 page;
+    only the given items (the page on screen) when item_ids is given."""
+    q = select(FulfilmentItem.id, FulfilmentItem.fulfilled_via, FulfilmentItem.done).where(
+        FulfilmentItem.promise_id == promise_id
     )
+    if item_ids is not None:
+        q = q.where(FulfilmentItem.id.in_(item_ids[:1000]))
+    rows = session.execute(q)
     return {i: fulfilled_label(via, done) for i, via, done in rows}
 
 

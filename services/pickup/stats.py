@@ -9,6 +9,11 @@ folded by the grouping rule); a rate whose denominator is zero is None.
 - delivery items: the fulfilment items of the show's delivery promises (not waived):
   on_time (done), late, overdue (not handed over and past due), open (not yet due);
   on_time_rate = on_time ÷ (on_time + late + overdue): of the items whose time has come.
+
+The per-address counts are kept in pickup_point_tally for the show's version (every write logs an
+event, which bumps the version, in the same transaction): a read at an unchanged version reads one
+row, not every order of the night; the first read after a change counts again and stores it (in the
+reader's transaction, so a rolled-back write never leaves counts behind).
 """
 from __future__ import annotations
 
@@ -16,14 +21,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import ChainEntry, FulfilmentItem, Pickup, Promise
-from services import clock, promises, shows
+from db.models import ChainEntry, FulfilmentItem, Pickup, PickupPointTally, Promise
+from services import clock, events, promises, shows
 from services.pickup import rows
 from services.pickup.points import group_sort_key, pickup_group
 from services.pickup.states import LATE, PickupStatus, Via, status_sql
+from services.sql import upsert_insert
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -79,9 +85,8 @@ def _late_entries():
     )
 
 
-def stats(session: Session, show_id: int, now: datetime | None = None) -> PickupStats:
-    """The show's pickup figures; see the module doc for the rules."""
-    shows.get_show(session, show_id)
+def _count_points(session: Session, show_id: int) -> list[list]:
+    """[[address, note, entries, picked up, partial, delivered, late]] per distinct address / note."""
     status = status_sql(Pickup.picked_qty, ChainEntry.qty)
     done = status == PickupStatus.PICKED_UP.value
     q = rows.base_select(show_id).with_only_columns(
@@ -91,40 +96,83 @@ def stats(session: Session, show_id: int, now: datetime | None = None) -> Pickup
         func.sum(case((and_(done, Pickup.via == Via.DELIVERY.value), 1), else_=0)),
         func.sum(case((ChainEntry.id.in_(_late_entries()), 1), else_=0)),
     ).group_by(ChainEntry.address, ChainEntry.note)
-    points: dict[str, PointStats] = {}
-    total = PickupStats()
-    for address, note, n, picked, partial, delivered, late in session.execute(q):
-        g = pickup_group(address, note)
-        pt = points.setdefault(g, PointStats(group=g))
-        for target in (pt, total):
-            target.entries += int(n)
-            target.picked_up += int(picked or 0)
-            target.partial += int(partial or 0)
-            target.delivered += int(delivered or 0)
-            target.late += int(late or 0)
-    total.points = [points[g] for g in sorted(points, key=group_sort_key)]
-    _delivery_items(session, show_id, now or clock.now(), total)
-    return total
+    return [[a, n, int(c), int(p or 0), int(pa or 0), int(d or 0), int(lt or 0)]
+            for a, n, c, p, pa, d, lt in session.execute(q)]
 
 
-def _delivery_items(session: Session, show_id: int, now: datetime, out: PickupStats) -> None:
+def _count_delivery(session: Session, show_id: int) -> list[list]:
+    """[[due_at iso | None, on time, late, waiting]] of the show's delivery items (promises not
+    waived), per due time: whether a waiting item is overdue is decided when read (it depends on now)."""
     active = FulfilmentItem.active.is_(True)
     not_done = and_(active, FulfilmentItem.done.is_(False))
-    late = and_(not_done, FulfilmentItem.fulfilled_via.in_([v.value for v in LATE]))
-    waiting = and_(not_done, FulfilmentItem.fulfilled_via.is_(None))
-    on_time, n_late, overdue, open_ = session.execute(
+    q = (
         select(
+            FulfilmentItem.due_at,
             func.sum(case((and_(active, FulfilmentItem.done.is_(True)), 1), else_=0)),
-            func.sum(case((late, 1), else_=0)),
-            func.sum(case((and_(waiting, FulfilmentItem.due_at < now), 1), else_=0)),
-            func.sum(case((and_(waiting, or_(FulfilmentItem.due_at.is_(None), FulfilmentItem.due_at >= now)), 1), else_=0)),
+            func.sum(case((and_(not_done, FulfilmentItem.fulfilled_via.in_([v.value for v in LATE])), 1), else_=0)),
+            func.sum(case((and_(not_done, FulfilmentItem.fulfilled_via.is_(None)), 1), else_=0)),
         )
         .join(Promise, Promise.id == FulfilmentItem.promise_id)
         .where(Promise.show_id == show_id, Promise.kind == "delivery", Promise.status != promises.PromiseStatus.WAIVED,
                FulfilmentItem.kind == "item")
-    ).one()
-    out.items_on_time, out.items_late = int(on_time or 0), int(n_late or 0)
-    out.items_overdue, out.items_open = int(overdue or 0), int(open_ or 0)
+        .group_by(FulfilmentItem.due_at)
+    )
+    return [[due.isoformat() if due else None, int(t or 0), int(lt or 0), int(w or 0)] for due, t, lt, w in session.execute(q)]
+
+
+def _tally(session: Session, show_id: int) -> tuple[list[list], list[list]]:
+    """(per-address counts, delivery items per due time) of the show as of its version: the tally
+    row while the version has not moved, else counted again and stored for this version."""
+    if show_id in (session.info.get(events.CHAIN_CHANGES_KEY) or {}):
+        # Chain changes whose promise items are brought along only as this transaction commits
+        # (services.promises.follow_chain, which logs no event): count, keep nothing.
+        return _count_points(session, show_id), _count_delivery(session, show_id)
+    version = events.version(session, show_id)
+    kept = session.execute(
+        select(PickupPointTally.points, PickupPointTally.delivery)
+        .where(PickupPointTally.show_id == show_id, PickupPointTally.version == version)
+    ).first()
+    if kept is not None:
+        return kept[0], kept[1]
+    fresh = {"version": version, "points": _count_points(session, show_id), "delivery": _count_delivery(session, show_id)}
+    # Two readers at once: the later one overwrites with the same counts (PostgreSQL waits for the
+    # first to commit), never an error.
+    session.execute(
+        upsert_insert(session, PickupPointTally)
+        .values(show_id=show_id, **fresh)
+        .on_conflict_do_update(index_elements=["show_id"], set_=fresh)
+    )
+    return fresh["points"], fresh["delivery"]
+
+
+def stats(session: Session, show_id: int, now: datetime | None = None) -> PickupStats:
+    """The show's pickup figures; see the module doc for the rules."""
+    shows.get_show(session, show_id)
+    points: dict[str, PointStats] = {}
+    total = PickupStats()
+    counted, delivery = _tally(session, show_id)
+    for address, note, n, picked, partial, delivered, late in counted:
+        g = pickup_group(address, note)
+        pt = points.setdefault(g, PointStats(group=g))
+        for target in (pt, total):
+            target.entries += n
+            target.picked_up += picked
+            target.partial += partial
+            target.delivered += delivered
+            target.late += late
+    total.points = [points[g] for g in sorted(points, key=group_sort_key)]
+    _delivery_items(session, show_id, now or clock.now(), delivery, total)
+    return total
+
+
+def _delivery_items(session: Session, show_id: int, now: datetime, delivery: list[list], out: PickupStats) -> None:
+    for due, on_time, late, waiting in delivery:
+        out.items_on_time += on_time
+        out.items_late += late
+        if due is not None and datetime.fromisoformat(due) < now:
+            out.items_overdue += waiting
+        else:
+            out.items_open += waiting
     kinds = defaultdict(int)
     for st, n in session.execute(
         select(Promise.status, func.count()).where(

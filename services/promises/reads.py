@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, FulfilmentItem, Promise
 from services import clock, jielong
 from services.errors import InvalidInput, NotFound
+from services.sql import is_postgresql
 from services.promises.labels import SCOPE_LABELS, STATUSES, UNSETTLED, PromiseStatus, Scope, status_label
 from services.promises.rules import KIND_LABELS
 
@@ -81,30 +83,30 @@ class ItemRow:
     note: str
     due_at: datetime | None
     overdue: bool
+    address: str = ""  # the entry's address and note: where to hand the gift over (楼栋 / 取货点)
+    entry_note: str = ""
 
     @property
     def entry_status_label(self) -> str:
         return jielong.entry_status_label(self.entry_status or "")
 
 
-def _progress_subquery(now: datetime, promise_ids):
-    """done / total / overdue of active items, aggregated in SQL for the given promise ids only."""
-    active = FulfilmentItem.active.is_(True)
-    return (
-        select(
-            FulfilmentItem.promise_id.label("pid"),
-            func.sum(case((active, 1), else_=0)).label("total"),
-            func.sum(case((and_(active, FulfilmentItem.done.is_(True)), 1), else_=0)).label("done"),
-            func.sum(
-                case(
-                    (and_(active, FulfilmentItem.done.is_(False), FulfilmentItem.due_at < now), 1),
-                    else_=0,
-                )
-            ).label("overdue"),
+def _progress_columns(now: datetime) -> tuple:
+    """total / done / overdue of the promise's active items: three counts per promise, each a range
+    of the index (promise_id, active, done, due_at), so no item row is read (`= true`, not `IS
+    true`: PostgreSQL matches an index only on =)."""
+
+    def count(*conds):
+        return (
+            select(func.count()).select_from(FulfilmentItem)
+            .where(FulfilmentItem.promise_id == Promise.id, FulfilmentItem.active == true(), *conds)
+            .correlate(Promise).scalar_subquery()
         )
-        .where(FulfilmentItem.promise_id.in_(promise_ids))
-        .group_by(FulfilmentItem.promise_id)
-        .subquery()
+
+    return (
+        count(),
+        count(FulfilmentItem.done == true()),
+        count(FulfilmentItem.done == false(), FulfilmentItem.due_at < now),
     )
 
 
@@ -132,18 +134,10 @@ def list_promises(
     if limit:
         ids = ids.order_by(*order).limit(limit)
     ids = ids.subquery()
-    prog = _progress_subquery(now, select(ids.c.id))
     q = (
-        select(
-            Promise,
-            Deal.product,
-            func.coalesce(prog.c.total, 0),
-            func.coalesce(prog.c.done, 0),
-            func.coalesce(prog.c.overdue, 0),
-        )
+        select(Promise, Deal.product, *_progress_columns(now))
         .join(ids, ids.c.id == Promise.id)
         .outerjoin(Deal, Deal.id == Promise.deal_id)
-        .outerjoin(prog, prog.c.pid == Promise.id)
         .order_by(*order)
     )
     return [_row(p, product, t, d, o) for p, product, t, d, o in session.execute(q)]
@@ -160,11 +154,9 @@ def _row(p: Promise, product: str | None, total, done, overdue) -> PromiseRow:
 
 def promise_row(session: Session, promise_id: int, *, now: datetime | None = None) -> PromiseRow:
     now = now or clock.now()
-    prog = _progress_subquery(now, [promise_id])
     r = session.execute(
-        select(Promise, Deal.product, prog.c.total, prog.c.done, prog.c.overdue)
+        select(Promise, Deal.product, *_progress_columns(now))
         .outerjoin(Deal, Deal.id == Promise.deal_id)
-        .outerjoin(prog, prog.c.pid == Promise.id)
         .where(Promise.id == promise_id)
     ).first()
     if r is None:
@@ -172,31 +164,113 @@ def promise_row(session: Session, promise_id: int, *, now: datetime | None = Non
     return _row(*r)
 
 
+class ItemState(StrEnum):
+    """The 情况 filter of a promise's items."""
+
+    TODO = "todo"  # not done (overdue or not)
+    OVERDUE = "overdue"
+    DONE = "done"
+
+
+ITEM_STATE_LABELS: dict[str, str] = {ItemState.TODO: "未完成", ItemState.OVERDUE: "逾期", ItemState.DONE: "已完成"}
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    """Which items of a promise a page shows: state, 楼栋/地址 text, chain number range, one page."""
+
+    state: str | None = None
+    place: str = ""  # matched against the entry's address and note (5栋, 东门自提, …)
+    seq_from: int | None = None
+    seq_to: int | None = None
+    active: bool = True
+    offset: int = 0
+    limit: int | None = None
+    # Pages read items in the order their entries were recorded (the index on (promise, entry)
+    # gives it without sorting: a page of a 100k-item promise reads one page); whole lists
+    # are sorted in chain order (deal, 接龙序号).
+    by_entry: bool = False
+    count: bool = True  # False: the caller knows the total (no filter), skip the count
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.state or (self.place or "").strip() or self.seq_from is not None or self.seq_to is not None)
+
+
+def _place_match(col, place: str, pg: bool):
+    """col contains place; a place starting with a digit must not follow another digit
+    (7栋 matches 幸福里7栋 and 7栋101, not 17栋)."""
+    if not place[0].isdigit():
+        return col.like(f"%{place.replace('%', '').replace('_', '')}%")
+    if pg:
+        return col.op("~")("(^|[^0-9])" + re.escape(place))
+    glob = re.sub(r"([*?\[\]])", r"[\1]", place)
+    return or_(col.op("GLOB")(glob + "*"), col.op("GLOB")("*[^0-9]" + glob + "*"))
+
+
+def _item_filters(q: ItemQuery, now: datetime, pg: bool) -> list:
+    conds = [FulfilmentItem.active.is_(q.active)]
+    if q.state == ItemState.DONE:
+        conds.append(FulfilmentItem.done.is_(True))
+    elif q.state in (ItemState.TODO, ItemState.OVERDUE):
+        conds.append(FulfilmentItem.done.is_(False))
+        if q.state == ItemState.OVERDUE:
+            conds.append(FulfilmentItem.due_at < now)
+    place = (q.place or "").strip()
+    if place:
+        conds.append(or_(_place_match(ChainEntry.address, place, pg), _place_match(ChainEntry.note, place, pg)))
+    if q.seq_from is not None:
+        conds.append(ChainEntry.seq >= q.seq_from)
+    if q.seq_to is not None:
+        conds.append(ChainEntry.seq <= q.seq_to)
+    return conds
+
+
+def items_page(
+    session: Session, promise_id: int, query: ItemQuery | None = None, *, now: datetime | None = None
+) -> tuple[list[ItemRow], int]:
+    """One page of a promise's items, filtered and ordered in SQL, and how many match in all
+    (-1 when the query said not to count)."""
+    now, query = now or clock.now(), query or ItemQuery()
+    base = (
+        select(FulfilmentItem, ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty, ChainEntry.spec,
+               ChainEntry.status, ChainEntry.address, ChainEntry.note)
+        .outerjoin(ChainEntry, ChainEntry.id == FulfilmentItem.chain_entry_id)
+        .where(FulfilmentItem.promise_id == promise_id, *_item_filters(query, now, is_postgresql(session)))
+    )
+    total = -1
+    if query.count:
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    if query.by_entry:
+        order = (FulfilmentItem.chain_entry_id, FulfilmentItem.id)
+    else:
+        order = (FulfilmentItem.kind, ChainEntry.deal_id, ChainEntry.seq.is_(None), ChainEntry.seq, FulfilmentItem.id)
+    q = base.order_by(*order).offset(query.offset)
+    if query.limit is not None:
+        q = q.limit(query.limit)
+    return [_item_row(r, now) for r in session.execute(q)], int(total)
+
+
+def _item_row(r, now: datetime) -> ItemRow:
+    it, seq, name, qty, spec, estatus, address, note = r
+    return ItemRow(
+        id=it.id, kind=it.kind, chain_entry_id=it.chain_entry_id, seq=seq,
+        buyer=name if name is not None else it.label, qty=qty, spec=spec or "", entry_status=estatus,
+        label=it.label, active=it.active, done=it.done, done_at=it.done_at, note=it.note or "",
+        due_at=it.due_at, overdue=bool(it.active and not it.done and it.due_at is not None and it.due_at < now),
+        address=address or "", entry_note=note or "",
+    )
+
+
 def items(
     session: Session, promise_id: int, *, include_inactive: bool = False, now: datetime | None = None
 ) -> list[ItemRow]:
-    """The items of a promise in chain order (claims in the order they were logged)."""
-    now = now or clock.now()
-    q = (
-        select(FulfilmentItem, ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty, ChainEntry.spec, ChainEntry.status)
-        .outerjoin(ChainEntry, ChainEntry.id == FulfilmentItem.chain_entry_id)
-        .where(FulfilmentItem.promise_id == promise_id)
-        .order_by(FulfilmentItem.kind, ChainEntry.deal_id, ChainEntry.seq.is_(None), ChainEntry.seq, FulfilmentItem.id)
-    )
-    if not include_inactive:
-        q = q.where(FulfilmentItem.active.is_(True))
-    out = []
-    for it, seq, name, qty, spec, estatus in session.execute(q):
-        out.append(
-            ItemRow(
-                id=it.id, kind=it.kind, chain_entry_id=it.chain_entry_id, seq=seq,
-                buyer=name if name is not None else it.label, qty=qty, spec=spec or "", entry_status=estatus,
-                label=it.label, active=it.active, done=it.done, done_at=it.done_at, note=it.note or "",
-                due_at=it.due_at,
-                overdue=bool(it.active and not it.done and it.due_at is not None and it.due_at < now),
-            )
-        )
-    return out
+    """Every item of a promise in chain order (claims in the order they were logged); pages
+    read `items_page` instead."""
+    rows, _ = items_page(session, promise_id, ItemQuery(), now=now)
+    if include_inactive:
+        rows += items_page(session, promise_id, ItemQuery(active=False), now=now)[0]
+    return rows
 
 
 def recent(session: Session, show_id: int, n: int = 3) -> list[PromiseRow]:
@@ -232,8 +306,8 @@ def overdue_count(session: Session, show_id: int, now: datetime | None = None) -
             .where(
                 Promise.show_id == show_id,
                 Promise.status.in_(UNSETTLED),
-                FulfilmentItem.active.is_(True),
-                FulfilmentItem.done.is_(False),
+                FulfilmentItem.active == true(),  # = true: a range of (promise_id, active, done, due_at)
+                FulfilmentItem.done == false(),
                 FulfilmentItem.due_at < now,
             )
         )

@@ -381,14 +381,34 @@ def confirm(
     return result
 
 
+def open_items(session: Session, promise_id: int) -> int:
+    """Items of the promise still in scope and not done (claims: not resolved)."""
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                FulfilmentItem.promise_id == promise_id, FulfilmentItem.active.is_(True), FulfilmentItem.done.is_(False)
+            )
+        )
+        or 0
+    )
+
+
 def set_status(
-    session: Session, actor: Actor, promise_id: int, status: str, *, at: datetime | None = None
+    session: Session, actor: Actor, promise_id: int, status: str, *, at: datetime | None = None,
+    open_ok: bool = False,
 ) -> Promise:
-    """open → kept / broken / waived (or back to open), decided by the operator."""
+    """open → kept / broken / waived (or back to open), decided by the operator.
+
+    已兑现 with items still open is refused (saying how many) unless the operator confirmed it
+    (open_ok=True): a promise marked kept while gifts are still owed is a broken promise."""
     require(actor, "promise.write")
     if status not in STATUSES:
         raise InvalidInput(f"未知的承诺状态「{status}」。", field="状态")
     p = get_promise(session, promise_id)
+    if status == PromiseStatus.KEPT and p.status != status and not open_ok:
+        left = open_items(session, p.id)
+        if left:
+            raise InvalidState(f"还有 {left} 项履约未完成，确认无误后才能标记为「已兑现」。")
     if p.status != status:
         old, p.status = p.status, status
         events.record(session, "promise.status", p.show_id, actor, at=at, promise_id=p.id, old=old, status=status)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from services.cn_numbers import NUM
+from services.promises import model as _model
 from services.promises.due import _CLOCK, _DAY_WORDS, _PART_WORDS, due_at_from_hint, due_hint_of, first_n_of, min_qty_of
 
 __all__ = [
@@ -64,11 +65,11 @@ ASSURE = 1.6  # an assurance about the goods (质量有保证): counts alone, lo
 _AMT = rf"(?:{NUM}(?:\.\d+)?|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
 
 # Words that contain 送 but mean delivering, not giving.
-_DELIVERY_SONG = re.compile(r"送的是|送人|送礼|送给(?![你您大家])|送朋友|送长辈|送老人|送父母|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜|传送")
+_DELIVERY_SONG = re.compile(r"送[^，。！,!；;]{0,6}岁|送的是|送人|送礼|送给(?![你您大家])|送朋友|送长辈|送老人|送父母|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜|传送")
 # Giving that promises buyers nothing: a song dedicated (一首X送给大家, 晴天送给大家), gifts sent to
 # the host or a third person (送我礼物, 给他送个孩子), the platform's tipping gifts (小心心, 火箭).
 _NOT_GIVING = re.compile(
-    r"(?:一首|首歌|这首|那首|歌|曲)[^，。！,!；;]{0,12}送|送[^，。！,!；;]{0,3}(?:一首|首歌|歌|曲)|"
+    r"(?:一首|首歌|这首|那首|歌|曲)[^，。！,!；;]{0,12}送|赠?送[^，。！,!；;]{0,3}(?:一首|首歌|歌|曲)|"
     r"送(?:我|主播|他|她|它)(?!们)|送(?=运费险)|给(?:我|主播|他|她)(?!们)[^，。！,!；;]{0,3}送|"
     r"(?:小心心|礼物(?!盒)|火箭|飞机|嘉年华|灯牌|抖币|音浪|华子|穿云箭|墨镜|跑车|棒棒糖|人气票|粉丝团)[^，。！,!；;]{0,6}送|"
     r"送[^，。！,!；;]{0,6}(?:小心心|礼物(?!盒)|火箭|飞机|嘉年华|灯牌|抖币|音浪|华子|穿云箭|墨镜|跑车|棒棒糖|人气票|粉丝团)"
@@ -84,13 +85,14 @@ _GOODS = re.compile(r"礼|券|红包|福袋|赠品|小样|试吃|样品|份|包|
 _CUES: dict[str, list[tuple]] = {
     "refund": [
         (r"包退|包换|退换无忧|无理由|退钱|可退|可以退|能退|全额退|直接退|随时退|退给|给[你您大家]退|退[你您]|包你退", STRONG),
-        (r"(?:找|联系|私信|告诉|跟)我[^，。！,!；;]{0,3}退|可以.{0,4}退|都能.{0,2}退|申请退|钱[^，。！,!；;]{0,6}退|无条件|不要钱|退还|钱退|退[^，。！,!；;]{0,4}钱|[坏烂破少][一1][个件斤两颗盒箱]?退|不满意.{0,8}退|不好吃.{0,6}退|不新鲜.{0,6}退|不甜.{0,6}退|有问题.{0,6}退|坏了.{0,6}退", STRONG),
+        (r"(?:找|联系|私信|告诉|跟)我[^，。！,!；;]{0,3}退|可以.{0,4}退|都能.{0,2}退|申请退|钱[^，。！,!；;]{0,6}退(?!网|坑|圈|粉|出|群)|无条件|不要钱|退还|钱退|退[^，。！,!；;]{0,4}钱|[坏烂破少][一1][个件斤两颗盒箱]?退|不满意.{0,8}退|不好吃.{0,6}退|不新鲜.{0,6}退|不甜.{0,6}退|有问题.{0,6}退|坏了.{0,6}退", STRONG),
         (rf"支持[^，。！,!；;]{{0,4}}(?:退|换|无理由)|(?:可以|能|支持)换[货新]?[。！!～~\s]*$|{NUM}\s*(?:天|个?工作日|小时)\s*(?:内|之内)?\s*(?:退款|到账)", STRONG),
-        (r"运费险", STRONG),  # README: returns and 运费险 are refund promises
+        (r"运费险|(?:可以|能|也可以)换[^，。！,!；;]{0,4}(?:款|码|色|口味|颜色|尺码|的)|发新的|换新的|寄回后[^，。！,!；;]{0,6}发", STRONG),  # README: returns and 运费险 are refund promises
+        (r"(?:部分|全额)退款|原路(?:退回|返回)|退回[你您]的|无需承担[^，。！,!；;]{0,2}运费|退货运费", STRONG),
         (r"退款|退货|退换|退回|原路退", WEAK),
         # 退 as the last word of a clause is a refund on offer: 整袋退, 都给你们退.
         (r"给[你您]们?退|退[。！!，,~～\s]*$", STRONG),
-        (r"退(?!出|休|群|后|步|役|烧|化|伍|货率|款流程|货的流程|货流程)", WEAK),
+        (r"退(?!出|休|群|网|坑|圈|粉|游|后|步|役|烧|化|伍|货率|款流程|货的流程|货流程)", WEAK),
     ],
     "compensation": [
         (r"包赔|[假坏少缺错烂破漏][一1][个件斤两颗盒箱袋瓶]?[赔罚补换]|赔付|赔偿|补发|重发|重新发|补寄|再发一份|照价赔|[双十]倍赔|赔[你您给]|一赔[一二三五十\d]+", STRONG),
@@ -103,24 +105,24 @@ _CUES: dict[str, list[tuple]] = {
     "gift": [
         (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|小礼物|买.{1,4}送|附上|附送|随单|随箱|免费领|多一[斤份个包盒袋]", STRONG),
         # Red packets and lucky bags the host hands out (发个红包, 抽红包), not ones named in passing.
-        (r"(?:发|抽|送|开|撒|给[你您大家]\S{0,2}发)[^，。！,!；;抢]{0,8}(?:红包|福袋)|红包雨|抽奖", STRONG),
+        (r"(?:(?<![你他她])发|抽|送|开|撒|给[你您大家]\S{0,2}发)[^，。！,!；;抢]{0,8}(?:红包|福袋)|红包雨|抽奖|(?:还有|有)[^，。！,!；;]{0,4}红包[^，。！,!；;]{0,3}(?:可以|能)?抢", STRONG),
         (rf"(?:多|额外|再|免费|白|另外|还)给(?:你|您|大家|你们|各位|宝宝|宝贝|家人)?们?[^，。！,!；;]{{0,3}}?(?:{_AMT}\s*[个份斤两包盒袋瓶张本把条罐支件颗只箱]|点)", STRONG),
         (r"送", STRONG),  # what is left of 送 once the delivery words are masked
         (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
-        (r"有机会|获得|得到|拿到|领取|领到|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
+        (r"有机会|获得|(?<!见)得到|拿到|领取|领到|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
     ],
     "price": [
-        (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|秒杀|全网最低|最低价|特惠|亏本|让利", STRONG),
-        (rf"{NUM}\s*折(?!扣)|打折(?!扣)|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{_AMT}\s*减|便宜了?\s*{NUM}|优惠\s*{_AMT}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|{NUM}\s*元\s*一", STRONG),
+        (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|秒杀|全网最低|最低价|特惠|亏本|血亏|赔本卖|亏着卖|让利|(?:现在|目前|今天|正在)有[^，。！,!；;]{{0,2}}(?:活动|促销)", STRONG),
+        (rf"(?:{NUM}|\[[^\[\]]{{1,10}}\])\s*折(?!扣)|打折(?!扣)|券\s*{_AMT}\s*元|券[^，。！,!；;]{{0,3}}(?:可以|能)领|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{_AMT}\s*减|便宜了?\s*{NUM}|优惠\s*{_AMT}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|{NUM}\s*元\s*一", STRONG),
         # 只要 / 到手只需要 / 节省 / 立省 an amount: 原价…现在到手只需要（直播间价格）米, 拍一单就可以节约…米.
-        (rf"(?:只要|只需要?|仅需|仅要|到手价?)\s*(?:的话)?\s*{_AMT}|(?:节省|节约|立省|省下?)\s*(?:了)?\s*{_MONEY}|(?:部分|全额)退款|(?<!恢复)原价[^。！!]{{0,30}}(?:现在|直播间|到手|只要|只需)|活动价|第二件半价|现价|满减|(?:领|送|发)\s*{_AMT}[^，。！,!；;]{{0,4}}券|无门槛券", STRONG),
+        (rf"(?:只要|只需要?|仅需|仅要|到手价?)\s*(?:的话)?\s*{_AMT}|(?:节省|节约|立省|省下?)\s*(?:了)?\s*{_MONEY}|(?<!恢复)原价[^。！!]{{0,30}}(?:现在|直播间|到手|只要|只需)|活动价|第二件半价|现价|满减|(?:领|送|发)\s*{_AMT}[^，。！,!；;]{{0,4}}券|无门槛券", STRONG),
         (rf"券|价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
     ],
     "delivery": [
         (rf"{_AMT}\s*个?\s*(?:天|小时|个?工作日)\s*(?:内|之内|以内)?\s*(?:发出|发货|出库|寄出|到达|送达)|(?:付款|下单|拍下)(?:后|之后)[^，。！,!；;]{{0,8}}(?:发出|发货|出库|寄出)|预计[^，。！,!；;]{{0,10}}(?:发出|发货)|(?:马上|立即|立刻|尽快|第一时间)[^，。！,!；;]{{0,3}}(?:安排)?(?:发货|发出|出库|寄出)|"
          # A day (and time) then arriving: 草莓的话，后天下午到 / 明天中午12点之前一定送到.
          rf"(?<![晚迟超慢多])(?:{_DAY_WORDS}|{NUM}\s*天)(?:{_PART_WORDS})?(?:{_CLOCK})?(?:之前|以前|前)?\s*(?:就|能|会|可以|都|准时|统一|一定)?\s*(?:到(?!时候|了|底|场|直播间)|送到|送达|到货|发货|发出)|"
-         r"快马加鞭|加急发货|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
+         r"快马加鞭|加急发货|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
          r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
         (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到(?!主播|直播间|这|群|我)|收到(?!货?(?:以后|之后|后|的|了))|取(?!消|决|得|代|关)|吃上|到[你您大家]?手|顺丰", WEAK),
     ],
@@ -141,6 +143,8 @@ _CUES: dict[str, list[tuple]] = {
         (r"打我电话|给我打电话|打电话给我|电话联系我|加我|加微信|喊我|叫我|告诉我|跟我说|直接找我|直接来找我|来找我|找我|问我|私信我|联系我|找我们|联系我们|私信|加我微信|找客服|联系客服|@我|艾特我", CHANNEL),
         (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决|通知)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
         (r"(?:可|能|支持|可以|给[你您]|帮[你您])[^，。！,!；;]{0,4}(?:开票|开发票|发票)|发票[^，。！,!；;]{0,4}(?:可开|能开|可以开)|(?:精美|免费|礼品|礼盒)包装|帮[你您]?包装", STRONG),
+        (r"(?:我们|我)[^，。！,!；;]{0,4}(?:会|可以|将)[^，。！,!；;]{0,5}(?:协助|帮您|为您|给您|帮你|为你|尽力|尽快)[^，。！,!；;]{0,4}(?:处理|解决|跟进|查询|解答|推荐|指导|回复|协调)|满意的(?:答复|解决|处理)|一定让[您你]满意", STRONG),
+        (r"教[你您][^，。！,!；;]{0,4}(?:技巧|方法|用法|穿法|玩法|怎么)|(?<!确)保修|(?<!品)质保(?!证|障)|维修服务|教程给[你您]|给[你您][^，。！,!；;]{0,3}教程|有(?:任何)?问题[^，。！,!；;]{0,4}随时", STRONG),
         (r"售后群|客服.{0,8}在线|在线客服|(?:立即|马上|立刻)(?:为您|帮您|给您)?处理|(?:会|将)(?:提醒|通知)[你您]", STRONG),
         (r"(?:给|帮)(?:你|您|大家|各位|姐妹|宝贝)[^，。！,!；;]{0,4}(?:找找|找一找|推荐|挑选|挑一挑)(?=[^～~。！!，,\s])", STRONG),
         (r"拉.{0,2}群|群里说|售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|吃法|用法|使用方法|菜谱|群里问|疑问", WEAK),
@@ -181,6 +185,7 @@ _VOW = re.compile(r"(?:我|我们|敢|人格|大家|可以)[^，。！,!；;]{0,
 _SHOP = re.compile(
     rf"拍|下单|链接|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
     rf"前\s*{NUM}\s*[名位单个份人]|第\s*{NUM}\s*名|每[人位单份个]|一人一|凡是|群|随时|任何|有事|不满意|不适|疑问|反馈|微信|"
+    r"(?:还|再|加|复购|下单|买[^，。！,!；;]{0,3}|拍[^，。！,!；;]{0,3})送|送您|小样|试用装|分装|"
     r"正品|品质|质量|新鲜|团|接龙|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
 )
 
@@ -317,14 +322,11 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,})[”\"」』]")
 _PROSE = re.compile(r"消费者|用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
 
 
-def classify_line(line: str) -> PromiseDraft | None:
-    """The promise in one line, or None when the line promises nothing.
+def _rules_draft(text: str) -> PromiseDraft | None:
+    """The rules' reading of one stripped line (no model).
 
     When the line quotes someone (“…”), the quoted words are judged first; narration
     around them (or article prose without quotes) promises nothing by itself."""
-    text = line.strip()
-    if not text:
-        return None
     scores = None
     quoted = "，".join(_QUOTED.findall(text))
     if quoted:
@@ -340,6 +342,45 @@ def classify_line(line: str) -> PromiseDraft | None:
     return PromiseDraft(
         text=text, kind=kind, first_n=first_n, due_hint=due_hint_of(text), min_qty=min_qty_of(text),
         hint=_doubt(text, scores, ranked, first_n),
+    )
+
+
+def rule_view(text: str, draft: PromiseDraft | None) -> _model.RuleView:
+    """The rules' reading as features for the model (services.promises.model)."""
+    hits, commit, order, strict, due, cond, urgent = _hits(text)
+    flags = [name for name, on in (("commit", commit), ("order", order), ("strict", strict), ("due", due),
+                                   ("cond", cond), ("urgent", urgent)) if on]
+    if _QUESTION_END.search(text):
+        flags.append("question")
+    if _PROSE.search(text):
+        flags.append("prose")
+    score = _score(hits, commit, order, strict, due, cond, urgent).get(draft.kind, (0.0, 0))[0] if draft else 0.0
+    best = max(hits, key=lambda h: (h.weight, -h.start)) if hits else None
+    return _model.RuleView(draft.kind if draft else "", score, best.kind if best else "", tuple(flags))
+
+
+def classify_line(line: str, model: _model.Model | None = None) -> PromiseDraft | None:
+    """The promise in one line, or None when the line promises nothing.
+
+    The rules read the line and name the kind; the shipped model (services.promises.model, or
+    `model` when given) then decides whether it is a promise at all: it drops rule drafts it
+    finds unlikely and adds lines the rules let pass that it finds likely (kind from the
+    rules' best cue, marked weak)."""
+    text = line.strip()
+    if not text:
+        return None
+    draft = _rules_draft(text)
+    model = model or _model.get()
+    if model is None:
+        return draft
+    p = model.probability(_model.features(text, rule_view(text, draft)))
+    if draft is not None:
+        return draft if p >= model.keep else None
+    if p < model.add:
+        return None
+    return PromiseDraft(
+        text=text, kind=_kind_from_cues(text), first_n=first_n_of(text), due_hint=due_hint_of(text),
+        min_qty=min_qty_of(text), hint="线索较弱，请核对这句是否真是承诺",
     )
 
 
@@ -362,8 +403,11 @@ def _doubt(text: str, scores: dict[str, tuple[float, int]], ranked: list[str], f
 def guess_kind(text: str) -> str:
     """The likeliest kind for words the assistant typed, even when no rule fires (quick log)."""
     draft = classify_line(text)
-    if draft:
-        return draft.kind
+    return draft.kind if draft else _kind_from_cues(text)
+
+
+def _kind_from_cues(text: str) -> str:
+    """The kind of the strongest single cue, even one too weak to promise alone."""
     hits, *_ = _hits(text)
     if hits:
         best = max(hits, key=lambda h: (h.weight, -h.start))

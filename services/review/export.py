@@ -7,7 +7,10 @@
   XLSX: 汇总 (per group: buyers, entries, units, amount, units per product; then 合计),
   分拣明细 (sorted by group with a 小计 row after each group and 合计 at the end),
   one sheet per group (up to MAX_GROUP_SHEETS), 候补（不打包） (waitlisted entries, when
-  there are any) and 复盘指标 (the page's KPIs).
+  there are any) and 复盘指标 (the page's KPIs, rates as 62.7%). Both stream with bounded
+  memory (services.review.packing reads the entries in two passes; services.review.workbook
+  writes a write-only workbook); 跟团号 is an integer on every row (manual entries numbered
+  after the deal's last one).
 - Money per entry follows services.review.metrics: the imported amount, else qty × group price.
 - Text a spreadsheet would run as a formula (= + - @ at the start) is kept as text: in
   XLSX the cell is typed as a string; in CSV it gets a leading apostrophe.
@@ -18,59 +21,32 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ChainEntry, Deal
 from services import events, jielong, shows
 from services.authz import Actor, require
-from services.pickup import NO_ADDRESS, pickup_group
-from services.review import metrics, report, tables
+from services.pickup import NO_ADDRESS, pickup_group  # noqa: F401  (re-exported: services.export)
+from services.review import metrics, report, tables, workbook
+from services.review.packing import ENTRY_COLUMNS
+from services.review.packing import plan as packing_plan
+from services.review.packing import rows as packing_rows
 from services.text import strip_controls
 
-MAX_GROUP_SHEETS = 30
-RESERVED_SHEETS = ("汇总", "分拣明细", "复盘指标", "候补（不打包）")
-
-ENTRY_COLUMNS = ["取货点/楼栋", "团品", "跟团号", "下单人", "数量", "规格", "备注", "地址", "电话", "金额（元）"]
+MAX_GROUP_SHEETS = workbook.MAX_GROUP_SHEETS
+RESERVED_SHEETS = workbook.RESERVED_SHEETS
+sheet_name = workbook.sheet_name
 
 
 def entry_rows(session: Session, show_id: int, status: str = jielong.EntryStatus.VALID) -> list[dict[str, Any]]:
     """The entries of a show with one status (valid: what gets packed), with their packing
-    group, sorted for packing."""
+    group, in packing order (small reads and tests; the file exports stream instead)."""
     shows.get_show(session, show_id)
-    q = (
-        select(
-            ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty, ChainEntry.spec, ChainEntry.note,
-            ChainEntry.address, ChainEntry.phone, metrics.entry_amount(), Deal.product, Deal.id,
-        )
-        .join(Deal, Deal.id == ChainEntry.deal_id)
-        .where(Deal.show_id == show_id, ChainEntry.status == status)
-        .order_by(Deal.id, ChainEntry.seq, ChainEntry.id)
-    )
-    rows = []
-    for seq, name, qty, spec, note, address, phone, amount, product, deal_id in session.execute(q):
-        rows.append(
-            {
-                "取货点/楼栋": pickup_group(address, note),
-                "团品": product,
-                "跟团号": seq,
-                "下单人": name,
-                "数量": qty,
-                "规格": spec or "",
-                "备注": note or "",
-                "地址": address or "",
-                "电话": phone or "",
-                "金额（元）": metrics.money(amount),
-                "_deal": deal_id,
-            }
-        )
-    rows.sort(key=lambda r: (r["取货点/楼栋"] == NO_ADDRESS, r["取货点/楼栋"], r["_deal"], r["跟团号"] or 0))
-    for r in rows:
-        del r["_deal"]
-    return rows
+    packing = packing_plan(session, show_id, status)
+    return [dict(zip(ENTRY_COLUMNS, cells)) for _, cells in packing_rows(session, packing)]
 
 
 def entries_frame(session: Session, show_id: int, status: str = jielong.EntryStatus.VALID) -> pd.DataFrame:
@@ -84,65 +60,23 @@ def _whole_seq(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def group_summary(df: pd.DataFrame) -> pd.DataFrame:
-    """Per packing group: buyers, entries, units, amount and units per product, then 合计."""
-    products = list(dict.fromkeys(df["团品"]))
-    cols = ["取货点/楼栋", "下单人数", "单数", "份数", "金额（元）"] + products
+def kpi_cells(k: dict[str, Any]) -> list[list[Any]]:
+    """指标, 数值, 代码 rows: rates as people read them (62.7%), counts and money as numbers."""
     out = []
-    for group, g in df.groupby("取货点/楼栋", sort=False):
-        row = {
-            "取货点/楼栋": group,
-            "下单人数": g["下单人"].nunique(),
-            "单数": len(g),
-            "份数": int(g["数量"].sum()),
-            "金额（元）": round(float(g["金额（元）"].sum()), 2),
-        }
-        for p in products:
-            row[p] = int(g.loc[g["团品"] == p, "数量"].sum())
-        out.append(row)
-    total = {
-        "取货点/楼栋": "合计",
-        "下单人数": df["下单人"].nunique(),
-        "单数": len(df),
-        "份数": int(df["数量"].sum()) if len(df) else 0,
-        "金额（元）": round(float(df["金额（元）"].sum()), 2) if len(df) else 0.0,
-    }
-    for p in products:
-        total[p] = int(df.loc[df["团品"] == p, "数量"].sum())
-    out.append(total)
-    return pd.DataFrame(out, columns=cols)
-
-
-def with_subtotals(df: pd.DataFrame) -> pd.DataFrame:
-    """The entries sorted by group, a 小计 row after each group and 合计 at the end."""
-    parts = []
-    for group, g in df.groupby("取货点/楼栋", sort=False):
-        parts.append(g)
-        parts.append(_subtotal_row(g, group, "小计"))
-    parts.append(_subtotal_row(df, "", "合计"))
-    return _whole_seq(pd.concat([p for p in parts if len(p)], ignore_index=True)) if parts else df
-
-
-def _subtotal_row(g: pd.DataFrame, group: str, label: str) -> pd.DataFrame:
-    row = {c: "" for c in ENTRY_COLUMNS}
-    row.update(
-        {
-            "取货点/楼栋": group,
-            "下单人": f"{label}（{g['下单人'].nunique()}人，{len(g)}单）",
-            "数量": int(g["数量"].sum()) if len(g) else 0,
-            "金额（元）": round(float(g["金额（元）"].sum()), 2) if len(g) else 0.0,
-            "跟团号": None,
-        }
-    )
-    return pd.DataFrame([row], columns=ENTRY_COLUMNS)
+    for key, label in metrics.KPI_LABELS.items():
+        v = k[key]
+        if v is None:
+            shown: Any = ""
+        elif key in metrics.RATE_KEYS:
+            shown = f"{v:.1%}"
+        else:
+            shown = v
+        out.append([label, shown, key])
+    return out
 
 
 def kpi_frame(k: dict[str, Any]) -> pd.DataFrame:
-    rows = []
-    for key, label in metrics.KPI_LABELS.items():
-        v = k[key]
-        rows.append({"指标": label, "数值": "" if v is None else v, "代码": key})
-    return pd.DataFrame(rows, columns=["指标", "数值", "代码"])
+    return pd.DataFrame(kpi_cells(k), columns=["指标", "数值", "代码"])
 
 
 def question_frame(session: Session, show_id: int) -> pd.DataFrame:
@@ -202,17 +136,14 @@ def to_csv(df: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False, quoting=csv.QUOTE_MINIMAL, date_format="%Y-%m-%d %H:%M:%S").encode("utf-8-sig")
 
 
-def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name (≤ 31 chars, none of []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "Sheet"
-    base = base[:31]
-    cand, i = base, 2
-    while cand.lower() in {t.lower() for t in taken}:
-        suffix = f"({i})"
-        cand = base[: 31 - len(suffix)] + suffix
-        i += 1
-    taken.add(cand)
-    return cand
+def stream_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
+    """CSV written row by row (no frame in memory), UTF-8 with BOM, formula-looking text neutralised."""
+    buf = io.StringIO()
+    w = csv.writer(buf, quoting=csv.QUOTE_MINIMAL)
+    w.writerow(header)
+    for r in rows:
+        w.writerow([_csv_safe(v) for v in r])
+    return buf.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame], bold_first_col: tuple[str, ...] = ("小计", "合计")) -> bytes:
@@ -247,26 +178,17 @@ def _display_width(v: Any) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
-def entries_workbook(session: Session, show_id: int) -> dict[str, pd.DataFrame]:
-    df = entries_frame(session, show_id)
-    sheets = {
-        "汇总": group_summary(df),
-        "分拣明细": with_subtotals(df),
-    }
-    groups = list(dict.fromkeys(df["取货点/楼栋"]))
-    if len(groups) <= MAX_GROUP_SHEETS:
-        for group in groups:
-            g = df[df["取货点/楼栋"] == group]
-            name = f"楼栋 {group}" if group in RESERVED_SHEETS else group
-            sheets[name] = with_subtotals(g).iloc[:-1]
-    waitlisted = entries_frame(session, show_id, jielong.EntryStatus.WAITLISTED)
-    if len(waitlisted):  # not packed: who to tell if stock frees up (金额 is what they would pay)
-        sheets["候补（不打包）"] = waitlisted
-    sheets["复盘指标"] = kpi_frame(metrics.kpis(session, show_id))
-    return sheets
-
-
 # ---------------------------------------------------------------- actions (permission + audit)
+
+
+Progress = workbook.Progress
+
+
+def _reporting(rows: Iterator, total: int, progress: Progress | None, every: int = 5_000) -> Iterator:
+    for i, r in enumerate(rows, 1):
+        if progress and (i % every == 0 or i == total):
+            progress(i, total)
+        yield r
 
 
 def _exported(session: Session, actor: Actor, show_id: int, what: str, rows: int | None = None) -> None:
@@ -275,18 +197,24 @@ def _exported(session: Session, actor: Actor, show_id: int, what: str, rows: int
     events.record(session, "review.exported", show_id, actor, what=what, rows=rows)
 
 
-def entries_csv(session: Session, actor: Actor, show_id: int) -> bytes:
+def entries_csv(session: Session, actor: Actor, show_id: int, progress: Progress | None = None) -> bytes:
+    """The packing CSV, streamed: one row per valid entry in packing order."""
     require(actor, "export")
-    df = entries_frame(session, show_id)
-    _exported(session, actor, show_id, "entries_csv", len(df))
-    return to_csv(df)
+    shows.get_show(session, show_id)
+    packing = packing_plan(session, show_id, jielong.EntryStatus.VALID)
+    _exported(session, actor, show_id, "entries_csv", len(packing))
+    return stream_csv(ENTRY_COLUMNS, (cells for _, cells in _reporting(packing_rows(session, packing), len(packing), progress)))
 
 
-def entries_xlsx(session: Session, actor: Actor, show_id: int) -> bytes:
+def entries_xlsx(session: Session, actor: Actor, show_id: int, progress: Progress | None = None) -> bytes:
+    """The packing workbook, streamed (services.review.workbook)."""
     require(actor, "export")
-    sheets = entries_workbook(session, show_id)
-    _exported(session, actor, show_id, "entries_xlsx", int(sheets["汇总"]["单数"].iloc[-1]))
-    return to_xlsx(sheets)
+    shows.get_show(session, show_id)
+    packing = packing_plan(session, show_id, jielong.EntryStatus.VALID)
+    waitlisted = packing_plan(session, show_id, jielong.EntryStatus.WAITLISTED)
+    _exported(session, actor, show_id, "entries_xlsx", len(packing))
+    kpis = kpi_cells(metrics.kpis(session, show_id))
+    return workbook.entries_workbook(session, packing, waitlisted, kpis, progress)
 
 
 def questions_csv(session: Session, actor: Actor, show_id: int) -> bytes:

@@ -12,8 +12,9 @@ Rules behind the numbers (kpis):
 - buyers = distinct names with at least one valid entry in the show (Show.buyers, kept
   by the jielong service through ShowBuyer); order_rate = buyers / viewers.
 - entries / units = Σ Deal.entries_valid / Deal.units_valid.
-- gmv = Σ over valid entries of ChainEntry.amount when an order import provided it,
-  else qty × Deal.group_price. avg_order_value = gmv / buyers (客单价 per buyer).
+- gmv = Σ Deal.gmv_valid: over valid entries not flagged 超出限购 / 缺失, ChainEntry.amount when an
+  order import provided it, else qty × the entry's spec price (else Deal.group_price); the
+  flagged entries' money is Deal.gmv_flagged, shown apart. avg_order_value = gmv / buyers.
 - promises = every promise logged for the show; kept rate and overdue count come from
   services.promises.
 - A rate with a zero (or missing) denominator is None.
@@ -58,6 +59,7 @@ KPI_LABELS = {
     "promises_kept_rate": "承诺兑现率",
     "promises_overdue": "逾期履约项",
 }
+RATE_KEYS = ("watch_rate", "answered_rate", "order_rate", "promises_kept_rate")  # shown as 62.7%
 
 
 
@@ -75,8 +77,9 @@ def money(value: Decimal | float | int | None) -> float:
 
 
 def entry_amount() -> ColumnElement:
-    """The money one valid entry brings: the imported amount, else qty × group price."""
-    return func.coalesce(ChainEntry.amount, ChainEntry.qty * Deal.group_price)
+    """The money one valid entry brings: the imported amount, else qty × its spec's price (else
+    the group price); services.jielong.specs.entry_money is the same rule in Python."""
+    return func.coalesce(ChainEntry.amount, ChainEntry.qty * func.coalesce(ChainEntry.unit_price, Deal.group_price))
 
 
 
@@ -91,14 +94,6 @@ def minutes_between(later: datetime | None, earlier: datetime | None) -> float |
 
 def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
     """One dict per deal with its tallies, milestones, GMV and speed."""
-    gmv_by_deal = dict(
-        session.execute(
-            select(ChainEntry.deal_id, func.sum(entry_amount()))
-            .join(Deal, Deal.id == ChainEntry.deal_id)
-            .where(Deal.show_id == show_id, ChainEntry.status == jielong.EntryStatus.VALID)
-            .group_by(ChainEntry.deal_id)
-        ).all()
-    )
     rows = []
     for d in session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)):
         rows.append(
@@ -118,7 +113,9 @@ def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
                 "units": d.units_valid,
                 "buyers": d.buyers_valid,
                 "waitlisted": d.units_waitlisted,
-                "gmv": money(gmv_by_deal.get(d.id)),
+                "gmv": money(d.gmv_valid),  # the tally: valid entries not flagged
+                "gmv_flagged": money(d.gmv_flagged),  # 超出限购 / 缺失: shown apart, to be checked
+                "entries_flagged": d.entries_flagged,
                 "minutes_release_to_threshold": minutes_between(d.reached_at, d.released_at),
                 "minutes_to_sellout": minutes_between(d.sold_out_at, d.released_at),
                 "outcome": d.status,
@@ -148,13 +145,8 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
             Deal.show_id == show_id
         )
     ).one()
-    gmv = money(
-        session.scalar(
-            select(func.sum(entry_amount()))
-            .join(Deal, Deal.id == ChainEntry.deal_id)
-            .where(Deal.show_id == show_id, ChainEntry.status == jielong.EntryStatus.VALID)
-        )
-    )
+    gmv = money(session.scalar(select(func.sum(Deal.gmv_valid)).where(Deal.show_id == show_id)))
+    deals = deal_rows(session, show_id)
     buyers = show.buyers
     promise_count = session.scalar(select(func.count()).where(Promise.show_id == show_id)) or 0
     kept_rate, overdue = promises.kept_rate(session, show_id), promises.overdue_count(session, show_id)
@@ -177,13 +169,18 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
         "promises": promise_count,
         "promises_kept_rate": kept_rate,
         "promises_overdue": overdue,
-        "deals": deal_rows(session, show_id),
+        "deals": deals,
     }
 
 
-def recent_show_ids(session: Session, n: int = 5, upto_show_id: int | None = None) -> list[int]:
-    """The last n shows (by scheduled start) up to and including `upto_show_id`, oldest first."""
+def recent_show_ids(
+    session: Session, n: int = 5, upto_show_id: int | None = None, include_rehearsal: bool = False
+) -> list[int]:
+    """The last n shows (by scheduled start) up to and including `upto_show_id`, oldest first.
+    Rehearsals (彩排, the simulator's shows) are left out unless asked for, or the one looked at."""
     q = select(Show.id).order_by(Show.scheduled_start.desc(), Show.id.desc())
+    if not include_rehearsal:
+        q = q.where(Show.rehearsal.is_(False) | (Show.id == upto_show_id))
     if upto_show_id is not None:
         ref = shows.get_show(session, upto_show_id)
         q = q.where(Show.scheduled_start <= ref.scheduled_start)
@@ -193,10 +190,13 @@ def recent_show_ids(session: Session, n: int = 5, upto_show_id: int | None = Non
 COMPARE_KEYS = ("watch_rate", "order_rate", "buyers", "gmv", "avg_order_value", "answered_rate", "promises_kept_rate")
 
 
-def compare(session: Session, n: int = 5, upto_show_id: int | None = None) -> list[dict[str, Any]]:
-    """The main KPIs of the last n shows, oldest first, one dict per show."""
+def compare(
+    session: Session, n: int = 5, upto_show_id: int | None = None, include_rehearsal: bool = False
+) -> list[dict[str, Any]]:
+    """The main KPIs of the last n shows, oldest first, one dict per show (rehearsals left out
+    unless asked for)."""
     out = []
-    for sid in recent_show_ids(session, n, upto_show_id):
+    for sid in recent_show_ids(session, n, upto_show_id, include_rehearsal):
         show = shows.get_show(session, sid)
         k = kpis(session, sid)
         row = {"show_id": sid, "title": show.title, "date": show.scheduled_start}

@@ -51,6 +51,7 @@ from services.triage.labels import (
 from services.triage.lexicon import BUILTIN, EDITABLE_CATEGORIES, delete_term, list_terms, seed, set_term
 from services.triage.reads import (
     GroupRow,
+    GroupVoices,
     chatter_count,
     get_group,
     history,
@@ -61,6 +62,7 @@ from services.triage.reads import (
     rank,
     response_stats,
     top_to_host,
+    voices,
 )
 from services.triage.rules import Analysis, Matcher, analyse, classify, group, normalise, signature, similarity
 
@@ -71,6 +73,7 @@ def builtin_term_count() -> int:
 
 
 __all__ = [
+    "GroupVoices", "voices",
     "ACTION_LABELS", "REPLY_TEMPLATES", "answer", "dismiss", "last_action_label", "merge", "recategorize",
     "to_host", "undo",
     "CommentIn", "comment_from_obj", "natural_key", "parse_at", "parse_comment_file", "parse_comment_lines",

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import QuestionGroup, Show
+from db.models import Comment, QuestionGroup, Show
 from services.errors import NotFound
 from services.sql import median, seconds_between
 from services.triage.rules import analyse
@@ -192,3 +192,35 @@ def response_stats(session: Session, show_id: int) -> dict[str, Any]:
         select(func.count()).where(*question_filter(show_id), QuestionGroup.status == QuestionStatus.ANSWERED)
     ) or 0
     return {"answered": answered, "median_s": median_response_s(session, show_id)}
+
+
+@dataclass(frozen=True)
+class GroupVoices:
+    """Who asked a question and how they put it: names to @ in the group, their own words."""
+
+    askers: list[str]
+    comments: list[tuple[str, str, datetime]]  # (author, text, received_at), newest first
+
+
+def voices(session: Session, group_ids: list[int], per_group: int = 5) -> dict[int, GroupVoices]:
+    """The latest `per_group` comments of each group (one query, a window per group)."""
+    if not group_ids:
+        return {}
+    ranked = (
+        select(
+            Comment.group_id, Comment.author, Comment.text, Comment.received_at,
+            func.row_number().over(partition_by=Comment.group_id,
+                                   order_by=(Comment.received_at.desc(), Comment.id.desc())).label("n"),
+        )
+        .where(Comment.group_id.in_(group_ids))
+        .subquery()
+    )
+    rows = session.execute(select(ranked).where(ranked.c.n <= per_group)
+                           .order_by(ranked.c.group_id, ranked.c.n)).all()
+    out: dict[int, GroupVoices] = {gid: GroupVoices([], []) for gid in group_ids}
+    for r in rows:
+        v = out[r.group_id]
+        v.comments.append((r.author, r.text, r.received_at))
+        if r.author and r.author not in v.askers:
+            v.askers.append(r.author)
+    return out

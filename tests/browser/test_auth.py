@@ -174,6 +174,7 @@ def test_a_deep_link_shows_the_login_and_then_that_page(server, page):
 
 def test_console_link_opens_the_host_screen_in_a_second_context_without_login(server, page, second_page):
     login(page, server, "assistant")
+    page.get_by_role("tab", name="主播链接").click()  # the console's right column: 接龙 / 承诺速记 / 主播链接
     page.get_by_role("button", name="生成主播链接").click()
     wait_for_app(page)
     code = page.get_by_test_id("stCode").filter(has_text="host=").first

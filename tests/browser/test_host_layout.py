@@ -91,13 +91,18 @@ def test_a_phone_sees_the_questions_and_the_last_promise_without_scrolling(serve
 
 def test_the_console_shows_no_english_input_hints(server, page):
     login(page, server, "assistant")
+    # the console's right column is three tabs: 接龙 / 承诺速记 / 主播链接
+    page.get_by_role("tab", name="承诺速记").click()
     box = page.get_by_role("textbox", name="主播刚说的承诺（回车即记录）")
     box.scroll_into_view_if_needed()
     box.click()
     box.type("前50名送手札")
     page.wait_for_timeout(300)
     assert page.get_by_text("Press Enter to submit form").filter(visible=True).count() == 0
-    area = page.get_by_role("textbox").filter(visible=True).last
+    page.get_by_role("tab", name="接龙", exact=True).click()
+    page.get_by_role("tab", name="粘贴接龙").click()
+    area = page.get_by_role("textbox", name=re.compile("^把群里的接龙整段复制粘贴到这里"))
+    area.scroll_into_view_if_needed()
     area.click()
     area.type("1. 王芳 2份")
     page.wait_for_timeout(300)

@@ -30,15 +30,16 @@ def test_log_on_console_then_tick_on_the_promises_page(server, page):
 
 def _log_confirm_tick(server, page) -> None:
     login(page, server, "assistant")
+    page.get_by_role("tab", name="承诺速记").click()  # the console's right column: 接龙 / 承诺速记 / 主播链接
     box = page.get_by_label("主播刚说的承诺（回车即记录）")
     box.fill(WORDS)
     box.press("Enter")
     wait_for_app(page)
     expect(page.get_by_text("刚记录：")).to_be_visible(timeout=T)
     expect(box).to_have_value("", timeout=T)  # cleared for the next promise
-    # the guessed kind is shown selected, ready for a one-click correction
-    kind = page.get_by_role("radiogroup", name="类型（点一下即改）")
-    expect(kind.get_by_role("radio", name="赠品", exact=True)).to_be_checked(timeout=T)
+    # the guessed kind is shown selected (its button greyed), the others one click away
+    expect(page.get_by_role("button", name="赠品", exact=True)).to_be_disabled(timeout=T)
+    expect(page.get_by_role("button", name="包退", exact=True)).to_be_enabled(timeout=T)
     page.get_by_text("刚记录：").scroll_into_view_if_needed()
     screenshot(page, "promises_console_quick_log")
 
@@ -57,9 +58,10 @@ def _log_confirm_tick(server, page) -> None:
     grid = page.get_by_test_id("stDataFrame").last
     grid.scroll_into_view_if_needed()
     bb = grid.bounding_box()
-    # the checkbox sits in the middle of the first (small) column, below the 35px header
-    # (a click on an editable checkbox cell toggles it; the editor's on_change saves it)
-    page.mouse.click(bb["x"] + 57, bb["y"] + 35 + 17)
+    # the checkbox sits in the middle of the first column ("small": about 80 px wide, so its
+    # middle is ~40 px in), below the 35px header. Only a click ON the checkbox toggles it (a click
+    # beside it just selects the cell); the editor's on_change then saves it.
+    page.mouse.click(bb["x"] + 40, bb["y"] + 35 + 17)
     expect(progress).to_have_text("已完成 1/3", timeout=T)
 
     # Bulk ticking by chain range takes the rest.

@@ -43,6 +43,8 @@ def test_queue_shows_script_and_markdown_literally(server, page, queue_show):
     page.goto(f"{server.url}/console?show={queue_show}")  # the session cookie carries the login
     wait_for_app(page)
     page.get_by_text(TITLE).first.wait_for()
+    # comment intake is folded above the queue (the capture pipe feeds most comments): unfold it
+    page.get_by_text("问题队列 · 录入评论").first.click()
 
     _quick_add(page, "<b>坏人</b>", SCRIPT)
     _quick_add(page, "**路人**", BOLD)

@@ -68,7 +68,7 @@ def test_draft_deal_shows_readiness_advice_and_releases(panel_as, app_db):
         assert jielong.get_deal(s, deal_id).status == "released"
     eng.dispose()
     at.run()
-    assert at.text_area(key="console_jielong_paste_text") is not None
+    assert at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}") is not None
     assert any(c.value == "已接龙0单！还差3单成团！" for c in at.code)
 
 
@@ -87,15 +87,15 @@ def test_paste_preview_confirm_updates_totals_and_progress_text(panel_as, app_db
         jielong.release(s, deal_id, SYSTEM)
     eng.dispose()
     at = panel_as("assistant", show_id)
-    at.text_area(key="console_jielong_paste_text").input("#接龙\n1. 王芳 2份 5栋\n2. 李四 两份\n3. 赵六 x2").run()
-    at.button(key="console_jielong_preview").click().run()
+    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input("#接龙\n1. 王芳 2份 5栋\n2. 李四 两份\n3. 赵六 x2").run()
+    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
     assert not at.exception
     assert any("新增 3 条" in i.value and "候补 1 条" in i.value for i in at.info)
     eng = db.connect(app_db)
     with db.session(eng) as s:
         assert jielong.get_deal(s, deal_id).entries_valid == 0  # preview writes nothing
     eng.dispose()
-    at.button(key="console_jielong_confirm").click().run()
+    at.button(key=f"console_jielong_confirm_{show_id}_{deal_id}").click().run()
     assert not at.exception and not at.error
     assert any("已保存" in s.value for s in at.success)
     assert "已成团！" in _texts(at) or any("最后1份" in c.value for c in at.code)
@@ -112,13 +112,13 @@ def test_manual_entry_and_cancel_promotes_the_waitlist(panel_as, app_db):
         jielong.add_entry(s, SYSTEM, deal_id, "王芳", 2)
     eng.dispose()
     at = panel_as("assistant", show_id)
-    at.text_input(key="console_jielong_add_name").input("李四")
+    at.text_input(key=f"console_jielong_add_name_{show_id}_{deal_id}").input("李四")
     [b for b in at.button if b.label == "添加一条接龙"][0].click().run()
     assert not at.exception and not at.error
     assert at.metric[3].value == "1 单"  # 李四 waits
-    pick = at.selectbox(key="console_jielong_cancel_pick")
+    pick = at.selectbox(key=f"console_jielong_cancel_pick_{show_id}_{deal_id}")
     assert "王芳" in pick.options[0] and "李四" in pick.options[1] and "候补" in pick.options[1]
-    at.button(key="console_jielong_cancel").click().run()  # the first live entry: 王芳
+    at.button(key=f"console_jielong_cancel_{show_id}_{deal_id}").click().run()  # the first live entry: 王芳
     assert not at.exception and not at.error
     eng = db.connect(app_db)
     with db.session(eng) as s:
@@ -162,7 +162,7 @@ def test_show_without_deals(panel_as, app_db):
 def test_demo_console_page_renders_the_panel(page_as):
     at = page_as("assistant", "console")
     assert not at.exception
-    assert any(h.value == "接龙" for h in at.subheader)
+    assert {"接龙", "承诺速记", "主播链接"} <= {t.label for t in at.tabs}
 
 
 def test_import_a_ktt_export_with_the_default_mapping(panel_as, app_db):
@@ -174,11 +174,11 @@ def test_import_a_ktt_export_with_the_default_mapping(panel_as, app_db):
     csv = "跟团号,下单人,商品,规格,数量,订单金额,团员备注,自提点,收货人,联系电话,详细地址\n"
     csv += "\n".join(f"{i},团员{i},有机上海青,500g,{i % 2 + 1},19.90,,东门,收货{i},1380000{i:04d},{i}栋" for i in range(1, 8))
     at = panel_as("assistant", show_id)
-    at.file_uploader(key="console_jielong_file").upload("快团团订单.csv", csv.encode("utf-8-sig"), "text/csv").run()
+    at.file_uploader(key=f"console_jielong_file_{show_id}_{deal_id}").upload("快团团订单.csv", csv.encode("utf-8-sig"), "text/csv").run()
     assert not at.exception
-    assert at.selectbox(key="console_jielong_map_name").value == "下单人"
-    assert at.selectbox(key="console_jielong_map_qty").value == "数量"
-    at.button(key="console_jielong_import").click().run()
+    assert at.selectbox(key=f"console_jielong_map_name_{show_id}_{deal_id}").value == "下单人"
+    assert at.selectbox(key=f"console_jielong_map_qty_{show_id}_{deal_id}").value == "数量"
+    at.button(key=f"console_jielong_import_{show_id}_{deal_id}").click().run()
     assert not at.exception and not at.error
     eng = db.connect(app_db)
     with db.session(eng) as s:
@@ -202,6 +202,99 @@ def test_progress_reminder_toasts_after_the_interval(panel_as, app_db, monkeypat
     assert any("该播报接龙进度了" in t.value and "已接龙0单" in t.value for t in at.toast)
 
 
+def _second_deal(url: str, show_id: int, product: str) -> int:
+    eng = db.connect(url)
+    now = clock.now()
+    with db.session(eng) as s:
+        deal = jielong.create_deal(s, SYSTEM, show_id, jielong.DealForm(
+            product=product, group_price=Decimal("39.9"), original_price=Decimal("59.9"), threshold=2, stock=None,
+            delivery_text="后天下午到", deadline=now + timedelta(hours=1)))
+        deal_id = deal.id
+    eng.dispose()
+    return deal_id
+
+
+def test_release_keeps_the_chosen_deal_and_refreshes_its_label(panel_as, app_db):
+    """Issue 13 #1: after releasing the second deal the selector stays on it, labelled 已发布."""
+    show_id, first = _make_show_with_deal(app_db)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, first, SYSTEM)
+    eng.dispose()
+    second = _second_deal(app_db, show_id, "丹东红颜草莓")
+    at = panel_as("assistant", show_id)
+    picker = at.selectbox(key=f"console_jielong_deal_{show_id}")
+    assert picker.value == first  # the released deal first
+    picker.set_value(second).run()
+    assert "草稿" in at.selectbox(key=f"console_jielong_deal_{show_id}").format_func(second)
+    at.button(key="console_jielong_release").click().run()
+    at.run()
+    assert not at.exception and not at.error
+    picker = at.selectbox(key=f"console_jielong_deal_{show_id}")
+    assert picker.value == second
+    assert "草稿" not in picker.format_func(second) and "丹东红颜草莓" in picker.format_func(second)
+    assert at.text_area(key=f"console_jielong_paste_text_{show_id}_{second}") is not None
+
+
+def test_an_export_for_another_deal_is_refused_on_screen(panel_as, app_db):
+    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+    eng.dispose()
+    csv = "跟团号,下单人,商品,数量\n1,团员1,丹东红颜草莓,2\n2,团员2,丹东红颜草莓,1\n"
+    at = panel_as("assistant", show_id)
+    at.file_uploader(key=f"console_jielong_file_{show_id}_{deal_id}").upload("草莓.csv", csv.encode(), "text/csv").run()
+    at.button(key=f"console_jielong_import_{show_id}_{deal_id}").click().run()
+    assert not at.exception
+    message = "\n".join(e.value for e in at.error)
+    assert "丹东红颜草莓" in message and "有机上海青" in message
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        assert jielong.get_deal(s, deal_id).entries_valid == 0
+    eng.dispose()
+
+
+def test_the_paste_box_and_its_message_belong_to_one_deal(panel_as, app_db):
+    """Issue 13 #2: a chain pasted and saved for one deal is not in another deal's box, and its
+    「已保存」 message is not shown under the other deal."""
+    show_id, first = _make_show_with_deal(app_db, stock=None)
+    second = _second_deal(app_db, show_id, "赣南脐橙")
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, first, SYSTEM)
+        jielong.release(s, second, SYSTEM)
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    at.selectbox(key=f"console_jielong_deal_{show_id}").set_value(first).run()
+    at.text_area(key=f"console_jielong_paste_text_{show_id}_{first}").input("1. 王芳 2份\n2. 李四 1份").run()
+    at.button(key=f"console_jielong_preview_{show_id}_{first}").click().run()
+    at.button(key=f"console_jielong_confirm_{show_id}_{first}").click().run()
+    assert any("已保存" in s.value for s in at.success)
+    at.selectbox(key=f"console_jielong_deal_{show_id}").set_value(second).run()
+    assert not at.exception
+    assert at.text_area(key=f"console_jielong_paste_text_{show_id}_{second}").value in ("", None)
+    assert not any("已保存" in s.value for s in at.success)
+    at.button(key=f"console_jielong_preview_{show_id}_{second}").click().run()  # empty box: a hint, no preview
+    assert any("请先把群里的接龙粘贴" in w.value for w in at.warning)
+    assert not any(i.value.startswith("预览") for i in at.info)
+
+
+def test_flagged_entries_are_shown_apart_with_their_hint(panel_as, app_db):
+    show_id, deal_id = _make_show_with_deal(app_db, stock=None, per_person_limit=2)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+        jielong.apply_paste(s, SYSTEM, deal_id, "1. 王芳 1份\n2. 王芳 2份")
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    assert not at.exception
+    assert any("1 单 / 2 份待核实" in w.value and "未计入成交额" in w.value for w in at.warning)
+    table = at.dataframe[-1].value
+    assert list(table.columns[:5]) == ["序号", "团员", "数量", "状态", "提示"]
+    assert "超出限购" in set(table["提示"])
+
+
 def test_preview_marks_unsure_readings_with_a_reason(panel_as, app_db):
     """Issue 13 #6 / issue 15 #5: `蒋奶奶36 2 4栋` is read as 2 份 and the preview says why it may
     be wrong, in a warning and in the row's 提示 cell."""
@@ -211,8 +304,8 @@ def test_preview_marks_unsure_readings_with_a_reason(panel_as, app_db):
         jielong.release(s, deal_id, SYSTEM)
     eng.dispose()
     at = panel_as("assistant", show_id)
-    at.text_area(key="console_jielong_paste_text").input("#接龙\n78. 王芳 2份 3栋\n79. 蒋奶奶36 2 4栋").run()
-    at.button(key="console_jielong_preview").click().run()
+    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input("#接龙\n78. 王芳 2份 3栋\n79. 蒋奶奶36 2 4栋").run()
+    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
     assert not at.exception
     assert any("有 1 条读取不确定" in w.value and w.icon == "⚠️" for w in at.warning), _texts(at)
     table = at.dataframe[0].value

@@ -33,11 +33,29 @@ def test_quick_log_guesses_kind_and_the_deal_being_shown(page_as, app_db):
 def test_kind_and_deal_are_corrected_in_one_click(page_as, app_db):
     at = submit(page_as("assistant", "console"), "手札那个")
     p = newest(app_db)
-    at.segmented_control(key=f"console_promises_kind_{p.id}").set_value("gift").run()
+    at.button(key=f"console_promises_kind_{p.id}_gift").click().run()
     assert not at.exception
     assert newest(app_db).kind == "gift"
-    at.pills(key=f"console_promises_deal_{p.id}").set_value(0).run()
+    assert at.button(key=f"console_promises_kind_{p.id}_gift").disabled  # the current kind
+    assert any("类型已改为「赠品」" in t.value for t in at.toast)
+    at.button(key=f"console_promises_deal_{p.id}_0").click().run()
     assert newest(app_db).deal_id is None
+
+
+def test_reruns_after_a_correction_change_nothing_unasked(page_as, app_db):
+    """A rerun with no click (a fragment tick, another panel's action) never re-applies a
+    correction: the buttons fire only when clicked."""
+    at = submit(page_as("assistant", "console"), "不好吃包退")
+    p = newest(app_db)
+    at.button(key=f"console_promises_kind_{p.id}_quality").click().run()
+    assert newest(app_db).kind == "quality"
+    with app_session(app_db) as s:
+        promises_row = s.get(Promise, p.id)
+        promises_row.kind = "refund"  # changed elsewhere (the promises page)
+    at.run()
+    at.run()
+    assert newest(app_db).kind == "refund"
+    assert not any("类型已改为" in t.value for t in at.toast)
 
 
 def test_empty_text_is_not_logged(page_as, app_db):

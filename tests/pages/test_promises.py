@@ -200,3 +200,72 @@ def test_a_min_quantity_promise_is_confirmed_with_its_n(page_as, app_db):
     assert not at.exception
     r = row(app_db, pid)
     assert r.confirmed and r.min_qty == 3 and r.scope_label == "满 3 份的跟团人"
+
+
+def _bulk_entries(url, n: int) -> int:
+    """n more entries in the demo night's first deal (rows written directly, fast); its show id."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from db.models import ChainEntry, Deal
+
+    with app_session(url) as s:
+        show_id = shows.find_show(s, SHOW).id
+        deal_id = s.scalar(select(Deal.id).where(Deal.show_id == show_id).order_by(Deal.id).limit(1))
+        at = datetime(2026, 3, 10, 20, 0)
+        rows = [
+            {"deal_id": deal_id, "line_key": f"big{i}", "seq": 10_000 + i, "buyer_name": f"大团员{i}", "qty": 1,
+             "spec": "", "note": "", "address": f"{i % 30 + 1}栋{i % 6 + 1}01", "phone": "", "source": "paste",
+             "status": "valid", "over_limit": False, "missing": False, "raw_line": "",
+             "created_at": at + timedelta(seconds=i), "updated_at": at}
+            for i in range(n)
+        ]
+        for i in range(0, n, 5_000):
+            s.execute(insert(ChainEntry), rows[i:i + 5_000])
+    return show_id
+
+
+def test_a_promise_with_40k_items_renders_one_page(page_as, app_db):
+    _bulk_entries(app_db, 40_000)
+    pid = log(app_db, "今晚所有订单都包邮", guess_deal=False)
+    with app_session(app_db) as s:
+        actor = auth.resolve_session(s, auth.login(s, "assistant_user", PASSWORD))
+        promises.confirm(s, actor, pid, scope="show")
+    total = row(app_db, pid).total
+    assert total > 40_000
+    at = pick(page_as("assistant", "promises"), pid)
+    assert not at.exception
+    items = frame(at, "团员")
+    assert len(items) == 50
+    assert any(f"共 {total} 项" in c.value for c in at.caption)
+    at.text_input(key=f"promises_items_place_{pid}").input("7栋").run()  # filtered in SQL
+    items = frame(at, "团员")
+    assert not at.exception and len(items) == 50 and set(items["楼栋/取货点"]) == {"7栋"}
+
+
+def test_kept_with_open_items_needs_a_confirmation_saying_how_many(page_as, app_db):
+    pid = log(app_db, "前4名送一把葱")
+    with app_session(app_db) as s:
+        actor = auth.resolve_session(s, auth.login(s, "assistant_user", PASSWORD))
+        promises.confirm(s, actor, pid)
+    at = pick(page_as("assistant", "promises"), pid)
+    at.segmented_control(key=f"promises_status_{pid}").set_value("kept").run()
+    assert any("还有 4 项履约未完成" in w.value for w in at.warning)
+    button(at, "更新状态").click().run()
+    assert row(app_db, pid).status == "open"
+    assert any("还有 4 项履约未完成" in e.value for e in at.error)
+    at.checkbox(key=f"promises_open_ok_{pid}").check().run()
+    button(at, "更新状态").click().run()
+    assert row(app_db, pid).status == "kept"
+
+
+def test_the_checklist_shows_where_each_gift_goes(page_as, app_db):
+    pid = log(app_db, "前3名送手札")
+    with app_session(app_db) as s:
+        actor = auth.resolve_session(s, auth.login(s, "assistant_user", PASSWORD))
+        promises.confirm(s, actor, pid)
+        expected = [i.address for i in promises.items(s, pid)]
+    at = pick(page_as("assistant", "promises"), pid)
+    items = frame(at, "团员")
+    assert list(items["地址"]) == expected and all(items["楼栋/取货点"])

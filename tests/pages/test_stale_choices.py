@@ -47,11 +47,11 @@ def test_a_stale_cancel_is_refused_and_never_cancels_another_buyer(app_db):
         jielong.apply_paste(s, SYSTEM, deal_id, "1. 张三 1份\n2. 李四 2份\n3. 王五 1份")
         li_si = s.scalar(select(ChainEntry.id).where(ChainEntry.deal_id == deal_id, ChainEntry.buyer_name == "李四"))
     at = _panel(app_db, SCRIPT, show_id)
-    at.selectbox(key="console_jielong_cancel_pick").set_value(li_si).run()
+    at.selectbox(key=f"console_jielong_cancel_pick_{show_id}_{deal_id}").set_value(li_si).run()
     with db.session(eng) as s:  # the other assistant cancels 李四 first
         jielong.cancel_entry(s, SYSTEM, li_si)
     eng.dispose()
-    at.button(key="console_jielong_cancel").click().run()
+    at.button(key=f"console_jielong_cancel_{show_id}_{deal_id}").click().run()
     assert not at.exception
     assert "该条已被他人取消" in _errors(at)
     assert _statuses(app_db, deal_id) == {"张三": "valid", "李四": "cancelled", "王五": "valid"}

@@ -10,9 +10,9 @@ from services.authz import PAGES, SYSTEM, can, pages_for, require
 from services.errors import AuthError, Forbidden, InvalidInput
 
 
-def _demo_show(session, actor):
+def _demo_show(session, actor, title: str = "源味集《农场主来了》"):
     start = clock.now()
-    form = shows.ShowForm("源味集《农场主来了》", "源味集·阳光花园群", 300, "老李", start, start + timedelta(hours=1))
+    form = shows.ShowForm(title, "源味集·阳光花园群", 300, "老李", start, start + timedelta(hours=1))
     return shows.create_show(session, actor, form)
 
 
@@ -254,7 +254,7 @@ def test_revoking_twice_is_harmless_and_status_reads_in_chinese(session, assista
 
 
 def test_host_link_grants_only_its_own_show(session, assistant):
-    one, other = _demo_show(session, assistant), _demo_show(session, assistant)
+    one, other = _demo_show(session, assistant), _demo_show(session, assistant, "源味集《农场主来了》第2期")
     token = auth.create_host_link(session, assistant, one.id)
     assert auth.resolve_host_link(session, token) == one.id != other.id
     assert auth.resolve_session(session, token) is None  # a host link is no login

@@ -20,11 +20,11 @@ T0 = datetime(2026, 2, 6, 20, 0)
     "address,note,group",
     [
         ("363弄12号1201", "", "363弄12号"),
-        ("3号楼1201", "", "3号楼"),
+        ("3号楼1201", "", "3栋"),
         ("阳光花园 5栋2单元 302", "", "阳光花园5栋"),
-        ("3-1201", "", "3号楼"),
+        ("3-1201", "", "3栋"),
         ("自提点：东门驿站", "", "东门驿站"),
-        ("", "7号楼 放门口", "7号楼"),
+        ("", "7号楼 放门口", "7栋"),
         ("", "要嫩一点的", export.NO_ADDRESS),
         ("小区南门水果店", "", "小区南门水果店"),
     ],
@@ -65,6 +65,7 @@ def _night(session, admin):
         if status == "valid":
             deal.entries_valid += 1
             deal.units_valid += qty
+            deal.gmv_valid = (deal.gmv_valid or 0) + (amount if amount is not None else qty * deal.group_price)
             buyers[name] = buyers.get(name, 0) + 1
     for name, n in buyers.items():
         session.add(ShowBuyer(show_id=show.id, name=name, valid_entries=n))
@@ -90,8 +91,8 @@ def test_entries_xlsx_totals_match_the_kpis(session, admin, reviewer):
     assert (total["下单人数"], total["单数"], total["份数"]) == (k["buyers"], k["entries"], k["units"]) == (4, 5, 8)
     assert total["金额（元）"] == pytest.approx(k["gmv"]) == pytest.approx(4 * 19.90 + 30 + 3 * 36)
     groups = [summary.cell(row=r, column=1).value for r in range(2, summary.max_row)]
-    assert groups == ["363弄12号", "3号楼", export.NO_ADDRESS]
-    assert {"3号楼", "363弄12号", export.NO_ADDRESS} <= set(wb.sheetnames)
+    assert groups == ["3栋", "363弄12号", export.NO_ADDRESS]  # buildings by number (services.pickup)
+    assert {"3栋", "363弄12号", export.NO_ADDRESS} <= set(wb.sheetnames)
     assert [r[3] for r in wb["候补（不打包）"].iter_rows(min_row=2, values_only=True)] == ["孙八"]
     # the hostile name is a string cell, not a formula
     detail = wb["分拣明细"]

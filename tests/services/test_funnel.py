@@ -15,8 +15,8 @@ START = datetime(2026, 6, 1, 20, 0)
 RELEASE = START + timedelta(minutes=10)
 
 
-def make_show(session, admin, members=300) -> int:
-    form = shows.ShowForm("源味集《农场主来了》", "源味集·阳光花园群", members, "老李", START, START + timedelta(hours=1))
+def make_show(session, admin, members=300, title: str = "源味集《农场主来了》") -> int:
+    form = shows.ShowForm(title, "源味集·阳光花园群", members, "老李", START, START + timedelta(hours=1))
     return shows.create_show(session, admin, form).id
 
 

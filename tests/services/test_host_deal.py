@@ -36,7 +36,7 @@ def test_the_host_screen_shows_the_last_released_deal_until_the_assistant_picks_
 
 def test_only_a_deal_of_the_show_and_only_by_the_assistant(session, assistant, host, admin, night):
     show_id, first, _ = night
-    other_show = make_show(session, admin)
+    other_show = make_show(session, admin, title="亲亲宝贝《安心之选》")
     stranger = make_deal(session, other_show, product="砂糖橘")
     with pytest.raises(InvalidInput, match="不属于本场"):
         live.set_host_deal(session, assistant, show_id, stranger)

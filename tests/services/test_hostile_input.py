@@ -163,7 +163,7 @@ def _actions(w: World, actor: Actor) -> dict:
     return {
         "show": lambda s: shows.create_show(s, actor, form),
         "deal": lambda s: jielong.create_deal(s, actor, w.show_id, _deal_form(product="散养土鸡蛋")),
-        "release": lambda s: jielong.release(s, jielong.create_deal(s, SYSTEM, w.show_id, _deal_form()).id, actor),
+        "release": lambda s: jielong.release(s, jielong.create_deal(s, SYSTEM, w.show_id, _deal_form(product="待发布的团品")).id, actor),
         "paste": lambda s: jielong.apply_paste(s, actor, w.deal_id, "1. 王芳 2份\n2. 李雷 1份"),
         "entry": lambda s: jielong.add_entry(s, actor, w.deal_id, "韩梅梅", qty=1),
         "ingest": lambda s: triage.ingest(s, actor, w.show_id, [triage.CommentIn("小李", "什么时候发货？")]),

@@ -49,22 +49,34 @@ def released_deal(session, actor, **kw) -> Deal:
 
 def recount(session, deal_id) -> dict:
     """The tallies recomputed from the rows, in SQL, to compare with the tally columns."""
-    def agg(status, what):
+    def agg(status, what, *where):
         return session.scalar(
-            select(what).select_from(EntryRow).where(EntryRow.deal_id == deal_id, EntryRow.status == status)
+            select(what).select_from(EntryRow).join(Deal, Deal.id == EntryRow.deal_id)
+            .where(EntryRow.deal_id == deal_id, EntryRow.status == status, *where)
         ) or 0
 
+    flagged = EntryRow.over_limit | EntryRow.missing
+    money = func.sum(func.coalesce(EntryRow.amount, EntryRow.qty * func.coalesce(EntryRow.unit_price, Deal.group_price)))
     return {
         "entries_valid": agg("valid", func.count()),
         "units_valid": agg("valid", func.sum(EntryRow.qty)),
         "entries_waitlisted": agg("waitlisted", func.count()),
         "units_waitlisted": agg("waitlisted", func.sum(EntryRow.qty)),
         "buyers_valid": agg("valid", func.count(func.distinct(EntryRow.buyer_name))),
+        "entries_flagged": agg("valid", func.count(), flagged),
+        "units_flagged": agg("valid", func.sum(EntryRow.qty), flagged),
+        "gmv_valid": Decimal(agg("valid", money, ~flagged)).quantize(Decimal("0.01")),
+        "gmv_flagged": Decimal(agg("valid", money, flagged)).quantize(Decimal("0.01")),
     }
 
 
+TALLIES = ("entries_valid", "units_valid", "entries_waitlisted", "units_waitlisted", "buyers_valid",
+           "entries_flagged", "units_flagged", "gmv_valid", "gmv_flagged")
+
+
 def tallies(deal: Deal) -> dict:
-    return {k: getattr(deal, k) for k in ("entries_valid", "units_valid", "entries_waitlisted", "units_waitlisted", "buyers_valid")}
+    return {k: Decimal(getattr(deal, k)).quantize(Decimal("0.01")) if k.startswith("gmv") else getattr(deal, k)
+            for k in TALLIES}
 
 
 def assert_consistent(session, deal_id):
@@ -461,3 +473,151 @@ def test_reached_deal_does_not_fail_at_deadline(session, assistant):
     jielong.apply_paste(session, assistant, deal.id, "1. 王芳 2份", at=T0)
     assert jielong.check_outcomes(session, deal.id, now=deal.deadline + timedelta(minutes=1)) == []
     assert jielong.get_deal(session, deal.id).status == "reached"
+
+
+# ---------------------------------------------------------------- issue 13 #8, issue 19 #4
+
+
+def test_a_manual_entry_then_its_chain_line_is_one_order(session, assistant):
+    """Typed by hand as "7栋小王", then "22. 7栋小王 2份" in the chain: one order, not a new
+    buyer plus a 缺失 flag."""
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    jielong.add_entry(session, assistant, deal.id, "7栋小王", 1, at=T0)
+    chain = "21. 王芳 1份\n22. 7栋小王 2份"
+    preview = jielong.preview_paste(session, deal.id, chain)
+    assert (len(preview.added), len(preview.updated), len(preview.missing)) == (1, 1, 0)
+    res = jielong.apply_paste(session, assistant, deal.id, chain, at=T0 + timedelta(minutes=1))
+    assert (res.added, res.updated, res.missing) == (1, 1, 0)
+    rows = session.scalars(select(EntryRow).where(EntryRow.deal_id == deal.id).order_by(EntryRow.id)).all()
+    assert len(rows) == 2 and not any(r.missing for r in rows)
+    wang = rows[0]
+    assert (wang.seq, wang.qty, wang.source) == (22, 2, "manual")
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid, deal.buyers_valid) == (2, 3, 2)
+    again = jielong.apply_paste(session, assistant, deal.id, chain, at=T0 + timedelta(minutes=2))
+    assert (again.added, again.updated, again.missing, again.unchanged) == (0, 0, 0, 2)
+
+
+def test_a_paste_of_the_later_part_of_a_chain_flags_nothing_missing(session, assistant):
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    first = "\n".join(f"{i}. 团员{i} 1份" for i in range(1, 11)) + "\n11. 团员1 2份"
+    jielong.apply_paste(session, assistant, deal.id, first, at=T0)
+    # The later part only (lines 9–11), plus two new lines; 团员1's second line is line 11.
+    tail = "9. 团员9 1份\n10. 团员10 1份\n11. 团员1 2份\n12. 团员12 1份\n13. 团员1 1份"
+    preview = jielong.preview_paste(session, deal.id, tail)
+    assert (len(preview.added), len(preview.updated), len(preview.missing)) == (2, 0, 0)
+    res = jielong.apply_paste(session, assistant, deal.id, tail, at=T0 + timedelta(minutes=1))
+    assert (res.added, res.updated, res.missing, res.unchanged) == (2, 0, 0, 3)
+    assert session.scalar(select(func.count()).select_from(EntryRow).where(EntryRow.missing.is_(True))) == 0
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid) == (13, 14)
+    # a line deleted from the later part is still flagged
+    res = jielong.apply_paste(session, assistant, deal.id, "9. 团员9 1份\n10. 团员1 2份\n11. 团员12 1份\n12. 团员1 1份",
+                              at=T0 + timedelta(minutes=2))
+    assert res.missing == 1
+    gone = session.scalar(select(EntryRow).where(EntryRow.missing.is_(True)))
+    assert gone.buyer_name == "团员10"
+
+
+def test_a_later_part_keys_a_line_as_a_full_chain_would_after_a_line_went_missing(session, assistant):
+    # Property-test example: 李四's line 5 goes missing, she joins again at line 6 of the chain;
+    # her line 6 is her first line of the chain (李四#1), in a paste of line 6 as in one of lines 2–6,
+    # so the later paste flags nothing missing.
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+
+    def chain(names, first=1):
+        return "\n".join(f"{i}. {n} 1份" for i, n in enumerate(names, first))
+
+    jielong.apply_paste(session, assistant, deal.id, chain(["王芳"] * 4 + ["李四"]), at=T0)
+    res = jielong.apply_paste(session, assistant, deal.id, chain(["王芳"] * 5), at=T0 + timedelta(minutes=1))
+    assert (res.added, res.missing) == (1, 1)  # 李四's line 5 is gone from the chain
+    res = jielong.apply_paste(session, assistant, deal.id, chain(["李四"], 6), at=T0 + timedelta(minutes=2))
+    assert (res.added, res.updated, res.missing) == (0, 1, 0)  # her line stands again, now as line 6
+    res = jielong.apply_paste(session, assistant, deal.id, chain(["王芳"] * 4 + ["李四"], 2), at=T0 + timedelta(minutes=3))
+    assert (res.added, res.updated, res.missing, res.unchanged) == (0, 0, 0, 5)
+    # the full chain agrees: nothing changes, and only one of 李四's lines stands
+    full = jielong.apply_paste(session, assistant, deal.id, chain(["王芳"] * 5 + ["李四"]), at=T0 + timedelta(minutes=4))
+    assert (full.added, full.updated, full.missing, full.unchanged) == (0, 0, 0, 6)
+    li = session.execute(select(EntryRow.seq, EntryRow.missing).where(
+        EntryRow.deal_id == deal.id, EntryRow.buyer_name == "李四").order_by(EntryRow.seq)).all()
+    assert [tuple(r) for r in li] == [(6, False)]
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid, deal.entries_flagged) == (6, 6, 0)
+
+
+def test_a_later_part_after_a_cancelled_line_left_the_chain_flags_nothing_missing(session, assistant):
+    # Property-test example: 李四's cancelled line 2 is gone from the next chain, where she is line 3.
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    jielong.apply_paste(session, assistant, deal.id, "1. 李四 1份\n2. 李四 1份 取消", at=T0)
+    res = jielong.apply_paste(session, assistant, deal.id, "1. 王芳 1份\n2. 王芳 1份\n3. 李四 1份",
+                              at=T0 + timedelta(minutes=1))
+    assert (res.added, res.missing) == (2, 0)  # the cancelled line leaving is not news
+    res = jielong.apply_paste(session, assistant, deal.id, "3. 李四 1份", at=T0 + timedelta(minutes=2))
+    assert (res.added, res.updated, res.missing, res.unchanged) == (0, 0, 0, 1)
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.units_valid, deal.entries_flagged) == (3, 3, 0)
+
+
+def test_a_new_line_on_a_full_stock_waits_and_a_cancel_promotes_it(session, assistant):
+    deal = released_deal(session, assistant, stock=4, threshold=2, per_person_limit=None)
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 2份\n2. 乙 2份", at=T0)
+    res = jielong.apply_paste(session, assistant, deal.id, "3. 丙 1份", at=T0 + timedelta(minutes=1))
+    assert (res.added, res.waitlisted, res.missing) == (1, 1, 0)
+    jia = session.scalar(select(EntryRow).where(EntryRow.buyer_name == "甲"))
+    promoted = jielong.cancel_entry(session, assistant, jia.id, at=T0 + timedelta(minutes=2))
+    bing = session.scalar(select(EntryRow).where(EntryRow.buyer_name == "丙"))
+    assert promoted == [bing.id] and bing.status == "valid"
+    deal = assert_consistent(session, deal.id)
+    assert (deal.units_valid, deal.entries_waitlisted) == (3, 0)
+
+
+# ---------------------------------------------------------------- issue 13 #9, #10
+
+
+def test_each_spec_is_billed_at_its_own_price(session, assistant):
+    from services import review
+
+    deal = released_deal(session, assistant, spec_options="5斤装,10斤装", spec_prices="10斤装=69.9",
+                         group_price=Decimal("39.9"), original_price=Decimal("79.9"), stock=None, per_person_limit=None)
+    assert "10斤装 ¥69.9" in jielong.jielong_text(session, deal.id)
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 1份 10斤装\n2. 乙 2份 5斤装", at=T0)
+    jielong.add_entry(session, assistant, deal.id, "丙", 1, spec="10斤装", at=T0)
+    deal = assert_consistent(session, deal.id)
+    assert deal.gmv_valid == Decimal("69.90") * 2 + Decimal("39.90") * 2
+    k = review.kpis(session, deal.show_id)
+    assert k["gmv"] == pytest.approx(2 * 69.9 + 2 * 39.9)
+    assert k["deals"][0]["gmv"] == k["gmv"]
+
+
+def test_spec_prices_are_checked_and_frozen_after_release(session, assistant):
+    show = make_show(session, assistant)
+    with pytest.raises(FieldErrors) as err:
+        jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装", spec_prices="10斤装=69.9"))
+    assert "规格价格" in err.value.errors
+    with pytest.raises(FieldErrors):
+        jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装", spec_prices="5斤装=0"))
+    deal = jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装,10斤装", spec_prices={"10斤装": 69.9}))
+    assert deal.spec_prices == {"10斤装": "69.90"}
+    jielong.release(session, deal.id, assistant, at=T0)
+    with pytest.raises(InvalidState):
+        jielong.update_deal(session, assistant, deal.id, form(spec_options="5斤装,10斤装", spec_prices={"10斤装": 59.9}))
+
+
+def test_flagged_entries_are_counted_apart_not_in_the_gmv(session, assistant):
+    """Over the per-person limit, or missing from the latest chain: still valid (they hold
+    stock until someone checks), counted apart, and their money is not in the GMV."""
+    from services import review
+
+    deal = released_deal(session, assistant, stock=None, per_person_limit=2, group_price=Decimal("10"),
+                         original_price=Decimal("20"))
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 1份\n2. 乙 1份\n3. 甲 2份", at=T0)
+    deal = assert_consistent(session, deal.id)
+    assert (deal.entries_valid, deal.entries_flagged, deal.units_flagged) == (3, 1, 2)  # 甲's second line: 3 > 2
+    assert deal.gmv_valid == Decimal("20.00") and deal.gmv_flagged == Decimal("20.00")
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 1份\n2. 甲 2份", at=T0 + timedelta(minutes=1))
+    deal = assert_consistent(session, deal.id)  # 乙 missing from the latest chain
+    assert (deal.entries_flagged, deal.gmv_valid) == (2, Decimal("10.00"))
+    row = review.kpis(session, deal.show_id)["deals"][0]
+    assert (row["gmv"], row["gmv_flagged"], row["entries_flagged"]) == (10.0, 30.0, 2)
+    hints = {r["团员"] + str(r["数量"]): r["提示"] for r in jielong.list_entries(session, deal.id)}
+    assert hints == {"甲1": "", "乙1": "最新接龙中缺失", "甲2": "超出限购"}

@@ -23,7 +23,8 @@ def _setup(engine, n_deals=1, **kw):
         actor = make_actor(s, "assistant", "小美")
         other = make_actor(s, "assistant", "小丽")
         show = make_show(s, actor)
-        ids = [jielong.create_deal(s, actor, show.id, form(**kw), at=START).id for _ in range(n_deals)]
+        ids = [jielong.create_deal(s, actor, show.id, form(**{**kw, "product": f"有机上海青{i + 1}号"}), at=START).id
+               for i in range(n_deals)]  # one product per deal: a show refuses a twin
     return actor, other, ids
 
 

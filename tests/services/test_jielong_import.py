@@ -121,3 +121,34 @@ def test_bad_files_get_chinese_messages(session, assistant):
     assert "不存在的列" in str(exc.value)
     with pytest.raises(TooLarge):
         jielong.import_orders(session, assistant, deal.id, b"x" * 20_000_001, "big.csv")
+
+
+def test_an_export_of_another_product_is_refused_naming_both(session, assistant):
+    """Issue 13 #1: a 快团团 export whose 商品 names another deal goes nowhere, with a message."""
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    df = ktt_frame(3)
+    df["商品"] = "丹东红颜草莓【3斤装】"
+    with pytest.raises(InvalidInput) as err:
+        jielong.import_orders(session, assistant, deal.id, as_csv(df), "草莓.csv")
+    assert "丹东红颜草莓【3斤装】" in str(err.value) and "有机上海青" in str(err.value)
+    assert session.scalar(select(func.count()).select_from(EntryRow)) == 0
+
+
+def test_a_mixed_export_imports_only_this_deals_rows(session, assistant):
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    df = ktt_frame(4)
+    df.loc[df["跟团号"] == "2", "商品"] = "丹东红颜草莓"
+    df.loc[df["跟团号"] == "3", "商品"] = "有机上海青 500g x2"  # the same product, written longer
+    res = jielong.import_orders(session, assistant, deal.id, as_csv(df), "混合.csv")
+    assert res.added == 3 and res.other_products == {"丹东红颜草莓": 1}
+    assert "丹东红颜草莓" in res.summary() and "未导入" in res.summary()
+    keys = set(session.scalars(select(EntryRow.line_key)))
+    assert keys == {"ktt:1", "ktt:3", "ktt:4"}
+
+
+def test_same_product_reads_through_sizes_and_brackets():
+    from services.jielong.orders import same_product
+
+    assert same_product("丹东红颜草莓 3斤装", "丹东红颜草莓")
+    assert same_product("丹东红颜草莓", "草莓（丹东红颜）")
+    assert not same_product("丹东红颜草莓", "赣南脐橙")

@@ -18,7 +18,7 @@ def test_lists_group_like_the_packing_export(session, assistant):
     night = make_night(session, assistant)
     promise(session, assistant, night, "前2名送手札", "gift", "first_n", 2)
     groups = pickup.pickup_list(session, night.show_id)
-    assert [g.group for g in groups] == ["东门驿站", "3号楼", "5栋", "12栋"]
+    assert [g.group for g in groups] == ["东门驿站", "3栋", "5栋", "12栋"]
     exported = {(r["取货点/楼栋"], r["跟团号"], r["下单人"]) for r in export.entry_rows(session, night.show_id)}
     listed = {(g.group, r.seq, r.name) for g in groups for r in g.rows}
     assert listed == exported
@@ -36,7 +36,7 @@ def test_a_route_delivered_hands_over_every_open_order_in_it(session, assistant)
     pid = promise(session, assistant, night, "次日中午前送到大家手里", "delivery", due_at=DUE)
     pickup.mark(session, assistant, night.entries[5], at=MORNING - timedelta(hours=1))  # already at the shop
     pickup.mark(session, assistant, night.entries[3], qty=1, at=MORNING - timedelta(hours=1))
-    run = pickup.deliver(session, assistant, night.show_id, ["5栋", "3号楼"], at=MORNING, label="A线")
+    run = pickup.deliver(session, assistant, night.show_id, ["5栋", "3栋"], at=MORNING, label="A线")
     assert (run.label, run.entries) == ("A线", 3)  # 王芳's greens and eggs, 果果妈's last 2
     for e in (night.entries[1], night.egg_entry, night.entries[3]):
         r = pickup.row(session, e)

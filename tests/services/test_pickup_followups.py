@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import FulfilmentItem
-from services import demo, pickup, promises, shows
+from db.models import FulfilmentItem, PickupPointTally
+from services import demo, events, jielong, pickup, promises, shows
 from services.errors import InvalidInput, InvalidState
 from tests.services.pickup_support import DUE, END, make_night, promise
 
@@ -29,7 +29,7 @@ def test_not_picked_by_the_deadline_and_the_reminder_text(session, assistant):
     assert sorted(r.name for r in open_rows) == ["Amy", "李娜", "果果妈", "王芳芳"]
     text = pickup.reminder_text("源味集《农场主来了》", open_rows, DUE)
     assert text.splitlines()[:2] == ["【提货提醒】源味集《农场主来了》", "还有 4 位邻居的订单没有取，请在 11月21日 12:00 前到店提货："]
-    assert "东门驿站：2号 李娜" in text and "3号楼：3号 果果妈" in text and "5栋：5号 王芳芳" in text
+    assert "东门驿站：2号 李娜" in text and "3栋：3号 果果妈" in text and "5栋：5号 王芳芳" in text
     assert "1380000" not in text  # no phone numbers in a group message
 
 
@@ -100,6 +100,32 @@ def test_review_figures_pickup_rate_late_and_on_time(session, assistant):
     assert points["5栋"][:2] == (3, 1)
     assert pickup.stats(session, night.show_id, now=MORNING - timedelta(days=1)).items_open == 2
     assert promises.promise_row(session, pid).status == "open"
+
+
+def test_review_figures_follow_every_change_after_being_read(session, assistant):
+    """The figures are kept per show version: a read at an unchanged version reads the tally row,
+    and every hand-over, undo or new order after it shows at once."""
+    night = make_night(session, assistant)
+    promise(session, assistant, night, "次日中午前送到大家手里", "delivery", due_at=DUE)
+    session.commit()  # the chain's promise items are brought along as a transaction commits
+    first = pickup.stats(session, night.show_id, now=EVENING)
+    assert (first.entries, first.picked_up, first.items_overdue) == (6, 0, 5)
+    assert session.scalar(select(PickupPointTally.version).where(PickupPointTally.show_id == night.show_id)) \
+        == events.version(session, night.show_id)
+    again = pickup.stats(session, night.show_id, now=MORNING)  # same version: overdue still follows the time
+    assert (again.entries, again.items_overdue, again.items_open) == (6, 0, 5)
+    pickup.mark(session, assistant, night.entries[1], at=EVENING)  # late
+    st = pickup.stats(session, night.show_id, now=EVENING)
+    assert (st.picked_up, st.late, st.items_late, st.items_overdue) == (1, 1, 1, 4)
+    assert {p.group: p.picked_up for p in st.points}["5栋"] == 1
+    pickup.undo(session, assistant, night.entries[1])
+    assert (pickup.stats(session, night.show_id, now=EVENING).picked_up,
+            pickup.stats(session, night.show_id, now=EVENING).items_late) == (0, 0)
+    jielong.add_entry(session, assistant, night.greens, "新邻居", qty=1, address="9栋", source="manual")
+    st = pickup.stats(session, night.show_id, now=EVENING)  # before the commit brings its promise item
+    assert st.entries == 7 and {p.group: p.entries for p in st.points}["9栋"] == 1
+    session.commit()
+    assert pickup.stats(session, night.show_id, now=EVENING).items_overdue == 6  # its item, once brought along
 
 
 def test_empty_show_has_no_rate(session, assistant):

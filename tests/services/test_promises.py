@@ -509,7 +509,7 @@ def test_sync_show_reexpands_open_confirmed_promises_and_logs_only_changes(sessi
     promises.log_promise(session, assistant, show_id, "保证新鲜", at=NIGHT)  # unconfirmed: untouched
     promises.confirm(session, assistant, a.id)
     promises.confirm(session, assistant, b.id)
-    promises.set_status(session, assistant, b.id, "kept")  # settled: frozen
+    promises.set_status(session, assistant, b.id, "kept", open_ok=True)  # settled: frozen
     entry(session, deal_id, 2)
 
     def expanded_events():

@@ -44,3 +44,13 @@ def test_a_deal_that_is_not_ready_waits_whatever_the_moment():
 def test_before_the_show_starts_it_says_warm_up_first():
     advice = decide(signals(show_status="planned", before_start=True, minutes_left=90))
     assert advice.status == "wait" and "还没开始" in advice.reasons[0]
+
+
+def test_the_heading_never_contradicts_its_reasons():
+    """Issue 13 #18: "再等等" above "请立即发布接龙" read as two opposite orders."""
+    blocked = decide(signals(show_status="ended", minutes_left=-3, blockers=("未设置截止时间",)))
+    assert blocked.label == "先补齐，再发布"
+    assert all(r.startswith(("未就绪", "补齐后即可发布")) for r in blocked.reasons)
+    held = decide(signals(minutes_left=-1, open_authenticity=1))
+    assert held.label == "准备发布"
+    assert all("立即发布" not in r or r.startswith("回答后即可发布") for r in held.reasons)

@@ -130,12 +130,12 @@ def test_yuanweiji_xlsx_holds_the_page_totals(session, assistant, reviewer):
     assert total["有机上海青"] == next(d["units"] for d in k["deals"] if d["product"] == "有机上海青")
     # per-building sheets add up to the total
     groups = [summary.cell(row=r, column=1).value for r in range(2, summary.max_row)]
-    assert groups == [f"{n}号楼" for n in range(1, 9)]
+    assert groups == [f"{n}栋" for n in range(1, 9)]
     assert sum(summary.cell(row=r, column=header.index("份数") + 1).value for r in range(2, summary.max_row)) == k["units"]
     detail = wb["分拣明细"]
     last = [c.value for c in detail[detail.max_row]]
     assert last[ENTRY_QTY] == k["units"]
-    assert {f"{n}号楼" for n in range(1, 9)} <= set(wb.sheetnames)
+    assert {f"{n}栋" for n in range(1, 9)} <= set(wb.sheetnames)
 
 
 ENTRY_QTY = export.ENTRY_COLUMNS.index("数量")

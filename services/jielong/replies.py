@@ -1,0 +1,47 @@
+"""Reply templates filled from the deal being sold (issue 13 #17): the price, the delivery text,
+where to 接龙. A category with nothing deal-specific keeps services.triage's generic template."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Deal
+from services import triage
+from services.jielong.deals import _fmt_money, specs_of
+from services.jielong.lifecycle import DealStatus
+from services.jielong.specs import price_of
+
+
+def current_deal(session: Session, show_id: int) -> Deal | None:
+    """The deal the room is talking about: the last released one, else the newest draft."""
+    deals = list(session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
+    released = [d for d in deals if d.status != DealStatus.DRAFT]
+    return (released or deals or [None])[-1]
+
+
+def _price(deal: Deal) -> str:
+    parts = [f"¥{_fmt_money(deal.group_price)}"]
+    priced = [f"{s} ¥{_fmt_money(price_of(deal, s))}" for s in specs_of(deal) if price_of(deal, s) is not None]
+    if priced:
+        parts = [f"¥{_fmt_money(deal.group_price)} 起（{'，'.join(priced)}）"]
+    if deal.original_price:
+        parts.append(f"原价 ¥{_fmt_money(deal.original_price)}")
+    perk = f"，前 {deal.perk_first_n} 名送{deal.perk_text}" if deal.perk_first_n and deal.perk_text else ""
+    return f"「{deal.product}」今晚团购价 {'，'.join(parts)}{perk}。"
+
+
+def reply_templates(session: Session, show_id: int) -> dict[str, str]:
+    """category → the reply to paste in the group (filled from the current deal where it helps)."""
+    out = dict(triage.REPLY_TEMPLATES)
+    deal = current_deal(session, show_id)
+    if deal is None:
+        return out
+    out["price"] = _price(deal)
+    if deal.delivery_text:
+        out["delivery"] = f"「{deal.product}」{deal.delivery_text}，到货后群里通知。"
+    if deal.status == DealStatus.DRAFT:
+        out["order"] = f"「{deal.product}」的接龙马上发到群里，发出后复制接龙、在最后一行加上 序号+昵称+份数 即可。"
+    else:
+        when = f"（{deal.released_at:%H:%M} 发布）" if deal.released_at else ""
+        out["order"] = f"「{deal.product}」的接龙已发在群里{when}，复制接龙、在最后一行加上 序号+昵称+份数 即可下单。"
+    return out

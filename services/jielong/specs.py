@@ -1,0 +1,69 @@
+"""Per-spec prices (issue 13 #9): a deal whose specs cost differently (5斤装 ¥39.9, 10斤装 ¥69.9)
+names a price per spec; an entry takes its spec's price, else the group price. The money of an
+entry is its imported amount when an export gave one, else qty × that price (the one rule,
+also in SQL: services.review.metrics.entry_amount)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+MAX_PRICE = Decimal("100000000")
+_SPLIT = re.compile(r"[;；\n,，、]+")
+_PAIR = re.compile(r"^(.+?)\s*[=＝:：]\s*[¥￥]?\s*([0-9.]+)\s*元?$")
+
+
+def parse_spec_prices(value: Any, specs: list[str], errors: dict[str, str]) -> dict[str, str]:
+    """{spec: "69.90"} from a dict or a text like "10斤装=69.9；5斤装=39.9"; errors named in
+    Chinese under 规格价格. Every spec named must be one of the deal's specs."""
+    if not value:
+        return {}
+    pairs = value.items() if isinstance(value, dict) else _pairs(str(value), errors)
+    out: dict[str, str] = {}
+    for spec, price in pairs:
+        spec = str(spec).strip()
+        if spec not in specs:
+            errors["规格价格"] = f"「{spec}」不在规格选项里（{'、'.join(specs) or '还没有规格'}）"
+            continue
+        try:
+            d = Decimal(str(price).strip()).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            d = Decimal(0)
+        if not d.is_finite() or d <= 0 or d >= MAX_PRICE:
+            errors["规格价格"] = f"「{spec}」的价格须为大于 0 的金额"
+            continue
+        out[spec] = str(d)
+    return out
+
+
+def _pairs(text: str, errors: dict[str, str]) -> list[tuple[str, str]]:
+    pairs = []
+    for part in _SPLIT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        m = _PAIR.match(part)
+        if m is None:
+            errors["规格价格"] = f"「{part}」看不懂，请写成「规格=价格」，如 10斤装=69.9"
+            continue
+        pairs.append((m.group(1), m.group(2)))
+    return pairs
+
+
+def spec_prices_text(prices: dict[str, str] | None) -> str:
+    """The form's text for stored prices: "10斤装=69.9；5斤装=39.9"."""
+    return "；".join(f"{k}={_fmt(Decimal(v))}" for k, v in (prices or {}).items())
+
+
+def price_of(deal, spec: str) -> Decimal | None:
+    """The spec's own price, or None (the group price applies)."""
+    price = (deal.spec_prices or {}).get(spec or "")
+    return None if price is None else Decimal(price)
+
+
+def entry_money(amount: Decimal | None, qty: int, unit_price: Decimal | None, group_price: Decimal) -> Decimal:
+    return amount if amount is not None else qty * (unit_price if unit_price is not None else group_price)
+
+
+def _fmt(d: Decimal) -> str:
+    return f"{d:.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,36 @@
+"""The console's head (issue 13 #18): 结束直播 asks first and can be undone; metric sub-figures
+carry no arrow."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import db
+from services import clock, shows
+from services.authz import SYSTEM
+
+TITLE = "开播结束测试场"
+
+
+def _status(url: str) -> str:
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        status = shows.find_show(s, TITLE).status
+    eng.dispose()
+    return status
+
+
+def test_end_asks_first_and_an_ended_show_reopens(page_as, app_db):
+    eng = db.connect(app_db)
+    now = clock.now()
+    with db.session(eng) as s:
+        shows.create_show(s, SYSTEM, shows.ShowForm(TITLE, "测试群", 100, "老李", now, now + timedelta(hours=1)))
+    eng.dispose()
+    at = page_as("assistant", "console", show_title=TITLE)
+    at.button(key="console_start").click().run()
+    assert not at.exception and _status(app_db) == "live"
+    assert any("确定结束直播" in w.value for w in at.warning)  # the confirmation, inside 结束直播…
+    assert _status(app_db) == "live"  # nothing ended without the confirming click
+    at.button(key="console_end").click().run()
+    assert _status(app_db) == "ended"
+    at.button(key="console_reopen").click().run()
+    assert not at.exception and _status(app_db) == "live"

@@ -1,0 +1,126 @@
+"""Issue 13 #4: a second click on 保存场次 / 保存团品 makes no twin; a draft deal can be deleted."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Deal, Event, Show
+from services import jielong, promises, shows
+from services.errors import InvalidInput, InvalidState
+from tests.services.test_jielong import END, START, form, make_show
+
+
+def test_the_same_show_twice_is_refused(session, assistant):
+    make_show(session, assistant)
+    with pytest.raises(InvalidInput) as err:
+        make_show(session, assistant)
+    assert "已有同名场次" in str(err.value)
+    assert session.scalar(select(func.count()).select_from(Show)) == 1
+    # the same title another day is another show
+    shows.create_show(session, assistant, shows.ShowForm("源味集《农场主来了》", "群", 300, "老李",
+                                                         START + timedelta(days=7), END + timedelta(days=7)))
+
+
+def test_renaming_a_show_onto_another_is_refused(session, assistant):
+    a = make_show(session, assistant, "甲场")
+    make_show(session, assistant, "乙场")
+    with pytest.raises(InvalidInput):
+        shows.update_show(session, assistant, a.id, shows.ShowForm("乙场", "群", 300, "老李", START, END))
+    shows.update_show(session, assistant, a.id, shows.ShowForm("甲场", "新群", 300, "老李", START, END))  # itself: fine
+
+
+def test_the_same_product_twice_in_a_show_is_refused(session, assistant):
+    show = make_show(session, assistant)
+    deal = jielong.create_deal(session, assistant, show.id, form())
+    with pytest.raises(InvalidInput) as err:
+        jielong.create_deal(session, assistant, show.id, form(product=" 有机上海青 "))
+    assert "本场已有团品「有机上海青」" in str(err.value)
+    other = jielong.create_deal(session, assistant, show.id, form(product="丹东红颜草莓"))
+    with pytest.raises(InvalidInput):
+        jielong.update_deal(session, assistant, other.id, form(product="有机上海青"))
+    jielong.update_deal(session, assistant, deal.id, form(perk_text="送手札"))  # itself: fine
+
+
+def test_a_draft_deal_is_deleted_a_released_one_is_not(session, assistant):
+    show = make_show(session, assistant)
+    draft = jielong.create_deal(session, assistant, show.id, form(product="多余的团品"))
+    kept = jielong.create_deal(session, assistant, show.id, form())
+    assert jielong.delete_deal(session, assistant, draft.id) == "多余的团品"
+    assert [d.id for d in jielong.list_deals(session, show.id)] == [kept.id]
+    assert session.scalar(select(func.count()).select_from(Event).where(Event.kind == "deal.deleted")) == 1
+    jielong.release(session, kept.id, assistant, at=START + timedelta(minutes=5))
+    with pytest.raises(InvalidState):
+        jielong.delete_deal(session, assistant, kept.id)
+    assert session.get(Deal, kept.id) is not None
+
+
+def test_a_deal_with_promises_is_not_deleted(session, assistant):
+    show = make_show(session, assistant)
+    deal = jielong.create_deal(session, assistant, show.id, form())
+    promises.log_promise(session, assistant, show.id, "前50名送手札", deal_id=deal.id)
+    with pytest.raises(InvalidState) as err:
+        jielong.delete_deal(session, assistant, deal.id)
+    assert "承诺" in str(err.value)
+
+
+def test_the_host_cannot_delete_a_deal(session, assistant, host):
+    from services.errors import Forbidden
+
+    show = make_show(session, assistant)
+    deal = jielong.create_deal(session, assistant, show.id, form())
+    with pytest.raises(Forbidden):
+        jielong.delete_deal(session, host, deal.id)
+
+
+def test_an_ended_show_can_be_reopened(session, assistant):
+    show = make_show(session, assistant)
+    shows.start_show(session, assistant, show.id, at=START)
+    shows.end_show(session, assistant, show.id, at=START + timedelta(hours=1))
+    shows.reopen_show(session, assistant, show.id, at=START + timedelta(hours=1, minutes=2))
+    assert (show.status, show.actual_end) == ("live", None)
+    with pytest.raises(InvalidState):
+        shows.reopen_show(session, assistant, show.id)
+
+
+def test_rehearsals_stay_out_of_the_comparison_unless_asked(session, assistant):
+    from services import review
+
+    real = make_show(session, assistant, "真实场")
+    rehearsal = shows.create_show(session, assistant, shows.ShowForm("彩排场", "群", 300, "老李",
+                                                                      START + timedelta(days=1), END + timedelta(days=1)))
+    shows.set_rehearsal(session, assistant, rehearsal.id)
+    later = shows.create_show(session, assistant, shows.ShowForm("下一场", "群", 300, "老李",
+                                                                  START + timedelta(days=2), END + timedelta(days=2)))
+    assert [r["show_id"] for r in review.compare(session)] == [real.id, later.id]
+    assert [r["show_id"] for r in review.compare(session, include_rehearsal=True)] == [real.id, rehearsal.id, later.id]
+    assert [r["show_id"] for r in review.compare(session, upto_show_id=rehearsal.id)] == [real.id, rehearsal.id]
+
+
+def test_reply_templates_are_filled_from_the_deal(session, assistant):
+    show = make_show(session, assistant)
+    from services import triage
+
+    assert jielong.reply_templates(session, show.id) == triage.REPLY_TEMPLATES  # no deal yet: the generic ones
+    deal = jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装,10斤装", spec_prices="10斤装=69.9",
+                                                                 delivery_text="明天中午东门自提"))
+    t = jielong.reply_templates(session, show.id)
+    assert "有机上海青" in t["price"] and "¥19.9" in t["price"] and "10斤装 ¥69.9" in t["price"]
+    assert "明天中午东门自提" in t["delivery"] and "马上发到群里" in t["order"]
+    jielong.release(session, deal.id, assistant, at=START + timedelta(minutes=50))
+    assert "已发在群里（20:50 发布）" in jielong.reply_templates(session, show.id)["order"]
+
+
+def test_voices_name_the_askers_and_keep_their_words(session, assistant):
+    from services import triage
+
+    show = make_show(session, assistant)
+    triage.ingest(session, assistant, show.id, [
+        triage.CommentIn("张姐", "有机认证是真的吗", START),
+        triage.CommentIn("王哥", "有机认证真的假的", START + timedelta(seconds=20)),
+    ])
+    row = triage.queue(session, show.id)[0]
+    said = triage.voices(session, [row.id])[row.id]
+    assert said.askers == ["王哥", "张姐"]
+    assert [c[1] for c in said.comments] == ["有机认证真的假的", "有机认证是真的吗"]
