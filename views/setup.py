@@ -107,16 +107,25 @@ def _deal_rows(session, show_id: int) -> list[dict]:
     return rows
 
 
+def _fresh(prefix: str) -> str:
+    """The form's key prefix for this round: a new one after each save (see _clear)."""
+    n = st.session_state.get(f"{prefix}#round", 0)
+    return f"{prefix}_r{n}" if n else prefix
+
+
 def _clear(prefix: str) -> None:
-    """An empty form for the next one (a form that failed keeps what was typed)."""
+    """An empty form for the next one (a form that failed keeps what was typed). Deleting the
+    widgets' keys is not enough: the browser keeps showing (and sends back) what was typed, so
+    a second click created a twin; new keys make new, empty widgets."""
     for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
         del st.session_state[key]
+    st.session_state[f"{prefix}#round"] = st.session_state.get(f"{prefix}#round", 0) + 1
 
 
 def render_shows(actor) -> None:
     tab_new, tab_edit = st.tabs(["新建场次", "编辑当前场次"])
     with tab_new:
-        form = show_form("setup_new")
+        form = show_form(_fresh("setup_new"))
         if form and (created := ctx.act(shows.create_show, actor, form, success="场次已创建")):
             _clear("setup_new")
             ctx.select_show(created.value.id)  # in the sidebar picker at once, and its deals below
@@ -155,7 +164,7 @@ def render_deals(actor, show_id: int) -> None:
 
 def _new_deal(actor, show) -> None:
     prefix = f"setup_deal_new_{show.id}"  # per show: its default deadline follows the show
-    form = deal_form(prefix, show)
+    form = deal_form(_fresh(prefix), show)
     if form and ctx.act(jielong.create_deal, actor, show.id, form, success="团品已创建"):
         _clear(prefix)
         st.rerun()

@@ -12,8 +12,15 @@ def _submit(at, form_prefix: str):
     return at
 
 
+def _fresh(at, prefix: str) -> str:
+    """The form's keys after n saves (views/setup._fresh: new widgets make an empty form)."""
+    key = f"{prefix}#round"
+    n = at.session_state[key] if key in at.session_state else 0
+    return f"{prefix}_r{n}" if n else prefix
+
+
 def _new_prefix(at) -> str:
-    return f"setup_deal_new_{at.session_state['frame_show_id']}"
+    return _fresh(at, f"setup_deal_new_{at.session_state['frame_show_id']}")
 
 
 def _fill(at, **values):
@@ -107,10 +114,11 @@ def test_edit_a_deal(page_as, app_db):
 
 
 def _new_show(at, title: str):
-    at.text_input(key="setup_new_title").input(title)
-    at.text_input(key="setup_new_community").input("幸福里业主群")
-    at.text_input(key="setup_new_host").input("小周")
-    return _submit(at, "setup_new")
+    prefix = _fresh(at, "setup_new")
+    at.text_input(key=f"{prefix}_title").input(title)
+    at.text_input(key=f"{prefix}_community").input("幸福里业主群")
+    at.text_input(key=f"{prefix}_host").input("小周")
+    return _submit(at, prefix)
 
 
 def test_a_new_show_is_selected_and_its_first_deal_saves_into_it(page_as, app_db):
@@ -126,7 +134,7 @@ def test_a_new_show_is_selected_and_its_first_deal_saves_into_it(page_as, app_db
     assert at.session_state[context.SHOW_KEY] == new_id
     assert at.session_state[context.SHOW_REQUEST_KEY] == new_id  # the sidebar picker selects it next run
     assert at.query_params["show"] == [str(new_id)] or at.query_params["show"] == str(new_id)
-    assert at.text_input(key="setup_new_title").value == ""  # a second click cannot make a twin
+    assert at.text_input(key=f"{_fresh(at, 'setup_new')}_title").value == ""  # a second click cannot make a twin
     assert any("周五草莓专场" in h.value for h in at.header)
     _submit(_fill(at, product="丹东红颜草莓", price=39.9, threshold=20), _new_prefix(at))
     assert not at.exception and not at.error
@@ -134,7 +142,8 @@ def test_a_new_show_is_selected_and_its_first_deal_saves_into_it(page_as, app_db
     with db.session(eng) as s:
         assert [d.product for d in jielong.list_deals(s, new_id)] == ["丹东红颜草莓"]
     eng.dispose()
-    assert at.text_input(key=f"setup_deal_new_{new_id}_product").value == ""
+    assert at.text_input(key=f"{_new_prefix(at)}_product").value == ""
+    assert _new_prefix(at) == f"setup_deal_new_{new_id}_r1"  # new widgets: the browser shows them empty
 
 
 def test_the_sidebar_picker_selects_a_requested_show(app_db):
@@ -193,6 +202,7 @@ def test_a_deal_with_a_price_per_spec(page_as, app_db):
         deal = next(d for d in jielong.list_deals(s, shows.find_show(s, DEMO).id) if d.product == "丹东红颜草莓")
         assert deal.spec_prices == {"10斤装": "69.90"}
     eng.dispose()
+    prefix = _new_prefix(at)  # a new, empty form after the save
     _fill(at, product="赣南脐橙", price=29.9, threshold=20)
     at.text_input(key=f"{prefix}_specs").input("5斤装")
     at.text_input(key=f"{prefix}_spec_prices").input("10斤装=69.9")
