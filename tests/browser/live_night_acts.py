@@ -192,7 +192,13 @@ def confirm_paste(n: Night, orders: list) -> None:
     wait_for_app(p)
     saved = p.get_by_text(re.compile("^已保存："))
     expect(saved.filter(has_text=f"当前有效 {len(orders)} 单 / {N.units(orders)} 份")).to_be_visible()
-    texts = {t.strip() for t in saved.filter(visible=True).all_inner_texts() if t.strip()}
+    texts: set[str] = set()
+    for _ in range(10):  # the run after the save clears the last one's message: let it finish
+        wait_for_app(p)
+        texts = {t.strip() for t in saved.filter(visible=True).all_inner_texts() if t.strip()}
+        if len(texts) == 1:
+            break
+        p.wait_for_timeout(1_000)
     n.gap(len(texts) == 1, f"接龙: an earlier save's message is still shown beside the new one: {texts}")
 
 
