@@ -231,6 +231,8 @@ def _import(deal_id: int, actor: Actor, scope: str) -> None:
             bar.progress(1.0, text="导入完成")
             st.session_state[f"{K}result_{scope}"] = done.value.summary()
             st.rerun(scope="app")
+        bar.empty()  # refused: the error above says why; no bar stuck at 0, no earlier 已保存 beside it
+        st.session_state.pop(f"{K}result_{scope}", None)
     _result(scope)
 
 

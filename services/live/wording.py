@@ -17,7 +17,8 @@ def eta_text(p: Projection | None) -> str:
 
 
 def countdown_text(minutes: float | None) -> str:
-    """'12:05' (mm:ss), '1:02:05' over an hour, '已截止' once passed."""
+    """'12:05' (mm:ss), '1:02:05' over an hour, '已截止' once passed. From 10 hours on a
+    countdown in h:mm:ss reads like a clock time ("25:10:41"), so it is said in words."""
     if minutes is None:
         return "—"
     seconds = int(minutes * 60)
@@ -25,6 +26,10 @@ def countdown_text(minutes: float | None) -> str:
         return "已截止"
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
+    if h >= 24:
+        return f"{h // 24}天{h % 24}小时"
+    if h >= 10:
+        return f"{h}小时{m}分"
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 

@@ -244,11 +244,14 @@ def test_an_export_for_another_deal_is_refused_on_screen(panel_as, app_db):
     eng.dispose()
     csv = "跟团号,下单人,商品,数量\n1,团员1,丹东红颜草莓,2\n2,团员2,丹东红颜草莓,1\n"
     at = panel_as("assistant", show_id)
+    at.session_state[f"console_jielong_result_{show_id}_{deal_id}"] = "新增 3 条。"  # an earlier import's message
     at.file_uploader(key=f"console_jielong_file_{show_id}_{deal_id}").upload("草莓.csv", csv.encode(), "text/csv").run()
     at.button(key=f"console_jielong_import_{show_id}_{deal_id}").click().run()
     assert not at.exception
     message = "\n".join(e.value for e in at.error)
     assert "丹东红颜草莓" in message and "有机上海青" in message
+    upload_tab = next(t for t in at.tabs if t.label == "导入订单表")
+    assert not [m for m in upload_tab.success if "已保存" in m.value]  # no stale 已保存 beside the refusal
     eng = db.connect(app_db)
     with db.session(eng) as s:
         assert jielong.get_deal(s, deal_id).entries_valid == 0

@@ -210,6 +210,9 @@ def test_minutes_to_deadline_and_the_countdown(session, admin):
     assert snap.deals[0].minutes_to_deadline == pytest.approx(17.5)
     assert snap.countdown(now) == ("接龙截止", pytest.approx(17.5))
     assert live.countdown_text(17.5) == "17:30"
+    assert live.countdown_text(62.1) == "1:02:06"
+    assert live.countdown_text(25 * 60 + 10.7) == "1天1小时"  # never "25:10:42", which reads like a clock time
+    assert live.countdown_text(13 * 60 + 5) == "13小时5分"
 
 
 def test_focus_is_the_open_deal_released_last(session, admin):
