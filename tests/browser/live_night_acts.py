@@ -25,7 +25,7 @@ def set_up_show(n: Night) -> None:
     wait_for_app(p)
     heading = p.get_by_role("heading", name=re.compile(f"团品 · {N.SHOW}"))
     sidebar = p.get_by_test_id("stSidebar")
-    chosen = heading.count() > 0 and N.SHOW in selected(p, "场次", sidebar)
+    chosen = _settles(p, lambda: heading.count() > 0 and N.SHOW in selected(p, "场次", sidebar))
     if not n.gap(chosen, "场次准备: after 保存场次 the new show is not chosen in the sidebar without a reload "
                          "(finding 3; views/setup.py render_shows)"):
         p.reload()
@@ -42,6 +42,15 @@ def set_up_show(n: Night) -> None:
         expect(grid).to_contain_text(product)
     expect(grid).not_to_contain_text("草稿（")  # no leftover label noise; both are plain drafts
     n.shot("setup_two_deals")
+
+
+def _settles(p, check, seconds: float = 15) -> bool:
+    """True once `check` holds; the save reruns the app (st.rerun) and the browser may be idle between runs."""
+    for _ in range(int(seconds * 4)):
+        if check():
+            return True
+        p.wait_for_timeout(250)
+    return False
 
 
 def add_deal(n: Night, product: str, price: str, threshold: str, stock: str, specs: str = "",
