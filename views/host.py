@@ -127,7 +127,7 @@ def side_panel(snap: live.Snapshot) -> None:
         st.caption("暂无承诺记录")
 
 
-@st.fragment(run_every=REFRESH_S)
+@ctx.fragment(run_every=REFRESH_S)
 def screen(show_id: int) -> None:
     view = current_view(show_id)
     snap, deal = view.snapshot, view.snapshot.focus
