@@ -72,7 +72,7 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
 @lru_cache(maxsize=50_000)
 def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
-    t = lex.fix_typos(normalise(text)).replace("?", "")
+    t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
     toks = sorted(set(_tokens(t, lex)))
     return " ".join(toks)[:200] if toks else t[:200]
 
@@ -112,6 +112,8 @@ def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozens
     objects, concepts, words = set(), set(), set()
     for tok in sig.split():
         if tok.startswith("#"):
+            if tok[1:] in lex.address_concepts:
+                continue  # 主播, 你, 姐姐: who is asked says nothing about what is asked
             (objects if tok[1:] in lex.object_concepts else concepts).add(tok)
         else:
             words.add(tok)
@@ -203,15 +205,19 @@ class Matcher:
             return sig
         return " ".join(sorted(set(sig.split()) | self.focus))
 
-    def add(self, category: str, sig: str, key: object) -> None:
+    def add(self, category: str, sig: str, key: object, asks: bool = False) -> None:
+        """Register a new group. A comment read as chatter but worded as a question on a specific
+        topic (吃早餐了没) is registered with the questions too, so a later question (吃了早饭？)
+        finds it whichever came first (CROSS_CUTOFF unless the signatures are equal)."""
         bucket = CHATTER if category == Category.CHATTER else QUESTION
-        self.exact.setdefault((bucket, sig), key)
+        buckets = (bucket, QUESTION) if bucket == CHATTER and asks and self._specific(sig) else (bucket,)
         objects, concepts, words = self._parts(sig)
         self.objects.setdefault(id(key), set()).update(objects)
-        if concepts:
+        for b in buckets:
+            self.exact.setdefault((b, sig), key)
             for tok in sorted(concepts):
-                self.index.setdefault((bucket, tok), []).append((sig, key, category))
-        else:
+                self.index.setdefault((b, tok), []).append((sig, key, category))
+        if not concepts:
             self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
 
     def match(self, category: str, sig: str, asks: bool = False) -> object | None:
