@@ -120,7 +120,7 @@ def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozens
     return frozenset(objects), frozenset(concepts), frozenset(words)
 
 
-def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
+def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset, kin: dict | None = None) -> float:
     if ca == cb:
         return 95.0
     # generic concepts (何时, 地点, 处理 …) only count when nothing more specific is there
@@ -133,7 +133,10 @@ def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
         return GENERIC_DIFF
     small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     if small <= big:
-        return SUBSET
+        near = frozenset().union(*((kin or {}).get(t, (t,)) for t in small))
+        # the extra concepts ask about the same thing (能便宜吗？有优惠吗？): the same question,
+        # unless a generic concept on one side only changes what is asked (什么时候发货 ≠ 发什么快递)
+        return GENERIC_DIFF if big <= near and ga == gb else SUBSET
     return 100.0 * 2 * len(sa & sb) / (len(sa) + len(sb))
 
 
@@ -156,7 +159,7 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
         return float(fuzz.token_sort_ratio(" ".join(sorted(wa | oa)), " ".join(sorted(wb | ob))))
     if not ca or not cb:
         return 0.0
-    base = _concept_score(ca, cb, lex.generic_concepts)
+    base = _concept_score(ca, cb, lex.generic_concepts, lex.kin)
     if wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     elif wa or wb:

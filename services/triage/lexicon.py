@@ -68,6 +68,7 @@ class Lexicon:
     object_concepts: frozenset[str] = frozenset()
     generic_concepts: frozenset[str] = frozenset()
     address_concepts: frozenset[str] = frozenset()  # forms of address (主播): no weight in paraphrase overlap
+    families: tuple[frozenset[str], ...] = ()  # concepts asking about one thing (价格, 优惠, 便宜)
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
     version: tuple = field(default=(), compare=False)
@@ -165,6 +166,15 @@ class Lexicon:
         rx = self.typo_re
         text = rx.sub(lambda m: self.typos[m.group(0)], text) if rx is not None else text
         return _fix_homophones(text, self.homophones, self.homophone_starts) if self.homophones else text
+
+    @cached_property
+    def kin(self) -> dict[str, frozenset[str]]:
+        """Concept → the concepts of its families (itself included), as signature tokens (#价格)."""
+        out: dict[str, set[str]] = {}
+        for fam in self.families:
+            for c in fam:
+                out.setdefault("#" + c, {"#" + c}).update("#" + x for x in fam)
+        return {k: frozenset(v) for k, v in out.items()}
 
     @cached_property
     def whole_homophones(self) -> dict[str, str]:
@@ -281,6 +291,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         object_concepts=frozenset(raw.get("object_concepts", [])),
         generic_concepts=frozenset(raw.get("generic_concepts", [])),
         address_concepts=frozenset(raw.get("address_concepts", [])),
+        families=tuple(frozenset(f) for f in raw.get("concept_families", [])),
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),
         version=extra,
