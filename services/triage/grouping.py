@@ -29,6 +29,7 @@ from services.triage.labels import Category
 _BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
 _NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万]+")  # a count said in words (十个) is no topic
 
 
 def normalise(text: str) -> str:
@@ -64,7 +65,7 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
         if not piece:
             continue
         for w in stop.split(piece) if stop is not None else (piece,):
-            if w and not w.isdigit():
+            if w and not w.isdigit() and not _NUMERAL.fullmatch(w):
                 out.append(w)
     return out
 
@@ -99,7 +100,7 @@ def _clear_caches() -> None:
 lexmod.on_change(_clear_caches)
 
 MATCH_CUTOFF = 75.0
-GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_DIFF = 70.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
 SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
 ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
@@ -154,9 +155,22 @@ def similarity(a: str, b: str, **_: object) -> float:
     return _similarity(oa, ca, wa, ob, cb, wb, lex)
 
 
+def _shared_chars(words: frozenset, other: str) -> int:
+    return len("".join(words & frozenset(other.split())))
+
+
+def _plain_score(wa: frozenset, wb: frozenset) -> float:
+    """Two signatures without concepts: one wording inside the other when the words they share
+    have two characters or more, else how alike the words are as a whole."""
+    a, b = " ".join(sorted(wa)), " ".join(sorted(wb))
+    if _shared_chars(wa, b) >= 2:
+        return float(fuzz.token_set_ratio(a, b))
+    return float(fuzz.token_sort_ratio(a, b))
+
+
 def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
     if not ca and not cb:
-        return float(fuzz.token_sort_ratio(" ".join(sorted(wa | oa)), " ".join(sorted(wb | ob))))
+        return _plain_score(wa | oa, wb | ob)
     if not ca or not cb:
         return 0.0
     base = _concept_score(ca, cb, lex.generic_concepts, lex.kin)
@@ -276,7 +290,11 @@ class Matcher:
         if not items:
             return None
         recent = items[-RECENT:]
-        found = process.extractOne(
-            " ".join(sorted(words)), [w for w, _ in recent], scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF
-        )
+        query, choices = " ".join(sorted(words)), [w for w, _ in recent]
+        # one wording inside the other (蹲起 / 听说一个亲亲十个蹲起) when they share two characters
+        # or more; else the words alike as a whole (a shared 好 alone joins nothing)
+        found = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=MATCH_CUTOFF)
+        if found is not None and _shared_chars(words, found[0]) >= 2:
+            return recent[found[2]][1]
+        found = process.extractOne(query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF)
         return recent[found[2]][1] if found is not None else None
