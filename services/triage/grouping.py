@@ -2,18 +2,28 @@
 Matcher that groups a night's questions (pure over the active lexicon; no database).
 
 signature: the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the lexicon's concept table)
-plus the remaining content words (the text cut at stop words: particles, fillers, forms of address).
+plus the remaining content words (the text cut at stop words: particles, fillers, greetings, forms
+of address; counts in words dropped). Typos and near-homophones are fixed first (lexicon.fix_typos),
+and a short comment that is nothing but a slip of a concept (诱惑吗, youhuo吗 → 有货) is read as it.
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
-the concepts weigh 3/4 (same set 95, same once generic concepts are set aside 90, one inside the
-other 85, else their Dice overlap), the remaining words 1/4 (fuzzy; words on one side only 20);
-with no concepts at all, the fuzzy ratio of the words. A product-less question (多少钱) never joins
+forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
+generic concepts are set aside GENERIC_DIFF, one inside the other SUBSET, unless the extra ones
+share a family with the other side's (价格/优惠/便宜: lexicon concept_families) and no generic
+concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining words 1/4 (fuzzy;
+words on one side only ONE_SIDED_WORDS). With no concepts at all: one wording inside the other
+(token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
+Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv).
+A product-less question (多少钱) never joins
 a product's group (鸡蛋多少钱) unless the deal in focus names it (Matcher.focused). Known limit: a
-product the lexicon does not know (牛排) is only a word, so 牛排多少钱 can join 多少钱.
+product the lexicon does not know (牛排) is only a word, so 牛排多少钱 can join 多少钱. A question
+re-asked after its group was answered joins (and so reopens) that group: services.triage.matchers
+keeps answered groups in the matcher.
 
 Questions of any question category match each other (a paraphrase the classifier reads as
 another category is still the same question); a comment read as chatter joins a question group
-only when it is worded as a question (a question marker: 这歌叫啥呀) and its topic is specific.
+only when it is worded as a question (a question marker: 这歌叫啥呀) and its topic is specific,
+and such a comment that starts a group is found by later questions too (Matcher.add).
 """
 from __future__ import annotations
 
