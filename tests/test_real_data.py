@@ -30,7 +30,7 @@ class Draft:
 
 def test_every_chain_has_a_source_line_and_a_reading():
     chains = rt.load_chains()
-    assert {c.split for c in chains} == set(rt.SPLITS)
+    assert {c.split for c in chains} == set(rt.CHAIN_SPLITS)
     on_disk = {f"{p.parent.name}/{p.name}" for p in (rt.REAL / "chains").glob("*/*.txt")}
     assert on_disk == {c.name for c in chains}
     for chain in chains:
