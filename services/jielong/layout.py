@@ -26,7 +26,19 @@ _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.I
 # `12. 王芳`, `12、王芳`, `12) 王芳`; not `5.30左右到` (a decimal) nor `12:30截单` (a time).
 # WeChat's own example line (`例 张三 1份`), not a footer that starts with 例如 or 格式不对.
 _RE_EXAMPLE_LINE = re.compile(r"^(?:例|示例)(?:[\s:：]|$)|^格式\s*[:：]")
-_RE_NUMBERED = re.compile(r"^(\s*)(\d{1,5})\s*(?:[、,)\]]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d))\s*(.*)$")
+_RE_NUMBERED = re.compile(
+    r"^(\s*)(\d{1,5})\s*(?:[、,)\]。]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d)|[-—](?=[^\W\d_]))\s*(.*)$"
+)
+# A WeChat timestamp copied in front of a line (`2026年10月3日 22:14 1. 张三 2份`, `22:15 收到`).
+_RE_STAMP = re.compile(
+    r"^\s*(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|昨天|前天|星期[一二三四五六日天])?"
+    r"\s*(?:上午|下午|晚上)?\s*\d{1,2}:\d{2}(?::\d{2})?\s+(?=\S)"
+)
+# Numbered rules above the entries: `1、请写真实姓名`, `2、每人限报一次`, `3、周五截止`.
+_RE_RULE = re.compile(
+    r"请|须|务必|需要|需|要求|限|截止|截单|不得|禁止|不能|不可|可以|每人|每户|时间|地点|费用|集合|出发|自带|提前|准时"
+    r"|注意|统一|之前|以前|以后|缴费|付款|转账|提交|填写|按照|格式|规则|说明|地址[:：]"
+)
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
 # A template names the fields a member should write, not a member.
 _RE_TEMPLATE = re.compile(r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|需要多少|电话|手机号|项目简[介称]|Issue#")
@@ -97,6 +109,8 @@ def _split_line(line: str, index: int) -> list[Piece]:
     if stripped.startswith("#"):
         return []
     m = _RE_NUMBERED.match(line.rstrip())
+    if not m and (stamp := _RE_STAMP.match(line)):
+        m = _RE_NUMBERED.match(line[stamp.end():].rstrip())
     if m:
         return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
     if has_plus(stripped):
@@ -142,7 +156,9 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     for bi, block in enumerate(blocks):
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)
-        header = block[-1].line <= cut or (not orders and (bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
+        rules = _rules(block) and (nxt is not None or all(_rule(p) for p in block))
+        header = block[-1].line <= cut or (not orders and (
+            rules or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
         for p in block:
             p.header = header or p.line <= cut
     entries = [p for p in numbered if not p.header]
@@ -187,6 +203,17 @@ def _intro(lines: list[str], first: int) -> str:
         if lines[i].strip():
             return "" if _RE_NUMBERED.match(lines[i]) else lines[i].strip()
     return ""
+
+
+def _rule(p: Piece) -> bool:
+    """`1、请写真实姓名`: a rule of the chain, a sentence where a member writes a name."""
+    first = re.split(r"[\s,，、;；]", p.body.strip(), maxsplit=1)[0]
+    return len(first) >= 4 and bool(_RE_RULE.search(first))
+
+
+def _rules(block: list[Piece]) -> bool:
+    """A numbered block of rules (`1、组委会要求提交的报告`): most of its lines are rules."""
+    return len(block) >= 2 and sum(map(_rule, block)) * 2 > len(block)
 
 
 def _looks_like_orders(block: list[Piece]) -> bool:

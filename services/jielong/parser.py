@@ -81,13 +81,20 @@ _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
 _RE_NAME_FIELD = re.compile(r"(?:姓名|名字|昵称|微信名|群昵称|楼号|房号|地址)\s*[:：]\s*")
 _RE_COUNT_FIELD = re.compile(rf"(?:数量|份数|件数)\s*[:：]?\s*(\d{{1,3}})(?!\d)\s*({q.UNITS}?)")
 _RE_BRACKETS = re.compile(r"[(（【\[]([^()（）【】\[\]]*)[)）】\]]")
-_RE_CANCEL = re.compile(r"取消|不要了|撤销|作废|退出接龙|退掉|不跟了")
+# 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 / 退出 with 了, or alone as the last word (not `不要辣`).
+_RE_CANCEL = re.compile(
+    r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
+    r"|(?:(?<=[\s,、;:])|^)(?:不需要|不要|不跟|退出)\s*$"  # a word of its own at the end, not `葱不要`
+)
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
 _RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")
 _RE_LATIN_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
+_RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
+# A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
+_RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
@@ -97,6 +104,7 @@ def normalize(text: str) -> str:
     """NFKC (full-width digits and punctuation become ASCII), no control characters."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = unicodedata.normalize("NFKC", text)
+    text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
 
@@ -132,7 +140,24 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
         if entry is not None:
             entry.raw = piece.raw[:1000]
             out.append(entry)
-    return out
+    return _glued_counts(out)
+
+
+_RE_GLUED_COUNT = re.compile(r"([\u4e00-\u9fff]{1,4})(\d{1,2})")
+
+
+def _glued_counts(entries: list[ChainEntry]) -> list[ChainEntry]:
+    """`1.小汐5` / `2.小六5`: when every entry is a Chinese name with a number glued after it (and
+    the number is not the line's own number, as in `1. 团员1`), the number is the quantity."""
+    found = [_RE_GLUED_COUNT.fullmatch(e.name) if not e.qty_explicit else None for e in entries]
+    if len(entries) < 2 or not all(found) or any(
+            int(m.group(2)) == e.seq or not 1 <= int(m.group(2)) <= BARE_QTY_MAX for m, e in zip(found, entries)):
+        return entries
+    for m, e in zip(found, entries):
+        e.name, e.qty, e.qty_explicit = m.group(1), int(m.group(2)), True
+        e.hints = [h for h in e.hints if not h.startswith("昵称末尾")]
+        e.hints.append(f"「{m.group(0)}」末尾的「{m.group(2)}」按数量读取（整条接龙都是这样写的），请核对")
+    return entries
 
 
 def _places(text: str) -> frozenset[str]:
@@ -164,8 +189,11 @@ def _strip(body: str, specs: list[str]) -> _Line:
     ln = _Line(body)
 
     def take_bracket(m: re.Match) -> str:
-        if m.group(1).strip():
-            ln.notes.append(m.group(1).strip())
+        inner = m.group(1).strip()
+        if inner and _RE_CANCEL.fullmatch(inner):
+            ln.cancelled = True  # `2份（已取消）`, `【取消】`
+        elif inner:
+            ln.notes.append(inner)
         return " "
 
     text = _RE_BRACKETS.sub(take_bracket, body)
@@ -177,7 +205,7 @@ def _strip(body: str, specs: list[str]) -> _Line:
             break
     # A member who filled the format in (`姓名：王芳 数量：2`): the labels are not the name.
     text = _RE_COUNT_FIELD.sub(lambda m: f" {m.group(1)}{'' if m.group(2) else '份'}{m.group(2)} ", _RE_NAME_FIELD.sub(" ", text))
-    ln.cancelled = bool(_RE_CANCEL.search(text))
+    ln.cancelled = ln.cancelled or bool(_RE_CANCEL.search(text))
     text = _RE_URL.sub(" ", _RE_CANCEL.sub(" ", text))  # a URL is never a name nor a quantity
     if pm := _RE_PHONE.search(text):
         ln.phone = pm.group(1)
@@ -206,6 +234,9 @@ def parse_line(
     ln = _strip(body, specs or [])
     text = ln.text
     qty = q.find_qty(text)
+    if not qty.explicit and (i := _bracket_qty(ln.notes)) is not None:
+        text = f"{text} {ln.notes.pop(i)}"  # `张三（2份）`: the bracket holds the quantity
+        ln.text, qty = text, q.find_qty(text)
     pre = text[: qty.start] if qty.explicit else text
     post = text[qty.end:] if qty.explicit else ""
     name, rest = _take_name(pre, ln, places)
@@ -224,6 +255,15 @@ def parse_line(
     glue = "" if qty.explicit and rest and pre.endswith(rest) else " "  # `苹果2斤` stays glued
     after = (rest + glue + text[qty.start:qty.end] + " " + post) if qty.explicit else rest
     return _entry(seq, name, qty, ln, rest, post, after)
+
+
+def _bracket_qty(notes: list[str]) -> int | None:
+    """The index of a bracket note that is only a quantity (`2份`, `x3`), else None."""
+    for i, note in enumerate(notes):
+        found = q.find_qty(" " + note)
+        if found.explicit and not found.bare and not (" " + note)[: found.start].strip() and not (" " + note)[found.end:].strip():
+            return i
+    return None
 
 
 def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: str) -> ChainEntry:
@@ -285,6 +325,8 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             name = name + (sep.strip() or " ") + nxt  # `😊 乐乐`, `小雨:)`
         elif _RE_LATIN_WORD.match(name.split()[-1]) and _RE_LATIN_WORD.match(nxt) and not sep.strip():
             name = f"{name} {nxt}"  # `Amy Wang`, `Catherine chen` (not `Jaxon J`)
+        elif _decoration(nxt) and sep.strip() == "" and _more_after(text, nxt_end):
+            name = f"{name} {nxt}"  # `冰✡️saya 🫧 C 牛肋条`: the emoji decorates the nickname
         elif _RE_CLASS_ID.match(name):
             name = f"{name} {nxt}"  # `23土木6班 周八`: the class stays with the person
         elif _is_place(name, places) and _RE_HAS_WORD.search(nxt):
@@ -294,7 +336,19 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             break
         end = nxt_end
     rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
-    return _cut_place(name.strip(" ,:;-—"), ln, places), rest
+    return _cut_place(name.strip(" ,:;-—~@"), ln, places), rest
+
+
+def _decoration(token: str) -> bool:
+    """An emoji-only token (`🫧`, `💗`), not a tick (`✅`) nor anything with a letter or digit."""
+    return (not _RE_HAS_WORD.search(token) and not _RE_MARKS.search(token)
+            and any(unicodedata.category(c) == "So" for c in token))
+
+
+def _more_after(text: str, end: int) -> bool:
+    """Whether the line goes on after `end` with something that is not a quantity."""
+    after = text[end:].strip()
+    return bool(after) and not q.find_qty(" " + after.split()[0]).explicit
 
 
 def _is_punct(token: str) -> bool:
