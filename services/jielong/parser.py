@@ -68,10 +68,10 @@ class ChainEntry:
 
 _RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d{9})(?!\d)")
 _RE_ADDR = re.compile(
-    r"(?<![\w-])(?:\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"
-    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"
+    r"(?<![\w-])(?:[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"  # 295-909, A3-502
+    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"  # 3栋502, 3#502
 )
-_RE_ROOM = re.compile(r"\d{1,5}(?:[-－—_/]\d{1,5}){1,3}")  # 295-909: 楼栋-房间, who the household is
+_RE_ROOM = re.compile(r"[A-Za-z]?\d{1,5}(?:[-－—_/#]\d{1,5}){1,3}|\d{1,4}#\d{1,5}")  # 295-909: who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
 _RE_PLACE = re.compile(r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
 _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
@@ -94,6 +94,7 @@ _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
+_RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
 _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
@@ -237,10 +238,11 @@ def parse_line(
     if not qty.explicit and (i := _bracket_qty(ln.notes)) is not None:
         text = f"{text} {ln.notes.pop(i)}"  # `张三（2份）`: the bracket holds the quantity
         ln.text, qty = text, q.find_qty(text)
-    pre = text[: qty.start] if qty.explicit else text
+    pre = text[: qty.start].rstrip("~") if qty.explicit else text  # `张三~2份`
     post = text[qty.end:] if qty.explicit else ""
     name, rest = _take_name(pre, ln, places)
-    if name and not rest and ln.lead_address and _RE_ROOM.fullmatch(ln.lead_address) and pre[-1:].isalpha():
+    if (name and not rest and qty.explicit and ln.lead_address and _RE_ROOM.fullmatch(ln.lead_address)
+            and pre[-1:].isalpha()):
         name, rest = "", name  # `295-909 消毒药三瓶`: the word glued to the quantity is the product
         ln.hints.append(f"「{rest}」紧挨着数量，当作商品，团员记为「{ln.lead_address}」，请核对")
     if not name and ln.lead_address:
@@ -325,7 +327,7 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             name = name + (sep.strip() or " ") + nxt  # `😊 乐乐`, `小雨:)`
         elif _RE_LATIN_WORD.match(name.split()[-1]) and _RE_LATIN_WORD.match(nxt) and not sep.strip():
             name = f"{name} {nxt}"  # `Amy Wang`, `Catherine chen` (not `Jaxon J`)
-        elif _decoration(nxt) and sep.strip() == "" and _more_after(text, nxt_end):
+        elif _decoration(nxt) and not sep.strip() and _RE_NICK.search(name) and _more_after(text, nxt_end):
             name = f"{name} {nxt}"  # `冰✡️saya 🫧 C 牛肋条`: the emoji decorates the nickname
         elif _RE_CLASS_ID.match(name):
             name = f"{name} {nxt}"  # `23土木6班 周八`: the class stays with the person
@@ -336,7 +338,7 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             break
         end = nxt_end
     rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
-    return _cut_place(name.strip(" ,:;-—~@"), ln, places), rest
+    return _cut_place(name.strip(" ,:;-—@"), ln, places), rest
 
 
 def _decoration(token: str) -> bool:

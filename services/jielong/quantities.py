@@ -25,15 +25,15 @@ _CN_NUM = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]
 _NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
 UNITS = (
     r"(?:公斤|千克|kg|KG|Kg|份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单"
-    r"|根|头|棵|卷|粒|打|扎|排)"
+    r"|根|头|棵|卷|粒|打|扎|排|人|位)"
 )
 _CLASS = r"(?:大人|成人|小孩|儿童|老人|大(?![份杯碗盒号码瓶袋箱包])|小(?![份杯碗盒号码瓶袋箱包]))"  # not `大份`, `小杯`
-_CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}})"
+_CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}\s*(?:位|个|人|名)?)"  # `大人2位 小孩1位`
 
 _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 # Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
 _RE_UNIT = re.compile(
-    rf"(?<![\d./A-Za-z])(?<!\d-)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
+    rf"(?<![\d./A-Za-z栋幢座#])(?<!\d-)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
 )
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\s*({_NUM})(?!\d)")
 _RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")

@@ -116,3 +116,23 @@ def test_a_tick_or_a_product_emoji_before_the_quantity_is_not_the_name():
 
 def test_at_signs_are_not_part_of_the_name():
     assert _read("1. @张三 2份\n2. 李四@5栋 1份") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+
+
+# ---------------------------------------------------------------- addresses
+
+@pytest.mark.parametrize("line, name, address", [
+    ("3#502 张三 2份", "张三", "3#502"), ("A3-502 张三", "张三", "A3-502"), ("295-909 张三", "张三", "295-909"),
+    ("3-2-502 张三 1份", "张三", "3-2-502"), ("3栋502张三 2份", "3栋502张三", "3栋502")])
+def test_room_numbers_are_the_address_and_never_the_quantity(line, name, address):
+    [e] = parse_chain(f"1. {line}")
+    assert (e.name, e.address) == (name, address) and e.qty in (1, 2)
+
+
+def test_a_room_alone_is_who_orders():
+    [e] = parse_chain("1. 295-909 消毒药三瓶")
+    assert (e.name, e.qty) == ("295-909", 3)
+
+
+@pytest.mark.parametrize("line, qty", [("张三 2人", 2), ("张三 2位", 2), ("张三 大人2位 小孩1位", 3)])
+def test_people_counts_of_a_sign_up(line, qty):
+    assert parse_chain(f"1. {line}")[0].qty == qty
