@@ -12,7 +12,11 @@ them belong to the header, the way a person reads it:
 - a numbered block introduced by a line that announces a list (`…内容包括：`, `今日菜单`) is
   header when numbered lines follow it;
 - the first numbered line of the entries that names the chain itself (`1. A材料学院水果美食团购`)
-  is the title written as item 1.
+  is the title written as item 1;
+- a numbered block of rules (`1、请写真实姓名`, `2、每人限报一次`) above the entries, or a chain of
+  nothing but rules, is header;
+- a WeChat timestamp before a numbered line (`22:14 1. 张三`) is not part of it; `1。` `1-张三`
+  and keycap numbers (`1️⃣`) number a line too.
 """
 from __future__ import annotations
 

@@ -23,7 +23,17 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
 - an unnumbered line is an entry only when it carries `+N` (`王芳 +1`); other unnumbered lines
   are header, description, footer, or the continuation of the entry above;
 - when the quantity is glued to a word after the name (`abc 火龙果4个`), that word is the product
-  (an item, and the note), the name is `abc`.
+  (an item, and the note), the name is `abc`;
+- cancelled: 取消 / 撤回 / 撤销 anywhere, also in a bracket (`2份（已取消）`); 不要了, 退出(了);
+  not `葱不要` nor `不要辣` (what to leave out);
+- a quantity may sit in a bracket (`张三（2份）`), after a dash (`张三-2份`, `1-101-张三-2`) or
+  after each product (`苹果 2斤 梨 3斤` → two items); a `+` list of changes to one dish
+  (`烤牛 不要酱+青椒洋葱`) is one dish; 人 / 位 count people (`大人2位 小孩1位` → 3);
+- room numbers are addresses, never quantities (`3#502`, `A3-502`, `3栋502张三`: not 502张);
+- when every entry is a Chinese name with a number glued after it (`1.小汐5`, `2.小六5`) and the
+  number is not the line's own (`1. 团员1`), the number is the quantity, with a hint;
+- an emoji right after a nickname (`冰✡️saya 🫧 C 牛肋条`) decorates it; after a plain Chinese
+  name, or before a quantity, it does not; `@` around a name is not part of it.
 """
 from __future__ import annotations
 
@@ -81,10 +91,10 @@ _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
 _RE_NAME_FIELD = re.compile(r"(?:姓名|名字|昵称|微信名|群昵称|楼号|房号|地址)\s*[:：]\s*")
 _RE_COUNT_FIELD = re.compile(rf"(?:数量|份数|件数)\s*[:：]?\s*(\d{{1,3}})(?!\d)\s*({q.UNITS}?)")
 _RE_BRACKETS = re.compile(r"[(（【\[]([^()（）【】\[\]]*)[)）】\]]")
-# 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 / 退出 with 了, or alone as the last word (not `不要辣`).
+# 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 with 了 (not `不要辣`); 退出 with 了 or as the last word.
 _RE_CANCEL = re.compile(
     r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
-    r"|(?:(?<=[\s,、;:])|^)(?:不需要|不要|不跟|退出)\s*$"  # a word of its own at the end, not `葱不要`
+    r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
 )
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
 _RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")

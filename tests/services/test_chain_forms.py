@@ -55,7 +55,7 @@ def test_cancellation_forms(line):
     assert e.cancelled and e.name == "张三"
 
 
-@pytest.mark.parametrize("line", ["张三 1份 葱不要", "张三 2份 不要香菜", "张三 不要辣"])
+@pytest.mark.parametrize("line", ["张三 1份 葱不要", "张三 2份 不要香菜", "张三 不要辣", "张三 1份 香菜，不要"])
 def test_what_not_to_put_in_is_no_cancellation(line):
     [e] = parse_chain(f"1. {line}")
     assert not e.cancelled and e.name == "张三"
