@@ -136,3 +136,9 @@ def test_a_room_alone_is_who_orders():
 @pytest.mark.parametrize("line, qty", [("张三 2人", 2), ("张三 2位", 2), ("张三 大人2位 小孩1位", 3)])
 def test_people_counts_of_a_sign_up(line, qty):
     assert parse_chain(f"1. {line}")[0].qty == qty
+
+
+@pytest.mark.parametrize("line, name", [("张三要2份", "张三"), ("张三订2份", "张三"), ("张三买两份", "张三"),
+                                        ("王要2份", "王要"), ("未来2份", "未来")])
+def test_an_order_verb_glued_to_the_quantity_is_not_the_name(line, name):
+    assert parse_chain(f"1. {line}")[0].name == name
