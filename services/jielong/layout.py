@@ -42,6 +42,7 @@ _RE_STAMP = re.compile(
 _RE_RULE = re.compile(
     r"请|须|务必|需要|需|要求|限|截止|截单|不得|禁止|不能|不可|可以|每人|每户|时间|地点|费用|集合|出发|自带|提前|准时"
     r"|注意|统一|之前|以前|以后|缴费|付款|转账|提交|填写|按照|格式|规则|说明|地址[:：]"
+    r"|如遇|如有|如需|如果|申请|退款|退换|不退|售后|送货|发货|到货|成功后|天内|小时内|以内"
 )
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
 # A template names the fields a member should write, not a member.

@@ -21,6 +21,8 @@ def test_numbered_rules_above_the_entries_are_header():
 
 def test_a_chain_of_rules_only_has_no_entries():
     assert _read("#接龙 材料提交\n1、组委会要求提交的报告\n2、请按时间提交汇总表") == []
+    # Rules that name a quantity are still rules (`每人限购1份`).
+    assert _read("#接龙 水果团购\n1. 每人限购1份\n2. 团购成功后3天内送货上门\n3. 如遇特殊情况可申请退款") == []
 
 
 def test_people_whose_names_hold_a_rule_word_are_still_entries():
