@@ -38,6 +38,7 @@ _RE_STAMP = re.compile(
     r"^\s*(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|昨天|前天|星期[一二三四五六日天])?"
     r"\s*(?:上午|下午|晚上)?\s*\d{1,2}:\d{2}(?::\d{2})?\s+(?=\S)"
 )
+_RE_FIRST_WORD = re.compile(r"[\s,，、;；]")
 # Numbered rules above the entries: `1、请写真实姓名`, `2、每人限报一次`, `3、周五截止`.
 _RE_RULE = re.compile(
     r"请|须|务必|需要|需|要求|限|截止|截单|不得|禁止|不能|不可|可以|每人|每户|时间|地点|费用|集合|出发|自带|提前|准时"
@@ -161,9 +162,8 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     for bi, block in enumerate(blocks):
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)
-        rules = _rules(block) and (nxt is not None or all(_rule(p) for p in block))
         header = block[-1].line <= cut or (not orders and (
-            rules or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
+            _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
         for p in block:
             p.header = header or p.line <= cut
     entries = [p for p in numbered if not p.header]
@@ -212,13 +212,17 @@ def _intro(lines: list[str], first: int) -> str:
 
 def _rule(p: Piece) -> bool:
     """`1、请写真实姓名`: a rule of the chain, a sentence where a member writes a name."""
-    first = re.split(r"[\s,，、;；]", p.body.strip(), maxsplit=1)[0]
+    first = _RE_FIRST_WORD.split(p.body.strip(), maxsplit=1)[0]
     return len(first) >= 4 and bool(_RE_RULE.search(first))
 
 
-def _rules(block: list[Piece]) -> bool:
-    """A numbered block of rules (`1、组委会要求提交的报告`): most of its lines are rules."""
-    return len(block) >= 2 and sum(map(_rule, block)) * 2 > len(block)
+def _rules(block: list[Piece], last: bool) -> bool:
+    """A numbered block of rules (`1、组委会要求提交的报告`): most of its lines are rules, all of
+    them when no block follows (then it is a chain of nothing but rules)."""
+    if len(block) < 2:
+        return False
+    n = sum(map(_rule, block))
+    return n == len(block) if last else n * 2 > len(block)
 
 
 def _looks_like_orders(block: list[Piece]) -> bool:
