@@ -90,7 +90,7 @@ _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a 
 _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
 _RE_NAME_FIELD = re.compile(r"(?:姓名|名字|昵称|微信名|群昵称|楼号|房号|地址)\s*[:：]\s*")
 _RE_COUNT_FIELD = re.compile(rf"(?:数量|份数|件数)\s*[:：]?\s*(\d{{1,3}})(?!\d)\s*({q.UNITS}?)")
-_RE_BRACKETS = re.compile(r"[(（【\[]([^()（）【】\[\]]*)[)）】\]]")
+_RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*)[)）】\]」』]")
 # 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 with 了 (not `不要辣`); 退出 with 了 or as the last word.
 _RE_CANCEL = re.compile(
     r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
@@ -249,7 +249,7 @@ def parse_line(
     if not qty.explicit and (i := _bracket_qty(ln.notes)) is not None:
         text = f"{text} {ln.notes.pop(i)}"  # `张三（2份）`: the bracket holds the quantity
         ln.text, qty = text, q.find_qty(text)
-    pre = text[: qty.start].rstrip("~") if qty.explicit else text  # `张三~2份`
+    pre = text[: qty.start].rstrip("~。!|") if qty.explicit else text  # `张三~2份`, `张三。2份`
     post = text[qty.end:] if qty.explicit else ""
     name, rest = _take_name(pre, ln, places)
     if qty.explicit and not rest and pre[-1:].isalpha() and (v := _RE_ORDER_VERB.search(name)):

@@ -35,7 +35,8 @@ _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 _RE_UNIT = re.compile(
     rf"(?<![\d./A-Za-z栋幢座#])(?<!\d-)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
 )
-_RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\s*({_NUM})(?!\d)")
+_RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
+_RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)
 _RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
 _RE_BARE = re.compile(r"(?:(?<=\s)|^|(?<=[^\W\d_]-))(\d{1,3})(?=\s|$)")  # `王芳 2`, `张三-2`
 _RE_MEASURE_END = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$")
@@ -80,7 +81,7 @@ def find_qty(text: str) -> Qty:
     # when the line has another quantity.
     plain = [u for u in units if not _in_word(text, u)]
     units = plain + [u for u in units if u not in plain]
-    for matches in (units, list(_RE_X.finditer(text)), list(_RE_PLUS.finditer(text))):
+    for matches in (units, list(_RE_X.finditer(text)), list(_RE_X_AFTER.finditer(text)), list(_RE_PLUS.finditer(text))):
         for m in matches:
             n = cn_number(m.group(1))
             if n is not None and 1 <= n <= MAX_QTY and not _pack_size(text, m):
