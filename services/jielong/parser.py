@@ -102,6 +102,7 @@ _RE_LATIN_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
+_RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
 _RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")
@@ -115,10 +116,16 @@ LONG_NAME = 12
 def normalize(text: str) -> str:
     """NFKC (full-width digits and punctuation become ASCII), no control characters."""
     text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _RE_CIRCLED.sub(lambda m: f"{_circled(m.group(0))}. ", text)  # `① 张三` (NFKC would drop the circle)
     text = unicodedata.normalize("NFKC", text)
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
+
+
+def _circled(c: str) -> int:
+    c = c.strip(" \t")
+    return ord(c) - 0x2460 + 1 if c <= "\u2473" else ord(c) - 0x2776 + 1
 
 
 def key_name(name: str) -> str:

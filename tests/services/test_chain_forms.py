@@ -145,3 +145,7 @@ def test_people_counts_of_a_sign_up(line, qty):
                                         ("王要2份", "王要"), ("未来2份", "未来")])
 def test_an_order_verb_glued_to_the_quantity_is_not_the_name(line, name):
     assert parse_chain(f"1. {line}")[0].name == name
+
+
+def test_circled_numbers_number_a_line():
+    assert _read("#接龙\n① 张三 2份\n②李四 1份\n❸ 王五") == [(1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
