@@ -106,6 +106,7 @@ _RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
 _RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")
+_CANCEL_CHARS = frozenset("取撤作退不")
 _RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
 _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")
@@ -224,8 +225,11 @@ def _strip(body: str, specs: list[str]) -> _Line:
             break
     # A member who filled the format in (`姓名：王芳 数量：2`): the labels are not the name.
     text = _RE_COUNT_FIELD.sub(lambda m: f" {m.group(1)}{'' if m.group(2) else '份'}{m.group(2)} ", _RE_NAME_FIELD.sub(" ", text))
-    ln.cancelled = ln.cancelled or bool(_RE_CANCEL.search(text))
-    text = _RE_URL.sub(" ", _RE_CANCEL.sub(" ", text))  # a URL is never a name nor a quantity
+    if not _CANCEL_CHARS.isdisjoint(text):  # most lines hold none of 取撤作退不: skip the regex
+        ln.cancelled = ln.cancelled or bool(_RE_CANCEL.search(text))
+        text = _RE_CANCEL.sub(" ", text)
+    if "/" in text or "www" in text.lower():
+        text = _RE_URL.sub(" ", text)  # a URL is never a name nor a quantity
     if pm := _RE_PHONE.search(text):
         ln.phone = pm.group(1)
         text = text[: pm.start()] + " " + text[pm.end():]

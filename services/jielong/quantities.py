@@ -118,7 +118,7 @@ def read_items(rest: str) -> list[tuple[str, int]]:
         words = rest.split() if len(_unit_matches(rest)) >= 2 else []
         if sum(len(_unit_matches(w)) == 1 and bool(re.search(r"[^\W\d_]", _RE_UNIT.sub("", w))) for w in words) >= 2:
             segments = words
-        elif (pairs := _pairs(words)) is not None:
+        elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
             segments = pairs  # `苹果 2斤 梨 3斤`: each product, then its quantity
         elif "各" not in rest:
             return []
