@@ -19,3 +19,17 @@ def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
             s = s.astype("Int64")
         out[col] = s.astype("string").fillna("")
     return out
+
+
+def in_view(df: pd.DataFrame, first: list[str]) -> pd.DataFrame:
+    """The frame with the columns a person checks first (those present, in `first`'s order)
+    on the left: the console's narrow right column shows about five without a sideways scroll."""
+    head = [c for c in first if c in df.columns]
+    return df[head + [c for c in df.columns if c not in head]]
+
+
+def narrow(*names: str) -> dict:
+    """column_config giving short columns (数量, 状态 …) the small width."""
+    import streamlit as st
+
+    return {n: st.column_config.Column(n, width="small") for n in names}
