@@ -139,7 +139,7 @@ def _progress(deal_id: int) -> None:
     c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off", delta_arrow="off")
     if deal.entries_flagged:
         st.warning(
-            f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购或最新接龙中缺失），"
+            f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购、超出规格限量或最新接龙中缺失），"
             f"¥{deal.gmv_flagged:,.2f} 未计入成交额（¥{deal.gmv_valid:,.2f}）。请在接龙明细的「提示」列查看。"
         )
     st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")
