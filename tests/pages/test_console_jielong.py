@@ -346,3 +346,4 @@ def test_preview_table_puts_change_status_and_hint_first(panel_as, app_db):
     at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
     table = at.dataframe[0].value
     assert list(table.columns[:5]) == ["变化", "团员", "数量", "状态", "提示"]
+    assert any(t.value.startswith("蒋奶奶36：⚠") for t in at.text)  # the hint in full, outside the narrow column
