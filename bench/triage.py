@@ -10,7 +10,8 @@ the wall-clock rate goes to stderr); classifier_load_s: building the lexicon, re
 table and the model from disk and compiling the patterns (the first classify), as a fresh process does. Both medians of RUNS runs, spread on stderr. ingest_comments_per_s_<db>: 10,000 realistic comments (800 viewers over an
 hour, emoji, typos, repeats) through services.triage.ingest in ONE call (classify, group, bulk
 insert, tallies, one event), commit included; median of RUNS runs on a fresh show each (the
-classify/signature memo cleared before each run), with min–max spread on stderr. ingest_batch500_comments_per_s_<db>: the same 10,000 in pipe-sized batches of 500.
+classify/signature memo cleared before each run), with min–max spread on stderr. group_ms_per_comment:
+services.triage.group over 10,000 such comments in one call, classify included, memo cleared. ingest_batch500_comments_per_s_<db>: the same 10,000 in pipe-sized batches of 500.
 """
 from __future__ import annotations
 
@@ -66,9 +67,9 @@ def comments(seed: int) -> list[triage.CommentIn]:
     return out
 
 
-def _new_show(eng) -> int:
-    with db.session(eng) as s:
-        form = shows.ShowForm("压测场次", "压测群", 500, "老李", T0, T0 + timedelta(hours=1))
+def _new_show(eng, run: int = 0) -> int:
+    with db.session(eng) as s:  # one name per run: a second show of the same name is refused
+        form = shows.ShowForm(f"压测场次{run}", "压测群", 500, "老李", T0, T0 + timedelta(hours=1))
         return shows.create_show(s, SYSTEM, form).id
 
 
@@ -77,7 +78,7 @@ def ingest_rate(kind: str, batch: int | None) -> list[float]:
     with fresh_engine(kind) as eng:
         triage.classify("预热")  # build the lexicon once, as a running app has
         for run in range(RUNS):
-            show_id = _new_show(eng)
+            show_id = _new_show(eng, run)
             data = comments(run)
             triage_rules._clear_caches()  # every run classifies cold: no memo from the last one
             t0 = time.perf_counter()
@@ -111,6 +112,19 @@ def classify_rates() -> list[float]:
     return rates
 
 
+def group_times() -> list[float]:
+    """Milliseconds per comment of services.triage.group over a night of N comments (classify and
+    signature memo cleared: every comment read cold), CPU time of one thread."""
+    texts = [c.text for c in comments(7)]
+    out = []
+    for _ in range(RUNS):
+        triage_rules._clear_caches()
+        c0 = time.process_time()
+        triage.group(texts)
+        out.append(1000 * (time.process_time() - c0) / len(texts))
+    return out
+
+
 def load_times() -> list[float]:
     times = []
     for _ in range(RUNS):
@@ -128,6 +142,9 @@ def main() -> None:
     print(f"classify_accuracy: {cat:.3f} (of {n} labelled comments)", flush=True)
     print(f"chatter_accuracy: {chat:.3f} (question vs chatter)", flush=True)
     _report_rate("classify_comments_per_s", classify_rates())
+    grouping = group_times()
+    report("group_ms_per_comment", median(grouping), "ms", 3)
+    print(f"  (group_ms_per_comment spread: {min(grouping):.3f}–{max(grouping):.3f}; classify included)", file=sys.stderr)
     loads = load_times()
     report("classifier_load_s", median(loads), "s", 3)
     print(f"  (classifier_load_s spread over {len(loads)} runs: {min(loads):.3f}–{max(loads):.3f})", file=sys.stderr)

@@ -117,21 +117,24 @@ def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) ->
     return show
 
 
-def start_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
+def _transition(session: Session, actor: Actor, show_id: int, expected: ShowStatus, refusal: str) -> Show:
+    """The one checked step of a show's lifecycle: who may, which show, and from which status."""
     require(actor, "show.edit")
     show = get_show(session, show_id)
-    if show.status != ShowStatus.PLANNED:
-        raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不能开播。")
+    if show.status != expected:
+        raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，{refusal}。")
+    return show
+
+
+def start_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
+    show = _transition(session, actor, show_id, ShowStatus.PLANNED, "不能开播")
     show.status, show.actual_start = ShowStatus.LIVE, at or clock.now()
     events.record(session, "show.started", show.id, actor, at=show.actual_start)
     return show
 
 
 def end_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
-    require(actor, "show.edit")
-    show = get_show(session, show_id)
-    if show.status != ShowStatus.LIVE:
-        raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不能结束直播。")
+    show = _transition(session, actor, show_id, ShowStatus.LIVE, "不能结束直播")
     show.status, show.actual_end = ShowStatus.ENDED, at or clock.now()
     events.record(session, "show.ended", show.id, actor, at=show.actual_end)
     return show
@@ -148,10 +151,7 @@ def set_rehearsal(session: Session, actor: Actor, show_id: int, rehearsal: bool 
 
 def reopen_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:
     """Undo 结束直播 (ended by mistake, or the host went on): live again, the end time cleared."""
-    require(actor, "show.edit")
-    show = get_show(session, show_id)
-    if show.status != ShowStatus.ENDED:
-        raise InvalidState(f"场次当前为「{STATUS_LABELS[show.status]}」，不需要恢复直播。")
+    show = _transition(session, actor, show_id, ShowStatus.ENDED, "不需要恢复直播")
     show.status, show.actual_end = ShowStatus.LIVE, None
     events.record(session, "show.reopened", show.id, actor, at=at or clock.now())
     return show

@@ -43,6 +43,16 @@ def test_the_entry_point_reaches_the_database_only_through_services():
     assert not {m for m in imported if m == "db" or m.startswith(("db.", "sqlalchemy"))}
 
 
+def test_live_panels_use_the_guarded_fragment():
+    """A fragment's exception never reaches dashboard.py's Chinese notice: live panels use
+    ui.context.fragment, which catches it, never st.fragment directly."""
+    raw = [
+        _rel(path) for path in CODE
+        if path != ROOT / "ui" / "context.py" and "st.fragment" in path.read_text(encoding="utf-8")
+    ]
+    assert not raw, f"st.fragment used directly (use ui.context.fragment): {raw}"
+
+
 def test_no_service_module_is_over_600_lines():
     long = {
         _rel(p): n for p in (ROOT / "services").rglob("*.py")

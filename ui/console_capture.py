@@ -17,7 +17,7 @@ from ui.markdown import literal
 REFRESH_S = config.get_float("CONSOLE_CAPTURE_REFRESH_S")
 
 
-@st.fragment(run_every=REFRESH_S)
+@ctx.fragment(run_every=REFRESH_S)
 def render(show_id: int) -> None:
     status = ctx.read(capture.feed_status, show_id)
     if status.state is capture.FeedState.NONE:

@@ -78,7 +78,7 @@ def render(show_id: int, actor: Actor) -> None:
 # ---------------------------------------------------------------- before release
 
 
-@st.fragment(run_every=ADVICE_REFRESH_S)
+@ctx.fragment(run_every=ADVICE_REFRESH_S)
 def _release_box(deal_id: int, actor: Actor) -> None:
     deal = ctx.read(jielong.get_deal, deal_id)
     if deal.status != jielong.DealStatus.DRAFT:  # released from another console meanwhile
@@ -119,7 +119,7 @@ def _reminder_due(deal_id: int) -> bool:
     return False
 
 
-@st.fragment(run_every=REFRESH_S)
+@ctx.fragment(run_every=REFRESH_S)
 def _progress(deal_id: int) -> None:
     deal = ctx.read(jielong.get_deal, deal_id)
     if jielong.deadline_failed(deal, clock.now()):

@@ -20,7 +20,7 @@ def render(show_id: int, actor: Actor) -> None:
     _panel(show_id, actor)
 
 
-@st.fragment
+@ctx.fragment()
 def _panel(show_id: int, actor: Actor) -> None:
     writer = can(actor, "promise.write")
     if writer:

@@ -160,7 +160,7 @@ def _age(seconds: int | None) -> str:
     return f"{seconds // 60}分{seconds % 60:02d}秒" if seconds >= 60 else f"{seconds}秒"
 
 
-@st.fragment(run_every=REFRESH_S)
+@ctx.fragment(run_every=REFRESH_S)
 def _queue(show_id: int, actor: Actor) -> None:
     editable = can(actor, "question.act")
     _flash()

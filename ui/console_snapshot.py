@@ -62,7 +62,7 @@ def deal_rows(snap: live.Snapshot) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@st.fragment(run_every=REFRESH_S)
+@ctx.fragment(run_every=REFRESH_S)
 def _live(show_id: int) -> None:
     snap = current_snapshot(show_id)
     cols = st.columns([1, 1, 1, 1, 1, 1.6])

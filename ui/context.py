@@ -13,6 +13,7 @@ This module is the bottom of ui/: it imports no other ui module but ui.markdown 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -219,6 +220,29 @@ def _outage_in_fragment(exc: Exception) -> None:
     if store.is_transient(exc) and in_fragment():
         database_down(exc)
         st.stop()
+
+
+def fragment(run_every: float | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """st.fragment for the live panels, whose exceptions never reach dashboard.py: a rule the
+    panel did not catch shows its Chinese message, an outage the outage notice, and a bug the
+    Chinese notice (the traceback to the server log only) instead of Streamlit's English box."""
+
+    def wrap(body: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(body)
+        def guarded(*args: Any, **kw: Any) -> None:
+            try:
+                body(*args, **kw)
+            except DomainError as exc:
+                st.error(literal(str(exc)))
+            except Exception as exc:  # st.stop / st.rerun are BaseExceptions and pass through
+                if store.is_transient(exc):
+                    database_down(exc)
+                else:
+                    unexpected_error(exc)
+
+        return st.fragment(guarded, run_every=run_every)
+
+    return wrap
 
 
 UNEXPECTED = "页面出了点问题，刚才的操作可能没有完成。请刷新页面后再试；问题已记录在服务器日志里，如反复出现请告诉管理员。"

@@ -126,7 +126,7 @@ def side_panel(snap: live.Snapshot, shown_deal_id: int | None) -> None:
         st.caption("暂无承诺记录")
 
 
-@st.fragment(run_every=REFRESH_S)
+@ctx.fragment(run_every=REFRESH_S)
 def screen(show_id: int) -> None:
     view = current_view(show_id)
     snap, deal = view.snapshot, view.snapshot.focus

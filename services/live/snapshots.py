@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, bindparam, func, select
+from sqlalchemy import DateTime, Integer, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Deal, DealMinute, Promise, Show
@@ -20,6 +20,9 @@ from services.errors import NotFound
 
 RATE_WINDOW_MIN = 5  # the rate is taken over the last 5 minutes
 MIN_SPAN_MIN = 1.0  # never divide by less than a minute (5 entries in 10 s is not 30/min)
+# A pace needs arrivals in at least two different minutes: one paste or one 快团团 import lands
+# all its rows in one minute, and a burst says nothing of how fast people keep coming.
+MIN_ACTIVE_MINUTES = 2
 Z = 1.645  # projection range: about 90 % under a Poisson model of arrivals
 
 
@@ -174,6 +177,7 @@ _RECENT = (
         DealMinute.deal_id,
         func.sum(DealMinute.entries).label("entries_recent"),
         func.sum(DealMinute.units).label("units_recent"),
+        func.count(case((DealMinute.entries > 0, DealMinute.minute))).label("minutes_active"),
     )
     .join(Deal, Deal.id == DealMinute.deal_id)
     .where(
@@ -193,7 +197,7 @@ _SNAPSHOT_Q = (
         Deal.id, Deal.product, Deal.status, Deal.threshold, Deal.threshold_unit, Deal.stock,
         Deal.units_valid, Deal.entries_valid, Deal.buyers_valid, Deal.units_waitlisted, Deal.entries_waitlisted,
         Deal.released_at, Deal.reached_at, Deal.sold_out_at, Deal.failed_at, Deal.deadline,
-        _RECENT.c.entries_recent, _RECENT.c.units_recent,
+        _RECENT.c.entries_recent, _RECENT.c.units_recent, _RECENT.c.minutes_active,
     )
     .select_from(Show)
     .join(Community, Community.id == Show.community_id)
@@ -259,7 +263,7 @@ def _deal(r, window_start: datetime, now: datetime) -> DealSnapshot:
     )
     reached = r.reached_at is not None or remaining == 0
     to_threshold = to_sellout = None
-    if is_open:
+    if is_open and int(r.minutes_active or 0) >= MIN_ACTIVE_MINUTES:
         # People (人) arrive about as fast as entries; units (份) as fast as units.
         count = jielong.progress(r.threshold_unit, units_recent, entries_recent)
         to_threshold = None if reached else project(remaining, count, span)

@@ -2,18 +2,28 @@
 Matcher that groups a night's questions (pure over the active lexicon; no database).
 
 signature: the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the lexicon's concept table)
-plus the remaining content words (the text cut at stop words: particles, fillers, forms of address).
+plus the remaining content words (the text cut at stop words: particles, fillers, greetings, forms
+of address; counts in words dropped). Typos and near-homophones are fixed first (lexicon.fix_typos),
+and a short comment that is nothing but a slip of a concept (诱惑吗, youhuo吗 → 有货) is read as it.
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
-the concepts weigh 3/4 (same set 95, same once generic concepts are set aside 90, one inside the
-other 85, else their Dice overlap), the remaining words 1/4 (fuzzy; words on one side only 20);
-with no concepts at all, the fuzzy ratio of the words. A product-less question (多少钱) never joins
+forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
+generic concepts are set aside GENERIC_DIFF, one inside the other SUBSET, unless the extra ones
+share a family with the other side's (价格/优惠/便宜: lexicon concept_families) and no generic
+concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining words 1/4 (fuzzy;
+words on one side only ONE_SIDED_WORDS). With no concepts at all: one wording inside the other
+(token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
+Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv).
+A product-less question (多少钱) never joins
 a product's group (鸡蛋多少钱) unless the deal in focus names it (Matcher.focused). Known limit: a
-product the lexicon does not know (牛排) is only a word, so 牛排多少钱 can join 多少钱.
+product the lexicon does not know (牛排) is only a word, so 牛排多少钱 can join 多少钱. A question
+re-asked after its group was answered joins (and so reopens) that group: services.triage.matchers
+keeps answered groups in the matcher.
 
 Questions of any question category match each other (a paraphrase the classifier reads as
 another category is still the same question); a comment read as chatter joins a question group
-only when it is worded as a question (a question marker: 这歌叫啥呀) and its topic is specific.
+only when it is worded as a question (a question marker: 这歌叫啥呀) and its topic is specific,
+and such a comment that starts a group is found by later questions too (Matcher.add).
 """
 from __future__ import annotations
 
@@ -29,6 +39,7 @@ from services.triage.labels import Category
 _BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
 _NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万]+")  # a count said in words (十个) is no topic
 
 
 def normalise(text: str) -> str:
@@ -64,7 +75,7 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
         if not piece:
             continue
         for w in stop.split(piece) if stop is not None else (piece,):
-            if w and not w.isdigit():
+            if w and not w.isdigit() and not _NUMERAL.fullmatch(w):
                 out.append(w)
     return out
 
@@ -72,7 +83,7 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
 @lru_cache(maxsize=50_000)
 def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
-    t = lex.fix_typos(normalise(text)).replace("?", "")
+    t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
     toks = sorted(set(_tokens(t, lex)))
     return " ".join(toks)[:200] if toks else t[:200]
 
@@ -99,7 +110,7 @@ def _clear_caches() -> None:
 lexmod.on_change(_clear_caches)
 
 MATCH_CUTOFF = 75.0
-GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_DIFF = 70.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
 SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
 ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
@@ -112,13 +123,15 @@ def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozens
     objects, concepts, words = set(), set(), set()
     for tok in sig.split():
         if tok.startswith("#"):
+            if tok[1:] in lex.address_concepts:
+                continue  # 主播, 你, 姐姐: who is asked says nothing about what is asked
             (objects if tok[1:] in lex.object_concepts else concepts).add(tok)
         else:
             words.add(tok)
     return frozenset(objects), frozenset(concepts), frozenset(words)
 
 
-def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
+def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset, kin: dict | None = None) -> float:
     if ca == cb:
         return 95.0
     # generic concepts (何时, 地点, 处理 …) only count when nothing more specific is there
@@ -131,7 +144,10 @@ def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset) -> float:
         return GENERIC_DIFF
     small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     if small <= big:
-        return SUBSET
+        near = frozenset().union(*((kin or {}).get(t, (t,)) for t in small))
+        # the extra concepts ask about the same thing (能便宜吗？有优惠吗？): the same question,
+        # unless a generic concept on one side only changes what is asked (什么时候发货 ≠ 发什么快递)
+        return GENERIC_DIFF if big <= near and ga == gb else SUBSET
     return 100.0 * 2 * len(sa & sb) / (len(sa) + len(sb))
 
 
@@ -149,12 +165,25 @@ def similarity(a: str, b: str, **_: object) -> float:
     return _similarity(oa, ca, wa, ob, cb, wb, lex)
 
 
+def _shared_chars(words: frozenset, other: str) -> int:
+    return len("".join(words & frozenset(other.split())))
+
+
+def _plain_score(wa: frozenset, wb: frozenset) -> float:
+    """Two signatures without concepts: one wording inside the other when the words they share
+    have two characters or more, else how alike the words are as a whole."""
+    a, b = " ".join(sorted(wa)), " ".join(sorted(wb))
+    if _shared_chars(wa, b) >= 2:
+        return float(fuzz.token_set_ratio(a, b))
+    return float(fuzz.token_sort_ratio(a, b))
+
+
 def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
     if not ca and not cb:
-        return float(fuzz.token_sort_ratio(" ".join(sorted(wa | oa)), " ".join(sorted(wb | ob))))
+        return _plain_score(wa | oa, wb | ob)
     if not ca or not cb:
         return 0.0
-    base = _concept_score(ca, cb, lex.generic_concepts)
+    base = _concept_score(ca, cb, lex.generic_concepts, lex.kin)
     if wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     elif wa or wb:
@@ -203,15 +232,19 @@ class Matcher:
             return sig
         return " ".join(sorted(set(sig.split()) | self.focus))
 
-    def add(self, category: str, sig: str, key: object) -> None:
+    def add(self, category: str, sig: str, key: object, asks: bool = False) -> None:
+        """Register a new group. A comment read as chatter but worded as a question on a specific
+        topic (吃早餐了没) is registered with the questions too, so a later question (吃了早饭？)
+        finds it whichever came first (CROSS_CUTOFF unless the signatures are equal)."""
         bucket = CHATTER if category == Category.CHATTER else QUESTION
-        self.exact.setdefault((bucket, sig), key)
+        buckets = (bucket, QUESTION) if bucket == CHATTER and asks and self._specific(sig) else (bucket,)
         objects, concepts, words = self._parts(sig)
         self.objects.setdefault(id(key), set()).update(objects)
-        if concepts:
+        for b in buckets:
+            self.exact.setdefault((b, sig), key)
             for tok in sorted(concepts):
-                self.index.setdefault((bucket, tok), []).append((sig, key, category))
-        else:
+                self.index.setdefault((b, tok), []).append((sig, key, category))
+        if not concepts:
             self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
 
     def match(self, category: str, sig: str, asks: bool = False) -> object | None:
@@ -267,7 +300,11 @@ class Matcher:
         if not items:
             return None
         recent = items[-RECENT:]
-        found = process.extractOne(
-            " ".join(sorted(words)), [w for w, _ in recent], scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF
-        )
+        query, choices = " ".join(sorted(words)), [w for w, _ in recent]
+        # one wording inside the other (蹲起 / 听说一个亲亲十个蹲起) when they share two characters
+        # or more; else the words alike as a whole (a shared 好 alone joins nothing)
+        found = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=MATCH_CUTOFF)
+        if found is not None and _shared_chars(words, found[0]) >= 2:
+            return recent[found[2]][1]
+        found = process.extractOne(query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF)
         return recent[found[2]][1] if found is not None else None

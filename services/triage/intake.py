@@ -242,11 +242,12 @@ def _match(matcher, kept: list[_Item]) -> list[GroupRef]:
     for it in kept:
         a = analyse(it.text)
         sig = matcher.focused(signature(it.text))
-        g = matcher.match(a.category, sig, asks=asks(it.text, a.q))
+        asked = asks(it.text, a.q)
+        g = matcher.match(a.category, sig, asks=asked)
         if g is None:
             g = GroupRef(None, a.category, sig, it.text)
             new_groups.append(g)
-            matcher.add(a.category, sig, g)
+            matcher.add(a.category, sig, g, asks=asked)
         it.analysis, it.group = a, g
     return new_groups
 

@@ -68,6 +68,7 @@ class Lexicon:
     object_concepts: frozenset[str] = frozenset()
     generic_concepts: frozenset[str] = frozenset()
     address_concepts: frozenset[str] = frozenset()  # forms of address (主播): no weight in paraphrase overlap
+    families: tuple[frozenset[str], ...] = ()  # concepts asking about one thing (价格, 优惠, 便宜)
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
     version: tuple = field(default=(), compare=False)
@@ -167,6 +168,40 @@ class Lexicon:
         return _fix_homophones(text, self.homophones, self.homophone_starts) if self.homophones else text
 
     @cached_property
+    def kin(self) -> dict[str, frozenset[str]]:
+        """Concept → the concepts of its families (itself included), as signature tokens (#价格)."""
+        out: dict[str, set[str]] = {}
+        for fam in self.families:
+            for c in fam:
+                out.setdefault("#" + c, {"#" + c}).update("#" + x for x in fam)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    @cached_property
+    def whole_homophones(self) -> dict[str, str]:
+        """Toneless readings (joined: "youhuo") of the two-character and longer concept variants
+        → the variant, for a comment that is nothing but a slip of one (诱惑吗, youhuo吗 → 有货);
+        a reading two variants share is left out."""
+        py = _pinyin()
+        index: dict[str, str | None] = {}
+        for term in self.concept_of:
+            if len(term) >= 2 and all(ch in py for ch in term):
+                key = "".join(py[ch] for ch in term)
+                index[key] = term if index.get(key, term) == term else None
+        return {k: v for k, v in index.items() if v}
+
+    def fix_whole(self, text: str) -> str:
+        """A short comment that names no concept but reads (or is spelled in pinyin) exactly like
+        one becomes it: 诱惑吗 → 有货吗, youhuo吗 → 有货吗. Longer text is left alone (a one-word
+        slip in a sentence is fix_typos' job, from three characters up)."""
+        m = _WHOLE.match(text)
+        if m is None or (self.concept_re is not None and self.concept_re.search(m.group(1))):
+            return text
+        core, py = m.group(1), _pinyin()
+        key = core if core.isascii() else "".join(py.get(ch, "?") for ch in core)
+        term = self.whole_homophones.get(key)
+        return term + m.group(2) if term is not None and term != core else text
+
+    @cached_property
     def homophone_starts(self) -> dict[str, tuple[int, ...]]:
         """First syllable → the lengths of the terms starting with it, longest first."""
         starts: dict[str, set[int]] = {}
@@ -186,6 +221,7 @@ class Lexicon:
 
 
 _PINYIN: dict[str, str] | None = None
+_WHOLE = re.compile(r"^([\u4e00-\u9fff]{2,4}?|[a-z]{4,12})([吗嘛么呢啊呀吧]*)$")
 
 
 def _pinyin() -> dict[str, str]:
@@ -255,6 +291,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         object_concepts=frozenset(raw.get("object_concepts", [])),
         generic_concepts=frozenset(raw.get("generic_concepts", [])),
         address_concepts=frozenset(raw.get("address_concepts", [])),
+        families=tuple(frozenset(f) for f in raw.get("concept_families", [])),
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),
         version=extra,

@@ -198,10 +198,11 @@ def group(texts: list[str], focus: str = "") -> list[int]:
         a = analyse(text)
         cat = a.category
         sig = m.focused(signature(text))
-        key = m.match(cat, sig, asks=asks(text, a.q))
+        asked = asks(text, a.q)
+        key = m.match(cat, sig, asks=asked)
         if key is None:
             key = n
             n += 1
-            m.add(cat, sig, key)
+            m.add(cat, sig, key, asks=asked)
         out.append(key)  # type: ignore[arg-type]
     return out

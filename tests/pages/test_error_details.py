@@ -27,3 +27,33 @@ def test_a_bug_on_a_page_shows_a_chinese_notice_not_a_traceback(app_as, monkeypa
     assert any("页面出了点问题" in s for s in shown)
     assert not any("SELECT" in s or "Traceback" in s or "/srv/" in s for s in shown)
     assert SECRET in caplog.text  # the details are in the log
+
+
+def test_a_bug_inside_a_live_panel_shows_the_chinese_notice_and_the_rest_of_the_console(page_as, monkeypatch, caplog):
+    """Live panels are fragments: their exceptions never reach dashboard.py, so the guard is
+    ui.context.fragment (before it, Streamlit's redacted English box stood in the panel)."""
+    from ui import console_snapshot
+
+    def broken(*_a, **_kw):
+        raise KeyError(SECRET)
+
+    monkeypatch.setattr(console_snapshot, "current_snapshot", broken)
+    at = page_as("assistant", "console")
+    assert not at.exception, at.exception
+    assert any("页面出了点问题" in e.value for e in at.error)
+    drawn = [m.value for m in at.markdown] + [h.value for h in at.subheader] + [h.value for h in at.header]
+    assert any("问题队列" in e.label for e in at.expander) or any("问题队列" in v for v in drawn), "the console goes on"
+    assert SECRET in caplog.text
+
+
+def test_a_rule_refused_inside_a_live_panel_shows_its_own_message(page_as, monkeypatch):
+    from services.errors import NotFound
+    from ui import console_snapshot
+
+    def gone(*_a, **_kw):
+        raise NotFound("找不到这个场次")
+
+    monkeypatch.setattr(console_snapshot, "current_snapshot", gone)
+    at = page_as("assistant", "console")
+    assert not at.exception, at.exception
+    assert any("找不到这个场次" in e.value for e in at.error)

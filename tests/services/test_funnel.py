@@ -324,6 +324,7 @@ def test_snapshot_follows_the_jielong_and_triage_writers(session, assistant, adm
     deal_id = jielong.create_deal(session, assistant, show_id, form).id
     jielong.release(session, deal_id, assistant, at=RELEASE)
     chain = "#接龙\n1. 王芳 2份 5栋\n2. 李四 1份\n3. 王芳 1份\n"
+    jielong.apply_paste(session, assistant, deal_id, chain.rsplit("3.", 1)[0], at=RELEASE)
     jielong.apply_paste(session, assistant, deal_id, chain, at=RELEASE + timedelta(minutes=1))
     result = triage.ingest(session, assistant, show_id, [
         triage.CommentIn("张三", "有机认证是真的吗", at=RELEASE),
@@ -340,6 +341,25 @@ def test_snapshot_follows_the_jielong_and_triage_writers(session, assistant, adm
     assert snap.buyers == 2 and snap.commenters == 3
     assert [q.id for q in snap.questions] == [group_id]
     assert result is not None
+
+
+def test_one_burst_gives_no_forecast_until_people_keep_coming(session, assistant, admin):
+    """A single paste or 快团团 import lands all its rows in one minute: no pace, so the host
+    reads 预计售罄 —, not "约 1 分钟" drawn from one burst. A second minute of arrivals gives one."""
+    from services import jielong
+
+    show_id = make_show(session, admin)
+    form = jielong.DealForm(product="丹东草莓", group_price="39.9", threshold=3, stock=100,
+                            delivery_text="明天中午前送到", deadline=START + timedelta(minutes=50))
+    deal_id = jielong.create_deal(session, assistant, show_id, form).id
+    jielong.release(session, deal_id, assistant, at=RELEASE)
+    burst = "#接龙\n" + "".join(f"{n}. 邻居{n} 2份\n" for n in range(1, 31))
+    jielong.apply_paste(session, assistant, deal_id, burst, at=RELEASE + timedelta(minutes=1))
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=2)).deals[0]
+    assert d.units == 60 and d.to_sellout is None and live.eta_text(d.to_sellout) == "—"
+    jielong.apply_paste(session, assistant, deal_id, burst + "31. 邻居31 2份\n", at=RELEASE + timedelta(minutes=2))
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=3)).deals[0]
+    assert d.to_sellout is not None and d.to_sellout.minutes > 0
 
 
 def test_series_of_a_closed_deal_ends_when_it_closed(session, admin):

@@ -133,6 +133,16 @@ def test_group_issue_example():
         (["能开发票吗", "有发票吗"], True),
         (["能开发票吗", "什么时候发货"], False),  # 发票 is no 发货
         (["有检测报告吗", "质检报告发一下"], True),  # 发一下 is no shipping question
+        (["有货吗", "诱惑吗"], True),  # the whole comment a near-homophone slip of 有货
+        (["有货吗", "youhuo吗"], True),  # typed in pinyin
+        (["吃早餐了没", "吃了早饭？"], True),  # the chatter-read one first: still found
+        (["有优惠吗", "能便宜吗？有优惠吗？"], True),  # 便宜 and 优惠 ask about one thing
+        (["什么快递", "你们发什么快递"], True),
+        (["什么时候发货", "你们发什么快递"], False),  # when vs which courier
+        (["赠品什么时候发货", "什么时候发货"], False),  # the gift's shipping is another question
+        (["你学的什么专业", "你的脸怎么肿了"], False),  # both ask the host: nothing else shared
+        (["一个亲亲10个蹲起吗", "听说你这里一个亲亲十个蹲起？"], True),  # one wording inside the other
+        (["效果好吗", "好看吗"], False),  # a shared 好 alone joins nothing
     ],
 )
 def test_group_paraphrases_across_readings(texts, same):
