@@ -23,6 +23,7 @@ TITLE = "键盘测试场"
 QUESTIONS = ["运费多少钱", "什么时候发货", "有机认证是真的吗", "可以开发票吗", "几号到货"]
 # Generous on purpose: the target is 300 ms; a loaded CI machine must not turn this red.
 BOUND_AFTER_SERVER_MS = 1500
+BOUND_CLICK_MS = 10_000
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +107,11 @@ def test_intake_floats_and_shortcuts_act_on_the_top_question_only_outside_text_b
 
 
 WATCH = """(text) => {
-  window.__t = {idle: [], gone: null};
+  window.__t = {idle: [], running: [], gone: null};
   const app = document.querySelector("[data-testid='stApp']");
   new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'notRunning') window.__t.idle.push(performance.now());
+    const state = app.getAttribute('data-test-script-state');
+    (state === 'notRunning' ? window.__t.idle : window.__t.running).push(performance.now());
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   const seen = () => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stText']")]
     .some(e => e.textContent.trim() === text);
@@ -135,7 +137,10 @@ def test_a_dismissed_question_leaves_the_queue_as_soon_as_the_server_is_done(ser
         button.click()
         page.wait_for_function("window.__t.gone !== null && window.__t.idle.length > 0", timeout=20_000)
         t = page.evaluate("window.__t")
-        idle = min((i for i in t["idle"] if i >= t["clicked"]), default=t["idle"][-1])
+        # The run the click started: the first start after the click (a refresh of the queue that
+        # was already running when the click came ends earlier and is not the one that acted).
+        began = min((r for r in t["running"] if r >= t["clicked"]), default=t["clicked"])
+        idle = min((i for i in t["idle"] if i >= began), default=t["idle"][-1])
         figures.append({"question": top, "click_to_gone_ms": round(t["gone"] - t["clicked"]),
                         "server_done_to_gone_ms": round(t["gone"] - idle)})
         wait_for_app(page)
@@ -145,3 +150,4 @@ def test_a_dismissed_question_leaves_the_queue_as_soon_as_the_server_is_done(ser
     print(figures)
     for f in figures:  # gone before the run ended (negative) or within the bound after it
         assert f["server_done_to_gone_ms"] <= BOUND_AFTER_SERVER_MS, figures
+        assert f["click_to_gone_ms"] <= BOUND_CLICK_MS, figures  # no second click, no wait for a refresh
