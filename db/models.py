@@ -164,6 +164,8 @@ class Deal(Base):
     gmv_flagged: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
     # A price per spec where the specs differ ({"10斤装": "69.90"}); a spec not named: group_price.
     spec_prices: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    # 限量 per spec where the seller has it ({"10斤装": 20}); entries beyond it are flagged over_stock.
+    spec_stock: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
 
     show: Mapped[Show] = relationship(back_populates="deals")
 
@@ -197,6 +199,7 @@ class ChainEntry(Base):
     status: Mapped[str] = mapped_column(String(16), default="valid")  # valid / cancelled / waitlisted
     over_limit: Mapped[bool] = mapped_column(Boolean, default=False)
     missing: Mapped[bool] = mapped_column(Boolean, default=False)  # absent from the latest paste
+    over_stock: Mapped[bool] = mapped_column(Boolean, default=False)  # beyond its spec's 限量 (Deal.spec_stock)
     raw_line: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
