@@ -647,6 +647,9 @@ class MemberShow(Base):
     spend: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     claims: Mapped[int] = mapped_column(Integer, default=0)
     early: Mapped[bool] = mapped_column(Boolean, default=False)  # among the first entries after a release
+    # Comments that others answered by buying (services.members.labels.KOC_LED_*): how many of the
+    # member's comments in this show were followed by a rush of other people's entries.
+    led: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MemberProposal(Base):
