@@ -578,6 +578,8 @@ class PickupLink(Base):
 
 # A name's earlier shows (the night's badges read show_buyer by name, across the community's shows).
 Index("ix_show_buyer_name", ShowBuyer.name, ShowBuyer.show_id)
+# A community's shows in time order (the badges' earlier / later shows, the board's series).
+Index("ix_show_community_start", Show.community_id, Show.scheduled_start)
 
 
 class Member(Base):

@@ -5,6 +5,7 @@ Table of contents:
 - identity   aliases (an exact match links), new members, fuzzy proposals (never a silent merge);
 - tally      syncing a show: link its buyers and viewers, rebuild member_show, refresh tallies;
 - merging    confirm / reject a proposal, undo a merge, merge by hand, mark a KOC;
+- badging    the badges of the names on screen (a few prebuilt indexed queries);
 - night      badges for askers and buyers, the KOC @ list and who entered, chain counts;
 - board      the 核心看板: community KPIs, per-show series, cohorts, LTV;
 - charts     the board's Altair charts (cohort heat map, LTV over shows, new / returning buyers);
@@ -23,7 +24,8 @@ from services.members.labels import (
     SILENT_SHOWS, AliasKind, ProposalStatus, Segment, badge_text, segment_label,
 )
 from services.members.merging import confirm, merge, reject, set_koc, undo
-from services.members.night import Badge, asker_badges, at_list, badges, chain_counts, koc_list, member_badges
+from services.members.badging import Badge, member_badges
+from services.members.night import asker_badges, at_list, badges, chain_counts, koc_list
 from services.members.tally import needs_sync, sync_show
 
 __all__ = [
