@@ -22,10 +22,12 @@ KOC_LAST_SHOWS = 3  # ... of their last this many shows
 # Or "comments answered by others buying" (带动下单), in at least KOC_EARLY_SHOWS of their last
 # KOC_LAST_SHOWS shows: a comment (any category) made at least KOC_LED_MINUTES after the latest
 # release before it, followed within KOC_LED_MINUTES by entries of at least KOC_LED_BUYERS other
-# buyers (distinct names) in that deal's chain, and by more of them than in the KOC_LED_MINUTES
-# before the comment (a chain already running by itself does not count).
+# buyers (distinct names) in that deal's chain, and by at least KOC_LED_LIFT times as many as in
+# the KOC_LED_MINUTES before the comment (a chain already running by itself does not count: in a
+# rush of 15 entries a minute, "more than before" is a coin flip; twice as many is not).
 KOC_LED_MINUTES = 5
 KOC_LED_BUYERS = 3
+KOC_LED_LIFT = 2
 
 SEGMENT_LABELS: dict[str, str] = {
     Segment.NEW: "新客",
@@ -39,7 +41,7 @@ SEGMENT_LABELS: dict[str, str] = {
 KOC_SUGGEST_RULE = (
     f"最近 {KOC_LAST_SHOWS} 场下单中至少 {KOC_EARLY_SHOWS} 场在接龙发布后前 {KOC_FIRST_N} 个下单；"
     f"或最近 {KOC_LAST_SHOWS} 场中至少 {KOC_EARLY_SHOWS} 场有发言带动下单（发言时当前接龙已发布满 {KOC_LED_MINUTES} 分钟，"
-    f"发言后 {KOC_LED_MINUTES} 分钟内至少 {KOC_LED_BUYERS} 位其他人接龙该商品，且多于发言前 {KOC_LED_MINUTES} 分钟）"
+    f"发言后 {KOC_LED_MINUTES} 分钟内至少 {KOC_LED_BUYERS} 位其他人接龙该商品，且至少是发言前 {KOC_LED_MINUTES} 分钟的 {KOC_LED_LIFT} 倍）"
 )
 
 # The rule shown next to each segment (members page, 核心看板).

@@ -16,7 +16,7 @@ from services import clock, events
 from services.authz import Actor, require
 from services.errors import NotFound
 from services.members.identity import Person, add_alias, alias_value, building_of, link_people, lookup, tail_of
-from services.members.labels import KOC_FIRST_N, KOC_LED_BUYERS, KOC_LED_MINUTES, AliasKind
+from services.members.labels import KOC_FIRST_N, KOC_LED_BUYERS, KOC_LED_LIFT, KOC_LED_MINUTES, AliasKind
 from services.sql import chunks, shifted
 
 
@@ -111,7 +111,8 @@ def _led(session: Session, show: Show) -> dict[int, int]:
     """Comments answered by others buying (the second KOC rule, see labels): member id → how
     many of their comments tonight. A comment counts when the deal released last before it had
     been out KOC_LED_MINUTES already, and in the KOC_LED_MINUTES after it at least KOC_LED_BUYERS
-    other names entered that deal's chain, more than in the KOC_LED_MINUTES before it. One query:
+    other names entered that deal's chain, KOC_LED_LIFT times as many as in the KOC_LED_MINUTES
+    before it. One query:
     per comment, index ranges on chain_entry (deal_id, created_at)."""
     n, c, e = KOC_LED_MINUTES * 60, Comment, ChainEntry
     on_sale = (
@@ -132,7 +133,7 @@ def _led(session: Session, show: Show) -> dict[int, int]:
         .select_from(said).join(Deal, Deal.id == said.c.deal_id)
         .join(MemberAlias, _name_join(show.community_id, said.c.author))
         .where(Deal.released_at <= shifted(session, at, -n), after >= KOC_LED_BUYERS,
-               after > others(shifted(session, at, -n), at))
+               after >= KOC_LED_LIFT * others(shifted(session, at, -n), at))
         .group_by(MemberAlias.member_id)
     )
     return {m: int(k) for m, k in session.execute(q)}

@@ -1,7 +1,7 @@
 """The second KOC suggestion rule: comments answered by others buying (带动下单), on both
 databases. A comment counts when the deal released last before it had been out KOC_LED_MINUTES
 already, and in the KOC_LED_MINUTES after it at least KOC_LED_BUYERS other names entered that
-deal's chain, more than in the KOC_LED_MINUTES before it."""
+deal's chain, and at least KOC_LED_LIFT times as many as in the KOC_LED_MINUTES before it."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -39,10 +39,10 @@ def _week(w: int, leader_leads: bool, once_leads: bool) -> tuple[list, list]:
         ("抢单哥", 50.5),  # the release's own rush follows: not the comment's doing
         ("带货姐", 58),  # (53, 58]: nobody; (58, 63]: three others when she leads
         ("两人姐", 80),  # only two others follow
-        ("话痨", 100),  # a chain running by itself: as many before as after
+        ("话痨", 100),  # a chain running by itself: two in the 5 minutes before, three after (not twice as many)
     ]
     entries = rush + [(f"两人跟{w}-{i}", 81 + i) for i in range(2)]
-    entries += [(f"自来{w}-{i}", 96 + i) for i in range(4)] + [(f"自来后{w}-{i}", 101 + i) for i in range(4)]
+    entries += [(f"自来{w}-{i}", 97 + i) for i in range(2)] + [(f"自来后{w}-{i}", 101 + i) for i in range(3)]
     if leader_leads:
         entries += [(f"带路{w}-{i}", 59 + i) for i in range(3)]
     if once_leads:
@@ -81,3 +81,4 @@ def test_the_koc_rule_shown_names_both_rules():
     assert "运营标记" in rule
     assert f"前 {members.KOC_FIRST_N} 个下单" in rule
     assert f"发言后 {members.KOC_LED_MINUTES} 分钟内至少 {members.KOC_LED_BUYERS} 位其他人接龙" in rule
+    assert f"的 {members.KOC_LED_LIFT} 倍" in rule

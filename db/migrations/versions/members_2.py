@@ -4,8 +4,8 @@ Revision ID: members_2
 Revises: pagegrowth_1
 
 Adds member_show.led: how many of a member's comments in a show were followed, within
-KOC_LED_MINUTES, by at least KOC_LED_BUYERS other people entering the deal on sale (and by more
-than in the minutes before the comment); see services.members.labels and tally._led. Written
+KOC_LED_MINUTES, by at least KOC_LED_BUYERS other people entering the deal on sale (and by at
+least KOC_LED_LIFT times as many as in the minutes before the comment); see services.members.labels and tally._led. Written
 when a show's members are synced: the shows synced before this revision are marked stale
 (member_sync.version = -1), so the review recounts each one the next time it is opened.
 
