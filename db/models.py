@@ -581,6 +581,8 @@ class PickupLink(Base):
 
 # A name's earlier shows (the night's badges read show_buyer by name, across the community's shows).
 Index("ix_show_buyer_name", ShowBuyer.name, ShowBuyer.show_id)
+# A community's shows in time order (the badges' earlier / later shows, the board's series).
+Index("ix_show_community_start", Show.community_id, Show.scheduled_start)
 
 
 class Member(Base):
@@ -650,6 +652,9 @@ class MemberShow(Base):
     spend: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     claims: Mapped[int] = mapped_column(Integer, default=0)
     early: Mapped[bool] = mapped_column(Boolean, default=False)  # among the first entries after a release
+    # Comments that others answered by buying (services.members.labels.KOC_LED_*): how many of the
+    # member's comments in this show were followed by a rush of other people's entries.
+    led: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MemberProposal(Base):
