@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision = "members_2"
-down_revision = "pagegrowth_1"
+down_revision = "specstock_1"
 branch_labels = None
 depends_on = None
 
