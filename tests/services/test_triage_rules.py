@@ -164,6 +164,13 @@ def test_group_is_order_independent_for_exact_repeats():
         ("有活动吗", "price"),
         ("这两个哪个好", "product"),
         ("宝宝多大可以吃", "product"),  # 多大 about the buyer's child and the goods: still product
+        ("主播身高多少", "other_question"),  # the host's height / weight / hometown: about the host
+        ("小姐姐体重多少斤呀", "other_question"),
+        ("美女四川哪里的", "other_question"),
+        ("鸡蛋一盒多重", "product"),  # 多重 about the goods stays product
+        ("L码适合多重的宝宝", "product"),
+        ("会不会过敏", "product"),  # shop questions with no question word or a weak topic word
+        ("黄皮色号推荐", "product"),
     ],
 )
 def test_classify_reads_real_chatter(text, expected):
