@@ -66,9 +66,9 @@ def comments(seed: int) -> list[triage.CommentIn]:
     return out
 
 
-def _new_show(eng) -> int:
-    with db.session(eng) as s:
-        form = shows.ShowForm("压测场次", "压测群", 500, "老李", T0, T0 + timedelta(hours=1))
+def _new_show(eng, run: int) -> int:
+    with db.session(eng) as s:  # one show per run, named apart (two shows of one name and start are refused)
+        form = shows.ShowForm(f"压测场次{run + 1}", "压测群", 500, "老李", T0, T0 + timedelta(hours=1))
         return shows.create_show(s, SYSTEM, form).id
 
 
@@ -77,7 +77,7 @@ def ingest_rate(kind: str, batch: int | None) -> list[float]:
     with fresh_engine(kind) as eng:
         triage.classify("预热")  # build the lexicon once, as a running app has
         for run in range(RUNS):
-            show_id = _new_show(eng)
+            show_id = _new_show(eng, run)
             data = comments(run)
             triage_rules._clear_caches()  # every run classifies cold: no memo from the last one
             t0 = time.perf_counter()
