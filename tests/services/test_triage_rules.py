@@ -171,6 +171,12 @@ def test_group_is_order_independent_for_exact_repeats():
         ("L码适合多重的宝宝", "product"),
         ("会不会过敏", "product"),  # shop questions with no question word or a weak topic word
         ("黄皮色号推荐", "product"),
+        ("这条裤子显胖吗", "product"),  # clothing fit, quality, samples, stock: shop-room words (live tune rows)
+        ("东西质量好不好", "product"),
+        ("和之前那款一样吗", "product"),
+        ("跟上次一样价吗", "price"),  # … but the same price as last time is a price question
+        ("送小样吗", "price"),
+        ("还有现货吗", "order"),
     ],
 )
 def test_classify_reads_real_chatter(text, expected):
