@@ -70,6 +70,7 @@ class Lexicon:
     address_concepts: frozenset[str] = frozenset()  # forms of address (主播): no weight in paraphrase overlap
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
+    complaints: tuple[tuple[str, str], ...] = ()  # (regex, category): a complaint asks for an answer
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -137,6 +138,10 @@ class Lexicon:
     @cached_property
     def sense_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
         return tuple((re.compile(p), cat) for p, cat in self.senses if cat != "mask")
+
+    @cached_property
+    def complaint_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
+        return tuple((re.compile(p), cat) for p, cat in self.complaints)
 
     @cached_property
     def operator_re(self) -> re.Pattern | None:
@@ -257,6 +262,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         address_concepts=frozenset(raw.get("address_concepts", [])),
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),
+        complaints=tuple((p, c) for p, c in raw.get("complaints", [])),
         version=extra,
     )
 

@@ -144,6 +144,10 @@ def _adjust(t: str, rule: Analysis, a: Analysis, lex: lexmod.Lexicon) -> Analysi
             if cat == Category.CHATTER or rule.q >= 1:
                 return replace(a, category=cat, question=cat != Category.CHATTER, hint="")
             return a
+    for rx, cat in lex.complaint_rules:
+        if rx.search(t):  # a complaint about the goods or the shipping wants an answer, question or not
+            hint = "" if a.question else f"没有问句，按「{CATEGORY_LABELS[cat]}」处理"
+            return replace(a, category=cat, question=True, hint=hint)
     if a.category in COMMERCE and not any(s >= MIN_CATEGORY and c in COMMERCE for c, s in rule.scores):
         return replace(a, category=Category.OTHER_QUESTION)
     if not a.question and rule.question and rule.category in COMMERCE and rule.q >= CLEAR_QUESTION \
