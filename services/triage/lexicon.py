@@ -71,6 +71,7 @@ class Lexicon:
     families: tuple[frozenset[str], ...] = ()  # concepts asking about one thing (价格, 优惠, 便宜)
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
+    complaints: tuple[tuple[str, str], ...] = ()  # (regex, category): a complaint asks for an answer
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -138,6 +139,15 @@ class Lexicon:
     @cached_property
     def sense_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
         return tuple((re.compile(p), cat) for p, cat in self.senses if cat != "mask")
+
+    @cached_property
+    def complaint_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
+        return tuple((re.compile(p), cat) for p, cat in self.complaints)
+
+    @cached_property
+    def complaint_re(self) -> re.Pattern | None:
+        """Any complaint at all (one search before the per-category rules)."""
+        return re.compile("|".join(f"(?:{p})" for p, _ in self.complaints)) if self.complaints else None
 
     @cached_property
     def operator_re(self) -> re.Pattern | None:
@@ -294,6 +304,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         families=tuple(frozenset(f) for f in raw.get("concept_families", [])),
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),
+        complaints=tuple((p, c) for p, c in raw.get("complaints", [])),
         version=extra,
     )
 

@@ -174,6 +174,19 @@ def test_group_is_order_independent_for_exact_repeats():
         ("有活动吗", "price"),
         ("这两个哪个好", "product"),
         ("宝宝多大可以吃", "product"),  # 多大 about the buyer's child and the goods: still product
+        ("主播身高多少", "other_question"),  # the host's height / weight / hometown: about the host
+        ("小姐姐体重多少斤呀", "other_question"),
+        ("美女四川哪里的", "other_question"),
+        ("鸡蛋一盒多重", "product"),  # 多重 about the goods stays product
+        ("L码适合多重的宝宝", "product"),
+        ("会不会过敏", "product"),  # shop questions with no question word or a weak topic word
+        ("黄皮色号推荐", "product"),
+        ("这条裤子显胖吗", "product"),  # clothing fit, quality, samples, stock: shop-room words (live tune rows)
+        ("东西质量好不好", "product"),
+        ("和之前那款一样吗", "product"),
+        ("跟上次一样价吗", "price"),  # … but the same price as last time is a price question
+        ("送小样吗", "price"),
+        ("还有现货吗", "order"),
     ],
 )
 def test_classify_reads_real_chatter(text, expected):
@@ -217,7 +230,25 @@ def test_uncertain_readings_say_why():
 
 
 def test_a_strongly_worded_shop_complaint_is_a_question_with_a_warning():
-    a = triage.analyse("我要退货退款，质量太差")  # the model alone reads it as chatter
+    a = triage.analyse("我要退货退款，质量太差")
     assert a.category == "after_sales" and a.question
-    assert a.hint.startswith("没有问句")
     assert triage.classify("加钱哥又退网了") == "chatter"
+    slow = triage.analyse("快递太慢了")  # a complaint with no question word: the model alone reads it as chatter
+    assert slow.category == "delivery" and slow.question and slow.hint.startswith("没有问句")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("收到的和图片不一样", "after_sales"),  # complaints about the goods want an answer, question or not
+        ("口感没有描述的那么好", "after_sales"),
+        ("物流太慢了", "delivery"),
+        ("客服怎么一直不回消息", "after_sales"),
+        ("你怎么不回我", "chatter"),  # said to the host, not a complaint
+        ("产地是哪里的？", "product"),  # 是哪里的 about the goods (the host's hometown needs the host)
+        ("你是哪里的啊", "other_question"),
+        ("零头抹掉行吗", "price"),
+    ],
+)
+def test_complaints_and_shop_senses(text, expected):
+    assert triage.classify(text) == expected
