@@ -80,11 +80,20 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     return out
 
 
+# a yes/no question: a question particle at the end (发货了吗, 能退不) or A-not-A (甜不甜, 有没有优惠)
+_YES_NO = re.compile(r"(?:(?<![什怎那这多])[吗嘛么]|[不没]|没有|了没|莫得|没得)$|(.)[不没]\1")
+YES_NO = "#是否"  # a generic concept token (lexicon.json generic_concepts), set by the question's form
+
+
 @lru_cache(maxsize=50_000)
 def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
     t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
-    toks = sorted(set(_tokens(t, lex)))
+    toks = set(_tokens(t, lex))
+    if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
+                                 for x in toks if x.startswith("#")):
+        toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
+    toks = sorted(toks)
     return " ".join(toks)[:200] if toks else t[:200]
 
 
@@ -110,7 +119,7 @@ def _clear_caches() -> None:
 lexmod.on_change(_clear_caches)
 
 MATCH_CUTOFF = 75.0
-GENERIC_DIFF = 70.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
 SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
 ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
@@ -132,6 +141,8 @@ def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozens
 
 
 def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset, kin: dict | None = None) -> float:
+    if (YES_NO in ca) != (YES_NO in cb) and not (ca | cb) - {YES_NO} & {"#" + g for g in generic}:
+        ca, cb = ca - {YES_NO}, cb - {YES_NO}  # yes/no only tells apart from another generic (何时, 地点 …)
     if ca == cb:
         return 95.0
     # generic concepts (何时, 地点, 处理 …) only count when nothing more specific is there
