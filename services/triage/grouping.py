@@ -54,6 +54,11 @@ def normalise(text: str) -> str:
 
 # --- signatures and paraphrase matching ----------------------------------------------------
 
+# a yes/no question: a question particle at the end (发货了吗, 能退不) or A-not-A (甜不甜, 有没有优惠)
+_YES_NO = re.compile(r"(?:(?<![什怎那这多])[吗嘛么]|[不没]|没有|了没|莫得|没得)$|(.)[不没]\1")
+YES_NO = "#是否"  # a generic concept token (lexicon.json generic_concepts), set by the question's form
+
+
 def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     """Concept tokens for the lexicon concepts found in t; the rest is cut at stop words
     (吗, 的, 怎么, 主播 …) into content words. A longest-first alternation does the cutting,
@@ -78,11 +83,6 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
             if w and not w.isdigit() and not _NUMERAL.fullmatch(w):
                 out.append(w)
     return out
-
-
-# a yes/no question: a question particle at the end (发货了吗, 能退不) or A-not-A (甜不甜, 有没有优惠)
-_YES_NO = re.compile(r"(?:(?<![什怎那这多])[吗嘛么]|[不没]|没有|了没|莫得|没得)$|(.)[不没]\1")
-YES_NO = "#是否"  # a generic concept token (lexicon.json generic_concepts), set by the question's form
 
 
 @lru_cache(maxsize=50_000)
