@@ -55,8 +55,11 @@ def normalise(text: str) -> str:
 # --- signatures and paraphrase matching ----------------------------------------------------
 
 # a yes/no question: a question particle at the end (发货了吗, 能退不) or A-not-A (甜不甜, 有没有优惠)
-_YES_NO = re.compile(r"(?:(?<![什怎那这多])[吗嘛么]|[不没]|没有|了没|莫得|没得)$|(.)[不没]\1")
+_YES_NO = re.compile(r"(?:(?<![什怎那这多])[吗嘛么呗]|[不没]|没有|了没|莫得|没得)$|(.)[不没]\1")
 YES_NO = "#是否"  # a generic concept token (lexicon.json generic_concepts), set by the question's form
+# has it been done: 了 + a question particle right after an action concept (发货了吗, 付款了没)
+_DONE = re.compile(r"了(?:吗|嘛|么|没|没有|没得|莫得)$")
+DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么付款, 下单了吗 ≠ 在哪下单)
 
 
 def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
@@ -75,6 +78,8 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
                 out.append("#" + canon)
             pos = m.end()
     rest.append(t[pos:])
+    if out and out[-1][1:] in lex.action_concepts and _DONE.fullmatch(t[pos:]):
+        out.append(DONE)
     stop = lex.stop_re
     for piece in rest:
         if not piece:
@@ -141,6 +146,8 @@ def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozens
 
 
 def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset, kin: dict | None = None) -> float:
+    if (DONE in ca) != (DONE in cb):
+        return GENERIC_CONFLICT
     if (YES_NO in ca) != (YES_NO in cb) and not (ca | cb) - {YES_NO} & {"#" + g for g in generic}:
         ca, cb = ca - {YES_NO}, cb - {YES_NO}  # yes/no only tells apart from another generic (何时, 地点 …)
     if ca == cb:

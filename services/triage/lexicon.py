@@ -68,6 +68,7 @@ class Lexicon:
     object_concepts: frozenset[str] = frozenset()
     generic_concepts: frozenset[str] = frozenset()
     address_concepts: frozenset[str] = frozenset()  # forms of address (主播): no weight in paraphrase overlap
+    action_concepts: frozenset[str] = frozenset()  # what the shop or buyer does (发货, 付款): 发货了吗 asks if done
     families: tuple[frozenset[str], ...] = ()  # concepts asking about one thing (价格, 优惠, 便宜)
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
@@ -291,6 +292,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         object_concepts=frozenset(raw.get("object_concepts", [])),
         generic_concepts=frozenset(raw.get("generic_concepts", [])),
         address_concepts=frozenset(raw.get("address_concepts", [])),
+        action_concepts=frozenset(raw.get("action_concepts", [])),
         families=tuple(frozenset(f) for f in raw.get("concept_families", [])),
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),
