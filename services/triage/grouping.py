@@ -174,8 +174,8 @@ def similarity(a: str, b: str, **_: object) -> float:
     if a == b:
         return 100.0
     lex = lexmod.active()
-    oa, ca, wa = _split(a, lex)
-    ob, cb, wb = _split(b, lex)
+    oa, ca, wa = _split_cached(a, lex.version)
+    ob, cb, wb = _split_cached(b, lex.version)
     if oa and ob and not (oa & ob):
         return 0.0
     if bool(oa) != bool(ob):
