@@ -124,7 +124,7 @@ def _clear_caches() -> None:
 lexmod.on_change(_clear_caches)
 
 MATCH_CUTOFF = 75.0
-GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_DIFF = 70.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
 SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
 ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
@@ -205,7 +205,9 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
     if wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     elif wa or wb:
-        words = ONE_SIDED_WORDS
+        # words on one side only: a little when a specific concept is shared; nothing when both ask
+        # only a question word (为什么啊 is not 你为什么要取白纯纯啊)
+        words = ONE_SIDED_WORDS if any(t[1:] not in lex.generic_concepts for t in ca | cb) else 0.0
     else:
         words = 100.0
     return 0.75 * base + 0.25 * words
