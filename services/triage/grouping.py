@@ -5,18 +5,28 @@ signature: the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, 
 plus the remaining content words (the text cut at stop words: particles, fillers, greetings, forms
 of address; counts in words dropped). Typos and near-homophones are fixed first (lexicon.fix_typos),
 and a short comment that is nothing but a slip of a concept (诱惑吗, youhuo吗 → 有货) is read as it.
+The question's form adds two generic tokens: #是否 for a yes/no question (发货了吗, 甜不甜, 有没有优惠)
+and #已然 for "has it been done" on an action concept (发货了吗, 付款了没: lexicon action_concepts).
+#是否 only counts against another generic concept (发货了吗 ≠ 什么时候发货; 包邮吗 = 运费多少);
+#已然 on one side only is another question (付款了吗 ≠ 怎么付款).
+The concept table (lexicon.json concepts, sources in concepts_doc) names each product on its own
+(芒果 ≠ 草莓), and the qualifiers that change a question (冷冻, 速度, 截止, 激素, 到货, 物流信息 …);
+single characters are no concept names (鱼哥 is no fish, 贵州 no price).
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
 forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
 generic concepts are set aside GENERIC_DIFF, one inside the other SUBSET, unless the extra ones
 share a family with the other side's (价格/优惠/便宜: lexicon concept_families) and no generic
 concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining words 1/4 (fuzzy;
-words on one side only ONE_SIDED_WORDS). With no concepts at all: one wording inside the other
+words on one side only ONE_SIDED_WORDS when a specific concept is shared, 0 when both ask only a
+question word: 多久 is not 什么时候回南京呀). With no concepts at all: one wording inside the other
 (token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
-Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv).
+Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv), at a tune
+precision floor of 0.98 so that 0.95 holds on clusters not tuned on.
 A product-less question (多少钱) never joins
 a product's group (鸡蛋多少钱) unless the deal in focus names it (Matcher.focused). Known limit: a
-product the lexicon does not know (牛排) is only a word, so 牛排多少钱 can join 多少钱. A question
+product the lexicon does not know (牛轧糖) is only a word, so 牛轧糖甜吗 can join 甜吗 (牛轧糖多少钱
+stays apart from 多少钱: a question word alone shares nothing). A question
 re-asked after its group was answered joins (and so reopens) that group: services.triage.matchers
 keeps answered groups in the matcher.
 
