@@ -212,14 +212,16 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
     if not ca or not cb:
         return 0.0
     base = _concept_score(ca, cb, lex.generic_concepts, lex.kin)
+    if not any(t[1:] not in lex.generic_concepts for t in ca | cb):
+        # only question words (何时, 原因): what is asked is in the words. 为什么啊 is not
+        # 你为什么要取白纯纯啊, 什么时候回南京呀 not 那你几时回来深圳
+        if not (wa or wb):
+            return base
+        return min(base, _plain_score(wa | oa, wb | ob)) if wa and wb else 0.0
     if wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
-    elif wa or wb:
-        # words on one side only: a little when a specific concept is shared; nothing when both ask
-        # only a question word (为什么啊 is not 你为什么要取白纯纯啊)
-        words = ONE_SIDED_WORDS if any(t[1:] not in lex.generic_concepts for t in ca | cb) else 0.0
     else:
-        words = 100.0
+        words = ONE_SIDED_WORDS if wa or wb else 100.0  # words on one side only: a little
     return 0.75 * base + 0.25 * words
 
 
