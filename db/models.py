@@ -164,6 +164,8 @@ class Deal(Base):
     gmv_flagged: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
     # A price per spec where the specs differ ({"10斤装": "69.90"}); a spec not named: group_price.
     spec_prices: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    # 限量 per spec where the seller has it ({"10斤装": 20}); entries beyond it are flagged over_stock.
+    spec_stock: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
 
     show: Mapped[Show] = relationship(back_populates="deals")
 
@@ -197,6 +199,7 @@ class ChainEntry(Base):
     status: Mapped[str] = mapped_column(String(16), default="valid")  # valid / cancelled / waitlisted
     over_limit: Mapped[bool] = mapped_column(Boolean, default=False)
     missing: Mapped[bool] = mapped_column(Boolean, default=False)  # absent from the latest paste
+    over_stock: Mapped[bool] = mapped_column(Boolean, default=False)  # beyond its spec's 限量 (Deal.spec_stock)
     raw_line: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -578,6 +581,8 @@ class PickupLink(Base):
 
 # A name's earlier shows (the night's badges read show_buyer by name, across the community's shows).
 Index("ix_show_buyer_name", ShowBuyer.name, ShowBuyer.show_id)
+# A community's shows in time order (the badges' earlier / later shows, the board's series).
+Index("ix_show_community_start", Show.community_id, Show.scheduled_start)
 
 
 class Member(Base):
@@ -647,6 +652,9 @@ class MemberShow(Base):
     spend: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     claims: Mapped[int] = mapped_column(Integer, default=0)
     early: Mapped[bool] = mapped_column(Boolean, default=False)  # among the first entries after a release
+    # Comments that others answered by buying (services.members.labels.KOC_LED_*): how many of the
+    # member's comments in this show were followed by a rush of other people's entries.
+    led: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MemberProposal(Base):

@@ -6,13 +6,16 @@
 - `seconds_between(session, later, earlier)` and `median(session, expr, *where)`: time
   differences and medians computed in SQL, so no table is loaded into Python for them.
 - `minute_bucket(session, column)`: a timestamp truncated to its minute, for GROUP BY.
+- `shifted(session, column, seconds)`: a timestamp moved by some seconds, comparable with a
+  DateTime column (keeps an index range usable on the other side).
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, String, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,3 +63,11 @@ def minute_bucket(session: Session, column) -> ColumnElement:
     if is_postgresql(session):
         return func.date_trunc("minute", column)
     return func.strftime("%Y-%m-%d %H:%M:00", column)
+
+
+def shifted(session: Session, column, seconds: int) -> ColumnElement:
+    """column + seconds as a timestamp comparable with DateTime columns (PostgreSQL: an interval
+    added; SQLite: the stored text form 'YYYY-MM-DD HH:MM:SS.ffffff', to the millisecond)."""
+    if is_postgresql(session):
+        return column + timedelta(seconds=seconds)
+    return func.strftime("%Y-%m-%d %H:%M:%f", column, f"{seconds:+d} seconds", type_=String).concat("000")

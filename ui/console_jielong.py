@@ -15,7 +15,7 @@ from services import clock, config, jielong
 from services.authz import Actor, can
 from services.errors import DomainError
 from ui import context as ctx
-from ui.tables import blank_missing
+from ui.tables import blank_missing, in_view, narrow
 from ui.picks import held_pick
 from ui.markdown import literal
 from ui import members_night
@@ -26,6 +26,9 @@ REFRESH_S = config.get_float("JIELONG_REFRESH_S")
 ADVICE_REFRESH_S = config.get_float("JIELONG_ADVICE_REFRESH_S")
 ADVICE_BOX = {"now": st.success, "soon": st.info, "wait": st.warning}
 NONE_COLUMN = "（不导入）"
+# Shortcuts of the chain paste (issue 13 #17): single keys, so typing in the paste box never
+# fires them (click beside the box first); one deal's box is shown at a time.
+KEY_PREVIEW, KEY_SAVE = "P", "S"
 
 
 def _deal_options(session, show_id: int) -> list[tuple[int, str, str]]:
@@ -136,7 +139,7 @@ def _progress(deal_id: int) -> None:
     c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off", delta_arrow="off")
     if deal.entries_flagged:
         st.warning(
-            f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购或最新接龙中缺失），"
+            f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购、超出规格限量或最新接龙中缺失），"
             f"¥{deal.gmv_flagged:,.2f} 未计入成交额（¥{deal.gmv_valid:,.2f}）。请在接龙明细的「提示」列查看。"
         )
     st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")
@@ -166,7 +169,8 @@ def _paste(deal_id: int, actor: Actor, scope: str) -> None:
     )
     # Always enabled: a text area reports its value on blur, so a button disabled until then
     # would stay grey right after Ctrl+V; the click itself sends the pasted text.
-    if st.button("预览变化", key=f"{K}preview_{scope}"):
+    if st.button("预览变化", key=f"{K}preview_{scope}", shortcut=KEY_PREVIEW,
+                 help=f"快捷键 {KEY_PREVIEW}：预览这段接龙会带来的变化（光标在输入框里时不触发）"):
         if not text.strip():
             st.warning("请先把群里的接龙粘贴到上面的框里。")
             st.session_state.pop(plan_key, None)
@@ -183,8 +187,14 @@ def _paste(deal_id: int, actor: Actor, scope: str) -> None:
         if rows:
             if plan.unsure():  # the parser's ⚠ hints: say why, never guess silently (issue 15 #5)
                 st.warning(f"有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。", icon="⚠️")
-            st.dataframe(blank_missing(pd.DataFrame(rows)), hide_index=True, height=min(300, 38 + 35 * len(rows)))
-        if st.button("确认保存", key=f"{K}confirm_{scope}", type="primary"):
+                hints = [f"{r['团员']}：{r['提示']}" for r in rows if r.get("提示")]
+                more = f"\n……等共 {len(hints)} 条" if len(hints) > 10 else ""
+                st.text("\n".join(hints[:10]) + more)  # in full: the narrow 提示 column shows only their start
+            table = in_view(blank_missing(pd.DataFrame(rows)), ["变化", "团员", "数量", "状态", "提示"])
+            st.dataframe(table, hide_index=True, height=min(300, 38 + 35 * len(rows)),
+                         column_config=narrow("变化", "团员", "数量", "状态", "序号", "超限购"))
+        if st.button("确认保存", key=f"{K}confirm_{scope}", type="primary", shortcut=KEY_SAVE,
+                     help=f"快捷键 {KEY_SAVE}：按预览保存（光标在输入框里时不触发）"):
             done = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")
             if done:
                 st.session_state[result_key] = done.value.summary()
@@ -282,7 +292,7 @@ def _entries(rows: list[dict]) -> None:
             st.caption("还没有接龙。")
             return
         df = blank_missing(pd.DataFrame(rows).drop(columns=["编号", "status"]))
-        first = ["序号", "团员", "数量", "状态", "提示"]  # status and hint in view without scrolling sideways
-        df = df[first + [c for c in df.columns if c not in first]]
+        df = in_view(df, ["序号", "团员", "数量", "状态", "提示"])  # status and hint in view without scrolling sideways
         st.dataframe(df, hide_index=True, height=min(360, 38 + 35 * len(rows)),
-                     column_config={"时间": st.column_config.DatetimeColumn("时间", format="HH:mm:ss")})
+                     column_config={**narrow("序号", "团员", "数量", "状态"),
+                                    "时间": st.column_config.DatetimeColumn("时间", format="HH:mm:ss")})

@@ -27,12 +27,23 @@ P = "console_queue_"
 FLASH = P + "flash"
 REFRESH_S = config.get_float("CONSOLE_QUEUE_REFRESH_S")
 LIMIT = 15
+# Keyboard shortcuts (issue 13 #17): single keys, no modifier, so Streamlit ignores them while
+# the cursor is in a text box (a Ctrl/Alt shortcut would fire there too). Only the top row's
+# buttons carry them: every row binding the same key would fire every row at once.
+KEY_ANSWER, KEY_DISMISS, KEY_UNDO = "Y", "X", "Z"
+
+
+def shortcut_help(key: str, what: str) -> str:
+    """The tooltip of a button with a shortcut, in Chinese."""
+    return f"快捷键 {key}：{what}（光标在输入框里时不触发）"
 
 
 def render(show_id: int, actor: Actor) -> None:
     with st.container(border=True):
         if can(actor, "comment.write"):
-            with st.expander("问题队列 · 录入评论（快速 / 批量粘贴 / 文件）"):  # the capture pipe feeds most of them
+            # A popover, not an expander: opened, it floats over the queue instead of pushing it
+            # below the fold of a 1280×800 screen; Esc or a click beside it closes it.
+            with st.popover("问题队列 · 录入评论（快速 / 批量粘贴 / 文件）", icon=":material/edit_note:"):
                 _intake(show_id, actor)
         else:
             st.markdown("**问题队列**")
@@ -172,7 +183,8 @@ def _queue(show_id: int, actor: Actor) -> None:
                 "撤销上一步",
                 key=P + "undo",
                 disabled=last is None,
-                help=f"撤销：{literal(last)}" if last else "没有可撤销的操作",
+                help=(f"撤销：{literal(last)}。" if last else "没有可撤销的操作。") + shortcut_help(KEY_UNDO, "撤销上一步"),
+                shortcut=KEY_UNDO,
                 on_click=_apply,
                 args=(triage.undo, actor, show_id),
             )
@@ -181,8 +193,8 @@ def _queue(show_id: int, actor: Actor) -> None:
     askers = members_night.asker_badges(show_id, [r.id for r in rows])
     said = ctx.read(triage.voices, [r.id for r in rows])
     templates = ctx.read(jielong.reply_templates, show_id) if editable else {}
-    for row in rows:
-        _row(row, actor, editable, said.get(row.id), templates, askers.get(row.id, []))
+    for i, row in enumerate(rows):
+        _row(row, actor, editable, said.get(row.id), templates, askers.get(row.id, []), top=i == 0)
     hidden = open_n - sum(r.status in triage.OPEN_STATUSES and r.category != triage.Category.CHATTER for r in rows)
     if hidden > 0:
         st.caption(f"还有 {hidden} 个待处理问题未显示（按热度排序，先处理上面的）。")
@@ -219,7 +231,7 @@ def _askers(row: triage.GroupRow, said: triage.GroupVoices | None) -> str:
 
 
 def _row(row: triage.GroupRow, actor: Actor, editable: bool, said: triage.GroupVoices | None,
-         templates: dict[str, str], askers: list | None = None) -> None:
+         templates: dict[str, str], askers: list | None = None, top: bool = False) -> None:
     with st.container(border=True):
         head, meta = st.columns([3, 2])
         head.text(row.text)  # viewer text: always literal
@@ -241,10 +253,14 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool, said: triage.GroupV
                 args=(triage.to_host, actor, row.id),
                 kwargs={"success": "已转给主播"},
             )
-            st.button("已回复", key=f"{P}answer_{row.id}", type="primary", on_click=_answer, args=(actor, row.id, reply_key))
+            st.button("已回复", key=f"{P}answer_{row.id}", type="primary", on_click=_answer, args=(actor, row.id, reply_key),
+                      shortcut=KEY_ANSWER if top else None,
+                      help=shortcut_help(KEY_ANSWER, "最上面的问题标记为已回复") if top else None)
             st.button(
                 "忽略",
                 key=f"{P}dismiss_{row.id}",
+                shortcut=KEY_DISMISS if top else None,
+                help=shortcut_help(KEY_DISMISS, "忽略最上面的问题，可撤销") if top else None,
                 on_click=_apply,
                 args=(triage.dismiss, actor, row.id),
                 kwargs={"success": "已忽略，可撤销"},

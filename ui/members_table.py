@@ -53,14 +53,19 @@ def _detail(rows: list[dict]) -> None:
     ]), hide_index=True, width="stretch")
 
 
+def _why(s: dict) -> str:
+    parts = [f"{s['early_shows']} 场抢先下单" if s["early_shows"] else "", f"{s['led_shows']} 场发言带动下单" if s["led_shows"] else ""]
+    return "，".join(p for p in parts if p)
+
+
 def _koc(community_id: int, actor: Actor, rows: list[dict]) -> None:
     st.markdown("**KOC**")
     suggested = ctx.read(members.suggest_kocs, community_id)
     if suggested:
-        st.caption("系统建议（" + members.SEGMENT_RULES[members.Segment.KOC].split("；")[-1] + "）：")
+        st.caption("系统建议（" + members.KOC_SUGGEST_RULE + "）：")
         for s in suggested[:10]:
             a, b = st.columns([4, 1])
-            a.text(f"{s['name']}（{s['early_shows']} 场抢先下单）")
+            a.text(f"{s['name']}（{_why(s)}）")
             b.button("标为 KOC", key=f"{P}suggest_{s['id']}", on_click=ctx.act,
                      args=(members.set_koc, actor, s["id"]), kwargs={"success": "已标记为 KOC"})
     options = {r["id"]: f"{r['name']}{'（KOC）' if r['koc'] else ''}" for r in rows}

@@ -113,7 +113,7 @@ def pace_line(deal: live.DealSnapshot) -> str:
     return " · ".join(parts)
 
 
-def side_panel(snap: live.Snapshot) -> None:
+def side_panel(snap: live.Snapshot, shown_deal_id: int | None) -> None:
     st.subheader("请先回答")
     if not snap.questions:
         st.caption("暂无转给主播的问题")
@@ -121,8 +121,7 @@ def side_panel(snap: live.Snapshot) -> None:
         st.text(f"{i}. {q.text}（{q.askers}人问）")
     st.subheader("刚才承诺")
     if snap.promises:
-        p = snap.promises[0]
-        st.text(f"{p.said_at:%H:%M}  {p.text}")
+        st.text(snap.promises[0].line(shown_deal_id))  # names its deal when another is shown
     else:
         st.caption("暂无承诺记录")
 
@@ -143,7 +142,7 @@ def screen(show_id: int) -> None:
                 st.caption(md(pace_line(deal)))
                 st.vega_lite_chart(spec=st.session_state[CHART_KEY][1], theme=None, width="stretch")
         with side_col:
-            side_panel(snap)
+            side_panel(snap, deal.id if deal else None)
     st.caption(f"在线 {snap.viewers_online} · 累计观看 {snap.viewers_cumulative} · 下单 {snap.buyers} 人 · 更新于 {snap.at:%H:%M:%S}")
     if counts := st.session_state.get(MEMBERS_KEY):
         st.caption(members_night.chain_counts_line(counts))  # counts only: no names on the host screen

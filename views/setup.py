@@ -47,6 +47,9 @@ def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
         spec_prices = s2.text_input(
             "规格价格（可选，不同规格不同价时填）", value=jielong.spec_prices_text(deal.spec_prices) if deal else "",
             placeholder="例：10斤装=69.9；没写的规格按专享价", key=f"{prefix}_spec_prices")
+        spec_stock = st.text_input(
+            "规格限量（可选，某个规格单独限量时填）", value=jielong.spec_stock_text(deal.spec_stock) if deal else "",
+            placeholder="例：10斤装=20；超出的接龙会标记待核实", key=f"{prefix}_spec_stock")
         c1, c2 = st.columns(2)
         price = c1.number_input("专享价（元）", value=_num(deal.group_price) if deal else None, step=0.1, format="%.2f",
                                 key=f"{prefix}_price")
@@ -86,6 +89,7 @@ def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
         delivery_text=delivery,
         deadline=deadline,
         spec_prices=spec_prices,
+        spec_stock=spec_stock,
     )
 
 
@@ -100,7 +104,8 @@ def _deal_rows(session, show_id: int) -> list[dict]:
             "状态": jielong.status_label(d.status),
             "专享价": f"¥{d.group_price}",
             "成团": f"{d.threshold}{jielong.unit_label(d.threshold_unit)}",
-            "限量": "不限" if d.stock is None else f"{d.stock} 份",  # one type: a mixed column trips pyarrow
+            "限量": ("不限" if d.stock is None else f"{d.stock} 份")  # one type: a mixed column trips pyarrow
+                    + (f"（{jielong.spec_stock_text(d.spec_stock)}）" if d.spec_stock else ""),
             "截止": d.deadline,
             "发布检查": ("可发布" if not problems else "；".join(problems)) if draft else "已发布",
         })

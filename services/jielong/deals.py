@@ -17,7 +17,7 @@ from services import clock, events, locking
 from services.authz import Actor, require
 from services.errors import FieldErrors, InvalidInput, InvalidState, NotFound
 from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
-from services.jielong.specs import parse_spec_prices, price_of
+from services.jielong.specs import parse_spec_prices, parse_spec_stock, price_of
 from services.shows import get_show
 from services.text import check_fields, clean
 
@@ -40,6 +40,7 @@ class DealForm:
     delivery_text: str = ""
     deadline: datetime | None = None
     spec_prices: dict | str | None = None  # {"10斤装": 69.9} or "10斤装=69.9；5斤装=39.9"; others: group_price
+    spec_stock: dict | str | None = None  # {"10斤装": 20} or "10斤装=20"; a spec not named: only the deal's 限量
 
 
 def _money(value) -> Decimal | None:
@@ -158,6 +159,7 @@ def _texts(form: DealForm, perk_first_n: int | None, errors: dict[str, str]) -> 
         "selling_points": clean(form.selling_points, multiline=True),
         "spec_options": ",".join(specs),
         "spec_prices": parse_spec_prices(form.spec_prices, specs, errors) or None,
+        "spec_stock": parse_spec_stock(form.spec_stock, specs, errors) or None,
         "delivery_text": clean(form.delivery_text),
     }
     check_fields(errors, {"福利内容": (out["perk_text"], Deal.perk_text), "规格选项": (out["spec_options"], Deal.spec_options),

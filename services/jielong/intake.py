@@ -37,11 +37,12 @@ from services.jielong.plan import (
     load,
     make_key,
     count_entry,
+    flag_spec_stock,
     needs_full,
     plan,
     totals_after,
 )
-from services.jielong.specs import price_of
+from services.jielong.specs import over_spec_stock, price_of
 from services.jielong.window import buyer_tallies, deal_tallies, scope_of
 from services.sql import chunks, upsert_insert
 
@@ -124,6 +125,7 @@ def _insert_rows(session: Session, deal: Deal, new: list[Work], at: datetime) ->
             "spec": w.spec, "note": w.note, "address": w.address, "phone": w.phone, "amount": w.amount,
             "unit_price": w.unit_price,
             "source": w.source, "status": w.status, "over_limit": w.over_limit, "missing": False,
+            "over_stock": w.over_stock,
             "raw_line": w.raw_line, "created_at": at, "updated_at": at,
         }
         for w in new
@@ -201,6 +203,8 @@ def _plan(session: Session, deal: Deal, incoming: Incoming, source: str, sources
     A paste with no chain line in it says nothing about which lines are missing."""
     sources = sources if incoming else None
     existing, scope = scope_of(session, deal, incoming, sources)
+    if scope.tallies is not None and deal.spec_stock:  # a spec's 限量 is checked over the whole chain
+        existing, scope = load(session, deal.id), Scope(scope.offsets, scope.from_seq)
     result, new, changed = plan(deal, existing, incoming, source, sources, describe_new, scope)
     if scope.tallies is not None and needs_full(existing):
         existing = load(session, deal.id)
@@ -274,6 +278,13 @@ def _next_key(session: Session, deal_id: int, name: str) -> str:
     return make_key(name, n)
 
 
+def _spec_units(session: Session, deal_id: int, spec: str) -> int:
+    """Valid units of one spec within its 限量 (flagged ones beyond it do not fill it)."""
+    c = EntryRow
+    return session.scalar(select(func.coalesce(func.sum(c.qty), 0)).where(
+        c.deal_id == deal_id, c.status == EntryStatus.VALID, c.spec == spec, c.over_stock.is_(False))) or 0
+
+
 def _buyer_had(session: Session, deal_id: int, name: str) -> tuple[int, int]:
     """(valid entries, valid units) the buyer already has in the deal."""
     row = session.execute(
@@ -308,13 +319,15 @@ def add_entry(
     deal = lock_open_deal(session, deal_id)
     fits = deal.stock is None or deal.units_valid + qty <= deal.stock
     had_entries, had_units = _buyer_had(session, deal_id, name)
+    over_stock = fits and deal.spec_stock is not None and over_spec_stock(
+        deal.spec_stock, {spec: _spec_units(session, deal_id, spec)}, spec, qty)
     row = EntryRow(
         deal_id=deal_id, line_key=_next_key(session, deal_id, name), seq=seq, buyer_name=name, qty=qty,
         spec=spec, note=note, address=address, phone=phone,
         amount=amount, unit_price=price_of(deal, spec), source=source,
         status=EntryStatus.VALID if fits else EntryStatus.WAITLISTED,
         over_limit=bool(fits and deal.per_person_limit and had_units + qty > deal.per_person_limit),
-        missing=False, raw_line="", created_at=at, updated_at=at,
+        missing=False, over_stock=over_stock, raw_line="", created_at=at, updated_at=at,
     )
     session.add(row)
     session.flush()
@@ -352,12 +365,17 @@ def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | N
     target.status = EntryStatus.CANCELLED
     promote = _promotable(session, deal, deal.units_valid - freed) if freed else []
     names = {target.buyer_name} | {w.buyer_name for w in promote}
-    touched = {w.id: w for w in load(session, deal_id, EntryRow.buyer_name.in_(sorted(names)))}
+    if deal.spec_stock:  # freed units of a spec may unflag a later entry of it: the whole chain
+        touched = {w.id: w for w in load(session, deal_id)}
+    else:
+        touched = {w.id: w for w in load(session, deal_id, EntryRow.buyer_name.in_(sorted(names)))}
     touched[target.id] = target
     for w in promote:
         touched[w.id] = w
     works = sorted(touched.values(), key=lambda w: w.id)
     _relimit(deal, works)
+    if deal.spec_stock:
+        flag_spec_stock(deal, works)
     tallies = Tallies(deal_tallies(deal), buyer_tallies(session, deal_id, names))
     result = PastePlan(deal_id=deal.id, before=dict(tallies.before))
     result.after = totals_after(tallies, works, deal.group_price)
@@ -397,7 +415,8 @@ def list_entries(session: Session, deal_id: int, limit: int = 2000) -> list[dict
     never compares the Chinese 状态 label); every other key is a Chinese column name."""
     c = EntryRow
     q = (
-        select(c.id, c.seq, c.buyer_name, c.qty, c.spec, c.note, c.address, c.status, c.over_limit, c.missing, c.source, c.created_at)
+        select(c.id, c.seq, c.buyer_name, c.qty, c.spec, c.note, c.address, c.status, c.over_limit, c.missing,
+               c.over_stock, c.source, c.created_at)
         .where(c.deal_id == deal_id)
         .order_by(c.id)
         .limit(limit)
@@ -406,7 +425,8 @@ def list_entries(session: Session, deal_id: int, limit: int = 2000) -> list[dict
         {
             "编号": r.id, "status": r.status, "序号": r.seq, "团员": r.buyer_name, "数量": r.qty, "规格": r.spec,
             "备注": r.note, "楼栋/地址": r.address, "状态": entry_status_label(r.status),
-            "提示": "；".join(x for x in ("超出限购" if r.over_limit else "", "最新接龙中缺失" if r.missing else "") if x),
+            "提示": "；".join(x for x in ("超出限购" if r.over_limit else "", "超出规格限量" if r.over_stock else "",
+                                         "最新接龙中缺失" if r.missing else "") if x),
             "来源": SOURCE_LABELS.get(r.source, r.source),
             "时间": r.created_at,
         }

@@ -12,7 +12,11 @@ them belong to the header, the way a person reads it:
 - a numbered block introduced by a line that announces a list (`…内容包括：`, `今日菜单`) is
   header when numbered lines follow it;
 - the first numbered line of the entries that names the chain itself (`1. A材料学院水果美食团购`)
-  is the title written as item 1.
+  is the title written as item 1;
+- a numbered block of rules (`1、请写真实姓名`, `2、每人限报一次`) above the entries, or a chain of
+  nothing but rules, is header;
+- a WeChat timestamp before a numbered line (`22:14 1. 张三`) is not part of it; `1。` `1-张三`
+  and keycap numbers (`1️⃣`) number a line too.
 """
 from __future__ import annotations
 
@@ -26,7 +30,21 @@ _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.I
 # `12. 王芳`, `12、王芳`, `12) 王芳`; not `5.30左右到` (a decimal) nor `12:30截单` (a time).
 # WeChat's own example line (`例 张三 1份`), not a footer that starts with 例如 or 格式不对.
 _RE_EXAMPLE_LINE = re.compile(r"^(?:例|示例)(?:[\s:：]|$)|^格式\s*[:：]")
-_RE_NUMBERED = re.compile(r"^(\s*)(\d{1,5})\s*(?:[、,)\]]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d))\s*(.*)$")
+_RE_NUMBERED = re.compile(
+    r"^(\s*)(\d{1,5})\s*(?:[、,)\]。]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d)|[-—](?=[^\W\d_]))\s*(.*)$"
+)
+# A WeChat timestamp copied in front of a line (`2026年10月3日 22:14 1. 张三 2份`, `22:15 收到`).
+_RE_STAMP = re.compile(
+    r"^\s*(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|昨天|前天|星期[一二三四五六日天])?"
+    r"\s*(?:上午|下午|晚上)?\s*\d{1,2}:\d{2}(?::\d{2})?\s+(?=\S)"
+)
+_RE_FIRST_WORD = re.compile(r"[\s,，、;；]")
+# Numbered rules above the entries: `1、请写真实姓名`, `2、每人限报一次`, `3、周五截止`.
+_RE_RULE = re.compile(
+    r"请|须|务必|需要|需|要求|限|截止|截单|不得|禁止|不能|不可|可以|每人|每户|时间|地点|费用|集合|出发|自带|提前|准时"
+    r"|注意|统一|之前|以前|以后|缴费|付款|转账|提交|填写|按照|格式|规则|说明|地址[:：]"
+    r"|如遇|如有|如需|如果|申请|退款|退换|不退|售后|送货|发货|到货|自提|取货|提货|配送|成功后|天内|小时内|以内"
+)
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
 # A template names the fields a member should write, not a member.
 _RE_TEMPLATE = re.compile(r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|需要多少|电话|手机号|项目简[介称]|Issue#")
@@ -97,6 +115,8 @@ def _split_line(line: str, index: int) -> list[Piece]:
     if stripped.startswith("#"):
         return []
     m = _RE_NUMBERED.match(line.rstrip())
+    if not m and (stamp := _RE_STAMP.match(line)):
+        m = _RE_NUMBERED.match(line[stamp.end():].rstrip())
     if m:
         return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
     if has_plus(stripped):
@@ -142,7 +162,8 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     for bi, block in enumerate(blocks):
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)
-        header = block[-1].line <= cut or (not orders and (bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
+        header = block[-1].line <= cut or (not orders and (
+            _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
         for p in block:
             p.header = header or p.line <= cut
     entries = [p for p in numbered if not p.header]
@@ -187,6 +208,21 @@ def _intro(lines: list[str], first: int) -> str:
         if lines[i].strip():
             return "" if _RE_NUMBERED.match(lines[i]) else lines[i].strip()
     return ""
+
+
+def _rule(p: Piece) -> bool:
+    """`1、请写真实姓名`: a rule of the chain, a sentence where a member writes a name."""
+    first = _RE_FIRST_WORD.split(p.body.strip(), maxsplit=1)[0]
+    return len(first) >= 4 and bool(_RE_RULE.search(first))
+
+
+def _rules(block: list[Piece], last: bool) -> bool:
+    """A numbered block of rules (`1、组委会要求提交的报告`): most of its lines are rules, all of
+    them when no block follows (then it is a chain of nothing but rules)."""
+    if len(block) < 2:
+        return False
+    n = sum(map(_rule, block))
+    return n == len(block) if last else n * 2 > len(block)
 
 
 def _looks_like_orders(block: list[Piece]) -> bool:

@@ -23,7 +23,17 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
 - an unnumbered line is an entry only when it carries `+N` (`王芳 +1`); other unnumbered lines
   are header, description, footer, or the continuation of the entry above;
 - when the quantity is glued to a word after the name (`abc 火龙果4个`), that word is the product
-  (an item, and the note), the name is `abc`.
+  (an item, and the note), the name is `abc`;
+- cancelled: 取消 / 撤回 / 撤销 anywhere, also in a bracket (`2份（已取消）`); 不要了, 退出(了);
+  not `葱不要` nor `不要辣` (what to leave out);
+- a quantity may sit in a bracket (`张三（2份）`), after a dash (`张三-2份`, `1-101-张三-2`) or
+  after each product (`苹果 2斤 梨 3斤` → two items); a `+` list of changes to one dish
+  (`烤牛 不要酱+青椒洋葱`) is one dish; 人 / 位 count people (`大人2位 小孩1位` → 3);
+- room numbers are addresses, never quantities (`3#502`, `A3-502`, `3栋502张三`: not 502张);
+- when every entry is a Chinese name with a number glued after it (`1.小汐5`, `2.小六5`) and the
+  number is not the line's own (`1. 团员1`), the number is the quantity, with a hint;
+- an emoji right after a nickname (`冰✡️saya 🫧 C 牛肋条`) decorates it; after a plain Chinese
+  name, or before a quantity, it does not; `@` around a name is not part of it.
 """
 from __future__ import annotations
 
@@ -68,10 +78,10 @@ class ChainEntry:
 
 _RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d{9})(?!\d)")
 _RE_ADDR = re.compile(
-    r"(?<![\w-])(?:\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"
-    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"
+    r"(?<![\w-])(?:[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"  # 295-909, A3-502
+    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"  # 3栋502, 3#502
 )
-_RE_ROOM = re.compile(r"\d{1,5}(?:[-－—_/]\d{1,5}){1,3}")  # 295-909: 楼栋-房间, who the household is
+_RE_ROOM = re.compile(r"[A-Za-z]?\d{1,5}(?:[-－—_/#]\d{1,5}){1,3}|\d{1,4}#\d{1,5}")  # 295-909: who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
 _RE_PLACE = re.compile(r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
 _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
@@ -80,14 +90,25 @@ _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a 
 _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
 _RE_NAME_FIELD = re.compile(r"(?:姓名|名字|昵称|微信名|群昵称|楼号|房号|地址)\s*[:：]\s*")
 _RE_COUNT_FIELD = re.compile(rf"(?:数量|份数|件数)\s*[:：]?\s*(\d{{1,3}})(?!\d)\s*({q.UNITS}?)")
-_RE_BRACKETS = re.compile(r"[(（【\[]([^()（）【】\[\]]*)[)）】\]]")
-_RE_CANCEL = re.compile(r"取消|不要了|撤销|作废|退出接龙|退掉|不跟了")
+_RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*)[)）】\]」』]")
+# 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 with 了 (not `不要辣`); 退出 with 了 or as the last word.
+_RE_CANCEL = re.compile(
+    r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
+    r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
+)
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
 _RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")
 _RE_LATIN_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
+_RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
+_RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
+# A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
+_RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")
+_CANCEL_CHARS = frozenset("取撤作退不")
+_RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
+_RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
@@ -96,9 +117,16 @@ LONG_NAME = 12
 def normalize(text: str) -> str:
     """NFKC (full-width digits and punctuation become ASCII), no control characters."""
     text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _RE_CIRCLED.sub(lambda m: f"{_circled(m.group(0))}. ", text)  # `① 张三` (NFKC would drop the circle)
     text = unicodedata.normalize("NFKC", text)
+    text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
+
+
+def _circled(c: str) -> int:
+    c = c.strip(" \t")
+    return ord(c) - 0x2460 + 1 if c <= "\u2473" else ord(c) - 0x2776 + 1
 
 
 def key_name(name: str) -> str:
@@ -132,7 +160,24 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
         if entry is not None:
             entry.raw = piece.raw[:1000]
             out.append(entry)
-    return out
+    return _glued_counts(out)
+
+
+_RE_GLUED_COUNT = re.compile(r"([\u4e00-\u9fff]{1,4})(\d{1,2})")
+
+
+def _glued_counts(entries: list[ChainEntry]) -> list[ChainEntry]:
+    """`1.小汐5` / `2.小六5`: when every entry is a Chinese name with a number glued after it (and
+    the number is not the line's own number, as in `1. 团员1`), the number is the quantity."""
+    found = [_RE_GLUED_COUNT.fullmatch(e.name) if not e.qty_explicit else None for e in entries]
+    if len(entries) < 2 or not all(found) or any(
+            int(m.group(2)) == e.seq or not 1 <= int(m.group(2)) <= BARE_QTY_MAX for m, e in zip(found, entries)):
+        return entries
+    for m, e in zip(found, entries):
+        e.name, e.qty, e.qty_explicit = m.group(1), int(m.group(2)), True
+        e.hints = [h for h in e.hints if not h.startswith("昵称末尾")]
+        e.hints.append(f"「{m.group(0)}」末尾的「{m.group(2)}」按数量读取（整条接龙都是这样写的），请核对")
+    return entries
 
 
 def _places(text: str) -> frozenset[str]:
@@ -164,8 +209,11 @@ def _strip(body: str, specs: list[str]) -> _Line:
     ln = _Line(body)
 
     def take_bracket(m: re.Match) -> str:
-        if m.group(1).strip():
-            ln.notes.append(m.group(1).strip())
+        inner = m.group(1).strip()
+        if inner and _RE_CANCEL.fullmatch(inner):
+            ln.cancelled = True  # `2份（已取消）`, `【取消】`
+        elif inner:
+            ln.notes.append(inner)
         return " "
 
     text = _RE_BRACKETS.sub(take_bracket, body)
@@ -177,8 +225,11 @@ def _strip(body: str, specs: list[str]) -> _Line:
             break
     # A member who filled the format in (`姓名：王芳 数量：2`): the labels are not the name.
     text = _RE_COUNT_FIELD.sub(lambda m: f" {m.group(1)}{'' if m.group(2) else '份'}{m.group(2)} ", _RE_NAME_FIELD.sub(" ", text))
-    ln.cancelled = bool(_RE_CANCEL.search(text))
-    text = _RE_URL.sub(" ", _RE_CANCEL.sub(" ", text))  # a URL is never a name nor a quantity
+    if not _CANCEL_CHARS.isdisjoint(text):  # most lines hold none of 取撤作退不: skip the regex
+        ln.cancelled = ln.cancelled or bool(_RE_CANCEL.search(text))
+        text = _RE_CANCEL.sub(" ", text)
+    if "/" in text or "www" in text.lower():
+        text = _RE_URL.sub(" ", text)  # a URL is never a name nor a quantity
     if pm := _RE_PHONE.search(text):
         ln.phone = pm.group(1)
         text = text[: pm.start()] + " " + text[pm.end():]
@@ -206,10 +257,16 @@ def parse_line(
     ln = _strip(body, specs or [])
     text = ln.text
     qty = q.find_qty(text)
-    pre = text[: qty.start] if qty.explicit else text
+    if not qty.explicit and (i := _bracket_qty(ln.notes)) is not None:
+        text = f"{text} {ln.notes.pop(i)}"  # `张三（2份）`: the bracket holds the quantity
+        ln.text, qty = text, q.find_qty(text)
+    pre = text[: qty.start].rstrip("~。!|") if qty.explicit else text  # `张三~2份`, `张三。2份`
     post = text[qty.end:] if qty.explicit else ""
     name, rest = _take_name(pre, ln, places)
-    if name and not rest and ln.lead_address and _RE_ROOM.fullmatch(ln.lead_address) and pre[-1:].isalpha():
+    if qty.explicit and not rest and pre[-1:].isalpha() and (v := _RE_ORDER_VERB.search(name)):
+        name = name[: v.start()]  # `张三要2份`: the verb is not the name
+    if (name and not rest and qty.explicit and ln.lead_address and _RE_ROOM.fullmatch(ln.lead_address)
+            and pre[-1:].isalpha()):
         name, rest = "", name  # `295-909 消毒药三瓶`: the word glued to the quantity is the product
         ln.hints.append(f"「{rest}」紧挨着数量，当作商品，团员记为「{ln.lead_address}」，请核对")
     if not name and ln.lead_address:
@@ -224,6 +281,15 @@ def parse_line(
     glue = "" if qty.explicit and rest and pre.endswith(rest) else " "  # `苹果2斤` stays glued
     after = (rest + glue + text[qty.start:qty.end] + " " + post) if qty.explicit else rest
     return _entry(seq, name, qty, ln, rest, post, after)
+
+
+def _bracket_qty(notes: list[str]) -> int | None:
+    """The index of a bracket note that is only a quantity (`2份`, `x3`), else None."""
+    for i, note in enumerate(notes):
+        found = q.find_qty(" " + note)
+        if found.explicit and not found.bare and not (" " + note)[: found.start].strip() and not (" " + note)[found.end:].strip():
+            return i
+    return None
 
 
 def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: str) -> ChainEntry:
@@ -285,6 +351,8 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             name = name + (sep.strip() or " ") + nxt  # `😊 乐乐`, `小雨:)`
         elif _RE_LATIN_WORD.match(name.split()[-1]) and _RE_LATIN_WORD.match(nxt) and not sep.strip():
             name = f"{name} {nxt}"  # `Amy Wang`, `Catherine chen` (not `Jaxon J`)
+        elif _decoration(nxt) and not sep.strip() and _RE_NICK.search(name) and _more_after(text, nxt_end):
+            name = f"{name} {nxt}"  # `冰✡️saya 🫧 C 牛肋条`: the emoji decorates the nickname
         elif _RE_CLASS_ID.match(name):
             name = f"{name} {nxt}"  # `23土木6班 周八`: the class stays with the person
         elif _is_place(name, places) and _RE_HAS_WORD.search(nxt):
@@ -294,7 +362,19 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             break
         end = nxt_end
     rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
-    return _cut_place(name.strip(" ,:;-—"), ln, places), rest
+    return _cut_place(name.strip(" ,:;-—@"), ln, places), rest
+
+
+def _decoration(token: str) -> bool:
+    """An emoji-only token (`🫧`, `💗`), not a tick (`✅`) nor anything with a letter or digit."""
+    return (not _RE_HAS_WORD.search(token) and not _RE_MARKS.search(token)
+            and any(unicodedata.category(c) == "So" for c in token))
+
+
+def _more_after(text: str, end: int) -> bool:
+    """Whether the line goes on after `end` with something that is not a quantity."""
+    after = text[end:].strip()
+    return bool(after) and not q.find_qty(" " + after.split()[0]).explicit
 
 
 def _is_punct(token: str) -> bool:

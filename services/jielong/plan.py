@@ -8,7 +8,8 @@ chain, or a renumbered one, therefore updates in place and never duplicates.
 
 Allocation rule: entries are served in order (existing ones by id, new ones in chain order);
 a non-cancelled entry is valid when it still fits the stock, else waitlisted (候补). A valid
-entry that takes its buyer beyond the per-person limit is flagged `over_limit`, not refused.
+entry that takes its buyer beyond the per-person limit is flagged `over_limit`, and one beyond
+its spec's own 限量 (Deal.spec_stock) `over_stock`: flagged, not refused.
 """
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ from db.models import ChainEntry as EntryRow
 from db.models import Deal
 from services.jielong.lifecycle import EntryStatus, entry_status_label
 from services.jielong.parser import MAX_QTY, ChainEntry, key_name
-from services.jielong.specs import entry_money, price_of
+from services.jielong.specs import entry_money, over_spec_stock, price_of
 
 FIELDS = ("seq", "buyer_name", "qty", "spec", "note", "address", "phone", "amount", "raw_line", "status", "over_limit",
-          "missing", "unit_price")
+          "missing", "unit_price", "over_stock")
 TALLY_KEYS = ("entries_valid", "units_valid", "entries_waitlisted", "units_waitlisted", "buyers_valid",
               "entries_flagged", "units_flagged", "gmv_valid", "gmv_flagged")
 # Sources whose entries a new paste flags as missing when it no longer has them.
@@ -63,6 +64,7 @@ class Work:
     missing: bool
     source: str
     unit_price: Decimal | None = None
+    over_stock: bool = False
     orig: tuple | None = None
     hint: str = ""  # why the parser was unsure of this line (⚠ in the preview); not stored
     rekeyed: bool = False  # a manual entry claimed by a chain line takes the line's key
@@ -88,6 +90,7 @@ class PastePlan:
     ignored: list[str] = field(default_factory=list)
     waitlisted_new: int = 0
     over_limit_new: int = 0
+    over_stock_new: int = 0
     before: dict = field(default_factory=dict)
     after: dict = field(default_factory=dict)
 
@@ -105,6 +108,8 @@ class PastePlan:
             parts.append(f"新增候补 {self.waitlisted_new} 条")
         if self.over_limit_new:
             parts.append(f"超出限购 {self.over_limit_new} 条")
+        if self.over_stock_new:
+            parts.append(f"超出规格限量 {self.over_stock_new} 条（已标记）")
         parts.append(f"未变 {self.unchanged} 条")
         if unsure := self.unsure():
             parts.append(f"⚠ {unsure} 条读取不确定，请看「提示」列核对")
@@ -161,14 +166,14 @@ def load(session: Session, deal_id: int, *where) -> list[Work]:
     c = EntryRow
     q = (
         select(c.id, c.line_key, c.seq, c.buyer_name, c.qty, c.spec, c.note, c.address, c.phone, c.amount,
-               c.raw_line, c.status, c.over_limit, c.missing, c.source, c.unit_price)
+               c.raw_line, c.status, c.over_limit, c.missing, c.source, c.unit_price, c.over_stock)
         .where(c.deal_id == deal_id, *where)
         .order_by(c.id)
     )
     out = []
     for r in session.execute(q):
         w = Work(r.id, r.line_key, r.seq, r.buyer_name, r.qty, r.spec, r.note, r.address, r.phone, r.amount,
-                 r.raw_line, r.status, r.over_limit, r.missing, r.source, r.unit_price)
+                 r.raw_line, r.status, r.over_limit, r.missing, r.source, r.unit_price, bool(r.over_stock))
         w.orig = w.values()
         out.append(w)
     return out
@@ -185,6 +190,7 @@ def describe(w: Work) -> dict:
         "状态": entry_status_label(w.status),
         "超限购": "是" if w.over_limit else "",
         "提示": f"⚠ {w.hint}" if w.hint else "",
+        "超规格限量": "是" if w.over_stock else "",
     }
 
 
@@ -196,7 +202,7 @@ def count_entry(t: dict, v: dict, sign: int, group_price: Decimal) -> None:
         t["entries_valid"] += sign
         t["units_valid"] += sign * v["qty"]
         money = entry_money(v["amount"], v["qty"], v["unit_price"], group_price)
-        if v["over_limit"] or v["missing"]:
+        if v["over_limit"] or v["missing"] or v.get("over_stock"):
             t["entries_flagged"] += sign
             t["units_flagged"] += sign * v["qty"]
             t["gmv_flagged"] += sign * money
@@ -252,6 +258,18 @@ def allocate(deal: Deal, works: list[Work]) -> None:
         else:
             w.status = EntryStatus.WAITLISTED
             w.over_limit = False
+    flag_spec_stock(deal, works)
+
+
+def flag_spec_stock(deal: Deal, works: list[Work]) -> None:
+    """`works`: every entry of the deal, in chain order. A valid entry beyond its spec's 限量
+    (Deal.spec_stock) is flagged over_stock, the ones before it fill the spec's stock."""
+    used: Counter[str] = Counter()
+    for w in works:
+        valid = w.status == EntryStatus.VALID
+        w.over_stock = valid and over_spec_stock(deal.spec_stock, used, w.spec, w.qty)
+        if valid and not w.over_stock:
+            used[w.spec or ""] += w.qty
 
 
 # ---------------------------------------------------------------- matching incoming lines
@@ -499,6 +517,7 @@ def _describe_new(result: PastePlan, new: list[Work], rows: bool) -> None:
         (result.cancelled if w.status == EntryStatus.CANCELLED else result.added).append(d)
         result.waitlisted_new += w.status == EntryStatus.WAITLISTED
         result.over_limit_new += w.over_limit
+        result.over_stock_new += w.over_stock
 
 
 _DIFF_FIELDS = (("qty", "数量"), ("seq", "序号"), ("spec", "规格"), ("note", "备注"), ("status", "状态"))
@@ -524,6 +543,7 @@ def _describe_changed(result: PastePlan, existing: list[Work], seen: set[str]) -
             result.updated.append(d)
             result.waitlisted_new += w.status == EntryStatus.WAITLISTED and old["status"] != EntryStatus.WAITLISTED
             result.over_limit_new += w.over_limit and not old["over_limit"]
+            result.over_stock_new += w.over_stock and not old["over_stock"]
     return changed
 
 

@@ -25,22 +25,25 @@ _CN_NUM = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]
 _NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
 UNITS = (
     r"(?:公斤|千克|kg|KG|Kg|份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单"
-    r"|根|头|棵|卷|粒|打|扎|排)"
+    r"|根|头|棵|卷|粒|打|扎|排|人|位)"
 )
-_CLASS = r"(?:大人|成人|小孩|儿童|老人|大|小)"
-_CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}})"
+_CLASS = r"(?:大人|成人|小孩|儿童|老人|大(?![份杯碗盒号码瓶袋箱包])|小(?![份杯碗盒号码瓶袋箱包]))"  # not `大份`, `小杯`
+_CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}\s*(?:位|个|人|名)?)"  # `大人2位 小孩1位`
 
 _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 # Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
 _RE_UNIT = re.compile(
-    rf"(?<![\d.\-/A-Za-z])(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
+    rf"(?<![\d./A-Za-z栋幢座#])(?<!\d-)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
 )
-_RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\s*({_NUM})(?!\d)")
+_RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
+_RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)
 _RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
-_RE_BARE = re.compile(r"(?:(?<=\s)|^)(\d{1,3})(?=\s|$)")
+_RE_BARE = re.compile(r"(?:(?<=\s)|^|(?<=[^\W\d_]-))(\d{1,3})(?=\s|$)")  # `王芳 2`, `张三-2`
 _RE_MEASURE_END = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$")
 _RE_PACK_BEFORE = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*[xX×✖*＊]\s*$")  # `500ml*12瓶`: the pack
 _RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")
+# `不要酱+青椒洋葱+酸黄瓜酸辣椒`: changes to one dish, not dishes.
+_RE_MODIFIER = re.compile(r"(?:^|\s)(?:不要|不加|不放|免|去掉?|少|多|加|换|备注)\S*$")
 _RE_ITEM_SEP = re.compile(r"\s*[,、;+/]\s*")
 _RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{_NUM})\s*{UNITS}?$")
 _MEAL_WORDS = re.compile(r"^(?:午餐|晚餐|早餐|中餐|午饭|晚饭|夜宵|宵夜)$")
@@ -78,7 +81,7 @@ def find_qty(text: str) -> Qty:
     # when the line has another quantity.
     plain = [u for u in units if not _in_word(text, u)]
     units = plain + [u for u in units if u not in plain]
-    for matches in (units, list(_RE_X.finditer(text)), list(_RE_PLUS.finditer(text))):
+    for matches in (units, list(_RE_X.finditer(text)), list(_RE_X_AFTER.finditer(text)), list(_RE_PLUS.finditer(text))):
         for m in matches:
             n = cn_number(m.group(1))
             if n is not None and 1 <= n <= MAX_QTY and not _pack_size(text, m):
@@ -115,6 +118,8 @@ def read_items(rest: str) -> list[tuple[str, int]]:
         words = rest.split() if len(_unit_matches(rest)) >= 2 else []
         if sum(len(_unit_matches(w)) == 1 and bool(re.search(r"[^\W\d_]", _RE_UNIT.sub("", w))) for w in words) >= 2:
             segments = words
+        elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
+            segments = pairs  # `苹果 2斤 梨 3斤`: each product, then its quantity
         elif "各" not in rest:
             return []
     items: list[tuple[str, int]] = []
@@ -133,11 +138,29 @@ def read_items(rest: str) -> list[tuple[str, int]]:
             if product:
                 items.append((product, cn_number(m.group(1)) or 1))
                 counted += 1
-        elif not found and "+" in rest and seg.strip() and not _RE_BARE.fullmatch(seg.strip()):
+        elif not found and "+" in rest and seg.strip() and not _RE_BARE.fullmatch(seg.strip()) and not _modifies(rest):
             items.append((seg.strip(), 1))  # `麦辣鸡腿堡 + 麦辣鸡翅`: dishes of one each
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
         return []
     return [(p, n) for p, n in items if p and not _MEAL_WORDS.match(p)] or []
+
+
+def _pairs(words: list[str]) -> list[str] | None:
+    """`苹果 2斤 梨 3斤` as ["苹果2斤", "梨3斤"], when the words are product, quantity, … (two or more)."""
+    if len(words) < 4 or len(words) % 2:
+        return None
+    out = []
+    for what, n in zip(words[::2], words[1::2]):
+        m = _RE_UNIT.fullmatch(n)
+        if not m or re.search(r"\d", what) or _unit_matches(what):
+            return None
+        out.append(what + n)
+    return out
+
+
+def _modifies(rest: str) -> bool:
+    """Whether a `+` list changes one dish (`烤牛 不要酱+青椒洋葱`) rather than naming dishes."""
+    return bool(_RE_MODIFIER.search(rest.split("+", 1)[0]))
 
 
 def single_item(rest: str, qty: Qty, text: str) -> list[tuple[str, int]]:

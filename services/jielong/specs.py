@@ -10,7 +10,7 @@ from typing import Any
 
 MAX_PRICE = Decimal("100000000")
 _SPLIT = re.compile(r"[;；\n,，、]+")
-_PAIR = re.compile(r"^(.+?)\s*[=＝:：]\s*[¥￥]?\s*([0-9.]+)\s*元?$")
+_PAIR = re.compile(r"^(.+?)\s*[=＝:：]\s*[¥￥]?\s*([0-9.]+)\s*[元份]?$")
 
 
 def parse_spec_prices(value: Any, specs: list[str], errors: dict[str, str]) -> dict[str, str]:
@@ -36,7 +36,39 @@ def parse_spec_prices(value: Any, specs: list[str], errors: dict[str, str]) -> d
     return out
 
 
-def _pairs(text: str, errors: dict[str, str]) -> list[tuple[str, str]]:
+def parse_spec_stock(value: Any, specs: list[str], errors: dict[str, str]) -> dict[str, int]:
+    """{spec: 20} from a dict or a text like "10斤装=20；5斤装=50" (限量 per spec, where the
+    seller has it); errors named in Chinese under 规格限量."""
+    if not value:
+        return {}
+    pairs = value.items() if isinstance(value, dict) else _pairs(str(value), errors, "规格限量", "10斤装=20")
+    out: dict[str, int] = {}
+    for spec, stock in pairs:
+        spec = str(spec).strip()
+        if spec not in specs:
+            errors["规格限量"] = f"「{spec}」不在规格选项里（{'、'.join(specs) or '还没有规格'}）"
+            continue
+        text = str(stock).strip().removesuffix("份").strip()
+        if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+            errors["规格限量"] = f"「{spec}」的限量须为不小于 1 的整数"
+            continue
+        out[spec] = int(text)
+    return out
+
+
+def spec_stock_text(stock: dict[str, int] | None) -> str:
+    """The form's text for stored spec stock: "10斤装=20；5斤装=50"."""
+    return "；".join(f"{k}={v}" for k, v in (stock or {}).items())
+
+
+def over_spec_stock(stock: dict[str, int] | None, used: dict[str, int], spec: str, qty: int) -> bool:
+    """True when `qty` more of `spec` goes beyond its 限量, `used` units of it being valid already
+    (the one rule of spec stock: a spec without a stock of its own is never over)."""
+    limit = (stock or {}).get(spec or "")
+    return limit is not None and used.get(spec or "", 0) + qty > limit
+
+
+def _pairs(text: str, errors: dict[str, str], label: str = "规格价格", example: str = "10斤装=69.9") -> list[tuple[str, str]]:
     pairs = []
     for part in _SPLIT.split(text):
         part = part.strip()
@@ -44,7 +76,7 @@ def _pairs(text: str, errors: dict[str, str]) -> list[tuple[str, str]]:
             continue
         m = _PAIR.match(part)
         if m is None:
-            errors["规格价格"] = f"「{part}」看不懂，请写成「规格=价格」，如 10斤装=69.9"
+            errors[label] = f"「{part}」看不懂，请写成「规格={label[2:]}」，如 {example}"
             continue
         pairs.append((m.group(1), m.group(2)))
     return pairs

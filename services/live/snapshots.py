@@ -112,6 +112,15 @@ class PromiseRow:
     text: str
     kind: str
     said_at: datetime
+    deal_id: int | None = None  # None: a promise for the whole show
+    product: str = ""  # its deal's product
+
+    def line(self, shown_deal_id: int | None) -> str:
+        """The host screen's 刚才承诺 line: the last promise said, whichever deal it was for (it
+        is what the host just said and may be asked about), naming its deal when that is not
+        the deal on the screen, so 「后天下午到」 of 草莓 never reads as 脐橙's."""
+        other = self.deal_id is not None and self.deal_id != shown_deal_id
+        return f"{self.said_at:%H:%M}  " + (f"【{self.product}】" if other else "") + self.text
 
 
 @dataclass(frozen=True)
@@ -198,7 +207,8 @@ _SNAPSHOT_Q = (
     .order_by(Deal.id)
 )
 _PROMISES_Q = (
-    select(Promise.id, Promise.text, Promise.kind, Promise.said_at)
+    select(Promise.id, Promise.text, Promise.kind, Promise.said_at, Promise.deal_id, Deal.product)
+    .outerjoin(Deal, Deal.id == Promise.deal_id)
     .where(Promise.show_id == bindparam("show_id"))
     .order_by(Promise.said_at.desc(), Promise.id.desc())
     .limit(bindparam("n", type_=Integer))
@@ -309,4 +319,4 @@ def recent_promises(session: Session, show_id: int, n: int = 3) -> list[PromiseR
     aggregates every fulfilment item; the live screens need only the words, on every refresh.
     """
     rows = session.connection().execute(_PROMISES_Q, {"show_id": show_id, "n": n})
-    return [PromiseRow(r.id, r.text, r.kind, r.said_at) for r in rows]
+    return [PromiseRow(r.id, r.text, r.kind, r.said_at, r.deal_id, r.product or "") for r in rows]

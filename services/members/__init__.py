@@ -5,6 +5,7 @@ Table of contents:
 - identity   aliases (an exact match links), new members, fuzzy proposals (never a silent merge);
 - tally      syncing a show: link its buyers and viewers, rebuild member_show, refresh tallies;
 - merging    confirm / reject a proposal, undo a merge, merge by hand, mark a KOC;
+- badging    the badges of the names on screen (a few prebuilt indexed queries);
 - night      badges for askers and buyers, the KOC @ list and who entered, chain counts;
 - board      the 核心看板: community KPIs, per-show series, cohorts, LTV;
 - charts     the board's Altair charts (cohort heat map, LTV over shows, new / returning buyers);
@@ -19,11 +20,12 @@ from services.members.directory import (
 )
 from services.members.identity import Person, base_name, building_of, link_people
 from services.members.labels import (
-    ALIAS_KIND_LABELS, KOC_FIRST_N, PROPOSAL_STATUS_LABELS, REASON_LABELS, SEGMENT_LABELS, SEGMENT_RULES, SEGMENTS,
+    ALIAS_KIND_LABELS, KOC_FIRST_N, KOC_LED_BUYERS, KOC_LED_LIFT, KOC_LED_MINUTES, KOC_SUGGEST_RULE, PROPOSAL_STATUS_LABELS, REASON_LABELS, SEGMENT_LABELS, SEGMENT_RULES, SEGMENTS,
     SILENT_SHOWS, AliasKind, ProposalStatus, Segment, badge_text, segment_label,
 )
 from services.members.merging import confirm, merge, reject, set_koc, undo
-from services.members.night import Badge, asker_badges, at_list, badges, chain_counts, koc_list, member_badges
+from services.members.badging import Badge, member_badges
+from services.members.night import asker_badges, at_list, badges, chain_counts, koc_list
 from services.members.tally import needs_sync, sync_show
 
 __all__ = [
@@ -33,7 +35,7 @@ __all__ = [
     "proposals", "segment_counts",
     "segments_of", "suggest_kocs",
     "Person", "base_name", "building_of", "link_people",
-    "ALIAS_KIND_LABELS", "KOC_FIRST_N", "PROPOSAL_STATUS_LABELS", "REASON_LABELS", "SEGMENT_LABELS", "SEGMENT_RULES",
+    "ALIAS_KIND_LABELS", "KOC_FIRST_N", "KOC_LED_BUYERS", "KOC_LED_LIFT", "KOC_LED_MINUTES", "KOC_SUGGEST_RULE", "PROPOSAL_STATUS_LABELS", "REASON_LABELS", "SEGMENT_LABELS", "SEGMENT_RULES",
     "SEGMENTS", "SILENT_SHOWS", "AliasKind", "ProposalStatus", "Segment", "badge_text", "segment_label",
     "confirm", "merge", "reject", "set_koc", "undo",
     "Badge", "asker_badges", "at_list", "badges", "chain_counts", "koc_list", "member_badges",

@@ -110,20 +110,27 @@ def member_shows(session: Session, member_id: int) -> list[dict]:
 
 def suggest_kocs(session: Session, community_id: int, limit: int = 20) -> list[dict]:
     """Members not yet KOC who were among the first entries after a release in at least
-    KOC_EARLY_SHOWS of their last KOC_LAST_SHOWS shows bought in."""
+    KOC_EARLY_SHOWS of their last KOC_LAST_SHOWS shows bought in, or whose comments others
+    answered by buying in at least KOC_EARLY_SHOWS of their last KOC_LAST_SHOWS shows (labels)."""
     ms = MemberShow
-    rn = func.row_number().over(partition_by=ms.member_id, order_by=ms.show_at.desc()).label("rn")
-    recent = (select(ms.member_id, ms.early, rn).where(ms.community_id == community_id, ms.orders > 0)).subquery()
-    early = func.sum(case((recent.c.early.is_(True), 1), else_=0))
+    bought = ms.orders > 0
+    recent = select(
+        ms.member_id, ms.early, ms.led, bought.label("bought"),
+        func.row_number().over(partition_by=ms.member_id, order_by=ms.show_at.desc()).label("rn"),
+        func.row_number().over(partition_by=(ms.member_id, bought), order_by=ms.show_at.desc()).label("rn_bought"),
+    ).where(ms.community_id == community_id).subquery()
+    r = recent.c
+    early = func.sum(case((and_(r.bought, r.rn_bought <= KOC_LAST_SHOWS, r.early.is_(True)), 1), else_=0))
+    led = func.sum(case((and_(r.rn <= KOC_LAST_SHOWS, r.led > 0), 1), else_=0))
     q = (
-        select(Member.id, Member.name, early.label("early"))
-        .join(recent, recent.c.member_id == Member.id)
-        .where(recent.c.rn <= KOC_LAST_SHOWS, Member.koc.is_(False), Member.merged_into_id.is_(None))
+        select(Member.id, Member.name, early.label("early"), led.label("led"))
+        .join(recent, r.member_id == Member.id)
+        .where(Member.koc.is_(False), Member.merged_into_id.is_(None))
         .group_by(Member.id, Member.name)
-        .having(early >= KOC_EARLY_SHOWS)
-        .order_by(early.desc(), Member.spend.desc()).limit(limit)
+        .having((early >= KOC_EARLY_SHOWS) | (led >= KOC_EARLY_SHOWS))
+        .order_by((early + led).desc(), Member.spend.desc(), Member.id).limit(limit)
     )
-    return [{"id": i, "name": n, "early_shows": int(e)} for i, n, e in session.execute(q)]
+    return [{"id": i, "name": n, "early_shows": int(e), "led_shows": int(x)} for i, n, e, x in session.execute(q)]
 
 
 def proposals(session: Session, community_id: int, status: str | None = ProposalStatus.OPEN, limit: int = 100) -> list[dict]:

@@ -19,6 +19,15 @@ SILENT_SHOWS = 3  # 沉默: no order in the community's last this many shows
 KOC_FIRST_N = 10  # a "first entry" after a release: among the first this many entries of a deal
 KOC_EARLY_SHOWS = 2  # suggested as KOC: early in at least this many ...
 KOC_LAST_SHOWS = 3  # ... of their last this many shows
+# Or "comments answered by others buying" (带动下单), in at least KOC_EARLY_SHOWS of their last
+# KOC_LAST_SHOWS shows: a comment (any category) made at least KOC_LED_MINUTES after the latest
+# release before it, followed within KOC_LED_MINUTES by entries of at least KOC_LED_BUYERS other
+# buyers (distinct names) in that deal's chain, and by at least KOC_LED_LIFT times as many as in
+# the KOC_LED_MINUTES before the comment (a chain already running by itself does not count: in a
+# rush of 15 entries a minute, "more than before" is a coin flip; twice as many is not).
+KOC_LED_MINUTES = 5
+KOC_LED_BUYERS = 3
+KOC_LED_LIFT = 2
 
 SEGMENT_LABELS: dict[str, str] = {
     Segment.NEW: "新客",
@@ -28,11 +37,18 @@ SEGMENT_LABELS: dict[str, str] = {
     Segment.AFTER_SALES_WATCH: "售后关注",
 }
 
+# The system's KOC suggestion (both rules), shown with the KOC segment and the suggestions.
+KOC_SUGGEST_RULE = (
+    f"最近 {KOC_LAST_SHOWS} 场下单中至少 {KOC_EARLY_SHOWS} 场在接龙发布后前 {KOC_FIRST_N} 个下单；"
+    f"或最近 {KOC_LAST_SHOWS} 场中至少 {KOC_EARLY_SHOWS} 场有发言带动下单（发言时当前接龙已发布满 {KOC_LED_MINUTES} 分钟，"
+    f"发言后 {KOC_LED_MINUTES} 分钟内至少 {KOC_LED_BUYERS} 位其他人接龙该商品，且至少是发言前 {KOC_LED_MINUTES} 分钟的 {KOC_LED_LIFT} 倍）"
+)
+
 # The rule shown next to each segment (members page, 核心看板).
 SEGMENT_RULES: dict[str, str] = {
     Segment.NEW: "今晚之前从未下单（首单在本场）",
     Segment.RETURNING: "在 2 场及以上直播中下过单",
-    Segment.KOC: f"运营标记；系统建议：最近 {KOC_LAST_SHOWS} 场中至少 {KOC_EARLY_SHOWS} 场在接龙发布后前 {KOC_FIRST_N} 个下单",
+    Segment.KOC: f"运营标记。系统建议：{KOC_SUGGEST_RULE}",
     Segment.SILENT: f"以前下过单，但社群最近 {SILENT_SHOWS} 场都没有下单",
     Segment.AFTER_SALES_WATCH: "登记过退款 / 赔付申请",
 }

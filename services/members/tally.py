@@ -9,15 +9,15 @@ from sqlalchemy import and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
-    CaptureViewer, ChainEntry, Deal, FulfilmentItem, Member, MemberAlias, MemberShow, MemberSync, Promise, Show,
+    CaptureViewer, ChainEntry, Comment, Deal, FulfilmentItem, Member, MemberAlias, MemberShow, MemberSync, Promise, Show,
     ShowCommenter,
 )
 from services import clock, events
 from services.authz import Actor, require
 from services.errors import NotFound
 from services.members.identity import Person, add_alias, alias_value, building_of, link_people, lookup, tail_of
-from services.members.labels import KOC_FIRST_N, AliasKind
-from services.sql import chunks
+from services.members.labels import KOC_FIRST_N, KOC_LED_BUYERS, KOC_LED_LIFT, KOC_LED_MINUTES, AliasKind
+from services.sql import chunks, shifted
 
 
 def sync_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> dict:
@@ -107,6 +107,38 @@ def _early(session: Session, show: Show) -> set[int]:
     return set(session.scalars(q.distinct()))
 
 
+def _led(session: Session, show: Show) -> dict[int, int]:
+    """Comments answered by others buying (the second KOC rule, see labels): member id → how
+    many of their comments tonight. A comment counts when the deal released last before it had
+    been out KOC_LED_MINUTES already, and in the KOC_LED_MINUTES after it at least KOC_LED_BUYERS
+    other names entered that deal's chain, KOC_LED_LIFT times as many as in the KOC_LED_MINUTES
+    before it. One query:
+    per comment, index ranges on chain_entry (deal_id, created_at)."""
+    n, c, e = KOC_LED_MINUTES * 60, Comment, ChainEntry
+    on_sale = (
+        select(Deal.id).where(Deal.show_id == show.id, Deal.released_at.is_not(None), Deal.released_at <= c.received_at)
+        .order_by(Deal.released_at.desc(), Deal.id.desc()).limit(1).correlate(c).scalar_subquery()
+    )
+    said = select(c.author, c.received_at, on_sale.label("deal_id")).where(c.show_id == show.id, c.author != "").subquery()
+    at = said.c.received_at
+
+    def others(lo, hi):
+        return select(func.count(e.buyer_name.distinct())).where(
+            e.deal_id == said.c.deal_id, e.status != "cancelled", e.buyer_name != said.c.author,
+            e.created_at > lo, e.created_at <= hi).scalar_subquery()
+
+    after = others(at, shifted(session, at, n))
+    q = (
+        select(MemberAlias.member_id, func.count())
+        .select_from(said).join(Deal, Deal.id == said.c.deal_id)
+        .join(MemberAlias, _name_join(show.community_id, said.c.author))
+        .where(Deal.released_at <= shifted(session, at, -n), after >= KOC_LED_BUYERS,
+               after >= KOC_LED_LIFT * others(shifted(session, at, -n), at))
+        .group_by(MemberAlias.member_id)
+    )
+    return {m: int(k) for m, k in session.execute(q)}
+
+
 def _claims(session: Session, show: Show) -> dict[int, int]:
     """Refund / payout requests per member: by the claim's order, else by the name it was logged for."""
     q = (
@@ -141,11 +173,13 @@ def rebuild(session: Session, show: Show) -> set[int]:
     """Replace the show's member_show rows; refresh the tallies of every member they touch."""
     before = set(session.scalars(select(MemberShow.member_id).where(MemberShow.show_id == show.id)))
     orders, early, claims, watched = _orders(session, show), _early(session, show), _claims(session, show), _watched(session, show)
-    ids = set(orders) | set(claims) | watched
+    led = _led(session, show)
+    ids = set(orders) | set(claims) | watched | set(led)
     session.execute(delete(MemberShow).where(MemberShow.show_id == show.id))
     rows = [
         {"member_id": m, "show_id": show.id, "community_id": show.community_id, "show_at": show.scheduled_start,
          "watched": m in watched, "early": m in early and m in orders, "claims": claims.get(m, 0),
+         "led": led.get(m, 0),
          **orders.get(m, {"orders": 0, "units": 0, "spend": Decimal(0)})}
         for m in sorted(ids)
     ]

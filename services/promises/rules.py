@@ -65,7 +65,7 @@ ASSURE = 1.6  # an assurance about the goods (质量有保证): counts alone, lo
 _AMT = rf"(?:{NUM}(?:\.\d+)?|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
 
 # Words that contain 送 but mean delivering, not giving.
-_DELIVERY_SONG = re.compile(r"送[^，。！,!；;]{0,6}岁|送的是|送人|送礼|送给(?![你您大家])|送朋友|送长辈|送老人|送父母|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|送去|送出|送来|送家|送菜|传送")
+_DELIVERY_SONG = re.compile(r"送[^，。！,!；;]{0,6}岁|送的是|送人|送礼|送给(?![你您大家])|送(?:给)?(?:自己|妈妈|爸爸|爸妈|闺蜜|老公|老婆|对象|男友|女友|男朋友|女朋友|孩子|同事|领导|客户|长辈|朋友|老人|父母|家人(?!们))|馈赠|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|发送|送去|送出|送来|送家|送菜|传送")
 # Giving that promises buyers nothing: a song dedicated (一首X送给大家, 晴天送给大家), gifts sent to
 # the host or a third person (送我礼物, 给他送个孩子), the platform's tipping gifts (小心心, 火箭).
 _NOT_GIVING = re.compile(
@@ -77,6 +77,11 @@ _NOT_GIVING = re.compile(
 # A bare "X送给大家" with no goods named before it is a dedication (晴天送给大家, 告白气球送给大家).
 _DEDICATION = re.compile(
     r"^[^，。！,!；;]{0,14}?送给(?:大家|你们|你|您)[。！!～~\s]*$"
+)
+# A price said aloud without its unit: 199 直接拿走, 三袋 29.9 包邮, 平时卖 69 的，今天直播间 49.9.
+_SPOKEN_PRICE = (
+    r"\d+(?:\.\d+)?\s*(?:就|直接|就能|就可以)?\s*(?:拿走|带走|到手|带回家|包邮|秒杀)|"
+    r"(?:平时|日常价?|原价|专柜价?|一直卖)[^。！!]{0,12}?\d+[^。！!]{0,14}?(?:今天|直播间|现在)[^，。！!,]{0,6}?\d+(?:\.\d+)?"
 )
 # Money: an amount with its unit, or a script's placeholder (节省（节约的钱）米, 省20元).
 _MONEY = rf"(?:{NUM}(?:\.\d+)?\s*(?:元|块|米|毛)|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
@@ -109,6 +114,8 @@ _CUES: dict[str, list[tuple]] = {
         (rf"(?:多|额外|再|免费|白|另外|还)给(?:你|您|大家|你们|各位|宝宝|宝贝|家人)?们?[^，。！,!；;]{{0,3}}?(?:{_AMT}\s*[个份斤两包盒袋瓶张本把条罐支件颗只箱]|点)", STRONG),
         (r"送", STRONG),  # what is left of 送 once the delivery words are masked
         (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
+        # A prize for viewers: 获得我们的直播间大奖, 领取奖品, 免单大奖.
+        (r"(?:获得|赢得|领取?|送出|抽)[^，。！,!；;]{0,8}(?:大奖|奖品|免单)|幸运(?:儿|观众|用户|粉丝)", STRONG),
         (r"有机会|获得|(?<!见)得到|拿到|领取|领到|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
     ],
     "price": [
@@ -116,10 +123,15 @@ _CUES: dict[str, list[tuple]] = {
         (rf"(?:{NUM}|\[[^\[\]]{{1,10}}\])\s*折(?!扣)|打折(?!扣)|券\s*{_AMT}\s*元|券[^，。！,!；;]{{0,3}}(?:可以|能)领|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{_AMT}\s*减|便宜了?\s*{NUM}|优惠\s*{_AMT}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|{NUM}\s*元\s*一", STRONG),
         # 只要 / 到手只需要 / 节省 / 立省 an amount: 原价…现在到手只需要（直播间价格）米, 拍一单就可以节约…米.
         (rf"(?:只要|只需要?|仅需|仅要|到手价?)\s*(?:的话)?\s*{_AMT}|(?:节省|节约|立省|省下?)\s*(?:了)?\s*{_MONEY}|(?<!恢复)原价[^。！!]{{0,30}}(?:现在|直播间|到手|只要|只需)|活动价|第二件半价|现价|满减|(?:领|送|发)\s*{_AMT}[^，。！,!；;]{{0,4}}券|无门槛券", STRONG),
+        # An amount the buyer pays for the goods: 59元直接带走两条, 49.9元直接发一大箱, 29.9元交个朋友.
+        (_SPOKEN_PRICE, STRONG),
+        (rf"{NUM}(?:\.\d+)?\s*(?:元|块钱?|米)\s*(?:就|直接|就能|就可以)?\s*(?:带走|拿走|拿下|到手|带回家|发|包邮|交个朋友|秒|抢)", STRONG),
+        # A deal for the first N (抢福利的名额限量前20位, 前50名…优惠价).
+        (rf"名额[^，。！,!；;]{{0,6}}(?:前|头|首)\s*{NUM}\s*[名位个]|(?:前|头|首)\s*{NUM}\s*[名位单个份人][^，。！,!；;]{{0,6}}(?:福利|优惠|特价|秒杀)", STRONG),
         (rf"券|价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
     ],
     "delivery": [
-        (rf"{_AMT}\s*个?\s*(?:天|小时|个?工作日)\s*(?:内|之内|以内)?\s*(?:发出|发货|出库|寄出|到达|送达)|(?:付款|下单|拍下)(?:后|之后)[^，。！,!；;]{{0,8}}(?:发出|发货|出库|寄出)|预计[^，。！,!；;]{{0,10}}(?:发出|发货)|(?:马上|立即|立刻|尽快|第一时间)[^，。！,!；;]{{0,3}}(?:安排)?(?:发货|发出|出库|寄出)|"
+        (rf"{_AMT}\s*个?\s*(?:天|小时|个?工作日)\s*(?:内|之内|以内)?\s*(?:给[你您]们?|帮[你您]们?|为[你您]们?|就|都|会|安排)?\s*(?:发出|发货|出库|寄出|到达|送达)|(?:付款|下单|拍下)(?:后|之后)[^，。！,!；;]{{0,8}}(?:发出|发货|出库|寄出)|预计[^，。！,!；;]{{0,10}}(?:发出|发货)|(?:马上|立即|立刻|尽快|第一时间)[^，。！,!；;]{{0,3}}(?:安排)?(?:发货|发出|出库|寄出)|"
          # A day (and time) then arriving: 草莓的话，后天下午到 / 明天中午12点之前一定送到.
          rf"(?<![晚迟超慢多])(?:{_DAY_WORDS}|{NUM}\s*天)(?:{_PART_WORDS})?(?:{_CLOCK})?(?:之前|以前|前)?\s*(?:就|能|会|可以|都|准时|统一|一定)?\s*(?:到(?!时候|了|底|场|直播间)|送到|送达|到货|发货|发出)|"
          r"快马加鞭|加急发货|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
@@ -141,11 +153,11 @@ _CUES: dict[str, list[tuple]] = {
     ],
     "service": [
         (r"打我电话|给我打电话|打电话给我|电话联系我|加我|加微信|喊我|叫我|告诉我|跟我说|直接找我|直接来找我|来找我|找我|问我|私信我|联系我|找我们|联系我们|私信|加我微信|找客服|联系客服|@我|艾特我", CHANNEL),
-        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决|通知)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
+        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家].{0,3}(?:处理|解决|问|看)|我来(?:处理|解决|负责)|主动回访|回访|一对一(?!对)|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决|通知)|24小时在线|在线答疑|专属客服|跟进到底", STRONG),
         (r"(?:可|能|支持|可以|给[你您]|帮[你您])[^，。！,!；;]{0,4}(?:开票|开发票|发票)|发票[^，。！,!；;]{0,4}(?:可开|能开|可以开)|(?:精美|免费|礼品|礼盒)包装|帮[你您]?包装", STRONG),
         (r"(?:我们|我)[^，。！,!；;]{0,4}(?:会|可以|将)[^，。！,!；;]{0,5}(?:协助|帮您|为您|给您|帮你|为你|尽力|尽快)[^，。！,!；;]{0,4}(?:处理|解决|跟进|查询|解答|推荐|指导|回复|协调)|满意的(?:答复|解决|处理)|一定让[您你]满意", STRONG),
-        (r"教[你您][^，。！,!；;]{0,4}(?:技巧|方法|用法|穿法|玩法|怎么)|(?<!确)保修|(?<!品)质保(?!证|障)|维修服务|教程给[你您]|给[你您][^，。！,!；;]{0,3}教程|有(?:任何)?问题[^，。！,!；;]{0,4}随时", STRONG),
-        (r"售后群|客服.{0,8}在线|在线客服|(?:立即|马上|立刻)(?:为您|帮您|给您)?处理|(?:会|将)(?:提醒|通知)[你您]", STRONG),
+        (r"(?:我|主播)[^，。！,!；;]{0,2}(?:给|帮|为|教)?(?:大家|你们|姐妹们?|宝宝们?|家人们)[^，。！,!；;]{0,4}(?:教|演示|展示)?[^，。！,!；;]{0,3}(?:怎么|如何|[一二三四五两\d]种)|(?:我|主播)[^，。！,!；;]{0,3}(?:演示|展示)[^，。！,!；;]{0,3}(?:怎么|如何|[一二三四五两\d]种)|教[你您][^，。！,!；;]{0,4}(?:技巧|方法|用法|穿法|玩法|怎么)|(?<!确)保修|(?<!品)质保(?!证|障)|维修服务|教程给[你您]|给[你您][^，。！,!；;]{0,3}教程|有(?:任何)?问题[^，。！,!；;]{0,4}随时", STRONG),
+        (r"(?:会|将)(?:尽快|立即|马上|第一时间)?(?:为|帮|给)[您你](?:处理|解决|跟进|核实|答复|回复|查询)|售后群|客服.{0,8}在线|在线客服|(?:立即|马上|立刻)(?:为您|帮您|给您)?处理|(?:会|将)(?:提醒|通知)[你您]", STRONG),
         (r"(?:给|帮)(?:你|您|大家|各位|姐妹|宝贝)[^，。！,!；;]{0,4}(?:找找|找一找|推荐|挑选|挑一挑)(?=[^～~。！!，,\s])", STRONG),
         (r"拉.{0,2}群|群里说|售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|吃法|用法|使用方法|菜谱|群里问|疑问", WEAK),
     ],
@@ -170,13 +182,26 @@ _ORDER = re.compile(
 _ORDER_KINDS = {"gift", "price", "delivery", "refund", "compensation"}
 # Delivery words are everyday talk (送货的小哥今天请假了): only a real order context counts.
 _ORDER_STRICT = re.compile(
-    rf"(?:都|就|随时)?可以|(?:前|头|首)\s*{NUM}\s*(?:名|位|单|个|份|人)|下单|接龙|拍下|跟团|成团|凡是|只要|每[一]?[单位份个]|所有订单|全部订单|统一"
+    rf"(?<![你您])(?:都|就|随时)?可以|(?:前|头|首)\s*{NUM}\s*(?:名|位|单|个|份|人)|下单|接龙|拍下|跟团|成团|凡是|只要|每[一]?[单位份个]|所有订单|全部订单|统一"
 )
 # A condition with a remedy (有坏果的…补偿, 万一不新鲜…) commits to the remedy.
-_CONDITION = re.compile(r"如果|要是|万一|假如|一旦|凡是|不(?:满意|喜欢|合适|好吃|新鲜|甜)[^，。！,!；;]{0,3}的|有(?:坏|烂|破|漏|问题|瑕疵|损|变质|异味|少)[^，。！,!；;]{0,6}的|(?:坏|烂|碎|破|漏|坏掉|压坏)了?的|不会[^，。！,!；;]{0,2}的|收到.{0,8}(?:坏|烂|破|漏|问题|不满意)")
+_CONDITION = re.compile(r"如果|要是|万一|假如|一旦|凡是|不(?:满意|喜欢|合适|好吃|新鲜|甜)[^，。！,!；;]{0,3}的|有(?:坏|烂|破|漏|问题|瑕疵|损|变质|异味|少)[^，。！,!；;]{0,6}的|(?:坏|烂|碎|破|漏|坏掉|压坏)了?的|不会[^，。！,!；;]{0,2}的(?=[，,])|收到.{0,8}(?:坏|烂|破|漏|问题|不满意)")
 _REMEDY_KINDS = {"refund", "compensation", "service"}
 # Urgency with nothing named (抓紧时间, 马上恢复原价, 错过就没有) makes a weak price word no offer.
 _URGENCY = re.compile(r"错过|恢复原价|所剩|抓紧|手慢无|不多了")
+# A push (数量有限, 抢到就是赚到, 只限直播间有这个价格) names no term a buyer could hold the team to:
+# with no amount, discount, coupon, gift or head count in the line, its price words offer nothing.
+_PUSH = re.compile(r"错过|恢复原价|所剩|抓紧|手慢无|不多了|数量有限|库存有限|抢到就是赚到|先付先得|拼手速|抢完为止|仅限|只限|只有在|末班车|(?:就|都)?没有(?:这样|这个)的?(?:价格|优惠)|站外")
+_CONCRETE_PRICE = re.compile(
+    rf"{_SPOKEN_PRICE}|{NUM}(?:\.\d+)?\s*(?:元|块|米|折|毛)|[¥￥]\s*\d|\[[^\[\]]+\]|（[^（）]+）|满\s*{NUM}|减\s*{NUM}|买[^，。！,!；;]{{0,3}}送|券|"
+    rf"(?:前|头|首)\s*{NUM}\s*[名位单个份人]|只有\s*{NUM}\s*[个份单件]|(?:只要|只需要?|仅需|到手)\s*{NUM}|全[网年]最低|最低价|只有今[晚天]有|(?:福利|活动|直播|专享|专属|秒杀|特)价"
+)
+# The shop's own stock arriving (今天会到一批货, 到货上架后通知您), not a parcel for the buyer.
+_RESTOCK = re.compile(r"到[一几]?批|上架|补货|进货|备货|缺货")
+# A closing offer of help (如有问题随时联系我们) beside another promise: the other one is what the line promises.
+_CLOSING = re.compile(r"有(?:任何|其他)?(?:问题|疑问|需要)[^，。！,!；;]{0,6}(?:随时|联系|找|问)|随时(?:联系|找|问|咨询)")
+# A boast about the goods (全网第一的品质, 销量冠军): a claim, not an assurance.
+_BOAST = re.compile(r"第一|首选|冠军|天花板|极品|史无前例|天下无敌")
 _PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
 # A vow with someone behind it and something vowed (我保证…, 我敢保证, 保证是…), not a word in a song.
 _VOW = re.compile(r"(?:我|我们|敢|人格|大家|可以)[^，。！,!；;]{0,3}(?:保证|担保|承诺)|(?:保证|担保)(?:是|每|没|绝对|都)")
@@ -249,6 +274,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
         due = due or bool(due_hint_of(clause))
         cond = cond or bool(_CONDITION.search(clause))
         for kind, cues in _COMPILED.items():
+            if kind == "delivery" and _RESTOCK.search(clause):
+                continue  # 今天会到一批货, 到货上架: the shop's stock arriving, not the buyer's parcel
             text = masked_gift if kind == "gift" else clause
             taken: list[tuple[int, int]] = []
             for rx, weight, neg_ok in cues:
@@ -263,11 +290,15 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                     ):
                         continue  # told as done (送了, 已经发货); a vouched check (亲自挑选过) still holds
                     taken.append((a, b))
+                    if kind == "quality" and weight <= WEAK and _BOAST.search(clause):
+                        continue  # 绝对是全网第一的品质: a boast
                     if not shop and (weight == CHANNEL or m.group(0) == "送" or (weight == FALLBACK and not vow)):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
     # 抓紧时间, 错过就没有 with no price named (or 先来对比一下价格): a push, not an offer.
     urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
+    if _PUSH.search(line) and not _CONCRETE_PRICE.search(line):
+        hits = [h for h in hits if h.kind != "price"]  # 秒杀单品数量有限: a push, no price to honour
     return hits, commit, order, strict, due, cond, urgent
 
 
@@ -319,7 +350,20 @@ def _score(
 # Quoted words inside narration: “不好吃包退”. 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,})[”\"」』]")
 # Article prose about the trade (消费者, 店主, 策略 …) describes promises, it makes none.
-_PROSE = re.compile(r"消费者|用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
+_PROSE_WORDS = re.compile(r"消费者|用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
+# Words a host says to the room (宝宝们, 家人们, 直播间, 今天): a line with them is speech, not prose.
+_SPOKEN = re.compile(r"宝宝|宝贝|宝子|家人们|姐妹|小伙伴|直播间|咱们|[你您]|只要\s*\d")
+
+
+class _Prose:
+    """Article prose about the trade: its words, with nobody in the room spoken to."""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        return bool(_PROSE_WORDS.search(text)) and not _SPOKEN.search(text)
+
+
+_PROSE = _Prose()
 
 
 def _rules_draft(text: str) -> PromiseDraft | None:
@@ -338,6 +382,8 @@ def _rules_draft(text: str) -> PromiseDraft | None:
     if not scores:
         return None
     ranked = sorted(scores, key=lambda k: (-scores[k][0], scores[k][1]))
+    if ranked[0] == "service" and len(ranked) > 1 and scores[ranked[1]][0] >= STRONG and _CLOSING.search(text):
+        ranked[0], ranked[1] = ranked[1], ranked[0]
     kind, first_n = ranked[0], first_n_of(text)
     return PromiseDraft(
         text=text, kind=kind, first_n=first_n, due_hint=due_hint_of(text), min_qty=min_qty_of(text),

@@ -106,13 +106,15 @@ def comments_and_triage(n: Night) -> None:
     expect(p.get_by_text("状态：直播中")).to_be_visible()
     n.shot("console_first_screen")
     paste_tab = p.get_by_role("tab", name="批量粘贴")
-    if not paste_tab.is_visible():  # the reworked console folds the comment intake above the queue
+    if not paste_tab.is_visible():  # the comment intake floats over the queue (a popover)
         p.get_by_text(re.compile("录入评论")).first.click()
     paste_tab.click()
     p.get_by_label(re.compile("^每行一条评论")).fill(N.COMMENTS)
     p.get_by_role("button", name="导入粘贴内容").click()
     wait_for_app(p)
     expect(p.get_by_text(N.COMMENTS_SUMMARY)).to_be_visible()
+    p.keyboard.press("Escape")  # close the intake: it covers the top of the queue
+    expect(paste_tab).to_be_hidden()
     fee, when, sweet = queue_row(p, "运费多少"), queue_row(p, "什么时候发货"), queue_row(p, "脐橙甜不甜")
     for row in (fee, when, sweet):
         expect(row).to_be_visible()

@@ -314,3 +314,36 @@ def test_preview_marks_unsure_readings_with_a_reason(panel_as, app_db):
     table = at.dataframe[0].value
     row = table[table["团员"] == "蒋奶奶36"].iloc[0]
     assert row["数量"] == 2 and row["提示"].startswith("⚠") and "36" in row["提示"]
+
+
+def test_preview_and_save_have_shortcuts_named_in_their_tooltips(panel_as, app_db):
+    """Issue 13 #17: 预览变化 is P and 确认保存 is S, single keys (not fired while typing in the
+    paste box), each named in the button's Chinese tooltip."""
+    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    preview = at.button(key=f"console_jielong_preview_{show_id}_{deal_id}")
+    assert preview.proto.shortcut == "p" and "快捷键 P" in preview.help and "输入框" in preview.help
+    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input("#接龙\n1. 王芳 2份 5栋").run()
+    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
+    save = at.button(key=f"console_jielong_confirm_{show_id}_{deal_id}")
+    assert save.proto.shortcut == "s" and "快捷键 S" in save.help
+
+
+def test_preview_table_puts_change_status_and_hint_first(panel_as, app_db):
+    """Issue 13 #16: at 1280×800 the console's right column shows about five columns; the
+    preview's 变化, 状态 and 提示 must be among them, not behind a sideways scroll."""
+    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input("#接龙\n79. 蒋奶奶36 2 4栋").run()
+    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
+    table = at.dataframe[0].value
+    assert list(table.columns[:5]) == ["变化", "团员", "数量", "状态", "提示"]
+    assert any(t.value.startswith("蒋奶奶36：⚠") for t in at.text)  # the hint in full, outside the narrow column

@@ -296,3 +296,39 @@ def test_rows_name_the_askers_and_say_how_many_are_not_shown(queue_as, app_db):
     assert not at.exception
     assert any("张姐" in t and "王哥" in t and "问" in t for t in _texts(at))  # who asked, to @ in the group
     assert any(c.value.startswith("还有 ") and "未显示" in c.value for c in at.caption)
+
+
+def test_the_top_question_has_answer_and_dismiss_shortcuts_and_no_other_row_does(queue_as):
+    """Issue 13 #17: Y = 已回复, X = 忽略 on the top row only (every row binding Y would answer
+    them all), Z = 撤销上一步; single keys, which Streamlit ignores while a text box has the
+    cursor; the key and what it does are in the Chinese tooltip."""
+    at = queue_as("assistant")
+    answers = [b for b in at.button if b.key and b.key.startswith(P + "answer_")]
+    dismisses = [b for b in at.button if b.key and b.key.startswith(P + "dismiss_")]
+    assert len(answers) >= 2
+    assert [b.proto.shortcut for b in answers] == ["y"] + [""] * (len(answers) - 1)
+    assert [b.proto.shortcut for b in dismisses] == ["x"] + [""] * (len(dismisses) - 1)
+    assert "快捷键 Y" in answers[0].help and "输入框" in answers[0].help
+    assert "快捷键 X" in dismisses[0].help
+    undo = at.button(key=P + "undo")
+    assert undo.proto.shortcut == "z" and "快捷键 Z" in undo.help
+
+
+def test_the_shortcut_moves_to_the_new_top_row_after_an_action(queue_as):
+    at = queue_as("assistant")
+    top = _row_id(at, "answer_")
+    at.button(key=f"{P}dismiss_{top}").click().run()
+    answers = [b for b in at.button if b.key and b.key.startswith(P + "answer_")]
+    assert answers[0].key != f"{P}answer_{top}" and answers[0].proto.shortcut == "y"
+    assert sum(b.proto.shortcut == "y" for b in answers) == 1
+
+
+def test_comment_intake_floats_over_the_queue_instead_of_pushing_it_down(queue_as):
+    """Issue 13 #16: the intake was an expander above the queue; opened, it pushed the queue
+    below the fold at 1280×800. It is a popover now (AppTest lists no popovers: it is simply
+    not an expander any more), and its inputs still work."""
+    at = queue_as("assistant")
+    assert not [e for e in at.expander if "录入评论" in e.label]
+    at = _quick_add(at, "可以开发票吗", "小吴")
+    assert not at.exception
+    assert "可以开发票吗" in _texts(at)

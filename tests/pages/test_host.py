@@ -116,3 +116,20 @@ def test_a_change_elsewhere_rereads_the_numbers_but_keeps_the_chart(page_as, app
     with_session(app_db, lambda s: events.bump_version(s, show_id))  # e.g. a comment arrived
     at.run()
     assert not at.exception and len(built) == 1
+
+
+def test_the_last_promise_of_another_deal_is_named_on_the_host_screen(page_as, app_db):
+    """Issue 13: a promise said for one deal, shown under another deal's numbers, names its deal."""
+    from db.models import Promise
+
+    show_id = demo_show_id(app_db)
+    snap = with_session(app_db, lambda s: live.snapshot(s, show_id))
+    other = next(d for d in snap.deals if d.id != snap.focus.id)
+
+    def add(s):
+        s.add(Promise(show_id=show_id, deal_id=other.id, text="后天下午到东门", kind="delivery", said_at=clock.now()))
+
+    with_session(app_db, add)
+    at = page_as("host", "host")
+    assert not at.exception
+    assert any(t.value.endswith(f"【{other.product}】后天下午到东门") for t in at.text), [t.value for t in at.text]

@@ -39,6 +39,9 @@ def test_the_members_page_draws_the_board_and_filters_by_segment(page_as):
     assert not at.exception
     table = at.dataframe[-1].value
     assert len(table) == 10 and set(table["分层"].str.contains("KOC")) == {True}
+    legend = next(d.value for d in at.dataframe if "规则" in d.value.columns)
+    koc_rule = legend.loc[legend["分层"] == "KOC", "规则"].iloc[0]
+    assert "运营标记" in koc_rule and "前 10 个下单" in koc_rule and "发言带动下单" in koc_rule  # both suggestion rules
 
 
 def test_the_reviews_core_board_shows_the_nights_shares_as_counted_by_hand(page_as, app_db):

@@ -218,3 +218,27 @@ def test_stock_column_is_one_type_so_the_table_converts(page_as):
 
     pa.Table.from_pandas(table)  # a column mixing "不限" with numbers raised here (and logged a traceback)
     assert all(isinstance(v, str) for v in table["限量"])
+
+
+def test_a_deal_with_a_stock_per_spec(page_as, app_db):
+    """Issue 13 #9: 限量 per spec where the seller has it, typed on 场次准备 and listed with the deal."""
+    at = page_as("assistant", "setup")
+    prefix = _new_prefix(at)
+    _fill(at, product="丹东红颜草莓", price=39.9, threshold=20)
+    at.text_input(key=f"{prefix}_specs").input("5斤装,10斤装")
+    at.text_input(key=f"{prefix}_spec_stock").input("10斤装=20")
+    _submit(at, prefix)
+    assert not at.exception and not at.error
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        deal = next(d for d in jielong.list_deals(s, shows.find_show(s, DEMO).id) if d.product == "丹东红颜草莓")
+        assert deal.spec_stock == {"10斤装": 20}
+    eng.dispose()
+    table = next(d.value for d in at.dataframe if "限量" in d.value.columns)
+    assert "不限（10斤装=20）" in set(table["限量"])
+    prefix = _new_prefix(at)
+    _fill(at, product="赣南脐橙", price=29.9, threshold=20)
+    at.text_input(key=f"{prefix}_specs").input("5斤装")
+    at.text_input(key=f"{prefix}_spec_stock").input("10斤装=20")
+    _submit(at, prefix)
+    assert any("规格限量" in e.value and "10斤装" in e.value for e in at.error)

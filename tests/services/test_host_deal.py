@@ -43,3 +43,22 @@ def test_only_a_deal_of_the_show_and_only_by_the_assistant(session, assistant, h
     with pytest.raises(Forbidden):
         live.set_host_deal(session, host, show_id, first)
     assert live.host_deal_choice(session, show_id) is None
+
+
+def test_the_last_promise_names_its_deal_when_another_deal_is_on_the_host_screen(session, assistant, night):
+    """Issue 13: 刚才承诺 showed 草莓's "后天下午到" under 脐橙 without a word. The last promise
+    is still shown (it is what the host just said), with its product when it is another deal's;
+    a whole-show promise and one for the shown deal are shown as said."""
+    from db.models import Promise
+
+    show_id, first, last = night
+    session.add(Promise(show_id=show_id, deal_id=first, text="后天下午到", kind="delivery", said_at=RELEASE))
+    session.flush()
+    snap = live.snapshot(session, show_id)
+    assert snap.focus.id == last
+    assert snap.promises[0].line(snap.focus.id) == f"{RELEASE:%H:%M}  【丹东红颜草莓】后天下午到"
+    assert snap.promises[0].line(first) == f"{RELEASE:%H:%M}  后天下午到"
+    session.add(Promise(show_id=show_id, deal_id=None, text="今晚都包邮", kind="shipping",
+                        said_at=RELEASE + timedelta(minutes=1)))
+    session.flush()
+    assert live.snapshot(session, show_id).promises[0].line(last).endswith("  今晚都包邮")

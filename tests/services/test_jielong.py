@@ -55,7 +55,7 @@ def recount(session, deal_id) -> dict:
             .where(EntryRow.deal_id == deal_id, EntryRow.status == status, *where)
         ) or 0
 
-    flagged = EntryRow.over_limit | EntryRow.missing
+    flagged = EntryRow.over_limit | EntryRow.missing | EntryRow.over_stock
     money = func.sum(func.coalesce(EntryRow.amount, EntryRow.qty * func.coalesce(EntryRow.unit_price, Deal.group_price)))
     return {
         "entries_valid": agg("valid", func.count()),

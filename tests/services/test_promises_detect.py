@@ -111,3 +111,33 @@ def test_descriptions_questions_negations_and_past_are_not_promises():
     for text in ("这颗上海青刚摘的", "我们的菜都很新鲜", "可以包退吗？", "我们不包邮", "概不退换",
                  "昨天已经给大家送了一批", "已经30单了，还差20单成团！"):
         assert detect(text) == [], text
+
+
+# Issue 15 item 4, branch promtext: how live-selling and shop-reply lines are read, by their shape
+# rather than one wording (phrasings of our own, none copied from tests/data/real).
+@pytest.mark.parametrize("text", [
+    "秒杀单品数量有限，抢到就是赚到！",  # a push with no term anyone could hold the shop to
+    "这个价格只有直播间有，错过就没有了",
+    "送妈妈送闺蜜都特别合适",  # a present the buyer gives, not one the shop gives
+    "今天会到一批新货，大家晚点再来看",  # the shop's stock arriving, not a parcel
+    "这款面料透气，穿着不会闷热的呢",
+    "用的时候一对一对贴就行",
+    "登记一下，到货后系统会发送消息给您",  # 发送 is sending, not giving
+    "绝对是全网第一的品质",  # a boast, not an assurance
+])
+def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
+    assert detect(text) == []
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("今天39.9元直接带走三包！", "price"),
+    ("今天品牌方补贴，只要59元", "price"),  # 品牌方 said to the room is not article prose
+    ("抢到的姐妹扣已拍，我教大家三种搭配方法", "service"),
+    ("最后会抽一位幸运观众送出免单", "gift"),
+    ("您的退款会在3个工作日内原路返回，有问题随时联系我们", "refund"),  # the closing offer of help yields
+    ("下单的宝宝，加急的48 小时内给你们发货", "delivery"),
+    ("收到您的反馈了，会尽快为您处理", "service"),
+])
+def test_offers_said_in_other_words_are_read_with_their_kind(text, kind):
+    [draft] = detect(text)
+    assert draft.kind == kind

@@ -1,0 +1,151 @@
+"""More of the ways people write a 接龙 (issue 15 #1, generalising past the chains we have): rules
+numbered above the entries, WeChat timestamps, other numbering marks, cancellation words, and
+quantities in brackets, after a dash or after each product. Pure parser tests, no database."""
+from __future__ import annotations
+
+import pytest
+
+from services.jielong import parse_chain
+
+
+def _read(text: str) -> list[tuple]:
+    return [(e.seq, e.name, e.qty, e.cancelled) for e in parse_chain(text)]
+
+
+# ---------------------------------------------------------------- header vs entries
+
+def test_numbered_rules_above_the_entries_are_header():
+    text = "#接龙 周六爬山\n1、请写真实姓名\n2、每人限报一次\n3、周五晚上截止\n\n1、张三\n2、李四"
+    assert _read(text) == [(1, "张三", 1, False), (2, "李四", 1, False)]
+
+
+def test_a_chain_of_rules_only_has_no_entries():
+    assert _read("#接龙 材料提交\n1、组委会要求提交的报告\n2、请按时间提交汇总表") == []
+    # Rules that name a quantity are still rules (`每人限购1份`).
+    assert _read("#接龙 水果团购\n1. 每人限购1份\n2. 团购成功后3天内送货上门\n3. 如遇特殊情况可申请退款") == []
+
+
+def test_people_whose_names_hold_a_rule_word_are_still_entries():
+    # Only rules in a block before the entries, or a block of nothing but rules, are header.
+    assert _read("#接龙\n1. 张三\n2. 李四 需要发票") == [(1, "张三", 1, False), (2, "李四", 1, False)]
+
+
+def test_a_wechat_timestamp_before_a_numbered_line_is_not_its_text():
+    text = "2026年10月3日 22:14 1. 张三 2份\n22:15 收到\n22:16 2. 李四 1份"
+    assert _read(text) == [(1, "张三", 2, False), (2, "李四", 1, False)]
+
+
+@pytest.mark.parametrize("mark", ["。", "-", "）"])
+def test_other_numbering_marks(mark):
+    assert _read(f"#接龙\n1{mark}张三 2份\n2{mark}李四 1份") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+
+
+def test_keycap_numbers():
+    assert _read("#接龙\n1️⃣ 张三 2份\n🔟 李四") == [(1, "张三", 2, False), (10, "李四", 1, False)]
+
+
+def test_a_room_number_is_still_no_line_number():
+    assert _read("#接龙\n1. 3-502 张三 2份") == [(1, "张三", 2, False)]
+
+
+# ---------------------------------------------------------------- cancellations
+
+@pytest.mark.parametrize("line", [
+    "张三 2份 取消", "张三 撤回", "张三 2份（已取消）", "张三 2份【取消】", "张三 取消了", "张三 退出", "张三 芥菜不要了"])
+def test_cancellation_forms(line):
+    [e] = parse_chain(f"1. {line}")
+    assert e.cancelled and e.name == "张三"
+
+
+@pytest.mark.parametrize("line", ["张三 1份 葱不要", "张三 2份 不要香菜", "张三 不要辣", "张三 1份 香菜，不要"])
+def test_what_not_to_put_in_is_no_cancellation(line):
+    [e] = parse_chain(f"1. {line}")
+    assert not e.cancelled and e.name == "张三"
+
+
+# ---------------------------------------------------------------- quantities
+
+@pytest.mark.parametrize("line, qty", [
+    ("张三（2份）", 2), ("张三 (x3)", 3), ("张三 2份(1份不要辣)", 2), ("张三-2份", 2), ("张三~2份", 2),
+    ("1-101-张三-2", 2), ("张三 x2", 2), ("张三 ×2", 2), ("张三 两份", 2), ("张三 3箱", 3), ("张三 2斤", 2),
+    ("张三 2x", 2), ("张三 ✖️2", 2), ("张三|2份", 2), ("张三。2份", 2), ("张三「小区东门」2份", 2), ("张三 2XL", 1)])
+def test_quantity_forms(line, qty):
+    [e] = parse_chain(f"1. {line}")
+    assert (e.name, e.qty) == ("张三", qty)
+
+
+def test_product_then_its_quantity_apart_gives_items():
+    [e] = parse_chain("1. 李四 苹果 2斤 梨 3斤")
+    assert (e.name, e.qty, e.items) == ("李四", 5, [("苹果", 2), ("梨", 3)])
+
+
+def test_a_plus_list_of_changes_to_one_dish_is_one_dish():
+    [e] = parse_chain("1. Henry D 烤牛 不要酱+青椒洋葱+酸黄瓜酸辣椒")
+    assert (e.name, e.qty, e.items) == ("Henry", 1, [])
+    [e] = parse_chain("1. 王 麦辣鸡腿堡 + 麦辣鸡翅")
+    assert e.qty == 2
+
+
+def test_size_words_are_no_ticket_class():
+    [e] = parse_chain("1. 张三 小份")
+    assert (e.qty, e.note) == (1, "小份")
+    assert parse_chain("1. 李四 2大1小")[0].qty == 3
+
+
+def test_a_whole_chain_of_glued_counts_reads_them_with_a_hint():
+    a, b = parse_chain("送心员：\n1.小汐5\n2.小六5")
+    assert [(a.name, a.qty), (b.name, b.qty)] == [("小汐", 5), ("小六", 5)]
+    assert "按数量读取" in a.hint
+
+
+def test_numbered_members_are_no_glued_counts():
+    # `1. 团员1`: the number repeats the line's own, it is part of the name.
+    assert _read("1. 团员1\n2. 团员2") == [(1, "团员1", 1, False), (2, "团员2", 1, False)]
+    # One nickname ending in a digit among others is a nickname.
+    assert _read("1. 小汐5\n2. 李四") == [(1, "小汐5", 1, False), (2, "李四", 1, False)]
+
+
+# ---------------------------------------------------------------- names
+
+def test_an_emoji_decorating_a_nickname_stays_with_it():
+    [e] = parse_chain("7. 冰✡️saya 🫧 C 牛肋条")
+    assert e.name == "冰✡️saya 🫧"
+
+
+def test_a_tick_or_a_product_emoji_before_the_quantity_is_not_the_name():
+    assert parse_chain("1. 张三 ✅ 加辣")[0].name == "张三"
+    assert parse_chain("1. 张三 🍉 2份")[0].name == "张三"
+
+
+def test_at_signs_are_not_part_of_the_name():
+    assert _read("1. @张三 2份\n2. 李四@5栋 1份") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+
+
+# ---------------------------------------------------------------- addresses
+
+@pytest.mark.parametrize("line, name, address", [
+    ("3#502 张三 2份", "张三", "3#502"), ("A3-502 张三", "张三", "A3-502"), ("295-909 张三", "张三", "295-909"),
+    ("3-2-502 张三 1份", "张三", "3-2-502"), ("3栋502张三 2份", "3栋502张三", "3栋502")])
+def test_room_numbers_are_the_address_and_never_the_quantity(line, name, address):
+    [e] = parse_chain(f"1. {line}")
+    assert (e.name, e.address) == (name, address) and e.qty in (1, 2)
+
+
+def test_a_room_alone_is_who_orders():
+    [e] = parse_chain("1. 295-909 消毒药三瓶")
+    assert (e.name, e.qty) == ("295-909", 3)
+
+
+@pytest.mark.parametrize("line, qty", [("张三 2人", 2), ("张三 2位", 2), ("张三 大人2位 小孩1位", 3)])
+def test_people_counts_of_a_sign_up(line, qty):
+    assert parse_chain(f"1. {line}")[0].qty == qty
+
+
+@pytest.mark.parametrize("line, name", [("张三要2份", "张三"), ("张三订2份", "张三"), ("张三买两份", "张三"),
+                                        ("王要2份", "王要"), ("未来2份", "未来")])
+def test_an_order_verb_glued_to_the_quantity_is_not_the_name(line, name):
+    assert parse_chain(f"1. {line}")[0].name == name
+
+
+def test_circled_numbers_number_a_line():
+    assert _read("#接龙\n① 张三 2份\n②李四 1份\n❸ 王五") == [(1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]

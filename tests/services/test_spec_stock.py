@@ -1,0 +1,71 @@
+"""限量 per spec (issue 13 #9: "each spec can carry its own price, and stock where the seller has
+it"): entries beyond a spec's stock are flagged like 超出限购 (counted apart, money out of the
+GMV, named in 提示), on every path that checks the stock: paste, re-paste, manual add, cancel,
+and a stock changed after the release."""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from services import jielong
+from services.errors import FieldErrors
+from tests.services.test_jielong import T0, assert_consistent, form, make_show, released_deal
+
+SPECS = dict(spec_options="5斤装,10斤装", spec_stock="10斤装=3", group_price=Decimal("10"),
+             original_price=Decimal("20"), stock=None, per_person_limit=None)
+
+
+def _hints(session, deal_id) -> dict[str, str]:
+    return {r["团员"]: r["提示"] for r in jielong.list_entries(session, deal_id)}
+
+
+def test_entries_beyond_a_specs_stock_are_flagged_and_kept_out_of_the_gmv(session, assistant):
+    deal = released_deal(session, assistant, **SPECS)
+    plan = jielong.preview_paste(session, deal.id, "1. 甲 2份 10斤装\n2. 乙 2份 10斤装\n3. 丙 5份 5斤装\n4. 丁 1份 10斤装")
+    assert "超出规格限量 1 条" in plan.summary()
+    assert [r["超规格限量"] for r in plan.rows()] == ["", "是", "", ""]
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 2份 10斤装\n2. 乙 2份 10斤装\n3. 丙 5份 5斤装\n4. 丁 1份 10斤装", at=T0)
+    deal = assert_consistent(session, deal.id)
+    # 乙's 2 would make 4 of 3; 丁's 1 still fits (first fit, as the deal's own 限量); 5斤装 has none.
+    assert (deal.entries_valid, deal.entries_flagged, deal.units_flagged) == (4, 1, 2)
+    assert deal.gmv_valid == Decimal("80.00") and deal.gmv_flagged == Decimal("20.00")
+    assert _hints(session, deal.id) == {"甲": "", "乙": "超出规格限量", "丙": "", "丁": ""}
+
+
+def test_a_manual_entry_and_a_cancel_follow_the_specs_stock(session, assistant):
+    deal = released_deal(session, assistant, **SPECS)
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 3份 10斤装", at=T0)
+    late = jielong.add_entry(session, assistant, deal.id, "戊", 1, spec="10斤装", at=T0 + timedelta(minutes=1))
+    assert late.over_stock and _hints(session, deal.id)["戊"] == "超出规格限量"
+    assert_consistent(session, deal.id)
+    first = next(r["编号"] for r in jielong.list_entries(session, deal.id) if r["团员"] == "甲")
+    jielong.cancel_entry(session, assistant, first, at=T0 + timedelta(minutes=2))
+    deal = assert_consistent(session, deal.id)
+    assert _hints(session, deal.id)["戊"] == "" and deal.entries_flagged == 0
+
+
+def test_a_larger_spec_stock_after_the_release_unflags_the_entries(session, assistant):
+    deal = released_deal(session, assistant, **SPECS)
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 2份 10斤装\n2. 乙 2份 10斤装", at=T0)
+    assert assert_consistent(session, deal.id).entries_flagged == 1
+    jielong.update_deal(session, assistant, deal.id, form(**{**SPECS, "spec_stock": "10斤装=10"}))
+    deal = assert_consistent(session, deal.id)
+    assert deal.entries_flagged == 0 and deal.spec_stock == {"10斤装": 10}
+    # A re-paste of a longer chain (the incremental path) still checks the spec's stock.
+    jielong.update_deal(session, assistant, deal.id, form(**{**SPECS, "spec_stock": "10斤装=5"}))
+    jielong.apply_paste(session, assistant, deal.id, "1. 甲 2份 10斤装\n2. 乙 2份 10斤装\n3. 己 2份 10斤装",
+                        at=T0 + timedelta(minutes=1))
+    assert _hints(session, deal.id)["己"] == "超出规格限量"
+    assert_consistent(session, deal.id)
+
+
+def test_spec_stock_is_checked_on_the_form(session, assistant):
+    show = make_show(session, assistant)
+    for bad in ("20斤装=3", "10斤装=0", "10斤装=2.5", "10斤装三份"):
+        with pytest.raises(FieldErrors) as err:
+            jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装,10斤装", spec_stock=bad))
+        assert "规格限量" in err.value.errors, bad
+    deal = jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装,10斤装", spec_stock="10斤装=20份"))
+    assert deal.spec_stock == {"10斤装": 20} and jielong.spec_stock_text(deal.spec_stock) == "10斤装=20"
