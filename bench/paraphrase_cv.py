@@ -1,6 +1,6 @@
 """Paraphrase grouping: how its cutoffs were chosen (5-fold cross-validation over the tune clusters).
 
-The tune clusters are tests/data/paraphrases.tsv (ours) and the tune split of
+The tune clusters are tests/data/paraphrases.tsv and paraphrases_groupbuy.tsv (ours) and the tune split of
 tests/data/real/paraphrases.tsv (real). Folds are by cluster (a singleton by its text), so a
 cluster is never on both sides. For each fold the grid point with the best pairwise F1 among
 those with precision >= 0.95 on the other four folds is scored on the fold; the pooled counts of
@@ -15,20 +15,22 @@ from pathlib import Path
 
 from bench import realtext as rt
 
-OURS = Path(__file__).resolve().parents[1] / "tests" / "data" / "paraphrases.tsv"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+OURS = (DATA / "paraphrases.tsv", DATA / "paraphrases_groupbuy.tsv")
 NAMES = ("MATCH_CUTOFF", "ONE_SIDED_WORDS", "SUBSET", "GENERIC_DIFF", "CROSS_CUTOFF")
 GRID = tuple(itertools.product((70, 75, 80), (0, 20, 40), (50, 60, 75, 85), (70, 80, 90), (85, 90, 95)))
 FOLDS = 5
-MIN_PRECISION = 0.95
+MIN_PRECISION = 0.98  # the must-hold is 0.95 on unseen clusters: tune precision needs a margin above it
 
 
 def tune_rows() -> list[tuple[str, str, str]]:
-    """(source, cluster, text); '-' = a question of its own."""
+    """(source, cluster, text); '-' = a question of its own; source "real" or the ours file's stem."""
     rows = [("real", r.label["cluster"], r.text) for r in rt.load_paraphrases() if r.split == "tune"]
-    for line in OURS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            label, text = line.split("\t", 1)
-            rows.append(("ours", "-" if label.startswith("single") else label, text))
+    for path in OURS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                label, text = line.split("\t", 1)
+                rows.append((path.stem, "-" if label.startswith("single") else label, text))
     return rows
 
 
@@ -38,11 +40,11 @@ def _fold(row: tuple[str, str, str]) -> int:
 
 
 def _counts(rows: list[tuple[str, str, str]]) -> tuple[int, int, int]:
-    """Pairwise tp, fp, fn; each source grouped in its own call (one night each)."""
+    """Pairwise tp, fp, fn; each source (real, each ours file) grouped in its own call (one night each)."""
     from services import triage
 
     tp = fp = fn = 0
-    for src in ("real", "ours"):
+    for src in dict.fromkeys(r[0] for r in rows):
         part = [r for r in rows if r[0] == src]
         gold = [r[1] if r[1] != "-" else f"-{i}" for i, r in enumerate(part)]
         got = triage.group([r[2] for r in part])

@@ -144,9 +144,10 @@ def test_paraphrase_grouping_on_real_comments():
     from services import triage
 
     scores = rt.score_paraphrases(rt.load_paraphrases(), triage.group)
-    # floors = what branch para measured after adding 53 rows (LiveChat clusters, a shop bot's
-    # 有货吗 / 快递 questions); before its changes: tune 0.750 (precision 0.897), heldout 0.526 (0.882)
-    for split, floor, precision in (("tune", 0.85, 0.95), ("heldout", 0.60, 0.90)):
+    # floors = what branch para2 measured after adding 66 rows from two shops' question lists
+    # (tune 0.916 / precision 0.986, heldout 0.614 / 0.984); main before it on the same rows:
+    # tune 0.836 (0.944), heldout 0.526 (0.674)
+    for split, floor, precision in (("tune", 0.91, 0.98), ("heldout", 0.61, 0.98)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
 

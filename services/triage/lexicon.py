@@ -43,10 +43,24 @@ MAX_TERM = 50
 
 
 def _alternation(terms: Iterable[str]) -> re.Pattern | None:
-    terms = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))
-    if not terms:
-        return None
-    return re.compile("|".join(re.escape(t) for t in terms))
+    """One regex finding the longest of the terms at each position, written as a character trie
+    (有(?:货|机认证)?…): the same matches as a longest-first alternation, about twice as fast
+    once the concept table has a thousand and more terms."""
+    trie: dict = {}
+    for term in {t for t in terms if t}:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return re.compile(_trie_pattern(trie)) if trie else None
+
+
+def _trie_pattern(node: dict) -> str:
+    kids = [re.escape(ch) + _trie_pattern(sub) for ch, sub in sorted(node.items()) if ch]
+    if not kids:
+        return ""
+    body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ class Lexicon:
     object_concepts: frozenset[str] = frozenset()
     generic_concepts: frozenset[str] = frozenset()
     address_concepts: frozenset[str] = frozenset()  # forms of address (主播): no weight in paraphrase overlap
+    action_concepts: frozenset[str] = frozenset()  # what the shop or buyer does (发货, 付款): 发货了吗 asks if done
     families: tuple[frozenset[str], ...] = ()  # concepts asking about one thing (价格, 优惠, 便宜)
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
@@ -165,14 +180,32 @@ class Lexicon:
         py = _pinyin()
         index: dict[tuple[str, ...], str | None] = {}
         for term in {*self.concept_of, *self.term_votes}:
+            if any(q in term for q in _QUESTION_WORDS):
+                continue  # 怎么蒸, 多大个: a question word + one syllable reads like too much (怎么证明, 多大哥)
             if len(term) >= HOMOPHONE_MIN and all(ch in py for ch in term):
                 key = tuple(py[ch] for ch in term)
                 index[key] = term if index.get(key, term) == term else None
         return {k: v for k, v in index.items() if v}
 
+    @cached_property
+    def _fixed(self) -> dict[str, str]:
+        return {}  # fix_typos answers of this snapshot (classify and the signature both ask)
+
     def fix_typos(self, text: str) -> str:
         """Common slips (多少前 → 多少钱, 怎末 → 怎么, from the typo table), then one-character
         near-homophones of a lexicon term (有机认正 → 有机认证: same toneless pinyin)."""
+        memo = self._fixed
+        hit = memo.get(text)
+        if hit is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            hit = memo[text] = self._fix_typos(text)
+        return hit
+
+    def clear_memo(self) -> None:
+        self._fixed.clear()
+
+    def _fix_typos(self, text: str) -> str:
         rx = self.typo_re
         text = rx.sub(lambda m: self.typos[m.group(0)], text) if rx is not None else text
         return _fix_homophones(text, self.homophones, self.homophone_starts) if self.homophones else text
@@ -231,6 +264,7 @@ class Lexicon:
 
 
 _PINYIN: dict[str, str] | None = None
+_QUESTION_WORDS = ("怎么", "咋", "什么", "啥", "多少", "多大", "多久", "多长", "几", "哪")
 _WHOLE = re.compile(r"^([\u4e00-\u9fff]{2,4}?|[a-z]{4,12})([吗嘛么呢啊呀吧]*)$")
 
 
@@ -301,6 +335,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         object_concepts=frozenset(raw.get("object_concepts", [])),
         generic_concepts=frozenset(raw.get("generic_concepts", [])),
         address_concepts=frozenset(raw.get("address_concepts", [])),
+        action_concepts=frozenset(raw.get("action_concepts", [])),
         families=tuple(frozenset(f) for f in raw.get("concept_families", [])),
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),

@@ -187,6 +187,7 @@ def _clear_caches() -> None:
     """Every memo of a comment's reading (the benchmarks read cold); the lexicon calls it on change."""
     _analyse_cached.cache_clear()
     grouping._clear_caches()
+    lexmod.active().clear_memo()
 
 
 lexmod.on_change(_analyse_cached.cache_clear)
