@@ -7,6 +7,10 @@ calls only: services.jielong.parse_chain, services.triage.classify / group and
 services.promises.detect. Every figure is printed once per split (_tune, _heldout): tune on the
 first, report the second.
 
+Chains have more folders (tests/data/real/README.md, "Third round"): `heldout` was opened for
+tuning in round 3 (its misses may be studied; printed apart as before), `heldout2` and
+`heldout3` are the held-out sets: read only their aggregate figures.
+
 The loaders and scorers take the data and the callables, so tests (and other benchmarks) can
 reuse them with stand-ins.
 """
