@@ -46,6 +46,7 @@ _RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")
 _RE_MODIFIER = re.compile(r"(?:^|\s)(?:不要|不加|不放|免|去掉?|少|多|加|换|备注)\S*$")
 _RE_ITEM_SEP = re.compile(r"\s*[,、;+/]\s*")
 _RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{_NUM})\s*{UNITS}?$")
+_RE_BREAKDOWN = re.compile(r"^\s*(?:其中|另外?|其余|剩下|剩余)")
 _MEAL_WORDS = re.compile(r"^(?:午餐|晚餐|早餐|中餐|午饭|晚饭|夜宵|宵夜)$")
 
 
@@ -112,10 +113,13 @@ def _pack_size(text: str, m: re.Match) -> bool:
 
 def read_items(rest: str) -> list[tuple[str, int]]:
     """Items of the text after the name when it names several products, else []."""
-    segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s]
+    segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s and not _part_of_order(s)]
+    segments = [g for s in segments for g in _split_glued(s)]
     if len(segments) < 2:
         # `苹果2斤 梨3斤`: products apart by spaces only, each with its own quantity
         words = rest.split() if len(_unit_matches(rest)) >= 2 else []
+        if len(words) >= 3 and (walked := _walk(words)) is not None:
+            return walked  # `红富士冰糖心4斤 小番茄 红和黄 各一斤 花美人甜瓜 3斤`
         if sum(len(_unit_matches(w)) == 1 and bool(re.search(r"[^\W\d_]", _RE_UNIT.sub("", w))) for w in words) >= 2:
             segments = words
         elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
@@ -143,6 +147,50 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
         return []
     return [(p, n) for p, n in items if p and not _MEAL_WORDS.match(p)] or []
+
+
+def _part_of_order(segment: str) -> bool:
+    """`其中1份杂粮饭换白米饭`, `另1份…`, `2份换主食`, `芥菜换虎皮尖椒`: a breakdown of the order or a
+    swap in it, not another product."""
+    return bool(_RE_BREAKDOWN.match(segment) or "换" in segment)
+
+
+def _split_glued(segment: str) -> list[str]:
+    """`橙子4斤青岛清爽24罐装一箱` → `橙子4斤`, `青岛清爽24罐装一箱`: a product glued after the
+    quantity of the one before starts an item of its own."""
+    units = _unit_matches(segment)
+    cuts = [m.end() for m in units[:-1]
+            if m.end() < len(segment) and re.match(r"[^\W\d_]{2}", segment[m.end():]) and segment[: m.start()].strip()]
+    if not cuts:
+        return [segment]
+    bounds = [0, *cuts, len(segment)]
+    return [segment[a:b] for a, b in zip(bounds, bounds[1:]) if segment[a:b].strip()]
+
+
+def _walk(words: list[str]) -> list[tuple[str, int]] | None:
+    """Products apart by spaces, each closed by its quantity: glued (`卷饼皮2包`), as the next word
+    (`花美人甜瓜 3斤`) or shared (`小番茄 红和黄 各一斤` → two items of 1). None unless every word
+    ends in an item and there are two or more."""
+    items: list[tuple[str, int]] = []
+    pending: list[str] = []
+    for w in words:
+        each = re.fullmatch(rf"各\s*({_NUM}){UNITS}?", w)
+        if each and pending:
+            n = cn_number(each.group(1)) or 1
+            head, kinds = pending[:-1], [k for k in re.split(r"和|与|跟", pending[-1]) if k]
+            items += [(" ".join([*head, k]), n) for k in kinds]
+            pending = []
+            continue
+        found = _unit_matches(w)
+        if len(found) != 1 or found[0].end() != len(w):
+            pending.append(w)
+            continue
+        product = " ".join([*pending, w[: found[0].start()]]).strip()
+        if not product:
+            return None
+        items.append((product, cn_number(found[0].group(1)) or 1))
+        pending = []
+    return items if len(items) >= 2 and not pending else None
 
 
 def _pairs(words: list[str]) -> list[str] | None:
