@@ -24,6 +24,7 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
   are header, description, footer, or the continuation of the entry above;
 - when the quantity is glued to a word after the name (`abc 火龙果4个`), that word is the product
   (an item, and the note), the name is `abc`;
+- a clock time (`7:45-8:20`, `08:30:25`) is a note, never a quantity;
 - cancelled: 取消 / 撤回 / 撤销 anywhere, also in a bracket (`2份（已取消）`); 不要了, 退出(了);
   not `葱不要` nor `不要辣` (what to leave out);
 - a quantity may sit in a bracket (`张三（2份）`), after a dash (`张三-2份`, `1-101-张三-2`) or
@@ -88,6 +89,8 @@ _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|�
 _RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
 _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
+_CLOCK = r"(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?"
+_RE_CLOCK = re.compile(rf"(?<![\d:]){_CLOCK}(?:\s*[-~—至到]\s*{_CLOCK})?(?![\d:])")
 _RE_NAME_FIELD = re.compile(r"(?:姓名|名字|昵称|微信名|群昵称|楼号|房号|地址)\s*[:：]\s*")
 _RE_COUNT_FIELD = re.compile(rf"(?:数量|份数|件数)\s*[:：]?\s*(\d{{1,3}})(?!\d)\s*({q.UNITS}?)")
 _RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*)[)）】\]」』]")
@@ -230,6 +233,8 @@ def _strip(body: str, specs: list[str]) -> _Line:
         text = _RE_CANCEL.sub(" ", text)
     if "/" in text or "www" in text.lower():
         text = _RE_URL.sub(" ", text)  # a URL is never a name nor a quantity
+    if ":" in text:  # `7:45-8:20 跳操拉伸`, `08:30:25`: a clock time is a note, never a quantity
+        text = _RE_CLOCK.sub(lambda m: ln.notes.append(m.group(0)) or " ", text)
     if pm := _RE_PHONE.search(text):
         ln.phone = pm.group(1)
         text = text[: pm.start()] + " " + text[pm.end():]

@@ -142,7 +142,8 @@ def read_items(rest: str) -> list[tuple[str, int]]:
             if product:
                 items.append((product, cn_number(m.group(1)) or 1))
                 counted += 1
-        elif not found and "+" in rest and seg.strip() and not _RE_BARE.fullmatch(seg.strip()) and not _modifies(rest):
+        elif (not found and "+" in rest and seg.strip() and not _RE_BARE.fullmatch(seg.strip()) and not _modifies(rest)
+              and not re.search(r"\s", seg.strip())):  # `跳操拉伸 洗漱+通勤`: words around a `+` are no dish list
             items.append((seg.strip(), 1))  # `麦辣鸡腿堡 + 麦辣鸡翅`: dishes of one each
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
         return []
