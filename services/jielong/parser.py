@@ -33,6 +33,8 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
 - room numbers are addresses, never quantities (`3#502`, `A3-502`, `3栋502张三`: not 502张);
 - when every entry is a Chinese name with a number glued after it (`1.小汐5`, `2.小六5`) and the
   number is not the line's own (`1. 团员1`), the number is the quantity, with a hint;
+- in a chain whose header numbers a priced menu and whose members join its numbers with `+`
+  (`1+2+3`), the numbers are menu items (services.jielong.menu_orders), `Rain 13` is one of item 13;
 - an emoji right after a nickname (`冰✡️saya 🫧 C 牛肋条`) decorates it; after a plain Chinese
   name, or before a quantity, it does not; `@` around a name is not part of it.
 """
@@ -45,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from services.errors import DomainError, InvalidInput, check_paste_size
+from services.jielong import menu_orders
 from services.jielong import quantities as q
 from services.jielong.layout import is_example, numbered_pieces
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
@@ -155,14 +158,18 @@ def parse_chain(text: str, specs: list[str] | None = None) -> list[ChainEntry]:
 
 def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
     out: list[ChainEntry] = []
+    bodies: list[tuple[ChainEntry, str]] = []
     places = _places(text)
-    for piece in numbered_pieces(text):
+    pieces = numbered_pieces(text)
+    for piece in pieces:
         if piece.header:
             continue
         entry = parse_line(piece.body, piece.seq, specs, places)
         if entry is not None:
             entry.raw = piece.raw[:1000]
             out.append(entry)
+            bodies.append((entry, piece.body))
+    menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     return _glued_counts(out)
 
 
