@@ -9,6 +9,11 @@ Rules (a chain is free text; each is the reading a person would make):
 - a lone bare number between 1 and 20 is the quantity (`王芳 2`); a larger one is kept in the note;
 - a line naming several products (`红富士冰糖心4斤，砂糖橘2斤`, `五斤西瓜，十斤苹果`,
   `麦辣鸡腿堡 + 麦辣鸡翅`) gives one item per product, and its quantity is their total;
+- a breakdown or a swap inside an order is part of it, not another item (`2份，其中1份…，另1份…`,
+  `4份，2份换主食`, `芥菜换虎皮尖椒`); a product glued after another's quantity starts an item of
+  its own (`橙子4斤青岛清爽24罐装一箱` → 橙子 4, 青岛清爽24罐装 1); `各` shares a quantity over
+  the kinds of the word before it (`小番茄 红和黄 各一斤` → 小番茄 红 1, 小番茄 黄 1);
+  words around a `+` (`跳操拉伸 洗漱+通勤`) are no dish list;
 - unsure readings carry a hint in Chinese (shown with ⚠ in the chain preview), never a silent guess.
 """
 from __future__ import annotations
@@ -118,8 +123,6 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     if len(segments) < 2:
         # `苹果2斤 梨3斤`: products apart by spaces only, each with its own quantity
         words = rest.split() if len(_unit_matches(rest)) >= 2 else []
-        if len(words) >= 3 and (walked := _walk(words)) is not None:
-            return walked  # `红富士冰糖心4斤 小番茄 红和黄 各一斤 花美人甜瓜 3斤`
         if sum(len(_unit_matches(w)) == 1 and bool(re.search(r"[^\W\d_]", _RE_UNIT.sub("", w))) for w in words) >= 2:
             segments = words
         elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
@@ -131,7 +134,8 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     for seg in segments:
         each = _RE_EACH.match(seg)
         if each and (n := cn_number(each.group("n"))):
-            parts = [p.strip() for p in re.split(r"和|与|跟", each.group("what")) if p.strip()]
+            head, _, last = each.group("what").strip().rpartition(" ")  # `小番茄 红和黄 各一斤`
+            parts = [f"{head} {p.strip()}".strip() for p in re.split(r"和|与|跟", last) if p.strip()]
             items += [(p, n) for p in parts]
             counted += 1
             continue
@@ -161,37 +165,11 @@ def _split_glued(segment: str) -> list[str]:
     quantity of the one before starts an item of its own."""
     units = _unit_matches(segment)
     cuts = [m.end() for m in units[:-1]
-            if m.end() < len(segment) and re.match(r"[^\W\d_]{2}", segment[m.end():]) and segment[: m.start()].strip()]
+            if m.end() < len(segment) and re.match(r"\s*[^\W\d_]{2}", segment[m.end():]) and segment[: m.start()].strip()]
     if not cuts:
         return [segment]
     bounds = [0, *cuts, len(segment)]
     return [segment[a:b] for a, b in zip(bounds, bounds[1:]) if segment[a:b].strip()]
-
-
-def _walk(words: list[str]) -> list[tuple[str, int]] | None:
-    """Products apart by spaces, each closed by its quantity: glued (`卷饼皮2包`), as the next word
-    (`花美人甜瓜 3斤`) or shared (`小番茄 红和黄 各一斤` → two items of 1). None unless every word
-    ends in an item and there are two or more."""
-    items: list[tuple[str, int]] = []
-    pending: list[str] = []
-    for w in words:
-        each = re.fullmatch(rf"各\s*({_NUM}){UNITS}?", w)
-        if each and pending:
-            n = cn_number(each.group(1)) or 1
-            head, kinds = pending[:-1], [k for k in re.split(r"和|与|跟", pending[-1]) if k]
-            items += [(" ".join([*head, k]), n) for k in kinds]
-            pending = []
-            continue
-        found = _unit_matches(w)
-        if len(found) != 1 or found[0].end() != len(w):
-            pending.append(w)
-            continue
-        product = " ".join([*pending, w[: found[0].start()]]).strip()
-        if not product:
-            return None
-        items.append((product, cn_number(found[0].group(1)) or 1))
-        pending = []
-    return items if len(items) >= 2 and not pending else None
 
 
 def _pairs(words: list[str]) -> list[str] | None:
