@@ -124,11 +124,10 @@ def test_the_chain_parser_reads_the_tune_chains():
     scores = rt.score_chains(chains, parse_chain)
     assert scores["tune"]["entries_exact"] >= 0.99
     assert scores["heldout"]["entries_exact"] >= 0.99
-    returned = sum(len(parse_chain(c.text)) for c in chains)
-    false = sum(scores[s]["false_entries"] * len([e for c in chains if c.split == s for e in parse_chain(c.text)])
-                for s in ("tune", "heldout"))
-    assert false / returned <= 0.02
-    assert scores["tune"]["header_only_entries"] == scores["heldout"]["header_only_entries"] == 0
+    # False entries over both folders: score them as one split.
+    both = rt.score_chains([rt.Chain(c.name, "tune", c.text, c.entries) for c in chains], parse_chain)["tune"]
+    assert both["false_entries"] <= 0.02
+    assert both["header_only_entries"] == 0
 
 
 # --- what the product reaches on real text (issue 15; raise these, never lower them) ----------

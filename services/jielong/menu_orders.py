@@ -3,7 +3,7 @@
 
 Pure functions, no database; services.jielong.parser calls `apply`. Rules (stated in
 tests/data/real/README.md):
-- the chain orders by menu number when two or more of its entries join menu numbers with `+`
+- the chain orders by menu number when its menu has three or more items and two or more of its entries join menu numbers with `+`
   (`1+2+3`, `4➕11`); then every entry that names menu numbers is read that way, a lone one too
   (`Rain 13` is one of item 13, not 13 of something);
 - each number is one item of 1; `11x2` / `11*3` is that many; a flavour bracket joined with `+`
@@ -21,6 +21,7 @@ from services.jielong.quantities import UNITS
 if TYPE_CHECKING:
     from services.jielong.parser import ChainEntry
 
+MENU_MIN = 3
 _BRACKET = r"[(（]([^()（）]*)[)）]"
 _REF = (
     rf"(?:[^\W\d_]{{1,6}}的)?(?<![\d.])(\d{{1,2}})(?![\d.])(?!\s*{UNITS})"
@@ -69,7 +70,7 @@ def joins(body: str) -> bool:
 
 def apply(entries: list[tuple[ChainEntry, str]], menu: dict[int, str]) -> None:
     """Re-read the entries of a chain that orders by menu number (in place)."""
-    if not menu:
+    if len(menu) < MENU_MIN:  # `1. 成人 100元 2. 儿童 50元`, then `张三 2+1`: more likely 2 adults + 1 child
         return
     readings = [(e, read(body, menu)) for e, body in entries]
     if sum(1 for (e, r), (_, body) in zip(readings, entries) if r and len(r[1]) >= 2 and joins(body)) < 2:

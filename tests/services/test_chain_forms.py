@@ -199,3 +199,9 @@ def test_numbers_after_a_plain_menu_stay_quantities():
     # A priced menu, but members order by quantity: the numbers are quantities.
     text = "#接龙 水果\n1. 苹果 6.5/斤\n2. 香蕉 3.9\n\n1. 王芳 2斤\n2. 李四 3斤"
     assert _read(text) == [(1, "王芳", 2, False), (2, "李四", 3, False)]
+
+
+def test_a_two_item_price_list_is_no_menu_to_order_by_number():
+    # `2+1` under 成人 / 儿童 prices is more likely two adults and a child than item 2 and item 1.
+    text = "#接龙 周末游\n1. 成人 100元\n2. 儿童 50元\n\n1. 张三 2+1\n2. 李四 1+1"
+    assert all(not e.items or not any("成人" in p or "儿童" in p for p, _ in e.items) for e in parse_chain(text))
