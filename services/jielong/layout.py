@@ -9,6 +9,8 @@ them belong to the header, the way a person reads it:
   `格式：姓名+份数`, a numbered `1. 姓名/项目简介/Issue#`);
 - a numbered block indented deeper than the chain's other numbered lines is a menu
   (`   1.红烧鲈鱼` under `6.9号星期二午餐预定接龙（30元）`);
+- a numbered block whose lines end in prices (`22.9`, `24.9/盒`, `10元/斤`) above the entries
+  is a priced menu (`Piece.menu`): the entries may order by its numbers (services.jielong.menu_orders);
 - a numbered block introduced by a line that announces a list (`…内容包括：`, `今日菜单`) is
   header when numbered lines follow it;
 - the first numbered line of the entries that names the chain itself (`1. A材料学院水果美食团购`)
@@ -57,6 +59,11 @@ _RE_CHAIN_TITLE = re.compile(r"团购|接龙|拼团|报名|预[定订]|订购|�
 # Where a pasted chain begins: `#接龙`, `#接龙 赣南脐橙`, or a bare `接龙` line.
 _RE_CHAIN_START = re.compile(r"^\s*(?:#\s*接[龙龍]|接[龙龍]\s*$)")
 _RE_PRICE = re.compile(r"\d(?:\.\d+)?\s*(?:元|块钱)|[¥￥]\s*\d")
+# A price ending a menu line without 元: `22.9`, `16.9/21.9/19.9`, `24.9/盒`, `5/个`.
+_RE_TAIL_PRICE = re.compile(
+    r"(?<![\d.])\d{1,4}\.\d{1,2}(?:\s*/\s*\d{1,4}(?:\.\d{1,2})?)*(?:\s*/\s*[^\W\d_]{1,2})?\s*$"
+    r"|(?<![\d.])\d{1,4}\s*/\s*[个盒份斤袋箱杯只瓶包]\s*$"
+)
 _RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)|[xX×*]\s*\d")
 
 
@@ -70,6 +77,7 @@ class Piece:
     line: int
     indent: int
     header: bool = False
+    menu: bool = False  # a line of a priced menu in the header (`2. 生巧焦糖香蕉布丁小方 22.9`)
 
 
 def numbered_pieces(text: str) -> list[Piece]:
@@ -164,8 +172,10 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
         orders = _looks_like_orders(block)
         header = block[-1].line <= cut or (not orders and (
             _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
+        priced = header and _priced(block)
         for p in block:
             p.header = header or p.line <= cut
+            p.menu = priced
     entries = [p for p in numbered if not p.header]
     if entries and _is_title(entries[0]):
         entries[0].header = True
@@ -231,7 +241,7 @@ def _looks_like_orders(block: list[Piece]) -> bool:
 
 def _priced(block: list[Piece]) -> bool:
     """`1. 苹果 10元/斤`: a product list with prices, not orders."""
-    return sum(bool(_RE_PRICE.search(p.body)) for p in block) * 2 > len(block)
+    return sum(bool(_RE_PRICE.search(p.body) or _RE_TAIL_PRICE.search(p.body)) for p in block) * 2 > len(block)
 
 
 def _is_title(p: Piece) -> bool:

@@ -24,6 +24,7 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
   are header, description, footer, or the continuation of the entry above;
 - when the quantity is glued to a word after the name (`abc 火龙果4个`), that word is the product
   (an item, and the note), the name is `abc`;
+- a clock time (`7:45-8:20`, `08:30:25`) is a note, never a quantity;
 - cancelled: 取消 / 撤回 / 撤销 anywhere, also in a bracket (`2份（已取消）`); 不要了, 退出(了);
   not `葱不要` nor `不要辣` (what to leave out);
 - a quantity may sit in a bracket (`张三（2份）`), after a dash (`张三-2份`, `1-101-张三-2`) or
@@ -32,6 +33,8 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
 - room numbers are addresses, never quantities (`3#502`, `A3-502`, `3栋502张三`: not 502张);
 - when every entry is a Chinese name with a number glued after it (`1.小汐5`, `2.小六5`) and the
   number is not the line's own (`1. 团员1`), the number is the quantity, with a hint;
+- in a chain whose header numbers a priced menu and whose members join its numbers with `+`
+  (`1+2+3`), the numbers are menu items (services.jielong.menu_orders), `Rain 13` is one of item 13;
 - an emoji right after a nickname (`冰✡️saya 🫧 C 牛肋条`) decorates it; after a plain Chinese
   name, or before a quantity, it does not; `@` around a name is not part of it.
 """
@@ -44,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from services.errors import DomainError, InvalidInput, check_paste_size
+from services.jielong import menu_orders
 from services.jielong import quantities as q
 from services.jielong.layout import is_example, numbered_pieces
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
@@ -88,6 +92,8 @@ _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|�
 _RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
 _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
+_CLOCK = r"(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?"
+_RE_CLOCK = re.compile(rf"(?<![\d:]){_CLOCK}(?:\s*[-~—至到]\s*{_CLOCK})?(?![\d:])")
 _RE_NAME_FIELD = re.compile(r"(?:姓名|名字|昵称|微信名|群昵称|楼号|房号|地址)\s*[:：]\s*")
 _RE_COUNT_FIELD = re.compile(rf"(?:数量|份数|件数)\s*[:：]?\s*(\d{{1,3}})(?!\d)\s*({q.UNITS}?)")
 _RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*)[)）】\]」』]")
@@ -152,14 +158,18 @@ def parse_chain(text: str, specs: list[str] | None = None) -> list[ChainEntry]:
 
 def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
     out: list[ChainEntry] = []
+    bodies: list[tuple[ChainEntry, str]] = []
     places = _places(text)
-    for piece in numbered_pieces(text):
+    pieces = numbered_pieces(text)
+    for piece in pieces:
         if piece.header:
             continue
         entry = parse_line(piece.body, piece.seq, specs, places)
         if entry is not None:
             entry.raw = piece.raw[:1000]
             out.append(entry)
+            bodies.append((entry, piece.body))
+    menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     return _glued_counts(out)
 
 
@@ -230,6 +240,8 @@ def _strip(body: str, specs: list[str]) -> _Line:
         text = _RE_CANCEL.sub(" ", text)
     if "/" in text or "www" in text.lower():
         text = _RE_URL.sub(" ", text)  # a URL is never a name nor a quantity
+    if ":" in text:  # `7:45-8:20 跳操拉伸`, `08:30:25`: a clock time is a note, never a quantity
+        text = _RE_CLOCK.sub(lambda m: ln.notes.append(m.group(0)) or " ", text)
     if pm := _RE_PHONE.search(text):
         ln.phone = pm.group(1)
         text = text[: pm.start()] + " " + text[pm.end():]

@@ -9,6 +9,11 @@ Rules (a chain is free text; each is the reading a person would make):
 - a lone bare number between 1 and 20 is the quantity (`王芳 2`); a larger one is kept in the note;
 - a line naming several products (`红富士冰糖心4斤，砂糖橘2斤`, `五斤西瓜，十斤苹果`,
   `麦辣鸡腿堡 + 麦辣鸡翅`) gives one item per product, and its quantity is their total;
+- a breakdown or a swap inside an order is part of it, not another item (`2份，其中1份…，另1份…`,
+  `4份，2份换主食`, `芥菜换虎皮尖椒`); a product glued after another's quantity starts an item of
+  its own (`橙子4斤青岛清爽24罐装一箱` → 橙子 4, 青岛清爽24罐装 1); `各` shares a quantity over
+  the kinds of the word before it (`小番茄 红和黄 各一斤` → 小番茄 红 1, 小番茄 黄 1);
+  words around a `+` (`跳操拉伸 洗漱+通勤`) are no dish list;
 - unsure readings carry a hint in Chinese (shown with ⚠ in the chain preview), never a silent guess.
 """
 from __future__ import annotations
@@ -46,6 +51,7 @@ _RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")
 _RE_MODIFIER = re.compile(r"(?:^|\s)(?:不要|不加|不放|免|去掉?|少|多|加|换|备注)\S*$")
 _RE_ITEM_SEP = re.compile(r"\s*[,、;+/]\s*")
 _RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{_NUM})\s*{UNITS}?$")
+_RE_BREAKDOWN = re.compile(r"^\s*(?:其中|另外?|其余|剩下|剩余)")
 _MEAL_WORDS = re.compile(r"^(?:午餐|晚餐|早餐|中餐|午饭|晚饭|夜宵|宵夜)$")
 
 
@@ -112,7 +118,8 @@ def _pack_size(text: str, m: re.Match) -> bool:
 
 def read_items(rest: str) -> list[tuple[str, int]]:
     """Items of the text after the name when it names several products, else []."""
-    segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s]
+    segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s and not _part_of_order(s)]
+    segments = [g for s in segments for g in _split_glued(s)]
     if len(segments) < 2:
         # `苹果2斤 梨3斤`: products apart by spaces only, each with its own quantity
         words = rest.split() if len(_unit_matches(rest)) >= 2 else []
@@ -127,7 +134,8 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     for seg in segments:
         each = _RE_EACH.match(seg)
         if each and (n := cn_number(each.group("n"))):
-            parts = [p.strip() for p in re.split(r"和|与|跟", each.group("what")) if p.strip()]
+            head, _, last = each.group("what").strip().rpartition(" ")  # `小番茄 红和黄 各一斤`
+            parts = [f"{head} {p.strip()}".strip() for p in re.split(r"和|与|跟", last) if p.strip()]
             items += [(p, n) for p in parts]
             counted += 1
             continue
@@ -138,11 +146,30 @@ def read_items(rest: str) -> list[tuple[str, int]]:
             if product:
                 items.append((product, cn_number(m.group(1)) or 1))
                 counted += 1
-        elif not found and "+" in rest and seg.strip() and not _RE_BARE.fullmatch(seg.strip()) and not _modifies(rest):
+        elif (not found and "+" in rest and seg.strip() and not _RE_BARE.fullmatch(seg.strip()) and not _modifies(rest)
+              and not re.search(r"\s", seg.strip())):  # `跳操拉伸 洗漱+通勤`: words around a `+` are no dish list
             items.append((seg.strip(), 1))  # `麦辣鸡腿堡 + 麦辣鸡翅`: dishes of one each
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
         return []
     return [(p, n) for p, n in items if p and not _MEAL_WORDS.match(p)] or []
+
+
+def _part_of_order(segment: str) -> bool:
+    """`其中1份杂粮饭换白米饭`, `另1份…`, `2份换主食`, `芥菜换虎皮尖椒`: a breakdown of the order or a
+    swap in it, not another product."""
+    return bool(_RE_BREAKDOWN.match(segment) or "换" in segment)
+
+
+def _split_glued(segment: str) -> list[str]:
+    """`橙子4斤青岛清爽24罐装一箱` → `橙子4斤`, `青岛清爽24罐装一箱`: a product glued after the
+    quantity of the one before starts an item of its own."""
+    units = _unit_matches(segment)
+    cuts = [m.end() for m in units[:-1]
+            if m.end() < len(segment) and re.match(r"\s*[^\W\d_]{2}", segment[m.end():]) and segment[: m.start()].strip()]
+    if not cuts:
+        return [segment]
+    bounds = [0, *cuts, len(segment)]
+    return [segment[a:b] for a, b in zip(bounds, bounds[1:]) if segment[a:b].strip()]
 
 
 def _pairs(words: list[str]) -> list[str] | None:

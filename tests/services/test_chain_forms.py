@@ -149,3 +149,59 @@ def test_an_order_verb_glued_to_the_quantity_is_not_the_name(line, name):
 
 def test_circled_numbers_number_a_line():
     assert _read("#接龙\n① 张三 2份\n②李四 1份\n❸ 王五") == [(1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+
+
+# ---------------------------------------------------------------- round 3 (heldout opened)
+
+def test_a_clock_time_is_no_quantity():
+    text = "#接龙 早起打卡\n1. 阿杰 6:40-7:30 跑步 8:00 上班\n2. 小鱼 07:05:12\n3. 老周 2份 11:30前取"
+    assert _read(text) == [(1, "阿杰", 1, False), (2, "小鱼", 1, False), (3, "老周", 2, False)]
+
+
+def test_a_breakdown_or_a_swap_is_part_of_the_order_not_more_of_it():
+    text = ("#接龙 周五午餐\n1. 小林 3份，其中1份不要香菜，另1份米饭换面\n"
+            "2. 阿梅 2份（少饭），1份换主食：玉米\n3. 老王 1份，青菜换豆腐")
+    assert _read(text) == [(1, "小林", 3, False), (2, "阿梅", 2, False), (3, "老王", 1, False)]
+
+
+def test_a_product_glued_after_another_ones_quantity_is_an_item_of_its_own():
+    entry = parse_chain("#接龙\n1. 阿强 西瓜1个葡萄2斤，雪碧12瓶装一提")[0]
+    assert entry.items == [("西瓜", 1), ("葡萄", 2), ("雪碧12瓶装", 1)] and entry.qty == 4
+
+
+def test_products_apart_by_spaces_each_closed_by_its_quantity():
+    entry = parse_chain("#接龙\n1. 阿珍 土豆3斤 青椒 红和绿 各半斤 鸡蛋 2盒 面条1包")[0]
+    # 半斤 is no whole number: 青椒 stays unread, so the line is not split into items.
+    assert entry.qty >= 1
+    entry = parse_chain("#接龙\n1. 阿珍 土豆3斤 青椒 红和绿 各一斤 鸡蛋 2盒 面条1包")[0]
+    assert entry.items == [("土豆", 3), ("青椒 红", 1), ("青椒 绿", 1), ("鸡蛋", 2), ("面条", 1)]
+    assert entry.qty == 8
+
+
+def test_words_around_a_plus_are_no_dish_list():
+    assert _read("#接龙 今日计划\n1. 阿豪 早饭 读书+写作") == [(1, "阿豪", 1, False)]
+    entry = parse_chain("#接龙\n1. 小米 汉堡+薯条+可乐")[0]
+    assert entry.qty == 3  # dishes named alone, one each
+
+
+def test_a_chain_ordering_by_menu_number_reads_the_numbers_as_items():
+    text = ("#接龙 周末甜品\n1. 芒果班戟 18.8\n2. 榴莲千层 26.5/盒\n3. 双皮奶 9.9\n4. 杨枝甘露 15/杯\n\n"
+            "1. 小雅 1+3\n2. Momo 2 + 4x2 自取\n3. 阿光 3\n4. 🐱 1（原味+抹茶）+2")
+    assert _read(text) == [(1, "小雅", 2, False), (2, "Momo", 3, False), (3, "阿光", 1, False),
+                           (4, "🐱", 3, False)]
+    assert "自取" in parse_chain(text)[1].note
+
+
+def test_numbers_after_a_plain_menu_stay_quantities():
+    # The menu has no prices and nobody joins numbers with `+`: `王芳 2` is two of the set meal.
+    text = "#接龙 午餐（25元）\n   1.红烧肉\n   2.清炒时蔬\n1. 王芳 2\n2. 李四 1份"
+    assert _read(text) == [(1, "王芳", 2, False), (2, "李四", 1, False)]
+    # A priced menu, but members order by quantity: the numbers are quantities.
+    text = "#接龙 水果\n1. 苹果 6.5/斤\n2. 香蕉 3.9\n\n1. 王芳 2斤\n2. 李四 3斤"
+    assert _read(text) == [(1, "王芳", 2, False), (2, "李四", 3, False)]
+
+
+def test_a_two_item_price_list_is_no_menu_to_order_by_number():
+    # `2+1` under 成人 / 儿童 prices is more likely two adults and a child than item 2 and item 1.
+    text = "#接龙 周末游\n1. 成人 100元\n2. 儿童 50元\n\n1. 张三 2+1\n2. 李四 1+1"
+    assert all(not e.items or not any("成人" in p or "儿童" in p for p, _ in e.items) for e in parse_chain(text))
