@@ -45,9 +45,12 @@ def normalise(text: str) -> str:
     return _DIGITS.sub("0", _PLACEHOLDER.sub("Ⓟ", text.strip()))
 
 
-def features(text: str, rv: RuleView) -> list[str]:
+def features(text: str, rv: RuleView | None) -> list[str]:
+    """The model's features; with rv None, those of the n-gram model alone (bench promise_loso --free)."""
     s = "^" + normalise(text) + "$"
     out = [s[i : i + n] for n in NGRAMS for i in range(len(s) - n + 1)]
+    if rv is None:
+        return [*out, "_bias", f"_len{min(len(s) // 6, 6)}"]
     out += ["_bias", f"_rule:{rv.kind or '-'}", f"_rs{_bucket(rv.score)}", f"_len{min(len(s) // 6, 6)}"]
     if rv.weak_kind:
         out.append(f"_weak:{rv.weak_kind}")

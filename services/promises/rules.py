@@ -226,6 +226,10 @@ _CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～：]+[，,。！!；;？?�
 # A line that ends in a colon is a header (赠品清单：, 我们的承诺：), not a promise; a key before a
 # value (补偿：…, 20:01 老李：…) is read with its value.
 _LABEL_END = re.compile(r"：\s*$")
+# A line that asks the buyer to act (请尽快联系我们, 收货时请检查…有问题及时联系我们) names a channel
+# but no act of the team's; with one (…联系我们处理, 我们会…, 随时) the channel is an offer.
+_REQUEST = re.compile(r"请(?![问教])")
+_TEAM_ACTS = re.compile(r"(?:我|我们)(?:会|将|来|可以|都)|处理|解决|协助|跟进|补|退|换|赔|随时|第一时间|为[您你]|帮[您你]|给[您你]")
 # A story about the past (当时, 后来, 有一次 …) promises nothing tonight.
 _STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候")
 # A script's placeholder that lists examples ([运费说明，如质量问题我们承担]) is not said as such.
@@ -265,6 +269,7 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
     strict), a due hint, a condition with a remedy and urgency."""
     hits: list[_Hit] = []
     shop, vow = bool(_SHOP.search(line)), bool(_VOW.search(line))
+    request = bool(_REQUEST.search(line)) and not _TEAM_ACTS.search(line)
     commit = order = strict = due = cond = False
     for offset, clause in _clauses(line):
         masked_gift = _gift_text(clause)
@@ -292,6 +297,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                     taken.append((a, b))
                     if kind == "quality" and weight <= WEAK and _BOAST.search(clause):
                         continue  # 绝对是全网第一的品质: a boast
+                    if weight == CHANNEL and request:
+                        continue  # 请尽快联系我们: the buyer is asked to act, the team commits to nothing
                     if not shop and (weight == CHANNEL or m.group(0) == "送" or (weight == FALLBACK and not vow)):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
