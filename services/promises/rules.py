@@ -177,7 +177,7 @@ _COMMIT = re.compile(
 # An order context makes a weak cue count for gift / price / delivery / refund / compensation.
 _ORDER = re.compile(
     rf"(?:前|头|首)\s*{NUM}\s*(?:名|位|单|个|份|人)|下单|接龙|拍下|跟团|成团|今晚|今天|凡是|只要|每[一]?[单位份个]|"
-    r"所有订单|全部订单|所有.{0,3}(?:的)?(?:朋友|家人|宝妈|姐妹)|享|都送|还能|还可以|额外|免费|再加"
+    r"所有订单|全部订单|所有.{0,3}(?:的)?(?:朋友|家人|宝妈|姐妹)|享|各得|都送|还能|还可以|额外|免费|再加"
 )
 _ORDER_KINDS = {"gift", "price", "delivery", "refund", "compensation"}
 # Delivery words are everyday talk (送货的小哥今天请假了): only a real order context counts.
@@ -230,6 +230,18 @@ _LABEL_END = re.compile(r"：\s*$")
 # but no act of the team's; with one (…联系我们处理, 我们会…, 随时) the channel is an offer.
 _REQUEST = re.compile(r"请(?![问教])")
 _TEAM_ACTS = re.compile(r"(?:我|我们)(?:会|将|来|可以|都)|处理|解决|协助|跟进|补|退|换|赔|随时|第一时间|为[您你]|帮[您你]|给[您你]")
+# A script's slot with words in it (not an amount's [X] or [金额]): [积分/专属价], [福利].
+_SLOT = re.compile(r"\[[^\[\]]*[\u4e00-\u9fff]{2}[^\[\]]*\]")
+_SLOT_AMOUNT = re.compile(r"^(?:[XxNn\d\-~.%]+|金额|数量|价格|折扣|时间|时长|天数|日期)$")
+
+
+def _unslot(text: str) -> str:
+    """The line with its slots opened ([积分/专属价] → 积分/专属价); examples ([…如…]) and amount
+    slots ([X], [金额]) stay as they are."""
+    text = _EXAMPLES.sub(lambda m: "＿" * len(m.group(0)), text)
+    return re.sub(r"\[([^\[\]]{1,30})\]", lambda m: m.group(0) if _SLOT_AMOUNT.match(m.group(1)) else m.group(1), text)
+
+
 # A story about the past (当时, 后来, 有一次 …) promises nothing tonight.
 _STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候")
 # A script's placeholder that lists examples ([运费说明，如质量问题我们承担]) is not said as such.
@@ -386,6 +398,10 @@ def _rules_draft(text: str) -> PromiseDraft | None:
         if _PROSE.search(text):
             return None
         scores = _score(*_hits(text))
+    if not scores and _SLOT.search(text):
+        # A template that puts the term in its slot (会员权益：[积分/专属价], 享受[福利],
+        # [省内1-2天/省外2-3天]送达): read the slot's words as said.
+        scores = _score(*_hits(_unslot(text)))
     if not scores:
         return None
     ranked = sorted(scores, key=lambda k: (-scores[k][0], scores[k][1]))

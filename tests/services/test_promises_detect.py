@@ -126,6 +126,8 @@ def test_descriptions_questions_negations_and_past_are_not_promises():
     "绝对是全网第一的品质",  # a boast, not an assurance
     "如需修改订单，请尽快联系我们。感谢您的信任！",  # the buyer is asked to act; the team commits to nothing
     "收货时请检查包装是否完好，有问题及时联系我们。",
+    "• [赠品1，如试吃装]",  # a slot listing examples is not said as such
+    "• [优惠券X元/小礼品]",  # options, no term offered
 ])
 def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
     assert detect(text) == []
@@ -141,6 +143,9 @@ def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
     ("收到您的反馈了，会尽快为您处理", "service"),
     ("如有遗漏请联系我们补发", "compensation"),  # asked to write, and the team sends what was missing
     ("如有任何问题，请随时联系我们，我们会立即处理", "service"),
+    ("• 会员权益：[积分/专属价]", "price"),  # a template's slot holds the term: read as said
+    ("🚚 物流时效：[省内1-2天/省外2-3天]送达", "delivery"),
+    ("• 推荐好友：双方各得[优惠]", "price"),
 ])
 def test_offers_said_in_other_words_are_read_with_their_kind(text, kind):
     [draft] = detect(text)
