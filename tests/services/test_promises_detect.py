@@ -143,8 +143,7 @@ def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
     ("收到您的反馈了，会尽快为您处理", "service"),
     ("如有遗漏请联系我们补发", "compensation"),  # asked to write, and the team sends what was missing
     ("如有任何问题，请随时联系我们，我们会立即处理", "service"),
-    ("会员可享[专属价]", "price"),  # a template's slot holds the term: read as said
-    ("🚚 物流时效：[省内1-2天/省外2-3天]送达", "delivery"),
+    ("🚚 物流时效：[省内1-2天/省外2-3天]送达", "delivery"),  # a template's slot holds the term: read as said
     ("• 推荐好友：双方各得[优惠]", "price"),
 ])
 def test_offers_said_in_other_words_are_read_with_their_kind(text, kind):
