@@ -128,6 +128,7 @@ def test_descriptions_questions_negations_and_past_are_not_promises():
     "收货时请检查包装是否完好，有问题及时联系我们。",
     "• [赠品1，如试吃装]",  # a slot listing examples is not said as such
     "• [优惠券X元/小礼品]",  # options, no term offered
+    "如3天内仍未发货，请告诉我",  # 未发货 is a condition, not a shipping promise
 ])
 def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
     assert detect(text) == []
@@ -145,6 +146,7 @@ def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
     ("如有任何问题，请随时联系我们，我们会立即处理", "service"),
     ("🚚 物流时效：[省内1-2天/省外2-3天]送达", "delivery"),  # a template's slot holds the term: read as said
     ("• 推荐好友：双方各得[优惠]", "price"),
+    ("支付后请旺旺联系我，我会优先为您安排发货！", "delivery"),  # shipping first is what is promised
 ])
 def test_offers_said_in_other_words_are_read_with_their_kind(text, kind):
     [draft] = detect(text)
