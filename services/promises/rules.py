@@ -230,6 +230,9 @@ _LABEL_END = re.compile(r"：\s*$")
 # but no act of the team's; with one (…联系我们处理, 我们会…, 随时) the channel is an offer.
 _REQUEST = re.compile(r"请(?![问教])")
 _TEAM_ACTS = re.compile(r"(?:我|我们)(?:会|将|来|可以|都)|处理|解决|协助|跟进|补|退|换|赔|随时|第一时间|为[您你]|帮[您你]|给[您你]")
+_SPOKEN_PRICE_RX = re.compile(_SPOKEN_PRICE)
+# An amount the buyer pays said as the deal (今天直播间 49.9, 199 直接拿走, 只要59元).
+_AMOUNT_PAID = re.compile(rf"{_SPOKEN_PRICE}|(?:只要|只需要?|仅需|到手价?)\s*{NUM}|(?:今天|现在|直播间)[^，。！!,]{{0,6}}?\d+(?:\.\d+)?\s*(?:元|块)?(?:[，。！!,\s]|$)")
 # A script's slot with words in it (not an amount's [X] or [金额]): [积分/专属价], [福利].
 _SLOT = re.compile(r"\[[^\[\]]*[\u4e00-\u9fff]{2}[^\[\]]*\]")
 _SLOT_AMOUNT = re.compile(r"^(?:[XxNn\d\-~.%]+|金额|数量|价格|折扣|时间|时长|天数|日期)$")
@@ -314,6 +317,10 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                     if not shop and (weight == CHANNEL or m.group(0) == "送" or (weight == FALLBACK and not vow)):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
+    # 平时一直卖 69 的，今天直播间 49.9: a price said across a comma, which no clause holds whole.
+    spanning = _SPOKEN_PRICE_RX.search(line)
+    if spanning and not any(h.kind == "price" and h.weight >= STRONG for h in hits):
+        hits.append(_Hit("price", spanning.start(), STRONG))
     # 抓紧时间, 错过就没有 with no price named (or 先来对比一下价格): a push, not an offer.
     urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
     if _PUSH.search(line) and not _CONCRETE_PRICE.search(line):
@@ -407,6 +414,9 @@ def _rules_draft(text: str) -> PromiseDraft | None:
     ranked = sorted(scores, key=lambda k: (-scores[k][0], scores[k][1]))
     if ranked[0] == "service" and len(ranked) > 1 and scores[ranked[1]][0] >= STRONG and _CLOSING.search(text):
         ranked[0], ranked[1] = ranked[1], ranked[0]
+    if ranked[0] in ("gift", "refund") and "price" in ranked and scores["price"][0] >= STRONG and _AMOUNT_PAID.search(text):
+        ranked.remove("price")
+        ranked.insert(0, "price")  # 今天直播间49.9，拍下再送一个: the price is the offer, the rest comes with it
     kind, first_n = ranked[0], first_n_of(text)
     return PromiseDraft(
         text=text, kind=kind, first_n=first_n, due_hint=due_hint_of(text), min_qty=min_qty_of(text),

@@ -147,6 +147,7 @@ def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
     ("🚚 物流时效：[省内1-2天/省外2-3天]送达", "delivery"),  # a template's slot holds the term: read as said
     ("• 推荐好友：双方各得[优惠]", "price"),
     ("支付后请旺旺联系我，我会优先为您安排发货！", "delivery"),  # shipping first is what is promised
+    ("平时卖 69 的，今天直播间 49.9，拍下再送一个小样", "price"),  # a price said across a comma leads
 ])
 def test_offers_said_in_other_words_are_read_with_their_kind(text, kind):
     [draft] = detect(text)
