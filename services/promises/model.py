@@ -1,7 +1,7 @@
 """The statistical half of promise detection: a binary logistic regression over character
 n-grams of the line and the rules' own reading, trained at build time (services.promises.train)
 on labelled host lines kept in the repo, stored as data/model.json (feature → weight, plus the
-two thresholds chosen by cross-validation).
+two thresholds chosen by leave-one-source-out, bench promise_loso).
 
 Why both: the rules know the shop's cues and give the kind (包退 refund, 前50名送 gift …) but are
 fooled by the same words in other senses (`晴天送给大家`, `这就是爱保证这就是爱`, a field name,
