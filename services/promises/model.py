@@ -1,7 +1,7 @@
 """The statistical half of promise detection: a binary logistic regression over character
 n-grams of the line and the rules' own reading, trained at build time (services.promises.train)
 on labelled host lines kept in the repo, stored as data/model.json (feature → weight, plus the
-two thresholds chosen by cross-validation).
+two thresholds chosen by leave-one-source-out, bench promise_loso).
 
 Why both: the rules know the shop's cues and give the kind (包退 refund, 前50名送 gift …) but are
 fooled by the same words in other senses (`晴天送给大家`, `这就是爱保证这就是爱`, a field name,
@@ -45,9 +45,12 @@ def normalise(text: str) -> str:
     return _DIGITS.sub("0", _PLACEHOLDER.sub("Ⓟ", text.strip()))
 
 
-def features(text: str, rv: RuleView) -> list[str]:
+def features(text: str, rv: RuleView | None) -> list[str]:
+    """The model's features; with rv None, those of the n-gram model alone (bench promise_loso --free)."""
     s = "^" + normalise(text) + "$"
     out = [s[i : i + n] for n in NGRAMS for i in range(len(s) - n + 1)]
+    if rv is None:
+        return [*out, "_bias", f"_len{min(len(s) // 6, 6)}"]
     out += ["_bias", f"_rule:{rv.kind or '-'}", f"_rs{_bucket(rv.score)}", f"_len{min(len(s) // 6, 6)}"]
     if rv.weak_kind:
         out.append(f"_weak:{rv.weak_kind}")

@@ -131,7 +131,7 @@ _CUES: dict[str, list[tuple]] = {
         (rf"券|价格|价钱|优惠|折扣|便宜|划算|省|这个价|原价|差价|最低|{NUM}\s*[块元](?:钱)?\s*{NUM}?\s*[一两二三四五六七八九十\d]*\s*[斤个份盒箱袋包]", WEAK),
     ],
     "delivery": [
-        (rf"{_AMT}\s*个?\s*(?:天|小时|个?工作日)\s*(?:内|之内|以内)?\s*(?:给[你您]们?|帮[你您]们?|为[你您]们?|就|都|会|安排)?\s*(?:发出|发货|出库|寄出|到达|送达)|(?:付款|下单|拍下)(?:后|之后)[^，。！,!；;]{{0,8}}(?:发出|发货|出库|寄出)|预计[^，。！,!；;]{{0,10}}(?:发出|发货)|(?:马上|立即|立刻|尽快|第一时间)[^，。！,!；;]{{0,3}}(?:安排)?(?:发货|发出|出库|寄出)|"
+        (rf"{_AMT}\s*个?\s*(?:天|小时|个?工作日)\s*(?:内|之内|以内)?\s*(?:给[你您]们?|帮[你您]们?|为[你您]们?|就|都|会|安排)?\s*(?:发出|发货|出库|寄出|到达|送达)|(?:付款|下单|拍下)(?:后|之后)[^，。！,!；;]{{0,8}}(?:发出|发货|出库|寄出)|预计[^，。！,!；;]{{0,10}}(?:发出|发货)|(?:马上|立即|立刻|尽快|第一时间|优先)[^，。！,!；;]{{0,6}}(?:安排)?(?:发货|发出|出库|寄出)|"
          # A day (and time) then arriving: 草莓的话，后天下午到 / 明天中午12点之前一定送到.
          rf"(?<![晚迟超慢多])(?:{_DAY_WORDS}|{NUM}\s*天)(?:{_PART_WORDS})?(?:{_CLOCK})?(?:之前|以前|前)?\s*(?:就|能|会|可以|都|准时|统一|一定)?\s*(?:到(?!时候|了|底|场|直播间)|送到|送达|到货|发货|发出)|"
          r"快马加鞭|加急发货|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
@@ -177,7 +177,7 @@ _COMMIT = re.compile(
 # An order context makes a weak cue count for gift / price / delivery / refund / compensation.
 _ORDER = re.compile(
     rf"(?:前|头|首)\s*{NUM}\s*(?:名|位|单|个|份|人)|下单|接龙|拍下|跟团|成团|今晚|今天|凡是|只要|每[一]?[单位份个]|"
-    r"所有订单|全部订单|所有.{0,3}(?:的)?(?:朋友|家人|宝妈|姐妹)|享|都送|还能|还可以|额外|免费|再加"
+    r"所有订单|全部订单|所有.{0,3}(?:的)?(?:朋友|家人|宝妈|姐妹)|享|各得|都送|还能|还可以|额外|免费|再加"
 )
 _ORDER_KINDS = {"gift", "price", "delivery", "refund", "compensation"}
 # Delivery words are everyday talk (送货的小哥今天请假了): only a real order context counts.
@@ -214,7 +214,7 @@ _SHOP = re.compile(
     r"正品|品质|质量|新鲜|团|接龙|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
 )
 
-_NEGATION = re.compile(r"(?:不|没|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
+_NEGATION = re.compile(r"(?:不|没|未|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
 _PAST = re.compile(r"^(?:了|过了|过)")
 # 就可以提货了 / 明天就能到了: a 了 after can / will is a future, not a past.
 _FUTURE_BEFORE = re.compile(r"(?:可以|能|会|将|要)[^，。！,!；;]{0,4}$")
@@ -226,6 +226,25 @@ _CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～：]+[，,。！!；;？?�
 # A line that ends in a colon is a header (赠品清单：, 我们的承诺：), not a promise; a key before a
 # value (补偿：…, 20:01 老李：…) is read with its value.
 _LABEL_END = re.compile(r"：\s*$")
+# A line that asks the buyer to act (请尽快联系我们, 收货时请检查…有问题及时联系我们) names a channel
+# but no act of the team's; with one (…联系我们处理, 我们会…, 随时) the channel is an offer.
+_REQUEST = re.compile(r"请(?![问教])")
+_TEAM_ACTS = re.compile(r"(?:我|我们)(?:会|将|来|可以|都)|处理|解决|协助|跟进|补|退|换|赔|随时|第一时间|为[您你]|帮[您你]|给[您你]")
+_SPOKEN_PRICE_RX = re.compile(_SPOKEN_PRICE)
+# An amount the buyer pays said as the deal (今天直播间 49.9, 199 直接拿走, 只要59元).
+_AMOUNT_PAID = re.compile(rf"{_SPOKEN_PRICE}|(?:只要|只需要?|仅需|到手价?)\s*{NUM}|(?:今天|现在|直播间)[^，。！!,]{{0,6}}?\d+(?:\.\d+)?\s*(?:元|块)?(?:[，。！!,\s]|$)")
+# A script's slot with words in it (not an amount's [X] or [金额]): [积分/专属价], [福利].
+_SLOT = re.compile(r"\[[^\[\]]*[\u4e00-\u9fff]{2}[^\[\]]*\]")
+_SLOT_AMOUNT = re.compile(r"^(?:[XxNn\d\-~.%]+|金额|数量|价格|折扣|时间|时长|天数|日期)$")
+
+
+def _unslot(text: str) -> str:
+    """The line with its slots opened ([积分/专属价] → 积分/专属价); examples ([…如…]) and amount
+    slots ([X], [金额]) stay as they are."""
+    text = _EXAMPLES.sub(lambda m: "＿" * len(m.group(0)), text)
+    return re.sub(r"\[([^\[\]]{1,30})\]", lambda m: m.group(0) if _SLOT_AMOUNT.match(m.group(1)) else m.group(1), text)
+
+
 # A story about the past (当时, 后来, 有一次 …) promises nothing tonight.
 _STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候")
 # A script's placeholder that lists examples ([运费说明，如质量问题我们承担]) is not said as such.
@@ -265,6 +284,7 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
     strict), a due hint, a condition with a remedy and urgency."""
     hits: list[_Hit] = []
     shop, vow = bool(_SHOP.search(line)), bool(_VOW.search(line))
+    request = bool(_REQUEST.search(line)) and not _TEAM_ACTS.search(line)
     commit = order = strict = due = cond = False
     for offset, clause in _clauses(line):
         masked_gift = _gift_text(clause)
@@ -292,9 +312,15 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                     taken.append((a, b))
                     if kind == "quality" and weight <= WEAK and _BOAST.search(clause):
                         continue  # 绝对是全网第一的品质: a boast
+                    if weight == CHANNEL and request:
+                        continue  # 请尽快联系我们: the buyer is asked to act, the team commits to nothing
                     if not shop and (weight == CHANNEL or m.group(0) == "送" or (weight == FALLBACK and not vow)):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
+    # 平时一直卖 69 的，今天直播间 49.9: a price said across a comma, which no clause holds whole.
+    spanning = _SPOKEN_PRICE_RX.search(line)
+    if spanning and not any(h.kind == "price" and h.weight >= STRONG for h in hits):
+        hits.append(_Hit("price", spanning.start(), STRONG))
     # 抓紧时间, 错过就没有 with no price named (or 先来对比一下价格): a push, not an offer.
     urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
     if _PUSH.search(line) and not _CONCRETE_PRICE.search(line):
@@ -379,11 +405,18 @@ def _rules_draft(text: str) -> PromiseDraft | None:
         if _PROSE.search(text):
             return None
         scores = _score(*_hits(text))
+    if not scores and _SLOT.search(text):
+        # A template that puts the term in its slot (会员权益：[积分/专属价], 享受[福利],
+        # [省内1-2天/省外2-3天]送达): read the slot's words as said.
+        scores = _score(*_hits(_unslot(text)))
     if not scores:
         return None
     ranked = sorted(scores, key=lambda k: (-scores[k][0], scores[k][1]))
     if ranked[0] == "service" and len(ranked) > 1 and scores[ranked[1]][0] >= STRONG and _CLOSING.search(text):
         ranked[0], ranked[1] = ranked[1], ranked[0]
+    if ranked[0] in ("gift", "refund") and "price" in ranked and scores["price"][0] >= STRONG and _AMOUNT_PAID.search(text):
+        ranked.remove("price")
+        ranked.insert(0, "price")  # 今天直播间49.9，拍下再送一个: the price is the offer, the rest comes with it
     kind, first_n = ranked[0], first_n_of(text)
     return PromiseDraft(
         text=text, kind=kind, first_n=first_n, due_hint=due_hint_of(text), min_qty=min_qty_of(text),

@@ -124,6 +124,11 @@ def test_descriptions_questions_negations_and_past_are_not_promises():
     "用的时候一对一对贴就行",
     "登记一下，到货后系统会发送消息给您",  # 发送 is sending, not giving
     "绝对是全网第一的品质",  # a boast, not an assurance
+    "如需修改订单，请尽快联系我们。感谢您的信任！",  # the buyer is asked to act; the team commits to nothing
+    "收货时请检查包装是否完好，有问题及时联系我们。",
+    "• [赠品1，如试吃装]",  # a slot listing examples is not said as such
+    "• [优惠券X元/小礼品]",  # options, no term offered
+    "如3天内仍未发货，请告诉我",  # 未发货 is a condition, not a shipping promise
 ])
 def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
     assert detect(text) == []
@@ -137,6 +142,12 @@ def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
     ("您的退款会在3个工作日内原路返回，有问题随时联系我们", "refund"),  # the closing offer of help yields
     ("下单的宝宝，加急的48 小时内给你们发货", "delivery"),
     ("收到您的反馈了，会尽快为您处理", "service"),
+    ("如有遗漏请联系我们补发", "compensation"),  # asked to write, and the team sends what was missing
+    ("如有任何问题，请随时联系我们，我们会立即处理", "service"),
+    ("🚚 物流时效：[省内1-2天/省外2-3天]送达", "delivery"),  # a template's slot holds the term: read as said
+    ("• 推荐好友：双方各得[优惠]", "price"),
+    ("支付后请旺旺联系我，我会优先为您安排发货！", "delivery"),  # shipping first is what is promised
+    ("平时卖 69 的，今天直播间 49.9，拍下再送一个小样", "price"),  # a price said across a comma leads
 ])
 def test_offers_said_in_other_words_are_read_with_their_kind(text, kind):
     [draft] = detect(text)
