@@ -179,8 +179,9 @@ def score_comments(rows: Iterable[Labelled], classify: Callable[[str], str]) -> 
 def score_promises(rows: Iterable[Labelled], detect: Callable[[str], Sequence[Any]]) -> dict[str, dict[str, float]]:
     """Per split: recall and precision of 'this line is a promise', and kind accuracy on the promises
     found (the first draft's kind)."""
-    acc = {s: {"tp": 0, "fp": 0, "fn": 0, "kind": 0} for s in SPLITS}
+    acc = {s: {"tp": 0, "fp": 0, "fn": 0, "kind": 0, "rows": 0} for s in SPLITS}
     for row in rows:
+        acc[row.split]["rows"] += 1
         drafts = list(detect(row.text))
         want = row.label["is_promise"] == "1"
         a = acc[row.split]
@@ -193,6 +194,8 @@ def score_promises(rows: Iterable[Labelled], detect: Callable[[str], Sequence[An
             a["fn"] += 1
     out = {}
     for s, a in acc.items():
+        if not a["rows"]:  # a file whose sources all hashed to one split: no figure, not a 0.000
+            continue
         found = a["tp"] + a["fp"]
         out[s] = {
             "recall": a["tp"] / (a["tp"] + a["fn"]) if a["tp"] + a["fn"] else 0.0,
