@@ -105,9 +105,9 @@ def pace_line(deal: live.DealSnapshot) -> str:
     pace = deal.entries_per_min if by_people else deal.units_per_min
     parts = [f"近5分钟 {live.rate_text(pace, unit)}"]
     if not deal.reached:
-        parts.append(f"预计成团 {live.eta_text(deal.to_threshold)}")
+        parts.append(f"预计成团 {live.forecast_text(deal.to_threshold, pace)}")
     elif deal.stock is not None:
-        parts.append(f"预计售罄 {live.eta_text(deal.to_sellout)}")
+        parts.append(f"预计售罄 {live.forecast_text(deal.to_sellout, pace)}")
     if deal.units_waitlisted:
         parts.append(f"候补 {deal.units_waitlisted} 份")
     return " · ".join(parts)

@@ -34,7 +34,7 @@ from services.live.viewers import (
     record_viewers_text,
     viewer_series,
 )
-from services.live.wording import countdown_text, eta_text, rate_text
+from services.live.wording import countdown_text, eta_text, forecast_text, rate_text
 
 __all__ = [
     "charts", "count_axis", "funnel_chart", "progress_chart", "time_axis", "to_spec", "viewers_chart",
@@ -43,5 +43,5 @@ __all__ = [
     "RATE_WINDOW_MIN", "DealSnapshot", "Projection", "PromiseRow", "QuestionRow", "Snapshot", "project", "recent_promises", "snapshot",
     "top_questions",
     "MAX_VIEWERS", "import_viewers", "parse_viewers", "record_viewers", "record_viewers_text", "viewer_series",
-    "countdown_text", "eta_text", "rate_text",
+    "countdown_text", "eta_text", "forecast_text", "rate_text",
 ]

@@ -16,6 +16,14 @@ def eta_text(p: Projection | None) -> str:
     return f"约 {_round(p.minutes)} 分钟（{_round(p.low)}{high}）"
 
 
+def forecast_text(p: Projection | None, pace: float) -> str:
+    """eta_text, except that a pace with no forecast says why: the arrivals so far came in one
+    minute (one paste or one import), which tells nothing of how fast people keep coming."""
+    if p is None and pace > 0:
+        return "待观察（只有一批录入，看不出节奏）"
+    return eta_text(p)
+
+
 def countdown_text(minutes: float | None) -> str:
     """'12:05' (mm:ss), '1:02:05' over an hour, '已截止' once passed. From 10 hours on a
     countdown in h:mm:ss reads like a clock time ("25:10:41"), so it is said in words."""

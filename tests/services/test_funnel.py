@@ -310,6 +310,8 @@ def test_eta_text_reads_as_minutes_with_a_range():
     assert live.eta_text(live.Projection(4.2, 3.1, 6.0)) == "约 5 分钟（4–6）"
     assert live.eta_text(live.Projection(4.2, 3.1, None)) == "约 5 分钟（4以上）"
     assert live.eta_text(None) == "—"
+    assert live.forecast_text(None, 0.0) == "—"  # nobody yet: nothing to say
+    assert live.forecast_text(live.Projection(4.2, 3.1, 6.0), 3.0) == "约 5 分钟（4–6）"
 
 
 # ---------------------------------------------------------------- through the writers
@@ -357,6 +359,7 @@ def test_one_burst_gives_no_forecast_until_people_keep_coming(session, assistant
     jielong.apply_paste(session, assistant, deal_id, burst, at=RELEASE + timedelta(minutes=1))
     d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=2)).deals[0]
     assert d.units == 60 and d.to_sellout is None and live.eta_text(d.to_sellout) == "—"
+    assert "看不出节奏" in live.forecast_text(d.to_sellout, d.units_per_min)  # the host reads why there is none
     jielong.apply_paste(session, assistant, deal_id, burst + "31. 邻居31 2份\n", at=RELEASE + timedelta(minutes=2))
     d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=3)).deals[0]
     assert d.to_sellout is not None and d.to_sellout.minutes > 0
