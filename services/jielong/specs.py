@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 MAX_PRICE = Decimal("100000000")
@@ -16,44 +17,50 @@ _PAIR = re.compile(r"^(.+?)\s*[=＝:：]\s*[¥￥]?\s*([0-9.]+)\s*[元份]?$")
 def parse_spec_prices(value: Any, specs: list[str], errors: dict[str, str]) -> dict[str, str]:
     """{spec: "69.90"} from a dict or a text like "10斤装=69.9；5斤装=39.9"; errors named in
     Chinese under 规格价格. Every spec named must be one of the deal's specs."""
-    if not value:
-        return {}
-    pairs = value.items() if isinstance(value, dict) else _pairs(str(value), errors)
-    out: dict[str, str] = {}
-    for spec, price in pairs:
-        spec = str(spec).strip()
-        if spec not in specs:
-            errors["规格价格"] = f"「{spec}」不在规格选项里（{'、'.join(specs) or '还没有规格'}）"
-            continue
-        try:
-            d = Decimal(str(price).strip()).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            d = Decimal(0)
-        if not d.is_finite() or d <= 0 or d >= MAX_PRICE:
-            errors["规格价格"] = f"「{spec}」的价格须为大于 0 的金额"
-            continue
-        out[spec] = str(d)
-    return out
+    return _per_spec(value, specs, errors, "规格价格", "10斤装=69.9", _price)
 
 
 def parse_spec_stock(value: Any, specs: list[str], errors: dict[str, str]) -> dict[str, int]:
     """{spec: 20} from a dict or a text like "10斤装=20；5斤装=50" (限量 per spec, where the
     seller has it); errors named in Chinese under 规格限量."""
+    return _per_spec(value, specs, errors, "规格限量", "10斤装=20", _stock)
+
+
+def _per_spec(value: Any, specs: list[str], errors: dict[str, str], label: str, example: str,
+              read: Callable[[str, str], tuple[Any, str]]) -> dict[str, Any]:
+    """One value per spec, each spec one of the deal's; `read` gives (value, "") or (None, why)."""
     if not value:
         return {}
-    pairs = value.items() if isinstance(value, dict) else _pairs(str(value), errors, "规格限量", "10斤装=20")
-    out: dict[str, int] = {}
-    for spec, stock in pairs:
+    pairs = value.items() if isinstance(value, dict) else _pairs(str(value), errors, label, example)
+    out: dict[str, Any] = {}
+    for spec, raw in pairs:
         spec = str(spec).strip()
         if spec not in specs:
-            errors["规格限量"] = f"「{spec}」不在规格选项里（{'、'.join(specs) or '还没有规格'}）"
+            errors[label] = f"「{spec}」不在规格选项里（{'、'.join(specs) or '还没有规格'}）"
             continue
-        text = str(stock).strip().removesuffix("份").strip()
-        if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
-            errors["规格限量"] = f"「{spec}」的限量须为不小于 1 的整数"
+        got, why = read(spec, str(raw).strip())
+        if got is None:
+            errors[label] = why
             continue
-        out[spec] = int(text)
+        out[spec] = got
     return out
+
+
+def _price(spec: str, text: str) -> tuple[str | None, str]:
+    try:
+        d = Decimal(text).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        d = Decimal(0)
+    if not d.is_finite() or d <= 0 or d >= MAX_PRICE:
+        return None, f"「{spec}」的价格须为大于 0 的金额"
+    return str(d), ""
+
+
+def _stock(spec: str, text: str) -> tuple[int | None, str]:
+    text = text.removesuffix("份").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        return None, f"「{spec}」的限量须为不小于 1 的整数"
+    return int(text), ""
 
 
 def spec_stock_text(stock: dict[str, int] | None) -> str:
