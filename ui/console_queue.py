@@ -38,6 +38,12 @@ def shortcut_help(key: str, what: str) -> str:
     return f"快捷键 {key}：{what}（光标在输入框里时不触发）"
 
 
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds:.0f} 秒" if seconds < 60 else f"{seconds / 60:.1f} 分"
+
+
 def render(show_id: int, actor: Actor) -> None:
     with st.container(border=True):
         if can(actor, "comment.write"):
@@ -173,7 +179,7 @@ def _queue(show_id: int, actor: Actor) -> None:
     c1, c2, c3, c4 = st.columns([1, 1, 1.5, 1.5])
     c1.metric("待处理问题", open_n)
     c2.metric("已隐藏闲聊", chatter_n)
-    c3.metric("回复中位（分钟）", "—" if median_s is None else f"{median_s / 60:.1f}",
+    c3.metric("回复中位", _duration(median_s),  # a short label: a longer one is cut ("回复中位（分…") at 1280×800
               help="从首次出现到已回复的中位用时（不含闲聊，与复盘一致）")
     with c4:
         st.toggle("显示闲聊", key=P + "show_chatter")

@@ -65,7 +65,7 @@ def deal_rows(snap: live.Snapshot) -> pd.DataFrame:
 @ctx.fragment(run_every=REFRESH_S)
 def _live(show_id: int) -> None:
     snap = current_snapshot(show_id)
-    cols = st.columns([1, 1, 1, 1, 1, 1.6])
+    cols = st.columns([1, 1, 1.3, 1, 1, 1.6])  # 累计观看 and its help icon fit uncut at 1280×800
     cols[0].metric("在线", snap.viewers_online)
     cols[1].metric("峰值在线", snap.viewers_peak)
     cols[2].metric("累计观看", snap.viewers_cumulative, help=f"社群成员 {snap.community_size} 人")
