@@ -15,7 +15,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from services import config, jielong, triage
+from services import config, jielong, review, triage
 from services.authz import Actor, can
 from ui import context as ctx
 from ui import kept
@@ -36,12 +36,6 @@ KEY_ANSWER, KEY_DISMISS, KEY_UNDO = "Y", "X", "Z"
 def shortcut_help(key: str, what: str) -> str:
     """The tooltip of a button with a shortcut, in Chinese."""
     return f"快捷键 {key}：{what}（光标在输入框里时不触发）"
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    return f"{seconds:.0f} 秒" if seconds < 60 else f"{seconds / 60:.1f} 分"
 
 
 def render(show_id: int, actor: Actor) -> None:
@@ -179,7 +173,7 @@ def _queue(show_id: int, actor: Actor) -> None:
     c1, c2, c3, c4 = st.columns([1, 1, 1.5, 1.5])
     c1.metric("待处理问题", open_n)
     c2.metric("已隐藏闲聊", chatter_n)
-    c3.metric("回复中位", _duration(median_s),  # a short label: a longer one is cut ("回复中位（分…") at 1280×800
+    c3.metric("回复中位", review.duration(median_s),  # short label (a longer one is cut at 1280×800), value as the review writes it
               help="从首次出现到已回复的中位用时（不含闲聊，与复盘一致）")
     with c4:
         st.toggle("显示闲聊", key=P + "show_chatter")

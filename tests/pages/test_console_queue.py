@@ -78,7 +78,7 @@ def test_console_renders_the_queue_for_the_assistant(queue_as):
     assert any(m.label == "待处理问题" for m in at.metric)
     assert any(m.label == "已隐藏闲聊" for m in at.metric)
     median = next(m for m in at.metric if m.label == "回复中位")  # short enough to read uncut at 1280×800
-    assert re.fullmatch(r"—|\d+ 秒|\d+\.\d 分", median.value), median.value
+    assert re.fullmatch(r"—|\d+秒|\d+分\d\d秒", median.value), median.value
 
 
 def test_quick_add_then_to_host_answer_and_undo(queue_as, app_db):
