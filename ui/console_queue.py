@@ -173,7 +173,8 @@ def _queue(show_id: int, actor: Actor) -> None:
     c1, c2, c3, c4 = st.columns([1, 1, 1.5, 1.5])
     c1.metric("待处理问题", open_n)
     c2.metric("已隐藏闲聊", chatter_n)
-    c3.metric("回复中位", review.duration(median_s),  # short label (a longer one is cut at 1280×800), value as the review writes it
+    # A short label (a longer one is cut at 1280×800); the value as the review writes it.
+    c3.metric("回复中位", review.duration(median_s),
               help="从首次出现到已回复的中位用时（不含闲聊，与复盘一致）")
     with c4:
         st.toggle("显示闲聊", key=P + "show_chatter")
