@@ -30,7 +30,7 @@ from pathlib import Path
 
 from services.promises import model as pm
 from services.promises import rules
-from services.triage.train import MIN_COUNT
+from services.triage.train import read_tsv, vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -45,17 +45,11 @@ PRECISION_FLOOR = 0.85  # leave-one-source-out precision the thresholds must kee
 BETA = 1.5  # F-beta: recall weighs 1.5 times precision (unseen sources lose recall first)
 
 
-def _tsv(path: Path) -> list[dict[str, str]]:
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
-    head = lines[0].split("\t")
-    return [dict(zip(head, ln.split("\t"))) for ln in lines[1:]]
-
-
 def training_rows() -> list[tuple[str, int, str, str]]:
     """(text, is_promise, origin, group) rows; group is what cross-validation keeps together."""
     rows = []
     for name in REAL_FILES:
-        for r in _tsv(DATA / "real" / name):
+        for r in read_tsv(DATA / "real" / name):
             if r["split"] == "tune":
                 group = r.get("streamer") or r["source"].split(" (")[0]
                 rows.append((r["text"], int(r["is_promise"]), name, group))
@@ -70,7 +64,7 @@ def row_kinds() -> list[str]:
     """The labelled kind of each training row (same order as training_rows; "" for no promise)."""
     kinds = []
     for name in REAL_FILES:
-        kinds += [r["kind"] for r in _tsv(DATA / "real" / name) if r["split"] == "tune"]
+        kinds += [r["kind"] for r in read_tsv(DATA / "real" / name) if r["split"] == "tune"]
     for line in (DATA / "promise_lines.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             kinds.append(line.split("\t")[0])
@@ -87,12 +81,7 @@ def featurise(text: str) -> tuple[list[str], bool]:
 def fit(feats: list[list[str]], y: list[int], l2: float, steps: int = STEPS) -> dict[str, float]:
     """Binary logistic regression, full-batch Adam with L2 (the comment model's recipe, services.triage.train,
     written for two classes with bincount so that leave-one-source-out refits take a second each)."""
-    counts: dict[str, int] = {}
-    for fs in feats:
-        for f in set(fs):
-            counts[f] = counts.get(f, 0) + 1
-    names = sorted(f for f, c in counts.items() if c >= MIN_COUNT or f.startswith("_"))
-    vocab = {f: i for i, f in enumerate(names)}
+    vocab = vocabulary(feats)
     cols_l, rows_l = [], []
     for r, fs in enumerate(feats):
         ix = [vocab[f] for f in fs if f in vocab]
@@ -100,7 +89,7 @@ def fit(feats: list[list[str]], y: list[int], l2: float, steps: int = STEPS) -> 
         rows_l.extend([r] * len(ix))
     cols, rws = np.array(cols_l, dtype=np.int64), np.array(rows_l, dtype=np.int64)
     target, n = np.array(y, dtype=float), len(feats)
-    w = np.zeros(len(names))
+    w = np.zeros(len(vocab))
     m, v = np.zeros_like(w), np.zeros_like(w)
     for step in range(1, steps + 1):
         z = np.clip(np.bincount(rws, weights=w[cols], minlength=n), -30, 30)

@@ -41,7 +41,18 @@ MIN_COUNT = 2  # a feature seen once is noise
 WEIGHTS = {"real": 1.0, "shop": 3.0, "live": 1.0, "project": 1.0}
 
 
-def _tsv(path: Path) -> list[dict[str, str]]:
+def vocabulary(feats: list[list[str]]) -> dict[str, int]:
+    """Feature → column: the features seen in at least MIN_COUNT rows, and every "_" feature
+    (the lexicon's and the rules' votes), sorted. Both trainers (comments, promises) use it."""
+    counts: dict[str, int] = {}
+    for fs in feats:
+        for f in set(fs):
+            counts[f] = counts.get(f, 0) + 1
+    return {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= MIN_COUNT or f.startswith("_")))}
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """Rows of a labelled file: '#' lines are comments, the first other line the header."""
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
     head = lines[0].split("\t")
     return [dict(zip(head, ln.split("\t"))) for ln in lines[1:]]
@@ -51,15 +62,15 @@ def training_rows() -> list[tuple[str, str, str, str]]:
     """(text, category, origin, group) rows; group is what cross-validation keeps together."""
     rows = [
         (r["text"], r["category"], "real", r["streamer"])
-        for r in _tsv(DATA / "real" / "comments.tsv") if r["split"] == "tune"
+        for r in read_tsv(DATA / "real" / "comments.tsv") if r["split"] == "tune"
     ]
     rows += [
         (r["text"], r["category"], "shop", r["source"][:3])
-        for r in _tsv(DATA / "real" / "comments_shop.tsv") if r["split"] == "tune"
+        for r in read_tsv(DATA / "real" / "comments_shop.tsv") if r["split"] == "tune"
     ]
     rows += [
         (r["text"], r["category"], "live", r["source"].split(":")[0])
-        for r in _tsv(DATA / "real" / "comments_live_shop.tsv") if r["split"] == "tune"
+        for r in read_tsv(DATA / "real" / "comments_live_shop.tsv") if r["split"] == "tune"
     ]
     for n, line in enumerate((DATA / "comments_labelled.tsv").read_text(encoding="utf-8").splitlines()):
         if line.strip() and not line.startswith("#"):
@@ -78,18 +89,13 @@ def _design(feats: list[list[str]], vocab: dict[str, int]) -> tuple[np.ndarray, 
 
 def fit(feats: list[list[str]], labels: list[int], weights: list[float], k: int,
         l2: float = L2, steps: int = STEPS) -> dict[str, list[float]]:
-    counts: dict[str, int] = {}
-    for fs in feats:
-        for f in set(fs):
-            counts[f] = counts.get(f, 0) + 1
-    names = sorted(f for f, c in counts.items() if c >= MIN_COUNT or f.startswith("_"))
-    vocab = {f: i for i, f in enumerate(names)}
+    vocab = vocabulary(feats)
     cols, starts = _design(feats, vocab)
     rows = np.repeat(np.arange(len(feats)), np.diff(np.append(starts, len(cols))))
     y = np.zeros((len(feats), k))
     y[np.arange(len(feats)), labels] = 1.0
     sw = np.array(weights)[:, None] / sum(weights)
-    w = np.zeros((len(names), k))
+    w = np.zeros((len(vocab), k))
     m, v = np.zeros_like(w), np.zeros_like(w)
     for step in range(1, steps + 1):
         z = np.add.reduceat(w[cols], starts, axis=0)
