@@ -204,13 +204,17 @@ def _plan(session: Session, deal: Deal, incoming: Incoming, source: str, sources
     sources = sources if incoming else None
     existing, scope = scope_of(session, deal, incoming, sources)
     if scope.tallies is not None and deal.spec_stock:  # a spec's 限量 is checked over the whole chain
-        existing, scope = load(session, deal.id), Scope(scope.offsets, scope.from_seq)
+        existing, scope = _whole_chain(session, deal, scope)
     result, new, changed = plan(deal, existing, incoming, source, sources, describe_new, scope)
     if scope.tallies is not None and needs_full(existing):
-        existing = load(session, deal.id)
-        scope = Scope(scope.offsets, scope.from_seq)
+        existing, scope = _whole_chain(session, deal, scope)
         result, new, changed = plan(deal, existing, incoming, source, sources, describe_new, scope)
     return result, new, changed, existing
+
+
+def _whole_chain(session: Session, deal: Deal, scope: Scope) -> tuple[list[Work], Scope]:
+    """Every entry of the deal, and the scope without its tallies (the plan serves them all)."""
+    return load(session, deal.id), Scope(scope.offsets, scope.from_seq)
 
 
 def apply_paste(
