@@ -26,6 +26,7 @@ from services import clock, config, events, passwords, throttle
 from services.authz import ROLES, SYSTEM, Actor, require
 from services.errors import AuthError, InvalidInput, InvalidState, NotFound
 from services.text import clean
+from services.sql import get_or_not_found
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -152,10 +153,7 @@ def list_operators(session: Session) -> list[Operator]:
 
 
 def _get_operator(session: Session, operator_id: int) -> Operator:
-    op = session.get(Operator, operator_id)
-    if op is None:
-        raise NotFound("找不到该运营人员。")
-    return op
+    return get_or_not_found(session, Operator, operator_id, "找不到该运营人员。")
 
 
 def set_active(session: Session, actor: Actor, operator_id: int, active: bool, at: datetime | None = None) -> None:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from db.models import Community, Show
 from services import clock, events, text
 from services.authz import Actor, require
-from services.errors import FieldErrors, InvalidInput, InvalidState, NotFound
+from services.errors import FieldErrors, InvalidInput, InvalidState
+from services.sql import get_or_not_found
 
 class ShowStatus(StrEnum):
     PLANNED = "planned"
@@ -158,10 +159,7 @@ def reopen_show(session: Session, actor: Actor, show_id: int, at: datetime | Non
 
 
 def get_show(session: Session, show_id: int) -> Show:
-    show = session.get(Show, show_id)
-    if show is None:
-        raise NotFound(f"找不到编号为 {show_id} 的场次，请从左侧重新选择。")
-    return show
+    return get_or_not_found(session, Show, show_id, "找不到编号为 {key} 的场次，请从左侧重新选择。")
 
 
 def list_shows(session: Session) -> list[Show]:

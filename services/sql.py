@@ -6,6 +6,8 @@
 - `seconds_between(session, later, earlier)` and `median(session, expr, *where)`: time
   differences and medians computed in SQL, so no table is loaded into Python for them.
 - `minute_bucket(session, column)`: a timestamp truncated to its minute, for GROUP BY.
+- `get_or_not_found(session, model, key, message)`: one row by primary key, or NotFound with
+  the caller's Chinese message (`{key}` in it is the key; formatted only on a miss).
 - `shifted(session, column, seconds)`: a timestamp moved by some seconds, comparable with a
   DateTime column (keeps an index range usable on the other side).
 """
@@ -19,7 +21,16 @@ from sqlalchemy import ColumnElement, String, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.errors import NotFound
+
 T = TypeVar("T")
+
+
+def get_or_not_found(session: Session, model: type[T], key: int, message: str) -> T:
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(message.format(key=key))
+    return row
 
 
 def is_postgresql(session: Session) -> bool:

@@ -15,11 +15,12 @@ from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer, DealMinute, Operator, Promise, Show
 from services import clock, events, locking
 from services.authz import Actor, require
-from services.errors import FieldErrors, InvalidInput, InvalidState, NotFound
+from services.errors import FieldErrors, InvalidInput, InvalidState
 from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
 from services.jielong.specs import parse_spec_prices, parse_spec_stock, price_of
 from services.shows import get_show
 from services.text import check_fields, clean
+from services.sql import get_or_not_found
 
 MAX_MONEY = Decimal("100000000")
 
@@ -218,10 +219,7 @@ def delete_deal(session: Session, actor: Actor, deal_id: int, at: datetime | Non
 
 
 def get_deal(session: Session, deal_id: int) -> Deal:
-    deal = session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound(f"找不到编号为 {deal_id} 的团品。")
-    return deal
+    return get_or_not_found(session, Deal, deal_id, "找不到编号为 {key} 的团品。")
 
 
 def list_deals(session: Session, show_id: int) -> list[Deal]:

@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry, Deal, FulfilmentItem, Promise
 from services import clock, events, jielong
 from services.authz import Actor, require
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden
 from services.promises.labels import EXPANDED_SCOPES, PromiseStatus, Scope
-from services.sql import chunks, upsert_insert
+from services.sql import chunks, get_or_not_found, upsert_insert
 
 VALID, FAILED = jielong.EntryStatus.VALID, jielong.DealStatus.FAILED
 CHUNK = 1_000  # entry ids a statement carries (well under SQLite's and psycopg's parameter limits)
@@ -55,10 +55,7 @@ class ExpandResult:
 
 
 def get_promise(session: Session, promise_id: int) -> Promise:
-    p = session.get(Promise, promise_id)
-    if p is None:
-        raise NotFound(f"找不到编号为 {promise_id} 的承诺，可能已被删除。")
-    return p
+    return get_or_not_found(session, Promise, promise_id, "找不到编号为 {key} 的承诺，可能已被删除。")
 
 
 # ---------------------------------------------------------------- which entries a promise covers

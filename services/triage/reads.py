@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Comment, QuestionGroup, Show
-from services.errors import NotFound
-from services.sql import median, seconds_between
+from services.sql import get_or_not_found, median, seconds_between
 from services.triage.rules import analyse
 from services.triage.labels import (
     DONE_STATUSES,
@@ -155,10 +154,7 @@ def top_to_host(session: Session, show_id: int, n: int = 3) -> list[GroupRow]:
 
 
 def get_group(session: Session, group_id: int) -> QuestionGroup:
-    g = session.get(QuestionGroup, group_id)
-    if g is None:
-        raise NotFound(f"找不到编号为 {group_id} 的问题组。")
-    return g
+    return get_or_not_found(session, QuestionGroup, group_id, "找不到编号为 {key} 的问题组。")
 
 
 def question_filter(show_id: int) -> tuple:
