@@ -249,9 +249,10 @@ UNEXPECTED = "页面出了点问题，刚才的操作可能没有完成。请刷
 
 
 def unexpected_error(exc: BaseException) -> None:
-    """A bug reached the top of the page: the operator reads a Chinese sentence, the traceback
-    (paths, SQL, parameters) goes to the server log only (client.showErrorDetails = "none"
-    in .streamlit/config.toml covers what escapes this, e.g. a live panel's fragment)."""
+    """A bug reached the top of the page or of a live panel (`fragment`): the operator reads a
+    Chinese sentence, the traceback (paths, SQL, parameters) goes to the server log only
+    (client.showErrorDetails = "none" in .streamlit/config.toml covers what escapes both, e.g.
+    a widget callback)."""
     log.error("unexpected error on a page", exc_info=exc)
     st.error(UNEXPECTED)
 
