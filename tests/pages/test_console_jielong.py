@@ -35,6 +35,22 @@ def _make_show_with_deal(url: str, **kw) -> tuple[int, int]:
     return ids
 
 
+def _released_deal(url: str, **kw) -> tuple[int, int]:
+    """_make_show_with_deal, with the deal released (接龙 open)."""
+    show_id, deal_id = _make_show_with_deal(url, **kw)
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+    eng.dispose()
+    return show_id, deal_id
+
+
+def _preview(at: AppTest, show_id: int, deal_id: int, chain: str) -> None:
+    """Paste `chain` into the deal's box and press 预览变化."""
+    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input(chain).run()
+    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
+
+
 @pytest.fixture
 def panel_as(app_db):
     def _make(role: str, show_id: int) -> AppTest:
@@ -87,8 +103,7 @@ def test_paste_preview_confirm_updates_totals_and_progress_text(panel_as, app_db
         jielong.release(s, deal_id, SYSTEM)
     eng.dispose()
     at = panel_as("assistant", show_id)
-    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input("#接龙\n1. 王芳 2份 5栋\n2. 李四 两份\n3. 赵六 x2").run()
-    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
+    _preview(at, show_id, deal_id, "#接龙\n1. 王芳 2份 5栋\n2. 李四 两份\n3. 赵六 x2")
     assert not at.exception
     assert any("新增 3 条" in i.value and "候补 1 条" in i.value for i in at.info)
     eng = db.connect(app_db)
@@ -166,11 +181,7 @@ def test_demo_console_page_renders_the_panel(page_as):
 
 
 def test_import_a_ktt_export_with_the_default_mapping(panel_as, app_db):
-    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
-    eng = db.connect(app_db)
-    with db.session(eng) as s:
-        jielong.release(s, deal_id, SYSTEM)
-    eng.dispose()
+    show_id, deal_id = _released_deal(app_db, stock=None)
     csv = "跟团号,下单人,商品,规格,数量,订单金额,团员备注,自提点,收货人,联系电话,详细地址\n"
     csv += "\n".join(f"{i},团员{i},有机上海青,500g,{i % 2 + 1},19.90,,东门,收货{i},1380000{i:04d},{i}栋" for i in range(1, 8))
     at = panel_as("assistant", show_id)
@@ -190,11 +201,7 @@ def test_import_a_ktt_export_with_the_default_mapping(panel_as, app_db):
 def test_progress_reminder_toasts_after_the_interval(panel_as, app_db, monkeypatch):
     from ui import console_jielong
 
-    show_id, deal_id = _make_show_with_deal(app_db, stock=20)
-    eng = db.connect(app_db)
-    with db.session(eng) as s:
-        jielong.release(s, deal_id, SYSTEM)
-    eng.dispose()
+    show_id, deal_id = _released_deal(app_db, stock=20)
     monkeypatch.setattr(console_jielong, "REMIND_S", 0.0)
     at = panel_as("assistant", show_id)  # the first run starts the clock: no reminder yet
     assert not [t for t in at.toast if "播报" in t.value]
@@ -237,11 +244,7 @@ def test_release_keeps_the_chosen_deal_and_refreshes_its_label(panel_as, app_db)
 
 
 def test_an_export_for_another_deal_is_refused_on_screen(panel_as, app_db):
-    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
-    eng = db.connect(app_db)
-    with db.session(eng) as s:
-        jielong.release(s, deal_id, SYSTEM)
-    eng.dispose()
+    show_id, deal_id = _released_deal(app_db, stock=None)
     csv = "跟团号,下单人,商品,数量\n1,团员1,丹东红颜草莓,2\n2,团员2,丹东红颜草莓,1\n"
     at = panel_as("assistant", show_id)
     at.session_state[f"console_jielong_result_{show_id}_{deal_id}"] = "新增 3 条。"  # an earlier import's message
@@ -301,14 +304,9 @@ def test_flagged_entries_are_shown_apart_with_their_hint(panel_as, app_db):
 def test_preview_marks_unsure_readings_with_a_reason(panel_as, app_db):
     """Issue 13 #6 / issue 15 #5: `蒋奶奶36 2 4栋` is read as 2 份 and the preview says why it may
     be wrong, in a warning and in the row's 提示 cell."""
-    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
-    eng = db.connect(app_db)
-    with db.session(eng) as s:
-        jielong.release(s, deal_id, SYSTEM)
-    eng.dispose()
+    show_id, deal_id = _released_deal(app_db, stock=None)
     at = panel_as("assistant", show_id)
-    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input("#接龙\n78. 王芳 2份 3栋\n79. 蒋奶奶36 2 4栋").run()
-    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
+    _preview(at, show_id, deal_id, "#接龙\n78. 王芳 2份 3栋\n79. 蒋奶奶36 2 4栋")
     assert not at.exception
     assert any("有 1 条读取不确定" in w.value and w.icon == "⚠️" for w in at.warning), _texts(at)
     table = at.dataframe[0].value
@@ -319,16 +317,11 @@ def test_preview_marks_unsure_readings_with_a_reason(panel_as, app_db):
 def test_preview_and_save_have_shortcuts_named_in_their_tooltips(panel_as, app_db):
     """Issue 13 #17: 预览变化 is P and 确认保存 is S, single keys (not fired while typing in the
     paste box), each named in the button's Chinese tooltip."""
-    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
-    eng = db.connect(app_db)
-    with db.session(eng) as s:
-        jielong.release(s, deal_id, SYSTEM)
-    eng.dispose()
+    show_id, deal_id = _released_deal(app_db, stock=None)
     at = panel_as("assistant", show_id)
     preview = at.button(key=f"console_jielong_preview_{show_id}_{deal_id}")
     assert preview.proto.shortcut == "p" and "快捷键 P" in preview.help and "输入框" in preview.help
-    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input("#接龙\n1. 王芳 2份 5栋").run()
-    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
+    _preview(at, show_id, deal_id, "#接龙\n1. 王芳 2份 5栋")
     save = at.button(key=f"console_jielong_confirm_{show_id}_{deal_id}")
     assert save.proto.shortcut == "s" and "快捷键 S" in save.help
 
@@ -336,14 +329,9 @@ def test_preview_and_save_have_shortcuts_named_in_their_tooltips(panel_as, app_d
 def test_preview_table_puts_change_status_and_hint_first(panel_as, app_db):
     """Issue 13 #16: at 1280×800 the console's right column shows about five columns; the
     preview's 变化, 状态 and 提示 must be among them, not behind a sideways scroll."""
-    show_id, deal_id = _make_show_with_deal(app_db, stock=None)
-    eng = db.connect(app_db)
-    with db.session(eng) as s:
-        jielong.release(s, deal_id, SYSTEM)
-    eng.dispose()
+    show_id, deal_id = _released_deal(app_db, stock=None)
     at = panel_as("assistant", show_id)
-    at.text_area(key=f"console_jielong_paste_text_{show_id}_{deal_id}").input("#接龙\n79. 蒋奶奶36 2 4栋").run()
-    at.button(key=f"console_jielong_preview_{show_id}_{deal_id}").click().run()
+    _preview(at, show_id, deal_id, "#接龙\n79. 蒋奶奶36 2 4栋")
     table = at.dataframe[0].value
     assert list(table.columns[:5]) == ["变化", "团员", "数量", "状态", "提示"]
     assert any(t.value.startswith("蒋奶奶36：⚠") for t in at.text)  # the hint in full, outside the narrow column
