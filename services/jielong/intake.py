@@ -23,7 +23,7 @@ from services.text import check_length, column_limit, fit
 from services.authz import SYSTEM, Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.jielong.deals import get_deal, specs_of
-from services.jielong.lifecycle import DealStatus, EntryStatus, entry_status_label, milestones, progress_text_of
+from services.jielong.lifecycle import DealStatus, EntryStatus, entry_flags_label, entry_status_label, milestones, progress_text_of
 from services.jielong.parser import MAX_QTY, for_product, key_name, parse_chain
 from services.jielong.plan import (
     FIELDS,
@@ -429,8 +429,7 @@ def list_entries(session: Session, deal_id: int, limit: int = 2000) -> list[dict
         {
             "编号": r.id, "status": r.status, "序号": r.seq, "团员": r.buyer_name, "数量": r.qty, "规格": r.spec,
             "备注": r.note, "楼栋/地址": r.address, "状态": entry_status_label(r.status),
-            "提示": "；".join(x for x in ("超出限购" if r.over_limit else "", "超出规格限量" if r.over_stock else "",
-                                         "最新接龙中缺失" if r.missing else "") if x),
+            "提示": entry_flags_label(r.over_limit, r.over_stock, r.missing),
             "来源": SOURCE_LABELS.get(r.source, r.source),
             "时间": r.created_at,
         }

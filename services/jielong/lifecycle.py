@@ -80,6 +80,12 @@ def entry_status_label(status: str) -> str:
     return ENTRY_STATUS_LABELS.get(status, status)
 
 
+def entry_flags_label(over_limit: bool, over_stock: bool, missing: bool) -> str:
+    """The 提示 an entry carries (console table, packing exports): flagged, to be checked by hand."""
+    flags = (("超出限购", over_limit), ("超出规格限量", over_stock), ("最新接龙中缺失", missing))
+    return "；".join(label for label, on in flags if on)
+
+
 # ---------------------------------------------------------------- the 成团 progress rule
 
 

@@ -23,10 +23,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal
+from services.jielong import entry_flags_label
 from services.pickup import group_sort_key, pickup_group
 from services.review.metrics import entry_amount, money
 
-ENTRY_COLUMNS = ["取货点/楼栋", "团品", "跟团号", "下单人", "数量", "规格", "备注", "地址", "电话", "金额（元）"]
+# 提示 last: the flags an entry carries (超出限购 / 超出规格限量 / 最新接龙中缺失), packed only after a check.
+ENTRY_COLUMNS = ["取货点/楼栋", "团品", "跟团号", "下单人", "数量", "规格", "备注", "地址", "电话", "金额（元）", "提示"]
 CHUNK = 1_000  # ids per query in the second pass (well under every driver's parameter limit)
 BATCH = 2_000  # rows per fetch while streaming
 CACHE = 20_000  # distinct (address, note) pairs whose group is remembered
@@ -72,6 +74,7 @@ def _query(show_id: int, status: str):
         select(
             ChainEntry.id, ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty, ChainEntry.spec, ChainEntry.note,
             ChainEntry.address, ChainEntry.phone, entry_amount(), Deal.product, Deal.id,
+            ChainEntry.over_limit, ChainEntry.over_stock, ChainEntry.missing,
         )
         .join(Deal, Deal.id == ChainEntry.deal_id)
         .where(Deal.show_id == show_id, ChainEntry.status == status)
@@ -101,7 +104,7 @@ def plan(session: Session, show_id: int, status: str) -> Packing:
     widths = [_width(c) for c in ENTRY_COLUMNS]
     grouped: dict[tuple[str, str], str] = {}
     q = _query(show_id, status).order_by(Deal.id, ChainEntry.id).execution_options(yield_per=BATCH)
-    for eid, seq, name, qty, spec, note, address, phone, amount, product, deal_id in session.execute(q):
+    for eid, seq, name, qty, spec, note, address, phone, amount, product, deal_id, *flags in session.execute(q):
         place = (address or "", note or "")
         group = grouped.get(place)
         if group is None:
@@ -118,6 +121,8 @@ def plan(session: Session, show_id: int, status: str) -> Packing:
             if v and len(v) * 2 > widths[i]:
                 widths[i] = max(widths[i], _width(v))
         widths[2] = max(widths[2], len(str(seq)))
+        if any(flags):
+            widths[10] = max(widths[10], _width(entry_flags_label(*flags)))
     groups = sorted(index, key=group_sort_key)
     rank = {index[g]: r for r, g in enumerate(groups)}
     keys.sort(key=lambda k: (rank[k[0]], k[1], k[2], k[3]))
@@ -141,18 +146,19 @@ def rows(session: Session, packing: Packing) -> Iterator[tuple[int, list[Any]]]:
             select(
                 ChainEntry.id, ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty, ChainEntry.spec,
                 ChainEntry.note, ChainEntry.address, ChainEntry.phone, entry_amount(), Deal.product,
+                ChainEntry.over_limit, ChainEntry.over_stock, ChainEntry.missing,
             )
             .join(Deal, Deal.id == ChainEntry.deal_id)
             .where(ChainEntry.id.in_(ids))
         )
         found = {r[0]: r for r in session.execute(q)}
         for g, eid in part:
-            _, seq, name, qty, spec, note, address, phone, amount, product = found[eid]
+            _, seq, name, qty, spec, note, address, phone, amount, product, *flags = found[eid]
             seq = seq if seq is not None else packing.numbered.get(eid)
             yield g, [packing.groups[g], product, seq, name, qty, spec or "", note or "", address or "",
-                      phone or "", money(amount)]
+                      phone or "", money(amount), entry_flags_label(*flags)]
 
 
 def subtotal_cells(label: str, group: str, t: GroupTotal) -> list[Any]:
     """A 小计 / 合计 row of the 分拣明细 sheet."""
-    return [group, "", None, f"{label}（{len(t.names)}人，{t.entries}单）", t.units, "", "", "", "", money(t.amount)]
+    return [group, "", None, f"{label}（{len(t.names)}人，{t.entries}单）", t.units, "", "", "", "", money(t.amount), ""]

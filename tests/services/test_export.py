@@ -152,3 +152,25 @@ def test_group_named_like_a_sheet_keeps_its_own_sheet(session, admin, reviewer):
     session.flush()
     wb = openpyxl.load_workbook(io.BytesIO(export.entries_xlsx(session, reviewer, show.id)))
     assert "楼栋 复盘指标" in wb.sheetnames and wb["复盘指标"]["A1"].value == "指标"
+
+
+def test_flagged_entries_say_why_in_the_packing_exports(session, admin, reviewer):
+    """Staff packing from the sheet see which lines to check before packing them (issue 13)."""
+    show = _night(session, admin)
+    deal = session.query(Deal).filter_by(show_id=show.id).first()
+    session.add_all([
+        ChainEntry(deal_id=deal.id, line_key="f1", seq=50, buyer_name="周九", qty=6, address="3号楼", over_limit=True,
+                   status="valid", created_at=T0, updated_at=T0),
+        ChainEntry(deal_id=deal.id, line_key="f2", seq=51, buyer_name="吴十", qty=1, address="3号楼", over_stock=True,
+                   missing=True, status="valid", created_at=T0, updated_at=T0),
+    ])
+    session.flush()
+    wb = openpyxl.load_workbook(io.BytesIO(export.entries_xlsx(session, reviewer, show.id)))
+    detail = wb["分拣明细"]
+    header = [c.value for c in detail[1]]
+    assert header[-1] == "提示"
+    hints = {r[3]: r[-1] for r in detail.iter_rows(min_row=2, values_only=True) if r[2] is not None}
+    assert hints["周九"] == "超出限购" and hints["吴十"] == "超出规格限量；最新接龙中缺失"
+    assert not hints["张三"] and not hints["李四"]
+    text = export.entries_csv(session, reviewer, show.id).decode("utf-8-sig")
+    assert "周九" in text and "超出限购" in text
