@@ -240,6 +240,14 @@ def _fmt_time(t: datetime) -> str:
     return f"{t.month}月{t.day}日 {t:%H:%M}"
 
 
+def _spec_cell(deal: Deal, spec: str) -> str:
+    """One spec as the post names it: its price and its own 限量 where it has them (10斤装 ¥59 限20份)."""
+    price = price_of(deal, spec)
+    cell = spec if price is None else f"{spec} ¥{_fmt_money(price)}"
+    stock = (deal.spec_stock or {}).get(spec)
+    return cell if not stock else f"{cell} 限{stock}份"
+
+
 def jielong_text(session: Session, deal_id: int) -> str:
     """The text to post in the group, generated from the deal (Chinese, ready to copy)."""
     deal = get_deal(session, deal_id)
@@ -254,8 +262,7 @@ def jielong_text(session: Session, deal_id: int) -> str:
     lines.append(price)
     specs = specs_of(deal)
     if specs:
-        priced = [f"{sp} ¥{_fmt_money(price_of(deal, sp))}" if price_of(deal, sp) is not None else sp for sp in specs]
-        lines.append(f"规格：{' / '.join(priced)}")
+        lines.append(f"规格：{' / '.join(_spec_cell(deal, sp) for sp in specs)}")
     cond = f"👥 成团条件：满 {deal.threshold} {unit_label(deal.threshold_unit)}成团"
     lines.append(cond)
     lines.append(f"📦 限量 {deal.stock} 份，售完即止" if deal.stock else "📦 不限量")

@@ -69,3 +69,8 @@ def test_spec_stock_is_checked_on_the_form(session, assistant):
         assert "规格限量" in err.value.errors, bad
     deal = jielong.create_deal(session, assistant, show.id, form(spec_options="5斤装,10斤装", spec_stock="10斤装=20份"))
     assert deal.spec_stock == {"10斤装": 20} and jielong.spec_stock_text(deal.spec_stock) == "10斤装=20"
+
+
+def test_the_jielong_post_names_each_specs_own_stock(session, assistant):
+    deal = released_deal(session, assistant, **SPECS)
+    assert "规格：5斤装 / 10斤装 限3份" in jielong.jielong_text(session, deal.id)
