@@ -12,7 +12,7 @@ SOURCE_FILES = [
     "comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "host_lines.tsv", "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
     "host_lines_live.tsv", "host_lines_replies.tsv",
-    "paraphrases.tsv",
+    "paraphrases.tsv", "paraphrases_more.tsv",
 ]
 TUNE_ONLY = {"host_lines_replies.tsv"}  # its four sources all hashed to tune: training text only
 
@@ -73,14 +73,21 @@ def test_host_line_labels_are_consistent():
     assert len(rt.load_host_lines()) == 1500
 
 
-def test_paraphrase_clusters_stay_in_one_split():
-    rows = rt.load_paraphrases()
+@pytest.mark.parametrize("name", ["paraphrases.tsv", "paraphrases_more.tsv"])
+def test_paraphrase_clusters_stay_in_one_split(name):
+    rows = rt.load_paraphrases(name=name)
     sides: dict[str, set[str]] = {}
     for r in rows:
         if r.label["cluster"] != "-":
             sides.setdefault(r.label["cluster"], set()).add(r.split)
     assert sides and all(len(s) == 1 for s in sides.values())
     assert len({r.text for r in rows}) == len(rows), "no text twice"
+
+
+def test_paraphrases_more_repeats_no_text_of_paraphrases():
+    """The later file (branch para4) adds wordings; none is already a row of paraphrases.tsv."""
+    old = {r.text for r in rt.load_paraphrases()}
+    assert not old & {r.text for r in rt.load_paraphrases(name="paraphrases_more.tsv")}
 
 
 def test_chain_scorer_separates_misread_entries_from_header_lines():
