@@ -121,12 +121,12 @@ def _signature_cached(text: str, version: tuple) -> str:
     return " ".join(toks)[:200] if toks else t[:200]
 
 
-_ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢不没?])$")
+_ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢呗不没?])$")
 
 
 def asks(text: str, markers: float) -> bool:
     """Worded as a question: the classifier's question markers, or a question-shaped ending
-    (吃早餐了没, 有男朋友莫得) that a comment read as chatter may still have."""
+    (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have."""
     return markers >= 1 or bool(_ASKS_AT_END.search(normalise(text)))
 
 
