@@ -11,7 +11,10 @@ and #已然 for "has it been done" on an action concept (发货了吗, 付款了
 #已然 on one side only is another question (付款了吗 ≠ 怎么付款).
 The concept table (lexicon.json concepts, sources in concepts_doc) names each product on its own
 (芒果 ≠ 草莓), and the qualifiers that change a question (冷冻, 速度, 截止, 激素, 到货, 物流信息 …);
-single characters are no concept names (鱼哥 is no fish, 贵州 no price).
+single characters are no concept names (鱼哥 is no fish, 贵州 no price). Questions to a live host have
+concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所在 …: 你多大了 = 今年几岁 = 属什么的); a name asked
+of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
+(身高170穿什么码) are the asker's data, not another question (_CONTEXT).
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
 forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
