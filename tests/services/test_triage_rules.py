@@ -211,6 +211,13 @@ def test_group_paraphrases_across_readings(texts, same):
         (["身高170穿什么码", "尺码怎么选"], True),  # the asker's measurements are no other question
         (["尺码怎么选", "能不能改尺码"], False),  # choosing vs changing a size
         (["发什么快递", "哪家快递"], True),
+        (["你是哪的", "老家哪里"], True),
+        (["这是哪里的货", "你是哪里的"], False),  # the goods' origin is not the host's
+        (["几几年的", "多大了"], True),
+        (["主播叫啥", "叫什么名字"], True),
+        (["晚饭吃的啥", "吃的什么"], True),
+        (["主播多少斤", "体重多少"], True),
+        (["一箱多少斤", "主播多少斤"], False),  # a box's weight is not the host's
     ],
 )
 def test_group_host_and_shop_questions_in_other_words(texts, same):
