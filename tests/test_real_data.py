@@ -214,11 +214,13 @@ def test_song_dedications_jokes_and_stories_are_not_promises_but_shop_offers_are
 
 
 def test_paraphrase_grouping_on_host_and_shop_questions():
-    """paraphrases_more.tsv (branch para4): first reading tune 0.583 / 0.811, heldout 0.586 / 1.000;
-    floors = what para4 measured after its concept forms (tune 0.942 / 0.968, heldout 0.785 / 1.000)."""
+    """paraphrases_more.tsv (branch para4). Batch 1 first reading tune 0.583 / 0.811, heldout
+    0.586 / 1.000; with batch 1's rules, the file with batch 2 first read tune 0.900 / 0.897, heldout
+    0.809 / 0.947 (heldout never tuned on). Floors = what para4 measured last (tune 0.947 / 0.966,
+    heldout 0.809 / 0.947)."""
     from services import triage
 
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_more.tsv"), triage.group)
-    for split, floor, precision in (("tune", 0.94, 0.96), ("heldout", 0.78, 0.98)):
+    for split, floor, precision in (("tune", 0.94, 0.96), ("heldout", 0.80, 0.94)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
