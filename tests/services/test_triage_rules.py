@@ -218,6 +218,11 @@ def test_group_paraphrases_across_readings(texts, same):
         (["晚饭吃的啥", "吃的什么"], True),
         (["主播多少斤", "体重多少"], True),
         (["一箱多少斤", "主播多少斤"], False),  # a box's weight is not the host's
+        (["你住在哪", "你家在哪"], True),
+        (["你住在哪", "你在哪"], False),  # where the host lives vs where the host is
+        (["主播这件有L码吗", "尺码怎么选"], False),  # a named size is its own question
+        (["能组合购买吗", "链接在哪"], False),  # buying as a bundle is not asking for the link
+        (["主播多高多重", "主播身高多少"], True),
     ],
 )
 def test_group_host_and_shop_questions_in_other_words(texts, same):
