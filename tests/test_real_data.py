@@ -12,7 +12,7 @@ SOURCE_FILES = [
     "comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "host_lines.tsv", "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
     "host_lines_live.tsv", "host_lines_replies.tsv",
-    "paraphrases.tsv",
+    "paraphrases.tsv", "paraphrases_more.tsv",
 ]
 TUNE_ONLY = {"host_lines_replies.tsv"}  # its four sources all hashed to tune: training text only
 
@@ -73,14 +73,21 @@ def test_host_line_labels_are_consistent():
     assert len(rt.load_host_lines()) == 1500
 
 
-def test_paraphrase_clusters_stay_in_one_split():
-    rows = rt.load_paraphrases()
+@pytest.mark.parametrize("name", ["paraphrases.tsv", "paraphrases_more.tsv"])
+def test_paraphrase_clusters_stay_in_one_split(name):
+    rows = rt.load_paraphrases(name=name)
     sides: dict[str, set[str]] = {}
     for r in rows:
         if r.label["cluster"] != "-":
             sides.setdefault(r.label["cluster"], set()).add(r.split)
     assert sides and all(len(s) == 1 for s in sides.values())
     assert len({r.text for r in rows}) == len(rows), "no text twice"
+
+
+def test_paraphrases_more_repeats_no_text_of_paraphrases():
+    """The later file (branch para4) adds wordings; none is already a row of paraphrases.tsv."""
+    old = {r.text for r in rt.load_paraphrases()}
+    assert not old & {r.text for r in rt.load_paraphrases(name="paraphrases_more.tsv")}
 
 
 def test_chain_scorer_separates_misread_entries_from_header_lines():
@@ -153,7 +160,7 @@ def test_paraphrase_grouping_on_real_comments():
     # floors = what branch para2 measured after adding 66 rows from two shops' question lists
     # (tune 0.916 / precision 0.986, heldout 0.614 / 0.984); main before it on the same rows:
     # tune 0.836 (0.944), heldout 0.526 (0.674)
-    for split, floor, precision in (("tune", 0.91, 0.98), ("heldout", 0.61, 0.98)):
+    for split, floor, precision in (("tune", 0.92, 0.98), ("heldout", 0.61, 0.98)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
 
@@ -204,3 +211,16 @@ def test_song_dedications_jokes_and_stories_are_not_promises_but_shop_offers_are
                         ("我们拍一单的话就可以节省（节约的钱）米", "price"), ("宝贝，也不用担心日期的问题，都是新鲜日期。", "quality"),
                         ("给大家发个红包，咱们往20万冲一冲啊！", "gift")):
         assert [d.kind for d in promises.detect(offer)] == [kind], offer
+
+
+def test_paraphrase_grouping_on_host_and_shop_questions():
+    """paraphrases_more.tsv (branch para4). Batch 1 first reading tune 0.583 / 0.811, heldout
+    0.586 / 1.000; with batch 1's rules, the file with batch 2 first read tune 0.900 / 0.897, heldout
+    0.809 / 0.947 (heldout never tuned on). Floors = what para4 measured last (tune 0.947 / 0.966,
+    heldout 0.809 / 0.947)."""
+    from services import triage
+
+    scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_more.tsv"), triage.group)
+    for split, floor, precision in (("tune", 0.94, 0.96), ("heldout", 0.80, 0.94)):
+        assert scores[split]["precision"] >= precision, scores
+        assert scores[split]["pairwise_f1"] >= floor, scores

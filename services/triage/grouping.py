@@ -11,7 +11,10 @@ and #已然 for "has it been done" on an action concept (发货了吗, 付款了
 #已然 on one side only is another question (付款了吗 ≠ 怎么付款).
 The concept table (lexicon.json concepts, sources in concepts_doc) names each product on its own
 (芒果 ≠ 草莓), and the qualifiers that change a question (冷冻, 速度, 截止, 激素, 到货, 物流信息 …);
-single characters are no concept names (鱼哥 is no fish, 贵州 no price).
+single characters are no concept names (鱼哥 is no fish, 贵州 no price). Questions to a live host have
+concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所在 …: 你多大了 = 今年几岁 = 属什么的); a name asked
+of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
+(身高170穿什么码) are the asker's data, not another question (_CONTEXT).
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
 forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
@@ -72,6 +75,11 @@ _DONE = re.compile(r"了(?:吗|嘛|么|没|没有|没得|莫得)$")
 DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么付款, 下单了吗 ≠ 在哪下单)
 
 
+NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
+# concepts that are only the asker's data beside another: body measurements in a size question
+_CONTEXT = {"#尺码": ("#身高", "#体重", "#重量")}
+
+
 def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     """Concept tokens for the lexicon concepts found in t; the rest is cut at stop words
     (吗, 的, 怎么, 主播 …) into content words. A longest-first alternation does the cutting,
@@ -105,6 +113,10 @@ def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
     t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
     toks = set(_tokens(t, lex))
+    for ctx in _CONTEXT.get(next((x for x in _CONTEXT if x in toks), ""), ()):
+        toks.discard(ctx)  # 身高170穿什么码: the asker's measurements, the question is the size
+    if NAME in toks and any(x != NAME and x[1:] not in lex.generic_concepts for x in toks if x.startswith("#")):
+        toks.discard(NAME)  # 这首歌叫什么名字 asks the song's name: the song, not the host's name
     if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
                                  for x in toks if x.startswith("#")):
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
@@ -112,12 +124,12 @@ def _signature_cached(text: str, version: tuple) -> str:
     return " ".join(toks)[:200] if toks else t[:200]
 
 
-_ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢不没?])$")
+_ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢呗不没?])$")
 
 
 def asks(text: str, markers: float) -> bool:
     """Worded as a question: the classifier's question markers, or a question-shaped ending
-    (吃早餐了没, 有男朋友莫得) that a comment read as chatter may still have."""
+    (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have."""
     return markers >= 1 or bool(_ASKS_AT_END.search(normalise(text)))
 
 
@@ -134,7 +146,7 @@ def _clear_caches() -> None:
 lexmod.on_change(_clear_caches)
 
 MATCH_CUTOFF = 75.0
-GENERIC_DIFF = 70.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
+GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …) on one side only
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
 SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
 ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words

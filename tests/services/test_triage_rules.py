@@ -177,6 +177,59 @@ def test_group_paraphrases_across_readings(texts, same):
     assert (ids[0] == ids[1]) is same, (texts, ids)
 
 
+@pytest.mark.parametrize(
+    "texts,same",
+    [
+        # issue 15 #3 (branch para4): questions to a live host and to a shop, asked in other words
+        (["你多大了", "今年几岁"], True),
+        (["主播多大", "你今年几岁了"], True),
+        (["哪年的", "属什么的"], True),
+        (["你哪里人", "老家哪的"], True),
+        (["你是四川人吗", "你哪里人"], True),
+        (["你哪里人", "四川哪里的"], False),  # a province named: which part of it
+        (["主播有男朋友吗", "单身吗"], True),  # one question: is the host attached
+        (["有对象吗", "结婚了吗"], True),
+        (["几点下播", "还播多久"], True),
+        (["几点下播", "几点开播"], False),
+        (["几点开播", "什么时候开播"], True),  # 几点开 of a shop's opening hours is not this
+        (["玩的什么游戏", "这是什么游戏"], True),
+        (["这是什么游戏", "这个游戏好玩吗"], False),
+        (["现在放的什么歌", "这是什么歌"], True),
+        (["这是什么歌", "能点首歌吗"], False),  # asking a song vs asking for one
+        (["这首歌叫什么名字", "这是什么歌"], True),  # the song's name
+        (["这首歌叫什么名字", "主播叫什么名字"], False),  # the host's
+        (["在吃什么", "吃的啥"], True),
+        (["吃了没", "主播吃饭了吗"], True),
+        (["吃了没", "吃的啥"], False),  # whether vs what
+        (["主播现在在哪", "人在哪个城市"], True),
+        (["主播平时都干嘛", "你有什么爱好"], True),
+        (["他是做什么的", "什么工作"], True),
+        (["主播多高", "身高多少"], True),
+        (["你学的什么专业", "哪个系"], True),
+        (["几号链接", "链接在哪"], True),
+        (["码数多少", "我穿多大"], True),
+        (["身高170穿什么码", "尺码怎么选"], True),  # the asker's measurements are no other question
+        (["尺码怎么选", "能不能改尺码"], False),  # choosing vs changing a size
+        (["发什么快递", "哪家快递"], True),
+        (["你是哪的", "老家哪里"], True),
+        (["这是哪里的货", "你是哪里的"], False),  # the goods' origin is not the host's
+        (["几几年的", "多大了"], True),
+        (["主播叫啥", "叫什么名字"], True),
+        (["晚饭吃的啥", "吃的什么"], True),
+        (["主播多少斤", "体重多少"], True),
+        (["一箱多少斤", "主播多少斤"], False),  # a box's weight is not the host's
+        (["你住在哪", "你家在哪"], True),
+        (["你住在哪", "你在哪"], False),  # where the host lives vs where the host is
+        (["主播这件有L码吗", "尺码怎么选"], False),  # a named size is its own question
+        (["能组合购买吗", "链接在哪"], False),  # buying as a bundle is not asking for the link
+        (["主播多高多重", "主播身高多少"], True),
+    ],
+)
+def test_group_host_and_shop_questions_in_other_words(texts, same):
+    ids = triage.group(texts)
+    assert (ids[0] == ids[1]) is same, (texts, ids)
+
+
 def test_group_is_order_independent_for_exact_repeats():
     texts = ["运费多少", "来了", "运费多少？", "来了！", "运费 多少"]
     ids = triage.group(texts)
