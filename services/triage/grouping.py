@@ -289,7 +289,10 @@ class Matcher:
             for tok in sorted(concepts):
                 self.index.setdefault((b, tok), []).append((sig, key, category))
         if not concepts:
-            self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
+            plain = " ".join(sorted(words | objects))
+            self.plain.setdefault(category, []).append((plain, key))
+            if bucket == CHATTER and asks:  # a chatter-read question is found by the questions too
+                self.plain.setdefault(Category.OTHER_QUESTION, []).append((plain, key))
 
     def match(self, category: str, sig: str, asks: bool = False) -> object | None:
         if category != Category.CHATTER:
@@ -297,6 +300,12 @@ class Matcher:
         if asks and self._specific(sig):
             # a question already asked, here read as chatter but worded as a question (这歌叫啥呀)
             hit = self._match(QUESTION, sig, "")
+            if hit is not None:
+                return hit
+        elif asks and not self._parts(sig)[1]:
+            # the same without concepts: the host's question groups, by wording (听说…十个蹲起？)
+            objects, _, words = self._parts(sig)
+            hit = self._plain(Category.OTHER_QUESTION, words | objects)
             if hit is not None:
                 return hit
         return self._match(CHATTER, sig, category)

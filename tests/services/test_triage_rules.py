@@ -303,7 +303,7 @@ def test_an_operator_term_wins_over_the_model():
 
 
 def test_uncertain_readings_say_why():
-    sure, unsure = triage.analyse("多少钱"), triage.analyse("有没有蓝莓味")
+    sure, unsure = triage.analyse("多少钱"), triage.analyse("有没有芒果味的")
     assert sure.hint == "" and sure.confidence > 0.9
     assert unsure.hint.startswith("类别拿不准") and "「" in unsure.hint
     assert triage.analyse("来了").hint == ""
