@@ -54,7 +54,7 @@ def deal_rows(snap: live.Snapshot) -> pd.DataFrame:
             # Text columns: a column mixing numbers and "—" cannot be sent to the browser as Arrow.
             "还差": "—" if d.reached else str(d.remaining),
             "剩余": "不限" if d.stock_left is None else str(d.stock_left),
-            "近5分钟": live.rate_text(d.units_per_min) if d.released else "—",
+            "速度": f"{live.rate_text(d.units_per_min)}（{d.rate_label}）" if d.released else "—",
             "预计成团": "—" if d.reached else live.eta_text(d.to_threshold),
             "预计售罄": live.eta_text(d.to_sellout),
             "截止": live.countdown_text(d.minutes_to_deadline) if d.deadline else "—",

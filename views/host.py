@@ -103,7 +103,7 @@ def pace_line(deal: live.DealSnapshot) -> str:
     by_people = deal.threshold_unit == jielong.ThresholdUnit.PEOPLE
     unit = "人次" if by_people else "份"
     pace = deal.entries_per_min if by_people else deal.units_per_min
-    parts = [f"近5分钟 {live.rate_text(pace, unit)}"]
+    parts = [f"{deal.rate_label} {live.rate_text(pace, unit)}"]
     if not deal.reached:
         parts.append(f"预计成团 {live.forecast_text(deal.to_threshold, pace)}")
     elif deal.stock is not None:

@@ -83,6 +83,13 @@ class DealSnapshot:
         return None if self.stock is None else max(0, self.stock - self.units)
 
     @property
+    def rate_label(self) -> str:
+        """What the rate is taken over: the last 5 minutes, or since the release when that is sooner
+        (6 份 one minute after the release read 6.0 份/分, not 1.2)."""
+        fresh = self.minutes_since_release is not None and self.minutes_since_release < RATE_WINDOW_MIN
+        return "发布以来" if fresh else f"近{RATE_WINDOW_MIN}分钟"
+
+    @property
     def released(self) -> bool:
         return self.released_at is not None
 

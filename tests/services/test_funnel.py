@@ -153,6 +153,7 @@ def test_rate_counts_only_the_last_five_minutes(session, admin):
     # buckets 20:15 … 20:19 (5 × 3 units) over the 4 min 59 s since 20:15:00
     assert d.units_per_min == pytest.approx(15 / (4 + 59 / 60))
     assert d.entries_per_min == pytest.approx(10 / (4 + 59 / 60))
+    assert d.rate_label == "近5分钟"
 
 
 def test_rate_right_after_release_uses_the_time_since_release(session, admin):
@@ -160,6 +161,7 @@ def test_rate_right_after_release_uses_the_time_since_release(session, admin):
     make_deal(session, show_id, threshold=50, units=12, entries=10, buyers=10, minutes=[(RELEASE, 6, 7), (RELEASE + timedelta(minutes=1), 4, 5)])
     d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=2)).deals[0]
     assert d.units_per_min == pytest.approx(6.0)
+    assert d.rate_label == "发布以来"  # the host reads 6 份/分 over 2 minutes, not "the last 5"
 
 
 def test_projection_to_threshold_has_a_point_and_a_range(session, admin):
