@@ -118,7 +118,7 @@ def test_the_chain_parser_reads_the_tune_chains():
     0.028 / 0, heldout 0.991 / 0.000 / 0; false entries over both 4 of 256: two unnumbered `+1`
     replies in a tool's dirty fixture (kept by design, tests/data/chains c10) and the bakery
     relays' seller example (`1. Lumi Sweets 1+2+3`, an example only by the source's word).
-    `heldout2` and `heldout3` are reported by `python -m bench realtext`, never tuned on."""
+    `heldout2`, `heldout3` and `heldout4` are reported by `python -m bench realtext`, never tuned on."""
     from services.jielong import parse_chain
 
     chains = [c for c in rt.load_chains() if c.split in ("tune", "heldout")]
