@@ -26,6 +26,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from services.cn_numbers import cn_number
 from services.jielong.quantities import has_plus
 
 _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
@@ -35,6 +36,10 @@ _RE_EXAMPLE_LINE = re.compile(r"^(?:例|示例)(?:[\s:：]|$)|^格式\s*[:：]")
 _RE_NUMBERED = re.compile(
     r"^(\s*)(\d{1,5})\s*(?:[、,)\]。]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d)|[-—](?=[^\W\d_]))\s*(.*)$"
 )
+# `一、张三 2份`: numbered in Chinese numerals (only with 、, the way Chinese lists are written).
+_RE_CN_NUMBERED = re.compile(r"^(\s*)([一二三四五六七八九十]{1,3})\s*、\s*(.*)$")
+# `8.7`, `5.20` alone on a line: a date or a decimal, not item 8 named 7 (`1.295-909` is an entry).
+_RE_DATE_LINE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s*$")
 # A WeChat timestamp copied in front of a line (`2026年10月3日 22:14 1. 张三 2份`, `22:15 收到`).
 _RE_STAMP = re.compile(
     r"^\s*(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|昨天|前天|星期[一二三四五六日天])?"
@@ -49,7 +54,10 @@ _RE_RULE = re.compile(
 )
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
 # A template names the fields a member should write, not a member.
-_RE_TEMPLATE = re.compile(r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|需要多少|电话|手机号|项目简[介称]|Issue#")
+_RE_TEMPLATE = re.compile(
+    r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|数量|需要多少|电话|手机号|项目简[介称]|Issue#"
+    r"|门店|店名|型号|品名|商品名?|规格|尺码|颜色|口味|部门|班级|学号|工号"
+)
 _RE_FILLED = re.compile(rf"(?:{_RE_TEMPLATE.pattern})\s*[:：]\s*[^\s/+、|]")  # `姓名：王芳`: a filled-in form
 _RE_LIST_INTRO = re.compile(
     r"(?:[:：]\s*$)|菜单|菜品|菜式|品种|清单|目录|套餐|口味|要求|规则|须知|说明|注意事项|内容包括|如下"
@@ -120,13 +128,15 @@ def _split_line(line: str, index: int) -> list[Piece]:
                 raw = stripped[m.start():end].strip()
                 pieces.append(Piece(int(m.group(1)), stripped[m.end():end].strip(), raw, index, indent))
             return pieces
-    if stripped.startswith("#"):
+    if stripped.startswith("#") or _RE_DATE_LINE.match(stripped):
         return []
     m = _RE_NUMBERED.match(line.rstrip())
     if not m and (stamp := _RE_STAMP.match(line)):
         m = _RE_NUMBERED.match(line[stamp.end():].rstrip())
     if m:
         return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
+    if (cn := _RE_CN_NUMBERED.match(line.rstrip())) and (n := cn_number(cn.group(2))):
+        return [Piece(n, cn.group(3).strip(), stripped, index, len(cn.group(1).expandtabs(4)))]
     if has_plus(stripped):
         return [Piece(None, stripped, stripped, index, indent)]
     return []

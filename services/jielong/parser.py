@@ -80,7 +80,9 @@ class ChainEntry:
         return "；".join(self.hints)
 
 
-_RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d{9})(?!\d)")
+_RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d(?:\d{8}|([\s-])\d{4}\2\d{4}))(?!\d)")
+# `尾号5678`, `手机尾号：1234`: the last digits of a phone, how a pickup is matched; never a quantity.
+_RE_PHONE_TAIL = re.compile(r"(?:手机|电话)?尾号\s*[:]?\s*(\d{4})(?!\d)")
 _RE_ADDR = re.compile(
     r"(?<![\w-])(?:[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"  # 295-909, A3-502
     r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"  # 3栋502, 3#502
@@ -161,16 +163,40 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
     bodies: list[tuple[ChainEntry, str]] = []
     places = _places(text)
     pieces = numbered_pieces(text)
-    for piece in pieces:
+    lines = text.split("\n")
+    for i, piece in enumerate(pieces):
         if piece.header:
             continue
         entry = parse_line(piece.body, piece.seq, specs, places)
+        if entry is not None and not entry.qty_explicit and piece.seq is not None:
+            nxt = pieces[i + 1].line if i + 1 < len(pieces) else len(lines)
+            if wrapped := _wrapped_qty(lines, piece.line, nxt):
+                entry = parse_line(f"{piece.body} {wrapped}", piece.seq, specs, places) or entry
         if entry is not None:
             entry.raw = piece.raw[:1000]
             out.append(entry)
             bodies.append((entry, piece.body))
     menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     return _glued_counts(out)
+
+
+_RE_NOT_WRAPPED = re.compile(r"[:：。!?！？#]|共|合计|总计|一共|截|团长|备注|统计|已|还差|剩|以上|谢谢|限|每人|每户|到货|例")
+
+
+def _wrapped_qty(lines: list[str], at: int, nxt: int) -> str:
+    """`2. 张三 红富士苹果` / `2斤`: the line right under an entry without a quantity, when it is a
+    short quantity of its own (the entry wrapped), not a footer (`共20份`, `三点截单`) nor a note
+    with a colon (`胸部：俯卧撑100个`)."""
+    if at + 1 >= min(nxt, len(lines)):
+        return ""
+    line = lines[at + 1].strip()
+    if not line or len(line) > 16 or _RE_NOT_WRAPPED.search(line):
+        return ""
+    found = q.find_qty(" " + line)
+    if not found.explicit or found.bare:
+        return ""
+    left = (" " + line)[: found.start] + (" " + line)[found.end:]
+    return line if len(re.sub(r"[\W_]", "", left)) <= 6 else ""
 
 
 _RE_GLUED_COUNT = re.compile(r"([\u4e00-\u9fff]{1,4})(\d{1,2})")
@@ -243,8 +269,10 @@ def _strip(body: str, specs: list[str]) -> _Line:
     if ":" in text:  # `7:45-8:20 跳操拉伸`, `08:30:25`: a clock time is a note, never a quantity
         text = _RE_CLOCK.sub(lambda m: ln.notes.append(m.group(0)) or " ", text)
     if pm := _RE_PHONE.search(text):
-        ln.phone = pm.group(1)
+        ln.phone = re.sub(r"\D", "", pm.group(1))  # `138 1234 5678` as 13812345678
         text = text[: pm.start()] + " " + text[pm.end():]
+    if "尾号" in text:
+        text = _RE_PHONE_TAIL.sub(lambda m: ln.notes.append(f"尾号{m.group(1)}") or " ", text)
 
     def take_addr(m: re.Match) -> str:
         addr = _RE_SPACES.sub("", m.group(0))

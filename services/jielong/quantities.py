@@ -52,7 +52,12 @@ _RE_MODIFIER = re.compile(r"(?:^|\s)(?:不要|不加|不放|免|去掉?|少|多|
 _RE_ITEM_SEP = re.compile(r"\s*[,、;+/]\s*")
 _RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{_NUM})\s*{UNITS}?$")
 _RE_BREAKDOWN = re.compile(r"^\s*(?:其中|另外?|其余|剩下|剩余)")
-_MEAL_WORDS = re.compile(r"^(?:午餐|晚餐|早餐|中餐|午饭|晚饭|夜宵|宵夜)$")
+_MEAL = r"(?:午餐|晚餐|早餐|中餐|午饭|晚饭|早饭|夜宵|宵夜)"
+_MEAL_WORDS = re.compile(rf"^{_MEAL}$")
+# A meal split: `午餐1份 晚餐2份`, `1份午餐 2份晚餐`, `午餐2 晚餐1`, `午餐晚餐各1份`, `午晚餐各1份`.
+_MEAL_N = rf"(?:{_MEAL}\s*(?P<a>{_NUM})\s*份?(?!\d)|(?P<b>{_NUM})\s*份\s*{_MEAL})"
+_RE_MEAL_PAIR = re.compile(_MEAL_N)
+_RE_MEALS_EACH = re.compile(rf"(?P<what>{_MEAL}(?:\s*[和、,/+与及]?\s*{_MEAL})+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{_NUM})\s*份?")
 
 
 @dataclass
@@ -76,7 +81,9 @@ def _unit_matches(text: str) -> list[re.Match]:
 
 
 def find_qty(text: str) -> Qty:
-    """The line's quantity: class counts, then units, `x2`, `+1`, then a lone bare number."""
+    """The line's quantity: class counts, a meal split, then units, `x2`, `+1`, then a lone bare number."""
+    if meals := _meal_split(text):
+        return meals
     m = _RE_CLASSES.search(text)
     if m:
         total = sum(int(n) for n in re.findall(r"\d+", m.group(0)))
@@ -99,6 +106,31 @@ def find_qty(text: str) -> Qty:
         if 1 <= n <= BARE_QTY_MAX:
             return Qty(n, True, bare[0].start(), bare[0].end(), bare=True)
     return Qty()
+
+
+def _meal_split(text: str) -> Qty | None:
+    """`午餐1份 晚餐2份` → 3, `午餐晚餐各1份` → 2: portions per meal add up (the split stays in the note)."""
+    if "餐" not in text and "饭" not in text and "宵" not in text:
+        return None
+    if (each := _RE_MEALS_EACH.search(text)) and (n := cn_number(each.group("n"))):
+        what = each.group("what")
+        meals = 3 if what.startswith("早午晚") else 2 if what.startswith("午晚") else len(re.findall(_MEAL, what))
+        if 1 <= n * meals <= MAX_QTY:
+            return Qty(n * meals, True, each.start(), each.end(), _RE_SPACE_RUN.sub("", each.group(0)))
+    pairs = list(_RE_MEAL_PAIR.finditer(text))
+    if len(pairs) < 2 or len({re.search(_MEAL, m.group(0)).group(0) for m in pairs}) < len(pairs):
+        return None  # one meal, or the same meal twice: no split
+    between = [text[a.end():b.start()] for a, b in zip(pairs, pairs[1:])]
+    if any(not re.fullmatch(r"[\s,，、;；+和]*", gap) for gap in between):
+        return None
+    total = sum(cn_number(m.group("a") or m.group("b")) or 0 for m in pairs)
+    if not 1 <= total <= MAX_QTY:
+        return None
+    note = " ".join(_RE_SPACE_RUN.sub("", m.group(0)) for m in pairs)
+    return Qty(total, True, pairs[0].start(), pairs[-1].end(), note)
+
+
+_RE_SPACE_RUN = re.compile(r"\s+")
 
 
 def _in_word(text: str, m: re.Match) -> bool:

@@ -205,3 +205,68 @@ def test_a_two_item_price_list_is_no_menu_to_order_by_number():
     # `2+1` under 成人 / 儿童 prices is more likely two adults and a child than item 2 and item 1.
     text = "#接龙 周末游\n1. 成人 100元\n2. 儿童 50元\n\n1. 张三 2+1\n2. 李四 1+1"
     assert all(not e.items or not any("成人" in p or "儿童" in p for p, _ in e.items) for e in parse_chain(text))
+
+
+# ---------------------------------------------------------------- round 4 (branch chains4)
+
+@pytest.mark.parametrize("line, qty", [
+    ("桃子 午餐1份 晚餐2份", 3), ("小李 1份午餐 2份晚餐", 3), ("老周 午餐2 晚餐1", 3),
+    ("阿强 午餐晚餐各1份", 2), ("阿珍 午晚餐各2份", 4), ("阿伟 午餐一份，晚餐两份", 3),
+    ("王芳 晚餐3份", 3), ("李四 8份晚餐", 8), ("张三 1份午餐", 1),
+])
+def test_a_meal_split_adds_the_portions_of_each_meal(line, qty):
+    entry = parse_chain(f"#接龙 明日订餐\n例 桃子 1份午餐\n1. {line}")[0]
+    assert entry.qty == qty and not entry.items  # meals are no products
+    if qty != int("".join(c for c in line if c.isdigit()) or 0) and "各" not in line:
+        assert "午餐" in entry.note and "晚餐" in entry.note  # the split stays visible
+
+
+def test_entries_numbered_in_chinese_numerals():
+    assert _read("#接龙 周六聚餐\n一、张三 2份\n二、李四 1份\n三、王五") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+
+
+def test_chinese_numbered_sections_above_the_entries_are_header():
+    text = "#接龙 羽毛球\n一、活动时间：周六上午\n二、活动地点：小区门口\n三、费用：AA\n1. 张三\n2. 李四"
+    assert _read(text) == [(1, "张三", 1, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n一、报名须知：请写真实姓名\n二、缴费时间：周五前\n三、集合地点：南门") == []
+
+
+def test_a_date_alone_on_a_line_is_no_entry():
+    assert _read("#接龙\n\n8.7\n\n1. 示例事项\n2. 小王-7.19-9.7")[-1][:2] == (2, "小王")
+    assert all(seq != 8 for seq, *_ in _read("#接龙 打卡\n5.20\n1. 小王\n2. 小李"))
+
+
+def test_a_numbered_format_line_of_other_fields_is_header():
+    assert _read("#接龙 新品首销\n1. 门店+型号\n2. 东门店程某 Mate70") == [(2, "东门店程某", 1, False)]
+    assert _read("#接龙 订货\n1. 商品/规格/数量\n2. 王芳 苹果 2箱") == [(2, "王芳", 2, False)]
+
+
+@pytest.mark.parametrize("line, phone, note", [
+    ("李四 尾号5678 1份", "", "尾号5678"), ("王五 手机尾号：1234 3份", "", "尾号1234"),
+    ("赵六 138 1234 5678 2份", "13812345678", ""), ("钱七 138-1234-5678", "13812345678", ""),
+])
+def test_phone_tails_and_spaced_phones_are_no_quantity_nor_item(line, phone, note):
+    entry = parse_chain(f"#接龙\n1. {line}")[0]
+    assert entry.phone == phone and note in entry.note and not entry.items
+    assert entry.qty == (int(line[-2]) if line.endswith("份") else 1)
+
+
+def test_a_quantity_wrapped_onto_the_next_line_belongs_to_the_entry():
+    text = "#接龙\n1. 张三 红富士苹果\n2斤\n2. 李四\n3栋502 1份\n3. 王五 1份\n共4份"
+    assert _read(text) == [(1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+    # A footer or a note with a colon under the last entry is not its quantity.
+    assert _read("#接龙\n1. 张三\n2. 李四\n共20份")[-1] == (2, "李四", 1, False)
+    assert _read("#接龙 打卡\n1. 阿豪 打卡19天\n胸部：俯卧撑100个")[0] == (1, "阿豪", 1, False)
+
+
+def test_repeated_numbers_after_an_edit_keep_both_people():
+    assert _read("#接龙\n1. 张三 2份\n2. 李四 1份\n2. 王五 3份\n3. 赵六") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (2, "王五", 3, False), (3, "赵六", 1, False)]
+
+
+def test_emoji_nicknames_and_a_leaders_mark():
+    assert _read("#接龙\n1. 🌸小花🌸 2份\n2. 小鱼🐟 1份\n3. 🍓 草莓妈妈 3盒") == [
+        (1, "🌸小花🌸", 2, False), (2, "小鱼🐟", 1, False), (3, "🍓 草莓妈妈", 3, False)]
+    entry = parse_chain("#接龙 水果团\n团长：李姐\n1. 李姐（团长）2斤\n2. 王芳 3斤\n团长备注：明天下午到货")[0]
+    assert (entry.name, entry.qty, entry.note) == ("李姐", 2, "团长")
