@@ -38,6 +38,8 @@ _RE_NUMBERED = re.compile(
 )
 # `一、张三 2份`: numbered in Chinese numerals (only with 、, the way Chinese lists are written).
 _RE_CN_NUMBERED = re.compile(r"^(\s*)([一二三四五六七八九十]{1,3})\s*、\s*(.*)$")
+# `(1) 张三`, `（1）张三`, `【1】张三`: a number in brackets.
+_RE_BRACKET_NUMBERED = re.compile(r"^(\s*)[(\[【]\s*(\d{1,4})\s*[)\]】]\s*(.*)$")
 # `8.7`, `5.20` alone on a line: a date or a decimal, not item 8 named 7 (`1.295-909` is an entry).
 _RE_DATE_LINE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s*$")
 # A WeChat timestamp copied in front of a line (`2026年10月3日 22:14 1. 张三 2份`, `22:15 收到`).
@@ -137,6 +139,8 @@ def _split_line(line: str, index: int) -> list[Piece]:
         return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
     if (cn := _RE_CN_NUMBERED.match(line.rstrip())) and (n := cn_number(cn.group(2))):
         return [Piece(n, cn.group(3).strip(), stripped, index, len(cn.group(1).expandtabs(4)))]
+    if b := _RE_BRACKET_NUMBERED.match(line.rstrip()):
+        return [Piece(int(b.group(2)), b.group(3).strip(), stripped, index, len(b.group(1).expandtabs(4)))]
     if has_plus(stripped):
         return [Piece(None, stripped, stripped, index, indent)]
     return []

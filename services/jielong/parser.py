@@ -102,7 +102,7 @@ _RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*
 # 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 with 了 (not `不要辣`); 退出 with 了 or as the last word.
 _RE_CANCEL = re.compile(
     r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
-    r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
+    r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出|退)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
 )
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
 _RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")

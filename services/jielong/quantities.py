@@ -55,7 +55,12 @@ _RE_BREAKDOWN = re.compile(r"^\s*(?:其中|另外?|其余|剩下|剩余)")
 _MEAL = r"(?:午餐|晚餐|早餐|中餐|午饭|晚饭|早饭|夜宵|宵夜)"
 _MEAL_WORDS = re.compile(rf"^{_MEAL}$")
 # A meal split: `午餐1份 晚餐2份`, `1份午餐 2份晚餐`, `午餐2 晚餐1`, `午餐晚餐各1份`, `午晚餐各1份`.
-_MEAL_N = rf"(?:{_MEAL}\s*(?P<a>{_NUM})\s*份?(?!\d)|(?P<b>{_NUM})\s*份\s*{_MEAL})"
+_SIZE = r"(?:大份|中份|小份|大杯|中杯|小杯|大碗|小碗)"
+_PORTION = rf"(?:{_MEAL}|{_SIZE})"
+_MEAL_N = rf"(?:{_PORTION}\s*(?P<a>{_NUM})\s*份?(?!\d)|(?P<b>\d{{1,4}}|(?<![\u4e00-\u9fff]){_CN_NUM})\s*(?:份\s*{_MEAL}|{_SIZE}))"
+# `两大一小`, `一大两小`: class counts in Chinese numerals (two pairs at least: `一小时` is none).
+_CN_CLASS = r"(?:大人|成人|小孩|儿童|大|小)"
+_RE_CN_CLASSES = re.compile(rf"(?:{_CN_NUM}{_CN_CLASS}){{2,}}(?![份杯碗盒号码瓶袋箱包时])")
 _RE_MEAL_PAIR = re.compile(_MEAL_N)
 _RE_MEALS_EACH = re.compile(rf"(?P<what>{_MEAL}(?:\s*[和、,/+与及]?\s*{_MEAL})+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{_NUM})\s*份?")
 
@@ -94,6 +99,8 @@ def find_qty(text: str) -> Qty:
     # when the line has another quantity.
     plain = [u for u in units if not _in_word(text, u)]
     units = plain + [u for u in units if u not in plain]
+    if added := _added_up(text, plain):
+        return added
     for matches in (units, list(_RE_X.finditer(text)), list(_RE_X_AFTER.finditer(text)), list(_RE_PLUS.finditer(text))):
         for m in matches:
             n = cn_number(m.group(1))
@@ -108,9 +115,26 @@ def find_qty(text: str) -> Qty:
     return Qty()
 
 
+def _added_up(text: str, units: list[re.Match]) -> Qty | None:
+    """`2份+1份`, `1箱 + 1箱`: the same unit added with `+` and nothing else between is one sum."""
+    for i, first in enumerate(units[:-1]):
+        run = [first]
+        for m in units[i + 1:]:
+            if m.group(2) != first.group(2) or not re.fullmatch(r"\s*\+\s*", text[run[-1].end():m.start()]):
+                break
+            run.append(m)
+        if len(run) >= 2 and 1 <= (total := sum(cn_number(m.group(1)) or 0 for m in run)) <= MAX_QTY:
+            return Qty(total, True, run[0].start(), run[-1].end(), _RE_SPACE_RUN.sub("", text[run[0].start():run[-1].end()]))
+    return None
+
+
 def _meal_split(text: str) -> Qty | None:
-    """`午餐1份 晚餐2份` → 3, `午餐晚餐各1份` → 2: portions per meal add up (the split stays in the note)."""
-    if "餐" not in text and "饭" not in text and "宵" not in text:
+    """`午餐1份 晚餐2份` → 3, `午餐晚餐各1份` → 2, `大份1 小份2` → 3, `两大一小` → 3: portions per
+    meal, size or ticket class add up (the split stays in the note)."""
+    if (cls := _RE_CN_CLASSES.search(text)) and 1 <= (
+            total := sum(cn_number(n) or 0 for n in re.findall(_CN_NUM, cls.group(0)))) <= MAX_QTY:
+        return Qty(total, True, cls.start(), cls.end(), cls.group(0))
+    if not any(w in text for w in "餐饭宵份杯碗"):
         return None
     if (each := _RE_MEALS_EACH.search(text)) and (n := cn_number(each.group("n"))):
         what = each.group("what")
@@ -118,7 +142,7 @@ def _meal_split(text: str) -> Qty | None:
         if 1 <= n * meals <= MAX_QTY:
             return Qty(n * meals, True, each.start(), each.end(), _RE_SPACE_RUN.sub("", each.group(0)))
     pairs = list(_RE_MEAL_PAIR.finditer(text))
-    if len(pairs) < 2 or len({re.search(_MEAL, m.group(0)).group(0) for m in pairs}) < len(pairs):
+    if len(pairs) < 2 or len({re.search(_PORTION, m.group(0)).group(0) for m in pairs}) < len(pairs):
         return None  # one meal, or the same meal twice: no split
     between = [text[a.end():b.start()] for a, b in zip(pairs, pairs[1:])]
     if any(not re.fullmatch(r"[\s,，、;；+和]*", gap) for gap in between):
@@ -131,6 +155,8 @@ def _meal_split(text: str) -> Qty | None:
 
 
 _RE_SPACE_RUN = re.compile(r"\s+")
+# `代李四 2份`, `加1份`, `改为3份`, `团长自留 2份`: who or how, not what.
+_RE_NOT_PRODUCT = re.compile(r"^(?:代|帮|给|替|加|再加|改|改为|改成|再|另|共|要|订|买|团长|自留)")
 
 
 def _in_word(text: str, m: re.Match) -> bool:
@@ -154,8 +180,8 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     segments = [g for s in segments for g in _split_glued(s)]
     if len(segments) < 2:
         # `苹果2斤 梨3斤`: products apart by spaces only, each with its own quantity
-        words = rest.split() if len(_unit_matches(rest)) >= 2 else []
-        if sum(len(_unit_matches(w)) == 1 and bool(re.search(r"[^\W\d_]", _RE_UNIT.sub("", w))) for w in words) >= 2:
+        words = rest.split() if sum(map(_marks, rest.split())) >= 2 else []
+        if sum(_marks(w) == 1 and bool(re.search(r"[^\W\d_]", _RE_X.sub("", _RE_UNIT.sub("", w)))) for w in words) >= 2:
             segments = words
         elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
             segments = pairs  # `苹果 2斤 梨 3斤`: each product, then its quantity
@@ -184,6 +210,11 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
         return []
     return [(p, n) for p, n in items if p and not _MEAL_WORDS.match(p)] or []
+
+
+def _marks(word: str) -> int:
+    """How many quantities a word carries: units (`2斤`), else one `x2` (`苹果x2`)."""
+    return len(_unit_matches(word)) or int(any(not _pack_size(word, x) for x in _RE_X.finditer(word)))
 
 
 def _part_of_order(segment: str) -> bool:
@@ -227,7 +258,7 @@ def single_item(rest: str, qty: Qty, text: str) -> list[tuple[str, int]]:
     if qty.bare or not qty.explicit or qty.note:
         return []
     word = re.search(r"([^\W\d_][\w]*)\s*$", text[: qty.start])
-    if word and word.group(1) in rest.split() and not _MEAL_WORDS.match(word.group(1)):
+    if word and word.group(1) in rest.split() and not _MEAL_WORDS.match(word.group(1)) and not _RE_NOT_PRODUCT.match(word.group(1)):
         return [(word.group(1), qty.n)]
     return []
 

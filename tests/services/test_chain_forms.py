@@ -270,3 +270,27 @@ def test_emoji_nicknames_and_a_leaders_mark():
         (1, "🌸小花🌸", 2, False), (2, "小鱼🐟", 1, False), (3, "🍓 草莓妈妈", 3, False)]
     entry = parse_chain("#接龙 水果团\n团长：李姐\n1. 李姐（团长）2斤\n2. 王芳 3斤\n团长备注：明天下午到货")[0]
     assert (entry.name, entry.qty, entry.note) == ("李姐", 2, "团长")
+
+
+def test_numbers_in_brackets_number_a_line():
+    assert _read("#接龙\n(1) 张三 2份\n（2）李四 1份\n【3】王五 3份") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 3, False)]
+
+
+@pytest.mark.parametrize("line, qty", [
+    ("张三 2份+1份", 3), ("张三 1箱 + 1箱", 2), ("张三 大份1 小份2", 3), ("张三 1大份 2小份", 3),
+    ("张三 大杯2 小杯1", 3), ("张三 两大一小", 3), ("张三 一大一小", 2), ("张三 2份 一小时后到", 2),
+    ("张三 两大份", 1), ("张三 苹果x2 梨x1", 3),
+])
+def test_sums_splits_and_counts_in_words(line, qty):
+    assert parse_chain(f"#接龙\n1. {line}")[0].qty == qty
+
+
+def test_who_an_order_is_for_or_how_it_changed_is_no_product():
+    for line in ("张三 代李四 2份", "张三 改为3份", "李姐 团长自留 2份"):
+        assert parse_chain(f"#接龙\n1. {line}")[0].items == [], line
+    assert parse_chain("#接龙\n1. 张三 苹果x2 梨x1")[0].items == [("苹果", 2), ("梨", 1)]
+
+
+def test_a_lone_tui_at_the_end_cancels():
+    assert _read("#接龙\n1. 张三 退\n2. 李四 2份") == [(1, "张三", 1, True), (2, "李四", 2, False)]
