@@ -17,8 +17,10 @@ them belong to the header, the way a person reads it:
   is the title written as item 1;
 - a numbered block of rules (`1、请写真实姓名`, `2、每人限报一次`) above the entries, or a chain of
   nothing but rules, is header;
-- a WeChat timestamp before a numbered line (`22:14 1. 张三`) is not part of it; `1。` `1-张三`
-  and keycap numbers (`1️⃣`) number a line too.
+- a WeChat timestamp before a numbered line (`22:14 1. 张三`) is not part of it; `1。` `1-张三`,
+  `(1)` / `【1】` and keycap numbers (`1️⃣`) number a line too; `一、` numbers sections and lists,
+  so a block numbered so is header unless most of its lines order (`一、张三 2份`);
+- a date or a decimal alone on a line (`8.7`) is no numbered line.
 """
 from __future__ import annotations
 
@@ -88,6 +90,7 @@ class Piece:
     indent: int
     header: bool = False
     menu: bool = False  # a line of a priced menu in the header (`2. 生巧焦糖香蕉布丁小方 22.9`)
+    outline: bool = False  # numbered `一、`: how sections are numbered, seldom entries
 
 
 def numbered_pieces(text: str) -> list[Piece]:
@@ -138,7 +141,7 @@ def _split_line(line: str, index: int) -> list[Piece]:
     if m:
         return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
     if (cn := _RE_CN_NUMBERED.match(line.rstrip())) and (n := cn_number(cn.group(2))):
-        return [Piece(n, cn.group(3).strip(), stripped, index, len(cn.group(1).expandtabs(4)))]
+        return [Piece(n, cn.group(3).strip(), stripped, index, len(cn.group(1).expandtabs(4)), outline=True)]
     if b := _RE_BRACKET_NUMBERED.match(line.rstrip()):
         return [Piece(int(b.group(2)), b.group(3).strip(), stripped, index, len(b.group(1).expandtabs(4)))]
     if has_plus(stripped):
@@ -185,7 +188,8 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)
         header = block[-1].line <= cut or (not orders and (
-            _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
+            all(p.outline for p in block)  # `一、时间：周六` / `一、口罩`: sections or a list, unless they order
+            or _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
         priced = header and _priced(block)
         for p in block:
             p.header = header or p.line <= cut

@@ -230,6 +230,11 @@ def test_chinese_numbered_sections_above_the_entries_are_header():
     text = "#接龙 羽毛球\n一、活动时间：周六上午\n二、活动地点：小区门口\n三、费用：AA\n1. 张三\n2. 李四"
     assert _read(text) == [(1, "张三", 1, False), (2, "李四", 1, False)]
     assert _read("#接龙\n一、报名须知：请写真实姓名\n二、缴费时间：周五前\n三、集合地点：南门") == []
+    # Sections or a list numbered 一、 with nothing ordered: a header-only chain.
+    assert _read("#接龙 通知\n一、时间：周六上午9点\n二、地点：小区广场\n三、内容：义诊") == []
+    assert _read("#接龙 物资登记\n一、口罩\n二、消毒液\n三、手套") == []
+    assert _read("#接龙 今日菜单\n一、红烧肉\n二、番茄炒蛋\n\n1. 张三 红烧肉1份\n2. 李四 2份") == [
+        (1, "张三", 1, False), (2, "李四", 2, False)]
 
 
 def test_a_date_alone_on_a_line_is_no_entry():
