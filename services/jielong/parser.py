@@ -184,19 +184,20 @@ _RE_NOT_WRAPPED = re.compile(r"[:：。!?！？#]|共|合计|总计|一共|截|�
 
 
 def _wrapped_qty(lines: list[str], at: int, nxt: int) -> str:
-    """`2. 张三 红富士苹果` / `2斤`: the line right under an entry without a quantity, when it is a
-    short quantity of its own (the entry wrapped), not a footer (`共20份`, `三点截单`) nor a note
-    with a colon (`胸部：俯卧撑100个`)."""
-    if at + 1 >= min(nxt, len(lines)):
-        return ""
-    line = lines[at + 1].strip()
-    if not line or len(line) > 16 or _RE_NOT_WRAPPED.search(line):
-        return ""
-    found = q.find_qty(" " + line)
-    if not found.explicit or found.bare:
-        return ""
-    left = (" " + line)[: found.start] + (" " + line)[found.end:]
-    return line if len(re.sub(r"[\W_]", "", left)) <= 6 else ""
+    """`2. 张三 红富士苹果` / `2斤`: the lines right under an entry without a quantity, when each is a
+    short quantity of its own (the entry wrapped, or one product a line: `苹果2斤` / `梨1斤`),
+    joined with a comma; not a footer (`共20份`, `三点截单`) nor a note with a colon (`胸部：俯卧撑100个`)."""
+    taken = []
+    for line in lines[at + 1: min(nxt, len(lines))]:
+        line = line.strip()
+        if not line or len(line) > 16 or _RE_NOT_WRAPPED.search(line):
+            break
+        found = q.find_qty(" " + line)
+        left = (" " + line)[: found.start] + (" " + line)[found.end:]
+        if not found.explicit or found.bare or len(re.sub(r"[\W_]", "", left)) > 6:
+            break
+        taken.append(line)
+    return ",".join(taken)  # the text is NFKC already: an ASCII comma
 
 
 _RE_GLUED_COUNT = re.compile(r"([\u4e00-\u9fff]{1,4})(\d{1,2})")

@@ -263,6 +263,10 @@ def test_a_quantity_wrapped_onto_the_next_line_belongs_to_the_entry():
     # A footer or a note with a colon under the last entry is not its quantity.
     assert _read("#接龙\n1. 张三\n2. 李四\n共20份")[-1] == (2, "李四", 1, False)
     assert _read("#接龙 打卡\n1. 阿豪 打卡19天\n胸部：俯卧撑100个")[0] == (1, "阿豪", 1, False)
+    # One product a line under the person: each line an item.
+    entry = parse_chain("#接龙\n1. 张三\n   苹果2斤\n   梨1斤\n2. 李四 1斤")[0]
+    assert (entry.qty, entry.items) == (3, [("苹果", 2), ("梨", 1)])
+    assert _read("#接龙\n1. 张三\n苹果2斤\n\n三点截单\n2斤") == [(1, "张三", 2, False)]
 
 
 def test_repeated_numbers_after_an_edit_keep_both_people():
