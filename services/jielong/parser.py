@@ -36,7 +36,11 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
 - in a chain whose header numbers a priced menu and whose members join its numbers with `+`
   (`1+2+3`), the numbers are menu items (services.jielong.menu_orders), `Rain 13` is one of item 13;
 - an emoji right after a nickname (`冰✡️saya 🫧 C 牛肋条`) decorates it; after a plain Chinese
-  name, or before a quantity, it does not; `@` around a name is not part of it.
+  name, or before a quantity, it does not; `@` around a name is not part of it;
+- a phone written apart (`138 1234 5678`, `138-1234-5678`) is the phone; a phone tail (`尾号5678`)
+  is a note, never a quantity nor a product;
+- short quantity lines right under an entry without one are that entry's (`2. 张三 红富士苹果` /
+  `2斤`; `苹果2斤` / `梨1斤` one product a line), never a footer (`共20份`) nor a line with a colon.
 """
 from __future__ import annotations
 

@@ -2,8 +2,10 @@
 
 Pure functions, no database; services.jielong.parser calls `find_qty` and `read_items`.
 Rules (a chain is free text; each is the reading a person would make):
-- `8份`, `一份`, `x2`, `*2`, `+1`, `2大1小` are quantities; digits may stand apart from the unit
-  (`2 份`), a Chinese numeral must touch it (`两份`);
+- `8份`, `一份`, `x2`, `*2`, `+1`, `2大1小`, `两大一小` are quantities; digits may stand apart from
+  the unit (`2 份`), a Chinese numeral must touch it (`两份`); the same unit added with `+` is a sum
+  (`2份+1份` → 3); portions per meal or size add up (`午餐1份 晚餐2份` → 3, `午晚餐各1份` → 2,
+  `大份1 小份2` → 3), the split kept in the note, the meals no products;
 - a number that belongs to the product or its pack is not a quantity: `凤梨板烧四件套`,
   `6个装`, `500ML12罐 2箱` (→ 2), `600ml*24瓶4箱` (→ 4: the last of glued number-units wins);
 - a lone bare number between 1 and 20 is the quantity (`王芳 2`); a larger one is kept in the note;
