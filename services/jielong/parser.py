@@ -93,7 +93,7 @@ _RE_ADDR = re.compile(
 )
 _RE_ROOM = re.compile(r"[A-Za-z]?\d{1,5}(?:[-－—_/#]\d{1,5}){1,3}|\d{1,4}#\d{1,5}")  # 295-909: who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
-_RE_PLACE = re.compile(r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
+_RE_PLACE = re.compile(r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
 _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
 _RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
@@ -106,7 +106,8 @@ _RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*
 # 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 with 了 (not `不要辣`); 退出 with 了 or as the last word.
 _RE_CANCEL = re.compile(
     r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
-    r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出|退)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
+    r"|已?(?:删除|删掉|划掉)了?"
+    r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出|退|删)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
 )
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
 _RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")
@@ -118,7 +119,7 @@ _RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
 _RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")
-_CANCEL_CHARS = frozenset("取撤作退不")
+_CANCEL_CHARS = frozenset("取撤作退不删划")
 _RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
 _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")

@@ -89,6 +89,9 @@ def _unit_matches(text: str) -> list[re.Match]:
 
 def find_qty(text: str) -> Qty:
     """The line's quantity: class counts, a meal split, then units, `x2`, `+1`, then a lone bare number."""
+    if changed := _RE_CHANGED_TO.search(text):  # `1份 已改为2份`: the change is the order
+        if 1 <= (n := cn_number(changed.group(1) or changed.group(2)) or 0) <= MAX_QTY:
+            return Qty(n, True, changed.start(), changed.end())
     if meals := _meal_split(text):
         return meals
     m = _RE_CLASSES.search(text)
@@ -157,8 +160,15 @@ def _meal_split(text: str) -> Qty | None:
 
 
 _RE_SPACE_RUN = re.compile(r"\s+")
+# `冰美式2`, `梨3`: a product in Chinese with a small count glued after it.
+_RE_GLUED_N = re.compile(r"([\u4e00-\u9fff]+)([1-9]\d?)")
+_RE_CHANGED_TO = re.compile(rf"改(?:为|成|到)\s*({_NUM})\s*(?:{UNITS})?(?![\d\w])|改(?:为|成|到)?\s*({_NUM})\s*{UNITS}")
 # `代李四 2份`, `加1份`, `改为3份`, `团长自留 2份`: who or how, not what.
-_RE_NOT_PRODUCT = re.compile(r"^(?:代|帮|给|替|加|再加|改|改为|改成|再|另|共|要|订|买|团长|自留)")
+_RE_NOT_PRODUCT = re.compile(
+    r"^(?:代|帮|给|替|加|再加|改|改为|改成|已|再|另|共|要|订|买|团长|自留)"
+    r"|\d点|明天|今天|后天|上午|下午|晚上|周[一二三四五六日天]"  # when (`明天10点取 1份`)
+    r"|(?:楼|栋|幢|区|单元|门)$"  # where (`二楼 2份`)
+)
 
 
 def _in_word(text: str, m: re.Match) -> bool:
@@ -187,6 +197,10 @@ def read_items(rest: str) -> list[tuple[str, int]]:
             segments = words
         elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
             segments = pairs  # `苹果 2斤 梨 3斤`: each product, then its quantity
+        elif len(counted := [_RE_GLUED_N.fullmatch(w) for w in rest.split()]) >= 2 and all(counted) and len(
+                {m.group(1) for m in counted}) == len(counted) and all(
+                int(m.group(2)) <= BARE_QTY_MAX and not re.fullmatch(_PORTION, m.group(1)) for m in counted):
+            return [(m.group(1), int(m.group(2))) for m in counted]  # `冰美式2 拿铁1`: distinct products, small counts
         elif "各" not in rest:
             return []
     items: list[tuple[str, int]] = []
@@ -260,7 +274,7 @@ def single_item(rest: str, qty: Qty, text: str) -> list[tuple[str, int]]:
     if qty.bare or not qty.explicit or qty.note:
         return []
     word = re.search(r"([^\W\d_][\w]*)\s*$", text[: qty.start])
-    if word and word.group(1) in rest.split() and not _MEAL_WORDS.match(word.group(1)) and not _RE_NOT_PRODUCT.match(word.group(1)):
+    if word and word.group(1) in rest.split() and not _MEAL_WORDS.match(word.group(1)) and not _RE_NOT_PRODUCT.search(word.group(1)):
         return [(word.group(1), qty.n)]
     return []
 

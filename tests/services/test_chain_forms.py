@@ -303,3 +303,25 @@ def test_who_an_order_is_for_or_how_it_changed_is_no_product():
 
 def test_a_lone_tui_at_the_end_cancels():
     assert _read("#接龙\n1. 张三 退\n2. 李四 2份") == [(1, "张三", 1, True), (2, "李四", 2, False)]
+
+
+@pytest.mark.parametrize("line", ["张三 2份 删除", "张三 2份 划掉", "张三 2份（删）", "张三 2份 删"])
+def test_struck_out_lines_are_cancelled(line):
+    assert parse_chain(f"#接龙\n1. {line}")[0].cancelled
+
+
+def test_a_changed_quantity_is_the_order():
+    entry = parse_chain("#接龙\n1. 张三 1份 已改为2份\n2. 李四 改成3份")
+    assert [(e.name, e.qty, e.items) for e in entry] == [("张三", 2, []), ("李四", 3, [])]
+
+
+def test_when_and_where_are_no_product():
+    for line, addr in (("张三 明天10点取 1份", ""), ("张三 二楼 2份", "二楼"), ("张三 二栋 2份", "二栋")):
+        entry = parse_chain(f"#接龙\n1. {line}")[0]
+        assert entry.items == [] and entry.address == addr, line
+
+
+def test_products_with_a_count_glued_after_them():
+    entry = parse_chain("#接龙\n1. 赵六 苹果2 梨3 香蕉1")[0]
+    assert (entry.qty, entry.items) == (6, [("苹果", 2), ("梨", 3), ("香蕉", 1)])
+    assert parse_chain("#接龙\n1. 阿杰 团员12 团员13")[0].items == []  # the same word twice: no products
