@@ -89,7 +89,7 @@ def _unit_matches(text: str) -> list[re.Match]:
 
 def find_qty(text: str) -> Qty:
     """The line's quantity: class counts, a meal split, then units, `x2`, `+1`, then a lone bare number."""
-    if changed := _RE_CHANGED_TO.search(text):  # `1份 已改为2份`: the change is the order
+    if "改" in text and (changed := _RE_CHANGED_TO.search(text)):  # `1份 已改为2份`: the change is the order
         if 1 <= (n := cn_number(changed.group(1) or changed.group(2)) or 0) <= MAX_QTY:
             return Qty(n, True, changed.start(), changed.end())
     if meals := _meal_split(text):
@@ -136,10 +136,10 @@ def _added_up(text: str, units: list[re.Match]) -> Qty | None:
 def _meal_split(text: str) -> Qty | None:
     """`午餐1份 晚餐2份` → 3, `午餐晚餐各1份` → 2, `大份1 小份2` → 3, `两大一小` → 3: portions per
     meal, size or ticket class add up (the split stays in the note)."""
-    if (cls := _RE_CN_CLASSES.search(text)) and 1 <= (
+    if ("大" in text or "小" in text) and (cls := _RE_CN_CLASSES.search(text)) and 1 <= (
             total := sum(cn_number(n) or 0 for n in re.findall(_CN_NUM, cls.group(0)))) <= MAX_QTY:
         return Qty(total, True, cls.start(), cls.end(), cls.group(0))
-    if not any(w in text for w in "餐饭宵份杯碗"):
+    if not _RE_PORTION_HINT.search(text):
         return None
     if (each := _RE_MEALS_EACH.search(text)) and (n := cn_number(each.group("n"))):
         what = each.group("what")
@@ -160,6 +160,7 @@ def _meal_split(text: str) -> Qty | None:
 
 
 _RE_SPACE_RUN = re.compile(r"\s+")
+_RE_PORTION_HINT = re.compile(r"[餐饭宵杯碗]|[大中小]份")  # most lines name no meal nor size: skip the rest
 # `冰美式2`, `梨3`: a product in Chinese with a small count glued after it.
 _RE_GLUED_N = re.compile(r"([\u4e00-\u9fff]+)([1-9]\d?)")
 _RE_CHANGED_TO = re.compile(rf"改(?:为|成|到)\s*({_NUM})\s*(?:{UNITS})?(?![\d\w])|改(?:为|成|到)?\s*({_NUM})\s*{UNITS}")
