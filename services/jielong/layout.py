@@ -76,6 +76,7 @@ _RE_TAIL_PRICE = re.compile(
     r"(?<![\d.])\d{1,4}\.\d{1,2}(?:\s*/\s*\d{1,4}(?:\.\d{1,2})?)*(?:\s*/\s*[^\W\d_]{1,2})?\s*$"
     r"|(?<![\d.])\d{1,4}\s*/\s*[个盒份斤袋箱杯只瓶包]\s*$"
 )
+_RE_UNIT_PRICE = re.compile(r"\d(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*(?:斤|盒|个|份|箱|袋|包|瓶|只|件|杯|公斤|kg)|[¥￥]\s*\d")
 _RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)|[xX×*]\s*\d")
 
 
@@ -209,7 +210,8 @@ def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None,
     if intro and _RE_NOTICE.search(intro):
         return True  # `温馨提示：` / `注意事项：` then numbered rules, wherever they stand
     if nxt is None:
-        return False
+        # `1. 车厘子 58元/斤`: a list of prices per unit is a menu even when no order follows yet.
+        return sum(bool(_RE_UNIT_PRICE.search(p.body)) for p in block) * 2 > len(block)
     if intro and _RE_LIST_INTRO.search(intro) or _priced(block):
         return True
     # A product list whose products the entries order, or a plain list above numbered orders:

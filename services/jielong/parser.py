@@ -125,6 +125,13 @@ _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U000
 _RE_SPACES = re.compile(r"\s+")
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
+# `3. 团长：已满10斤，可以成团`: a remark written as a numbered line, no order.
+_RE_REMARK = re.compile(r"^(?:团长|群主|管理员|备注|注意|提示|温馨提示|说明|通知)\s*[:：]")
+# `上午9-10点`, `3点半`, `9-10点`: a time, never a person (`295-909`, `505` are households).
+_RE_TIME_NAME = re.compile(
+    r"(?:上午|下午|晚上|中午|早上|凌晨)\d{1,2}(?:\s*[-~至到]\s*\d{1,2})?\s*(?:点半?|时)?"
+    r"|\d{1,2}(?:\s*[-~至到]\s*\d{1,2})?\s*(?:点半?|时)"
+)
 
 
 def normalize(text: str) -> str:
@@ -298,7 +305,7 @@ def parse_line(
     body: str, seq: int | None = None, specs: list[str] | None = None, places: frozenset[str] = frozenset()
 ) -> ChainEntry | None:
     """One entry from the text after the number, or None when it carries no person."""
-    if not body or is_example(body):
+    if not body or is_example(body) or _RE_REMARK.match(body):
         return None
     ln = _strip(body, specs or [])
     text = ln.text
@@ -324,6 +331,8 @@ def parse_line(
         if not ln.notes:
             return None
         name = ln.notes.pop(0)  # `（代朋友下单）` alone: the bracket is all there is
+    if _RE_TIME_NAME.fullmatch(name):
+        return None  # `1. 上午9-10点`: a time slot offered, no person
     glue = "" if qty.explicit and rest and pre.endswith(rest) else " "  # `苹果2斤` stays glued
     after = (rest + glue + text[qty.start:qty.end] + " " + post) if qty.explicit else rest
     return _entry(seq, name, qty, ln, rest, post, after)

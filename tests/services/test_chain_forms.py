@@ -325,3 +325,21 @@ def test_products_with_a_count_glued_after_them():
     entry = parse_chain("#接龙\n1. 赵六 苹果2 梨3 香蕉1")[0]
     assert (entry.qty, entry.items) == (6, [("苹果", 2), ("梨", 3), ("香蕉", 1)])
     assert parse_chain("#接龙\n1. 阿杰 团员12 团员13")[0].items == []  # the same word twice: no products
+
+
+def test_a_leaders_numbered_remark_is_no_entry():
+    assert _read("#接龙 车厘子\n1. 张三 2斤\n2. 李四 1斤\n3. 团长：已满10斤，可以成团") == [
+        (1, "张三", 2, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n1. 张三 2斤\n2. 团长 3斤") == [(1, "张三", 2, False), (2, "团长", 3, False)]
+
+
+def test_time_slots_offered_are_no_people():
+    text = "#接龙 取货时间\n1. 上午9-10点\n2. 下午3-4点\n\n1. 张三 上午\n2. 李四 下午"
+    assert _read(text) == [(1, "张三", 1, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n1. 505 4/4\n2. 295-909 2份") == [(1, "505", 1, False), (2, "295-909", 2, False)]
+
+
+def test_a_price_list_per_unit_alone_is_a_header_only_chain():
+    assert _read("#接龙 今日水果\n1. 车厘子 58元/斤\n2. 草莓 30元/盒\n3. 蓝莓 25元/盒") == []
+    # Orders that carry a price stay orders.
+    assert _read("#接龙\n1. 张三 车厘子2斤 116元\n2. 李四 草莓1盒 30元")[0][:3] == (1, "张三", 2)
