@@ -116,6 +116,8 @@ _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
 _RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
+# `张三 2️⃣份`: a keycap touching a unit after other text is a quantity (`1️⃣ 张三` numbers the line).
+_RE_KEYCAP_QTY = re.compile("(?:(?<=\\S)|(?<=\\S[ \\t]))((?:[0-9]\ufe0f?\u20e3)+)(?=[份盒斤箱个袋包瓶件杯只套罐])")
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
 _RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")
@@ -139,6 +141,7 @@ def normalize(text: str) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _RE_CIRCLED.sub(lambda m: f"{_circled(m.group(0))}. ", text)  # `① 张三` (NFKC would drop the circle)
     text = unicodedata.normalize("NFKC", text)
+    text = _RE_KEYCAP_QTY.sub(lambda m: re.sub(r"\D", "", m.group(1)), text)  # `2️⃣份`: a quantity
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
@@ -261,6 +264,8 @@ def _strip(body: str, specs: list[str]) -> _Line:
         inner = m.group(1).strip()
         if inner and _RE_CANCEL.fullmatch(inner):
             ln.cancelled = True  # `2份（已取消）`, `【取消】`
+        elif (pm := _RE_PHONE.fullmatch(inner)) and not ln.phone:
+            ln.phone = re.sub(r"\D", "", pm.group(1))  # `张三（13812345678）`
         elif inner:
             ln.notes.append(inner)
         return " "
@@ -313,7 +318,7 @@ def parse_line(
     if not qty.explicit and (i := _bracket_qty(ln.notes)) is not None:
         text = f"{text} {ln.notes.pop(i)}"  # `张三（2份）`: the bracket holds the quantity
         ln.text, qty = text, q.find_qty(text)
-    pre = text[: qty.start].rstrip("~。!|") if qty.explicit else text  # `张三~2份`, `张三。2份`
+    pre = text[: qty.start].rstrip("~。!|/") if qty.explicit else text  # `张三~2份`, `张三。2份`, `张三/2份`
     post = text[qty.end:] if qty.explicit else ""
     name, rest = _take_name(pre, ln, places)
     if qty.explicit and not rest and pre[-1:].isalpha() and (v := _RE_ORDER_VERB.search(name)):

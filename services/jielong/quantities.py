@@ -40,7 +40,7 @@ _CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}\s*(?:位|个|人|�
 _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 # Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
 _RE_UNIT = re.compile(
-    rf"(?<![\d./A-Za-z栋幢座#])(?<!\d-)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
+    rf"(?<![\d.A-Za-z栋幢座#])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
 )
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
 _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)

@@ -343,3 +343,13 @@ def test_a_price_list_per_unit_alone_is_a_header_only_chain():
     assert _read("#接龙 今日水果\n1. 车厘子 58元/斤\n2. 草莓 30元/盒\n3. 蓝莓 25元/盒") == []
     # Orders that carry a price stay orders.
     assert _read("#接龙\n1. 张三 车厘子2斤 116元\n2. 李四 草莓1盒 30元")[0][:3] == (1, "张三", 2)
+
+
+@pytest.mark.parametrize("line, qty, phone, addr", [
+    ("张三（13812345678）2份", 2, "13812345678", ""), ("张三/2份/3栋", 2, "", "3栋"), ("张三 3栋/2份", 2, "", "3栋"),
+    ("张三 2️⃣份", 2, "", ""),
+])
+def test_phone_in_brackets_slashes_and_keycap_quantities(line, qty, phone, addr):
+    entry = parse_chain(f"#接龙\n1. {line}")[0]
+    assert (entry.name, entry.qty, entry.phone, entry.address) == ("张三", qty, phone, addr)
+    assert [(e.seq, e.name) for e in parse_chain("#接龙\n1️⃣王芳 2️⃣张伟 3️⃣李四")] == [(1, "王芳"), (2, "张伟"), (3, "李四")]
