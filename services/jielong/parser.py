@@ -195,7 +195,9 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
     return _glued_counts(out)
 
 
-_RE_NOT_WRAPPED = re.compile(r"[:：。!?！？#]|共|合计|总计|一共|截|团长|备注|统计|已|还差|剩|以上|谢谢|限|每人|每户|到货|例")
+_RE_NOT_WRAPPED = re.compile(
+    r"[:：。!?！？#]|共|合计|总计|一共|截|团长|备注|统计|已|还差|还有|剩|余|满|成团|起送|包邮|以上|谢谢|限|每人|每户|到货|例"
+)
 
 
 def _wrapped_qty(lines: list[str], at: int, nxt: int) -> str:

@@ -262,6 +262,8 @@ def test_a_quantity_wrapped_onto_the_next_line_belongs_to_the_entry():
     assert _read(text) == [(1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
     # A footer or a note with a colon under the last entry is not its quantity.
     assert _read("#接龙\n1. 张三\n2. 李四\n共20份")[-1] == (2, "李四", 1, False)
+    assert _read("#接龙\n1. 张三\n2. 李四\n还有5份")[-1] == (2, "李四", 1, False)
+    assert _read("#接龙\n1. 张三\n满10份成团") == [(1, "张三", 1, False)]
     assert _read("#接龙 打卡\n1. 阿豪 打卡19天\n胸部：俯卧撑100个")[0] == (1, "阿豪", 1, False)
     # One product a line under the person: each line an item.
     entry = parse_chain("#接龙\n1. 张三\n   苹果2斤\n   梨1斤\n2. 李四 1斤")[0]
