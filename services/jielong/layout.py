@@ -17,8 +17,10 @@ them belong to the header, the way a person reads it:
   is the title written as item 1;
 - a numbered block of rules (`1、请写真实姓名`, `2、每人限报一次`) above the entries, or a chain of
   nothing but rules, is header;
-- a WeChat timestamp before a numbered line (`22:14 1. 张三`) is not part of it; `1。` `1-张三`
-  and keycap numbers (`1️⃣`) number a line too.
+- a WeChat timestamp before a numbered line (`22:14 1. 张三`) is not part of it; `1。` `1-张三`,
+  `(1)` / `【1】` and keycap numbers (`1️⃣`) number a line too; `一、` numbers sections and lists,
+  so a block numbered so is header unless most of its lines order (`一、张三 2份`);
+- a date or a decimal alone on a line (`8.7`) is no numbered line.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from services.cn_numbers import cn_number
 from services.jielong.quantities import has_plus
 
 _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
@@ -35,6 +38,12 @@ _RE_EXAMPLE_LINE = re.compile(r"^(?:例|示例)(?:[\s:：]|$)|^格式\s*[:：]")
 _RE_NUMBERED = re.compile(
     r"^(\s*)(\d{1,5})\s*(?:[、,)\]。]|\.(?!\d+(?![\d\-_/ ]|$))|:(?!\d)|[-—](?=[^\W\d_]))\s*(.*)$"
 )
+# `一、张三 2份`: numbered in Chinese numerals (only with 、, the way Chinese lists are written).
+_RE_CN_NUMBERED = re.compile(r"^(\s*)([一二三四五六七八九十]{1,3})\s*、\s*(.*)$")
+# `(1) 张三`, `（1）张三`, `【1】张三`: a number in brackets.
+_RE_BRACKET_NUMBERED = re.compile(r"^(\s*)[(\[【]\s*(\d{1,4})\s*[)\]】]\s*(.*)$")
+# `8.7`, `5.20` alone on a line: a date or a decimal, not item 8 named 7 (`1.295-909` is an entry).
+_RE_DATE_LINE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s*$")
 # A WeChat timestamp copied in front of a line (`2026年10月3日 22:14 1. 张三 2份`, `22:15 收到`).
 _RE_STAMP = re.compile(
     r"^\s*(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|昨天|前天|星期[一二三四五六日天])?"
@@ -49,7 +58,10 @@ _RE_RULE = re.compile(
 )
 _RE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,4})[.、](?=\s|$)")
 # A template names the fields a member should write, not a member.
-_RE_TEMPLATE = re.compile(r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|需要多少|电话|手机号|项目简[介称]|Issue#")
+_RE_TEMPLATE = re.compile(
+    r"姓名|名字|昵称|楼号|楼栋号|房号|房间号|份数|数量|需要多少|电话|手机号|项目简[介称]|Issue#"
+    r"|门店|店名|型号|品名|商品名?|规格|尺码|颜色|口味|部门|班级|学号|工号"
+)
 _RE_FILLED = re.compile(rf"(?:{_RE_TEMPLATE.pattern})\s*[:：]\s*[^\s/+、|]")  # `姓名：王芳`: a filled-in form
 _RE_LIST_INTRO = re.compile(
     r"(?:[:：]\s*$)|菜单|菜品|菜式|品种|清单|目录|套餐|口味|要求|规则|须知|说明|注意事项|内容包括|如下"
@@ -64,6 +76,7 @@ _RE_TAIL_PRICE = re.compile(
     r"(?<![\d.])\d{1,4}\.\d{1,2}(?:\s*/\s*\d{1,4}(?:\.\d{1,2})?)*(?:\s*/\s*[^\W\d_]{1,2})?\s*$"
     r"|(?<![\d.])\d{1,4}\s*/\s*[个盒份斤袋箱杯只瓶包]\s*$"
 )
+_RE_UNIT_PRICE = re.compile(r"\d(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*(?:斤|盒|个|份|箱|袋|包|瓶|只|件|杯|公斤|kg)|[¥￥]\s*\d")
 _RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)|[xX×*]\s*\d")
 
 
@@ -78,6 +91,7 @@ class Piece:
     indent: int
     header: bool = False
     menu: bool = False  # a line of a priced menu in the header (`2. 生巧焦糖香蕉布丁小方 22.9`)
+    outline: bool = False  # numbered `一、`: how sections are numbered, seldom entries
 
 
 def numbered_pieces(text: str) -> list[Piece]:
@@ -120,13 +134,17 @@ def _split_line(line: str, index: int) -> list[Piece]:
                 raw = stripped[m.start():end].strip()
                 pieces.append(Piece(int(m.group(1)), stripped[m.end():end].strip(), raw, index, indent))
             return pieces
-    if stripped.startswith("#"):
+    if stripped.startswith("#") or _RE_DATE_LINE.match(stripped):
         return []
     m = _RE_NUMBERED.match(line.rstrip())
     if not m and (stamp := _RE_STAMP.match(line)):
         m = _RE_NUMBERED.match(line[stamp.end():].rstrip())
     if m:
         return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
+    if (cn := _RE_CN_NUMBERED.match(line.rstrip())) and (n := cn_number(cn.group(2))):
+        return [Piece(n, cn.group(3).strip(), stripped, index, len(cn.group(1).expandtabs(4)), outline=True)]
+    if b := _RE_BRACKET_NUMBERED.match(line.rstrip()):
+        return [Piece(int(b.group(2)), b.group(3).strip(), stripped, index, len(b.group(1).expandtabs(4)))]
     if has_plus(stripped):
         return [Piece(None, stripped, stripped, index, indent)]
     return []
@@ -171,7 +189,8 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)
         header = block[-1].line <= cut or (not orders and (
-            _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
+            all(p.outline for p in block)  # `一、时间：周六` / `一、口罩`: sections or a list, unless they order
+            or _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
         priced = header and _priced(block)
         for p in block:
             p.header = header or p.line <= cut
@@ -191,7 +210,8 @@ def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None,
     if intro and _RE_NOTICE.search(intro):
         return True  # `温馨提示：` / `注意事项：` then numbered rules, wherever they stand
     if nxt is None:
-        return False
+        # `1. 车厘子 58元/斤`: a list of prices per unit is a menu even when no order follows yet.
+        return sum(bool(_RE_UNIT_PRICE.search(p.body)) for p in block) * 2 > len(block)
     if intro and _RE_LIST_INTRO.search(intro) or _priced(block):
         return True
     # A product list whose products the entries order, or a plain list above numbered orders:

@@ -36,7 +36,11 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
 - in a chain whose header numbers a priced menu and whose members join its numbers with `+`
   (`1+2+3`), the numbers are menu items (services.jielong.menu_orders), `Rain 13` is one of item 13;
 - an emoji right after a nickname (`冰✡️saya 🫧 C 牛肋条`) decorates it; after a plain Chinese
-  name, or before a quantity, it does not; `@` around a name is not part of it.
+  name, or before a quantity, it does not; `@` around a name is not part of it;
+- a phone written apart (`138 1234 5678`, `138-1234-5678`) is the phone; a phone tail (`尾号5678`)
+  is a note, never a quantity nor a product;
+- short quantity lines right under an entry without one are that entry's (`2. 张三 红富士苹果` /
+  `2斤`; `苹果2斤` / `梨1斤` one product a line), never a footer (`共20份`) nor a line with a colon.
 """
 from __future__ import annotations
 
@@ -80,14 +84,16 @@ class ChainEntry:
         return "；".join(self.hints)
 
 
-_RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d{9})(?!\d)")
+_RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d(?:\d{8}|([\s-])\d{4}\2\d{4}))(?!\d)")
+# `尾号5678`, `手机尾号：1234`: the last digits of a phone, how a pickup is matched; never a quantity.
+_RE_PHONE_TAIL = re.compile(r"(?:手机|电话)?尾号\s*[:]?\s*(\d{4})(?!\d)")
 _RE_ADDR = re.compile(
     r"(?<![\w-])(?:[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"  # 295-909, A3-502
     r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"  # 3栋502, 3#502
 )
 _RE_ROOM = re.compile(r"[A-Za-z]?\d{1,5}(?:[-－—_/#]\d{1,5}){1,3}|\d{1,4}#\d{1,5}")  # 295-909: who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
-_RE_PLACE = re.compile(r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
+_RE_PLACE = re.compile(r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
 _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
 _RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
@@ -100,7 +106,8 @@ _RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*
 # 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 with 了 (not `不要辣`); 退出 with 了 or as the last word.
 _RE_CANCEL = re.compile(
     r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
-    r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
+    r"|已?(?:删除|删掉|划掉)了?"
+    r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出|退|删)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
 )
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
 _RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")
@@ -109,15 +116,24 @@ _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
 _RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
+# `张三 2️⃣份`: a keycap touching a unit after other text is a quantity (`1️⃣ 张三` numbers the line).
+_RE_KEYCAP_QTY = re.compile("(?:(?<=\\S)|(?<=\\S[ \\t]))((?:[0-9]\ufe0f?\u20e3)+)(?=[份盒斤箱个袋包瓶件杯只套罐])")
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
 _RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")
-_CANCEL_CHARS = frozenset("取撤作退不")
+_CANCEL_CHARS = frozenset("取撤作退不删划")
 _RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
 _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
+# `3. 团长：已满10斤，可以成团`: a remark written as a numbered line, no order.
+_RE_REMARK = re.compile(r"^(?:团长|群主|管理员|备注|注意|提示|温馨提示|说明|通知)\s*[:：]")
+# `上午9-10点`, `3点半`, `9-10点`: a time, never a person (`295-909`, `505` are households).
+_RE_TIME_NAME = re.compile(
+    r"(?:上午|下午|晚上|中午|早上|凌晨)\d{1,2}(?:\s*[-~至到]\s*\d{1,2})?\s*(?:点半?|时)?"
+    r"|\d{1,2}(?:\s*[-~至到]\s*\d{1,2})?\s*(?:点半?|时)"
+)
 
 
 def normalize(text: str) -> str:
@@ -125,6 +141,7 @@ def normalize(text: str) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _RE_CIRCLED.sub(lambda m: f"{_circled(m.group(0))}. ", text)  # `① 张三` (NFKC would drop the circle)
     text = unicodedata.normalize("NFKC", text)
+    text = _RE_KEYCAP_QTY.sub(lambda m: re.sub(r"\D", "", m.group(1)), text)  # `2️⃣份`: a quantity
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
@@ -161,16 +178,43 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
     bodies: list[tuple[ChainEntry, str]] = []
     places = _places(text)
     pieces = numbered_pieces(text)
-    for piece in pieces:
+    lines = text.split("\n")
+    for i, piece in enumerate(pieces):
         if piece.header:
             continue
         entry = parse_line(piece.body, piece.seq, specs, places)
+        if entry is not None and not entry.qty_explicit and piece.seq is not None:
+            nxt = pieces[i + 1].line if i + 1 < len(pieces) else len(lines)
+            if wrapped := _wrapped_qty(lines, piece.line, nxt):
+                entry = parse_line(f"{piece.body} {wrapped}", piece.seq, specs, places) or entry
         if entry is not None:
             entry.raw = piece.raw[:1000]
             out.append(entry)
             bodies.append((entry, piece.body))
     menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     return _glued_counts(out)
+
+
+_RE_NOT_WRAPPED = re.compile(
+    r"[:：。!?！？#]|共|合计|总计|一共|截|团长|备注|统计|已|还差|还有|剩|余|满|成团|起送|包邮|以上|谢谢|限|每人|每户|到货|例"
+)
+
+
+def _wrapped_qty(lines: list[str], at: int, nxt: int) -> str:
+    """`2. 张三 红富士苹果` / `2斤`: the lines right under an entry without a quantity, when each is a
+    short quantity of its own (the entry wrapped, or one product a line: `苹果2斤` / `梨1斤`),
+    joined with a comma; not a footer (`共20份`, `三点截单`) nor a note with a colon (`胸部：俯卧撑100个`)."""
+    taken = []
+    for line in lines[at + 1: min(nxt, len(lines))]:
+        line = line.strip()
+        if not line or len(line) > 16 or _RE_NOT_WRAPPED.search(line):
+            break
+        found = q.find_qty(" " + line)
+        left = (" " + line)[: found.start] + (" " + line)[found.end:]
+        if not found.explicit or found.bare or len(re.sub(r"[\W_]", "", left)) > 6:
+            break
+        taken.append(line)
+    return ",".join(taken)  # the text is NFKC already: an ASCII comma
 
 
 _RE_GLUED_COUNT = re.compile(r"([\u4e00-\u9fff]{1,4})(\d{1,2})")
@@ -222,6 +266,8 @@ def _strip(body: str, specs: list[str]) -> _Line:
         inner = m.group(1).strip()
         if inner and _RE_CANCEL.fullmatch(inner):
             ln.cancelled = True  # `2份（已取消）`, `【取消】`
+        elif (pm := _RE_PHONE.fullmatch(inner)) and not ln.phone:
+            ln.phone = re.sub(r"\D", "", pm.group(1))  # `张三（13812345678）`
         elif inner:
             ln.notes.append(inner)
         return " "
@@ -243,8 +289,10 @@ def _strip(body: str, specs: list[str]) -> _Line:
     if ":" in text:  # `7:45-8:20 跳操拉伸`, `08:30:25`: a clock time is a note, never a quantity
         text = _RE_CLOCK.sub(lambda m: ln.notes.append(m.group(0)) or " ", text)
     if pm := _RE_PHONE.search(text):
-        ln.phone = pm.group(1)
+        ln.phone = re.sub(r"\D", "", pm.group(1))  # `138 1234 5678` as 13812345678
         text = text[: pm.start()] + " " + text[pm.end():]
+    if "尾号" in text:
+        text = _RE_PHONE_TAIL.sub(lambda m: ln.notes.append(f"尾号{m.group(1)}") or " ", text)
 
     def take_addr(m: re.Match) -> str:
         addr = _RE_SPACES.sub("", m.group(0))
@@ -264,7 +312,7 @@ def parse_line(
     body: str, seq: int | None = None, specs: list[str] | None = None, places: frozenset[str] = frozenset()
 ) -> ChainEntry | None:
     """One entry from the text after the number, or None when it carries no person."""
-    if not body or is_example(body):
+    if not body or is_example(body) or _RE_REMARK.match(body):
         return None
     ln = _strip(body, specs or [])
     text = ln.text
@@ -272,7 +320,7 @@ def parse_line(
     if not qty.explicit and (i := _bracket_qty(ln.notes)) is not None:
         text = f"{text} {ln.notes.pop(i)}"  # `张三（2份）`: the bracket holds the quantity
         ln.text, qty = text, q.find_qty(text)
-    pre = text[: qty.start].rstrip("~。!|") if qty.explicit else text  # `张三~2份`, `张三。2份`
+    pre = text[: qty.start].rstrip("~。!|/") if qty.explicit else text  # `张三~2份`, `张三。2份`, `张三/2份`
     post = text[qty.end:] if qty.explicit else ""
     name, rest = _take_name(pre, ln, places)
     if qty.explicit and not rest and pre[-1:].isalpha() and (v := _RE_ORDER_VERB.search(name)):
@@ -290,6 +338,8 @@ def parse_line(
         if not ln.notes:
             return None
         name = ln.notes.pop(0)  # `（代朋友下单）` alone: the bracket is all there is
+    if _RE_TIME_NAME.fullmatch(name):
+        return None  # `1. 上午9-10点`: a time slot offered, no person
     glue = "" if qty.explicit and rest and pre.endswith(rest) else " "  # `苹果2斤` stays glued
     after = (rest + glue + text[qty.start:qty.end] + " " + post) if qty.explicit else rest
     return _entry(seq, name, qty, ln, rest, post, after)

@@ -2,8 +2,10 @@
 
 Pure functions, no database; services.jielong.parser calls `find_qty` and `read_items`.
 Rules (a chain is free text; each is the reading a person would make):
-- `8份`, `一份`, `x2`, `*2`, `+1`, `2大1小` are quantities; digits may stand apart from the unit
-  (`2 份`), a Chinese numeral must touch it (`两份`);
+- `8份`, `一份`, `x2`, `*2`, `+1`, `2大1小`, `两大一小` are quantities; digits may stand apart from
+  the unit (`2 份`), a Chinese numeral must touch it (`两份`); the same unit added with `+` is a sum
+  (`2份+1份` → 3); portions per meal or size add up (`午餐1份 晚餐2份` → 3, `午晚餐各1份` → 2,
+  `大份1 小份2` → 3), the split kept in the note, the meals no products;
 - a number that belongs to the product or its pack is not a quantity: `凤梨板烧四件套`,
   `6个装`, `500ML12罐 2箱` (→ 2), `600ml*24瓶4箱` (→ 4: the last of glued number-units wins);
 - a lone bare number between 1 and 20 is the quantity (`王芳 2`); a larger one is kept in the note;
@@ -38,7 +40,7 @@ _CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}\s*(?:位|个|人|�
 _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 # Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
 _RE_UNIT = re.compile(
-    rf"(?<![\d./A-Za-z栋幢座#])(?<!\d-)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
+    rf"(?<![\d.A-Za-z栋幢座#])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
 )
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
 _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)
@@ -52,7 +54,17 @@ _RE_MODIFIER = re.compile(r"(?:^|\s)(?:不要|不加|不放|免|去掉?|少|多|
 _RE_ITEM_SEP = re.compile(r"\s*[,、;+/]\s*")
 _RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{_NUM})\s*{UNITS}?$")
 _RE_BREAKDOWN = re.compile(r"^\s*(?:其中|另外?|其余|剩下|剩余)")
-_MEAL_WORDS = re.compile(r"^(?:午餐|晚餐|早餐|中餐|午饭|晚饭|夜宵|宵夜)$")
+_MEAL = r"(?:午餐|晚餐|早餐|中餐|午饭|晚饭|早饭|夜宵|宵夜)"
+_MEAL_WORDS = re.compile(rf"^{_MEAL}$")
+# A meal split: `午餐1份 晚餐2份`, `1份午餐 2份晚餐`, `午餐2 晚餐1`, `午餐晚餐各1份`, `午晚餐各1份`.
+_SIZE = r"(?:大份|中份|小份|大杯|中杯|小杯|大碗|小碗)"
+_PORTION = rf"(?:{_MEAL}|{_SIZE})"
+_MEAL_N = rf"(?:{_PORTION}\s*(?P<a>{_NUM})\s*份?(?!\d)|(?P<b>\d{{1,4}}|(?<![\u4e00-\u9fff]){_CN_NUM})\s*(?:份\s*{_MEAL}|{_SIZE}))"
+# `两大一小`, `一大两小`: class counts in Chinese numerals (two pairs at least: `一小时` is none).
+_CN_CLASS = r"(?:大人|成人|小孩|儿童|大|小)"
+_RE_CN_CLASSES = re.compile(rf"(?:{_CN_NUM}{_CN_CLASS}){{2,}}(?![份杯碗盒号码瓶袋箱包时])")
+_RE_MEAL_PAIR = re.compile(_MEAL_N)
+_RE_MEALS_EACH = re.compile(rf"(?P<what>{_MEAL}(?:\s*[和、,/+与及]?\s*{_MEAL})+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{_NUM})\s*份?")
 
 
 @dataclass
@@ -76,7 +88,12 @@ def _unit_matches(text: str) -> list[re.Match]:
 
 
 def find_qty(text: str) -> Qty:
-    """The line's quantity: class counts, then units, `x2`, `+1`, then a lone bare number."""
+    """The line's quantity: class counts, a meal split, then units, `x2`, `+1`, then a lone bare number."""
+    if "改" in text and (changed := _RE_CHANGED_TO.search(text)):  # `1份 已改为2份`: the change is the order
+        if 1 <= (n := cn_number(changed.group(1) or changed.group(2)) or 0) <= MAX_QTY:
+            return Qty(n, True, changed.start(), changed.end())
+    if meals := _meal_split(text):
+        return meals
     m = _RE_CLASSES.search(text)
     if m:
         total = sum(int(n) for n in re.findall(r"\d+", m.group(0)))
@@ -87,6 +104,8 @@ def find_qty(text: str) -> Qty:
     # when the line has another quantity.
     plain = [u for u in units if not _in_word(text, u)]
     units = plain + [u for u in units if u not in plain]
+    if added := _added_up(text, plain):
+        return added
     for matches in (units, list(_RE_X.finditer(text)), list(_RE_X_AFTER.finditer(text)), list(_RE_PLUS.finditer(text))):
         for m in matches:
             n = cn_number(m.group(1))
@@ -99,6 +118,58 @@ def find_qty(text: str) -> Qty:
         if 1 <= n <= BARE_QTY_MAX:
             return Qty(n, True, bare[0].start(), bare[0].end(), bare=True)
     return Qty()
+
+
+def _added_up(text: str, units: list[re.Match]) -> Qty | None:
+    """`2份+1份`, `1箱 + 1箱`: the same unit added with `+` and nothing else between is one sum."""
+    for i, first in enumerate(units[:-1]):
+        run = [first]
+        for m in units[i + 1:]:
+            if m.group(2) != first.group(2) or not re.fullmatch(r"\s*\+\s*", text[run[-1].end():m.start()]):
+                break
+            run.append(m)
+        if len(run) >= 2 and 1 <= (total := sum(cn_number(m.group(1)) or 0 for m in run)) <= MAX_QTY:
+            return Qty(total, True, run[0].start(), run[-1].end(), _RE_SPACE_RUN.sub("", text[run[0].start():run[-1].end()]))
+    return None
+
+
+def _meal_split(text: str) -> Qty | None:
+    """`午餐1份 晚餐2份` → 3, `午餐晚餐各1份` → 2, `大份1 小份2` → 3, `两大一小` → 3: portions per
+    meal, size or ticket class add up (the split stays in the note)."""
+    if ("大" in text or "小" in text) and (cls := _RE_CN_CLASSES.search(text)) and 1 <= (
+            total := sum(cn_number(n) or 0 for n in re.findall(_CN_NUM, cls.group(0)))) <= MAX_QTY:
+        return Qty(total, True, cls.start(), cls.end(), cls.group(0))
+    if not _RE_PORTION_HINT.search(text):
+        return None
+    if (each := _RE_MEALS_EACH.search(text)) and (n := cn_number(each.group("n"))):
+        what = each.group("what")
+        meals = 3 if what.startswith("早午晚") else 2 if what.startswith("午晚") else len(re.findall(_MEAL, what))
+        if 1 <= n * meals <= MAX_QTY:
+            return Qty(n * meals, True, each.start(), each.end(), _RE_SPACE_RUN.sub("", each.group(0)))
+    pairs = list(_RE_MEAL_PAIR.finditer(text))
+    if len(pairs) < 2 or len({re.search(_PORTION, m.group(0)).group(0) for m in pairs}) < len(pairs):
+        return None  # one meal, or the same meal twice: no split
+    between = [text[a.end():b.start()] for a, b in zip(pairs, pairs[1:])]
+    if any(not re.fullmatch(r"[\s,，、;；+和]*", gap) for gap in between):
+        return None
+    total = sum(cn_number(m.group("a") or m.group("b")) or 0 for m in pairs)
+    if not 1 <= total <= MAX_QTY:
+        return None
+    note = " ".join(_RE_SPACE_RUN.sub("", m.group(0)) for m in pairs)
+    return Qty(total, True, pairs[0].start(), pairs[-1].end(), note)
+
+
+_RE_SPACE_RUN = re.compile(r"\s+")
+_RE_PORTION_HINT = re.compile(r"[餐饭宵杯碗]|[大中小]份")  # most lines name no meal nor size: skip the rest
+# `冰美式2`, `梨3`: a product in Chinese with a small count glued after it.
+_RE_GLUED_N = re.compile(r"([\u4e00-\u9fff]+)([1-9]\d?)")
+_RE_CHANGED_TO = re.compile(rf"改(?:为|成|到)\s*({_NUM})\s*(?:{UNITS})?(?![\d\w])|改(?:为|成|到)?\s*({_NUM})\s*{UNITS}")
+# `代李四 2份`, `加1份`, `改为3份`, `团长自留 2份`: who or how, not what.
+_RE_NOT_PRODUCT = re.compile(
+    r"^(?:代|帮|给|替|加|再加|改|改为|改成|已|再|另|共|要|订|买|团长|自留)"
+    r"|\d点|明天|今天|后天|上午|下午|晚上|周[一二三四五六日天]"  # when (`明天10点取 1份`)
+    r"|(?:楼|栋|幢|区|单元|门)$"  # where (`二楼 2份`)
+)
 
 
 def _in_word(text: str, m: re.Match) -> bool:
@@ -122,11 +193,15 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     segments = [g for s in segments for g in _split_glued(s)]
     if len(segments) < 2:
         # `苹果2斤 梨3斤`: products apart by spaces only, each with its own quantity
-        words = rest.split() if len(_unit_matches(rest)) >= 2 else []
-        if sum(len(_unit_matches(w)) == 1 and bool(re.search(r"[^\W\d_]", _RE_UNIT.sub("", w))) for w in words) >= 2:
+        words = rest.split() if sum(map(_marks, rest.split())) >= 2 else []
+        if sum(_marks(w) == 1 and bool(re.search(r"[^\W\d_]", _RE_X.sub("", _RE_UNIT.sub("", w)))) for w in words) >= 2:
             segments = words
         elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
             segments = pairs  # `苹果 2斤 梨 3斤`: each product, then its quantity
+        elif len(counted := [_RE_GLUED_N.fullmatch(w) for w in rest.split()]) >= 2 and all(counted) and len(
+                {m.group(1) for m in counted}) == len(counted) and all(
+                int(m.group(2)) <= BARE_QTY_MAX and not re.fullmatch(_PORTION, m.group(1)) for m in counted):
+            return [(m.group(1), int(m.group(2))) for m in counted]  # `冰美式2 拿铁1`: distinct products, small counts
         elif "各" not in rest:
             return []
     items: list[tuple[str, int]] = []
@@ -152,6 +227,11 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
         return []
     return [(p, n) for p, n in items if p and not _MEAL_WORDS.match(p)] or []
+
+
+def _marks(word: str) -> int:
+    """How many quantities a word carries: units (`2斤`), else one `x2` (`苹果x2`)."""
+    return len(_unit_matches(word)) or int(any(not _pack_size(word, x) for x in _RE_X.finditer(word)))
 
 
 def _part_of_order(segment: str) -> bool:
@@ -195,7 +275,7 @@ def single_item(rest: str, qty: Qty, text: str) -> list[tuple[str, int]]:
     if qty.bare or not qty.explicit or qty.note:
         return []
     word = re.search(r"([^\W\d_][\w]*)\s*$", text[: qty.start])
-    if word and word.group(1) in rest.split() and not _MEAL_WORDS.match(word.group(1)):
+    if word and word.group(1) in rest.split() and not _MEAL_WORDS.match(word.group(1)) and not _RE_NOT_PRODUCT.search(word.group(1)):
         return [(word.group(1), qty.n)]
     return []
 

@@ -205,3 +205,153 @@ def test_a_two_item_price_list_is_no_menu_to_order_by_number():
     # `2+1` under 成人 / 儿童 prices is more likely two adults and a child than item 2 and item 1.
     text = "#接龙 周末游\n1. 成人 100元\n2. 儿童 50元\n\n1. 张三 2+1\n2. 李四 1+1"
     assert all(not e.items or not any("成人" in p or "儿童" in p for p, _ in e.items) for e in parse_chain(text))
+
+
+# ---------------------------------------------------------------- round 4 (branch chains4)
+
+@pytest.mark.parametrize("line, qty", [
+    ("桃子 午餐1份 晚餐2份", 3), ("小李 1份午餐 2份晚餐", 3), ("老周 午餐2 晚餐1", 3),
+    ("阿强 午餐晚餐各1份", 2), ("阿珍 午晚餐各2份", 4), ("阿伟 午餐一份，晚餐两份", 3),
+    ("王芳 晚餐3份", 3), ("李四 8份晚餐", 8), ("张三 1份午餐", 1),
+])
+def test_a_meal_split_adds_the_portions_of_each_meal(line, qty):
+    entry = parse_chain(f"#接龙 明日订餐\n例 桃子 1份午餐\n1. {line}")[0]
+    assert entry.qty == qty and not entry.items  # meals are no products
+    if qty != int("".join(c for c in line if c.isdigit()) or 0) and "各" not in line:
+        assert "午餐" in entry.note and "晚餐" in entry.note  # the split stays visible
+
+
+def test_entries_numbered_in_chinese_numerals():
+    assert _read("#接龙 周六聚餐\n一、张三 2份\n二、李四 1份\n三、王五") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+
+
+def test_chinese_numbered_sections_above_the_entries_are_header():
+    text = "#接龙 羽毛球\n一、活动时间：周六上午\n二、活动地点：小区门口\n三、费用：AA\n1. 张三\n2. 李四"
+    assert _read(text) == [(1, "张三", 1, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n一、报名须知：请写真实姓名\n二、缴费时间：周五前\n三、集合地点：南门") == []
+    # Sections or a list numbered 一、 with nothing ordered: a header-only chain.
+    assert _read("#接龙 通知\n一、时间：周六上午9点\n二、地点：小区广场\n三、内容：义诊") == []
+    assert _read("#接龙 物资登记\n一、口罩\n二、消毒液\n三、手套") == []
+    assert _read("#接龙 今日菜单\n一、红烧肉\n二、番茄炒蛋\n\n1. 张三 红烧肉1份\n2. 李四 2份") == [
+        (1, "张三", 1, False), (2, "李四", 2, False)]
+
+
+def test_a_date_alone_on_a_line_is_no_entry():
+    assert _read("#接龙\n\n8.7\n\n1. 示例事项\n2. 小王-7.19-9.7")[-1][:2] == (2, "小王")
+    assert all(seq != 8 for seq, *_ in _read("#接龙 打卡\n5.20\n1. 小王\n2. 小李"))
+
+
+def test_a_numbered_format_line_of_other_fields_is_header():
+    assert _read("#接龙 新品首销\n1. 门店+型号\n2. 东门店程某 Mate70") == [(2, "东门店程某", 1, False)]
+    assert _read("#接龙 订货\n1. 商品/规格/数量\n2. 王芳 苹果 2箱") == [(2, "王芳", 2, False)]
+
+
+@pytest.mark.parametrize("line, phone, note", [
+    ("李四 尾号5678 1份", "", "尾号5678"), ("王五 手机尾号：1234 3份", "", "尾号1234"),
+    ("赵六 138 1234 5678 2份", "13812345678", ""), ("钱七 138-1234-5678", "13812345678", ""),
+])
+def test_phone_tails_and_spaced_phones_are_no_quantity_nor_item(line, phone, note):
+    entry = parse_chain(f"#接龙\n1. {line}")[0]
+    assert entry.phone == phone and note in entry.note and not entry.items
+    assert entry.qty == (int(line[-2]) if line.endswith("份") else 1)
+
+
+def test_a_quantity_wrapped_onto_the_next_line_belongs_to_the_entry():
+    text = "#接龙\n1. 张三 红富士苹果\n2斤\n2. 李四\n3栋502 1份\n3. 王五 1份\n共4份"
+    assert _read(text) == [(1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+    # A footer or a note with a colon under the last entry is not its quantity.
+    assert _read("#接龙\n1. 张三\n2. 李四\n共20份")[-1] == (2, "李四", 1, False)
+    assert _read("#接龙\n1. 张三\n2. 李四\n还有5份")[-1] == (2, "李四", 1, False)
+    assert _read("#接龙\n1. 张三\n满10份成团") == [(1, "张三", 1, False)]
+    assert _read("#接龙 打卡\n1. 阿豪 打卡19天\n胸部：俯卧撑100个")[0] == (1, "阿豪", 1, False)
+    # One product a line under the person: each line an item.
+    entry = parse_chain("#接龙\n1. 张三\n   苹果2斤\n   梨1斤\n2. 李四 1斤")[0]
+    assert (entry.qty, entry.items) == (3, [("苹果", 2), ("梨", 1)])
+    assert _read("#接龙\n1. 张三\n苹果2斤\n\n三点截单\n2斤") == [(1, "张三", 2, False)]
+
+
+def test_repeated_numbers_after_an_edit_keep_both_people():
+    assert _read("#接龙\n1. 张三 2份\n2. 李四 1份\n2. 王五 3份\n3. 赵六") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (2, "王五", 3, False), (3, "赵六", 1, False)]
+
+
+def test_emoji_nicknames_and_a_leaders_mark():
+    assert _read("#接龙\n1. 🌸小花🌸 2份\n2. 小鱼🐟 1份\n3. 🍓 草莓妈妈 3盒") == [
+        (1, "🌸小花🌸", 2, False), (2, "小鱼🐟", 1, False), (3, "🍓 草莓妈妈", 3, False)]
+    entry = parse_chain("#接龙 水果团\n团长：李姐\n1. 李姐（团长）2斤\n2. 王芳 3斤\n团长备注：明天下午到货")[0]
+    assert (entry.name, entry.qty, entry.note) == ("李姐", 2, "团长")
+
+
+def test_numbers_in_brackets_number_a_line():
+    assert _read("#接龙\n(1) 张三 2份\n（2）李四 1份\n【3】王五 3份") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 3, False)]
+
+
+@pytest.mark.parametrize("line, qty", [
+    ("张三 2份+1份", 3), ("张三 1箱 + 1箱", 2), ("张三 大份1 小份2", 3), ("张三 1大份 2小份", 3),
+    ("张三 大杯2 小杯1", 3), ("张三 两大一小", 3), ("张三 一大一小", 2), ("张三 2份 一小时后到", 2),
+    ("张三 两大份", 1), ("张三 苹果x2 梨x1", 3),
+])
+def test_sums_splits_and_counts_in_words(line, qty):
+    assert parse_chain(f"#接龙\n1. {line}")[0].qty == qty
+
+
+def test_who_an_order_is_for_or_how_it_changed_is_no_product():
+    for line in ("张三 代李四 2份", "张三 改为3份", "李姐 团长自留 2份"):
+        assert parse_chain(f"#接龙\n1. {line}")[0].items == [], line
+    assert parse_chain("#接龙\n1. 张三 苹果x2 梨x1")[0].items == [("苹果", 2), ("梨", 1)]
+
+
+def test_a_lone_tui_at_the_end_cancels():
+    assert _read("#接龙\n1. 张三 退\n2. 李四 2份") == [(1, "张三", 1, True), (2, "李四", 2, False)]
+
+
+@pytest.mark.parametrize("line", ["张三 2份 删除", "张三 2份 划掉", "张三 2份（删）", "张三 2份 删"])
+def test_struck_out_lines_are_cancelled(line):
+    assert parse_chain(f"#接龙\n1. {line}")[0].cancelled
+
+
+def test_a_changed_quantity_is_the_order():
+    entry = parse_chain("#接龙\n1. 张三 1份 已改为2份\n2. 李四 改成3份")
+    assert [(e.name, e.qty, e.items) for e in entry] == [("张三", 2, []), ("李四", 3, [])]
+
+
+def test_when_and_where_are_no_product():
+    for line, addr in (("张三 明天10点取 1份", ""), ("张三 二楼 2份", "二楼"), ("张三 二栋 2份", "二栋")):
+        entry = parse_chain(f"#接龙\n1. {line}")[0]
+        assert entry.items == [] and entry.address == addr, line
+
+
+def test_products_with_a_count_glued_after_them():
+    entry = parse_chain("#接龙\n1. 赵六 苹果2 梨3 香蕉1")[0]
+    assert (entry.qty, entry.items) == (6, [("苹果", 2), ("梨", 3), ("香蕉", 1)])
+    assert parse_chain("#接龙\n1. 阿杰 团员12 团员13")[0].items == []  # the same word twice: no products
+
+
+def test_a_leaders_numbered_remark_is_no_entry():
+    assert _read("#接龙 车厘子\n1. 张三 2斤\n2. 李四 1斤\n3. 团长：已满10斤，可以成团") == [
+        (1, "张三", 2, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n1. 张三 2斤\n2. 团长 3斤") == [(1, "张三", 2, False), (2, "团长", 3, False)]
+
+
+def test_time_slots_offered_are_no_people():
+    text = "#接龙 取货时间\n1. 上午9-10点\n2. 下午3-4点\n\n1. 张三 上午\n2. 李四 下午"
+    assert _read(text) == [(1, "张三", 1, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n1. 505 4/4\n2. 295-909 2份") == [(1, "505", 1, False), (2, "295-909", 2, False)]
+
+
+def test_a_price_list_per_unit_alone_is_a_header_only_chain():
+    assert _read("#接龙 今日水果\n1. 车厘子 58元/斤\n2. 草莓 30元/盒\n3. 蓝莓 25元/盒") == []
+    # Orders that carry a price stay orders.
+    assert _read("#接龙\n1. 张三 车厘子2斤 116元\n2. 李四 草莓1盒 30元")[0][:3] == (1, "张三", 2)
+
+
+@pytest.mark.parametrize("line, qty, phone, addr", [
+    ("张三（13812345678）2份", 2, "13812345678", ""), ("张三/2份/3栋", 2, "", "3栋"), ("张三 3栋/2份", 2, "", "3栋"),
+    ("张三 2️⃣份", 2, "", ""),
+])
+def test_phone_in_brackets_slashes_and_keycap_quantities(line, qty, phone, addr):
+    entry = parse_chain(f"#接龙\n1. {line}")[0]
+    assert (entry.name, entry.qty, entry.phone, entry.address) == ("张三", qty, phone, addr)
+    assert [(e.seq, e.name) for e in parse_chain("#接龙\n1️⃣王芳 2️⃣张伟 3️⃣李四")] == [(1, "王芳"), (2, "张伟"), (3, "李四")]
