@@ -168,11 +168,11 @@ PROMISE_FLOORS = {
     ("host_lines.tsv+host_lines_shop.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
     ("host_lines.tsv+host_lines_shop.tsv", "heldout"): {"recall": 0.73, "precision": 0.76, "kind": 0.84},
     ("host_lines_cs.tsv", "tune"): {"recall": 0.93, "precision": 0.98, "kind": 0.94},
-    ("host_lines_cs.tsv", "heldout"): {"recall": 0.80, "precision": 0.93, "kind": 0.98},
+    ("host_lines_cs.tsv", "heldout"): {"recall": 0.83, "precision": 0.93, "kind": 0.98},
     ("host_lines_platforms.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.96},
     ("host_lines_platforms.tsv", "heldout"): {"recall": 0.73, "precision": 0.82, "kind": 0.92},
     ("host_lines_industries.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.98},
-    ("host_lines_industries.tsv", "heldout"): {"recall": 0.77, "precision": 0.94, "kind": 0.88},
+    ("host_lines_industries.tsv", "heldout"): {"recall": 0.81, "precision": 0.94, "kind": 0.88},
     ("host_lines_scripts.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
     ("host_lines_scripts.tsv", "heldout"): {"recall": 0.83, "precision": 1.0, "kind": 0.80},
     # Branch promtext: live-selling lines and shop replies labelled before the detector ran (main's
@@ -181,6 +181,12 @@ PROMISE_FLOORS = {
     ("host_lines_live.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.92},
     ("host_lines_live.tsv", "heldout"): {"recall": 0.84, "precision": 0.80, "kind": 1.0},
     ("host_lines_replies.tsv", "tune"): {"recall": 0.92, "precision": 1.0, "kind": 1.0},
+    # Branch promises4: more live-selling lines, labelled and split before the detector ran; first
+    # reading (main's detector) tune 0.722 / 0.765 / 0.923, heldout 0.780 / 0.889 / 0.781. The
+    # branch's broader shop terms also raised cs heldout recall 0.809 → 0.838 and industries
+    # heldout recall 0.773 → 0.818 (floors raised to the measure).
+    ("host_lines_live2.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.94},
+    ("host_lines_live2.tsv", "heldout"): {"recall": 0.85, "precision": 0.87, "kind": 0.82},
 }
 
 
