@@ -190,3 +190,21 @@ def test_more_shop_terms_are_read_with_their_kind(text, kind):
 ])
 def test_regions_tips_boasts_and_invitations_are_not_promises(text):
     assert detect(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "我妈给我发了个红包",  # a red packet someone else gave, told as done
+    "今天早上快递到了，是我买的衣服",  # a parcel that came, not one promised
+])
+def test_red_packets_and_parcels_told_as_done_are_not_promises(text):
+    assert detect(text) == []
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("今天的订单我们明天上午全部发完", "delivery"),
+    ("这个不会装的话，我们有安装师傅上门", "service"),
+    ("我保证，绝对好吃", "quality"),  # a vow about how the goods eat still promises
+])
+def test_shipping_installers_and_vows_about_goods_are_promises(text, kind):
+    [draft] = detect(text)
+    assert draft.kind == kind
