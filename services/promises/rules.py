@@ -256,6 +256,10 @@ def _unslot(text: str) -> str:
 
 # A story about the past (当时, 后来, 有一次 …) promises nothing tonight.
 _STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候")
+# Last year's or last month's doings (去年的包邮活动很成功), unless tonight's term is said by them
+# (今天的价格是去年双十一的价格).
+_LAST_TIME = re.compile(r"去年|前年|上个?月|上周|上礼拜")
+_NOW = re.compile(r"今天|今晚|现在|这次|本场|直播间")
 # A script's placeholder that lists examples ([运费说明，如质量问题我们承担]) is not said as such.
 _CHOICE = re.compile(r"\[([^\[\]/\d]{1,10})/[^\[\]]{1,30}\]")
 _PLACEHOLDERS = re.compile(r"^[\s\[\]（）()＿/、，,。！!～~]*$|^\s*\[[^\[\]]*\][\s。！!～~]*$")
@@ -282,7 +286,7 @@ def _clauses(line: str) -> list[tuple[int, str]]:
         if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text) or header:
             continue
         text = _CHOICE.sub(lambda c: c.group(1), text)  # a script's choice [今天/明天] reads as its first option
-        if _STORY.search(text):
+        if _STORY.search(text) or _LAST_TIME.search(text) and not _NOW.search(text):
             continue
         out.append((m.start(), text))
     return out

@@ -195,6 +195,7 @@ def test_regions_tips_boasts_and_invitations_are_not_promises(text):
 @pytest.mark.parametrize("text", [
     "我妈给我发了个红包",  # a red packet someone else gave, told as done
     "今天早上快递到了，是我买的衣服",  # a parcel that came, not one promised
+    "我们去年的包邮活动很成功",  # last year's doings
 ])
 def test_red_packets_and_parcels_told_as_done_are_not_promises(text):
     assert detect(text) == []
@@ -204,6 +205,7 @@ def test_red_packets_and_parcels_told_as_done_are_not_promises(text):
     ("今天的订单我们明天上午全部发完", "delivery"),
     ("这个不会装的话，我们有安装师傅上门", "service"),
     ("我保证，绝对好吃", "quality"),  # a vow about how the goods eat still promises
+    ("今天的价格是去年双十一的价格", "price"),  # last year named for tonight's term
 ])
 def test_shipping_installers_and_vows_about_goods_are_promises(text, kind):
     [draft] = detect(text)
