@@ -144,7 +144,7 @@ _CUES: dict[str, list[tuple]] = {
          rf"(?:{_DAY_WORDS}|{NUM}\s*(?:个)?(?:小时|天))[^，。！,!；;]{{0,8}}?(?:发(?:走|完|过去|给[你您大家])|发[。！!～~\s]*$)|现货(?:秒发|速发|直发|闪发)|秒发货?|"
          r"快马加鞭|加急发货|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
          r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮(?!区)|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
-        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到(?!主播|直播间|这|群|我)|收到(?!货?(?:以后|之后|后|的|了))|取(?!消|决|得|代|关)|吃上|到[你您大家]?手|顺丰", WEAK),
+        (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到(?!主播|直播间|这|群|我)|收到(?!货?(?:以后|之后|后|的|了))|(?<![争获录听采吸索夺读选])取(?!消|决|得|代|关)|吃上|到[你您大家]?手|顺丰", WEAK),
     ],
     "quality": [
         (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
@@ -214,6 +214,10 @@ _BOAST = re.compile(r"第一|首选|冠军|天花板|极品|史无前例|天下�
 _PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
 # A vow with someone behind it and something vowed (我保证…, 我敢保证, 保证是…), not a word in a song.
 _VOW = re.compile(r"(?:我|我们|敢|人格|大家|可以)[^，。！,!；;]{0,3}(?:保证|担保|承诺)|(?:保证|担保)(?:是|每|没|绝对|都)")
+# Viewers invited to ask or type (有什么问题都可以问我哦, 把你们的疑问打出来) with nobody saying they
+# will answer (主播都会认真解答, 我来解答): the room is asked to act, the team commits to nothing.
+_INVITE = re.compile(r"(?:可以|都可以|欢迎|尽管)[^，。！!,]{0,6}(?:问我|问主播|提问|打出来|打在|告诉我)|疑问打出来")
+_ANSWER = re.compile(r"解答|回答|回复|帮|处理|解决|会|教|给[你您]")
 # Shop talk: goods, orders, buying, after-sales. Without it, "找我" / "跟我说" / "敢说" / a bare 送
 # is chat with the room (以后你们要跳广场舞你们找我, 送啤酒了), not a promise to buyers.
 _SHOP = re.compile(
@@ -227,7 +231,7 @@ _NEGATION = re.compile(r"(?:不|没|未|无法|不能|不可|不会|不支持|�
 _PAST = re.compile(r"^(?:了|过了|过)")
 # 就可以提货了 / 明天就能到了: a 了 after can / will is a future, not a past.
 _FUTURE_BEFORE = re.compile(r"(?:可以|能|会|将|要)[^，。！,!；;]{0,4}$")
-_PAST_BEFORE = re.compile(r"(?:已经|已|昨天|上次|刚才|刚刚)[^，。！,!；;]{0,6}$")
+_PAST_BEFORE = re.compile(r"(?:已经|已(?!拍|下单|付款|购|买)|昨天|上次|刚才|刚刚)[^，。！,!；;]{0,6}$")  # 扣已拍, 已下单的: the buyers, not a past act
 # A clause that tells what is done or gone (已经发完了, 送完了) binds nobody.
 _DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|(?:谢谢|感谢)[^，。！,!；;]{0,10}(?:红包|礼物|福袋|小心心|火箭|飞机)|^[^，。！,!；;]{0,6}?(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经.{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$|(?<![能会要就将])(?:到|来)了[。！!，,]*$")
 
@@ -336,6 +340,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
         hits.append(_Hit("price", spanning.start(), STRONG))
     # 抓紧时间, 错过就没有 with no price named (or 先来对比一下价格): a push, not an offer.
     urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
+    if _INVITE.search(line) and not _ANSWER.search(line):
+        hits = [h for h in hits if h.kind != "service" or h.weight >= STRONG]  # 有什么问题都可以问我哦: asked to ask
     if _PUSH.search(line) and not _CONCRETE_PRICE.search(line):
         hits = [h for h in hits if h.kind != "price"]  # 秒杀单品数量有限: a push, no price to honour
     return hits, commit, order, strict, due, cond, urgent
