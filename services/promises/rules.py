@@ -116,7 +116,7 @@ _CUES: dict[str, list[tuple]] = {
         (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
         # A multi-pack deal (拍一发二, 买2发3) and a round of giveaways (抽一波福利, 安排这些福利, 免单名额).
         (rf"[拍买]\s*{NUM}\s*[发得]\s*{NUM}|(?:抽|上|发|送|来|放|撒)(?:一|几)?波[^，。！,!；;]{{0,3}}(?:福利|红包|福袋|免单|抽奖|礼物|奖品)|安排[^，。！,!；;]{{0,4}}福利|免单名额|"
-         rf"抽(?:{NUM})?个(?:人|宝宝|宝贝|粉丝|幸运)|(?:给|为)(?:大家|你们|宝宝们?|家人们|姐妹们)准备了[^，。！,!；;]{{0,10}}(?:礼品|礼物|赠品|福利|红包|福袋|小样|奖品)|"
+         rf"抽(?:{NUM})?个(?:人|宝宝|宝贝|粉丝|幸运)|来(?:一)?个(?:福袋|红包|抽奖|免单)|(?:马上|准时|一会儿?|稍后|等会儿?|{NUM}分钟后|整点)[^，。！,!；;]{{0,3}}开奖|(?:给|为)(?:大家|你们|宝宝们?|家人们|姐妹们)准备了[^，。！,!；;]{{0,10}}(?:礼品|礼物|赠品|福利|红包|福袋|小样|奖品)|"
          rf"(?:给|帮)(?:你|您|大家)们?多?(?:加|塞|放)[^，。！,!；;]{{0,2}}{NUM}\s*[包个份袋瓶盒张本把斤条罐支颗]", STRONG),
         # A prize for viewers: 获得我们的直播间大奖, 领取奖品, 免单大奖.
         (r"(?:获得|赢得|领取?|送出|抽)[^，。！,!；;]{0,8}(?:大奖|奖品|免单)|幸运(?:儿|观众|用户|粉丝)", STRONG),
@@ -214,6 +214,8 @@ _BOAST = re.compile(r"第一|首选|冠军|天花板|极品|史无前例|天下�
 _PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
 # A vow with someone behind it and something vowed (我保证…, 我敢保证, 保证是…), not a word in a song.
 _VOW = re.compile(r"(?:我|我们|敢|人格|大家|可以)[^，。！,!；;]{0,3}(?:保证|担保|承诺)|(?:保证|担保)(?:是|每|没|绝对|都)")
+# A game being played on stream (这局, 这把, 吃鸡, 上分): a vow about it is chat.
+_GAME = re.compile(r"这局|这把|这一把|这盘|下一局|吃鸡|上分|[赢输]")
 # Viewers invited to ask or type (有什么问题都可以问我哦, 把你们的疑问打出来) with nobody saying they
 # will answer (主播都会认真解答, 我来解答): the room is asked to act, the team commits to nothing.
 _INVITE = re.compile(r"(?:可以|都可以|欢迎|尽管)[^，。！!,]{0,6}(?:问我|问主播|提问|打出来|打在|告诉我)|疑问打出来")
@@ -331,6 +333,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                         continue  # 绝对是全网第一的品质: a boast
                     if weight == CHANNEL and request:
                         continue  # 请尽快联系我们: the buyer is asked to act, the team commits to nothing
+                    if weight == FALLBACK and _GAME.search(clause):
+                        continue  # 我保证这局一定赢: a vow about the game, not the goods
                     if not shop and (weight == CHANNEL or m.group(0) == "送" or (weight == FALLBACK and not vow)):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))

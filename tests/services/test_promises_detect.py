@@ -197,6 +197,7 @@ def test_regions_tips_boasts_and_invitations_are_not_promises(text):
     "我妈给我发了个红包",  # a red packet someone else gave, told as done
     "今天早上快递到了，是我买的衣服",  # a parcel that came, not one promised
     "我们去年的包邮活动很成功",  # last year's doings
+    "我保证这局一定赢",  # a vow about the game on stream
 ])
 def test_red_packets_and_parcels_told_as_done_are_not_promises(text):
     assert detect(text) == []
@@ -207,6 +208,7 @@ def test_red_packets_and_parcels_told_as_done_are_not_promises(text):
     ("这个不会装的话，我们有安装师傅上门", "service"),
     ("我保证，绝对好吃", "quality"),  # a vow about how the goods eat still promises
     ("今天的价格是去年双十一的价格", "price"),  # last year named for tonight's term
+    ("给大家来个福袋，一分钟后开奖", "gift"),
     ("拍了的扣已拍，我给你们优先发货", "delivery"),  # 已拍 is what buyers type, not a past act
     ("有什么问题都可以问我，主播都会认真解答", "service"),  # asked to ask, and answered
 ])
