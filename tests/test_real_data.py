@@ -12,7 +12,7 @@ SOURCE_FILES = [
     "comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv", "host_lines.tsv",
     "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
-    "host_lines_live.tsv", "host_lines_replies.tsv",
+    "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv",
     "paraphrases.tsv", "paraphrases_more.tsv",
 ]
 TUNE_ONLY = {"host_lines_replies.tsv"}  # its four sources all hashed to tune: training text only
@@ -65,7 +65,7 @@ def test_comment_labels_are_categories():
 def test_host_line_labels_are_consistent():
     for name in ("host_lines.tsv", "host_lines_shop.tsv", "host_lines_cs.tsv", "host_lines_platforms.tsv",
                  "host_lines_scripts.tsv", "host_lines_industries.tsv", "host_lines_live.tsv",
-                 "host_lines_replies.tsv"):
+                 "host_lines_replies.tsv", "host_lines_live2.tsv"):
         for r in rt.load_host_lines(name):
             promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
             assert promise in {"0", "1"}, r.text
@@ -180,19 +180,26 @@ PROMISE_FLOORS = {
     ("host_lines.tsv+host_lines_shop.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
     ("host_lines.tsv+host_lines_shop.tsv", "heldout"): {"recall": 0.73, "precision": 0.76, "kind": 0.84},
     ("host_lines_cs.tsv", "tune"): {"recall": 0.93, "precision": 0.98, "kind": 0.94},
-    ("host_lines_cs.tsv", "heldout"): {"recall": 0.80, "precision": 0.93, "kind": 0.98},
+    ("host_lines_cs.tsv", "heldout"): {"recall": 0.85, "precision": 0.93, "kind": 0.96},
     ("host_lines_platforms.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.96},
     ("host_lines_platforms.tsv", "heldout"): {"recall": 0.73, "precision": 0.82, "kind": 0.92},
     ("host_lines_industries.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.98},
-    ("host_lines_industries.tsv", "heldout"): {"recall": 0.77, "precision": 0.94, "kind": 0.88},
+    ("host_lines_industries.tsv", "heldout"): {"recall": 0.81, "precision": 0.90, "kind": 0.88},
     ("host_lines_scripts.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
-    ("host_lines_scripts.tsv", "heldout"): {"recall": 0.83, "precision": 1.0, "kind": 0.80},
+    ("host_lines_scripts.tsv", "heldout"): {"recall": 1.0, "precision": 1.0, "kind": 0.83},
     # Branch promtext: live-selling lines and shop replies labelled before the detector ran (main's
     # detector on them: live tune 0.744 / 0.744 / 0.724, heldout 0.842 / 0.762 / 1.0; replies 0.692 /
     # 0.692 / 0.889).
     ("host_lines_live.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.92},
     ("host_lines_live.tsv", "heldout"): {"recall": 0.84, "precision": 0.80, "kind": 1.0},
     ("host_lines_replies.tsv", "tune"): {"recall": 0.92, "precision": 1.0, "kind": 1.0},
+    # Branch promises4: more live-selling lines, labelled and split before the detector ran; first
+    # reading (main's detector) tune 0.722 / 0.765 / 0.923, heldout 0.780 / 0.889 / 0.781. The
+    # branch's broader shop terms and guards, and the LOSO-chosen thresholds (0.65 → 0.60), moved
+    # cs heldout 0.809 / 0.932 / 0.982 → 0.853 / 0.935 / 0.966, industries 0.773 / 0.944 / 0.882 →
+    # 0.818 / 0.900 / 0.889, scripts 0.833 / 1.0 / 0.800 → 1.0 / 1.0 / 0.833: floors set to the measure.
+    ("host_lines_live2.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.94},
+    ("host_lines_live2.tsv", "heldout"): {"recall": 0.87, "precision": 0.87, "kind": 0.83},
 }
 
 

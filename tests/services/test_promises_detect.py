@@ -152,3 +152,66 @@ def test_pushes_boasts_and_look_alike_words_are_not_promises(text):
 def test_offers_said_in_other_words_are_read_with_their_kind(text, kind):
     [draft] = detect(text)
     assert draft.kind == kind
+
+
+# Issue 15 item 4, branch promises4: more of the terms a buyer can hold the shop to, in phrasings of
+# our own (none copied from tests/data/real), and the look-alikes that stay chatter.
+@pytest.mark.parametrize("text, kind", [
+    ("拍一发二", "gift"), ("拍2发3", "gift"),  # a multi-pack deal
+    ("家人们别走，马上抽一波福利", "gift"),
+    ("一会儿我抽个人送个手机壳", "gift"),
+    ("给大家准备了一百份小礼品，先到先得", "gift"),
+    ("拍了的扣已拍，我给你们加一包湿巾", "gift"),
+    ("今天拍的明天就能发", "delivery"),
+    ("现货秒发", "delivery"),
+    ("拍下以后明天一早就给你们寄", "delivery"),
+    ("领券再减20", "price"),
+    ("直接给大家砍到59", "price"),
+    ("今天所有链接全部改成29.9", "price"),
+    ("我们今天直接¥[sale_price]！", "price"),  # a script's slot after 今天 and ¥
+    ("晚发一天赔五块", "compensation"),
+    ("全部都是今年的新货", "quality"),
+    ("保质期都是一年以上的", "quality"),
+    ("尺码不合适可以免费换", "refund"),
+    ("试穿不合适，我们给你换", "refund"),
+    ("下单的宝宝备注尺码，我帮你们核对", "service"),
+    ("要送人的可以帮你们包成礼盒", "service"),
+])
+def test_more_shop_terms_are_read_with_their_kind(text, kind):
+    [draft] = detect(text)
+    assert draft.kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "包邮区的朋友们晚上好",  # a region, not free shipping
+    "把礼物退给我",  # a tip taken back, not a refund
+    "欢迎新进来的宝宝，有什么问题都可以问我哦",  # an invitation to ask, nothing committed
+    "不知道选哪个颜色的，可以把问题打出来",
+    "我们一定帮大家争取更多的福利",  # 争取 is no pickup
+])
+def test_regions_tips_boasts_and_invitations_are_not_promises(text):
+    assert detect(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "我妈给我发了个红包",  # a red packet someone else gave, told as done
+    "今天早上快递到了，是我买的衣服",  # a parcel that came, not one promised
+    "我们去年的包邮活动很成功",  # last year's doings
+    "我保证这局一定赢",  # a vow about the game on stream
+])
+def test_red_packets_and_parcels_told_as_done_are_not_promises(text):
+    assert detect(text) == []
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("今天的订单我们明天上午全部发完", "delivery"),
+    ("这个不会装的话，我们有安装师傅上门", "service"),
+    ("我保证，绝对好吃", "quality"),  # a vow about how the goods eat still promises
+    ("今天的价格是去年双十一的价格", "price"),  # last year named for tonight's term
+    ("给大家来个福袋，一分钟后开奖", "gift"),
+    ("拍了的扣已拍，我给你们优先发货", "delivery"),  # 已拍 is what buyers type, not a past act
+    ("有什么问题都可以问我，主播都会认真解答", "service"),  # asked to ask, and answered
+])
+def test_shipping_installers_and_vows_about_goods_are_promises(text, kind):
+    [draft] = detect(text)
+    assert draft.kind == kind
