@@ -119,7 +119,7 @@ def _read(text: str, lex: lexmod.Lexicon) -> tuple[str, Analysis]:
 def model_features(text: str, lex: lexmod.Lexicon) -> list[str]:
     """The model's features for a raw comment (train.py uses exactly these)."""
     t, rule = _read(text, lex)
-    return model.features(t, _view(rule))
+    return model.features(t, _view(rule), text)
 
 
 def _analyse(text: str, lex: lexmod.Lexicon, mdl: model.Model | None = None) -> Analysis:
@@ -130,7 +130,7 @@ def _analyse(text: str, lex: lexmod.Lexicon, mdl: model.Model | None = None) -> 
     if _is_noise(t) or (lex.operator_re is not None and lex.operator_re.search(t)):
         return rule
     mdl = mdl or model.get()
-    probs = mdl.probabilities(model.features(t, _view(rule)))
+    probs = mdl.probabilities(model.features(t, _view(rule), text))
     return _adjust(t, rule, _decide(rule, probs, mdl.classes), lex)
 
 
