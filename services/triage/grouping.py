@@ -108,13 +108,46 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     return out
 
 
+_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万]+")
+
+
+def _cn_int(s: str) -> str:
+    """一百二十 -> 120, 两 -> 2, 十五 -> 15 (a count said in words, as digits)."""
+    total, cur = 0, 0
+    for ch in s:
+        if ch in _DIGIT:
+            cur = _DIGIT[ch]
+        else:
+            total += (cur or 1) * _UNIT[ch]
+            cur = 0
+    return str(total + cur)
+
+
+def _fillers(t: str, lex: lexmod.Lexicon) -> set[str]:
+    """Slot fillers named in t (lexicon.json slot_fillers: a province, a season, a colour, a size,
+    a game, a number with its unit): '@type=canonical' tokens; canonical '_' names none (多大码)."""
+    out: set[str] = set()
+    rx = lex.filler_re
+    if rx is not None:
+        out.update(lex.filler_of[m.group(0)] for m in rx.finditer(t))
+    for prx, kind in lex.slot_res:
+        for m in prx.finditer(t):
+            out.add(f"@{kind}=" + _CN_NUMBER.sub(lambda n: _cn_int(n.group(0)), m.group(0)))
+    return {x for x in out if not x.endswith("=_")}
+
+
 @lru_cache(maxsize=50_000)
 def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
     t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
-    toks = set(_tokens(t, lex))
-    for ctx in _CONTEXT.get(next((x for x in _CONTEXT if x in toks), ""), ()):
+    toks = set(_tokens(t, lex)) | _fillers(t, lex)
+    asked = next((x for x in _CONTEXT if x in toks), "")
+    for ctx in _CONTEXT.get(asked, ()):
         toks.discard(ctx)  # 身高170穿什么码: the asker's measurements, the question is the size
+    if asked:
+        toks = {x for x in toks if not x.startswith("@数量=")}  # 120斤 / 130斤穿什么码: one question
     if NAME in toks and any(x != NAME and x[1:] not in lex.generic_concepts for x in toks if x.startswith("#")):
         toks.discard(NAME)  # 这首歌叫什么名字 asks the song's name: the song, not the host's name
     if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
@@ -141,6 +174,7 @@ def signature(text: str) -> str:
 def _clear_caches() -> None:
     _signature_cached.cache_clear()
     _split_cached.cache_clear()
+    _slots.cache_clear()
 
 
 lexmod.on_change(_clear_caches)
@@ -151,6 +185,7 @@ GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on bot
 SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
 ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
 RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
+SLOT_CONFLICT = 0.0  # each side names a different filler of one slot (lexicon.json slot_fillers)
 CROSS_CUTOFF = 85.0  # a question read as another category must score this: the same concepts, words alike
 QUESTION, CHATTER = "q", "c"  # matching buckets: any question category, chatter
 
@@ -158,6 +193,8 @@ QUESTION, CHATTER = "q", "c"  # matching buckets: any question category, chatter
 def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozenset]:
     objects, concepts, words = set(), set(), set()
     for tok in sig.split():
+        if tok.startswith("@"):
+            continue  # a slot filler: _slots
         if tok.startswith("#"):
             if tok[1:] in lex.address_concepts:
                 continue  # 主播, 你, 姐姐: who is asked says nothing about what is asked
@@ -195,6 +232,8 @@ def similarity(a: str, b: str, **_: object) -> float:
     """0..100: how likely two signatures ask the same thing (the module docstring says how)."""
     if a == b:
         return 100.0
+    if _slot_conflict(a, b):
+        return SLOT_CONFLICT  # 四川哪里的 ≠ 重庆哪里的, 主播春天怎么过 ≠ 主播冬天怎么过
     lex = lexmod.active()
     oa, ca, wa = _split_cached(a, lex.version)
     ob, cb, wb = _split_cached(b, lex.version)
@@ -203,6 +242,25 @@ def similarity(a: str, b: str, **_: object) -> float:
     if bool(oa) != bool(ob):
         return 0.0  # "多少钱" is not "鸡蛋多少钱" unless the focus deal names 鸡蛋 (Matcher.focused)
     return _similarity(oa, ca, wa, ob, cb, wb, lex)
+
+
+@lru_cache(maxsize=100_000)
+def _slots(sig: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for tok in sig.split():
+        if tok.startswith("@"):
+            kind, _, value = tok[1:].partition("=")
+            out.setdefault(kind, set()).add(value)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _slot_conflict(a: str, b: str) -> bool:
+    """Each side names a filler of one type and they differ (四川 / 重庆, 春天 / 冬天, L码 / XL码):
+    the same question about another thing is another question. A filler on one side only is no conflict."""
+    if "@" not in a or "@" not in b:
+        return False
+    sa, sb = _slots(a), _slots(b)
+    return any(k in sb and not (v & sb[k]) for k, v in sa.items())
 
 
 def _shared_chars(words: frozenset, other: str) -> int:
@@ -260,7 +318,7 @@ class Matcher:
         self.exact: dict[tuple[str, str], object] = {}  # (bucket, signature) of every group's first asker
         self.found: dict[tuple[str, str, str], object] = {}  # fuzzy answers given, kept
         self.index: dict[tuple[str, str], list[tuple[str, object, str]]] = {}
-        self.plain: dict[str, list[tuple[str, object]]] = {}
+        self.plain: dict[str, list[tuple[str, object, str]]] = {}
         self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
 
     def _parts(self, sig: str):
@@ -289,7 +347,7 @@ class Matcher:
             for tok in sorted(concepts):
                 self.index.setdefault((b, tok), []).append((sig, key, category))
         if not concepts:
-            self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key))
+            self.plain.setdefault(category, []).append((" ".join(sorted(words | objects)), key, sig))
 
     def match(self, category: str, sig: str, asks: bool = False) -> object | None:
         if category != Category.CHATTER:
@@ -308,7 +366,7 @@ class Matcher:
         if hit is not None:
             return hit
         objects, concepts, words = self._parts(sig)
-        best_key = self._best(bucket, sig, category) if concepts else self._plain(category, words | objects)
+        best_key = self._best(bucket, sig, category) if concepts else self._plain(category, words | objects, sig)
         if best_key is not None:
             self.found[(bucket, sig, category)] = best_key
             self.objects.setdefault(id(best_key), set()).update(objects)
@@ -339,12 +397,15 @@ class Matcher:
                     best_key, best = key, score
         return best_key
 
-    def _plain(self, category: str, words: frozenset) -> object | None:
+    def _plain(self, category: str, words: frozenset, sig: str) -> object | None:
         items = self.plain.get(category)
         if not items:
             return None
-        recent = items[-RECENT:]
-        query, choices = " ".join(sorted(words)), [w for w, _ in recent]
+        # a group naming another filler of the same slot (春天 / 冬天) is never a candidate
+        recent = [it for it in items[-RECENT:] if not _slot_conflict(sig, it[2])]
+        if not recent:
+            return None
+        query, choices = " ".join(sorted(words)), [w for w, _, _ in recent]
         # one wording inside the other (蹲起 / 听说一个亲亲十个蹲起) when they share two characters
         # or more; else the words alike as a whole (a shared 好 alone joins nothing)
         found = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=MATCH_CUTOFF)

@@ -87,6 +87,8 @@ class Lexicon:
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
     complaints: tuple[tuple[str, str], ...] = ()  # (regex, category): a complaint asks for an answer
+    slot_fillers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # type -> 'canonical|form|…'
+    slot_patterns: tuple[tuple[str, str], ...] = ()  # (regex, type): a number with its unit
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -132,6 +134,25 @@ class Lexicon:
             for v in (canon, *variants):
                 out.setdefault(v, canon)
         return out
+
+    @cached_property
+    def filler_of(self) -> dict[str, str]:
+        """Surface form -> '@type=canonical' (lexicon.json slot_fillers_doc)."""
+        out: dict[str, str] = {}
+        for kind, entries in self.slot_fillers.items():
+            for entry in entries:
+                canon, *forms = entry.split("|")
+                for form in forms or (canon,):
+                    out.setdefault(form, f"@{kind}={canon}")
+        return out
+
+    @cached_property
+    def filler_re(self) -> re.Pattern | None:
+        return _alternation(self.filler_of)
+
+    @cached_property
+    def slot_res(self) -> tuple[tuple[re.Pattern, str], ...]:
+        return tuple((re.compile(p), kind) for p, kind in self.slot_patterns)
 
     @cached_property
     def stop_re(self) -> re.Pattern | None:
@@ -340,6 +361,8 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),
         complaints=tuple((p, c) for p, c in raw.get("complaints", [])),
+        slot_fillers={k: tuple(v) for k, v in raw.get("slot_fillers", {}).items()},
+        slot_patterns=tuple((p, k) for p, k in raw.get("slot_patterns", [])),
         version=extra,
     )
 
