@@ -138,6 +138,19 @@ def _fillers(t: str, lex: lexmod.Lexicon) -> set[str]:
     return {x for x in out if not x.endswith("=_")}
 
 
+def _remedy(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
+    """A defect with a remedy asked for (坏果怎么办, 烂了赔不赔, 能不能改尺码) or stated bare (鸡蛋碎了)
+    asks what will be done: the remedy and the yes/no form read as 处理 (lexicon.json remedy_doc)."""
+    concepts = {x[1:] for x in toks if x.startswith("#")}
+    if not concepts & lex.defect_concepts:
+        return toks
+    remedies = concepts & lex.remedy_concepts - lex.defect_concepts
+    if YES_NO in toks and not remedies and not concepts & lex.defect_concepts & lex.remedy_concepts:
+        return toks  # 会不会碎: whether it breaks, not what now
+    drop = {"#" + c for c in remedies} | {YES_NO}
+    return (toks - drop) | {"#处理"}
+
+
 @lru_cache(maxsize=50_000)
 def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
@@ -153,6 +166,7 @@ def _signature_cached(text: str, version: tuple) -> str:
     if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
                                  for x in toks if x.startswith("#")):
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
+    toks = _remedy(toks, lex)
     toks = sorted(toks)
     return " ".join(toks)[:200] if toks else t[:200]
 
@@ -184,6 +198,7 @@ GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …)
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
 SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
 ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
+ONE_SIDED_FILLER = 0.0  # … and they name a slot filler (红色有货吗 / 有货吗): a bare shared concept is not enough
 RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
 SLOT_CONFLICT = 0.0  # each side names a different filler of one slot (lexicon.json slot_fillers)
 CROSS_CUTOFF = 85.0  # a question read as another category must score this: the same concepts, words alike
@@ -241,7 +256,8 @@ def similarity(a: str, b: str, **_: object) -> float:
         return 0.0
     if bool(oa) != bool(ob):
         return 0.0  # "多少钱" is not "鸡蛋多少钱" unless the focus deal names 鸡蛋 (Matcher.focused)
-    return _similarity(oa, ca, wa, ob, cb, wb, lex)
+    extra = _slots(a).keys() ^ _slots(b).keys()  # a slot filled on one side only (红色有货吗 / 有货吗)
+    return _similarity(oa, ca, wa, ob, cb, wb, lex, bool(extra))
 
 
 @lru_cache(maxsize=100_000)
@@ -276,7 +292,7 @@ def _plain_score(wa: frozenset, wb: frozenset) -> float:
     return float(fuzz.token_sort_ratio(a, b))
 
 
-def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
+def _similarity(oa, ca, wa, ob, cb, wb, lex, extra_slot: bool = False) -> float:
     if not ca and not cb:
         return _plain_score(wa | oa, wb | ob)
     if not ca or not cb:
@@ -291,7 +307,8 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
     if wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     else:
-        words = ONE_SIDED_WORDS if wa or wb else 100.0  # words on one side only: a little
+        # words on one side only: a little; nothing when they fill a slot the other leaves open
+        words = (ONE_SIDED_FILLER if extra_slot else ONE_SIDED_WORDS) if wa or wb else 100.0
     return 0.75 * base + 0.25 * words
 
 

@@ -89,6 +89,8 @@ class Lexicon:
     complaints: tuple[tuple[str, str], ...] = ()  # (regex, category): a complaint asks for an answer
     slot_fillers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # type -> 'canonical|form|…'
     slot_patterns: tuple[tuple[str, str], ...] = ()  # (regex, type): a number with its unit
+    defect_concepts: frozenset[str] = frozenset()  # 坏, 破损: with a remedy asked, the question is 处理
+    remedy_concepts: frozenset[str] = frozenset()  # 赔, 换, 退, 处理 (lexicon.json remedy_doc)
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -363,6 +365,8 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         complaints=tuple((p, c) for p, c in raw.get("complaints", [])),
         slot_fillers={k: tuple(v) for k, v in raw.get("slot_fillers", {}).items()},
         slot_patterns=tuple((p, k) for p, k in raw.get("slot_patterns", [])),
+        defect_concepts=frozenset(raw.get("defect_concepts", [])),
+        remedy_concepts=frozenset(raw.get("remedy_concepts", [])),
         version=extra,
     )
 
