@@ -77,7 +77,8 @@ DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么�
 
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
 # concepts that are only the asker's data beside another: body measurements in a size question
-_CONTEXT = {"#尺码": ("#身高", "#体重", "#重量")}
+# and ordering beside a delivery or stock question (下单后几天到货, 今天下单能当天发货吗, 商品链接有货吗)
+_CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",), "#到货": ("#购买",), "#库存": ("#购买",)}
 
 
 def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
@@ -156,10 +157,9 @@ def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
     t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
     toks = set(_tokens(t, lex)) | _fillers(t, lex)
-    asked = next((x for x in _CONTEXT if x in toks), "")
-    for ctx in _CONTEXT.get(asked, ()):
-        toks.discard(ctx)  # 身高170穿什么码: the asker's measurements, the question is the size
-    if asked:
+    for asked in [x for x in _CONTEXT if x in toks]:
+        toks.difference_update(_CONTEXT[asked])  # 身高170穿什么码: the asker's data, the question is the size
+    if "#尺码" in toks:
         toks = {x for x in toks if not x.startswith("@数量=")}  # 120斤 / 130斤穿什么码: one question
     if NAME in toks and any(x != NAME and x[1:] not in lex.generic_concepts for x in toks if x.startswith("#")):
         toks.discard(NAME)  # 这首歌叫什么名字 asks the song's name: the song, not the host's name
