@@ -152,6 +152,17 @@ def _remedy(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
     return (toks - drop) | {"#处理"}
 
 
+_RESOURCE_FORMS = frozenset((YES_NO, "#地点", "#购买"))
+
+
+def _resource(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
+    """有网盘吗 = 网盘地址是多少 = 网盘链接发一下: beside a thing asked to be given (lexicon.json
+    resource_doc) the where / yes-no / link forms and attribute words (地址, 链接) say nothing more."""
+    if not any(x[1:] in lex.resource_concepts for x in toks if x.startswith("#")):
+        return toks
+    return {x for x in toks if x not in _RESOURCE_FORMS and x not in lex.resource_words}
+
+
 @lru_cache(maxsize=50_000)
 def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
@@ -166,7 +177,7 @@ def _signature_cached(text: str, version: tuple) -> str:
     if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
                                  for x in toks if x.startswith("#")):
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
-    toks = _remedy(toks, lex)
+    toks = _resource(_remedy(toks, lex), lex)
     toks = sorted(toks)
     return " ".join(toks)[:200] if toks else t[:200]
 
