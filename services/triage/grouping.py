@@ -185,10 +185,14 @@ def _signature_cached(text: str, version: tuple) -> str:
 _ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢呗不没?])$")
 
 
-def asks(text: str, markers: float) -> bool:
+def asks(text: str, markers: float, sig: str = "") -> bool:
     """Worded as a question: the classifier's question markers, or a question-shaped ending
-    (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have."""
-    return markers >= 1 or bool(_ASKS_AT_END.search(normalise(text)))
+    (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have;
+    or a defect stated bare (尺码选错了: lexicon.json remedy_doc), which asks what will be done."""
+    if markers >= 1 or _ASKS_AT_END.search(normalise(text)):
+        return True
+    defects = lexmod.active().defect_concepts
+    return any(t[1:] in defects for t in sig.split() if t.startswith("#"))
 
 
 def signature(text: str) -> str:
