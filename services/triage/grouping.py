@@ -188,11 +188,12 @@ _ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢呗不�
 def asks(text: str, markers: float, sig: str = "") -> bool:
     """Worded as a question: the classifier's question markers, or a question-shaped ending
     (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have;
-    or a defect stated bare (尺码选错了: lexicon.json remedy_doc), which asks what will be done."""
+    or a defect or a parcel's tracking stated bare (尺码选错了, 没有物流信息: lexicon.json
+    remedy_doc), which asks what will be done."""
     if markers >= 1 or _ASKS_AT_END.search(normalise(text)):
         return True
-    defects = lexmod.active().defect_concepts
-    return any(t[1:] in defects for t in sig.split() if t.startswith("#"))
+    stated = lexmod.active().complaint_concepts  # defects and a parcel's tracking (没有物流信息)
+    return any(t[1:] in stated for t in sig.split() if t.startswith("#"))
 
 
 def signature(text: str) -> str:

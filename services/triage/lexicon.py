@@ -91,6 +91,7 @@ class Lexicon:
     slot_patterns: tuple[tuple[str, str], ...] = ()  # (regex, type): a number with its unit
     defect_concepts: frozenset[str] = frozenset()  # 坏, 破损: with a remedy asked, the question is 处理
     remedy_concepts: frozenset[str] = frozenset()  # 赔, 换, 退, 处理 (lexicon.json remedy_doc)
+    complaint_concepts: frozenset[str] = frozenset()  # 物流信息: stated bare, it asks (as defects do)
     resource_concepts: frozenset[str] = frozenset()  # 网盘, 群聊: asked to be given (resource_doc)
     resource_words: frozenset[str] = frozenset()  # 地址, 链接: nothing more beside a resource
     version: tuple = field(default=(), compare=False)
@@ -369,6 +370,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         slot_patterns=tuple((p, k) for p, k in raw.get("slot_patterns", [])),
         defect_concepts=frozenset(raw.get("defect_concepts", [])),
         remedy_concepts=frozenset(raw.get("remedy_concepts", [])),
+        complaint_concepts=frozenset(raw.get("complaint_concepts", [])) | frozenset(raw.get("defect_concepts", [])),
         resource_concepts=frozenset(raw.get("resource_concepts", [])),
         resource_words=frozenset(raw.get("resource_words", [])),
         version=extra,
