@@ -299,11 +299,19 @@ def _shared_chars(words: frozenset, other: str) -> int:
     return len("".join(words & frozenset(other.split())))
 
 
+def _asks_more(wa: frozenset, wb: frozenset) -> bool:
+    """One side's words inside the other's plus a content word of two characters or more
+    (主播这是mod么 / 主播mod怎么解压): it asks something more. A stray character (里) is no more."""
+    small, big = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return small < big and any(len(w) >= 2 for w in big - small)
+
+
 def _plain_score(wa: frozenset, wb: frozenset) -> float:
     """Two signatures without concepts: one wording inside the other when the words they share
-    have two characters or more, else how alike the words are as a whole."""
+    have two characters or more (unless the other adds a content word: _asks_more), else how alike
+    the words are as a whole."""
     a, b = " ".join(sorted(wa)), " ".join(sorted(wb))
-    if _shared_chars(wa, b) >= 2:
+    if _shared_chars(wa, b) >= 2 and not _asks_more(wa, wb):
         return float(fuzz.token_set_ratio(a, b))
     return float(fuzz.token_sort_ratio(a, b))
 
@@ -443,6 +451,7 @@ class Matcher:
         # or more; else the words alike as a whole (a shared 好 alone joins nothing)
         found = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=MATCH_CUTOFF)
         if found is not None and _shared_chars(words, found[0]) >= 2:
-            return recent[found[2]][1]
+            if not _asks_more(words, frozenset(found[0].split())):
+                return recent[found[2]][1]
         found = process.extractOne(query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF)
         return recent[found[2]][1] if found is not None else None

@@ -265,6 +265,9 @@ def test_group_host_and_shop_questions_in_other_words(texts, same):
         # a host's job and streaming: one family
         (["主播白天有工作吗", "你就是直播这个工作吗？"], True),
         (["主播几点上班", "主播几点开播"], False),
+        # no concepts: one wording inside the other plus a content word asks something more
+        (["主播这是mod么", "主播mod怎么解压"], False),
+        (["没有物流信息", "物流没动"], True),  # a parcel's tracking stated bare still asks
     ],
 )
 def test_group_slot_fillers_remedies_and_resources(texts, same):
