@@ -14,7 +14,13 @@ The concept table (lexicon.json concepts, sources in concepts_doc) names each pr
 single characters are no concept names (鱼哥 is no fish, 贵州 no price). Questions to a live host have
 concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所在 …: 你多大了 = 今年几岁 = 属什么的); a name asked
 of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
-(身高170穿什么码) are the asker's data, not another question (_CONTEXT).
+(身高170穿什么码) are the asker's data, not another question (_CONTEXT), as is ordering beside a
+delivery or stock question (下单后几天到货). Slot fillers (lexicon.json slot_fillers: a province, a
+season, a colour, a size, a game, a number with its unit) add '@type=value' tokens: two signatures
+naming different fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a
+filler on one side only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
+(坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), and a thing asked to be given (网盘, 群聊) drops its
+where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc.
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
 forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
