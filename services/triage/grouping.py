@@ -416,6 +416,8 @@ class Matcher:
         best_key = self._best(bucket, sig, category) if concepts else self._plain(category, words | objects, sig)
         if best_key is not None:
             self.found[(bucket, sig, category)] = best_key
+            # the same signature read as another category later (今天发得出吗 after 今天能发吗) joins it too
+            self.exact.setdefault((bucket, sig), best_key)
             self.objects.setdefault(id(best_key), set()).update(objects)
             if not words:
                 # a bare member (有优惠吗: concepts only) represents its group as well as the first

@@ -275,6 +275,12 @@ def test_group_slot_fillers_remedies_and_resources(texts, same):
     assert (ids[0] == ids[1]) is same, (texts, ids)
 
 
+def test_group_a_members_signature_read_as_another_category_joins_its_group():
+    """A member's exact signature is found again whatever category a later comment is read as."""
+    ids = triage.group(["那现在下单能明天发货吗", "今天能发吗", "今天发得出吗"])
+    assert ids[1] == ids[2], ids
+
+
 def test_group_is_order_independent_for_exact_repeats():
     texts = ["运费多少", "来了", "运费多少？", "来了！", "运费 多少"]
     ids = triage.group(texts)
