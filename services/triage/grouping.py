@@ -141,7 +141,8 @@ def _fillers(t: str, lex: lexmod.Lexicon) -> set[str]:
         out.update(lex.filler_of[m.group(0)] for m in rx.finditer(t))
     for prx, kind in lex.slot_res:
         for m in prx.finditer(t):
-            out.add(f"@{kind}=" + _CN_NUMBER.sub(lambda n: _cn_int(n.group(0)), m.group(0)))
+            value = _CN_NUMBER.sub(lambda n: _cn_int(n.group(0)), m.group(0)).replace("个", "")
+            out.add(f"@{kind}={value}")  # 两个小时 = 2小时
     return {x for x in out if not x.endswith("=_")}
 
 
