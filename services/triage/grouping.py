@@ -185,6 +185,8 @@ def _signature_cached(text: str, version: tuple) -> str:
                                  for x in toks if x.startswith("#")):
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
     toks = _resource(_remedy(toks, lex), lex)
+    if YES_NO in toks and DONE not in toks and any(x[1:] in lex.future_concepts for x in toks):
+        toks = (toks - {YES_NO}) | {"#何时"}  # 还会再上吗 asks when it comes back (future_doc)
     toks = sorted(toks)
     return " ".join(toks)[:200] if toks else t[:200]
 

@@ -268,6 +268,10 @@ def test_group_host_and_shop_questions_in_other_words(texts, same):
         # no concepts: one wording inside the other plus a content word asks something more
         (["主播这是mod么", "主播mod怎么解压"], False),
         (["没有物流信息", "物流没动"], True),  # a parcel's tracking stated bare still asks
+        # an event still to come: whether it will happen asks when (future_doc)
+        (["还会再上吗", "什么时候补货"], True),
+        (["下次还直播吗", "下次什么时候直播"], True),
+        (["发货了吗", "什么时候发货"], False),  # done or not is another question
     ],
 )
 def test_group_slot_fillers_remedies_and_resources(texts, same):
