@@ -81,6 +81,8 @@ _DONE = re.compile(r"了(?:吗|嘛|么|没|没有|没得|莫得)$")
 DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么付款, 下单了吗 ≠ 在哪下单)
 
 
+# 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
+_PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多久).*的[呀啊呢]?$")
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
 # concepts that are only the asker's data beside another: body measurements in a size question
 # and ordering beside a delivery or stock question (下单后几天到货, 今天下单能当天发货吗, 商品链接有货吗)
@@ -184,6 +186,8 @@ def _signature_cached(text: str, version: tuple) -> str:
     if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
                                  for x in toks if x.startswith("#")):
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
+    if "#何时" in toks and _PAST.search(t):
+        toks.add("#过去")  # 什么时候开播的 asks when it began, 几点开播 when it will
     toks = _resource(_remedy(toks, lex), lex)
     if YES_NO in toks and DONE not in toks and any(x[1:] in lex.future_concepts for x in toks):
         toks = (toks - {YES_NO}) | {"#何时"}  # 还会再上吗 asks when it comes back (future_doc)

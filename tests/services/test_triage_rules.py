@@ -272,6 +272,8 @@ def test_group_host_and_shop_questions_in_other_words(texts, same):
         (["还会再上吗", "什么时候补货"], True),
         (["下次还直播吗", "下次什么时候直播"], True),
         (["发货了吗", "什么时候发货"], False),  # done or not is another question
+        (["几点开播？", "主播什么时候开播的"], False),  # 是…的: when it began, not when it will
+        (["主播什么时候开播的", "你什么时候开始直播的"], True),
     ],
 )
 def test_group_slot_fillers_remedies_and_resources(texts, same):
