@@ -20,7 +20,9 @@ season, a colour, a size, a game, a number with its unit) add '@type=value' toke
 naming different fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a
 filler on one side only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
 (坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), and a thing asked to be given (网盘, 群聊) drops its
-where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc.
+where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc. Whether an event
+still to come will happen asks when (还会再上吗 = 什么时候补货: future_doc); a when-question ending in
+的 asks about the past (什么时候开播的: #过去).
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
 forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
