@@ -188,6 +188,8 @@ def _signature_cached(text: str, version: tuple) -> str:
     if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
                                  for x in toks if x.startswith("#")):
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
+    if toks & lex.soon_words and any(x[1:] in lex.soon_concepts for x in toks):
+        toks = (toks - lex.soon_words) | {"#速度"}  # 今天能发吗 asks how fast (soon_doc)
     if "#何时" in toks and _PAST.search(t):
         toks.add("#过去")  # 什么时候开播的 asks when it began, 几点开播 when it will
     toks = _resource(_remedy(toks, lex), lex)

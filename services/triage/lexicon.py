@@ -92,6 +92,8 @@ class Lexicon:
     defect_concepts: frozenset[str] = frozenset()  # 坏, 破损: with a remedy asked, the question is 处理
     remedy_concepts: frozenset[str] = frozenset()  # 赔, 换, 退, 处理 (lexicon.json remedy_doc)
     complaint_concepts: frozenset[str] = frozenset()  # 物流信息: stated bare, it asks (as defects do)
+    soon_concepts: frozenset[str] = frozenset()  # 发货, 到货: with a soon_word it asks 速度 (soon_doc)
+    soon_words: frozenset[str] = frozenset()  # 今天, 明天, 当天
     future_concepts: frozenset[str] = frozenset()  # 补货, 下次: whether it will happen asks when
     resource_concepts: frozenset[str] = frozenset()  # 网盘, 群聊: asked to be given (resource_doc)
     resource_words: frozenset[str] = frozenset()  # 地址, 链接: nothing more beside a resource
@@ -372,6 +374,8 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         defect_concepts=frozenset(raw.get("defect_concepts", [])),
         remedy_concepts=frozenset(raw.get("remedy_concepts", [])),
         complaint_concepts=frozenset(raw.get("complaint_concepts", [])) | frozenset(raw.get("defect_concepts", [])),
+        soon_concepts=frozenset(raw.get("soon_concepts", [])),
+        soon_words=frozenset(raw.get("soon_words", [])),
         future_concepts=frozenset(raw.get("future_concepts", [])),
         resource_concepts=frozenset(raw.get("resource_concepts", [])),
         resource_words=frozenset(raw.get("resource_words", [])),

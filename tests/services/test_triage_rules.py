@@ -274,6 +274,10 @@ def test_group_host_and_shop_questions_in_other_words(texts, same):
         (["发货了吗", "什么时候发货"], False),  # done or not is another question
         (["几点开播？", "主播什么时候开播的"], False),  # 是…的: when it began, not when it will
         (["主播什么时候开播的", "你什么时候开始直播的"], True),
+        # a delivery asked for a near day asks how fast (soon_doc)
+        (["今天能发吗", "发货速度快吗？"], True),
+        (["明天能到吗", "到货快吗"], True),
+        (["今天能发吗", "什么时候发货"], False),  # whether soon vs when: still apart
     ],
 )
 def test_group_slot_fillers_remedies_and_resources(texts, same):
