@@ -22,7 +22,8 @@ filler on one side only leaves the words nothing (ONE_SIDED_FILLER). A defect wi
 (坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), and a thing asked to be given (网盘, 群聊) drops its
 where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc. Whether an event
 still to come will happen asks when (还会再上吗 = 什么时候补货: future_doc); a when-question ending in
-的 asks about the past (什么时候开播的: #过去).
+的 asks about the past (什么时候开播的: #过去); a delivery asked for a near day asks how fast
+(今天能发吗 = 发货速度快吗: soon_doc).
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
 forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
