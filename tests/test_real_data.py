@@ -164,8 +164,9 @@ def test_paraphrase_grouping_on_real_comments():
     scores = rt.score_paraphrases(rt.load_paraphrases(), triage.group)
     # floors = what branch para2 measured after adding 66 rows from two shops' question lists
     # (tune 0.916 / precision 0.986, heldout 0.614 / 0.984); main before it on the same rows:
-    # tune 0.836 (0.944), heldout 0.526 (0.674)
-    for split, floor, precision in (("tune", 0.92, 0.98), ("heldout", 0.61, 0.98)):
+    # tune 0.836 (0.944), heldout 0.526 (0.674). Branch para5 (slot fillers, remedies, ordering as
+    # context, resources, bare defects): tune 0.930 → 0.984 (0.988), heldout 0.614 → 0.673 (0.986)
+    for split, floor, precision in (("tune", 0.98, 0.98), ("heldout", 0.67, 0.98)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
 
@@ -229,10 +230,10 @@ def test_paraphrase_grouping_on_host_and_shop_questions():
     """paraphrases_more.tsv (branch para4). Batch 1 first reading tune 0.583 / 0.811, heldout
     0.586 / 1.000; with batch 1's rules, the file with batch 2 first read tune 0.900 / 0.897, heldout
     0.809 / 0.947 (heldout never tuned on). Floors = what para4 measured last (tune 0.947 / 0.966,
-    heldout 0.809 / 0.947)."""
+    heldout 0.809 / 0.947). Branch para5: tune 0.947 / 0.966 → 0.997 / 0.994, heldout unchanged."""
     from services import triage
 
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_more.tsv"), triage.group)
-    for split, floor, precision in (("tune", 0.94, 0.96), ("heldout", 0.80, 0.94)):
+    for split, floor, precision in (("tune", 0.99, 0.99), ("heldout", 0.80, 0.94)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores

@@ -14,7 +14,16 @@ The concept table (lexicon.json concepts, sources in concepts_doc) names each pr
 single characters are no concept names (鱼哥 is no fish, 贵州 no price). Questions to a live host have
 concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所在 …: 你多大了 = 今年几岁 = 属什么的); a name asked
 of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
-(身高170穿什么码) are the asker's data, not another question (_CONTEXT).
+(身高170穿什么码) are the asker's data, not another question (_CONTEXT), as is ordering beside a
+delivery or stock question (下单后几天到货). Slot fillers (lexicon.json slot_fillers: a province, a
+season, a colour, a size, a game, a number with its unit) add '@type=value' tokens: two signatures
+naming different fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a
+filler on one side only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
+(坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), and a thing asked to be given (网盘, 群聊) drops its
+where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc. Whether an event
+still to come will happen asks when (还会再上吗 = 什么时候补货: future_doc); a when-question ending in
+的 asks about the past (什么时候开播的: #过去); a delivery asked for a near day asks how fast
+(今天能发吗 = 发货速度快吗: soon_doc).
 
 similarity (0..100): different objects (鸡蛋 vs 奶粉), or an object on one side only, never match;
 forms of address (主播, 你, 姐姐) weigh nothing. The concepts weigh 3/4 (same set 95, same once
@@ -75,9 +84,12 @@ _DONE = re.compile(r"了(?:吗|嘛|么|没|没有|没得|莫得)$")
 DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么付款, 下单了吗 ≠ 在哪下单)
 
 
+# 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
+_PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多久).*的[呀啊呢]?$")
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
 # concepts that are only the asker's data beside another: body measurements in a size question
-_CONTEXT = {"#尺码": ("#身高", "#体重", "#重量")}
+# and ordering beside a delivery or stock question (下单后几天到货, 今天下单能当天发货吗, 商品链接有货吗)
+_CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",), "#到货": ("#购买",), "#库存": ("#购买",)}
 
 
 def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
@@ -108,18 +120,82 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     return out
 
 
+_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万]+")
+
+
+def _cn_int(s: str) -> str:
+    """一百二十 -> 120, 两 -> 2, 十五 -> 15 (a count said in words, as digits)."""
+    total, cur = 0, 0
+    for ch in s:
+        if ch in _DIGIT:
+            cur = _DIGIT[ch]
+        else:
+            total += (cur or 1) * _UNIT[ch]
+            cur = 0
+    return str(total + cur)
+
+
+def _fillers(t: str, lex: lexmod.Lexicon) -> set[str]:
+    """Slot fillers named in t (lexicon.json slot_fillers: a province, a season, a colour, a size,
+    a game, a number with its unit): '@type=canonical' tokens; canonical '_' names none (多大码)."""
+    out: set[str] = set()
+    rx = lex.filler_re
+    if rx is not None:
+        out.update(lex.filler_of[m.group(0)] for m in rx.finditer(t))
+    for prx, kind in lex.slot_res:
+        for m in prx.finditer(t):
+            value = _CN_NUMBER.sub(lambda n: _cn_int(n.group(0)), m.group(0)).replace("个", "")
+            out.add(f"@{kind}={value}")  # 两个小时 = 2小时
+    return {x for x in out if not x.endswith("=_")}
+
+
+def _remedy(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
+    """A defect with a remedy asked for (坏果怎么办, 烂了赔不赔, 能不能改尺码) or stated bare (鸡蛋碎了)
+    asks what will be done: the remedy and the yes/no form read as 处理 (lexicon.json remedy_doc)."""
+    concepts = {x[1:] for x in toks if x.startswith("#")}
+    if not concepts & lex.defect_concepts:
+        return toks
+    remedies = concepts & lex.remedy_concepts - lex.defect_concepts
+    if YES_NO in toks and not remedies and not concepts & lex.defect_concepts & lex.remedy_concepts:
+        return toks  # 会不会碎: whether it breaks, not what now
+    drop = {"#" + c for c in remedies} | {YES_NO}
+    return (toks - drop) | {"#处理"}
+
+
+_RESOURCE_FORMS = frozenset((YES_NO, "#地点", "#购买"))
+
+
+def _resource(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
+    """有网盘吗 = 网盘地址是多少 = 网盘链接发一下: beside a thing asked to be given (lexicon.json
+    resource_doc) the where / yes-no / link forms and attribute words (地址, 链接) say nothing more."""
+    if not any(x[1:] in lex.resource_concepts for x in toks if x.startswith("#")):
+        return toks
+    return {x for x in toks if x not in _RESOURCE_FORMS and x not in lex.resource_words}
+
+
 @lru_cache(maxsize=50_000)
 def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
     t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
-    toks = set(_tokens(t, lex))
-    for ctx in _CONTEXT.get(next((x for x in _CONTEXT if x in toks), ""), ()):
-        toks.discard(ctx)  # 身高170穿什么码: the asker's measurements, the question is the size
+    toks = set(_tokens(t, lex)) | _fillers(t, lex)
+    for asked in [x for x in _CONTEXT if x in toks]:
+        toks.difference_update(_CONTEXT[asked])  # 身高170穿什么码: the asker's data, the question is the size
+    if "#尺码" in toks:
+        toks = {x for x in toks if not x.startswith("@数量=")}  # 120斤 / 130斤穿什么码: one question
     if NAME in toks and any(x != NAME and x[1:] not in lex.generic_concepts for x in toks if x.startswith("#")):
         toks.discard(NAME)  # 这首歌叫什么名字 asks the song's name: the song, not the host's name
     if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
                                  for x in toks if x.startswith("#")):
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
+    if toks & lex.soon_words and any(x[1:] in lex.soon_concepts for x in toks):
+        toks = (toks - lex.soon_words) | {"#速度"}  # 今天能发吗 asks how fast (soon_doc)
+    if "#何时" in toks and _PAST.search(t):
+        toks.add("#过去")  # 什么时候开播的 asks when it began, 几点开播 when it will
+    toks = _resource(_remedy(toks, lex), lex)
+    if YES_NO in toks and DONE not in toks and any(x[1:] in lex.future_concepts for x in toks):
+        toks = (toks - {YES_NO}) | {"#何时"}  # 还会再上吗 asks when it comes back (future_doc)
     toks = sorted(toks)
     return " ".join(toks)[:200] if toks else t[:200]
 
@@ -127,10 +203,15 @@ def _signature_cached(text: str, version: tuple) -> str:
 _ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢呗不没?])$")
 
 
-def asks(text: str, markers: float) -> bool:
+def asks(text: str, markers: float, sig: str = "") -> bool:
     """Worded as a question: the classifier's question markers, or a question-shaped ending
-    (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have."""
-    return markers >= 1 or bool(_ASKS_AT_END.search(normalise(text)))
+    (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have;
+    or a defect or a parcel's tracking stated bare (尺码选错了, 没有物流信息: lexicon.json
+    remedy_doc), which asks what will be done."""
+    if markers >= 1 or _ASKS_AT_END.search(normalise(text)):
+        return True
+    stated = lexmod.active().complaint_concepts  # defects and a parcel's tracking (没有物流信息)
+    return any(t[1:] in stated for t in sig.split() if t.startswith("#"))
 
 
 def signature(text: str) -> str:
@@ -141,6 +222,7 @@ def signature(text: str) -> str:
 def _clear_caches() -> None:
     _signature_cached.cache_clear()
     _split_cached.cache_clear()
+    _slots.cache_clear()
 
 
 lexmod.on_change(_clear_caches)
@@ -150,7 +232,9 @@ GENERIC_DIFF = 80.0  # same specific concepts, generic ones (何时, 地点 …)
 GENERIC_CONFLICT = 60.0  # same specific concepts, different generic ones on both sides
 SUBSET = 50.0  # the specific concepts of one inside the other's: it asks something more
 ONE_SIDED_WORDS = 20.0  # the words' score when only one side has content words
+ONE_SIDED_FILLER = 0.0  # … and they name a slot filler (红色有货吗 / 有货吗): a bare shared concept is not enough
 RECENT = 400  # fuzzy matching looks at this many most recent groups of the category
+SLOT_CONFLICT = 0.0  # each side names a different filler of one slot (lexicon.json slot_fillers)
 CROSS_CUTOFF = 85.0  # a question read as another category must score this: the same concepts, words alike
 QUESTION, CHATTER = "q", "c"  # matching buckets: any question category, chatter
 
@@ -158,6 +242,8 @@ QUESTION, CHATTER = "q", "c"  # matching buckets: any question category, chatter
 def _split(sig: str, lex: lexmod.Lexicon) -> tuple[frozenset, frozenset, frozenset]:
     objects, concepts, words = set(), set(), set()
     for tok in sig.split():
+        if tok.startswith("@"):
+            continue  # a slot filler: _slots
         if tok.startswith("#"):
             if tok[1:] in lex.address_concepts:
                 continue  # 主播, 你, 姐姐: who is asked says nothing about what is asked
@@ -195,6 +281,8 @@ def similarity(a: str, b: str, **_: object) -> float:
     """0..100: how likely two signatures ask the same thing (the module docstring says how)."""
     if a == b:
         return 100.0
+    if _slot_conflict(a, b):
+        return SLOT_CONFLICT  # 四川哪里的 ≠ 重庆哪里的, 主播春天怎么过 ≠ 主播冬天怎么过
     lex = lexmod.active()
     oa, ca, wa = _split_cached(a, lex.version)
     ob, cb, wb = _split_cached(b, lex.version)
@@ -202,23 +290,51 @@ def similarity(a: str, b: str, **_: object) -> float:
         return 0.0
     if bool(oa) != bool(ob):
         return 0.0  # "多少钱" is not "鸡蛋多少钱" unless the focus deal names 鸡蛋 (Matcher.focused)
-    return _similarity(oa, ca, wa, ob, cb, wb, lex)
+    extra = _slots(a).keys() ^ _slots(b).keys()  # a slot filled on one side only (红色有货吗 / 有货吗)
+    return _similarity(oa, ca, wa, ob, cb, wb, lex, bool(extra))
+
+
+@lru_cache(maxsize=100_000)
+def _slots(sig: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for tok in sig.split():
+        if tok.startswith("@"):
+            kind, _, value = tok[1:].partition("=")
+            out.setdefault(kind, set()).add(value)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _slot_conflict(a: str, b: str) -> bool:
+    """Each side names a filler of one type and they differ (四川 / 重庆, 春天 / 冬天, L码 / XL码):
+    the same question about another thing is another question. A filler on one side only is no conflict."""
+    if "@" not in a or "@" not in b:
+        return False
+    sa, sb = _slots(a), _slots(b)
+    return any(k in sb and not (v & sb[k]) for k, v in sa.items())
 
 
 def _shared_chars(words: frozenset, other: str) -> int:
     return len("".join(words & frozenset(other.split())))
 
 
+def _asks_more(wa: frozenset, wb: frozenset) -> bool:
+    """One side's words inside the other's plus a content word of two characters or more
+    (主播这是mod么 / 主播mod怎么解压): it asks something more. A stray character (里) is no more."""
+    small, big = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return small < big and any(len(w) >= 2 for w in big - small)
+
+
 def _plain_score(wa: frozenset, wb: frozenset) -> float:
     """Two signatures without concepts: one wording inside the other when the words they share
-    have two characters or more, else how alike the words are as a whole."""
+    have two characters or more (unless the other adds a content word: _asks_more), else how alike
+    the words are as a whole."""
     a, b = " ".join(sorted(wa)), " ".join(sorted(wb))
-    if _shared_chars(wa, b) >= 2:
+    if _shared_chars(wa, b) >= 2 and not _asks_more(wa, wb):
         return float(fuzz.token_set_ratio(a, b))
     return float(fuzz.token_sort_ratio(a, b))
 
 
-def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
+def _similarity(oa, ca, wa, ob, cb, wb, lex, extra_slot: bool = False) -> float:
     if not ca and not cb:
         return _plain_score(wa | oa, wb | ob)
     if not ca or not cb:
@@ -233,7 +349,8 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex) -> float:
     if wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     else:
-        words = ONE_SIDED_WORDS if wa or wb else 100.0  # words on one side only: a little
+        # words on one side only: a little; nothing when they fill a slot the other leaves open
+        words = (ONE_SIDED_FILLER if extra_slot else ONE_SIDED_WORDS) if wa or wb else 100.0
     return 0.75 * base + 0.25 * words
 
 
@@ -260,7 +377,7 @@ class Matcher:
         self.exact: dict[tuple[str, str], object] = {}  # (bucket, signature) of every group's first asker
         self.found: dict[tuple[str, str, str], object] = {}  # fuzzy answers given, kept
         self.index: dict[tuple[str, str], list[tuple[str, object, str]]] = {}
-        self.plain: dict[str, list[tuple[str, object]]] = {}
+        self.plain: dict[str, list[tuple[str, object, str]]] = {}
         self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
 
     def _parts(self, sig: str):
@@ -290,9 +407,9 @@ class Matcher:
                 self.index.setdefault((b, tok), []).append((sig, key, category))
         if not concepts:
             plain = " ".join(sorted(words | objects))
-            self.plain.setdefault(category, []).append((plain, key))
+            self.plain.setdefault(category, []).append((plain, key, sig))
             if bucket == CHATTER and asks:  # a chatter-read question is found by the questions too
-                self.plain.setdefault(Category.OTHER_QUESTION, []).append((plain, key))
+                self.plain.setdefault(Category.OTHER_QUESTION, []).append((plain, key, sig))
 
     def match(self, category: str, sig: str, asks: bool = False) -> object | None:
         if category != Category.CHATTER:
@@ -305,7 +422,7 @@ class Matcher:
         elif asks and not self._parts(sig)[1]:
             # the same without concepts: the host's question groups, by wording (听说…十个蹲起？)
             objects, _, words = self._parts(sig)
-            hit = self._plain(Category.OTHER_QUESTION, words | objects)
+            hit = self._plain(Category.OTHER_QUESTION, words | objects, sig)
             if hit is not None:
                 return hit
         return self._match(CHATTER, sig, category)
@@ -317,9 +434,11 @@ class Matcher:
         if hit is not None:
             return hit
         objects, concepts, words = self._parts(sig)
-        best_key = self._best(bucket, sig, category) if concepts else self._plain(category, words | objects)
+        best_key = self._best(bucket, sig, category) if concepts else self._plain(category, words | objects, sig)
         if best_key is not None:
             self.found[(bucket, sig, category)] = best_key
+            # the same signature read as another category later (今天发得出吗 after 今天能发吗) joins it too
+            self.exact.setdefault((bucket, sig), best_key)
             self.objects.setdefault(id(best_key), set()).update(objects)
             if not words:
                 # a bare member (有优惠吗: concepts only) represents its group as well as the first
@@ -348,16 +467,20 @@ class Matcher:
                     best_key, best = key, score
         return best_key
 
-    def _plain(self, category: str, words: frozenset) -> object | None:
+    def _plain(self, category: str, words: frozenset, sig: str) -> object | None:
         items = self.plain.get(category)
         if not items:
             return None
-        recent = items[-RECENT:]
-        query, choices = " ".join(sorted(words)), [w for w, _ in recent]
+        # a group naming another filler of the same slot (春天 / 冬天) is never a candidate
+        recent = [it for it in items[-RECENT:] if not _slot_conflict(sig, it[2])]
+        if not recent:
+            return None
+        query, choices = " ".join(sorted(words)), [w for w, _, _ in recent]
         # one wording inside the other (蹲起 / 听说一个亲亲十个蹲起) when they share two characters
         # or more; else the words alike as a whole (a shared 好 alone joins nothing)
         found = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=MATCH_CUTOFF)
         if found is not None and _shared_chars(words, found[0]) >= 2:
-            return recent[found[2]][1]
+            if not _asks_more(words, frozenset(found[0].split())):
+                return recent[found[2]][1]
         found = process.extractOne(query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF)
         return recent[found[2]][1] if found is not None else None

@@ -242,7 +242,7 @@ def _match(matcher, kept: list[_Item]) -> list[GroupRef]:
     for it in kept:
         a = analyse(it.text)
         sig = matcher.focused(signature(it.text))
-        asked = asks(it.text, a.q)
+        asked = asks(it.text, a.q, sig)
         g = matcher.match(a.category, sig, asks=asked)
         if g is None:
             g = GroupRef(None, a.category, sig, it.text)

@@ -87,6 +87,16 @@ class Lexicon:
     operator_terms: frozenset[str] = frozenset()  # operator rows that differ from the built-in file
     senses: tuple[tuple[str, str], ...] = ()  # (regex, "mask" or a category): see lexicon.json senses_doc
     complaints: tuple[tuple[str, str], ...] = ()  # (regex, category): a complaint asks for an answer
+    slot_fillers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # type -> 'canonical|form|…'
+    slot_patterns: tuple[tuple[str, str], ...] = ()  # (regex, type): a number with its unit
+    defect_concepts: frozenset[str] = frozenset()  # 坏, 破损: with a remedy asked, the question is 处理
+    remedy_concepts: frozenset[str] = frozenset()  # 赔, 换, 退, 处理 (lexicon.json remedy_doc)
+    complaint_concepts: frozenset[str] = frozenset()  # 物流信息: stated bare, it asks (as defects do)
+    soon_concepts: frozenset[str] = frozenset()  # 发货, 到货: with a soon_word it asks 速度 (soon_doc)
+    soon_words: frozenset[str] = frozenset()  # 今天, 明天, 当天
+    future_concepts: frozenset[str] = frozenset()  # 补货, 下次: whether it will happen asks when
+    resource_concepts: frozenset[str] = frozenset()  # 网盘, 群聊: asked to be given (resource_doc)
+    resource_words: frozenset[str] = frozenset()  # 地址, 链接: nothing more beside a resource
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -132,6 +142,25 @@ class Lexicon:
             for v in (canon, *variants):
                 out.setdefault(v, canon)
         return out
+
+    @cached_property
+    def filler_of(self) -> dict[str, str]:
+        """Surface form -> '@type=canonical' (lexicon.json slot_fillers_doc)."""
+        out: dict[str, str] = {}
+        for kind, entries in self.slot_fillers.items():
+            for entry in entries:
+                canon, *forms = entry.split("|")
+                for form in forms or (canon,):
+                    out.setdefault(form, f"@{kind}={canon}")
+        return out
+
+    @cached_property
+    def filler_re(self) -> re.Pattern | None:
+        return _alternation(self.filler_of)
+
+    @cached_property
+    def slot_res(self) -> tuple[tuple[re.Pattern, str], ...]:
+        return tuple((re.compile(p), kind) for p, kind in self.slot_patterns)
 
     @cached_property
     def stop_re(self) -> re.Pattern | None:
@@ -340,6 +369,16 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         operator_terms=frozenset(operator),
         senses=tuple((p, c) for p, c in raw.get("senses", [])),
         complaints=tuple((p, c) for p, c in raw.get("complaints", [])),
+        slot_fillers={k: tuple(v) for k, v in raw.get("slot_fillers", {}).items()},
+        slot_patterns=tuple((p, k) for p, k in raw.get("slot_patterns", [])),
+        defect_concepts=frozenset(raw.get("defect_concepts", [])),
+        remedy_concepts=frozenset(raw.get("remedy_concepts", [])),
+        complaint_concepts=frozenset(raw.get("complaint_concepts", [])) | frozenset(raw.get("defect_concepts", [])),
+        soon_concepts=frozenset(raw.get("soon_concepts", [])),
+        soon_words=frozenset(raw.get("soon_words", [])),
+        future_concepts=frozenset(raw.get("future_concepts", [])),
+        resource_concepts=frozenset(raw.get("resource_concepts", [])),
+        resource_words=frozenset(raw.get("resource_words", [])),
         version=extra,
     )
 

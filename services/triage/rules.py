@@ -213,7 +213,7 @@ def group(texts: list[str], focus: str = "") -> list[int]:
         a = analyse(text)
         cat = a.category
         sig = m.focused(signature(text))
-        asked = asks(text, a.q)
+        asked = asks(text, a.q, sig)
         key = m.match(cat, sig, asks=asked)
         if key is None:
             key = n

@@ -230,6 +230,67 @@ def test_group_host_and_shop_questions_in_other_words(texts, same):
     assert (ids[0] == ids[1]) is same, (texts, ids)
 
 
+@pytest.mark.parametrize(
+    "texts,same",
+    [
+        # branch para5: a different filler of one slot is a different question (lexicon.json slot_fillers)
+        (["美女四川哪里的", "重庆哪里的"], False),  # two provinces
+        (["四川哪里的", "四川哪里的呀"], True),
+        (["主播春天怎么过", "主播冬天怎么过"], False),  # two seasons, no concept: the plain path
+        (["红色还有货吗", "黑色有货吗"], False),  # two colours
+        (["红色还有货吗", "红色有货吗"], True),
+        (["主播这件有L码吗", "这件有XL码吗"], False),  # two sizes
+        (["3斤多少钱", "五斤多少钱"], False),  # two weights
+        (["两斤多少钱", "2斤多少钱"], True),  # one number, said two ways
+        (["一百二十斤穿什么码", "120斤穿多大码"], True),  # 多大码 names no size
+        (["120斤穿什么码", "130斤穿什么码"], True),  # the asker's weight in a size question is data
+        (["主播玩王者吗", "主播玩原神吗"], False),  # two games
+        (["qq号多少", "微信号多少"], False),  # two platforms
+        (["红色有货吗", "有货吗"], False),  # a filler on one side only: a bare shared concept is not enough
+        # a defect with a remedy asked, or stated bare: what will be done (remedy_doc)
+        (["坏果怎么办", "烂了赔不赔"], True),
+        (["鸡蛋碎了怎么办", "蛋碎了赔吗"], True),
+        (["尺码选错了", "买错码了怎么换"], True),  # read as chatter, still asking
+        (["能不能改颜色", "颜色选错了"], True),
+        (["坏果怎么办", "坏果包退吗"], False),  # a refund is another question
+        (["会不会碎", "碎了怎么办"], False),  # whether it breaks vs what now
+        # ordering beside a delivery or stock question is context
+        (["几天能到", "下单后几天到货"], True),
+        (["商品链接，有货吗？", "还有货吗"], True),
+        # a thing asked to be given: its where / yes-no / link forms ask for it (resource_doc)
+        (["主播你有网盘么", "主播网盘地址是多少"], True),
+        (["网盘链接发一下", "网盘在哪"], True),
+        (["有粉丝群吗", "群号多少"], True),
+        (["有网盘吗", "有粉丝群吗"], False),
+        # a host's job and streaming: one family
+        (["主播白天有工作吗", "你就是直播这个工作吗？"], True),
+        (["主播几点上班", "主播几点开播"], False),
+        # no concepts: one wording inside the other plus a content word asks something more
+        (["主播这是mod么", "主播mod怎么解压"], False),
+        (["没有物流信息", "物流没动"], True),  # a parcel's tracking stated bare still asks
+        # an event still to come: whether it will happen asks when (future_doc)
+        (["还会再上吗", "什么时候补货"], True),
+        (["下次还直播吗", "下次什么时候直播"], True),
+        (["发货了吗", "什么时候发货"], False),  # done or not is another question
+        (["几点开播？", "主播什么时候开播的"], False),  # 是…的: when it began, not when it will
+        (["主播什么时候开播的", "你什么时候开始直播的"], True),
+        # a delivery asked for a near day asks how fast (soon_doc)
+        (["今天能发吗", "发货速度快吗？"], True),
+        (["明天能到吗", "到货快吗"], True),
+        (["今天能发吗", "什么时候发货"], False),  # whether soon vs when: still apart
+    ],
+)
+def test_group_slot_fillers_remedies_and_resources(texts, same):
+    ids = triage.group(texts)
+    assert (ids[0] == ids[1]) is same, (texts, ids)
+
+
+def test_group_a_members_signature_read_as_another_category_joins_its_group():
+    """A member's exact signature is found again whatever category a later comment is read as."""
+    ids = triage.group(["那现在下单能明天发货吗", "今天能发吗", "今天发得出吗"])
+    assert ids[1] == ids[2], ids
+
+
 def test_group_is_order_independent_for_exact_repeats():
     texts = ["运费多少", "来了", "运费多少？", "来了！", "运费 多少"]
     ids = triage.group(texts)
