@@ -62,7 +62,7 @@ _NOT_DUE_AFTER = rf"(?!下单|接龙|拍|跟团|在|的|订|买|直播|来|进|�
 _DUE_DAY = re.compile(rf"{_DAY_WORDS}{_NOT_DUE_AFTER}(?:{_PART_WORDS})?(?:{_CLOCK})?(?:{_BEFORE})?")
 # A bare day word (no part of day, no clock, no 前) is a due time only before a doing word:
 # 次日达, 明天送到, 第二天发货 — not 今晚社群专享价.
-_DAY_ACTION = re.compile(r"\s*(?:就|都|会|能|可以|统一|全部|一早|即可|可|我们|我)*\s*(?:达|送|配送|派送|发|到|寄|出|收到|上门|回访|联系|安排|给|补|退|赔|处理|完成|内|之内|以内)")
+_DAY_ACTION = re.compile(r"\s*(?:就|都|会|能|可以|统一|全部|一早|即可|可|我们|我|第一时间|尽快|优先|马上)*\s*(?:达|送|配送|派送|发|到|寄|出|收到|上门|回访|联系|安排|给|补|退|赔|处理|完成|内|之内|以内)")
 _DUE_SPAN = re.compile(rf"({NUM})\s*个?\s*(天|日|小时|钟头|周|星期)\s*(?:之内|以内|内|后|之后|以后)")
 _DUE_SPAN_SOON = re.compile(rf"(?<![晚迟超慢])({NUM})\s*个?\s*(天|小时)(?=\s*(?:左右)?\s*(?:就|能|会|可|到|达|发|送))")
 _DUE_CLOCK = re.compile(rf"(?:{_PART_WORDS})?{_CLOCK}\s*{_BEFORE}")

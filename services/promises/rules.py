@@ -60,17 +60,18 @@ class PromiseDraft:
 
 STRONG, WEAK, CHANNEL, FALLBACK = 2.0, 1.0, 1.5, 0.8
 ASSURE = 1.6  # an assurance about the goods (质量有保证): counts alone, loses to a strong cue
+DAMAGE = 0.9  # damage named (碎了, 坏了): a remedy only with a condition or a commitment, never from 今天 alone
 
 # Amounts as said or as a script's placeholder: 39, 三十, （直播间价格）, [金额].
 _AMT = rf"(?:{NUM}(?:\.\d+)?|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
 
 # Words that contain 送 but mean delivering, not giving.
-_DELIVERY_SONG = re.compile(r"送[^，。！,!；;]{0,6}岁|送的是|送人|送礼|送给(?![你您大家])|送(?:给)?(?:自己|妈妈|爸爸|爸妈|闺蜜|老公|老婆|对象|男友|女友|男朋友|女朋友|孩子|同事|领导|客户|长辈|朋友|老人|父母|家人(?!们))|馈赠|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|发送|送去|送出|送来|送家|送菜|传送")
+_DELIVERY_SONG = re.compile(r"送[^，。！,!；;]{0,6}岁|送的是|送人|送礼|送给(?![你您大家])|送(?:给)?(?:自己|妈妈|爸爸|爸妈|闺蜜|老公|老婆|对象|男友|女友|男朋友|女朋友|孩子|同事|领导|客户|长辈|朋友|老人|父母|家人(?!们))|馈赠|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|发送|送去|送出|送来|送家|送菜|传送|送错|送漏|送丢")
 # Giving that promises buyers nothing: a song dedicated (一首X送给大家, 晴天送给大家), gifts sent to
 # the host or a third person (送我礼物, 给他送个孩子), the platform's tipping gifts (小心心, 火箭).
 _NOT_GIVING = re.compile(
     r"(?:一首|首歌|这首|那首|歌|曲)[^，。！,!；;]{0,12}送|赠?送[^，。！,!；;]{0,3}(?:一首|首歌|歌|曲)|"
-    r"送(?:我|主播|他|她|它)(?!们)|送(?=运费险)|给(?:我|主播|他|她)(?!们)[^，。！,!；;]{0,3}送|"
+    r"送(?:我|主播|他|她|它)(?!们)|(?:粉丝|朋友|大哥|别人|人家|他|她|男朋友|女朋友|老公|老婆|我妈|我爸)送的|送(?=运费险)|给(?:我|主播|他|她)(?!们)[^，。！,!；;]{0,3}送|"
     r"(?:小心心|礼物(?!盒)|火箭|飞机|嘉年华|灯牌|抖币|音浪|华子|穿云箭|墨镜|跑车|棒棒糖|人气票|粉丝团)[^，。！,!；;]{0,6}送|"
     r"送[^，。！,!；;]{0,6}(?:小心心|礼物(?!盒)|火箭|飞机|嘉年华|灯牌|抖币|音浪|华子|穿云箭|墨镜|跑车|棒棒糖|人气票|粉丝团)"
 )
@@ -102,10 +103,10 @@ _CUES: dict[str, list[tuple]] = {
     "compensation": [
         (r"包赔|[假坏少缺错烂破漏][一1][个件斤两颗盒箱袋瓶]?[赔罚补换]|赔付|赔偿|补发|重发|重新发|补寄|再发一份|照价赔|[双十]倍赔|赔[你您给]|一赔[一二三五十\d]+", STRONG),
         (r"坏果.{0,4}[赔补]|坏[了的].{0,4}[赔补]|[烂坏]果包", STRONG),
-        (r"重新.{0,4}[寄发送补]|再给[你您].{0,3}[寄发补]|换新|算(?:我|我们)的|我们来?担|丢件.{0,6}[赔补寄发]|补上|补给[你您]|给[你您大家]补|补[你您]|补一份|补个|补回", STRONG),
+        (r"重新.{0,4}[寄发送补]|再给[你您].{0,3}[寄发补]|换新|算(?:我|我们)的|我们来?担|丢件.{0,6}[赔补寄发]|补上|补给[你您]|给[你您大家]补|补[你您]|补一份|补个(?!妆|觉|课|光|刀|票|位)|补回", STRONG),
         (r"补偿|[差少缺]多少[补赔退]多少|必赔|晚到.{0,2}赔|(?:晚|迟|延迟)(?:发|到)[^，。！,!；;]{0,6}赔", STRONG),
         (r"补给|赔(?!本|钱卖)|补一|承担|兜底", WEAK),
-        (r"破损|损坏|碎了|压坏|磕破|磕碰|漏了|坏了|烂了|变质|丢件|丢了", WEAK),
+        (r"破损|损坏|碎了|压坏|磕破|磕碰|漏了|坏了|烂了|变质|丢件|丢了", DAMAGE),
     ],
     "gift": [
         (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|见面礼|小礼物|口令红包|买.{1,4}送|附上|附送|随单|随箱|免费领|多一[斤份个包盒袋]", STRONG),
@@ -115,7 +116,7 @@ _CUES: dict[str, list[tuple]] = {
         (r"送", STRONG),  # what is left of 送 once the delivery words are masked
         (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
         # A multi-pack deal (拍一发二, 买2发3) and a round of giveaways (抽一波福利, 安排这些福利, 免单名额).
-        (rf"[拍买]\s*{NUM}\s*[发得]\s*{NUM}|(?:抽|上|发|送|来|放|撒)(?:一|几)?波[^，。！,!；;]{{0,3}}(?:福利|红包|福袋|免单|抽奖|礼物|奖品)|安排[^，。！,!；;]{{0,4}}福利|免单名额|"
+        (rf"[拍买]\s*{NUM}\s*[发得]\s*{NUM}|(?:抽|上|发|送|来|放|撒)(?:一|几)?波[^，。！,!；;]{{0,3}}(?:福利|红包|福袋|免单|抽奖|礼物|奖品)|安排[^，。！,!；;]{{0,4}}(?:福利|福袋|红包|抽奖|赠品|礼物)|免单名额|"
          rf"抽(?:{NUM})?个(?:人|宝宝|宝贝|粉丝|幸运)|来(?:一)?个(?:福袋|红包|抽奖|免单)|(?:马上|准时|一会儿?|稍后|等会儿?|{NUM}分钟后|整点)[^，。！,!；;]{{0,3}}开奖|(?:给|为)(?:大家|你们|宝宝们?|家人们|姐妹们)准备了[^，。！,!；;]{{0,10}}(?:礼品|礼物|赠品|福利|红包|福袋|小样|奖品)|"
          rf"(?:给|帮)(?:你|您|大家)们?多?(?:加|塞|放)[^，。！,!；;]{{0,2}}{NUM}\s*[包个份袋瓶盒张本把斤条罐支颗]", STRONG),
         # A prize for viewers: 获得我们的直播间大奖, 领取奖品, 免单大奖.
@@ -123,7 +124,7 @@ _CUES: dict[str, list[tuple]] = {
         (r"有机会|获得|(?<!见)得到|拿到|领取|领到|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
     ],
     "price": [
-        (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|秒杀|全网最低|最低价|特惠|亏本|血亏|赔本卖|亏着卖|让利|(?:现在|目前|今天|正在)有[^，。！,!；;]{{0,2}}(?:活动|促销)", STRONG),
+        (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|(?<!被)秒杀|全网最低|最低价|特惠|亏本|血亏|赔本卖|亏着卖|让利|(?:现在|目前|今天|正在)有[^，。！,!；;]{{0,2}}(?:活动|促销)", STRONG),
         (rf"(?:{NUM}|\[[^\[\]]{{1,10}}\])\s*折(?!扣)|打折(?!扣)|券\s*{_AMT}\s*元|券[^，。！,!；;]{{0,3}}(?:可以|能)领|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{_AMT}\s*减|便宜了?\s*{NUM}|优惠\s*{_AMT}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|{NUM}\s*元\s*一", STRONG),
         # 只要 / 到手只需要 / 节省 / 立省 an amount: 原价…现在到手只需要（直播间价格）米, 拍一单就可以节约…米.
         (rf"(?:只要|只需要?|仅需|仅要|到手价?)\s*(?:的话)?\s*{_AMT}|(?:节省|节约|立省|省下?)\s*(?:了)?\s*{_MONEY}|(?<!恢复)原价[^。！!]{{0,30}}(?:现在|直播间|到手|只要|只需)|活动价|第二件半价|现价|满减|(?:领|送|发)\s*{_AMT}[^，。！,!；;]{{0,4}}券|无门槛券", STRONG),
@@ -141,7 +142,7 @@ _CUES: dict[str, list[tuple]] = {
          # A day (and time) then arriving: 草莓的话，后天下午到 / 明天中午12点之前一定送到.
          rf"(?<![晚迟超慢多])(?:{_DAY_WORDS}|{NUM}\s*天)(?:{_PART_WORDS})?(?:{_CLOCK})?(?:之前|以前|前)?\s*(?:就|能|会|可以|都|准时|统一|一定)?\s*(?:到(?!时候|了|底|场|直播间)|送到|送达|到货|发货|发出)|"
          # A day or a number of hours, then shipping said plainly: 明天就能发, 72小时之内给你们发走, 现货秒发.
-         rf"(?:{_DAY_WORDS}|{NUM}\s*(?:个)?(?:小时|天))[^，。！,!；;]{{0,8}}?(?:发(?:走|完|过去|给[你您大家])|发[。！!～~\s]*$)|现货(?:秒发|速发|直发|闪发)|秒发货?|"
+         rf"(?:{_DAY_WORDS}|{NUM}\s*(?:个)?(?:小时|天))[^，。！,!；;]{{0,8}}?(?:发(?:走|完|过去|给[你您大家])|(?<!现)发[。！!～~\s]*$)|现货(?:秒发|速发|直发|闪发)|秒发货?|"
          r"快马加鞭|加急发货|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
          r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮(?!区)|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
         (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|物流|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到(?!主播|直播间|这|群|我)|收到(?!货?(?:以后|之后|后|的|了))|(?<![争获录听采吸索夺读选])取(?!消|决|得|代|关)|吃上|到[你您大家]?手|顺丰", WEAK),
@@ -150,15 +151,16 @@ _CUES: dict[str, list[tuple]] = {
         (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
         (r"(?:都|全部|每一?[批件个罐盒颗支瓶袋箱])[^，。！,!；;]{0,4}(?:经过|通过)[^，。！,!；;]{0,4}(?:检测|质检|检验|挑选|筛选)|严格检测|"
          r"(?:都|全部|全|每一?[批件个罐盒颗支瓶袋箱])[^，。！,!；;]{0,3}(?:是|有)[^，。！,!；;]{0,6}(?:新货|新鲜货|最新(?:日期|批次|的货)|检测报告|质检报告|原装正品)|保质期[^，。！,!；;]{0,4}(?:一年|半年|[\d一二三四五六七八九十]+个月)以上|授权正品|官方正品|专人[^，。！,!；;]{0,3}(?:检查|质检|挑选|把关|验货|品控|筛选)|(?:把控|把关)[^，。！,!；;]{0,2}(?:品质|质量)|(?:品质|质量)(?:把控|把关)|足重|足称|"
+         r"当[天日](?:现|新鲜)?(?:摘|采摘|采|挖|杀|宰|捕|捞|做|烤)|(?:都|全)是[^，。！,!；;]{0,6}(?:刚|现)(?:摘|采|挖|杀|宰|捞|做|烤)的|现(?:摘|采|挖|杀|宰|做|捞|捕|烤)现(?:发|卖|寄)|"
          r"新鲜日期|日期[^，。！,!；;]{0,2}新鲜|生产日期[^，。！,!；;]{0,8}(?:不超过|以内|之内)|(?:是|都是)[^，。！,!；;]{0,4}官方旗舰店的?[。！!～~\s]*$|正品保障", STRONG),
         (r"(?:品质|质量|食品安全|安全|正品)[^，。！,!；;]{0,2}(?:有保障|有保证|保证|保障)|(?:品质|质量)[^，。！,!；;]{0,3}(?:你们?|您|大家)?(?:尽管|绝对)?放心", ASSURE),
-        (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|假一|坏果率.{0,4}(?:以下|以内)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
+        (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|(?<![请放休度])假一(?!天|周|个月)|坏果率.{0,4}(?:以下|以内|不到|不超过|低于)|亲手[^，。！,!；;]{0,2}(?:挑|选|摘|做|包|装|检)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
         (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
          r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|核验|查验|扫码|一等品|特级|精选|(?<!一)个个|颗颗|坏果", WEAK),
         # Bad things a host swears are absent: 绝对没有注水 is a promise, negated on purpose.
         (r"注水|缺斤|短两|以次充好|掺假|冒充|色素|防腐剂|打蜡|染色|抛光|陈货|隔夜|过期|临期", WEAK, True),
         # A bare vow with no other kind in sight is most often about the goods themselves.
-        (r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?![的：:])|担保|敢说|打包票|拍胸脯", FALLBACK),
+        (r"保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?![的：:过])|担保|敢说|打包票|拍胸脯", FALLBACK),
     ],
     "service": [
         (r"打我电话|给我打电话|打电话给我|电话联系我|加我|加微信|喊我|叫我|告诉我|跟我说|直接找我|直接来找我|来找我|找我|问我|私信我|联系我|找我们|联系我们|私信|加我微信|找客服|联系客服|@我|艾特我", CHANNEL),
@@ -225,7 +227,7 @@ _ANSWER = re.compile(r"解答|回答|回复|帮|处理|解决|会|教|给[你您
 _SHOP = re.compile(
     rf"拍|下单|链接|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
     rf"前\s*{NUM}\s*[名位单个份人]|第\s*{NUM}\s*名|每[人位单份个]|一人一|凡是|群|随时|任何|有事|不满意|不适|疑问|反馈|微信|"
-    r"(?:还|再|加|复购|下单|买[^，。！,!；;]{0,3}|拍[^，。！,!；;]{0,3})送|送您|小样|试用装|分装|"
+    r"(?:还|再|加|多|额外|复购|下单|买[^，。！,!；;]{0,3}|拍[^，。！,!；;]{0,3})送|送您|小样|试用装|分装|"
     r"正品|品质|质量|新鲜|团|接龙|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
 )
 
@@ -261,9 +263,25 @@ def _unslot(text: str) -> str:
 
 
 # A story about the past (当时, 后来, 有一次 …) promises nothing tonight.
-_STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候")
+_STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候|买的时候|我买了|花了我|我花了")
 # Last year's or last month's doings (去年的包邮活动很成功), unless tonight's term is said by them
 # (今天的价格是去年双十一的价格).
+# Talk about a term rather than an offer of it: someone else's word (那家店说坏了包赔, 别人都说包邮),
+# a term as a topic (买一送一这种事), a decision put off (抽奖的明天再说), a chant (退退退).
+_HEARSAY = re.compile(
+    r"(?:那家|别家|别人|人家|他们|她们|商家|店家|卖家|那个店|那个主播|网上|朋友|同事|"
+    r"我(?:妈|爸|姐|哥|弟|妹|朋友|同事|老公|老婆|男朋友|女朋友))[^，。！,!；;]{0,4}(?:说|讲|都说|宣传)|我(?:家)?的(?:快递|包裹|外卖)|"
+    r"(?<!比)(?:超市|菜市场|商场|别的店|别家)的|给(?:你们|大家|你)(?:唱|跳|表演)|这种(?:事|东西)|这类事|再说[吧呢了]?[。！!～~\s]*$|还没(?:定|想好)|看情况|不一定|退退"
+)
+# Offers said across a comma: 买一箱的钱带走两箱 / 两份的钱，三份的量 (more goods for the money);
+# 这些福利呢，等下第一时间给大家安排 (the giveaways named, then who gets them).
+_UNIT = r"[箱份盒袋件单瓶包斤个罐杯支套]"
+_SPANNING = (
+    (re.compile(rf"{NUM}\s*{_UNIT}的(?:钱|价格?|价钱)[，,]?[^。！!？?]{{0,10}}?{NUM}\s*{_UNIT}"), "price"),
+    (re.compile(r"(?:福利|红包|福袋|赠品|礼物|小样|奖品)[呢啊吧呀]?[，,][^。！!？?]{0,12}?(?:给(?:大家|你们|宝宝们?|家人们|姐妹们)|第一时间|准时)[^。！!，,？?]{0,4}(?:安排|开|发|送|抽)(?:上|出去|出来)?(?=[呢哦啊吧哈～~！!。，,\s]|$)"), "gift"),
+)
+# ...unless what lies between is past, a wish or a denial (红包呢，昨天已经给大家发过了; 福利呢，我也想给大家发).
+_SPAN_BLOCK = re.compile(r"已经|昨天|上次|过|想|可惜|不知道|别的|没|不")
 _LAST_TIME = re.compile(r"去年|前年|上个?月|上周|上礼拜")
 _NOW = re.compile(r"今天|今晚|现在|这次|本场|直播间")
 # A script's placeholder that lists examples ([运费说明，如质量问题我们承担]) is not said as such.
@@ -283,6 +301,8 @@ class _Hit:
 def _clauses(line: str) -> list[tuple[int, str]]:
     """(offset, clause) for clauses that state rather than ask."""
     out = []
+    if _STORY.search(line) and not _NOW.search(line):
+        return out  # 小时候…, 当时…: the whole line tells a story
     line = _EXAMPLES.sub(lambda m: "＿" * len(m.group(0)), line)
     for m in _CLAUSE.finditer(line):
         text = m.group(0)
@@ -292,7 +312,7 @@ def _clauses(line: str) -> list[tuple[int, str]]:
         if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text) or header:
             continue
         text = _CHOICE.sub(lambda c: c.group(1), text)  # a script's choice [今天/明天] reads as its first option
-        if _STORY.search(text) or _LAST_TIME.search(text) and not _NOW.search(text):
+        if _STORY.search(text) or _LAST_TIME.search(text) and not _NOW.search(text) or _HEARSAY.search(text):
             continue
         out.append((m.start(), text))
     return out
@@ -335,15 +355,22 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                         continue  # 请尽快联系我们: the buyer is asked to act, the team commits to nothing
                     if weight == FALLBACK and _GAME.search(clause):
                         continue  # 我保证这局一定赢: a vow about the game, not the goods
-                    if not shop and (weight == CHANNEL or m.group(0) == "送" or (weight == FALLBACK and not vow)):
+                    if not shop and (weight == CHANNEL or m.group(0) == "送" or weight == FALLBACK):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
     # 平时一直卖 69 的，今天直播间 49.9: a price said across a comma, which no clause holds whole.
     spanning = _SPOKEN_PRICE_RX.search(line)
     if spanning and not any(h.kind == "price" and h.weight >= STRONG for h in hits):
         hits.append(_Hit("price", spanning.start(), STRONG))
+    for rx, kind in _SPANNING:
+        m = rx.search(line)
+        if m and not any(h.kind == kind and h.weight >= STRONG for h in hits) and not _HEARSAY.search(line) \
+                and not _SPAN_BLOCK.search(m.group(0)):
+            hits.append(_Hit(kind, m.start(), STRONG))
     # 抓紧时间, 错过就没有 with no price named (or 先来对比一下价格): a push, not an offer.
     urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
+    if _GAME.search(line) and not shop:
+        hits = []  # 输了这局我赔你们一首歌: a bet on the game, nothing for buyers
     if _INVITE.search(line) and not _ANSWER.search(line):
         hits = [h for h in hits if h.kind != "service" or h.weight >= STRONG]  # 有什么问题都可以问我哦: asked to ask
     if _PUSH.search(line) and not _CONCRETE_PRICE.search(line):
@@ -379,10 +406,11 @@ def _score(
             h for h in ks
             if h.weight > WEAK
             or commit
-            or (kind in _ORDER_KINDS and kind != "delivery" and order and not (kind == "price" and urgent))
-            or (kind == "delivery" and strict)
-            or (kind == "delivery" and due)
             or (kind in _REMEDY_KINDS and cond)
+            or h.weight != DAMAGE and (
+                (kind in _ORDER_KINDS and kind != "delivery" and order and not (kind == "price" and urgent))
+                or (kind == "delivery" and (strict or due))
+            )
         ]
         if not counted:
             continue
