@@ -15,17 +15,23 @@ T0 = datetime(2026, 1, 2, 20, 0)
 COMMUNITY = "源味集·测试群"
 
 
-def night(session, admin, week: int, orders: list[tuple], community: str = COMMUNITY, end: bool = True,
-          sync: bool = True) -> int:
-    """One weekly show with one deal; orders are (name, qty, amount[, address[, phone]])."""
-    start = T0 + timedelta(weeks=week)
+def weekly_show(session, admin, week: int, start: datetime, community: str, hours: int):
+    """The 第N周 show of `community`, started at `start`, with one deal (有机上海青) released at minute 50."""
     show = shows.create_show(session, admin, shows.ShowForm(f"第{week}周", community, 300, "老李", start,
-                                                            start + timedelta(hours=1)))
+                                                            start + timedelta(hours=hours)))
     shows.start_show(session, admin, show.id, at=start)
     deal = jielong.create_deal(session, admin, show.id, jielong.DealForm(
         product="有机上海青", group_price=Decimal("10.00"), threshold=5, delivery_text="次日中午前送达",
         deadline=start + timedelta(hours=3)), at=start)
     jielong.release(session, deal.id, admin, at=start + timedelta(minutes=50))
+    return show, deal
+
+
+def night(session, admin, week: int, orders: list[tuple], community: str = COMMUNITY, end: bool = True,
+          sync: bool = True) -> int:
+    """One weekly show with one deal; orders are (name, qty, amount[, address[, phone]])."""
+    start = T0 + timedelta(weeks=week)
+    show, deal = weekly_show(session, admin, week, start, community, hours=1)
     for i, (name, qty, amount, *rest) in enumerate(orders):
         jielong.add_entry(session, admin, deal.id, name, qty, address=rest[0] if rest else "",
                           phone=rest[1] if len(rest) > 1 else "", amount=None if amount is None else Decimal(amount),

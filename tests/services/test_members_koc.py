@@ -5,10 +5,10 @@ deal's chain, and at least KOC_LED_LIFT times as many as in the KOC_LED_MINUTES 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from db.models import Member, MemberShow
 from services import jielong, members, shows, triage
+from tests.services.test_members import weekly_show
 
 T0 = datetime(2026, 3, 6, 20, 0)
 COMMUNITY = "源味集·带货测试群"
@@ -17,13 +17,7 @@ COMMUNITY = "源味集·带货测试群"
 def _night(session, admin, week: int, comments: list[tuple[str, float]], entries: list[tuple[str, float]]) -> int:
     """One weekly show, one deal released at minute 50; comments and entries at minutes after the start."""
     start = T0 + timedelta(weeks=week)
-    show = shows.create_show(session, admin, shows.ShowForm(f"第{week}周", COMMUNITY, 300, "老李", start,
-                                                            start + timedelta(hours=3)))
-    shows.start_show(session, admin, show.id, at=start)
-    deal = jielong.create_deal(session, admin, show.id, jielong.DealForm(
-        product="有机上海青", group_price=Decimal("10.00"), threshold=5, delivery_text="次日中午前送达",
-        deadline=start + timedelta(hours=3)), at=start)
-    jielong.release(session, deal.id, admin, at=start + timedelta(minutes=50))
+    show, deal = weekly_show(session, admin, week, start, COMMUNITY, hours=3)
     at = lambda m: start + timedelta(minutes=m)  # noqa: E731
     triage.ingest(session, admin, show.id, [triage.CommentIn(a, "上周买的上海青特别嫩，已经下单了", at=at(m)) for a, m in comments])
     for name, m in sorted(entries, key=lambda x: x[1]):
