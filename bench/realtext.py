@@ -260,6 +260,9 @@ def main() -> None:
     # Host / stream and shop questions collected later (branch para4): apart, so the line above stays comparable.
     more = load_paraphrases(name="paraphrases_more.tsv")
     report_split("paraphrase_more_", score_paraphrases(more, triage.group), {"pairwise_f1": "f1"})
+    # Shops' FAQ 相似问 lists (branch para6), split by source: apart, so the lines above stay comparable.
+    faq = load_paraphrases(name="paraphrases_faq.tsv")
+    report_split("paraphrase_faq_", score_paraphrases(faq, triage.group), {"pairwise_f1": "f1"})
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ SOURCE_FILES = [
     "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
     "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv",
-    "paraphrases.tsv", "paraphrases_more.tsv",
+    "paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv",
 ]
 TUNE_ONLY = {"host_lines_replies.tsv"}  # its four sources all hashed to tune: training text only
 
@@ -74,7 +74,7 @@ def test_host_line_labels_are_consistent():
     assert len(rt.load_host_lines()) == 1500
 
 
-@pytest.mark.parametrize("name", ["paraphrases.tsv", "paraphrases_more.tsv"])
+@pytest.mark.parametrize("name", ["paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv"])
 def test_paraphrase_clusters_stay_in_one_split(name):
     rows = rt.load_paraphrases(name=name)
     sides: dict[str, set[str]] = {}
@@ -89,6 +89,12 @@ def test_paraphrases_more_repeats_no_text_of_paraphrases():
     """The later file (branch para4) adds wordings; none is already a row of paraphrases.tsv."""
     old = {r.text for r in rt.load_paraphrases()}
     assert not old & {r.text for r in rt.load_paraphrases(name="paraphrases_more.tsv")}
+
+
+def test_paraphrases_faq_repeats_no_text_of_the_other_files():
+    """The FAQ lists (branch para6) add wordings; none is already a row of the two earlier files."""
+    old = {r.text for r in rt.load_paraphrases()} | {r.text for r in rt.load_paraphrases(name="paraphrases_more.tsv")}
+    assert not old & {r.text for r in rt.load_paraphrases(name="paraphrases_faq.tsv")}
 
 
 def test_chain_scorer_separates_misread_entries_from_header_lines():
@@ -238,5 +244,19 @@ def test_paraphrase_grouping_on_host_and_shop_questions():
 
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_more.tsv"), triage.group)
     for split, floor, precision in (("tune", 0.99, 0.99), ("heldout", 0.80, 0.94)):
+        assert scores[split]["precision"] >= precision, scores
+        assert scores[split]["pairwise_f1"] >= floor, scores
+
+
+def test_paraphrase_grouping_on_shop_faq_lists():
+    """paraphrases_faq.tsv (branch para6): shops' 相似问 lists, split by source. First reading (main's
+    grouper) tune 0.348 / 0.444, heldout 0.184 / 0.180 (pairwise F1 / precision): common shop questions
+    that share a concept (有优惠吗, 坏了怎么办, 退) but differ in what they ask are merged. The cutoffs
+    paraphrase_cv chose with its tune rows read tune 0.336 / 0.490, heldout 0.168 / 0.164. Far from the
+    issue's 0.90 / 0.95: floors only, so a change that merges even more is seen."""
+    from services import triage
+
+    scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_faq.tsv"), triage.group)
+    for split, floor, precision in (("tune", 0.33, 0.48), ("heldout", 0.16, 0.16)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
