@@ -51,7 +51,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from services.errors import DomainError, InvalidInput, check_paste_size
-from services.jielong import menu_orders
+from services.jielong import chat, menu_orders
 from services.jielong import quantities as q
 from services.jielong.layout import is_example, numbered_pieces
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
@@ -89,7 +89,9 @@ _RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d(?
 _RE_PHONE_TAIL = re.compile(r"(?:手机|电话)?尾号\s*[:]?\s*(\d{4})(?!\d)")
 _RE_ADDR = re.compile(
     r"(?<![\w-])(?:[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"  # 295-909, A3-502
-    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"  # 3栋502, 3#502
+    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)"  # 3栋502, 3#502, 3栋-502, 3号楼-1单元-502
+    r"(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?|[-－—_/]\d{1,4}(?:号楼|栋|幢|单元|楼|室|号|(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只])))*)"
+
 )
 _RE_ROOM = re.compile(r"[A-Za-z]?\d{1,5}(?:[-－—_/#]\d{1,5}){1,3}|\d{1,4}#\d{1,5}")  # 295-909: who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
@@ -143,7 +145,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _RE_KEYCAP_QTY.sub(lambda m: re.sub(r"\D", "", m.group(1)), text)  # `2️⃣份`: a quantity
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = q.plain_numerals(text.replace("\r\n", "\n").replace("\r", "\n"))  # `贰份` → `二份`
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
 
 
@@ -179,10 +181,14 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
     places = _places(text)
     pieces = numbered_pieces(text)
     lines = text.split("\n")
+    in_chat = _plus_in_chat(lines, pieces)
     for i, piece in enumerate(pieces):
-        if piece.header:
-            continue
-        entry = parse_line(piece.body, piece.seq, specs, places)
+        if piece.header or (piece.seq is None and in_chat):
+            continue  # the header, or a `+1` replying in a chat where members order in words
+        body = piece.body
+        if piece.seq is None and _RE_PLUS_ALONE.fullmatch(body) and (who := chat.sender(lines, piece.line)):
+            body = f"{who} {body}"  # `张三 12:01` / `+1`: the sender's +1
+        entry = parse_line(body, piece.seq, specs, places)
         if entry is not None and not entry.qty_explicit and piece.seq is not None:
             nxt = pieces[i + 1].line if i + 1 < len(pieces) else len(lines)
             if wrapped := _wrapped_qty(lines, piece.line, nxt):
@@ -193,6 +199,17 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
             bodies.append((entry, piece.body))
     menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     return _glued_counts(out)
+
+
+_RE_PLUS_ALONE = re.compile(r"\+\s*\d{1,3}")
+
+
+def _plus_in_chat(lines: list[str], pieces: list) -> bool:
+    """Whether the paste's unnumbered `+1` lines are chat replies (services.jielong.chat)."""
+    if all(p.seq is not None for p in pieces):
+        return False  # most chains: no `+1` line at all
+    numbered = [p.line for p in pieces if p.seq is not None and not p.header]
+    return bool(numbered) and chat.orders_in_chat(lines, {p.line for p in pieces}, min(numbered))
 
 
 _RE_NOT_WRAPPED = re.compile(
@@ -264,7 +281,9 @@ def _strip(body: str, specs: list[str]) -> _Line:
 
     def take_bracket(m: re.Match) -> str:
         inner = m.group(1).strip()
-        if inner and _RE_CANCEL.fullmatch(inner):
+        if chat.is_emoji_code(inner):
+            pass  # `张三[玫瑰]`: a WeChat emoji code, no name nor note
+        elif inner and _RE_CANCEL.fullmatch(inner):
             ln.cancelled = True  # `2份（已取消）`, `【取消】`
         elif (pm := _RE_PHONE.fullmatch(inner)) and not ln.phone:
             ln.phone = re.sub(r"\D", "", pm.group(1))  # `张三（13812345678）`
@@ -299,7 +318,7 @@ def _strip(body: str, specs: list[str]) -> _Line:
         ln.addresses.append(addr)
         at_start = not text[: m.start()].strip()
         if at_start and m.end() < len(text) and text[m.end()].isalpha():
-            return m.group(0)  # `5号楼刘`: the building is part of the name as written (issue 13 #7)
+            return re.sub(r"[-－—_/]", "\ue000", m.group(0))  # `5号楼刘`, `3栋-502张三`: part of the name as written
         if at_start and not ln.lead_address:
             ln.lead_address = addr
         return " "
@@ -358,6 +377,8 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
     items = q.read_items(after) or q.single_item(rest, qty, ln.text)
     n = qty.n
     hints = ln.hints + q.qty_hints(name, qty, [t for t in (rest + " " + post).split() if t.isdigit()])
+    if not qty.explicit and (weight := q.weight_hint(ln.text)):
+        hints.append(weight)  # `一斤半`, `1.5斤`: one order, the weight in the note
     if len(items) >= 2 or (items and not qty.explicit):
         n = sum(k for _, k in items)
         hints = [h for h in hints if not h.startswith("一行里还有")]

@@ -40,7 +40,7 @@ _CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}\s*(?:位|个|人|�
 _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 # Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
 _RE_UNIT = re.compile(
-    rf"(?<![\d.A-Za-z栋幢座#])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
+    rf"(?<![\d.A-Za-z栋幢座#\ue000])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
 )
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
 _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)
@@ -67,6 +67,27 @@ _RE_MEAL_PAIR = re.compile(_MEAL_N)
 _RE_MEALS_EACH = re.compile(rf"(?P<what>{_MEAL}(?:\s*[和、,/+与及]?\s*{_MEAL})+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{_NUM})\s*份?")
 
 
+_WEIGHTS = frozenset(("斤", "公斤", "千克", "kg", "KG", "Kg"))
+# A weight that is no whole count: `一斤半`, `半斤`, `1.5斤`, `0.5kg` (the order is one, the weight a note).
+_RE_PART_WEIGHT = re.compile(
+    rf"(?:\d{{1,3}}|{_CN_NUM})\s*(?:斤|公斤|千克)半|(?<![\d.])半\s*(?:斤|公斤)|(?<![\d.])\d{{1,3}}\.\d{{1,2}}\s*(?:斤|公斤|千克|kg|KG|Kg)"
+)
+# Financial numerals before a unit (`贰份`, `叁斤`): the same numbers in their cheque form.
+_RE_FINANCIAL = re.compile(rf"[壹贰貳叁參叄肆伍陆陸柒捌玖拾]{{1,3}}(?={UNITS})")
+_FINANCIAL = str.maketrans("壹贰貳叁參叄肆伍陆陸柒捌玖拾", "一二二三三三四五六六七八九十")
+
+
+def plain_numerals(text: str) -> str:
+    """`贰份` → `二份`: a financial numeral touching a unit as the plain one (`陆` alone stays a name)."""
+    return _RE_FINANCIAL.sub(lambda m: m.group(0).translate(_FINANCIAL), text)
+
+
+def weight_hint(text: str) -> str:
+    """The hint for a weight that is no whole count (`一斤半`), "" when there is none."""
+    m = _RE_PART_WEIGHT.search(text)
+    return f"「{m.group(0)}」不是整份，按 1 份读取，重量见备注，请核对" if m else ""
+
+
 @dataclass
 class Qty:
     """The quantity read from a line: where it is, and what it was read from."""
@@ -81,9 +102,11 @@ class Qty:
 
 
 def _unit_matches(text: str) -> list[re.Match]:
-    """Unit quantities that are not a pack size glued before another one (`24瓶4箱`)."""
+    """Unit quantities that are not a pack size glued before another one (`24瓶4箱`) nor a weight
+    with a half (`一斤半`, `两斤半`: no whole count, read as a weight like `1.5斤`)."""
     found = [m for m in _RE_UNIT.finditer(text)
-             if 1 <= (cn_number(m.group(1)) or 0) <= MAX_QTY and not _RE_PACK_BEFORE.search(text[: m.start()])]
+             if 1 <= (cn_number(m.group(1)) or 0) <= MAX_QTY and not _RE_PACK_BEFORE.search(text[: m.start()])
+             and not (text[m.end():m.end() + 1] == "半" and m.group(2) in _WEIGHTS)]
     return [m for i, m in enumerate(found) if not (i + 1 < len(found) and found[i + 1].start() == m.end())]
 
 
@@ -168,7 +191,7 @@ _RE_CHANGED_TO = re.compile(rf"改(?:为|成|到)\s*({_NUM})\s*(?:{UNITS})?(?![\
 _RE_NOT_PRODUCT = re.compile(
     r"^(?:代|帮|给|替|加|再加|改|改为|改成|已|再|另|共|要|订|买|团长|自留)"
     r"|\d点|明天|今天|后天|上午|下午|晚上|周[一二三四五六日天]"  # when (`明天10点取 1份`)
-    r"|(?:楼|栋|幢|区|单元|门)$"  # where (`二楼 2份`)
+    r"|(?:楼|栋|幢|区|单元|门)$|自提|配送|送货|送到|快递|邮寄|上门|到店"  # where (`二楼 2份`, `自提 两份`)
 )
 
 
