@@ -40,7 +40,12 @@ _CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}\s*(?:位|个|人|�
 _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 # Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
 _RE_UNIT = re.compile(
-    rf"(?<![\d.A-Za-z栋幢座#\ue000])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
+    rf"(?<![\d.A-Za-z栋幢座#\ue000])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])(?!\s*/\s*[箱盒袋份个件包])"  # not `10斤/箱` (a size per box)
+)
+# `苹果5斤 x2`, `牛肉500g*3`: a weight glued to the product is its size, the count after it the order.
+_RE_SIZE_TIMES = re.compile(
+    rf"(?<![\d.])(?:\d{{1,4}}(?:\.\d)?|{_CN_NUM})\s*(?:斤|公斤|千克|kg|KG|Kg|g|克)(?:\s*/\s*[箱盒袋份个件包])?"
+    rf"\s*(?P<x>[xX×✖*＊]\ufe0f?\s*(?P<n>{_NUM}))(?![\d瓶罐包袋盒支听个])"
 )
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
 _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)
@@ -117,6 +122,8 @@ def find_qty(text: str) -> Qty:
             return Qty(n, True, changed.start(), changed.end())
     if meals := _meal_split(text):
         return meals
+    if (sized := _RE_SIZE_TIMES.search(text)) and 1 <= (cn_number(sized.group("n")) or 0) <= MAX_QTY:
+        return Qty(cn_number(sized.group("n")), True, sized.start("x"), sized.end("x"))
     m = _RE_CLASSES.search(text)
     if m:
         total = sum(int(n) for n in re.findall(r"\d+", m.group(0)))
@@ -212,6 +219,22 @@ def _pack_size(text: str, m: re.Match) -> bool:
 
 def read_items(rest: str) -> list[tuple[str, int]]:
     """Items of the text after the name when it names several products, else []."""
+    if not _RE_SIZE_TIMES.search(rest):
+        return _read_items(rest)
+    # `苹果5斤x2 梨3斤x1`, `脐橙10斤/箱 ×1`: the sizes are part of the products (masked, then restored).
+    masked = _RE_SIZE_TIMES.sub(lambda m: _mask_size(m.group(0)[: m.start("x") - m.start()]) + m.group("x"), rest)
+    return [(p.replace(_SIZE_MARK, "").replace(_SLASH_MARK, "/"), n) for p, n in _read_items(masked)]
+
+
+_SIZE_MARK, _SLASH_MARK = "\ue001", "\ue002"
+
+
+def _mask_size(size: str) -> str:
+    """`5斤` as `5\ue001斤\ue001`, `10斤/箱` with its slash masked: no quantity, no item separator, no pack."""
+    return re.sub(r"(\d|[一二两俩三四五六七八九十])(\s*)(?=[^\d\s.])", rf"\1\2{_SIZE_MARK}", size, count=1).replace("/", _SLASH_MARK) + _SIZE_MARK
+
+
+def _read_items(rest: str) -> list[tuple[str, int]]:
     segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s and not _part_of_order(s)]
     segments = [g for s in segments for g in _split_glued(s)]
     if len(segments) < 2:
