@@ -98,10 +98,40 @@ def numbered_pieces(text: str) -> list[Piece]:
     """The chain's numbered pieces (and `王芳 +1` lines), header ones marked `header=True`."""
     lines = text.split("\n")
     pieces: list[Piece] = []
+    spaced: list[Piece] = []
     for i, line in enumerate(lines):
-        pieces += _split_line(line, i)
+        found = _split_line(line, i)
+        if not found and (m := _RE_SPACE_NUMBERED.match(line)):
+            spaced.append(Piece(int(m.group(2)), m.group(3).strip(), line.strip(), i, len(m.group(1).expandtabs(4))))
+        pieces += found
+    if spaced and (runs := _counting_runs(spaced, pieces)):
+        pieces = sorted(pieces + runs, key=lambda p: p.line)
     _mark_header(lines, pieces)
     return pieces
+
+
+# `1 张三 2份`: a number and a space only; a line number when such lines count up (1, 2, 3 …).
+_RE_SPACE_NUMBERED = re.compile(r"^(\s*)(\d{1,3})[ \t\u3000]+(?![\d\s]|[份盒斤箱个袋包瓶件杯只位人点号楼栋]|\S*\d:)(.*\S.*)$")
+
+
+def _counting_runs(spaced: list[Piece], numbered: list[Piece]) -> list[Piece]:
+    """The space-numbered lines that count up by one on consecutive lines, in runs of three, or two
+    from 1, or that go on from the numbered line right above (`1. 王芳` / `2 李四`)."""
+    above = {p.line: p.seq for p in numbered if p.seq is not None}
+    out: list[Piece] = []
+    for p in spaced:  # in line order: `2 李四` joins, then `3 王五` under it
+        if any(above.get(p.line - k) == p.seq - 1 for k in (1, 2)):
+            out.append(p)
+            above[p.line] = p.seq
+    run: list[Piece] = []
+    for p in [*spaced, None]:
+        if p is not None and run and p.seq == run[-1].seq + 1 and p.line - run[-1].line <= 2:
+            run.append(p)
+            continue
+        if len(run) >= 3 or (len(run) == 2 and run[0].seq == 1):
+            out += [r for r in run if r not in out]
+        run = [p] if p is not None else []
+    return out
 
 
 def is_example(line: str) -> bool:
