@@ -355,3 +355,100 @@ def test_phone_in_brackets_slashes_and_keycap_quantities(line, qty, phone, addr)
     entry = parse_chain(f"#接龙\n1. {line}")[0]
     assert (entry.name, entry.qty, entry.phone, entry.address) == ("张三", qty, phone, addr)
     assert [(e.seq, e.name) for e in parse_chain("#接龙\n1️⃣王芳 2️⃣张伟 3️⃣李四")] == [(1, "王芳"), (2, "张伟"), (3, "李四")]
+
+
+# ---------------------------------------------------------------- round 5 (branch chains5): WeChat conventions
+# Forms of our own for conventions real chains use (issue 15 #1); each with a negative.
+
+def test_plus_sign_up_lines_numbered_or_not():
+    assert _read("#接龙 西瓜\n1. 张三+1\n2. +1 李四\n3. 王五 +2") == [
+        (1, "张三", 1, False), (2, "李四", 1, False), (3, "王五", 2, False)]
+    assert _read("#接龙 卤味\n1. 王芳 1份\n李四 +1\n+2 钱七") == [
+        (1, "王芳", 1, False), (None, "李四", 1, False), (None, "钱七", 2, False)]
+
+
+def test_plus_one_replies_in_a_chat_where_members_order_in_words_are_no_entries():
+    # Only the numbered lines are entries there (tests/data/real/README.md); `王五要3份` is chat too.
+    assert _read("#接龙\n1. 张三 2份\n2、李四 1\n王五要3份\n赵六+1\n孙七x2") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n1. 张三 2份\n王五+1\n李四不要了") == [(1, "张三", 2, False)]
+
+
+def test_a_plus_one_under_its_sender_line_is_the_senders():
+    text = "#接龙 西瓜\n1. 王芳 1份\n张三 12:01\n+1\n李四 2026-06-01 12:03:10\n+2"
+    assert _read(text) == [(1, "王芳", 1, False), (None, "张三", 1, False), (None, "李四", 2, False)]
+    # A sender line is no entry by itself, nor is a +1 with nobody above it.
+    assert _read("#接龙 西瓜\n1. 王芳 1份\n张三 12:01\n收到") == [(1, "王芳", 1, False)]
+
+
+@pytest.mark.parametrize("line", ["张三 一斤半", "张三 半斤", "张三 两斤半", "张三 1斤半", "张三 2.5斤"])
+def test_a_weight_with_a_half_is_one_order_with_the_weight_in_the_note(line):
+    [e] = parse_chain(f"#接龙 鸡蛋\n1. {line}")
+    weight = line.split()[1]
+    assert (e.name, e.qty, e.note) == ("张三", 1, weight) and weight in e.hint
+
+
+def test_a_half_that_is_no_weight_keeps_the_quantity():
+    [e] = parse_chain("#接龙 奶茶\n1. 张三 1杯半糖")
+    assert (e.qty, e.hint) == (1, "")
+    assert parse_chain("#接龙\n1. 张三 2斤")[0].qty == 2
+
+
+@pytest.mark.parametrize("line, qty", [("张三 贰份", 2), ("张三 叁斤", 3), ("张三 壹箱", 1), ("张三 拾份", 10)])
+def test_financial_numerals_before_a_unit(line, qty):
+    assert _read(f"#接龙\n1. {line}") == [(1, "张三", qty, False)]
+
+
+def test_a_financial_numeral_as_a_name_stays_a_name():
+    assert _read("#接龙\n1. 陆 2份\n2. 小陆 1份") == [(1, "陆", 2, False), (2, "小陆", 1, False)]
+
+
+@pytest.mark.parametrize("line, qty", [
+    ("张三 x2", 2), ("张三 ×2", 2), ("张三 *2", 2), ("张三 2个", 2), ("张三 两箱", 2), ("张三 X3", 3), ("张三 2X", 2)])
+def test_times_and_unit_variants(line, qty):
+    assert _read(f"#接龙\n1. {line}") == [(1, "张三", qty, False)]
+
+
+def test_wechat_emoji_codes_are_no_name_nor_note():
+    entries = parse_chain("#接龙\n1. 张三[玫瑰] 2份\n2. [爱心]李四 1份\n3. 王五 2份[抱拳][抱拳]\n4. [强]")
+    assert [(e.seq, e.name, e.qty, e.note) for e in entries] == [(1, "张三", 2, ""), (2, "李四", 1, ""), (3, "王五", 2, "")]
+    # A bracket that is no WeChat code is still a note; Unicode emoji in a nickname stay.
+    assert [(e.name, e.note) for e in parse_chain("#接龙\n1. 王五🌹 2份[不要辣]")] == [("王五🌹", "不要辣")]
+
+
+@pytest.mark.parametrize("line, addr", [
+    ("3栋-502 张三 2份", "3栋-502"), ("3号楼-1单元-502 张三 2份", "3号楼-1单元-502"), ("张三 3-1-502 2份", "3-1-502"),
+    ("张三 13812345678 3-1-502 2份", "3-1-502")])
+def test_building_dash_room_is_the_address(line, addr):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.address) == ("张三", 2, addr)
+
+
+def test_building_dash_room_glued_to_the_name_stays_in_it_and_a_dash_quantity_is_none():
+    assert _read("#接龙\n1. 3栋-502张三 2份\n2. 3-502李四 1份") == [(1, "3栋-502张三", 2, False), (2, "3-502李四", 1, False)]
+    [e] = parse_chain("#接龙\n1. 张三 3栋-2份")
+    assert (e.qty, e.address) == (2, "3栋")
+
+
+@pytest.mark.parametrize("line", ["张三 自提 两份", "张三 2份 自提", "张三 配送 2份", "张三 2份（送货上门）"])
+def test_pickup_or_delivery_remarks_are_no_product(line):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.items) == ("张三", 2, [])
+
+
+def test_a_weight_glued_to_the_product_then_a_count_orders_the_count():
+    entries = parse_chain("#接龙\n1. 张三 苹果5斤 x2\n2. 李四 脐橙10斤/箱 ×1\n3. 王五 苹果5斤x2，梨3斤x1\n4. 赵六 牛肉500g*3")
+    assert [(e.name, e.qty) for e in entries] == [("张三", 2), ("李四", 1), ("王五", 3), ("赵六", 3)]
+    assert entries[2].items == [("苹果5斤", 2), ("梨3斤", 1)]
+    # A pack size before a count of boxes is still the pack (`600ml*24瓶4箱` → 4).
+    assert parse_chain("#接龙\n1. 孙八 600ml*24瓶4箱")[0].qty == 4
+
+
+def test_lines_numbered_with_a_space_only():
+    assert _read("#接龙 水果\n1 张三 2份\n2 李四 1份\n3 王五") == [(1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+    assert _read("#接龙\n1. 王芳 1份\n2 李四\n3 王五 2份") == [(1, "王芳", 1, False), (2, "李四", 1, False), (3, "王五", 2, False)]
+
+
+def test_a_number_and_a_space_that_do_not_count_up_are_no_line_numbers():
+    assert _read("#接龙 西瓜\n2 点截单\n3 号楼自提") == []
+    assert _read("#接龙 西瓜\n截单时间 周五\n5 斤起送\n\n1. 张三 2份") == [(1, "张三", 2, False)]
+    assert _read("#接龙\n12 点前付款\n8 张三") == []
