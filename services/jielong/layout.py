@@ -100,7 +100,7 @@ def numbered_pieces(text: str) -> list[Piece]:
     pieces: list[Piece] = []
     spaced: list[Piece] = []
     for i, line in enumerate(lines):
-        found = _split_line(line, i)
+        found = _split_line(line, i) if "   " not in line else _split_wide(line, i)
         if not found and (m := _RE_SPACE_NUMBERED.match(line)):
             spaced.append(Piece(int(m.group(2)), m.group(3).strip(), line.strip(), i, len(m.group(1).expandtabs(4))))
         pieces += found
@@ -108,6 +108,31 @@ def numbered_pieces(text: str) -> list[Piece]:
         pieces = sorted(pieces + runs, key=lambda p: p.line)
     _mark_header(lines, pieces)
     return pieces
+
+
+# `10、杜雨峻,早餐。      11、邓灵 早餐`: two entries on one line, far apart (the next number after wide space).
+_RE_WIDE_NEXT = re.compile(r"\s{3,}(?=(\d{1,4})\s*[.、。](?!\d))")
+
+
+def _split_wide(line: str, index: int) -> list[Piece]:
+    """A line holding numbered lines one after another, apart by wide space, when they count up."""
+    found = _split_line(line, index)
+    if len(found) != 1 or found[0].seq is None:
+        return found
+    cuts, seq = [], found[0].seq
+    for m in _RE_WIDE_NEXT.finditer(line):
+        if int(m.group(1)) == seq + 1:
+            cuts.append(m.end())
+            seq += 1
+    if not cuts:
+        return found
+    bounds = [0, *cuts, len(line)]
+    parts = [_split_line(line[a:b], index) for a, b in zip(bounds, bounds[1:])]
+    if any(len(p) != 1 for p in parts):
+        return found
+    for p in parts[1:]:
+        p[0].indent = found[0].indent
+    return [p[0] for p in parts]
 
 
 # `1 张三 2份`: a number and a space only; a line number when such lines count up (1, 2, 3 …).

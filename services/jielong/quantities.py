@@ -147,7 +147,13 @@ def find_qty(text: str) -> Qty:
         n = int(bare[0].group(1))
         if 1 <= n <= BARE_QTY_MAX:
             return Qty(n, True, bare[0].start(), bare[0].end(), bare=True)
+    if (meals := _RE_MEAL_LIST.search(text)) and len(kinds := set(re.findall(_MEAL, meals.group(0)))) >= 2:
+        return Qty(len(kinds), True, meals.start(), meals.end(), " ".join(re.findall(_MEAL, meals.group(0))))
     return Qty()
+
+
+# `早餐，午餐`, `早餐丶午餐`, `午餐 晚餐` with no number anywhere: a portion of each meal (as `午晚餐各1份` → 2).
+_RE_MEAL_LIST = re.compile(rf"(?<![\u4e00-\u9fff]){_MEAL}(?:\s*[,、;/+丶和与及]?\s*{_MEAL})+(?![\u4e00-\u9fff])")
 
 
 def _added_up(text: str, units: list[re.Match]) -> Qty | None:

@@ -452,3 +452,17 @@ def test_a_number_and_a_space_that_do_not_count_up_are_no_line_numbers():
     assert _read("#接龙 西瓜\n2 点截单\n3 号楼自提") == []
     assert _read("#接龙 西瓜\n截单时间 周五\n5 斤起送\n\n1. 张三 2份") == [(1, "张三", 2, False)]
     assert _read("#接龙\n12 点前付款\n8 张三") == []
+
+
+def test_meals_named_without_a_number_are_a_portion_each():
+    assert _read("#接龙\n1.陈馨平、早餐，午餐\n2.龙梓茵丶午餐\n3、苏茵婷   早餐   午餐") == [
+        (1, "陈馨平", 2, False), (2, "龙梓茵", 1, False), (3, "苏茵婷", 2, False)]
+    # A number says how many; a nickname may end in 丶.
+    assert _read("#接龙\n1. 张三 3份 午餐晚餐\n2. 林丶 2份") == [(1, "张三", 3, False), (2, "林丶", 2, False)]
+
+
+def test_two_numbered_lines_far_apart_on_one_line():
+    text = "#接龙\n10、杜雨峻,午餐。      11、邓灵 早餐，午餐\n12、王辰初   午餐"
+    assert _read(text) == [(10, "杜雨峻", 1, False), (11, "邓灵", 2, False), (12, "王辰初", 1, False)]
+    # Wide space before a number that does not go on is no second line (`张三   5. 号楼`).
+    assert _read("#接龙\n1. 张三 2份     8.5折") == [(1, "张三", 2, False)]
