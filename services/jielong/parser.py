@@ -120,8 +120,10 @@ _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
 _RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
-# `张三 2️⃣份`: a keycap touching a unit after other text is a quantity (`1️⃣ 张三` numbers the line).
-_RE_KEYCAP_QTY = re.compile("(?:(?<=\\S)|(?<=\\S[ \\t]))((?:[0-9]\ufe0f?\u20e3)+)(?=[份盒斤箱个袋包瓶件杯只套罐])")
+# `张三 2️⃣份`, `张三 2️⃣`: a keycap touching a unit or ending a line after other text is a quantity
+# (`1️⃣ 张三` numbers the line).
+_RE_KEYCAP_QTY = re.compile(
+    "(?:(?<=\\S)|(?<=\\S[ \\t]))((?:[0-9]\ufe0f?\u20e3)+)(?=[份盒斤箱个袋包瓶件杯只套罐]|[ \\t]*(?:\\n|$))")  # `张三 2️⃣` too
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
 _RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")

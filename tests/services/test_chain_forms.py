@@ -466,3 +466,16 @@ def test_two_numbered_lines_far_apart_on_one_line():
     assert _read(text) == [(10, "杜雨峻", 1, False), (11, "邓灵", 2, False), (12, "王辰初", 1, False)]
     # Wide space before a number that does not go on is no second line (`张三   5. 号楼`).
     assert _read("#接龙\n1. 张三 2份     8.5折") == [(1, "张三", 2, False)]
+
+
+@pytest.mark.parametrize("line, qty", [("定2份", 2), ("来2份", 2), ("一共3盒", 3), ("合计2份", 2), ("拍2份", 2), ("买了2份", 2)])
+def test_how_an_order_is_said_is_no_product(line, qty):
+    [e] = parse_chain(f"#接龙 苹果\n1. 张三 {line}")
+    assert (e.name, e.qty, e.items) == ("张三", qty, [])
+    # A dish that starts with such a word is still a product.
+    assert parse_chain("#接龙\n1. 张三 拍黄瓜2份")[0].items == [("拍黄瓜", 2)]
+
+
+def test_a_keycap_ending_a_line_is_its_quantity():
+    assert _read("#接龙\n1️⃣ 张三 2️⃣\n2️⃣ 李四") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n3️⃣王芳 4️⃣张伟") == [(3, "王芳", 1, False), (4, "张伟", 1, False)]
