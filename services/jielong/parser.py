@@ -149,7 +149,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _RE_KEYCAP_QTY.sub(lambda m: re.sub(r"\D", "", m.group(1)), text)  # `2️⃣份`: a quantity
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
-    text = q.plain_numerals(text.replace("\r\n", "\n").replace("\r", "\n"))  # `贰份` → `二份`
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("➕\ufe0f", "+").replace("➕", "+")  # `张三 ➕1`
+    text = q.plain_numerals(text)  # `贰份` → `二份`
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
 
 
@@ -449,7 +450,10 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             break
         end = nxt_end
     rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
-    return _cut_place(name.strip(" ,:;-—@"), ln, places), rest
+    return _cut_place(_RE_TICK_END.sub("", name).strip(" ,:;-—@"), ln, places), rest
+
+
+_RE_TICK_END = re.compile("(?<=\\S)[\u2705\u2714\u2611]\ufe0f?$")  # `王五✅`: the 团长's tick, not the nickname
 
 
 def _decoration(token: str) -> bool:

@@ -50,7 +50,8 @@ _RE_SIZE_TIMES = re.compile(
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
 _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)
 _RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
-_RE_BARE = re.compile(r"(?:(?<=\s)|^|(?<=[^\W\d_]-))(\d{1,3})(?=\s|$)")  # `王芳 2`, `张三-2`
+# `王芳 2`, `张三-2`, `冯二 🍎2` (a count after an emoji)
+_RE_BARE = re.compile("(?:(?<=\\s)|^|(?<=[^\\W\\d_]-)|(?<=[\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]))(\\d{1,3})(?=\\s|$)")
 _RE_MEASURE_END = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$")
 _RE_PACK_BEFORE = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*[xX×✖*＊]\s*$")  # `500ml*12瓶`: the pack
 _RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")

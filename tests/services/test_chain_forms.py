@@ -479,3 +479,18 @@ def test_how_an_order_is_said_is_no_product(line, qty):
 def test_a_keycap_ending_a_line_is_its_quantity():
     assert _read("#接龙\n1️⃣ 张三 2️⃣\n2️⃣ 李四") == [(1, "张三", 2, False), (2, "李四", 1, False)]
     assert _read("#接龙\n3️⃣王芳 4️⃣张伟") == [(3, "王芳", 1, False), (4, "张伟", 1, False)]
+
+
+def test_the_emoji_plus_sign_adds_like_plus():
+    assert _read("#接龙\n1. 张三 ➕1\n2. 李四➕2") == [(1, "张三", 1, False), (2, "李四", 2, False)]
+    assert _read("#接龙\n1. 王芳 1份\n李四➕1") == [(1, "王芳", 1, False), (None, "李四", 1, False)]
+
+
+def test_a_tick_after_a_name_is_the_leaders_mark_and_other_emoji_stay():
+    assert _read("#接龙\n1. 王五✅ 2份\n2. 吴十✔️\n3. 赵六👍\n4. ❤️郑一❤️ 3份") == [
+        (1, "王五", 2, False), (2, "吴十", 1, False), (3, "赵六👍", 1, False), (4, "❤️郑一❤️", 3, False)]
+
+
+def test_a_count_right_after_an_emoji_product():
+    assert _read("#接龙\n1. 冯二 🍎2\n2. 陈三 🍎×2") == [(1, "冯二", 2, False), (2, "陈三", 2, False)]
+    assert _read("#接龙\n1. 小美🌸 2份") == [(1, "小美🌸", 2, False)]
