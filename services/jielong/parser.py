@@ -108,7 +108,7 @@ _RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*
 # 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 with 了 (not `不要辣`); 退出 with 了 or as the last word.
 _RE_CANCEL = re.compile(
     r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
-    r"|已?(?:删除|删掉|划掉)了?"
+    r"|已?(?:删除|删掉|划掉)了?|已退(?:款|单)?|退单了?|退了|改(?:为|成|到)\s*[0零]\s*份?(?!\d)"  # `已退`, `改为0`
     r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出|退|删)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
 )
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
@@ -127,7 +127,7 @@ _RE_KEYCAP_QTY = re.compile(
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
 _RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")
-_CANCEL_CHARS = frozenset("取撤作退不删划")
+_CANCEL_CHARS = frozenset("取撤作退不删划改")
 _RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
 _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")

@@ -494,3 +494,15 @@ def test_a_tick_after_a_name_is_the_leaders_mark_and_other_emoji_stay():
 def test_a_count_right_after_an_emoji_product():
     assert _read("#接龙\n1. 冯二 🍎2\n2. 陈三 🍎×2") == [(1, "冯二", 2, False), (2, "陈三", 2, False)]
     assert _read("#接龙\n1. 小美🌸 2份") == [(1, "小美🌸", 2, False)]
+
+
+@pytest.mark.parametrize("line", ["张三 退了", "张三 已退", "张三 2份 已退款", "张三 退单", "张三 2份 改为0"])
+def test_refunded_or_changed_to_nothing_is_cancelled(line):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert e.cancelled and e.name == "张三"
+
+
+@pytest.mark.parametrize("line, qty", [("张三 不退不换", 1), ("张三 2份 改为10份", 10), ("张三 2份 改成3份", 3)])
+def test_a_no_returns_note_or_a_new_quantity_is_no_cancel(line, qty):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.cancelled, e.qty) == (False, qty)
