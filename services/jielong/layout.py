@@ -29,7 +29,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from services.cn_numbers import cn_number
-from services.jielong.quantities import has_plus
+from services.jielong.quantities import find_qty, has_plus
 
 _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
 # `12. 王芳`, `12、王芳`, `12) 王芳`; not `5.30左右到` (a decimal) nor `12:30截单` (a time).
@@ -77,7 +77,7 @@ _RE_TAIL_PRICE = re.compile(
     r"|(?<![\d.])\d{1,4}\s*/\s*[个盒份斤袋箱杯只瓶包]\s*$"
 )
 _RE_UNIT_PRICE = re.compile(r"\d(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*(?:斤|盒|个|份|箱|袋|包|瓶|只|件|杯|公斤|kg)|[¥￥]\s*\d")
-_RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)|[xX×*]\s*\d")
+_RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)(?!装)|(?<![A-Za-z])[xX×*]\s*\d")  # not `5斤装`, `250ml*24`
 
 
 @dataclass
@@ -265,14 +265,43 @@ def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None,
     if intro and _RE_NOTICE.search(intro):
         return True  # `温馨提示：` / `注意事项：` then numbered rules, wherever they stand
     if nxt is None:
-        # `1. 车厘子 58元/斤`: a list of prices per unit is a menu even when no order follows yet.
-        return sum(bool(_RE_UNIT_PRICE.search(p.body)) for p in block) * 2 > len(block)
+        # `1. 车厘子 58元/斤`: a list of prices per unit is a menu even when no order follows yet;
+        # so is a list of things announced as such (`自提点：`, `规格：`) or of priced products
+        # (`1.【脐橙】5斤装 ¥39.9`), when no line of it orders a quantity.
+        if sum(bool(_RE_UNIT_PRICE.search(p.body)) for p in block) * 2 > len(block):
+            return True
+        if any(find_qty(" " + p.body).explicit and not find_qty(" " + p.body).bare for p in block):
+            return False
+        priced = sum(bool(_RE_PRICE.search(p.body)) for p in block) * 2 > len(block)  # `¥39.9`, `59元`
+        return bool(intro and _RE_THINGS_INTRO.search(intro)) or (priced and _products(lines, block))
     if intro and _RE_LIST_INTRO.search(intro) or _priced(block):
         return True
     # A product list whose products the entries order, or a plain list above numbered orders:
     # one chain is numbered once.
     rest = [p.body for p in nxt]
     return _named_later(block, rest) or (_looks_like_orders(nxt) and not _same_people(block, rest))
+
+
+# An intro that announces a list of things, not of people: `自提点：`, `规格：`, `请到以下地点取：`.
+_RE_THINGS_INTRO = re.compile(
+    r"(?:自提点|提货点|取货点|地点|地址|规格|口味|品种|款式|价格|价目|产品|商品|菜单|套餐|须知|规则|说明|流程|步骤)\s*(?:如下)?\s*[:：]?\s*$"
+    r"|以下(?:地点|地址|商品|产品|规格)"
+)
+
+
+_RE_SIZE = re.compile(r"\d\s*(?:kg|KG|g|ml|ML|L|斤|克|公斤|两)装?")
+
+
+def _products(lines: list[str], block: list[Piece]) -> bool:
+    """Whether most lines start with a product: `【脐橙】…`, a size (`5kg装`), or a word of the text
+    above the block (`#接龙 牛奶` / `1. 纯牛奶 …`)."""
+    above = "\n".join(lines[: block[0].line])
+
+    def product(body: str) -> bool:
+        first = body.split()[0] if body.split() else ""
+        return first[:1] in "【[" or bool(_RE_SIZE.search(first)) or any(
+            first[i:i + 2] in above for i in range(len(first) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", first[i:i + 2]))
+    return sum(map(product, (p.body for p in block))) * 2 > len(block)
 
 
 def _same_people(block: list[Piece], rest: list[str]) -> bool:

@@ -45,7 +45,7 @@ _RE_UNIT = re.compile(
 # `苹果5斤 x2`, `牛肉500g*3`: a weight glued to the product is its size, the count after it the order.
 _RE_SIZE_TIMES = re.compile(
     rf"(?<![\d.])(?:\d{{1,4}}(?:\.\d)?|{_CN_NUM})\s*(?:斤|公斤|千克|kg|KG|Kg|g|克)(?:\s*/\s*[箱盒袋份个件包])?"
-    rf"\s*(?P<x>[xX×✖*＊]\ufe0f?\s*(?P<n>{_NUM}))(?![\d瓶罐包袋盒支听个])"
+    rf"\s*(?P<x>[xX×✖*＊]\ufe0f?\s*(?P<n>{_NUM}))(?![\d瓶罐包袋盒支听个杯只片根条块粒])"
 )
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
 _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)

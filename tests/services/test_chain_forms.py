@@ -506,3 +506,22 @@ def test_refunded_or_changed_to_nothing_is_cancelled(line):
 def test_a_no_returns_note_or_a_new_quantity_is_no_cancel(line, qty):
     [e] = parse_chain(f"#接龙\n1. {line}")
     assert (e.cancelled, e.qty) == (False, qty)
+
+
+@pytest.mark.parametrize("text", [
+    "#接龙\n【赣南脐橙】产地直发\n1.【脐橙】5斤装 ¥39.9\n2.【脐橙】10斤装 ¥69.9\n3.【血橙】5斤装 ¥49.9\n截单时间：周五晚8点",
+    "#接龙 周六团购\n自提点：\n1. 东门快递柜旁\n2. 西门保安亭\n3. 北区3栋大堂",
+    "#接龙 新鲜草莓\n规格：\n1. 大果 2斤装\n2. 中果 3斤装\n例 张三 1份 3栋",
+    "【团购】东北大米\n1. 5kg装 65元\n2. 10kg装 120元\n付款后截图给团长",
+])
+def test_an_announcement_whose_list_orders_nothing_is_header_only(text):
+    assert _read(text) == []
+
+
+def test_lists_of_people_under_a_colon_or_with_prices_stay_entries():
+    assert _read("#接龙 爬山\n名单：\n1. 张三\n2. 李四") == [(1, "张三", 1, False), (2, "李四", 1, False)]
+    assert _read("#接龙 AA\n1. 张三 已付50元\n2. 李四 已付50元")[0][:2] == (1, "张三")
+    assert _read("#接龙 水果\n1. 张三 车厘子 116元\n2. 李四 草莓 30元")[1][:2] == (2, "李四")
+    # The priced product list above the orders is the menu; the orders below it are read.
+    text = "#接龙 牛奶\n1. 纯牛奶 250ml*24盒 59元\n2. 酸奶 200g*12杯 45元\n\n1. 张三 纯牛奶 x2\n2. 李四 酸奶 1箱"
+    assert _read(text) == [(1, "张三", 2, False), (2, "李四", 1, False)]
