@@ -243,7 +243,7 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     for bi, block in enumerate(blocks):
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)
-        header = block[-1].line <= cut or (not orders and (
+        header = block[-1].line <= cut or (bi > 0 and _tally(lines, block)) or (not orders and (
             all(p.outline for p in block)  # `一、时间：周六` / `一、口罩`: sections or a list, unless they order
             or _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
         priced = header and _priced(block)
@@ -302,6 +302,14 @@ def _products(lines: list[str], block: list[Piece]) -> bool:
         return first[:1] in "【[" or bool(_RE_SIZE.search(first)) or any(
             first[i:i + 2] in above for i in range(len(first) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", first[i:i + 2]))
     return sum(map(product, (p.body for p in block))) * 2 > len(block)
+
+
+_RE_TALLY = re.compile(r"(?:统计|汇总|合计|共计|总计|小计|总数)\s*(?:如下)?\s*[:：]?\s*$")
+
+
+def _tally(lines: list[str], block: list[Piece]) -> bool:
+    """`统计：` / `1. 苹果 2斤`: the leader's tally below the entries, not more entries."""
+    return bool(_RE_TALLY.search(_intro(lines, block[0].line)))
 
 
 def _same_people(block: list[Piece], rest: list[str]) -> bool:

@@ -134,7 +134,10 @@ _RE_SPACES = re.compile(r"\s+")
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
 # `3. 团长：已满10斤，可以成团`: a remark written as a numbered line, no order.
-_RE_REMARK = re.compile(r"^(?:团长|群主|管理员|备注|注意|提示|温馨提示|说明|通知)\s*[:：]")
+_RE_REMARK = re.compile(
+    r"^(?:团长|群主|管理员|备注|注意|提示|温馨提示|说明|通知)\s*[:：]"
+    r"|^(?:已?截[止单龙]了?|已?结束了?|已满|满了|停止接龙|接龙结束)[!！。.~]*$"  # `3. 截止`: the leader closes the chain
+)
 # `上午9-10点`, `3点半`, `9-10点`: a time, never a person (`295-909`, `505` are households).
 _RE_TIME_NAME = re.compile(
     r"(?:上午|下午|晚上|中午|早上|凌晨)\d{1,2}(?:\s*[-~至到]\s*\d{1,2})?\s*(?:点半?|时)?"

@@ -525,3 +525,15 @@ def test_lists_of_people_under_a_colon_or_with_prices_stay_entries():
     # The priced product list above the orders is the menu; the orders below it are read.
     text = "#接龙 牛奶\n1. 纯牛奶 250ml*24盒 59元\n2. 酸奶 200g*12杯 45元\n\n1. 张三 纯牛奶 x2\n2. 李四 酸奶 1箱"
     assert _read(text) == [(1, "张三", 2, False), (2, "李四", 1, False)]
+
+
+def test_the_leaders_tally_below_the_entries_is_no_entry():
+    text = "#接龙 水果\n1. 张三 苹果2斤\n2. 李四 梨3斤\n\n统计：\n1. 苹果 2斤\n2. 梨 3斤"
+    assert _read(text) == [(1, "张三", 2, False), (2, "李四", 3, False)]
+    # A first list under such a word is still the chain (nothing above it to tally).
+    assert _read("#接龙 水果\n统计：\n1. 张三 2斤\n2. 李四 3斤") == [(1, "张三", 2, False), (2, "李四", 3, False)]
+
+
+@pytest.mark.parametrize("word", ["截止", "已截单", "结束", "满了"])
+def test_a_numbered_closing_word_is_no_entry(word):
+    assert _read(f"#接龙 水果\n1. 张三 2份\n2. 李四 1份\n3. {word}") == [(1, "张三", 2, False), (2, "李四", 1, False)]
