@@ -453,7 +453,9 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             break
         end = nxt_end
     rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
-    return _cut_place(_RE_TICK_END.sub("", name).strip(" ,:;-—@"), ln, places), rest
+    if name[-1:] in "\u2705\u2714\u2611\ufe0f":
+        name = _RE_TICK_END.sub("", name)
+    return _cut_place(name.strip(" ,:;-—@"), ln, places), rest
 
 
 _RE_TICK_END = re.compile("(?<=\\S)[\u2705\u2714\u2611]\ufe0f?$")  # `王五✅`: the 团长's tick, not the nickname

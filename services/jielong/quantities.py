@@ -83,6 +83,11 @@ _RE_FINANCIAL = re.compile(rf"[壹贰貳叁參叄肆伍陆陸柒捌玖拾]{{1,3}
 _FINANCIAL = str.maketrans("壹贰貳叁參叄肆伍陆陸柒捌玖拾", "一二二三三三四五六六七八九十")
 
 
+def _times(text: str) -> bool:
+    """Whether the text has a times sign at all (most lines have none: skip the regex)."""
+    return "x" in text or "*" in text or "×" in text or "X" in text or "✖" in text or "＊" in text
+
+
 def plain_numerals(text: str) -> str:
     """`贰份` → `二份`: a financial numeral touching a unit as the plain one (`陆` alone stays a name)."""
     return _RE_FINANCIAL.sub(lambda m: m.group(0).translate(_FINANCIAL), text)
@@ -123,7 +128,7 @@ def find_qty(text: str) -> Qty:
             return Qty(n, True, changed.start(), changed.end())
     if meals := _meal_split(text):
         return meals
-    if (sized := _RE_SIZE_TIMES.search(text)) and 1 <= (cn_number(sized.group("n")) or 0) <= MAX_QTY:
+    if _times(text) and (sized := _RE_SIZE_TIMES.search(text)) and 1 <= (cn_number(sized.group("n")) or 0) <= MAX_QTY:
         return Qty(cn_number(sized.group("n")), True, sized.start("x"), sized.end("x"))
     m = _RE_CLASSES.search(text)
     if m:
@@ -227,7 +232,7 @@ def _pack_size(text: str, m: re.Match) -> bool:
 
 def read_items(rest: str) -> list[tuple[str, int]]:
     """Items of the text after the name when it names several products, else []."""
-    if not _RE_SIZE_TIMES.search(rest):
+    if not _times(rest) or not _RE_SIZE_TIMES.search(rest):
         return _read_items(rest)
     # `苹果5斤x2 梨3斤x1`, `脐橙10斤/箱 ×1`: the sizes are part of the products (masked, then restored).
     masked = _RE_SIZE_TIMES.sub(lambda m: _mask_size(m.group(0)[: m.start("x") - m.start()]) + m.group("x"), rest)
