@@ -88,8 +88,9 @@ _RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d(?
 # `尾号5678`, `手机尾号：1234`: the last digits of a phone, how a pickup is matched; never a quantity.
 _RE_PHONE_TAIL = re.compile(r"(?:手机|电话)?尾号\s*[:]?\s*(\d{4})(?!\d)")
 _RE_ADDR = re.compile(
-    r"(?<![\w-])(?:[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"  # 295-909, A3-502
-    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)"  # 3栋502, 3#502, 3栋-502, 3号楼-1单元-502
+    r"(?:(?<![\w-])|(?<=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff][-－—]))"  # `张三3-502`, `张三-3-502`: still the room
+    r"[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只点号日月时天元块])"  # 295-909, A3-502
+    r"|(?<![\w-])(?:\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)"  # 3栋502, 3#502, 3栋-502, 3号楼-1单元-502
     r"(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?|[-－—_/]\d{1,4}(?:号楼|栋|幢|单元|楼|室|号|(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只])))*)"
 
 )
@@ -455,7 +456,7 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
     rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
     if name[-1:] in "\u2705\u2714\u2611\ufe0f":
         name = _RE_TICK_END.sub("", name)
-    return _cut_place(name.strip(" ,:;-—@"), ln, places), rest
+    return _cut_place(name.strip(" ,:;-—@/"), ln, places), rest
 
 
 _RE_TICK_END = re.compile("(?<=\\S)[\u2705\u2714\u2611]\ufe0f?$")  # `王五✅`: the 团长's tick, not the nickname

@@ -537,3 +537,15 @@ def test_the_leaders_tally_below_the_entries_is_no_entry():
 @pytest.mark.parametrize("word", ["截止", "已截单", "结束", "满了"])
 def test_a_numbered_closing_word_is_no_entry(word):
     assert _read(f"#接龙 水果\n1. 张三 2份\n2. 李四 1份\n3. {word}") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+
+
+@pytest.mark.parametrize("line", ["张三3-502 2份", "张三-3-502 2份", "张三2份3-502", "张三/3-502/2份", "3-502-张三 2份"])
+def test_a_room_glued_to_a_name_or_a_quantity_is_the_address(line):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.address) == ("张三", 2, "3-502")
+
+
+@pytest.mark.parametrize("line, qty, note", [("张三 苹果2-3斤", 1, "苹果2-3斤"), ("张三 下午3-4点 2份", 2, "下午3-4点")])
+def test_a_range_glued_to_a_word_is_no_room(line, qty, note):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.address, e.note) == ("张三", qty, "", note)
