@@ -115,9 +115,10 @@ class Qty:
 def _unit_matches(text: str) -> list[re.Match]:
     """Unit quantities that are not a pack size glued before another one (`24瓶4箱`) nor a weight
     with a half (`一斤半`, `两斤半`: no whole count, read as a weight like `1.5斤`)."""
+    half = "半" in text
     found = [m for m in _RE_UNIT.finditer(text)
              if 1 <= (cn_number(m.group(1)) or 0) <= MAX_QTY and not _RE_PACK_BEFORE.search(text[: m.start()])
-             and not (text[m.end():m.end() + 1] == "半" and m.group(2) in _WEIGHTS)]
+             and not (half and text[m.end():m.end() + 1] == "半" and m.group(2) in _WEIGHTS)]
     return [m for i, m in enumerate(found) if not (i + 1 < len(found) and found[i + 1].start() == m.end())]
 
 
