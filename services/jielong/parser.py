@@ -283,6 +283,7 @@ class _Line:
     phone: str = ""
     cancelled: bool = False
     hints: list[str] = field(default_factory=list)
+    example: bool = False  # `张三 2份 3栋（示例）`: the initiator's example written as an entry
 
 
 def _strip(body: str, specs: list[str]) -> _Line:
@@ -293,6 +294,8 @@ def _strip(body: str, specs: list[str]) -> _Line:
         inner = m.group(1).strip()
         if chat.is_emoji_code(inner):
             pass  # `张三[玫瑰]`: a WeChat emoji code, no name nor note
+        elif inner in ("示例", "例", "样例", "举例", "范例", "模板", "格式"):
+            ln.example = True
         elif inner and _RE_CANCEL.fullmatch(inner):
             ln.cancelled = True  # `2份（已取消）`, `【取消】`
         elif (pm := _RE_PHONE.fullmatch(inner)) and not ln.phone:
@@ -344,6 +347,8 @@ def parse_line(
     if not body or is_example(body) or _RE_REMARK.match(body):
         return None
     ln = _strip(body, specs or [])
+    if ln.example:
+        return None
     text = ln.text
     qty = q.find_qty(text)
     if not qty.explicit and (i := _bracket_qty(ln.notes)) is not None:

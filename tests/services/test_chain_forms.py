@@ -549,3 +549,8 @@ def test_a_room_glued_to_a_name_or_a_quantity_is_the_address(line):
 def test_a_range_glued_to_a_word_is_no_room(line, qty, note):
     [e] = parse_chain(f"#接龙\n1. {line}")
     assert (e.name, e.qty, e.address, e.note) == ("张三", qty, "", note)
+
+
+def test_an_entry_marked_as_the_example_is_no_entry():
+    assert _read("#接龙 水果\n1. 张三 2份 3栋（示例）\n2. 李四 2份") == [(2, "李四", 2, False)]
+    assert _read("#接龙 水果\n1. 张三 2份（例）\n2. 李四（代买）2份") == [(2, "李四", 2, False)]
