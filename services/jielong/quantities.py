@@ -258,12 +258,12 @@ def _read_items(rest: str) -> list[tuple[str, int]]:
             segments = words
         elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
             segments = pairs  # `苹果 2斤 梨 3斤`: each product, then its quantity
-        elif len(counted := [_RE_GLUED_N.fullmatch(w) for w in rest.split()]) >= 2 and all(counted) and len(
-                {m.group(1) for m in counted}) == len(counted) and all(
-                int(m.group(2)) <= BARE_QTY_MAX and not re.fullmatch(_PORTION, m.group(1)) for m in counted):
-            return [(m.group(1), int(m.group(2))) for m in counted]  # `冰美式2 拿铁1`: distinct products, small counts
+        elif glued := _glued_items(rest.split()):
+            return glued  # `冰美式2 拿铁1`: distinct products, small counts
         elif "各" not in rest:
             return []
+    elif glued := _glued_items(segments):
+        return glued  # `苹果2、香蕉1`
     items: list[tuple[str, int]] = []
     counted = 0
     for seg in segments:
@@ -287,6 +287,15 @@ def _read_items(rest: str) -> list[tuple[str, int]]:
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
         return []
     return [(p, n) for p, n in items if p and not _MEAL_WORDS.match(p)] or []
+
+
+def _glued_items(words: list[str]) -> list[tuple[str, int]]:
+    """`冰美式2 拿铁1`, `苹果2、香蕉1`: two or more distinct products each with a small count glued."""
+    counted = [_RE_GLUED_N.fullmatch(w.strip()) for w in words]
+    if len(counted) < 2 or not all(counted) or len({m.group(1) for m in counted}) < len(counted) or not all(
+            int(m.group(2)) <= BARE_QTY_MAX and not re.fullmatch(_PORTION, m.group(1)) for m in counted):
+        return []
+    return [(m.group(1), int(m.group(2))) for m in counted]
 
 
 def _marks(word: str) -> int:

@@ -554,3 +554,10 @@ def test_a_range_glued_to_a_word_is_no_room(line, qty, note):
 def test_an_entry_marked_as_the_example_is_no_entry():
     assert _read("#接龙 水果\n1. 张三 2份 3栋（示例）\n2. 李四 2份") == [(2, "李四", 2, False)]
     assert _read("#接龙 水果\n1. 张三 2份（例）\n2. 李四（代买）2份") == [(2, "李四", 2, False)]
+
+
+def test_products_with_a_count_glued_after_them_apart_by_commas():
+    [e] = parse_chain("#接龙\n1. 王五：苹果2、香蕉1")
+    assert (e.name, e.qty, e.items) == ("王五", 3, [("苹果", 2), ("香蕉", 1)])
+    # The same word twice is no product list.
+    assert parse_chain("#接龙\n1. 阿杰 团员12、团员13")[0].items == []
