@@ -42,6 +42,7 @@ _RE_NUMBERED = re.compile(
 _RE_CN_NUMBERED = re.compile(r"^(\s*)([一二三四五六七八九十]{1,3})\s*、\s*(.*)$")
 # `(1) 张三`, `（1）张三`, `【1】张三`: a number in brackets.
 _RE_BRACKET_NUMBERED = re.compile(r"^(\s*)[(\[【]\s*(\d{1,4})\s*[)\]】]\s*(.*)$")
+_RE_HASH_NUMBERED = re.compile(r"^#(\d{1,3})(?!\d)(?:[\s.、:]\s*|(?=[^\W\d_]))(\S.*)$")
 # `8.7`, `5.20` alone on a line: a date or a decimal, not item 8 named 7 (`1.295-909` is an entry).
 _RE_DATE_LINE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s*$")
 # A WeChat timestamp copied in front of a line (`2026年10月3日 22:14 1. 张三 2份`, `22:15 收到`).
@@ -189,7 +190,11 @@ def _split_line(line: str, index: int) -> list[Piece]:
                 raw = stripped[m.start():end].strip()
                 pieces.append(Piece(int(m.group(1)), stripped[m.end():end].strip(), raw, index, indent))
             return pieces
-    if stripped.startswith("#") or _RE_DATE_LINE.match(stripped):
+    if stripped.startswith("#"):
+        if h := _RE_HASH_NUMBERED.match(stripped):  # `#12 张三 苹果x2`: a follow number, not a hashtag
+            return [Piece(int(h.group(1)), h.group(2).strip(), stripped, index, indent)]
+        return []
+    if _RE_DATE_LINE.match(stripped):
         return []
     m = _RE_NUMBERED.match(line.rstrip())
     if not m and (stamp := _RE_STAMP.match(line)):

@@ -561,3 +561,10 @@ def test_products_with_a_count_glued_after_them_apart_by_commas():
     assert (e.name, e.qty, e.items) == ("王五", 3, [("苹果", 2), ("香蕉", 1)])
     # The same word twice is no product list.
     assert parse_chain("#接龙\n1. 阿杰 团员12、团员13")[0].items == []
+
+
+def test_a_hash_and_a_number_numbers_a_line():
+    assert _read("#接龙 苹果\n#1 张三 苹果x2\n#2 李四 苹果x1\n#3张** 苹果x3") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (3, "张**", 3, False)]
+    # Hashtags and a year are no line numbers.
+    assert _read("#接龙 #团购\n#2024 新年团\n#好物推荐") == []
