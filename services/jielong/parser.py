@@ -151,7 +151,7 @@ def normalize(text: str) -> str:
     """NFKC (full-width digits and punctuation become ASCII), no control characters."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _RE_CIRCLED.sub(lambda m: f"{_circled(m.group(0))}. ", text)  # `① 张三` (NFKC would drop the circle)
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).replace("\u20e3\ufe0f", "\ufe0f\u20e3")  # `1⃣️`, the keycap's other order
     text = _RE_KEYCAP_QTY.sub(lambda m: re.sub(r"\D", "", m.group(1)), text)  # `2️⃣份`: a quantity
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("➕\ufe0f", "+").replace("➕", "+")  # `张三 ➕1`

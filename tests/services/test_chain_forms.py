@@ -568,3 +568,9 @@ def test_a_hash_and_a_number_numbers_a_line():
         (1, "张三", 2, False), (2, "李四", 1, False), (3, "张**", 3, False)]
     # Hashtags and a year are no line numbers.
     assert _read("#接龙 #团购\n#2024 新年团\n#好物推荐") == []
+
+
+def test_keycaps_written_in_the_other_order():
+    # `1⃣️` (digit, keycap, variation selector) is how some phones write `1️⃣`.
+    assert _read("#接龙\n1\u20e3\ufe0f 张三 2\u20e3\ufe0f份\n2\u20e3\ufe0f 李四\n3\u20e3 王五 1份") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
