@@ -462,9 +462,13 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
     rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
     if name[-1:] in "\u2705\u2714\u2611\ufe0f":
         name = _RE_TICK_END.sub("", name)
+    if name[-1:] in "付款转账交清" and (paid := _RE_PAID_END.search(name)):
+        ln.notes.append(paid.group(0))  # `张三已付`: how the payment stands, not the name
+        name = name[: paid.start()]
     return _cut_place(name.strip(" ,:;-—@/"), ln, places), rest
 
 
+_RE_PAID_END = re.compile(r"(?<=\S)[已未待](?:付款?|转账?|支付|交|付清)$")
 _RE_TICK_END = re.compile("(?<=\\S)[\u2705\u2714\u2611]\ufe0f?$")  # `王五✅`: the 团长's tick, not the nickname
 
 

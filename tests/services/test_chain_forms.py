@@ -574,3 +574,10 @@ def test_keycaps_written_in_the_other_order():
     # `1⃣️` (digit, keycap, variation selector) is how some phones write `1️⃣`.
     assert _read("#接龙\n1\u20e3\ufe0f 张三 2\u20e3\ufe0f份\n2\u20e3\ufe0f 李四\n3\u20e3 王五 1份") == [
         (1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+
+
+@pytest.mark.parametrize("line, qty, note", [("张三已付 2份", 2, "已付"), ("张三已转2份", 2, "已转"), ("张三未付", 1, "未付")])
+def test_a_payment_word_glued_to_the_name_is_a_note(line, qty, note):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.note) == ("张三", qty, note)
+    assert parse_chain("#接龙\n1. 王交 2份")[0].name == "王交"  # a name ending in 交 keeps it
