@@ -39,6 +39,10 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
   name, or before a quantity, it does not; `@` around a name is not part of it;
 - a phone written apart (`138 1234 5678`, `138-1234-5678`) is the phone; a phone tail (`尾号5678`)
   is a note, never a quantity nor a product;
+- WeChat's ways (emoji codes, sender lines, `+1` in a chat) are services.jielong.chat's; a tick or a
+  payment word glued after a name (`王五✅`, `张三已付`) is no part of it; a room glued after a name
+  or a quantity is the address (`张三3-502`); a weight with a half (`一斤半`) is one order, the
+  weight in the note, with a hint (whole quantities only, as `1.5斤`);
 - short quantity lines right under an entry without one are that entry's (`2. 张三 红富士苹果` /
   `2斤`; `苹果2斤` / `梨1斤` one product a line), never a footer (`共20份`) nor a line with a colon.
 """
