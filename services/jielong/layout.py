@@ -137,7 +137,7 @@ def _split_wide(line: str, index: int) -> list[Piece]:
 
 
 # `1 张三 2份`: a number and a space only; a line number when such lines count up (1, 2, 3 …).
-_RE_SPACE_NUMBERED = re.compile(r"^(\s*)(\d{1,3})[ \t\u3000]+(?![\d\s]|[份盒斤箱个袋包瓶件杯只位人点号楼栋天元块月年周次期小分秒米克]|\S*\d:)(.*\S.*)$")
+_RE_SPACE_NUMBERED = re.compile(r"^(\s*)(\d{1,3})[ \t\u3000]+(?![\d\s]|[份盒斤箱个袋包瓶件杯只位人点号楼栋天元块次期秒克]|小时|分钟|周内|月内|年|\S*\d:)(.*\S.*)$")
 
 
 def _counting_runs(spaced: list[Piece], numbered: list[Piece]) -> list[Piece]:
