@@ -581,5 +581,8 @@ def test_a_payment_word_glued_to_the_name_is_a_note(line, qty, note):
     [e] = parse_chain(f"#接龙\n1. {line}")
     assert (e.name, e.qty, e.note) == ("张三", qty, note)
     assert parse_chain("#接龙\n1. 王交 2份")[0].name == "王交"  # a name ending in 交 keeps it
+
+
+def test_a_space_numbered_count_of_days_or_yuan_is_no_line_number():
     assert _read("#接龙 水果\n1 天内发货\n2 天无理由\n3 元运费") == []
     assert _read("#接龙 水果\n1 小王 2份\n2 周杰\n3 月月 1份") == [(1, "小王", 2, False), (2, "周杰", 1, False), (3, "月月", 1, False)]
