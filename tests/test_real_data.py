@@ -128,10 +128,11 @@ def test_comment_promise_and_paraphrase_scorers():
 
 def test_the_chain_parser_reads_the_tune_chains():
     """Issue 15's chain targets on the text tuned on: `tune` and, since round 3, the opened
-    `heldout` folder (README, "Third round"). At the level reached when written (round 4, 46 tune
-    chains): tune 1.000 / 0.026 / 0, heldout 0.991 / 0.000 / 0; false entries over both 4 of 266:
-    two unnumbered `+1` replies in a tool's dirty fixture (kept by design, tests/data/chains c10)
-    and the bakery relays' seller example (`1. Lumi Sweets 1+2+3`, an example only by the source's word).
+    `heldout` folder (README, "Third round"). At the level reached when written (round 5, 47 tune
+    chains): tune 1.000 / 0.011 / 0, heldout 0.991 / 0.000 / 0; false entries over both 2 of 293:
+    the bakery relays' seller example (`1. Lumi Sweets 1+2+3`, an example only by the source's word).
+    The two unnumbered `+1` replies of a tool's dirty fixture are chat since round 5
+    (services/jielong/chat.py: members there also order in words, `王五要3份`).
     `heldout2`, `heldout3` and `heldout4` are reported by `python -m bench realtext`, never tuned on."""
     from services.jielong import parse_chain
 
@@ -141,7 +142,7 @@ def test_the_chain_parser_reads_the_tune_chains():
     assert scores["heldout"]["entries_exact"] >= 0.99
     # False entries over both folders: score them as one split.
     both = rt.score_chains([rt.Chain(c.name, "tune", c.text, c.entries) for c in chains], parse_chain)["tune"]
-    assert both["false_entries"] <= 0.02
+    assert both["false_entries"] <= 0.01
     assert both["header_only_entries"] == 0
 
 

@@ -29,7 +29,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from services.cn_numbers import cn_number
-from services.jielong.quantities import has_plus
+from services.jielong.quantities import find_qty, has_plus
 
 _RE_EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|格式|例如|e\.g\.)", re.IGNORECASE)
 # `12. 王芳`, `12、王芳`, `12) 王芳`; not `5.30左右到` (a decimal) nor `12:30截单` (a time).
@@ -42,6 +42,7 @@ _RE_NUMBERED = re.compile(
 _RE_CN_NUMBERED = re.compile(r"^(\s*)([一二三四五六七八九十]{1,3})\s*、\s*(.*)$")
 # `(1) 张三`, `（1）张三`, `【1】张三`: a number in brackets.
 _RE_BRACKET_NUMBERED = re.compile(r"^(\s*)[(\[【]\s*(\d{1,4})\s*[)\]】]\s*(.*)$")
+_RE_HASH_NUMBERED = re.compile(r"^#(\d{1,3})(?!\d)(?:[\s.、:]\s*|(?=[^\W\d_]))(\S.*)$")
 # `8.7`, `5.20` alone on a line: a date or a decimal, not item 8 named 7 (`1.295-909` is an entry).
 _RE_DATE_LINE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s*$")
 # A WeChat timestamp copied in front of a line (`2026年10月3日 22:14 1. 张三 2份`, `22:15 收到`).
@@ -77,7 +78,7 @@ _RE_TAIL_PRICE = re.compile(
     r"|(?<![\d.])\d{1,4}\s*/\s*[个盒份斤袋箱杯只瓶包]\s*$"
 )
 _RE_UNIT_PRICE = re.compile(r"\d(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*(?:斤|盒|个|份|箱|袋|包|瓶|只|件|杯|公斤|kg)|[¥￥]\s*\d")
-_RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)|[xX×*]\s*\d")
+_RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)(?!装)|(?<![A-Za-z])[xX×*]\s*\d")  # not `5斤装`, `250ml*24`
 
 
 @dataclass
@@ -98,10 +99,65 @@ def numbered_pieces(text: str) -> list[Piece]:
     """The chain's numbered pieces (and `王芳 +1` lines), header ones marked `header=True`."""
     lines = text.split("\n")
     pieces: list[Piece] = []
+    spaced: list[Piece] = []
     for i, line in enumerate(lines):
-        pieces += _split_line(line, i)
+        found = _split_line(line, i) if "   " not in line else _split_wide(line, i)
+        if not found and (m := _RE_SPACE_NUMBERED.match(line)):
+            spaced.append(Piece(int(m.group(2)), m.group(3).strip(), line.strip(), i, len(m.group(1).expandtabs(4))))
+        pieces += found
+    if spaced and (runs := _counting_runs(spaced, pieces)):
+        pieces = sorted(pieces + runs, key=lambda p: p.line)
     _mark_header(lines, pieces)
     return pieces
+
+
+# `10、杜雨峻,早餐。      11、邓灵 早餐`: two entries on one line, far apart (the next number after wide space).
+_RE_WIDE_NEXT = re.compile(r"\s{3,}(?=(\d{1,4})\s*[.、。](?!\d))")
+
+
+def _split_wide(line: str, index: int) -> list[Piece]:
+    """A line holding numbered lines one after another, apart by wide space, when they count up."""
+    found = _split_line(line, index)
+    if len(found) != 1 or found[0].seq is None:
+        return found
+    cuts, seq = [], found[0].seq
+    for m in _RE_WIDE_NEXT.finditer(line):
+        if int(m.group(1)) == seq + 1:
+            cuts.append(m.end())
+            seq += 1
+    if not cuts:
+        return found
+    bounds = [0, *cuts, len(line)]
+    parts = [_split_line(line[a:b], index) for a, b in zip(bounds, bounds[1:])]
+    if any(len(p) != 1 for p in parts):
+        return found
+    for p in parts[1:]:
+        p[0].indent = found[0].indent
+    return [p[0] for p in parts]
+
+
+# `1 张三 2份`: a number and a space only; a line number when such lines count up (1, 2, 3 …).
+_RE_SPACE_NUMBERED = re.compile(r"^(\s*)(\d{1,3})[ \t\u3000]+(?![\d\s]|[份盒斤箱个袋包瓶件杯只位人点号楼栋天元块次期秒克]|小时|分钟|周内|月内|年|\S*\d:)(.*\S.*)$")
+
+
+def _counting_runs(spaced: list[Piece], numbered: list[Piece]) -> list[Piece]:
+    """The space-numbered lines that count up by one on consecutive lines, in runs of three, or two
+    from 1, or that go on from the numbered line right above (`1. 王芳` / `2 李四`)."""
+    above = {p.line: p.seq for p in numbered if p.seq is not None}
+    out: list[Piece] = []
+    for p in spaced:  # in line order: `2 李四` joins, then `3 王五` under it
+        if any(above.get(p.line - k) == p.seq - 1 for k in (1, 2)):
+            out.append(p)
+            above[p.line] = p.seq
+    run: list[Piece] = []
+    for p in [*spaced, None]:
+        if p is not None and run and p.seq == run[-1].seq + 1 and p.line - run[-1].line <= 2:
+            run.append(p)
+            continue
+        if len(run) >= 3 or (len(run) == 2 and run[0].seq == 1):
+            out += [r for r in run if r not in out]
+        run = [p] if p is not None else []
+    return out
 
 
 def is_example(line: str) -> bool:
@@ -134,7 +190,11 @@ def _split_line(line: str, index: int) -> list[Piece]:
                 raw = stripped[m.start():end].strip()
                 pieces.append(Piece(int(m.group(1)), stripped[m.end():end].strip(), raw, index, indent))
             return pieces
-    if stripped.startswith("#") or _RE_DATE_LINE.match(stripped):
+    if stripped.startswith("#"):
+        if h := _RE_HASH_NUMBERED.match(stripped):  # `#12 张三 苹果x2`: a follow number, not a hashtag
+            return [Piece(int(h.group(1)), h.group(2).strip(), stripped, index, indent)]
+        return []
+    if _RE_DATE_LINE.match(stripped):
         return []
     m = _RE_NUMBERED.match(line.rstrip())
     if not m and (stamp := _RE_STAMP.match(line)):
@@ -188,7 +248,7 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     for bi, block in enumerate(blocks):
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)
-        header = block[-1].line <= cut or (not orders and (
+        header = block[-1].line <= cut or (bi > 0 and _tally(lines, block)) or (not orders and (
             all(p.outline for p in block)  # `一、时间：周六` / `一、口罩`: sections or a list, unless they order
             or _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
         priced = header and _priced(block)
@@ -210,14 +270,51 @@ def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None,
     if intro and _RE_NOTICE.search(intro):
         return True  # `温馨提示：` / `注意事项：` then numbered rules, wherever they stand
     if nxt is None:
-        # `1. 车厘子 58元/斤`: a list of prices per unit is a menu even when no order follows yet.
-        return sum(bool(_RE_UNIT_PRICE.search(p.body)) for p in block) * 2 > len(block)
+        # `1. 车厘子 58元/斤`: a list of prices per unit is a menu even when no order follows yet;
+        # so is a list of things announced as such (`自提点：`, `规格：`) or of priced products
+        # (`1.【脐橙】5斤装 ¥39.9`), when no line of it orders a quantity.
+        if sum(bool(_RE_UNIT_PRICE.search(p.body)) for p in block) * 2 > len(block):
+            return True
+        if any(find_qty(" " + p.body).explicit and not find_qty(" " + p.body).bare for p in block):
+            return False
+        priced = sum(bool(_RE_PRICE.search(p.body)) for p in block) * 2 > len(block)  # `¥39.9`, `59元`
+        return bool(intro and _RE_THINGS_INTRO.search(intro)) or (priced and _products(lines, block))
     if intro and _RE_LIST_INTRO.search(intro) or _priced(block):
         return True
     # A product list whose products the entries order, or a plain list above numbered orders:
     # one chain is numbered once.
     rest = [p.body for p in nxt]
     return _named_later(block, rest) or (_looks_like_orders(nxt) and not _same_people(block, rest))
+
+
+# An intro that announces a list of things, not of people: `自提点：`, `规格：`, `请到以下地点取：`.
+_RE_THINGS_INTRO = re.compile(
+    r"(?:自提点|提货点|取货点|地点|地址|规格|口味|品种|款式|价格|价目|产品|商品|菜单|套餐|须知|规则|说明|流程|步骤)\s*(?:如下)?\s*[:：]?\s*$"
+    r"|以下(?:地点|地址|商品|产品|规格)"
+)
+
+
+_RE_SIZE = re.compile(r"\d\s*(?:kg|KG|g|ml|ML|L|斤|克|公斤|两)装?")
+
+
+def _products(lines: list[str], block: list[Piece]) -> bool:
+    """Whether most lines start with a product: `【脐橙】…`, a size (`5kg装`), or a word of the text
+    above the block (`#接龙 牛奶` / `1. 纯牛奶 …`)."""
+    above = "\n".join(lines[: block[0].line])
+
+    def product(body: str) -> bool:
+        first = body.split()[0] if body.split() else ""
+        return first[:1] in "【[" or bool(_RE_SIZE.search(first)) or any(
+            first[i:i + 2] in above for i in range(len(first) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", first[i:i + 2]))
+    return sum(map(product, (p.body for p in block))) * 2 > len(block)
+
+
+_RE_TALLY = re.compile(r"(?:统计|汇总|合计|共计|总计|小计|总数)\s*(?:如下)?\s*[:：]?\s*$")
+
+
+def _tally(lines: list[str], block: list[Piece]) -> bool:
+    """`统计：` / `1. 苹果 2斤`: the leader's tally below the entries, not more entries."""
+    return bool(_RE_TALLY.search(_intro(lines, block[0].line)))
 
 
 def _same_people(block: list[Piece], rest: list[str]) -> bool:

@@ -39,6 +39,10 @@ Judgment calls (documented because a chain is free text; the same as tests/data/
   name, or before a quantity, it does not; `@` around a name is not part of it;
 - a phone written apart (`138 1234 5678`, `138-1234-5678`) is the phone; a phone tail (`尾号5678`)
   is a note, never a quantity nor a product;
+- WeChat's ways (emoji codes, sender lines, `+1` in a chat) are services.jielong.chat's; a tick or a
+  payment word glued after a name (`王五✅`, `张三已付`) is no part of it; a room glued after a name
+  or a quantity is the address (`张三3-502`); a weight with a half (`一斤半`) is one order, the
+  weight in the note, with a hint (whole quantities only, as `1.5斤`);
 - short quantity lines right under an entry without one are that entry's (`2. 张三 红富士苹果` /
   `2斤`; `苹果2斤` / `梨1斤` one product a line), never a footer (`共20份`) nor a line with a colon.
 """
@@ -51,7 +55,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from services.errors import DomainError, InvalidInput, check_paste_size
-from services.jielong import menu_orders
+from services.jielong import chat, menu_orders
 from services.jielong import quantities as q
 from services.jielong.layout import is_example, numbered_pieces
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
@@ -88,8 +92,12 @@ _RE_PHONE = re.compile(r"(?:电话|手机|tel|Tel|TEL)?[:]?\s*(?<!\d)(1[3-9]\d(?
 # `尾号5678`, `手机尾号：1234`: the last digits of a phone, how a pickup is matched; never a quantity.
 _RE_PHONE_TAIL = re.compile(r"(?:手机|电话)?尾号\s*[:]?\s*(\d{4})(?!\d)")
 _RE_ADDR = re.compile(
-    r"(?<![\w-])(?:[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}"  # 295-909, A3-502
-    r"|\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?)*)"  # 3栋502, 3#502
+    r"(?=[A-Za-z\d])(?:"  # a quick look first: most places in a line start no address
+    r"(?:(?<![\w-])|(?<=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff][-－—]))"  # `张三3-502`, `张三-3-502`: still the room
+    r"[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只点号日月时天元块])"  # 295-909, A3-502
+    r"|(?<![\w-])(?:\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)"  # 3栋502, 3#502, 3栋-502, 3号楼-1单元-502
+    r"(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?|[-－—_/]\d{1,4}(?:号楼|栋|幢|单元|楼|室|号|(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只])))*))"
+
 )
 _RE_ROOM = re.compile(r"[A-Za-z]?\d{1,5}(?:[-－—_/#]\d{1,5}){1,3}|\d{1,4}#\d{1,5}")  # 295-909: who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
@@ -106,29 +114,36 @@ _RE_BRACKETS = re.compile(r"[(（【\[「『]([^()（）【】\[\]「」『』]*
 # 取消 / 撤回 anywhere (`2份 取消`, `（已取消）`); 不要 with 了 (not `不要辣`); 退出 with 了 or as the last word.
 _RE_CANCEL = re.compile(
     r"已?(?:取消|撤回|撤销|作废|退出接龙|退掉)了?|(?:不需要|不要|不跟|退出)了"
-    r"|已?(?:删除|删掉|划掉)了?"
+    r"|已?(?:删除|删掉|划掉)了?|已退(?:款|单)?|退单了?|退了|改(?:为|成|到)\s*[0零]\s*份?(?!\d)"  # `已退`, `改为0`
     r"|(?:(?<=[\s,、;:])|^)(?:不跟|退出|退|删)\s*$"  # a word of its own at the end (`香菜 不要` is no cancel)
 )
 # Where a name ends: a space, a comma, 、, ;, :, or a dash between words (not `295-909`).
-_RE_NAME_SEP = re.compile(r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)")
+# `丶` looks like `、`: a separator before a meal or a number (`龙梓茵丶午餐`), else a nickname's flourish.
+_RE_NAME_SEP = re.compile(
+    r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)|丶\s*(?=\d|[早午晚中]餐|[早午晚]饭|夜宵|宵夜)")
 _RE_LATIN_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
 _RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
-# `张三 2️⃣份`: a keycap touching a unit after other text is a quantity (`1️⃣ 张三` numbers the line).
-_RE_KEYCAP_QTY = re.compile("(?:(?<=\\S)|(?<=\\S[ \\t]))((?:[0-9]\ufe0f?\u20e3)+)(?=[份盒斤箱个袋包瓶件杯只套罐])")
+# `张三 2️⃣份`, `张三 2️⃣`: a keycap touching a unit or ending a line after other text is a quantity
+# (`1️⃣ 张三` numbers the line).
+_RE_KEYCAP_QTY = re.compile(
+    "(?:(?<=\\S)|(?<=\\S[ \\t]))((?:[0-9]\ufe0f?\u20e3)+)(?=[份盒斤箱个袋包瓶件杯只套罐]|[ \\t]*(?:\\n|$))")  # `张三 2️⃣` too
 _RE_KEYCAP = re.compile("(?:[0-9]\ufe0f?\u20e3)+|\U0001f51f")  # `1️⃣ 张三`, `🔟`: a number as an emoji
 # A decoration after a nickname (`冰✡️saya 🫧 C 牛肋条`), not a tick or a thumb.
 _RE_ORDER_VERB = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:要|订|买|共|需要|预定|预订|订购)$")
-_CANCEL_CHARS = frozenset("取撤作退不删划")
+_CANCEL_CHARS = frozenset("取撤作退不删划改")
 _RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
 _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
 # `3. 团长：已满10斤，可以成团`: a remark written as a numbered line, no order.
-_RE_REMARK = re.compile(r"^(?:团长|群主|管理员|备注|注意|提示|温馨提示|说明|通知)\s*[:：]")
+_RE_REMARK = re.compile(
+    r"^(?:团长|群主|管理员|备注|注意|提示|温馨提示|说明|通知)\s*[:：]"
+    r"|^(?:已?截[止单龙]了?|已?结束了?|已满|满了|停止接龙|接龙结束)[!！。.~]*$"  # `3. 截止`: the leader closes the chain
+)
 # `上午9-10点`, `3点半`, `9-10点`: a time, never a person (`295-909`, `505` are households).
 _RE_TIME_NAME = re.compile(
     r"(?:上午|下午|晚上|中午|早上|凌晨)\d{1,2}(?:\s*[-~至到]\s*\d{1,2})?\s*(?:点半?|时)?"
@@ -140,10 +155,11 @@ def normalize(text: str) -> str:
     """NFKC (full-width digits and punctuation become ASCII), no control characters."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _RE_CIRCLED.sub(lambda m: f"{_circled(m.group(0))}. ", text)  # `① 张三` (NFKC would drop the circle)
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).replace("\u20e3\ufe0f", "\ufe0f\u20e3")  # `1⃣️`, the keycap's other order
     text = _RE_KEYCAP_QTY.sub(lambda m: re.sub(r"\D", "", m.group(1)), text)  # `2️⃣份`: a quantity
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("➕\ufe0f", "+").replace("➕", "+")  # `张三 ➕1`
+    text = q.plain_numerals(text)  # `贰份` → `二份`
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
 
 
@@ -179,10 +195,14 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
     places = _places(text)
     pieces = numbered_pieces(text)
     lines = text.split("\n")
+    in_chat = _plus_in_chat(lines, pieces)
     for i, piece in enumerate(pieces):
-        if piece.header:
-            continue
-        entry = parse_line(piece.body, piece.seq, specs, places)
+        if piece.header or (piece.seq is None and in_chat):
+            continue  # the header, or a `+1` replying in a chat where members order in words
+        body = piece.body
+        if piece.seq is None and _RE_PLUS_ALONE.fullmatch(body) and (who := chat.sender(lines, piece.line)):
+            body = f"{who} {body}"  # `张三 12:01` / `+1`: the sender's +1
+        entry = parse_line(body, piece.seq, specs, places)
         if entry is not None and not entry.qty_explicit and piece.seq is not None:
             nxt = pieces[i + 1].line if i + 1 < len(pieces) else len(lines)
             if wrapped := _wrapped_qty(lines, piece.line, nxt):
@@ -193,6 +213,17 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
             bodies.append((entry, piece.body))
     menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     return _glued_counts(out)
+
+
+_RE_PLUS_ALONE = re.compile(r"\+\s*\d{1,3}")
+
+
+def _plus_in_chat(lines: list[str], pieces: list) -> bool:
+    """Whether the paste's unnumbered `+1` lines are chat replies (services.jielong.chat)."""
+    if all(p.seq is not None for p in pieces):
+        return False  # most chains: no `+1` line at all
+    numbered = [p.line for p in pieces if p.seq is not None and not p.header]
+    return bool(numbered) and chat.orders_in_chat(lines, {p.line for p in pieces}, min(numbered))
 
 
 _RE_NOT_WRAPPED = re.compile(
@@ -256,6 +287,7 @@ class _Line:
     phone: str = ""
     cancelled: bool = False
     hints: list[str] = field(default_factory=list)
+    example: bool = False  # `张三 2份 3栋（示例）`: the initiator's example written as an entry
 
 
 def _strip(body: str, specs: list[str]) -> _Line:
@@ -264,7 +296,11 @@ def _strip(body: str, specs: list[str]) -> _Line:
 
     def take_bracket(m: re.Match) -> str:
         inner = m.group(1).strip()
-        if inner and _RE_CANCEL.fullmatch(inner):
+        if chat.is_emoji_code(inner):
+            pass  # `张三[玫瑰]`: a WeChat emoji code, no name nor note
+        elif inner in ("示例", "例", "样例", "举例", "范例", "模板", "格式"):
+            ln.example = True
+        elif inner and _RE_CANCEL.fullmatch(inner):
             ln.cancelled = True  # `2份（已取消）`, `【取消】`
         elif (pm := _RE_PHONE.fullmatch(inner)) and not ln.phone:
             ln.phone = re.sub(r"\D", "", pm.group(1))  # `张三（13812345678）`
@@ -299,7 +335,7 @@ def _strip(body: str, specs: list[str]) -> _Line:
         ln.addresses.append(addr)
         at_start = not text[: m.start()].strip()
         if at_start and m.end() < len(text) and text[m.end()].isalpha():
-            return m.group(0)  # `5号楼刘`: the building is part of the name as written (issue 13 #7)
+            return re.sub(r"[-－—_/]", "\ue000", m.group(0))  # `5号楼刘`, `3栋-502张三`: part of the name as written
         if at_start and not ln.lead_address:
             ln.lead_address = addr
         return " "
@@ -315,6 +351,8 @@ def parse_line(
     if not body or is_example(body) or _RE_REMARK.match(body):
         return None
     ln = _strip(body, specs or [])
+    if ln.example:
+        return None
     text = ln.text
     qty = q.find_qty(text)
     if not qty.explicit and (i := _bracket_qty(ln.notes)) is not None:
@@ -358,6 +396,8 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
     items = q.read_items(after) or q.single_item(rest, qty, ln.text)
     n = qty.n
     hints = ln.hints + q.qty_hints(name, qty, [t for t in (rest + " " + post).split() if t.isdigit()])
+    if not qty.explicit and (weight := q.weight_hint(ln.text)):
+        hints.append(weight)  # `一斤半`, `1.5斤`: one order, the weight in the note
     if len(items) >= 2 or (items and not qty.explicit):
         n = sum(k for _, k in items)
         hints = [h for h in hints if not h.startswith("一行里还有")]
@@ -424,7 +464,16 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
             break
         end = nxt_end
     rest = text[end:].replace("\ue000", "-").strip(" ,、;:-—")
-    return _cut_place(name.strip(" ,:;-—@"), ln, places), rest
+    if name[-1:] in "\u2705\u2714\u2611\ufe0f":
+        name = _RE_TICK_END.sub("", name)
+    if name[-1:] in "付款转账交清" and (paid := _RE_PAID_END.search(name)):
+        ln.notes.append(paid.group(0))  # `张三已付`: how the payment stands, not the name
+        name = name[: paid.start()]
+    return _cut_place(name.strip(" ,:;-—@/"), ln, places), rest
+
+
+_RE_PAID_END = re.compile(r"(?<=\S)[已未待](?:付款?|转账?|支付|交|付清)$")
+_RE_TICK_END = re.compile("(?<=\\S)[\u2705\u2714\u2611]\ufe0f?$")  # `王五✅`: the 团长's tick, not the nickname
 
 
 def _decoration(token: str) -> bool:

@@ -40,12 +40,18 @@ _CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}\s*(?:位|个|人|�
 _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 # Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
 _RE_UNIT = re.compile(
-    rf"(?<![\d.A-Za-z栋幢座#])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])"
+    rf"(?<![\d.A-Za-z栋幢座#\ue000])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])(?!\s*/\s*[箱盒袋份个件包])"  # not `10斤/箱` (a size per box)
+)
+# `苹果5斤 x2`, `牛肉500g*3`: a weight glued to the product is its size, the count after it the order.
+_RE_SIZE_TIMES = re.compile(
+    rf"(?<![\d.])(?:\d{{1,4}}(?:\.\d)?|{_CN_NUM})\s*(?:斤|公斤|千克|kg|KG|Kg|g|克)(?:\s*/\s*[箱盒袋份个件包])?"
+    rf"\s*(?P<x>[xX×✖*＊]\ufe0f?\s*(?P<n>{_NUM}))(?![\d瓶罐包袋盒支听个杯只片根条块粒])"
 )
 _RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
 _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)
 _RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
-_RE_BARE = re.compile(r"(?:(?<=\s)|^|(?<=[^\W\d_]-))(\d{1,3})(?=\s|$)")  # `王芳 2`, `张三-2`
+# `王芳 2`, `张三-2`, `冯二 🍎2` (a count after an emoji)
+_RE_BARE = re.compile("(?:(?<=\\s)|^|(?<=[^\\W\\d_]-)|(?<=[\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]))(\\d{1,3})(?=\\s|$)")
 _RE_MEASURE_END = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$")
 _RE_PACK_BEFORE = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*[xX×✖*＊]\s*$")  # `500ml*12瓶`: the pack
 _RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")
@@ -67,6 +73,32 @@ _RE_MEAL_PAIR = re.compile(_MEAL_N)
 _RE_MEALS_EACH = re.compile(rf"(?P<what>{_MEAL}(?:\s*[和、,/+与及]?\s*{_MEAL})+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{_NUM})\s*份?")
 
 
+_WEIGHTS = frozenset(("斤", "公斤", "千克", "kg", "KG", "Kg"))
+# A weight that is no whole count: `一斤半`, `半斤`, `1.5斤`, `0.5kg` (the order is one, the weight a note).
+_RE_PART_WEIGHT = re.compile(
+    rf"(?:\d{{1,3}}|{_CN_NUM})\s*(?:斤|公斤|千克)半|(?<![\d.])半\s*(?:斤|公斤)|(?<![\d.])\d{{1,3}}\.\d{{1,2}}\s*(?:斤|公斤|千克|kg|KG|Kg)"
+)
+# Financial numerals before a unit (`贰份`, `叁斤`): the same numbers in their cheque form.
+_RE_FINANCIAL = re.compile(rf"[壹贰貳叁參叄肆伍陆陸柒捌玖拾]{{1,3}}(?={UNITS})")
+_FINANCIAL = str.maketrans("壹贰貳叁參叄肆伍陆陸柒捌玖拾", "一二二三三三四五六六七八九十")
+
+
+def _times(text: str) -> bool:
+    """Whether the text has a times sign at all (most lines have none: skip the regex)."""
+    return "x" in text or "*" in text or "×" in text or "X" in text or "✖" in text or "＊" in text
+
+
+def plain_numerals(text: str) -> str:
+    """`贰份` → `二份`: a financial numeral touching a unit as the plain one (`陆` alone stays a name)."""
+    return _RE_FINANCIAL.sub(lambda m: m.group(0).translate(_FINANCIAL), text)
+
+
+def weight_hint(text: str) -> str:
+    """The hint for a weight that is no whole count (`一斤半`), "" when there is none."""
+    m = _RE_PART_WEIGHT.search(text)
+    return f"「{m.group(0)}」不是整份，按 1 份读取，重量见备注，请核对" if m else ""
+
+
 @dataclass
 class Qty:
     """The quantity read from a line: where it is, and what it was read from."""
@@ -81,9 +113,12 @@ class Qty:
 
 
 def _unit_matches(text: str) -> list[re.Match]:
-    """Unit quantities that are not a pack size glued before another one (`24瓶4箱`)."""
+    """Unit quantities that are not a pack size glued before another one (`24瓶4箱`) nor a weight
+    with a half (`一斤半`, `两斤半`: no whole count, read as a weight like `1.5斤`)."""
+    half = "半" in text
     found = [m for m in _RE_UNIT.finditer(text)
-             if 1 <= (cn_number(m.group(1)) or 0) <= MAX_QTY and not _RE_PACK_BEFORE.search(text[: m.start()])]
+             if 1 <= (cn_number(m.group(1)) or 0) <= MAX_QTY and not _RE_PACK_BEFORE.search(text[: m.start()])
+             and not (half and text[m.end():m.end() + 1] == "半" and m.group(2) in _WEIGHTS)]
     return [m for i, m in enumerate(found) if not (i + 1 < len(found) and found[i + 1].start() == m.end())]
 
 
@@ -94,6 +129,8 @@ def find_qty(text: str) -> Qty:
             return Qty(n, True, changed.start(), changed.end())
     if meals := _meal_split(text):
         return meals
+    if _times(text) and (sized := _RE_SIZE_TIMES.search(text)) and 1 <= (cn_number(sized.group("n")) or 0) <= MAX_QTY:
+        return Qty(cn_number(sized.group("n")), True, sized.start("x"), sized.end("x"))
     m = _RE_CLASSES.search(text)
     if m:
         total = sum(int(n) for n in re.findall(r"\d+", m.group(0)))
@@ -117,7 +154,13 @@ def find_qty(text: str) -> Qty:
         n = int(bare[0].group(1))
         if 1 <= n <= BARE_QTY_MAX:
             return Qty(n, True, bare[0].start(), bare[0].end(), bare=True)
+    if (meals := _RE_MEAL_LIST.search(text)) and len(kinds := set(re.findall(_MEAL, meals.group(0)))) >= 2:
+        return Qty(len(kinds), True, meals.start(), meals.end(), " ".join(re.findall(_MEAL, meals.group(0))))
     return Qty()
+
+
+# `早餐，午餐`, `早餐丶午餐`, `午餐 晚餐` with no number anywhere: a portion of each meal (as `午晚餐各1份` → 2).
+_RE_MEAL_LIST = re.compile(rf"(?<![\u4e00-\u9fff]){_MEAL}(?:\s*[,、;/+丶和与及]?\s*{_MEAL})+(?![\u4e00-\u9fff])")
 
 
 def _added_up(text: str, units: list[re.Match]) -> Qty | None:
@@ -167,8 +210,9 @@ _RE_CHANGED_TO = re.compile(rf"改(?:为|成|到)\s*({_NUM})\s*(?:{UNITS})?(?![\
 # `代李四 2份`, `加1份`, `改为3份`, `团长自留 2份`: who or how, not what.
 _RE_NOT_PRODUCT = re.compile(
     r"^(?:代|帮|给|替|加|再加|改|改为|改成|已|再|另|共|要|订|买|团长|自留)"
+    r"|^(?:定|预定|预订|来|拍|一共|合计|总共|共计|购买了?|买了|要了|订了|定了)$"  # how (`定2份`, `一共3盒`)
     r"|\d点|明天|今天|后天|上午|下午|晚上|周[一二三四五六日天]"  # when (`明天10点取 1份`)
-    r"|(?:楼|栋|幢|区|单元|门)$"  # where (`二楼 2份`)
+    r"|(?:楼|栋|幢|区|单元|门)$|自提|配送|送货|送到|快递|邮寄|上门|到店"  # where (`二楼 2份`, `自提 两份`)
 )
 
 
@@ -189,6 +233,22 @@ def _pack_size(text: str, m: re.Match) -> bool:
 
 def read_items(rest: str) -> list[tuple[str, int]]:
     """Items of the text after the name when it names several products, else []."""
+    if not _times(rest) or not _RE_SIZE_TIMES.search(rest):
+        return _read_items(rest)
+    # `苹果5斤x2 梨3斤x1`, `脐橙10斤/箱 ×1`: the sizes are part of the products (masked, then restored).
+    masked = _RE_SIZE_TIMES.sub(lambda m: _mask_size(m.group(0)[: m.start("x") - m.start()]) + m.group("x"), rest)
+    return [(p.replace(_SIZE_MARK, "").replace(_SLASH_MARK, "/"), n) for p, n in _read_items(masked)]
+
+
+_SIZE_MARK, _SLASH_MARK = "\ue001", "\ue002"
+
+
+def _mask_size(size: str) -> str:
+    """`5斤` as `5\ue001斤\ue001`, `10斤/箱` with its slash masked: no quantity, no item separator, no pack."""
+    return re.sub(r"(\d|[一二两俩三四五六七八九十])(\s*)(?=[^\d\s.])", rf"\1\2{_SIZE_MARK}", size, count=1).replace("/", _SLASH_MARK) + _SIZE_MARK
+
+
+def _read_items(rest: str) -> list[tuple[str, int]]:
     segments = [s for s in _RE_ITEM_SEP.split(rest.strip()) if s and not _part_of_order(s)]
     segments = [g for s in segments for g in _split_glued(s)]
     if len(segments) < 2:
@@ -198,12 +258,12 @@ def read_items(rest: str) -> list[tuple[str, int]]:
             segments = words
         elif len(words) >= 4 and (pairs := _pairs(words)) is not None:
             segments = pairs  # `苹果 2斤 梨 3斤`: each product, then its quantity
-        elif len(counted := [_RE_GLUED_N.fullmatch(w) for w in rest.split()]) >= 2 and all(counted) and len(
-                {m.group(1) for m in counted}) == len(counted) and all(
-                int(m.group(2)) <= BARE_QTY_MAX and not re.fullmatch(_PORTION, m.group(1)) for m in counted):
-            return [(m.group(1), int(m.group(2))) for m in counted]  # `冰美式2 拿铁1`: distinct products, small counts
+        elif glued := _glued_items(rest.split()):
+            return glued  # `冰美式2 拿铁1`: distinct products, small counts
         elif "各" not in rest:
             return []
+    elif glued := _glued_items(segments):
+        return glued  # `苹果2、香蕉1`
     items: list[tuple[str, int]] = []
     counted = 0
     for seg in segments:
@@ -227,6 +287,15 @@ def read_items(rest: str) -> list[tuple[str, int]]:
     if len(items) < 2 or (counted < 2 and "+" not in rest and "各" not in rest):
         return []
     return [(p, n) for p, n in items if p and not _MEAL_WORDS.match(p)] or []
+
+
+def _glued_items(words: list[str]) -> list[tuple[str, int]]:
+    """`冰美式2 拿铁1`, `苹果2、香蕉1`: two or more distinct products each with a small count glued."""
+    counted = [_RE_GLUED_N.fullmatch(w.strip()) for w in words]
+    if len(counted) < 2 or not all(counted) or len({m.group(1) for m in counted}) < len(counted) or not all(
+            int(m.group(2)) <= BARE_QTY_MAX and not re.fullmatch(_PORTION, m.group(1)) for m in counted):
+        return []
+    return [(m.group(1), int(m.group(2))) for m in counted]
 
 
 def _marks(word: str) -> int:

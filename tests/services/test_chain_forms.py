@@ -355,3 +355,234 @@ def test_phone_in_brackets_slashes_and_keycap_quantities(line, qty, phone, addr)
     entry = parse_chain(f"#接龙\n1. {line}")[0]
     assert (entry.name, entry.qty, entry.phone, entry.address) == ("张三", qty, phone, addr)
     assert [(e.seq, e.name) for e in parse_chain("#接龙\n1️⃣王芳 2️⃣张伟 3️⃣李四")] == [(1, "王芳"), (2, "张伟"), (3, "李四")]
+
+
+# ---------------------------------------------------------------- round 5 (branch chains5): WeChat conventions
+# Forms of our own for conventions real chains use (issue 15 #1); each with a negative.
+
+def test_plus_sign_up_lines_numbered_or_not():
+    assert _read("#接龙 西瓜\n1. 张三+1\n2. +1 李四\n3. 王五 +2") == [
+        (1, "张三", 1, False), (2, "李四", 1, False), (3, "王五", 2, False)]
+    assert _read("#接龙 卤味\n1. 王芳 1份\n李四 +1\n+2 钱七") == [
+        (1, "王芳", 1, False), (None, "李四", 1, False), (None, "钱七", 2, False)]
+
+
+def test_plus_one_replies_in_a_chat_where_members_order_in_words_are_no_entries():
+    # Only the numbered lines are entries there (tests/data/real/README.md); `王五要3份` is chat too.
+    assert _read("#接龙\n1. 张三 2份\n2、李四 1\n王五要3份\n赵六+1\n孙七x2") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n1. 张三 2份\n王五+1\n李四不要了") == [(1, "张三", 2, False)]
+
+
+def test_a_plus_one_under_its_sender_line_is_the_senders():
+    text = "#接龙 西瓜\n1. 王芳 1份\n张三 12:01\n+1\n李四 2026-06-01 12:03:10\n+2"
+    assert _read(text) == [(1, "王芳", 1, False), (None, "张三", 1, False), (None, "李四", 2, False)]
+    # A sender line is no entry by itself, nor is a +1 with nobody above it.
+    assert _read("#接龙 西瓜\n1. 王芳 1份\n张三 12:01\n收到") == [(1, "王芳", 1, False)]
+
+
+@pytest.mark.parametrize("line", ["张三 一斤半", "张三 半斤", "张三 两斤半", "张三 1斤半", "张三 2.5斤"])
+def test_a_weight_with_a_half_is_one_order_with_the_weight_in_the_note(line):
+    [e] = parse_chain(f"#接龙 鸡蛋\n1. {line}")
+    weight = line.split()[1]
+    assert (e.name, e.qty, e.note) == ("张三", 1, weight) and weight in e.hint
+
+
+def test_a_half_that_is_no_weight_keeps_the_quantity():
+    [e] = parse_chain("#接龙 奶茶\n1. 张三 1杯半糖")
+    assert (e.qty, e.hint) == (1, "")
+    assert parse_chain("#接龙\n1. 张三 2斤")[0].qty == 2
+
+
+@pytest.mark.parametrize("line, qty", [("张三 贰份", 2), ("张三 叁斤", 3), ("张三 壹箱", 1), ("张三 拾份", 10)])
+def test_financial_numerals_before_a_unit(line, qty):
+    assert _read(f"#接龙\n1. {line}") == [(1, "张三", qty, False)]
+
+
+def test_a_financial_numeral_as_a_name_stays_a_name():
+    assert _read("#接龙\n1. 陆 2份\n2. 小陆 1份") == [(1, "陆", 2, False), (2, "小陆", 1, False)]
+
+
+@pytest.mark.parametrize("line, qty", [
+    ("张三 x2", 2), ("张三 ×2", 2), ("张三 *2", 2), ("张三 2个", 2), ("张三 两箱", 2), ("张三 X3", 3), ("张三 2X", 2)])
+def test_times_and_unit_variants(line, qty):
+    assert _read(f"#接龙\n1. {line}") == [(1, "张三", qty, False)]
+
+
+def test_wechat_emoji_codes_are_no_name_nor_note():
+    entries = parse_chain("#接龙\n1. 张三[玫瑰] 2份\n2. [爱心]李四 1份\n3. 王五 2份[抱拳][抱拳]\n4. [强]")
+    assert [(e.seq, e.name, e.qty, e.note) for e in entries] == [(1, "张三", 2, ""), (2, "李四", 1, ""), (3, "王五", 2, "")]
+    # A bracket that is no WeChat code is still a note; Unicode emoji in a nickname stay.
+    assert [(e.name, e.note) for e in parse_chain("#接龙\n1. 王五🌹 2份[不要辣]")] == [("王五🌹", "不要辣")]
+
+
+@pytest.mark.parametrize("line, addr", [
+    ("3栋-502 张三 2份", "3栋-502"), ("3号楼-1单元-502 张三 2份", "3号楼-1单元-502"), ("张三 3-1-502 2份", "3-1-502"),
+    ("张三 13812345678 3-1-502 2份", "3-1-502")])
+def test_building_dash_room_is_the_address(line, addr):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.address) == ("张三", 2, addr)
+
+
+def test_building_dash_room_glued_to_the_name_stays_in_it_and_a_dash_quantity_is_none():
+    assert _read("#接龙\n1. 3栋-502张三 2份\n2. 3-502李四 1份") == [(1, "3栋-502张三", 2, False), (2, "3-502李四", 1, False)]
+    [e] = parse_chain("#接龙\n1. 张三 3栋-2份")
+    assert (e.qty, e.address) == (2, "3栋")
+
+
+@pytest.mark.parametrize("line", ["张三 自提 两份", "张三 2份 自提", "张三 配送 2份", "张三 2份（送货上门）"])
+def test_pickup_or_delivery_remarks_are_no_product(line):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.items) == ("张三", 2, [])
+
+
+def test_a_weight_glued_to_the_product_then_a_count_orders_the_count():
+    entries = parse_chain("#接龙\n1. 张三 苹果5斤 x2\n2. 李四 脐橙10斤/箱 ×1\n3. 王五 苹果5斤x2，梨3斤x1\n4. 赵六 牛肉500g*3")
+    assert [(e.name, e.qty) for e in entries] == [("张三", 2), ("李四", 1), ("王五", 3), ("赵六", 3)]
+    assert entries[2].items == [("苹果5斤", 2), ("梨3斤", 1)]
+    # A pack size before a count of boxes is still the pack (`600ml*24瓶4箱` → 4).
+    assert parse_chain("#接龙\n1. 孙八 600ml*24瓶4箱")[0].qty == 4
+
+
+def test_lines_numbered_with_a_space_only():
+    assert _read("#接龙 水果\n1 张三 2份\n2 李四 1份\n3 王五") == [(1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+    assert _read("#接龙\n1. 王芳 1份\n2 李四\n3 王五 2份") == [(1, "王芳", 1, False), (2, "李四", 1, False), (3, "王五", 2, False)]
+
+
+def test_a_number_and_a_space_that_do_not_count_up_are_no_line_numbers():
+    assert _read("#接龙 西瓜\n2 点截单\n3 号楼自提") == []
+    assert _read("#接龙 西瓜\n截单时间 周五\n5 斤起送\n\n1. 张三 2份") == [(1, "张三", 2, False)]
+    assert _read("#接龙\n12 点前付款\n8 张三") == []
+
+
+def test_meals_named_without_a_number_are_a_portion_each():
+    assert _read("#接龙\n1.陈馨平、早餐，午餐\n2.龙梓茵丶午餐\n3、苏茵婷   早餐   午餐") == [
+        (1, "陈馨平", 2, False), (2, "龙梓茵", 1, False), (3, "苏茵婷", 2, False)]
+    # A number says how many; a nickname may end in 丶.
+    assert _read("#接龙\n1. 张三 3份 午餐晚餐\n2. 林丶 2份") == [(1, "张三", 3, False), (2, "林丶", 2, False)]
+
+
+def test_two_numbered_lines_far_apart_on_one_line():
+    text = "#接龙\n10、杜雨峻,午餐。      11、邓灵 早餐，午餐\n12、王辰初   午餐"
+    assert _read(text) == [(10, "杜雨峻", 1, False), (11, "邓灵", 2, False), (12, "王辰初", 1, False)]
+    # Wide space before a number that does not go on is no second line (`张三   5. 号楼`).
+    assert _read("#接龙\n1. 张三 2份     8.5折") == [(1, "张三", 2, False)]
+
+
+@pytest.mark.parametrize("line, qty", [("定2份", 2), ("来2份", 2), ("一共3盒", 3), ("合计2份", 2), ("拍2份", 2), ("买了2份", 2)])
+def test_how_an_order_is_said_is_no_product(line, qty):
+    [e] = parse_chain(f"#接龙 苹果\n1. 张三 {line}")
+    assert (e.name, e.qty, e.items) == ("张三", qty, [])
+    # A dish that starts with such a word is still a product.
+    assert parse_chain("#接龙\n1. 张三 拍黄瓜2份")[0].items == [("拍黄瓜", 2)]
+
+
+def test_a_keycap_ending_a_line_is_its_quantity():
+    assert _read("#接龙\n1️⃣ 张三 2️⃣\n2️⃣ 李四") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+    assert _read("#接龙\n3️⃣王芳 4️⃣张伟") == [(3, "王芳", 1, False), (4, "张伟", 1, False)]
+
+
+def test_the_emoji_plus_sign_adds_like_plus():
+    assert _read("#接龙\n1. 张三 ➕1\n2. 李四➕2") == [(1, "张三", 1, False), (2, "李四", 2, False)]
+    assert _read("#接龙\n1. 王芳 1份\n李四➕1") == [(1, "王芳", 1, False), (None, "李四", 1, False)]
+
+
+def test_a_tick_after_a_name_is_the_leaders_mark_and_other_emoji_stay():
+    assert _read("#接龙\n1. 王五✅ 2份\n2. 吴十✔️\n3. 赵六👍\n4. ❤️郑一❤️ 3份") == [
+        (1, "王五", 2, False), (2, "吴十", 1, False), (3, "赵六👍", 1, False), (4, "❤️郑一❤️", 3, False)]
+
+
+def test_a_count_right_after_an_emoji_product():
+    assert _read("#接龙\n1. 冯二 🍎2\n2. 陈三 🍎×2") == [(1, "冯二", 2, False), (2, "陈三", 2, False)]
+    assert _read("#接龙\n1. 小美🌸 2份") == [(1, "小美🌸", 2, False)]
+
+
+@pytest.mark.parametrize("line", ["张三 退了", "张三 已退", "张三 2份 已退款", "张三 退单", "张三 2份 改为0"])
+def test_refunded_or_changed_to_nothing_is_cancelled(line):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert e.cancelled and e.name == "张三"
+
+
+@pytest.mark.parametrize("line, qty", [("张三 不退不换", 1), ("张三 2份 改为10份", 10), ("张三 2份 改成3份", 3)])
+def test_a_no_returns_note_or_a_new_quantity_is_no_cancel(line, qty):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.cancelled, e.qty) == (False, qty)
+
+
+@pytest.mark.parametrize("text", [
+    "#接龙\n【赣南脐橙】产地直发\n1.【脐橙】5斤装 ¥39.9\n2.【脐橙】10斤装 ¥69.9\n3.【血橙】5斤装 ¥49.9\n截单时间：周五晚8点",
+    "#接龙 周六团购\n自提点：\n1. 东门快递柜旁\n2. 西门保安亭\n3. 北区3栋大堂",
+    "#接龙 新鲜草莓\n规格：\n1. 大果 2斤装\n2. 中果 3斤装\n例 张三 1份 3栋",
+    "【团购】东北大米\n1. 5kg装 65元\n2. 10kg装 120元\n付款后截图给团长",
+])
+def test_an_announcement_whose_list_orders_nothing_is_header_only(text):
+    assert _read(text) == []
+
+
+def test_lists_of_people_under_a_colon_or_with_prices_stay_entries():
+    assert _read("#接龙 爬山\n名单：\n1. 张三\n2. 李四") == [(1, "张三", 1, False), (2, "李四", 1, False)]
+    assert _read("#接龙 AA\n1. 张三 已付50元\n2. 李四 已付50元")[0][:2] == (1, "张三")
+    assert _read("#接龙 水果\n1. 张三 车厘子 116元\n2. 李四 草莓 30元")[1][:2] == (2, "李四")
+    # The priced product list above the orders is the menu; the orders below it are read.
+    text = "#接龙 牛奶\n1. 纯牛奶 250ml*24盒 59元\n2. 酸奶 200g*12杯 45元\n\n1. 张三 纯牛奶 x2\n2. 李四 酸奶 1箱"
+    assert _read(text) == [(1, "张三", 2, False), (2, "李四", 1, False)]
+
+
+def test_the_leaders_tally_below_the_entries_is_no_entry():
+    text = "#接龙 水果\n1. 张三 苹果2斤\n2. 李四 梨3斤\n\n统计：\n1. 苹果 2斤\n2. 梨 3斤"
+    assert _read(text) == [(1, "张三", 2, False), (2, "李四", 3, False)]
+    # A first list under such a word is still the chain (nothing above it to tally).
+    assert _read("#接龙 水果\n统计：\n1. 张三 2斤\n2. 李四 3斤") == [(1, "张三", 2, False), (2, "李四", 3, False)]
+
+
+@pytest.mark.parametrize("word", ["截止", "已截单", "结束", "满了"])
+def test_a_numbered_closing_word_is_no_entry(word):
+    assert _read(f"#接龙 水果\n1. 张三 2份\n2. 李四 1份\n3. {word}") == [(1, "张三", 2, False), (2, "李四", 1, False)]
+
+
+@pytest.mark.parametrize("line", ["张三3-502 2份", "张三-3-502 2份", "张三2份3-502", "张三/3-502/2份", "3-502-张三 2份"])
+def test_a_room_glued_to_a_name_or_a_quantity_is_the_address(line):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.address) == ("张三", 2, "3-502")
+
+
+@pytest.mark.parametrize("line, qty, note", [("张三 苹果2-3斤", 1, "苹果2-3斤"), ("张三 下午3-4点 2份", 2, "下午3-4点")])
+def test_a_range_glued_to_a_word_is_no_room(line, qty, note):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.address, e.note) == ("张三", qty, "", note)
+
+
+def test_an_entry_marked_as_the_example_is_no_entry():
+    assert _read("#接龙 水果\n1. 张三 2份 3栋（示例）\n2. 李四 2份") == [(2, "李四", 2, False)]
+    assert _read("#接龙 水果\n1. 张三 2份（例）\n2. 李四（代买）2份") == [(2, "李四", 2, False)]
+
+
+def test_products_with_a_count_glued_after_them_apart_by_commas():
+    [e] = parse_chain("#接龙\n1. 王五：苹果2、香蕉1")
+    assert (e.name, e.qty, e.items) == ("王五", 3, [("苹果", 2), ("香蕉", 1)])
+    # The same word twice is no product list.
+    assert parse_chain("#接龙\n1. 阿杰 团员12、团员13")[0].items == []
+
+
+def test_a_hash_and_a_number_numbers_a_line():
+    assert _read("#接龙 苹果\n#1 张三 苹果x2\n#2 李四 苹果x1\n#3张** 苹果x3") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (3, "张**", 3, False)]
+    # Hashtags and a year are no line numbers.
+    assert _read("#接龙 #团购\n#2024 新年团\n#好物推荐") == []
+
+
+def test_keycaps_written_in_the_other_order():
+    # `1⃣️` (digit, keycap, variation selector) is how some phones write `1️⃣`.
+    assert _read("#接龙\n1\u20e3\ufe0f 张三 2\u20e3\ufe0f份\n2\u20e3\ufe0f 李四\n3\u20e3 王五 1份") == [
+        (1, "张三", 2, False), (2, "李四", 1, False), (3, "王五", 1, False)]
+
+
+@pytest.mark.parametrize("line, qty, note", [("张三已付 2份", 2, "已付"), ("张三已转2份", 2, "已转"), ("张三未付", 1, "未付")])
+def test_a_payment_word_glued_to_the_name_is_a_note(line, qty, note):
+    [e] = parse_chain(f"#接龙\n1. {line}")
+    assert (e.name, e.qty, e.note) == ("张三", qty, note)
+    assert parse_chain("#接龙\n1. 王交 2份")[0].name == "王交"  # a name ending in 交 keeps it
+
+
+def test_a_space_numbered_count_of_days_or_yuan_is_no_line_number():
+    assert _read("#接龙 水果\n1 天内发货\n2 天无理由\n3 元运费") == []
+    assert _read("#接龙 水果\n1 小王 2份\n2 周杰\n3 月月 1份") == [(1, "小王", 2, False), (2, "周杰", 1, False), (3, "月月", 1, False)]
