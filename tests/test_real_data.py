@@ -180,14 +180,14 @@ def test_paraphrase_grouping_on_real_comments():
 PROMISE_FLOORS = {
     ("host_lines.tsv+host_lines_shop.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
     ("host_lines.tsv+host_lines_shop.tsv", "heldout"): {"recall": 0.73, "precision": 0.76, "kind": 0.84},
-    ("host_lines_cs.tsv", "tune"): {"recall": 0.94, "precision": 0.94, "kind": 0.94},
+    ("host_lines_cs.tsv", "tune"): {"recall": 0.94, "precision": 0.91, "kind": 0.94},
     # Branch promises5: chatter guards and offers in other shapes; the model retrained, LOSO's F-beta
     # 1.5 chose 0.55 (was 0.60): cs heldout 0.853 / 0.935 / 0.966 → 0.838 / 0.934 / 0.982 (one line),
     # platforms tune precision 1.0 → 0.983 (a bare `• 全额退款` option): floors set to the measure.
     ("host_lines_cs.tsv", "heldout"): {"recall": 0.85, "precision": 0.92, "kind": 0.96},
-    ("host_lines_platforms.tsv", "tune"): {"recall": 1.0, "precision": 0.96, "kind": 0.96},
+    ("host_lines_platforms.tsv", "tune"): {"recall": 1.0, "precision": 0.95, "kind": 0.96},
     ("host_lines_platforms.tsv", "heldout"): {"recall": 0.73, "precision": 0.82, "kind": 0.92},
-    ("host_lines_industries.tsv", "tune"): {"recall": 1.0, "precision": 0.95, "kind": 0.98},
+    ("host_lines_industries.tsv", "tune"): {"recall": 1.0, "precision": 0.93, "kind": 0.98},
     ("host_lines_industries.tsv", "heldout"): {"recall": 0.81, "precision": 0.90, "kind": 0.88},
     ("host_lines_scripts.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
     ("host_lines_scripts.tsv", "heldout"): {"recall": 1.0, "precision": 1.0, "kind": 0.83},
@@ -206,11 +206,11 @@ PROMISE_FLOORS = {
     ("host_lines_live2.tsv", "heldout"): {"recall": 0.87, "precision": 0.87, "kind": 0.83},
     # Branch promises6: host_lines_live3.tsv labelled and split before the detector ran (first reading,
     # main's detector: tune 0.966 / 0.778 / 0.964, heldout 0.913 / 0.778 / 0.952). A strong cue's draft
-    # now stands down to the model's keep_strong (0.35; LOSO 0.944 / 0.906 → 0.973 / 0.912 with the new
+    # now stands down to the model's keep_strong (0.25; LOSO 0.944 / 0.906 → 0.976 / 0.912 with the new
     # file in): the in-sample precision the model had on the template files' bare options fell (cs tune
-    # 0.990 → 0.941, platforms 0.983 → 0.967, industries 1.0 → 0.952), cs heldout moved 0.838 / 0.934 →
+    # 0.990 → 0.914, platforms 0.983 → 0.951, industries 1.0 → 0.938), cs heldout moved 0.838 / 0.934 →
     # 0.853 / 0.921 (one line found, one more drafted): floors set to the measure.
-    ("host_lines_live3.tsv", "tune"): {"recall": 1.0, "precision": 0.96, "kind": 1.0},
+    ("host_lines_live3.tsv", "tune"): {"recall": 1.0, "precision": 0.93, "kind": 1.0},
     ("host_lines_live3.tsv", "heldout"): {"recall": 0.91, "precision": 0.77, "kind": 0.95},
 }
 

@@ -256,6 +256,18 @@ def test_streamer_chatter_drafts_little_and_other_shapes_of_offers_are_read():
     ("运费我们出，放心拍", "delivery", "运费又涨了，快递真贵"),
     ("三天就能到手", "delivery", "上次三天就能到，这次慢了"),  # 就能 as well as 能 before arriving
     ("有问题打在公屏上，主播一个一个回答", "service", "你一个一个回答我"),  # the team answers, not a viewer
+    ("今天下单就有红包", "gift", "有红包吗"),  # a question asks, nothing is given
+    ("满两件送杯子", "gift", "满十八岁了才能玩"),
+    ("等会儿给大家上个福袋", "gift", "上个月福袋抽得太多了"),
+    ("福袋五分钟后开", "gift", "五分钟后开会，我先下了"),
+    ("关注主播的宝宝有专属优惠券", "price", "你有优惠券吗"),
+    ("这款只卖19.9", "price", "他们家只卖衣服"),
+    ("今天直播间九十九", "price", "直播间九十九个人了"),  # a head count, not a price
+    ("今天19块9给你们", "price", "给你们看看我19岁的照片"),
+    ("我们家全部顺丰", "delivery", "顺丰快递员来了"),
+    ("现在拍，马上给你们打包", "delivery", "我马上打包行李回家了"),
+    ("抢到的宝宝，主播给你们备注优先发", "delivery", "让他优先发言"),
+    ("绝对是今年的新茶", "quality", "今年的新茶还没上市"),
 ])
 def test_more_offer_shapes_are_read_and_their_chatter_twins_are_not(offer, kind, chatter):
     assert [d.kind for d in detect(offer)] == [kind], offer
