@@ -53,7 +53,7 @@ def main() -> None:
     got_kind = {i: drafted_kind(i) for i in real if rows[i][1]}
 
     def report(prefix: str, keep: float, add: float) -> None:
-        out = {i: (train._decide(probs[i], data[i][1], keep, add), bool(rows[i][1]),
+        out = {i: (train._decide(probs[i], data[i][1], keep, add, strong), bool(rows[i][1]),
                    rows[i][1] and got_kind[i] == kinds[i]) for i in real}
         n, rec, prec, kind = _score(out.values())
         print(f"{prefix}recall: {rec:.3f} share")
@@ -66,13 +66,14 @@ def main() -> None:
                 n, rec, prec, kind = _score([out[i] for i in ix])
                 print(f"{prefix}{origin.removesuffix('.tsv')}: recall {rec:.3f} precision {prec:.3f} kind {kind:.3f} (n={n})")
 
+    strong = shipped.get("keep_strong")
     report("promise_loso_", shipped["keep"], shipped["add"])
     if "--misses" in sys.argv:
         for i in real:
-            got = train._decide(probs[i], data[i][1], shipped["keep"], shipped["add"])
+            got = train._decide(probs[i], data[i][1], shipped["keep"], shipped["add"], strong)
             if got != bool(rows[i][1]) or (got and got_kind[i] != kinds[i]):
                 tag = "FN" if rows[i][1] and not got else "FP" if got and not rows[i][1] else f"KIND {got_kind[i]}≠{kinds[i]}"
-                print(f"  {tag}\tp={probs[i]:.2f} ruled={int(data[i][1])}\t{source_label(rows[i])}\t{rows[i][0]}")
+                print(f"  {tag}\tp={probs[i]:.2f} ruled={data[i][1]}\t{source_label(rows[i])}\t{rows[i][0]}")
     n, rec, prec, kind = _score([(data[i][1], bool(rows[i][1]), rows[i][1] and got_kind[i] == kinds[i]) for i in real])
     print(f"promise_loso_rules_alone: recall {rec:.3f} precision {prec:.3f} kind {kind:.3f}")
     if "--free" in sys.argv:
@@ -85,7 +86,7 @@ def main() -> None:
             _, rec, prec, _ = _score([(pf[i] >= t, bool(rows[i][1]), False) for i in real])
             print(f"promise_loso_model_alone@{t}: recall {rec:.3f} precision {prec:.3f}")
     grid = [x / 100 for x in range(5, 96, 5)]
-    best = max(((train._f1([(train._decide(probs[i], data[i][1], k, a), rows[i][1]) for i in real])[0], -k, -a)
+    best = max(((train._f1([(train._decide(probs[i], data[i][1], k, a, strong), rows[i][1]) for i in real])[0], -k, -a)
                 for k in grid for a in grid if a >= k))
     print(f"promise_loso_best_thresholds: keep={-best[1]} add={-best[2]} f1={best[0]:.3f}")
     print(f"promise_loso_s: {time.perf_counter() - t0:.1f} s")

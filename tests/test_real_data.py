@@ -12,7 +12,7 @@ SOURCE_FILES = [
     "comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv", "host_lines.tsv",
     "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
-    "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv",
+    "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv",
     "paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv",
 ]
 TUNE_ONLY = {"host_lines_replies.tsv"}  # its four sources all hashed to tune: training text only
@@ -65,7 +65,7 @@ def test_comment_labels_are_categories():
 def test_host_line_labels_are_consistent():
     for name in ("host_lines.tsv", "host_lines_shop.tsv", "host_lines_cs.tsv", "host_lines_platforms.tsv",
                  "host_lines_scripts.tsv", "host_lines_industries.tsv", "host_lines_live.tsv",
-                 "host_lines_replies.tsv", "host_lines_live2.tsv"):
+                 "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv"):
         for r in rt.load_host_lines(name):
             promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
             assert promise in {"0", "1"}, r.text
@@ -187,14 +187,14 @@ def test_paraphrase_grouping_on_real_comments():
 PROMISE_FLOORS = {
     ("host_lines.tsv+host_lines_shop.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
     ("host_lines.tsv+host_lines_shop.tsv", "heldout"): {"recall": 0.73, "precision": 0.76, "kind": 0.84},
-    ("host_lines_cs.tsv", "tune"): {"recall": 0.93, "precision": 0.98, "kind": 0.94},
+    ("host_lines_cs.tsv", "tune"): {"recall": 0.94, "precision": 0.91, "kind": 0.94},
     # Branch promises5: chatter guards and offers in other shapes; the model retrained, LOSO's F-beta
     # 1.5 chose 0.55 (was 0.60): cs heldout 0.853 / 0.935 / 0.966 → 0.838 / 0.934 / 0.982 (one line),
     # platforms tune precision 1.0 → 0.983 (a bare `• 全额退款` option): floors set to the measure.
-    ("host_lines_cs.tsv", "heldout"): {"recall": 0.83, "precision": 0.93, "kind": 0.96},
-    ("host_lines_platforms.tsv", "tune"): {"recall": 1.0, "precision": 0.98, "kind": 0.96},
+    ("host_lines_cs.tsv", "heldout"): {"recall": 0.85, "precision": 0.92, "kind": 0.96},
+    ("host_lines_platforms.tsv", "tune"): {"recall": 1.0, "precision": 0.95, "kind": 0.96},
     ("host_lines_platforms.tsv", "heldout"): {"recall": 0.73, "precision": 0.82, "kind": 0.92},
-    ("host_lines_industries.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.98},
+    ("host_lines_industries.tsv", "tune"): {"recall": 1.0, "precision": 0.93, "kind": 0.98},
     ("host_lines_industries.tsv", "heldout"): {"recall": 0.81, "precision": 0.90, "kind": 0.88},
     ("host_lines_scripts.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
     ("host_lines_scripts.tsv", "heldout"): {"recall": 1.0, "precision": 1.0, "kind": 0.83},
@@ -211,6 +211,14 @@ PROMISE_FLOORS = {
     # 0.818 / 0.900 / 0.889, scripts 0.833 / 1.0 / 0.800 → 1.0 / 1.0 / 0.833: floors set to the measure.
     ("host_lines_live2.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.94},
     ("host_lines_live2.tsv", "heldout"): {"recall": 0.87, "precision": 0.87, "kind": 0.83},
+    # Branch promises6: host_lines_live3.tsv labelled and split before the detector ran (first reading,
+    # main's detector: tune 0.966 / 0.778 / 0.964, heldout 0.913 / 0.778 / 0.952). A strong cue's draft
+    # now stands down to the model's keep_strong (0.25; LOSO 0.944 / 0.906 → 0.976 / 0.912 with the new
+    # file in): the in-sample precision the model had on the template files' bare options fell (cs tune
+    # 0.990 → 0.914, platforms 0.983 → 0.951, industries 1.0 → 0.938), cs heldout moved 0.838 / 0.934 →
+    # 0.853 / 0.921 (one line found, one more drafted): floors set to the measure.
+    ("host_lines_live3.tsv", "tune"): {"recall": 1.0, "precision": 0.93, "kind": 1.0},
+    ("host_lines_live3.tsv", "heldout"): {"recall": 0.91, "precision": 0.77, "kind": 0.95},
 }
 
 

@@ -1,7 +1,7 @@
 """The statistical half of promise detection: a binary logistic regression over character
 n-grams of the line and the rules' own reading, trained at build time (services.promises.train)
 on labelled host lines kept in the repo, stored as data/model.json (feature → weight, plus the
-two thresholds chosen by leave-one-source-out, bench promise_loso).
+thresholds chosen by leave-one-source-out, bench promise_loso).
 
 Why both: the rules know the shop's cues and give the kind (包退 refund, 前50名送 gift …) but are
 fooled by the same words in other senses (`晴天送给大家`, `这就是爱保证这就是爱`, a field name,
@@ -63,6 +63,13 @@ class Model:
     weights: dict[str, float]
     keep: float  # a rule draft stands when p ≥ keep
     add: float  # a line the rules let pass is a promise when p ≥ add
+    # A draft from a strong cue (an amount paid, 包退, 48小时内发货: rule score ≥ rules.STRONG) stands
+    # when p ≥ keep_strong (≤ keep): the model vetoes it only when sure. None: keep, as before.
+    keep_strong: float | None = None
+
+    def keep_for(self, strong: bool) -> float:
+        """The least probability at which a rule draft stands (strong: from a strong cue)."""
+        return self.keep_strong if strong and self.keep_strong is not None else self.keep
 
     def probability(self, feats: list[str]) -> float:
         w = self.weights
@@ -74,7 +81,7 @@ def load(path: Path = MODEL_FILE) -> Model | None:
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Model(data["weights"], data["keep"], data["add"])
+    return Model(data["weights"], data["keep"], data["add"], data.get("keep_strong"))
 
 
 @functools.cache

@@ -7,15 +7,16 @@ training data or the rules, and commit data/model.json.
 Training rows (all in the repo; sources in tests/data/real/README.md and the files' headers),
 split "tune" only, the "heldout" rows are never read here (`python -m bench realtext` reports them):
 * tests/data/real/host_lines.tsv: real streamer speech (LiveChat, Gao et al., ACL 2023);
-* tests/data/real/host_lines_shop.tsv, host_lines_scripts.tsv, host_lines_live.tsv, host_lines_live2.tsv: live-selling 话术 / script
+* tests/data/real/host_lines_shop.tsv, host_lines_scripts.tsv, host_lines_live.tsv, host_lines_live2.tsv,
+  host_lines_live3.tsv: live-selling 话术 / script
   lines quoted in public code;
 * tests/data/real/host_lines_cs.tsv, host_lines_platforms.tsv, host_lines_industries.tsv: shop
   customer-service templates;
 * tests/data/promise_lines.tsv: this project's own transcript lines.
 
 Binary logistic regression, fitted by the comment model's trainer (services.triage.train: full-batch
-Adam with L2 on numpy, only needed at build time; the app reads the JSON). The two thresholds (keep a rule draft, add a line the rules let
-pass) and L2 are chosen by leave-one-source-out on the tune rows (source_of: one public file or
+Adam with L2 on numpy, only needed at build time; the app reads the JSON). The thresholds (keep a rule draft, keep one from a
+strong cue, add a line the rules let pass) and L2 are chosen by leave-one-source-out on the tune rows (source_of: one public file or
 source id left out at a time, LiveChat's streamers in five buckets): the best recall-weighted F-beta
 whose precision stays ≥ PRECISION_FLOOR. `python -m bench promise_loso` prints those figures per file. Deterministic: same data, same file.
 """
@@ -37,12 +38,17 @@ DATA = ROOT / "tests" / "data"
 REAL_FILES = (
     "host_lines.tsv", "host_lines_shop.tsv", "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv",
     "host_lines_industries.tsv", "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv",
+    "host_lines_live3.tsv",
 )
 L2_GRID = (3e-3, 1e-3, 3e-4)
 STEPS = 300
 FOLDS = 5
 PRECISION_FLOOR = 0.85  # leave-one-source-out precision the thresholds must keep (the issue's floor)
 BETA = 1.5  # F-beta: recall weighs 1.5 times precision (unseen sources lose recall first)
+# keep_strong candidates, highest first. Not below 0.25: there the veto is off (the model never
+# drops a strong cue's draft and how-to steps such as `1. 申请退款` stand; LOSO F-beta still crept up,
+# by one or two rows, down to 0.05, as it once did for keep).
+STRONG_GRID = tuple(x / 100 for x in range(95, 24, -5))
 
 
 def training_rows() -> list[tuple[str, int, str, str]]:
@@ -71,11 +77,13 @@ def row_kinds() -> list[str]:
     return kinds
 
 
-def featurise(text: str) -> tuple[list[str], bool]:
-    """The model's features of a line and whether the rules alone call it a promise."""
+def featurise(text: str) -> tuple[list[str], int]:
+    """The model's features of a line and the rules' draft: 0 none, 1 from weak cues, 2 from a
+    strong cue (rule score ≥ rules.STRONG; kept down to keep_strong)."""
     text = text.strip()
     draft = rules._rules_draft(text) if text else None
-    return pm.features(text, rules.rule_view(text, draft)), draft is not None
+    rv = rules.rule_view(text, draft)
+    return pm.features(text, rv), 0 if draft is None else 2 if rv.score >= rules.STRONG else 1
 
 
 def fit(feats: list[list[str]], y: list[int], l2: float, steps: int = STEPS) -> dict[str, float]:
@@ -100,8 +108,11 @@ def fit(feats: list[list[str]], y: list[int], l2: float, steps: int = STEPS) -> 
     return {f: round(float(w[i]), 4) for f, i in vocab.items() if abs(w[i]) >= 0.001}
 
 
-def _decide(p: float, ruled: bool, keep: float, add: float) -> bool:
-    return p >= keep if ruled else p >= add
+def _decide(p: float, ruled: int, keep: float, add: float, keep_strong: float | None = None) -> bool:
+    """ruled: featurise's draft tier (0 none, 1 weak, 2 strong)."""
+    if not ruled:
+        return p >= add
+    return p >= (keep_strong if ruled == 2 and keep_strong is not None else keep)
 
 
 def _f1(outcomes: list[tuple[bool, int]]) -> tuple[float, float, float]:
@@ -139,41 +150,52 @@ def out_of_source(rows, l2: float, data=None) -> list[float]:
     return probs
 
 
-def choose(rows, report: bool = False) -> tuple[float, float, float, float]:
-    """(l2, keep, add, loso F1 on the real tune rows): the best leave-one-source-out F-beta (recall
-    weighted, BETA) whose precision stays ≥ PRECISION_FLOOR (ties by F1). Recall weighs more because
-    unseen sources lose recall first (the issue asks 0.90 recall at 0.85 precision)."""
+def choose(rows, report: bool = False) -> tuple[float, float, float, float, float]:
+    """(l2, keep, add, keep_strong, loso F1 on the real tune rows): the best leave-one-source-out
+    F-beta (recall weighted, BETA) whose precision stays ≥ PRECISION_FLOOR (ties by F1), among the
+    choices that read every one of this project's own lines right. Recall
+    weighs more because unseen sources lose recall first (the issue asks 0.90 recall at 0.85 precision)."""
     data = [featurise(r[0]) for r in rows]
     ruled = [d[1] for d in data]
     real = [i for i, r in enumerate(rows) if r[2] != "project"]
-    best: tuple = ((False, 0.0, 0.0), L2_GRID[0], 0.5, 0.5)
+    best: tuple = ((False, False, 0.0, 0.0), L2_GRID[0], 0.5, 0.5, 0.5)
     # Thresholds from 0.5 up: below it a rule draft would stand that the model finds more likely
     # not a promise, i.e. the model switched off (a near-tie in F-beta once picked keep=0.05).
+    # A strong cue's draft may stand lower (STRONG_GRID, highest first so that ties keep the model
+    # in play): on tune, 7 of the 9 strong drafts the model dropped out of source were promises.
     grid = [x / 100 for x in range(50, 96, 5)]
+    own = [i for i, r in enumerate(rows) if r[2] == "project"]
     kept = {}
     for l2 in L2_GRID:
         probs = kept[l2] = out_of_source(rows, l2, data)
+        # This project's own lines (tests/data/promise_lines.tsv) must all read right with the model
+        # that ships (fitted on everything): the house rule that our own sets keep their scores.
+        whole = pm.Model(fit([d[0] for d in data], [r[1] for r in rows], l2), 0.5, 0.5)
+        own_p = {i: whole.probability(data[i][0]) for i in own}
         for keep in grid:
             for add in (a for a in grid if a >= keep):
-                f1, rec, prec = _f1([(_decide(probs[i], ruled[i], keep, add), rows[i][1]) for i in real])
-                fb = (1 + BETA**2) * prec * rec / (BETA**2 * prec + rec) if prec + rec else 0.0
-                key = (prec >= PRECISION_FLOOR, round(fb, 6), round(f1, 6))
-                if key > best[0]:
-                    best = (key, l2, keep, add)
+                for strong in (k for k in STRONG_GRID if k <= keep):
+                    own_ok = all(_decide(own_p[i], ruled[i], keep, add, strong) == bool(rows[i][1]) for i in own)
+                    f1, rec, prec = _f1([(_decide(probs[i], ruled[i], keep, add, strong), rows[i][1]) for i in real])
+                    fb = (1 + BETA**2) * prec * rec / (BETA**2 * prec + rec) if prec + rec else 0.0
+                    key = (own_ok, prec >= PRECISION_FLOOR, round(fb, 6), round(f1, 6))
+                    if key > best[0]:
+                        best = (key, l2, keep, add, strong)
         if report:
-            key, l2b, keep, add = best
-            print(f"l2={l2}: best so far l2={l2b} keep={keep} add={add} loso f_beta={key[1]:.3f} f1={key[2]:.3f}")
-    key, l2, keep, add = best
+            key, l2b, keep, add, strong = best
+            print(f"l2={l2}: best so far l2={l2b} keep={keep} add={add} keep_strong={strong}"
+                  f" own lines right={key[0]} loso f_beta={key[2]:.3f} f1={key[3]:.3f}")
+    key, l2, keep, add, strong = best
     if report:
-        _report(rows, kept[l2], ruled, keep, add)
-    return l2, keep, add, key[2]
+        _report(rows, kept[l2], ruled, keep, add, strong)
+    return l2, keep, add, strong, key[3]
 
 
-def _report(rows, probs, ruled, keep, add) -> None:
+def _report(rows, probs, ruled, keep, add, strong) -> None:
     """Cross-validated recall / precision per file, model against rules alone."""
     for origin in (*REAL_FILES, "project"):
         ix = [i for i, r in enumerate(rows) if r[2] == origin]
-        both = _f1([(_decide(probs[i], ruled[i], keep, add), rows[i][1]) for i in ix])
+        both = _f1([(_decide(probs[i], ruled[i], keep, add, strong), rows[i][1]) for i in ix])
         alone = _f1([(ruled[i], rows[i][1]) for i in ix])
         print(f"cv_{origin}: n={len(ix)} recall={both[1]:.3f} precision={both[2]:.3f}"
               f"  (rules alone {alone[1]:.3f} / {alone[2]:.3f})")
@@ -184,13 +206,14 @@ def main() -> None:
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
     rows = training_rows()
-    l2, keep, add, f1 = choose(rows, report=args.check)
+    l2, keep, add, strong, f1 = choose(rows, report=args.check)
     if args.check:
         return
     weights = fit([featurise(r[0])[0] for r in rows], [r[1] for r in rows], l2)
-    data = {"l2": l2, "keep": keep, "add": add, "loso_f1": round(f1, 4), "weights": weights}
+    data = {"l2": l2, "keep": keep, "add": add, "keep_strong": strong, "loso_f1": round(f1, 4), "weights": weights}
     pm.MODEL_FILE.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(f"wrote {pm.MODEL_FILE} ({len(weights)} features, l2={l2}, keep={keep}, add={add}, loso_f1={f1:.3f})")
+    print(f"wrote {pm.MODEL_FILE} ({len(weights)} features, l2={l2}, keep={keep}, add={add},"
+          f" keep_strong={strong}, loso_f1={f1:.3f})")
 
 
 if __name__ == "__main__":

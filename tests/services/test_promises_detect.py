@@ -238,3 +238,52 @@ def test_streamer_chatter_drafts_little_and_other_shapes_of_offers_are_read():
             fn += 1
     assert tp + fn >= 30 and fp <= 1 and fn <= 1
     assert kind_ok >= tp - 1
+
+
+# Issue 15 item 4, branch promises6: offer shapes of our own (what the buyer gets, for whom), each
+# beside a chatter line with the same words that must stay quiet. None copied from tests/data/real.
+@pytest.mark.parametrize("offer, kind, chatter", [
+    ("今天直接给到大家79", "price", "给到大家三分钟的时间，想好再拍"),  # 给到 an amount, not a span of time
+    ("第二件0元，拍两件就行", "price", "第二件衣服我明天再穿给你们看"),
+    ("加1元多一件", "price", "加1个关注吧"),
+    ("关注主播领取5元优惠券", "price", "大家先领取一下优惠券"),  # 一 is no amount
+    ("这台支持24期免息", "price", "我上个月刚办的分期"),
+    ("拍一单立省50", "price", "这样打包立省空间"),
+    ("拍一件发两件", "gift", "我拍了一件发了两件，快递员都懵了"),  # told as done
+    ("今天下单的给你们多发一斤", "gift", "给你们多发一点时间考虑"),
+    ("扣1的宝宝每人一个小样", "gift", "每人一个问题，我挨个看"),
+    ("今天下单的送大家一份小礼物", "gift", "谢谢大家送的礼物"),  # 送大家 a gift, not a tip taken
+    ("运费我们出，放心拍", "delivery", "运费又涨了，快递真贵"),
+    ("三天就能到手", "delivery", "上次三天就能到，这次慢了"),  # 就能 as well as 能 before arriving
+    ("有问题打在公屏上，主播一个一个回答", "service", "你一个一个回答我"),  # the team answers, not a viewer
+    ("今天下单就有红包", "gift", "有红包吗"),  # a question asks, nothing is given
+    ("满两件送杯子", "gift", "满十八岁了才能玩"),
+    ("等会儿给大家上个福袋", "gift", "上个月福袋抽得太多了"),
+    ("福袋五分钟后开", "gift", "五分钟后开会，我先下了"),
+    ("关注主播的宝宝有专属优惠券", "price", "你有优惠券吗"),
+    ("这款只卖19.9", "price", "他们家只卖衣服"),
+    ("今天直播间九十九", "price", "直播间九十九个人了"),  # a head count, not a price
+    ("今天19块9给你们", "price", "给你们看看我19岁的照片"),
+    ("我们家全部顺丰", "delivery", "顺丰快递员来了"),
+    ("现在拍，马上给你们打包", "delivery", "我马上打包行李回家了"),
+    ("抢到的宝宝，主播给你们备注优先发", "delivery", "让他优先发言"),
+    ("绝对是今年的新茶", "quality", "今年的新茶还没上市"),
+])
+def test_more_offer_shapes_are_read_and_their_chatter_twins_are_not(offer, kind, chatter):
+    assert [d.kind for d in detect(offer)] == [kind], offer
+    assert detect(chatter) == [], chatter
+
+
+@pytest.mark.parametrize("text", [
+    "纯天然无添加，绝对是全网第一的品质！",  # a boast's 绝对 commits nothing
+    "这是大自然赐予我们的礼物",  # nature's gift, not one for buyers
+    "今天给大家准备了超多惊喜福利",  # a vague 福利 teaser (with a count it is a gift)
+    "在拼多多的订单页申请退货即可",  # how a buyer asks, not what the team gives
+])
+def test_boasts_metaphors_teasers_and_how_to_steps_are_not_promises(text):
+    assert detect(text) == []
+
+
+def test_a_counted_giveaway_prepared_and_a_refund_one_may_ask_for_are_promises():
+    assert [d.kind for d in detect("给大家准备了一百份福利，先到先得")] == ["gift"]
+    assert [d.kind for d in detect("等不及可以随时申请退款")] == ["refund"]
