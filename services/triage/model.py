@@ -49,9 +49,23 @@ def form(raw: str) -> list[str]:
     return ["_repeat"] if _REPEAT.search(_EMOJI.sub(" ", raw).strip()) else []
 
 
+# a rhetorical shape: 不是…吗 / 难道 / 不就…嘛 / 能不…吗 ask nothing (你不是说好了吗, 能不闲吗); the
+# n-grams see 不是 and 吗$ apart, not the two together
+_RHETORICAL = re.compile(r"(?:不是|难道|还不|不就|能不|可不|不也).*[吗嘛么]\??$|难道")
+
+
+def shape(t: str) -> list[str]:
+    """The question's shape on the normalised text. Only the rhetorical shape is kept: repeated
+    5-fold grouped CV on the tune rows (branch comments6, six fold seeds) found it +0.0012 on
+    LiveChat (question vs chatter and category) and +0.0016 on comments_more, nothing lost; a
+    question word × ending particle, the bare echo (`小星星？`), the A-not-A / yes-no ending, the last
+    clause's ending, gapped bigrams and 4-grams were neutral or cost rows."""
+    return ["_rhet"] if _RHETORICAL.search(t) else []
+
+
 def features(t: str, rv: RuleView, raw: str | None = None) -> list[str]:
-    """Character 1–3-grams of the normalised text (with ^ $ edges), the lexicon's view and the
-    comment's form (read on the raw text when given)."""
+    """Character 1–3-grams of the normalised text (with ^ $ edges), the lexicon's view, the
+    question's shape and the comment's form (read on the raw text when given)."""
     s = "^" + t + "$"
     out = [s[i : i + n] for n in NGRAMS for i in range(len(s) - n + 1)]
     out += [
@@ -63,6 +77,7 @@ def features(t: str, rv: RuleView, raw: str | None = None) -> list[str]:
     ]
     if rv.best:
         out.append(f"_best:{rv.best}:{_bucket(rv.best_score)}")
+    out += shape(t)
     if raw is not None:
         out += form(raw)
     return out
