@@ -311,6 +311,10 @@ def test_a_counted_giveaway_prepared_and_a_refund_one_may_ask_for_are_promises()
     ("不想等的话可以取消并退款", "refund", "我昨天取消并退款了"),
     ("我们将统一发货至用户指定自提点", "delivery", "商家将统一发货至用户指定地址"),
     ("无理由退货：7天内", "refund", "无理由退货：不支持"),
+    ("质量问题退货由我们承担运费", "refund", "质量问题谁来承担？"),
+    ("还没发货的可以帮您修改地址", "service", "地址我自己改好了"),
+    ("已经发出的会申请改派", "service", "快递员说改派不了"),
+    ("发货后第一时间通知您", "service", "下次开播第一时间通知你"),  # a schedule owes no service
 ])
 def test_shop_reply_shapes_are_read_and_their_chatter_twins_are_not(offer, kind, chatter):
     assert [d.kind for d in detect(offer)] == [kind], offer
