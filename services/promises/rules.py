@@ -173,7 +173,7 @@ _CUES: dict[str, list[tuple]] = {
         (r"(?:品质|质量|食品安全|安全|正品)[^，。！,!；;]{0,2}(?:有保障|有保证|保证|保障)|(?:品质|质量)[^，。！,!；;]{0,3}(?:你们?|您|大家)?(?:尽管|绝对)?放心|"
          r"(?:都|全部|全|每[件个批])[^，。！,!；;]{0,3}(?:验|检|质检|检查)过货?的|(?:都|全部|全|绝对)[^，。！,!；;]{0,2}是[^，。！,!；;]{0,3}正品(?![吗么嘛])|(?:可以|支持|欢迎|可)(?:当面)?(?:验货|验机)", ASSURE),  # 都是验过货的, 都是正品, 支持验机
         (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|(?<![请放休度])假一(?!天|周|个月)|坏果率.{0,4}(?:以下|以内|不到|不超过|低于)|亲手[^，。！,!；;]{0,2}(?:挑|选|摘|做|包|装|检)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
-        (r"新鲜|品质|质量|正品|批次|监督|把关|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
+        (r"新鲜|品质|质量|正品|批次|监督|把关(?!注)|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
          r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|核验|查验|扫码|一等品|特级|精选|(?<!一)个个|颗颗|坏果", WEAK),
         # Bad things a host swears are absent: 绝对没有注水 is a promise, negated on purpose.
         (r"注水|缺斤|短两|以次充好|掺假|冒充|色素|防腐剂|打蜡|染色|抛光|陈货|隔夜|过期|临期", WEAK, True),
@@ -240,6 +240,8 @@ _GAME = re.compile(r"这局|这把|这一把|这盘|下一局|吃鸡|上分|[赢
 # Viewers invited to ask or type (有什么问题都可以问我哦, 把你们的疑问打出来) with nobody saying they
 # will answer (主播都会认真解答, 我来解答): the room is asked to act, the team commits to nothing.
 _INVITE = re.compile(r"(?:可以|都可以|欢迎|尽管)[^，。！!,]{0,6}(?:问我|问主播|提问|打出来|打在|告诉我)|疑问打出来")
+# Words that promise only where the line talks shop: 还有人在 (someone in the room), 明天补上 (a show made up).
+_NEEDS_SHOP = {"送", "有人在", "补上", "补回"}
 _STREAM_NOTICE = re.compile(r"(?:开播|下次|以后|下一场|下场)[^，。！,!；;]{0,8}(?:第一时间|马上)?(?:通知|提醒)")
 _ANSWER = re.compile(r"解答|回答|回复|帮|处理|解决|会|教|给[你您]")
 # Shop talk: goods, orders, buying, after-sales. Without it, "找我" / "跟我说" / "敢说" / a bare 送
@@ -376,7 +378,7 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                         continue  # 请尽快联系我们: the buyer is asked to act, the team commits to nothing
                     if weight == FALLBACK and _GAME.search(clause):
                         continue  # 我保证这局一定赢: a vow about the game, not the goods
-                    if not shop and (weight == CHANNEL or m.group(0) == "送" or weight == FALLBACK):
+                    if not shop and (weight == CHANNEL or m.group(0) in _NEEDS_SHOP or weight == FALLBACK):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
     # 平时一直卖 69 的，今天直播间 49.9: a price said across a comma, which no clause holds whole.

@@ -315,6 +315,9 @@ def test_a_counted_giveaway_prepared_and_a_refund_one_may_ask_for_are_promises()
     ("还没发货的可以帮您修改地址", "service", "地址我自己改好了"),
     ("已经发出的会申请改派", "service", "快递员说改派不了"),
     ("发货后第一时间通知您", "service", "下次开播第一时间通知你"),  # a schedule owes no service
+    ("漏发的我们明天给你补上", "compensation", "作业明天补上就行"),  # 补上 promises only in shop talk
+    ("售后群里随时有人在", "service", "让我看到至少还有人在"),
+    ("每一批都有专人把关质量", "quality", "想看的把关注点了"),  # 把关注点了 is no 把关
 ])
 def test_shop_reply_shapes_are_read_and_their_chatter_twins_are_not(offer, kind, chatter):
     assert [d.kind for d in detect(offer)] == [kind], offer
