@@ -287,3 +287,38 @@ def test_boasts_metaphors_teasers_and_how_to_steps_are_not_promises(text):
 def test_a_counted_giveaway_prepared_and_a_refund_one_may_ask_for_are_promises():
     assert [d.kind for d in detect("给大家准备了一百份福利，先到先得")] == ["gift"]
     assert [d.kind for d in detect("等不及可以随时申请退款")] == ["refund"]
+
+
+# Issue 15 item 4, branch promises7: shop-reply shapes of our own (a reply to a buyer about to pay, a
+# desk's terms with English slots, a group-buy notice in the team's voice), each beside a line with
+# the same words that must stay quiet. None copied from tests/data/real.
+@pytest.mark.parametrize("offer, kind, chatter", [
+    ("拍下后当天就发", "delivery", "我当天就发了个朋友圈"),
+    ("喜欢的话我给您优先发", "delivery", "我给您发个表情包吧"),
+    ("诚心要的话还能再降20元", "price", "气温还能再降2度"),
+    ("亲，[金额] 元拿走", "price", "亲，东西拿走了"),
+    ("预计在 [process_hours] 小时内出库", "delivery", "预计在 [process_hours] 小时内完成盘点"),
+    ("省内次日达", "delivery", "省内的朋友们晚上好"),
+    ("顺丰物流，次日达", "delivery", "可以查物流了"),
+    ("都是验过货的，放心拍", "quality", "快递员让我验过货再签字"),
+    ("都是正品，支持验货", "quality", "这个是不是正品我也不知道"),
+    ("我帮您查询一下物流", "service", "我帮您查询过了，已经签收"),
+    ("如需改地址，我可以继续协助。", "service", "我可以协助你们吗？"),
+    ("投诉24小时内响应", "service", "服务器在24小时内重启了两次"),
+    ("到货后我们将短信通知各位买家", "service", "明天会下雨提醒大家带伞"),
+    ("可以为您开具电子发票", "service", "这个可能是医生开具的证明"),
+    ("截团后我们会尽快安排退款", "refund", "他们说会安排退款，结果一直没退"),
+    ("不想等的话可以取消并退款", "refund", "我昨天取消并退款了"),
+    ("我们将统一发货至用户指定自提点", "delivery", "商家将统一发货至用户指定地址"),
+    ("无理由退货：7天内", "refund", "无理由退货：不支持"),
+    ("质量问题退货由我们承担运费", "refund", "质量问题谁来承担？"),
+    ("还没发货的可以帮您修改地址", "service", "地址我自己改好了"),
+    ("已经发出的会申请改派", "service", "快递员说改派不了"),
+    ("发货后第一时间通知您", "service", "下次开播第一时间通知你"),  # a schedule owes no service
+    ("漏发的我们明天给你补上", "compensation", "作业明天补上就行"),  # 补上 promises only in shop talk
+    ("售后群里随时有人在", "service", "让我看到至少还有人在"),
+    ("每一批都有专人把关质量", "quality", "想看的把关注点了"),  # 把关注点了 is no 把关
+])
+def test_shop_reply_shapes_are_read_and_their_chatter_twins_are_not(offer, kind, chatter):
+    assert [d.kind for d in detect(offer)] == [kind], offer
+    assert detect(chatter) == [], chatter
