@@ -36,8 +36,9 @@ def _parallel(n: int, fn) -> list[BaseException | object]:
 
 
 def _login(engine, name, password, now=None, source=None):
-    with db.session(engine) as s:
-        return auth.login(s, name, password, now=now, source=source)
+    # As the app does (ui.context.act): one transaction, retried while another writer holds
+    # SQLite's lock; a plain session gave up after the 3 s busy timeout on a loaded machine.
+    return db.transaction(engine, lambda s: auth.login(s, name, password, now=now, source=source))
 
 
 # ---------------------------------------------------------------- #6 parallel guesses
