@@ -170,13 +170,14 @@ def _queue(show_id: int, actor: Actor) -> None:
     chatter_n = ctx.read(triage.chatter_count, show_id)
     median_s = ctx.read(triage.median_response_s, show_id)
 
-    c1, c2, c3, c4 = st.columns([1, 1, 1.5, 1.5])
+    c1, c2, c3 = st.columns([1, 1, 1.6])
     c1.metric("待处理问题", open_n)
     c2.metric("已隐藏闲聊", chatter_n)
-    # A short label (a longer one is cut at 1280×800); the value as the review writes it.
+    # A short label and a wide column: the value as the review writes it (34分12秒) was cut to
+    # 「34分…」 at 1280×800 while the toggle and the undo button shared the row.
     c3.metric("回复中位", review.duration(median_s),
               help="从首次出现到已回复的中位用时（不含闲聊，与复盘一致）")
-    with c4:
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         st.toggle("显示闲聊", key=P + "show_chatter")
         if editable:
             last = ctx.read(triage.last_action_label, actor, show_id)

@@ -81,6 +81,14 @@ def test_console_renders_the_queue_for_the_assistant(queue_as):
     assert re.fullmatch(r"—|\d+秒|\d+分\d\d秒", median.value), median.value
 
 
+def test_the_median_tile_has_room_for_minutes_and_seconds(queue_as):
+    """At 1280×800 the queue panel is ~440 px wide; 「34分12秒」 at the metric's size needs ~155 px.
+    A 1.5 / 5 share (~130 px, the undo button and the chatter toggle in the same row) showed 「34分…」."""
+    at = queue_as("assistant")
+    col = next(c for c in at.columns if [m.label for m in c.metric] == ["回复中位"])  # its own column
+    assert col.weight >= 0.4, col.weight
+
+
 def test_quick_add_then_to_host_answer_and_undo(queue_as, app_db):
     at = queue_as("assistant")
     before = _open(at)
