@@ -270,7 +270,7 @@ def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict], sco
         c3, c4 = st.columns(2)
         # "" is the deal's own price; a blank label would show Streamlit's English placeholder.
         spec = c3.selectbox("规格", [""] + specs, key=f"{K}add_spec_{scope}",
-                            format_func=lambda s: s or "不选规格（专享价）") if specs else ""
+                            format_func=lambda s: s or "不选规格") if specs else ""
         address = c4.text_input("楼栋 / 自提点", key=f"{K}add_address_{scope}")
         note = st.text_input("备注", key=f"{K}add_note_{scope}")
         if st.form_submit_button("添加一条接龙"):
