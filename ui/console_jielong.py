@@ -146,7 +146,7 @@ def _progress(deal_id: int) -> None:
     st.code(text, language=None, wrap_lines=True)
     if _reminder_due(deal_id):
         st.toast(f"⏰ 该播报接龙进度了：{literal(text)}", duration="long")
-    st.caption(f"每 {REMIND_S / 60:g} 分钟提醒一次播报进度（环境变量 PROGRESS_REMINDER_S 可改）。")
+    st.caption(f"每 {REMIND_S / 60:g} 分钟提醒一次播报进度。")  # the setting is in README, not for the host or the assistant
 
 
 # ---------------------------------------------------------------- intake

@@ -154,6 +154,8 @@ def test_host_sees_a_read_only_panel(panel_as, app_db):
     assert len(at.text_area) == 0 and len(at.get("file_uploader")) == 0
     assert not [b for b in at.button if b.key and b.key.startswith("console_jielong_")]
     assert any(c.value == "已接龙1单！还差2单成团！" for c in at.code)
+    text = _texts(at)  # the host reads this panel too: no configuration key in it
+    assert "每 2 分钟提醒一次播报进度" in text and "PROGRESS_REMINDER_S" not in text and "环境变量" not in text
 
 
 def test_host_cannot_release_a_draft(panel_as, app_db):
