@@ -241,3 +241,14 @@ def test_badges_kpis_and_chain_counts_read_the_chains_before_any_sync(session, a
     assert got == {"王芳": ["returning"], "李娜": [], "新人": ["new"]}
     assert members.member_badges(session, tonight, ["王芳"])["王芳"].shows_bought == 3
     assert members.chain_counts(session, tonight)["returning"] == 1
+
+
+@pytest.mark.parametrize("chart", ["ltv_chart", "buyers_chart"])
+def test_the_boards_show_axis_reads_month_day_at_each_show(chart):
+    """With one show (or a few close together) Vega's own time ticks fell on hours: 「09 AM」."""
+    series = [{"show_id": i, "title": f"第{i}周", "at": T0 + timedelta(days=d), "avg_ltv": 59.8, "buyers": 8,
+               "new_buyers": 8 - i, "returning_buyers": i} for i, d in enumerate((0, 1))]
+    spec = getattr(members, chart)(series).to_dict()
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["format"] == "%m-%d" and len(axis["values"]) == 2
+    assert getattr(members, chart)(series[:1]).to_dict()["encoding"]["x"]["axis"]["values"][0]["date"] == T0.day
