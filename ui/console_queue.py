@@ -303,8 +303,10 @@ def _merge_form(rows: list[triage.GroupRow], actor: Actor) -> None:
     label = {r.id: f"#{r.id} {r.text[:18]}（{r.askers}人）" for r in rows}
     with st.expander("合并两个问题"):
         keep_col, other_col, go = st.columns([2, 2, 1])
-        held_pick(keep_col, "保留", label, key=P + "merge_keep")
-        held_pick(other_col, "并入", label, key=P + "merge_other", index=1)
+        # Nothing chosen until the person chooses: with the top two preselected, one click on
+        # 合并 folded two unrelated questions together (发货 into 坏果怎么赔).
+        held_pick(keep_col, "保留", label, key=P + "merge_keep", index=None, placeholder="选择问题")
+        held_pick(other_col, "并入", label, key=P + "merge_other", index=None, placeholder="选择问题")
         go.button("合并", key=P + "merge", on_click=_merge, args=(actor,))
 
 
