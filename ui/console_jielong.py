@@ -185,6 +185,11 @@ def _paste(deal_id: int, actor: Actor, scope: str) -> None:
             more = f"……等共 {len(plan.ignored)} 行" if len(plan.ignored) > 5 else ""
             st.text("未识别为接龙的行：" + "；".join(plan.ignored[:5]) + more)  # members' text: never markdown
         rows = plan.rows()
+        if not plan.parsed:  # a header, a menu, a stray text: nothing to save, and said why
+            st.warning("没有认出这个团品的接龙行：以编号开头、写了名字的行才算一单（如「1. 王芳 2份 5栋」），"
+                       "标题、菜单和「例」行不算。请粘贴群里完整的接龙。")
+            _result(scope)
+            return
         if rows:
             if plan.unsure():  # the parser's ⚠ hints: say why, never guess silently (issue 15 #5)
                 st.warning(f"有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。", icon="⚠️")

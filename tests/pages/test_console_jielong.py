@@ -378,3 +378,14 @@ def test_preview_counts_every_other_product_line_it_left_out(panel_as, app_db):
     left_out = [t.value for t in at.text if t.value.startswith("未识别为接龙的行")]
     assert len(left_out) == 1 and left_out[0].endswith("……等共 7 行")
     assert left_out[0].count("（其他商品") == 5
+
+
+@pytest.mark.parametrize("chain", ["#接龙\n12月1日 冬日鲜果团🍊\n今晚直播专享，明晚8点截单\n例 张三 1份 5栋\n", "随便写点什么"])
+def test_a_paste_without_entries_says_why_and_offers_nothing_to_save(panel_as, app_db, chain):
+    """A header-only chain (or stray text) previewed as 「识别 0 条」 with 确认保存 beside it."""
+    show_id, deal_id = _released_deal(app_db)
+    at = panel_as("assistant", show_id)
+    _preview(at, show_id, deal_id, chain)
+    assert not at.exception
+    assert any("没有认出这个团品的接龙行" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == f"console_jielong_confirm_{show_id}_{deal_id}"]
