@@ -23,6 +23,10 @@ PAGES = {
     "members": ("views/members.py", "社群成员", ":material/diversity_3:"),
 }
 
+# The page a role opens on, when not its first in the sidebar: the host logs in (often on a
+# phone) to watch the 主播副屏; the read-only console stacked on a phone is pages long.
+FIRST_PAGE = {"host": "host"}
+
 
 def page(key: str) -> st.Page:
     path, title, icon = PAGES[key]
@@ -60,8 +64,8 @@ def main() -> None:
         navigate(login_pages(), position="hidden")
         return
     frame.sidebar(actor)
-    pages = [page(k) for k in pages_for(actor.role)]
-    navigate([home(pages_for(actor.role)[0]), *pages])
+    keys = pages_for(actor.role)
+    navigate([home(FIRST_PAGE.get(actor.role, keys[0])), *(page(k) for k in keys)])
 
 
 def login_pages() -> list[st.Page]:

@@ -146,7 +146,7 @@ def _progress(deal_id: int) -> None:
     st.code(text, language=None, wrap_lines=True)
     if _reminder_due(deal_id):
         st.toast(f"⏰ 该播报接龙进度了：{literal(text)}", duration="long")
-    st.caption(f"每 {REMIND_S / 60:g} 分钟提醒一次播报进度（环境变量 PROGRESS_REMINDER_S 可改）。")
+    st.caption(f"每 {REMIND_S / 60:g} 分钟提醒一次播报进度。")  # the setting is in README, not for the host or the assistant
 
 
 # ---------------------------------------------------------------- intake
@@ -182,8 +182,14 @@ def _paste(deal_id: int, actor: Actor, scope: str) -> None:
         plan: jielong.PastePlan = stored[2]
         st.info("预览：" + literal(plan.summary()))
         if plan.ignored:
-            st.text("未识别为接龙的行：" + "；".join(plan.ignored[:5]))  # members' text: never markdown
+            more = f"……等共 {len(plan.ignored)} 行" if len(plan.ignored) > 5 else ""
+            st.text("未识别为接龙的行：" + "；".join(plan.ignored[:5]) + more)  # members' text: never markdown
         rows = plan.rows()
+        if not plan.parsed:  # a header, a menu, a stray text: nothing to save, and said why
+            st.warning("没有认出这个团品的接龙行：以编号开头、写了名字的行才算一单（如「1. 王芳 2份 5栋」），"
+                       "标题、菜单和「例」行不算。请粘贴群里完整的接龙。")
+            _result(scope)
+            return
         if rows:
             if plan.unsure():  # the parser's ⚠ hints: say why, never guess silently (issue 15 #5)
                 st.warning(f"有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。", icon="⚠️")
@@ -267,7 +273,9 @@ def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict], sco
         name = c1.text_input("团员昵称", key=f"{K}add_name_{scope}")
         qty = c2.number_input("数量（份）", min_value=1, max_value=999, value=1, step=1, key=f"{K}add_qty_{scope}")
         c3, c4 = st.columns(2)
-        spec = c3.selectbox("规格", [""] + specs, key=f"{K}add_spec_{scope}") if specs else ""
+        # "" is the deal's own price; a blank label would show Streamlit's English placeholder.
+        spec = c3.selectbox("规格", [""] + specs, key=f"{K}add_spec_{scope}",
+                            format_func=lambda s: s or "不选规格") if specs else ""
         address = c4.text_input("楼栋 / 自提点", key=f"{K}add_address_{scope}")
         note = st.text_input("备注", key=f"{K}add_note_{scope}")
         if st.form_submit_button("添加一条接龙"):
@@ -276,9 +284,9 @@ def _single(deal_id: int, actor: Actor, spec_options: str, rows: list[dict], sco
     live = [r for r in rows if r["status"] != jielong.EntryStatus.CANCELLED]
     if live:
         labels = {r["编号"]: f"{r['序号'] or '-'}. {r['团员']} {r['数量']}份（{r['状态']}）" for r in live}
-        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        pick = held_pick(c1, "取消一条接龙（候补会自动递补）", labels, key=f"{K}cancel_pick_{scope}")
-        if c2.button("取消这条", key=f"{K}cancel_{scope}"):
+        # The button under the picker, not beside it: a quarter of the narrow panel cut it to 「取…」 at 1280×800.
+        pick = held_pick(st, "取消一条接龙（候补会自动递补）", labels, key=f"{K}cancel_pick_{scope}")
+        if st.button("取消这条", key=f"{K}cancel_{scope}"):
             done = ctx.act(jielong.cancel_entry, actor, pick, success="已取消")
             if done:
                 if done.value:

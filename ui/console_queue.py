@@ -170,13 +170,14 @@ def _queue(show_id: int, actor: Actor) -> None:
     chatter_n = ctx.read(triage.chatter_count, show_id)
     median_s = ctx.read(triage.median_response_s, show_id)
 
-    c1, c2, c3, c4 = st.columns([1, 1, 1.5, 1.5])
+    c1, c2, c3 = st.columns([1, 1, 1.6])
     c1.metric("待处理问题", open_n)
     c2.metric("已隐藏闲聊", chatter_n)
-    # A short label (a longer one is cut at 1280×800); the value as the review writes it.
+    # A short label and a wide column: the value as the review writes it (34分12秒) was cut to
+    # 「34分…」 at 1280×800 while the toggle and the undo button shared the row.
     c3.metric("回复中位", review.duration(median_s),
               help="从首次出现到已回复的中位用时（不含闲聊，与复盘一致）")
-    with c4:
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         st.toggle("显示闲聊", key=P + "show_chatter")
         if editable:
             last = ctx.read(triage.last_action_label, actor, show_id)
@@ -302,8 +303,10 @@ def _merge_form(rows: list[triage.GroupRow], actor: Actor) -> None:
     label = {r.id: f"#{r.id} {r.text[:18]}（{r.askers}人）" for r in rows}
     with st.expander("合并两个问题"):
         keep_col, other_col, go = st.columns([2, 2, 1])
-        held_pick(keep_col, "保留", label, key=P + "merge_keep")
-        held_pick(other_col, "并入", label, key=P + "merge_other", index=1)
+        # Nothing chosen until the person chooses: with the top two preselected, one click on
+        # 合并 folded two unrelated questions together (发货 into 坏果怎么赔).
+        held_pick(keep_col, "保留", label, key=P + "merge_keep", index=None, placeholder="选择问题")
+        held_pick(other_col, "并入", label, key=P + "merge_other", index=None, placeholder="选择问题")
         go.button("合并", key=P + "merge", on_click=_merge, args=(actor,))
 
 

@@ -31,9 +31,12 @@ def show_tiles(show_id: int) -> None:
     cols = st.columns(4)
     for col, (label, value) in zip(cols, (
         ("本场复购用户占比", pct(k["repeat_buyer_share"])), ("本场新客占比", pct(k["new_buyer_share"])),
-        ("上一场买家留存", pct(k["retention"])), ("本场下单人数", f"{k['buyers']}（新客 {k['new_buyers']}）"),
+        ("上一场买家留存", pct(k["retention"])),
     )):
         col.metric(label, value, border=True)
+    # The new buyers under the number, in grey: 「8（新客 8）」 as one value was cut to 「8（新客…」.
+    cols[3].metric("本场下单人数", k["buyers"], delta=f"其中新客 {k['new_buyers']}", delta_color="off",
+                   delta_arrow="off", border=True)
 
 
 def render(community_id: int) -> None:

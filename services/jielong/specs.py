@@ -1,13 +1,17 @@
 """Per-spec prices (issue 13 #9): a deal whose specs cost differently (5斤装 ¥39.9, 10斤装 ¥69.9)
 names a price per spec; an entry takes its spec's price, else the group price. The money of an
 entry is its imported amount when an export gave one, else qty × that price (the one rule,
-also in SQL: services.review.metrics.entry_amount)."""
+in Python `entry_money` and in SQL `entry_amount`, for the review, the exports and the members)."""
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
+
+from sqlalchemy import ColumnElement, func
+
+from db.models import ChainEntry, Deal
 
 MAX_PRICE = Decimal("100000000")
 _SPLIT = re.compile(r"[;；\n,，、]+")
@@ -106,3 +110,9 @@ def entry_money(amount: Decimal | None, qty: int, unit_price: Decimal | None, gr
 
 def _fmt(d: Decimal) -> str:
     return f"{d:.2f}".rstrip("0").rstrip(".")
+
+
+def entry_amount() -> ColumnElement:
+    """The money one valid entry brings, in SQL (ChainEntry joined to its Deal): the imported
+    amount, else qty × its spec's price (else the group price); `entry_money` in Python."""
+    return func.coalesce(ChainEntry.amount, ChainEntry.qty * func.coalesce(ChainEntry.unit_price, Deal.group_price))

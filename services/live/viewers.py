@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -38,12 +39,26 @@ def record_viewers(
     return sample
 
 
+# A number as the platform shows it: 186, 1.2万 / 1.2w (its way of writing 12000), with a minus
+# sign only where no digit stands before it (186-270 is two numbers, -5 is a negative one).
+_RE_COUNT = re.compile(r"(?<![\d.])(-?)(\d+(?:\.\d+)?)\s*([万wW]?)")
+
+
 def parse_viewers(text: str) -> tuple[int, int]:
-    """'186 270' (or 186/270, 186，270, full-width digits) → (online, cumulative)."""
-    numbers = re.findall(r"\d+", _halfwidth(text or ""))
+    """'186 270' (or 186/270, 186，270, full-width digits, 1.2万 as the platform writes 12000)
+    → (online, cumulative). A negative or a fraction without 万 is refused, never read as a count."""
+    numbers = _RE_COUNT.findall(_halfwidth(text or ""))
     if len(numbers) != 2:
         raise InvalidInput("请输入两个数字：在线人数 和 累计观看，例如「186 270」。", field="观看数据")
-    return _check_counts(int(numbers[0]), int(numbers[1]))
+    return _check_counts(*(_count(*n) for n in numbers))
+
+
+def _count(sign: str, digits: str, wan: str) -> int:
+    value = Decimal(digits) * (10_000 if wan else 1)
+    if sign or value != value.to_integral_value():
+        raise InvalidInput(f"「{sign}{digits}{wan}」不是人数：请输入 0 或正整数（如 186，或平台显示的 1.2万）。",
+                           field="观看数据")
+    return int(value)
 
 
 def record_viewers_text(session: Session, actor: Actor, show_id: int, text: str, at: datetime | None = None) -> ViewerSample:

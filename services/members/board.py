@@ -9,6 +9,7 @@ from sqlalchemy import String, and_, case, cast, exists, func, literal, literal_
 from sqlalchemy.orm import Session, aliased
 
 from db.models import ChainEntry, Community, Deal, Member, MemberAlias, MemberShow, Show, ShowBuyer
+from services import jielong
 from services.errors import NotFound
 from services.members.labels import AliasKind
 
@@ -28,13 +29,13 @@ def _month(session: Session, col):
 
 def ltv(session: Session, member_id: int) -> Decimal:
     """A member's spend across the community's shows: the sum of their valid entries' amounts
-    (an entry without an amount counts qty × the deal's 专享价), read live from the chains."""
+    (an entry without an amount counts qty × its spec's price, else the 专享价), read live from the chains."""
     community_id = session.scalar(select(Member.community_id).where(Member.id == member_id))
     if community_id is None:
         raise NotFound(f"找不到编号为 {member_id} 的社群成员。")
     a = MemberAlias
     total = session.scalar(
-        select(func.sum(func.coalesce(ChainEntry.amount, ChainEntry.qty * Deal.group_price)))
+        select(func.sum(jielong.entry_amount()))
         .select_from(a)
         .join(Show, Show.community_id == a.community_id)
         .join(Deal, Deal.show_id == Show.id)
@@ -63,10 +64,8 @@ def _count(session: Session, q) -> int:
 
 
 def _gmv(session: Session, show_id: int) -> Decimal:
-    total = session.scalar(
-        select(func.sum(func.coalesce(ChainEntry.amount, ChainEntry.qty * Deal.group_price)))
-        .join(Deal, Deal.id == ChainEntry.deal_id).where(Deal.show_id == show_id, ChainEntry.status == "valid"))
-    return Decimal(total or 0)
+    """The review's 成交额: the deals' tallies (spec prices in, flagged entries apart)."""
+    return Decimal(session.scalar(select(func.sum(Deal.gmv_valid)).where(Deal.show_id == show_id)) or 0)
 
 
 def _buyer_counts(session: Session, show: Show) -> tuple[int, int, Decimal]:

@@ -29,7 +29,8 @@ def ltv_chart(series: list[dict], height: int = 260) -> alt.Chart | None:
     df = pd.DataFrame([{"场次": r["title"], "日期": r["at"], "人均累计消费": round(r["avg_ltv"], 2)} for r in rows])
     return (
         alt.Chart(df).mark_line(point=True)
-        .encode(x=alt.X("日期:T", title="场次日期"), y=alt.Y("人均累计消费:Q", title="人均 LTV（元）"),
+        .encode(x=alt.X("日期:T", title="场次日期", axis=show_axis(df["日期"])),
+                y=alt.Y("人均累计消费:Q", title="人均 LTV（元）"),
                 tooltip=["场次:N", alt.Tooltip("日期:T", format="%Y-%m-%d"), "人均累计消费:Q"])
         .properties(height=height, width="container", title="用户 LTV 变化（逐场）")
     )
@@ -45,8 +46,16 @@ def buyers_chart(series: list[dict], height: int = 260) -> alt.Chart | None:
     )
     return (
         alt.Chart(df).mark_bar()
-        .encode(x=alt.X("日期:T", title="场次日期"), y=alt.Y("人数:Q", stack=True, title="下单人数"),
+        .encode(x=alt.X("日期:T", title="场次日期", axis=show_axis(df["日期"])), y=alt.Y("人数:Q", stack=True, title="下单人数"),
                 color=alt.Color("类型:N", scale=alt.Scale(domain=["复购", "新客"], range=["#2ca02c", "#ff7f0e"])),
                 tooltip=["场次:N", "类型:N", "人数:Q"])
         .properties(height=height, width="container", title="每场新客 / 复购人数")
     )
+
+
+def show_axis(dates) -> alt.Axis:
+    """A tick at each show, labelled 月-日: Vega's own time ticks over one show (or a few close
+    together) fell on hours and printed English 「09 AM」."""
+    days = sorted({pd.Timestamp(d).to_pydatetime() for d in dates if d is not None and not pd.isna(d)})
+    values = [alt.DateTime(year=d.year, month=d.month, date=d.day, hours=d.hour, minutes=d.minute) for d in days]
+    return alt.Axis(format="%m-%d", values=values, labelOverlap="greedy") if values else alt.Axis(format="%m-%d")

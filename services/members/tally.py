@@ -12,7 +12,7 @@ from db.models import (
     CaptureViewer, ChainEntry, Comment, Deal, FulfilmentItem, Member, MemberAlias, MemberShow, MemberSync, Promise, Show,
     ShowCommenter,
 )
-from services import clock, events
+from services import clock, events, jielong
 from services.authz import Actor, require
 from services.errors import NotFound
 from services.members.identity import Person, add_alias, alias_value, building_of, link_people, lookup, tail_of
@@ -81,7 +81,7 @@ def _name_join(community_id: int, column):
 
 
 def _orders(session: Session, show: Show) -> dict[int, dict]:
-    spend = func.sum(func.coalesce(ChainEntry.amount, ChainEntry.qty * Deal.group_price))
+    spend = func.sum(jielong.entry_amount())
     q = (
         select(MemberAlias.member_id, func.count(), func.sum(ChainEntry.qty), spend)
         .select_from(ChainEntry)

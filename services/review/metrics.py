@@ -26,11 +26,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import ChainEntry, Deal, Promise, QuestionGroup, Show
+from db.models import Deal, Promise, QuestionGroup, Show
 from services import jielong, promises, shows, triage
+from services.jielong import entry_amount  # one rule for the money of an entry (re-exported)
 
 KPI_KEYS = (
     "community_size", "viewers", "peak_online", "watch_rate", "commenters",
@@ -76,10 +77,6 @@ def money(value: Decimal | float | int | None) -> float:
 
 
 
-def entry_amount() -> ColumnElement:
-    """The money one valid entry brings: the imported amount, else qty × its spec's price (else
-    the group price); services.jielong.specs.entry_money is the same rule in Python."""
-    return func.coalesce(ChainEntry.amount, ChainEntry.qty * func.coalesce(ChainEntry.unit_price, Deal.group_price))
 
 
 

@@ -154,6 +154,8 @@ def test_host_sees_a_read_only_panel(panel_as, app_db):
     assert len(at.text_area) == 0 and len(at.get("file_uploader")) == 0
     assert not [b for b in at.button if b.key and b.key.startswith("console_jielong_")]
     assert any(c.value == "已接龙1单！还差2单成团！" for c in at.code)
+    text = _texts(at)  # the host reads this panel too: no configuration key in it
+    assert "每 2 分钟提醒一次播报进度" in text and "PROGRESS_REMINDER_S" not in text and "环境变量" not in text
 
 
 def test_host_cannot_release_a_draft(panel_as, app_db):
@@ -335,3 +337,55 @@ def test_preview_table_puts_change_status_and_hint_first(panel_as, app_db):
     table = at.dataframe[0].value
     assert list(table.columns[:5]) == ["变化", "团员", "数量", "状态", "提示"]
     assert any(t.value.startswith("蒋奶奶36：⚠") for t in at.text)  # the hint in full, outside the narrow column
+
+
+def test_manual_entry_spec_picker_names_the_blank_choice_in_chinese(panel_as, app_db):
+    """The 规格 picker's first choice (the deal's own price) had an empty label, which the browser
+    showed as Streamlit's English placeholder 「Choose an option」."""
+    show_id, deal_id = _released_deal(app_db, spec_options="5斤装,10斤装")
+    at = panel_as("assistant", show_id)
+    spec = at.selectbox(key=f"console_jielong_add_spec_{show_id}_{deal_id}")
+    assert spec.options == ["不选规格", "5斤装", "10斤装"]  # short: the picker is a quarter of the panel
+    at.text_input(key=f"console_jielong_add_name_{show_id}_{deal_id}").input("王芳")
+    [b for b in at.button if b.label == "添加一条接龙"][0].click().run()
+    assert not at.exception and not at.error
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        assert [(r["团员"], r["规格"] or "") for r in jielong.list_entries(s, deal_id)] == [("王芳", "")]
+    eng.dispose()
+
+
+def test_cancel_button_sits_under_its_picker_not_in_a_narrow_column(panel_as, app_db):
+    """Beside the picker, in a quarter of the 接龙 panel, 「取消这条」 was cut to 「取…」 at 1280×800."""
+    show_id, deal_id = _released_deal(app_db)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.add_entry(s, SYSTEM, deal_id, "王芳", 1)
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    key = f"console_jielong_cancel_{show_id}_{deal_id}"
+    assert at.button(key=key).label == "取消这条"
+    assert not [c for c in at.columns if any(b.key == key for b in c.button)]
+
+
+def test_preview_counts_every_other_product_line_it_left_out(panel_as, app_db):
+    """Only the first five lines of other products are listed; the rest were dropped without a word."""
+    show_id, deal_id = _released_deal(app_db)
+    chain = "#接龙\n1. 王芳 有机上海青2份\n" + "\n".join(f"{i}. 邻居{i} 红富士苹果{i}斤" for i in range(2, 9))
+    at = panel_as("assistant", show_id)
+    _preview(at, show_id, deal_id, chain)
+    assert not at.exception
+    left_out = [t.value for t in at.text if t.value.startswith("未识别为接龙的行")]
+    assert len(left_out) == 1 and left_out[0].endswith("……等共 7 行")
+    assert left_out[0].count("（其他商品") == 5
+
+
+@pytest.mark.parametrize("chain", ["#接龙\n12月1日 冬日鲜果团🍊\n今晚直播专享，明晚8点截单\n例 张三 1份 5栋\n", "随便写点什么"])
+def test_a_paste_without_entries_says_why_and_offers_nothing_to_save(panel_as, app_db, chain):
+    """A header-only chain (or stray text) previewed as 「识别 0 条」 with 确认保存 beside it."""
+    show_id, deal_id = _released_deal(app_db)
+    at = panel_as("assistant", show_id)
+    _preview(at, show_id, deal_id, chain)
+    assert not at.exception
+    assert any("没有认出这个团品的接龙行" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == f"console_jielong_confirm_{show_id}_{deal_id}"]

@@ -68,6 +68,12 @@ def _category(at: AppTest, gid: int) -> str:
     return next(b.key[len(prefix):] for b in at.button if b.key and b.key.startswith(prefix) and b.disabled)
 
 
+def _choose_merge(at: AppTest, keep: int, other: int) -> AppTest:
+    at.selectbox(key=P + "merge_keep").set_value(keep)
+    at.selectbox(key=P + "merge_other").set_value(other)
+    return at
+
+
 def _open(at: AppTest) -> int:
     return int(next(m for m in at.metric if m.label == "待处理问题").value)
 
@@ -79,6 +85,14 @@ def test_console_renders_the_queue_for_the_assistant(queue_as):
     assert any(m.label == "已隐藏闲聊" for m in at.metric)
     median = next(m for m in at.metric if m.label == "回复中位")  # short enough to read uncut at 1280×800
     assert re.fullmatch(r"—|\d+秒|\d+分\d\d秒", median.value), median.value
+
+
+def test_the_median_tile_has_room_for_minutes_and_seconds(queue_as):
+    """At 1280×800 the queue panel is ~440 px wide; 「34分12秒」 at the metric's size needs ~155 px.
+    A 1.5 / 5 share (~130 px, the undo button and the chatter toggle in the same row) showed 「34分…」."""
+    at = queue_as("assistant")
+    col = next(c for c in at.columns if [m.label for m in c.metric] == ["回复中位"])  # its own column
+    assert col.weight >= 0.4, col.weight
 
 
 def test_quick_add_then_to_host_answer_and_undo(queue_as, app_db):
@@ -154,10 +168,12 @@ def test_recategorize_and_merge_with_undo(queue_as):
     assert not at.success and not at.error
 
     n = _open(at)
-    keep = at.selectbox(key=P + "merge_keep").value
-    other = at.selectbox(key=P + "merge_other").value
-    assert keep != other
-    at.button(key=P + "merge").click()
+    assert at.selectbox(key=P + "merge_keep").value is None and at.selectbox(key=P + "merge_other").value is None
+    at.button(key=P + "merge").click()  # nothing chosen yet: one click merges nothing
+    at.run()
+    assert any("请选择要合并的两个问题" in e.value for e in at.error) and _open(at) == n
+    keep, other = [int(o.split()[0][1:]) for o in at.selectbox(key=P + "merge_keep").options[:2]]  # "#12 …"
+    _choose_merge(at, keep, other).button(key=P + "merge").click()
     at.run()
     assert any("已合并" in s.value for s in at.success)
     assert _open(at) == n - 1
@@ -266,7 +282,7 @@ def test_the_queue_actions_of_a_logged_out_operator_write_nothing(queue_as, app_
         lambda at: at.button(key=f"{P}answer_{gids[0]}").click(),
         lambda at: at.button(key=f"{P}dismiss_{gids[0]}").click(),
         lambda at: at.button(key=f"{P}cat_{gids[0]}_other_question").click(),
-        lambda at: at.button(key=P + "merge").click(),
+        lambda at: _choose_merge(at, gids[0], gids[1]).button(key=P + "merge").click(),
     ]
     for click in clicks:
         at = queue_as("assistant")

@@ -84,6 +84,16 @@ def test_navigation_per_role(app_as, role, expected):
     assert nav_titles(at) == expected
 
 
+@pytest.mark.parametrize("role,first", [("host", "主播副屏"), ("assistant", "中控台"), ("reviewer", "承诺履约")])
+def test_each_role_opens_on_its_own_first_page(app_as, role, first):
+    """The host logging in on a phone landed on the read-only console (pages long when stacked)
+    and had to find the 主播副屏 in the folded sidebar."""
+    at = app_as(role)
+    assert not at.exception
+    opened = next(p["page_name"] for p in at._registered_pages.values() if p["url_pathname"] == "")
+    assert opened == first
+
+
 def test_unknown_show_id_in_url_gets_a_clear_message(app_as):
     at = app_as("assistant", query={"show": "99999"})
     assert any("不存在" in e.value for e in at.sidebar.error)

@@ -112,3 +112,14 @@ def test_the_packing_workbook_is_built_on_a_click_then_downloaded(page_as):
     assert "xlsx" in at.session_state["review_entry_exports"]  # kept for this version of the night
     at.run()
     assert not [b for b in at.button if b.label.startswith("生成接龙明细（Excel")]  # a download now
+
+
+def test_the_show_buyers_tile_keeps_its_number_short(page_as):
+    """「210（新客 23）」 as one value was cut to 「210（新客…」 in a quarter-width tile; the new buyers
+    go under the number."""
+    at = page_as("reviewer", "review")
+    at.session_state["review_tab"] = "核心看板"
+    at.run()
+    tile = next(m for m in at.metric if m.label == "本场下单人数")
+    assert tile.value.isdigit(), tile.value
+    assert tile.delta.startswith("其中新客 ")

@@ -91,6 +91,20 @@ def test_two_numbers_in_one_line_are_online_then_cumulative(text):
     assert live.parse_viewers(text) == (186, 270)
 
 
+@pytest.mark.parametrize("text,expected", [("186 1.2万", (186, 12000)), ("1862 3.4w", (1862, 34000)),
+                                           ("186-270", (186, 270)), ("在线 9000 累计 2万", (9000, 20000))])
+def test_counts_as_the_platform_writes_them(text, expected):
+    """视频号 shows 累计观看 from ten thousand on as 1.2万: typed as shown, it was read as three numbers."""
+    assert live.parse_viewers(text) == expected
+
+
+@pytest.mark.parametrize("text", ["-5 10", "186 -270", "1.5 3", "186 2.71"])
+def test_a_negative_or_a_fraction_is_refused_not_read_as_a_count(text):
+    """「-5 10」 was stored as 5 online and 10 viewers: the minus sign was dropped without a word."""
+    with pytest.raises(InvalidInput, match="不是人数"):
+        live.parse_viewers(text)
+
+
 @pytest.mark.parametrize("text", ["", "186", "1 2 3", "abc"])
 def test_anything_but_two_numbers_gets_a_chinese_message(text):
     with pytest.raises(InvalidInput, match="两个数字"):

@@ -64,6 +64,32 @@ def test_exact_names_link_across_shows_and_ltv_sums_valid_amounts(session, admin
     assert session.query(Member).count() == 3
 
 
+def test_the_board_gmv_and_a_members_spend_count_spec_prices_as_the_review_does(session, admin):
+    """核心看板 read 单场 GMV ¥478.20 beside the review's 成交额 ¥538.20: it priced 10斤装 entries at
+    the 专享价 and counted an entry over the 限购 that the review keeps apart."""
+    from services import review
+
+    start = T0 + timedelta(weeks=5)
+    show = shows.create_show(session, admin, shows.ShowForm("规格价场", COMMUNITY, 300, "老李", start,
+                                                            start + timedelta(hours=1)))
+    shows.start_show(session, admin, show.id, at=start)
+    deal = jielong.create_deal(session, admin, show.id, jielong.DealForm(
+        product="赣南脐橙", group_price=Decimal("29.90"), threshold=5, per_person_limit=2, delivery_text="次日中午前送达",
+        spec_options="5斤装,10斤装", spec_prices="10斤装=49.9", deadline=start + timedelta(hours=3)), at=start)
+    jielong.release(session, deal.id, admin, at=start + timedelta(minutes=5))
+    for i, (name, qty, spec) in enumerate([("王芳", 2, "10斤装"), ("李娜", 1, ""), ("李娜", 2, "")]):
+        jielong.add_entry(session, admin, deal.id, name, qty, spec=spec, at=start + timedelta(minutes=6, seconds=i))
+    shows.end_show(session, admin, show.id, at=start + timedelta(hours=1))
+    members.sync_show(session, admin, show.id, at=start + timedelta(hours=2))
+    gmv = Decimal(str(review.kpis(session, show.id)["gmv"])).quantize(Decimal("0.01"))
+    assert gmv == Decimal("129.70")  # 2 × 49.9 + 29.9; 李娜's third unit is over the 限购 (shown apart)
+    k = members.community_kpis(session, show.community_id)
+    assert (k["show_id"], Decimal(k["gmv"]).quantize(Decimal("0.01"))) == (show.id, gmv)
+    assert k["aov"] == Decimal("64.85")
+    wang = member_of(session, "王芳")
+    assert members.ltv(session, wang.id) == wang.spend == Decimal("99.80")
+
+
 def test_fuzzy_names_are_proposals_never_merged_silently(session, admin):
     night(session, admin, 0, [("王芳", 1, "10")])
     night(session, admin, 1, [("王芳5栋", 1, "10"), ("小鱼儿", 1, "10", "", "13800001234")])
@@ -215,3 +241,14 @@ def test_badges_kpis_and_chain_counts_read_the_chains_before_any_sync(session, a
     assert got == {"王芳": ["returning"], "李娜": [], "新人": ["new"]}
     assert members.member_badges(session, tonight, ["王芳"])["王芳"].shows_bought == 3
     assert members.chain_counts(session, tonight)["returning"] == 1
+
+
+@pytest.mark.parametrize("chart", ["ltv_chart", "buyers_chart"])
+def test_the_boards_show_axis_reads_month_day_at_each_show(chart):
+    """With one show (or a few close together) Vega's own time ticks fell on hours: 「09 AM」."""
+    series = [{"show_id": i, "title": f"第{i}周", "at": T0 + timedelta(days=d), "avg_ltv": 59.8, "buyers": 8,
+               "new_buyers": 8 - i, "returning_buyers": i} for i, d in enumerate((0, 1))]
+    spec = getattr(members, chart)(series).to_dict()
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["format"] == "%m-%d" and len(axis["values"]) == 2
+    assert getattr(members, chart)(series[:1]).to_dict()["encoding"]["x"]["axis"]["values"][0]["date"] == T0.day
