@@ -15,7 +15,8 @@ single characters are no concept names (鱼哥 is no fish, 贵州 no price). Que
 concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所在 …: 你多大了 = 今年几岁 = 属什么的); a name asked
 of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
 (身高170穿什么码) are the asker's data, not another question (_CONTEXT), as is ordering beside a
-delivery or stock question (下单后几天到货). Slot fillers (lexicon.json slot_fillers: a province, a
+delivery or stock question (下单后几天到货); asked when, delivering or receiving
+is arriving (多久能送到 = 几号收到 = 几号能到), the shipping day (什么时候发货) another question. Slot fillers (lexicon.json slot_fillers: a province, a
 season, a colour, a size, a game, a number with its unit) add '@type=value' tokens: two signatures
 naming different fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a
 filler on one side only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
