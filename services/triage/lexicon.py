@@ -89,6 +89,7 @@ class Lexicon:
     complaints: tuple[tuple[str, str], ...] = ()  # (regex, category): a complaint asks for an answer
     slot_fillers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # type -> 'canonical|form|…'
     slot_patterns: tuple[tuple[str, str], ...] = ()  # (regex, type): a number with its unit
+    origin_places: tuple[str, ...] = ()  # producing regions (赣南, 阿克苏) beside the 地名 fillers: `{产地}`
     defect_concepts: frozenset[str] = frozenset()  # 坏, 破损: with a remedy asked, the question is 处理
     remedy_concepts: frozenset[str] = frozenset()  # 赔, 换, 退, 处理 (lexicon.json remedy_doc)
     complaint_concepts: frozenset[str] = frozenset()  # 物流信息: stated bare, it asks (as defects do)
@@ -171,8 +172,20 @@ class Lexicon:
         return _alternation(self.concept_of)
 
     @cached_property
+    def places(self) -> str:
+        """The regex a `{产地}` in a sense or category pattern stands for: every form of the 地名
+        slot fillers, the producing regions (lexicon.json origin_places) and a place-shaped name
+        (a province's short name + 南/北…: 赣南, 湘西; a name + 省/市/县…): 脐橙是赣南的吗."""
+        forms = {f for e in self.slot_fillers.get("地名", ()) for f in e.split("|")} | set(self.origin_places)
+        shaped = r"[\u4e00-\u9fff]{1,3}(?:省|市|县|州|镇|乡|村|岛)|[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀黔滇陕甘青藏宁新][东南西北中]"
+        return "(?:" + "|".join(sorted(map(re.escape, forms), key=lambda f: (-len(f), f))) + "|" + shaped + ")"
+
+    def _compile(self, pattern: str) -> re.Pattern:
+        return re.compile(pattern.replace("{产地}", self.places))
+
+    @cached_property
     def cat_patterns(self) -> tuple[tuple[re.Pattern, str, float], ...]:
-        return tuple((re.compile(p), c, w) for p, c, w in self.category_patterns)
+        return tuple((self._compile(p), c, w) for p, c, w in self.category_patterns)
 
     @cached_property
     def mask_re(self) -> re.Pattern | None:
@@ -182,7 +195,7 @@ class Lexicon:
 
     @cached_property
     def sense_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
-        return tuple((re.compile(p), cat) for p, cat in self.senses if cat != "mask")
+        return tuple((self._compile(p), cat) for p, cat in self.senses if cat != "mask")
 
     @cached_property
     def complaint_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
@@ -371,6 +384,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         complaints=tuple((p, c) for p, c in raw.get("complaints", [])),
         slot_fillers={k: tuple(v) for k, v in raw.get("slot_fillers", {}).items()},
         slot_patterns=tuple((p, k) for p, k in raw.get("slot_patterns", [])),
+        origin_places=tuple(raw.get("origin_places", [])),
         defect_concepts=frozenset(raw.get("defect_concepts", [])),
         remedy_concepts=frozenset(raw.get("remedy_concepts", [])),
         complaint_concepts=frozenset(raw.get("complaint_concepts", [])) | frozenset(raw.get("defect_concepts", [])),

@@ -404,6 +404,55 @@ def test_complaints_and_shop_senses(text, expected):
     assert triage.classify(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the goods' origin (产地) asked: a product question (a 源味集 fruit night, branch triage7)
+        ("脐橙是赣南的吗？", "product"),
+        ("砂糖橘是广西的吗", "product"),
+        ("是新疆的吗", "product"),  # 新疆 is also a remote-delivery word: here it is where the goods grow
+        ("苹果是新疆的吗", "product"),
+        ("是赣南脐橙吗", "product"),
+        ("这个是阿克苏的吗", "product"),
+        ("你们的脐橙是赣南的吗", "product"),  # 你们 owns the goods: still the goods' origin
+        ("你家橙子是哪里的", "product"),
+        ("哪里产的", "product"),
+        ("产地是哪", "product"),
+        ("哪个产区", "product"),
+        ("是本地的吗", "product"),
+        ("从哪发货", "delivery"),  # where it ships from is delivery
+        ("是新疆发货吗", "delivery"),
+        # … the host's origin stays an other question
+        ("主播哪里人", "other_question"),
+        ("你是四川的吗", "other_question"),
+        ("主播是赣南的吗", "other_question"),
+        ("美女你是江西的吗", "other_question"),
+        ("你也是四川的吗", "other_question"),
+        ("主播老家是赣南的吗", "other_question"),
+        ("你家是赣南的吗", "other_question"),
+        ("是四川人吗", "other_question"),
+        ("美女四川的吗", "other_question"),
+    ],
+)
+def test_a_products_origin_is_a_product_question_the_hosts_is_not(text, expected):
+    assert triage.classify(text) == expected
+
+
+def test_group_delivery_day_and_arrival_day_each_hold_all_their_wordings():
+    """Arrival time (几号能到 / 哪天到 / 多久能送到 / 几号收到) is one question and the shipping day
+    (什么时候发货 / 啥时候发货 / 几号发货) another, as tests/data/paraphrases.tsv keeps arrive_days and
+    ship_when apart (a 源味集 fruit night, branch triage7)."""
+    arrive = ["几号能到", "哪天到", "多久能到", "什么时候到", "几天能收到", "多久能送到", "几号收到",
+              "什么时候可以收到", "快递几天到", "啥时候能到"]
+    ship = ["啥时候发货", "什么时候发货", "几号发货", "哪天发货", "多久发货"]
+    ids = triage.group(arrive + ship)
+    assert len(set(ids[: len(arrive)])) == 1 and len(set(ids[len(arrive):])) == 1, ids
+    assert ids[0] != ids[-1]
+    # with the deal in focus a product named joins its side; another product stays apart
+    ids = triage.group(["几号能到", "脐橙几号能到", "砂糖橘几号能到"], focus="赣南脐橙 5斤")
+    assert ids[0] == ids[1] != ids[2]
+
+
 def test_homophone_repair_leaves_question_words_alone():
     """怎么蒸 (a cooking question) must not turn 怎么证明 into 怎么蒸明; 有机认正 is still repaired."""
     from services.triage import lexicon
