@@ -137,6 +137,8 @@ _CANCEL_CHARS = frozenset("取撤作退不删划改")
 _RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
 _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")
+_RE_WORD_SEP = re.compile(r"[\s,、;:]+")
+_SEPARATORS = ",、;:~|/"  # the text is NFKC: `，；：` are ASCII here
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
 # `3. 团长：已满10斤，可以成团`: a remark written as a numbered line, no order.
@@ -407,8 +409,10 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
         hints.append(f"昵称「{name[:LONG_NAME]}…」较长，可能混入了备注，请核对")
     if len(items) >= 2:  # the products as written, with their quantities
         note_parts = [_RE_LIST_SPACES.sub(r"\1", _RE_SPACES.sub(" ", after)).strip(" ,;"), *ln.notes]
+        ln.addresses += [w for w in _RE_WORD_SEP.split(after) if _RE_PLACE.search(w)]  # `…，砂糖橘1份，东门自提点`
     else:
-        words = [*_RE_NAME_SEP.split(rest), *post.split()]
+        # `李四，赣南脐橙1份，东门自提点`: the separator after the quantity is no part of the place or note
+        words = [w.strip(_SEPARATORS) for w in (*_RE_NAME_SEP.split(rest), *post.split())]
         ln.addresses += [w for w in words if _RE_PLACE.search(w)]  # `妮，E区东门，少饭少菜`: E区东门 is where
         note_parts = [qty.note, *(w for w in words if not _RE_PLACE.search(w)), *ln.notes]
     note_parts = [p for p in note_parts if _RE_HAS_WORD.search(p)]

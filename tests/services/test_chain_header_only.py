@@ -68,3 +68,12 @@ def test_entries_under_a_label_of_people_or_a_chain_copied_indented_stay_entries
     assert _read("接龙名单：\n   1. 王芳 2份\n   2. 李四 1份") == want
     assert _read("    #接龙\n    周六订餐：\n    1. 王芳 2份\n    2. 李四 1份") == want
     assert _read("#接龙 AA 聚餐\n1. 张三 50元\n2. 李四 50元") == [(1, "张三", 1, False), (2, "李四", 1, False)]
+
+
+def test_a_separator_after_the_quantity_is_no_part_of_the_address_or_note() -> None:
+    [lisi, zhou, chen] = parse_chain("2. 李四，赣南脐橙10斤装1份，东门自提点\n5. 周姐：脐橙10斤装2份；东门自提点\n"
+                                     "9. 陈阿姨 赣南脐橙2份，砂糖橘1份，东门自提点")
+    assert (lisi.address, lisi.note) == ("东门自提点", "赣南脐橙10斤装")
+    assert (zhou.address, zhou.note) == ("东门自提点", "脐橙10斤装")
+    assert chen.address == "东门自提点"  # a place among several products is the address too
+    assert parse_chain("1. 张三 2份，不要辣")[0].note == "不要辣"
