@@ -76,7 +76,8 @@ class ChainEntry:
     cancelled: bool = False
     address: str = ""
     phone: str = ""
-    raw: str = field(default="", compare=False)
+    raw: str = field(default="", compare=False)  # the line as read (NFKC: `，` is `,`)
+    shown: str = field(default="", compare=False)  # the line as pasted, for display (`，` kept)
     qty_explicit: bool = field(default=False, compare=False)
     amount: Decimal | None = field(default=None, compare=False)
     items: list[tuple[str, int]] = field(default_factory=list, compare=False)  # (product, qty) per product
@@ -184,15 +185,16 @@ def parse_chain(text: str, specs: list[str] | None = None) -> list[ChainEntry]:
         raise InvalidInput("接龙内容须为文本。", "接龙内容")
     check_paste_size(text, "接龙内容")
     try:
-        return _parse(normalize(text), [normalize(s).strip() for s in specs or [] if s.strip()])
+        return _parse(normalize(text), [normalize(s).strip() for s in specs or [] if s.strip()], text)
     except DomainError:
         raise
     except Exception as exc:  # a safety net: the fuzz test shows this is not reached
         raise InvalidInput("接龙内容无法识别，请检查格式后重试。", "接龙内容") from exc
 
 
-def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
+def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
     out: list[ChainEntry] = []
+    shown = _pasted_lines(pasted, text)
     bodies: list[tuple[ChainEntry, str]] = []
     places = _places(text)
     pieces = numbered_pieces(text)
@@ -211,10 +213,18 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
                 entry = parse_line(f"{piece.body} {wrapped}", piece.seq, specs, places) or entry
         if entry is not None:
             entry.raw = piece.raw[:1000]
+            whole = piece.line < len(shown) and piece.raw == lines[piece.line].strip()
+            entry.shown = shown[piece.line].strip()[:1000] if whole else entry.raw  # a part of a one-line chain: as read
             out.append(entry)
             bodies.append((entry, piece.body))
     menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     return _glued_counts(out)
+
+
+def _pasted_lines(pasted: str, text: str) -> list[str]:
+    """The pasted text's lines, one for each line of its normalised `text` (none when they differ)."""
+    lines = strip_controls(pasted.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    return lines if len(lines) == text.count("\n") + 1 else []
 
 
 _RE_PLUS_ALONE = re.compile(r"\+\s*\d{1,3}")
@@ -539,7 +549,7 @@ def for_product(entries: list[ChainEntry], product: str, skipped: list[str] | No
         mine = [(p, n) for p, n in e.items if q.same_product(p, product)]
         if e.items and not mine:
             if skipped is not None:  # said in the preview, never dropped silently
-                skipped.append(f"（其他商品，未计入「{product}」）{e.raw or e.name}")
+                skipped.append(f"（其他商品，未计入「{product}」）{e.shown or e.raw or e.name}")
             continue
         if mine:
             e = replace(e, items=mine, qty=max(1, min(sum(n for _, n in mine), MAX_QTY)),

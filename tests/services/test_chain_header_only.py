@@ -77,3 +77,13 @@ def test_a_separator_after_the_quantity_is_no_part_of_the_address_or_note() -> N
     assert (zhou.address, zhou.note) == ("东门自提点", "脐橙10斤装")
     assert chen.address == "东门自提点"  # a place among several products is the address too
     assert parse_chain("1. 张三 2份，不要辣")[0].note == "不要辣"
+
+
+def test_lines_left_out_are_shown_as_pasted() -> None:
+    from services.jielong import for_product
+
+    skipped: list[str] = []
+    entries = parse_chain("1. 王芳，砂糖橘2份\r\n2. 李四，赣南脐橙10斤装1份；东门自提点")
+    assert [e.name for e in for_product(entries, "砂糖橘", skipped)] == ["王芳"]
+    assert skipped == ["（其他商品，未计入「砂糖橘」）2. 李四，赣南脐橙10斤装1份；东门自提点"]
+    assert entries[1].raw == "2. 李四,赣南脐橙10斤装1份;东门自提点"  # read (and stored) as before
