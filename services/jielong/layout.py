@@ -177,6 +177,15 @@ def is_example(line: str) -> bool:
     return bool(_RE_EXAMPLE.match(line))
 
 
+# `1. 赣南脐橙 19.9元`: a word and a price with cents, nothing else; as likely a price list as a member.
+_RE_PRICE_ONLY = re.compile(r"^[^\W\d_]{2,12}\s*(?:[¥￥]\s*)?\d{1,4}\.\d{1,2}\s*(?:元|块钱)?$")
+
+
+def price_only(body: str) -> bool:
+    """Whether an entry's text is only a word and a price (`赣南脐橙 19.9元`): say so, never guess."""
+    return bool(_RE_PRICE_ONLY.match(body.strip()))
+
+
 def is_template(body: str) -> bool:
     """`姓名/项目简介/Issue#`, `楼栋号-房间号 需要多少份`: a format line, even when numbered."""
     if len(set(_RE_TEMPLATE.findall(body))) < 2 or _RE_FILLED.search(body):

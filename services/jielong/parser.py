@@ -57,7 +57,7 @@ from decimal import Decimal
 from services.errors import DomainError, InvalidInput, check_paste_size
 from services.jielong import chat, menu_orders
 from services.jielong import quantities as q
-from services.jielong.layout import is_example, numbered_pieces
+from services.jielong.layout import is_example, numbered_pieces, price_only
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
 from services.text import strip_controls
 
@@ -218,6 +218,9 @@ def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
             out.append(entry)
             bodies.append((entry, piece.body))
     menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
+    if len(priced := [(e, b) for e, b in bodies if price_only(b)]) >= 2 and len(priced) * 2 > len(bodies):
+        for e, b in priced:  # most entries a word and a price: perhaps the header's price list
+            e.hints.append(f"「{b.strip()}」只有名称和价格，可能是商品价目而不是团员下单，请核对")
     return _glued_counts(out)
 
 

@@ -87,3 +87,11 @@ def test_lines_left_out_are_shown_as_pasted() -> None:
     assert [e.name for e in for_product(entries, "砂糖橘", skipped)] == ["王芳"]
     assert skipped == ["（其他商品，未计入「砂糖橘」）2. 李四，赣南脐橙10斤装1份；东门自提点"]
     assert entries[1].raw == "2. 李四,赣南脐橙10斤装1份;东门自提点"  # read (and stored) as before
+
+
+def test_a_bare_price_list_with_nothing_else_to_tell_is_read_with_a_hint() -> None:
+    """`1. 赣南脐橙 19.9元` with no label, example or size: a price list or members who wrote what
+    they paid; the reading says it is unsure (AA amounts without cents stay quiet)."""
+    entries = parse_chain(TITLE + "1. 赣南脐橙 19.9元\n2. 砂糖橘 29.9元\n")
+    assert all("商品价目" in e.hint for e in entries)
+    assert all(not e.hint for e in parse_chain("#接龙 AA 聚餐\n1. 张三 50元\n2. 李四 50元"))
