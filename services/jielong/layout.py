@@ -6,9 +6,13 @@ then the entries. `numbered_pieces(text)` cuts the text into numbered pieces and
 them belong to the header, the way a person reads it:
 
 - everything numbered above the last example or format line is header (`例 桃子 1份午餐晚餐`,
-  `格式：姓名+份数`, a numbered `1. 姓名/项目简介/Issue#`);
+  `格式：姓名+份数`, a numbered `1. 姓名/项目简介/Issue#`), also when nothing follows it: a chain
+  right after its release is its header only;
 - a numbered block indented deeper than the chain's other numbered lines is a menu
-  (`   1.红烧鲈鱼` under `6.9号星期二午餐预定接龙（30元）`);
+  (`   1.红烧鲈鱼` under `6.9号星期二午餐预定接龙（30元）`), and so is one indented under a label
+  line (`品种：`, `今日菜品`, any short line ending in a colon; not `接龙名单：`);
+- a price and what it buys (`29.9元/5斤`, `¥39.9`, `39元一份`, `单价19.9`) orders nothing; a block
+  of priced products (`1. 赣南脐橙5斤 29.9元`, `1.【脐橙】5斤装 ¥39.9`) is a menu;
 - a numbered block whose lines end in prices (`22.9`, `24.9/盒`, `10元/斤`) above the entries
   is a priced menu (`Piece.menu`): the entries may order by its numbers (services.jielong.menu_orders);
 - a numbered block introduced by a line that announces a list (`…内容包括：`, `今日菜单`) is
@@ -77,7 +81,16 @@ _RE_TAIL_PRICE = re.compile(
     r"(?<![\d.])\d{1,4}\.\d{1,2}(?:\s*/\s*\d{1,4}(?:\.\d{1,2})?)*(?:\s*/\s*[^\W\d_]{1,2})?\s*$"
     r"|(?<![\d.])\d{1,4}\s*/\s*[个盒份斤袋箱杯只瓶包]\s*$"
 )
-_RE_UNIT_PRICE = re.compile(r"\d(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*(?:斤|盒|个|份|箱|袋|包|瓶|只|件|杯|公斤|kg)|[¥￥]\s*\d")
+_UNIT = r"(?:斤|盒|个|份|箱|袋|包|瓶|只|件|杯|公斤|kg)"
+# A price per unit: `10元/斤`, `29.9元/5斤`, `39元一份`, `¥39.9`, `单价19.9`.
+_RE_UNIT_PRICE = re.compile(
+    rf"\d(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*\d*\s*{_UNIT}|[¥￥]\s*\d|单价\s*[:：]?\s*\d")
+# A price with what it is for, which orders nothing: `29.9元/5斤`, `¥39.9/盒`, `49.9/10斤`, `单价19.9`.
+_RE_PRICE_SPAN = re.compile(
+    rf"(?:单价\s*[:：]?\s*[¥￥]?|[¥￥]\s*)\d+(?:\.\d+)?(?:\s*(?:元|块钱?))?(?:\s*(?:/|一|每)\s*\d*\s*{_UNIT})?"
+    rf"|\d+(?:\.\d+)?\s*(?:元|块钱)(?:\s*(?:/|一|每)\s*\d*\s*{_UNIT})?"
+    rf"|(?<![\d.])\d{{1,4}}\.\d{{1,2}}\s*/\s*\d*\s*{_UNIT}"
+)
 _RE_QTY_HINT = re.compile(r"\d\s*(?:份|盒|斤|箱|个|袋|包|瓶|件)(?!装)|(?<![A-Za-z])[xX×*]\s*\d")  # not `5斤装`, `250ml*24`
 
 
@@ -164,6 +177,15 @@ def is_example(line: str) -> bool:
     return bool(_RE_EXAMPLE.match(line))
 
 
+# `1. 赣南脐橙 19.9元`: a word and a price with cents, nothing else; as likely a price list as a member.
+_RE_PRICE_ONLY = re.compile(r"^[^\W\d_]{2,12}\s*(?:[¥￥]\s*)?\d{1,4}\.\d{1,2}\s*(?:元|块钱)?$")
+
+
+def price_only(body: str) -> bool:
+    """Whether an entry's text is only a word and a price (`赣南脐橙 19.9元`): say so, never guess."""
+    return bool(_RE_PRICE_ONLY.match(body.strip()))
+
+
 def is_template(body: str) -> bool:
     """`姓名/项目简介/Issue#`, `楼栋号-房间号 需要多少份`: a format line, even when numbered."""
     if len(set(_RE_TEMPLATE.findall(body))) < 2 or _RE_FILLED.search(body):
@@ -237,10 +259,6 @@ def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
 
 def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> None:
     examples = [i for i in range(lo, hi) if _RE_EXAMPLE_LINE.match(lines[i].strip())]
-    last = numbered[-1].line
-    # An example line below every numbered line (a footer `例如…`) cuts only what is no order.
-    tail = [i for i in examples if i > last]
-    examples = [i for i in examples if i < last]
     cut = max([-1, *examples, *(p.line for p in numbered if is_template(p.body))])
     base = min(p.indent for p in numbered)
     first_flush = min(p.line for p in numbered if p.indent == base)
@@ -248,9 +266,9 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     for bi, block in enumerate(blocks):
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)
-        header = block[-1].line <= cut or (bi > 0 and _tally(lines, block)) or (not orders and (
+        header = block[-1].line <= cut or (bi > 0 and _tally(lines, block)) or _labelled_menu(lines, block) or _priced_products(lines, block, nxt) or (not orders and (
             all(p.outline for p in block)  # `一、时间：周六` / `一、口罩`: sections or a list, unless they order
-            or _rules(block, last=nxt is None) or bool(tail) or _header_block(lines, block, nxt, base, first_flush)))
+            or _rules(block, last=nxt is None) or _header_block(lines, block, nxt, base, first_flush)))
         priced = header and _priced(block)
         for p in block:
             p.header = header or p.line <= cut
@@ -258,6 +276,29 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     entries = [p for p in numbered if not p.header]
     if entries and _is_title(entries[0]):
         entries[0].header = True
+
+
+# A label that announces people, not things: the entries may stand indented under it.
+_RE_PEOPLE_LABEL = re.compile(r"名单|报名|接龙|参加|参与|人员|成员|团员|已[订定报]|订单|下单|签到|打卡|统计|汇总|例")
+
+
+def _labelled_menu(lines: list[str], block: list[Piece]) -> bool:
+    """`品种：` / `   1. 赣南脐橙 29.9元/5斤`: a list indented under a label line (`菜单：`, `今日菜品`,
+    any short line ending in a colon) is a menu or a list of things, even when its lines name
+    sizes (`5斤`); not under a label of people (`接龙名单：`)."""
+    intro = _intro(lines, block[0].line)
+    if block[0].indent < _indent_above(lines, block[0].line) + 2:
+        return False  # indented under the label, not a chain copied indented as a whole
+    return (0 < len(intro) <= 20 and bool(_RE_LIST_INTRO.search(intro)) and not _RE_PEOPLE_LABEL.search(intro)
+            and not _RE_CHAIN_START.match(intro))
+
+
+def _indent_above(lines: list[str], first: int) -> int:
+    """The indentation of the nearest non-blank line above `first`."""
+    for line in reversed(lines[:first]):
+        if line.strip():
+            return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+    return 0
 
 
 def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None, base: int, first_flush: int) -> bool:
@@ -271,14 +312,13 @@ def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None,
         return True  # `温馨提示：` / `注意事项：` then numbered rules, wherever they stand
     if nxt is None:
         # `1. 车厘子 58元/斤`: a list of prices per unit is a menu even when no order follows yet;
-        # so is a list of things announced as such (`自提点：`, `规格：`) or of priced products
-        # (`1.【脐橙】5斤装 ¥39.9`), when no line of it orders a quantity.
+        # so is a list of things announced as such (`自提点：`, `规格：`), when no line of it orders
+        # a quantity (the 5斤 of `29.9元/5斤` is what the price buys).
         if sum(bool(_RE_UNIT_PRICE.search(p.body)) for p in block) * 2 > len(block):
             return True
-        if any(find_qty(" " + p.body).explicit and not find_qty(" " + p.body).bare for p in block):
+        if any((q := find_qty(" " + _unpriced(p.body))).explicit and not q.bare for p in block):
             return False
-        priced = sum(bool(_RE_PRICE.search(p.body)) for p in block) * 2 > len(block)  # `¥39.9`, `59元`
-        return bool(intro and _RE_THINGS_INTRO.search(intro)) or (priced and _products(lines, block))
+        return bool(intro and _RE_THINGS_INTRO.search(intro))
     if intro and _RE_LIST_INTRO.search(intro) or _priced(block):
         return True
     # A product list whose products the entries order, or a plain list above numbered orders:
@@ -295,6 +335,13 @@ _RE_THINGS_INTRO = re.compile(
 
 
 _RE_SIZE = re.compile(r"\d\s*(?:kg|KG|g|ml|ML|L|斤|克|公斤|两)装?")
+
+
+def _priced_products(lines: list[str], block: list[Piece], nxt: list[Piece] | None) -> bool:
+    """`1.【脐橙】5斤装 ¥39.9`, `1. 赣南脐橙5斤 29.9元`: a list of priced products is a menu, even
+    when a size reads like a quantity; the products show by their form or the text above
+    (`_products`), or by the entries below ordering them after a name."""
+    return _priced(block) and (_products(lines, block) or (nxt is not None and _named_later(block, [p.body for p in nxt])))
 
 
 def _products(lines: list[str], block: list[Piece]) -> bool:
@@ -352,8 +399,13 @@ def _rules(block: list[Piece], last: bool) -> bool:
     return n == len(block) if last else n * 2 > len(block)
 
 
+def _unpriced(body: str) -> str:
+    """The line without its prices: the 5斤 of `29.9元/5斤` is what the price buys, no order."""
+    return _RE_PRICE_SPAN.sub(" ", body) if any(c in body for c in "元块¥￥价/") else body
+
+
 def _looks_like_orders(block: list[Piece]) -> bool:
-    return sum(bool(_RE_QTY_HINT.search(p.body)) for p in block) * 2 > len(block)
+    return sum(bool(_RE_QTY_HINT.search(_unpriced(p.body))) for p in block) * 2 > len(block)
 
 
 def _priced(block: list[Piece]) -> bool:

@@ -57,7 +57,7 @@ from decimal import Decimal
 from services.errors import DomainError, InvalidInput, check_paste_size
 from services.jielong import chat, menu_orders
 from services.jielong import quantities as q
-from services.jielong.layout import is_example, numbered_pieces
+from services.jielong.layout import is_example, numbered_pieces, price_only
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
 from services.text import strip_controls
 
@@ -76,7 +76,8 @@ class ChainEntry:
     cancelled: bool = False
     address: str = ""
     phone: str = ""
-    raw: str = field(default="", compare=False)
+    raw: str = field(default="", compare=False)  # the line as read (NFKC: `，` is `,`)
+    shown: str = field(default="", compare=False)  # the line as pasted, for display (`，` kept)
     qty_explicit: bool = field(default=False, compare=False)
     amount: Decimal | None = field(default=None, compare=False)
     items: list[tuple[str, int]] = field(default_factory=list, compare=False)  # (product, qty) per product
@@ -137,6 +138,8 @@ _CANCEL_CHARS = frozenset("取撤作退不删划改")
 _RE_NICK = re.compile(r"[A-Za-z]|[^\w\s]")  # a nickname (`冰✡️saya`), not a plain Chinese name
 _RE_MARKS = re.compile("[\u2705\u2714\u2611\u274c\u2716\U0001f44c\U0001f44d\U0001f64f\u2b55]")
 _RE_SPACES = re.compile(r"\s+")
+_RE_WORD_SEP = re.compile(r"[\s,、;:]+")
+_SEPARATORS = ",、;:~|/"  # the text is NFKC: `，；：` are ASCII here
 _RE_LIST_SPACES = re.compile(r"\s*([,、;+])\s*")
 LONG_NAME = 12
 # `3. 团长：已满10斤，可以成团`: a remark written as a numbered line, no order.
@@ -182,15 +185,16 @@ def parse_chain(text: str, specs: list[str] | None = None) -> list[ChainEntry]:
         raise InvalidInput("接龙内容须为文本。", "接龙内容")
     check_paste_size(text, "接龙内容")
     try:
-        return _parse(normalize(text), [normalize(s).strip() for s in specs or [] if s.strip()])
+        return _parse(normalize(text), [normalize(s).strip() for s in specs or [] if s.strip()], text)
     except DomainError:
         raise
     except Exception as exc:  # a safety net: the fuzz test shows this is not reached
         raise InvalidInput("接龙内容无法识别，请检查格式后重试。", "接龙内容") from exc
 
 
-def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
+def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
     out: list[ChainEntry] = []
+    shown = _pasted_lines(pasted, text)
     bodies: list[tuple[ChainEntry, str]] = []
     places = _places(text)
     pieces = numbered_pieces(text)
@@ -209,10 +213,21 @@ def _parse(text: str, specs: list[str]) -> list[ChainEntry]:
                 entry = parse_line(f"{piece.body} {wrapped}", piece.seq, specs, places) or entry
         if entry is not None:
             entry.raw = piece.raw[:1000]
+            whole = piece.line < len(shown) and piece.raw == lines[piece.line].strip()
+            entry.shown = shown[piece.line].strip()[:1000] if whole else entry.raw  # a part of a one-line chain: as read
             out.append(entry)
             bodies.append((entry, piece.body))
     menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
+    if len(priced := [(e, b) for e, b in bodies if price_only(b)]) >= 2 and len(priced) * 2 > len(bodies):
+        for e, b in priced:  # most entries a word and a price: perhaps the header's price list
+            e.hints.append(f"「{b.strip()}」只有名称和价格，可能是商品价目而不是团员下单，请核对")
     return _glued_counts(out)
+
+
+def _pasted_lines(pasted: str, text: str) -> list[str]:
+    """The pasted text's lines, one for each line of its normalised `text` (none when they differ)."""
+    lines = strip_controls(pasted.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    return lines if len(lines) == text.count("\n") + 1 else []
 
 
 _RE_PLUS_ALONE = re.compile(r"\+\s*\d{1,3}")
@@ -407,8 +422,10 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
         hints.append(f"昵称「{name[:LONG_NAME]}…」较长，可能混入了备注，请核对")
     if len(items) >= 2:  # the products as written, with their quantities
         note_parts = [_RE_LIST_SPACES.sub(r"\1", _RE_SPACES.sub(" ", after)).strip(" ,;"), *ln.notes]
+        ln.addresses += [w for w in _RE_WORD_SEP.split(after) if _RE_PLACE.search(w)]  # `…，砂糖橘1份，东门自提点`
     else:
-        words = [*_RE_NAME_SEP.split(rest), *post.split()]
+        # `李四，赣南脐橙1份，东门自提点`: the separator after the quantity is no part of the place or note
+        words = [w.strip(_SEPARATORS) for w in (*_RE_NAME_SEP.split(rest), *post.split())]
         ln.addresses += [w for w in words if _RE_PLACE.search(w)]  # `妮，E区东门，少饭少菜`: E区东门 is where
         note_parts = [qty.note, *(w for w in words if not _RE_PLACE.search(w)), *ln.notes]
     note_parts = [p for p in note_parts if _RE_HAS_WORD.search(p)]
@@ -535,7 +552,7 @@ def for_product(entries: list[ChainEntry], product: str, skipped: list[str] | No
         mine = [(p, n) for p, n in e.items if q.same_product(p, product)]
         if e.items and not mine:
             if skipped is not None:  # said in the preview, never dropped silently
-                skipped.append(f"（其他商品，未计入「{product}」）{e.raw or e.name}")
+                skipped.append(f"（其他商品，未计入「{product}」）{e.shown or e.raw or e.name}")
             continue
         if mine:
             e = replace(e, items=mine, qty=max(1, min(sum(n for _, n in mine), MAX_QTY)),

@@ -323,13 +323,13 @@ def match(existing: list[Work], incoming: Incoming, source: str, offsets: dict[s
     last_active: dict[str, str] = {}
     for key, name, e in keyed:
         if not name:
-            m.ignored.append(e.raw or "(空)")
+            m.ignored.append(e.shown or e.raw or "(空)")
             continue
         if key is None:
-            _cancel_latest(m, existing, last_active, name, e.raw or name)
+            _cancel_latest(m, existing, last_active, name, e.shown or e.raw or name)
             continue
         if key in m.seen:
-            m.ignored.append(e.raw or name)
+            m.ignored.append(e.shown or e.raw or name)
             continue
         m.seen.add(key)
         w = by_key.get(key) or _claim_manual(manual, key, name, e)
