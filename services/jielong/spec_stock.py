@@ -9,15 +9,16 @@ keep theirs, and what they fill of each spec is one aggregate query (spec_units)
 - new lines come after every entry: each spec's units so far, then the new lines in order;
 - a paste that moves an earlier entry between specs re-judges those specs' entries (a change of
   quantity or status re-serves the whole chain anyway: plan.needs_full);
-- a cancel (and the 候补 it promotes) re-judges a spec from the first entry whose verdict can
-  change: the first flagged entry after the freed units, or the first promoted entry. The
-  entries of that spec from there on are loaded, because an entry unflagged by freed units can
-  take the room of a later smaller one that fitted before (限量 3: 甲 1, 乙 3 flagged, 丙 2;
-  cancel 甲: 乙 fits and 丙 no longer does).
+- a cancel lets in, in chain order, the flagged entries of its spec that the freed units now
+  fit (one window query each: the spec's stored units before every entry), loading only them;
+  once it let in more than it freed, an entry that fitted before may no longer (限量 3: 甲 1,
+  乙 3 flagged, 丙 2; cancel 甲: 乙 fits and 丙 no longer does), so the spec's entries after
+  the last one let in are judged again. An entry promoted from the 候补 re-judges its spec's
+  entries from it on.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry as EntryRow
@@ -88,12 +89,6 @@ def _of_specs(session: Session, deal_id: int, specs: set[str], from_id: int | No
     return load(session, deal_id, *where)
 
 
-def _first_flagged(session: Session, deal_id: int, spec: str, after_id: int) -> int | None:
-    c = EntryRow
-    return session.scalar(select(func.min(c.id)).where(
-        c.deal_id == deal_id, c.spec == spec, c.status == VALID, c.over_stock.is_(True), c.id > after_id))
-
-
 def _starts(deal: Deal, target: Work, promoted: list[Work]) -> dict[str, tuple[int, bool]]:
     """spec → (the first entry of it the cancel changes, whether an entry of it was promoted)."""
     limited = deal.spec_stock or {}
@@ -113,10 +108,50 @@ def judge_cancel(session: Session, deal: Deal, target: Work, promoted: list[Work
     entries the cancel already loaded); the entries whose flag it re-judges join `touched`."""
     target.over_stock = False  # only a valid entry is ever flagged
     for spec, (start, promotes) in _starts(deal, target, promoted).items():
-        first = start if promotes else _first_flagged(session, deal.id, spec, start)
-        if first is None:  # nothing flagged after the freed units: every verdict stands
-            continue
-        for w in _of_specs(session, deal.id, {spec}, first):
-            touched.setdefault(w.id, w)
-        works = sorted((w for w in touched.values() if _spec(w) == spec and w.id >= first), key=lambda w: w.id)
-        flag_spec_stock(deal, works, spec_units(session, deal.id, {spec}, before_id=first, without=target.id))
+        if promotes:  # an entry of the spec came in: every verdict of it from there on
+            used = spec_units(session, deal.id, {spec}, before_id=start, without=target.id).get(spec, 0)
+            _rejudge_from(session, deal, spec, start, used, touched)
+        else:
+            _let_in(session, deal, spec, target, touched)
+
+
+def _rejudge_from(session: Session, deal: Deal, spec: str, first: int, used: int, touched: dict[int, Work]) -> None:
+    """Every valid entry of `spec` from `first` on judged again, `used` units filling its 限量 before."""
+    for w in _of_specs(session, deal.id, {spec}, first):
+        touched.setdefault(w.id, w)
+    works = sorted((w for w in touched.values() if _spec(w) == spec and w.id >= first), key=lambda w: w.id)
+    flag_spec_stock(deal, works, {spec: used})
+
+
+def _let_in(session: Session, deal: Deal, spec: str, target: Work, touched: dict[int, Work]) -> None:
+    """The units `target` freed let in the first flagged entries of its spec that now fit, in
+    chain order. While no more units are let in than were freed (room left ≥ 0), the entries that
+    fitted before still fit and only the next flagged one that fits can change: one query each.
+    Once more are let in than were freed, later entries may no longer fit: the rest of the
+    spec is judged again from there."""
+    room, after, before = target.qty, target.id, 0
+    while room > 0:  # an entry fits when the units before it (stored) + its own ≤ 限量 + room
+        found = _next_fit(session, deal.id, spec, deal.spec_stock[spec], after, room)
+        if found is None:
+            return
+        after, before, qty = found
+        room -= qty
+        if after not in touched:
+            touched[after] = load(session, deal.id, EntryRow.id == after)[0]
+        touched[after].over_stock = False
+    if room < 0:  # the units filling the 限量 after it: `before`, less the room that was left
+        _rejudge_from(session, deal, spec, after + 1, before - room, touched)
+
+
+def _next_fit(session: Session, deal_id: int, spec: str, limit: int, after_id: int, room: int) -> tuple[int, int, int] | None:
+    """(id, units filling the 限量 before it, qty) of the first flagged entry of `spec` after
+    `after_id` that `room` more units let in (stored state: one window query over the spec)."""
+    c = EntryRow
+    filling = case((c.over_stock.is_(False), c.qty), else_=0)
+    ranked = (select(c.id, c.qty, c.over_stock, (func.sum(filling).over(order_by=c.id) - filling).label("before"))
+              .where(c.deal_id == deal_id, c.spec == spec, c.status == VALID).subquery())
+    q = (select(ranked.c.id, ranked.c.before, ranked.c.qty)
+         .where(ranked.c.over_stock.is_(True), ranked.c.id > after_id, ranked.c.before + ranked.c.qty <= limit + room)
+         .order_by(ranked.c.id).limit(1))
+    row = session.execute(q).first()
+    return None if row is None else (row[0], int(row[1]), row[2])
