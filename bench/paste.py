@@ -1,11 +1,13 @@
 """Parse AND store a 2,000-line chain on SQLite (issue 4: target ≤ 0.3 s), and 200 new lines
-onto a deal with 10,000 entries on SQLite and PostgreSQL (issue 19: paste_200_on_10k_s ≤ 0.3 s).
+onto a deal with 10,000 entries on SQLite and PostgreSQL (issue 19: paste_200_on_10k_s ≤ 0.3 s),
+also onto a deal whose specs have their own 限量, with one cancel there.
 
 Each run: a fresh database with a released deal, then one apply_paste (parse, lock, diff,
 bulk insert, tallies, event) committed. Prints the median and the spread over the runs,
 and the re-paste of the same chain (idempotent: parse + diff, nothing to write).
 
     python -m bench paste            # or: python -m bench.paste [runs]
+    python -m bench.paste spec [runs]  # the spec-stock figures only
 """
 from __future__ import annotations
 
@@ -32,12 +34,13 @@ def chain(n: int = LINES) -> str:
     )
 
 
-def _deal(engine, stock: int | None = 3000) -> int:
+def _deal(engine, stock: int | None = 3000, **specs) -> int:
     with db.session(engine) as s:
         show = shows.create_show(s, SYSTEM, shows.ShowForm("压测场次", "压测群", 3000, "老李", START, START + timedelta(hours=1)))
         deal = jielong.create_deal(s, SYSTEM, show.id, jielong.DealForm(
             product="有机上海青", group_price=Decimal("19.9"), original_price=Decimal("29.9"), threshold=50,
-            stock=stock, per_person_limit=5, delivery_text="次日中午自提", deadline=START + timedelta(hours=2)), at=START)
+            stock=stock, per_person_limit=5, delivery_text="次日中午自提", deadline=START + timedelta(hours=2),
+            **specs), at=START)
         jielong.release(s, deal.id, SYSTEM, at=START + timedelta(minutes=55))
         return deal.id
 
@@ -74,19 +77,76 @@ def on_big_deal(kind: str = "sqlite", runs: int = 3) -> list[tuple[float, float]
         for r in range(runs):
             first = BIG + r * NEW + 1
             tail = "\n".join(f"{i}. 新团员{i:05d} {i % 3 + 1}份 {i % 30 + 1}栋" for i in range(first, first + NEW))
-            at = START + timedelta(minutes=57 + r)
-            t0, c0 = time.perf_counter(), time.process_time()
-            with db.session(engine) as s:
-                plan = jielong.preview_paste(s, deal_id, tail)
-            with db.session(engine) as s:
-                res = jielong.apply_paste(s, SYSTEM, deal_id, tail, at=at)
-            out.append((time.perf_counter() - t0, time.process_time() - c0))
-            assert len(plan.added) == NEW and res.added == NEW and res.missing == 0, res
+            out.append(_timed_tail(engine, deal_id, tail, START + timedelta(minutes=57 + r)))
     return out
+
+
+def _timed_tail(engine, deal_id: int, tail: str, at: datetime) -> tuple[float, float]:
+    """Preview plus apply of NEW new lines, each in its own transaction: (wall s, CPU s)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    with db.session(engine) as s:
+        plan = jielong.preview_paste(s, deal_id, tail)
+    with db.session(engine) as s:
+        res = jielong.apply_paste(s, SYSTEM, deal_id, tail, at=at)
+    assert len(plan.added) == NEW and res.added == NEW and res.missing == 0, res
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+# A spec-stock deal: 10斤装 sold out at about 70 % of its lines (the rest flagged 超出规格限量),
+# 5斤装 with a 限量 it never reaches.
+SPECS = dict(spec_options="5斤装,10斤装", spec_stock="10斤装=7000；5斤装=20000")
+
+
+def spec_chain(first: int, n: int, name: str = "团员") -> str:
+    return "\n".join(f"{i}. {name}{i:05d} {i % 3 + 1}份 {('5斤装', '10斤装')[i % 2]} {i % 30 + 1}栋"
+                     for i in range(first, first + n))
+
+
+def on_spec_stock_deal(kind: str = "sqlite", runs: int = 5) -> list[tuple[float, float, float]]:
+    """200 new lines (preview plus apply) onto a 10,000-entry spec-stock deal, then the cancel of
+    one early 10斤装 entry (its units unflag the first flagged ones); per run (paste wall s,
+    paste CPU s, cancel wall s)."""
+    out = []
+    with fresh_engine(kind) as engine:
+        deal_id = _deal(engine, stock=None, **SPECS)
+        with db.session(engine) as s:
+            jielong.apply_paste(s, SYSTEM, deal_id, "#接龙\n例 张三 1份 3栋\n" + spec_chain(1, BIG),
+                                at=START + timedelta(minutes=56))
+        with db.session(engine) as s:
+            early = [r["编号"] for r in jielong.list_entries(s, deal_id, limit=2 * runs) if r["规格"] == "10斤装"]
+        for r in range(runs):
+            at = START + timedelta(minutes=57 + r)
+            paste, cpu = _timed_tail(engine, deal_id, spec_chain(BIG + r * NEW + 1, NEW, "新团员"), at)
+            t0 = time.perf_counter()
+            with db.session(engine) as s:
+                jielong.cancel_entry(s, SYSTEM, early[r], at=at)
+            out.append((paste, cpu, time.perf_counter() - t0))
+    return out
+
+
+def _spread(name: str, xs: list[float]) -> None:
+    report(f"{name}_s", median(xs), "s")
+    report(f"{name}_min_s", min(xs), "s")
+    report(f"{name}_max_s", max(xs), "s")
+
+
+def spec_stock_main(runs: int = 5) -> None:
+    """`python -m bench.paste spec`: the spec-stock figures only."""
+    for kind in ("sqlite", "postgresql"):
+        try:
+            got = on_spec_stock_deal(kind, runs)
+        except Exception as exc:  # PostgreSQL not reachable: say so, keep the SQLite figures
+            print(f"spec_stock_{kind}: skipped ({type(exc).__name__}: {exc})", flush=True)
+            continue
+        suffix = "" if kind == "sqlite" else "_postgresql"
+        _spread(f"paste_200_on_10k_spec_stock{suffix}", [p for p, _, _ in got])
+        report(f"paste_200_on_10k_spec_stock{suffix}_cpu_s", median([c for _, c, _ in got]), "s")
+        _spread(f"cancel_on_10k_spec_stock{suffix}", [c for _, _, c in got])
 
 
 def main(runs: int = 9) -> None:
     text = chain()
+    spec_stock_main()
     for kind in ("sqlite", "postgresql"):
         try:
             big = on_big_deal(kind)
@@ -111,4 +171,7 @@ def main(runs: int = 9) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 9)
+    if sys.argv[1:2] == ["spec"]:
+        spec_stock_main(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 9)

@@ -37,11 +37,11 @@ from services.jielong.plan import (
     load,
     make_key,
     count_entry,
-    flag_spec_stock,
     needs_full,
     plan,
     totals_after,
 )
+from services.jielong.spec_stock import judge_cancel, judge_paste, spec_units
 from services.jielong.specs import over_spec_stock, price_of
 from services.jielong.window import buyer_tallies, deal_tallies, scope_of
 from services.sql import chunks, upsert_insert
@@ -203,8 +203,8 @@ def _plan(session: Session, deal: Deal, incoming: Incoming, source: str, sources
     A paste with no chain line in it says nothing about which lines are missing."""
     sources = sources if incoming else None
     existing, scope = scope_of(session, deal, incoming, sources)
-    if scope.tallies is not None and deal.spec_stock:  # a spec's 限量 is checked over the whole chain
-        existing, scope = _whole_chain(session, deal, scope)
+    if scope.tallies is not None and deal.spec_stock:  # the specs' 限量: only the specs the paste changes
+        scope.judge_specs = lambda touched, new: judge_paste(session, deal, touched, new)
     result, new, changed = plan(deal, existing, incoming, source, sources, describe_new, scope)
     if scope.tallies is not None and needs_full(existing):
         existing, scope = _whole_chain(session, deal, scope)
@@ -282,13 +282,6 @@ def _next_key(session: Session, deal_id: int, name: str) -> str:
     return make_key(name, n)
 
 
-def _spec_units(session: Session, deal_id: int, spec: str) -> int:
-    """Valid units of one spec within its 限量 (flagged ones beyond it do not fill it)."""
-    c = EntryRow
-    return session.scalar(select(func.coalesce(func.sum(c.qty), 0)).where(
-        c.deal_id == deal_id, c.status == EntryStatus.VALID, c.spec == spec, c.over_stock.is_(False))) or 0
-
-
 def _buyer_had(session: Session, deal_id: int, name: str) -> tuple[int, int]:
     """(valid entries, valid units) the buyer already has in the deal."""
     row = session.execute(
@@ -324,7 +317,7 @@ def add_entry(
     fits = deal.stock is None or deal.units_valid + qty <= deal.stock
     had_entries, had_units = _buyer_had(session, deal_id, name)
     over_stock = fits and deal.spec_stock is not None and over_spec_stock(
-        deal.spec_stock, {spec: _spec_units(session, deal_id, spec)}, spec, qty)
+        deal.spec_stock, spec_units(session, deal_id, {spec}), spec, qty)
     row = EntryRow(
         deal_id=deal_id, line_key=_next_key(session, deal_id, name), seq=seq, buyer_name=name, qty=qty,
         spec=spec, note=note, address=address, phone=phone,
@@ -354,7 +347,8 @@ def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | N
     """Cancel one entry; freed stock goes to the first waitlisted entries that fit.
 
     Returns the ids of the entries promoted from the waitlist. Reads the entry, the waitlist and
-    the entries of the buyers concerned (their 限购 flags), never the whole chain.
+    the entries of the buyers concerned (their 限购 flags), and on a deal with spec stock the
+    entries of a spec whose flags the cancel can change (spec_stock.judge_cancel), never the whole chain.
     """
     require(actor, "chain.write")
     deal_id = session.scalar(select(EntryRow.deal_id).where(EntryRow.id == entry_id))
@@ -369,17 +363,14 @@ def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | N
     target.status = EntryStatus.CANCELLED
     promote = _promotable(session, deal, deal.units_valid - freed) if freed else []
     names = {target.buyer_name} | {w.buyer_name for w in promote}
-    if deal.spec_stock:  # freed units of a spec may unflag a later entry of it: the whole chain
-        touched = {w.id: w for w in load(session, deal_id)}
-    else:
-        touched = {w.id: w for w in load(session, deal_id, EntryRow.buyer_name.in_(sorted(names)))}
+    touched = {w.id: w for w in load(session, deal_id, EntryRow.buyer_name.in_(sorted(names)))}
     touched[target.id] = target
     for w in promote:
         touched[w.id] = w
-    works = sorted(touched.values(), key=lambda w: w.id)
-    _relimit(deal, works)
+    _relimit(deal, sorted(touched.values(), key=lambda w: w.id))  # before any entry of another buyer joins
     if deal.spec_stock:
-        flag_spec_stock(deal, works)
+        judge_cancel(session, deal, target, promote, touched)
+    works = sorted(touched.values(), key=lambda w: w.id)
     tallies = Tallies(deal_tallies(deal), buyer_tallies(session, deal_id, names))
     result = PastePlan(deal_id=deal.id, before=dict(tallies.before))
     result.after = totals_after(tallies, works, deal.group_price)

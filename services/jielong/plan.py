@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -261,10 +262,12 @@ def allocate(deal: Deal, works: list[Work]) -> None:
     flag_spec_stock(deal, works)
 
 
-def flag_spec_stock(deal: Deal, works: list[Work]) -> None:
-    """`works`: every entry of the deal, in chain order. A valid entry beyond its spec's 限量
-    (Deal.spec_stock) is flagged over_stock, the ones before it fill the spec's stock."""
-    used: Counter[str] = Counter()
+def flag_spec_stock(deal: Deal, works: list[Work], used: dict[str, int] | None = None) -> None:
+    """`works`: every entry of the deal, in chain order, or (services.jielong.spec_stock) every
+    entry of some specs from some point on, `used` the units of each filling its 限量 before that
+    point. A valid entry beyond its spec's 限量 (Deal.spec_stock) is flagged over_stock, the ones
+    before it fill the spec's stock."""
+    used = Counter(used or {})
     for w in works:
         valid = w.status == EntryStatus.VALID
         w.over_stock = valid and over_spec_stock(deal.spec_stock, used, w.spec, w.qty)
@@ -425,11 +428,14 @@ class Tallies:
 
 @dataclass
 class Scope:
-    """Which part of the chain a paste speaks about. `tallies` None: `existing` is every entry."""
+    """Which part of the chain a paste speaks about. `tallies` None: `existing` is every entry.
+    `judge_specs(existing, new)`: on a deal with spec stock, flags the entries of the specs the
+    plan touched and returns `existing` with the entries it loaded for that (spec_stock.judge_paste)."""
 
     offsets: dict[str, int] = field(default_factory=dict)
     from_seq: int | None = None
     tallies: Tallies | None = None
+    judge_specs: Callable[[list[Work], list[Work]], list[Work]] | None = None
 
 
 def needs_full(existing: list[Work]) -> bool:
@@ -505,7 +511,9 @@ def plan(
         result.after = totals(works, deal.group_price)
     else:
         allocate_new(deal, m.new, scope.tallies)
-        result.after = totals_after(scope.tallies, works, deal.group_price)
+        if scope.judge_specs is not None:
+            existing = scope.judge_specs(existing, m.new)
+        result.after = totals_after(scope.tallies, existing + m.new, deal.group_price)
     _describe_new(result, m.new, describe_new)
     changed = _describe_changed(result, existing, m.seen)
     return result, m.new, changed
