@@ -26,7 +26,7 @@ from db.models import ChainEntry as EntryRow
 from db.models import Deal
 from services.jielong.lifecycle import EntryStatus, entry_status_label
 from services.jielong.parser import MAX_QTY, ChainEntry, key_name
-from services.jielong.specs import entry_money, over_spec_stock, price_of
+from services.jielong.specs import counts_toward_gmv, entry_money, over_spec_stock, price_of
 
 FIELDS = ("seq", "buyer_name", "qty", "spec", "note", "address", "phone", "amount", "raw_line", "status", "over_limit",
           "missing", "unit_price", "over_stock")
@@ -203,12 +203,12 @@ def count_entry(t: dict, v: dict, sign: int, group_price: Decimal) -> None:
         t["entries_valid"] += sign
         t["units_valid"] += sign * v["qty"]
         money = entry_money(v["amount"], v["qty"], v["unit_price"], group_price)
-        if v["over_limit"] or v["missing"] or v.get("over_stock"):
+        if counts_toward_gmv(v["status"], v["over_limit"], v["missing"], v.get("over_stock", False)):
+            t["gmv_valid"] += sign * money
+        else:
             t["entries_flagged"] += sign
             t["units_flagged"] += sign * v["qty"]
             t["gmv_flagged"] += sign * money
-        else:
-            t["gmv_valid"] += sign * money
     elif v["status"] == EntryStatus.WAITLISTED:
         t["entries_waitlisted"] += sign
         t["units_waitlisted"] += sign * v["qty"]

@@ -1,7 +1,10 @@
 """Per-spec prices (issue 13 #9): a deal whose specs cost differently (5斤装 ¥39.9, 10斤装 ¥69.9)
 names a price per spec; an entry takes its spec's price, else the group price. The money of an
 entry is its imported amount when an export gave one, else qty × that price (the one rule,
-in Python `entry_money` and in SQL `entry_amount`, for the review, the exports and the members)."""
+in Python `entry_money` and in SQL `entry_amount`, for the review, the exports and the members).
+Which entries count toward the 成交额 (GMV) is one rule too: valid and not flagged (超出限购,
+最新接龙中缺失, 超出规格限量) — `counts_toward_gmv` in Python (the deal tallies), `gmv_counts` /
+`gmv_amount` in SQL (members' spend, LTV and the board)."""
 from __future__ import annotations
 
 import re
@@ -9,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, and_, case, func
 
 from db.models import ChainEntry, Deal
 
@@ -116,3 +119,19 @@ def entry_amount() -> ColumnElement:
     """The money one valid entry brings, in SQL (ChainEntry joined to its Deal): the imported
     amount, else qty × its spec's price (else the group price); `entry_money` in Python."""
     return func.coalesce(ChainEntry.amount, ChainEntry.qty * func.coalesce(ChainEntry.unit_price, Deal.group_price))
+
+
+def counts_toward_gmv(status: str, over_limit: bool, missing: bool, over_stock: bool) -> bool:
+    """An entry counts toward the 成交额 when valid and not flagged; flagged money is shown apart."""
+    return status == "valid" and not (over_limit or missing or over_stock)
+
+
+def gmv_counts() -> ColumnElement:
+    """`counts_toward_gmv` in SQL, on ChainEntry."""
+    return and_(ChainEntry.status == "valid", ChainEntry.over_limit.is_not(True), ChainEntry.missing.is_not(True),
+                ChainEntry.over_stock.is_not(True))
+
+
+def gmv_amount() -> ColumnElement:
+    """The money an entry adds to the 成交额: `entry_amount` when it counts, else 0 (to sum in SQL)."""
+    return case((gmv_counts(), entry_amount()), else_=0)

@@ -28,8 +28,9 @@ def _month(session: Session, col):
 
 
 def ltv(session: Session, member_id: int) -> Decimal:
-    """A member's spend across the community's shows: the sum of their valid entries' amounts
-    (an entry without an amount counts qty × its spec's price, else the 专享价), read live from the chains."""
+    """A member's spend across the community's shows: the sum of their entries that count toward the
+    review's 成交额 (valid, not flagged: jielong.gmv_counts; an entry without an amount counts qty × its
+    spec's price, else the 专享价), read live from the chains."""
     community_id = session.scalar(select(Member.community_id).where(Member.id == member_id))
     if community_id is None:
         raise NotFound(f"找不到编号为 {member_id} 的社群成员。")
@@ -40,7 +41,7 @@ def ltv(session: Session, member_id: int) -> Decimal:
         .join(Show, Show.community_id == a.community_id)
         .join(Deal, Deal.show_id == Show.id)
         .join(ChainEntry, and_(ChainEntry.deal_id == Deal.id, ChainEntry.buyer_name == a.value))
-        .where(a.member_id == member_id, a.kind == AliasKind.NAME, ChainEntry.status == "valid")
+        .where(a.member_id == member_id, a.kind == AliasKind.NAME, jielong.gmv_counts())
     )
     return Decimal(total or 0).quantize(Decimal("0.01"))
 

@@ -81,7 +81,7 @@ def _name_join(community_id: int, column):
 
 
 def _orders(session: Session, show: Show) -> dict[int, dict]:
-    spend = func.sum(jielong.entry_amount())
+    spend = func.sum(jielong.gmv_amount())  # the review's 成交额 rule: flagged entries' money stays apart
     q = (
         select(MemberAlias.member_id, func.count(), func.sum(ChainEntry.qty), spend)
         .select_from(ChainEntry)

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func
 
-from db.models import Member
+from db.models import ChainEntry, Member, MemberShow
 from services import jielong, members, shows, triage
 from services.errors import Forbidden, InvalidState
 
@@ -252,3 +253,50 @@ def test_the_boards_show_axis_reads_month_day_at_each_show(chart):
     axis = spec["encoding"]["x"]["axis"]
     assert axis["format"] == "%m-%d" and len(axis["values"]) == 2
     assert getattr(members, chart)(series[:1]).to_dict()["encoding"]["x"]["axis"]["values"][0]["date"] == T0.day
+
+
+def test_a_members_spend_and_the_boards_sum_leave_out_what_the_review_keeps_apart(session, admin):
+    """A member's spend once counted entries the review's 成交额 keeps apart (超出限购, 最新接龙中缺失,
+    超出规格限量) and so the members' per-show sum read more than 复盘. One rule now: jielong.gmv_counts."""
+    from services import review
+
+    start = T0 + timedelta(weeks=6)
+    show = shows.create_show(session, admin, shows.ShowForm("标记场", COMMUNITY, 300, "老李", start,
+                                                            start + timedelta(hours=1)))
+    shows.start_show(session, admin, show.id, at=start)
+    deal = jielong.create_deal(session, admin, show.id, jielong.DealForm(
+        product="赣南脐橙", group_price=Decimal("10.00"), threshold=5, per_person_limit=2, delivery_text="次日中午前送达",
+        spec_options="5斤装,10斤装", spec_stock="10斤装=1", deadline=start + timedelta(hours=3)), at=start)
+    jielong.release(session, deal.id, admin, at=start + timedelta(minutes=5))
+    lines = ["1. 王芳 2份 5斤装", "2. 王芳 1份 5斤装", "3. 李娜 1份 10斤装", "4. 李娜 1份 10斤装",
+             "5. 赵敏 1份 5斤装", "6. 钱七 1份 5斤装"]
+    jielong.apply_paste(session, admin, deal.id, "\n".join(lines), at=start + timedelta(minutes=6))
+    jielong.apply_paste(session, admin, deal.id, "\n".join(lines[:4] + lines[5:]), at=start + timedelta(minutes=7))
+    qian = next(e for e in jielong.list_entries(session, deal.id) if e["团员"] == "钱七")
+    jielong.cancel_entry(session, admin, qian["编号"], at=start + timedelta(minutes=8))
+    flags = {(e.buyer_name, e.over_limit, e.missing, e.over_stock, e.status)
+             for e in session.query(ChainEntry).filter(ChainEntry.deal_id == deal.id)}
+    assert {("王芳", True, False, False, "valid"), ("李娜", False, False, True, "valid"),
+            ("赵敏", False, True, False, "valid"), ("钱七", False, False, False, "cancelled")} <= flags
+    shows.end_show(session, admin, show.id, at=start + timedelta(hours=1))
+    members.sync_show(session, admin, show.id, at=start + timedelta(hours=2))
+    gmv = Decimal(str(review.kpis(session, show.id)["gmv"])).quantize(Decimal("0.01"))
+    assert gmv == Decimal("30.00")  # 王芳's first 2 + 李娜's first 1
+    spend = {n: member_of(session, n) for n in ("王芳", "李娜", "赵敏")}
+    assert {n: (m.spend, members.ltv(session, m.id)) for n, m in spend.items()} == {
+        "王芳": (Decimal("20.00"), Decimal("20.00")), "李娜": (Decimal("10.00"), Decimal("10.00")),
+        "赵敏": (Decimal("0.00"), Decimal("0.00"))}
+    per_show = session.query(func.sum(MemberShow.spend)).filter(MemberShow.show_id == show.id).scalar()
+    assert Decimal(per_show).quantize(Decimal("0.01")) == gmv
+    row = next(r for r in members.series(session, show.community_id) if r["show_id"] == show.id)
+    assert Decimal(str(row["gmv"])).quantize(Decimal("0.01")) == gmv
+    assert members.ltv_by_cohort(session, show.community_id)[-1]["avg_ltv"] == 10.0  # (20 + 10 + 0) / 3
+
+
+def test_what_counts_toward_the_gmv_is_one_rule():
+    """Valid and not flagged counts; a flag of any kind, a cancel or a 候补 keeps the money apart."""
+    assert jielong.counts_toward_gmv("valid", False, False, False)
+    assert not any(jielong.counts_toward_gmv("valid", *flags)
+                   for flags in [(True, False, False), (False, True, False), (False, False, True)])
+    assert not jielong.counts_toward_gmv("cancelled", False, False, False)
+    assert not jielong.counts_toward_gmv("waitlisted", False, False, False)
