@@ -65,19 +65,25 @@ def test_exact_names_link_across_shows_and_ltv_sums_valid_amounts(session, admin
     assert session.query(Member).count() == 3
 
 
+def orange_night(session, admin, title: str, week: int, price: str, **specs):
+    """A started show with one released 赣南脐橙 deal (5斤装 / 10斤装, 限购 2); `specs`: spec_prices / spec_stock."""
+    start = T0 + timedelta(weeks=week)
+    show = shows.create_show(session, admin, shows.ShowForm(title, COMMUNITY, 300, "老李", start,
+                                                            start + timedelta(hours=1)))
+    shows.start_show(session, admin, show.id, at=start)
+    deal = jielong.create_deal(session, admin, show.id, jielong.DealForm(
+        product="赣南脐橙", group_price=Decimal(price), threshold=5, per_person_limit=2, delivery_text="次日中午前送达",
+        spec_options="5斤装,10斤装", deadline=start + timedelta(hours=3), **specs), at=start)
+    jielong.release(session, deal.id, admin, at=start + timedelta(minutes=5))
+    return start, show, deal
+
+
 def test_the_board_gmv_and_a_members_spend_count_spec_prices_as_the_review_does(session, admin):
     """核心看板 read 单场 GMV ¥478.20 beside the review's 成交额 ¥538.20: it priced 10斤装 entries at
     the 专享价 and counted an entry over the 限购 that the review keeps apart."""
     from services import review
 
-    start = T0 + timedelta(weeks=5)
-    show = shows.create_show(session, admin, shows.ShowForm("规格价场", COMMUNITY, 300, "老李", start,
-                                                            start + timedelta(hours=1)))
-    shows.start_show(session, admin, show.id, at=start)
-    deal = jielong.create_deal(session, admin, show.id, jielong.DealForm(
-        product="赣南脐橙", group_price=Decimal("29.90"), threshold=5, per_person_limit=2, delivery_text="次日中午前送达",
-        spec_options="5斤装,10斤装", spec_prices="10斤装=49.9", deadline=start + timedelta(hours=3)), at=start)
-    jielong.release(session, deal.id, admin, at=start + timedelta(minutes=5))
+    start, show, deal = orange_night(session, admin, "规格价场", 5, "29.90", spec_prices="10斤装=49.9")
     for i, (name, qty, spec) in enumerate([("王芳", 2, "10斤装"), ("李娜", 1, ""), ("李娜", 2, "")]):
         jielong.add_entry(session, admin, deal.id, name, qty, spec=spec, at=start + timedelta(minutes=6, seconds=i))
     shows.end_show(session, admin, show.id, at=start + timedelta(hours=1))
@@ -260,14 +266,7 @@ def test_a_members_spend_and_the_boards_sum_leave_out_what_the_review_keeps_apar
     超出规格限量) and so the members' per-show sum read more than 复盘. One rule now: jielong.gmv_counts."""
     from services import review
 
-    start = T0 + timedelta(weeks=6)
-    show = shows.create_show(session, admin, shows.ShowForm("标记场", COMMUNITY, 300, "老李", start,
-                                                            start + timedelta(hours=1)))
-    shows.start_show(session, admin, show.id, at=start)
-    deal = jielong.create_deal(session, admin, show.id, jielong.DealForm(
-        product="赣南脐橙", group_price=Decimal("10.00"), threshold=5, per_person_limit=2, delivery_text="次日中午前送达",
-        spec_options="5斤装,10斤装", spec_stock="10斤装=1", deadline=start + timedelta(hours=3)), at=start)
-    jielong.release(session, deal.id, admin, at=start + timedelta(minutes=5))
+    start, show, deal = orange_night(session, admin, "标记场", 6, "10.00", spec_stock="10斤装=1")
     lines = ["1. 王芳 2份 5斤装", "2. 王芳 1份 5斤装", "3. 李娜 1份 10斤装", "4. 李娜 1份 10斤装",
              "5. 赵敏 1份 5斤装", "6. 钱七 1份 5斤装"]
     jielong.apply_paste(session, admin, deal.id, "\n".join(lines), at=start + timedelta(minutes=6))
