@@ -5,13 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from services import members
+from services.formats import pct
 from services.authz import Actor, can
 from ui import context as ctx
 from ui.markdown import literal as md
-
-
-def pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
 
 
 def money(v) -> str:

@@ -6,11 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from services import pickup
+from services.formats import pct
 from ui import context as ctx
-
-
-def pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
 
 
 def render(show_id: int) -> None:

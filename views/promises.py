@@ -14,6 +14,7 @@ import streamlit as st
 from services import clock, promises, shows
 from services.authz import can
 from services.errors import DomainError
+from services.formats import pct
 from ui import context as ctx
 from ui.markdown import literal
 from ui import promises_items
@@ -43,7 +44,7 @@ def render_figures(show_id: int, now: datetime) -> None:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("本场承诺", counts["total"])
     m2.metric("待履约", counts[promises.PromiseStatus.OPEN])
-    m3.metric("兑现率", "—" if rate is None else f"{rate:.0%}", help="已兑现 ÷ 未豁免的承诺")
+    m3.metric("兑现率", pct(rate), help="已兑现 ÷ 未豁免的承诺")
     m4.metric("逾期履约项", overdue_total)
     if overdue_total:
         st.markdown(f":red[**有 {overdue_total} 项履约已逾期，请尽快处理。**]")

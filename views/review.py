@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from services import events, review, shows
+from services.formats import pct
 from services.authz import can
 from ui import context as ctx
 from ui import members_board, pickup_review
@@ -20,10 +21,6 @@ TABS = ["团品", "问题", "承诺", "提货", "核心看板", "事件日志", 
 
 def hm(at: datetime | None) -> str:
     return "" if at is None else f"{at:%H:%M}"
-
-
-def pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
 
 
 def render_head(show) -> None:

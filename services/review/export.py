@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from services import events, jielong, shows
 from services.authz import Actor, require
+from services.formats import pct
 from services.pickup import NO_ADDRESS, pickup_group  # noqa: F401  (re-exported: services.export)
 from services.review import metrics, report, tables, workbook
 from services.review.packing import ENTRY_COLUMNS
@@ -68,7 +69,7 @@ def kpi_cells(k: dict[str, Any]) -> list[list[Any]]:
         if v is None:
             shown: Any = ""
         elif key in metrics.RATE_KEYS:
-            shown = f"{v:.1%}"
+            shown = pct(v)
         else:
             shown = v
         out.append([label, shown, key])

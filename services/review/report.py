@@ -16,6 +16,7 @@ import altair as alt
 from sqlalchemy.orm import Session
 
 from services import clock, shows
+from services.formats import pct
 from services.review import charts, metrics, tables, timeline
 
 FONT = "Noto Sans CJK SC"
@@ -38,10 +39,6 @@ footer{margin-top:32px;color:#999;font-size:12px}
 
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
 
 
 def num(v: Any) -> str:

@@ -269,3 +269,12 @@ def test_the_checklist_shows_where_each_gift_goes(page_as, app_db):
     at = pick(page_as("assistant", "promises"), pid)
     items = frame(at, "团员")
     assert list(items["地址"]) == expected and all(items["楼栋/取货点"])
+
+
+def test_the_kept_rate_reads_the_same_here_and_in_the_review(page_as, app_db):
+    """承诺履约 showed 兑现率 "0%" where 复盘 showed "0.0%" for the same show: one formatter now."""
+    with app_session(app_db) as s:
+        rate = promises.kept_rate(s, shows.find_show(s, SHOW).id)
+    here = {m.label: m.value for m in page_as("assistant", "promises").metric}["兑现率"]
+    there = {m.label: m.value for m in page_as("reviewer", "review").metric}["承诺兑现率"]
+    assert here == there == f"{rate * 100:.1f}%"

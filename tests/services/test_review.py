@@ -92,3 +92,9 @@ def test_markers_and_minutes(session, admin):
     assert kinds == ["question_peak", "question_peak", "promise", "release", "threshold", "sold_out"]
     assert len(review.minute_series(session, show.id)) == 3
     assert review.timeline_chart(review.minute_series(session, show.id), review.markers(session, show.id)) is not None
+
+
+def test_a_rate_reads_one_way_everywhere():
+    from services.formats import pct
+
+    assert [pct(0), pct(0.627), pct(1), pct(None)] == ["0.0%", "62.7%", "100.0%", "—"]
