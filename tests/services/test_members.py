@@ -299,3 +299,26 @@ def test_what_counts_toward_the_gmv_is_one_rule():
                    for flags in [(True, False, False), (False, True, False), (False, False, True)])
     assert not jielong.counts_toward_gmv("cancelled", False, False, False)
     assert not jielong.counts_toward_gmv("waitlisted", False, False, False)
+
+
+def test_shows_synced_before_the_gmv_rule_are_recounted_after_the_upgrade(tmp_path):
+    """Spend is stored at sync time: the migration members_3 marks every synced show stale, so a
+    database upgraded from members_2 recounts its members with the 成交额 rule on first open."""
+    import db
+    from tests.support import make_actor
+
+    eng = db.connect(f"sqlite:///{tmp_path / 'upgraded.db'}")
+    db.upgrade(eng)
+    with db.session(eng) as s:
+        admin = make_actor(s, "admin", "管理员")
+        start, show, deal = orange_night(s, admin, "升级场", 7, "10.00")
+        jielong.apply_paste(s, admin, deal.id, "1. 王芳 1份 5斤装", at=start + timedelta(minutes=6))
+        shows.end_show(s, admin, show.id, at=start + timedelta(hours=1))
+        members.sync_show(s, admin, show.id, at=start + timedelta(hours=2))
+        assert not members.needs_sync(s, show.id)
+        show_id = show.id
+    db.downgrade(eng, "members_2")
+    db.upgrade(eng)
+    with db.session(eng) as s:
+        assert members.needs_sync(s, show_id)
+    eng.dispose()
