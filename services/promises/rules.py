@@ -4,8 +4,9 @@ No database and no Streamlit here: pure functions over text, so they are cheap t
 and to tune. The package services.promises exports what the pages and other services use.
 
 How a line is judged (one draft per line at most):
-1. The line is cut into clauses at punctuation. Clauses that ask (end in ？ or 吗) are
-   ignored: "能包退吗？" is a viewer's question, not a promise.
+1. The line is cut into clauses at punctuation. Clauses that ask or request (services.promises.asking:
+   能包退吗？, 什么时候打折, 送点赠品呗) are ignored, and a line of nothing else drafts nothing, not even
+   from the model; a host's rhetorical question answered at once (要不要送你们一个？送！) is read as said.
 2. Each kind has a lexicon of cues. A *strong* cue promises by itself (包退, 假一赔十,
    前50名赠, 次日达, 主动回访…). A *weak* cue (新鲜, 配送, 价格, 售后…) only counts when the
    line also carries a commitment marker (保证, 一定, 我会, 负责, 亲自…) or, for kinds tied
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from services.cn_numbers import NUM
 from services.promises import model as _model
+from services.promises.asking import CLAUSE as _CLAUSE, affirmed, answers_itself, asks as _asks, only_asks as _only_asks
 from services.promises.due import _CLOCK, _DAY_WORDS, _PART_WORDS, due_at_from_hint, due_hint_of, first_n_of, min_qty_of
 
 __all__ = [
@@ -261,7 +263,6 @@ _PAST_BEFORE = re.compile(r"(?:已经|已(?!拍|下单|付款|购|买)|昨天|�
 # A clause that tells what is done or gone (已经发完了, 送完了) binds nobody.
 _DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|(?:谢谢|感谢)[^，。！,!；;]{0,10}(?:红包|礼物|福袋|小心心|火箭|飞机)|^[^，。！,!；;]{0,6}?(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经.{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$|(?<![能会要就将])(?:到|来)了[。！!，,]*$")
 
-_CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～：]+[，,。！!；;？?…~～：]*")
 # A line that ends in a colon is a header (赠品清单：, 我们的承诺：), not a promise; a key before a
 # value (补偿：…, 20:01 老李：…) is read with its value.
 _LABEL_END = re.compile(r"：\s*$")
@@ -326,13 +327,17 @@ def _clauses(line: str) -> list[tuple[int, str]]:
     if _STORY.search(line) and not _NOW.search(line):
         return out  # 小时候…, 当时…: the whole line tells a story
     line = _EXAMPLES.sub(lambda m: "＿" * len(m.group(0)), line)
-    for m in _CLAUSE.finditer(line):
+    found = list(_CLAUSE.finditer(line))
+    for i, m in enumerate(found):
         text = m.group(0)
         # A key is read only when its value is a bare placeholder (补偿：[运费补贴/优惠券]).
         rest = line[m.end():]
         header = _LABEL_END.search(text) and not _TERM_VALUE.match(rest) and (
             not rest.strip() or not _PLACEHOLDERS.search(rest) or _PLACEHOLDERS.search(text[:-1].lstrip("•·-✓✅📦🎁💰 ")))
-        if _QUESTION_END.search(text.strip()) or _DONE_CLAUSE.search(text) or header:
+        if _asks(text):
+            # A host's rhetorical question answered at once (要不要送你们一个？送！) states what it asked.
+            text = affirmed(text, found[i + 1].group(0) if i + 1 < len(found) else "")
+        if not text or _DONE_CLAUSE.search(text) or header:
             continue
         text = _CHOICE.sub(lambda c: c.group(1), text)  # a script's choice [今天/明天] reads as its first option
         if _STORY.search(text) or _LAST_TIME.search(text) and not _NOW.search(text) or _HEARSAY.search(text):
@@ -345,7 +350,7 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
     """Cue hits of a line plus whether it carries a commitment, an order context (loose and
     strict), a due hint, a condition with a remedy and urgency."""
     hits: list[_Hit] = []
-    shop, vow = bool(_SHOP.search(line)), bool(_VOW.search(line))
+    shop, vow = bool(_SHOP.search(line)) or answers_itself(line), bool(_VOW.search(line))
     request = bool(_REQUEST.search(line)) and not _TEAM_ACTS.search(line)
     commit = order = strict = due = cond = False
     for offset, clause in _clauses(line):
@@ -509,7 +514,7 @@ def rule_view(text: str, draft: PromiseDraft | None) -> _model.RuleView:
     hits, commit, order, strict, due, cond, urgent = read
     flags = [name for name, on in (("commit", commit), ("order", order), ("strict", strict), ("due", due),
                                    ("cond", cond), ("urgent", urgent)) if on]
-    if _QUESTION_END.search(text):
+    if _QUESTION_END.search(text) or _only_asks(text):
         flags.append("question")
     if _PROSE.search(text):
         flags.append("prose")
@@ -527,8 +532,8 @@ def classify_line(line: str, model: _model.Model | None = None) -> PromiseDraft 
     rules' best cue, marked weak). A draft from a strong cue (rule score ≥ STRONG) is dropped only
     below the model's lower keep_strong: the model vetoes it only when sure."""
     text = line.strip()
-    if not text:
-        return None
+    if not text or _only_asks(text):
+        return None  # a buyer's question or request, answered nowhere in the line
     draft = _rules_draft(text)
     model = model or _model.get()
     if model is None:

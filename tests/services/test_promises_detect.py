@@ -322,3 +322,32 @@ def test_a_counted_giveaway_prepared_and_a_refund_one_may_ask_for_are_promises()
 def test_shop_reply_shapes_are_read_and_their_chatter_twins_are_not(offer, kind, chatter):
     assert [d.kind for d in detect(offer)] == [kind], offer
     assert detect(chatter) == [], chatter
+
+
+# Branch promises8: a buyer's question or request names goods and terms but promises nothing
+# (shapes of the viewer comments' tune rows and ours); a host's rhetorical question answered at once
+# still drafts its answer, clause by clause.
+@pytest.mark.parametrize("asked", [
+    "什么时候打折", "退货运费谁出", "保修多久", "还能再便宜点吗 包邮不", "送点赠品呗", "老客户了，给个优惠价",
+    "赠品什么时候发货", "赠品什么时候发货呢", "赠品什么时候发货啊", "明白了，已经拍下！麻烦帮我备注一下是送人的礼物～",
+    "能包退吗？", "可以包邮吗", "有没有赠品", "几号发货", "包邮没", "能不能便宜点", "可不可以送个小样",
+    "是否支持七天无理由", "哪天到货", "怎么退款",
+])
+def test_a_buyers_question_or_request_drafts_nothing(asked):
+    assert detect(asked) == [], asked
+
+
+@pytest.mark.parametrize("said, kind", [
+    ("包邮吗？包邮！", "delivery"),
+    ("包邮吗 包邮", "delivery"),
+    ("要不要送你们一个？送！", "gift"),
+    ("想要的扣1好不好？前50名送手札", "gift"),
+    ("你们说今天是不是到手价99？对，就99", "price"),
+    ("七天无理由退换，怎么样，放心吧", "refund"),
+    ("谁先拍谁先得，前10名送小样", "gift"),  # 谁…谁: whoever, not who?
+    ("差多少补多少", "compensation"),
+    ("什么时候下单都包邮", "delivery"),  # 什么时候…都: whenever
+    ("我教你们怎么吃，有问题随时找我", "service"),  # 教…怎么: an embedded question
+])
+def test_a_hosts_rhetorical_question_still_drafts_its_answer(said, kind):
+    assert [d.kind for d in detect(said)] == [kind], said
