@@ -28,8 +28,10 @@ FLASH = P + "flash"
 REFRESH_S = config.get_float("CONSOLE_QUEUE_REFRESH_S")
 LIMIT = 15
 # Keyboard shortcuts (issue 13 #17): single keys, no modifier, so Streamlit ignores them while
-# the cursor is in a text box (a Ctrl/Alt shortcut would fire there too). Only the top row's
-# buttons carry them: every row binding the same key would fire every row at once.
+# the cursor is in a text box (a Ctrl/Alt shortcut would fire there too). Y and X sit on one
+# fixed pair of buttons that act on the top row, never on the rows themselves: a row button
+# whose shortcut moved to another row kept its key binding in the browser, so one Y once
+# answered two questions (seen after an undo on a loaded machine).
 KEY_ANSWER, KEY_DISMISS, KEY_UNDO = "Y", "X", "Z"
 
 
@@ -160,6 +162,16 @@ def _age(seconds: int | None) -> str:
     return f"{seconds // 60}分{seconds % 60:02d}秒" if seconds >= 60 else f"{seconds}秒"
 
 
+def _top_buttons(actor: Actor, top: triage.GroupRow | None) -> None:
+    """已回复 / 忽略 for the top row, with the Y / X keys (see KEY_ANSWER)."""
+    st.button("已回复最上面", key=P + "top_answer", shortcut=KEY_ANSWER, disabled=top is None,
+              help=shortcut_help(KEY_ANSWER, "最上面的问题标记为已回复"), on_click=_answer,
+              args=(actor, top.id, f"{P}reply_{top.id}") if top else None)
+    st.button("忽略最上面", key=P + "top_dismiss", shortcut=KEY_DISMISS, disabled=top is None,
+              help=shortcut_help(KEY_DISMISS, "忽略最上面的问题，可撤销"), on_click=_apply,
+              args=(triage.dismiss, actor, top.id) if top else None, kwargs={"success": "已忽略，可撤销"})
+
+
 @ctx.fragment(run_every=REFRESH_S)
 def _queue(show_id: int, actor: Actor) -> None:
     editable = can(actor, "question.act")
@@ -190,13 +202,14 @@ def _queue(show_id: int, actor: Actor) -> None:
                 on_click=_apply,
                 args=(triage.undo, actor, show_id),
             )
+            _top_buttons(actor, rows[0] if rows else None)
     if not rows:
         st.info("暂无待处理的问题。")
     askers = members_night.asker_badges(show_id, [r.id for r in rows])
     said = ctx.read(triage.voices, [r.id for r in rows])
     templates = ctx.read(jielong.reply_templates, show_id) if editable else {}
-    for i, row in enumerate(rows):
-        _row(row, actor, editable, said.get(row.id), templates, askers.get(row.id, []), top=i == 0)
+    for row in rows:
+        _row(row, actor, editable, said.get(row.id), templates, askers.get(row.id, []))
     hidden = open_n - sum(r.status in triage.OPEN_STATUSES and r.category != triage.Category.CHATTER for r in rows)
     if hidden > 0:
         st.caption(f"还有 {hidden} 个待处理问题未显示（按热度排序，先处理上面的）。")
@@ -233,7 +246,7 @@ def _askers(row: triage.GroupRow, said: triage.GroupVoices | None) -> str:
 
 
 def _row(row: triage.GroupRow, actor: Actor, editable: bool, said: triage.GroupVoices | None,
-         templates: dict[str, str], askers: list | None = None, top: bool = False) -> None:
+         templates: dict[str, str], askers: list | None = None) -> None:
     with st.container(border=True):
         head, meta = st.columns([3, 2])
         head.text(row.text)  # viewer text: always literal
@@ -255,14 +268,10 @@ def _row(row: triage.GroupRow, actor: Actor, editable: bool, said: triage.GroupV
                 args=(triage.to_host, actor, row.id),
                 kwargs={"success": "已转给主播"},
             )
-            st.button("已回复", key=f"{P}answer_{row.id}", type="primary", on_click=_answer, args=(actor, row.id, reply_key),
-                      shortcut=KEY_ANSWER if top else None,
-                      help=shortcut_help(KEY_ANSWER, "最上面的问题标记为已回复") if top else None)
+            st.button("已回复", key=f"{P}answer_{row.id}", type="primary", on_click=_answer, args=(actor, row.id, reply_key))
             st.button(
                 "忽略",
                 key=f"{P}dismiss_{row.id}",
-                shortcut=KEY_DISMISS if top else None,
-                help=shortcut_help(KEY_DISMISS, "忽略最上面的问题，可撤销") if top else None,
                 on_click=_apply,
                 args=(triage.dismiss, actor, row.id),
                 kwargs={"success": "已忽略，可撤销"},
