@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func
 
 from db.models import ChainEntry, Deal
+from services.jielong.lifecycle import EntryStatus
 
 MAX_PRICE = Decimal("100000000")
 _SPLIT = re.compile(r"[;；\n,，、]+")
@@ -123,12 +124,12 @@ def entry_amount() -> ColumnElement:
 
 def counts_toward_gmv(status: str, over_limit: bool, missing: bool, over_stock: bool) -> bool:
     """An entry counts toward the 成交额 when valid and not flagged; flagged money is shown apart."""
-    return status == "valid" and not (over_limit or missing or over_stock)
+    return status == EntryStatus.VALID and not (over_limit or missing or over_stock)
 
 
 def gmv_counts() -> ColumnElement:
     """`counts_toward_gmv` in SQL, on ChainEntry."""
-    return and_(ChainEntry.status == "valid", ChainEntry.over_limit.is_not(True), ChainEntry.missing.is_not(True),
+    return and_(ChainEntry.status == EntryStatus.VALID, ChainEntry.over_limit.is_not(True), ChainEntry.missing.is_not(True),
                 ChainEntry.over_stock.is_not(True))
 
 
