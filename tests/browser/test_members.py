@@ -16,10 +16,7 @@ def test_badges_koc_list_and_core_board(server, page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     page.get_by_text("KOC 带头下单（10/10 已接龙）").click()
     wait_for_app(page)
-    block = page.get_by_test_id("stCode").filter(has_text="@").last
-    block.hover()
-    block.get_by_role("button").first.click(force=True)  # the code block's copy button (shown on hover)
-    copied = page.evaluate("navigator.clipboard.readText()")
+    copied = _copy_code_block(page, page.get_by_test_id("stCode").filter(has_text="@").last)
     assert copied.startswith("@") and copied.count("@") == 10, copied
     screenshot(page, "members_console")
     # 社群成员 → 核心看板 with its charts
@@ -32,3 +29,20 @@ def test_badges_koc_list_and_core_board(server, page):
     assert charts.count() >= 3
     page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for()
     screenshot(page, "members_board")
+
+
+def _copy_code_block(page, block, tries: int = 10) -> str:
+    """Click the code block's copy button (shown on hover) until the clipboard holds its text.
+
+    The browser writes the clipboard asynchronously, and a click landing while the button is
+    still fading in does nothing: one immediate read came back empty under a loaded CI machine.
+    """
+    copied = ""
+    for _ in range(tries):
+        block.hover()
+        block.get_by_role("button").first.click(force=True)
+        page.wait_for_timeout(300)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        if copied:
+            break
+    return copied
