@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from services.errors import DomainError, InvalidInput, check_paste_size
-from services.jielong import chat, menu_orders
+from services.jielong import chat, menu_orders, reposts
 from services.jielong import quantities as q
 from services.jielong.layout import is_example, numbered_pieces, price_only
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
@@ -102,9 +102,12 @@ _RE_ADDR = re.compile(
 )
 _RE_ROOM = re.compile(r"[A-Za-z]?\d{1,5}(?:[-－—_/#]\d{1,5}){1,3}|\d{1,4}#\d{1,5}")  # 295-909: who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
-_RE_PLACE = re.compile(r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
+_RE_PLACE = re.compile(
+    r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?"
+    r"|[\u4e00-\u9fff]{2,6}(?:小区|花园|公寓|社区|大厦|家园|新村))$")  # `阳光小区-张姐`: the estate, then the person
 _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
-_RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
+# `杨茜H区`, `王阿姨5栋301`, `王阿姨5栋2单元301`: an area or a building and room glued after the person.
+_RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区|\d{1,3}(?:号楼|栋|幢)(?:\d{1,2}单元)?[-－—]?\d{3,4}(?:室|号)?)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
 _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
 _CLOCK = r"(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?"
@@ -221,7 +224,7 @@ def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
     if len(priced := [(e, b) for e, b in bodies if price_only(b)]) >= 2 and len(priced) * 2 > len(bodies):
         for e, b in priced:  # most entries a word and a price: perhaps the header's price list
             e.hints.append(f"「{b.strip()}」只有名称和价格，可能是商品价目而不是团员下单，请核对")
-    return _glued_counts(out)
+    return reposts.drop_superseded(_glued_counts(out), key_name)
 
 
 def _pasted_lines(pasted: str, text: str) -> list[str]:
