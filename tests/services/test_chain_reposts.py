@@ -24,6 +24,15 @@ def test_a_chain_re_posted_with_more_entries_is_read_once_as_last_posted():
     assert _read(f"{COPY_2}\n\n{COPY_2}") == want  # the same copy twice
 
 
+def test_a_copy_under_the_same_title_supersedes_even_a_one_entry_copy():
+    text = ("王芳 10:01\n#接龙\n周六团购\n例 张三 1份\n\n1. 王芳 1份\n\n"
+            "李四 10:05\n#接龙\n周六团购\n例 张三 1份\n\n1. 王芳 1份\n2. 李四 2份")
+    assert _read(text) == [(1, "王芳", 1, False), (2, "李四", 2, False)]
+    # Under two titles the same people in the same order are two chains (lunch and dinner).
+    two = "#接龙 午餐\n1. 王芳 1份\n2. 李四 1份\n#接龙 晚餐\n1. 王芳 1份\n2. 李四 1份\n3. 张三 1份"
+    assert len(parse_chain(two)) == 5
+
+
 def test_two_chains_of_other_people_keep_all_their_entries():
     lunch = "#接龙 午餐\n1. 桃子 1份\n2. 王芳 1份"
     dinner = "#接龙 晚餐\n1. 桃子 2份\n2. 李四 1份\n3. 张三 1份"
@@ -64,3 +73,16 @@ def test_a_quantity_changed_with_an_arrow_is_the_new_one(line, qty):
     [e] = parse_chain(f"#接龙\n1. 王芳 {line}")
     assert (e.name, e.qty) == ("王芳", qty)
     assert parse_chain("#接龙\n1. 王芳 2份 东门->南门")[0].qty == 2  # an arrow between places changes no quantity
+
+
+def test_a_group_buy_apps_follow_number_numbers_a_line():
+    assert _read("【跟团号1】王芳 苹果×2\n【跟团号2】李四 梨×1 香蕉×2\n跟团号3 张三 苹果x1") == [
+        (1, "王芳", 2, False), (2, "李四", 3, False), (3, "张三", 1, False)]
+    assert _read("#接龙\n跟团号：请在备注写楼号\n1. 王芳 1份") == [(1, "王芳", 1, False)]  # no number: header
+
+
+def test_dishes_named_by_number_with_a_count_each_add_up():
+    [e] = parse_chain("#接龙 午餐\n1. 张三 1号1份 2号1份")
+    assert (e.name, e.qty, e.items) == ("张三", 2, [("1号", 1), ("2号", 1)])
+    assert parse_chain("#接龙 午餐\n1. 张三 2号2份")[0].qty == 2
+    assert parse_chain("#接龙\n1. 张三 3号502 2份")[0].address == "3号502"  # a room stays an address
