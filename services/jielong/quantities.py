@@ -143,6 +143,10 @@ def find_qty(text: str) -> Qty:
     units = plain + [u for u in units if u not in plain]
     if added := _added_up(text, plain):
         return added
+    if (summed := _RE_BARE_SUM.search(text)) and all(summed.start() <= u.start() < summed.end() for u in units):
+        # `王芳 1+1`, `1+1份`: herself and one more (a unit only at the sum's end)
+        return Qty(sum(int(n) for n in summed.groups()[:3] if n), True, summed.start(), summed.end(),
+                   _RE_SPACE_RUN.sub("", summed.group(0)))
     for matches in (units, list(_RE_X.finditer(text)), list(_RE_X_AFTER.finditer(text)), list(_RE_PLUS.finditer(text))):
         for m in matches:
             n = cn_number(m.group(1))
@@ -203,6 +207,10 @@ def _meal_split(text: str) -> Qty | None:
 
 
 _RE_SPACE_RUN = re.compile(r"\s+")
+# `1+1`, `2+1`, `1➕2`: small counts added with no unit (a member and who comes along, adults and a
+# child); a chain ordering by menu number re-reads them as dishes (menu_orders).
+_RE_BARE_SUM = re.compile(
+    rf"(?<![\w.+➕])([1-9])\s*[+➕]\ufe0f?\s*([1-9])(?:\s*[+➕]\ufe0f?\s*([1-9]))?(?:\s*{UNITS})?(?![\w.%+➕])")
 _RE_PORTION_HINT = re.compile(r"[餐饭宵杯碗]|[大中小]份")  # most lines name no meal nor size: skip the rest
 # `冰美式2`, `梨3`: a product in Chinese with a small count glued after it.
 _RE_GLUED_N = re.compile(r"([\u4e00-\u9fff]+)([1-9]\d?)")

@@ -86,3 +86,16 @@ def test_dishes_named_by_number_with_a_count_each_add_up():
     assert (e.name, e.qty, e.items) == ("张三", 2, [("1号", 1), ("2号", 1)])
     assert parse_chain("#接龙 午餐\n1. 张三 2号2份")[0].qty == 2
     assert parse_chain("#接龙\n1. 张三 3号502 2份")[0].address == "3号502"  # a room stays an address
+
+
+@pytest.mark.parametrize("line, qty", [("王芳 1+1", 2), ("王芳 2+1", 3), ("王芳 1➕1", 2), ("王芳 1+1份", 2), ("王芳 1+1+1", 3)])
+def test_small_counts_added_with_no_unit_add_up(line, qty):
+    [e] = parse_chain(f"#接龙 周日爬山\n1. {line}")
+    assert (e.name, e.qty) == ("王芳", qty)
+
+
+def test_a_plus_sign_up_a_decimal_or_a_menu_chain_is_no_bare_sum():
+    assert parse_chain("#接龙\n1. 王芳 +1")[0].qty == 1
+    assert parse_chain("#接龙\n1. 王芳 11+2")[0].qty == 1  # not single counts: left as read
+    menu = "#接龙\n1. 蛋挞 10元\n2. 布丁 12元\n3. 泡芙 15元\n例 张三 1+2\n\n1. 王芳 1+2\n2. 李四 2+3\n3. 赵六 1"
+    assert [(e.name, e.qty) for e in parse_chain(menu)] == [("王芳", 2), ("李四", 2), ("赵六", 1)]  # dishes by number
