@@ -11,7 +11,9 @@ at least as long, and either both have the same title (one's lines all in the ot
 replies copied above a re-post add lines), or neither title tells (one is empty)
 and the earlier run has two entries at least (two chains that merely open with the same 团长
 stay apart). Runs under two different titles (lunch and dinner, two routes) are two chains and
-keep all their entries. A shorter later run with no title of its own, not starting at 1, whose
+keep all their entries. Under the same title a later run also supersedes an earlier one that
+shares most of its people in any order: a member who withdrew is gone from the re-post and
+WeChat numbers the rest anew. A shorter later run with no title of its own, not starting at 1, whose
 every (number, person) is in an earlier run, edits those lines when it changes their quantity
 or cancels them; a line repeated as it was changes nothing and both stay as read."""
 from __future__ import annotations
@@ -23,6 +25,9 @@ from services.jielong import chat
 
 if TYPE_CHECKING:
     from services.jielong.parser import ChainEntry
+
+
+NEAR = 30  # how many runs back a later run is compared with
 
 
 def title(header_lines: list[str]) -> tuple[str, ...]:
@@ -56,15 +61,22 @@ def drop_superseded(entries: list[ChainEntry], key: Callable[[str], str],
     dropped: set[int] = set()
     for j in range(1, len(runs)):
         later = ids[j]
-        for k in range(j):
+        for k in range(max(0, j - NEAR), j):  # a re-post follows its copy closely; bounded work
             earlier = [p for p, i in zip(ids[k], runs[k]) if i not in dropped]
             same = _same_title(heads[k], heads[j])
-            if earlier and same is not False and len(later) >= len(earlier) and later[: len(earlier)] == earlier \
-                    and (same or len(earlier) >= 2):
+            copied = same is not False and len(later) >= len(earlier) and later[: len(earlier)] == earlier
+            if earlier and ((copied and (same or len(earlier) >= 2)) or (same and _most_kept(earlier, later))):
                 dropped.update(i for i in runs[k] if i not in dropped)  # the whole copy, re-posted
             elif not heads[j] and later[0][0] != 1 and len(later) < len(ids[k]) and set(later) <= set(ids[k]):
                 dropped.update(_edited(entries, runs[k], runs[j], key))  # a line re-posted
     return [e for i, e in enumerate(entries) if i not in dropped] if dropped else entries
+
+
+def _most_kept(earlier: list[tuple], later: list[tuple]) -> bool:
+    """Whether most people of the earlier copy are in the later one (a member who withdrew is
+    gone from it and WeChat numbers the rest anew)."""
+    names = {name for _, name in later}
+    return sum(1 for _, name in earlier if name in names) * 2 > len(earlier)
 
 
 def _same_title(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:

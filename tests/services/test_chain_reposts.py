@@ -33,6 +33,15 @@ def test_a_copy_under_the_same_title_supersedes_even_a_one_entry_copy():
     assert len(parse_chain(two)) == 5
 
 
+def test_a_re_post_after_a_member_withdrew_supersedes_its_copy_under_the_same_title():
+    first = "#接龙 周六水果\n1. 王芳 1份\n2. 李四 2份\n3. 张三 1份"
+    again = "#接龙 周六水果\n1. 王芳 1份\n2. 张三 1份\n3. 赵六 2份"  # 李四 withdrew, WeChat renumbered
+    assert _read(f"{first}\n\n{again}") == [(1, "王芳", 1, False), (2, "张三", 1, False), (3, "赵六", 2, False)]
+    # Mostly other people under the same title: two chains (last week's and this week's).
+    other = "#接龙 周六水果\n1. 王芳 1份\n2. 钱七 1份\n3. 孙八 2份"
+    assert len(parse_chain(f"{first}\n\n{other}")) == 6
+
+
 def test_two_chains_of_other_people_keep_all_their_entries():
     lunch = "#接龙 午餐\n1. 桃子 1份\n2. 王芳 1份"
     dinner = "#接龙 晚餐\n1. 桃子 2份\n2. 李四 1份\n3. 张三 1份"
