@@ -9,7 +9,7 @@ first, report the second.
 
 Chains have more folders (tests/data/real/README.md, "Third round"): `heldout` was opened for
 tuning in round 3 (its misses may be studied; printed apart as before), `heldout2`,
-`heldout3` and `heldout4` are the held-out sets: read only their aggregate figures.
+`heldout3`, `heldout4` and `heldout5` are the held-out sets: read only their aggregate figures.
 
 The loaders and scorers take the data and the callables, so tests (and other benchmarks) can
 reuse them with stand-ins.
@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "tests" / "data" / "real"
 SPLITS = ("tune", "heldout")
 # Chains have more folders: text collected later, split by its own hash rule (README); `heldout`
-# was opened for tuning in round 3, `heldout2`, `heldout3` and `heldout4` (round 4) are held out.
-CHAIN_SPLITS = ("tune", "heldout", "heldout2", "heldout3", "heldout4")
+# was opened for tuning in round 3, `heldout2`, `heldout3`, `heldout4` (round 4) and `heldout5` (round 7) are held out.
+CHAIN_SPLITS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 CATEGORIES = ("authenticity", "price", "delivery", "after_sales", "product", "order", "other_question", "chatter")
 KINDS = ("refund", "compensation", "gift", "price", "delivery", "quality", "service")
 

@@ -42,6 +42,11 @@ def is_emoji_code(inner: str) -> bool:
     return inner in WECHAT_EMOJI
 
 
+def is_sender_line(line: str) -> bool:
+    """`张三 12:01`: a sender line of a copied chat, no part of a chain."""
+    return bool(_RE_SENDER.match(line))
+
+
 def sender(lines: list[str], at: int) -> str:
     """The sender of the message on line `at` when the line above is a sender line, else ""."""
     for i in range(at - 1, max(-1, at - 3), -1):

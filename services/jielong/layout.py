@@ -46,6 +46,8 @@ _RE_NUMBERED = re.compile(
 _RE_CN_NUMBERED = re.compile(r"^(\s*)([一二三四五六七八九十]{1,3})\s*、\s*(.*)$")
 # `(1) 张三`, `（1）张三`, `【1】张三`: a number in brackets.
 _RE_BRACKET_NUMBERED = re.compile(r"^(\s*)[(\[【]\s*(\d{1,4})\s*[)\]】]\s*(.*)$")
+# `【跟团号1】王芳 苹果×2`, `跟团号：12 李四`: a group-buy app's follow number (快团团, 群接龙).
+_RE_FOLLOW_NUMBERED = re.compile(r"^(\s*)[(\[【]?\s*跟团号\s*[:：]?\s*(\d{1,5})\s*[)\]】]?\s*[,，:：]?\s*(.*)$")
 _RE_HASH_NUMBERED = re.compile(r"^#(\d{1,3})(?!\d)(?:[\s.、:]\s*|(?=[^\W\d_]))(\S.*)$")
 # `8.7`, `5.20` alone on a line: a date or a decimal, not item 8 named 7 (`1.295-909` is an entry).
 _RE_DATE_LINE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s*$")
@@ -225,6 +227,8 @@ def _split_line(line: str, index: int) -> list[Piece]:
         return [Piece(int(m.group(2)), m.group(3).strip(), stripped, index, len(m.group(1).expandtabs(4)))]
     if (cn := _RE_CN_NUMBERED.match(line.rstrip())) and (n := cn_number(cn.group(2))):
         return [Piece(n, cn.group(3).strip(), stripped, index, len(cn.group(1).expandtabs(4)), outline=True)]
+    if "跟团号" in stripped and (f := _RE_FOLLOW_NUMBERED.match(line.rstrip())):
+        return [Piece(int(f.group(2)), f.group(3).strip(), stripped, index, len(f.group(1).expandtabs(4)))]
     if b := _RE_BRACKET_NUMBERED.match(line.rstrip()):
         return [Piece(int(b.group(2)), b.group(3).strip(), stripped, index, len(b.group(1).expandtabs(4)))]
     if has_plus(stripped):

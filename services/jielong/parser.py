@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from services.errors import DomainError, InvalidInput, check_paste_size
-from services.jielong import chat, menu_orders
+from services.jielong import chat, menu_orders, reposts
 from services.jielong import quantities as q
 from services.jielong.layout import is_example, numbered_pieces, price_only
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
@@ -96,15 +96,19 @@ _RE_ADDR = re.compile(
     r"(?=[A-Za-z\d])(?:"  # a quick look first: most places in a line start no address
     r"(?:(?<![\w-])|(?<=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff][-－—]))"  # `张三3-502`, `张三-3-502`: still the room
     r"[A-Za-z]?\d{1,5}(?:[-－—_/]\d{1,5}){1,3}(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只点号日月时天元块])"  # 295-909, A3-502
-    r"|(?<![\w-])(?:\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号|#)"  # 3栋502, 3#502, 3栋-502, 3号楼-1单元-502
-    r"(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号)?|[-－—_/]\d{1,4}(?:号楼|栋|幢|单元|楼|室|号|(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只])))*))"
+    r"|(?<![\w-])(?:\d{1,4}\s*(?:号楼|栋|幢|座|期|弄|单元|楼|室|号(?!\s*\d{1,3}\s*[份盒斤箱个袋包瓶件杯只])|#)"  # 3栋502, 3#502, 3栋-502, 3号楼-1单元-502
+    r"(?:\d{1,4}(?:号楼|栋|幢|单元|楼|室|号|(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只]))"  # not `2号2份` (dish 2, 2 of it)
+    r"|[-－—_/]\d{1,4}(?:号楼|栋|幢|单元|楼|室|号|(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只])))*))"
 
 )
 _RE_ROOM = re.compile(r"[A-Za-z]?\d{1,5}(?:[-－—_/#]\d{1,5}){1,3}|\d{1,4}#\d{1,5}")  # 295-909: who the household is
 # A token that is a delivery place, not a person: `云谷11栋`, `B座`, `E区东门`.
-_RE_PLACE = re.compile(r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?)$")
+_RE_PLACE = re.compile(
+    r"(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})(?:号楼|栋|幢|座|单元|楼)|[A-Za-z](?:座|区|栋)|[东西南北]门|自提点?"
+    r"|[\u4e00-\u9fff]{2,6}(?:小区|花园|公寓|社区|大厦|家园|新村))$")  # `阳光小区-张姐`: the estate, then the person
 _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|幢|座)|[A-Za-z][座区栋])")
-_RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区)$")
+# `杨茜H区`, `王阿姨5栋301`, `王阿姨5栋2单元301`: an area or a building and room glued after the person.
+_RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区|\d{1,3}(?:号楼|栋|幢)(?:\d{1,2}单元)?[-－—]?\d{3,4}(?:室|号)?)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
 _RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
 _CLOCK = r"(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?"
@@ -200,6 +204,8 @@ def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
     pieces = numbered_pieces(text)
     lines = text.split("\n")
     in_chat = _plus_in_chat(lines, pieces)
+    titles: list[tuple[str, ...]] = []  # the header lines above each entry since the last one
+    last = -1
     for i, piece in enumerate(pieces):
         if piece.header or (piece.seq is None and in_chat):
             continue  # the header, or a `+1` replying in a chat where members order in words
@@ -217,11 +223,13 @@ def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
             entry.shown = shown[piece.line].strip()[:1000] if whole else entry.raw  # a part of a one-line chain: as read
             out.append(entry)
             bodies.append((entry, piece.body))
+            titles.append(reposts.title(lines[last + 1:piece.line]))
+            last = piece.line
     menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     if len(priced := [(e, b) for e, b in bodies if price_only(b)]) >= 2 and len(priced) * 2 > len(bodies):
         for e, b in priced:  # most entries a word and a price: perhaps the header's price list
             e.hints.append(f"「{b.strip()}」只有名称和价格，可能是商品价目而不是团员下单，请核对")
-    return _glued_counts(out)
+    return reposts.drop_superseded(_glued_counts(out), key_name, titles)
 
 
 def _pasted_lines(pasted: str, text: str) -> list[str]:

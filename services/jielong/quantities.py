@@ -40,7 +40,7 @@ _CLASS_PAIR = rf"(?:\d{{1,3}}\s*{_CLASS}|{_CLASS}\s*\d{{1,3}}\s*(?:位|个|人|�
 _RE_CLASSES = re.compile(rf"{_CLASS_PAIR}(?:\s*{_CLASS_PAIR})*")
 # Not glued after a Latin unit (`500ML12罐`), not followed by a pack word (`四件套`, `6个装`).
 _RE_UNIT = re.compile(
-    rf"(?<![\d.A-Za-z栋幢座#\ue000])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])(?!\s*/\s*[箱盒袋份个件包])"  # not `10斤/箱` (a size per box)
+    rf"(?<![\d.A-Za-z栋幢座#\ue000])(?<!\d-)(?<![\d.]/)(\d{{1,4}}(?=\s*{UNITS})|{_CN_NUM}(?={UNITS}))\s*({UNITS})(?![A-Za-z套装])(?!(?<=单)元)(?!\s*/\s*[箱盒袋份个件包])"  # not `10斤/箱` (a size per box)
 )
 # `苹果5斤 x2`, `牛肉500g*3`: a weight glued to the product is its size, the count after it the order.
 _RE_SIZE_TIMES = re.compile(
@@ -124,7 +124,7 @@ def _unit_matches(text: str) -> list[re.Match]:
 
 def find_qty(text: str) -> Qty:
     """The line's quantity: class counts, a meal split, then units, `x2`, `+1`, then a lone bare number."""
-    if "改" in text and (changed := _RE_CHANGED_TO.search(text)):  # `1份 已改为2份`: the change is the order
+    if ("改" in text or "→" in text or "->" in text or "=>" in text) and (changed := _RE_CHANGED_TO.search(text)):  # `1份 已改为2份`: the change is the order
         if 1 <= (n := cn_number(changed.group(1) or changed.group(2)) or 0) <= MAX_QTY:
             return Qty(n, True, changed.start(), changed.end())
     if meals := _meal_split(text):
@@ -143,6 +143,10 @@ def find_qty(text: str) -> Qty:
     units = plain + [u for u in units if u not in plain]
     if added := _added_up(text, plain):
         return added
+    if (summed := _RE_BARE_SUM.search(text)) and all(summed.start() <= u.start() < summed.end() for u in units):
+        # `王芳 1+1`, `1+1份`: herself and one more (a unit only at the sum's end)
+        return Qty(sum(int(n) for n in summed.groups()[:3] if n), True, summed.start(), summed.end(),
+                   _RE_SPACE_RUN.sub("", summed.group(0)))
     for matches in (units, list(_RE_X.finditer(text)), list(_RE_X_AFTER.finditer(text)), list(_RE_PLUS.finditer(text))):
         for m in matches:
             n = cn_number(m.group(1))
@@ -203,10 +207,16 @@ def _meal_split(text: str) -> Qty | None:
 
 
 _RE_SPACE_RUN = re.compile(r"\s+")
+# `1+1`, `2+1`, `1➕2`: small counts added with no unit (a member and who comes along, adults and a
+# child); a chain ordering by menu number re-reads them as dishes (menu_orders).
+_RE_BARE_SUM = re.compile(
+    rf"(?<![\w.+➕])([1-9])\s*[+➕]\ufe0f?\s*([1-9])(?:\s*[+➕]\ufe0f?\s*([1-9]))?(?:\s*{UNITS})?(?![\w.%+➕])")
 _RE_PORTION_HINT = re.compile(r"[餐饭宵杯碗]|[大中小]份")  # most lines name no meal nor size: skip the rest
 # `冰美式2`, `梨3`: a product in Chinese with a small count glued after it.
 _RE_GLUED_N = re.compile(r"([\u4e00-\u9fff]+)([1-9]\d?)")
-_RE_CHANGED_TO = re.compile(rf"改(?:为|成|到)\s*({_NUM})\s*(?:{UNITS})?(?![\d\w])|改(?:为|成|到)?\s*({_NUM})\s*{UNITS}")
+# `改为3份`, `改3份`, `2份→3份`, `1份->2份`: the quantity a member changed to.
+_RE_CHANGED_TO = re.compile(
+    rf"(?:改(?:为|成|到)|(?:{_NUM}\s*)?{UNITS}\s*(?:→|->|=>))\s*({_NUM})\s*(?:{UNITS})?(?![\d\w])|改(?:为|成|到)?\s*({_NUM})\s*{UNITS}")
 # `代李四 2份`, `加1份`, `改为3份`, `团长自留 2份`: who or how, not what.
 _RE_NOT_PRODUCT = re.compile(
     r"^(?:代|帮|给|替|加|再加|改|改为|改成|已|再|另|共|要|订|买|团长|自留)"
