@@ -372,7 +372,9 @@ def test_an_operator_term_wins_over_the_model():
 
 
 def test_uncertain_readings_say_why():
-    sure, unsure = triage.analyse("多少钱"), triage.analyse("有没有芒果味的")
+    # a flavour the lexicon does not know: the model is unsure of it (有没有芒果味的 sat at 0.525 before
+    # branch comments7 retrained the model, 0.601 after: right at UNSURE_CATEGORY, so this one is further off)
+    sure, unsure = triage.analyse("多少钱"), triage.analyse("有没有蓝莓味")
     assert sure.hint == "" and sure.confidence > 0.9
     assert unsure.hint.startswith("类别拿不准") and "「" in unsure.hint
     assert triage.analyse("来了").hint == ""
@@ -474,3 +476,62 @@ def test_term_regex_finds_the_longest_term_like_an_ordered_alternation():
     new = _alternation(terms)
     for text in ("有机认证有货吗", "货到付款到货了", "有机有", "a.b axb", "没有"):
         assert [m.group(0) for m in new.finditer(text)] == [m.group(0) for m in old.finditer(text)], text
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # issue 15 #2, branch comments7: forms of our own for what the tune rows of comments_rooms.tsv and the
+        # brief showed; each with a twin that must not move
+        ("退退退", "chatter"),  # a run of 退 is "go away", no refund
+        ("退退退!", "chatter"),
+        ("3号看看", "product"),  # a numbered item to show or try on in a clothing room
+        ("21号可以看一下吗", "product"),
+        ("穿一下那条黑裙子", "product"),
+        ("试一下那件外套", "product"),
+        ("我看一下", "chatter"),
+        ("等下看看", "chatter"),
+        ("5号能改个价吗", "price"),  # a price change asked is a discount asked
+        ("改价吧", "price"),
+        ("大吗", "product"),  # a bare size question
+        ("偏小吗", "product"),
+        ("好大", "chatter"),
+        ("打开全是烂的", "after_sales"),  # rotten or damaged goods, counted or not, are a complaint
+        ("苹果坏了两个", "after_sales"),
+        ("少发了一袋", "after_sales"),
+        ("我心都碎了", "chatter"),
+        ("手机屏幕碎了", "chatter"),
+        ("掌声在哪里", "chatter"),  # a call for applause
+        ("最低多少", "price"),  # short shop questions
+        ("买二送一吗", "price"),
+        ("能拍了吗", "order"),
+        ("什么时候上架", "order"),
+        ("推荐哪个", "product"),
+        ("假一赔十吗", "authenticity"),
+        ("有活动吗", "price"),
+        ("还有吗", "order"),
+        ("几号链接", "order"),
+        ("能便宜点吗", "price"),
+        ("怎么买", "order"),
+        ("有优惠券吗", "price"),
+        ("我多大关你什么事", "chatter"),  # 多大 / 到 / 发 in other senses
+        ("有多大关系", "chatter"),
+        ("主播你多大了", "other_question"),
+        ("你唱的什么歌", "other_question"),
+        ("几点到几点播", "other_question"),
+        ("什么时候到16级", "other_question"),
+        ("几天能到", "delivery"),
+        ("几号能到", "delivery"),
+        ("什么时候发货", "delivery"),
+        ("这冰淇淋好吃", "chatter"),
+        ("送你一个火箭", "chatter"),
+        ("换一下镜头", "chatter"),
+    ],
+)
+def test_live_room_senses_and_short_shop_questions(text, expected):
+    assert triage.classify(text) == expected
+
+
+def test_a_failed_send_is_no_delivery_question():
+    assert triage.classify("我怎么老是发送失败") != "delivery"
+    assert triage.classify("怎么还没发货") == "delivery"
