@@ -351,3 +351,39 @@ def test_a_buyers_question_or_request_drafts_nothing(asked):
 ])
 def test_a_hosts_rhetorical_question_still_drafts_its_answer(said, kind):
     assert [d.kind for d in detect(said)] == [kind], said
+
+
+# Branch promises9: live-room shapes (a term said as today's price, a price against the shop
+# outside, coupons released, answers promised one by one, after-sales backing, the newest dates)
+# and their twins: the listeners urged (你们一定要…), a price word with no term, a vague 福利 teaser.
+@pytest.mark.parametrize("offer, kind, chatter", [
+    ("今日价 39.9，两斤装", "price", "今日份的快乐是你们给的"),
+    ("今天到手只要59", "price", "我今天到手了一个新手机"),  # 到手 with its price is the price
+    ("外面卖五十多，我们这边二十九块九", "price", "外面卖的都是假货"),
+    ("现在拍下去就是十九块九一大箱", "price", "现在拍下去就是一个大特写"),
+    ("给大家破个价，五十九两件", "price", "这个破价直播间是我们自己的"),
+    ("拍两单可以省下一百多", "price", "你现在下单省的钱，够你吃一顿火锅了"),
+    ("马上新一轮发券哦", "price", "优惠券每个商品只能领一次"),
+    ("公屏打出来，咱们一个个答", "service", "公屏打出来，让我看看你们在哪"),
+    ("我们这边有完整售后支持", "service", "我们这边天气支持出门"),
+    ("日期都是最新的，放心拍", "quality", "日期你们自己看"),
+    ("今天的价格比批发市场还低", "price", "今天就这个价"),
+    ("亲，这款是正品行货", "quality", "行货还是水货你们自己分辨"),
+    ("亲，可以开具增值税专用发票", "service", "增值税专用发票怎么开我也不懂"),
+    ("亲，本商品支持货到付款", "service", "本商品不支持货到付款"),
+    ("亲，价格保护期30天", "price", "保护期过了"),
+    ("亲，可以叠加店铺优惠券使用", "price", "优惠券不能叠加使用"),
+])
+def test_live_room_offer_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
+    assert [d.kind for d in detect(offer)] == [kind], offer
+    assert detect(chatter) == [], chatter
+
+
+@pytest.mark.parametrize("text", [
+    "划重点！今天的价格你们一定要听好了！",  # the listeners' 一定, not the team's
+    "大家一定要抓紧时间哦",
+    "最后再给大家一个限时福利",  # a teaser, nothing named
+    "以前我们家卖水果的时候都是包邮的",  # a story
+])
+def test_urged_listeners_teasers_and_old_stories_are_not_promises(text):
+    assert detect(text) == [], text
