@@ -373,6 +373,10 @@ def test_a_hosts_rhetorical_question_still_drafts_its_answer(said, kind):
     ("亲，本商品支持货到付款", "service", "本商品不支持货到付款"),
     ("亲，价格保护期30天", "price", "保护期过了"),
     ("亲，可以叠加店铺优惠券使用", "price", "优惠券不能叠加使用"),
+    ("免费送装一体，不用另付安装费", "service", "这个送装师傅明天来"),  # 送装 delivers, it gives nothing
+    ("现在199还送耳帽", "price", "现在199个人在线"),
+    ("今天返场价比上次还低", "price", "今天返场的这款是老粉最爱"),
+    ("点击小黄车就能看到当前可领取的优惠券", "price", "优惠券在哪里领取"),
 ])
 def test_live_room_offer_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
     assert [d.kind for d in detect(offer)] == [kind], offer
