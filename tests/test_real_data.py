@@ -188,7 +188,8 @@ def test_paraphrase_grouping_on_real_comments():
 # cs heldout recall fell 0.824 → 0.809 (kind 0.964 → 0.982): that floor lowered to the measure.
 PROMISE_FLOORS = {
     ("host_lines.tsv+host_lines_shop.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
-    ("host_lines.tsv+host_lines_shop.tsv", "heldout"): {"recall": 0.73, "precision": 0.76, "kind": 0.84},
+    # Branch promises9: 0.731 / 0.760 / 0.842 → 0.769 / 0.800 / 0.850 (rows unseen, totals only): floor raised to it.
+    ("host_lines.tsv+host_lines_shop.tsv", "heldout"): {"recall": 0.76, "precision": 0.80, "kind": 0.85},
     # Branch promises7: one more tune line found (`…都经过严格检测：`, a header the model adds) with the
     # cues' kind, not quality: kind 0.948 → 0.938.
     ("host_lines_cs.tsv", "tune"): {"recall": 0.94, "precision": 0.91, "kind": 0.93},

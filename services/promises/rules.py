@@ -128,7 +128,7 @@ _CUES: dict[str, list[tuple]] = {
         (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
         # 下单就有红包, 满两件送杯子, 等会儿给大家上个福袋, 福袋五分钟后开.
         (rf"(?:下单|拍下?|关注|扣\S{{0,3}})[^，。！,!；;]{{0,4}}(?:就|都|即|还)?有[^，。！,!；;]{{0,4}}(?:红包|小样|赠品|礼品|礼物|福袋)|"
-         rf"(?:上|发|放|开)(?:一)?个(?:福袋|红包)|福袋[^，。！,!；;]{{0,6}}(?:后|马上|准时|一会儿?|等会儿?|稍后)开", STRONG),
+         rf"(?:上|发|放|开)(?:一)?个(?:福袋|红包)|福袋[^，。！,!；;]{{0,6}}(?:后|马上|准时|一会儿?|等会儿?|稍后)就?开了?", STRONG),
         # 拍一件发两件, 给你们多发一斤, 每人一个小样 (one for each buyer, the goods named).
         (rf"[拍买]\s*{NUM}\s*{_UNIT}\s*[发得送]\s*{NUM}\s*{_UNIT}|给(?:你|您|大家|各位|宝宝|家人)们?\s*多(?:发|放|装|给)\s*{_AMT}\s*{_UNIT}|"
          r"(?:每人|每位|人手)\s*(?:一|\d+)\s*[个份包张支瓶盒袋把套]\s*(?:小样|赠品|礼品|小礼物|红包|优惠券|券|福袋|试用装|试吃装|纸巾|湿巾)", STRONG),
@@ -148,7 +148,7 @@ _CUES: dict[str, list[tuple]] = {
         # An amount the buyer pays for the goods: 59元直接带走两条, 49.9元直接发一大箱, 29.9元交个朋友.
         (_SPOKEN_PRICE, STRONG),
         # 领券再减20, 直接砍到59, 折合下来一瓶才9块9, 今天直接¥[sale_price].
-        (rf"(?:再|立|直接|又|还|多|自动)减\s*{NUM}|(?:再|直接|还能|还可以|可以再)降\s*{_AMT}\s*(?:元|块)|再少\s*{NUM}\s*(?:元|块|毛)|改(?:成|到|为)\s*{NUM}(?:\.\d+)?\s*(?:元|块)?(?![点号天])|砍(?:价)?(?:到|成)\s*{NUM}|(?:破价|降)到\s*{NUM}|(?:折合|算下来|平均|相当于)[^，。！,!；;]{{0,6}}(?:才|只要|只需|不到)\s*{_AMT}|(?:今天|现在|直播间|今晚)[^，。！,!；;]{{0,8}}?[¥￥]\s*{_AMT}", STRONG),
+        (rf"(?:再|立|直接|又|还|多|自动)减\s*{NUM}|给(?:你|您|大家)们?(?:直接|再)?减\s*{NUM}|(?:再|直接|还能|还可以|可以再)降\s*{_AMT}\s*(?:元|块)|再少\s*{NUM}\s*(?:元|块|毛)|改(?:成|到|为)\s*{NUM}(?:\.\d+)?\s*(?:元|块)?(?![点号天])|砍(?:价)?(?:到|成)\s*{NUM}|(?:破价|降)到\s*{NUM}|(?:折合|算下来|平均|相当于)[^，。！,!；;]{{0,6}}(?:才|只要|只需|不到)\s*{_AMT}|(?:今天|现在|直播间|今晚)[^，。！,!；;]{{0,8}}?[¥￥]\s*{_AMT}", STRONG),
         (rf"\[[^\[\]]{{1,20}}\]\s*(?:元|块)\s*(?:直接)?(?:带走|拿走|拿下|带回家)|{NUM}(?:\.\d+)?\s*(?:元|块钱?|米)\s*(?:就|直接|就能|就可以)?\s*(?:带走|拿走|拿下|到手|带回家|发|包邮|交个朋友|秒|抢)", STRONG),
         # 只卖19.9, 今天19块9给你们, 直播间九十九, 关注的宝宝有专属优惠券.
         (rf"只卖\s*{NUM}|{NUM}(?:\.\d+)?\s*(?:元|块)\s*{NUM}?\s*(?:给|卖)(?:你|您|大家)|直播间(?:价格?)?(?:是|只要)?\s*{NUM}(?:\.\d+)?(?![\d.,零〇一二两俩三四五六七八九十百千万人个位号点度岁分秒多条次])|"
@@ -167,18 +167,18 @@ _CUES: dict[str, list[tuple]] = {
          # A day or a number of hours, then shipping said plainly: 明天就能发, 72小时之内给你们发走, 现货秒发.
          rf"(?:{_DAY_WORDS}|{NUM}\s*(?:个)?(?:小时|天))[^，。！,!；;]{{0,8}}?(?:发(?:走|完|过去|给[你您大家])|(?<!现)发[。！!～~\s]*$)|现货(?:秒发|速发|直发|闪发)|秒发货?|(?:当天|当日|隔天|次日)(?:就|都|会|能|可以){{1,2}}(?:发|寄出|出库)(?![了过朋圈])|"
          r"(?:(?:尽快|优先|马上|立即|立刻)(?:给|帮|为)[你您]们?|(?:给|帮|为)[你您]们?(?:尽快|优先|马上|立即|立刻))(?:安排)?(?:发|寄)(?![票言表布了过消信])|"
-         r"快马加鞭|加急发货|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
+         r"快马加鞭|加急发货?|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
          r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮(?!区)|(?:全部|都|统一|默认)(?:走|发)?顺丰|发顺丰|顺丰(?:发货|发出|包邮|直发)|连夜打包|(?:马上|立即|立刻|优先)[^，。！,!；;]{0,2}给(?:你|您|大家)们?[^，。！,!；;]{0,2}打包|优先(?:发|寄)(?![言表布])|运费(?:我们|我|主播|店里)(?:来)?(?:出|承担|包)|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
         (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|(?<![查看踪询])物流(?!信息|单号|更新|状态|进度|轨迹)|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到(?!主播|直播间|这|群|我)|收到(?!货?(?:以后|之后|后|的|了))|(?<![争获录听采吸索夺读选])取(?!消|决|得|代|关)|吃上|到[你您大家]?手|顺丰", WEAK),
     ],
     "quality": [
-        (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
+        (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|好用|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
         (r"(?:都|全部|每一?[批件个罐盒颗支瓶袋箱])[^，。！,!；;]{0,4}(?:经过|通过)[^，。！,!；;]{0,4}(?:检测|质检|检验|挑选|筛选)|严格检测|"
          r"(?:都|全部|全|绝对|保证|每一?[批件个罐盒颗支瓶袋箱])[^，。！,!；;]{0,3}(?:是|有)[^，。！,!；;]{0,6}(?:新货|新茶|新米|新鲜货|最新(?:日期|批次|的货)|检测报告|质检报告|原装正品)|保质期[^，。！,!；;]{0,4}(?:一年|半年|[\d一二三四五六七八九十]+个月)以上|授权正品|官方正品|正品行货|专人[^，。！,!；;]{0,3}(?:检查|质检|挑选|把关|验货|品控|筛选)|(?:把控|把关)[^，。！,!；;]{0,2}(?:品质|质量)|(?:品质|质量)(?:把控|把关)|足重|足称|"
          r"当[天日](?:现|新鲜)?(?:摘|采摘|采|挖|杀|宰|捕|捞|做|烤)|(?:都|全)是[^，。！,!；;]{0,6}(?:刚|现)(?:摘|采|挖|杀|宰|捞|做|烤)的|现(?:摘|采|挖|杀|宰|做|捞|捕|烤)现(?:发|卖|寄)|"
          r"新鲜日期|日期[^，。！,!；;]{0,3}(?:新鲜|最新)|生产日期[^，。！,!；;]{0,8}(?:不超过|以内|之内)|(?:是|都是)[^，。！,!；;]{0,4}官方旗舰店的?[。！!～~\s]*$|正品保障", STRONG),
         (r"(?:品质|质量|食品安全|安全|正品)[^，。！,!；;]{0,2}(?:有保障|有保证|保证|保障)|(?:品质|质量)[^，。！,!；;]{0,3}(?:你们?|您|大家)?(?:尽管|绝对)?放心|"
-         r"(?:都|全部|全|每[件个批])[^，。！,!；;]{0,3}(?:验|检|质检|检查)过货?的|(?:都|全部|全|绝对)[^，。！,!；;]{0,2}是[^，。！,!；;]{0,3}正品(?![吗么嘛])|(?:可以|支持|欢迎|可)(?:当面)?(?:验货|验机)", ASSURE),  # 都是验过货的, 都是正品, 支持验机
+         r"(?:都|全部|全|每[件个批])[^，。！,!；;]{0,3}(?:验|检|质检|检查)过货?的|(?:都|全部|全|绝对)[^，。！,!；;]{0,2}是[^，。！,!；;]{0,6}正品(?![吗么嘛])|(?:可以|支持|欢迎|可)(?:当面)?(?:验货|验机)", ASSURE),  # 都是验过货的, 都是正品, 支持验机
         (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|(?<![请放休度])假一(?!天|周|个月)|坏果率.{0,4}(?:以下|以内|不到|不超过|低于)|亲手[^，。！,!；;]{0,2}(?:挑|选|摘|做|包|装|检)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
         (r"新鲜|品质|质量|正品|批次|监督|把关(?!注)|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
          r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|核验|查验|扫码|一等品|特级|精选|(?<!一)个个|颗颗|坏果", WEAK),
@@ -248,10 +248,12 @@ _PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
 _VOW = re.compile(r"(?:我|我们|敢|人格|大家|可以)[^，。！,!；;]{0,3}(?:保证|担保|承诺)|(?:保证|担保)(?:是|每|没|绝对|都)")
 # Words that promise only where the line talks shop: 还有人在 (someone in the room), 明天补上 (a show made up).
 _NEEDS_SHOP = {"送", "有人在", "补上", "补回"}
+_NEEDS_SHOP_PART = re.compile(r"^[给帮](?!您)[^，。！,!；;]*(?:推荐|找找|找一找|挑选|挑一挑)")  # 给你们推荐一个好吃的店: a tip
+_CANNOT = re.compile(r"(?:不起|不了|不动)")  # 包赔不起, 退不了: a cue its speaker cannot keep
 # Shop talk: goods, orders, buying, after-sales. Without it, "找我" / "跟我说" / "敢说" / a bare 送
 # is chat with the room (以后你们要跳广场舞你们找我, 送啤酒了), not a promise to buyers.
 _SHOP = re.compile(
-    rf"拍|下单|链接|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
+    rf"拍|下单|链接|橱窗|小黄车|购物车|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
     rf"前\s*{NUM}\s*[名位单个份人]|第\s*{NUM}\s*名|每[人位单份个]|一人一|凡是|群|随时|任何|有事|不满意|不适|疑问|反馈|微信|"
     r"(?:还|再|加|多|额外|复购|下单|买[^，。！,!；;]{0,3}|拍[^，。！,!；;]{0,3})送|送您|小样|试用装|分装|"
     r"正品|品质|质量|新鲜|团|接龙|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
@@ -359,8 +361,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                     a, b = m.span()
                     if any(a < y and x < b for x, y in taken):
                         continue  # inside a cue already counted
-                    if not neg_ok and _NEGATION.search(text[:a]) and not _self_negating(m.group(0)):
-                        continue
+                    if not neg_ok and _NEGATION.search(text[:a]) and not _self_negating(m.group(0)) or _CANNOT.match(text[b:]):
+                        continue  # 不退, 不包邮; 包赔不起 (cannot)
                     if kind not in ("quality", "price") and not _FUTURE_BEFORE.search(text[:a]) and (
                         _PAST.match(text[b:]) or _PAST_BEFORE.search(text[:a])
                     ):
@@ -372,7 +374,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                         continue  # 请尽快联系我们: the buyer is asked to act, the team commits to nothing
                     if weight == FALLBACK and talk.GAME.search(clause):
                         continue  # 我保证这局一定赢: a vow about the game, not the goods
-                    if not shop and (weight == CHANNEL or m.group(0) in _NEEDS_SHOP or weight == FALLBACK):
+                    if not shop and (weight == CHANNEL or m.group(0) in _NEEDS_SHOP or weight == FALLBACK
+                                     or _NEEDS_SHOP_PART.search(m.group(0))):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
     # 平时一直卖 69 的，今天直播间 49.9: a price said across a comma, which no clause holds whole.
@@ -388,7 +391,7 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
     urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
     # 今天就这个价, 下单省的钱: a price word with no term named (no amount, discount nor comparison).
     urgent = urgent or not (_CONCRETE_PRICE.search(line) or _COMPARED.search(line))
-    if talk.GAME.search(line) and not shop:
+    if talk.GAME.search(line) and (not shop or talk.BET.search(line)):
         hits = []  # 输了这局我赔你们一首歌: a bet on the game, nothing for buyers
     if talk.INVITE.search(line) and not talk.ANSWER.search(line):
         hits = [h for h in hits if h.kind != "service" or h.weight >= STRONG]  # 有什么问题都可以问我哦: asked to ask
@@ -488,7 +491,7 @@ def _rules_draft(text: str) -> PromiseDraft | None:
     ranked = sorted(scores, key=lambda k: (-scores[k][0], scores[k][1]))
     if ranked[0] == "service" and len(ranked) > 1 and scores[ranked[1]][0] >= STRONG and _CLOSING.search(text):
         ranked[0], ranked[1] = ranked[1], ranked[0]
-    if ranked[0] in ("gift", "refund") and "price" in ranked and scores["price"][0] >= STRONG and _AMOUNT_PAID.search(text):
+    if ranked[0] in ("gift", "refund", "service") and "price" in ranked and scores["price"][0] >= STRONG and _AMOUNT_PAID.search(text):
         ranked.remove("price")
         ranked.insert(0, "price")  # 今天直播间49.9，拍下再送一个: the price is the offer, the rest comes with it
     kind, first_n = ranked[0], first_n_of(text)

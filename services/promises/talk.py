@@ -24,6 +24,8 @@ HEARSAY = re.compile(
 )
 # A game being played on stream (这局, 这把, 吃鸡, 上分): a vow about it is chat.
 GAME = re.compile(r"这局|这把|这一把|这盘|下一局|吃鸡|上分|[赢输]")
+# A bet on it (这把我要是输了我退钱, 赢了的话给你们送): a stake, even in shop words.
+BET = re.compile(r"(?:要是|如果|万一|只要)[^，。！,!；;]{0,4}(?:输|赢)|(?:输|赢)了?的话")
 # Viewers invited to ask or type (有什么问题都可以问我哦, 把你们的疑问打出来) with nobody saying they
 # will answer (主播都会认真解答, 我来解答, 咱们一个个答): the room is asked to act, the team commits to nothing.
 INVITE = re.compile(r"(?:可以|都可以|欢迎|尽管)[^，。！!,]{0,6}(?:问我|问主播|提问|打出来|打在|告诉我)|疑问打出来")

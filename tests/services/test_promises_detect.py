@@ -377,6 +377,13 @@ def test_a_hosts_rhetorical_question_still_drafts_its_answer(said, kind):
     ("现在199还送耳帽", "price", "现在199个人在线"),
     ("今天返场价比上次还低", "price", "今天返场的这款是老粉最爱"),
     ("点击小黄车就能看到当前可领取的优惠券", "price", "优惠券在哪里领取"),
+    ("拍了的宝宝我给你们加急发", "delivery", "拍了张照片发给你们看"),
+    ("福袋马上就开了啊大家点一下", "gift", "昨天的福袋早就开了"),
+    ("拍两件我给你们减二十", "price", "我给你们讲讲减肥的方法"),
+    ("我们家都是厂家直发的正品", "quality", "他们家是不是正品我不知道"),
+    ("坏了包赔，不用担心", "compensation", "我们家狗今天又拆家了包赔不起"),  # cannot pay is no payout
+    ("宝宝们我给你们推荐一款面膜，今天只要59", "price", "我给你们推荐一个好吃的店"),  # a tip is no service
+    ("我橱窗里的东西都是我自己用过的保证好用", "quality", "我以前用过的那个也挺好用"),
 ])
 def test_live_room_offer_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
     assert [d.kind for d in detect(offer)] == [kind], offer
@@ -388,6 +395,8 @@ def test_live_room_offer_shapes_are_read_and_their_twins_are_not(offer, kind, ch
     "大家一定要抓紧时间哦",
     "最后再给大家一个限时福利",  # a teaser, nothing named
     "以前我们家卖水果的时候都是包邮的",  # a story
+    "这个游戏充值可以退吗我也不知道",  # an unpunctuated transcript: the 吗 ends a question
+    "这把我要是输了我退钱",  # a bet on the game
 ])
 def test_urged_listeners_teasers_and_old_stories_are_not_promises(text):
     assert detect(text) == [], text
