@@ -10,7 +10,9 @@ import re
 
 __all__ = ["CLAUSE", "affirmed", "answers_itself", "asks", "only_asks"]
 
-CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～：]+[，,。！!；;？?…~～：]*")
+# A clause ends at punctuation, or after 吗 when more words follow (an unpunctuated transcript:
+# 这个可以退吗我也不知道 asks, then states).
+CLAUSE = re.compile(r"[^，,。！!；;？?\n…~～：]+?(?:吗(?=[\u4e00-\u9fff])|[，,。！!；;？?…~～：]+|$)")
 # A buyer's question or request is no promise by itself (什么时候打折, 退货运费谁出, 包邮不, 送点赠品呗,
 # 给个优惠价, 麻烦帮我备注): it ends as a question (？, 吗/嘛/么, a final 不/没, 呢 or 啊 after a question
 # word), asks with a question word, or asks the seller for something. A host's rhetorical question

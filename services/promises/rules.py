@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from services.cn_numbers import NUM
 from services.promises import model as _model
+from services.promises import talk
 from services.promises.asking import CLAUSE as _CLAUSE, affirmed, answers_itself, asks as _asks, only_asks as _only_asks
 from services.promises.due import _CLOCK, _DAY_WORDS, _PART_WORDS, due_at_from_hint, due_hint_of, first_n_of, min_qty_of
 
@@ -68,7 +69,7 @@ DAMAGE = 0.9  # damage named (碎了, 坏了): a remedy only with a condition or
 _AMT = rf"(?:{NUM}(?:\.\d+)?|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[(?:[^\[\]]{{1,20}}|[A-Za-z_]{{1,40}})\])"
 
 # Words that contain 送 but mean delivering, not giving.
-_DELIVERY_SONG = re.compile(r"送[^，。！,!；;]{0,6}岁|送的是|送人|送礼|送给(?![你您大家])|送(?:给)?(?:自己|妈妈|爸爸|爸妈|闺蜜|老公|老婆|对象|男友|女友|男朋友|女朋友|孩子|同事|领导|客户|长辈|朋友|老人|父母|家人(?!们))|馈赠|配送|送货|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|发送|送去|送出|送来|送家|送菜|传送|送错|送漏|送丢")
+_DELIVERY_SONG = re.compile(r"送[^，。！,!；;]{0,6}岁|送的是|送人|送礼|送给(?![你您大家])|送(?:给)?(?:自己|妈妈|爸爸|爸妈|闺蜜|老公|老婆|对象|男友|女友|男朋友|女朋友|孩子|同事|领导|客户|长辈|朋友|老人|父母|家人(?!们))|馈赠|配送|送货|送装|送到|送达|送至|送上门|送过去|送回|运送|寄送|派送|递送|护送|发送|送去|送出|送来|送家|送菜|传送|送错|送漏|送丢")
 # Giving that promises buyers nothing: a song dedicated (一首X送给大家, 晴天送给大家), gifts sent to
 # the host or a third person (送我礼物, 给他送个孩子), the platform's tipping gifts (小心心, 火箭).
 _NOT_GIVING = re.compile(
@@ -85,7 +86,11 @@ _DEDICATION = re.compile(
 # A price said aloud without its unit: 199 直接拿走, 三袋 29.9 包邮, 平时卖 69 的，今天直播间 49.9.
 _SPOKEN_PRICE = (
     r"\d+(?:\.\d+)?\s*(?:就|直接|就能|就可以)?\s*(?:拿走|带走|到手|带回家|包邮|秒杀)|"
-    r"(?:平时|日常价?|原价|专柜价?|一直卖)[^。！!]{0,12}?\d+[^。！!]{0,14}?(?:今天|直播间|现在)[^，。！!,]{0,6}?\d+(?:\.\d+)?"
+    r"(?:平时|日常价?|原价|专柜价?|一直卖)[^。！!]{0,12}?\d+[^。！!]{0,14}?(?:今天|直播间|现在)[^，。！!,]{0,6}?\d+(?:\.\d+)?|"
+    # 外面卖五十多，我们这边二十九块九; 现在拍下去就是十九块九一大箱.
+    rf"(?:外面|外边|市面上|线下|超市里?|官网)[^，。！!,]{{0,3}}卖[^。！!]{{0,10}}?(?:我们|咱们|我|直播间|今天|现在)[^，。！!,]{{0,6}}?{NUM}\s*(?:块|元)|"
+    rf"(?:现在|今天|直播间|拍下?)[^，。！!,]{{0,8}}就是\s*{NUM}(?:\.\d+)?\s*(?:块|元)|"
+    r"(?:现在|今天|今晚|直播间)\s*\d+(?:\.\d+)?\s*(?:元|块)?\s*(?=(?:还|再|就)送)"  # 现在199还送耳帽: the price, then the gift
 )
 # Money: an amount with its unit, or a script's placeholder (节省（节约的钱）米, 省20元).
 _MONEY = rf"(?:{NUM}(?:\.\d+)?\s*(?:元|块|米|毛)|（[^（）]{{1,20}}）|\([^()]{{1,20}}\)|\[[^\[\]]{{1,20}}\])"
@@ -117,13 +122,13 @@ _CUES: dict[str, list[tuple]] = {
         (r"赠送|附赠|获赠|加赠|赠品|赠|礼包|伴手礼|见面礼|小礼物|口令红包|买.{1,4}送|附上|附送|随单|随箱|免费领|多一[斤份个包盒袋]", STRONG),
         # Red packets and lucky bags the host hands out (发个红包, 抽红包), not ones named in passing.
         (r"(?:(?<![你他她我])发(?![了过])|抽|送|开|撒|给[你您大家]\S{0,2}发)[^，。！,!；;抢]{0,8}(?:红包|福袋)|红包雨|抽奖|(?:还有|有)[^，。！,!；;]{0,4}红包[^，。！,!；;]{0,3}(?:可以|能)?抢", STRONG),
-        (rf"(?:多|额外|再|免费|白|另外|还)给(?:你|您|大家|你们|各位|宝宝|宝贝|家人)?们?[^，。！,!；;]{{0,3}}?(?:{_AMT}\s*[个份斤两包盒袋瓶张本把条罐支件颗只箱]|点)", STRONG),
+        (rf"(?:多|额外|再|免费|白|另外|还)给(?:你|您|大家|你们|各位|宝宝|宝贝|家人)?们?[^，。！,!；;]{{0,3}}?(?:{_AMT}\s*[个份斤两包盒袋瓶张本把条罐支件颗只箱]|点)(?![^，。！,!；;]{{0,4}}(?:福利|惊喜)(?!价))", STRONG),
         (rf"满\s*{_AMT}\s*(?:{_UNIT}|元|块)\s*(?:就|再|还)?送", STRONG),  # 满两件送杯子: a threshold, then the gift
         (r"送", STRONG),  # what is left of 送 once the delivery words are masked
         (r"多(?:放|装|塞|送|加)|抽[^，。！,!；;]{0,3}[一两二三四五\d]\s*[个台张份位名]", STRONG),
         # 下单就有红包, 满两件送杯子, 等会儿给大家上个福袋, 福袋五分钟后开.
         (rf"(?:下单|拍下?|关注|扣\S{{0,3}})[^，。！,!；;]{{0,4}}(?:就|都|即|还)?有[^，。！,!；;]{{0,4}}(?:红包|小样|赠品|礼品|礼物|福袋)|"
-         rf"(?:上|发|放|开)(?:一)?个(?:福袋|红包)|福袋[^，。！,!；;]{{0,6}}(?:后|马上|准时|一会儿?|等会儿?|稍后)开", STRONG),
+         rf"(?:上|发|放|开)(?:一)?个(?:福袋|红包)|福袋[^，。！,!；;]{{0,6}}(?:后|马上|准时|一会儿?|等会儿?|稍后)就?开了?", STRONG),
         # 拍一件发两件, 给你们多发一斤, 每人一个小样 (one for each buyer, the goods named).
         (rf"[拍买]\s*{NUM}\s*{_UNIT}\s*[发得送]\s*{NUM}\s*{_UNIT}|给(?:你|您|大家|各位|宝宝|家人)们?\s*多(?:发|放|装|给)\s*{_AMT}\s*{_UNIT}|"
          r"(?:每人|每位|人手)\s*(?:一|\d+)\s*[个份包张支瓶盒袋把套]\s*(?:小样|赠品|礼品|小礼物|红包|优惠券|券|福袋|试用装|试吃装|纸巾|湿巾)", STRONG),
@@ -136,14 +141,14 @@ _CUES: dict[str, list[tuple]] = {
         (r"有机会|获得|(?<!见)得到|拿到|领取|领到|礼品|礼物|周边|试吃装|试用装|小样|(?:给|塞|放|夹|加)[你您大家]?[一两二三]\s*[包个份袋瓶盒张本把斤条罐支]", WEAK),
     ],
     "price": [
-        (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|(?<!被)秒杀|全网最低|最低价|特惠|亏本|血亏|赔本卖|亏着卖|让利|(?:现在|目前|今天|正在)有[^，。！,!；;]{{0,2}}(?:活动|促销)", STRONG),
-        (rf"(?:{NUM}|\[[^\[\]]{{1,10}}\])\s*折(?!扣)|打折(?!扣)|券\s*{_AMT}\s*元|券[^，。！,!；;]{{0,3}}(?:可以|能)领|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{_AMT}\s*减|便宜了?\s*{NUM}|优惠\s*{_AMT}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价格不变|{NUM}\s*元\s*一", STRONG),
+        (rf"(?:专属|独家|限定|粉丝|会员|新人|首单|群友|家人|接龙|活动|群)价|降了?\s*{NUM}\s*(?:元|块)|又降|降价|按[^，。！,!；;]{0,4}价|批发价|出厂价|进价|专享价|尝鲜价|特价|秒杀价|团购价|团价|到手价|优惠价|福利价|内部价|成本价|半价|宠粉价|直播价|体验价|限时价|拼团价|(?<!被)秒杀|全网最低|最低价|特惠|亏本|血亏|返场价|破(?:个|一[个波]|一下)价|破价(?:到|给|卖)|赔本卖|亏着卖|让利|(?:现在|目前|今天|正在)有[^，。！,!；;]{{0,2}}(?:活动|促销)", STRONG),
+        (rf"(?:{NUM}|\[[^\[\]]{{1,10}}\])\s*折(?!扣)|打折(?!扣)|券\s*{_AMT}\s*元|券[^，。！,!；;]{{0,3}}(?:可以|能)领|立减|直降|减\s*{NUM}\s*(?:元|块|毛)|满\s*{_AMT}\s*减|便宜了?\s*{NUM}|优惠\s*{_AMT}|让\s*{NUM}\s*(?:元|块)|再让|少收|保价|退差价|补差价|价保|价格保护|叠加[^，。！,!；;]{{0,6}}(?:券|优惠)|价格不变|{NUM}\s*元\s*一", STRONG),
         # 只要 / 到手只需要 / 节省 / 立省 an amount: 原价…现在到手只需要（直播间价格）米, 拍一单就可以节约…米.
-        (rf"(?:只要|只需要?|仅需|仅要|到手价?)\s*(?:的话)?\s*{_AMT}|(?:节省|节约|立省|省下?)\s*(?:了)?\s*{_MONEY}|(?<!恢复)原价[^。！!]{{0,30}}(?:现在|直播间|到手|只要|只需)|活动价|第二件半价|现价|满减|(?:领|送|发)\s*{_AMT}[^，。！,!；;]{{0,4}}券|无门槛券", STRONG),
+        (rf"(?:只要|只需要?|仅需|仅要|到手价?|(?:今日|今天|今晚|直播间?)价格?\s*(?:是|就是|只要)?)\s*(?:的话)?\s*{_AMT}|(?:发|放|上)[^，。！,!；;]{{0,4}}(?:优惠)?券|(?:节省|节约|立省|省下?)\s*(?:了)?\s*(?:{_MONEY}|{NUM}\s*多)|(?<!恢复)原价[^。！!]{{0,30}}(?:现在|直播间|到手|只要|只需)|活动价|第二件半价|现价|满减|(?:领|送|发)\s*{_AMT}[^，。！,!；;]{{0,4}}券|(?:可|能|可以)领取?的?[^，。！,!；;]{{0,4}}券|无门槛券", STRONG),
         # An amount the buyer pays for the goods: 59元直接带走两条, 49.9元直接发一大箱, 29.9元交个朋友.
         (_SPOKEN_PRICE, STRONG),
         # 领券再减20, 直接砍到59, 折合下来一瓶才9块9, 今天直接¥[sale_price].
-        (rf"(?:再|立|直接|又|还|多|自动)减\s*{NUM}|(?:再|直接|还能|还可以|可以再)降\s*{_AMT}\s*(?:元|块)|再少\s*{NUM}\s*(?:元|块|毛)|改(?:成|到|为)\s*{NUM}(?:\.\d+)?\s*(?:元|块)?(?![点号天])|砍(?:价)?(?:到|成)\s*{NUM}|(?:破价|降)到\s*{NUM}|(?:折合|算下来|平均|相当于)[^，。！,!；;]{{0,6}}(?:才|只要|只需|不到)\s*{_AMT}|(?:今天|现在|直播间|今晚)[^，。！,!；;]{{0,8}}?[¥￥]\s*{_AMT}", STRONG),
+        (rf"(?:再|立|直接|又|还|多|自动)减\s*{NUM}|给(?:你|您|大家)们?(?:直接|再)?减\s*{NUM}|(?:再|直接|还能|还可以|可以再)降\s*{_AMT}\s*(?:元|块)|再少\s*{NUM}\s*(?:元|块|毛)|改(?:成|到|为)\s*{NUM}(?:\.\d+)?\s*(?:元|块)?(?![点号天])|砍(?:价)?(?:到|成)\s*{NUM}|(?:破价|降)到\s*{NUM}|(?:折合|算下来|平均|相当于)[^，。！,!；;]{{0,6}}(?:才|只要|只需|不到)\s*{_AMT}|(?:今天|现在|直播间|今晚)[^，。！,!；;]{{0,8}}?[¥￥]\s*{_AMT}", STRONG),
         (rf"\[[^\[\]]{{1,20}}\]\s*(?:元|块)\s*(?:直接)?(?:带走|拿走|拿下|带回家)|{NUM}(?:\.\d+)?\s*(?:元|块钱?|米)\s*(?:就|直接|就能|就可以)?\s*(?:带走|拿走|拿下|到手|带回家|发|包邮|交个朋友|秒|抢)", STRONG),
         # 只卖19.9, 今天19块9给你们, 直播间九十九, 关注的宝宝有专属优惠券.
         (rf"只卖\s*{NUM}|{NUM}(?:\.\d+)?\s*(?:元|块)\s*{NUM}?\s*(?:给|卖)(?:你|您|大家)|直播间(?:价格?)?(?:是|只要)?\s*{NUM}(?:\.\d+)?(?![\d.,零〇一二两俩三四五六七八九十百千万人个位号点度岁分秒多条次])|"
@@ -158,22 +163,22 @@ _CUES: dict[str, list[tuple]] = {
     "delivery": [
         (rf"{_AMT}\s*个?\s*(?:天|小时|个?工作日)\s*(?:内|之内|以内)?\s*(?:给[你您]们?|帮[你您]们?|为[你您]们?|就|都|会|安排|全部)?\s*(?:发出|发货|出库|寄出|到达|送达|发完)|(?:付款|下单|拍下)(?:后|之后|以后)[^，。！,!；;]{{0,8}}(?:发出|发货|出库|寄出|寄|发走)|预计[^，。！,!；;]{{0,10}}(?:发出|发货)|(?:马上|立即|立刻|尽快|第一时间|优先)[^，。！,!；;]{{0,6}}(?:安排)?(?:发货|发出|出库|寄出)|"
          # A day (and time) then arriving: 草莓的话，后天下午到 / 明天中午12点之前一定送到.
-         rf"(?<![晚迟超慢多])(?:{_DAY_WORDS}|{NUM}\s*天)(?:{_PART_WORDS})?(?:{_CLOCK})?(?:之前|以前|前)?\s*(?:就|能|会|可以|都|准时|统一|一定){{0,2}}\s*(?:到(?!时候|了|底|场|直播间)|送到|送达|到货|发货|发出)|"
+         rf"(?<![晚迟超慢多])(?:{_DAY_WORDS}|{NUM}\s*天)(?:{_PART_WORDS})?(?:{_CLOCK})?(?:之前|以前|前)?\s*(?:就|能|会|可以|都|准时|统一|一定){{0,2}}\s*(?:到(?!时候|了|底|场|直播间|手\s*(?:价|只|仅|就是|了|{_AMT}))|送到|送达|到货|发货|发出)|"
          # A day or a number of hours, then shipping said plainly: 明天就能发, 72小时之内给你们发走, 现货秒发.
          rf"(?:{_DAY_WORDS}|{NUM}\s*(?:个)?(?:小时|天))[^，。！,!；;]{{0,8}}?(?:发(?:走|完|过去|给[你您大家])|(?<!现)发[。！!～~\s]*$)|现货(?:秒发|速发|直发|闪发)|秒发货?|(?:当天|当日|隔天|次日)(?:就|都|会|能|可以){{1,2}}(?:发|寄出|出库)(?![了过朋圈])|"
          r"(?:(?:尽快|优先|马上|立即|立刻)(?:给|帮|为)[你您]们?|(?:给|帮|为)[你您]们?(?:尽快|优先|马上|立即|立刻))(?:安排)?(?:发|寄)(?![票言表布了过消信])|"
-         r"快马加鞭|加急发货|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
+         r"快马加鞭|加急发货?|极速发货|闪电发货|物流时效[：:]|火速发货|全程冷链|冷链(?:运输|配送|发货)|优先发货|发货时间[：:是为]|预计发货|"
          r"次日达|当日达|隔日达|当天达|当天到|次日送达|当天发货?|当日发货?|隔天发|\d+小时发货?|包邮(?!区)|(?:全部|都|统一|默认)(?:走|发)?顺丰|发顺丰|顺丰(?:发货|发出|包邮|直发)|连夜打包|(?:马上|立即|立刻|优先)[^，。！,!；;]{0,2}给(?:你|您|大家)们?[^，。！,!；;]{0,2}打包|优先(?:发|寄)(?![言表布])|运费(?:我们|我|主播|店里)(?:来)?(?:出|承担|包)|送货上门|送到家|送上门|准时送达|按时送达|自提时间|准时发货|按时发货|包配送|统一配送|统一发货", STRONG),
         (r"送到|送达|送货|配送|发货|到货|自提|到家|发出|寄出|取货|提货|(?<![查看踪询])物流(?!信息|单号|更新|状态|进度|轨迹)|快递|冷链|送至|派送|上门|(?:就|能|会|可以)到(?!主播|直播间|这|群|我)|收到(?!货?(?:以后|之后|后|的|了))|(?<![争获录听采吸索夺读选])取(?!消|决|得|代|关)|吃上|到[你您大家]?手|顺丰", WEAK),
     ],
     "quality": [
-        (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
+        (r"(?:保证|确保|(?:(?:我|我们|郑重|向大家|在此|敢)[^，。！,!；;]{0,4})承诺(?!的)|担保|包)[^，。！,!；;]{0,10}(?:新鲜|品质|质量|正品|批次|好吃|好用|放心|甜|安全|有机|现摘|现采|现挖|无农残|原装|足[斤两量]|个大)", STRONG),
         (r"(?:都|全部|每一?[批件个罐盒颗支瓶袋箱])[^，。！,!；;]{0,4}(?:经过|通过)[^，。！,!；;]{0,4}(?:检测|质检|检验|挑选|筛选)|严格检测|"
-         r"(?:都|全部|全|绝对|保证|每一?[批件个罐盒颗支瓶袋箱])[^，。！,!；;]{0,3}(?:是|有)[^，。！,!；;]{0,6}(?:新货|新茶|新米|新鲜货|最新(?:日期|批次|的货)|检测报告|质检报告|原装正品)|保质期[^，。！,!；;]{0,4}(?:一年|半年|[\d一二三四五六七八九十]+个月)以上|授权正品|官方正品|专人[^，。！,!；;]{0,3}(?:检查|质检|挑选|把关|验货|品控|筛选)|(?:把控|把关)[^，。！,!；;]{0,2}(?:品质|质量)|(?:品质|质量)(?:把控|把关)|足重|足称|"
+         r"(?:都|全部|全|绝对|保证|每一?[批件个罐盒颗支瓶袋箱])[^，。！,!；;]{0,3}(?:是|有)[^，。！,!；;]{0,6}(?:新货|新茶|新米|新鲜货|最新(?:日期|批次|的货)|检测报告|质检报告|原装正品)|保质期[^，。！,!；;]{0,4}(?:一年|半年|[\d一二三四五六七八九十]+个月)以上|授权正品|官方正品|正品行货|专人[^，。！,!；;]{0,3}(?:检查|质检|挑选|把关|验货|品控|筛选)|(?:把控|把关)[^，。！,!；;]{0,2}(?:品质|质量)|(?:品质|质量)(?:把控|把关)|足重|足称|"
          r"当[天日](?:现|新鲜)?(?:摘|采摘|采|挖|杀|宰|捕|捞|做|烤)|(?:都|全)是[^，。！,!；;]{0,6}(?:刚|现)(?:摘|采|挖|杀|宰|捞|做|烤)的|现(?:摘|采|挖|杀|宰|做|捞|捕|烤)现(?:发|卖|寄)|"
-         r"新鲜日期|日期[^，。！,!；;]{0,2}新鲜|生产日期[^，。！,!；;]{0,8}(?:不超过|以内|之内)|(?:是|都是)[^，。！,!；;]{0,4}官方旗舰店的?[。！!～~\s]*$|正品保障", STRONG),
+         r"新鲜日期|日期[^，。！,!；;]{0,3}(?:新鲜|最新)|生产日期[^，。！,!；;]{0,8}(?:不超过|以内|之内)|(?:是|都是)[^，。！,!；;]{0,4}官方旗舰店的?[。！!～~\s]*$|正品保障", STRONG),
         (r"(?:品质|质量|食品安全|安全|正品)[^，。！,!；;]{0,2}(?:有保障|有保证|保证|保障)|(?:品质|质量)[^，。！,!；;]{0,3}(?:你们?|您|大家)?(?:尽管|绝对)?放心|"
-         r"(?:都|全部|全|每[件个批])[^，。！,!；;]{0,3}(?:验|检|质检|检查)过货?的|(?:都|全部|全|绝对)[^，。！,!；;]{0,2}是[^，。！,!；;]{0,3}正品(?![吗么嘛])|(?:可以|支持|欢迎|可)(?:当面)?(?:验货|验机)", ASSURE),  # 都是验过货的, 都是正品, 支持验机
+         r"(?:都|全部|全|每[件个批])[^，。！,!；;]{0,3}(?:验|检|质检|检查)过货?的|(?:都|全部|全|绝对)[^，。！,!；;]{0,2}是[^，。！,!；;]{0,6}正品(?![吗么嘛])|(?:可以|支持|欢迎|可)(?:当面)?(?:验货|验机)", ASSURE),  # 都是验过货的, 都是正品, 支持验机
         (r"亲自[^，。！,!；;]{0,2}(?:看|尝|试|挑|选|验|检|查|把|盯|监|摘|采|装|包|打|分|过目)|亲自(?:监督|挑选|把关|验货|验收|采摘|打包|检查|盯|品控|分拣|试吃)|最新鲜批次|足斤足两|(?<![请放休度])假一(?!天|周|个月)|坏果率.{0,4}(?:以下|以内|不到|不超过|低于)|亲手[^，。！,!；;]{0,2}(?:挑|选|摘|做|包|装|检)|都不会卖|绝不卖|不会卖给|100%正品|百分百正品|一个坏的都没有|绝不.{0,4}(?:以次充好|缺斤少两|打农药)", STRONG),
         (r"新鲜|品质|质量|正品|批次|监督|把关(?!注)|挑选|品控|检测|验货|安全|个大|好吃|原产地|无添加|农残|农药|激素|添加剂|催熟|现摘|现采|足斤|斤两|"
          r"现杀|现做|现宰|现烤|不隔夜|不过夜|挑出|筛掉|剔除|溯源|质检|照检|抽检|检验|检查|核验|查验|扫码|一等品|特级|精选|(?<!一)个个|颗颗|坏果", WEAK),
@@ -184,11 +189,11 @@ _CUES: dict[str, list[tuple]] = {
     ],
     "service": [
         (r"打我电话|给我打电话|打电话给我|电话联系我|加我|加微信|喊我|叫我|告诉我|跟我说|直接找我|直接来找我|来找我|找我|问我|私信我|联系我|找我们|联系我们|私信|加我微信|找客服|联系客服|@我|艾特我", CHANNEL),
-        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家]们?.{0,3}(?:处理|解决|问|看|核对|核实|选|挑|写|刻|绣|查询|改约|拦截|加急)|(?:我|我们|我方)[^，。！,!；;]{0,4}(?:会|可以|将|可)[^，。！,!；;]{0,4}(?:继续|按流程|全程)?协助(?=[。！!～~\s]*$)|(?:\d+|\[[^\[\]]{1,40}\])\s*(?:个)?(?:小时|分钟|个?工作日)\s*(?:内|之内)\s*(?:响应|回复|答复)|(?:发|录)个?视频[^，。！,!；;]{0,2}教|我来(?:处理|解决|负责)|主动回访|回访|一对一(?!对)|包教会|包安装|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我)|第一时间.{0,3}(?:处理|回复|响应|解决|通知)|24小时在线|在线答疑|专属客服|跟进到底|安装师傅|(?:免费|上门)安装", STRONG),
-        (r"(?:可|能|支持|可以|给[你您]|帮[你您])[^，。！,!；;]{0,4}(?:开票|开发票|发票)|(?:可|能|可以|为[你您]|给[你您])[^，。！,!；;]{0,24}开具(?:\s*\[|[^，。！,!；;]{0,4}(?:发票|票|收据))|工作日内(?:开具|开票)|发票[^，。！,!；;]{0,4}(?:可开|能开|可以开)|(?:精美|免费|礼品|礼盒)包装|帮[你您]?包装|帮[你您大家]们?包(?:成|个)?(?:礼盒|礼品)", STRONG),
+        (r"会主动|主动(?:联系|回访|询问|私信|打电话|跟进)|(?:我|我们)[^，。！,!；;]{0,10}教(?:你|您|大家|你们)|手把手|教会[你您大家]|专人|有人在|(?:二十四|24)小时.{0,4}(?:在线|有人|客服|服务|响应)|帮[你您大家]们?.{0,3}(?:处理|解决|问|看|核对|核实|选|挑|写|刻|绣|查询|改约|拦截|加急)|(?:我|我们|我方)[^，。！,!；;]{0,4}(?:会|可以|将|可)[^，。！,!；;]{0,4}(?:继续|按流程|全程)?协助(?=[。！!～~\s]*$)|(?:\d+|\[[^\[\]]{1,40}\])\s*(?:个)?(?:小时|分钟|个?工作日)\s*(?:内|之内)\s*(?:响应|回复|答复)|(?:发|录)个?视频[^，。！,!；;]{0,2}教|我来(?:处理|解决|负责)|主动回访|回访|一对一(?!对)|包教会|包安装|送装一体|延保|货到付款|随时.{0,3}(?:问|联系|找|咨询)|负责到底|售后.{0,6}(?:负责|保障|无忧|放心|找我|支持)|第一时间.{0,3}(?:处理|回复|响应|解决|通知)|24小时在线|在线答疑|专属客服|跟进到底|安装师傅|(?:免费|上门)安装", STRONG),
+        (r"(?:可|能|支持|可以|给[你您]|帮[你您])[^，。！,!；;]{0,4}(?:开票|开发票|发票)|(?:可|能|可以|为[你您]|给[你您])[^，。！,!；;]{0,24}开具(?:\s*\[|[^，。！,!；;]{0,8}(?:发票|票|收据))|工作日内(?:开具|开票)|发票[^，。！,!；;]{0,4}(?:可开|能开|可以开)|(?:精美|免费|礼品|礼盒)包装|帮[你您]?包装|帮[你您大家]们?包(?:成|个)?(?:礼盒|礼品)", STRONG),
         (r"(?:我们|我)[^，。！,!；;]{0,4}(?:会|可以|将)[^，。！,!；;]{0,5}(?:协助|帮您|为您|给您|帮你|为你|尽力|尽快)[^，。！,!；;]{0,4}(?:处理|解决|跟进|查询|解答|推荐|指导|回复|协调)|满意的(?:答复|解决|处理)|一定让[您你]满意", STRONG),
         (r"(?:我|主播)[^，。！,!；;]{0,2}(?:给|帮|为|教)?(?:大家|你们|姐妹们?|宝宝们?|家人们)[^，。！,!；;]{0,4}(?:教|演示|展示)?[^，。！,!；;]{0,3}(?:怎么|如何|[一二三四五两\d]种)|(?:我|主播)[^，。！,!；;]{0,3}(?:演示|展示)[^，。！,!；;]{0,3}(?:怎么|如何|[一二三四五两\d]种)|教[你您][^，。！,!；;]{0,4}(?:技巧|方法|用法|穿法|玩法|怎么)|(?<!确)保修|(?<!品)质保(?!证|障)|维修服务|教程给[你您]|给[你您][^，。！,!；;]{0,3}教程|有(?:任何)?问题[^，。！,!；;]{0,4}随时", STRONG),
-        (r"(?:会|将)(?:尽快|立即|马上|第一时间)?(?:为|帮|给)[您你](?:处理|解决|跟进|核实|答复|回复|查询)|(?:我|主播|我们)[^，。！,!；;]{0,4}(?:一个一个|一一|挨个|逐个)[^，。！,!；;]{0,4}(?:回答|解答|回复)|售后群|客服.{0,8}在线|在线客服|(?:立即|马上|立刻)(?:为您|帮您|给您)?处理|(?:会|将)(?:提醒|通知)[你您]|(?:我们|我|客服|店里|团长)[^，。！,!；;]{0,2}(?:会|将)[^，。！,!；;]{0,10}(?:提醒|通知)(?:各位|大家|买家)", STRONG),
+        (r"(?:会|将)(?:尽快|立即|马上|第一时间)?(?:为|帮|给)[您你](?:处理|解决|跟进|核实|答复|回复|查询)|(?:我|主播|我们|咱们)[^，。！,!；;]{0,4}(?:一个一个|一个个|一一|挨个|逐个)[^，。！,!；;]{0,4}(?:回答|解答|回复|答|讲清楚|讲解)|售后群|客服.{0,8}在线|在线客服|(?:立即|马上|立刻)(?:为您|帮您|给您)?处理|(?:会|将)(?:提醒|通知)[你您]|(?:我们|我|客服|店里|团长)[^，。！,!；;]{0,2}(?:会|将)[^，。！,!；;]{0,10}(?:提醒|通知)(?:各位|大家|买家)", STRONG),
         (r"(?:可|可以|能|将|会|帮[你您])[^，。！,!；;？?不无没]{0,4}(?:变更|更改|修改|改派|更新)(?:为\s*\[|[^，。！,!；;？?]{0,4}地址)|申请改派|"
          r"(?:给|帮)(?:你|您|大家|各位|姐妹|宝贝)[^，。！,!；;]{0,4}(?:找找|找一找|推荐|挑选|挑一挑)(?=[^～~。！!，,\s])", STRONG),
         (r"拉.{0,2}群|群里说|售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|吃法|用法|使用方法|菜谱|群里问|疑问", WEAK),
@@ -228,6 +233,10 @@ _CONCRETE_PRICE = re.compile(
     rf"{_SPOKEN_PRICE}|{NUM}(?:\.\d+)?\s*(?:元|块|米|折|毛)|[¥￥]\s*\d|\[[^\[\]]+\]|（[^（）]+）|满\s*{NUM}|减\s*{NUM}|买[^，。！,!；;]{{0,3}}送|券|"
     rf"(?:前|头|首)\s*{NUM}\s*[名位单个份人]|只有\s*{NUM}\s*[个份单件]|(?:只要|只需要?|仅需|到手)\s*{NUM}|全[网年]最低|最低价|只有今[晚天]有|(?:福利|活动|直播|专享|专属|秒杀|特)价"
 )
+# A limit on a deal (优惠券只能领一次, 每人限购两件) names no term by itself.
+_LIMIT = re.compile(r"只能(?:领|用|买|拍|抢)[一1两2]?次|限(?:领|购|拍|用)")
+# A figure or a comparison (比批发市场还低, 是去年双十一的价格) gives a price word its term.
+_COMPARED = re.compile(r"\d|比[^，。！,!；;]{0,10}(?:低|便宜|少|划算)|价格?是[^，。！,!；;]{1,10}的价|同价|一样的价")
 # The shop's own stock arriving (今天会到一批货, 到货上架后通知您), not a parcel for the buyer.
 _RESTOCK = re.compile(r"到[一几]?批|上架|补货|进货|备货|缺货")
 # A closing offer of help (如有问题随时联系我们) beside another promise: the other one is what the line promises.
@@ -237,19 +246,14 @@ _BOAST = re.compile(r"第一|首选|冠军|天花板|极品|史无前例|天下�
 _PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
 # A vow with someone behind it and something vowed (我保证…, 我敢保证, 保证是…), not a word in a song.
 _VOW = re.compile(r"(?:我|我们|敢|人格|大家|可以)[^，。！,!；;]{0,3}(?:保证|担保|承诺)|(?:保证|担保)(?:是|每|没|绝对|都)")
-# A game being played on stream (这局, 这把, 吃鸡, 上分): a vow about it is chat.
-_GAME = re.compile(r"这局|这把|这一把|这盘|下一局|吃鸡|上分|[赢输]")
-# Viewers invited to ask or type (有什么问题都可以问我哦, 把你们的疑问打出来) with nobody saying they
-# will answer (主播都会认真解答, 我来解答): the room is asked to act, the team commits to nothing.
-_INVITE = re.compile(r"(?:可以|都可以|欢迎|尽管)[^，。！!,]{0,6}(?:问我|问主播|提问|打出来|打在|告诉我)|疑问打出来")
 # Words that promise only where the line talks shop: 还有人在 (someone in the room), 明天补上 (a show made up).
 _NEEDS_SHOP = {"送", "有人在", "补上", "补回"}
-_STREAM_NOTICE = re.compile(r"(?:开播|下次|以后|下一场|下场)[^，。！,!；;]{0,8}(?:第一时间|马上)?(?:通知|提醒)")
-_ANSWER = re.compile(r"解答|回答|回复|帮|处理|解决|会|教|给[你您]")
+_NEEDS_SHOP_PART = re.compile(r"^[给帮](?!您)[^，。！,!；;]*(?:推荐|找找|找一找|挑选|挑一挑)")  # 给你们推荐一个好吃的店: a tip
+_CANNOT = re.compile(r"(?:不起|不了|不动)")  # 包赔不起, 退不了: a cue its speaker cannot keep
 # Shop talk: goods, orders, buying, after-sales. Without it, "找我" / "跟我说" / "敢说" / a bare 送
 # is chat with the room (以后你们要跳广场舞你们找我, 送啤酒了), not a promise to buyers.
 _SHOP = re.compile(
-    rf"拍|下单|链接|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
+    rf"拍|下单|链接|橱窗|小黄车|购物车|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
     rf"前\s*{NUM}\s*[名位单个份人]|第\s*{NUM}\s*名|每[人位单份个]|一人一|凡是|群|随时|任何|有事|不满意|不适|疑问|反馈|微信|"
     r"(?:还|再|加|多|额外|复购|下单|买[^，。！,!；;]{0,3}|拍[^，。！,!；;]{0,3})送|送您|小样|试用装|分装|"
     r"正品|品质|质量|新鲜|团|接龙|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
@@ -286,17 +290,6 @@ def _unslot(text: str) -> str:
     return re.sub(r"\[([^\[\]]{1,30})\]", lambda m: m.group(0) if _SLOT_AMOUNT.match(m.group(1)) else m.group(1), text)
 
 
-# A story about the past (当时, 后来, 有一次 …) promises nothing tonight.
-_STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候|买的时候|我买了|花了我|我花了")
-# Last year's or last month's doings (去年的包邮活动很成功), unless tonight's term is said by them
-# (今天的价格是去年双十一的价格).
-# Talk about a term rather than an offer of it: someone else's word (那家店说坏了包赔, 别人都说包邮),
-# a term as a topic (买一送一这种事), a decision put off (抽奖的明天再说), a chant (退退退).
-_HEARSAY = re.compile(
-    r"(?:那家|别家|别人|人家|他们|她们|商家|店家|卖家|那个店|那个主播|网上|朋友|同事|"
-    r"我(?:妈|爸|姐|哥|弟|妹|朋友|同事|老公|老婆|男朋友|女朋友))[^，。！,!；;]{0,4}(?:说|讲|都说|宣传)|我(?:家)?的(?:快递|包裹|外卖)|"
-    r"(?<!比)(?:超市|菜市场|商场|别的店|别家)的|给(?:你们|大家|你)(?:唱|跳|表演)|这种(?:事|东西)|这类事|再说[吧呢了]?[。！!～~\s]*$|还没(?:定|想好)|看情况|不一定|退退"
-)
 # Offers said across a comma: 买一箱的钱带走两箱 / 两份的钱，三份的量 (more goods for the money);
 # 这些福利呢，等下第一时间给大家安排 (the giveaways named, then who gets them).
 _SPANNING = (
@@ -305,8 +298,6 @@ _SPANNING = (
 )
 # ...unless what lies between is past, a wish or a denial (红包呢，昨天已经给大家发过了; 福利呢，我也想给大家发).
 _SPAN_BLOCK = re.compile(r"已经|昨天|上次|过|想|可惜|不知道|别的|没|不")
-_LAST_TIME = re.compile(r"去年|前年|上个?月|上周|上礼拜")
-_NOW = re.compile(r"今天|今晚|现在|这次|本场|直播间")
 # A script's placeholder that lists examples ([运费说明，如质量问题我们承担]) is not said as such.
 _CHOICE = re.compile(r"\[([^\[\]/\d]{1,10})/[^\[\]]{1,30}\]")
 _PLACEHOLDERS = re.compile(r"^[\s\[\]（）()＿/、，,。！!～~]*$|^\s*\[[^\[\]]*\][\s。！!～~]*$")
@@ -324,7 +315,7 @@ class _Hit:
 def _clauses(line: str) -> list[tuple[int, str]]:
     """(offset, clause) for clauses that state rather than ask."""
     out = []
-    if _STORY.search(line) and not _NOW.search(line):
+    if talk.STORY.search(line) and not talk.NOW.search(line):
         return out  # 小时候…, 当时…: the whole line tells a story
     line = _EXAMPLES.sub(lambda m: "＿" * len(m.group(0)), line)
     found = list(_CLAUSE.finditer(line))
@@ -340,7 +331,7 @@ def _clauses(line: str) -> list[tuple[int, str]]:
         if not text or _DONE_CLAUSE.search(text) or header:
             continue
         text = _CHOICE.sub(lambda c: c.group(1), text)  # a script's choice [今天/明天] reads as its first option
-        if _STORY.search(text) or _LAST_TIME.search(text) and not _NOW.search(text) or _HEARSAY.search(text):
+        if talk.STORY.search(text) or talk.LAST_TIME.search(text) and not talk.NOW.search(text) or talk.HEARSAY.search(text):
             continue
         out.append((m.start(), text))
     return out
@@ -355,7 +346,7 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
     commit = order = strict = due = cond = False
     for offset, clause in _clauses(line):
         masked_gift = _gift_text(clause)
-        commit = commit or bool(_COMMIT.search(clause)) and not _BOAST.search(clause)  # 绝对是全网第一: a boast's 绝对
+        commit = commit or bool(_COMMIT.search(talk.urged_masked(clause))) and not _BOAST.search(clause)  # 绝对是全网第一: a boast's 绝对
         order = order or bool(_ORDER.search(clause))
         strict = strict or bool(_ORDER_STRICT.search(clause))
         due = due or bool(due_hint_of(clause))
@@ -370,8 +361,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                     a, b = m.span()
                     if any(a < y and x < b for x, y in taken):
                         continue  # inside a cue already counted
-                    if not neg_ok and _NEGATION.search(text[:a]) and not _self_negating(m.group(0)):
-                        continue
+                    if not neg_ok and _NEGATION.search(text[:a]) and not _self_negating(m.group(0)) or _CANNOT.match(text[b:]):
+                        continue  # 不退, 不包邮; 包赔不起 (cannot)
                     if kind not in ("quality", "price") and not _FUTURE_BEFORE.search(text[:a]) and (
                         _PAST.match(text[b:]) or _PAST_BEFORE.search(text[:a])
                     ):
@@ -381,9 +372,10 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                         continue  # 绝对是全网第一的品质: a boast
                     if weight == CHANNEL and request:
                         continue  # 请尽快联系我们: the buyer is asked to act, the team commits to nothing
-                    if weight == FALLBACK and _GAME.search(clause):
+                    if weight == FALLBACK and talk.GAME.search(clause):
                         continue  # 我保证这局一定赢: a vow about the game, not the goods
-                    if not shop and (weight == CHANNEL or m.group(0) in _NEEDS_SHOP or weight == FALLBACK):
+                    if not shop and (weight == CHANNEL or m.group(0) in _NEEDS_SHOP or weight == FALLBACK
+                                     or _NEEDS_SHOP_PART.search(m.group(0))):
                         continue  # said to the room, not to buyers
                     hits.append(_Hit(kind, offset + a, weight))
     # 平时一直卖 69 的，今天直播间 49.9: a price said across a comma, which no clause holds whole.
@@ -392,17 +384,21 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
         hits.append(_Hit("price", spanning.start(), STRONG))
     for rx, kind in _SPANNING:
         m = rx.search(line)
-        if m and not any(h.kind == kind and h.weight >= STRONG for h in hits) and not _HEARSAY.search(line) \
+        if m and not any(h.kind == kind and h.weight >= STRONG for h in hits) and not talk.HEARSAY.search(line) \
                 and not _SPAN_BLOCK.search(m.group(0)):
             hits.append(_Hit(kind, m.start(), STRONG))
     # 抓紧时间, 错过就没有 with no price named (or 先来对比一下价格): a push, not an offer.
     urgent = bool(_URGENCY.search(line)) and not _PRICE_NAMED.search(line) or "对比" in line
-    if _GAME.search(line) and not shop:
+    # 今天就这个价, 下单省的钱: a price word with no term named (no amount, discount nor comparison).
+    urgent = urgent or not (_CONCRETE_PRICE.search(line) or _COMPARED.search(line))
+    if talk.GAME.search(line) and (not shop or talk.BET.search(line)):
         hits = []  # 输了这局我赔你们一首歌: a bet on the game, nothing for buyers
-    if _INVITE.search(line) and not _ANSWER.search(line):
+    if talk.INVITE.search(line) and not talk.ANSWER.search(line):
         hits = [h for h in hits if h.kind != "service" or h.weight >= STRONG]  # 有什么问题都可以问我哦: asked to ask
-    if _STREAM_NOTICE.search(line):
+    if talk.STREAM_NOTICE.search(line):
         hits = [h for h in hits if h.kind != "service"]  # 下次开播第一时间通知你: a schedule, no service owed
+    if _LIMIT.search(line):
+        hits = [h for h in hits if h.kind != "price" or h.weight > WEAK]  # 券只能领一次: a limit, not an offer
     if _PUSH.search(line) and not _CONCRETE_PRICE.search(line):
         hits = [h for h in hits if h.kind != "price"]  # 秒杀单品数量有限: a push, no price to honour
     return hits, commit, order, strict, due, cond, urgent
@@ -495,7 +491,7 @@ def _rules_draft(text: str) -> PromiseDraft | None:
     ranked = sorted(scores, key=lambda k: (-scores[k][0], scores[k][1]))
     if ranked[0] == "service" and len(ranked) > 1 and scores[ranked[1]][0] >= STRONG and _CLOSING.search(text):
         ranked[0], ranked[1] = ranked[1], ranked[0]
-    if ranked[0] in ("gift", "refund") and "price" in ranked and scores["price"][0] >= STRONG and _AMOUNT_PAID.search(text):
+    if ranked[0] in ("gift", "refund", "service") and "price" in ranked and scores["price"][0] >= STRONG and _AMOUNT_PAID.search(text):
         ranked.remove("price")
         ranked.insert(0, "price")  # 今天直播间49.9，拍下再送一个: the price is the offer, the rest comes with it
     kind, first_n = ranked[0], first_n_of(text)

@@ -351,3 +351,52 @@ def test_a_buyers_question_or_request_drafts_nothing(asked):
 ])
 def test_a_hosts_rhetorical_question_still_drafts_its_answer(said, kind):
     assert [d.kind for d in detect(said)] == [kind], said
+
+
+# Branch promises9: live-room shapes (a term said as today's price, a price against the shop
+# outside, coupons released, answers promised one by one, after-sales backing, the newest dates)
+# and their twins: the listeners urged (你们一定要…), a price word with no term, a vague 福利 teaser.
+@pytest.mark.parametrize("offer, kind, chatter", [
+    ("今日价 39.9，两斤装", "price", "今日份的快乐是你们给的"),
+    ("今天到手只要59", "price", "我今天到手了一个新手机"),  # 到手 with its price is the price
+    ("外面卖五十多，我们这边二十九块九", "price", "外面卖的都是假货"),
+    ("现在拍下去就是十九块九一大箱", "price", "现在拍下去就是一个大特写"),
+    ("给大家破个价，五十九两件", "price", "这个破价直播间是我们自己的"),
+    ("拍两单可以省下一百多", "price", "你现在下单省的钱，够你吃一顿火锅了"),
+    ("马上新一轮发券哦", "price", "优惠券每个商品只能领一次"),
+    ("公屏打出来，咱们一个个答", "service", "公屏打出来，让我看看你们在哪"),
+    ("我们这边有完整售后支持", "service", "我们这边天气支持出门"),
+    ("日期都是最新的，放心拍", "quality", "日期你们自己看"),
+    ("今天的价格比批发市场还低", "price", "今天就这个价"),
+    ("亲，这款是正品行货", "quality", "行货还是水货你们自己分辨"),
+    ("亲，可以开具增值税专用发票", "service", "增值税专用发票怎么开我也不懂"),
+    ("亲，本商品支持货到付款", "service", "本商品不支持货到付款"),
+    ("亲，价格保护期30天", "price", "保护期过了"),
+    ("亲，可以叠加店铺优惠券使用", "price", "优惠券不能叠加使用"),
+    ("免费送装一体，不用另付安装费", "service", "这个送装师傅明天来"),  # 送装 delivers, it gives nothing
+    ("现在199还送耳帽", "price", "现在199个人在线"),
+    ("今天返场价比上次还低", "price", "今天返场的这款是老粉最爱"),
+    ("点击小黄车就能看到当前可领取的优惠券", "price", "优惠券在哪里领取"),
+    ("拍了的宝宝我给你们加急发", "delivery", "拍了张照片发给你们看"),
+    ("福袋马上就开了啊大家点一下", "gift", "昨天的福袋早就开了"),
+    ("拍两件我给你们减二十", "price", "我给你们讲讲减肥的方法"),
+    ("我们家都是厂家直发的正品", "quality", "他们家是不是正品我不知道"),
+    ("坏了包赔，不用担心", "compensation", "我们家狗今天又拆家了包赔不起"),  # cannot pay is no payout
+    ("宝宝们我给你们推荐一款面膜，今天只要59", "price", "我给你们推荐一个好吃的店"),  # a tip is no service
+    ("我橱窗里的东西都是我自己用过的保证好用", "quality", "我以前用过的那个也挺好用"),
+])
+def test_live_room_offer_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
+    assert [d.kind for d in detect(offer)] == [kind], offer
+    assert detect(chatter) == [], chatter
+
+
+@pytest.mark.parametrize("text", [
+    "划重点！今天的价格你们一定要听好了！",  # the listeners' 一定, not the team's
+    "大家一定要抓紧时间哦",
+    "最后再给大家一个限时福利",  # a teaser, nothing named
+    "以前我们家卖水果的时候都是包邮的",  # a story
+    "这个游戏充值可以退吗我也不知道",  # an unpunctuated transcript: the 吗 ends a question
+    "这把我要是输了我退钱",  # a bet on the game
+])
+def test_urged_listeners_teasers_and_old_stories_are_not_promises(text):
+    assert detect(text) == [], text
