@@ -21,6 +21,10 @@ import websockets
 from websockets.sync.client import connect as ws_connect
 
 MAX_BODY = 1_000_000  # bytes, compressed and uncompressed alike
+# A refused POST's body is still read off the socket, up to this much, before the answer: a
+# server that closes on unread bytes sends a reset, and the sender sees a broken pipe instead
+# of its 401 / 413 (and on a kept-alive connection the bytes would read as the next request).
+DRAIN_MAX = 8 * MAX_BODY
 WS_MAX_FRAME = 1_000_000
 BACKOFF_START_S, BACKOFF_MAX_S = 0.5, 5.0
 
@@ -130,6 +134,7 @@ class HttpSource(Source):
 def _handler(out: queue.Queue, token: str):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        timeout = 30  # seconds: a sender stalled mid-body frees its thread
 
         def log_message(self, format, *args) -> None:  # noqa: A002 - quiet: one line per POST is noise
             pass
@@ -140,16 +145,15 @@ def _handler(out: queue.Queue, token: str):
         def do_POST(self) -> None:
             url = urlsplit(self.path)
             if url.path != WX_PATH:
-                return self._answer(404, {"error": "not found"})
+                return self._refuse(404, "not found")
             if token and not _token_ok(self.headers.get("Authorization", ""), parse_qs(url.query), token):
-                return self._answer(401, {"error": "token required"})
+                return self._refuse(401, "token required")
             length = self.headers.get("Content-Length")
             if length is None or not length.isdigit():
-                return self._answer(411, {"error": "length required"})
+                return self._refuse(411, "length required")
             if int(length) > MAX_BODY:
-                self.close_connection = True
                 out.put(("bad", "body over 1 MB"))
-                return self._answer(413, {"error": "body over 1 MB"})
+                return self._refuse(413, "body over 1 MB")
             body = self.rfile.read(int(length))
             if "gzip" in (self.headers.get("Content-Encoding") or "").lower():
                 body, why = _gunzip(body)
@@ -158,6 +162,15 @@ def _handler(out: queue.Queue, token: str):
                     return self._answer(413 if why == "too large" else 400, {"error": why})
             out.put(("raw", body))
             self._answer(200, {"ok": True})
+
+        def _refuse(self, code: int, why: str) -> None:
+            """Answer without taking the body: read it off the socket (bounded), then close."""
+            self.close_connection = True
+            length = self.headers.get("Content-Length") or ""
+            left = int(length) if length.isdigit() and int(length) <= DRAIN_MAX else 0
+            while left > 0 and (chunk := self.rfile.read(min(left, 65536))):
+                left -= len(chunk)
+            self._answer(code, {"error": why})
 
         def _answer(self, code: int, data: dict) -> None:
             payload = json.dumps(data).encode()
