@@ -333,10 +333,12 @@ def _strip(body: str, specs: list[str]) -> _Line:
 
     text = _RE_BRACKETS.sub(take_bracket, body)
     for option in sorted(specs, key=len, reverse=True):
-        # A spec such as 大箱约8斤 or 500g is the product's size, never a quantity.
-        if option and option in text:
+        # A spec such as 大箱约8斤 or 500g is the product's size, never a quantity; `10斤` is the
+        # spec 10斤装 written without its 装 (not 10 份), unless it is the tail of 110斤.
+        m = _spec_in(option, text)
+        if m:
             ln.spec = option
-            text = text.replace(option, " ", 1)
+            text = text[: m.start()] + " " + text[m.end():]
             break
     # A member who filled the format in (`姓名：王芳 数量：2`): the labels are not the name.
     text = _RE_COUNT_FIELD.sub(lambda m: f" {m.group(1)}{'' if m.group(2) else '份'}{m.group(2)} ", _RE_NAME_FIELD.sub(" ", text))
@@ -365,6 +367,16 @@ def _strip(body: str, specs: list[str]) -> _Line:
 
     ln.text = _RE_ADDR.sub(take_addr, text)
     return ln
+
+
+def _spec_in(option: str, text: str) -> re.Match | None:
+    """Where the spec stands in the text: as written, else without a trailing 装 (10斤装 as 10斤)."""
+    if not option:
+        return None
+    if option in text:
+        return re.search(re.escape(option), text)
+    short = option[:-1] if option.endswith("装") and len(option) > 2 else ""
+    return re.search(rf"(?<![\d.]){re.escape(short)}(?!\d)", text) if short else None
 
 
 def parse_line(

@@ -586,3 +586,12 @@ def test_a_payment_word_glued_to_the_name_is_a_note(line, qty, note):
 def test_a_space_numbered_count_of_days_or_yuan_is_no_line_number():
     assert _read("#接龙 水果\n1 天内发货\n2 天无理由\n3 元运费") == []
     assert _read("#接龙 水果\n1 小王 2份\n2 周杰\n3 月月 1份") == [(1, "小王", 2, False), (2, "周杰", 1, False), (3, "月月", 1, False)]
+
+
+def test_a_spec_written_without_its_zhuang_is_the_spec_not_a_quantity():
+    # Live-night finding (night 8): with specs 5斤装 / 10斤装, `张姐 1 10斤` was saved as 10 份.
+    specs = ["5斤装", "10斤装"]
+    chain = "#接龙 赣南脐橙\n例 张三 1份 5斤装 3栋\n1. 张姐 1 10斤 2栋302\n2. 李四 10斤 2\n3. 小美 5斤x2\n4. 老周 15斤 1"
+    got = [(e.name, e.qty, e.spec) for e in parse_chain(chain, specs)]
+    assert got[:3] == [("张姐", 1, "10斤装"), ("李四", 2, "10斤装"), ("小美", 2, "5斤装")]
+    assert got[3][2] == ""  # 15斤 is not the spec 5斤装
