@@ -61,7 +61,7 @@ from services.jielong.lifecycle import (
 )
 from services.jielong.orders import DEFAULT_MAPPING, FIELD_LABELS, columns, default_mapping, import_orders
 from services.jielong.parser import ChainEntry, for_product, parse_chain
-from services.jielong.replies import reply_templates
+from services.jielong.replies import reply_templates, reply_templates_for
 from services.jielong.specs import (
     counts_toward_gmv, entry_amount, gmv_amount, gmv_counts, price_of, spec_prices_text, spec_stock_text,
 )
@@ -76,7 +76,7 @@ __all__ = [
     "DealStatus", "EntryStatus", "ThresholdUnit", "check_outcomes", "deadline_failed", "deal_progress",
     "entry_flags_label", "entry_status_label", "is_reached", "progress", "progress_text_of", "status_label", "threshold_unit", "unit_label",
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
-    "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "spec_stock_text", "reply_templates",
+    "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "spec_stock_text", "reply_templates", "reply_templates_for",
     "counts_toward_gmv", "entry_amount", "gmv_amount", "gmv_counts",
     "PastePlan", "PasteResult",
 ]

@@ -335,7 +335,7 @@ def _strip(body: str, specs: list[str]) -> _Line:
     for option in sorted(specs, key=len, reverse=True):
         # A spec such as 大箱约8斤 or 500g is the product's size, never a quantity; `10斤` is the
         # spec 10斤装 written without its 装 (not 10 份), unless it is the tail of 110斤.
-        m = _spec_in(option, text)
+        m = spec_in(option, text)
         if m:
             ln.spec = option
             text = text[: m.start()] + " " + text[m.end():]
@@ -369,7 +369,7 @@ def _strip(body: str, specs: list[str]) -> _Line:
     return ln
 
 
-def _spec_in(option: str, text: str) -> re.Match | None:
+def spec_in(option: str, text: str) -> re.Match | None:
     """Where the spec stands in the text: as written, else without a trailing 装 (10斤装 as 10斤)."""
     if not option:
         return None
