@@ -13,7 +13,8 @@ Table of contents (each module holds one concept):
 - intake     writing it: pastes, single entries, cancellations, tallies;
 - orders     快团团 / 群接龙 CSV and XLSX exports;
 - specs      per-spec prices and the money of an entry;
-- replies    the queue's reply templates filled from the deal (price, delivery, where to 接龙);
+- deal_match which deal a line is about, from the product names it mentions (pure; promises and replies);
+- replies    the queue's reply templates filled from the deal a question names, else the current one;
 - window     which entries a paste touches (a paste is diffed against those, not the whole deal).
 """
 from services.jielong.advice import Advice, Signals, decide, release_advice

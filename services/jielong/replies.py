@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from db.models import Deal
 from services import triage
 from services.jielong.deals import _fmt_money, specs_of
+from services.jielong.deal_match import mentioned, name_parts
 from services.jielong.lifecycle import DealStatus
 from services.jielong.parser import spec_in
 from services.jielong.specs import price_of
@@ -37,29 +38,23 @@ def reply_templates(session: Session, show_id: int) -> dict[str, str]:
 
 
 def reply_templates_for(session: Session, show_id: int, questions: list[str]) -> list[dict[str, str]]:
-    """Per question, category → reply: filled from the deal the question names (its product, the
-    product's last two or more characters as in 脐橙 for 赣南脐橙, or one of its specs), else from
-    the current deal (night 8: `10斤装多少钱` was answered with the price of another deal)."""
+    """Per question, category → reply: filled from the deal the question names (its product or a
+    part of it, as a host's promise names one, else a spec only one deal has), else from the
+    current deal (night 8: `10斤装多少钱` was answered with the price of another deal)."""
     deals = list(session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
     current = current_deal(session, show_id)
     return [_templates(deal_named(deals, text) or current) for text in questions]
 
 
 def deal_named(deals: list[Deal], text: str) -> Deal | None:
-    """The one deal a question names (the longest match wins; a tie names none)."""
-    best: list[tuple[int, Deal]] = []
-    for deal in deals:
-        product = deal.product or ""
-        tails = [product[i:] for i in range(len(product) - 1)]
-        size = next((len(t) for t in tails if t in text), 0)
-        if not size and any(spec_in(s, text) for s in specs_of(deal)):
-            size = 1
-        if size:
-            best.append((size, deal))
-    best.sort(key=lambda p: -p[0])
-    if not best or (len(best) > 1 and best[1][0] == best[0][0]):
-        return None
-    return best[0][1]
+    """The deal a question names: by product (deal_match, as a host's promise does), else by a spec of
+    exactly one deal (10斤装, also written 10斤)."""
+    by_id = {d.id: d for d in deals}
+    named = mentioned(text, name_parts([(d.id, d.product) for d in deals])).deal_id
+    if named is not None:
+        return by_id[named]
+    with_spec = [d for d in deals if any(spec_in(s, text) for s in specs_of(d))]
+    return with_spec[0] if len(with_spec) == 1 else None
 
 
 def _templates(deal: Deal | None) -> dict[str, str]:
