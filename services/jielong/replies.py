@@ -28,7 +28,8 @@ def _price(deal: Deal) -> str:
         parts = [f"¥{_fmt_money(deal.group_price)} 起（{'，'.join(priced)}）"]
     if deal.original_price:
         parts.append(f"原价 ¥{_fmt_money(deal.original_price)}")
-    perk = f"，前 {deal.perk_first_n} 名送{deal.perk_text}" if deal.perk_first_n and deal.perk_text else ""
+    # 福利内容 is free text (送1斤砂糖橘, 8折): said as the 接龙文案 says it, never with a 送 of our own.
+    perk = f"，前 {deal.perk_first_n} 名下单：{deal.perk_text}" if deal.perk_first_n and deal.perk_text else ""
     return f"「{deal.product}」今晚团购价 {'，'.join(parts)}{perk}。"
 
 

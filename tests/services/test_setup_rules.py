@@ -116,12 +116,14 @@ def test_a_question_naming_a_deal_gets_that_deals_reply(session, assistant):
     # Night 8: with 赣南脐橙 and 丹东草莓 as drafts, `10斤装多少钱` got 丹东草莓's price (the newest draft).
     show = make_show(session, assistant)
     jielong.create_deal(session, assistant, show.id, form(product="赣南脐橙", spec_options="5斤装,10斤装",
-                                                          spec_prices="10斤装=49.9", delivery_text="明天中午东门自提"))
+                                                          spec_prices="10斤装=49.9", delivery_text="明天中午东门自提",
+                                                          perk_first_n=20, perk_text="送1斤砂糖橘"))
     jielong.create_deal(session, assistant, show.id, form(product="丹东草莓", delivery_text="后天送达"))
     asked = ["10斤装多少钱", "脐橙甜不甜", "草莓什么时候到", "运费多少"]
     price, sweet, berry, fee = jielong.reply_templates_for(session, show.id, asked)
     assert "赣南脐橙" in price["price"] and "10斤装 ¥49.9" in price["price"]
     assert "赣南脐橙" in sweet["price"]
+    assert "前 20 名下单：送1斤砂糖橘" in price["price"] and "送送" not in price["price"]  # the perk as written
     assert "丹东草莓" in berry["delivery"] and "后天送达" in berry["delivery"]
     assert fee == jielong.reply_templates(session, show.id)  # names no deal: the current one, as before
 
