@@ -140,3 +140,19 @@ def test_voices_name_the_askers_and_keep_their_words(session, assistant):
     said = triage.voices(session, [row.id])[row.id]
     assert said.askers == ["王哥", "张姐"]
     assert [c[1] for c in said.comments] == ["有机认证真的假的", "有机认证是真的吗"]
+
+
+def test_a_show_started_far_from_its_plan_says_so_on_the_console(session, assistant):
+    # Night 8: the new-show form proposes tomorrow; started today, the advice counted 1500 minutes
+    # to the end and the host's phone showed 接龙截止 1天1小时, with nothing saying why.
+    show = make_show(session, assistant)
+    assert shows.schedule_warning(show) == ""  # planned
+    shows.start_show(session, assistant, show.id, at=START - timedelta(minutes=10))
+    assert shows.schedule_warning(show) == ""  # a little early is the plan
+    other = shows.create_show(session, assistant, shows.ShowForm("明天的场", "群", 300, "老李",
+                                                                 START + timedelta(days=1), END + timedelta(days=1)))
+    shows.start_show(session, assistant, other.id, at=START)
+    warning = shows.schedule_warning(other)
+    assert "计划时间是 11-21 20:00–21:00" in warning and "实际 11-20 20:00 开播" in warning and "场次准备" in warning
+    shows.end_show(session, assistant, other.id, at=END)
+    assert shows.schedule_warning(other) == ""  # over: nothing left to time
