@@ -230,7 +230,10 @@ def _comparison(comp: list[dict[str, Any]]) -> list[str]:
 
 def summary_sentence(k: dict[str, Any]) -> str:
     """One Chinese sentence with the night's headline figures."""
-    bits = [f"社群 {k['community_size']} 人中 {k['viewers']} 人观看（{pct(k['watch_rate'])}）"]
+    if k["viewers"] > k["community_size"]:  # the platform also counts viewers from outside the group
+        bits = [f"累计观看 {k['viewers']} 人，多于社群的 {k['community_size']} 人（含群外观众）"]
+    else:
+        bits = [f"社群 {k['community_size']} 人中 {k['viewers']} 人观看（{pct(k['watch_rate'])}）"]
     bits.append(f"{k['buyers']} 人下单（观看到下单 {pct(k['order_rate'])}）")
     reach = [d for d in k["deals"] if d["minutes_release_to_threshold"] is not None]
     if reach:

@@ -98,3 +98,13 @@ def test_a_rate_reads_one_way_everywhere():
     from services.formats import pct
 
     assert [pct(0), pct(0.627), pct(1), pct(None)] == ["0.0%", "62.7%", "100.0%", "—"]
+
+
+def test_the_summary_never_says_more_of_the_group_watched_than_it_has():
+    # Night 8: 累计观看 270 in a group of 200 read 「社群 200 人中 270 人观看（135.0%）」.
+    k = {"community_size": 200, "viewers": 270, "watch_rate": 1.35, "buyers": 33, "order_rate": 0.122,
+         "deals": [], "gmv": Decimal("1735.60")}
+    line = review.summary_sentence(k)
+    assert line.startswith("累计观看 270 人，多于社群的 200 人（含群外观众）") and "200 人中" not in line
+    k.update(viewers=150, watch_rate=0.75)
+    assert review.summary_sentence(k).startswith("社群 200 人中 150 人观看（75.0%）")
