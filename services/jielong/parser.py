@@ -577,5 +577,7 @@ def for_product(entries: list[ChainEntry], product: str, skipped: list[str] | No
         if mine:
             e = replace(e, items=mine, qty=max(1, min(sum(n for _, n in mine), MAX_QTY)),
                         hints=[h for h in e.hints if "单位不同" not in h])
+        elif not e.cancelled:  # `小美 +1` under two products: counted for each deal, said once per deal
+            e = replace(e, hints=[*e.hints, f"接龙里有多个商品，这一行没写是哪个，已按「{product}」计入，请核对"])
         out.append(e)
     return out

@@ -595,3 +595,16 @@ def test_a_spec_written_without_its_zhuang_is_the_spec_not_a_quantity():
     got = [(e.name, e.qty, e.spec) for e in parse_chain(chain, specs)]
     assert got[:3] == [("张姐", 1, "10斤装"), ("李四", 2, "10斤装"), ("小美", 2, "5斤装")]
     assert got[3][2] == ""  # 15斤 is not the spec 5斤装
+
+
+def test_a_line_naming_no_product_in_a_two_product_chain_is_flagged_for_each_deal():
+    # Night 8: `小美 +1` under 脐橙 and 草莓 went silently into both deals.
+    from services.jielong import for_product
+
+    chain = ("#接龙 水果团\n1、赣南脐橙 5斤 29.9\n2、丹东草莓 3斤 39.9\n例 张三 脐橙1份 草莓1份\n\n"
+             "1. 王芳 脐橙2 草莓1\n2. 李四 草莓2份\n3. 小美 +1")
+    entries = parse_chain(chain)
+    for product in ("赣南脐橙", "丹东草莓"):
+        read = {e.name: e for e in for_product(entries, product)}
+        assert read["王芳"].hint == ""
+        assert "这一行没写是哪个" in read["小美"].hint and product in read["小美"].hint
