@@ -76,8 +76,8 @@ def render_deals(k: dict) -> None:
             "待核实": st.column_config.TextColumn(help="计入有效单数、未计入成交额的接龙：超出限购、超出规格限量或最新接龙中缺失"),
         },
     )
-    if any(d["entries_flagged"] for d in k["deals"]):
-        st.caption("有效单数含「待核实」的接龙（超出限购、超出规格限量或最新接龙中缺失），它们的金额未计入成交额。")
+    if note := review.flagged_note(k["deals"]):
+        st.caption(note)
 
 
 def _to_check(d: dict) -> str:

@@ -108,3 +108,10 @@ def test_the_summary_never_says_more_of_the_group_watched_than_it_has():
     assert line.startswith("累计观看 270 人，多于社群的 200 人（含群外观众）") and "200 人中" not in line
     k.update(viewers=150, watch_rate=0.75)
     assert review.summary_sentence(k).startswith("社群 200 人中 150 人观看（75.0%）")
+
+
+def test_orders_to_check_are_said_apart_from_the_gmv():
+    deals = [{"entries_flagged": 1, "gmv_flagged": 49.9}, {"entries_flagged": 0, "gmv_flagged": 0.0}]
+    assert review.flagged_note(deals) == ("有效单数含 1 单待核实的接龙（超出限购、超出规格限量或最新接龙中缺失），"
+                                          "其金额 ¥49.90 未计入成交额。")
+    assert review.flagged_note(deals[1:]) == ""
