@@ -62,9 +62,10 @@ def render_deals(k: dict) -> None:
                     "团品": d["product"], "团购价": d["group_price"],
                     "成团数": f"{d['threshold']}{d['threshold_unit_label']}",
                     "有效单数": d["entries"], "份数": d["units"], "下单人数": d["buyers"],
-                    "候补份数": d["waitlisted"], "成交额": d["gmv"], "待核实": _to_check(d), "发布": hm(d["released_at"]),
+                    "候补份数": d["waitlisted"], "成交额": d["gmv"], "发布": hm(d["released_at"]),
                     "成团": hm(d["reached_at"]), "成团用时": review.minutes_text(d["minutes_release_to_threshold"]),
                     "售罄用时": review.minutes_text(d["minutes_to_sellout"]), "结果": d["outcome_label"],
+                    "待核实": _to_check(d),
                 }
                 for d in k["deals"]
             ]
