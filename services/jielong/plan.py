@@ -328,12 +328,14 @@ def match(existing: list[Work], incoming: Incoming, source: str, offsets: dict[s
         if w.source == "manual" and w.key not in taken and w.status != EntryStatus.CANCELLED:
             manual.setdefault(identity(w.buyer_name, w.address), []).append(w)
     last_active: dict[str, str] = {}
+    said_cancel: set[str] = set()  # names with a cancel-only line: their kept cancel is what the chain says
     for key, name, e in keyed:
         if not name:
             m.ignored.append(e.shown or e.raw or "(空)")
             continue
         if key is None:
             _cancel_latest(m, existing, last_active, name, e.shown or e.raw or name)
+            said_cancel.add(name)
             continue
         if key in m.seen:
             m.ignored.append(e.shown or e.raw or name)
@@ -350,6 +352,9 @@ def match(existing: list[Work], incoming: Incoming, source: str, offsets: dict[s
             last_active[name] = key
     for key in m.cancel_keys:
         by_key[key].status = EntryStatus.CANCELLED
+    for w in by_key.values():
+        if w.hint == KEPT_CANCELLED and w.buyer_name in said_cancel:
+            w.hint = ""
     return m
 
 

@@ -24,3 +24,10 @@ def test_a_line_without_cancel_on_a_cancelled_entry_is_reported_not_revived(sess
     jielong.apply_paste(session, assistant, deal.id, again, at=T0 + timedelta(minutes=1))
     deal = assert_consistent(session, deal.id)
     assert (deal.entries_valid, deal.units_valid) == (1, 2)
+
+
+def test_a_later_cancel_line_of_the_same_member_is_what_the_chain_says(session, assistant):
+    deal = released_deal(session, assistant, stock=None, per_person_limit=None)
+    jielong.apply_paste(session, assistant, deal.id, "1. 王芳 2份\n2. 王阿姨 2份 取消", at=T0)
+    plan = jielong.preview_paste(session, deal.id, "1. 王芳 2份\n2. 王阿姨 2份\n3. 王阿姨 取消")
+    assert plan.kept_cancelled == [] and "没写取消" not in plan.summary()
