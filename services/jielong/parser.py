@@ -433,6 +433,8 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
     hints = ln.hints + q.qty_hints(name, qty, [t for t in (rest + " " + post).split() if t.isdigit()])
     if not qty.explicit and (weight := q.weight_hint(ln.text)):
         hints.append(weight)  # `一斤半`, `1.5斤`: one order, the weight in the note
+    if spread := q.range_hint(ln.text, qty.n):
+        hints.append(spread)
     if len(items) >= 2 or (items and not qty.explicit):
         n = sum(k for _, k in items)
         hints = [h for h in hints if not h.startswith("一行里还有")]

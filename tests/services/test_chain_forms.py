@@ -608,3 +608,10 @@ def test_a_line_naming_no_product_in_a_two_product_chain_is_flagged_for_each_dea
         read = {e.name: e for e in for_product(entries, product)}
         assert read["王芳"].hint == ""
         assert "这一行没写是哪个" in read["小美"].hint and product in read["小美"].hint
+
+
+def test_a_quantity_range_is_read_but_flagged():
+    # Night 8: `阿May 2-3份` was saved as 1 份 and `两三份` as 3, both without a ⚠.
+    got = {e.name: e for e in parse_chain("#接龙\n1. 阿May 两三份\n2. 小林 2-3份\n3. 老王 两份 3-502")}
+    assert "「两三份」是个范围" in got["阿May"].hint and "「2-3份」是个范围" in got["小林"].hint
+    assert got["老王"].qty == 2 and got["老王"].hint == ""  # 两份 is a number; 3-502 a room
