@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -132,6 +132,22 @@ def start_show(session: Session, actor: Actor, show_id: int, at: datetime | None
     show.status, show.actual_start = ShowStatus.LIVE, at or clock.now()
     events.record(session, "show.started", show.id, actor, at=show.actual_start)
     return show
+
+
+SCHEDULE_DRIFT = timedelta(hours=3)
+
+
+def schedule_warning(show: Show) -> str:
+    """A live show that started far from its planned time (the new-show form proposes tomorrow):
+    the release advice, the end reminders and the deals' default deadline all follow the plan, so
+    say so in Chinese; "" when the plan fits (night 8: live today, 接龙截止 in 1天1小时)."""
+    if show.status != ShowStatus.LIVE or show.actual_start is None:
+        return ""
+    if abs(show.actual_start - show.scheduled_start) <= SCHEDULE_DRIFT:
+        return ""
+    return (f"计划时间是 {show.scheduled_start:%m-%d %H:%M}–{show.scheduled_end:%H:%M}，实际 "
+            f"{show.actual_start:%m-%d %H:%M} 开播：发布时机和下播提醒按计划时间算，团品截止时间也可能不对。"
+            "请到「场次准备」把计划时间改成实际时间，并核对各团品的截止时间。")
 
 
 def end_show(session: Session, actor: Actor, show_id: int, at: datetime | None = None) -> Show:

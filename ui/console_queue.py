@@ -207,9 +207,9 @@ def _queue(show_id: int, actor: Actor) -> None:
         st.info("暂无待处理的问题。")
     askers = members_night.asker_badges(show_id, [r.id for r in rows])
     said = ctx.read(triage.voices, [r.id for r in rows])
-    templates = ctx.read(jielong.reply_templates, show_id) if editable else {}
-    for row in rows:
-        _row(row, actor, editable, said.get(row.id), templates, askers.get(row.id, []))
+    templates = ctx.read(jielong.reply_templates_for, show_id, [r.text for r in rows]) if editable else [{} for _ in rows]
+    for row, filled in zip(rows, templates):
+        _row(row, actor, editable, said.get(row.id), filled, askers.get(row.id, []))
     hidden = open_n - sum(r.status in triage.OPEN_STATUSES and r.category != triage.Category.CHATTER for r in rows)
     if hidden > 0:
         st.caption(f"还有 {hidden} 个待处理问题未显示（按热度排序，先处理上面的）。")

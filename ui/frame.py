@@ -134,6 +134,9 @@ def sidebar(actor: Actor) -> None:
             logout()
 
 
+SHOWN_LABEL_KEY = "frame_show_label"  # the picker's label drawn in the last run
+
+
 def show_picker() -> None:
     """Pick the show every page works on; `?show=ID` in the URL selects it. Without a choice yet,
     the live show (the one being worked on tonight), else the latest scheduled."""
@@ -150,8 +153,14 @@ def show_picker() -> None:
     if wanted is None:
         wanted = st.session_state.get(ctx.SHOW_KEY) if st.session_state.get(ctx.SHOW_KEY) in ids else default_show(rows)
     labels = {r[0]: show_label(*r) for r in rows}
+    current = st.session_state.get("frame_show_select")
+    if requested not in ids and current == wanted and st.session_state.get(SHOWN_LABEL_KEY) not in (None, labels[wanted]):
+        # Its label changed (开播 / 结束直播): the browser keeps drawing the old one for the same
+        # value (streamlit#13788) unless the value is sent again, which session state does.
+        st.session_state["frame_show_select"] = requested = wanted
     index = 0 if requested in ids else ids.index(wanted)  # a requested show is already in session state
     picked = st.selectbox("场次", ids, index=index, format_func=labels.get, key="frame_show_select")
+    st.session_state[SHOWN_LABEL_KEY] = labels[picked]
     st.caption(literal(next(r[1] for r in rows if r[0] == picked)))  # the full title, wrapped
     st.session_state[ctx.SHOW_KEY] = picked
     st.query_params["show"] = str(picked)

@@ -44,6 +44,8 @@ def _card(row: pickup.PickupRow, actor: Actor, show_title: str) -> None:
         spec = f"（{row.spec}）" if row.spec else ""
         st.text(f"{row.product} ×{row.qty}{spec}")
         st.badge(_status_text(row), color=STATUS_COLORS[row.status])
+        if row.check and row.remaining:
+            st.warning(row.check, icon="⚠️")
         if row.picked_at:
             st.caption(f"{row.via_label or '提货'}：{md(row.picked_by or '—')} · {pickup.when_text(row.picked_at)}")
         gifts = _perks(row)

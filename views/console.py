@@ -14,6 +14,8 @@ def render_head(show, actor) -> None:
     if can(actor, "show.edit"):
         with status:
             _show_controls(show, actor)
+    if drift := shows.schedule_warning(show):
+        st.warning(drift)
     if not can(actor, "chain.write"):
         st.caption("只读模式：主播可查看中控台，但不能操作。")
 

@@ -65,6 +65,7 @@ def render_deals(k: dict) -> None:
                     "候补份数": d["waitlisted"], "成交额": d["gmv"], "发布": hm(d["released_at"]),
                     "成团": hm(d["reached_at"]), "成团用时": review.minutes_text(d["minutes_release_to_threshold"]),
                     "售罄用时": review.minutes_text(d["minutes_to_sellout"]), "结果": d["outcome_label"],
+                    "待核实": _to_check(d),
                 }
                 for d in k["deals"]
             ]
@@ -73,8 +74,16 @@ def render_deals(k: dict) -> None:
         column_config={
             "团购价": st.column_config.NumberColumn(format="¥%.2f"),
             "成交额": st.column_config.NumberColumn(format="¥%.2f"),
+            "待核实": st.column_config.TextColumn(help="计入有效单数、未计入成交额的接龙：超出限购、超出规格限量或最新接龙中缺失"),
         },
     )
+    if note := review.flagged_note(k["deals"]):
+        st.caption(note)
+
+
+def _to_check(d: dict) -> str:
+    """Orders counted in 有效单数 whose money is left out of 成交额 (the console's 待核实)."""
+    return f"{d['entries_flagged']} 单 ¥{d['gmv_flagged']:,.2f}" if d["entries_flagged"] else ""
 
 
 def render_questions(show_id: int) -> None:

@@ -13,7 +13,8 @@ Table of contents (each module holds one concept):
 - intake     writing it: pastes, single entries, cancellations, tallies;
 - orders     快团团 / 群接龙 CSV and XLSX exports;
 - specs      per-spec prices and the money of an entry;
-- replies    the queue's reply templates filled from the deal (price, delivery, where to 接龙);
+- deal_match which deal a line is about, from the product names it mentions (pure; promises and replies);
+- replies    the queue's reply templates filled from the deal a question names, else the current one;
 - window     which entries a paste touches (a paste is diffed against those, not the whole deal).
 """
 from services.jielong.advice import Advice, Signals, decide, release_advice
@@ -61,7 +62,7 @@ from services.jielong.lifecycle import (
 )
 from services.jielong.orders import DEFAULT_MAPPING, FIELD_LABELS, columns, default_mapping, import_orders
 from services.jielong.parser import ChainEntry, for_product, parse_chain
-from services.jielong.replies import reply_templates
+from services.jielong.replies import reply_templates, reply_templates_for
 from services.jielong.specs import (
     counts_toward_gmv, entry_amount, gmv_amount, gmv_counts, price_of, spec_prices_text, spec_stock_text,
 )
@@ -76,7 +77,7 @@ __all__ = [
     "DealStatus", "EntryStatus", "ThresholdUnit", "check_outcomes", "deadline_failed", "deal_progress",
     "entry_flags_label", "entry_status_label", "is_reached", "progress", "progress_text_of", "status_label", "threshold_unit", "unit_label",
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
-    "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "spec_stock_text", "reply_templates",
+    "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "spec_stock_text", "reply_templates", "reply_templates_for",
     "counts_toward_gmv", "entry_amount", "gmv_amount", "gmv_counts",
     "PastePlan", "PasteResult",
 ]

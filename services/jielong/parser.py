@@ -333,10 +333,12 @@ def _strip(body: str, specs: list[str]) -> _Line:
 
     text = _RE_BRACKETS.sub(take_bracket, body)
     for option in sorted(specs, key=len, reverse=True):
-        # A spec such as 大箱约8斤 or 500g is the product's size, never a quantity.
-        if option and option in text:
+        # A spec such as 大箱约8斤 or 500g is the product's size, never a quantity; `10斤` is the
+        # spec 10斤装 written without its 装 (not 10 份), unless it is the tail of 110斤.
+        m = spec_in(option, text)
+        if m:
             ln.spec = option
-            text = text.replace(option, " ", 1)
+            text = text[: m.start()] + " " + text[m.end():]
             break
     # A member who filled the format in (`姓名：王芳 数量：2`): the labels are not the name.
     text = _RE_COUNT_FIELD.sub(lambda m: f" {m.group(1)}{'' if m.group(2) else '份'}{m.group(2)} ", _RE_NAME_FIELD.sub(" ", text))
@@ -365,6 +367,16 @@ def _strip(body: str, specs: list[str]) -> _Line:
 
     ln.text = _RE_ADDR.sub(take_addr, text)
     return ln
+
+
+def spec_in(option: str, text: str) -> re.Match | None:
+    """Where the spec stands in the text: as written, else without a trailing 装 (10斤装 as 10斤)."""
+    if not option:
+        return None
+    if option in text:
+        return re.search(re.escape(option), text)
+    short = option[:-1] if option.endswith("装") and len(option) > 2 else ""
+    return re.search(rf"(?<![\d.]){re.escape(short)}(?!\d)", text) if short else None
 
 
 def parse_line(
@@ -421,6 +433,8 @@ def _entry(seq, name: str, qty: q.Qty, ln: _Line, rest: str, post: str, after: s
     hints = ln.hints + q.qty_hints(name, qty, [t for t in (rest + " " + post).split() if t.isdigit()])
     if not qty.explicit and (weight := q.weight_hint(ln.text)):
         hints.append(weight)  # `一斤半`, `1.5斤`: one order, the weight in the note
+    if spread := q.range_hint(ln.text, qty.n):
+        hints.append(spread)
     if len(items) >= 2 or (items and not qty.explicit):
         n = sum(k for _, k in items)
         hints = [h for h in hints if not h.startswith("一行里还有")]
@@ -565,5 +579,7 @@ def for_product(entries: list[ChainEntry], product: str, skipped: list[str] | No
         if mine:
             e = replace(e, items=mine, qty=max(1, min(sum(n for _, n in mine), MAX_QTY)),
                         hints=[h for h in e.hints if "单位不同" not in h])
+        elif not e.cancelled:  # `小美 +1` under two products: counted for each deal, said once per deal
+            e = replace(e, hints=[*e.hints, f"接龙里有多个商品，这一行没写是哪个，已按「{product}」计入，请核对"])
         out.append(e)
     return out

@@ -87,6 +87,7 @@ class PastePlan:
     updated: list[dict] = field(default_factory=list)
     missing: list[dict] = field(default_factory=list)
     cancelled: list[dict] = field(default_factory=list)
+    kept_cancelled: list[dict] = field(default_factory=list)  # lines without 取消 whose entry stays cancelled
     unchanged: int = 0
     ignored: list[str] = field(default_factory=list)
     waitlisted_new: int = 0
@@ -112,6 +113,8 @@ class PastePlan:
         if self.over_stock_new:
             parts.append(f"超出规格限量 {self.over_stock_new} 条（已标记）")
         parts.append(f"未变 {self.unchanged} 条")
+        if self.kept_cancelled:
+            parts.append(f"⚠ {len(self.kept_cancelled)} 条接龙里没写取消、但已取消（粘贴不会恢复，要恢复请手动录入）")
         if unsure := self.unsure():
             parts.append(f"⚠ {unsure} 条读取不确定，请看「提示」列核对")
         return "，".join(parts) + "。"
@@ -123,7 +126,8 @@ class PastePlan:
     def rows(self, limit: int = 500) -> list[dict]:
         """Rows for a preview table (Chinese column names)."""
         out = []
-        for label, items in (("新增", self.added), ("更新", self.updated), ("取消", self.cancelled), ("缺失", self.missing)):
+        for label, items in (("新增", self.added), ("更新", self.updated), ("取消", self.cancelled), ("缺失", self.missing),
+                             ("仍为取消", self.kept_cancelled)):
             for it in items:
                 out.append({"变化": label, **it})
         return out[:limit]
@@ -324,12 +328,14 @@ def match(existing: list[Work], incoming: Incoming, source: str, offsets: dict[s
         if w.source == "manual" and w.key not in taken and w.status != EntryStatus.CANCELLED:
             manual.setdefault(identity(w.buyer_name, w.address), []).append(w)
     last_active: dict[str, str] = {}
+    said_cancel: set[str] = set()  # names with a cancel-only line: their kept cancel is what the chain says
     for key, name, e in keyed:
         if not name:
             m.ignored.append(e.shown or e.raw or "(空)")
             continue
         if key is None:
             _cancel_latest(m, existing, last_active, name, e.shown or e.raw or name)
+            said_cancel.add(name)
             continue
         if key in m.seen:
             m.ignored.append(e.shown or e.raw or name)
@@ -346,6 +352,9 @@ def match(existing: list[Work], incoming: Incoming, source: str, offsets: dict[s
             last_active[name] = key
     for key in m.cancel_keys:
         by_key[key].status = EntryStatus.CANCELLED
+    for w in by_key.values():
+        if w.hint == KEPT_CANCELLED and w.buyer_name in said_cancel:
+            w.hint = ""
     return m
 
 
@@ -395,6 +404,8 @@ def _update_work(w: Work, name: str, e: ChainEntry) -> None:
     w.missing = False
     if e.cancelled:  # a paste may cancel; it never revives a cancelled entry
         w.status = EntryStatus.CANCELLED
+    elif w.status == EntryStatus.CANCELLED:  # ... but says so: a hand count of the chain counts it
+        w.hint = KEPT_CANCELLED
 
 
 def flag_missing(
@@ -528,6 +539,7 @@ def _describe_new(result: PastePlan, new: list[Work], rows: bool) -> None:
         result.over_stock_new += w.over_stock
 
 
+KEPT_CANCELLED = "接龙里这行没写取消，但这条已取消：粘贴不会恢复，要恢复请在「手动录入」重新添加"
 _DIFF_FIELDS = (("qty", "数量"), ("seq", "序号"), ("spec", "规格"), ("note", "备注"), ("status", "状态"))
 
 
@@ -536,12 +548,17 @@ def _describe_changed(result: PastePlan, existing: list[Work], seen: set[str]) -
     changed nothing."""
     changed = []
     for w in existing:
+        kept = w.key in seen and w.hint == KEPT_CANCELLED
         if w.values() == w.orig and not w.rekeyed:
-            result.unchanged += w.key in seen
+            result.unchanged += w.key in seen and not kept
+            if kept:
+                result.kept_cancelled.append(describe(w))
             continue
         changed.append(w)
         old, d = w.before(), describe(w)
-        if w.missing and not old["missing"]:
+        if kept:
+            result.kept_cancelled.append(d)
+        elif w.missing and not old["missing"]:
             if w.status != EntryStatus.CANCELLED:
                 result.missing.append(d)
         elif w.status == EntryStatus.CANCELLED and old["status"] != EntryStatus.CANCELLED:

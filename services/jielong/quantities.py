@@ -377,6 +377,15 @@ def qty_hints(name: str, qty: Qty, numbers_left: list[str]) -> list[str]:
     return hints
 
 
+_RE_RANGE = re.compile(r"(?:\d+\s*[-~～到至]\s*\d+|[一两二三四五六七八九]{2})\s*(?:份|个|箱|盒|袋|件|组|套)")
+
+
+def range_hint(text: str, n: int) -> str:
+    """`2-3份`, `两三份`: a range, not a number; read as one of them, said in Chinese ("" when none)."""
+    m = _RE_RANGE.search(text)
+    return f"「{m.group(0)}」是个范围，已按 {n} 份读取，请核对" if m else ""
+
+
 def items_hint(items: list[tuple[str, int]], text: str) -> str:
     units = {u for u in re.findall(rf"\d\s*({UNITS})|{_CN_NUM}({UNITS})", text) for u in u if u}
     if len(items) >= 2 and len(units) >= 2:

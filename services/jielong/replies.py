@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 from db.models import Deal
 from services import triage
 from services.jielong.deals import _fmt_money, specs_of
+from services.jielong.deal_match import mentioned, name_parts
 from services.jielong.lifecycle import DealStatus
+from services.jielong.parser import spec_in
 from services.jielong.specs import price_of
 
 
@@ -26,14 +28,38 @@ def _price(deal: Deal) -> str:
         parts = [f"¥{_fmt_money(deal.group_price)} 起（{'，'.join(priced)}）"]
     if deal.original_price:
         parts.append(f"原价 ¥{_fmt_money(deal.original_price)}")
-    perk = f"，前 {deal.perk_first_n} 名送{deal.perk_text}" if deal.perk_first_n and deal.perk_text else ""
+    # 福利内容 is free text (送1斤砂糖橘, 8折): said as the 接龙文案 says it, never with a 送 of our own.
+    perk = f"，前 {deal.perk_first_n} 名下单：{deal.perk_text}" if deal.perk_first_n and deal.perk_text else ""
     return f"「{deal.product}」今晚团购价 {'，'.join(parts)}{perk}。"
 
 
 def reply_templates(session: Session, show_id: int) -> dict[str, str]:
     """category → the reply to paste in the group (filled from the current deal where it helps)."""
+    return reply_templates_for(session, show_id, [""])[0]
+
+
+def reply_templates_for(session: Session, show_id: int, questions: list[str]) -> list[dict[str, str]]:
+    """Per question, category → reply: filled from the deal the question names (its product or a
+    part of it, as a host's promise names one, else a spec only one deal has), else from the
+    current deal (night 8: `10斤装多少钱` was answered with the price of another deal)."""
+    deals = list(session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
+    current = current_deal(session, show_id)
+    return [_templates(deal_named(deals, text) or current) for text in questions]
+
+
+def deal_named(deals: list[Deal], text: str) -> Deal | None:
+    """The deal a question names: by product (deal_match, as a host's promise does), else by a spec of
+    exactly one deal (10斤装, also written 10斤)."""
+    by_id = {d.id: d for d in deals}
+    named = mentioned(text, name_parts([(d.id, d.product) for d in deals])).deal_id
+    if named is not None:
+        return by_id[named]
+    with_spec = [d for d in deals if any(spec_in(s, text) for s in specs_of(d))]
+    return with_spec[0] if len(with_spec) == 1 else None
+
+
+def _templates(deal: Deal | None) -> dict[str, str]:
     out = dict(triage.REPLY_TEMPLATES)
-    deal = current_deal(session, show_id)
     if deal is None:
         return out
     out["price"] = _price(deal)

@@ -50,6 +50,9 @@ class PickupRow:
     picked_by: str
     done_at: datetime | None  # when the whole order was handed over
     perks: tuple[Perk, ...] = field(default=())
+    missing: bool = False  # gone from the latest pasted chain (withdrew?): still valid, to be checked
+    over_limit: bool = False
+    over_stock: bool = False
 
     def __getitem__(self, key: str) -> Any:
         return getattr(self, key)
@@ -75,6 +78,13 @@ class PickupRow:
         return tuple(p for p in self.perks if not p.handed)
 
     @property
+    def check(self) -> str:
+        """Why the counter should check before handing over (the console's 待核实), or ""."""
+        why = [w for w, on in (("最新接龙里已没有这一单（可能已退出）", self.missing), ("超出每人限购", self.over_limit),
+                               ("超出规格限量", self.over_stock)) if on]
+        return f"待核实：{'；'.join(why)}。交货前请先与团长核对。" if why else ""
+
+    @property
     def seq_text(self) -> str:
         return f"{self.seq}号" if self.seq is not None else "无序号"
 
@@ -86,6 +96,7 @@ def base_select(show_id: int) -> Select:
             ChainEntry.id, ChainEntry.deal_id, Deal.product, ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty,
             ChainEntry.spec, ChainEntry.note, ChainEntry.address, ChainEntry.phone_tail,
             Pickup.picked_qty, Pickup.version, Pickup.via, Pickup.last_at, Pickup.by_name, Pickup.done_at,
+            ChainEntry.missing, ChainEntry.over_limit, ChainEntry.over_stock,
         )
         .join(Deal, Deal.id == ChainEntry.deal_id)
         .outerjoin(Pickup, Pickup.chain_entry_id == ChainEntry.id)
@@ -110,13 +121,14 @@ def to_rows(session: Session, result, with_perks: bool = True) -> list[PickupRow
     perks = perks_for(session, [r[0] for r in raw]) if with_perks and raw else {}
     out = []
     for (eid, deal_id, product, seq, name, qty, spec, note, address, tail,
-         picked, version, via, last_at, by_name, done_at) in raw:
+         picked, version, via, last_at, by_name, done_at, missing, over_limit, over_stock) in raw:
         picked = int(picked or 0)
         out.append(PickupRow(
             entry_id=eid, deal_id=deal_id, product=product, seq=seq, name=name, qty=qty, spec=spec or "",
             note=note or "", address=address or "", phone_tail=tail or "", picked_qty=picked,
             status=status_of(picked, qty), version=int(version or 0), via=via or "", picked_at=last_at,
             picked_by=by_name or "", done_at=done_at, perks=tuple(perks.get(eid, ())),
+            missing=bool(missing), over_limit=bool(over_limit), over_stock=bool(over_stock),
         ))
     return out
 

@@ -5,7 +5,6 @@ Table of contents (each module holds one concept):
 - model        whether a line promises at all, from its n-grams and the rules' reading (pure; the
                weights are built by `python -m services.promises.train`);
 - due          first N, least quantity per buyer, due hints and the deadline they stand for (pure);
-- deal_match   which deal a line is about, from the product names it mentions (pure);
 - labels       promise statuses and scopes: codes (StrEnum) and Chinese labels;
 - recording    log, correct, confirm, settle or discard a promise;
 - expansion    items drawn from the chain in SQL and kept in step with it (on commit);

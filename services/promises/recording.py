@@ -33,7 +33,7 @@ from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, check_paste_size
 from services.promises.fulfilment import ExpandResult, expand, get_promise
 from services.promises.labels import CLAIM_KINDS, EXPANDED_SCOPES, SCOPES, STATUSES, PromiseStatus, Scope
-from services.promises.deal_match import mentioned, name_parts
+from services.jielong.deal_match import mentioned, name_parts
 from services.promises.rules import (
     KIND_LABELS, KINDS, PromiseDraft, classify_line, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind, min_qty_of,
 )

@@ -32,7 +32,7 @@ from services.review.metrics import (
     rate,
     recent_show_ids,
 )
-from services.review.report import duration, kpi_tiles, minutes_text, render, summary_sentence
+from services.review.report import duration, flagged_note, kpi_tiles, minutes_text, render, summary_sentence
 from services.review.tables import (
     EVENT_LABELS,
     event_detail,
@@ -51,7 +51,7 @@ __all__ = [
     "report_html",
     "COMPARE_KEYS", "KPI_KEYS", "KPI_LABELS", "compare", "deal_rows", "entry_amount", "kpis", "money", "rate",
     "recent_show_ids",
-    "duration", "kpi_tiles", "minutes_text", "render", "summary_sentence",
+    "duration", "flagged_note", "kpi_tiles", "minutes_text", "render", "summary_sentence",
     "EVENT_LABELS", "event_detail", "event_kinds", "event_label", "event_operators", "promise_rows", "question_rows",
     "questions_by_category",
     "fill_minutes", "markers", "minute_series",

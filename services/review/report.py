@@ -178,7 +178,19 @@ def _deals(deals: list[dict[str, Any]]) -> list[str]:
         for d in deals
     ]
     headers = ["团品", "团购价", "成团数", "有效单数", "份数", "下单人数", "成交额", "发布", "成团用时", "售罄用时", "结果"]
-    return ["<h2>团品</h2>", _table(headers, rows, numeric={1, 3, 4, 5, 6}, wrap={0})]
+    note = flagged_note(deals)
+    return ["<h2>团品</h2>", _table(headers, rows, numeric={1, 3, 4, 5, 6}, wrap={0}),
+            *([f'<p class="muted">{esc(note)}</p>'] if note else [])]
+
+
+def flagged_note(deals: list[dict[str, Any]]) -> str:
+    """Orders counted in 有效单数 whose money 成交额 leaves out (the console's 待核实), or ""."""
+    n = sum(d["entries_flagged"] for d in deals)
+    if not n:
+        return ""
+    money_out = sum(d["gmv_flagged"] for d in deals)  # floats, as metrics.money gives them
+    return (f"有效单数含 {n} 单待核实的接龙（超出限购、超出规格限量或最新接龙中缺失），"
+            f"其金额 ¥{money_out:,.2f} 未计入成交额。")
 
 
 def _questions(cats: list[dict[str, Any]], open_q: list[dict[str, Any]]) -> list[str]:
@@ -230,7 +242,10 @@ def _comparison(comp: list[dict[str, Any]]) -> list[str]:
 
 def summary_sentence(k: dict[str, Any]) -> str:
     """One Chinese sentence with the night's headline figures."""
-    bits = [f"社群 {k['community_size']} 人中 {k['viewers']} 人观看（{pct(k['watch_rate'])}）"]
+    if k["viewers"] > k["community_size"]:  # the platform also counts viewers from outside the group
+        bits = [f"累计观看 {k['viewers']} 人，多于社群的 {k['community_size']} 人（含群外观众）"]
+    else:
+        bits = [f"社群 {k['community_size']} 人中 {k['viewers']} 人观看（{pct(k['watch_rate'])}）"]
     bits.append(f"{k['buyers']} 人下单（观看到下单 {pct(k['order_rate'])}）")
     reach = [d for d in k["deals"] if d["minutes_release_to_threshold"] is not None]
     if reach:

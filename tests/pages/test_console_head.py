@@ -34,3 +34,16 @@ def test_end_asks_first_and_an_ended_show_reopens(page_as, app_db):
     assert _status(app_db) == "ended"
     at.button(key="console_reopen").click().run()
     assert not at.exception and _status(app_db) == "live"
+
+
+def test_a_show_started_a_day_before_its_plan_is_flagged_in_the_head(page_as, app_db):
+    # Night 8: the form's default plan is tomorrow; 开播 today left every timing a day off, unsaid.
+    eng = db.connect(app_db)
+    tomorrow = clock.now() + timedelta(days=1)
+    with db.session(eng) as s:
+        shows.create_show(s, SYSTEM, shows.ShowForm(TITLE, "测试群", 100, "老李", tomorrow, tomorrow + timedelta(hours=1)))
+    eng.dispose()
+    at = page_as("assistant", "console", show_title=TITLE)
+    assert not any("计划时间是" in w.value for w in at.warning)
+    at.button(key="console_start").click().run()
+    assert not at.exception and any("计划时间是" in w.value and "场次准备" in w.value for w in at.warning)

@@ -156,3 +156,14 @@ def test_a_partial_pickup_from_the_card(page_as, app_db):
         now = pickup.row(s, row.entry_id)
     assert (now.status, now.picked_qty) == ("partial", 1)
     assert any(b.label == f"已提货 ×{row.qty - 1}" for b in at.button)
+
+
+def test_an_order_to_check_says_so_on_its_card(page_as, app_db):
+    # Night 8: an order gone from the latest chain (待核实 on the console) showed a plain 已提货 card.
+    from db.models import ChainEntry
+
+    row = first_greens(app_db)
+    with app_session(app_db) as s:
+        s.get(ChainEntry, row.entry_id).missing = True
+    at = search(page_as("assistant", "pickup"), "3")
+    assert any("待核实：最新接龙里已没有这一单" in w.value for w in at.warning)

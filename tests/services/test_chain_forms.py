@@ -586,3 +586,32 @@ def test_a_payment_word_glued_to_the_name_is_a_note(line, qty, note):
 def test_a_space_numbered_count_of_days_or_yuan_is_no_line_number():
     assert _read("#接龙 水果\n1 天内发货\n2 天无理由\n3 元运费") == []
     assert _read("#接龙 水果\n1 小王 2份\n2 周杰\n3 月月 1份") == [(1, "小王", 2, False), (2, "周杰", 1, False), (3, "月月", 1, False)]
+
+
+def test_a_spec_written_without_its_zhuang_is_the_spec_not_a_quantity():
+    # Live-night finding (night 8): with specs 5斤装 / 10斤装, `张姐 1 10斤` was saved as 10 份.
+    specs = ["5斤装", "10斤装"]
+    chain = "#接龙 赣南脐橙\n例 张三 1份 5斤装 3栋\n1. 张姐 1 10斤 2栋302\n2. 李四 10斤 2\n3. 小美 5斤x2\n4. 老周 15斤 1"
+    got = [(e.name, e.qty, e.spec) for e in parse_chain(chain, specs)]
+    assert got[:3] == [("张姐", 1, "10斤装"), ("李四", 2, "10斤装"), ("小美", 2, "5斤装")]
+    assert got[3][2] == ""  # 15斤 is not the spec 5斤装
+
+
+def test_a_line_naming_no_product_in_a_two_product_chain_is_flagged_for_each_deal():
+    # Night 8: `小美 +1` under 脐橙 and 草莓 went silently into both deals.
+    from services.jielong import for_product
+
+    chain = ("#接龙 水果团\n1、赣南脐橙 5斤 29.9\n2、丹东草莓 3斤 39.9\n例 张三 脐橙1份 草莓1份\n\n"
+             "1. 王芳 脐橙2 草莓1\n2. 李四 草莓2份\n3. 小美 +1")
+    entries = parse_chain(chain)
+    for product in ("赣南脐橙", "丹东草莓"):
+        read = {e.name: e for e in for_product(entries, product)}
+        assert read["王芳"].hint == ""
+        assert "这一行没写是哪个" in read["小美"].hint and product in read["小美"].hint
+
+
+def test_a_quantity_range_is_read_but_flagged():
+    # Night 8: `阿May 2-3份` was saved as 1 份 and `两三份` as 3, both without a ⚠.
+    got = {e.name: e for e in parse_chain("#接龙\n1. 阿May 两三份\n2. 小林 2-3份\n3. 老王 两份 3-502")}
+    assert "「两三份」是个范围" in got["阿May"].hint and "「2-3份」是个范围" in got["小林"].hint
+    assert got["老王"].qty == 2 and got["老王"].hint == ""  # 两份 is a number; 3-502 a room

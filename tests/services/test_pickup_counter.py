@@ -10,10 +10,10 @@ from sqlalchemy.exc import OperationalError
 
 import db
 from db.models import Event, PickupAction
-from services import jielong, pickup
+from services import jielong, pickup, shows
 from services.authz import Actor
 from services.errors import Forbidden, InvalidInput, InvalidState
-from tests.services.pickup_support import DUE, make_night
+from tests.services.pickup_support import DUE, END, RELEASE, START, deal_form, make_night
 from tests.services.test_jielong_concurrency import _run
 from tests.support import make_actor
 
@@ -57,6 +57,19 @@ def test_cancelled_and_other_shows_entries_are_not_found(session, assistant):
     assert len(pickup.find(session, other.show_id, "果果妈")) == 1
     with pytest.raises(InvalidState, match="已取消"):
         pickup.mark(session, assistant, night.entries[3])
+
+
+def test_an_order_gone_from_the_latest_chain_asks_the_counter_to_check(session, assistant):
+    # Night 8: 李四 left the re-posted chain (flagged 待核实 on the console) but the counter card
+    # offered 已提货 with nothing said. Still valid (never deleted); the card says why to check.
+    show = shows.create_show(session, assistant, shows.ShowForm("核实场", "群", 300, "老李", START, END))
+    deal = jielong.create_deal(session, assistant, show.id, deal_form("赣南脐橙"), at=START)
+    jielong.release(session, deal.id, assistant, at=RELEASE)
+    jielong.apply_paste(session, assistant, deal.id, "1. 王芳 2份\n2. 李四 1份", at=RELEASE + timedelta(minutes=1))
+    jielong.apply_paste(session, assistant, deal.id, "1. 王芳 2份", at=RELEASE + timedelta(minutes=2))
+    li, = pickup.find(session, show.id, "李四")
+    assert li.missing and "最新接龙里已没有这一单" in li.check and "核对" in li.check
+    assert pickup.find(session, show.id, "王芳")[0].check == ""
 
 
 def test_mark_all_then_a_second_tap_says_who_and_when(session, assistant):

@@ -98,3 +98,20 @@ def test_a_rate_reads_one_way_everywhere():
     from services.formats import pct
 
     assert [pct(0), pct(0.627), pct(1), pct(None)] == ["0.0%", "62.7%", "100.0%", "—"]
+
+
+def test_the_summary_never_says_more_of_the_group_watched_than_it_has():
+    # Night 8: 累计观看 270 in a group of 200 read 「社群 200 人中 270 人观看（135.0%）」.
+    k = {"community_size": 200, "viewers": 270, "watch_rate": 1.35, "buyers": 33, "order_rate": 0.122,
+         "deals": [], "gmv": Decimal("1735.60")}
+    line = review.summary_sentence(k)
+    assert line.startswith("累计观看 270 人，多于社群的 200 人（含群外观众）") and "200 人中" not in line
+    k.update(viewers=150, watch_rate=0.75)
+    assert review.summary_sentence(k).startswith("社群 200 人中 150 人观看（75.0%）")
+
+
+def test_orders_to_check_are_said_apart_from_the_gmv():
+    deals = [{"entries_flagged": 1, "gmv_flagged": 49.9}, {"entries_flagged": 0, "gmv_flagged": 0.0}]
+    assert review.flagged_note(deals) == ("有效单数含 1 单待核实的接龙（超出限购、超出规格限量或最新接龙中缺失），"
+                                          "其金额 ¥49.90 未计入成交额。")
+    assert review.flagged_note(deals[1:]) == ""

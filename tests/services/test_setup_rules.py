@@ -112,6 +112,22 @@ def test_reply_templates_are_filled_from_the_deal(session, assistant):
     assert "已发在群里（20:50 发布）" in jielong.reply_templates(session, show.id)["order"]
 
 
+def test_a_question_naming_a_deal_gets_that_deals_reply(session, assistant):
+    # Night 8: with 赣南脐橙 and 丹东草莓 as drafts, `10斤装多少钱` got 丹东草莓's price (the newest draft).
+    show = make_show(session, assistant)
+    jielong.create_deal(session, assistant, show.id, form(product="赣南脐橙", spec_options="5斤装,10斤装",
+                                                          spec_prices="10斤装=49.9", delivery_text="明天中午东门自提",
+                                                          perk_first_n=20, perk_text="送1斤砂糖橘"))
+    jielong.create_deal(session, assistant, show.id, form(product="丹东草莓", delivery_text="后天送达"))
+    asked = ["10斤装多少钱", "脐橙甜不甜", "草莓什么时候到", "运费多少"]
+    price, sweet, berry, fee = jielong.reply_templates_for(session, show.id, asked)
+    assert "赣南脐橙" in price["price"] and "10斤装 ¥49.9" in price["price"]
+    assert "赣南脐橙" in sweet["price"]
+    assert "前 20 名下单：送1斤砂糖橘" in price["price"] and "送送" not in price["price"]  # the perk as written
+    assert "丹东草莓" in berry["delivery"] and "后天送达" in berry["delivery"]
+    assert fee == jielong.reply_templates(session, show.id)  # names no deal: the current one, as before
+
+
 def test_voices_name_the_askers_and_keep_their_words(session, assistant):
     from services import triage
 
@@ -124,3 +140,19 @@ def test_voices_name_the_askers_and_keep_their_words(session, assistant):
     said = triage.voices(session, [row.id])[row.id]
     assert said.askers == ["王哥", "张姐"]
     assert [c[1] for c in said.comments] == ["有机认证真的假的", "有机认证是真的吗"]
+
+
+def test_a_show_started_far_from_its_plan_says_so_on_the_console(session, assistant):
+    # Night 8: the new-show form proposes tomorrow; started today, the advice counted 1500 minutes
+    # to the end and the host's phone showed 接龙截止 1天1小时, with nothing saying why.
+    show = make_show(session, assistant)
+    assert shows.schedule_warning(show) == ""  # planned
+    shows.start_show(session, assistant, show.id, at=START - timedelta(minutes=10))
+    assert shows.schedule_warning(show) == ""  # a little early is the plan
+    other = shows.create_show(session, assistant, shows.ShowForm("明天的场", "群", 300, "老李",
+                                                                 START + timedelta(days=1), END + timedelta(days=1)))
+    shows.start_show(session, assistant, other.id, at=START)
+    warning = shows.schedule_warning(other)
+    assert "计划时间是 11-21 20:00–21:00" in warning and "实际 11-20 20:00 开播" in warning and "场次准备" in warning
+    shows.end_show(session, assistant, other.id, at=END)
+    assert shows.schedule_warning(other) == ""  # over: nothing left to time

@@ -4,7 +4,7 @@ Hosts name a product the way people do: by a part of it (丹东红颜草莓 → 
 A deal is named when its product name, or a part of it at least two characters long that no
 other deal of the show shares, appears in the line; the longest such part wins. Words every
 product may carry (新鲜, 有机, 礼盒 …) and specs (5斤装, 500g) never name a deal by themselves.
-Pure functions: no database, no Streamlit.
+Pure functions: no database, no Streamlit. Used by promises (the deal a host line is about) and by the reply templates.
 """
 from __future__ import annotations
 
