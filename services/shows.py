@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Show
+from db.models import Community, Deal, Show
 from services import clock, events, text
 from services.authz import Actor, require
 from services.errors import FieldErrors, InvalidInput, InvalidState
@@ -185,3 +185,17 @@ def list_shows(session: Session) -> list[Show]:
 
 def find_show(session: Session, title: str) -> Show | None:
     return session.scalar(select(Show).where(Show.title == title).order_by(Show.id.desc()))
+
+
+def deal_in_focus(session: Session, show_id: int, released_only: bool = False) -> Deal | None:
+    """The deal the room is talking about: the one released last (the host is selling it now);
+    before any release, the show's first deal (a night opens with its first product), or None
+    with `released_only`. The one rule behind the promise log's deal, the reply templates, the
+    question grouping's focus and the console's deal picker."""
+    released = session.scalar(
+        select(Deal).where(Deal.show_id == show_id, Deal.released_at.is_not(None))
+        .order_by(Deal.released_at.desc(), Deal.id.desc()).limit(1)
+    )
+    if released is not None or released_only:
+        return released
+    return session.scalar(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id).limit(1))

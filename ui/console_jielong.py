@@ -11,7 +11,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from services import clock, config, jielong
+from services import clock, config, jielong, shows
 from services.authz import Actor, can
 from services.errors import DomainError
 from ui import context as ctx
@@ -43,7 +43,8 @@ def render(show_id: int, actor: Actor) -> None:
             return
         labels = {i: f"{p}（{jielong.status_label(s)}）" for i, p, s in options}
         ids = [i for i, _, _ in options]
-        default = next((i for i, _, s in options if s != jielong.DealStatus.DRAFT), ids[0])
+        focus = ctx.read(shows.deal_in_focus, show_id)  # the deal the room is on (one rule)
+        default = focus.id if focus is not None and focus.id in ids else ids[0]
         key = f"{K}deal_{show_id}"
         # Set on every run, not only when missing: the selectbox becomes a new widget when its
         # labels change (a release turns 草稿 into 已发布), and a new widget would otherwise

@@ -12,13 +12,7 @@ from services.jielong.deal_match import mentioned, name_parts
 from services.jielong.lifecycle import DealStatus
 from services.jielong.parser import spec_in
 from services.jielong.specs import price_of
-
-
-def current_deal(session: Session, show_id: int) -> Deal | None:
-    """The deal the room is talking about: the last released one, else the newest draft."""
-    deals = list(session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
-    released = [d for d in deals if d.status != DealStatus.DRAFT]
-    return (released or deals or [None])[-1]
+from services.shows import deal_in_focus
 
 
 def _price(deal: Deal) -> str:
@@ -43,7 +37,7 @@ def reply_templates_for(session: Session, show_id: int, questions: list[str]) ->
     part of it, as a host's promise names one, else a spec only one deal has), else from the
     current deal (night 8: `10斤装多少钱` was answered with the price of another deal)."""
     deals = list(session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
-    current = current_deal(session, show_id)
+    current = deal_in_focus(session, show_id)
     return [_templates(deal_named(deals, text) or current) for text in questions]
 
 

@@ -37,7 +37,7 @@ from services.jielong.deal_match import mentioned, name_parts
 from services.promises.rules import (
     KIND_LABELS, KINDS, PromiseDraft, classify_line, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind, min_qty_of,
 )
-from services.shows import get_show
+from services.shows import deal_in_focus, get_show
 from services.text import clean
 
 MAX_TEXT = 1000
@@ -70,18 +70,8 @@ def _check_deal(session: Session, show_id: int, deal_id: int | None) -> int | No
 
 
 def current_deal(session: Session, show_id: int) -> Deal | None:
-    """The deal being shown: the most recently released deal of the show, else the newest draft."""
-    released = session.scalar(
-        select(Deal)
-        .where(Deal.show_id == show_id, Deal.released_at.is_not(None))
-        .order_by(Deal.released_at.desc(), Deal.id.desc())
-        .limit(1)
-    )
-    if released is not None:
-        return released
-    return session.scalar(
-        select(Deal).where(Deal.show_id == show_id, Deal.status == jielong.DealStatus.DRAFT).order_by(Deal.id.desc()).limit(1)
-    )
+    """The deal being shown (services.shows.deal_in_focus): a promise naming no deal is its."""
+    return deal_in_focus(session, show_id)
 
 
 def deal_choices(session: Session, show_id: int) -> list[tuple[int, str]]:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Deal, Event, QuestionGroup
+from db.models import Event, QuestionGroup
 from services.triage import lexicon
 from services.triage.labels import OPEN_STATUSES, QuestionStatus
+from services.shows import deal_in_focus
 from services.triage.rules import Matcher
 
 OPEN_GROUPS_IN_MEMORY = 5000  # newest open (and answered) groups a batch matches against
@@ -86,13 +87,10 @@ def take(session: Session, show_id: int) -> MatcherCache:
 
 
 def focus_product(session: Session, show_id: int) -> str:
-    """The product of the deal in focus: the one released last (the host is selling it now)."""
-    return session.scalar(
-        select(Deal.product)
-        .where(Deal.show_id == show_id, Deal.released_at.is_not(None))
-        .order_by(Deal.released_at.desc(), Deal.id.desc())
-        .limit(1)
-    ) or ""
+    """The product of the deal in focus, once released (the host is selling it now): before any
+    release a bare 多少钱 stays apart from every product's group."""
+    deal = deal_in_focus(session, show_id, released_only=True)
+    return deal.product if deal is not None else ""
 
 
 def give_back(cache: MatcherCache) -> None:

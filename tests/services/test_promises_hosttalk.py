@@ -116,3 +116,26 @@ def test_logged_drafts_keep_their_min_quantity(session, assistant, two_deals):
     stored = session.get(Promise, p.id)
     assert (stored.scope, stored.min_qty, stored.confirmed) == (promises.Scope.MIN_QTY, 2, True)
     assert len(active_ids(session, p.id)) == 1
+
+
+def test_the_deal_in_focus_is_one_rule_for_promises_replies_and_grouping(session, admin):
+    """Before any release the night is on its first deal (not the last one prepared); after, on
+    the deal released last. The promise log, the reply templates and the question grouping's
+    focus all follow services.shows.deal_in_focus (night 8: replies and promises used the newest
+    draft while the console's picker showed the first deal)."""
+    from services import jielong, shows
+    from services.triage.matchers import focus_product
+
+    show_id = make_show(session, admin)
+    first = make_deal(session, show_id, "赣南脐橙")
+    make_deal(session, show_id, "丹东红颜草莓")
+    assert shows.deal_in_focus(session, show_id).id == first
+    assert promises.current_deal(session, show_id).id == first
+    assert "赣南脐橙" in jielong.reply_templates(session, show_id)["price"]
+    assert shows.deal_in_focus(session, show_id, released_only=True) is None
+    assert focus_product(session, show_id) == ""
+    late = make_deal(session, show_id, "四川丑橘", released_at=NIGHT + timedelta(minutes=50))
+    make_deal(session, show_id, "阳光玫瑰", released_at=NIGHT + timedelta(minutes=10))
+    assert shows.deal_in_focus(session, show_id).id == late
+    assert promises.current_deal(session, show_id).id == late
+    assert focus_product(session, show_id) == "四川丑橘"
