@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from services.cn_numbers import NUM
 from services.promises import model as _model
+from services.promises.shapes import SHAPES
 from services.promises import talk
 from services.promises.asking import CLAUSE as _CLAUSE, affirmed, answers_itself, asks as _asks, only_asks as _only_asks
 from services.promises.due import _CLOCK, _DAY_WORDS, _PART_WORDS, due_at_from_hint, due_hint_of, first_n_of, min_qty_of
@@ -199,9 +200,11 @@ _CUES: dict[str, list[tuple]] = {
         (r"拉.{0,2}群|群里说|售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|吃法|用法|使用方法|菜谱|群里问|疑问", WEAK),
     ],
 }
-# (pattern, weight, negation-proof): a cue ignores a 不/没 before it only when marked so.
+# (pattern, weight, negation-proof): a cue ignores a 不/没 before it only when marked so. The structural
+# offer shapes (services.promises.shapes: beneficiary + giving verb + benefit) count as strong cues, read first.
 _COMPILED = {
-    kind: [(re.compile(c[0]), c[1], c[2] if len(c) > 2 else False) for c in cues] for kind, cues in _CUES.items()
+    kind: [(re.compile(rx), STRONG, False) for rx in SHAPES.get(kind, ())]
+    + [(re.compile(c[0]), c[1], c[2] if len(c) > 2 else False) for c in cues] for kind, cues in _CUES.items()
 }
 
 # A commitment marker makes a weak cue count for any kind.
@@ -395,6 +398,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
         hits = []  # 输了这局我赔你们一首歌: a bet on the game, nothing for buyers
     if talk.INVITE.search(line) and not talk.ANSWER.search(line):
         hits = [h for h in hits if h.kind != "service" or h.weight >= STRONG]  # 有什么问题都可以问我哦: asked to ask
+    if talk.TIP_REFUND.search(line):
+        hits = []  # 申请礼物退款: a tip refunded by the platform, nothing from the shop
     if talk.STREAM_NOTICE.search(line):
         hits = [h for h in hits if h.kind != "service"]  # 下次开播第一时间通知你: a schedule, no service owed
     if _LIMIT.search(line):
