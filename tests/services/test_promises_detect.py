@@ -424,6 +424,8 @@ def test_urged_listeners_teasers_and_old_stories_are_not_promises(text):
     ("今天给你们的都是一级果", "quality", "给你们的都是我的心意"),
     ("免费给你们刻字", "service", "免费给你们看个笑话"),
     ("你们放心拍吧有问题我负责", "service", "有问题我就去问老师"),
+    ("先把你们最关心的问题打在公屏上，我按你们的场景一个个讲清楚", "service", "我们班的同学一个个讲清楚了"),
+    ("咱们今天把问题挨个给大家讲明白", "service", "我们班的同学一个个都很厉害"),
 ])
 def test_structural_offer_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
     assert [d.kind for d in detect(offer)] == [kind], offer
