@@ -262,6 +262,7 @@ def main() -> None:
     report_split("promise_live4_", score_promises(load_host_lines("host_lines_live4.tsv"), promises.detect), {})
     report_split("promise_live5_", score_promises(load_host_lines("host_lines_live5.tsv"), promises.detect), {})
     report_split("promise_live6_", score_promises(load_host_lines("host_lines_live6.tsv"), promises.detect), {})
+    report_split("promise_pages_", score_promises(load_host_lines("host_lines_pages.tsv"), promises.detect), {})
     report_split("paraphrase_", score_paraphrases(load_paraphrases(), triage.group), {"pairwise_f1": "f1"})
     # Host / stream and shop questions collected later (branch para4): apart, so the line above stays comparable.
     more = load_paraphrases(name="paraphrases_more.tsv")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from services.cn_numbers import NUM
 from services.promises import model as _model
+from services.promises.shapes import SHAPES
 from services.promises import talk
 from services.promises.asking import CLAUSE as _CLAUSE, affirmed, answers_itself, asks as _asks, only_asks as _only_asks
 from services.promises.due import _CLOCK, _DAY_WORDS, _PART_WORDS, due_at_from_hint, due_hint_of, first_n_of, min_qty_of
@@ -193,15 +194,17 @@ _CUES: dict[str, list[tuple]] = {
         (r"(?:可|能|支持|可以|给[你您]|帮[你您])[^，。！,!；;]{0,4}(?:开票|开发票|发票)|(?:可|能|可以|为[你您]|给[你您])[^，。！,!；;]{0,24}开具(?:\s*\[|[^，。！,!；;]{0,8}(?:发票|票|收据))|工作日内(?:开具|开票)|发票[^，。！,!；;]{0,4}(?:可开|能开|可以开)|(?:精美|免费|礼品|礼盒)包装|帮[你您]?包装|帮[你您大家]们?包(?:成|个)?(?:礼盒|礼品)", STRONG),
         (r"(?:我们|我)[^，。！,!；;]{0,4}(?:会|可以|将)[^，。！,!；;]{0,5}(?:协助|帮您|为您|给您|帮你|为你|尽力|尽快)[^，。！,!；;]{0,4}(?:处理|解决|跟进|查询|解答|推荐|指导|回复|协调)|满意的(?:答复|解决|处理)|一定让[您你]满意", STRONG),
         (r"(?:我|主播)[^，。！,!；;]{0,2}(?:给|帮|为|教)?(?:大家|你们|姐妹们?|宝宝们?|家人们)[^，。！,!；;]{0,4}(?:教|演示|展示)?[^，。！,!；;]{0,3}(?:怎么|如何|[一二三四五两\d]种)|(?:我|主播)[^，。！,!；;]{0,3}(?:演示|展示)[^，。！,!；;]{0,3}(?:怎么|如何|[一二三四五两\d]种)|教[你您][^，。！,!；;]{0,4}(?:技巧|方法|用法|穿法|玩法|怎么)|(?<!确)保修|(?<!品)质保(?!证|障)|维修服务|教程给[你您]|给[你您][^，。！,!；;]{0,3}教程|有(?:任何)?问题[^，。！,!；;]{0,4}随时", STRONG),
-        (r"(?:会|将)(?:尽快|立即|马上|第一时间)?(?:为|帮|给)[您你](?:处理|解决|跟进|核实|答复|回复|查询)|(?:我|主播|我们|咱们)[^，。！,!；;]{0,4}(?:一个一个|一个个|一一|挨个|逐个)[^，。！,!；;]{0,4}(?:回答|解答|回复|答|讲清楚|讲解)|售后群|客服.{0,8}在线|在线客服|(?:立即|马上|立刻)(?:为您|帮您|给您)?处理|(?:会|将)(?:提醒|通知)[你您]|(?:我们|我|客服|店里|团长)[^，。！,!；;]{0,2}(?:会|将)[^，。！,!；;]{0,10}(?:提醒|通知)(?:各位|大家|买家)", STRONG),
+        (r"(?:会|将)(?:尽快|立即|马上|第一时间)?(?:为|帮|给)[您你](?:处理|解决|跟进|核实|答复|回复|查询)|(?:我|主播|我们|咱们)[^，。！,!；;]{0,8}(?:一个一个|一个个|一一|挨个|逐个)[^，。！,!；;]{0,4}(?:回答|解答|回复|答|讲清楚|讲明白|说清楚|说明白|讲解)|售后群|客服.{0,8}在线|在线客服|(?:立即|马上|立刻)(?:为您|帮您|给您)?处理|(?:会|将)(?:提醒|通知)[你您]|(?:我们|我|客服|店里|团长)[^，。！,!；;]{0,2}(?:会|将)[^，。！,!；;]{0,10}(?:提醒|通知)(?:各位|大家|买家)", STRONG),
         (r"(?:可|可以|能|将|会|帮[你您])[^，。！,!；;？?不无没]{0,4}(?:变更|更改|修改|改派|更新)(?:为\s*\[|[^，。！,!；;？?]{0,4}地址)|申请改派|"
          r"(?:给|帮)(?:你|您|大家|各位|姐妹|宝贝)[^，。！,!；;]{0,4}(?:找找|找一找|推荐|挑选|挑一挑)(?=[^～~。！!，,\s])", STRONG),
         (r"拉.{0,2}群|群里说|售后|客服|指导|答疑|服务|处理|解决|跟进|回复|教[你您大家]|教程|教学|打电话|问问|反馈|做法|吃法|用法|使用方法|菜谱|群里问|疑问", WEAK),
     ],
 }
-# (pattern, weight, negation-proof): a cue ignores a 不/没 before it only when marked so.
+# (pattern, weight, negation-proof): a cue ignores a 不/没 before it only when marked so. The structural
+# offer shapes (services.promises.shapes: beneficiary + giving verb + benefit) count as strong cues, read first.
 _COMPILED = {
-    kind: [(re.compile(c[0]), c[1], c[2] if len(c) > 2 else False) for c in cues] for kind, cues in _CUES.items()
+    kind: [(re.compile(rx), STRONG, False) for rx in SHAPES.get(kind, ())]
+    + [(re.compile(c[0]), c[1], c[2] if len(c) > 2 else False) for c in cues] for kind, cues in _CUES.items()
 }
 
 # A commitment marker makes a weak cue count for any kind.
@@ -395,6 +398,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
         hits = []  # 输了这局我赔你们一首歌: a bet on the game, nothing for buyers
     if talk.INVITE.search(line) and not talk.ANSWER.search(line):
         hits = [h for h in hits if h.kind != "service" or h.weight >= STRONG]  # 有什么问题都可以问我哦: asked to ask
+    if talk.TIP_REFUND.search(line):
+        hits = []  # 申请礼物退款: a tip refunded by the platform, nothing from the shop
     if talk.STREAM_NOTICE.search(line):
         hits = [h for h in hits if h.kind != "service"]  # 下次开播第一时间通知你: a schedule, no service owed
     if _LIMIT.search(line):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-# A story about the past (当时, 后来, 有一次, 以前…的时候) promises nothing tonight.
-STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候|买的时候|我买了|花了我|我花了|(?:以前|之前|原来)[^，。！,!；;]{0,10}的时候")
+# A story about the past (当时, 后来, 有一次, 以前…的时候) promises nothing tonight; a purchase
+# the host will pass on (回头我买了给你们寄点) is a plan for the listeners, not a story.
+STORY = re.compile(r"当时|那时候?|那会儿?|后来|有一次|那天|小时候|买的时候|我买了(?![^，。！,!；;]{0,2}给(?:你|您|大家|各位))|花了我|我花了|(?:以前|之前|原来)[^，。！,!；;]{0,10}的时候")
 # Last year's or last month's doings (去年的包邮活动很成功), unless tonight's term is said by them
 # (今天的价格是去年双十一的价格).
 LAST_TIME = re.compile(r"去年|前年|上个?月|上周|上礼拜")
@@ -32,6 +33,9 @@ INVITE = re.compile(r"(?:可以|都可以|欢迎|尽管)[^，。！!,]{0,6}(?:�
 ANSWER = re.compile(r"解答|回答|回复|答[！!。～~\s]*$|讲清楚|帮|处理|解决|会|教|给[你您]")
 # The next stream announced (下次开播第一时间通知你): a schedule, no service owed.
 STREAM_NOTICE = re.compile(r"(?:开播|下次|以后|下一场|下场)[^，。！,!；;]{0,8}(?:第一时间|马上)?(?:通知|提醒)")
+# A tip given to the host refunded (申请礼物退款, 打赏的钱平台会退给你): the platform's rule for tippers,
+# nothing a buyer gets from the shop: the whole line is about the tip.
+TIP_REFUND = re.compile(r"(?:礼物(?!盒|包装)|打赏|刷的|音浪|抖币)[^，。！,!；;]{0,4}退(?:款|钱|回|给)|退(?:还)?[^，。！,!；;]{0,2}(?:礼物(?!盒)|打赏)")
 # The listeners urged (你们一定要听好了, 大家千万要抓紧, 宝宝们务必记得点关注): the 一定 is theirs to
 # keep, not the team's, so it commits the team to nothing.
 URGED = re.compile(r"(?:你们?|您|大家|各位|宝宝们?|宝贝们|家人们|姐妹们|朋友们)[^，。！,!；;]{0,2}(?:一定|千万|务必)(?:要|得)?")

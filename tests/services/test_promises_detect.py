@@ -400,3 +400,42 @@ def test_live_room_offer_shapes_are_read_and_their_twins_are_not(offer, kind, ch
 ])
 def test_urged_listeners_teasers_and_old_stories_are_not_promises(text):
     assert detect(text) == [], text
+
+
+# Offer shapes read by their structure (services.promises.shapes): a beneficiary (给你们, 给您 …), a verb that
+# gives or arranges, and what the buyer gets. Each with the same verb in talk that gives nothing.
+@pytest.mark.parametrize("offer,kind,chatter", [
+    ("如果有人想要的话，回头我买了给你们寄点", "gift", "我买了一个新手机"),  # a plan for the listeners, not a story
+    ("每一单都给你们配一个冰袋", "gift", "我给你们配一首歌"),
+    ("拍二号链接的我给你们升级成礼盒装", "gift", "我升级了手机"),
+    ("拍一单我给你们发三斤", "gift", "拍一张照片给你们发两张"),
+    ("我自掏腰包给你们补贴二十块", "price", "给大家算一下"),
+    ("这个价格我给你们做到九十九", "price", "给你们做到明天"),
+    ("我这边给你们申请了一个专属优惠券，五十块的", "price", "我给大家申请了一个新账号"),
+    ("这一单的运费我给你们贴了", "delivery", "这个运费是快递公司出的吗"),
+    ("真心想要的话可以直接拍，我这边尽快给您安排", "delivery", "我这边先给你们安排一下今天的流程"),
+    ("拍了的宝宝都给你们备注了加急", "delivery", "安排一下明天的直播"),
+    ("你们收到以后哪怕有一颗坏的，我都给你们补", "compensation", "给你们补个妆"),
+    ("是专柜最新版的哦", "quality", "我是专柜的柜姐"),
+    ("家人们，这个是有质检报告的，放心买", "quality", "他们家没有质检报告"),
+    ("等会儿我给大家抽个奖", "gift", "等会儿我们抽个奖吧"),  # nobody named it is for
+    ("这个价格真的是给你们破价了五十九", "price", "破价是什么意思"),
+    ("你们下单备注一下我给你们挑大个的", "quality", "给你们挑一首歌"),
+    ("今天给你们的都是一级果", "quality", "给你们的都是我的心意"),
+    ("免费给你们刻字", "service", "免费给你们看个笑话"),
+    ("你们放心拍吧有问题我负责", "service", "有问题我就去问老师"),
+    ("先把你们最关心的问题打在公屏上，我按你们的场景一个个讲清楚", "service", "我们班的同学一个个讲清楚了"),
+    ("咱们今天把问题挨个给大家讲明白", "service", "我们班的同学一个个都很厉害"),
+])
+def test_structural_offer_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
+    assert [d.kind for d in detect(offer)] == [kind], offer
+    assert detect(chatter) == [], chatter
+
+
+@pytest.mark.parametrize("offer,chatter", [
+    ("拍下不满意申请退款，48小时内就会把钱退给你", "现在立即去后台找到人工客服，申请礼物退款，48小时以内平台就会把钱退给你啦"),
+    ("礼物盒坏了的话包退", "刷的礼物可以申请退款，平台会把钱退给你"),
+])
+def test_a_tip_refunded_by_the_platform_is_no_refund_promise(offer, chatter):
+    assert [d.kind for d in detect(offer)] == ["refund"], offer
+    assert detect(chatter) == [], chatter

@@ -1,0 +1,65 @@
+"""Offer shapes read by their structure, not by a lexicon word (services.promises.rules merges them
+into its cue lexicon as strong cues).
+
+A host's offer often names no 赠品 / 包邮 / 到手价 at all: 每一单都给你们配一个冰袋, 拍二号链接的我给你们
+升级成礼盒装, 运费我给你们贴了, 这个价格我给你们做到九十九, 我这边尽快给您安排. What makes them offers is
+their shape: a beneficiary (给 / 帮 / 为 + 你们, 大家, 您 …), a verb that gives or arranges, and what the buyer
+gets (goods with a count, an amount, a rush). The same verbs without the beneficiary or without the benefit
+are talk (给你们配一首歌, 我升级了手机, 运费谁出, 安排一下明天的直播), and stay so.
+"""
+from __future__ import annotations
+
+from services.cn_numbers import NUM
+
+# Who gets it: 给你们, 帮大家, 为您, 给宝宝们 …
+BENEFICIARY = r"(?:给|帮|为)(?:你|您|大家|各位|宝宝|宝贝|家人|姐妹|老铁|粉丝)们?"
+_STOP = r"[^，。！,!；;？?]"
+# What is given: a count of goods (配一个冰袋, 留两包), or some of it sent (寄点, 捎些): 带点欢乐, 留些时间
+# and 备了一些问题 give nothing.
+_GOODS = rf"(?:(?:配|搭配?|带|寄|留|备|塞|捎)(?:了|上|上了)?\s*{NUM}\s*[个份斤两包盒袋瓶张本把条罐支件颗只箱套对双]|(?:寄|捎|塞)(?:点|些|一些))"
+# An amount: with its unit, of two digits or more, a spoken tens figure (九十九), or a script's slot; 算一下 is none.
+_AMOUNT = rf"(?:{NUM}(?:\.\d+)?\s*(?:元|块|毛)|\d{{2,}}(?:\.\d+)?|[一二两三四五六七八九]?十[一二三四五六七八九]?|\[[^\[\]]{{1,20}}\])"
+_UNIT = r"[箱份盒袋件单瓶包斤个罐杯支套]"
+_END = r"(?=[。！!～~…\s]*$)"
+
+SHAPES: dict[str, list[str]] = {
+    # Goods handed to buyers with a giving verb: 给你们配一个冰袋, 回头我买了给你们寄点, 给你们升级成礼盒装.
+    "gift": [
+        rf"{BENEFICIARY}{_STOP}{{0,3}}?{_GOODS}",
+        rf"{BENEFICIARY}{_STOP}{{0,3}}?(?:免费)?升级(?:成|到|为)(?:了)?{_STOP}{{0,6}}(?:礼盒|装|版|款|套餐)",
+        # A draw for them: 等会儿我给大家抽个奖 (等会儿我们抽个奖吧 names nobody it is for: no promise).
+        rf"{BENEFICIARY}抽(?:个|一个|一次|一轮|一波|几个)奖",
+        # More of the goods for an order: 拍一单我给你们发三斤.
+        rf"[拍买]\s*{NUM}\s*{_UNIT}{_STOP}{{0,4}}{BENEFICIARY}(?:发|给)\s*{NUM}\s*{_UNIT}",
+    ],
+        # An amount the host grants: 给你们补贴二十块, 给大家做到九十九; a coupon or discount won for them
+    # (给你们申请了一个专属优惠券, 给大家争取到了折扣).
+    "price": [
+        rf"{BENEFICIARY}{_STOP}{{0,3}}?(?:补贴|贴|做到|让|便宜|优惠)(?:了)?\s*{_AMOUNT}(?![\d.个天点号岁次遍年月斤分秒])",
+        r"破(?:个)?价(?:了)?\s*(?:到)?\s*(?:{0})".format(_AMOUNT),
+        rf"{BENEFICIARY}(?:申请|争取|要|谈)(?:了|到了?|下来了?)?{_STOP}{{0,6}}(?:券|折扣|优惠|低价|福利价|补贴)",
+    ],
+    # A remedy the host owes them: 哪怕有一颗坏的，我都给你们补; 给大家赔 (给大家赔个不是 apologises).
+    "compensation": [
+        rf"{BENEFICIARY}(?:补(?!贴|个?(?:充|课|妆|觉|习|签|光|刀|票|位|镜头)|[一两几]?句)|赔(?!个?不是|罪|礼|笑)|重发)",
+    ],
+    # Shipping cost borne or a rush arranged: 运费我给你们贴了, 备注了加急, 我这边尽快给您安排.
+    "delivery": [
+        rf"运费{_STOP}{{0,4}}(?:我|我们|主播|店里|咱们)?{_STOP}{{0,2}}{BENEFICIARY}?(?:来)?(?:出|包|贴|免|承担)(?:了)?(?![^，。！,!；;]*[吗呢？?])",
+        rf"备注(?:了|上|上了)?\s*(?:加急|优先发)|(?:尽快|优先|马上|立即|立刻|第一时间){BENEFICIARY}安排{_END}",
+    ],
+    # Counter goods and tested goods, vouched: 是专柜最新版的, 都是专柜正品 (我是专柜的柜姐 vouches nothing);
+    # the host's pick for them (给你们挑大个的), what they get graded (今天给你们的都是一级果).
+    "quality": [
+        r"(?:是|都是|全是|全部是)[^，。！,!；;]{0,2}专柜(?:正品|同款|最新|货)",
+        # A test report the goods come with: 这个是有质检报告的 (没有质检报告 is negated where it is read).
+        r"(?:有|带|附|附带|出具)[^，。！,!；;？?]{0,2}(?:检测|质检|检验|化验)报告(?![吗么嘛呢？?])",
+        rf"{BENEFICIARY}(?:挑|选|留|发)(?:了|的)?(?:都是)?(?:最好|最大|最新鲜|大个|个大|好的|新鲜)",
+        rf"{BENEFICIARY}的(?:都|全|全部)是{_STOP}{{0,4}}(?:一级|特级|精品|大果|新货|正品|最好的|当天|现摘|新鲜)",
+    ],
+    # A service done for them: 免费给你们刻字; a problem the host takes on (有问题我负责).
+    "service": [
+        rf"(?:免费{BENEFICIARY}|{BENEFICIARY}免费)(?:刻|绣|包装|安装|改|修|贴膜|清洗|调试|定制|设计|打包)",
+        rf"有(?:任何|什么)?问题{_STOP}{{0,3}}(?:我|我们|主播|店里)(?:来)?(?:负责|兜底|担着)",
+    ],
+}
