@@ -323,3 +323,25 @@ def test_a_product_less_question_is_about_the_deal_in_focus(session, assistant, 
     jielong.release(session, deal.id, admin, at=T0 + timedelta(seconds=10))
     focused = triage.ingest(session, assistant, show_id, [c("c", "这个多少钱呀", 20)])
     assert focused.group_ids == eggs.group_ids  # the host is selling the eggs now
+
+
+def test_a_shipping_day_asked_with_and_without_the_focus_product_is_one_group(session, assistant, admin, show_id):
+    """几号发货？ and 橙子什么时候发货 while 赣南脐橙 is the deal in focus: 几号 / 什么时候 are one 何时, 橙子 names
+    脐橙 (a fruit night acted in the browser, branch comments8); with 草莓 in focus they stay apart."""
+    from services import jielong
+
+    def release(product, sec):
+        form = jielong.DealForm(product=product, group_price="39", original_price="49", threshold=10, stock=50,
+                                delivery_text="明天中午前送到", deadline=T0 + timedelta(minutes=50))
+        jielong.release(session, jielong.create_deal(session, admin, show_id, form, at=T0).id, admin,
+                        at=T0 + timedelta(seconds=sec))
+
+    release("丹东草莓", 1)
+    release("赣南脐橙 5斤装", 2)
+    release("赣南脐橙 10斤装", 3)
+    first = triage.ingest(session, assistant, show_id, [c("a", "几号发货？", 10)])
+    named = triage.ingest(session, assistant, show_id, [c("b", "橙子什么时候发货", 20), c("d", "哪天发货", 21)])
+    assert set(named.group_ids) == set(first.group_ids)
+    release("丹东草莓 2斤装", 30)
+    other = triage.ingest(session, assistant, show_id, [c("e", "什么时候发货呀", 40)])
+    assert other.group_ids != first.group_ids  # now about the strawberries

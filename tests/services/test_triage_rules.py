@@ -440,6 +440,33 @@ def test_a_products_origin_is_a_product_question_the_hosts_is_not(text, expected
     assert triage.classify(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # an A-not-A question about an attribute of the goods asks about the goods (a fruit night, branch comments8)
+        ("草莓大不大", "product"),
+        ("橙子新不新鲜", "product"),  # 不新鲜 inside it is no complaint
+        ("草莓甜不甜", "product"),
+        ("橙子酸不酸", "product"),
+        ("草莓好不好吃", "product"),
+        ("大不大", "product"),  # bare, like 大吗 (tests/data/real/README.md)
+        # … the host teased, or a remark, stays as it was
+        ("你大不大", "other_question"),
+        ("主播你胖不胖", "other_question"),
+        ("好吃不好吃都行", "chatter"),
+        # the origin with authenticity evidence asked beside it: the evidence decides (真伪资质)
+        ("橙子是赣南的吗？有检测报告吗", "authenticity"),
+        ("是赣南的吗 有没有溯源码", "authenticity"),
+        ("脐橙是赣南的吗，有质检报告吗", "authenticity"),
+        ("橙子是赣南的吗？", "product"),  # the origin alone stays a product question (branch triage7)
+        ("有检测报告吗", "authenticity"),
+        ("你是赣南的吗", "other_question"),
+    ],
+)
+def test_a_products_attribute_a_not_a_and_origin_with_evidence(text, expected):
+    assert triage.classify(text) == expected
+
+
 def test_group_delivery_day_and_arrival_day_each_hold_all_their_wordings():
     """Arrival time (几号能到 / 哪天到 / 多久能送到 / 几号收到) is one question and the shipping day
     (什么时候发货 / 啥时候发货 / 几号发货) another, as tests/data/paraphrases.tsv keeps arrive_days and
