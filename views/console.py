@@ -8,6 +8,10 @@ from ui import console_capture, console_hostlink, console_jielong, console_promi
 from ui.markdown import literal
 
 def render_head(show, actor) -> None:
+    """The title, the show's status and controls. Whatever shows only sometimes (the schedule
+    warning) goes inside the head's column, never as a new block of the page: a block appearing
+    above the live panels after 开播 made an open dropdown below (the manual entry's 规格) close
+    at once in the browser (the whole-night browser test caught it)."""
     head, status = st.columns([4, 1])
     head.title(f"中控台 · {literal(show.title)}")
     status.caption(f"状态：{shows.STATUS_LABELS[show.status]}")
@@ -15,7 +19,7 @@ def render_head(show, actor) -> None:
         with status:
             _show_controls(show, actor)
     if drift := shows.schedule_warning(show):
-        st.warning(drift)
+        head.warning(drift)
     if not can(actor, "chain.write"):
         st.caption("只读模式：主播可查看中控台，但不能操作。")
 
