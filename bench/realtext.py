@@ -238,6 +238,11 @@ def report_split(prefix: str, scores: dict[str, dict[str, float]], units: dict[s
             print(f"{prefix}{metric}_{s}: {value:.{digits}f} {unit}", flush=True)
 
 
+# The host-line files after the first (host_lines.tsv + host_lines_shop.tsv), in the order they came.
+PROMISE_FILES = ("cs", "platforms", "scripts", "industries", "live", "replies", "live2", "live3", "cs2", "live4",
+                 "live5", "live6", "pages")
+
+
 def main() -> None:
     from services import jielong, promises, triage
 
@@ -249,20 +254,13 @@ def main() -> None:
     report_split("comment_rooms_", score_comments(load_comments("comments_rooms.tsv"), triage.classify), {})
     lines = load_host_lines() + load_host_lines("host_lines_shop.tsv")
     report_split("promise_", score_promises(lines, promises.detect), {})
-    # Shop customer-service templates: kept apart so the figures above stay comparable across versions.
-    report_split("promise_cs_", score_promises(load_host_lines("host_lines_cs.tsv"), promises.detect), {})
-    report_split("promise_platforms_", score_promises(load_host_lines("host_lines_platforms.tsv"), promises.detect), {})
-    report_split("promise_scripts_", score_promises(load_host_lines("host_lines_scripts.tsv"), promises.detect), {})
-    report_split("promise_industries_", score_promises(load_host_lines("host_lines_industries.tsv"), promises.detect), {})
-    report_split("promise_live_", score_promises(load_host_lines("host_lines_live.tsv"), promises.detect), {})
-    report_split("promise_replies_", score_promises(load_host_lines("host_lines_replies.tsv"), promises.detect), {})
-    report_split("promise_live2_", score_promises(load_host_lines("host_lines_live2.tsv"), promises.detect), {})
-    report_split("promise_live3_", score_promises(load_host_lines("host_lines_live3.tsv"), promises.detect), {})
-    report_split("promise_cs2_", score_promises(load_host_lines("host_lines_cs2.tsv"), promises.detect), {})
-    report_split("promise_live4_", score_promises(load_host_lines("host_lines_live4.tsv"), promises.detect), {})
-    report_split("promise_live5_", score_promises(load_host_lines("host_lines_live5.tsv"), promises.detect), {})
-    report_split("promise_live6_", score_promises(load_host_lines("host_lines_live6.tsv"), promises.detect), {})
-    report_split("promise_pages_", score_promises(load_host_lines("host_lines_pages.tsv"), promises.detect), {})
+    # Each later file apart, so the figures above stay comparable across versions; then all pooled.
+    pooled = list(lines)
+    for name in PROMISE_FILES:
+        rows = load_host_lines(f"host_lines_{name}.tsv")
+        pooled += rows
+        report_split(f"promise_{name}_", score_promises(rows, promises.detect), {})
+    report_split("promise_pooled_", score_promises(pooled, promises.detect), {})
     report_split("paraphrase_", score_paraphrases(load_paraphrases(), triage.group), {"pairwise_f1": "f1"})
     # Host / stream and shop questions collected later (branch para4): apart, so the line above stays comparable.
     more = load_paraphrases(name="paraphrases_more.tsv")
