@@ -38,3 +38,10 @@ def narrow(*names: str) -> dict:
     import streamlit as st
 
     return {n: st.column_config.Column(n, width=NARROW_PX.get(n, "small")) for n in names}
+
+
+def money_column():
+    """A yuan amount in a table, written as the metrics and the report write it (¥9,726.60)."""
+    import streamlit as st
+
+    return st.column_config.NumberColumn(format="¥%,.2f")

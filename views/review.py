@@ -15,6 +15,7 @@ from services.authz import can
 from ui import context as ctx
 from ui import members_board, pickup_review
 from ui.markdown import literal as md
+from ui.tables import money_column
 
 TABS = ["团品", "问题", "承诺", "提货", "核心看板", "事件日志", "多场对比", "导出"]
 
@@ -72,8 +73,8 @@ def render_deals(k: dict) -> None:
         ),
         hide_index=True,
         column_config={
-            "团购价": st.column_config.NumberColumn(format="¥%.2f"),
-            "成交额": st.column_config.NumberColumn(format="¥%.2f"),
+            "团购价": money_column(),
+            "成交额": money_column(),
             "待核实": st.column_config.TextColumn(help="计入有效单数、未计入成交额的接龙：超出限购、超出规格限量或最新接龙中缺失"),
         },
     )
@@ -169,8 +170,8 @@ def render_comparison(show_id: int) -> None:
                        "首个成团用时": review.minutes_text(c["reach_minutes"])}
                       for c in comp]),
         hide_index=True,
-        column_config={"成交额": st.column_config.NumberColumn(format="¥%.2f"),
-                       "客单价": st.column_config.NumberColumn(format="¥%.2f")},
+        column_config={"成交额": money_column(),
+                       "客单价": money_column()},
     )
     ch = review.compare_chart(comp)
     if ch is not None:

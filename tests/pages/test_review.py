@@ -1,6 +1,8 @@
 """AppTest of the 复盘 page on the demo night."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import db
@@ -148,4 +150,7 @@ def test_orders_to_check_are_shown_apart_in_the_deal_table(page_as, app_db):
     assert not at.exception
     row = at.dataframe[0].value.iloc[0]
     assert row["有效单数"] == 2 and row["待核实"].startswith("1 单 ¥")
+    # money in the table is written as the metrics write it: ¥1,234.50, thousands separated
+    money = json.loads(at.dataframe[0].proto.columns)
+    assert money["成交额"]["type_config"]["format"] == money["团购价"]["type_config"]["format"] == "¥%,.2f"
     assert any("待核实" in c.value and "未计入成交额" in c.value for c in at.caption)
