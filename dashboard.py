@@ -102,6 +102,8 @@ def run() -> None:
 if __name__ == "__main__":  # Streamlit runs this file as the page script of every tab
     run()
 else:  # imported by the ASGI server (`streamlit run` detects `app`)
+    from ui import ws_compat
     from ui.session_routes import ROUTES, lifespan
 
+    ws_compat.install()  # a tab closing mid-send ends quietly (see ui/ws_compat.py)
     app = st.App(__file__, routes=ROUTES, lifespan=lifespan)
