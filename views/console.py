@@ -8,10 +8,8 @@ from ui import console_capture, console_hostlink, console_jielong, console_promi
 from ui.markdown import literal
 
 def render_head(show, actor) -> None:
-    """The title, the show's status and controls. Whatever shows only sometimes (the schedule
-    warning) goes inside the head's column, never as a new block of the page: a block appearing
-    above the live panels after 开播 made an open dropdown below (the manual entry's 规格) close
-    at once in the browser (the whole-night browser test caught it)."""
+    """The title, the show's status and controls; the schedule warning (a live show started far
+    from its plan) sits in the head's column, beside the title it is about."""
     head, status = st.columns([4, 1])
     head.title(f"中控台 · {literal(show.title)}")
     status.caption(f"状态：{shows.STATUS_LABELS[show.status]}")

@@ -247,8 +247,7 @@ def manual_entry_and_repaste(n: Night) -> None:
     form = p.get_by_test_id("stForm").filter(has=p.get_by_role("button", name="添加一条接龙")).first
     form.get_by_label("团员昵称").fill(m.name)
     form.get_by_label(re.compile("^数量")).fill(str(m.qty))
-    form.get_by_label("规格").click()
-    p.get_by_role("option", name=m.spec, exact=True).click()
+    choose(p, "规格", m.spec, scope=form)  # retried: a console rerun closes an open list
     form.get_by_label(re.compile("^楼栋")).fill(m.group)
     form.get_by_role("button", name="添加一条接龙").click()
     wait_for_app(p)
