@@ -3,6 +3,7 @@ panel, the 核心看板 with its charts."""
 from __future__ import annotations
 
 from tests.browser.conftest import login, screenshot, wait_for_app
+from tests.browser.live_night_steps import choose
 
 
 def test_badges_koc_list_and_core_board(server, page):
@@ -14,6 +15,7 @@ def test_badges_koc_list_and_core_board(server, page):
     assert any(w in badge.inner_text() for w in ("新客", "复购", "KOC", "售后关注", "沉默"))
     # the 接龙 panel: the KOC @ list, copied with the code block's copy button
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    choose(page, "团品", "有机上海青")  # the console opens on the deal released last; the KOCs joined this one
     page.get_by_text("KOC 带头下单（10/10 已接龙）").click()
     wait_for_app(page)
     copied = _copy_code_block(page, page.get_by_test_id("stCode").filter(has_text="@").last)

@@ -2,6 +2,10 @@
 社群成员 page / the review's 核心看板 on the demo data."""
 from __future__ import annotations
 
+import db
+from services import jielong
+from ui import context
+
 
 def _texts(at) -> list[str]:
     return [t.value for t in at.text]
@@ -14,8 +18,16 @@ def test_the_queue_shows_each_askers_badge(page_as):
     assert any("〔" in t and ("复购" in t or "新客" in t or "KOC" in t) for t in lines)
 
 
-def test_the_jielong_panel_lists_the_kocs_and_who_entered(page_as):
+def test_the_jielong_panel_lists_the_kocs_and_who_entered(page_as, app_db):
     at = page_as("assistant", "console")
+    # the console opens on the deal released last (services.shows.deal_in_focus); the demo's
+    # KOCs all joined the first one, 有机上海青
+    show_id = at.session_state[context.SHOW_KEY]
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        first = next(d.id for d in jielong.list_deals(s, show_id) if d.product.startswith("有机上海青"))
+    eng.dispose()
+    at.selectbox(key=f"console_jielong_deal_{show_id}").set_value(first).run()
     labels = [e.label for e in at.expander]
     assert any(label.startswith("KOC 带头下单（10/10 已接龙）") for label in labels), labels
 

@@ -90,13 +90,14 @@ def test_log_promise_stores_words_time_guessed_kind_and_the_deal_being_shown(ses
     assert ev.payload["promise_id"] == p.id and ev.at == at
 
 
-def test_deal_guess_falls_back_to_the_newest_draft_then_none(session, assistant, admin):
+def test_deal_guess_falls_back_to_the_first_deal_then_none(session, assistant, admin):
+    """Before any release the night is on its first deal (services.shows.deal_in_focus)."""
     show_id = make_show(session, admin)
     assert promises.log_promise(session, assistant, show_id, "不好吃包退").deal_id is None
-    make_deal(session, show_id, "A")
-    b = make_deal(session, show_id, "B")
+    a = make_deal(session, show_id, "A")
+    make_deal(session, show_id, "B")
     p = promises.log_promise(session, assistant, show_id, "不好吃包退")
-    assert p.deal_id == b and p.kind == "refund" and p.scope == "claims"
+    assert p.deal_id == a and p.kind == "refund" and p.scope == "claims"
 
 
 def test_due_time_from_the_words(session, assistant, night):
