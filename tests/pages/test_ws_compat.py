@@ -4,11 +4,19 @@ Streamlit logs as a traceback (ui/ws_compat.py)."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ui import ws_compat
+
+
+def _run(make_coro):
+    """asyncio.run in a thread of its own: other tests (the browser's sync API) may leave an
+    event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coro())).result()
 
 
 def _socket_whose_send_failed() -> WebSocket:
@@ -26,7 +34,7 @@ def _socket_whose_send_failed() -> WebSocket:
         with pytest.raises(WebSocketDisconnect):
             await ws.send_bytes(b"delta")  # Starlette marks the socket disconnected here
 
-    asyncio.run(open_then_fail())
+    _run(open_then_fail)
     return ws
 
 
@@ -34,12 +42,12 @@ def test_receive_after_a_failed_send_ends_as_a_disconnect():
     ws_compat.install()
     ws = _socket_whose_send_failed()
     with pytest.raises(WebSocketDisconnect):
-        asyncio.run(ws.receive_bytes())
+        _run(ws.receive_bytes)
 
 
 def test_without_the_shim_starlette_raises_the_runtime_error_streamlit_misreads(monkeypatch):
     monkeypatch.setattr(WebSocket, "receive_bytes", ws_compat._receive_bytes)
     ws = _socket_whose_send_failed()
     with pytest.raises(RuntimeError) as err:
-        asyncio.run(ws.receive_bytes())
+        _run(ws.receive_bytes)
     assert not isinstance(err.value, WebSocketDisconnect)
