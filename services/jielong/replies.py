@@ -38,14 +38,15 @@ def reply_templates_for(session: Session, show_id: int, questions: list[str]) ->
     current deal (night 8: `10斤装多少钱` was answered with the price of another deal)."""
     deals = list(session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)))
     current = deal_in_focus(session, show_id)
-    return [_templates(deal_named(deals, text) or current) for text in questions]
+    parts = name_parts([(d.id, d.product) for d in deals])  # once per call, not once per question
+    return [_templates(_deal_named(deals, parts, text) or current) for text in questions]
 
 
-def deal_named(deals: list[Deal], text: str) -> Deal | None:
-    """The deal a question names: by product (deal_match, as a host's promise does), else by a spec of
-    exactly one deal (10斤装, also written 10斤)."""
+def _deal_named(deals: list[Deal], parts, text: str) -> Deal | None:
+    """The deal a question names: by product (deal_match's `parts`, as a host's promise does), else
+    by a spec of exactly one deal (10斤装, also written 10斤)."""
     by_id = {d.id: d for d in deals}
-    named = mentioned(text, name_parts([(d.id, d.product) for d in deals])).deal_id
+    named = mentioned(text, parts).deal_id
     if named is not None:
         return by_id[named]
     with_spec = [d for d in deals if any(spec_in(s, text) for s in specs_of(d))]
