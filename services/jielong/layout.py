@@ -195,6 +195,53 @@ def is_template(body: str) -> bool:
     return len(re.sub(r"[\W_]", "", _RE_TEMPLATE.sub("", body))) <= 4  # a member's line has more than field names
 
 
+# Blanks a template leaves to fill in: `________`, `＿＿`, `□□`, `( )`, `xxx`.
+_RE_BLANK = re.compile(r"[_＿﹍]{2,}|[□○◯]+|[(（【\[]\s*[)）】\]]|(?<![A-Za-z])(?:xxx?|XXX?)(?![A-Za-z])")
+# A field label (`姓名：`, `电话:`), or one of the template's field names standing alone.
+_RE_FIELD_LABEL = re.compile(rf"[^\s:：/|,，、]{{1,6}}\s*[:：]|{_RE_TEMPLATE.pattern}")
+
+
+def blank_slot(body: str) -> bool:
+    """`1. ________`, `2. 姓名：＿＿ 电话：＿＿`, `3. xxx`: an empty slot of a blank template, waiting
+    for a member; nothing of a person is in it. (`1.` alone reads as nothing already.)"""
+    if not _RE_BLANK.search(body):
+        return False
+    rest = _RE_FIELD_LABEL.sub(" ", _RE_BLANK.sub(" ", body))
+    return not re.sub(r"[\W_]", "", rest)
+
+
+# What a menu lists, not who orders: a dish by its cooking (`红烧…`, `清炒…`, `凉拌…`) or its food
+# (`…肉`, `…鱼`, `…汤`, `…时蔬`, `…豆腐`), a fruit (`…橙`, `…橘`, `…苹果`).
+_RE_COOKED = re.compile(
+    r"^(?:红烧|清蒸|清炒|小炒|爆炒|干煸|干锅|凉拌|香煎|油焖|黄焖|酱爆|糖醋|鱼香|宫保|麻婆|水煮|蒜蓉|白灼|椒盐|香辣|麻辣"
+    r"|番茄|西红柿|酸辣|卤|炒|煎|炖|焖|蒸|烤|炸|焗|酿)")
+_RE_FOOD_END = re.compile(
+    r"(?:肉|鱼|虾|蟹|鸡|鸭|鹅|蛋|汤|羹|粥|饭|面|粉|饺|馄饨|包子|饼|糕|菜|时蔬|瓜|豆|豆腐|豆角|笋|菇|茄子|椒|藕|薯|芋头?|萝卜|玉米|木耳|西兰花"
+    r"|排骨|翅|腿|腩|肠|丸子?|鸡丁|肉丝|肉片|肉丁|橙|橘|桔|柑|柚子?|梨|桃|莓|香蕉|榴莲|芒果|柿子?|枣|苹果|葡萄|西瓜|牛奶|酸奶|奶茶)$")
+# Three characters at least: two-character foods are also common nicknames (`葡萄`, `小鱼`, `桃子`).
+_RE_THING_WORD = re.compile(r"^[\u4e00-\u9fff]{3,10}$")
+
+
+def _thing(body: str) -> bool:
+    """`红烧肉`, `清炒时蔬`, `紫菜蛋花汤`, `赣南脐橙`: the line is one dish or product, nothing else."""
+    word = re.sub(r"[\W_]", "", _RE_BRACKETS_ANY.sub("", body))  # `红烧肉🍖`, `清蒸鱼（小份）`
+    return bool(_RE_THING_WORD.match(word)) and bool(_RE_COOKED.match(word) or _RE_FOOD_END.search(word))
+
+
+_RE_BRACKETS_ANY = re.compile(r"[(（【\[][^()（）【】\[\]]{0,12}[)）】\]]")
+
+
+def _things(block: list[Piece]) -> bool:
+    """A numbered list of dishes or products and nothing more (`1.红烧肉` / `2.清蒸鱼` under
+    `9.23号星期三午餐预定接龙（30元）`) is the menu, even flush and with nothing below it: a chain
+    right after its release. Every line must read so, or all but one of three or more (a dish the
+    words do not tell, `农家一碗香`); one nickname like `葡萄` among people does not."""
+    if len(block) < 2:
+        return False
+    dishes = sum(_thing(p.body) for p in block)
+    return dishes == len(block) or (len(block) >= 3 and dishes == len(block) - 1)
+
+
 def _split_line(line: str, index: int) -> list[Piece]:
     stripped = line.strip()
     if not stripped or is_example(stripped):
@@ -272,10 +319,11 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
         orders = _looks_like_orders(block)
         header = block[-1].line <= cut or (bi > 0 and _tally(lines, block)) or _labelled_menu(lines, block) or _priced_products(lines, block, nxt) or (not orders and (
             all(p.outline for p in block)  # `一、时间：周六` / `一、口罩`: sections or a list, unless they order
+            or _things(block)  # `1.红烧肉` / `2.清蒸鱼`: dishes or goods, nobody who orders them
             or _rules(block, last=nxt is None) or _header_block(lines, block, nxt, base, first_flush)))
         priced = header and _priced(block)
         for p in block:
-            p.header = header or p.line <= cut
+            p.header = header or p.line <= cut or blank_slot(p.body)
             p.menu = priced
     entries = [p for p in numbered if not p.header]
     if entries and _is_title(entries[0]):

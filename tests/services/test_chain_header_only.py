@@ -95,3 +95,35 @@ def test_a_bare_price_list_with_nothing_else_to_tell_is_read_with_a_hint() -> No
     entries = parse_chain(TITLE + "1. 赣南脐橙 19.9元\n2. 砂糖橘 29.9元\n")
     assert all("商品价目" in e.hint for e in entries)
     assert all(not e.hint for e in parse_chain("#接龙 AA 聚餐\n1. 张三 50元\n2. 李四 50元"))
+
+
+# Round 8 (branch chains8): blank templates and bare dish / goods lists, the header a leader posts
+# before anyone joins. Each is read alone (no entry) and followed by entries (exactly those).
+BLANKS = {
+    "a menu of dishes flush under the title": "10.8号星期四午餐预定接龙（30元）\n1.红烧排骨\n2.清炒时蔬\n3.番茄炒蛋\n4.冬瓜汤\n",
+    "dishes with a note or an emoji": "#接龙\n周三晚餐预定\n1. 宫保鸡丁（微辣）\n2. 麻婆豆腐🌶\n3. 紫菜蛋花汤\n",
+    "a fruit list": "#接龙\n本周水果团购\n1. 赣南脐橙\n2. 砂糖橘\n3. 红富士苹果\n",
+    "blank slots with underscores": "#接龙\n周六羽毛球报名\n1. ________\n2. ________\n3. ________\n",
+    "blank form slots": "【报名接龙】\n1. 姓名：________  电话：________\n2. 姓名：＿＿＿＿  电话：＿＿＿＿\n",
+    "xxx slots": "#接龙\n周末聚餐\n1. xxx\n2. xxx\n",
+    "empty brackets": "#接龙\n周末聚餐\n1. （  ）\n2. （  ）\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLANKS))
+def test_a_blank_template_reads_no_entry_then_the_entries_below_it(name: str) -> None:
+    assert parse_chain(BLANKS[name]) == []
+    got = parse_chain(BLANKS[name] + ENTRIES)
+    assert [(e.seq, e.name, e.qty, e.cancelled) for e in got] == WANT
+
+
+def test_people_stay_entries_even_with_food_nicknames_or_a_priced_title() -> None:
+    """Every line of a list must read as a dish or a product; one nickname like `葡萄` among people,
+    or a list of people under a title with a price, stays entries. A dish ordered with a quantity
+    is an order line's product, not a menu."""
+    assert [e.name for e in parse_chain("#接龙\n周六羽毛球\n1. 葡萄\n2. 小鱼\n3. 橙子\n")] == ["葡萄", "小鱼", "橙子"]
+    assert [e.name for e in parse_chain("#接龙\n周五聚餐报名（AA 50元）\n1. 张三\n2. 李四\n")] == ["张三", "李四"]
+    got = parse_chain("#接龙\n周三晚餐预定\n1. 王芳 红烧肉 2份\n2. 李四 清蒸鱼\n")
+    assert [(e.name, e.qty) for e in got] == [("王芳", 2), ("李四", 1)]
+    assert [e.name for e in parse_chain("#接龙\n1. 张三 电话：________\n")] == ["张三"]  # a field left blank
+    assert [e.name for e in parse_chain("#接龙\n1. 。\n2. ..\n")] == ["。", ".."]  # punctuation nicknames
