@@ -197,13 +197,17 @@ def is_template(body: str) -> bool:
 
 # Blanks a template leaves to fill in: `________`, `＿＿`, `□□`, `( )`, `xxx`.
 _RE_BLANK = re.compile(r"[_＿﹍]{2,}|[□○◯]+|[(（【\[]\s*[)）】\]]|(?<![A-Za-z])(?:xxx?|XXX?)(?![A-Za-z])")
+# A slot the leader keeps open by a word: `5. 虚位以待`, `6. 空位`, `7. 待定` (the whole line, nothing else).
+_RE_OPEN_SLOT = re.compile(r"^(?:虚位以待|空位|空缺|待定|待补|待填|名额|留空)[。.…]*$")
 # A field label (`姓名：`, `电话:`), or one of the template's field names standing alone.
 _RE_FIELD_LABEL = re.compile(rf"[^\s:：/|,，、]{{1,6}}\s*[:：]|{_RE_TEMPLATE.pattern}")
 
 
 def blank_slot(body: str) -> bool:
-    """`1. ________`, `2. 姓名：＿＿ 电话：＿＿`, `3. xxx`: an empty slot of a blank template, waiting
-    for a member; nothing of a person is in it. (`1.` alone reads as nothing already.)"""
+    """`1. ________`, `2. 姓名：＿＿ 电话：＿＿`, `3. xxx`, `4. 虚位以待`: an empty slot of a blank
+    template, waiting for a member; nothing of a person is in it. (`1.` alone reads as nothing already.)"""
+    if _RE_OPEN_SLOT.match(body.strip()):
+        return True
     if not _RE_BLANK.search(body):
         return False
     rest = _RE_FIELD_LABEL.sub(" ", _RE_BLANK.sub(" ", body))
@@ -211,13 +215,15 @@ def blank_slot(body: str) -> bool:
 
 
 # What a menu lists, not who orders: a dish by its cooking (`红烧…`, `清炒…`, `凉拌…`) or its food
-# (`…肉`, `…鱼`, `…汤`, `…时蔬`, `…豆腐`), a fruit (`…橙`, `…橘`, `…苹果`).
+# (`…肉`, `…鱼`, `…汤`, `…时蔬`, `…豆腐`), a fruit (`…橙`, `…橘`, `…苹果`), a drink, a cake, a set meal,
+# rice or oil of a group buy.
 _RE_COOKED = re.compile(
     r"^(?:红烧|清蒸|清炒|小炒|爆炒|干煸|干锅|凉拌|香煎|油焖|黄焖|酱爆|糖醋|鱼香|宫保|麻婆|水煮|蒜蓉|白灼|椒盐|香辣|麻辣"
     r"|番茄|西红柿|酸辣|卤|炒|煎|炖|焖|蒸|烤|炸|焗|酿)")
 _RE_FOOD_END = re.compile(
     r"(?:肉|鱼|虾|蟹|鸡|鸭|鹅|蛋|汤|羹|粥|饭|面|粉|饺|馄饨|包子|饼|糕|菜|时蔬|瓜|豆|豆腐|豆角|笋|菇|茄子|椒|藕|薯|芋头?|萝卜|玉米|木耳|西兰花"
-    r"|排骨|翅|腿|腩|肠|丸子?|鸡丁|肉丝|肉片|肉丁|橙|橘|桔|柑|柚子?|梨|桃|莓|香蕉|榴莲|芒果|柿子?|枣|苹果|葡萄|西瓜|牛奶|酸奶|奶茶)$")
+    r"|排骨|翅|腿|腩|肠|丸子?|鸡丁|肉丝|肉片|肉丁|橙|橘|桔|柑|柚子?|梨|桃|莓|香蕉|榴莲|芒果|柿子?|枣|果|葡萄"
+    r"|奶|茶|咖啡|拿铁|美式|蛋糕|面包|吐司|布丁|蛋挞|麻薯|沙拉|寿司|汉堡|套餐|便当|盒饭|大米|油)$")
 # Three characters at least: two-character foods are also common nicknames (`葡萄`, `小鱼`, `桃子`).
 _RE_THING_WORD = re.compile(r"^[\u4e00-\u9fff]{3,10}$")
 

@@ -107,6 +107,9 @@ BLANKS = {
     "blank form slots": "【报名接龙】\n1. 姓名：________  电话：________\n2. 姓名：＿＿＿＿  电话：＿＿＿＿\n",
     "xxx slots": "#接龙\n周末聚餐\n1. xxx\n2. xxx\n",
     "empty brackets": "#接龙\n周末聚餐\n1. （  ）\n2. （  ）\n",
+    "slots kept open by a word": "#接龙\n周六羽毛球报名\n1. 虚位以待\n2. 虚位以待\n3. 空位\n",
+    "drinks and cakes, one the words do not tell": "#接龙\n下午茶拼单\n1. 冰美式\n2. 生椰拿铁\n3. 农家一碗香\n4. 巧克力蛋糕\n",
+    "rice and oil": "#接龙\n粮油团购\n1. 五常大米\n2. 花生油\n3. 百香果\n",
 }
 
 
@@ -127,3 +130,5 @@ def test_people_stay_entries_even_with_food_nicknames_or_a_priced_title() -> Non
     assert [(e.name, e.qty) for e in got] == [("王芳", 2), ("李四", 1)]
     assert [e.name for e in parse_chain("#接龙\n1. 张三 电话：________\n")] == ["张三"]  # a field left blank
     assert [e.name for e in parse_chain("#接龙\n1. 。\n2. ..\n")] == ["。", ".."]  # punctuation nicknames
+    assert [e.name for e in parse_chain("#接龙\n1. 张三\n2. 待定\n")] == ["张三"]  # an open slot among people
+    assert [e.name for e in parse_chain("#接龙\n1. 土豆豆\n2. 王芳\n3. 李四\n")] == ["土豆豆", "王芳", "李四"]
