@@ -248,6 +248,33 @@ def _things(block: list[Piece]) -> bool:
     return dishes == len(block) or (len(block) >= 3 and dishes == len(block) - 1)
 
 
+# The event's details numbered like entries (`1. 活动时间：20:00-22:00`, `3. 价格：39.00元/人`,
+# `4. 已上车：21/21`, `5. 报名链接：weixin://…`): a label of the event, not of a member (`姓名：王芳` is one).
+_RE_DETAIL_LABEL = re.compile(
+    r"^[^\s:：]{0,6}?(?:时间|日期|地点|场地|场馆|价格|价钱|费用|收费|人数|名额|已上车|已报名|链接|主办|俱乐部|组织|发起|联系"
+    r"|截止|集合|场次|规则|须知|说明|要求)\s*[:：]")
+_RE_MEMBER_LABEL = re.compile(r"^(?:姓名|名字|昵称|微信名|群昵称|电话|手机|楼号|房号|地址)")
+# A year (`2026`), a date (`07.15`, `7月15日`), a link or a rule of dashes alone: no person.
+_RE_DETAIL_ALONE = re.compile(
+    r"^(?:(?:19|20)\d{2}年?|\d{1,2}[./]\d{1,2}|\d{1,2}月\d{1,2}[日号]?|(?:https?|weixin)://\S+|[-—=~·*.\s]{3,})$", re.IGNORECASE)
+
+
+def _detail(body: str) -> bool:
+    text = body.strip()
+    return bool(_RE_DETAIL_ALONE.match(text)) or (bool(_RE_DETAIL_LABEL.match(text)) and not _RE_MEMBER_LABEL.match(text))
+
+
+def _mark_details(block: list[Piece]) -> None:
+    """`1. 活动时间：…` / `2. 户外` / `3. 已上车：21/21` / `6. 旺仔不喝奶`: details of the event
+    numbered with the members are header, and so is a word between two of them with no quantity (`户外`:
+    read in the run of details, not as a member); the members keep their numbers."""
+    details = [_detail(p.body) for p in block]
+    for i, p in enumerate(block):
+        between = 0 < i < len(block) - 1 and details[i - 1] and details[i + 1] and not _RE_QTY_HINT.search(p.body)
+        if details[i] or between:
+            p.header = True
+
+
 def _split_line(line: str, index: int) -> list[Piece]:
     stripped = line.strip()
     if not stripped or is_example(stripped):
@@ -331,6 +358,8 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
         for p in block:
             p.header = header or p.line <= cut or blank_slot(p.body)
             p.menu = priced
+        if not header:
+            _mark_details(block)
     entries = [p for p in numbered if not p.header]
     if entries and _is_title(entries[0]):
         entries[0].header = True

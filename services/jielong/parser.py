@@ -110,7 +110,7 @@ _RE_PLACE_PREFIX = re.compile(r"([\u4e00-\u9fff]{2,4})(?=\d{1,4}(?:号楼|栋|�
 # `杨茜H区`, `王阿姨5栋301`, `王阿姨5栋2单元301`: an area or a building and room glued after the person.
 _RE_GLUED_AREA = re.compile(r"(?<=[^\W\d_])([A-Za-z]区|\d{1,3}(?:号楼|栋|幢)(?:\d{1,2}单元)?[-－—]?\d{3,4}(?:室|号)?)$")
 _RE_CLASS_ID = re.compile(r"^\d{2}[^\W\d_]{1,6}\d{1,2}班$")  # 23土木6班: a class, part of who it is
-_RE_URL = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+", re.IGNORECASE)
+_RE_URL = re.compile(r"(?:(?<![A-Za-z])(?:https?|weixin|wxp|ftp)://|www\.)[\x21-\x7e]+", re.IGNORECASE)  # `weixin://dl/…` too
 _CLOCK = r"(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?"
 _RE_CLOCK = re.compile(rf"(?<![\d:]){_CLOCK}(?:\s*[-~—至到]\s*{_CLOCK})?(?![\d:])")
 _RE_NAME_FIELD = re.compile(r"(?:姓名|名字|昵称|微信名|群昵称|楼号|房号|地址)\s*[:：]\s*")

@@ -132,3 +132,14 @@ def test_people_stay_entries_even_with_food_nicknames_or_a_priced_title() -> Non
     assert [e.name for e in parse_chain("#接龙\n1. 。\n2. ..\n")] == ["。", ".."]  # punctuation nicknames
     assert [e.name for e in parse_chain("#接龙\n1. 张三\n2. 待定\n")] == ["张三"]  # an open slot among people
     assert [e.name for e in parse_chain("#接龙\n1. 土豆豆\n2. 王芳\n3. 李四\n")] == ["土豆豆", "王芳", "李四"]
+
+
+def test_the_event_details_numbered_with_the_members_are_no_entries() -> None:
+    """Round 8 (tune: a team-splitting app's list, `1. 活动时间：…` … `10. - - - - - -` then the
+    members): a numbered detail of the event (a label of the event, a year, a date, a link) is header,
+    and a bare word between two details too; member fields (`姓名：`) and members around stay."""
+    got = parse_chain("周六羽毛球\n1. 时间：周六19:00\n2. 室内\n3. 费用：AA\n4. 2026\n5. 张三\n6. 李四 2人\n")
+    assert [(e.seq, e.name, e.qty) for e in got] == [(5, "张三", 1), (6, "李四", 2)]
+    assert [e.name for e in parse_chain("#接龙\n1. 姓名：王芳 电话：13800001111\n2. 姓名：李四\n")] == ["王芳", "李四"]
+    assert [e.name for e in parse_chain("#接龙\n1. 张三 时间：周六\n2. 李四\n")] == ["张三", "李四"]
+    assert [e.seq for e in parse_chain("#接龙\n1. weixin://dl/business/?t=xyz\n2. 张三\n")] == [2]  # a link is no name
