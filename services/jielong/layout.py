@@ -24,7 +24,11 @@ them belong to the header, the way a person reads it:
 - a WeChat timestamp before a numbered line (`22:14 1. 张三`) is not part of it; `1。` `1-张三`,
   `(1)` / `【1】` and keycap numbers (`1️⃣`) number a line too; `一、` numbers sections and lists,
   so a block numbered so is header unless most of its lines order (`一、张三 2份`);
-- a date or a decimal alone on a line (`8.7`) is no numbered line.
+- a date or a decimal alone on a line (`8.7`) is no numbered line;
+- a numbered list of dishes or goods and nothing more (`1.红烧肉` / `2.清蒸鱼`, `1. 赣南脐橙`) is the
+  menu, even flush under the title with nothing below it; blank slots of a template (`1. ________`,
+  `2. 姓名：＿＿`, `3. xxx`, `4. 虚位以待`) and the event's details numbered with the members
+  (`1. 活动时间：…`, `4. 已上车：21/21`, a year, a date, a link) are header (round 8).
 """
 from __future__ import annotations
 
@@ -224,6 +228,7 @@ _RE_FOOD_END = re.compile(
     r"(?:肉|鱼|虾|蟹|鸡|鸭|鹅|蛋|汤|羹|粥|饭|面|粉|饺|馄饨|包子|饼|糕|菜|时蔬|瓜|豆|豆腐|豆角|笋|菇|茄子|椒|藕|薯|芋头?|萝卜|玉米|木耳|西兰花"
     r"|排骨|翅|腿|腩|肠|丸子?|鸡丁|肉丝|肉片|肉丁|橙|橘|桔|柑|柚子?|梨|桃|莓|香蕉|榴莲|芒果|柿子?|枣|果|葡萄"
     r"|奶|茶|咖啡|拿铁|美式|蛋糕|面包|吐司|布丁|蛋挞|麻薯|沙拉|寿司|汉堡|套餐|便当|盒饭|大米|油)$")
+_RE_BRACKETS_ANY = re.compile(r"[(（【\[][^()（）【】\[\]]{0,12}[)）】\]]")
 # Three characters at least: two-character foods are also common nicknames (`葡萄`, `小鱼`, `桃子`).
 _RE_THING_WORD = re.compile(r"^[\u4e00-\u9fff]{3,10}$")
 
@@ -232,9 +237,6 @@ def _thing(body: str) -> bool:
     """`红烧肉`, `清炒时蔬`, `紫菜蛋花汤`, `赣南脐橙`: the line is one dish or product, nothing else."""
     word = re.sub(r"[\W_]", "", _RE_BRACKETS_ANY.sub("", body))  # `红烧肉🍖`, `清蒸鱼（小份）`
     return bool(_RE_THING_WORD.match(word)) and bool(_RE_COOKED.match(word) or _RE_FOOD_END.search(word))
-
-
-_RE_BRACKETS_ANY = re.compile(r"[(（【\[][^()（）【】\[\]]{0,12}[)）】\]]")
 
 
 def _things(block: list[Piece]) -> bool:
@@ -260,12 +262,13 @@ _RE_DETAIL_ALONE = re.compile(
 
 
 def _detail(body: str) -> bool:
+    """Whether a numbered line states a detail of the event (`活动地点：…`, `2026`), not a member."""
     text = body.strip()
     return bool(_RE_DETAIL_ALONE.match(text)) or (bool(_RE_DETAIL_LABEL.match(text)) and not _RE_MEMBER_LABEL.match(text))
 
 
 def _mark_details(block: list[Piece]) -> None:
-    """`1. 活动时间：…` / `2. 户外` / `3. 已上车：21/21` / `6. 旺仔不喝奶`: details of the event
+    """`1. 活动时间：…` / `2. 户外` / `3. 已上车：21/21` / `4. 张三`: details of the event
     numbered with the members are header, and so is a word between two of them with no quantity (`户外`:
     read in the run of details, not as a member); the members keep their numbers."""
     details = [_detail(p.body) for p in block]
