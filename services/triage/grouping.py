@@ -32,7 +32,8 @@ generic concepts are set aside GENERIC_DIFF, one inside the other SUBSET, unless
 share a family with the other side's (价格/优惠/便宜: lexicon concept_families) and no generic
 concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining words 1/4 (fuzzy;
 words on one side only ONE_SIDED_WORDS when a specific concept is shared, 0 when both ask only a
-question word: 多久 is not 什么时候回南京呀). With no concepts at all: one wording inside the other
+question word: 多久 is not 什么时候回南京呀; an offer asked on two conditions, 0: 老客户有优惠吗 is not
+老带新有优惠吗, lexicon.json condition_doc). With no concepts at all: one wording inside the other
 (token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
 Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv), at a tune
 precision floor of 0.98 so that 0.95 holds on clusters not tuned on.
@@ -319,6 +320,23 @@ def _slot_conflict(a: str, b: str) -> bool:
     return any(k in sb and not (v & sb[k]) for k, v in sa.items())
 
 
+def _modifier(words: frozenset) -> bool:
+    """Content words beside the concepts that say which case is asked (老客户, 打包租): a word of two
+    characters or more. A stray character (算, 出) is no modifier."""
+    return any(len(w) >= 2 for w in words)
+
+
+def _conditional(concepts: frozenset, lex: lexmod.Lexicon) -> bool:
+    """An offer asked (优惠, 便宜: lexicon.json condition_doc): its modifiers say who gets it, on what terms."""
+    return any(c[1:] in lex.condition_concepts for c in concepts)
+
+
+def _share_two(wa: frozenset, wb: frozenset) -> bool:
+    """Two characters in a row that a modifier of each side has (学生 / 学生证; not 租久 / 租过)."""
+    a = {w[i : i + 2] for w in wa for i in range(len(w) - 1)}
+    return any(w[i : i + 2] in a for w in wb for i in range(len(w) - 1))
+
+
 def _shared_chars(words: frozenset, other: str) -> int:
     return len("".join(words & frozenset(other.split())))
 
@@ -352,7 +370,9 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex, extra_slot: bool = False) -> float:
         if not (wa or wb):
             return base
         return min(base, _plain_score(wa | oa, wb | ob)) if wa and wb else 0.0
-    if wa and wb:
+    if wa and wb and _conditional(ca | cb, lex) and _modifier(wa) and _modifier(wb) and not _share_two(wa, wb):
+        words = 0.0  # 老客户有优惠吗 / 老带新有优惠吗: who gets the offer, or on what terms, is what is asked
+    elif wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     else:
         # words on one side only: a little; nothing when they fill a slot the other leaves open
@@ -385,6 +405,7 @@ class Matcher:
         self.index: dict[tuple[str, str], list[tuple[str, object, str]]] = {}
         self.plain: dict[str, list[tuple[str, object, str]]] = {}
         self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
+        self.worded: dict[int, list[str]] = {}  # a group's offer questions with a modifier (_fits)
 
     def _parts(self, sig: str):
         return _split_cached(sig, self.lex.version)
@@ -407,6 +428,8 @@ class Matcher:
         buckets = (bucket, QUESTION) if bucket == CHATTER and asks and self._specific(sig) else (bucket,)
         objects, concepts, words = self._parts(sig)
         self.objects.setdefault(id(key), set()).update(objects)
+        if _conditional(concepts, self.lex) and _modifier(words):
+            self.worded.setdefault(id(key), []).append(sig)
         for b in buckets:
             self.exact.setdefault((b, sig), key)
             for tok in sorted(concepts):
@@ -446,6 +469,8 @@ class Matcher:
             # the same signature read as another category later (今天发得出吗 after 今天能发吗) joins it too
             self.exact.setdefault((bucket, sig), best_key)
             self.objects.setdefault(id(best_key), set()).update(objects)
+            if _conditional(concepts, self.lex) and _modifier(words):
+                self.worded.setdefault(id(best_key), []).append(sig)
             if not words:
                 # a bare member (有优惠吗: concepts only) represents its group as well as the first
                 # asker's wording did: later comments are scored against it too
@@ -469,9 +494,20 @@ class Matcher:
                 if objects and named and not (objects & named):
                     continue  # the group already asks about another product
                 score = similarity(sig, other)
-                if score >= (MATCH_CUTOFF if cat == category or not category else CROSS_CUTOFF) and score > best:
+                cutoff = MATCH_CUTOFF if cat == category or not category else CROSS_CUTOFF
+                if score >= cutoff and score > best and self._fits(sig, other, key, cutoff):
                     best_key, best = key, score
         return best_key
+
+    def _fits(self, sig: str, other: str, key: object, cutoff: float) -> bool:
+        """A question with a modifier (老带新有优惠吗) that reaches a group through a bare member
+        (有返现吗: concepts only) must also match one of the group's members that carry a modifier
+        (老客户有优惠吗), if it has any: the bare member alone would chain every X有优惠吗 into one group."""
+        _, concepts, words = self._parts(sig)
+        if not _conditional(concepts, self.lex) or not _modifier(words) or self._parts(other)[2]:
+            return True
+        worded = self.worded.get(id(key))
+        return not worded or any(similarity(sig, w) >= cutoff for w in worded)
 
     def _plain(self, category: str, words: frozenset, sig: str) -> object | None:
         items = self.plain.get(category)
