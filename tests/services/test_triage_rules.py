@@ -573,10 +573,13 @@ def test_a_failed_send_is_no_delivery_question():
         (["有返现吗", "老客户有优惠吗", "老带新有优惠吗"], False),  # the bare one links no two
         (["学生有优惠吗", "学生租有折扣吗"], True),  # one condition in other words
         (["有优惠吗", "老客户有优惠吗"], True),  # a condition on one side only: as before
+        # different days of the week: different questions (slot 星期)
+        (["周末上班吗", "周六上班吗"], False),
+        (["周六发货吗", "周日发货吗"], False),
         # words beside another concept still join through a bare member (the product, not a condition)
         (["这款衣服有货吗", "有货吗", "商品链接，有货吗？"], True),
     ],
 )
-def test_group_offers_asked_on_different_conditions(texts, same):
+def test_group_offers_asked_on_different_conditions_and_days(texts, same):
     ids = triage.group(texts)
     assert (ids[-2] == ids[-1]) is same, (texts, ids)
