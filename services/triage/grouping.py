@@ -16,10 +16,12 @@ concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所
 of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
 (身高170穿什么码) are the asker's data, not another question (_CONTEXT), as is ordering beside a
 delivery or stock question (下单后几天到货); asked when, delivering or receiving
-is arriving (多久能送到 = 几号收到 = 几号能到), the shipping day (什么时候发货) another question. Slot fillers (lexicon.json slot_fillers: a province, a
-season, a colour, a size, a game, a number with its unit) add '@type=value' tokens: two signatures
-naming different fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a
-filler on one side only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
+is arriving (多久能送到 = 几号收到 = 几号能到), the shipping day (什么时候发货) another question;
+beside a refund (退) arriving is the money's (退款几天能到 = 退款多久到账: 到账, not a parcel's 到货).
+Slot fillers (lexicon.json slot_fillers: a province, a season, a colour, a size, a game, a day of
+the week, a number with its unit) add '@type=value' tokens: two signatures naming different
+fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a filler on one side
+only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
 (坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), and a thing asked to be given (网盘, 群聊) drops its
 where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc. Whether an event
 still to come will happen asks when (还会再上吗 = 什么时候补货: future_doc); a when-question ending in
@@ -187,6 +189,8 @@ def _signature_cached(text: str, version: tuple) -> str:
     toks = set(_tokens(t, lex)) | _fillers(t, lex)
     if "#何时" in toks and _RECEIVES.search(t):
         toks = (toks - {"#配送"}) | {"#到货"}
+    if "#退" in toks and "#到货" in toks:
+        toks = (toks - {"#到货"}) | {"#到账"}  # 退款几天能到 = 退款多久到账: money arrives, not a parcel
     for asked in [x for x in _CONTEXT if x in toks]:
         toks.difference_update(_CONTEXT[asked])  # 身高170穿什么码: the asker's data, the question is the size
     if "#尺码" in toks:

@@ -576,6 +576,9 @@ def test_a_failed_send_is_no_delivery_question():
         # different days of the week: different questions (slot 星期)
         (["周末上班吗", "周六上班吗"], False),
         (["周六发货吗", "周日发货吗"], False),
+        # money arriving is not a parcel arriving (到账); beside a refund, 能到 is the money's
+        (["押金几天到账", "几天能到"], False),
+        (["退款几天能到", "退款多久到账"], True),
         # words beside another concept still join through a bare member (the product, not a condition)
         (["这款衣服有货吗", "有货吗", "商品链接，有货吗？"], True),
     ],
