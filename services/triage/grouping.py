@@ -16,10 +16,12 @@ concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所
 of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
 (身高170穿什么码) are the asker's data, not another question (_CONTEXT), as is ordering beside a
 delivery or stock question (下单后几天到货); asked when, delivering or receiving
-is arriving (多久能送到 = 几号收到 = 几号能到), the shipping day (什么时候发货) another question. Slot fillers (lexicon.json slot_fillers: a province, a
-season, a colour, a size, a game, a number with its unit) add '@type=value' tokens: two signatures
-naming different fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a
-filler on one side only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
+is arriving (多久能送到 = 几号收到 = 几号能到), the shipping day (什么时候发货) another question;
+beside a refund (退) arriving is the money's (退款几天能到 = 退款多久到账: 到账, not a parcel's 到货).
+Slot fillers (lexicon.json slot_fillers: a province, a season, a colour, a size, a game, a day of
+the week, a number with its unit) add '@type=value' tokens: two signatures naming different
+fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a filler on one side
+only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
 (坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), and a thing asked to be given (网盘, 群聊) drops its
 where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc. Whether an event
 still to come will happen asks when (还会再上吗 = 什么时候补货: future_doc); a when-question ending in
@@ -32,7 +34,8 @@ generic concepts are set aside GENERIC_DIFF, one inside the other SUBSET, unless
 share a family with the other side's (价格/优惠/便宜: lexicon concept_families) and no generic
 concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining words 1/4 (fuzzy;
 words on one side only ONE_SIDED_WORDS when a specific concept is shared, 0 when both ask only a
-question word: 多久 is not 什么时候回南京呀). With no concepts at all: one wording inside the other
+question word: 多久 is not 什么时候回南京呀; an offer asked on two conditions, 0: 老客户有优惠吗 is not
+老带新有优惠吗, lexicon.json condition_doc). With no concepts at all: one wording inside the other
 (token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
 Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv), at a tune
 precision floor of 0.98 so that 0.95 holds on clusters not tuned on.
@@ -186,6 +189,8 @@ def _signature_cached(text: str, version: tuple) -> str:
     toks = set(_tokens(t, lex)) | _fillers(t, lex)
     if "#何时" in toks and _RECEIVES.search(t):
         toks = (toks - {"#配送"}) | {"#到货"}
+    if "#退" in toks and "#到货" in toks:
+        toks = (toks - {"#到货"}) | {"#到账"}  # 退款几天能到 = 退款多久到账: money arrives, not a parcel
     for asked in [x for x in _CONTEXT if x in toks]:
         toks.difference_update(_CONTEXT[asked])  # 身高170穿什么码: the asker's data, the question is the size
     if "#尺码" in toks:
@@ -319,6 +324,23 @@ def _slot_conflict(a: str, b: str) -> bool:
     return any(k in sb and not (v & sb[k]) for k, v in sa.items())
 
 
+def _modifier(words: frozenset) -> bool:
+    """Content words beside the concepts that say which case is asked (老客户, 打包租): a word of two
+    characters or more. A stray character (算, 出) is no modifier."""
+    return any(len(w) >= 2 for w in words)
+
+
+def _conditional(concepts: frozenset, lex: lexmod.Lexicon) -> bool:
+    """An offer asked (优惠, 便宜: lexicon.json condition_doc): its modifiers say who gets it, on what terms."""
+    return any(c[1:] in lex.condition_concepts for c in concepts)
+
+
+def _share_two(wa: frozenset, wb: frozenset) -> bool:
+    """Two characters in a row that a modifier of each side has (学生 / 学生证; not 租久 / 租过)."""
+    a = {w[i : i + 2] for w in wa for i in range(len(w) - 1)}
+    return any(w[i : i + 2] in a for w in wb for i in range(len(w) - 1))
+
+
 def _shared_chars(words: frozenset, other: str) -> int:
     return len("".join(words & frozenset(other.split())))
 
@@ -352,7 +374,9 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex, extra_slot: bool = False) -> float:
         if not (wa or wb):
             return base
         return min(base, _plain_score(wa | oa, wb | ob)) if wa and wb else 0.0
-    if wa and wb:
+    if wa and wb and _conditional(ca | cb, lex) and _modifier(wa) and _modifier(wb) and not _share_two(wa, wb):
+        words = 0.0  # 老客户有优惠吗 / 老带新有优惠吗: who gets the offer, or on what terms, is what is asked
+    elif wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     else:
         # words on one side only: a little; nothing when they fill a slot the other leaves open
@@ -385,6 +409,7 @@ class Matcher:
         self.index: dict[tuple[str, str], list[tuple[str, object, str]]] = {}
         self.plain: dict[str, list[tuple[str, object, str]]] = {}
         self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
+        self.worded: dict[int, list[str]] = {}  # a group's offer questions with a modifier (_fits)
 
     def _parts(self, sig: str):
         return _split_cached(sig, self.lex.version)
@@ -407,6 +432,8 @@ class Matcher:
         buckets = (bucket, QUESTION) if bucket == CHATTER and asks and self._specific(sig) else (bucket,)
         objects, concepts, words = self._parts(sig)
         self.objects.setdefault(id(key), set()).update(objects)
+        if _conditional(concepts, self.lex) and _modifier(words):
+            self.worded.setdefault(id(key), []).append(sig)
         for b in buckets:
             self.exact.setdefault((b, sig), key)
             for tok in sorted(concepts):
@@ -446,6 +473,8 @@ class Matcher:
             # the same signature read as another category later (今天发得出吗 after 今天能发吗) joins it too
             self.exact.setdefault((bucket, sig), best_key)
             self.objects.setdefault(id(best_key), set()).update(objects)
+            if _conditional(concepts, self.lex) and _modifier(words):
+                self.worded.setdefault(id(best_key), []).append(sig)
             if not words:
                 # a bare member (有优惠吗: concepts only) represents its group as well as the first
                 # asker's wording did: later comments are scored against it too
@@ -469,9 +498,20 @@ class Matcher:
                 if objects and named and not (objects & named):
                     continue  # the group already asks about another product
                 score = similarity(sig, other)
-                if score >= (MATCH_CUTOFF if cat == category or not category else CROSS_CUTOFF) and score > best:
+                cutoff = MATCH_CUTOFF if cat == category or not category else CROSS_CUTOFF
+                if score >= cutoff and score > best and self._fits(sig, other, key, cutoff):
                     best_key, best = key, score
         return best_key
+
+    def _fits(self, sig: str, other: str, key: object, cutoff: float) -> bool:
+        """A question with a modifier (老带新有优惠吗) that reaches a group through a bare member
+        (有返现吗: concepts only) must also match one of the group's members that carry a modifier
+        (老客户有优惠吗), if it has any: the bare member alone would chain every X有优惠吗 into one group."""
+        _, concepts, words = self._parts(sig)
+        if not _conditional(concepts, self.lex) or not _modifier(words) or self._parts(other)[2]:
+            return True
+        worded = self.worded.get(id(key))
+        return not worded or any(similarity(sig, w) >= cutoff for w in worded)
 
     def _plain(self, category: str, words: frozenset, sig: str) -> object | None:
         items = self.plain.get(category)

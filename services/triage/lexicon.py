@@ -96,6 +96,7 @@ class Lexicon:
     soon_concepts: frozenset[str] = frozenset()  # 发货, 到货: with a soon_word it asks 速度 (soon_doc)
     soon_words: frozenset[str] = frozenset()  # 今天, 明天, 当天
     future_concepts: frozenset[str] = frozenset()  # 补货, 下次: whether it will happen asks when
+    condition_concepts: frozenset[str] = frozenset()  # 优惠, 便宜: who gets it, on what terms, is asked
     resource_concepts: frozenset[str] = frozenset()  # 网盘, 群聊: asked to be given (resource_doc)
     resource_words: frozenset[str] = frozenset()  # 地址, 链接: nothing more beside a resource
     version: tuple = field(default=(), compare=False)
@@ -391,6 +392,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         soon_concepts=frozenset(raw.get("soon_concepts", [])),
         soon_words=frozenset(raw.get("soon_words", [])),
         future_concepts=frozenset(raw.get("future_concepts", [])),
+        condition_concepts=frozenset(raw.get("condition_concepts", [])),
         resource_concepts=frozenset(raw.get("resource_concepts", [])),
         resource_words=frozenset(raw.get("resource_words", [])),
         version=extra,

@@ -562,3 +562,27 @@ def test_live_room_senses_and_short_shop_questions(text, expected):
 def test_a_failed_send_is_no_delivery_question():
     assert triage.classify("我怎么老是发送失败") != "delivery"
     assert triage.classify("怎么还没发货") == "delivery"
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # an offer asked on two conditions: who gets it is what is asked (lexicon.json condition_doc)
+        (["老客户有优惠吗", "老带新有优惠吗"], False),
+        (["租久一点有优惠吗", "租过几次有折扣吗"], False),  # one shared 租 is no shared condition
+        (["有返现吗", "老客户有优惠吗", "老带新有优惠吗"], False),  # the bare one links no two
+        (["学生有优惠吗", "学生租有折扣吗"], True),  # one condition in other words
+        (["有优惠吗", "老客户有优惠吗"], True),  # a condition on one side only: as before
+        # different days of the week: different questions (slot 星期)
+        (["周末上班吗", "周六上班吗"], False),
+        (["周六发货吗", "周日发货吗"], False),
+        # money arriving is not a parcel arriving (到账); beside a refund, 能到 is the money's
+        (["押金几天到账", "几天能到"], False),
+        (["退款几天能到", "退款多久到账"], True),
+        # words beside another concept still join through a bare member (the product, not a condition)
+        (["这款衣服有货吗", "有货吗", "商品链接，有货吗？"], True),
+    ],
+)
+def test_group_offers_asked_on_different_conditions_and_days(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids)
