@@ -439,3 +439,29 @@ def test_structural_offer_shapes_are_read_and_their_twins_are_not(offer, kind, c
 def test_a_tip_refunded_by_the_platform_is_no_refund_promise(offer, chatter):
     assert [d.kind for d in detect(offer)] == ["refund"], offer
     assert detect(chatter) == [], chatter
+
+
+# Issue 15 item 4, branch promises11: offer shapes from host_lines_live7.tsv's tune misses (a fruit stall's
+# group notice, a host material library) and phrasings of our own in the same shapes, each beside a line
+# with the same words that must stay quiet. None copied from tests/data/real.
+@pytest.mark.parametrize("offer,kind,chatter", [
+    ("老客价：12元两斤，群里说一声就行", "price", "零售价：12元两斤"),  # a deal's price named, then its amount
+    ("这一箱能省了XX元，今天最划算", "price", "我算了一下，XX人来过"),  # a script's XX amount with its unit
+    ("晒单最好看的送一份小样", "gift", "最好的送礼物选择就是它"),  # a prize for the best entry, not a gift idea
+    ("中奖的宝宝截图找客服领奖品", "gift", "到时候领工资了给你们买水果"),
+    ("待会儿有超级大福袋，别走开", "gift", "待会儿有人来接我"),
+    ("关注加粉丝团，享受粉丝专属福袋", "gift", "粉丝团的宝宝真热情"),
+    ("福袋还有3分钟就开奖", "gift", "上次福袋开奖的时候你不在"),
+    ("点赞过一万，直接抽奖，最先截图的送一份水果", "gift", "最先到的是我表姐"),
+    ("私信我，发你一个折扣码", "price", "折扣码是什么意思"),
+    ("直播间下单减二十", "price", "他们下单减二十的活动早结束了"),
+    ("退回的货收到后3-5个工作日退到账", "refund", "我3-5个工作日就能退休了"),
+    ("福利：今晚评论区点赞最高的送一份试吃装", "gift", "福利院的孩子们今天来了"),
+])
+def test_group_notice_and_lucky_bag_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
+    assert [d.kind for d in detect(offer)] == [kind], offer
+    assert detect(chatter) == [], chatter
+
+
+def test_a_flash_sale_opened_at_a_head_count_names_no_price():
+    assert detect("在线冲到一千人直接开秒杀，大家帮我冲一冲") == []
