@@ -15,7 +15,7 @@ SOURCE_FILES = [
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
     "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv",
     "host_lines_cs2.tsv", "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv",
-    "host_lines_pages.tsv", "host_lines_live7.tsv", "paraphrases.tsv",
+    "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "paraphrases.tsv",
     "paraphrases_more.tsv", "paraphrases_faq.tsv",
 ]
 TUNE_ONLY = {"host_lines_replies.tsv", "host_lines_live4.tsv"}  # all their sources hashed to tune: training text only
@@ -71,7 +71,7 @@ def test_host_line_labels_are_consistent():
                  "host_lines_scripts.tsv", "host_lines_industries.tsv", "host_lines_live.tsv",
                  "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv", "host_lines_cs2.tsv",
                  "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv", "host_lines_pages.tsv",
-                 "host_lines_live7.tsv"):
+                 "host_lines_live7.tsv", "host_lines_live8.tsv"):
         for r in rt.load_host_lines(name):
             promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
             assert promise in {"0", "1"}, r.text
@@ -276,6 +276,11 @@ PROMISE_FLOORS = {
     # 0.885 / 0.870, heldout 0.800 / 0.941 / 0.938. Tune is tuned on; heldout read as totals only.
     ("host_lines_live7.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.90},
     ("host_lines_live7.tsv", "heldout"): {"recall": 0.80, "precision": 0.88, "kind": 0.93},
+    # Branch promises11, second batch: host_lines_live8.tsv (8 public files: group-buy notices, a fruit shop's FAQ,
+    # host transcripts, script templates) labelled and split before the detector ran; first reading (main's detector
+    # and the branch's first-round detector alike) tune 0.941 / 0.941 / 0.875, heldout 0.714 / 0.682 / 0.867.
+    ("host_lines_live8.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
+    ("host_lines_live8.tsv", "heldout"): {"recall": 0.71, "precision": 0.68, "kind": 0.86},
 }
 
 
