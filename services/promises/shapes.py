@@ -31,10 +31,11 @@ SHAPES: dict[str, list[str]] = {
         rf"{BENEFICIARY}抽(?:个|一个|一次|一轮|一波|几个)奖",
         # More of the goods for an order: 拍一单我给你们发三斤.
         rf"[拍买]\s*{NUM}\s*{_UNIT}{_STOP}{{0,4}}{BENEFICIARY}(?:发|给)\s*{NUM}\s*{_UNIT}",
-        # A lucky bag coming, to join, or about to be drawn: 待会有超级大福袋, 享受粉丝专属福袋, 福袋还有X分钟就要开奖.
+        # A lucky bag coming, held for them, or about to be drawn: 待会有超级大福袋, 享受粉丝专属福袋, 福袋还有X分钟就要开奖
+        # (快去左上角领福袋 urges the room, as 参与一下左上角福袋 does: no offer).
         rf"(?:待会儿?|等会儿?|一会儿?|马上|稍后|等下|等一下){_STOP}{{0,3}}(?:有|上|发|开|送){_STOP}{{0,4}}"
         r"(?:福袋|红包雨|抽奖)",
-        rf"(?:享受|享|领取?){_STOP}{{0,6}}福袋|福袋{_STOP}{{0,6}}(?:(?:发|送|抽|装)的是|是{_STOP}{{0,2}}{NUM}|里面?有(?!什么|啥|没有))",
+        rf"(?:享受|享有){_STOP}{{0,6}}福袋|福袋{_STOP}{{0,6}}(?:(?:发|送|抽|装)的是|是{_STOP}{{0,2}}{NUM}|里面?有(?!什么|啥|没有))",
         rf"福袋{_STOP}{{0,10}}开奖|(?:还有|再过)\s*(?:{NUM}|X{{1,2}})\s*分钟{_STOP}{{0,4}}(?:开奖|抽奖)",
         # A prize to come and collect (找老王领十块钱的水果), or for the best entry (最感人的送礼物, 最整洁的送福袋).
         rf"(?:找|来|到){_STOP}{{0,6}}领(?:取)?(?:(?!了|给){_STOP}){{0,8}}(?:水果|奖品|礼品|礼物|红包|赠品|小样|福袋)",

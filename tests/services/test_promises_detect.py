@@ -451,7 +451,7 @@ def test_a_tip_refunded_by_the_platform_is_no_refund_promise(offer, chatter):
     ("晒单最好看的送一份小样", "gift", "最好的送礼物选择就是它"),  # a prize for the best entry, not a gift idea
     ("中奖的宝宝截图找客服领奖品", "gift", "到时候领工资了给你们买水果"),
     ("待会儿有超级大福袋，别走开", "gift", "待会儿有人来接我"),
-    ("关注加粉丝团，享受粉丝专属福袋", "gift", "粉丝团的宝宝真热情"),
+    ("关注加粉丝团，享受粉丝专属福袋", "gift", "快去左上角领福袋呀"),  # urging the room to grab one offers nothing
     ("福袋还有3分钟就开奖", "gift", "上次福袋开奖的时候你不在"),
     ("点赞过一万，直接抽奖，最先截图的送一份水果", "gift", "最先到的是我表姐"),
     ("私信我，发你一个折扣码", "price", "折扣码是什么意思"),
