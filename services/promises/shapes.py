@@ -31,6 +31,16 @@ SHAPES: dict[str, list[str]] = {
         rf"{BENEFICIARY}抽(?:个|一个|一次|一轮|一波|几个)奖",
         # More of the goods for an order: 拍一单我给你们发三斤.
         rf"[拍买]\s*{NUM}\s*{_UNIT}{_STOP}{{0,4}}{BENEFICIARY}(?:发|给)\s*{NUM}\s*{_UNIT}",
+        # A lucky bag coming, held for them, or about to be drawn: 待会有超级大福袋, 享受粉丝专属福袋, 福袋还有X分钟就要开奖
+        # (快去左上角领福袋 urges the room, as 参与一下左上角福袋 does: no offer).
+        rf"(?:待会儿?|等会儿?|一会儿?|马上|稍后|等下|等一下){_STOP}{{0,3}}(?:有|上|发|开|送){_STOP}{{0,4}}"
+        r"(?:福袋|红包雨|抽奖)",
+        rf"(?:享受|享有){_STOP}{{0,6}}福袋|福袋{_STOP}{{0,6}}(?:(?:发|送|抽|装)的是|是{_STOP}{{0,2}}{NUM}|里面?有(?!什么|啥|没有))",
+        rf"福袋{_STOP}{{0,10}}开奖|(?:还有|再过)\s*(?:{NUM}|X{{1,2}})\s*分钟{_STOP}{{0,4}}(?:开奖|抽奖)",
+        # A prize to come and collect (找老王领十块钱的水果), or for the best entry (最感人的送礼物, 最整洁的送福袋).
+        rf"(?:找|来|到){_STOP}{{0,6}}领(?:取)?(?:(?!了|给){_STOP}){{0,8}}(?:水果|奖品|礼品|礼物|红包|赠品|小样|福袋)",
+        rf"最{_STOP}{{1,5}}的{_STOP}{{0,2}}(?:送|奖励?|获得){_STOP}{{0,6}}(?:礼物|小样|福袋|红包|奖品|赠品|周边|一份|{NUM}次)"
+        rf"(?!{_STOP}{{0,2}}(?:选择|首选|佳品))",
     ],
         # An amount the host grants: 给你们补贴二十块, 给大家做到九十九; a coupon or discount won for them
     # (给你们申请了一个专属优惠券, 给大家争取到了折扣).
@@ -38,6 +48,16 @@ SHAPES: dict[str, list[str]] = {
         rf"{BENEFICIARY}{_STOP}{{0,3}}?(?:补贴|贴|做到|让|便宜|优惠)(?:了)?\s*{_AMOUNT}(?![\d.个天点号岁次遍年月斤分秒])",
         r"破(?:个)?价(?:了)?\s*(?:到)?\s*(?:{0})".format(_AMOUNT),
         rf"{BENEFICIARY}(?:申请|争取|要|谈)(?:了|到了?|下来了?)?{_STOP}{{0,6}}(?:券|折扣|优惠|低价|福利价|补贴)",
+        # Off at the order, said without a unit: 直播间下单减二十, 拍下立减十.
+        rf"(?:下单|拍下?|付款|结账)(?:就|立|直接|再)?减\s*{NUM}(?![\d.个天点号岁次遍年月斤分秒度人])",
+        # The price changed for them: 评论区扣想要，主播给你们改价.
+        rf"{BENEFICIARY}{_STOP}{{0,2}}(?:改价|改个价|调价)",
+        # A discount code sent to them: 我私信发你优惠码.
+        rf"(?:发|送|给)(?:你|您|大家)?们?{_STOP}{{0,4}}(?:优惠码|折扣码|券码)",
+    ],
+    # A refund's term: 收到后3-5个工作日退到账.
+    "refund": [
+        rf"{NUM}(?:\s*[-~到至]\s*{NUM})?\s*(?:天|个?工作日|小时)(?:内|之内|以内)?{_STOP}{{0,2}}(?:退到账|退回(?:给)?[你您]|原路退)",
     ],
     # A remedy the host owes them: 哪怕有一颗坏的，我都给你们补; 给大家赔 (给大家赔个不是 apologises).
     "compensation": [
@@ -46,6 +66,9 @@ SHAPES: dict[str, list[str]] = {
     # Shipping cost borne or a rush arranged: 运费我给你们贴了, 备注了加急, 我这边尽快给您安排.
     "delivery": [
         rf"运费{_STOP}{{0,4}}(?:我|我们|主播|店里|咱们)?{_STOP}{{0,2}}{BENEFICIARY}?(?:来)?(?:出|包|贴|免|承担)(?:了)?(?![^，。！,!；;]*[吗呢？?])",
+        # A faster courier for them (快递给你们升级顺丰), goods in hand by a day (今天拍的明天就能吃上).
+        rf"{BENEFICIARY}{_STOP}{{0,2}}升级(?:成|到|为)?{_STOP}{{0,2}}(?:顺丰|京东|冷链|空运|次日达)",
+        rf"(?:今天|明天|后天|当天|次日|隔天){_STOP}{{0,3}}(?:就能|就可以|都能)(?:吃上|吃到|用上)",
         rf"备注(?:了|上|上了)?\s*(?:加急|优先发)|(?:尽快|优先|马上|立即|立刻|第一时间){BENEFICIARY}安排{_END}",
     ],
     # Counter goods and tested goods, vouched: 是专柜最新版的, 都是专柜正品 (我是专柜的柜姐 vouches nothing);

@@ -8,8 +8,9 @@ Training rows (all in the repo; sources in tests/data/real/README.md and the fil
 split "tune" only, the "heldout" rows are never read here (`python -m bench realtext` reports them):
 * tests/data/real/host_lines.tsv: real streamer speech (LiveChat, Gao et al., ACL 2023);
 * tests/data/real/host_lines_shop.tsv, host_lines_scripts.tsv, host_lines_live.tsv, host_lines_live2.tsv,
-  host_lines_live3.tsv, host_lines_live4.tsv, host_lines_live5.tsv, host_lines_live6.tsv: live-selling and
-  团播 话术 / script lines quoted in public code; host_lines_pages.tsv: host lines quoted on public web pages;
+  host_lines_live3.tsv, host_lines_live4.tsv, host_lines_live5.tsv, host_lines_live6.tsv, host_lines_live7.tsv,
+  host_lines_live8.tsv: live-selling, 团播 and group-buy 话术 / script lines quoted in public code;
+  host_lines_pages.tsv: host lines quoted on public web pages;
 * tests/data/real/host_lines_cs.tsv, host_lines_platforms.tsv, host_lines_industries.tsv,
   host_lines_cs2.tsv: shop customer-service templates and replies, group-buy notices;
 * tests/data/promise_lines.tsv: this project's own transcript lines.
@@ -39,7 +40,8 @@ REAL_FILES = (
     "host_lines.tsv", "host_lines_shop.tsv", "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv",
     "host_lines_industries.tsv", "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv",
     "host_lines_live3.tsv", "host_lines_cs2.tsv", "host_lines_live4.tsv", "host_lines_live5.tsv",
-    "host_lines_live6.tsv", "host_lines_pages.tsv",
+    "host_lines_live6.tsv", "host_lines_pages.tsv", "host_lines_live7.tsv",
+    "host_lines_live8.tsv",
 )
 L2_GRID = (3e-3, 1e-3, 3e-4)
 STEPS = 300
