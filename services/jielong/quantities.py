@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from services.cn_numbers import cn_number
-from services.jielong.deal_match import same_kind
+from services.kinds import same_kind
 
 MAX_QTY = 999
 BARE_QTY_MAX = 20

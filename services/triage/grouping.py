@@ -56,7 +56,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from services.jielong.deal_match import variety_head
+from services.kinds import variety_head
 from services.triage import lexicon as lexmod
 from services.triage.labels import Category
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from services import triage
-from services.jielong.deal_match import mentioned, name_parts, same_kind, variety_head
+from services.jielong.deal_match import mentioned, name_parts
+from services.kinds import same_kind, variety_head
 
 
 def named(text: str, deals: list[tuple[int, str]]) -> int | None:
