@@ -48,13 +48,16 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
         )
     )
     layers: list[alt.Chart] = [lines]
-    chart_marks = [m for m in marks if m["kind"] not in ("start", "end")] or marks
+    chart_marks = sorted((m for m in marks if m["kind"] not in ("start", "end")), key=lambda m: m["at"]) or marks
     if chart_marks:
+        placed = label_lanes([m["at"] for m in chart_marks], [m.get("short", m["label"]) for m in chart_marks],
+                             times, width - PLOT_PAD if isinstance(width, int) else CONTAINER_PX, height,
+                             [LABEL_RANK.get(m["kind"], len(LABEL_RANK)) for m in chart_marks])
         mdf = pd.DataFrame(
             [
-                {"时间": m["at"], "事件": m["label"], "标注": m.get("short", m["label"]),
-                 "类型": MARKER_KIND_LABELS.get(m["kind"], m["kind"]), "偏移": 55 * (i % 3)}
-                for i, m in enumerate(chart_marks)
+                {"时间": m["at"], "事件": m["label"], "标注": text, "类型": MARKER_KIND_LABELS.get(m["kind"], m["kind"]),
+                 "偏移": offset}
+                for m, (offset, text) in zip(chart_marks, placed)
             ]
         )
         kinds = list(dict.fromkeys(mdf["类型"]))
@@ -75,6 +78,47 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
         layers += [rules, labels]
         return _sized(alt.layer(*layers).resolve_scale(color="independent"), width, height)
     return _sized(alt.layer(*layers), width, height)
+
+
+# The milestone labels stand upright beside their rule (11 px type). Where two rules stand
+# closer than a label's width, the later label goes below the earlier one (a lane further
+# down); a label with no room left in the plot is left out (its rule and tooltip stay), so the
+# labels never print over each other (night 9: five labels in one heap at 1280×800).
+LABEL_RANK = {"release": 0, "threshold": 0, "sold_out": 0, "failed": 0, "feed_gap": 1, "question_peak": 2, "promise": 3}
+LABEL_PX = 11  # the font size: one character's length along the label, and its width across
+LABEL_GAP = 4
+CONTAINER_PX = 640  # the plot's width in the review page at 1280×800 (main column less the axis)
+PLOT_PAD = 60  # a fixed width's share taken by the y axis and its title
+
+
+def label_lanes(ats: list, texts: list[str], times: list, plot: int, height: int,
+                ranks: list[int] | None = None) -> list[tuple[int, str]]:
+    """(downward offset in px, text shown) for each label, in the order given, on a plot `plot` px
+    wide spanning `times`. Labels are placed by rank, then time (the deals' milestones before the
+    promises and question peaks): each goes to the highest place free of every label placed
+    before it within a label's width of it; its text is "" when it would run below the plot."""
+    stamps = [pd.Timestamp(t) for t in times if t is not None and not pd.isna(t)]
+    first, last = (min(stamps), max(stamps)) if stamps else (None, None)
+    span = max((last - first).total_seconds(), 1.0) if stamps else 1.0
+    plot = max(plot, 100)
+    placed: list[tuple[float, int, int]] = []  # (x, top, bottom) of each label shown
+    out: list[tuple[int, str]] = [(0, "")] * len(ats)
+    ranks = ranks or [0] * len(ats)
+    order = sorted(range(len(ats)), key=lambda i: (ranks[i], pd.Timestamp(ats[i])))
+    for i in order:
+        at, text = ats[i], texts[i]
+        x = (pd.Timestamp(at) - first).total_seconds() / span * plot if first is not None else 0.0
+        length = LABEL_PX * len(text) + LABEL_GAP
+        near = sorted((top, bottom) for px, top, bottom in placed if abs(px - x) < LABEL_PX + LABEL_GAP)
+        top = 0
+        for a, b in near:  # the first gap tall enough, from the top
+            if top + length <= a:
+                break
+            top = max(top, b)
+        if top + length <= height - 2 * LABEL_PX:
+            placed.append((x, top, top + length))
+            out[i] = (top, text)
+    return out
 
 
 def _sized(chart: alt.LayerChart, width: int | str, height: int) -> alt.LayerChart:
