@@ -86,7 +86,8 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
 # labels never print over each other (night 9: five labels in one heap at 1280×800).
 LABEL_RANK = {"release": 0, "threshold": 0, "sold_out": 0, "failed": 0, "feed_gap": 1, "question_peak": 2, "promise": 3}
 LABEL_PX = 11  # the font size: one character's length along the label, and its width across
-LABEL_GAP = 4
+LABEL_GAP = 4  # across: two labels closer than LABEL_PX + LABEL_GAP stand side by side
+LANE_GAP = 12  # along: room between two labels one under the other, so they do not read as one
 CONTAINER_PX = 640  # the plot's width in the review page at 1280×800 (main column less the axis)
 PLOT_PAD = 60  # a fixed width's share taken by the y axis and its title
 
@@ -108,7 +109,7 @@ def label_lanes(ats: list, texts: list[str], times: list, plot: int, height: int
     for i in order:
         at, text = ats[i], texts[i]
         x = (pd.Timestamp(at) - first).total_seconds() / span * plot if first is not None else 0.0
-        length = LABEL_PX * len(text) + LABEL_GAP
+        length = LABEL_PX * len(text) + LANE_GAP
         near = sorted((top, bottom) for px, top, bottom in placed if abs(px - x) < LABEL_PX + LABEL_GAP)
         top = 0
         for a, b in near:  # the first gap tall enough, from the top
