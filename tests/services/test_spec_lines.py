@@ -68,3 +68,18 @@ def test_a_pasted_two_spec_line_stores_one_entry_per_spec_at_its_price(session, 
                            .where(EntryRow.deal_id == deal.id).order_by(EntryRow.id)).all()
     assert [(n, s, q, p) for n, s, q, p in rows] == [
         ("李四", "大果", 1, Decimal("39.90")), ("王芳", "大果", 2, Decimal("39.90")), ("王芳", "小果", 1, Decimal("19.90"))]
+
+
+def test_a_later_part_of_the_chain_and_a_longer_chain_keep_the_two_spec_entries(session, assistant):
+    """The two entries of one line are the member's successive lines: a paste of the chain's later part
+    and the chain with a new line after it change nothing of them."""
+    show = make_show(session, assistant, title="两个规格部分粘贴")
+    deal = jielong.create_deal(session, assistant, show.id, form(product="丹东草莓", spec_options="大果,小果",
+                                                              per_person_limit=10), at=START)
+    jielong.release(session, deal.id, assistant, at=T0)
+    lines = ["1. 李四 大果1份", "2. 王芳 大果2斤 小果1斤 5栋", "3. 赵六 小果1份", "4. 王芳 小果2份"]
+    jielong.apply_paste(session, assistant, deal.id, "#接龙\n" + "\n".join(lines), at=T0)
+    tail = jielong.apply_paste(session, assistant, deal.id, "\n".join(lines[2:]), at=T0)
+    assert (tail.added, tail.updated, tail.missing) == (0, 0, 0)
+    longer = jielong.apply_paste(session, assistant, deal.id, "#接龙\n" + "\n".join([*lines, "5. 钱七 1份"]), at=T0)
+    assert (longer.added, longer.updated, longer.missing, longer.entries_valid, longer.units_valid) == (1, 0, 0, 6, 8)
