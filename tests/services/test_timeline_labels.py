@@ -46,3 +46,16 @@ def test_a_label_with_no_room_is_left_out_but_its_rule_stays():
     placed = charts.label_lanes(ats, ["发布接龙·有机上海"] * 8, [T0, T0 + timedelta(minutes=60)], 640, 320)
     assert [o for o, t in placed if t] == [0, 111]  # two fit one under the other; the rest have no room
     assert len(placed) == 8
+
+
+def test_a_label_at_the_left_edge_stands_right_of_its_rule():
+    """Night 9: a release in the show's first minute printed its label over the y axis's numbers."""
+    series = [{"minute": T0 + timedelta(minutes=m), "entries": 1, "comments": 3} for m in range(0, 15)]
+    marks = [{"at": T0, "kind": "release", "label": "发布接龙·丹东草莓", "short": "发布接龙·丹东草莓"},
+             {"at": T0 + timedelta(minutes=8), "kind": "promise", "label": "承诺", "short": "承诺"}]
+    spec = charts.timeline_chart(series, marks).to_dict(validate=False)
+    rows = _labels(charts.timeline_chart(series, marks))
+    assert [r["右侧"] for r in rows] == [True, False]
+    texts = [l for l in spec["layer"] if isinstance(l.get("mark"), dict) and l["mark"].get("type") == "text"]
+    sides = {"true" in l["transform"][0]["filter"]: l["mark"]["baseline"] for l in texts}
+    assert sides == {True: "top", False: "bottom"}
