@@ -15,7 +15,7 @@ from services import clock, config, jielong, shows
 from services.authz import Actor, can
 from services.errors import DomainError
 from ui import context as ctx
-from ui.tables import blank_missing, in_view, narrow
+from ui.tables import blank_missing, in_view, narrow, with_spec
 from ui.picks import held_pick
 from ui.markdown import literal
 from ui import members_night
@@ -197,9 +197,10 @@ def _paste(deal_id: int, actor: Actor, scope: str) -> None:
                 hints = [f"{r['团员']}：{r['提示']}" for r in rows if r.get("提示")]
                 more = f"\n……等共 {len(hints)} 条" if len(hints) > 10 else ""
                 st.text("\n".join(hints[:10]) + more)  # in full: the narrow 提示 column shows only their start
-            table = in_view(blank_missing(pd.DataFrame(rows)), ["变化", "团员", "数量", "状态", "提示"])
+            table = blank_missing(pd.DataFrame(rows))
+            table = in_view(table, with_spec(table, ["变化", "团员", "数量", "状态", "提示"]))
             st.dataframe(table, hide_index=True, height=min(300, 38 + 35 * len(rows)),
-                         column_config=narrow("变化", "团员", "数量", "状态", "序号", "超限购"))
+                         column_config=narrow("变化", "团员", "数量", "规格", "状态", "序号", "超限购"))
         if st.button("确认保存", key=f"{K}confirm_{scope}", type="primary", shortcut=KEY_SAVE,
                      help=f"快捷键 {KEY_SAVE}：按预览保存（光标在输入框里时不触发）"):
             done = ctx.act(jielong.apply_paste, actor, deal_id, text, success="接龙已保存")
@@ -301,7 +302,7 @@ def _entries(rows: list[dict]) -> None:
             st.caption("还没有接龙。")
             return
         df = blank_missing(pd.DataFrame(rows).drop(columns=["编号", "status"]))
-        df = in_view(df, ["序号", "团员", "数量", "状态", "提示"])  # status and hint in view without scrolling sideways
+        df = in_view(df, with_spec(df, ["序号", "团员", "数量", "状态", "提示"]))  # status and hint in view without scrolling sideways
         st.dataframe(df, hide_index=True, height=min(360, 38 + 35 * len(rows)),
-                     column_config={**narrow("序号", "团员", "数量", "状态"),
+                     column_config={**narrow("序号", "团员", "数量", "规格", "状态"),
                                     "时间": st.column_config.DatetimeColumn("时间", format="HH:mm:ss")})

@@ -28,9 +28,20 @@ def in_view(df: pd.DataFrame, first: list[str]) -> pd.DataFrame:
     return df[head + [c for c in df.columns if c not in head]]
 
 
+def with_spec(df: pd.DataFrame, first: list[str]) -> list[str]:
+    """`first` with 规格 right after 状态 when an entry has a spec: a chain line naming two specs
+    is two entries of one member (`1. 王芳 2`, `1. 王芳 1`), told apart by their spec only (night 9).
+    After 状态, not before it: at 1280×800 the narrow columns up to 状态 fill the panel, and the
+    spec's first character (大 / 小) still shows beside them."""
+    if "规格" not in df.columns or "状态" not in first or not df["规格"].fillna("").astype(str).str.strip().any():
+        return first
+    at = first.index("状态") + 1
+    return [*first[:at], "规格", *first[at:]]
+
+
 # Pixel widths of the short columns (two CJK characters or a number, plus padding): the console's
 # right column is about 280 px wide at 1280×800 with the sidebar open.
-NARROW_PX = {"变化": 50, "序号": 48, "数量": 48, "状态": 58, "团员": 68, "超限购": 60}
+NARROW_PX = {"变化": 50, "序号": 48, "数量": 48, "状态": 58, "团员": 68, "超限购": 60, "规格": 64}
 
 
 def narrow(*names: str) -> dict:

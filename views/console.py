@@ -8,18 +8,25 @@ from ui import console_capture, console_hostlink, console_jielong, console_promi
 from ui.markdown import literal
 
 def render_head(show, actor) -> None:
-    """The title, the show's status and controls; the schedule warning (a live show started far
-    from its plan) sits in the head's column, beside the title it is about."""
-    head, status = st.columns([4, 1])
-    head.title(f"中控台 · {literal(show.title)}")
-    status.caption(f"状态：{shows.STATUS_LABELS[show.status]}")
-    if can(actor, "show.edit"):
-        with status:
-            _show_controls(show, actor)
-    if drift := shows.schedule_warning(show):
-        head.warning(drift)
-    if not can(actor, "chain.write"):
-        st.caption("只读模式：主播可查看中控台，但不能操作。")
+    """The title, the show's status and controls, the schedule warning (a live show started far
+    from its plan) and the read-only note, all inside one container of their own.
+
+    Why one container: the browser keys the page's top-level blocks by their place, so an
+    element appearing or going above the live panels (the schedule warning at 开播, as a block
+    of its own: commit a72848d) shifts every block below it, which the browser then draws anew:
+    an open dropdown there (the manual entry's 规格) closed at once. Whatever the head shows,
+    the page's top level is always this one container, then the panels."""
+    with st.container():
+        head, status = st.columns([4, 1])
+        head.title(f"中控台 · {literal(show.title)}")
+        status.caption(f"状态：{shows.STATUS_LABELS[show.status]}")
+        if can(actor, "show.edit"):
+            with status:
+                _show_controls(show, actor)
+        if drift := shows.schedule_warning(show):
+            head.warning(drift)
+        if not can(actor, "chain.write"):
+            st.caption("只读模式：主播可查看中控台，但不能操作。")
 
 
 def _show_controls(show, actor) -> None:

@@ -57,6 +57,7 @@ from decimal import Decimal
 from services.errors import DomainError, InvalidInput, check_paste_size
 from services.jielong import chat, menu_orders, reposts
 from services.jielong import quantities as q
+from services.jielong import spec_lines
 from services.jielong.layout import is_example, numbered_pieces, price_only
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
 from services.text import strip_controls
@@ -189,7 +190,8 @@ def parse_chain(text: str, specs: list[str] | None = None) -> list[ChainEntry]:
         raise InvalidInput("接龙内容须为文本。", "接龙内容")
     check_paste_size(text, "接龙内容")
     try:
-        return _parse(normalize(text), [normalize(s).strip() for s in specs or [] if s.strip()], text)
+        options = [normalize(s).strip() for s in specs or [] if s.strip()]
+        return spec_lines.split_by_spec(_parse(normalize(text), options, text), options)  # `大果2斤 小果1斤`: one entry per spec
     except DomainError:
         raise
     except Exception as exc:  # a safety net: the fuzz test shows this is not reached

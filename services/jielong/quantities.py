@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from services.cn_numbers import cn_number
+from services.kinds import same_kind
 
 MAX_QTY = 999
 BARE_QTY_MAX = 20
@@ -400,11 +401,11 @@ def _grams(s: str) -> set[str]:
 
 def same_product(item: str, product: str) -> bool:
     """Whether an item names the deal's product: one contains the other, or they share a
-    two-character word (`红富士冰糖心` / `冰糖心苹果`)."""
+    two-character word (`红富士冰糖心` / `冰糖心苹果`), or are one kind (`甜橙` / `橙子`: deal_match.same_kind)."""
     a, b = re.sub(r"\s+", "", item), re.sub(r"\s+", "", product)
     if not a or not b:
         return False
-    return a in b or b in a or bool(_grams(a) & _grams(b))
+    return a in b or b in a or bool(_grams(a) & _grams(b)) or same_kind(a, b)
 
 
 def is_class(item: str) -> bool:

@@ -135,11 +135,17 @@ def progress_chart(
     layers.append(
         alt.Chart().mark_rule(color=c["threshold"], strokeWidth=3).encode(y=alt.Y(datum=deal.threshold))
     )
+    # Both labels stand at the right edge, above their line; when the 限量 line is close above the
+    # 成团 line (限量 30, 成团 30 or 28), the 成团 label goes under its line, or the two print over
+    # each other (night 9).
+    stock_shown = deal.stock is not None and _by_units(deal)
+    under = stock_shown and _close(deal.stock - deal.threshold, [*data["count"], *projection["count"], deal.stock])
     layers.append(
-        alt.Chart().mark_text(align="right", baseline="bottom", dx=-4, dy=-2, color=c["threshold"], fontSize=14)
+        alt.Chart().mark_text(align="right", baseline="top" if under else "bottom", dx=-4, dy=4 if under else -2,
+                              color=c["threshold"], fontSize=14)
         .encode(y=alt.Y(datum=deal.threshold), x=alt.value("width"), text=alt.value(f"成团 {deal.threshold}{jielong.unit_label(deal.threshold_unit)}"))
     )
-    if deal.stock is not None and _by_units(deal):
+    if stock_shown:
         layers.append(alt.Chart().mark_rule(color=c["stock"], strokeWidth=2, strokeDash=[2, 2]).encode(y=alt.Y(datum=deal.stock)))
         layers.append(
             alt.Chart().mark_text(align="right", baseline="bottom", dx=-4, dy=-2, color=c["stock"], fontSize=14)
@@ -161,6 +167,13 @@ def progress_chart(
             )
         )
     return _style(alt.layer(*layers).properties(height=height), dark)
+
+
+def _close(gap: float, values: Sequence[float]) -> bool:
+    """Whether two lines `gap` apart on the count axis are closer than a label's height (14 px of
+    type on a plot about 300 px tall: under 8 % of the axis, which runs from 0 to the top value)."""
+    top = max([*values, 1])
+    return 0 <= gap < 0.08 * top
 
 
 def to_spec(chart: alt.TopLevelMixin) -> dict:

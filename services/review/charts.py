@@ -2,6 +2,7 @@
 category, and the comparison across shows."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
@@ -48,13 +49,17 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
         )
     )
     layers: list[alt.Chart] = [lines]
-    chart_marks = [m for m in marks if m["kind"] not in ("start", "end")] or marks
+    chart_marks = sorted((m for m in marks if m["kind"] not in ("start", "end")), key=lambda m: m["at"]) or marks
     if chart_marks:
+        plot = width - PLOT_PAD if isinstance(width, int) else CONTAINER_PX
+        placed = label_lanes([m["at"] for m in chart_marks], [m.get("short", m["label"]) for m in chart_marks],
+                             times, plot, height, [LABEL_RANK.get(m["kind"], len(LABEL_RANK)) for m in chart_marks])
+        at_px = _pixels(times, plot)
         mdf = pd.DataFrame(
             [
-                {"时间": m["at"], "事件": m["label"], "标注": m.get("short", m["label"]),
-                 "类型": MARKER_KIND_LABELS.get(m["kind"], m["kind"]), "偏移": 55 * (i % 3)}
-                for i, m in enumerate(chart_marks)
+                {"时间": m["at"], "事件": m["label"], "标注": text, "类型": MARKER_KIND_LABELS.get(m["kind"], m["kind"]),
+                 "偏移": offset, "右侧": at_px(m["at"]) < LABEL_PX + LABEL_GAP}
+                for m, (offset, text) in zip(chart_marks, placed)
             ]
         )
         kinds = list(dict.fromkeys(mdf["类型"]))
@@ -64,17 +69,72 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
         rules = alt.Chart(mdf).mark_rule(strokeDash=[4, 3], opacity=0.8).encode(
             x="时间:T", color=kind_color, tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "事件:N"]
         )
-        labels = alt.Chart(mdf).mark_text(angle=270, align="right", baseline="bottom", dx=-4, fontSize=11).encode(
-            x="时间:T",
-            y=alt.value(0),
-            yOffset=alt.YOffset("偏移:Q", scale=None),
-            text="标注:N",
-            color=alt.Color("类型:N", scale=kind_scale, legend=None),
-            tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "事件:N"],
-        )
-        layers += [rules, labels]
+        layers += [rules, _labels(mdf, kind_scale, right=False), _labels(mdf, kind_scale, right=True)]
         return _sized(alt.layer(*layers).resolve_scale(color="independent"), width, height)
     return _sized(alt.layer(*layers), width, height)
+
+
+def _labels(mdf: pd.DataFrame, kind_scale: alt.Scale, right: bool) -> alt.Chart:
+    """The milestone labels upright, left of their rule; at the plot's left edge right of it (over
+    the y axis's numbers otherwise: a release in the show's first minute)."""
+    side = dict(baseline="top", dx=4) if right else dict(baseline="bottom", dx=-4)
+    return alt.Chart(mdf).transform_filter(alt.datum["右侧"] == right).mark_text(
+        angle=270, align="right", fontSize=11, **side).encode(
+        x="时间:T",
+        y=alt.value(0),
+        yOffset=alt.YOffset("偏移:Q", scale=None),
+        text="标注:N",
+        color=alt.Color("类型:N", scale=kind_scale, legend=None),
+        tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "事件:N"],
+    )
+
+
+def _pixels(times: list, plot: int) -> Callable[[Any], float]:
+    """A time's distance in px from the plot's left edge (the x domain spans `times`)."""
+    stamps = [pd.Timestamp(t) for t in times if t is not None and not pd.isna(t)]
+    if not stamps:
+        return lambda at: 0.0
+    first, span = min(stamps), max((max(stamps) - min(stamps)).total_seconds(), 1.0)
+    return lambda at: (pd.Timestamp(at) - first).total_seconds() / span * max(plot, 100)
+
+
+# The milestone labels stand upright beside their rule (11 px type). Where two rules stand
+# closer than a label's width, the later label goes below the earlier one (a lane further
+# down); a label with no room left in the plot is left out (its rule and tooltip stay), so the
+# labels never print over each other (night 9: five labels in one heap at 1280×800).
+LABEL_RANK = {"release": 0, "threshold": 0, "sold_out": 0, "failed": 0, "feed_gap": 1, "question_peak": 2, "promise": 3}
+LABEL_PX = 11  # the font size: one character's length along the label, and its width across
+LABEL_GAP = 4  # across: two labels closer than LABEL_PX + LABEL_GAP stand side by side
+LANE_GAP = 12  # along: room between two labels one under the other, so they do not read as one
+CONTAINER_PX = 640  # the plot's width in the review page at 1280×800 (main column less the axis)
+PLOT_PAD = 60  # a fixed width's share taken by the y axis and its title
+
+
+def label_lanes(ats: list, texts: list[str], times: list, plot: int, height: int,
+                ranks: list[int] | None = None) -> list[tuple[int, str]]:
+    """(downward offset in px, text shown) for each label, in the order given, on a plot `plot` px
+    wide spanning `times`. Labels are placed by rank, then time (the deals' milestones before the
+    promises and question peaks): each goes to the highest place free of every label placed
+    before it within a label's width of it; its text is "" when it would run below the plot."""
+    x_of = _pixels(times, plot)
+    placed: list[tuple[float, int, int]] = []  # (x, top, bottom) of each label shown
+    out: list[tuple[int, str]] = [(0, "")] * len(ats)
+    ranks = ranks or [0] * len(ats)
+    order = sorted(range(len(ats)), key=lambda i: (ranks[i], pd.Timestamp(ats[i])))
+    for i in order:
+        at, text = ats[i], texts[i]
+        x = x_of(at)
+        length = LABEL_PX * len(text) + LANE_GAP
+        near = sorted((top, bottom) for px, top, bottom in placed if abs(px - x) < LABEL_PX + LABEL_GAP)
+        top = 0
+        for a, b in near:  # the first gap tall enough, from the top
+            if top + length <= a:
+                break
+            top = max(top, b)
+        if top + length <= height - 2 * LABEL_PX:
+            placed.append((x, top, top + length))
+            out[i] = (top, text)
+    return out
 
 
 def _sized(chart: alt.LayerChart, width: int | str, height: int) -> alt.LayerChart:

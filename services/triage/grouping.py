@@ -59,6 +59,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from services.kinds import variety_head
 from services.triage import lexicon as lexmod
 from services.triage.labels import Category
 
@@ -403,13 +404,22 @@ class Matcher:
     def __init__(self, focus: str = "") -> None:
         self.lex = lexmod.active()
         # the products of the deal in focus: a product-less question ("多少钱") is about them
-        self.focus = frozenset(t for t in signature(focus).split() if t[1:] in self.lex.object_concepts) if focus else frozenset()
+        self.focus = self._objects_of(focus) if focus else frozenset()
         self.exact: dict[tuple[str, str], object] = {}  # (bucket, signature) of every group's first asker
         self.found: dict[tuple[str, str, str], object] = {}  # fuzzy answers given, kept
         self.index: dict[tuple[str, str], list[tuple[str, object, str]]] = {}
         self.plain: dict[str, list[tuple[str, object, str]]] = {}
         self.objects: dict[int, set[str]] = {}  # products named by a group's comments so far
         self.worded: dict[int, list[str]] = {}  # a group's offer questions with a modifier (_fits)
+
+    def _objects_of(self, product: str) -> frozenset[str]:
+        """The product concepts a deal's name gives; a variety the lexicon does not list names its
+        kind (甜橙 → 橙子, as 脐橙 does: deal_match.variety_head), so 多少钱 under the deal 甜橙
+        joins 橙子多少钱."""
+        found = frozenset(t for t in signature(product).split() if t[1:] in self.lex.object_concepts)
+        if not found and (head := variety_head(product)):
+            found = frozenset(t for t in signature(head + "子").split() if t[1:] in self.lex.object_concepts)
+        return found
 
     def _parts(self, sig: str):
         return _split_cached(sig, self.lex.version)

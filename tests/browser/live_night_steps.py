@@ -75,6 +75,11 @@ def choose(page, label, option_text: str, scope=None) -> None:
     option = page.get_by_role("option").filter(has_text=option_text).first
     for _ in range(4):  # a click during a rerun can land on a list that closes again
         wait_for_app(page)
+        # Scrolled into view first: a click that scrolls the page itself opens the list while the
+        # page still moves, and the list closes on that scroll (night 9: the first click on the
+        # manual entry's 规格, below the fold at 1280×800, never opened it).
+        box.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
         box.click()
         try:
             option.wait_for(state="visible", timeout=8_000)

@@ -389,3 +389,24 @@ def test_a_paste_without_entries_says_why_and_offers_nothing_to_save(panel_as, a
     assert not at.exception
     assert any("没有认出这个团品的接龙行" in w.value for w in at.warning)
     assert not [b for b in at.button if b.key == f"console_jielong_confirm_{show_id}_{deal_id}"]
+
+
+def test_a_two_spec_line_shows_its_specs_beside_the_quantities(panel_as, app_db):
+    """Night 9: `1. 王芳 大果2斤 小果1斤` is two entries of one member; the preview and the entry
+    table put 规格 right after 状态, so `王芳 2` and `王芳 1` are told apart without scrolling."""
+    show_id, deal_id = _released_deal(app_db, stock=None, spec_options="大果,小果")
+    at = panel_as("assistant", show_id)
+    _preview(at, show_id, deal_id, "#接龙\n1. 王芳 大果2斤 小果1斤 5栋\n2. 李四 2份")
+    table = at.dataframe[0].value
+    assert list(table.columns[:5]) == ["变化", "团员", "数量", "状态", "规格"]
+    assert [tuple(r) for r in table[["团员", "数量", "规格"]].itertuples(index=False)][:2] == [("王芳", 2, "大果"), ("王芳", 1, "小果")]
+    at.button(key=f"console_jielong_confirm_{show_id}_{deal_id}").click().run()
+    entries = at.dataframe[-1].value
+    assert list(entries.columns[:5]) == ["序号", "团员", "数量", "状态", "规格"]
+
+
+def test_without_specs_the_tables_keep_their_columns(panel_as, app_db):
+    show_id, deal_id = _released_deal(app_db, stock=None, spec_options="大果,小果")
+    at = panel_as("assistant", show_id)
+    _preview(at, show_id, deal_id, "#接龙\n1. 王芳 2份\n2. 李四 1份")
+    assert list(at.dataframe[0].value.columns[:5]) == ["变化", "团员", "数量", "状态", "提示"]

@@ -130,3 +130,17 @@ def test_counting_axes_have_whole_number_ticks():
 
     cats = review.category_chart([{"category_label": "价格", "groups": 2, "comments": 3}]).to_dict()
     assert cats["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
+
+
+def _threshold_label(spec: dict) -> dict:
+    return next(l for l in layers(spec) if l["mark"]["type"] == "text" and "成团" in l["encoding"]["text"]["value"])
+
+
+def test_the_threshold_label_goes_under_its_line_when_the_stock_line_is_close_above():
+    """Night 9: 成团 30份 and 限量 30份 printed over each other at the chart's right edge."""
+    same = charts.progress_chart(SERIES, deal(threshold=30, stock=30), now=NOW).to_dict()
+    assert _threshold_label(same)["mark"]["baseline"] == "top"
+    apart = charts.progress_chart(SERIES, deal(threshold=50, stock=100), now=NOW).to_dict()
+    assert _threshold_label(apart)["mark"]["baseline"] == "bottom"
+    people = charts.progress_chart(SERIES, deal(threshold=30, stock=30, threshold_unit="people"), now=NOW).to_dict()
+    assert _threshold_label(people)["mark"]["baseline"] == "bottom"  # no 限量 line drawn on a 人 threshold

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -156,3 +157,15 @@ def test_a_show_started_far_from_its_plan_says_so_on_the_console(session, assist
     assert "计划时间是 11-21 20:00–21:00" in warning and "实际 11-20 20:00 开播" in warning and "场次准备" in warning
     shows.end_show(session, assistant, other.id, at=END)
     assert shows.schedule_warning(other) == ""  # over: nothing left to time
+
+
+def test_a_reply_names_the_deal_of_the_variety_asked_about(session, assistant):
+    """Night 9: `甜橙多少钱` while the deals are 橙子 and 丹东草莓 (草莓 released last, in focus) was
+    answered with the strawberries' price; a variety names its kind's deal (services.kinds)."""
+    show = make_show(session, assistant)
+    jielong.create_deal(session, assistant, show.id, form(product="橙子", group_price=Decimal("22.9")))
+    berry_deal = jielong.create_deal(session, assistant, show.id, form(product="丹东草莓", group_price=Decimal("25.9")))
+    jielong.release(session, berry_deal.id, assistant, at=START + timedelta(minutes=30))  # the deal in focus
+    sweet_orange, berry = jielong.reply_templates_for(session, show.id, ["甜橙多少钱", "草莓多少钱"])
+    assert "橙子" in sweet_orange["price"] and "丹东草莓" not in sweet_orange["price"]
+    assert "丹东草莓" in berry["price"]
