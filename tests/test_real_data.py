@@ -10,7 +10,7 @@ from bench import realtext as rt
 
 SOURCE_FILES = [
     "comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv", "comments_rooms.tsv",
-    "host_lines.tsv",
+    "comments_live9.tsv", "host_lines.tsv",
     "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
     "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv",
@@ -60,7 +60,7 @@ def test_tsv_files_name_their_source_and_split(name):
 
 def test_comment_labels_are_categories():
     for name in ("comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv",
-                 "comments_rooms.tsv"):
+                 "comments_rooms.tsv", "comments_live9.tsv"):
         rows = rt.load_comments(name)
         assert all(r.label["category"] in rt.CATEGORIES and r.text for r in rows), name
     assert len(rt.load_comments()) == 3000
@@ -161,19 +161,25 @@ def test_comment_triage_on_real_live_room_comments():
 
     real = rt.score_comments(rt.load_comments(), triage.classify)
     # branch comments7 (comments_rooms.tsv in training, live-room senses): 0.921 / 0.913 → 0.928 / 0.920
-    assert real["heldout"]["question_vs_chatter"] >= 0.925, real
-    assert real["heldout"]["category"] >= 0.915, real
+    # branch comments9 (the indefinite question word, comments_live9.tsv in training): → 0.933 / 0.925
+    assert real["heldout"]["question_vs_chatter"] >= 0.93, real
+    assert real["heldout"]["category"] >= 0.92, real
     shop = rt.score_comments(rt.load_comments("comments_shop.tsv"), triage.classify)
     assert shop["heldout"]["question_vs_chatter"] >= 0.94, shop
     assert shop["heldout"]["category"] >= 0.79, shop
-    # comments_more (branch comments4): first reading on main 0.914 / 0.809, then 0.929 / 0.861
+    # comments_more (branch comments4): first reading on main 0.914 / 0.809, then 0.929 / 0.861; branch
+    # comments9: 0.929 / 0.865 → 0.933 / 0.869
     more = rt.score_comments(rt.load_comments("comments_more.tsv"), triage.classify)
-    assert more["heldout"]["question_vs_chatter"] >= 0.92, more
-    assert more["heldout"]["category"] >= 0.85, more
+    assert more["heldout"]["question_vs_chatter"] >= 0.93, more
+    assert more["heldout"]["category"] >= 0.865, more
     # comments_rooms (branch comments7; 23 held-out rows): first reading on main 0.957 / 0.913, unchanged after
     rooms = rt.score_comments(rt.load_comments("comments_rooms.tsv"), triage.classify)
     assert rooms["heldout"]["question_vs_chatter"] >= 0.95, rooms
     assert rooms["heldout"]["category"] >= 0.91, rooms
+    # comments_live9 (branch comments9; 53 held-out rows): first reading on main 0.962 / 0.962, unchanged after
+    live9 = rt.score_comments(rt.load_comments("comments_live9.tsv"), triage.classify)
+    assert live9["heldout"]["question_vs_chatter"] >= 0.96, live9
+    assert live9["heldout"]["category"] >= 0.96, live9
 
 
 def test_paraphrase_grouping_on_real_comments():

@@ -12,6 +12,8 @@ Training rows (all kept in the repo, sources in tests/data/real/README.md and th
 * tests/data/real/comments_more.tsv, split "tune" only: more live-room / shop comments quoted in public code;
 * tests/data/real/comments_rooms.tsv, split "tune" only: live-room viewer comments (danmaku pools, robot lines,
   蘑菇街 captures) quoted in public code, mostly chatter;
+* tests/data/real/comments_live9.tsv, split "tune" only: live-room danmaku pools and real bilibili danmaku quoted
+  in public code (branch comments9), mostly chatter;
 * tests/data/comments_labelled.tsv: this project's own community group-buying comments.
 The "heldout" rows are never read here: `python -m bench realtext` reports them.
 
@@ -42,7 +44,7 @@ STEPS = 400
 MIN_COUNT = 2  # a feature seen once is noise
 # the shop rows are few and the point; live rows at 1: cross-validation as good as at 2 or 3; rooms rows
 # (mostly chatter) at 1: six-seed grouped CV as good as at 0.5, LiveChat unchanged at either
-WEIGHTS = {"real": 1.0, "shop": 3.0, "live": 1.0, "more": 2.0, "rooms": 1.0, "project": 1.0}
+WEIGHTS = {"real": 1.0, "shop": 3.0, "live": 1.0, "more": 2.0, "rooms": 1.0, "live9": 1.0, "project": 1.0}
 
 
 def vocabulary(feats: list[list[str]]) -> dict[str, int]:
@@ -83,6 +85,10 @@ def training_rows() -> list[tuple[str, str, str, str]]:
     rows += [
         (r["text"], r["category"], "rooms", r["source"].split(":")[0])
         for r in read_tsv(DATA / "real" / "comments_rooms.tsv") if r["split"] == "tune"
+    ]
+    rows += [
+        (r["text"], r["category"], "live9", r["source"].split(":")[0])
+        for r in read_tsv(DATA / "real" / "comments_live9.tsv") if r["split"] == "tune"
     ]
     for n, line in enumerate((DATA / "comments_labelled.tsv").read_text(encoding="utf-8").splitlines()):
         if line.strip() and not line.startswith("#"):

@@ -586,3 +586,26 @@ def test_a_failed_send_is_no_delivery_question():
 def test_group_offers_asked_on_different_conditions_and_days(texts, same):
     ids = triage.group(texts)
     assert (ids[-2] == ids[-1]) is same, (texts, ids)
+
+
+@pytest.mark.parametrize(
+    "text, indefinite",
+    [
+        ("今晚上都是好几年前的流行歌", True),  # 几 / 多少 / 哪 / 怎么 that ask nothing (branch comments9)
+        ("已经几天没画画了", True),
+        ("哪里都有水的", True),
+        ("但是多少都认识点", True),
+        ("刚开始不怎么习惯", True),
+        ("头发怎么这么多", True),
+        ("几天能到", False),  # their twins ask
+        ("哪里发货", False),
+        ("多少钱", False),
+        ("怎么下单", False),
+        ("为什么不回答我", False),
+    ],
+)
+def test_an_indefinite_question_word_is_a_model_feature(text, indefinite):
+    from services.triage import model
+    from services.triage.grouping import normalise
+
+    assert ("_indef" in model.shape(normalise(text))) is indefinite
