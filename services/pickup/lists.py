@@ -36,6 +36,11 @@ class GroupList:
         return sum(r.status != PickupStatus.PICKED_UP for r in self.rows)
 
     @property
+    def to_check(self) -> int:
+        """Orders still to hand over that are 待核实 (pack them only after checking with the leader)."""
+        return sum(bool(r.check_reasons) and r.status != PickupStatus.PICKED_UP for r in self.rows)
+
+    @property
     def buyers(self) -> int:
         return len({r.name for r in self.rows})
 

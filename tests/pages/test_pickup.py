@@ -167,3 +167,21 @@ def test_an_order_to_check_says_so_on_its_card(page_as, app_db):
         s.get(ChainEntry, row.entry_id).missing = True
     at = search(page_as("assistant", "pickup"), "3")
     assert any("待核实：最新接龙里已没有这一单" in w.value for w in at.warning)
+
+
+def test_the_pickup_list_flags_an_order_to_check(page_as, app_db):
+    # Night 10: the card said 待核实 but the 提货清单 staff pack from said only 待提货.
+    from db.models import ChainEntry
+
+    row = first_greens(app_db)
+    with app_session(app_db) as s:
+        s.get(ChainEntry, row.entry_id).over_limit = True
+    at = page_as("assistant", "pickup")
+    at.session_state["pickup_tab"] = "提货清单"
+    at.run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if (d.value["跟团号"] == row.seq).any()
+                 and (d.value["团员"] == row.name).any())
+    flagged = table[(table["跟团号"] == row.seq) & (table["团员"] == row.name)]
+    assert list(flagged["待核实"]) == ["超出每人限购"]
+    assert any("待核实 1 单" in m.value for m in at.markdown if row.group in m.value)
