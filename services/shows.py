@@ -33,6 +33,18 @@ class ShowForm:
     scheduled_end: datetime
 
 
+EVENING_HOUR = 20  # community live nights start in the evening (both demo nights: 20:00–21:00)
+
+
+def default_slot(now: datetime) -> tuple[datetime, datetime]:
+    """The new-show form's start and end: the next 20:00 at least an hour away, for an hour.
+    (It offered tomorrow at the current hour: 08:00 for a show planned in the morning.)"""
+    start = now.replace(hour=EVENING_HOUR, minute=0, second=0, microsecond=0)
+    if start - now < timedelta(hours=1):
+        start += timedelta(days=1)
+    return start, start + timedelta(hours=1)
+
+
 def cleaned(form: ShowForm) -> ShowForm:
     """The form's texts without control or bidi-override characters (services.text.clean)."""
     return replace(form, title=text.clean(form.title), community_name=text.clean(form.community_name),

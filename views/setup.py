@@ -12,9 +12,7 @@ from ui.picks import forget_pick, held_pick
 
 
 def show_form(prefix: str, show=None) -> shows.ShowForm | None:
-    now = clock.now().replace(minute=0, second=0, microsecond=0)
-    start = show.scheduled_start if show else now + timedelta(days=1)
-    end = show.scheduled_end if show else start + timedelta(hours=1)
+    start, end = (show.scheduled_start, show.scheduled_end) if show else shows.default_slot(clock.now())
     with st.form(f"{prefix}_form"):
         title = st.text_input("标题", value=show.title if show else "", key=f"{prefix}_title")
         c1, c2 = st.columns(2)

@@ -242,3 +242,10 @@ def test_a_deal_with_a_stock_per_spec(page_as, app_db):
     at.text_input(key=f"{prefix}_spec_stock").input("10斤装=20")
     _submit(at, prefix)
     assert any("规格限量" in e.value and "10斤装" in e.value for e in at.error)
+
+
+def test_a_new_show_is_offered_at_the_evening_not_the_hour_of_now(page_as):
+    # Night 10: planned at 08:25, the form offered tomorrow 08:00–09:00 for a live night.
+    at = page_as("assistant", "setup")
+    start, end = at.datetime_input(key="setup_new_start").value, at.datetime_input(key="setup_new_end").value
+    assert (start.hour, start.minute, end - start) == (20, 0, timedelta(hours=1))
