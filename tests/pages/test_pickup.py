@@ -149,6 +149,7 @@ def test_a_partial_pickup_from_the_card(page_as, app_db):
     with app_session(app_db) as s:
         row = next(r for g in pickup.pickup_list(s, show_id(app_db)) for r in g.rows if r.qty > 1)
     at = search(page_as("assistant", "pickup"), str(row.seq))
+    assert at.number_input(key=f"pickup_qty_{row.entry_id}").label == "本次提几份"  # the order's unit, not 件
     at.number_input(key=f"pickup_qty_{row.entry_id}").set_value(1).run()
     at.button(key=f"pickup_part_{row.entry_id}").click().run()
     assert not at.exception, at.exception
