@@ -186,3 +186,18 @@ def test_the_pickup_list_flags_an_order_to_check(page_as, app_db):
     flagged = table[(table["跟团号"] == row.seq) & (table["团员"] == row.name)]
     assert list(flagged["待核实"]) == ["超出每人限购"]
     assert any("待核实 1 单" in m.value for m in at.markdown if row.group in m.value)
+
+
+def test_the_delivery_form_says_which_orders_wait_for_a_check(page_as, app_db):
+    from db.models import ChainEntry
+
+    row = first_greens(app_db)
+    with app_session(app_db) as s:
+        s.get(ChainEntry, row.entry_id).missing = True
+    at = page_as("assistant", "pickup")
+    at.session_state["pickup_tab"] = "配送"
+    at.run()
+    assert not at.exception, at.exception
+    options = at.multiselect(key="pickup_delivery_groups").options
+    assert any(o.startswith(f"{row.group}（") and "其中待核实 1 单" in o for o in options)
+    assert any("待核实的订单不随配送登记" in c.value for c in at.caption)
