@@ -50,6 +50,10 @@ def _form(show_id: int, actor: Actor, waiting: dict[str, int], to_check: dict[st
             held = getattr(done.value, "held", 0)
             rest = f"；{held} 单待核实未登记，请核对后到「核销」交货" if held else ""
             st.toast(f"已登记送达：{literal(done.value.label)}，{done.value.entries} 单{rest}")
+            # The form above was drawn before the run: without this its choices still read 待送 and stay
+            # ticked, and a second tap on 标记已送达 is refused.
+            st.session_state.pop("pickup_delivery_groups", None)
+            st.rerun()
 
 
 def _runs(show_id: int, actor: Actor) -> None:

@@ -201,3 +201,15 @@ def test_the_delivery_form_says_which_orders_wait_for_a_check(page_as, app_db):
     options = at.multiselect(key="pickup_delivery_groups").options
     assert any(o.startswith(f"{row.group}（") and "其中待核实 1 单" in o for o in options)
     assert any("待核实的订单不随配送登记" in c.value for c in at.caption)
+
+
+def test_after_a_run_the_delivery_form_is_drawn_afresh(page_as):
+    at = page_as("assistant", "pickup")
+    at.session_state["pickup_tab"] = "配送"
+    at.run()
+    group = at.multiselect(key="pickup_delivery_groups").options[0].split("（")[0]
+    at.multiselect(key="pickup_delivery_groups").select(at.multiselect(key="pickup_delivery_groups").options[0])
+    [b for b in at.button if b.key and b.key.startswith("FormSubmitter:pickup_delivery_form")][0].click().run()
+    assert not at.exception, at.exception
+    form = at.multiselect(key="pickup_delivery_groups")
+    assert form.value == [] and not any(o.startswith(f"{group}（") for o in form.options)
