@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Deal, Show
@@ -101,6 +101,14 @@ def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
     session.flush()
     events.record(session, "show.created", show.id, actor, title=show.title)
     return show
+
+
+def community_names(session: Session) -> list[str]:
+    """The communities shows were planned for, most recently used first (the setup form names them:
+    a name typed differently makes a new community, whose members, 复购 and KOC count apart)."""
+    last = func.max(Show.scheduled_start)
+    q = select(Community.name).outerjoin(Show, Show.community_id == Community.id).group_by(Community.id, Community.name)
+    return list(session.scalars(q.order_by(last.desc().nulls_last(), Community.id)))
 
 
 def community_named(session: Session, name: str, member_count: int) -> Community:
