@@ -170,17 +170,23 @@ def test_an_order_to_check_says_so_on_its_card(page_as, app_db):
     assert any("待核实：最新接龙里已没有这一单" in w.value for w in at.warning)
 
 
-def test_the_pickup_list_flags_an_order_to_check(page_as, app_db):
-    # Night 10: the card said 待核实 but the 提货清单 staff pack from said only 待提货.
+def _flagged_tab(page_as, app_db, tab: str, flag: str):
+    """The first greens order flagged 待核实 (`flag`: missing / over_limit), then the page on `tab`."""
     from db.models import ChainEntry
 
     row = first_greens(app_db)
     with app_session(app_db) as s:
-        s.get(ChainEntry, row.entry_id).over_limit = True
+        setattr(s.get(ChainEntry, row.entry_id), flag, True)
     at = page_as("assistant", "pickup")
-    at.session_state["pickup_tab"] = "提货清单"
+    at.session_state["pickup_tab"] = tab
     at.run()
     assert not at.exception, at.exception
+    return row, at
+
+
+def test_the_pickup_list_flags_an_order_to_check(page_as, app_db):
+    # Night 10: the card said 待核实 but the 提货清单 staff pack from said only 待提货.
+    row, at = _flagged_tab(page_as, app_db, "提货清单", "over_limit")
     table = next(d.value for d in at.dataframe if (d.value["跟团号"] == row.seq).any()
                  and (d.value["团员"] == row.name).any())
     flagged = table[(table["跟团号"] == row.seq) & (table["团员"] == row.name)]
@@ -189,15 +195,7 @@ def test_the_pickup_list_flags_an_order_to_check(page_as, app_db):
 
 
 def test_the_delivery_form_says_which_orders_wait_for_a_check(page_as, app_db):
-    from db.models import ChainEntry
-
-    row = first_greens(app_db)
-    with app_session(app_db) as s:
-        s.get(ChainEntry, row.entry_id).missing = True
-    at = page_as("assistant", "pickup")
-    at.session_state["pickup_tab"] = "配送"
-    at.run()
-    assert not at.exception, at.exception
+    row, at = _flagged_tab(page_as, app_db, "配送", "missing")
     options = at.multiselect(key="pickup_delivery_groups").options
     assert any(o.startswith(f"{row.group}（") and "其中待核实 1 单" in o for o in options)
     assert any("待核实的订单不随配送登记" in c.value for c in at.caption)
