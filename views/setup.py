@@ -18,10 +18,11 @@ def show_form(prefix: str, show=None) -> shows.ShowForm | None:
         c1, c2 = st.columns(2)
         known = [] if show else ctx.read(shows.community_names)
         community = c1.text_input("社群名称", value=show.community.name if show else "", key=f"{prefix}_community",
-                                  placeholder=f"如 {known[0]}" if known else "如 阳光花园团购群",
-                                  help=_community_help(known) if known else None)
+                                  placeholder=f"如 {known[0]}" if known else "如 阳光花园团购群")
         members = c2.number_input("社群成员数", min_value=1, step=1, value=show.community.member_count if show else 300,
                                   key=f"{prefix}_members")
+        if known:  # a caption, not a tooltip: the field's label stays the only thing named 社群名称
+            st.caption(_community_help(known))
         host = st.text_input("主播", value=show.host_name if show else "", key=f"{prefix}_host")
         c3, c4 = st.columns(2)
         start = c3.datetime_input("计划开始", value=start, key=f"{prefix}_start")
