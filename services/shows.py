@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Deal, Show
@@ -31,6 +31,18 @@ class ShowForm:
     host_name: str
     scheduled_start: datetime
     scheduled_end: datetime
+
+
+EVENING_HOUR = 20  # community live nights start in the evening (both demo nights: 20:00–21:00)
+
+
+def default_slot(now: datetime) -> tuple[datetime, datetime]:
+    """The new-show form's start and end: the next 20:00 at least an hour away, for an hour.
+    (It offered tomorrow at the current hour: 08:00 for a show planned in the morning.)"""
+    start = now.replace(hour=EVENING_HOUR, minute=0, second=0, microsecond=0)
+    if start - now < timedelta(hours=1):
+        start += timedelta(days=1)
+    return start, start + timedelta(hours=1)
 
 
 def cleaned(form: ShowForm) -> ShowForm:
@@ -89,6 +101,14 @@ def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
     session.flush()
     events.record(session, "show.created", show.id, actor, title=show.title)
     return show
+
+
+def community_names(session: Session) -> list[str]:
+    """The communities shows were planned for, most recently used first (the setup form names them:
+    a name typed differently makes a new community, whose members, 复购 and KOC count apart)."""
+    last = func.max(Show.scheduled_start)
+    q = select(Community.name).outerjoin(Show, Show.community_id == Community.id).group_by(Community.id, Community.name)
+    return list(session.scalars(q.order_by(last.desc().nulls_last(), Community.id)))
 
 
 def community_named(session: Session, name: str, member_count: int) -> Community:

@@ -9,6 +9,7 @@ from services import members
 from services.authz import Actor, can
 from ui import context as ctx
 from ui import members_board
+from ui.tables import money_column
 
 P = "members_table_"
 
@@ -23,11 +24,11 @@ def render(community_id: int, actor: Actor) -> None:
     st.dataframe(pd.DataFrame([
         {"编号": r["id"], "昵称": r["name"], "楼栋": r["building"], "尾号": r["phone_tail"],
          "分层": "、".join(members.segment_label(s) for s in r["segments"]), "观看场次": r["shows_watched"],
-         "下单场次": r["shows_bought"], "订单": r["orders"], "件数": r["units"], "累计消费（LTV）": float(r["ltv"]),
+         "下单场次": r["shows_bought"], "订单": r["orders"], "份数": r["units"], "累计消费（LTV）": float(r["ltv"]),
          "售后申请": r["claims"], "最近下单": r["last_order_at"]}
         for r in rows
-    ], columns=["编号", "昵称", "楼栋", "尾号", "分层", "观看场次", "下单场次", "订单", "件数", "累计消费（LTV）", "售后申请", "最近下单"]),
-        hide_index=True, width="stretch", height=360)
+    ], columns=["编号", "昵称", "楼栋", "尾号", "分层", "观看场次", "下单场次", "订单", "份数", "累计消费（LTV）", "售后申请", "最近下单"]),
+        hide_index=True, width="stretch", height=360, column_config={"累计消费（LTV）": money_column()})
     st.caption(f"显示 {len(rows)} 人（按累计消费从高到低，最多 {members.directory_limit()} 人）。")
     _detail(rows)
     if can(actor, "members.write"):
@@ -48,9 +49,9 @@ def _detail(rows: list[dict]) -> None:
     st.caption(f"累计消费 ¥{float(d['ltv']):,.2f} · 售后申请 {d['claims']} 次 · 待履约承诺 {d['promises_owed']} 项")
     st.dataframe(pd.DataFrame([
         {"场次": r["title"], "日期": r["show_at"], "观看": "是" if r["watched"] else "", "订单": r["orders"],
-         "件数": r["units"], "消费": float(r["spend"]), "售后": r["claims"], "抢先下单": "是" if r["early"] else ""}
+         "份数": r["units"], "消费": float(r["spend"]), "售后": r["claims"], "抢先下单": "是" if r["early"] else ""}
         for r in d["shows"]
-    ]), hide_index=True, width="stretch")
+    ]), hide_index=True, width="stretch", column_config={"消费": money_column()})
 
 
 def _why(s: dict) -> str:

@@ -85,7 +85,7 @@ def _mark_buttons(row: pickup.PickupRow, actor: Actor, gifts: list[int]) -> None
               on_click=_mark, args=(row, actor, None, gifts))
     if row.remaining > 1:
         with st.popover("部分提货", width="stretch"):
-            qty = st.number_input("本次提几件", min_value=1, max_value=row.remaining - 1, value=1, step=1,
+            qty = st.number_input("本次提几份", min_value=1, max_value=row.remaining - 1, value=1, step=1,
                                   key=f"pickup_qty_{row.entry_id}")
             st.button("确认部分提货", key=f"pickup_part_{row.entry_id}", on_click=_mark,
                       args=(row, actor, "qty", gifts))

@@ -19,16 +19,22 @@ def render(show_id: int, actor: Actor) -> None:
         return
     choices = ctx.read(pickup.group_choices, show_id)
     waiting = {c.group: c.open_entries for c in choices if c.open_entries}
+    to_check = {c.group: c.to_check for c in choices if c.to_check}
     if waiting:
-        _form(show_id, actor, waiting)
+        _form(show_id, actor, waiting, to_check)
     else:
         st.success("所有订单都已提货或送达。")
     _runs(show_id, actor)
 
 
-def _form(show_id: int, actor: Actor, waiting: dict[str, int]) -> None:
+def _label(group: str, waiting: dict[str, int], to_check: dict[str, int]) -> str:
+    check = f"，其中待核实 {to_check[group]} 单" if to_check.get(group) else ""
+    return f"{group}（待送 {waiting[group]} 单{check}）"
+
+
+def _form(show_id: int, actor: Actor, waiting: dict[str, int], to_check: dict[str, int]) -> None:
     with st.form("pickup_delivery_form", border=True):
-        groups = st.multiselect("送达的楼栋 / 自提点", list(waiting), format_func=lambda g: f"{g}（待送 {waiting[g]} 单）",
+        groups = st.multiselect("送达的楼栋 / 自提点", list(waiting), format_func=lambda g: _label(g, waiting, to_check),
                                 key="pickup_delivery_groups", placeholder="选择一栋或一条线路的几栋")
         label = st.text_input("线路名称（可不填）", key="pickup_delivery_label", placeholder="如 A线")
         now = clock.now()
@@ -36,10 +42,18 @@ def _form(show_id: int, actor: Actor, waiting: dict[str, int]) -> None:
         day = d1.date_input("送达日期", value=now.date(), key="pickup_delivery_day")
         at = d2.time_input("送达时间", value=now.time().replace(second=0), key="pickup_delivery_time", step=300)
         submitted = st.form_submit_button("标记已送达", type="primary", width="stretch")
+        if to_check:
+            st.caption("待核实的订单不随配送登记：请先与团长核对，再到「核销」逐单交货。")
     if submitted:
         done = access.act(pickup.deliver, actor, show_id, groups, datetime.combine(day, at), label=label)
         if done:
-            st.toast(f"已登记送达：{literal(done.value.label)}，{done.value.entries} 单")
+            held = getattr(done.value, "held", 0)
+            rest = f"；{held} 单待核实未登记，请核对后到「核销」交货" if held else ""
+            st.toast(f"已登记送达：{literal(done.value.label)}，{done.value.entries} 单{rest}")
+            # The form above was drawn before the run: without this its choices still read 待送 and stay
+            # ticked, and a second tap on 标记已送达 is refused.
+            st.session_state.pop("pickup_delivery_groups", None)
+            st.rerun()
 
 
 def _runs(show_id: int, actor: Actor) -> None:

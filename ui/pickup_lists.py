@@ -23,7 +23,8 @@ def render(show_id: int) -> None:
         st.info("没有要提货的订单。" if not only_open else "全部订单都已提货。")
         return
     for g in groups:
-        st.markdown(f"**{md(g.group)}** · {g.buyers} 人 {g.entries} 单 {g.units} 份 · 未提 {g.open_entries} 单")
+        check = f" · :orange[待核实 {g.to_check} 单]" if g.to_check else ""
+        st.markdown(f"**{md(g.group)}** · {g.buyers} 人 {g.entries} 单 {g.units} 份 · 未提 {g.open_entries} 单{check}")
         st.dataframe(
             blank_missing(pd.DataFrame(
                 {
@@ -34,6 +35,7 @@ def render(show_id: int) -> None:
                     "数量": [r.qty for r in g.rows],
                     "已提": [r.picked_qty for r in g.rows],
                     "状态": [r.status.label for r in g.rows],
+                    "待核实": ["；".join(r.check_reasons) for r in g.rows],
                     "赠品": ["、".join(("✓" if p.handed else "") + p.label for p in r.perks) for r in g.rows],
                     "备注": [r.note for r in g.rows],
                 }

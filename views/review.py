@@ -60,7 +60,7 @@ def render_deals(k: dict) -> None:
         pd.DataFrame(
             [
                 {
-                    "团品": d["product"], "团购价": d["group_price"],
+                    "团品": d["product"], "团购价": d["group_price"], "规格价": d["spec_prices"],
                     "成团数": f"{d['threshold']}{d['threshold_unit_label']}",
                     "有效单数": d["entries"], "份数": d["units"], "下单人数": d["buyers"],
                     "候补份数": d["waitlisted"], "成交额": d["gmv"], "发布": hm(d["released_at"]),
@@ -74,6 +74,7 @@ def render_deals(k: dict) -> None:
         hide_index=True,
         column_config={
             "团购价": money_column(),
+            "规格价": st.column_config.TextColumn(help="单独定价的规格；其余规格按团购价"),
             "成交额": money_column(),
             "待核实": st.column_config.TextColumn(help="计入有效单数、未计入成交额的接龙：超出限购、超出规格限量或最新接龙中缺失"),
         },

@@ -12,15 +12,17 @@ from ui.picks import forget_pick, held_pick
 
 
 def show_form(prefix: str, show=None) -> shows.ShowForm | None:
-    now = clock.now().replace(minute=0, second=0, microsecond=0)
-    start = show.scheduled_start if show else now + timedelta(days=1)
-    end = show.scheduled_end if show else start + timedelta(hours=1)
+    start, end = (show.scheduled_start, show.scheduled_end) if show else shows.default_slot(clock.now())
     with st.form(f"{prefix}_form"):
         title = st.text_input("标题", value=show.title if show else "", key=f"{prefix}_title")
         c1, c2 = st.columns(2)
-        community = c1.text_input("社群名称", value=show.community.name if show else "", key=f"{prefix}_community")
+        known = [] if show else ctx.read(shows.community_names)
+        community = c1.text_input("社群名称", value=show.community.name if show else "", key=f"{prefix}_community",
+                                  placeholder=f"如 {known[0]}" if known else "如 阳光花园团购群")
         members = c2.number_input("社群成员数", min_value=1, step=1, value=show.community.member_count if show else 300,
                                   key=f"{prefix}_members")
+        if known:  # a caption, not a tooltip: the field's label stays the only thing named 社群名称
+            st.caption(_community_help(known))
         host = st.text_input("主播", value=show.host_name if show else "", key=f"{prefix}_host")
         c3, c4 = st.columns(2)
         start = c3.datetime_input("计划开始", value=start, key=f"{prefix}_start")
@@ -28,6 +30,11 @@ def show_form(prefix: str, show=None) -> shows.ShowForm | None:
         if not st.form_submit_button("保存场次", type="primary"):
             return None
     return shows.ShowForm(title, community, int(members), host, start, end)
+
+
+def _community_help(known: list[str]) -> str:
+    return ("已有社群：" + "、".join(known[:8]) + "。名称须与已有的一字不差，否则会新建社群，"
+            "成员、复购和 KOC 分开统计。")
 
 
 def _num(value) -> float | None:
@@ -131,7 +138,9 @@ def render_shows(actor) -> None:
     tab_new, tab_edit = st.tabs(["新建场次", "编辑当前场次"])
     with tab_new:
         form = show_form(_fresh("setup_new"))
-        if form and (created := ctx.act(shows.create_show, actor, form, success="场次已创建")):
+        fresh = form is not None and form.community_name.strip() not in ctx.read(shows.community_names)
+        done = f"场次已创建（新社群「{literal(form.community_name.strip())}」）" if fresh else "场次已创建"
+        if form and (created := ctx.act(shows.create_show, actor, form, success=done)):
             _clear("setup_new")
             ctx.select_show(created.value.id)  # in the sidebar picker at once, and its deals below
             st.rerun()

@@ -190,7 +190,7 @@ def export_members(session: Session, community_id: int) -> bytes:
     """The member list as CSV (UTF-8 with BOM, opens in Excel): the import's columns plus tallies."""
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["昵称", "楼栋", "手机尾号", "KOC", "分层", "观看场次", "下单场次", "订单数", "件数", "累计消费", "售后申请"])
+    w.writerow(["昵称", "楼栋", "手机尾号", "KOC", "分层", "观看场次", "下单场次", "订单数", "份数", "累计消费（元）", "售后申请"])
     for m in members(session, community_id, limit=1_000_000):
         w.writerow([m["name"], m["building"], m["phone_tail"], "是" if m["koc"] else "",
                     "、".join(segment_label(s) for s in m["segments"]), m["shows_watched"], m["shows_bought"],

@@ -1,7 +1,8 @@
 """Delivery runs (配送): for shows that deliver, mark a building, a pickup point or a whole route
 delivered, with the time. Every order of those groups not yet handed over in full is handed
 over by the run (its remaining units), which closes its delivery promise items like a pickup
-(on time → kept, later → late). A run can be undone as a whole (a wrong building ticked)."""
+(on time → kept, later → late). A run can be undone as a whole (a wrong building ticked).
+A 待核实 order is never handed over by a run: it waits for the leader's check and the counter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,15 +33,22 @@ class RunRow:
     undone_at: datetime | None
 
 
-def _open_entries(session: Session, show_id: int, groups: set[str]) -> list[tuple[int, int]]:
-    """(entry id, qty) of the show's orders in these groups not yet handed over in full."""
+def _open_entries(session: Session, show_id: int, groups: set[str]) -> tuple[list[tuple[int, int]], int]:
+    """(entry id, qty) of the show's orders in these groups not yet handed over in full, and how
+    many more are 待核实 (超出限购 / 规格限量, gone from the latest chain): a run never hands those
+    over, they wait for the leader's check and the counter, as the packing export says."""
     q = rows.base_select(show_id).with_only_columns(
-        ChainEntry.id, ChainEntry.qty, ChainEntry.address, ChainEntry.note, Pickup.picked_qty
+        ChainEntry.id, ChainEntry.qty, ChainEntry.address, ChainEntry.note, Pickup.picked_qty,
+        ChainEntry.missing, ChainEntry.over_limit, ChainEntry.over_stock,
     )
-    return [
-        (eid, qty) for eid, qty, address, note, picked in session.execute(q)
-        if (picked or 0) < qty and pickup_group(address, note) in groups
-    ]
+    todo, held = [], 0
+    for eid, qty, address, note, picked, *flags in session.execute(q):
+        if (picked or 0) < qty and pickup_group(address, note) in groups:
+            if any(flags):
+                held += 1
+            else:
+                todo.append((eid, qty))
+    return todo, held
 
 
 def _locked_states(session: Session, show_id: int, entry_ids: list[int]) -> dict[int, Pickup]:
@@ -72,7 +80,10 @@ def deliver(
         raise InvalidInput(f"配送名称最多 {MAX_LABEL} 字。", field="名称")
     at = at or clock.now()
     locking.lock(session, Show, show_id)  # one run at a time per show: no order is counted by two
-    todo = _open_entries(session, show_id, wanted)
+    todo, held = _open_entries(session, show_id, wanted)
+    if not todo and held:
+        raise InvalidState(f"所选楼栋只剩 {held} 单待核实（超出限购、超出规格限量或已不在最新接龙里）："
+                           "请先与团长核对，再到「核销」逐单交货。")
     if not todo:
         raise InvalidState("所选楼栋的订单都已提货或送达，没有要配送的。")
     run = DeliveryRun(
@@ -98,8 +109,9 @@ def deliver(
     closed = promise_close.on_handover(session, done_ids, at, Via.DELIVERY, actor.id)
     events.record(
         session, "pickup.delivered", show_id, actor, at=at, run_id=run.id, label=label, groups=sorted(wanted),
-        entries=len(done_ids), promises=closed or None,
+        entries=len(done_ids), promises=closed or None, held=held or None,
     )
+    run.held = held  # not stored: what the page tells the driver's dispatcher right after the run
     return run
 
 

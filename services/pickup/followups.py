@@ -58,7 +58,8 @@ def _who(person: str, orders: Sequence[rows.PickupRow], many_deals: bool) -> str
     if not many_deals:
         seqs = "、".join(o.seq_text for o in orders)
         return f"{seqs} {person}"
-    parts = "、".join(f"{o.product}{o.seq_text}×{o.remaining or o.qty}" for o in orders)
+    # 跟团号 first: glued after the product it read as part of it ("散养土鸡蛋 30枚21号×1").
+    parts = "、".join(f"{o.seq_text} {o.product}×{o.remaining or o.qty}" for o in orders)
     return f"{person}（{parts}）"
 
 

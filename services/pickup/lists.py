@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import case, func
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, Pickup
@@ -36,6 +36,11 @@ class GroupList:
         return sum(r.status != PickupStatus.PICKED_UP for r in self.rows)
 
     @property
+    def to_check(self) -> int:
+        """Orders still to hand over that are 待核实 (pack them only after checking with the leader)."""
+        return sum(bool(r.check_reasons) and r.status != PickupStatus.PICKED_UP for r in self.rows)
+
+    @property
     def buyers(self) -> int:
         return len({r.name for r in self.rows})
 
@@ -45,6 +50,7 @@ class GroupCount:
     group: str
     entries: int
     open_entries: int  # not yet handed over in full
+    to_check: int = 0  # of those, 待核实: a delivery run leaves them for the counter
 
 
 def pickup_list(session: Session, show_id: int, deal_id: int | None = None, only_open: bool = False) -> list[GroupList]:
@@ -64,12 +70,15 @@ def group_choices(session: Session, show_id: int) -> list[GroupCount]:
     """Every pickup point / building of the show with its orders and those still open, counted
     in SQL per distinct address (then folded by the grouping rule)."""
     done = status_sql(Pickup.picked_qty, ChainEntry.qty) == PickupStatus.PICKED_UP.value
+    flagged = or_(ChainEntry.missing, ChainEntry.over_limit, ChainEntry.over_stock)
     q = rows.base_select(show_id).with_only_columns(
-        ChainEntry.address, ChainEntry.note, func.count(), func.sum(case((done, 0), else_=1))
+        ChainEntry.address, ChainEntry.note, func.count(), func.sum(case((done, 0), else_=1)),
+        func.sum(case((and_(flagged, ~done), 1), else_=0)),
     ).group_by(ChainEntry.address, ChainEntry.note)
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for address, note, n, open_n in session.execute(q):
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for address, note, n, open_n, check_n in session.execute(q):
         t = totals[pickup_group(address, note)]
         t[0] += int(n)
         t[1] += int(open_n or 0)
+        t[2] += int(check_n or 0)
     return [GroupCount(g, *totals[g]) for g in sorted(totals, key=group_sort_key)]

@@ -5,6 +5,7 @@ per-point figures all group by `pickup_group`. An entry's group is, in this orde
 1. a pickup point, from its address or its note: "自提点：东门驿站" → 东门驿站 (快团团's 自提点 column is
    imported as "自提点：X｜详细地址", so the address after ｜ never splits the point), and
    "东门自提" / "东门自提点幸福里1栋" → 东门自提点 (whoever says 自提 picks up there, whatever the building);
+   自提 naming no place ("9栋 自提", "我自提", "明天自提", "到店自提") → 到店自提;
 2. a building, from its address, else from its note, written one way: "5号楼1201", "5栋2单元",
    "5幢", "五栋" and "5-1201" / "5-1-1201" are all 5栋; "363弄12号1201" → 363弄12号;
 3. any other address is its own group; no address at all is 未填地址.
@@ -21,6 +22,13 @@ PICKUP_SEP = "｜"  # between a pickup point and the address that follows it (se
 _LABELLED = re.compile(r"^\s*自提点?\s*[:：]\s*([^｜|]+)")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _FILLER = ("我要", "我在", "我去", "要", "在", "去", "到", "我")  # "我要东门自提" → 东门
+# Words before 自提 that say who or when, not where: "我自提", "明天自提", "自己来自提" name no point.
+_NOT_A_PLACE = re.compile(
+    r"^(?:我们?|本人|自己|要|在|去|到|来|过来|今天|明天|后天|今晚|明早|明晚|早上|上午|中午|下午|傍晚|晚上|"
+    r"下班|周[一二三四五六日天末]|星期[一二三四五六日天])+$"
+)
+_THE_SHOP = ("店", "门店", "到店", "店里", "本店", "来店", "去店")  # "到店自提": the shop itself
+SELF_PICKUP = "到店自提"  # self-pickup without a named point ("9栋 自提", "我自提", "明天自提")
 _BUILDING = re.compile(
     r"^(.*?)(\d+|[A-Za-z]|[一二三四五六七八九十]+)\s*(号楼|栋|幢|座|号|楼)"
 )
@@ -43,6 +51,8 @@ def _pickup_point(text: str) -> str | None:
     name = text[start:at]
     if name.endswith(_NOT_A_POINT) or name.endswith("不要"):
         return None
+    if not name or _NOT_A_PLACE.match(name) or name in _THE_SHOP or name.endswith(("到店", "来店")):
+        return SELF_PICKUP
     for filler in _FILLER:
         if name.startswith(filler) and len(name) > len(filler):
             name = name[len(filler):]

@@ -78,10 +78,15 @@ class PickupRow:
         return tuple(p for p in self.perks if not p.handed)
 
     @property
+    def check_reasons(self) -> tuple[str, ...]:
+        """Why the order is 待核实 (the console's flags), in the counter's words; empty when it is not."""
+        return tuple(w for w, on in (("最新接龙里已没有这一单（可能已退出）", self.missing), ("超出每人限购", self.over_limit),
+                                     ("超出规格限量", self.over_stock)) if on)
+
+    @property
     def check(self) -> str:
         """Why the counter should check before handing over (the console's 待核实), or ""."""
-        why = [w for w, on in (("最新接龙里已没有这一单（可能已退出）", self.missing), ("超出每人限购", self.over_limit),
-                               ("超出规格限量", self.over_stock)) if on]
+        why = self.check_reasons
         return f"待核实：{'；'.join(why)}。交货前请先与团长核对。" if why else ""
 
     @property

@@ -98,6 +98,8 @@ def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
                 "deal_id": d.id,
                 "product": d.product,
                 "group_price": money(d.group_price),
+                # A spec with its own price (10斤装 ¥69.90): else 份 × 团购价 would not give 成交额 by hand.
+                "spec_prices": "；".join(f"{spec} ¥{money(price):,.2f}" for spec, price in (d.spec_prices or {}).items()),
                 "threshold": d.threshold,
                 "threshold_unit": d.threshold_unit,
                 "threshold_unit_label": jielong.unit_label(d.threshold_unit),

@@ -171,7 +171,8 @@ def _timeline(series: list[dict[str, Any]], marks: list[dict[str, Any]]) -> list
 def _deals(deals: list[dict[str, Any]]) -> list[str]:
     rows = [
         [
-            d["product"], f"¥{d['group_price']:,.2f}", f"{d['threshold']}{d['threshold_unit_label']}",
+            d["product"], f"¥{d['group_price']:,.2f}" + (f"（{d['spec_prices']}）" if d["spec_prices"] else ""),
+            f"{d['threshold']}{d['threshold_unit_label']}",
             d["entries"], d["units"], d["buyers"], f"¥{d['gmv']:,.2f}", hm(d["released_at"]),
             minutes_text(d["minutes_release_to_threshold"]), minutes_text(d["minutes_to_sellout"]), d["outcome_label"],
         ]

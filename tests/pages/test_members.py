@@ -115,3 +115,20 @@ def test_a_fuzzy_match_is_confirmed_in_one_click_and_undone(page_as, app_db):
     assert not [b for b in at.button if b.key.startswith("members_identity_confirm_")]
     at.button(key=next(b.key for b in at.button if b.key.startswith("members_identity_undo_"))).click().run()
     assert [b for b in at.button if b.key.startswith("members_identity_confirm_")]
+
+
+def test_the_member_table_writes_money_and_portions_as_the_review_does(page_as):
+    # Night 10: 累计消费 read 493.2 (the review writes ¥493.20) and 件数 (everywhere else 份).
+    import json
+
+    at = page_as("reviewer", "members")
+    at.segmented_control(key="members_view").set_value("成员与分层").run()
+    assert not at.exception
+    table = at.dataframe[-1]
+    assert "份数" in table.value.columns and "件数" not in table.value.columns
+    assert json.loads(table.proto.columns)["累计消费（LTV）"]["type_config"]["format"] == "¥%,.2f"
+    at.selectbox(key="members_table_detail").set_value(int(table.value["编号"].iloc[0])).run()
+    assert not at.exception
+    detail = at.dataframe[-1]
+    assert "份数" in detail.value.columns
+    assert json.loads(detail.proto.columns)["消费"]["type_config"]["format"] == "¥%,.2f"

@@ -149,6 +149,7 @@ def test_a_partial_pickup_from_the_card(page_as, app_db):
     with app_session(app_db) as s:
         row = next(r for g in pickup.pickup_list(s, show_id(app_db)) for r in g.rows if r.qty > 1)
     at = search(page_as("assistant", "pickup"), str(row.seq))
+    assert at.number_input(key=f"pickup_qty_{row.entry_id}").label == "本次提几份"  # the order's unit, not 件
     at.number_input(key=f"pickup_qty_{row.entry_id}").set_value(1).run()
     at.button(key=f"pickup_part_{row.entry_id}").click().run()
     assert not at.exception, at.exception
@@ -167,3 +168,46 @@ def test_an_order_to_check_says_so_on_its_card(page_as, app_db):
         s.get(ChainEntry, row.entry_id).missing = True
     at = search(page_as("assistant", "pickup"), "3")
     assert any("待核实：最新接龙里已没有这一单" in w.value for w in at.warning)
+
+
+def _flagged_tab(page_as, app_db, tab: str, flag: str):
+    """The first greens order flagged 待核实 (`flag`: missing / over_limit), then the page on `tab`."""
+    from db.models import ChainEntry
+
+    row = first_greens(app_db)
+    with app_session(app_db) as s:
+        setattr(s.get(ChainEntry, row.entry_id), flag, True)
+    at = page_as("assistant", "pickup")
+    at.session_state["pickup_tab"] = tab
+    at.run()
+    assert not at.exception, at.exception
+    return row, at
+
+
+def test_the_pickup_list_flags_an_order_to_check(page_as, app_db):
+    # Night 10: the card said 待核实 but the 提货清单 staff pack from said only 待提货.
+    row, at = _flagged_tab(page_as, app_db, "提货清单", "over_limit")
+    table = next(d.value for d in at.dataframe if (d.value["跟团号"] == row.seq).any()
+                 and (d.value["团员"] == row.name).any())
+    flagged = table[(table["跟团号"] == row.seq) & (table["团员"] == row.name)]
+    assert list(flagged["待核实"]) == ["超出每人限购"]
+    assert any("待核实 1 单" in m.value for m in at.markdown if row.group in m.value)
+
+
+def test_the_delivery_form_says_which_orders_wait_for_a_check(page_as, app_db):
+    row, at = _flagged_tab(page_as, app_db, "配送", "missing")
+    options = at.multiselect(key="pickup_delivery_groups").options
+    assert any(o.startswith(f"{row.group}（") and "其中待核实 1 单" in o for o in options)
+    assert any("待核实的订单不随配送登记" in c.value for c in at.caption)
+
+
+def test_after_a_run_the_delivery_form_is_drawn_afresh(page_as):
+    at = page_as("assistant", "pickup")
+    at.session_state["pickup_tab"] = "配送"
+    at.run()
+    group = at.multiselect(key="pickup_delivery_groups").options[0].split("（")[0]
+    at.multiselect(key="pickup_delivery_groups").select(at.multiselect(key="pickup_delivery_groups").options[0])
+    [b for b in at.button if b.key and b.key.startswith("FormSubmitter:pickup_delivery_form")][0].click().run()
+    assert not at.exception, at.exception
+    form = at.multiselect(key="pickup_delivery_groups")
+    assert form.value == [] and not any(o.startswith(f"{group}（") for o in form.options)

@@ -242,3 +242,21 @@ def test_a_deal_with_a_stock_per_spec(page_as, app_db):
     at.text_input(key=f"{prefix}_spec_stock").input("10斤装=20")
     _submit(at, prefix)
     assert any("规格限量" in e.value and "10斤装" in e.value for e in at.error)
+
+
+def test_a_new_show_is_offered_at_the_evening_not_the_hour_of_now(page_as):
+    # Night 10: planned at 08:25, the form offered tomorrow 08:00–09:00 for a live night.
+    at = page_as("assistant", "setup")
+    start, end = at.datetime_input(key="setup_new_start").value, at.datetime_input(key="setup_new_end").value
+    assert (start.hour, start.minute, end - start) == (20, 0, timedelta(hours=1))
+
+
+def test_the_show_form_names_the_communities_there_are(page_as, app_db):
+    # Night 10: typing 源味集 for 源味集·阳光花园群 silently made a second community (its members,
+    # 复购 and KOC counted apart); the form named none of the existing ones.
+    at = page_as("assistant", "setup")
+    hint = next(c.value for c in at.caption if c.value.startswith("已有社群："))
+    assert "源味集·阳光花园群" in hint and "亲亲宝贝" in hint and "新建社群" in hint
+    at = _new_show(at, "周六橙子专场")
+    assert not at.exception and not at.error
+    assert any("新社群「幸福里业主群」" in t.value for t in at.toast)

@@ -221,6 +221,7 @@ def test_csv_import_links_exact_names_and_export_round_trips(session, admin):
     text = members.export_members(session, cid).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("昵称,楼栋,手机尾号")
     assert "王芳,5栋,1234" in text
+    assert "份数,累计消费（元）" in text.splitlines()[0]  # the 份 of every other page, and its unit
 
 
 def test_member_detail_lists_aliases_shows_and_promises_owed(session, admin):

@@ -41,8 +41,12 @@ def test_reminder_names_the_deal_when_the_show_has_several():
     )
     egg = row.__class__(**{**row.__dict__, "entry_id": 2, "deal_id": 2, "product": "土鸡蛋", "seq": 3, "qty": 1})
     text = pickup.reminder_text("源味集", [row, egg], DUE, place="东门驿站")
-    assert "5栋：王芳（有机上海青7号×2、土鸡蛋3号×1）" in text and "前到东门驿站提货" in text
+    assert "5栋：王芳（7号 有机上海青×2、3号 土鸡蛋×1）" in text and "前到东门驿站提货" in text
     assert "所有订单都已提货" in pickup.reminder_text("源味集", [], DUE)
+    # A product whose name ends in a number keeps its 跟团号 apart: not "散养土鸡蛋 30枚21号".
+    eggs = row.__class__(**{**row.__dict__, "entry_id": 3, "deal_id": 2, "product": "散养土鸡蛋 30枚", "seq": 21, "qty": 1})
+    text = pickup.reminder_text("源味集", [row, eggs], DUE)
+    assert "王芳（7号 有机上海青×2、21号 散养土鸡蛋 30枚×1）" in text and "30枚21号" not in text
 
 
 def test_care_message_after_a_pickup_or_a_delivery():

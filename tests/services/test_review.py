@@ -115,3 +115,19 @@ def test_orders_to_check_are_said_apart_from_the_gmv():
     assert review.flagged_note(deals) == ("有效单数含 1 单待核实的接龙（超出限购、超出规格限量或最新接龙中缺失），"
                                           "其金额 ¥49.90 未计入成交额。")
     assert review.flagged_note(deals[1:]) == ""
+
+
+def test_a_spec_with_its_own_price_is_named_beside_the_group_price(session, admin):
+    # Night 10: 赣南脐橙 ¥39.90 × 10 份 ≠ ¥219.60 on the review, because 10斤装 costs ¥69.90; the table
+    # and the report said only 团购价 ¥39.90.
+    show = _show(session, admin)
+    session.add(Deal(show_id=show.id, product="赣南脐橙", group_price=Decimal("39.90"), threshold=2,
+                     spec_options="5斤装,10斤装", spec_prices={"10斤装": "69.90"}, created_at=T0, status="released",
+                     released_at=T0))
+    session.add(Deal(show_id=show.id, product="土鸡蛋", group_price=Decimal("29.90"), threshold=2, created_at=T0,
+                     status="released", released_at=T0))
+    session.flush()
+    deals = review.kpis(session, show.id)["deals"]
+    assert [d["spec_prices"] for d in deals] == ["10斤装 ¥69.90", ""]
+    html = review.render(session, show.id)
+    assert "¥39.90（10斤装 ¥69.90）" in html and "¥29.90（" not in html
