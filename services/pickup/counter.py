@@ -46,8 +46,8 @@ class AlreadyPickedUp(InvalidState):
 
 
 def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS) -> list[rows.PickupRow]:
-    """The show's orders matching a 跟团号, a phone tail (4 digits) or part of a name; orders
-    still to hand over first. See services.pickup.query for how the text is read.
+    """The show's orders matching a 跟团号, a phone tail (4 digits) or part of a name; in a stable
+    order (deal, 跟团号) that a hand-over does not change. See services.pickup.query for how the text is read.
 
     Each kind of match is its own index-friendly lookup of entry ids (the phone tail by
     ix_chain_entry_phone_tail, the 跟团号 by (deal_id, status, seq) per deal), joined by UNION
@@ -67,7 +67,7 @@ def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS) -
         show_deals = select(Deal.id).where(Deal.show_id == show_id)
         lookups.append(select(ChainEntry.id).where(ChainEntry.deal_id.in_(show_deals), _name_like(session, q.name)))
     ids = lookups[0] if len(lookups) == 1 else union_all(*lookups)
-    stmt = rows.open_first(rows.base_select(show_id).where(ChainEntry.id.in_(ids))).limit(limit)
+    stmt = rows.stable_order(rows.base_select(show_id).where(ChainEntry.id.in_(ids))).limit(limit)
     found = rows.to_rows(session, session.execute(stmt))
     if q.phone:  # a whole number was typed: its tail matched, the number must too
         found = [r for r in found if _digits_match(session, r.entry_id, q.phone)]

@@ -113,12 +113,11 @@ def base_select(show_id: int) -> Select:
     )
 
 
-def open_first(q: Select) -> Select:
-    """Orders still to hand over first, then by deal and 跟团号."""
-    return q.order_by(
-        status_sql(Pickup.picked_qty, ChainEntry.qty) == PickupStatus.PICKED_UP.value,
-        Deal.id, ChainEntry.seq.is_(None), ChainEntry.seq, ChainEntry.id,
-    )
+def stable_order(q: Select) -> Select:
+    """By deal and 跟团号 only, never by status: at the counter a tap must not move the cards
+    (an order handed over used to drop to the bottom and slide the next one under the thumb,
+    so a second tap handed over the wrong order). The card's badge shows its status."""
+    return q.order_by(Deal.id, ChainEntry.seq.is_(None), ChainEntry.seq, ChainEntry.id)
 
 
 def to_rows(session: Session, result, with_perks: bool = True) -> list[PickupRow]:
