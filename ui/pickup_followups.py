@@ -30,7 +30,8 @@ def _reminder(show_id: int, show_title: str) -> None:
     place = st.text_input("提货地点（可不填）", key="pickup_follow_place", placeholder="如 东门驿站")
     rows = ctx.read(pickup.not_picked, show_id, deadline)
     st.caption(f"截至 {pickup.when_text(deadline)} 未提完：{len({r.name for r in rows})} 人 {len(rows)} 单")
-    st.code(pickup.reminder_text(show_title, rows, deadline, place.strip()), language=None, wrap_lines=True)
+    delivers = ctx.read(pickup.show_delivers, show_id)
+    st.code(pickup.reminder_text(show_title, rows, deadline, place.strip(), delivers), language=None, wrap_lines=True)
     if rows:
         st.dataframe(
             pd.DataFrame({

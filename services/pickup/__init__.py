@@ -9,9 +9,10 @@ Public API (pages, other capabilities, the demo, benchmarks and checks call thes
 - rows.py: `PickupRow` (entry_id, seq, name, qty, picked_qty, status, perks, …), `Perk`, `row`.
 - states.py: `PickupStatus` (pending 待提货 / partial 部分提货 / picked_up 已提货), `Via`,
   `FulfilledVia`, their labels, `when_text`.
-- points.py: `pickup_group`, the one packing rule (pickup point or building), `NO_ADDRESS`.
+- points.py: `pickup_group`, the one packing rule (pickup point or building), `pickup_point`, `NO_ADDRESS`.
 - lists.py, 提货清单: `pickup_list` (per pickup point / building, with perks owed), `group_choices`.
-- delivery.py, 配送: `deliver` (a building or a route delivered at a time), `undo_run`, `list_runs`.
+- delivery.py, 配送: `deliver` (a building or a route delivered at a time), `undo_run`, `list_runs`,
+  `show_delivers` (whether orders naming a building are 送货上门).
 - promise_close.py: promises close themselves from hand-overs; `how_fulfilled` (承诺履约 page).
 - followups.py, 跟进: `default_deadline`, `not_picked`, `reminder_text`, `picked_recently`,
   `care_message_for`, `claim_promises`, `log_claim`.
@@ -21,7 +22,7 @@ Public API (pages, other capabilities, the demo, benchmarks and checks call thes
 - demo_pickups.py: `replay_past_pickups` (the past demo night's hand-overs).
 """
 from services.pickup.counter import AlreadyPickedUp, find, hand_gifts, mark, request_key, status_counts, undo
-from services.pickup.delivery import RunRow, deliver, list_runs, undo_run
+from services.pickup.delivery import RunRow, deliver, list_runs, show_delivers, undo_run
 from services.pickup.demo_pickups import replay_past_pickups
 from services.pickup.followups import (
     care_message,
@@ -37,7 +38,7 @@ from services.pickup.links import DEFAULT_HOURS as DEFAULT_LINK_HOURS
 from services.pickup.links import MAX_HOURS as MAX_LINK_HOURS
 from services.pickup.links import LinkGrant, create_link, link_actor, list_links, resolve_link, revoke_link
 from services.pickup.lists import GroupCount, GroupList, group_choices, pickup_list
-from services.pickup.points import NO_ADDRESS, PICKUP_SEP, group_sort_key, pickup_group
+from services.pickup.points import NO_ADDRESS, PICKUP_SEP, group_sort_key, pickup_group, pickup_point
 from services.pickup.promise_close import how_fulfilled
 from services.pickup.rows import Perk, PickupRow, row
 from services.pickup.states import (
@@ -57,6 +58,6 @@ __all__ = [
     "Perk", "PickupRow", "PickupStats", "PickupStatus", "PointStats", "RunRow", "STATUS_LABELS", "VIA_LABELS", "Via",
     "care_message", "care_message_for", "claim_promises", "create_link", "default_deadline", "deliver", "find",
     "group_choices", "hand_gifts", "how_fulfilled", "link_actor", "list_links", "list_runs", "log_claim", "mark",
-    "not_picked", "picked_recently", "pickup_group", "pickup_list", "reminder_text", "replay_past_pickups",
-    "request_key", "resolve_link", "revoke_link", "row", "stats", "status_counts", "undo", "undo_run", "when_text",
+    "not_picked", "picked_recently", "pickup_group", "pickup_point", "pickup_list", "reminder_text", "replay_past_pickups",
+    "request_key", "resolve_link", "revoke_link", "row", "show_delivers", "stats", "status_counts", "undo", "undo_run", "when_text",
 ]

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+import re
+
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from db.models import ChainEntry, DeliveryRun, Pickup, PickupAction, Show
+from db.models import ChainEntry, Deal, DeliveryRun, Pickup, PickupAction, Show
 from services import clock, events, locking, shows
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
@@ -20,6 +22,19 @@ from services.pickup.points import pickup_group
 from services.pickup.states import Action, Via
 
 MAX_LABEL = 100
+# A deal's 预计送达 / 自提 text that says the goods are brought to the door ("次日中午前送达",
+# "配送上门"), unless it says they are not ("不送货", "仅自提").
+_DELIVERS = re.compile(r"送达|送到|送货|送上门|配送|派送|上门")
+_NO_DELIVERY = re.compile(r"不(?:送|配送|派送)|(?:仅|只|只能|需)自提|不上门")
+
+
+def show_delivers(session: Session, show_id: int) -> bool:
+    """Whether the show brings orders to the buildings (so an order naming a building, not a
+    pickup point, is 送货上门): a delivery run was recorded, or a deal's 预计送达 text says so."""
+    if session.scalar(select(exists().where(DeliveryRun.show_id == show_id))):
+        return True
+    texts = session.scalars(select(Deal.delivery_text).where(Deal.show_id == show_id, Deal.delivery_text != ""))
+    return any(_DELIVERS.search(t) and not _NO_DELIVERY.search(t) for t in texts)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from services import promises, shows
 from services.authz import Actor
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.pickup import rows
-from services.pickup.points import group_sort_key
+from services.pickup.points import SELF_PICKUP, group_sort_key, pickup_point
 from services.pickup.states import Via, when_text
 
 DEFAULT_HOUR = 18  # without a delivery promise, orders are due by 18:00 the day after the show
@@ -63,8 +63,26 @@ def _who(person: str, orders: Sequence[rows.PickupRow], many_deals: bool) -> str
     return f"{person}（{parts}）"
 
 
-def reminder_text(show_title: str, open_rows: Sequence[rows.PickupRow], deadline: datetime, place: str = "") -> str:
-    """The reminder to post in the group: who still has orders waiting, by pickup point / building."""
+DOOR = "送货上门"
+
+
+def _way(row: rows.PickupRow, place: str, delivers: bool) -> str:
+    """How this order reaches its buyer, in the reminder's words: at the pickup point it names,
+    送货上门 for a building or address where the show delivers, else at the shop (or `place`)."""
+    point = pickup_point(row.address, row.note)
+    if point is None and delivers:
+        return DOOR
+    if point is None or point == SELF_PICKUP:
+        return f"到{place}自提" if place else SELF_PICKUP
+    return f"到{point}提货" if point.endswith("自提点") else f"到{point}自提"
+
+
+def reminder_text(
+    show_title: str, open_rows: Sequence[rows.PickupRow], deadline: datetime, place: str = "", delivers: bool = False
+) -> str:
+    """The reminder to post in the group: who still has orders waiting, by pickup point / building,
+    each group told what fits it (到东门驿站自提 / 到店自提 / 送货上门, see `_way`). `place` names the
+    shop for orders that name no pickup point; `delivers`: the show delivers (show_delivers)."""
     if not open_rows:
         return f"【提货提醒】{show_title}\n所有订单都已提货，感谢大家的支持！"
     people = {r.name for r in open_rows}
@@ -72,14 +90,20 @@ def reminder_text(show_title: str, open_rows: Sequence[rows.PickupRow], deadline
     by_group: dict[str, dict[str, list[rows.PickupRow]]] = defaultdict(lambda: defaultdict(list))
     for r in open_rows:
         by_group[r.group][r.name].append(r)
-    where = f"到{place}" if place else "到店"
-    lines = [
-        f"【提货提醒】{show_title}",
-        f"还有 {len(people)} 位邻居的订单没有取，请在 {when_text(deadline)} 前{where}提货：",
-    ]
+    # One group is one way (a pickup point's orders all name it; a building's name none).
+    ways = {g: _way(next(iter(people_of.values()))[0], place, delivers) for g, people_of in by_group.items()}
+    one_way = next(iter(ways.values())) if len(set(ways.values())) == 1 else None
+    if one_way == DOOR:
+        head = f"还有 {len(people)} 位邻居的订单将{DOOR}（{when_text(deadline)} 前），请留意收货："
+    elif one_way:
+        head = f"还有 {len(people)} 位邻居的订单没有取，请在 {when_text(deadline)} 前{one_way}："
+    else:
+        head = f"还有 {len(people)} 位邻居的订单没有取，请在 {when_text(deadline)} 前按下面的方式提货："
+    lines = [f"【提货提醒】{show_title}", head]
     for group in sorted(by_group, key=group_sort_key):
         who = "、".join(_who(p, orders, many_deals) for p, orders in by_group[group].items())
-        lines.append(f"{group}：{who}")
+        how = "" if one_way else f"（{ways[group]}）"
+        lines.append(f"{group}{how}：{who}")
     lines.append("已经取过的请忽略。来不及取的私信我，帮您留着或安排送货。")
     return "\n".join(lines)
 

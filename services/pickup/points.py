@@ -79,16 +79,25 @@ def _building(text: str, in_note: bool = False) -> str | None:
 
 def pickup_group(address: str, note: str = "") -> str:
     """The packing group (取货点 or building) for an entry; see the module doc."""
+    point = pickup_point(address, note)
+    if point:
+        return point
     address, note = " ".join((address or "").split()), " ".join((note or "").split())
-    for text in (address, note):
-        point = _pickup_point(text) if text else None
-        if point:
-            return point
     for text, in_note in ((address, False), (note, True)):
         building = _building(text, in_note) if text else None
         if building:
             return building
     return address.split(PICKUP_SEP)[0][:40] if address else NO_ADDRESS
+
+
+def pickup_point(address: str, note: str = "") -> str | None:
+    """The pickup point the order names (东门驿站, 东门自提点, or 到店自提 for 自提 naming no place),
+    or None: the order names a building or an address, so it is delivered where the show delivers."""
+    for text in (" ".join((address or "").split()), " ".join((note or "").split())):
+        point = _pickup_point(text) if text else None
+        if point:
+            return point
+    return None
 
 
 def group_sort_key(group: str) -> tuple:

@@ -27,10 +27,38 @@ def test_not_picked_by_the_deadline_and_the_reminder_text(session, assistant):
     pickup.mark(session, assistant, night.entries[3], qty=1, at=MORNING)
     open_rows = pickup.not_picked(session, night.show_id, DUE)
     assert sorted(r.name for r in open_rows) == ["Amy", "李娜", "果果妈", "王芳芳"]
-    text = pickup.reminder_text("源味集《农场主来了》", open_rows, DUE)
-    assert text.splitlines()[:2] == ["【提货提醒】源味集《农场主来了》", "还有 4 位邻居的订单没有取，请在 11月21日 12:00 前到店提货："]
-    assert "东门驿站：2号 李娜" in text and "3栋：3号 果果妈" in text and "5栋：5号 王芳芳" in text
+    # The deals say 次日中午前送达: the buildings are delivered to, the 东门驿站 orders picked up there.
+    assert pickup.show_delivers(session, night.show_id)
+    text = pickup.reminder_text("源味集《农场主来了》", open_rows, DUE, delivers=True)
+    assert text.splitlines()[:2] == ["【提货提醒】源味集《农场主来了》",
+                                     "还有 4 位邻居的订单没有取，请在 11月21日 12:00 前按下面的方式提货："]
+    assert "东门驿站（到东门驿站自提）：2号 李娜" in text
+    assert "3栋（送货上门）：3号 果果妈" in text and "5栋（送货上门）：5号 王芳芳" in text
+    assert "到店提货" not in text and "到店自提" not in text
     assert "1380000" not in text  # no phone numbers in a group message
+    # Only buildings left: one line says they come to the door.
+    doors = [r for r in open_rows if r.group != "东门驿站"]
+    assert pickup.reminder_text("源味集", doors, DUE, delivers=True).splitlines()[1] == (
+        "还有 3 位邻居的订单将送货上门（11月21日 12:00 前），请留意收货：")
+
+
+def test_a_show_that_does_not_deliver_says_pick_up_at_the_shop_or_the_point(session, assistant):
+    night = make_night(session, assistant)
+    from db.models import Deal
+    for d in session.query(Deal).filter(Deal.show_id == night.show_id):
+        d.delivery_text = "不送货，仅自提"
+    session.flush()
+    assert not pickup.show_delivers(session, night.show_id)
+    open_rows = pickup.not_picked(session, night.show_id, DUE)
+    text = pickup.reminder_text("源味集", open_rows, DUE, delivers=pickup.show_delivers(session, night.show_id))
+    assert "送货上门" not in text
+    assert "东门驿站（到东门驿站自提）：李娜" in text and "5栋（到店自提）：王芳" in text
+    eggs_only = [r for r in open_rows if r.group == "5栋"]
+    assert "前到店自提：" in pickup.reminder_text("源味集", eggs_only, DUE)
+    assert "前到东门驿站自提：" in pickup.reminder_text("源味集", eggs_only, DUE, place="东门驿站")
+    # A delivery run recorded: the show delivers, whatever its texts say.
+    pickup.deliver(session, assistant, night.show_id, ["12栋"], at=DUE)
+    assert pickup.show_delivers(session, night.show_id)
 
 
 def test_reminder_names_the_deal_when_the_show_has_several():
@@ -41,7 +69,7 @@ def test_reminder_names_the_deal_when_the_show_has_several():
     )
     egg = row.__class__(**{**row.__dict__, "entry_id": 2, "deal_id": 2, "product": "土鸡蛋", "seq": 3, "qty": 1})
     text = pickup.reminder_text("源味集", [row, egg], DUE, place="东门驿站")
-    assert "5栋：王芳（7号 有机上海青×2、3号 土鸡蛋×1）" in text and "前到东门驿站提货" in text
+    assert "5栋：王芳（7号 有机上海青×2、3号 土鸡蛋×1）" in text and "前到东门驿站自提" in text
     assert "所有订单都已提货" in pickup.reminder_text("源味集", [], DUE)
     # A product whose name ends in a number keeps its 跟团号 apart: not "散养土鸡蛋 30枚21号".
     eggs = row.__class__(**{**row.__dict__, "entry_id": 3, "deal_id": 2, "product": "散养土鸡蛋 30枚", "seq": 21, "qty": 1})
