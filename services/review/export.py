@@ -3,7 +3,8 @@
 - Entries (接龙明细) are the valid chain entries, each assigned to a packing group
   (取货点/楼栋) by services.pickup.pickup_group, the one rule the pickup lists,
   delivery runs and the counter use too.
-- CSV: one row per entry, sorted by group, UTF-8 with BOM so Excel opens it in Chinese.
+- CSV: one row per entry, sorted by group, UTF-8 with BOM so Excel opens it in Chinese; phones
+  and other long numbers written as ="…" so Excel keeps every digit (see _NUMBER_AS_TEXT).
   XLSX: 汇总 (per group: buyers, entries, units, amount, units per product; then 合计),
   分拣明细 (sorted by group with a 小计 row after each group and 合计 at the end),
   one sheet per group (up to MAX_GROUP_SHEETS), 候补（不打包） (waitlisted entries, when
@@ -121,10 +122,36 @@ def promise_frame(session: Session, show_id: int) -> pd.DataFrame:
 # ---------------------------------------------------------------- file writers
 
 
+# Long digit strings (phones, 快团团 order numbers) and numbers with a leading zero: Excel, opening a
+# CSV, guesses each cell's type and ignores CSV quoting, so 13800005678 shows as 1.38E+10 and 0755
+# loses its zero. A CSV cannot type a column, so the cell must carry the hint itself. We write it
+# as ="13800005678": Excel and WPS (the spreadsheets our staff open it in) show exactly the digits,
+# left as text, and copy them without a stray character; a leading tab (the other usual trick)
+# stays in the cell and comes along when the number is pasted into a phone. Only cells made of
+# digits alone (optional leading +) are wrapped, so no user text can ride in as a formula.
+# `from_csv_text` undoes it for anything reading the file back.
+_NUMBER_AS_TEXT = re.compile(r"\+?\d{11,}|0\d+")
+_WRAPPED = re.compile(r'="(\+?\d+)"')
+
+
+def _excel_text(v: str) -> str:
+    return f'="{v}"'
+
+
+def from_csv_text(v: str) -> str:
+    """A cell read back from our CSV as it was stored (="13800005678" → 13800005678)."""
+    m = _WRAPPED.fullmatch(v)
+    return m.group(1) if m else v
+
+
 def _csv_safe(v: Any) -> Any:
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**11:  # a long id stored as a number
+        return _excel_text(str(v))
     if not isinstance(v, str):
         return v
     v = strip_controls(v)  # rows stored before intake cleaned them: no bidi override reaches a file
+    if _NUMBER_AS_TEXT.fullmatch(v):
+        return _excel_text(v)
     return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
 
 

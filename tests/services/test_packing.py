@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
+from sqlalchemy import select
 
 from db.models import ChainEntry, Deal
 from services import jielong, shows
@@ -82,3 +83,19 @@ def test_kpi_sheet_shows_rates_as_percentages(session, admin, reviewer):
     kpis = {r[2]: r[1] for r in wb["复盘指标"].iter_rows(min_row=2, values_only=True)}
     assert kpis["watch_rate"] == "62.7%"  # 188 of 300 members
     assert kpis["order_rate"] == "0.5%"
+
+
+def test_phones_and_long_numbers_stay_text_in_excel(session, admin, reviewer):
+    """Excel read 13800005678 from the CSV as 1.38E+10: phones and long numbers are written ="…"."""
+    show = _show(session, admin, [(1, "王芳", 1, "5栋", "订单号 260112093015887"), (2, "李静", 1, "3栋", "")])
+    entries = session.scalars(select(ChainEntry).where(ChainEntry.buyer_name.in_(["王芳", "李静"]))
+                              .order_by(ChainEntry.seq)).all()
+    entries[0].phone, entries[1].phone = "13800005678", "139-0000-1234"
+    entries[1].note = "260112093015887"
+    session.flush()
+    text = export.entries_csv(session, reviewer, show.id).decode("utf-8-sig")
+    rows = {r["下单人"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert rows["王芳"]["电话"] == '="13800005678"' and rows["李静"]["备注"] == '="260112093015887"'
+    assert export.from_csv_text(rows["王芳"]["电话"]) == "13800005678"
+    assert rows["李静"]["电话"] == "139-0000-1234"  # Excel keeps it as text already
+    assert rows["王芳"]["备注"] == "订单号 260112093015887" and rows["王芳"]["跟团号"] == "1"
