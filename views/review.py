@@ -79,8 +79,9 @@ def render_deals(k: dict) -> None:
             "待核实": st.column_config.TextColumn(help="计入有效单数、未计入成交额的接龙：超出限购、超出规格限量或最新接龙中缺失"),
         },
     )
-    if note := review.flagged_note(k["deals"]):
-        st.caption(note)
+    for note in (review.split_note(k["deals"]), review.flagged_note(k["deals"])):
+        if note:
+            st.caption(note)
 
 
 def _to_check(d: dict) -> str:

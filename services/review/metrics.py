@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Deal, Promise, QuestionGroup, Show
+from db.models import ChainEntry, Deal, Promise, QuestionGroup, Show
 from services import jielong, promises, shows, triage
 from services.jielong import entry_amount  # one rule for the money of an entry (re-exported)
 
@@ -89,9 +89,27 @@ def minutes_between(later: datetime | None, earlier: datetime | None) -> float |
 
 
 
+def split_lines(session: Session, show_id: int) -> dict[int, tuple[int, int]]:
+    """deal id → (chain lines read as one entry per spec, the valid entries they became), for the
+    deals that have any: `12. 王芳 大果2斤 小果1斤` is 2 entries (services.jielong.spec_lines), so
+    有效单数 exceeds the chain's line count. The entries of one line share its number and raw
+    text; one aggregate over the show's valid entries (ix_chain_entry_deal_status_seq), nothing loaded."""
+    lines = (
+        select(ChainEntry.deal_id, func.count().label("n"))
+        .join(Deal, Deal.id == ChainEntry.deal_id)
+        .where(Deal.show_id == show_id, ChainEntry.status == jielong.EntryStatus.VALID, ChainEntry.raw_line != "")
+        .group_by(ChainEntry.deal_id, ChainEntry.seq, ChainEntry.raw_line)
+        .having(func.count(ChainEntry.spec.distinct()) > 1)
+        .subquery()
+    )
+    q = select(lines.c.deal_id, func.count(), func.sum(lines.c.n)).group_by(lines.c.deal_id)
+    return {deal_id: (int(n), int(entries)) for deal_id, n, entries in session.execute(q)}
+
+
 def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
     """One dict per deal with its tallies, milestones, GMV and speed."""
     rows = []
+    split = split_lines(session, show_id)
     for d in session.scalars(select(Deal).where(Deal.show_id == show_id).order_by(Deal.id)):
         rows.append(
             {
@@ -115,6 +133,9 @@ def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
                 "gmv": money(d.gmv_valid),  # the tally: valid entries not flagged
                 "gmv_flagged": money(d.gmv_flagged),  # 超出限购 / 缺失: shown apart, to be checked
                 "entries_flagged": d.entries_flagged,
+                # chain lines split into one entry per spec, and the entries they became (split_lines)
+                "split_lines": split.get(d.id, (0, 0))[0],
+                "split_entries": split.get(d.id, (0, 0))[1],
                 "minutes_release_to_threshold": minutes_between(d.reached_at, d.released_at),
                 "minutes_to_sellout": minutes_between(d.sold_out_at, d.released_at),
                 "outcome": d.status,

@@ -179,9 +179,19 @@ def _deals(deals: list[dict[str, Any]]) -> list[str]:
         for d in deals
     ]
     headers = ["团品", "团购价", "成团数", "有效单数", "份数", "下单人数", "成交额", "发布", "成团用时", "售罄用时", "结果"]
-    note = flagged_note(deals)
+    notes = [n for n in (split_note(deals), flagged_note(deals)) if n]
     return ["<h2>团品</h2>", _table(headers, rows, numeric={1, 3, 4, 5, 6}, wrap={0}),
-            *([f'<p class="muted">{esc(note)}</p>'] if note else [])]
+            *(f'<p class="muted">{esc(n)}</p>' for n in notes)]
+
+
+def split_note(deals: list[dict[str, Any]]) -> str:
+    """Why 有效单数 exceeds the chain's line count: lines naming several specs count one order
+    per spec (services.review.metrics.split_lines), or "" when no line was split."""
+    lines = sum(d.get("split_lines", 0) for d in deals)
+    if not lines:
+        return ""
+    entries = sum(d.get("split_entries", 0) for d in deals)
+    return f"有效单数含 {lines} 行接龙拆为多个规格（每个规格计 1 单，这 {lines} 行共计 {entries} 单）。"
 
 
 def flagged_note(deals: list[dict[str, Any]]) -> str:

@@ -83,3 +83,32 @@ def test_a_later_part_of_the_chain_and_a_longer_chain_keep_the_two_spec_entries(
     assert (tail.added, tail.updated, tail.missing) == (0, 0, 0)
     longer = jielong.apply_paste(session, assistant, deal.id, "#接龙\n" + "\n".join([*lines, "5. 钱七 1份"]), at=T0)
     assert (longer.added, longer.updated, longer.missing, longer.entries_valid, longer.units_valid) == (1, 0, 0, 6, 8)
+
+
+def test_the_review_says_why_there_are_more_orders_than_chain_lines(session, assistant):
+    """3 chain lines, 4 有效单: the review says one line became an entry per spec; the HTML report too."""
+    from services import review
+
+    show = make_show(session, assistant, title="两个规格复盘")
+    deal = jielong.create_deal(session, assistant, show.id, form(
+        product="丹东草莓", spec_options="大果,小果", group_price=Decimal("29.9"), original_price=Decimal("49.9"),
+        per_person_limit=10), at=START)
+    jielong.release(session, deal.id, assistant, at=T0)
+    chain = "#接龙 丹东草莓\n1. 李四 大果1份\n2. 王芳 大果2斤 小果1斤 5栋\n3. 赵六 小果1份"
+    jielong.apply_paste(session, assistant, deal.id, chain, at=T0)
+    assert review.split_lines(session, show.id) == {deal.id: (1, 2)}
+    deals = review.kpis(session, show.id)["deals"]
+    assert (deals[0]["entries"], deals[0]["split_lines"], deals[0]["split_entries"]) == (4, 1, 2)
+    note = "有效单数含 1 行接龙拆为多个规格（每个规格计 1 单，这 1 行共计 2 单）。"
+    assert review.split_note(deals) == note
+    assert note in review.render(session, show.id)
+    # Without such a line nothing is said.
+    plain = make_show(session, assistant, title="一个规格一行")
+    other = jielong.create_deal(session, assistant, plain.id, form(
+        product="丹东草莓", spec_options="大果,小果", group_price=Decimal("29.9"), original_price=Decimal("49.9"),
+        per_person_limit=10), at=START)
+    jielong.release(session, other.id, assistant, at=T0)
+    jielong.apply_paste(session, assistant, other.id, "#接龙 丹东草莓\n1. 李四 大果1份\n2. 李四 小果1份", at=T0)
+    assert review.split_lines(session, plain.id) == {}
+    assert review.split_note(review.kpis(session, plain.id)["deals"]) == ""
+    assert "拆为多个规格" not in review.render(session, plain.id)
