@@ -65,6 +65,30 @@ def test_find_mark_with_the_perk_then_undo(page_as, app_db):
         assert pickup.row(s, row.entry_id).status == "pending"
 
 
+def _card_order(at) -> list[int]:
+    """Entry ids of the cards as drawn (each card has its 已提货 or its 撤销 button)."""
+    out: list[int] = []
+    for b in at.button:
+        key = b.key or ""
+        if key.startswith(("pickup_mark_", "pickup_undo_")):
+            eid = int(key.rsplit("_", 1)[1])
+            if eid not in out:
+                out.append(eid)
+    return out
+
+
+def test_a_tap_leaves_the_cards_where_they_were(page_as, app_db):
+    """The card handed over stays in place (已提货, 撤销); the next one does not slide under the thumb."""
+    at = search(page_as("assistant", "pickup"), "3")
+    before = _card_order(at)
+    assert len(before) >= 2
+    at.button(key=f"pickup_mark_{before[0]}").click().run()
+    assert not at.exception, at.exception
+    assert _card_order(at) == before
+    assert at.button(key=f"pickup_undo_{before[0]}").label == "确认撤销"
+    at.button(key=f"pickup_undo_{before[0]}").click().run()  # leave the demo night as it was
+
+
 def test_a_stale_second_tap_says_who_took_it(page_as, app_db):
     row = first_greens(app_db)
     at = search(page_as("assistant", "pickup"), "3")
