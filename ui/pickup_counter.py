@@ -16,6 +16,7 @@ from ui.markdown import literal as md
 
 QUERY_KEY = "pickup_query"
 LAST_KEY = "pickup_last_entry"
+SHOWN_KEY = "pickup_shown"  # (query, entry ids of the cards drawn): a tap must not move them
 STATUS_COLORS = {
     pickup.PickupStatus.PENDING: "orange",
     pickup.PickupStatus.PARTIAL: "blue",
@@ -29,7 +30,10 @@ def render(show_id: int, actor: Actor, show_title: str) -> None:
         counts = ctx.read(pickup.status_counts, show_id)
         st.caption(" · ".join(f"{s.label} {counts[s]}" for s in pickup.PickupStatus))
         return
-    found = ctx.read(pickup.find, show_id, query)
+    shown_query, shown_ids = st.session_state.get(SHOWN_KEY, ("", []))
+    keep = shown_ids if shown_query == query else []
+    found = ctx.read(pickup.find, show_id, query, keep=keep)
+    st.session_state[SHOWN_KEY] = (query, [r.entry_id for r in found])
     if not found:
         st.info("没有找到：请核对跟团号、手机尾号（4 位）或姓名。")
         return

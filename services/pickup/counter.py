@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, union_all
@@ -45,9 +46,15 @@ class AlreadyPickedUp(InvalidState):
 # ---------------------------------------------------------------- reading
 
 
-def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS) -> list[rows.PickupRow]:
-    """The show's orders matching a 跟团号, a phone tail (4 digits) or part of a name; in a stable
-    order (deal, 跟团号) that a hand-over does not change. See services.pickup.query for how the text is read.
+def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS,
+         keep: Sequence[int] = ()) -> list[rows.PickupRow]:
+    """The show's orders matching a 跟团号, a phone tail (4 digits) or part of a name; orders
+    still to hand over first. See services.pickup.query for how the text is read.
+
+    `keep`: the entry ids of the cards the staff see now, in their order. Those found again stay
+    in that order, first, and the new ones follow: at the counter a tap must not move the cards
+    (the order handed over would drop to the bottom and slide the next one under the thumb, and
+    a second tap would hand over the wrong order).
 
     Each kind of match is its own index-friendly lookup of entry ids (the phone tail by
     ix_chain_entry_phone_tail, the 跟团号 by (deal_id, status, seq) per deal), joined by UNION
@@ -67,10 +74,13 @@ def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS) -
         show_deals = select(Deal.id).where(Deal.show_id == show_id)
         lookups.append(select(ChainEntry.id).where(ChainEntry.deal_id.in_(show_deals), _name_like(session, q.name)))
     ids = lookups[0] if len(lookups) == 1 else union_all(*lookups)
-    stmt = rows.stable_order(rows.base_select(show_id).where(ChainEntry.id.in_(ids))).limit(limit)
+    stmt = rows.open_first(rows.base_select(show_id).where(ChainEntry.id.in_(ids)), keep).limit(limit)
     found = rows.to_rows(session, session.execute(stmt))
     if q.phone:  # a whole number was typed: its tail matched, the number must too
         found = [r for r in found if _digits_match(session, r.entry_id, q.phone)]
+    if keep:
+        place = {eid: i for i, eid in enumerate(keep)}
+        found.sort(key=lambda r: place.get(r.entry_id, len(place)))  # stable: the new ones keep their order
     return found
 
 

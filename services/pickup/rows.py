@@ -4,11 +4,12 @@ are handed over; cancelled and waitlisted ones never show here."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, FulfilmentItem, Pickup, Promise
@@ -113,11 +114,16 @@ def base_select(show_id: int) -> Select:
     )
 
 
-def stable_order(q: Select) -> Select:
-    """By deal and 跟团号 only, never by status: at the counter a tap must not move the cards
-    (an order handed over used to drop to the bottom and slide the next one under the thumb,
-    so a second tap handed over the wrong order). The card's badge shows its status."""
-    return q.order_by(Deal.id, ChainEntry.seq.is_(None), ChainEntry.seq, ChainEntry.id)
+def open_first(q: Select, keep: Sequence[int] = ()) -> Select:
+    """Orders still to hand over first, then by deal and 跟团号. The ids in `keep` (the cards the
+    staff already see, in their order) come before all others, so a search run again after a tap
+    still holds the card just handed over: the caller keeps them in their old places."""
+    keeping = [case((ChainEntry.id.in_(list(keep)), 0), else_=1)] if keep else []
+    return q.order_by(
+        *keeping,
+        status_sql(Pickup.picked_qty, ChainEntry.qty) == PickupStatus.PICKED_UP.value,
+        Deal.id, ChainEntry.seq.is_(None), ChainEntry.seq, ChainEntry.id,
+    )
 
 
 def to_rows(session: Session, result, with_perks: bool = True) -> list[PickupRow]:

@@ -81,9 +81,9 @@ def test_mark_all_then_a_second_tap_says_who_and_when(session, assistant):
     assert isinstance(info.value, InvalidState)
     assert "前台小周" in str(info.value) and "11月21日 10:00" in str(info.value)
     assert pickup.row(session, night.entries[1]).picked_qty == 2  # nothing changed
-    # 跟团号 1 of both chains: in deal order, the one handed over keeps its place (status on its card)
+    # 跟团号 1 of both chains: the eggs still to hand over come first
     assert [(r.product, r.status) for r in pickup.find(session, night.show_id, "1")] == [
-        ("有机上海青", "picked_up"), ("土鸡蛋", "pending")]
+        ("土鸡蛋", "pending"), ("有机上海青", "picked_up")]
     assert session.scalar(select(func.count()).select_from(PickupAction)) == 1
 
 
@@ -93,9 +93,12 @@ def test_a_tap_does_not_move_the_cards(session, assistant):
     before = pickup.find(session, night.show_id, "王芳")
     assert len(before) >= 2 and before[0].status == "pending"
     pickup.mark(session, STAFF, before[0].entry_id, at=AT)
-    after = pickup.find(session, night.show_id, "王芳")
-    assert [r.entry_id for r in after] == [r.entry_id for r in before]
+    shown = [r.entry_id for r in before]
+    after = pickup.find(session, night.show_id, "王芳", keep=shown)
+    assert [r.entry_id for r in after] == shown
     assert after[0].status == "picked_up" and after[1].status == "pending"
+    # a fresh search (nothing shown yet) puts the orders still to hand over first
+    assert pickup.find(session, night.show_id, "王芳")[-1].entry_id == before[0].entry_id
 
 
 def test_partial_pickups_add_up(session, assistant):
