@@ -78,9 +78,6 @@ def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS,
     found = rows.to_rows(session, session.execute(stmt))
     if q.phone:  # a whole number was typed: its tail matched, the number must too
         found = [r for r in found if _digits_match(session, r.entry_id, q.phone)]
-    if keep:
-        place = {eid: i for i, eid in enumerate(keep)}
-        found.sort(key=lambda r: place.get(r.entry_id, len(place)))  # stable: the new ones keep their order
     return found
 
 

@@ -5,10 +5,9 @@ over by the run (its remaining units), which closes its delivery promise items l
 A 待核实 order is never handed over by a run: it waits for the leader's check and the counter."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
-
-import re
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session

@@ -79,10 +79,10 @@ def _building(text: str, in_note: bool = False) -> str | None:
 
 def pickup_group(address: str, note: str = "") -> str:
     """The packing group (取货点 or building) for an entry; see the module doc."""
-    point = pickup_point(address, note)
+    address, note = _squeezed(address), _squeezed(note)
+    point = _named_point(address, note)
     if point:
         return point
-    address, note = " ".join((address or "").split()), " ".join((note or "").split())
     for text, in_note in ((address, False), (note, True)):
         building = _building(text, in_note) if text else None
         if building:
@@ -93,7 +93,16 @@ def pickup_group(address: str, note: str = "") -> str:
 def pickup_point(address: str, note: str = "") -> str | None:
     """The pickup point the order names (东门驿站, 东门自提点, or 到店自提 for 自提 naming no place),
     or None: the order names a building or an address, so it is delivered where the show delivers."""
-    for text in (" ".join((address or "").split()), " ".join((note or "").split())):
+    return _named_point(_squeezed(address), _squeezed(note))
+
+
+def _squeezed(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _named_point(address: str, note: str) -> str | None:
+    """pickup_point on texts already squeezed (pickup_group squeezes them once for both readings)."""
+    for text in (address, note):
         point = _pickup_point(text) if text else None
         if point:
             return point

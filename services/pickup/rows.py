@@ -116,9 +116,9 @@ def base_select(show_id: int) -> Select:
 
 def open_first(q: Select, keep: Sequence[int] = ()) -> Select:
     """Orders still to hand over first, then by deal and 跟团号. The ids in `keep` (the cards the
-    staff already see, in their order) come before all others, so a search run again after a tap
-    still holds the card just handed over: the caller keeps them in their old places."""
-    keeping = [case((ChainEntry.id.in_(list(keep)), 0), else_=1)] if keep else []
+    staff already see) come before all others, in their order: a search run again after a tap
+    holds the card just handed over in its old place."""
+    keeping = [case({eid: i for i, eid in enumerate(keep)}, value=ChainEntry.id, else_=len(keep))] if keep else []
     return q.order_by(
         *keeping,
         status_sql(Pickup.picked_qty, ChainEntry.qty) == PickupStatus.PICKED_UP.value,
