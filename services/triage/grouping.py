@@ -442,8 +442,7 @@ class Matcher:
         buckets = (bucket, QUESTION) if bucket == CHATTER and asks and self._specific(sig) else (bucket,)
         objects, concepts, words = self._parts(sig)
         self.objects.setdefault(id(key), set()).update(objects)
-        if _conditional(concepts, self.lex) and _modifier(words):
-            self.worded.setdefault(id(key), []).append(sig)
+        self._note_worded(key, sig, concepts, words)
         for b in buckets:
             self.exact.setdefault((b, sig), key)
             for tok in sorted(concepts):
@@ -483,8 +482,7 @@ class Matcher:
             # the same signature read as another category later (今天发得出吗 after 今天能发吗) joins it too
             self.exact.setdefault((bucket, sig), best_key)
             self.objects.setdefault(id(best_key), set()).update(objects)
-            if _conditional(concepts, self.lex) and _modifier(words):
-                self.worded.setdefault(id(best_key), []).append(sig)
+            self._note_worded(best_key, sig, concepts, words)
             if not words:
                 # a bare member (有优惠吗: concepts only) represents its group as well as the first
                 # asker's wording did: later comments are scored against it too
@@ -512,6 +510,11 @@ class Matcher:
                 if score >= cutoff and score > best and self._fits(sig, other, key, cutoff):
                     best_key, best = key, score
         return best_key
+
+    def _note_worded(self, key: object, sig: str, concepts: frozenset, words: frozenset) -> None:
+        """Keep the group's offer questions that carry a modifier (老客户有优惠吗), for _fits."""
+        if _conditional(concepts, self.lex) and _modifier(words):
+            self.worded.setdefault(id(key), []).append(sig)
 
     def _fits(self, sig: str, other: str, key: object, cutoff: float) -> bool:
         """A question with a modifier (老带新有优惠吗) that reaches a group through a bare member

@@ -28,6 +28,7 @@ import argparse
 import sys
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -64,32 +65,26 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
     return [dict(zip(head, ln.split("\t"))) for ln in lines[1:]]
 
 
+def _source_file(r: dict[str, str]) -> str:
+    return r["source"].split(":")[0]
+
+
+# (file, origin as in WEIGHTS, what cross-validation keeps together), in training order
+REAL_TUNE: tuple[tuple[str, str, Callable[[dict[str, str]], str]], ...] = (
+    ("comments.tsv", "real", lambda r: r["streamer"]),
+    ("comments_shop.tsv", "shop", lambda r: r["source"][:3]),
+    ("comments_live_shop.tsv", "live", _source_file),
+    ("comments_more.tsv", "more", _source_file),
+    ("comments_rooms.tsv", "rooms", _source_file),
+    ("comments_live9.tsv", "live9", _source_file),
+)
+
+
 def training_rows() -> list[tuple[str, str, str, str]]:
     """(text, category, origin, group) rows; group is what cross-validation keeps together."""
-    rows = [
-        (r["text"], r["category"], "real", r["streamer"])
-        for r in read_tsv(DATA / "real" / "comments.tsv") if r["split"] == "tune"
-    ]
-    rows += [
-        (r["text"], r["category"], "shop", r["source"][:3])
-        for r in read_tsv(DATA / "real" / "comments_shop.tsv") if r["split"] == "tune"
-    ]
-    rows += [
-        (r["text"], r["category"], "live", r["source"].split(":")[0])
-        for r in read_tsv(DATA / "real" / "comments_live_shop.tsv") if r["split"] == "tune"
-    ]
-    rows += [
-        (r["text"], r["category"], "more", r["source"].split(":")[0])
-        for r in read_tsv(DATA / "real" / "comments_more.tsv") if r["split"] == "tune"
-    ]
-    rows += [
-        (r["text"], r["category"], "rooms", r["source"].split(":")[0])
-        for r in read_tsv(DATA / "real" / "comments_rooms.tsv") if r["split"] == "tune"
-    ]
-    rows += [
-        (r["text"], r["category"], "live9", r["source"].split(":")[0])
-        for r in read_tsv(DATA / "real" / "comments_live9.tsv") if r["split"] == "tune"
-    ]
+    rows = []
+    for name, origin, group_of in REAL_TUNE:
+        rows += [(r["text"], r["category"], origin, group_of(r)) for r in read_tsv(DATA / "real" / name) if r["split"] == "tune"]
     for n, line in enumerate((DATA / "comments_labelled.tsv").read_text(encoding="utf-8").splitlines()):
         if line.strip() and not line.startswith("#"):
             cat, text = line.split("\t", 1)
