@@ -240,6 +240,12 @@ def test_streamer_chatter_drafts_little_and_other_shapes_of_offers_are_read():
     assert kind_ok >= tp - 1
 
 
+def offer_read_twin_quiet(offer: str, kind: str, chatter: str) -> None:
+    """The offer drafts one promise of its kind; its chatter twin, with the same words, drafts none."""
+    assert [d.kind for d in detect(offer)] == [kind], offer
+    assert detect(chatter) == [], chatter
+
+
 # Issue 15 item 4, branch promises6: offer shapes of our own (what the buyer gets, for whom), each
 # beside a chatter line with the same words that must stay quiet. None copied from tests/data/real.
 @pytest.mark.parametrize("offer, kind, chatter", [
@@ -270,8 +276,7 @@ def test_streamer_chatter_drafts_little_and_other_shapes_of_offers_are_read():
     ("绝对是今年的新茶", "quality", "今年的新茶还没上市"),
 ])
 def test_more_offer_shapes_are_read_and_their_chatter_twins_are_not(offer, kind, chatter):
-    assert [d.kind for d in detect(offer)] == [kind], offer
-    assert detect(chatter) == [], chatter
+    offer_read_twin_quiet(offer, kind, chatter)
 
 
 @pytest.mark.parametrize("text", [
@@ -320,8 +325,7 @@ def test_a_counted_giveaway_prepared_and_a_refund_one_may_ask_for_are_promises()
     ("每一批都有专人把关质量", "quality", "想看的把关注点了"),  # 把关注点了 is no 把关
 ])
 def test_shop_reply_shapes_are_read_and_their_chatter_twins_are_not(offer, kind, chatter):
-    assert [d.kind for d in detect(offer)] == [kind], offer
-    assert detect(chatter) == [], chatter
+    offer_read_twin_quiet(offer, kind, chatter)
 
 
 # Branch promises8: a buyer's question or request names goods and terms but promises nothing
@@ -386,8 +390,7 @@ def test_a_hosts_rhetorical_question_still_drafts_its_answer(said, kind):
     ("我橱窗里的东西都是我自己用过的保证好用", "quality", "我以前用过的那个也挺好用"),
 ])
 def test_live_room_offer_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
-    assert [d.kind for d in detect(offer)] == [kind], offer
-    assert detect(chatter) == [], chatter
+    offer_read_twin_quiet(offer, kind, chatter)
 
 
 @pytest.mark.parametrize("text", [
@@ -428,8 +431,7 @@ def test_urged_listeners_teasers_and_old_stories_are_not_promises(text):
     ("咱们今天把问题挨个给大家讲明白", "service", "我们班的同学一个个都很厉害"),
 ])
 def test_structural_offer_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
-    assert [d.kind for d in detect(offer)] == [kind], offer
-    assert detect(chatter) == [], chatter
+    offer_read_twin_quiet(offer, kind, chatter)
 
 
 @pytest.mark.parametrize("offer,chatter", [
@@ -471,8 +473,7 @@ def test_a_tip_refunded_by_the_platform_is_no_refund_promise(offer, chatter):
     ("晚到一天补五块", "compensation", "晚到的朋友补个票"),
 ])
 def test_group_notice_lucky_bag_and_trade_shapes_are_read_and_their_twins_are_not(offer, kind, chatter):
-    assert [d.kind for d in detect(offer)] == [kind], offer
-    assert detect(chatter) == [], chatter
+    offer_read_twin_quiet(offer, kind, chatter)
 
 
 def test_a_flash_sale_opened_at_a_head_count_names_no_price():
