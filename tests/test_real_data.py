@@ -139,7 +139,7 @@ def test_the_chain_parser_reads_the_tune_chains():
     the bakery relays' seller example (`1. Lumi Sweets 1+2+3`, an example only by the source's word).
     The two unnumbered `+1` replies of a tool's dirty fixture are chat since round 5
     (services/jielong/chat.py: members there also order in words, `王五要3份`).
-    `heldout2` to `heldout6` are reported by `python -m bench realtext`, never tuned on."""
+    `heldout2` to `heldout7` are reported by `python -m bench realtext`, never tuned on."""
     from services.jielong import parse_chain
 
     chains = [c for c in rt.load_chains() if c.split in ("tune", "heldout")]
