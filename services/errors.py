@@ -46,6 +46,6 @@ MAX_PASTE_BYTES = 1_000_000
 
 
 def check_paste_size(text: str, what: str = "粘贴内容") -> None:
-    size = len(text.encode("utf-8"))
+    size = len(text.encode("utf-8", "surrogatepass"))  # a lone surrogate (a broken paste) counts, never raises
     if size > MAX_PASTE_BYTES:
         raise TooLarge(f"{what}过大（{size / 1_000_000:.1f} MB），单次最多 1 MB，请分批粘贴或改用文件导入。")

@@ -131,6 +131,8 @@ _RE_LATIN_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
+_RE_SURROGATE = re.compile("[\ud800-\udfff]")
+_RE_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
 _RE_CIRCLED = re.compile("(?m)^[ \t]*[\u2460-\u2473\u2776-\u277f][ \t]?")
 # `张三 2️⃣份`, `张三 2️⃣`: a keycap touching a unit or ending a line after other text is a quantity
 # (`1️⃣ 张三` numbers the line).
@@ -161,14 +163,21 @@ _RE_TIME_NAME = re.compile(
 
 def normalize(text: str) -> str:
     """NFKC (full-width digits and punctuation become ASCII), no control characters."""
-    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _RE_SURROGATE.sub("", text)  # a lone surrogate (a broken paste) is no character
     text = _RE_CIRCLED.sub(lambda m: f"{_circled(m.group(0))}. ", text)  # `① 张三` (NFKC would drop the circle)
     text = unicodedata.normalize("NFKC", text).replace("\u20e3\ufe0f", "\ufe0f\u20e3")  # `1⃣️`, the keycap's other order
     text = _RE_KEYCAP_QTY.sub(lambda m: re.sub(r"\D", "", m.group(1)), text)  # `2️⃣份`: a quantity
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("➕\ufe0f", "+").replace("➕", "+")  # `张三 ➕1`
+    text = line_breaks(text).replace("➕\ufe0f", "+").replace("➕", "+")  # `张三 ➕1`
     text = q.plain_numerals(text)  # `贰份` → `二份`
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
+
+
+def line_breaks(text: str) -> str:
+    """Every line break as `\\n`: \\r\\n and \\r, and the separators an editor shows as a new line
+    (U+2028 / U+2029, a Word line break \\v, a form feed, NEL), which strip_controls would delete and
+    so glue two lines into one."""
+    return _RE_BREAKS.sub("\n", text)
 
 
 def _circled(c: str) -> int:
@@ -236,7 +245,7 @@ def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
 
 def _pasted_lines(pasted: str, text: str) -> list[str]:
     """The pasted text's lines, one for each line of its normalised `text` (none when they differ)."""
-    lines = strip_controls(pasted.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    lines = strip_controls(line_breaks(_RE_SURROGATE.sub("", pasted))).split("\n")
     return lines if len(lines) == text.count("\n") + 1 else []
 
 
