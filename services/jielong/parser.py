@@ -129,6 +129,7 @@ _RE_NAME_SEP = re.compile(
     r"\s+|\s*[,、;:]\s*|(?<=[^\W\d_])\s*[-—–]+\s*(?=\S)|丶\s*(?=\d|[早午晚中]餐|[早午晚]饭|夜宵|宵夜)")
 _RE_LATIN_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _RE_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'.\-]+$")
+_RE_LEAD_EMOJI = re.compile("^[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")  # `🐷YEALIM`: an emoji before a first name
 _RE_HAS_WORD = re.compile(r"[\w]", re.UNICODE)
 _RE_ZERO_WIDTH = re.compile(r"[\u200c\u200d]")  # besides what services.text strips
 _RE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -236,7 +237,7 @@ def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
             bodies.append((entry, piece.body))
             titles.append(reposts.title(lines[last + 1:piece.line]))
             last = piece.line
-    menu_orders.apply(bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
+    out = menu_orders.read_all(out, bodies, {p.seq: p.body for p in pieces if p.menu and p.seq is not None})
     if len(priced := [(e, b) for e, b in bodies if price_only(b)]) >= 2 and len(priced) * 2 > len(bodies):
         for e, b in priced:  # most entries a word and a price: perhaps the header's price list
             e.hints.append(f"「{b.strip()}」只有名称和价格，可能是商品价目而不是团员下单，请核对")
@@ -501,8 +502,8 @@ def _take_name(text: str, ln: _Line, places: frozenset[str]) -> tuple[str, str]:
     for nxt, sep, nxt_end in parts:
         if (not _RE_HAS_WORD.search(name) and not _is_punct(name)) or (not _RE_HAS_WORD.search(nxt) and sep.strip()):
             name = name + (sep.strip() or " ") + nxt  # `😊 乐乐`, `小雨:)`
-        elif _RE_LATIN_WORD.match(name.split()[-1]) and _RE_LATIN_WORD.match(nxt) and not sep.strip():
-            name = f"{name} {nxt}"  # `Amy Wang`, `Catherine chen` (not `Jaxon J`)
+        elif _RE_LATIN_WORD.match(_RE_LEAD_EMOJI.sub("", name.split()[-1])) and _RE_LATIN_WORD.match(nxt) and not sep.strip():
+            name = f"{name} {nxt}"  # `Amy Wang`, `Catherine chen`, `🐷YEALIM LEE` (not `Jaxon J`)
         elif _decoration(nxt) and not sep.strip() and _RE_NICK.search(name) and _more_after(text, nxt_end):
             name = f"{name} {nxt}"  # `冰✡️saya 🫧 C 牛肋条`: the emoji decorates the nickname
         elif _RE_CLASS_ID.match(name):
