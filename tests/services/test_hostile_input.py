@@ -88,6 +88,24 @@ def test_sql_looking_paste_line_leaves_every_table_in_place(session, assistant):
     assert session.execute(text("SELECT count(*) FROM chain_entry")).scalar() >= 2
 
 
+ODD_PASTE = (
+    "\ufeff#接龙\r\n1.\u200b王芳\u00a02份\u20292.\t李\ud800雷\t１份\r3.\u3000张伟 ３份\v😀😀😀\n"
+    "4. 🌸🌸\f5. " + "长" * 3000 + " 1份"
+)
+
+
+def test_odd_paste_is_stored_as_read(session, assistant):
+    """CRLF / CR / U+2029 / \\v / form feed as line breaks, zero-width and non-breaking spaces, a
+    tab, full-width digits, a lone surrogate, an emoji-only line and nickname, a very long name:
+    stored as read, on SQLite and PostgreSQL (PostgreSQL refuses a lone surrogate outright)."""
+    w = _world(session)
+    jielong.apply_paste(session, assistant, w.deal_id, ODD_PASTE)
+    session.flush()
+    rows = session.execute(select(ChainEntry.seq, ChainEntry.buyer_name, ChainEntry.qty).order_by(ChainEntry.seq)).all()
+    assert [tuple(r) for r in rows[:4]] == [(1, "王芳", 2), (2, "李雷", 1), (3, "张伟", 3), (4, "🌸🌸", 1)]
+    assert len(rows) == 5 and len(rows[4].buyer_name) <= 100
+
+
 # --- too big, bad numbers, unknown ids ---------------------------------------------------------
 
 
