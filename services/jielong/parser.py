@@ -574,7 +574,7 @@ def for_product(entries: list[ChainEntry], product: str, skipped: list[str] | No
     When no line names the product, or the chain sells one
     product, the entries are returned as they are (the deal's single-product reading)."""
     products = {p for e in entries for p, _ in e.items if not q.is_class(p)}
-    if len(products) < 2 or not product.strip():
+    if len(products) < 2 or not (product or "").strip():  # no product (None, blank): the whole reading
         return entries
     if not any(q.same_product(p, product) for p in products):
         for e in entries:

@@ -96,3 +96,14 @@ def test_a_huge_number_is_no_huge_quantity():
 def test_for_product_takes_odd_entries_too():
     entries = parse_chain("1. 🍎🍎🍎\n2. 张三 苹果2斤，梨1斤\n3. \u200b")
     assert isinstance(for_product(entries, "苹果"), list)
+
+
+def test_for_product_without_a_product_keeps_the_whole_reading():
+    entries = parse_chain("1. 张三 苹果2斤，梨1斤\n2. 李四 2份")
+    assert [(e.name, e.qty) for e in for_product(entries, None)] == [("张三", 3), ("李四", 2)]
+    assert [(e.name, e.qty) for e in for_product(parse_chain("1. 张三 苹果2斤，梨1斤"), " \u200b")] == [("张三", 3)]
+
+
+def test_twin_for_product_with_a_product_reads_its_items():
+    entries = parse_chain("1. 张三 苹果2斤，梨1斤\n2. 李四 2份")
+    assert [(e.name, e.qty) for e in for_product(entries, "苹果")] == [("张三", 2), ("李四", 2)]
