@@ -15,7 +15,8 @@ SOURCE_FILES = [
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
     "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv",
     "host_lines_cs2.tsv", "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv",
-    "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "paraphrases.tsv",
+    "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
+    "paraphrases.tsv",
     "paraphrases_more.tsv", "paraphrases_faq.tsv",
 ]
 TUNE_ONLY = {"host_lines_replies.tsv", "host_lines_live4.tsv"}  # all their sources hashed to tune: training text only
@@ -71,7 +72,7 @@ def test_host_line_labels_are_consistent():
                  "host_lines_scripts.tsv", "host_lines_industries.tsv", "host_lines_live.tsv",
                  "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv", "host_lines_cs2.tsv",
                  "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv", "host_lines_pages.tsv",
-                 "host_lines_live7.tsv", "host_lines_live8.tsv"):
+                 "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv"):
         for r in rt.load_host_lines(name):
             promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
             assert promise in {"0", "1"}, r.text
