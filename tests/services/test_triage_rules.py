@@ -364,6 +364,10 @@ def test_an_operator_term_wins_over_the_model():
         lexicon.install(lexicon.build([("product", "蓝莓味", 3.0), ("chatter", "有活动", 3.0)]))
         assert triage.classify("有没有蓝莓味") == "product"
         assert triage.classify("有活动吗") == "chatter"
+        # the operator's word also wins over a built-in complaint rule (a bare push to ship reads 配送)
+        assert triage.classify("加急") == "delivery"
+        lexicon.install(lexicon.build([("chatter", "加急", 3.0)]))
+        assert triage.classify("加急") == "chatter"
         # a built-in term copied at its built-in weight (分类词库 → 导入内置词) changes nothing
         lexicon.install(lexicon.build([("after_sales", "退", 2.0)]))
         assert triage.classify("把火箭退给我") == "chatter"
