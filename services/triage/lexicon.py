@@ -42,6 +42,9 @@ EDITABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != Category.OTHER_QUESTIO
 MAX_TERM = 50
 
 
+_ME_WORDS = frozenset("什怎这那多要干为")  # 什么 怎么 这么 那么 多么 要么 干么 为么
+
+
 def _alternation(terms: Iterable[str]) -> re.Pattern | None:
     """One regex finding the longest of the terms at each position, written as a character trie
     (有(?:货|机认证)?…): the same matches as a longest-first alternation, about twice as fast
@@ -216,6 +219,12 @@ class Lexicon:
     def typo_re(self) -> re.Pattern | None:
         return _alternation(self.typos)
 
+    def _typo(self, m: re.Match) -> str:
+        hit = m.group(0)
+        if hit[0] == "么" and m.start() and m.string[m.start() - 1] in _ME_WORDS:
+            return hit  # 什么? / 怎么? / 这么? end a question word: 么 is no slip of 吗 there
+        return self.typos[hit]
+
     @cached_property
     def homophones(self) -> dict[tuple[str, ...], str]:
         """Toneless readings of the lexicon's terms of HOMOPHONE_MIN+ characters → the term
@@ -250,7 +259,7 @@ class Lexicon:
 
     def _fix_typos(self, text: str) -> str:
         rx = self.typo_re
-        text = rx.sub(lambda m: self.typos[m.group(0)], text) if rx is not None else text
+        text = rx.sub(self._typo, text) if rx is not None else text
         return _fix_homophones(text, self.homophones, self.homophone_starts) if self.homophones else text
 
     @cached_property
