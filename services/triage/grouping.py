@@ -11,7 +11,8 @@ and #已然 for "has it been done" on an action concept (发货了吗, 付款了
 #已然 on one side only is another question (付款了吗 ≠ 怎么付款).
 The concept table (lexicon.json concepts, sources in concepts_doc) names each product on its own
 (芒果 ≠ 草莓), and the qualifiers that change a question (冷冻, 速度, 截止, 激素, 到货, 物流信息 …);
-single characters are no concept names (鱼哥 is no fish, 贵州 no price). Questions to a live host have
+single characters are no concept names (鱼哥 is no fish, 贵州 no price), and a plain word holding
+one of the older one-character concepts (提前, 号码, 头发: lexicon.json concepts "=") is read whole. Questions to a live host have
 concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所在 …: 你多大了 = 今年几岁 = 属什么的); a name asked
 of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
 (身高170穿什么码) are the asker's data, not another question (_CONTEXT), as is ordering beside a
@@ -110,8 +111,10 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     rx = lex.concept_re
     if rx is not None:
         for m in rx.finditer(t):
-            rest.append(t[pos : m.start()])
             canon = lex.concept_of[m.group(0)]
+            if canon == "=":
+                continue  # a plain word (头发, 提前, 号码): no concept inside it, it stays a content word
+            rest.append(t[pos : m.start()])
             if canon != "_":  # "_" lists phrases that carry no meaning (有哪些, 哪个 …)
                 out.append("#" + canon)
             pos = m.end()

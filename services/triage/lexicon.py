@@ -149,6 +149,12 @@ class Lexicon:
         return out
 
     @cached_property
+    def plain_words(self) -> frozenset[str]:
+        """Concept table "=": plain words holding a one-character concept (头发, 提前, 号码): read
+        whole so the character is no concept; no typo is repaired towards them."""
+        return frozenset(t for t, canon in self.concept_of.items() if canon == "=")
+
+    @cached_property
     def filler_of(self) -> dict[str, str]:
         """Surface form -> '@type=canonical' (lexicon.json slot_fillers_doc)."""
         out: dict[str, str] = {}
@@ -231,7 +237,7 @@ class Lexicon:
         (a reading two terms share is left out: no guessing between them)."""
         py = _pinyin()
         index: dict[tuple[str, ...], str | None] = {}
-        for term in {*self.concept_of, *self.term_votes}:
+        for term in {*self.concept_of, *self.term_votes} - self.plain_words:
             if any(q in term for q in _QUESTION_WORDS):
                 continue  # 怎么蒸, 多大个: a question word + one syllable reads like too much (怎么证明, 多大哥)
             if len(term) >= HOMOPHONE_MIN and all(ch in py for ch in term):
@@ -278,7 +284,7 @@ class Lexicon:
         a reading two variants share is left out."""
         py = _pinyin()
         index: dict[str, str | None] = {}
-        for term in self.concept_of:
+        for term in self.concept_of.keys() - self.plain_words:
             if len(term) >= 2 and all(ch in py for ch in term):
                 key = "".join(py[ch] for ch in term)
                 index[key] = term if index.get(key, term) == term else None

@@ -597,6 +597,36 @@ def test_group_offers_asked_on_different_conditions_and_days(texts, same):
 
 
 @pytest.mark.parametrize(
+    "text, concept, read",
+    [
+        # a plain word holding a one-character concept (lexicon.json concepts "="): no concept inside it
+        ("可以提前发货吗", "#自提", False),
+        ("提供发票吗", "#自提", False),
+        ("头发怎么染的", "#发货", False),
+        ("电话号码是多少", "#尺码", False),
+        ("黄皮色号推荐", "#尺码", False),
+        ("到期了怎么办", "#到货", False),
+        ("提货码是多少", "#自提", True),  # their twins: the character in its own sense
+        ("什么时候能提", "#自提", True),
+        ("什么时候发货", "#发货", True),
+        ("穿什么码", "#尺码", True),
+        ("几天能到", "#到货", True),
+    ],
+)
+def test_a_plain_word_holds_no_one_character_concept(text, concept, read):
+    from services.triage.grouping import signature
+
+    assert (concept in signature(text).split()) is read, signature(text)
+
+
+def test_a_plain_word_parts_questions_the_character_joined():
+    ids = triage.group(["可以提前发货吗", "可以自提吗"])
+    assert ids[0] != ids[1]
+    ids = triage.group(["客服电话多少", "电话号码是多少"])  # 号码 no longer a size: the same question
+    assert ids[0] == ids[1]
+
+
+@pytest.mark.parametrize(
     "text, indefinite",
     [
         ("今晚上都是好几年前的流行歌", True),  # 几 / 多少 / 哪 / 怎么 that ask nothing (branch comments9)
