@@ -31,6 +31,8 @@ def tune_rows() -> list[tuple[str, str, str]]:
              for r in rt.load_paraphrases(name="paraphrases_more.tsv") if r.split == "tune"]
     rows += [("real_faq", r.label["cluster"], r.text)
              for r in rt.load_paraphrases(name="paraphrases_faq.tsv") if r.split == "tune"]
+    rows += [("real_faq2", r.label["cluster"], r.text)
+             for r in rt.load_paraphrases(name="paraphrases_faq2.tsv") if r.split == "tune"]
     for path in OURS:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):

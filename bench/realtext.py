@@ -279,6 +279,9 @@ def main() -> None:
     # Shops' FAQ 相似问 lists (branch para6), split by source: apart, so the lines above stay comparable.
     faq = load_paraphrases(name="paraphrases_faq.tsv")
     report_split("paraphrase_faq_", score_paraphrases(faq, triage.group), {"pairwise_f1": "f1"})
+    # A live-room assistant's and a shop bot's question pools (branch para11): all three sources hashed to tune.
+    faq2 = load_paraphrases(name="paraphrases_faq2.tsv")
+    report_split("paraphrase_faq2_", score_paraphrases(faq2, triage.group), {"pairwise_f1": "f1"})
 
 
 if __name__ == "__main__":

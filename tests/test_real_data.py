@@ -17,9 +17,9 @@ SOURCE_FILES = [
     "host_lines_cs2.tsv", "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv",
     "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
     "paraphrases.tsv",
-    "paraphrases_more.tsv", "paraphrases_faq.tsv",
+    "paraphrases_more.tsv", "paraphrases_faq.tsv", "paraphrases_faq2.tsv",
 ]
-TUNE_ONLY = {"host_lines_replies.tsv", "host_lines_live4.tsv"}  # all their sources hashed to tune: training text only
+TUNE_ONLY = {"host_lines_replies.tsv", "host_lines_live4.tsv", "paraphrases_faq2.tsv"}  # all their sources hashed to tune: training text only
 
 
 @dataclass
@@ -81,7 +81,8 @@ def test_host_line_labels_are_consistent():
     assert len(rt.load_host_lines()) == 1500
 
 
-@pytest.mark.parametrize("name", ["paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv"])
+@pytest.mark.parametrize("name", ["paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv",
+                                  "paraphrases_faq2.tsv"])
 def test_paraphrase_clusters_stay_in_one_split(name):
     rows = rt.load_paraphrases(name=name)
     sides: dict[str, set[str]] = {}
@@ -102,6 +103,13 @@ def test_paraphrases_faq_repeats_no_text_of_the_other_files():
     """The FAQ lists (branch para6) add wordings; none is already a row of the two earlier files."""
     old = {r.text for r in rt.load_paraphrases()} | {r.text for r in rt.load_paraphrases(name="paraphrases_more.tsv")}
     assert not old & {r.text for r in rt.load_paraphrases(name="paraphrases_faq.tsv")}
+
+
+def test_paraphrases_faq2_repeats_no_text_of_the_other_files():
+    """The question pools of branch para11 add wordings; none is already a row of the three earlier files."""
+    old = {r.text for name in ("paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv")
+           for r in rt.load_paraphrases(name=name)}
+    assert not old & {r.text for r in rt.load_paraphrases(name="paraphrases_faq2.tsv")}
 
 
 def test_chain_scorer_separates_misread_entries_from_header_lines():
