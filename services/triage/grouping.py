@@ -23,7 +23,8 @@ Slot fillers (lexicon.json slot_fillers: a province, a season, a colour, a size,
 the week, a number with its unit) add '@type=value' tokens: two signatures naming different
 fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a filler on one side
 only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
-(坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), and a thing asked to be given (网盘, 群聊) drops its
+(坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), when it showed is a slot (@阶段: on arrival, 收到坏的, is
+not in use, 拍摄中坏了: _phase, lexicon.json defect_phases_doc), and a thing asked to be given (网盘, 群聊) drops its
 where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc. Whether an event
 still to come will happen asks when (还会再上吗 = 什么时候补货: future_doc); a when-question ending in
 的 asks about the past (什么时候开播的: #过去); a delivery asked for a near day asks how fast
@@ -175,6 +176,15 @@ def _remedy(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
     return (toks - drop) | {"#处理"}
 
 
+def _phase(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
+    """Beside a defect, when it showed is a slot (@阶段: lexicon.json defect_phases_doc): found on
+    arrival (收到坏的怎么处理) is not come in use (拍摄中坏了怎么办)."""
+    rx = lex.phase_re
+    if rx is None or not any(x[1:] in lex.defect_concepts for x in toks if x.startswith("#")):
+        return toks
+    return toks | {lex.phase_of[m.group(0)] for m in rx.finditer(t)}
+
+
 _RESOURCE_FORMS = frozenset((YES_NO, "#地点", "#购买"))
 
 
@@ -208,7 +218,7 @@ def _signature_cached(text: str, version: tuple) -> str:
         toks = (toks - lex.soon_words) | {"#速度"}  # 今天能发吗 asks how fast (soon_doc)
     if "#何时" in toks and _PAST.search(t):
         toks.add("#过去")  # 什么时候开播的 asks when it began, 几点开播 when it will
-    toks = _resource(_remedy(toks, lex), lex)
+    toks = _resource(_remedy(_phase(toks, t, lex), lex), lex)
     if YES_NO in toks and DONE not in toks and any(x[1:] in lex.future_concepts for x in toks):
         toks = (toks - {YES_NO}) | {"#何时"}  # 还会再上吗 asks when it comes back (future_doc)
     toks = sorted(toks)

@@ -1,0 +1,35 @@
+"""Paraphrase grouping: questions that share a concept but ask different things (branch para12,
+issue 15 #3). Each rule has a case that fails without it and a twin that must still join."""
+from __future__ import annotations
+
+import pytest
+
+from services import triage
+from services.triage.grouping import signature
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # when a defect showed is a slot (lexicon.json defect_phases_doc): on arrival is not in use
+        (["收到坏的怎么处理", "拍摄中坏了怎么办"], False),
+        (["收到坏的怎么处理", "设备坏了怎么赔"], False),  # a phase on one side, words on the other
+        (["收到坏的怎么处理", "机器到手是坏的"], True),  # twins: one phase in other words
+        (["坏果怎么办", "收到烂果怎么处理"], True),  # no words on either side: the phase changes nothing
+        (["鸡蛋碎了怎么办", "收到碎蛋怎么处理"], True),
+        (["收到机器有故障", "机器到手是坏的"], True),  # 故障 is a defect
+        # payment channels are fillers of one slot (平台): another channel is another question
+        (["怎么付款", "可以公对公转账吗"], False),
+        (["能用微信付吗", "支付宝可以吗"], False),
+        (["能用微信付吗", "微信支付可以吗"], True),  # twins: one channel, or none named
+        (["怎么付款", "支持哪些支付方式"], True),
+    ],
+)
+def test_group_parts_a_defects_phase_and_a_payment_channel(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+def test_a_plain_word_that_reads_like_a_defect_is_none():
+    assert "#坏" not in signature("鼓掌").split()  # 鼓掌 reads like 故障 (gu zhang): applause, no slip
+    assert "#坏" in signature("机器故障了").split()
