@@ -37,7 +37,8 @@ share a family with the other side's (价格/优惠/便宜: lexicon concept_fami
 concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining words 1/4 (fuzzy;
 words on one side only ONE_SIDED_WORDS when a specific concept is shared, 0 when both ask only a
 question word: 多久 is not 什么时候回南京呀; an offer asked on two conditions, 0: 老客户有优惠吗 is not
-老带新有优惠吗, lexicon.json condition_doc). With no concepts at all: one wording inside the other
+老带新有优惠吗, lexicon.json condition_doc; a thing waived on one side only, 0: 可以免押金吗 is not
+押金多少, _waived). With no concepts at all: one wording inside the other
 (token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
 Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv), at a tune
 precision floor of 0.98 so that 0.95 holds on clusters not tuned on.
@@ -366,10 +367,26 @@ def _asks_more(wa: frozenset, wb: frozenset) -> bool:
     return small < big and any(len(w) >= 2 for w in big - small)
 
 
+_WAIVE_RE = re.compile(r"(?:^| )免")
+
+
+def _waived(wa: frozenset, wb: frozenset) -> bool:
+    """A thing waived on one side only (免押金, 押金能免吗: a word starting with 免) and named on the
+    other (押金多少): whether it can be waived is not what it costs. 包邮 / 免运费 are concept forms
+    (运费), not words: 包邮吗 = 运费多少 as before."""
+    ka, kb = (frozenset(w[1:] for w in x if w[0] == "免") for x in (wa, wb))
+    if bool(ka) == bool(kb):
+        return False
+    things, other = ((ka - {""}) or wa - {"免"}, wb) if ka else ((kb - {""}) or wb - {"免"}, wa)
+    return any(t in v or v in t for t in things for v in other)
+
+
 def _plain_score(wa: frozenset, wb: frozenset) -> float:
     """Two signatures without concepts: one wording inside the other when the words they share
     have two characters or more (unless the other adds a content word: _asks_more), else how alike
-    the words are as a whole."""
+    the words are as a whole; nothing when one waives what the other names (_waived)."""
+    if _waived(wa, wb):
+        return 0.0
     a, b = " ".join(sorted(wa)), " ".join(sorted(wb))
     if _shared_chars(wa, b) >= 2 and not _asks_more(wa, wb):
         return float(fuzz.token_set_ratio(a, b))
@@ -390,6 +407,8 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex, extra_slot: bool = False) -> float:
         return min(base, _plain_score(wa | oa, wb | ob)) if wa and wb else 0.0
     if wa and wb and _conditional(ca | cb, lex) and _modifier(wa) and _modifier(wb) and not _share_two(wa, wb):
         words = 0.0  # 老客户有优惠吗 / 老带新有优惠吗: who gets the offer, or on what terms, is what is asked
+    elif wa and wb and _waived(wa, wb):
+        words = 0.0  # 可以免运费险吗 / 运费险多少钱
     elif wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     else:
@@ -543,11 +562,14 @@ class Matcher:
         items = self.plain.get(category)
         if not items:
             return None
-        # a group naming another filler of the same slot (春天 / 冬天) is never a candidate
-        recent = [it for it in items[-RECENT:] if not _slot_conflict(sig, it[2])]
+        query = " ".join(sorted(words))
+        # a group naming another filler of the same slot (春天 / 冬天), or waiving what this one
+        # names (免押金 / 押金多少: _waived), is never a candidate
+        recent = [it for it in items[-RECENT:] if not _slot_conflict(sig, it[2])
+                  and not (_WAIVE_RE.search(query + it[0]) and _waived(words, frozenset(it[0].split())))]
         if not recent:
             return None
-        query, choices = " ".join(sorted(words)), [w for w, _, _ in recent]
+        choices = [w for w, _, _ in recent]
         # one wording inside the other (蹲起 / 听说一个亲亲十个蹲起) when they share two characters
         # or more; else the words alike as a whole (a shared 好 alone joins nothing)
         found = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=MATCH_CUTOFF)

@@ -33,3 +33,20 @@ def test_group_parts_a_defects_phase_and_a_payment_channel(texts, same):
 def test_a_plain_word_that_reads_like_a_defect_is_none():
     assert "#坏" not in signature("鼓掌").split()  # 鼓掌 reads like 故障 (gu zhang): applause, no slip
     assert "#坏" in signature("机器故障了").split()
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # a thing waived (免) on one side only: whether it can be waived is not what it costs
+        (["押金多少", "可以免押金吗"], False),
+        (["押金多少", "押金能免吗"], False),
+        (["押金要多少钱", "免押金多少钱"], False),  # beside a shared concept too
+        (["可以免押金吗", "押金能免吗"], True),  # twins: both waive it, or neither does
+        (["押金多少", "要交多少押金"], True),
+        (["运费多少", "可以免运费吗"], True),  # 免运费 is a form of 运费 (包邮吗 = 运费多少), no word
+    ],
+)
+def test_group_parts_a_thing_waived_from_the_thing_asked(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
