@@ -50,3 +50,20 @@ def test_a_plain_word_that_reads_like_a_defect_is_none():
 def test_group_parts_a_thing_waived_from_the_thing_asked(texts, same):
     ids = triage.group(texts)
     assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # beside an action concept, how it is done (#方式) is not whether it can be (#是否)
+        (["支持七天无理由退货吗", "怎么申请退款"], False),
+        (["能改地址吗", "怎么改地址"], False),
+        (["怎么付款", "支持哪些支付方式"], True),  # twins: no other question word on either side
+        (["怎么保存", "需要冷藏吗"], True),  # beside an attribute: one question
+        (["运费怎么算", "包邮吗"], True),  # beside a cost: one question
+        (["怎么还没发", "什么时候发货啊"], True),  # 怎么还没 asks why, not how
+    ],
+)
+def test_group_parts_how_an_action_is_done_from_whether_it_can_be(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
