@@ -128,11 +128,10 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
         out.append(DONE)
     if any(x[1:] in lex.action_concepts for x in out) and any(_HOW.search(p) for p in rest):
         out.append(HOW)  # 怎么申请退款 asks how, 支持七天无理由退货吗 whether (a generic concept)
-    stop = lex.stop_re
     for piece in rest:
         if not piece:
             continue
-        for w in stop.split(piece) if stop is not None else (piece,):
+        for w in lex.cut(piece):
             if w and not w.isdigit() and not _NUMERAL.fullmatch(w):
                 out.append(w)
     return out

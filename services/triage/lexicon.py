@@ -189,8 +189,20 @@ class Lexicon:
         return tuple((re.compile(p), kind) for p, kind in self.slot_patterns)
 
     @cached_property
-    def stop_re(self) -> re.Pattern | None:
-        return _alternation(self.stopwords)
+    def cut_re(self) -> re.Pattern | None:
+        """Stop words and the plain words (concepts "=": 打包, 马上) in one longest-first alternation."""
+        return _alternation(self.stopwords | self.plain_words)
+
+    def cut(self, piece: str) -> list[str]:
+        """A piece of text cut at its stop words into content words; a plain word is read whole (打包租
+        stays one word: the unit 包 cuts nothing inside it; 马上 keeps its 马)."""
+        out, pos = [], 0
+        for m in self.cut_re.finditer(piece) if self.cut_re is not None else ():
+            if m.group(0) not in self.plain_words:
+                out.append(piece[pos : m.start()])
+                pos = m.end()
+        out.append(piece[pos:])
+        return out
 
     @cached_property
     def concept_re(self) -> re.Pattern | None:

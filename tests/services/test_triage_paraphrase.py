@@ -67,3 +67,23 @@ def test_group_parts_a_thing_waived_from_the_thing_asked(texts, same):
 def test_group_parts_how_an_action_is_done_from_whether_it_can_be(texts, same):
     ids = triage.group(texts)
     assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("打包租有优惠吗", "打包租"),  # a plain word (concepts "=") is read whole: the unit 包 cuts nothing in it
+        ("包装怎么样", "包装"),
+        ("这个盒子是什么颜色", "盒子"),
+        ("马上能发吗", "#速度"),  # 马上 keeps its 马, so it is the soon word it is (soon_doc)
+        ("一包多少钱", "#价格"),  # twin: the unit alone still cuts (no word 一包 / 包)
+    ],
+)
+def test_a_plain_word_is_read_whole(text, word):
+    assert word in signature(text).split(), signature(text)
+    assert "包" not in signature(text).split()
+
+
+def test_group_parts_offers_whose_conditions_a_unit_used_to_cut():
+    assert len(set(triage.group(["租久一点有优惠吗", "打包租有优惠吗"]))) == 2
+    assert len(set(triage.group(["打包租有优惠吗", "打包租有折扣吗"]))) == 1  # twin: one condition
