@@ -95,6 +95,9 @@ DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么�
 # how it is done, beside an action concept (怎么退货, 如何取消): not whether it can be (能退吗); 怎么还没 asks why
 _HOW = re.compile(r"(?:怎么|怎样|如何|咋)(?!还|没|不|回事|了|样|这么|那么|会|可能|就|又|才)")
 HOW = "#方式"
+# a request that the shop do it (我要退货, 帮我申请退款): neither whether it can be done nor how
+_REQUEST = re.compile(r"(?:请|麻烦)?(?:我要|我想要|帮我|给我)")
+REQUEST = "#请求"
 # 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
 _PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多久).*的[呀啊呢]?$")
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
@@ -126,8 +129,11 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     rest.append(t[pos:])
     if out and out[-1][1:] in lex.action_concepts and _DONE.fullmatch(t[pos:]):
         out.append(DONE)
-    if any(x[1:] in lex.action_concepts for x in out) and any(_HOW.search(p) for p in rest):
-        out.append(HOW)  # 怎么申请退款 asks how, 支持七天无理由退货吗 whether (a generic concept)
+    if any(x[1:] in lex.action_concepts for x in out):
+        if any(_HOW.search(p) for p in rest):
+            out.append(HOW)  # 怎么申请退款 asks how, 支持七天无理由退货吗 whether (a generic concept)
+        elif _REQUEST.match(t) and not _YES_NO.search(t):
+            out.append(REQUEST)  # 我要退货 asks the shop to do it
     for piece in rest:
         if not piece:
             continue

@@ -62,6 +62,12 @@ def test_group_parts_a_thing_waived_from_the_thing_asked(texts, same):
         (["怎么保存", "需要冷藏吗"], True),  # beside an attribute: one question
         (["运费怎么算", "包邮吗"], True),  # beside a cost: one question
         (["怎么还没发", "什么时候发货啊"], True),  # 怎么还没 asks why, not how
+        # a request that the shop do it (#请求) is neither whether it can be done nor how
+        (["支持七天无理由退货吗", "我要退货"], False),
+        (["能退吗", "帮我申请退款"], False),
+        (["怎么退货", "帮我申请退款"], False),
+        (["我要退款", "帮我申请退款"], True),  # twins: one request in other words
+        (["我要退货可以吗", "能退货吗"], True),  # a yes/no question is no request
     ],
 )
 def test_group_parts_how_an_action_is_done_from_whether_it_can_be(texts, same):
