@@ -93,3 +93,9 @@ def test_a_plain_word_is_read_whole(text, word):
 def test_group_parts_offers_whose_conditions_a_unit_used_to_cut():
     assert len(set(triage.group(["租久一点有优惠吗", "打包租有优惠吗"]))) == 2
     assert len(set(triage.group(["打包租有优惠吗", "打包租有折扣吗"]))) == 1  # twin: one condition
+
+
+def test_group_parts_a_place_from_a_class_of_places():
+    assert len(set(triage.group(["新疆能发吗", "偏远地区发货吗"]))) == 2  # 偏远地区 fills 地名 too
+    assert len(set(triage.group(["偏远地区发吗", "偏远地区发货吗"]))) == 1  # twin: one class
+    assert len(set(triage.group(["新疆能发吗", "新疆发货吗"]))) == 1
