@@ -8,7 +8,9 @@ and a short comment that is nothing but a slip of a concept (诱惑吗, youhuo�
 The question's form adds two generic tokens: #是否 for a yes/no question (发货了吗, 甜不甜, 有没有优惠)
 and #已然 for "has it been done" on an action concept (发货了吗, 付款了没: lexicon action_concepts).
 #是否 only counts against another generic concept (发货了吗 ≠ 什么时候发货; 包邮吗 = 运费多少);
-#已然 on one side only is another question (付款了吗 ≠ 怎么付款).
+#已然 on one side only is another question (付款了吗 ≠ 怎么付款). Beside an action concept, #方式 (怎么退货)
+and #请求 (我要退货) are generic too: how, and a request, are neither whether (能退吗); a choice between
+items is #比较 (哪个便宜点 ≠ 能便宜多少).
 The concept table (lexicon.json concepts, sources in concepts_doc) names each product on its own
 (芒果 ≠ 草莓), and the qualifiers that change a question (冷冻, 速度, 截止, 激素, 到货, 物流信息 …);
 single characters are no concept names (鱼哥 is no fish, 贵州 no price), and a plain word holding
@@ -98,6 +100,8 @@ HOW = "#方式"
 # a request that the shop do it (我要退货, 帮我申请退款): neither whether it can be done nor how
 _REQUEST = re.compile(r"(?:请|麻烦)?(?:我要|我想要|帮我|给我)")
 REQUEST = "#请求"
+# a choice between items (哪个便宜点, 这款跟上一款比哪个好): not a question about one (能便宜多少)
+_WHICH = re.compile(r"哪一?[个种款样](?:更|比较|最|好|便宜|划算|实惠)|比.{0,4}哪一?[个种款样]")
 # 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
 _PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多久).*的[呀啊呢]?$")
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
@@ -227,6 +231,8 @@ def _signature_cached(text: str, version: tuple) -> str:
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
     if toks & lex.soon_words and any(x[1:] in lex.soon_concepts for x in toks):
         toks = (toks - lex.soon_words) | {"#速度"}  # 今天能发吗 asks how fast (soon_doc)
+    if _WHICH.search(t):
+        toks.add("#比较")  # 哪个便宜点 asks which, 能便宜多少 how much off
     if "#何时" in toks and _PAST.search(t):
         toks.add("#过去")  # 什么时候开播的 asks when it began, 几点开播 when it will
     toks = _resource(_remedy(_phase(toks, t, lex), lex), lex)

@@ -99,3 +99,18 @@ def test_group_parts_a_place_from_a_class_of_places():
     assert len(set(triage.group(["新疆能发吗", "偏远地区发货吗"]))) == 2  # 偏远地区 fills 地名 too
     assert len(set(triage.group(["偏远地区发吗", "偏远地区发货吗"]))) == 1  # twin: one class
     assert len(set(triage.group(["新疆能发吗", "新疆发货吗"]))) == 1
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # a choice between items (#比较) is not a question about one
+        (["能便宜多少", "哪个便宜点"], False),
+        (["效果好吗", "哪个好"], False),
+        (["哪个好", "这款和那款哪个好"], True),  # twins: one choice in other words
+        (["哪个快递啊", "用哪个快递"], True),  # 哪个 naming a thing asked is no choice
+    ],
+)
+def test_group_parts_a_choice_between_items_from_a_question_about_one(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
