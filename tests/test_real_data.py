@@ -354,10 +354,15 @@ def test_paraphrase_grouping_on_shop_faq_lists():
     issue's 0.90 / 0.95: floors only, so a change that merges even more is seen. Session of 2026-12-02:
     comments10's lexicon (0.171 / 0.162) and para11's whole-word reading (tune 0.362 / 0.625 → 0.383 / 0.628,
     CV 0.894 → 0.896) read heldout 0.168 / 0.157 together; both kept for their tune and CV gains, and the
-    heldout precision floor lowered to 0.15 knowing this figure (disclosed in the closing note)."""
+    heldout precision floor lowered to 0.15 knowing this figure (disclosed in the closing note). Branch para12
+    (a defect's phase, payment channels, waived things, how / request / choice beside an action): tune
+    0.383 / 0.628 → 0.481 / 0.914, heldout 0.168 / 0.157 → 0.195 / 0.225 (read once, at the end); the tune
+    floors raised with it, the heldout floors left. paraphrases_faq2.tsv (all tune): 0.432 / 0.500 → 0.516 / 0.800."""
     from services import triage
 
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_faq.tsv"), triage.group)
-    for split, floor, precision in (("tune", 0.33, 0.48), ("heldout", 0.16, 0.15)):
+    for split, floor, precision in (("tune", 0.47, 0.90), ("heldout", 0.16, 0.15)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
+    scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_faq2.tsv"), triage.group)
+    assert scores["tune"]["precision"] >= 0.78 and scores["tune"]["pairwise_f1"] >= 0.50, scores

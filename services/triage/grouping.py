@@ -8,7 +8,9 @@ and a short comment that is nothing but a slip of a concept (诱惑吗, youhuo�
 The question's form adds two generic tokens: #是否 for a yes/no question (发货了吗, 甜不甜, 有没有优惠)
 and #已然 for "has it been done" on an action concept (发货了吗, 付款了没: lexicon action_concepts).
 #是否 only counts against another generic concept (发货了吗 ≠ 什么时候发货; 包邮吗 = 运费多少);
-#已然 on one side only is another question (付款了吗 ≠ 怎么付款).
+#已然 on one side only is another question (付款了吗 ≠ 怎么付款). Beside an action concept, #方式 (怎么退货)
+and #请求 (我要退货) are generic too: how, and a request, are neither whether (能退吗); a choice between
+items is #比较 (哪个便宜点 ≠ 能便宜多少).
 The concept table (lexicon.json concepts, sources in concepts_doc) names each product on its own
 (芒果 ≠ 草莓), and the qualifiers that change a question (冷冻, 速度, 截止, 激素, 到货, 物流信息 …);
 single characters are no concept names (鱼哥 is no fish, 贵州 no price), and a plain word holding
@@ -23,7 +25,8 @@ Slot fillers (lexicon.json slot_fillers: a province, a season, a colour, a size,
 the week, a number with its unit) add '@type=value' tokens: two signatures naming different
 fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a filler on one side
 only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
-(坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), and a thing asked to be given (网盘, 群聊) drops its
+(坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), when it showed is a slot (@阶段: on arrival, 收到坏的, is
+not in use, 拍摄中坏了: _phase, lexicon.json defect_phases_doc), and a thing asked to be given (网盘, 群聊) drops its
 where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc. Whether an event
 still to come will happen asks when (还会再上吗 = 什么时候补货: future_doc); a when-question ending in
 的 asks about the past (什么时候开播的: #过去); a delivery asked for a near day asks how fast
@@ -36,7 +39,8 @@ share a family with the other side's (价格/优惠/便宜: lexicon concept_fami
 concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining words 1/4 (fuzzy;
 words on one side only ONE_SIDED_WORDS when a specific concept is shared, 0 when both ask only a
 question word: 多久 is not 什么时候回南京呀; an offer asked on two conditions, 0: 老客户有优惠吗 is not
-老带新有优惠吗, lexicon.json condition_doc). With no concepts at all: one wording inside the other
+老带新有优惠吗, lexicon.json condition_doc; a thing waived on one side only, 0: 可以免押金吗 is not
+押金多少, _waived). With no concepts at all: one wording inside the other
 (token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
 Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv), at a tune
 precision floor of 0.98 so that 0.95 holds on clusters not tuned on.
@@ -90,6 +94,14 @@ _DONE = re.compile(r"了(?:吗|嘛|么|没|没有|没得|莫得)$")
 DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么付款, 下单了吗 ≠ 在哪下单)
 
 
+# how it is done, beside an action concept (怎么退货, 如何取消): not whether it can be (能退吗); 怎么还没 asks why
+_HOW = re.compile(r"(?:怎么|怎样|如何|咋)(?!还|没|不|回事|了|样|这么|那么|会|可能|就|又|才)")
+HOW = "#方式"
+# a request that the shop do it (我要退货, 帮我申请退款): neither whether it can be done nor how
+_REQUEST = re.compile(r"(?:请|麻烦)?(?:我要|我想要|帮我|给我)")
+REQUEST = "#请求"
+# a choice between items (哪个便宜点, 这款跟上一款比哪个好): not a question about one (能便宜多少)
+_WHICH = re.compile(r"哪一?[个种款样](?:更|比较|最|好|便宜|划算|实惠)|比.{0,4}哪一?[个种款样]")
 # 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
 _PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多久).*的[呀啊呢]?$")
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
@@ -121,11 +133,15 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     rest.append(t[pos:])
     if out and out[-1][1:] in lex.action_concepts and _DONE.fullmatch(t[pos:]):
         out.append(DONE)
-    stop = lex.stop_re
+    if any(x[1:] in lex.action_concepts for x in out):
+        if any(_HOW.search(p) for p in rest):
+            out.append(HOW)  # 怎么申请退款 asks how, 支持七天无理由退货吗 whether (a generic concept)
+        elif _REQUEST.match(t) and not _YES_NO.search(t):
+            out.append(REQUEST)  # 我要退货 asks the shop to do it
     for piece in rest:
         if not piece:
             continue
-        for w in stop.split(piece) if stop is not None else (piece,):
+        for w in lex.cut(piece):
             if w and not w.isdigit() and not _NUMERAL.fullmatch(w):
                 out.append(w)
     return out
@@ -175,6 +191,15 @@ def _remedy(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
     return (toks - drop) | {"#处理"}
 
 
+def _phase(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
+    """Beside a defect, when it showed is a slot (@阶段: lexicon.json defect_phases_doc): found on
+    arrival (收到坏的怎么处理) is not come in use (拍摄中坏了怎么办)."""
+    rx = lex.phase_re
+    if rx is None or not any(x[1:] in lex.defect_concepts for x in toks if x.startswith("#")):
+        return toks
+    return toks | {lex.phase_of[m.group(0)] for m in rx.finditer(t)}
+
+
 _RESOURCE_FORMS = frozenset((YES_NO, "#地点", "#购买"))
 
 
@@ -206,9 +231,11 @@ def _signature_cached(text: str, version: tuple) -> str:
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
     if toks & lex.soon_words and any(x[1:] in lex.soon_concepts for x in toks):
         toks = (toks - lex.soon_words) | {"#速度"}  # 今天能发吗 asks how fast (soon_doc)
+    if _WHICH.search(t):
+        toks.add("#比较")  # 哪个便宜点 asks which, 能便宜多少 how much off
     if "#何时" in toks and _PAST.search(t):
         toks.add("#过去")  # 什么时候开播的 asks when it began, 几点开播 when it will
-    toks = _resource(_remedy(toks, lex), lex)
+    toks = _resource(_remedy(_phase(toks, t, lex), lex), lex)
     if YES_NO in toks and DONE not in toks and any(x[1:] in lex.future_concepts for x in toks):
         toks = (toks - {YES_NO}) | {"#何时"}  # 还会再上吗 asks when it comes back (future_doc)
     toks = sorted(toks)
@@ -356,10 +383,26 @@ def _asks_more(wa: frozenset, wb: frozenset) -> bool:
     return small < big and any(len(w) >= 2 for w in big - small)
 
 
+_WAIVE_RE = re.compile(r"(?:^| )免")
+
+
+def _waived(wa: frozenset, wb: frozenset) -> bool:
+    """A thing waived on one side only (免押金, 押金能免吗: a word starting with 免) and named on the
+    other (押金多少): whether it can be waived is not what it costs. 包邮 / 免运费 are concept forms
+    (运费), not words: 包邮吗 = 运费多少 as before."""
+    ka, kb = (frozenset(w[1:] for w in x if w[0] == "免") for x in (wa, wb))
+    if bool(ka) == bool(kb):
+        return False
+    things, other = ((ka - {""}) or wa - {"免"}, wb) if ka else ((kb - {""}) or wb - {"免"}, wa)
+    return any(t in v or v in t for t in things for v in other)
+
+
 def _plain_score(wa: frozenset, wb: frozenset) -> float:
     """Two signatures without concepts: one wording inside the other when the words they share
     have two characters or more (unless the other adds a content word: _asks_more), else how alike
-    the words are as a whole."""
+    the words are as a whole; nothing when one waives what the other names (_waived)."""
+    if _waived(wa, wb):
+        return 0.0
     a, b = " ".join(sorted(wa)), " ".join(sorted(wb))
     if _shared_chars(wa, b) >= 2 and not _asks_more(wa, wb):
         return float(fuzz.token_set_ratio(a, b))
@@ -380,6 +423,8 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex, extra_slot: bool = False) -> float:
         return min(base, _plain_score(wa | oa, wb | ob)) if wa and wb else 0.0
     if wa and wb and _conditional(ca | cb, lex) and _modifier(wa) and _modifier(wb) and not _share_two(wa, wb):
         words = 0.0  # 老客户有优惠吗 / 老带新有优惠吗: who gets the offer, or on what terms, is what is asked
+    elif wa and wb and _waived(wa, wb):
+        words = 0.0  # 可以免运费险吗 / 运费险多少钱
     elif wa and wb:
         words = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb)))
     else:
@@ -533,11 +578,14 @@ class Matcher:
         items = self.plain.get(category)
         if not items:
             return None
-        # a group naming another filler of the same slot (春天 / 冬天) is never a candidate
-        recent = [it for it in items[-RECENT:] if not _slot_conflict(sig, it[2])]
+        query = " ".join(sorted(words))
+        # a group naming another filler of the same slot (春天 / 冬天), or waiving what this one
+        # names (免押金 / 押金多少: _waived), is never a candidate
+        recent = [it for it in items[-RECENT:] if not _slot_conflict(sig, it[2])
+                  and not (_WAIVE_RE.search(query + it[0]) and _waived(words, frozenset(it[0].split())))]
         if not recent:
             return None
-        query, choices = " ".join(sorted(words)), [w for w, _, _ in recent]
+        choices = [w for w, _, _ in recent]
         # one wording inside the other (蹲起 / 听说一个亲亲十个蹲起) when they share two characters
         # or more; else the words alike as a whole (a shared 好 alone joins nothing)
         found = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=MATCH_CUTOFF)

@@ -58,6 +58,17 @@ def _alternation(terms: Iterable[str]) -> re.Pattern | None:
     return re.compile(_trie_pattern(trie)) if trie else None
 
 
+def _slot_forms(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """type -> entries 'canonical|form|…' as surface form -> '@type=canonical'."""
+    out: dict[str, str] = {}
+    for kind, entries in table.items():
+        for entry in entries:
+            canon, *forms = entry.split("|")
+            for form in forms or (canon,):
+                out.setdefault(form, f"@{kind}={canon}")
+    return out
+
+
 def _trie_pattern(node: dict) -> str:
     kids = [re.escape(ch) + _trie_pattern(sub) for ch, sub in sorted(node.items()) if ch]
     if not kids:
@@ -102,6 +113,7 @@ class Lexicon:
     condition_concepts: frozenset[str] = frozenset()  # 优惠, 便宜: who gets it, on what terms, is asked
     resource_concepts: frozenset[str] = frozenset()  # 网盘, 群聊: asked to be given (resource_doc)
     resource_words: frozenset[str] = frozenset()  # 地址, 链接: nothing more beside a resource
+    defect_phases: tuple[str, ...] = ()  # '到手|收到|开箱…': when a defect showed (defect_phases_doc)
     version: tuple = field(default=(), compare=False)
 
     # term -> {category: weight}
@@ -157,25 +169,40 @@ class Lexicon:
     @cached_property
     def filler_of(self) -> dict[str, str]:
         """Surface form -> '@type=canonical' (lexicon.json slot_fillers_doc)."""
-        out: dict[str, str] = {}
-        for kind, entries in self.slot_fillers.items():
-            for entry in entries:
-                canon, *forms = entry.split("|")
-                for form in forms or (canon,):
-                    out.setdefault(form, f"@{kind}={canon}")
-        return out
+        return _slot_forms(self.slot_fillers)
 
     @cached_property
     def filler_re(self) -> re.Pattern | None:
         return _alternation(self.filler_of)
 
     @cached_property
+    def phase_of(self) -> dict[str, str]:
+        """Surface form -> '@阶段=canonical': when a defect showed (lexicon.json defect_phases_doc)."""
+        return _slot_forms({"阶段": self.defect_phases})
+
+    @cached_property
+    def phase_re(self) -> re.Pattern | None:
+        return _alternation(self.phase_of)
+
+    @cached_property
     def slot_res(self) -> tuple[tuple[re.Pattern, str], ...]:
         return tuple((re.compile(p), kind) for p, kind in self.slot_patterns)
 
     @cached_property
-    def stop_re(self) -> re.Pattern | None:
-        return _alternation(self.stopwords)
+    def cut_re(self) -> re.Pattern | None:
+        """Stop words and the plain words (concepts "=": 打包, 马上) in one longest-first alternation."""
+        return _alternation(self.stopwords | self.plain_words)
+
+    def cut(self, piece: str) -> list[str]:
+        """A piece of text cut at its stop words into content words; a plain word is read whole (打包租
+        stays one word: the unit 包 cuts nothing inside it; 马上 keeps its 马)."""
+        out, pos = [], 0
+        for m in self.cut_re.finditer(piece) if self.cut_re is not None else ():
+            if m.group(0) not in self.plain_words:
+                out.append(piece[pos : m.start()])
+                pos = m.end()
+        out.append(piece[pos:])
+        return out
 
     @cached_property
     def concept_re(self) -> re.Pattern | None:
@@ -410,6 +437,7 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         condition_concepts=frozenset(raw.get("condition_concepts", [])),
         resource_concepts=frozenset(raw.get("resource_concepts", [])),
         resource_words=frozenset(raw.get("resource_words", [])),
+        defect_phases=tuple(raw.get("defect_phases", [])),
         version=extra,
     )
 

@@ -1,0 +1,116 @@
+"""Paraphrase grouping: questions that share a concept but ask different things (branch para12,
+issue 15 #3). Each rule has a case that fails without it and a twin that must still join."""
+from __future__ import annotations
+
+import pytest
+
+from services import triage
+from services.triage.grouping import signature
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # when a defect showed is a slot (lexicon.json defect_phases_doc): on arrival is not in use
+        (["收到坏的怎么处理", "拍摄中坏了怎么办"], False),
+        (["收到坏的怎么处理", "设备坏了怎么赔"], False),  # a phase on one side, words on the other
+        (["收到坏的怎么处理", "机器到手是坏的"], True),  # twins: one phase in other words
+        (["坏果怎么办", "收到烂果怎么处理"], True),  # no words on either side: the phase changes nothing
+        (["鸡蛋碎了怎么办", "收到碎蛋怎么处理"], True),
+        (["收到机器有故障", "机器到手是坏的"], True),  # 故障 is a defect
+        # payment channels are fillers of one slot (平台): another channel is another question
+        (["怎么付款", "可以公对公转账吗"], False),
+        (["能用微信付吗", "支付宝可以吗"], False),
+        (["能用微信付吗", "微信支付可以吗"], True),  # twins: one channel, or none named
+        (["怎么付款", "支持哪些支付方式"], True),
+    ],
+)
+def test_group_parts_a_defects_phase_and_a_payment_channel(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+def test_a_plain_word_that_reads_like_a_defect_is_none():
+    assert "#坏" not in signature("鼓掌").split()  # 鼓掌 reads like 故障 (gu zhang): applause, no slip
+    assert "#坏" in signature("机器故障了").split()
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # a thing waived (免) on one side only: whether it can be waived is not what it costs
+        (["押金多少", "可以免押金吗"], False),
+        (["押金多少", "押金能免吗"], False),
+        (["押金要多少钱", "免押金多少钱"], False),  # beside a shared concept too
+        (["可以免押金吗", "押金能免吗"], True),  # twins: both waive it, or neither does
+        (["押金多少", "要交多少押金"], True),
+        (["运费多少", "可以免运费吗"], True),  # 免运费 is a form of 运费 (包邮吗 = 运费多少), no word
+    ],
+)
+def test_group_parts_a_thing_waived_from_the_thing_asked(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # beside an action concept, how it is done (#方式) is not whether it can be (#是否)
+        (["支持七天无理由退货吗", "怎么申请退款"], False),
+        (["能改地址吗", "怎么改地址"], False),
+        (["怎么付款", "支持哪些支付方式"], True),  # twins: no other question word on either side
+        (["怎么保存", "需要冷藏吗"], True),  # beside an attribute: one question
+        (["运费怎么算", "包邮吗"], True),  # beside a cost: one question
+        (["怎么还没发", "什么时候发货啊"], True),  # 怎么还没 asks why, not how
+        # a request that the shop do it (#请求) is neither whether it can be done nor how
+        (["支持七天无理由退货吗", "我要退货"], False),
+        (["能退吗", "帮我申请退款"], False),
+        (["怎么退货", "帮我申请退款"], False),
+        (["我要退款", "帮我申请退款"], True),  # twins: one request in other words
+        (["我要退货可以吗", "能退货吗"], True),  # a yes/no question is no request
+    ],
+)
+def test_group_parts_how_an_action_is_done_from_whether_it_can_be(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("打包租有优惠吗", "打包租"),  # a plain word (concepts "=") is read whole: the unit 包 cuts nothing in it
+        ("包装怎么样", "包装"),
+        ("这个盒子是什么颜色", "盒子"),
+        ("马上能发吗", "#速度"),  # 马上 keeps its 马, so it is the soon word it is (soon_doc)
+        ("一包多少钱", "#价格"),  # twin: the unit alone still cuts (no word 一包 / 包)
+    ],
+)
+def test_a_plain_word_is_read_whole(text, word):
+    assert word in signature(text).split(), signature(text)
+    assert "包" not in signature(text).split()
+
+
+def test_group_parts_offers_whose_conditions_a_unit_used_to_cut():
+    assert len(set(triage.group(["租久一点有优惠吗", "打包租有优惠吗"]))) == 2
+    assert len(set(triage.group(["打包租有优惠吗", "打包租有折扣吗"]))) == 1  # twin: one condition
+
+
+def test_group_parts_a_place_from_a_class_of_places():
+    assert len(set(triage.group(["新疆能发吗", "偏远地区发货吗"]))) == 2  # 偏远地区 fills 地名 too
+    assert len(set(triage.group(["偏远地区发吗", "偏远地区发货吗"]))) == 1  # twin: one class
+    assert len(set(triage.group(["新疆能发吗", "新疆发货吗"]))) == 1
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # a choice between items (#比较) is not a question about one
+        (["能便宜多少", "哪个便宜点"], False),
+        (["效果好吗", "哪个好"], False),
+        (["哪个好", "这款和那款哪个好"], True),  # twins: one choice in other words
+        (["哪个快递啊", "用哪个快递"], True),  # 哪个 naming a thing asked is no choice
+    ],
+)
+def test_group_parts_a_choice_between_items_from_a_question_about_one(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
