@@ -16,6 +16,7 @@ SOURCE_FILES = [
     "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv",
     "host_lines_cs2.tsv", "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv",
     "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
+    "host_lines_live10.tsv",
     "paraphrases.tsv",
     "paraphrases_more.tsv", "paraphrases_faq.tsv", "paraphrases_faq2.tsv",
 ]
@@ -72,13 +73,22 @@ def test_host_line_labels_are_consistent():
                  "host_lines_scripts.tsv", "host_lines_industries.tsv", "host_lines_live.tsv",
                  "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv", "host_lines_cs2.tsv",
                  "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv", "host_lines_pages.tsv",
-                 "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv"):
+                 "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
+                 "host_lines_live10.tsv"):
         for r in rt.load_host_lines(name):
             promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
             assert promise in {"0", "1"}, r.text
             assert (kind in rt.KINDS) if promise == "1" else (kind == "" and first_n == ""), r.text
             assert first_n == "" or int(first_n) > 0, r.text
     assert len(rt.load_host_lines()) == 1500
+
+
+def test_host_lines_live10_repeats_no_text_of_the_other_host_line_files():
+    """Branch promises14's batch: two candidate sources that repeated rows of live2 / live3 were dropped before
+    scoring; no row of it is already a row of an earlier host-line file."""
+    old = {r.text for f in rt.REAL.glob("host_lines*.tsv") if f.name != "host_lines_live10.tsv"
+           for r in rt.load_host_lines(f.name)}
+    assert not old & {r.text for r in rt.load_host_lines("host_lines_live10.tsv")}
 
 
 @pytest.mark.parametrize("name", ["paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv",
