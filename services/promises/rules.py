@@ -88,9 +88,9 @@ _REMEDY_KINDS = {"refund", "compensation", "service"}
 _URGENCY = re.compile(r"错过|恢复原价|所剩|抓紧|手慢无|不多了")
 # A push (数量有限, 抢到就是赚到, 只限直播间有这个价格) names no term a buyer could hold the team to:
 # with no amount, discount, coupon, gift or head count in the line, its price words offer nothing.
-_PUSH = re.compile(r"(?:开|上|来)(?:一波|个)?秒杀(?!价)|错过|恢复原价|所剩|抓紧|手慢无|不多了|数量有限|库存有限|抢到就是赚到|先付先得|拼手速|抢完为止|仅限|只限|只有在|末班车|(?:就|都)?没有(?:这样|这个)的?(?:价格|优惠)|站外")
+_PUSH = re.compile(r"(?:开|上|来)(?:一波|个|一场)?(?:限量|限时)?秒杀(?!价)|错过|恢复原价|所剩|抓紧|手慢无|不多了|数量有限|库存有限|抢到就是赚到|先付先得|拼手速|抢完为止|仅限|只限|只有在|末班车|(?:就|都)?没有(?:这样|这个)的?(?:价格|优惠)|站外")
 _CONCRETE_PRICE = re.compile(
-    rf"{_SPOKEN_PRICE}|{NUM}(?:\.\d+)?\s*(?:元|块|米|折|毛)|X{{1,3}}\s*(?:元|块)|[¥￥]\s*\d|\[[^\[\]]+\]|（[^（）]+）|满\s*{NUM}|减\s*{NUM}|买[^，。！,!；;]{{0,3}}送|券|"
+    rf"{_SPOKEN_PRICE}|{NUM}(?:\.\d+)?\s*(?:元|块|米|折|毛)|X{{1,3}}\s*(?:元|块)|[¥￥]\s*\d|\[[^\[\]]+\]|（[^（）]+）|满\s*{NUM}|减\s*{NUM}|买[^，。！,!；;]{{0,3}}送|券|立减|直降|"
     rf"(?:前|头|首)\s*{NUM}\s*[名位单个份人]|只有\s*{NUM}\s*[个份单件]|(?:只要|只需要?|仅需|到手)\s*{NUM}|全[网年]最低|最低价|只有今[晚天]有|(?:福利|活动|直播|专享|专属|秒杀|特)价|半价"
 )
 # A limit on a deal (优惠券只能领一次, 每人限购两件) names no term by itself.
@@ -99,8 +99,8 @@ _LIMIT = re.compile(r"只能(?:领|用|买|拍|抢)[一1两2]?次|限(?:领|购|
 _COMPARED = re.compile(r"\d|比[^，。！,!；;]{0,10}(?:低|便宜|少|划算)|价格?是[^，。！,!；;]{1,10}的价|同价|一样的价")
 # The shop's own stock arriving (今天会到一批货, 到货上架后通知您), not a parcel for the buyer.
 _RESTOCK = re.compile(r"到[一几]?批|上架|补货|进货|备货|缺货")
-# A closing offer of help (如有问题随时联系我们) beside another promise: the other one is what the line promises.
-_CLOSING = re.compile(r"有(?:任何|其他)?(?:问题|疑问|需要)[^，。！,!；;]{0,6}(?:随时|联系|找|问)|随时(?:联系|找|问|咨询)")
+# A closing offer of help (如有问题随时联系我们, 还有问题打在公屏上) beside another promise: the other one is what the line promises.
+_CLOSING = re.compile(r"有(?:任何|其他)?(?:问题|疑问|需要)[^，。！,!；;]{0,6}(?:随时|联系|找|问|打在|打到|留言|评论区|公屏)|随时(?:联系|找|问|咨询)")
 # A boast about the goods (全网第一的品质, 销量冠军): a claim, not an assurance.
 _BOAST = re.compile(r"第一|首选|冠军|天花板|极品|史无前例|天下无敌")
 _PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
@@ -116,6 +116,7 @@ _SHOP = re.compile(
     rf"拍|下单|链接|橱窗|小黄车|购物车|订单|单号|产品|商品|[货款]|赠品|库存|优惠|价|{NUM}\s*(?:元|块钱)|斤|箱|盒|份|包邮|发货|快递|物流|售后|退|换货|"
     rf"前\s*{NUM}\s*[名位单个份人]|第\s*{NUM}\s*名|每[人位单份个]|一人一|凡是|群|随时|任何|有事|不满意|不适|疑问|反馈|微信|"
     r"(?:还|再|加|多|额外|复购|下单|买[^，。！,!；;]{0,3}|拍[^，。！,!；;]{0,3})送|送您|小样|试用装|分装|"
+    r"(?:办|注册|开通|到店|进店|充值|续费)[^。！!；;]{0,8}(?:送|领)|"  # 办千兆送路由器, 注册送7天VIP: a deal for signing up
     r"正品|品质|质量|新鲜|团|接龙|福利|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
 )
 
@@ -124,8 +125,8 @@ _PAST = re.compile(r"^(?:了|过了|过)")
 # 就可以提货了 / 明天就能到了: a 了 after can / will is a future, not a past.
 _FUTURE_BEFORE = re.compile(r"(?:可以|能|会|将|要)[^，。！,!；;]{0,4}$")
 _PAST_BEFORE = re.compile(r"(?:已经|已(?!拍|下单|付款|购|买)|昨天|上次|刚才|刚刚)[^，。！,!；;]{0,6}$")  # 扣已拍, 已下单的: the buyers, not a past act
-# A clause that tells what is done or gone (已经发完了, 送完了) binds nobody.
-_DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|(?:谢谢|感谢)[^，。！,!；;]{0,10}(?:红包|礼物|福袋|小心心|火箭|飞机)|^[^，。！,!；;]{0,6}?(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经(?!(?:给|帮|为)(?:大家|你们?|您|各位|宝宝们?|家人们)[^，。！,!；;]{0,6}(?:好|上)了).{0,12}了|(?:发|送|卖|抢|领|用)完了|没(?:有)?了[。！!，,]*$|(?<![能会要就将])(?:到|来)了[。！!，,]*$")
+# A clause that tells what is done or gone (已经发完了, 送完了, 秒杀已被抢空) binds nobody.
+_DONE_CLAUSE = re.compile(r"^\s*(?:谢谢|感谢|多谢)|(?:谢谢|感谢)[^，。！,!；;]{0,10}(?:红包|礼物|福袋|小心心|火箭|飞机)|^[^，。！,!；;]{0,6}?(?:很多人|好多人|有人|不少人|大家都|刚才有人|刚刚有人|一直有人)(?:在)?问|已经(?!(?:给|帮|为)(?:大家|你们?|您|各位|宝宝们?|家人们)[^，。！,!；;]{0,6}(?:好|上)了).{0,12}了|(?:发|送|卖|抢|领|用)完了|(?:抢|卖|售)(?:空|光|罄)|没(?:有)?了[。！!，,]*$|(?<![能会要就将])(?:到|来)了[。！!，,]*$")
 
 # A line that ends in a colon is a header (赠品清单：, 我们的承诺：), not a promise; a key before a
 # value (补偿：…, 20:01 老李：…) is read with its value.
@@ -193,6 +194,7 @@ def _clauses(line: str) -> list[tuple[int, str]]:
         if not text or _DONE_CLAUSE.search(text) or header:
             continue
         text = _CHOICE.sub(lambda c: c.group(1), text)  # a script's choice [今天/明天] reads as its first option
+        text = talk.asides_masked(text)  # 保证不让你们白来, 为了确保安全: no vow about the goods
         if talk.STORY.search(text) or talk.LAST_TIME.search(text) and not talk.NOW.search(text) or talk.HEARSAY.search(text):
             continue
         out.append((m.start(), text))
