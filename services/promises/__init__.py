@@ -1,7 +1,8 @@
 """Promises (承诺) said on air and the fulfilment items (履约项) that keep them.
 
 Table of contents (each module holds one concept):
-- rules        find promises in what a host said, guess their kind, say why when unsure (pure);
+- rules        find promises in what a host said, guess their kind, say why when unsure (pure); its
+               cue lexicon (lexicon), offer shapes (shapes), chat guards (talk), questions (asking);
 - model        whether a line promises at all, from its n-grams and the rules' reading (pure; the
                weights are built by `python -m services.promises.train`);
 - due          first N, least quantity per buyer, due hints and the deadline they stand for (pure);

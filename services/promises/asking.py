@@ -23,6 +23,10 @@ _ASK_WORD = re.compile(r"什么时候|多久|多少钱?|(?<![前头首])几(?:�
 # 看看是哪位幸运的宝宝) or rhetorical with a statement's end (咱们这边是不是官方旗舰店的。).
 _INDEFINITE = re.compile(r"(什么时候|多久|多少|几|谁|哪|怎么)[^，。！,!；;]*\1|(?:什么时候|多久|多少|几|谁|哪|怎么|有没有|要不要)[^，。！,!；;]*[都也]|(?:无论|不管|不论|随便|随时)|"
     r"(?:教|演示|展示|告诉|说一下|看看|看下|看一下|猜猜|知道)[^，。！,!；;]{0,4}(?:什么|多|几|谁|哪|怎么|是不是|有没有)|的[。！!]\s*$")
+# A question embedded after a verb of finding out, with no question mark (免费帮你看看路由器放对位置没, 我帮你算算
+# 哪档划算, 看看你家宽带到底跑多少): the speaker offers to find it out, nobody is asked.
+_EMBEDDED = re.compile(r"(?:看看|看下|看一下|算算|算一下|查查|查一下|测测|测一下)[^，,。！!；;？?]{0,12}"
+                       r"(?:什么|多少|几|谁|哪|怎么|是不是|有没有|[不没][\s。！!，,…~～]*$|合不合|对不对)")
 _BUYER_ASKS = re.compile(r"^\s*(?:老板|主播|亲)?[，,\s]*(?:给个|给点|给我|麻烦)|帮我(?!们)|[能可][^，。！,!；;]{0,8}[吗嘛么]\s")
 
 
@@ -32,7 +36,11 @@ def asks(clause: str) -> bool:
     text = re.sub(r"^.*[吗嘛么？?]\s+", "", clause.strip())
     if not text:
         return True
-    if ASK_END.search(text) or _BUYER_ASKS.search(text):
+    if _BUYER_ASKS.search(text):
+        return True
+    if _EMBEDDED.search(text) and not re.search(r"[？?吗嘛么]", text):
+        return False
+    if ASK_END.search(text):
         return True
     return bool(_ASK_WORD.search(text)) and not _INDEFINITE.search(text)
 

@@ -14,6 +14,8 @@ from services.cn_numbers import NUM
 # Who gets it: 给你们, 帮大家, 为您, 给宝宝们 …
 BENEFICIARY = r"(?:给|帮|为)(?:你|您|大家|各位|宝宝|宝贝|家人|姐妹|老铁|粉丝)们?"
 _STOP = r"[^，。！,!；;？?]"
+# The shop's buyers named as a group (为各级别会员, 给老顾客, 为新用户): who a shop's notice gives to.
+_MEMBERS = r"(?:给|为)(?:各级别?|每位|每一位|所有|全体|广大)?的?(?:老|新|VIP|高级|付费|普通)?(?:会员|顾客|客户?|用户|团友|团员|买家|新人|客人)们?"
 # What is given: a count of goods (配一个冰袋, 留两包), or some of it sent (寄点, 捎些): 带点欢乐, 留些时间
 # and 备了一些问题 give nothing.
 _GOODS = rf"(?:(?:配|搭配?|带|寄|留|备|塞|捎)(?:了|上|上了)?\s*{NUM}\s*[个份斤两包盒袋瓶张本把条罐支件颗只箱套对双]|(?:寄|捎|塞)(?:点|些|一些))"
@@ -41,6 +43,16 @@ SHAPES: dict[str, list[str]] = {
         rf"(?:找|来|到){_STOP}{{0,6}}领(?:取)?(?:(?!了|给){_STOP}){{0,8}}(?:水果|奖品|礼品|礼物|红包|赠品|小样|福袋)",
         rf"最{_STOP}{{1,5}}的{_STOP}{{0,2}}(?:送|奖励?|获得){_STOP}{{0,6}}(?:礼物|小样|福袋|红包|奖品|赠品|周边|一份|{NUM}次)"
         rf"(?!{_STOP}{{0,2}}(?:选择|首选|佳品))",
+        # Gifts the shop provides its buyers (为各级别会员提供精美的礼品, 将为您提供矿泉水和小零食; 我为我妈准备了礼物
+        # names no buyer), and a gift one can get (可以连续获得水果礼品; 上个月获得了礼品 is past).
+        rf"(?:{BENEFICIARY}|{_MEMBERS}){_STOP}{{0,4}}(?:免费)?(?:提供|准备|赠送|送上|奉上|发放|派发)(?:了)?{_STOP}{{0,8}}"
+        r"(?:礼品|礼物|赠品|小礼|奖品|红包|福袋|小样|试吃|零食|饮料|矿泉水|茶水|点心)",
+        rf"(?:可以|可|能|就能|就可以|即可|都能|都可以|均可)(?:连续|免费|额外|直接|再)?(?:获得|领取|领到|得到|拿到|获赠){_STOP}{{0,6}}"
+        r"(?:礼品|礼物|赠品|奖品|小样|红包|福袋)",
+        # Goods free for the asking (免费矿泉水, 免费领小样) and a counted thing to collect (到店报「学姐推荐」领小风扇一个;
+        # 我去领了一个快递 is past).
+        r"免费(?:提供|送|赠送|领取?|喝|吃|品尝)?(?:矿泉水|饮料|茶水|咖啡|水果|零食|小吃|点心|早餐|礼品|礼物|小样|试吃装|试用装)",
+        rf"领(?:取)?(?![了过]){_STOP}{{1,6}}?{NUM}\s*[个份张瓶盒袋包支把件套]",
     ],
         # An amount the host grants: 给你们补贴二十块, 给大家做到九十九; a coupon or discount won for them
     # (给你们申请了一个专属优惠券, 给大家争取到了折扣).
@@ -54,10 +66,18 @@ SHAPES: dict[str, list[str]] = {
         rf"{BENEFICIARY}{_STOP}{{0,2}}(?:改价|改个价|调价)",
         # A discount code sent to them: 我私信发你优惠码.
         rf"(?:发|送|给)(?:你|您|大家)?们?{_STOP}{{0,4}}(?:优惠码|折扣码|券码)",
+        # A coupon for an act (关注主播领无门槛专属大额优惠券; 怎么关注主播领券？ asks), and a script's promotion slot said
+        # as on now (这款现在[promotion_info], 现在下单[discount_info]; [product_name] names goods, no deal).
+        rf"(?:关注|下单|进群|加群|分享|点赞|注册)[^，。！,!；;？?]{{0,6}}领(?:取)?{_STOP}{{0,8}}?(?:优惠券|无门槛券|券)",
+        rf"(?:现在|今天|下单|拍下?){_STOP}{{0,4}}\[(?:[a-z_]*(?:promotion|discount|coupon|deal|offer)[a-z_]*|优惠[^\[\]]*|折扣[^\[\]]*|活动[^\[\]]*)\]",
+        # A deal on now (现在还有新人优惠, 今天有折扣; 现在有优惠吗 asks, and a question is never read).
+        rf"(?:现在|目前|今天|今晚|正在)(?:还|都|也)?有{_STOP}{{0,4}}(?:优惠|折扣)",
     ],
     # A refund's term: 收到后3-5个工作日退到账.
     "refund": [
         rf"{NUM}(?:\s*[-~到至]\s*{NUM})?\s*(?:天|个?工作日|小时)(?:内|之内|以内)?{_STOP}{{0,2}}(?:退到账|退回(?:给)?[你您]|原路退)",
+        # A refund the system makes by itself: 无法发货的，系统按支付方式自动退款 (上次自动退款了 is past).
+        r"自动(?:全额)?(?:退款|退回|原路(?:退回|返回))",
     ],
     # A remedy the host owes them: 哪怕有一颗坏的，我都给你们补; 给大家赔 (给大家赔个不是 apologises).
     "compensation": [
@@ -70,6 +90,8 @@ SHAPES: dict[str, list[str]] = {
         rf"{BENEFICIARY}{_STOP}{{0,2}}升级(?:成|到|为)?{_STOP}{{0,2}}(?:顺丰|京东|冷链|空运|次日达)",
         rf"(?:今天|明天|后天|当天|次日|隔天){_STOP}{{0,3}}(?:就能|就可以|都能)(?:吃上|吃到|用上)",
         rf"备注(?:了|上|上了)?\s*(?:加急|优先发)|(?:尽快|优先|马上|立即|立刻|第一时间){BENEFICIARY}安排{_END}",
+        # A quick delivery into their hands: 通过自建物流快速的送到您手上 (快递员很快送到了隔壁 is past, and for nobody).
+        rf"(?:快速|尽快|迅速|及时|第一时间|准时)(?:的|地)?{_STOP}{{0,6}}?(?:送到|送达|交到)(?:您|你|大家|各位)们?",
     ],
     # Counter goods and tested goods, vouched: 是专柜最新版的, 都是专柜正品 (我是专柜的柜姐 vouches nothing);
     # the host's pick for them (给你们挑大个的), what they get graded (今天给你们的都是一级果).
@@ -79,10 +101,23 @@ SHAPES: dict[str, list[str]] = {
         r"(?:有|带|附|附带|出具)[^，。！,!；;？?]{0,2}(?:检测|质检|检验|化验)报告(?![吗么嘛呢？?])",
         rf"{BENEFICIARY}(?:挑|选|留|发)(?:了|的)?(?:都是)?(?:最好|最大|最新鲜|大个|个大|好的|新鲜)",
         rf"{BENEFICIARY}的(?:都|全|全部)是{_STOP}{{0,4}}(?:一级|特级|精品|大果|新货|正品|最好的|当天|现摘|新鲜)",
+        # All in season (都是时令水果; 这个月的时令水果是杨梅 describes the month).
+        r"(?:都|全|全部|全都)是(?:当季|时令|应季|当令)的?(?:水果|蔬菜|鲜果|果子?|菜|货|产品|食材|海鲜)",
+        # A swindle sworn off: 不可能出现以次充好的情况, 我们绝不会缺斤少两 (别家店经常以次充好 swears nothing).
+        r"(?:绝不|决不|不会|不可能|绝对不|从不|从来不|杜绝|(?<!有)没有)(?:会)?(?:出现|存在|有)?[^，。！,!；;？?]{0,6}?"
+        r"(?:以次充好|以假乱真|缺斤少两|短斤少两|掺假|卖假货)",
     ],
     # A service done for them: 免费给你们刻字; a problem the host takes on (有问题我负责).
     "service": [
         rf"(?:免费{BENEFICIARY}|{BENEFICIARY}免费)(?:刻|绣|包装|安装|改|修|贴膜|清洗|调试|定制|设计|打包)",
         rf"有(?:任何|什么)?问题{_STOP}{{0,3}}(?:我|我们|主播|店里)(?:来)?(?:负责|兜底|担着)",
+        # A check or a trial done free (免费帮你测网速, 免费给你诊断, 免费上门测速, 免费体验 4K 效果; 免费的东西最贵 offers
+        # nothing done; 免费维修 is a remedy), and a check the speaker does for them (评论区留「测速」，我帮你远程诊断; 我帮你测过了
+        # is past; 我帮您查一下库存 looks up, as the shop templates label it).
+        rf"免费(?:{BENEFICIARY}|给你家|上门)?{_STOP}{{0,2}}?(?:测|检测|诊断|体检|贴膜|清洗|清洁|调试|评估|体验|试用|保养|检查|看看)",
+        rf"(?:我|我们|师傅|主播|店里|学姐|姐姐)(?:来|可以|会|都会)?{BENEFICIARY}{_STOP}{{0,3}}?"
+        r"(?:诊断|测|出方案|出报告|出个|预约|检查|分析|评估|留名额|留个?位)",
+        # Questions answered (我来帮大家解答, 有问题留言，看到都会回复的; 有人帮大家解答过了 is past).
+        rf"{BENEFICIARY}(?:解答|答疑|回答)|(?:看到|收到)(?:了)?(?:都会|就会|会|一定)(?:回复|回|解答)",
     ],
 }

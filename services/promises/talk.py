@@ -40,6 +40,17 @@ TIP_REFUND = re.compile(r"(?:礼物(?!盒|包装)|打赏|刷的|音浪|抖币)[^
 # keep, not the team's, so it commits the team to nothing.
 URGED = re.compile(r"(?:你们?|您|大家|各位|宝宝们?|宝贝们|家人们|姐妹们|朋友们)[^，。！,!；;]{0,2}(?:一定|千万|务必)(?:要|得)?")
 
+# A vow about the show, not the goods (保证不让你们白来, 绝不让大家白等); and a purpose (为了确保安全, 以保证
+# 大家都能抢到) whose 确保 / 保证 vouches for nothing: both are masked before a clause is read.
+SHOW_VOW = re.compile(r"(?:保证|一定|绝对|肯定)?(?:不会?|绝不|决不)(?:让|叫)(?:你们?|您|大家|各位|宝宝们?|家人们|姐妹们|朋友们)"
+                      r"[^，。！,!；;]{0,2}(?:白来|白等|白看|白蹲|白跑|无聊)")
+PURPOSE = re.compile(r"(?:为了|以便|以)(?:确保|保证)")
+
+
+def asides_masked(clause: str) -> str:
+    """The clause with a vow about the show and a purpose's 确保 masked (the same length, for offsets)."""
+    return PURPOSE.sub(lambda m: "＿" * len(m.group(0)), SHOW_VOW.sub(lambda m: "＿" * len(m.group(0)), clause))
+
 
 def urged_masked(clause: str) -> str:
     """The clause with the listeners' 一定 / 千万 / 务必 masked, for the commitment test."""
