@@ -693,3 +693,50 @@ def test_an_indefinite_question_word_is_a_model_feature(text, indefinite):
 def test_shop_requests_statements_and_senses_from_live_selling_rooms(text, expected):
     assert triage.classify(text) == expected
 
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # branch comments11, from tune rows of comments_live11.tsv (a takeaway shop, a shoe shop, a cat-food room);
+        # each with a twin
+        ("穿着太重了想退", "after_sales"),  # a fit or a dislike with a return or an exchange wanted
+        ("42码不合适想换43", "after_sales"),
+        ("大了一码怎么换", "after_sales"),
+        ("发型不好看想换个发型", "chatter"),  # twin: changing something else
+        ("主播太好看了想换个发型", "chatter"),
+        ("鞋子开胶了怎么办", "after_sales"),  # a shoe or garment defect
+        ("穿两天就坏了", "after_sales"),
+        ("这件会起球吗", "product"),  # twin: asked before buying
+        ("页面说透气，实际很闷", "after_sales"),  # the page said one thing, the goods do another
+        ("页面写的尺码准吗", "product"),  # twin: the page asked about
+        ("这个订单我不想要了要退钱", "after_sales"),
+        ("不想要了就算了", "chatter"),  # twin
+        ("帮我催一下", "delivery"),  # a bare push
+        ("催更催更", "chatter"),  # twin: the stream urged
+        ("别催了", "chatter"),
+        ("修改我的收货地址", "delivery"),  # the delivery address changed
+        ("地址填错了", "delivery"),
+        ("我要加一个新地址", "delivery"),
+        ("主播换地址了吗", "other_question"),  # twin: the host's
+        ("我的IP地址是哪里", "other_question"),
+        ("帮我取消一下", "order"),  # cancelling
+        ("还没发货可以取消吗", "order"),
+        ("主播再不理我我就取消关注了", "chatter"),  # twin: a follow cancelled
+        ("再来一单", "order"),  # ordering again
+        ("还要一样的", "order"),
+        ("帮我加一份宫保鸡丁", "order"),
+        ("再来一首", "chatter"),  # twin: a song
+        ("加一个好友", "chatter"),
+        ("冬天暖不暖", "product"),  # an attribute of the goods, A-not-A
+        ("你暖不暖", "other_question"),  # twin: the host's
+        ("舒适性怎么样", "product"),  # a quality of the goods
+        ("主播性格怎么样", "other_question"),  # twin: the host's character
+        ("我的订单到哪了", "delivery"),  # where the order is
+        ("我的退款到哪了", "after_sales"),  # twin: the refund
+        ("这款还有黑色吗", "order"),  # a colour still left, as 黑色还有吗
+        ("有黑色吗", "product"),  # twin: a colour at all
+    ],
+)
+def test_shop_chat_requests_defects_and_attributes_from_new_sources(text, expected):
+    assert triage.classify(text) == expected
