@@ -736,6 +736,14 @@ def test_shop_requests_statements_and_senses_from_live_selling_rooms(text, expec
         ("我的退款到哪了", "after_sales"),  # twin: the refund
         ("这款还有黑色吗", "order"),  # a colour still left, as 黑色还有吗
         ("有黑色吗", "product"),  # twin: a colour at all
+        ("把购物车清空", "order"),  # emptying the cart
+        ("删掉刚才加的那个", "order"),
+        ("删掉那条弹幕", "chatter"),  # twin
+        ("先加购物车", "chatter"),
+        ("换一种颜色看看", "product"),  # asking to see another colour of the goods
+        ("换个角度看看", "chatter"),  # twin: the camera
+        ("只在家试穿过能退吗", "after_sales"),  # a try-on, then a return asked
+        ("可以试穿一下吗", "product"),  # twin: the try-on asked
     ],
 )
 def test_shop_chat_requests_defects_and_attributes_from_new_sources(text, expected):
