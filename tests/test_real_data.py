@@ -201,6 +201,11 @@ def test_comment_triage_on_real_live_room_comments():
     live9 = rt.score_comments(rt.load_comments("comments_live9.tsv"), triage.classify)
     assert live9["heldout"]["question_vs_chatter"] >= 0.96, live9
     assert live9["heldout"]["category"] >= 0.96, live9
+    # comments_live11 (branch comments11; 639 held-out rows from 5 sources never read by a rule): first reading on main
+    # 0.925 / 0.793, unchanged after; shop held-out 0.882 → 0.912, more 0.940 → 0.944 with the branch's rules
+    live11 = rt.score_comments(rt.load_comments("comments_live11.tsv"), triage.classify)
+    assert live11["heldout"]["question_vs_chatter"] >= 0.92, live11
+    assert live11["heldout"]["category"] >= 0.79, live11
 
 
 def test_paraphrase_grouping_on_real_comments():
