@@ -748,3 +748,41 @@ def test_shop_requests_statements_and_senses_from_live_selling_rooms(text, expec
 )
 def test_shop_chat_requests_defects_and_attributes_from_new_sources(text, expected):
     assert triage.classify(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # branch comments11, second round (tune rows X11, X12 of comments_live11.tsv); each with a twin
+        ("不处理我就挂网上", "after_sales"),  # a threat to escalate if nothing is done
+        ("今天不解决我就找媒体", "after_sales"),
+        ("再不发货我就给差评", "delivery"),  # … about shipping
+        ("不退的话我就去朋友家拿", "chatter"),  # twin: no escalation
+        ("要是按时到我就不会找媒体", "chatter"),
+        ("色青主播，我报警啦", "chatter"),
+        ("你们这破客服", "after_sales"),  # abuse of the desk
+        ("客服就是个摆设", "after_sales"),
+        ("客服小姐姐人真好", "chatter"),  # twin
+        ("快递一直显示运输中不动", "delivery"),  # stuck in transit
+        ("我买的衣服在转运中心躺了四天", "delivery"),
+        ("手表放几天不动会停吗", "product"),  # twin
+        ("上面写已签收，可家里没人收到", "delivery"),  # signed for, not found
+        ("已经签收了，谢谢", "chatter"),  # twin
+        ("下完单发现地址填成老家的了", "delivery"),  # receiver's details entered wrong
+        ("收件人电话写错了能改吗", "delivery"),
+        ("我的会员信息没更新帮我改一下资料", "chatter"),  # twin
+        ("你好，我要退货", "after_sales"),  # a greeting before a return asked
+        ("我要退出", "chatter"),  # twin
+        ("同一笔订单付了两次", "after_sales"),  # a double charge
+        ("预售定金和尾款要付两次吗", "order"),  # twin: asked how paying works
+        ("外包装全湿了", "after_sales"),  # a wet or broken package
+        ("包装盒好看吗", "product"),  # twin
+        ("气垫梳有吗", "product"),  # a thing asked for bare
+        ("福袋有吗", "price"),  # twin: a lucky bag is price
+        ("营业执照有吗", "authenticity"),  # twin: papers are authenticity
+        ("主播你有吗", "other_question"),  # twin: a person named
+        ("库存还有吗", "order"),  # twin: stock left is an order question
+    ],
+)
+def test_shop_desk_threats_parcels_and_bulk_orders(text, expected):
+    assert triage.classify(text) == expected
