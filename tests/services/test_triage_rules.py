@@ -693,3 +693,96 @@ def test_an_indefinite_question_word_is_a_model_feature(text, indefinite):
 def test_shop_requests_statements_and_senses_from_live_selling_rooms(text, expected):
     assert triage.classify(text) == expected
 
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # branch comments11, from tune rows of comments_live11.tsv (a takeaway shop, a shoe shop, a cat-food room);
+        # each with a twin
+        ("穿着太重了想退", "after_sales"),  # a fit or a dislike with a return or an exchange wanted
+        ("42码不合适想换43", "after_sales"),
+        ("大了一码怎么换", "after_sales"),
+        ("发型不好看想换个发型", "chatter"),  # twin: changing something else
+        ("主播太好看了想换个发型", "chatter"),
+        ("鞋子开胶了怎么办", "after_sales"),  # a shoe or garment defect
+        ("穿两天就坏了", "after_sales"),
+        ("这件会起球吗", "product"),  # twin: asked before buying
+        ("页面说透气，实际很闷", "after_sales"),  # the page said one thing, the goods do another
+        ("页面写的尺码准吗", "product"),  # twin: the page asked about
+        ("这个订单我不想要了要退钱", "after_sales"),
+        ("不想要了就算了", "chatter"),  # twin
+        ("帮我催一下", "delivery"),  # a bare push
+        ("催更催更", "chatter"),  # twin: the stream urged
+        ("别催了", "chatter"),
+        ("修改我的收货地址", "delivery"),  # the delivery address changed
+        ("地址填错了", "delivery"),
+        ("我要加一个新地址", "delivery"),
+        ("主播换地址了吗", "other_question"),  # twin: the host's
+        ("我的IP地址是哪里", "other_question"),
+        ("帮我取消一下", "order"),  # cancelling
+        ("还没发货可以取消吗", "order"),
+        ("主播再不理我我就取消关注了", "chatter"),  # twin: a follow cancelled
+        ("再来一单", "order"),  # ordering again
+        ("还要一样的", "order"),
+        ("帮我加一份宫保鸡丁", "order"),
+        ("再来一首", "chatter"),  # twin: a song
+        ("加一个好友", "chatter"),
+        ("冬天暖不暖", "product"),  # an attribute of the goods, A-not-A
+        ("你暖不暖", "other_question"),  # twin: the host's
+        ("舒适性怎么样", "product"),  # a quality of the goods
+        ("主播性格怎么样", "other_question"),  # twin: the host's character
+        ("我的订单到哪了", "delivery"),  # where the order is
+        ("我的退款到哪了", "after_sales"),  # twin: the refund
+        ("这款还有黑色吗", "order"),  # a colour still left, as 黑色还有吗
+        ("有黑色吗", "product"),  # twin: a colour at all
+        ("把购物车清空", "order"),  # emptying the cart
+        ("删掉刚才加的那个", "order"),
+        ("删掉那条弹幕", "chatter"),  # twin
+        ("先加购物车", "chatter"),
+        ("换一种颜色看看", "product"),  # asking to see another colour of the goods
+        ("换个角度看看", "chatter"),  # twin: the camera
+        ("只在家试穿过能退吗", "after_sales"),  # a try-on, then a return asked
+        ("可以试穿一下吗", "product"),  # twin: the try-on asked
+    ],
+)
+def test_shop_chat_requests_defects_and_attributes_from_new_sources(text, expected):
+    assert triage.classify(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # branch comments11, second round (tune rows X11, X12 of comments_live11.tsv); each with a twin
+        ("不处理我就挂网上", "after_sales"),  # a threat to escalate if nothing is done
+        ("今天不解决我就找媒体", "after_sales"),
+        ("再不发货我就给差评", "delivery"),  # … about shipping
+        ("不退的话我就去朋友家拿", "chatter"),  # twin: no escalation
+        ("要是按时到我就不会找媒体", "chatter"),
+        ("色青主播，我报警啦", "chatter"),
+        ("你们这破客服", "after_sales"),  # abuse of the desk
+        ("客服就是个摆设", "after_sales"),
+        ("客服小姐姐人真好", "chatter"),  # twin
+        ("快递一直显示运输中不动", "delivery"),  # stuck in transit
+        ("我买的衣服在转运中心躺了四天", "delivery"),
+        ("手表放几天不动会停吗", "product"),  # twin
+        ("上面写已签收，可家里没人收到", "delivery"),  # signed for, not found
+        ("已经签收了，谢谢", "chatter"),  # twin
+        ("下完单发现地址填成老家的了", "delivery"),  # receiver's details entered wrong
+        ("收件人电话写错了能改吗", "delivery"),
+        ("我的会员信息没更新帮我改一下资料", "chatter"),  # twin
+        ("你好，我要退货", "after_sales"),  # a greeting before a return asked
+        ("我要退出", "chatter"),  # twin
+        ("同一笔订单付了两次", "after_sales"),  # a double charge
+        ("预售定金和尾款要付两次吗", "order"),  # twin: asked how paying works
+        ("外包装全湿了", "after_sales"),  # a wet or broken package
+        ("包装盒好看吗", "product"),  # twin
+        ("气垫梳有吗", "product"),  # a thing asked for bare
+        ("福袋有吗", "price"),  # twin: a lucky bag is price
+        ("营业执照有吗", "authenticity"),  # twin: papers are authenticity
+        ("主播你有吗", "other_question"),  # twin: a person named
+        ("库存还有吗", "order"),  # twin: stock left is an order question
+    ],
+)
+def test_shop_desk_threats_parcels_and_bulk_orders(text, expected):
+    assert triage.classify(text) == expected
