@@ -123,17 +123,17 @@ def test_non_text_is_a_typed_error():
 
 def test_2000_lines_parse_fast():
     text = "#接龙\n" + "\n".join(f"{i}. 团员{i} {i % 3 + 1}份 {i % 9 + 1}栋" for i in range(1, 2001))
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: a loaded CI machine must not fail a fast parser
     entries = parse_chain(text)
-    assert time.perf_counter() - t0 < 0.5
+    assert time.process_time() - t0 < 0.5
     assert len(entries) == 2000
 
 
 def test_hostile_single_line_stays_linear():
     text = " ".join(f"{i}." for i in range(1, 40_000))
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time (wall time read 2.2 s under a load of 7 on two cores)
     parse_chain(text)
-    assert time.perf_counter() - t0 < 2
+    assert time.process_time() - t0 < 2
 
 
 CHAIN_ALPHABET = st.sampled_from(
