@@ -2,33 +2,13 @@
 wording of the first sure question that joins it: the queue then shows what the viewers ask."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import pytest
 from sqlalchemy import select
 
 from db.models import Comment, QuestionGroup
-from services import shows, triage
-from services.triage import CommentIn, lexicon, matchers
-
-T0 = datetime(2026, 1, 6, 20, 0, 0)
-
-
-@pytest.fixture
-def show_id(session, admin) -> int:
-    form = shows.ShowForm("源味集《农场主来了》", "源味集·阳光花园群", 300, "老李", T0, T0 + timedelta(hours=1))
-    return shows.create_show(session, admin, form).id
-
-
-@pytest.fixture(autouse=True)
-def builtin_lexicon():
-    lexicon.install(lexicon.BUILTIN)
-    yield
-    lexicon.install(lexicon.BUILTIN)
-
-
-def c(author, text, sec=0):
-    return CommentIn(author, text, T0 + timedelta(seconds=sec))
+from services import triage
+from services.triage import matchers
+from tests.services.test_triage import builtin_lexicon, c, show_id  # noqa: F401 (fixtures: the same show and lexicon)
 
 
 def only_group(session, show_id):
