@@ -32,7 +32,7 @@ def test_a_topicless_group_takes_the_order_reading_of_a_sure_question_in_the_sam
 
 @pytest.mark.parametrize("cold", [False, True], ids=["cached matcher", "matcher rebuilt from the database"])
 def test_a_stored_unsure_group_firms_up_when_a_later_batch_joins_it(session, assistant, show_id, cold):
-    # real text: comments_live10.tsv (tune) 我要退订单 (⚠ 没有问句) and 可以退吗
+    # real text: comments_live10.tsv (source W6, tune) 我要退订单 (⚠ 没有问句) and 可以退吗
     triage.ingest(session, assistant, show_id, [c("a", "我要退订单", 0)])
     (before,) = triage.queue(session, show_id)
     assert before.hint.startswith("没有问句")
