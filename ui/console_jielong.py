@@ -141,7 +141,7 @@ def _progress(deal_id: int) -> None:
     if deal.entries_flagged:
         st.warning(
             f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购、超出规格限量或最新接龙中缺失），"
-            f"¥{deal.gmv_flagged:,.2f} 未计入成交额（¥{deal.gmv_valid:,.2f}）。请在接龙明细的「提示」列查看。"
+            f"¥{deal.gmv_flagged:,.2f} 未计入成交额（成交额 ¥{deal.gmv_valid:,.2f}）。请在接龙明细的「提示」列查看。"
         )
     st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")
     st.code(text, language=None, wrap_lines=True)
@@ -194,9 +194,8 @@ def _paste(deal_id: int, actor: Actor, scope: str) -> None:
         if rows:
             if plan.unsure():  # the parser's ⚠ hints: say why, never guess silently (issue 15 #5)
                 st.warning(f"有 {plan.unsure()} 条读取不确定，已在「提示」列说明原因，请核对后再保存。", icon="⚠️")
-                hints = [f"{r['团员']}：{r['提示']}" for r in rows if r.get("提示")]
-                more = f"\n……等共 {len(hints)} 条" if len(hints) > 10 else ""
-                st.text("\n".join(hints[:10]) + more)  # in full: the narrow 提示 column shows only their start
+                more = f"\n……等共 {plan.unsure()} 条" if plan.unsure() > 10 else ""
+                st.text("\n".join(plan.unsure_lines()) + more)  # in full: the narrow 提示 column shows only their start
             table = blank_missing(pd.DataFrame(rows))
             table = in_view(table, with_spec(table, ["变化", "团员", "数量", "状态", "提示"]))
             st.dataframe(table, hide_index=True, height=min(300, 38 + 35 * len(rows)),

@@ -72,7 +72,8 @@ def _live(show_id: int) -> None:
     cols[3].metric("互动人数", snap.commenters)
     cols[4].metric("下单人数", snap.buyers)
     focus = snap.focus
-    cols[5].metric("当前团品还差", _still_missing(focus))
+    # 成团 reached: the tile says so under its own label (「当前团品还差 已成团」 read as still missing)
+    cols[5].metric("当前团品" if focus is not None and focus.reached else "当前团品还差", _still_missing(focus))
     if snap.deals:  # folded: at 1280×800 the queue and the chain must show below this strip
         with st.expander(f"团品进度（{len(snap.deals)} 个团品）"):
             st.dataframe(deal_rows(snap), hide_index=True, width="stretch",

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ChainEntry as EntryRow
 from db.models import Deal
-from services.jielong.lifecycle import EntryStatus, entry_status_label
+from services.jielong.lifecycle import EntryStatus, entry_flags_label, entry_status_label
 from services.jielong.parser import MAX_QTY, ChainEntry, key_name
 from services.jielong.specs import counts_toward_gmv, entry_money, over_spec_stock, price_of
 
@@ -121,7 +121,13 @@ class PastePlan:
 
     def unsure(self) -> int:
         """Lines the parser was unsure of (a ⚠ hint in their 提示 cell)."""
-        return sum(bool(it.get("提示")) for items in (self.added, self.updated, self.cancelled) for it in items)
+        return len(self.unsure_lines(limit=None))
+
+    def unsure_lines(self, limit: int | None = 10) -> list[str]:
+        """`团员：提示` of the lines the parser was unsure of (the 提示 may add the line's flags)."""
+        out = [f"{it['团员']}：{it['提示']}" for items in (self.added, self.updated, self.cancelled) for it in items
+               if it.get("提示", "").startswith("⚠")]
+        return out if limit is None else out[:limit]
 
     def rows(self, limit: int = 500) -> list[dict]:
         """Rows for a preview table (Chinese column names)."""
@@ -194,7 +200,9 @@ def describe(w: Work) -> dict:
         "楼栋/地址": w.address,
         "状态": entry_status_label(w.status),
         "超限购": "是" if w.over_limit else "",
-        "提示": f"⚠ {w.hint}" if w.hint else "",
+        # the reader's doubt, then the flags the saved entry will carry (as in 接龙明细): the
+        # preview's 超出限购 N 条 names its lines where the narrow panel shows them
+        "提示": "；".join(t for t in (f"⚠ {w.hint}" if w.hint else "", entry_flags_label(w.over_limit, w.over_stock, False)) if t),
         "超规格限量": "是" if w.over_stock else "",
     }
 

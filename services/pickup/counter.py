@@ -24,7 +24,7 @@ from services import clock, events, jielong, locking
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.pickup import promise_close, rows
-from services.pickup.query import like_escape, parse_query
+from services.pickup.query import Query, as_name, like_escape, parse_query
 from services.pickup.states import HANDOVERS, Action, PickupStatus, Via, status_sql, when_text
 from services.sql import is_postgresql, upsert_insert
 
@@ -62,6 +62,15 @@ def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS,
     q = parse_query(query)
     if q is None:
         return []
+    found = _lookup(session, show_id, q, limit, keep)
+    if not found and q.name is None:
+        # a number that is no 跟团号 or phone of this show may be written in the name: a room or a
+        # building chained as the name (295-909, 296-1202) or a nickname's digits (蒋奶奶36)
+        found = _lookup(session, show_id, as_name(query), limit, keep)
+    return found
+
+
+def _lookup(session: Session, show_id: int, q: Query, limit: int, keep: Sequence[int]) -> list[rows.PickupRow]:
     in_show = select(ChainEntry.id).join(Deal, Deal.id == ChainEntry.deal_id).where(
         Deal.show_id == show_id, ChainEntry.status == jielong.EntryStatus.VALID
     )

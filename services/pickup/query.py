@@ -4,7 +4,8 @@
 - "5678", "尾号5678", "手机5678" → a phone ending in 5678; four bare digits may be either, so
   both are looked up (a 跟团号 of four digits is rare, a phone tail is the common case);
 - a whole phone number (7+ digits) → its last four digits, the number itself must match;
-- anything else → part of a buyer's name (王芳, 果果妈, amy), case-insensitive.
+- anything else → part of a buyer's name (王芳, 果果妈, amy), case-insensitive;
+- a number that finds no 跟团号 or phone is then looked up in the names (295-909 → 909).
 """
 from __future__ import annotations
 
@@ -44,6 +45,13 @@ def parse_query(text: str) -> Query | None:
         bare = digits == text
         return Query(seq=int(digits), tail=digits if bare and len(digits) == 4 else None)
     return Query(name=text)
+
+
+def as_name(text: str) -> Query | None:
+    """The text read as part of a name only: the counter's second try when a number found no
+    跟团号 or phone (a room chained as the name, 295-909; a nickname's digits, 蒋奶奶36)."""
+    text = unicodedata.normalize("NFKC", text or "").strip()[:MAX_QUERY]
+    return Query(name=text) if text else None
 
 
 def like_escape(text: str) -> str:

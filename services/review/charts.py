@@ -150,7 +150,7 @@ def category_chart(rows: list[dict[str, Any]], width: int | str = "container") -
     if not rows:
         return None
     df = pd.DataFrame([{"类别": r["category_label"], "问题组": r["groups"], "评论": r["comments"]} for r in rows])
-    return (
+    chart = (
         alt.Chart(df)
         .mark_bar()
         .encode(
@@ -158,8 +158,10 @@ def category_chart(rows: list[dict[str, Any]], width: int | str = "container") -
             x=alt.X("问题组:Q", title="问题组数", axis=count_axis()),
             tooltip=["类别:N", "问题组:Q", "评论:Q"],
         )
-        .properties(width=width, height=max(60, 28 * len(df)))
     )
+    # 28 px a category, kept: a plain container width let the page squeeze four bars into ~40 px,
+    # and Vega dropped every other category's label (night 13)
+    return _sized(chart, width, max(60, 28 * len(df)))
 
 
 def compare_chart(rows: list[dict[str, Any]], width: int | str = "container") -> alt.Chart | None:

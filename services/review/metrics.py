@@ -3,7 +3,8 @@
 Every figure is an SQL aggregate or a tally column; nothing here loads a whole table.
 
 Rules behind the numbers (kpis):
-- viewers = Show.viewers_cumulative (累计观看), peak_online = Show.viewers_peak.
+- viewers = Show.viewers_cumulative (累计观看), peak_online = Show.viewers_peak; both None (—) when
+  the show has no viewer numbers at all (nothing typed, imported or captured).
 - questions = question groups of the show that are not chatter and not merged into another
   group (one group = one question, however many viewers asked it). answered_rate =
   answered groups / (questions − dismissed groups): a dismissed group (已忽略) was judged
@@ -29,7 +30,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import ChainEntry, Deal, Promise, QuestionGroup, Show
+from db.models import ChainEntry, Deal, Promise, QuestionGroup, Show, ViewerSample
 from services import jielong, promises, shows, triage
 from services.jielong import entry_amount  # one rule for the money of an entry (re-exported)
 
@@ -147,11 +148,21 @@ def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
 
 
 
+def _audience(session: Session, show: Show) -> tuple[int | None, int | None]:
+    """累计观看 and 最高在线; None for a show whose viewer numbers nobody recorded (no sample, both
+    tallies 0): 「0 人观看」 beside 36 commenters and 5 buyers is a missing figure, not a zero."""
+    if show.viewers_cumulative or show.viewers_peak:
+        return show.viewers_cumulative, show.viewers_peak
+    if session.scalar(select(ViewerSample.id).where(ViewerSample.show_id == show.id).limit(1)) is not None:
+        return show.viewers_cumulative, show.viewers_peak
+    return None, None
+
+
 def kpis(session: Session, show_id: int) -> dict[str, Any]:
     """The review's KPIs for one show (keys: KPI_KEYS). See the module doc for the rules."""
     show = shows.get_show(session, show_id)
     community_size = show.community.member_count
-    viewers = show.viewers_cumulative
+    viewers, peak = _audience(session, show)
     questions, answered, dismissed = session.execute(
         select(
             func.count(),
@@ -174,7 +185,7 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
     return {
         "community_size": community_size,
         "viewers": viewers,
-        "peak_online": show.viewers_peak,
+        "peak_online": peak,
         "watch_rate": rate(viewers, community_size),
         "commenters": show.commenters,
         "questions": questions,

@@ -253,11 +253,14 @@ def _comparison(comp: list[dict[str, Any]]) -> list[str]:
 
 def summary_sentence(k: dict[str, Any]) -> str:
     """One Chinese sentence with the night's headline figures."""
-    if k["viewers"] > k["community_size"]:  # the platform also counts viewers from outside the group
+    if k["viewers"] is None:  # nobody recorded the platform's numbers: said, never shown as 0 人观看
+        bits = [f"社群 {k['community_size']} 人，本场未录入观看数据"]
+    elif k["viewers"] > k["community_size"]:  # the platform also counts viewers from outside the group
         bits = [f"累计观看 {k['viewers']} 人，多于社群的 {k['community_size']} 人（含群外观众）"]
     else:
         bits = [f"社群 {k['community_size']} 人中 {k['viewers']} 人观看（{pct(k['watch_rate'])}）"]
-    bits.append(f"{k['buyers']} 人下单（观看到下单 {pct(k['order_rate'])}）")
+    rate = "" if k["order_rate"] is None else f"（观看到下单 {pct(k['order_rate'])}）"
+    bits.append(f"{k['buyers']} 人下单{rate}")
     reach = [d for d in k["deals"] if d["minutes_release_to_threshold"] is not None]
     if reach:
         first = min(reach, key=lambda d: d["minutes_release_to_threshold"])

@@ -30,7 +30,7 @@ from services.triage.comments import CommentIn, parse_at, parse_comment_file, pa
 from services.triage.labels import SOURCES, Category, QuestionStatus
 from services.triage.matchers import GroupRef
 from services.triage.grouping import asks
-from services.triage.rules import Analysis, analyse, normalise, signature
+from services.triage.rules import Analysis, analyse, normalise, signature, sure, tentative
 
 FOLD_SECONDS = 10
 MAX_TEXT = 500
@@ -115,10 +115,11 @@ def ingest(
     if not kept:
         return res
     cache = matchers.take(session, show_id)
-    new_groups = _match(cache.matcher, kept)
+    new_groups, firmed = _match(cache.matcher, kept)
     existing = [g for g in {id(it.group): it.group for it in kept}.values() if g.id is not None]
     tally = _group_tallies(session, kept)
     _insert_groups(session, show_id, new_groups, tally)
+    _firm_up(session, firmed)
     _insert_comments(session, [_comment_row(show_id, it, source) for it in kept])
     _bump_groups(session, existing, tally)
     res.reopened = _reopen(session, existing)
@@ -236,20 +237,52 @@ def _fold(session: Session, show_id: int, items: list[_Item], res: IngestResult)
 # ---------------------------------------------------------------- 3. classify and match
 
 
-def _match(matcher, kept: list[_Item]) -> list[GroupRef]:
-    """Each comment joins an open group of its category, or starts a new one (returned)."""
+def _match(matcher, kept: list[_Item]) -> tuple[list[GroupRef], dict[int, tuple[GroupRef, str]]]:
+    """Each comment joins an open group of its category, or starts a new one (returned first).
+    A group whose category is a tentative reading takes the category and wording of the first
+    sure question that joins it (returned second: stored groups, id → (group, old category))."""
     new_groups: list[GroupRef] = []
+    firmed: dict[int, tuple[GroupRef, str]] = {}
     for it in kept:
         a = analyse(it.text)
         sig = matcher.focused(signature(it.text))
         asked = asks(it.text, a.q, sig)
         g = matcher.match(a.category, sig, asks=asked)
         if g is None:
-            g = GroupRef(None, a.category, sig, it.text)
+            g = GroupRef(None, a.category, sig, it.text, tentative=tentative(a.category, it.text))
             new_groups.append(g)
             matcher.add(a.category, sig, g, asks=asked)
+        elif sure(a) and _is_tentative(g):
+            if g.id is not None:
+                firmed.setdefault(g.id, (g, g.category))
+            g.category, g.text, g.tentative = a.category, it.text, False
         it.analysis, it.group = a, g
-    return new_groups
+    return new_groups, firmed
+
+
+def _is_tentative(g: GroupRef) -> bool:
+    if g.tentative is None:  # a stored group: read its wording once
+        g.tentative = bool(g.text) and tentative(g.category, g.text)
+    return g.tentative
+
+
+def _firm_up(session: Session, firmed: dict[int, tuple[GroupRef, str]]) -> None:
+    """Stored groups that took a sure question's reading: the group and its comments so far move
+    to that category (question to question: no chatter tally changes). Conditional on the old
+    category: an operator's 改类别 committed meanwhile wins, and this batch follows it."""
+    for gid, (g, old) in firmed.items():
+        moved = session.execute(
+            update(QuestionGroup)
+            .where(QuestionGroup.id == gid, QuestionGroup.category == old)
+            .values(category=g.category, text=g.text)
+        ).rowcount
+        if moved:
+            session.execute(
+                update(Comment).where(Comment.group_id == gid, Comment.category == old).values(category=g.category)
+            )
+        else:
+            g.category = session.scalar(select(QuestionGroup.category).where(QuestionGroup.id == gid))
+            g.tentative = False
 
 
 # ---------------------------------------------------------------- 4. per-group tallies

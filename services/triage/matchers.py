@@ -21,11 +21,13 @@ _MAX_CACHED_SHOWS = 8
 class GroupRef:
     """One question group as the matcher knows it (id None until inserted)."""
 
-    __slots__ = ("id", "category", "signature", "text", "status")
+    __slots__ = ("id", "category", "signature", "text", "status", "tentative")
 
-    def __init__(self, gid: int | None, category: str, sig: str, text: str = "", status: str = "new") -> None:
+    def __init__(self, gid: int | None, category: str, sig: str, text: str = "", status: str = "new",
+                 tentative: bool | None = None) -> None:
         self.id, self.category, self.signature, self.text = gid, category, sig, text
         self.status = status  # "answered": a comment that joins it reopens it (intake)
+        self.tentative = tentative  # an unsure reading a sure question may replace (intake); None: not known yet
 
 
 @dataclass
@@ -72,7 +74,7 @@ def take(session: Session, show_id: int) -> MatcherCache:
     matcher = Matcher(focus)
     # open groups, and answered ones: a question asked again after its answer reopens its group
     groups = session.execute(
-        select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.signature, QuestionGroup.status)
+        select(QuestionGroup.id, QuestionGroup.category, QuestionGroup.signature, QuestionGroup.status, QuestionGroup.text)
         .where(
             QuestionGroup.show_id == show_id,
             QuestionGroup.status.in_((*OPEN_STATUSES, QuestionStatus.ANSWERED)),
@@ -81,8 +83,8 @@ def take(session: Session, show_id: int) -> MatcherCache:
         .order_by(QuestionGroup.last_seen.desc(), QuestionGroup.id.desc())
         .limit(OPEN_GROUPS_IN_MEMORY)
     ).all()
-    for gid, cat, sig, status in reversed(groups):
-        matcher.add(cat, sig, GroupRef(gid, cat, sig, status=status))
+    for gid, cat, sig, status, text in reversed(groups):
+        matcher.add(cat, sig, GroupRef(gid, cat, sig, text, status=status))
     return MatcherCache(key, matcher, lexicon_version=lex_version, focus=focus)
 
 

@@ -198,6 +198,19 @@ def analyse(text: str) -> Analysis:
     return _analyse_cached(text, lex.version)
 
 
+def tentative(category: str, text: str) -> bool:
+    """A group's category is tentative while it is the machine's unsure reading of the group's
+    wording: a ⚠ hint, or no topic at all (其他提问). Never a category an operator chose (改类别:
+    the wording then reads as another category) and never chatter."""
+    a = analyse(text)
+    return a.category == category != Category.CHATTER and (bool(a.hint) or category == Category.OTHER_QUESTION)
+
+
+def sure(a: Analysis) -> bool:
+    """A reading a tentative group may take: a question on a commerce topic, without a ⚠."""
+    return a.question and not a.hint and a.category in COMMERCE
+
+
 def classify(text: str) -> str:
     """One of CATEGORIES for a viewer comment (pure over the active lexicon)."""
     return analyse(text).category

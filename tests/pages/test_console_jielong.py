@@ -298,6 +298,8 @@ def test_flagged_entries_are_shown_apart_with_their_hint(panel_as, app_db):
     at = panel_as("assistant", show_id)
     assert not at.exception
     assert any("1 单 / 2 份待核实" in w.value and "未计入成交额" in w.value for w in at.warning)
+    # the money beside it is named (night 13: 「¥… 未计入成交额（¥…）」 left the second figure unnamed)
+    assert any("（成交额 ¥" in w.value for w in at.warning), [w.value for w in at.warning]
     table = at.dataframe[-1].value
     assert list(table.columns[:5]) == ["序号", "团员", "数量", "状态", "提示"]
     assert "超出限购" in set(table["提示"])
@@ -314,6 +316,23 @@ def test_preview_marks_unsure_readings_with_a_reason(panel_as, app_db):
     table = at.dataframe[0].value
     row = table[table["团员"] == "蒋奶奶36"].iloc[0]
     assert row["数量"] == 2 and row["提示"].startswith("⚠") and "36" in row["提示"]
+
+
+def test_preview_names_the_lines_over_the_limit_in_their_hint(panel_as, app_db):
+    """Night 13: the preview said 超出限购 2 条 but its 提示 column was empty (the flag sat in a
+    column behind the sideways scroll), so nobody could tell which lines. Real chain: tests/data/
+    real/chains/tune/ks_003.txt (6 份 and 8 份 over a limit of 5); an unsure line still reads first."""
+    show_id, deal_id = _released_deal(app_db, stock=None, per_person_limit=5)
+    at = panel_as("assistant", show_id)
+    _preview(at, show_id, deal_id, "#接龙\n半个南瓜 等会送来 共20份\n例 楼栋号-房间号 需要多少份\n\n"
+                                   "1.295-909 6份\n2.295-910 8份\n3.295-204 2份\n4. 蒋奶奶36 6 4栋\n\n三点截单")
+    assert not at.exception
+    assert any("超出限购 3 条" in i.value for i in at.info), _texts(at)
+    hints = dict(zip(at.dataframe[0].value["团员"], at.dataframe[0].value["提示"]))
+    assert hints["295-909"] == hints["295-910"] == "超出限购" and hints["295-204"] == ""
+    assert hints["蒋奶奶36"].startswith("⚠") and hints["蒋奶奶36"].endswith("；超出限购")
+    assert any("有 1 条读取不确定" in w.value for w in at.warning)  # the flags are not doubts
+    assert [t.value for t in at.text if t.value.startswith("蒋奶奶36：")]
 
 
 def test_preview_and_save_have_shortcuts_named_in_their_tooltips(panel_as, app_db):

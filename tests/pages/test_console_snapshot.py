@@ -51,6 +51,14 @@ def test_console_shows_the_audience_numbers_of_the_demo_night(page_as, app_db):
     assert shown["互动人数"] == str(snap.commenters)
 
 
+def test_the_focus_deal_tile_says_reached_under_its_own_label(page_as, app_db):
+    """Night 13: a deal past its 成团 showed 「当前团品还差 · 已成团」 (missing: reached)."""
+    snap = demo_snapshot(app_db)
+    assert snap.focus is not None and snap.focus.reached  # the demo night: 有机上海青 成团 at 21:03
+    shown = metrics(page_as("assistant", "console"))
+    assert shown.get("当前团品") == "已成团" and "当前团品还差" not in shown
+
+
 def test_two_numbers_and_enter_record_the_viewers(page_as, app_db):
     at = page_as("assistant", "console")
     entry(at).input("186 999")

@@ -132,6 +132,19 @@ def test_counting_axes_have_whole_number_ticks():
     assert cats["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
 
 
+def test_the_category_chart_keeps_a_row_per_category_in_a_page():
+    """Night 13: in the 复盘's 问题 tab four categories were squeezed into ~40 px (the container width
+    let Vega fit the height too) and every other label was dropped. Only the width may follow."""
+    from services import review
+
+    rows = [{"category_label": c, "groups": g, "comments": g} for c, g in
+            (("商品详情", 3), ("售后", 1), ("配送自提", 1), ("下单接龙", 1))]
+    spec = review.category_chart(rows).to_dict()
+    assert spec["height"] == 4 * 28 and spec["width"] == "container"
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert "autosize" not in review.category_chart(rows, width=400).to_dict()  # a report's fixed size: as before
+
+
 def _threshold_label(spec: dict) -> dict:
     return next(l for l in layers(spec) if l["mark"]["type"] == "text" and "成团" in l["encoding"]["text"]["value"])
 

@@ -40,6 +40,23 @@ def test_find_by_seq_phone_tail_and_part_of_a_name(session, assistant):
     assert pickup.find(session, night.show_id, "%") == []  # LIKE wildcards are literal
 
 
+def test_a_number_that_is_no_seq_or_phone_is_looked_up_in_the_names(session, assistant):
+    # Night 13, real chain tests/data/real/chains/tune/ks_003.txt: members sign 楼栋-房间 as their
+    # name (295-909); at the counter 「909」 (read as 跟团号 909) and 「296-1202」 (read as a phone)
+    # found nothing, nor did a nickname's digits.
+    night = make_night(session, assistant)
+    for seq, name in ((6, "295-909"), (7, "296-1202"), (8, "蒋奶奶36")):
+        jielong.add_entry(session, assistant, night.greens, name, qty=1, seq=seq, at=RELEASE + timedelta(minutes=20))
+    assert names(pickup.find(session, night.show_id, "909")) == ["295-909"]
+    assert names(pickup.find(session, night.show_id, "296-1202")) == ["296-1202"]
+    assert names(pickup.find(session, night.show_id, "36")) == ["蒋奶奶36"]
+    assert names(pickup.find(session, night.show_id, "295")) == ["295-909"]
+    # twins: a 跟团号 or a phone that exists still finds only its own order
+    assert [(r.seq, r.name) for r in pickup.find(session, night.show_id, "6")] == [(6, "295-909")]
+    assert names(pickup.find(session, night.show_id, "5678")) == ["王芳", "王芳"]
+    assert pickup.find(session, night.show_id, "9999") == []
+
+
 def test_rows_carry_the_contract_fields(session, assistant):
     night = make_night(session, assistant)
     row = pickup.find(session, night.show_id, "1")[0]

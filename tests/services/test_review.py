@@ -22,8 +22,7 @@ def test_empty_show_has_every_key_and_no_division_by_zero(session, admin):
     show = _show(session, admin)
     k = review.kpis(session, show.id)
     assert tuple(k) == review.KPI_KEYS
-    assert k["watch_rate"] == 0.0
-    for key in ("answered_rate", "median_response_s", "order_rate", "avg_order_value", "promises_kept_rate"):
+    for key in ("viewers", "peak_online", "watch_rate", "answered_rate", "median_response_s", "order_rate", "avg_order_value", "promises_kept_rate"):
         assert k[key] is None, key
     assert k["gmv"] == 0.0 and k["entries"] == 0 and k["units"] == 0 and k["deals"] == []
 
@@ -108,6 +107,28 @@ def test_the_summary_never_says_more_of_the_group_watched_than_it_has():
     assert line.startswith("累计观看 270 人，多于社群的 200 人（含群外观众）") and "200 人中" not in line
     k.update(viewers=150, watch_rate=0.75)
     assert review.summary_sentence(k).startswith("社群 200 人中 150 人观看（75.0%）")
+
+
+def test_a_night_without_viewer_numbers_says_so_instead_of_nobody_watched(session, admin, assistant):
+    # Night 13: nobody typed the platform's numbers; the review read 累计观看 0 · 观看率 0.0% and
+    # 「社群 120 人中 0 人观看（0.0%），5 人下单（观看到下单 —）」 beside 36 commenters.
+    from services import live
+
+    show = _show(session, admin, members=120)
+    show.buyers = 1
+    k = review.kpis(session, show.id)
+    assert (k["viewers"], k["peak_online"], k["watch_rate"], k["order_rate"]) == (None, None, None, None)
+    tiles = dict(review.kpi_tiles(k))
+    assert tiles["累计观看"] == tiles["观看率"] == tiles["最高在线"] == "—"
+    line = review.summary_sentence(k)
+    assert line.startswith("社群 120 人，本场未录入观看数据，1 人下单，") and "0 人观看" not in line
+    # twin: numbers typed in, even a real 0 0 sample, are figures again
+    live.record_viewers(session, assistant, show.id, 0, 0, at=T0 + timedelta(minutes=1))
+    assert review.kpis(session, show.id)["viewers"] == 0
+    live.record_viewers(session, assistant, show.id, 40, 60, at=T0 + timedelta(minutes=2))
+    k = review.kpis(session, show.id)
+    assert (k["viewers"], k["peak_online"]) == (60, 40)
+    assert review.summary_sentence(k).startswith("社群 120 人中 60 人观看（50.0%），1 人下单（观看到下单 1.7%）")
 
 
 def test_orders_to_check_are_said_apart_from_the_gmv():
