@@ -11,7 +11,8 @@ concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining word
 words on one side only ONE_SIDED_WORDS when a specific concept is shared, 0 when both ask only a
 question word: 多久 is not 什么时候回南京呀; an offer asked on two conditions, 0: 老客户有优惠吗 is not
 老带新有优惠吗, lexicon.json condition_doc; a thing waived on one side only, 0: 可以免押金吗 is not
-押金多少, _waived). With no concepts at all: one wording inside the other
+押金多少, _waived; the price of an amount other than one on one side only, 0: 5斤多少钱 is a total, not
+多少钱 = 多少钱一斤, _total). With no concepts at all: one wording inside the other
 (token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
 Cutoffs: 5-fold cross-validation over the tune clusters (python -m bench paraphrase_cv), at a tune
 precision floor of 0.98 so that 0.95 holds on clusters not tuned on.
@@ -114,7 +115,17 @@ def similarity(a: str, b: str, **_: object) -> float:
     if bool(oa) != bool(ob):
         return 0.0  # "多少钱" is not "鸡蛋多少钱" unless the focus deal names 鸡蛋 (Matcher.focused)
     extra = _slots(a).keys() ^ _slots(b).keys()  # a slot filled on one side only (红色有货吗 / 有货吗)
+    if "数量" in extra and "#价格" in ca & cb and _total(a) != _total(b):
+        return 0.0  # 5斤多少钱 asks a total, 多少钱 (多少钱一斤) the price
     return _similarity(oa, ca, wa, ob, cb, wb, lex, bool(extra))
+
+
+_TOTAL = re.compile(r"@数量=(?!1(?![\d.]))")  # an amount other than one (5斤, 0.5斤; not 1斤)
+
+
+def _total(sig: str) -> bool:
+    """The price asked is a total: an amount other than one names what is bought (branch para13)."""
+    return bool(_TOTAL.search(sig))
 
 
 @lru_cache(maxsize=100_000)

@@ -114,3 +114,33 @@ def test_group_parts_a_place_from_a_class_of_places():
 def test_group_parts_a_choice_between_items_from_a_question_about_one(texts, same):
     ids = triage.group(texts)
     assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # branch para13: shop words the concept table lacked (lexicon.json concepts)
+        (["微信客服号是多少", "客服微信多少"], True),  # 客服号 is a way to reach the shop, not a size (号)
+        (["多大号", "尺码多大"], True),  # twin: 号 alone still asks the size
+        (["微信客服号是多少", "多大号"], False),
+        (["在哪个地方", "地址在哪里"], True),  # 地方 is where, not a word 方 left over
+        (["在哪个地方", "什么时候到"], False),
+        (["可以免押金吗", "芝麻信用能免押吗"], True),  # 免押: waiving the deposit is one concept
+        (["押金能免吗", "信用分高能免押吗"], True),
+        (["押金多少", "芝麻信用能免押吗"], False),  # twin: the deposit's amount is another question
+        (["弄丢了怎么办", "丢了怎么赔"], True),  # 丢失 is a defect: a remedy asked reads as 处理
+        (["丢了怎么赔", "坏了怎么赔"], False),  # twin: lost is not broken
+        (["价格是多少", "这玩意儿卖几个钱"], True),  # 几个钱 is a price, 这玩意儿 a filler
+        (["几个钱", "几个人"], False),  # twin: 几个 alone counts
+    ],
+)
+def test_group_joins_shop_words_the_lexicon_lacked(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+def test_group_parts_the_price_of_an_amount_from_the_price():
+    assert len(set(triage.group(["价格是多少", "5斤多少钱"]))) == 2  # a total, not the price
+    assert len(set(triage.group(["鸡蛋多少钱", "鸡蛋3盒多少钱"]))) == 2
+    assert len(set(triage.group(["多少钱", "多少钱一斤"]))) == 1  # twins: a unit price is the price
+    assert len(set(triage.group(["5斤多少钱", "五斤多少钱"]))) == 1
