@@ -132,6 +132,12 @@ def test_group_parts_a_choice_between_items_from_a_question_about_one(texts, sam
         (["丢了怎么赔", "坏了怎么赔"], False),  # twin: lost is not broken
         (["价格是多少", "这玩意儿卖几个钱"], True),  # 几个钱 is a price, 这玩意儿 a filler
         (["几个钱", "几个人"], False),  # twin: 几个 alone counts
+        (["续航怎么样", "能撑多长时间"], True),  # 续航: how long a charge lasts
+        (["续航怎么样", "能用多久"], True),
+        (["能用多久", "能用吗"], False),  # twins: whether it can be used, how long it keeps
+        (["能撑多长时间", "保质期多久"], False),
+        (["有使用教学吗", "不会用能教吗"], True),  # 教学: teaching how to use it
+        (["有使用教学吗", "主播能教我跳舞吗"], False),  # twin: teaching something else
     ],
 )
 def test_group_joins_shop_words_the_lexicon_lacked(texts, same):
