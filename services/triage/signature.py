@@ -196,6 +196,8 @@ def _signature_cached(text: str, version: tuple) -> str:
         toks = (toks - {"#到货"}) | {"#到账"}  # 退款几天能到 = 退款多久到账: money arrives, not a parcel
     for asked in [x for x in _CONTEXT if x in toks]:
         toks.difference_update(_CONTEXT[asked])  # 身高170穿什么码: the asker's data, the question is the size
+    if "#地点" in toks and "店" in toks:
+        toks = (toks - {"店"}) | {"#实体店"}  # 你们店在哪 asks where the shop is: 门店在哪里
     if "#尺码" in toks:
         toks = {x for x in toks if not x.startswith("@数量=")}  # 120斤 / 130斤穿什么码: one question
     if NAME in toks and any(x != NAME and x[1:] not in lex.generic_concepts for x in toks if x.startswith("#")):

@@ -150,3 +150,9 @@ def test_group_parts_the_price_of_an_amount_from_the_price():
     assert len(set(triage.group(["鸡蛋多少钱", "鸡蛋3盒多少钱"]))) == 2
     assert len(set(triage.group(["多少钱", "多少钱一斤"]))) == 1  # twins: a unit price is the price
     assert len(set(triage.group(["5斤多少钱", "五斤多少钱"]))) == 1
+
+
+def test_group_reads_a_shop_asked_where_as_the_store():
+    assert len(set(triage.group(["门店在哪里", "你们店在哪"]))) == 1  # 店 beside where: the store
+    assert len(set(triage.group(["有优惠吗", "你们店有优惠吗"]))) == 1  # twins: 店 elsewhere is no store
+    assert len(set(triage.group(["你住的酒店在哪", "门店在哪里"]))) == 2
