@@ -383,12 +383,14 @@ def test_paraphrase_grouping_on_shop_faq_lists():
     heldout precision floor lowered to 0.15 knowing this figure (disclosed in the closing note). Branch para12
     (a defect's phase, payment channels, waived things, how / request / choice beside an action): tune
     0.383 / 0.628 → 0.481 / 0.914, heldout 0.168 / 0.157 → 0.195 / 0.225 (read once, at the end); the tune
-    floors raised with it, the heldout floors left. paraphrases_faq2.tsv (all tune): 0.432 / 0.500 → 0.516 / 0.800."""
+    floors raised with it, the heldout floors left. paraphrases_faq2.tsv (all tune): 0.432 / 0.500 → 0.516 / 0.800.
+    Branch para13 (shop words the lexicon lacked, 店 beside where, the price of an amount): tune 0.481 / 0.914
+    → 0.577 / 0.932; faq2 0.516 / 0.800 → 0.743 / 0.929; tune floors raised, heldout floors left."""
     from services import triage
 
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_faq.tsv"), triage.group)
-    for split, floor, precision in (("tune", 0.47, 0.90), ("heldout", 0.16, 0.15)):
+    for split, floor, precision in (("tune", 0.56, 0.92), ("heldout", 0.16, 0.15)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_faq2.tsv"), triage.group)
-    assert scores["tune"]["precision"] >= 0.78 and scores["tune"]["pairwise_f1"] >= 0.50, scores
+    assert scores["tune"]["precision"] >= 0.90 and scores["tune"]["pairwise_f1"] >= 0.72, scores

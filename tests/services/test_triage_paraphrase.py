@@ -114,3 +114,45 @@ def test_group_parts_a_place_from_a_class_of_places():
 def test_group_parts_a_choice_between_items_from_a_question_about_one(texts, same):
     ids = triage.group(texts)
     assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "texts, same",
+    [
+        # branch para13: shop words the concept table lacked (lexicon.json concepts)
+        (["微信客服号是多少", "客服微信多少"], True),  # 客服号 is a way to reach the shop, not a size (号)
+        (["多大号", "尺码多大"], True),  # twin: 号 alone still asks the size
+        (["微信客服号是多少", "多大号"], False),
+        (["在哪个地方", "地址在哪里"], True),  # 地方 is where, not a word 方 left over
+        (["在哪个地方", "什么时候到"], False),
+        (["可以免押金吗", "芝麻信用能免押吗"], True),  # 免押: waiving the deposit is one concept
+        (["押金能免吗", "信用分高能免押吗"], True),
+        (["押金多少", "芝麻信用能免押吗"], False),  # twin: the deposit's amount is another question
+        (["弄丢了怎么办", "丢了怎么赔"], True),  # 丢失 is a defect: a remedy asked reads as 处理
+        (["丢了怎么赔", "坏了怎么赔"], False),  # twin: lost is not broken
+        (["价格是多少", "这玩意儿卖几个钱"], True),  # 几个钱 is a price, 这玩意儿 a filler
+        (["几个钱", "几个人"], False),  # twin: 几个 alone counts
+        (["续航怎么样", "能撑多长时间"], True),  # 续航: how long a charge lasts
+        (["续航怎么样", "能用多久"], True),
+        (["能用多久", "能用吗"], False),  # twins: whether it can be used, how long it keeps
+        (["能撑多长时间", "保质期多久"], False),
+        (["有使用教学吗", "不会用能教吗"], True),  # 教学: teaching how to use it
+        (["有使用教学吗", "主播能教我跳舞吗"], False),  # twin: teaching something else
+    ],
+)
+def test_group_joins_shop_words_the_lexicon_lacked(texts, same):
+    ids = triage.group(texts)
+    assert (ids[-2] == ids[-1]) is same, (texts, ids, [signature(t) for t in texts])
+
+
+def test_group_parts_the_price_of_an_amount_from_the_price():
+    assert len(set(triage.group(["价格是多少", "5斤多少钱"]))) == 2  # a total, not the price
+    assert len(set(triage.group(["鸡蛋多少钱", "鸡蛋3盒多少钱"]))) == 2
+    assert len(set(triage.group(["多少钱", "多少钱一斤"]))) == 1  # twins: a unit price is the price
+    assert len(set(triage.group(["5斤多少钱", "五斤多少钱"]))) == 1
+
+
+def test_group_reads_a_shop_asked_where_as_the_store():
+    assert len(set(triage.group(["门店在哪里", "你们店在哪"]))) == 1  # 店 beside where: the store
+    assert len(set(triage.group(["有优惠吗", "你们店有优惠吗"]))) == 1  # twins: 店 elsewhere is no store
+    assert len(set(triage.group(["你住的酒店在哪", "门店在哪里"]))) == 2

@@ -1,0 +1,237 @@
+"""A comment's signature: the normalised key two paraphrases of one question share (pure over the
+active lexicon; no database). services.triage.grouping scores two signatures and groups a night.
+
+signature: the sorted set of concepts (真伪, 退, 何时, 发货, 鸡蛋 …, from the lexicon's concept table)
+plus the remaining content words (the text cut at stop words: particles, fillers, greetings, forms
+of address; counts in words dropped). Typos and near-homophones are fixed first (lexicon.fix_typos),
+and a short comment that is nothing but a slip of a concept (诱惑吗, youhuo吗 → 有货) is read as it.
+The question's form adds two generic tokens: #是否 for a yes/no question (发货了吗, 甜不甜, 有没有优惠)
+and #已然 for "has it been done" on an action concept (发货了吗, 付款了没: lexicon action_concepts).
+#是否 only counts against another generic concept (发货了吗 ≠ 什么时候发货; 包邮吗 = 运费多少);
+#已然 on one side only is another question (付款了吗 ≠ 怎么付款). Beside an action concept, #方式 (怎么退货)
+and #请求 (我要退货) are generic too: how, and a request, are neither whether (能退吗); a choice between
+items is #比较 (哪个便宜点 ≠ 能便宜多少).
+The concept table (lexicon.json concepts, sources in concepts_doc) names each product on its own
+(芒果 ≠ 草莓), and the qualifiers that change a question (冷冻, 速度, 截止, 激素, 到货, 物流信息 …);
+single characters are no concept names (鱼哥 is no fish, 贵州 no price), and a plain word holding
+one of the older one-character concepts (提前, 号码, 头发: lexicon.json concepts "=") is read whole. Questions to a live host have
+concepts of their own (年龄, 老家, 结婚, 下播, 游戏名, 吃什么, 所在 …: 你多大了 = 今年几岁 = 属什么的); a name asked
+of another thing named (这首歌叫什么名字) is that thing's, and body measurements beside a size question
+(身高170穿什么码) are the asker's data, not another question (_CONTEXT), as is ordering beside a
+delivery or stock question (下单后几天到货); asked when, delivering or receiving
+is arriving (多久能送到 = 几号收到 = 几号能到), the shipping day (什么时候发货) another question;
+beside a refund (退) arriving is the money's (退款几天能到 = 退款多久到账: 到账, not a parcel's 到货).
+Slot fillers (lexicon.json slot_fillers: a province, a season, a colour, a size, a game, a day of
+the week, a number with its unit) add '@type=value' tokens: two signatures naming different
+fillers of one slot never match (四川哪里的 ≠ 重庆哪里的: SLOT_CONFLICT), and a filler on one side
+only leaves the words nothing (ONE_SIDED_FILLER). A defect with a remedy asked
+(坏果怎么办, 烂了赔不赔) reads as 处理 (_remedy), when it showed is a slot (@阶段: on arrival, 收到坏的, is
+not in use, 拍摄中坏了: _phase, lexicon.json defect_phases_doc), and a thing asked to be given (网盘, 群聊) drops its
+where / yes-no / link forms (_resource): lexicon.json remedy_doc and resource_doc. Whether an event
+still to come will happen asks when (还会再上吗 = 什么时候补货: future_doc); a when-question ending in
+的 asks about the past (什么时候开播的: #过去); a delivery asked for a near day asks how fast
+(今天能发吗 = 发货速度快吗: soon_doc).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from services.triage import lexicon as lexmod
+
+
+_BRACKET_EMOJI = re.compile(r"\[[^\[\]\s]{1,4}\]")  # WeChat [玫瑰] [强]
+_NON_TEXT = re.compile(r"[^\w?]+", re.UNICODE)  # punctuation, emoji, spaces (keep ?)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万]+")  # a count said in words (十个) is no topic
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, WeChat emoticons, emoji, punctuation and spaces dropped."""
+    t = unicodedata.normalize("NFKC", text or "").lower()
+    t = _BRACKET_EMOJI.sub(" ", t)
+    t = t.replace("？", "?")
+    t = _NON_TEXT.sub("", t.replace("_", ""))
+    return re.sub(r"\?+", "?", t)
+
+
+
+# --- signatures and paraphrase matching ----------------------------------------------------
+
+# a yes/no question: a question particle at the end (发货了吗, 能退不) or A-not-A (甜不甜, 有没有优惠)
+_YES_NO = re.compile(r"(?:(?<![什怎那这多])[吗嘛么呗]|[不没]|没有|了没|莫得|没得)$|(.)[不没]\1")
+YES_NO = "#是否"  # a generic concept token (lexicon.json generic_concepts), set by the question's form
+# has it been done: 了 + a question particle right after an action concept (发货了吗, 付款了没)
+_DONE = re.compile(r"了(?:吗|嘛|么|没|没有|没得|莫得)$")
+DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么付款, 下单了吗 ≠ 在哪下单)
+
+
+# how it is done, beside an action concept (怎么退货, 如何取消): not whether it can be (能退吗); 怎么还没 asks why
+_HOW = re.compile(r"(?:怎么|怎样|如何|咋)(?!还|没|不|回事|了|样|这么|那么|会|可能|就|又|才)")
+HOW = "#方式"
+# a request that the shop do it (我要退货, 帮我申请退款): neither whether it can be done nor how
+_REQUEST = re.compile(r"(?:请|麻烦)?(?:我要|我想要|帮我|给我)")
+REQUEST = "#请求"
+# a choice between items (哪个便宜点, 这款跟上一款比哪个好): not a question about one (能便宜多少)
+_WHICH = re.compile(r"哪一?[个种款样](?:更|比较|最|好|便宜|划算|实惠)|比.{0,4}哪一?[个种款样]")
+# 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
+_PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多久).*的[呀啊呢]?$")
+NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
+# concepts that are only the asker's data beside another: body measurements in a size question
+# and ordering beside a delivery or stock question (下单后几天到货, 今天下单能当天发货吗, 商品链接有货吗)
+_CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",), "#到货": ("#购买", "#快递"), "#库存": ("#购买",)}
+# asked when, delivering or receiving is arriving (多久能送到 = 几天能收到 = 几号能到; the shipping day,
+# 什么时候发货, stays its own question as tests/data/paraphrases.tsv keeps ship_when and arrive_days)
+_RECEIVES = re.compile(r"收到|送到|送达")
+
+
+def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
+    """Concept tokens for the lexicon concepts found in t; the rest is cut at stop words
+    (吗, 的, 怎么, 主播 …) into content words. A longest-first alternation does the cutting,
+    which for these short lines segments as well as a dictionary segmenter and costs microseconds."""
+    out: list[str] = []
+    rest: list[str] = []
+    pos = 0
+    rx = lex.concept_re
+    if rx is not None:
+        for m in rx.finditer(t):
+            canon = lex.concept_of[m.group(0)]
+            if canon == "=":
+                continue  # a plain word (头发, 提前, 号码): no concept inside it, it stays a content word
+            rest.append(t[pos : m.start()])
+            if canon != "_":  # "_" lists phrases that carry no meaning (有哪些, 哪个 …)
+                out.append("#" + canon)
+            pos = m.end()
+    rest.append(t[pos:])
+    if out and out[-1][1:] in lex.action_concepts and _DONE.fullmatch(t[pos:]):
+        out.append(DONE)
+    if any(x[1:] in lex.action_concepts for x in out):
+        if any(_HOW.search(p) for p in rest):
+            out.append(HOW)  # 怎么申请退款 asks how, 支持七天无理由退货吗 whether (a generic concept)
+        elif _REQUEST.match(t) and not _YES_NO.search(t):
+            out.append(REQUEST)  # 我要退货 asks the shop to do it
+    for piece in rest:
+        if not piece:
+            continue
+        for w in lex.cut(piece):
+            if w and not w.isdigit() and not _NUMERAL.fullmatch(w):
+                out.append(w)
+    return out
+
+
+_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万]+")
+
+
+def _cn_int(s: str) -> str:
+    """一百二十 -> 120, 两 -> 2, 十五 -> 15 (a count said in words, as digits)."""
+    total, cur = 0, 0
+    for ch in s:
+        if ch in _DIGIT:
+            cur = _DIGIT[ch]
+        else:
+            total += (cur or 1) * _UNIT[ch]
+            cur = 0
+    return str(total + cur)
+
+
+def _fillers(t: str, lex: lexmod.Lexicon) -> set[str]:
+    """Slot fillers named in t (lexicon.json slot_fillers: a province, a season, a colour, a size,
+    a game, a number with its unit): '@type=canonical' tokens; canonical '_' names none (多大码)."""
+    out: set[str] = set()
+    rx = lex.filler_re
+    if rx is not None:
+        out.update(lex.filler_of[m.group(0)] for m in rx.finditer(t))
+    for prx, kind in lex.slot_res:
+        for m in prx.finditer(t):
+            value = _CN_NUMBER.sub(lambda n: _cn_int(n.group(0)), m.group(0)).replace("个", "")
+            out.add(f"@{kind}={value}")  # 两个小时 = 2小时
+    return {x for x in out if not x.endswith("=_")}
+
+
+def _remedy(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
+    """A defect with a remedy asked for (坏果怎么办, 烂了赔不赔, 能不能改尺码) or stated bare (鸡蛋碎了)
+    asks what will be done: the remedy and the yes/no form read as 处理 (lexicon.json remedy_doc)."""
+    concepts = {x[1:] for x in toks if x.startswith("#")}
+    if not concepts & lex.defect_concepts:
+        return toks
+    remedies = concepts & lex.remedy_concepts - lex.defect_concepts
+    if YES_NO in toks and not remedies and not concepts & lex.defect_concepts & lex.remedy_concepts:
+        return toks  # 会不会碎: whether it breaks, not what now
+    drop = {"#" + c for c in remedies} | {YES_NO}
+    return (toks - drop) | {"#处理"}
+
+
+def _phase(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
+    """Beside a defect, when it showed is a slot (@阶段: lexicon.json defect_phases_doc): found on
+    arrival (收到坏的怎么处理) is not come in use (拍摄中坏了怎么办)."""
+    rx = lex.phase_re
+    if rx is None or not any(x[1:] in lex.defect_concepts for x in toks if x.startswith("#")):
+        return toks
+    return toks | {lex.phase_of[m.group(0)] for m in rx.finditer(t)}
+
+
+_RESOURCE_FORMS = frozenset((YES_NO, "#地点", "#购买"))
+
+
+def _resource(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
+    """有网盘吗 = 网盘地址是多少 = 网盘链接发一下: beside a thing asked to be given (lexicon.json
+    resource_doc) the where / yes-no / link forms and attribute words (地址, 链接) say nothing more."""
+    if not any(x[1:] in lex.resource_concepts for x in toks if x.startswith("#")):
+        return toks
+    return {x for x in toks if x not in _RESOURCE_FORMS and x not in lex.resource_words}
+
+
+@lru_cache(maxsize=50_000)
+def _signature_cached(text: str, version: tuple) -> str:
+    lex = lexmod.active()
+    t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
+    toks = set(_tokens(t, lex)) | _fillers(t, lex)
+    if "#何时" in toks and _RECEIVES.search(t):
+        toks = (toks - {"#配送"}) | {"#到货"}
+    if "#退" in toks and "#到货" in toks:
+        toks = (toks - {"#到货"}) | {"#到账"}  # 退款几天能到 = 退款多久到账: money arrives, not a parcel
+    for asked in [x for x in _CONTEXT if x in toks]:
+        toks.difference_update(_CONTEXT[asked])  # 身高170穿什么码: the asker's data, the question is the size
+    if "#地点" in toks and "店" in toks:
+        toks = (toks - {"店"}) | {"#实体店"}  # 你们店在哪 asks where the shop is: 门店在哪里
+    if "#尺码" in toks:
+        toks = {x for x in toks if not x.startswith("@数量=")}  # 120斤 / 130斤穿什么码: one question
+    if NAME in toks and any(x != NAME and x[1:] not in lex.generic_concepts for x in toks if x.startswith("#")):
+        toks.discard(NAME)  # 这首歌叫什么名字 asks the song's name: the song, not the host's name
+    if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
+                                 for x in toks if x.startswith("#")):
+        toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
+    if toks & lex.soon_words and any(x[1:] in lex.soon_concepts for x in toks):
+        toks = (toks - lex.soon_words) | {"#速度"}  # 今天能发吗 asks how fast (soon_doc)
+    if _WHICH.search(t):
+        toks.add("#比较")  # 哪个便宜点 asks which, 能便宜多少 how much off
+    if "#何时" in toks and _PAST.search(t):
+        toks.add("#过去")  # 什么时候开播的 asks when it began, 几点开播 when it will
+    toks = _resource(_remedy(_phase(toks, t, lex), lex), lex)
+    if YES_NO in toks and DONE not in toks and any(x[1:] in lex.future_concepts for x in toks):
+        toks = (toks - {YES_NO}) | {"#何时"}  # 还会再上吗 asks when it comes back (future_doc)
+    toks = sorted(toks)
+    return " ".join(toks)[:200] if toks else t[:200]
+
+
+_ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢呗不没?])$")
+
+
+def asks(text: str, markers: float, sig: str = "") -> bool:
+    """Worded as a question: the classifier's question markers, or a question-shaped ending
+    (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have;
+    or a defect or a parcel's tracking stated bare (尺码选错了, 没有物流信息: lexicon.json
+    remedy_doc), which asks what will be done."""
+    if markers >= 1 or _ASKS_AT_END.search(normalise(text)):
+        return True
+    stated = lexmod.active().complaint_concepts  # defects and a parcel's tracking (没有物流信息)
+    return any(t[1:] in stated for t in sig.split() if t.startswith("#"))
+
+
+def signature(text: str) -> str:
+    """The normalised key two paraphrases share: sorted concept tokens + content words."""
+    return _signature_cached(text, lexmod.active().version)
