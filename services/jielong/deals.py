@@ -15,7 +15,7 @@ from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer, DealMinute, Operator, Promise, Show
 from services import clock, events, locking
 from services.authz import Actor, require
-from services.errors import FieldErrors, InvalidInput, InvalidState
+from services.errors import MAX_COUNT, FieldErrors, InvalidInput, InvalidState, count_error
 from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
 from services.jielong.specs import parse_spec_prices, parse_spec_stock, price_of
 from services.shows import get_show
@@ -118,8 +118,8 @@ def _threshold(form: DealForm, errors: dict[str, str]) -> tuple[int | None, str]
     threshold = None
     try:
         threshold = _int_or_none(form.threshold)
-        if threshold is None or threshold < 1:
-            errors["成团数"] = "须为不小于 1 的整数"
+        if (problem := count_error(threshold)) is not None:
+            errors["成团数"] = problem
     except ValueError:
         errors["成团数"] = "须为不小于 1 的整数"
     try:
@@ -142,7 +142,7 @@ def _limits(form: DealForm, errors: dict[str, str]) -> dict:
     for attr, label, rule in _LIMITS:
         try:
             v = _int_or_none(getattr(form, attr))
-            if v is not None and not 1 <= v <= 1_000_000:
+            if v is not None and not 1 <= v <= MAX_COUNT:
                 errors[label] = rule
             out[attr] = v
         except ValueError:

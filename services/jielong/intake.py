@@ -21,7 +21,7 @@ from db.models import Deal, DealBuyer, Show, ShowBuyer
 from services import clock, events, locking, tallies
 from services.text import check_length, column_limit, fit
 from services.authz import SYSTEM, Actor, require
-from services.errors import InvalidInput, InvalidState, NotFound
+from services.errors import InvalidInput, InvalidState, NotFound, check_count
 from services.jielong.deals import get_deal, specs_of
 from services.jielong.lifecycle import DealStatus, EntryStatus, entry_flags_label, entry_status_label, milestones, progress_text_of
 from services.jielong.parser import MAX_QTY, for_product, key_name, parse_chain
@@ -308,6 +308,8 @@ def add_entry(
     """One entry (the console's manual add, the simulator): valid if it fits the stock, else 候补."""
     require(actor, "chain.write")
     name = _check_entry(name, qty)
+    if seq is not None:
+        check_count(seq, "接龙序号")
     spec, note, address, phone = (fit(spec, column_limit(EntryRow.spec), "规格"),
                                   fit(note, column_limit(EntryRow.note), "备注"),
                                   fit(address, column_limit(EntryRow.address), "楼栋 / 自提点"),

@@ -14,6 +14,7 @@ from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.promises.expansion import ExpandResult, expand, get_promise, sync_show  # noqa: F401
 from services.promises.labels import FULFILLED_BY_HAND, Scope
+from services.promises.reads import check_range
 
 CLAIM_RESOLVE_HOURS = 24  # a refund / payout request is due this long after it was logged
 
@@ -88,8 +89,7 @@ def tick_range(
     """Tick (or untick) every active item whose chain entry's number (接龙序号) is in first..last."""
     require(actor, "promise.fulfil")
     p = get_promise(session, promise_id)
-    if first < 1 or last < first:
-        raise InvalidInput("接龙序号范围无效：起始须 ≥ 1 且不大于结束。", field="序号范围")
+    check_range(first, last)
     now = at or clock.now()
     in_range = select(ChainEntry.id).where(ChainEntry.seq >= first, ChainEntry.seq <= last)
     result = session.execute(
