@@ -13,6 +13,7 @@ from db.models import ChainEntry, Community, Deal, FulfilmentItem, Member, Membe
 from services import clock, events
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound
+from services.text import clean
 from services.members.board import latest_ended
 from services.members.identity import Person, link_people, tail_of
 from services.members.labels import (
@@ -79,8 +80,8 @@ def members(session: Session, community_id: int, segment: str | None = None, sea
     q = select(Member).where(Member.community_id == community_id, Member.merged_into_id.is_(None))
     if segment:
         q = q.where(_segment_filter(session, community_id, segment))
-    if search.strip():
-        q = q.where(Member.name.contains(search.strip()[:50], autoescape=True))
+    if search := clean(search):
+        q = q.where(Member.name.contains(search[:50], autoescape=True))
     latest = _latest_start(session, community_id)
     cut = silent_cut(session, community_id, latest, inclusive=True) if latest else None
     rows = session.scalars(q.order_by(Member.spend.desc(), Member.id).limit(limit)).all()

@@ -16,6 +16,7 @@ from db.models import ChainEntry, Deal, DeliveryRun, Pickup, PickupAction, Show
 from services import clock, events, locking, shows
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
+from services.text import clean
 from services.pickup import counter, promise_close, rows
 from services.pickup.points import pickup_group
 from services.pickup.states import Action, Via
@@ -89,7 +90,7 @@ def deliver(
     wanted = {g.strip() for g in groups or [] if g and g.strip()}
     if not wanted:
         raise InvalidInput("请选择要标记送达的楼栋或自提点。", field="楼栋")
-    label = (label or "").strip() or "、".join(sorted(wanted))
+    label = clean(label) or "、".join(sorted(wanted))
     if len(label) > MAX_LABEL:
         raise InvalidInput(f"配送名称最多 {MAX_LABEL} 字。", field="名称")
     at = at or clock.now()

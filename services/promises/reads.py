@@ -14,6 +14,7 @@ from db.models import ChainEntry, Deal, FulfilmentItem, Promise
 from services import clock, jielong
 from services.errors import MAX_COUNT, InvalidInput, NotFound
 from services.sql import is_postgresql
+from services.text import clean
 from services.promises.labels import SCOPE_LABELS, STATUSES, UNSETTLED, PromiseStatus, Scope, status_label
 from services.promises.rules import KIND_LABELS
 
@@ -216,7 +217,7 @@ def _item_filters(q: ItemQuery, now: datetime, pg: bool) -> list:
         conds.append(FulfilmentItem.done.is_(False))
         if q.state == ItemState.OVERDUE:
             conds.append(FulfilmentItem.due_at < now)
-    place = (q.place or "").strip()
+    place = clean(q.place)
     if place:
         conds.append(or_(_place_match(ChainEntry.address, place, pg), _place_match(ChainEntry.note, place, pg)))
     # a number past MAX_COUNT is no 接龙序号 (and no INTEGER on PostgreSQL): the bound stands for it
