@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer, Show, ShowBuyer
 from services import clock, events, locking, tallies
-from services.text import check_length, column_limit, fit
+from services.text import check_length, clean, column_limit, fit
 from services.authz import SYSTEM, Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound, check_count
 from services.jielong.deals import get_deal, specs_of
@@ -265,7 +265,7 @@ def reallocate(session: Session, actor: Actor | None, deal: Deal, at: datetime) 
 
 
 def _check_entry(name: str, qty: int) -> str:
-    name = key_name(name or "")
+    name = key_name(clean(name))
     check_length(name, column_limit(EntryRow.buyer_name), "团员昵称")
     if not name:
         raise InvalidInput("团员昵称不能为空。", "团员")
