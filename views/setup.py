@@ -139,7 +139,7 @@ def render_shows(actor) -> None:
     with tab_new:
         form = show_form(_fresh("setup_new"))
         fresh = form is not None and form.community_name.strip() not in ctx.read(shows.community_names)
-        done = f"场次已创建（新社群「{literal(form.community_name.strip())}」）" if fresh else "场次已创建"
+        done = f"场次已创建（新社群「{form.community_name.strip()}」）" if fresh else "场次已创建"  # act escapes it
         if form and (created := ctx.act(shows.create_show, actor, form, success=done)):
             _clear("setup_new")
             ctx.select_show(created.value.id)  # in the sidebar picker at once, and its deals below
@@ -203,8 +203,8 @@ def _edit_deal(actor, show, rows: list[dict]) -> None:
 def _delete_deal(actor, deal) -> None:
     """Deleting a draft: the button opens a confirmation naming the deal."""
     with st.popover("删除这个团品（草稿）"):
-        st.warning(f"确定删除团品「{deal.product}」？删除后不能恢复（只有未发布的草稿可以删除）。")
-        if st.button(f"确认删除「{deal.product}」", key=f"setup_deal_delete_{deal.id}", type="primary"):
+        st.warning(f"确定删除团品「{literal(deal.product)}」？删除后不能恢复（只有未发布的草稿可以删除）。")
+        if st.button(f"确认删除「{literal(deal.product)}」", key=f"setup_deal_delete_{deal.id}", type="primary"):
             if ctx.act(jielong.delete_deal, actor, deal.id, success=f"已删除团品「{deal.product}」"):
                 forget_pick("setup_deal_pick")
                 st.rerun()
