@@ -154,3 +154,21 @@ def test_a_huge_n_confirmed_on_the_promises_page_is_a_message(page_as, app_db):
     with db.session(eng) as s:
         assert s.get(Promise, pid).first_n == 5
     eng.dispose()
+
+
+def _quick_comment(at, text: str):
+    at.text_input(key="console_queue_quick_text").input(text)
+    next(b for b in at.button if b.label == "录入").click().run()
+    return at
+
+
+def test_an_empty_quick_comment_is_told(page_as, app_db):
+    at = page_as("assistant", "console")
+    before = _counts(app_db)
+    _quick_comment(at, "   ")
+    assert not at.exception and [w.value for w in at.warning] == ["请先输入评论内容。"]
+    _quick_comment(at, "\u200b\u2060")  # passes the page's strip: the service finds it empty
+    assert not at.exception and any("评论是空的" in c.value for c in at.caption)
+    assert _counts(app_db) == before
+    _quick_comment(at, "几点发货")  # twin
+    assert any(c.value == "已录入。" for c in at.caption)
