@@ -173,7 +173,7 @@ def import_members(session: Session, actor: Actor, community_id: int, data: byte
     if not cols["name"]:
         raise InvalidInput("找不到「昵称」一列（表头：昵称,楼栋,手机尾号）。", "文件")
     people = [
-        Person((r.get(cols["name"]) or "").strip()[:100], (r.get(cols["building"]) or "").strip()[:50] if cols["building"] else "",
+        Person(clean(r.get(cols["name"]))[:100], clean(r.get(cols["building"]))[:50] if cols["building"] else "",
                tail_of(r.get(cols["phone_tail"]) or "") if cols["phone_tail"] else "")
         for r in rows
     ]

@@ -136,7 +136,7 @@ def log_promise(
         raise InvalidInput("满 N 份须为正整数。", field="满N份")
     if min_qty is not None:
         check_count(min_qty, "满N份")
-    hint = due_hint if due_hint is not None else (due_hint_of(text) or "")
+    hint = clean(due_hint) if due_hint is not None else (due_hint_of(text) or "")
     scope = scope or guess_scope(text, kind, first_n, deal_id, min_qty)
     if scope not in SCOPES:
         raise InvalidInput(f"未知的履约范围「{scope}」。", field="范围")

@@ -80,3 +80,32 @@ def test_the_search_boxes_read_a_dirty_query_as_cleaned(session, world):
     assert members.members(session, 1, search="王\x00") == []
     rows, total = promises.items_page(session, claims, promises.ItemQuery(place="5\x00栋"))
     assert total == 0
+
+
+def test_a_drafts_due_hint_is_cleaned(session, assistant, world):
+    show, _, _, _ = world
+    [p] = promises.log_drafts(session, assistant, show, [promises.DraftIn("明天送到", "delivery", due_hint="明天\x00中午\u202e")])
+    assert p.due_hint == "明天中午"
+    [q] = promises.log_drafts(session, assistant, show, [promises.DraftIn("后天送到", "delivery", due_hint="后天 12:00")])
+    assert q.due_hint == "后天 12:00"  # twin
+
+
+def test_a_member_list_is_cleaned(session, admin, world):
+    from db.models import Member
+
+    community = shows.get_show(session, world[0]).community_id
+    data = "昵称,楼栋,手机尾号\n王\x00小芳,5\x00栋,1234\n\u2060,6栋,\n李四,7栋,5678\n".encode()
+    assert members.import_members(session, admin, community, data, "m.csv")["rows"] == 2  # the blank name is no member
+    names = set(session.scalars(select(Member.name).where(Member.community_id == community)))
+    assert {"王小芳", "李四"} <= names and not [n for n in names if "\x00" in n]
+
+
+def test_an_order_export_is_cleaned(session, assistant, world):
+    from db.models import ChainEntry
+
+    _, deal, _, _ = world
+    data = "跟团号,下单人,商品,数量\n4,孙\x00八\u202e,上海青,1\n5,周九,上海青,2\n".encode()
+    jielong.import_orders(session, assistant, deal, data, "o.csv")
+    rows = session.scalars(select(ChainEntry).where(ChainEntry.deal_id == deal, ChainEntry.seq.in_([4, 5]))).all()
+    assert sorted(r.buyer_name for r in rows) == ["周九", "孙八"]
+    assert not [r for r in rows if "\x00" in (r.raw_line or "")]
