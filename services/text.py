@@ -55,6 +55,14 @@ def clean(value: object, multiline: bool = False) -> str:
     return "" if is_blank(text) else text
 
 
+def twin_key(value: object) -> str:
+    """The form two names are compared in to refuse a twin (a product, an operator): width
+    folded (ＡＢ = AB), case folded, spaces and invisible characters dropped, so 「A级橙」 and
+    「Ａ级 橙」 or 「admin」 and 「Admin\u200d」 are one name. Only compared, never stored."""
+    folded = unicodedata.normalize("NFKC", clean(value)).casefold()
+    return "".join(ch for ch in folded if not _shows_nothing(ch))
+
+
 def has_controls(value: object) -> bool:
     """True when clean() would drop something (besides whitespace)."""
     return bool(_CONTROLS.search("" if value is None else str(value)))

@@ -19,7 +19,7 @@ from services.errors import MAX_COUNT, FieldErrors, InvalidInput, InvalidState, 
 from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
 from services.jielong.specs import parse_spec_prices, parse_spec_stock, price_of
 from services.shows import get_show
-from services.text import check_fields, clean
+from services.text import check_fields, clean, twin_key
 from services.sql import get_or_not_found
 
 MAX_MONEY = Decimal("100000000")
@@ -179,11 +179,13 @@ def _deadline(form: DealForm, show: Show, errors: dict[str, str]) -> datetime | 
 
 def check_unique(session: Session, show_id: int, product: str, exclude_id: int | None = None) -> None:
     """One deal per product in a show: a second click on 保存团品 must not make a twin."""
-    q = select(Deal.id).where(Deal.show_id == show_id, func.lower(Deal.product) == product.lower())
+    q = select(Deal.product).where(Deal.show_id == show_id)  # a show's few deals
     if exclude_id is not None:
         q = q.where(Deal.id != exclude_id)
-    if session.scalar(q.limit(1)) is not None:
-        raise InvalidInput(f"本场已有团品「{product}」，请勿重复添加；如需修改请到「编辑团品」。", "商品名称")
+    key = twin_key(product)
+    twin = next((p for p in session.scalars(q) if twin_key(p) == key), None)
+    if twin is not None:
+        raise InvalidInput(f"本场已有团品「{twin}」，请勿重复添加；如需修改请到「编辑团品」。", "商品名称")
 
 
 def create_deal(session: Session, actor: Actor, show_id: int, form: DealForm, at: datetime | None = None) -> Deal:

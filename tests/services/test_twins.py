@@ -1,0 +1,60 @@
+"""Look-alike twins (services.text.twin_key): a deal whose product differs from another of the
+show only by width, case, spaces or an invisible character, and an operator whose name differs
+from another's the same way, are refused with a Chinese message and nothing is written (the
+exact-match checks let 「Ａ级橙」 beside 「A级橙」 and 「Admin」 beside 「admin」). Twins: names
+that differ in a letter or a number are kept."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Deal, Operator
+from services import auth, clock, jielong, shows, text
+from services.authz import SYSTEM
+from services.errors import InvalidInput
+
+PASSWORD = "a long pass phrase 1"
+
+
+def test_twin_key_folds_width_case_spaces_and_invisibles():
+    assert text.twin_key("Ａ级 橙\u200d") == text.twin_key("a级橙") == "a级橙"
+    assert text.twin_key("上海青5斤") != text.twin_key("上海青10斤")  # twin
+
+
+def _form(product: str) -> jielong.DealForm:
+    return jielong.DealForm(product=product, group_price="9.9", threshold=3)
+
+
+@pytest.fixture
+def show_id(session):
+    start = clock.now() + timedelta(days=1)
+    return shows.create_show(session, SYSTEM, shows.ShowForm("源味集", "阳光花园群", 300, "老李", start,
+                                                             start + timedelta(hours=1))).id
+
+
+@pytest.mark.parametrize("twin", ["Ａ级橙", "a级橙", "A级 橙", "A级橙\u200d"])
+def test_a_look_alike_deal_is_refused(session, assistant, show_id, twin):
+    jielong.create_deal(session, assistant, show_id, _form("A级橙"))
+    with pytest.raises(InvalidInput, match="本场已有团品「A级橙」"):
+        jielong.create_deal(session, assistant, show_id, _form(twin))
+    assert session.scalar(select(func.count()).select_from(Deal)) == 1
+
+
+def test_twin_deals_that_differ_are_kept_and_a_deal_may_keep_its_own_name(session, assistant, show_id):
+    a = jielong.create_deal(session, assistant, show_id, _form("上海青5斤"))
+    b = jielong.create_deal(session, assistant, show_id, _form("上海青10斤"))
+    assert jielong.update_deal(session, assistant, a.id, _form("上海青 5斤")).product == "上海青 5斤"
+    with pytest.raises(InvalidInput, match="本场已有团品"):
+        jielong.update_deal(session, assistant, b.id, _form("上海青５斤"))
+
+
+@pytest.mark.parametrize("twin", ["Admin", "ａｄｍｉｎ", "admin\u200d", "ADMIN"])
+def test_a_look_alike_operator_is_refused(session, admin, twin):
+    auth.create_operator(session, admin, "admin", "assistant", PASSWORD)
+    before = session.scalar(select(func.count()).select_from(Operator))
+    with pytest.raises(InvalidInput, match="看起来一样"):
+        auth.create_operator(session, admin, twin, "assistant", PASSWORD)
+    assert session.scalar(select(func.count()).select_from(Operator)) == before
+    assert auth.create_operator(session, admin, "admin2", "assistant", PASSWORD).name == "admin2"  # twin
