@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from services import clock, jielong, shows
-from ui import context as ctx
+from ui import context as ctx, kept
 from ui.markdown import literal
 from ui.picks import forget_pick, held_pick
 
@@ -119,19 +119,7 @@ def _deal_rows(session, show_id: int) -> list[dict]:
     return rows
 
 
-def _fresh(prefix: str) -> str:
-    """The form's key prefix for this round: a new one after each save (see _clear)."""
-    n = st.session_state.get(f"{prefix}#round", 0)
-    return f"{prefix}_r{n}" if n else prefix
-
-
-def _clear(prefix: str) -> None:
-    """An empty form for the next one (a form that failed keeps what was typed). Deleting the
-    widgets' keys is not enough: the browser keeps showing (and sends back) what was typed, so
-    a second click created a twin; new keys make new, empty widgets."""
-    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[key]
-    st.session_state[f"{prefix}#round"] = st.session_state.get(f"{prefix}#round", 0) + 1
+_fresh, _clear = kept.fresh, kept.renew  # a saved form comes back empty: no twin on a second click
 
 
 def render_shows(actor) -> None:

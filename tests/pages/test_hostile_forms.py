@@ -172,3 +172,29 @@ def test_an_empty_quick_comment_is_told(page_as, app_db):
     assert _counts(app_db) == before
     _quick_comment(at, "几点发货")  # twin
     assert any(c.value == "已录入。" for c in at.caption)
+
+
+def _link_labels(url: str) -> list[str]:
+    from db.models import PickupLink
+
+    eng = db.connect(url)
+    with db.session(eng) as s:
+        out = list(s.scalars(select(PickupLink.label)))
+    eng.dispose()
+    return out
+
+
+def test_a_second_click_on_the_pickup_link_form_makes_no_twin(page_as, app_db):
+    at = page_as("assistant", "pickup")
+    at.session_state["pickup_tab"] = "提货链接"
+    at.run()
+    next(t for t in at.text_input if t.label == "使用人").input("前台小周")
+    next(b for b in at.button if b.label == "生成提货链接").click().run()
+    assert not at.exception and not at.error
+    next(b for b in at.button if b.label == "生成提货链接").click().run()  # the same button again
+    assert not at.exception
+    assert _link_labels(app_db).count("前台小周") == 1
+    assert next(t for t in at.text_input if t.label == "使用人").value == ""  # an empty form for the next one
+    next(t for t in at.text_input if t.label == "使用人").input("后台小李")  # twin: the next link is made
+    next(b for b in at.button if b.label == "生成提货链接").click().run()
+    assert _link_labels(app_db).count("后台小李") == 1
