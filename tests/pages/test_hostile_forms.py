@@ -198,3 +198,17 @@ def test_a_second_click_on_the_pickup_link_form_makes_no_twin(page_as, app_db):
     next(t for t in at.text_input if t.label == "使用人").input("后台小李")  # twin: the next link is made
     next(b for b in at.button if b.label == "生成提货链接").click().run()
     assert _link_labels(app_db).count("后台小李") == 1
+
+
+def test_a_delivery_dated_tomorrow_is_a_message(page_as, app_db):
+    at = page_as("assistant", "pickup")
+    at.session_state["pickup_tab"] = "配送"
+    at.run()
+    before = _counts(app_db)
+    groups = at.multiselect(key="pickup_delivery_groups")
+    groups.set_value(groups.options[:1])
+    at.date_input(key="pickup_delivery_day").set_value(clock.now().date() + timedelta(days=1))
+    next(b for b in at.button if b.label == "标记已送达").click().run()
+    assert not at.exception
+    assert "送达时间" in _errors(at) and "还没到" in _errors(at)
+    assert _counts(app_db) == before  # no event: no run
