@@ -178,7 +178,10 @@ def _deadline(form: DealForm, show: Show, errors: dict[str, str]) -> datetime | 
 
 
 def check_unique(session: Session, show_id: int, product: str, exclude_id: int | None = None) -> None:
-    """One deal per product in a show: a second click on 保存团品 must not make a twin."""
+    """One deal per product in a show: a second click on 保存团品 must not make a twin. The show's
+    row is locked first, so two submits at the same instant (two tabs, a double click) are
+    checked one after the other instead of both seeing no twin."""
+    locking.lock(session, Show, show_id)
     q = select(Deal.product).where(Deal.show_id == show_id)  # a show's few deals
     if exclude_id is not None:
         q = q.where(Deal.id != exclude_id)
