@@ -92,8 +92,11 @@ def create_operator(session: Session, actor: Actor, name: str, role: str, passwo
     if (twin := next((n for n in session.scalars(select(Operator.name)) if twin_key(n) == key), None)) is not None:
         raise InvalidInput(f"用户名「{name}」与已有的「{twin}」看起来一样，请换一个。", "用户名")
     op = Operator(name=name, role=role, password_hash=_hasher.hash(password), created_at=clock.now())
-    session.add(op)
-    session.flush()
+    try:  # two admins (or a double click) adding the same name at once: the unique name decides
+        with session.begin_nested():
+            session.add(op)
+    except IntegrityError:
+        raise InvalidInput(f"用户名「{name}」已存在。", "用户名") from None
     events.record(session, "operator.created", None, actor, name=name, role=role)
     return op
 

@@ -95,3 +95,36 @@ def test_two_submits_at_the_same_instant_make_no_twin_deal(clean_engine):
         assert sorted(outcomes) == sorted([f"橙{i}", f"柚{i}", "InvalidInput"])
     with db.session(clean_engine) as s:
         assert s.scalar(select(func.count()).select_from(Deal)) == 10
+
+
+def test_two_admins_adding_one_name_at_once_get_a_chinese_refusal(clean_engine):
+    """The second insert of one operator name at the same instant was an untyped IntegrityError
+    (the page's generic 数据库拒绝 notice); now InvalidInput 已存在, and one operator is made."""
+    import threading
+
+    import db
+    from services.errors import DomainError
+    from tests.support import make_actor
+
+    with db.session(clean_engine) as s:
+        admin = make_actor(s, "admin", "管理员")
+    for i in range(5):
+        barrier, outcomes = threading.Barrier(2), []
+
+        def add():
+            barrier.wait()
+            try:
+                with db.session(clean_engine) as s:
+                    auth.create_operator(s, admin, f"小周{i}", "assistant", PASSWORD)
+                outcomes.append("ok")
+            except DomainError as exc:
+                outcomes.append(str(exc))
+            except Exception as exc:  # what the test is about: nothing untyped
+                outcomes.append(type(exc).__name__)
+
+        threads = [threading.Thread(target=add) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(outcomes) == sorted(["ok", f"用户名「小周{i}」已存在。"]), outcomes
