@@ -25,7 +25,7 @@ from db.models import AuthToken, Operator, Show
 from services import clock, config, events, passwords, throttle
 from services.authz import ROLES, SYSTEM, Actor, require
 from services.errors import AuthError, InvalidInput, InvalidState, NotFound
-from services.text import clean
+from services.text import clean, twin_key
 from services.sql import get_or_not_found
 
 _hasher = PasswordHasher()
@@ -88,9 +88,15 @@ def create_operator(session: Session, actor: Actor, name: str, role: str, passwo
     name = _validate(name, role, password)
     if session.scalar(select(Operator.id).where(Operator.name == name)):
         raise InvalidInput(f"用户名「{name}」已存在。", "用户名")
+    key = twin_key(name)  # the shop's few operators; a look-alike would read as the same person in the log
+    if (twin := next((n for n in session.scalars(select(Operator.name)) if twin_key(n) == key), None)) is not None:
+        raise InvalidInput(f"用户名「{name}」与已有的「{twin}」看起来一样，请换一个。", "用户名")
     op = Operator(name=name, role=role, password_hash=_hasher.hash(password), created_at=clock.now())
-    session.add(op)
-    session.flush()
+    try:  # two admins (or a double click) adding the same name at once: the unique name decides
+        with session.begin_nested():
+            session.add(op)
+    except IntegrityError:
+        raise InvalidInput(f"用户名「{name}」已存在。", "用户名") from None
     events.record(session, "operator.created", None, actor, name=name, role=role)
     return op
 

@@ -44,6 +44,27 @@ class AuthError(DomainError):
 
 MAX_PASTE_BYTES = 1_000_000
 
+# The largest count a person types: community members, 成团数, 限量, 每人限购, 前 N 名, 满 N 份,
+# a 接龙序号. PostgreSQL's INTEGER columns stop at 2^31 - 1 and refused a bigger one as a
+# DataError (SQLite stored it), so the services check against this one bound.
+MAX_COUNT = 1_000_000
+
+
+def count_error(value: object, low: int = 1) -> str | None:
+    """None for a whole number (not a bool) within low..MAX_COUNT, else what is wrong with it
+    (a fragment for a form's field: 须为不小于 1 的整数 / 不能超过 1000000)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < low:
+        return f"须为不小于 {low} 的整数"
+    if value > MAX_COUNT:
+        return f"不能超过 {MAX_COUNT}"
+    return None
+
+
+def check_count(value: object, field: str, low: int = 1) -> None:
+    """InvalidInput(field=…) naming the field unless `value` is a whole number within low..MAX_COUNT."""
+    if (problem := count_error(value, low)) is not None:
+        raise InvalidInput(f"{field}{problem}。", field)
+
 
 def check_paste_size(text: str, what: str = "粘贴内容") -> None:
     size = len(text.encode("utf-8", "surrogatepass"))  # a lone surrogate (a broken paste) counts, never raises

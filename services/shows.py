@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import Community, Deal, Show
 from services import clock, events, text
 from services.authz import Actor, require
-from services.errors import FieldErrors, InvalidInput, InvalidState
+from services.errors import FieldErrors, InvalidInput, InvalidState, count_error
 from services.sql import get_or_not_found
 
 class ShowStatus(StrEnum):
@@ -60,8 +60,8 @@ def validate(form: ShowForm) -> None:
         errors["标题"] = "不能为空"
     if not text.clean(form.community_name):
         errors["社群名称"] = "不能为空"
-    if not isinstance(form.member_count, int) or form.member_count < 1:
-        errors["社群成员数"] = "须为不小于 1 的整数"
+    if (problem := count_error(form.member_count)) is not None:
+        errors["社群成员数"] = problem
     if not text.clean(form.host_name):
         errors["主播"] = "不能为空"
     if form.scheduled_end <= form.scheduled_start:

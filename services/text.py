@@ -10,6 +10,7 @@ go; tabs and line breaks stay where a field may hold several lines.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from services.errors import InvalidInput
 
@@ -26,13 +27,40 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+# Letters that show nothing, used for "empty" nicknames: the Hangul fillers, the braille
+# blank, the combining grapheme joiner; with the format characters (Unicode Cf: the zero-width
+# joiners, the word joiner, the soft hyphen, tags) and the variation selectors they show nothing
+# on their own, so a title, a name or a comment made only of them is empty.
+_BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _shows_nothing(ch: str) -> bool:
+    return (ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) == "Cf"
+            or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef")
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing of the text would show (only spaces and invisible characters)."""
+    return all(_shows_nothing(ch) for ch in text)
+
+
 def clean(value: object, multiline: bool = False) -> str:
-    """The text without control and bidi-override characters, stripped. One-line fields
-    (names, titles) also turn tabs and line breaks into a space."""
+    """The text without control and bidi-override characters, stripped; "" when nothing of it
+    would show (is_blank). One-line fields (names, titles) also turn tabs and line breaks
+    into a space."""
     text = _CONTROLS.sub("", "" if value is None else str(value))
     if not multiline:
         text = _LINE_BREAKS.sub(" ", text)
-    return text.strip()
+    text = text.strip()
+    return "" if is_blank(text) else text
+
+
+def twin_key(value: object) -> str:
+    """The form two names are compared in to refuse a twin (a product, an operator): width
+    folded (ＡＢ = AB), case folded, spaces and invisible characters dropped, so 「A级橙」 and
+    「Ａ级 橙」 or 「admin」 and 「Admin\u200d」 are one name. Only compared, never stored."""
+    folded = unicodedata.normalize("NFKC", clean(value)).casefold()
+    return "".join(ch for ch in folded if not _shows_nothing(ch))
 
 
 def has_controls(value: object) -> bool:

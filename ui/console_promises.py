@@ -59,7 +59,7 @@ def _correction(show_id: int, actor: Actor, promise_id: int) -> None:
     st.text(row.text)
     hint = ctx.read(promises.quick_hint, show_id, row.text)
     if hint:
-        st.caption(f"⚠ {hint}")
+        st.caption(f"⚠ {literal(hint)}")
     # Buttons, not a segmented control or pills with on_change: a value widget whose promise
     # is no longer shown (another show picked, another promise logged) can be reported
     # "changed" by the browser and fire its callback unasked; a button fires only when clicked,

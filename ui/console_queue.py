@@ -112,6 +112,8 @@ def _intake(show_id: int, actor: Actor) -> None:
                              triage.ingest, actor, show_id, [triage.CommentIn(author, text)], "manual")
             if done:
                 st.caption(_ingest_note(done.value))
+        elif submitted:  # Enter in an empty box: say so (the 承诺速记 box does the same)
+            st.warning("请先输入评论内容。")
     with paste:
         if kept.refill(P + "paste_form"):
             st.caption("上次没有保存成功，粘贴内容仍在输入框里，请再点「导入粘贴内容」。")
@@ -150,6 +152,8 @@ def _ingest_note(res: triage.IngestResult) -> str:
         return "已录入。"
     if res.folded:
         return "同一观众几秒内重复发送，已合并为一条。"
+    if res.empty:
+        return "评论是空的（只有空格或看不见的字符），没有录入。"
     return "没有新增评论。"
 
 

@@ -9,9 +9,10 @@ import streamlit as st
 from services import config, pickup
 from services.authz import Actor, can
 from ui import console_hostlink as hostlink
-from ui import context as ctx
+from ui import context as ctx, kept
 
 NEW_KEY = "pickup_link_new"
+FORM = "pickup_newlink"  # the form's key prefix (ui.kept.fresh); no other key starts with it
 
 
 def link_url(base: str, token: str) -> str:
@@ -23,10 +24,11 @@ def render(show_id: int, actor: Actor) -> None:
         st.caption("提货链接由直播助手生成。")
         return
     st.caption("发给门店店员：无需账号，只能核销本场订单，到期或撤销后立即失效。")
-    with st.form("pickup_link_form", border=True):
-        label = st.text_input("使用人", key="pickup_link_label", placeholder="如 前台小周")
+    form = kept.fresh(FORM)  # emptied after a link is made: a second click makes no twin link
+    with st.form(f"{form}_form", border=True):
+        label = st.text_input("使用人", key=f"{form}_label", placeholder="如 前台小周")
         hours = st.number_input("有效时长（小时）", min_value=1, max_value=pickup.MAX_LINK_HOURS,
-                                value=pickup.DEFAULT_LINK_HOURS, step=1, key="pickup_link_hours")
+                                value=pickup.DEFAULT_LINK_HOURS, step=1, key=f"{form}_hours")
         submitted = st.form_submit_button("生成提货链接", type="primary", width="stretch")
     if submitted:
         done = ctx.act(pickup.create_link, actor, show_id, label, float(hours), success="提货链接已生成")
@@ -37,6 +39,8 @@ def render(show_id: int, actor: Actor) -> None:
             url = link_url(base, token)
             grant = ctx.read(pickup.resolve_link, token)
             st.session_state[NEW_KEY] = {"show_id": show_id, "id": grant.link_id, "url": url, "png": hostlink.qr_png(url)}
+            kept.renew(FORM)
+            st.rerun()
     _show_new(show_id)
     _list(show_id, actor)
 

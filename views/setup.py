@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from services import clock, jielong, shows
-from ui import context as ctx
+from ui import context as ctx, kept
 from ui.markdown import literal
 from ui.picks import forget_pick, held_pick
 
@@ -119,19 +119,7 @@ def _deal_rows(session, show_id: int) -> list[dict]:
     return rows
 
 
-def _fresh(prefix: str) -> str:
-    """The form's key prefix for this round: a new one after each save (see _clear)."""
-    n = st.session_state.get(f"{prefix}#round", 0)
-    return f"{prefix}_r{n}" if n else prefix
-
-
-def _clear(prefix: str) -> None:
-    """An empty form for the next one (a form that failed keeps what was typed). Deleting the
-    widgets' keys is not enough: the browser keeps showing (and sends back) what was typed, so
-    a second click created a twin; new keys make new, empty widgets."""
-    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[key]
-    st.session_state[f"{prefix}#round"] = st.session_state.get(f"{prefix}#round", 0) + 1
+_fresh, _clear = kept.fresh, kept.renew  # a saved form comes back empty: no twin on a second click
 
 
 def render_shows(actor) -> None:
@@ -139,7 +127,7 @@ def render_shows(actor) -> None:
     with tab_new:
         form = show_form(_fresh("setup_new"))
         fresh = form is not None and form.community_name.strip() not in ctx.read(shows.community_names)
-        done = f"场次已创建（新社群「{literal(form.community_name.strip())}」）" if fresh else "场次已创建"
+        done = f"场次已创建（新社群「{form.community_name.strip()}」）" if fresh else "场次已创建"  # act escapes it
         if form and (created := ctx.act(shows.create_show, actor, form, success=done)):
             _clear("setup_new")
             ctx.select_show(created.value.id)  # in the sidebar picker at once, and its deals below
@@ -203,8 +191,8 @@ def _edit_deal(actor, show, rows: list[dict]) -> None:
 def _delete_deal(actor, deal) -> None:
     """Deleting a draft: the button opens a confirmation naming the deal."""
     with st.popover("删除这个团品（草稿）"):
-        st.warning(f"确定删除团品「{deal.product}」？删除后不能恢复（只有未发布的草稿可以删除）。")
-        if st.button(f"确认删除「{deal.product}」", key=f"setup_deal_delete_{deal.id}", type="primary"):
+        st.warning(f"确定删除团品「{literal(deal.product)}」？删除后不能恢复（只有未发布的草稿可以删除）。")
+        if st.button(f"确认删除「{literal(deal.product)}」", key=f"setup_deal_delete_{deal.id}", type="primary"):
             if ctx.act(jielong.delete_deal, actor, deal.id, success=f"已删除团品「{deal.product}」"):
                 forget_pick("setup_deal_pick")
                 st.rerun()

@@ -15,11 +15,11 @@ from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer, DealMinute, Operator, Promise, Show
 from services import clock, events, locking
 from services.authz import Actor, require
-from services.errors import FieldErrors, InvalidInput, InvalidState
+from services.errors import MAX_COUNT, FieldErrors, InvalidInput, InvalidState, count_error
 from services.jielong.lifecycle import DealStatus, ThresholdUnit, threshold_unit, unit_label
 from services.jielong.specs import parse_spec_prices, parse_spec_stock, price_of
 from services.shows import get_show
-from services.text import check_fields, clean
+from services.text import check_fields, clean, twin_key
 from services.sql import get_or_not_found
 
 MAX_MONEY = Decimal("100000000")
@@ -118,8 +118,8 @@ def _threshold(form: DealForm, errors: dict[str, str]) -> tuple[int | None, str]
     threshold = None
     try:
         threshold = _int_or_none(form.threshold)
-        if threshold is None or threshold < 1:
-            errors["成团数"] = "须为不小于 1 的整数"
+        if (problem := count_error(threshold)) is not None:
+            errors["成团数"] = problem
     except ValueError:
         errors["成团数"] = "须为不小于 1 的整数"
     try:
@@ -142,7 +142,7 @@ def _limits(form: DealForm, errors: dict[str, str]) -> dict:
     for attr, label, rule in _LIMITS:
         try:
             v = _int_or_none(getattr(form, attr))
-            if v is not None and not 1 <= v <= 1_000_000:
+            if v is not None and not 1 <= v <= MAX_COUNT:
                 errors[label] = rule
             out[attr] = v
         except ValueError:
@@ -178,12 +178,17 @@ def _deadline(form: DealForm, show: Show, errors: dict[str, str]) -> datetime | 
 
 
 def check_unique(session: Session, show_id: int, product: str, exclude_id: int | None = None) -> None:
-    """One deal per product in a show: a second click on 保存团品 must not make a twin."""
-    q = select(Deal.id).where(Deal.show_id == show_id, func.lower(Deal.product) == product.lower())
+    """One deal per product in a show: a second click on 保存团品 must not make a twin. The show's
+    row is locked first, so two submits at the same instant (two tabs, a double click) are
+    checked one after the other instead of both seeing no twin."""
+    locking.lock(session, Show, show_id)
+    q = select(Deal.product).where(Deal.show_id == show_id)  # a show's few deals
     if exclude_id is not None:
         q = q.where(Deal.id != exclude_id)
-    if session.scalar(q.limit(1)) is not None:
-        raise InvalidInput(f"本场已有团品「{product}」，请勿重复添加；如需修改请到「编辑团品」。", "商品名称")
+    key = twin_key(product)
+    twin = next((p for p in session.scalars(q) if twin_key(p) == key), None)
+    if twin is not None:
+        raise InvalidInput(f"本场已有团品「{twin}」，请勿重复添加；如需修改请到「编辑团品」。", "商品名称")
 
 
 def create_deal(session: Session, actor: Actor, show_id: int, form: DealForm, at: datetime | None = None) -> Deal:

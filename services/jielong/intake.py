@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer, Show, ShowBuyer
 from services import clock, events, locking, tallies
-from services.text import check_length, column_limit, fit
+from services.text import check_length, clean, column_limit, fit
 from services.authz import SYSTEM, Actor, require
-from services.errors import InvalidInput, InvalidState, NotFound
+from services.errors import InvalidInput, InvalidState, NotFound, check_count
 from services.jielong.deals import get_deal, specs_of
 from services.jielong.lifecycle import DealStatus, EntryStatus, entry_flags_label, entry_status_label, milestones, progress_text_of
 from services.jielong.parser import MAX_QTY, for_product, key_name, parse_chain
@@ -265,7 +265,7 @@ def reallocate(session: Session, actor: Actor | None, deal: Deal, at: datetime) 
 
 
 def _check_entry(name: str, qty: int) -> str:
-    name = key_name(name or "")
+    name = key_name(clean(name))
     check_length(name, column_limit(EntryRow.buyer_name), "团员昵称")
     if not name:
         raise InvalidInput("团员昵称不能为空。", "团员")
@@ -308,6 +308,8 @@ def add_entry(
     """One entry (the console's manual add, the simulator): valid if it fits the stock, else 候补."""
     require(actor, "chain.write")
     name = _check_entry(name, qty)
+    if seq is not None:
+        check_count(seq, "接龙序号")
     spec, note, address, phone = (fit(spec, column_limit(EntryRow.spec), "规格"),
                                   fit(note, column_limit(EntryRow.note), "备注"),
                                   fit(address, column_limit(EntryRow.address), "楼栋 / 自提点"),

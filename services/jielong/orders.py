@@ -21,6 +21,7 @@ from services.jielong.deals import get_deal
 from services.jielong.intake import apply_entries
 from services.jielong.parser import MAX_QTY, ChainEntry, normalize
 from services.jielong.plan import PasteResult
+from services.text import clean, strip_controls
 from services.uploads import MAX_ROWS, check_file_size, decode, xlsx_rows
 
 PROGRESS_EVERY = 500
@@ -118,8 +119,7 @@ def _cell(row: dict, mapping: dict[str, str], fld: str) -> str:
     col = mapping.get(fld)
     if not col:
         return ""
-    v = row.get(col, "")
-    return normalize("" if v is None else str(v)).strip()
+    return normalize(clean(row.get(col, ""), multiline=True)).strip()
 
 
 def _qty(text: str, product: str) -> int:
@@ -206,7 +206,7 @@ def rows_to_entries(df, mapping: dict[str, str], progress: Progress | None = Non
                 cancelled=any(s in status for s in CANCELLED_STATUSES) if status else False,
                 address=address,
                 phone=_cell(row, mapping, "phone"),
-                raw=" | ".join(f"{k}={v}" for k, v in row.items() if v)[:1000],
+                raw=strip_controls(" | ".join(f"{k}={v}" for k, v in row.items() if v))[:1000],
                 qty_explicit=True,
                 amount=_amount(_cell(row, mapping, "amount")),
             )

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, func
 
 from db.models import ChainEntry, Deal
 from services.jielong.lifecycle import EntryStatus
+from services.errors import MAX_COUNT
 
 MAX_PRICE = Decimal("100000000")
 _SPLIT = re.compile(r"[;；\n,，、]+")
@@ -66,7 +67,7 @@ def _price(spec: str, text: str) -> tuple[str | None, str]:
 
 def _stock(spec: str, text: str) -> tuple[int | None, str]:
     text = text.removesuffix("份").strip()
-    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
         return None, f"「{spec}」的限量须为不小于 1 的整数"
     return int(text), ""
 

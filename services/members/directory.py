@@ -13,6 +13,7 @@ from db.models import ChainEntry, Community, Deal, FulfilmentItem, Member, Membe
 from services import clock, events
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound
+from services.text import clean
 from services.members.board import latest_ended
 from services.members.identity import Person, link_people, tail_of
 from services.members.labels import (
@@ -79,8 +80,8 @@ def members(session: Session, community_id: int, segment: str | None = None, sea
     q = select(Member).where(Member.community_id == community_id, Member.merged_into_id.is_(None))
     if segment:
         q = q.where(_segment_filter(session, community_id, segment))
-    if search.strip():
-        q = q.where(Member.name.contains(search.strip()[:50], autoescape=True))
+    if search := clean(search):
+        q = q.where(Member.name.contains(search[:50], autoescape=True))
     latest = _latest_start(session, community_id)
     cut = silent_cut(session, community_id, latest, inclusive=True) if latest else None
     rows = session.scalars(q.order_by(Member.spend.desc(), Member.id).limit(limit)).all()
@@ -172,7 +173,7 @@ def import_members(session: Session, actor: Actor, community_id: int, data: byte
     if not cols["name"]:
         raise InvalidInput("找不到「昵称」一列（表头：昵称,楼栋,手机尾号）。", "文件")
     people = [
-        Person((r.get(cols["name"]) or "").strip()[:100], (r.get(cols["building"]) or "").strip()[:50] if cols["building"] else "",
+        Person(clean(r.get(cols["name"]))[:100], clean(r.get(cols["building"]))[:50] if cols["building"] else "",
                tail_of(r.get(cols["phone_tail"]) or "") if cols["phone_tail"] else "")
         for r in rows
     ]

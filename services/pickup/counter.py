@@ -27,6 +27,7 @@ from services.pickup import promise_close, rows
 from services.pickup.query import Query, as_name, like_escape, parse_query
 from services.pickup.states import HANDOVERS, Action, PickupStatus, Via, status_sql, when_text
 from services.sql import is_postgresql, upsert_insert
+from services.text import clean
 
 MAX_RESULTS = 50
 
@@ -59,7 +60,7 @@ def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS,
     Each kind of match is its own index-friendly lookup of entry ids (the phone tail by
     ix_chain_entry_phone_tail, the 跟团号 by (deal_id, status, seq) per deal), joined by UNION
     ALL in one statement; one OR across them would make the database scan the chain."""
-    q = parse_query(query)
+    q = parse_query(clean(query))
     if q is None:
         return []
     found = _lookup(session, show_id, q, limit, keep)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from db.models import ChainEntry, Deal, DeliveryRun, Pickup, PickupAction, Show
 from services import clock, events, locking, shows
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
+from services.text import clean
 from services.pickup import counter, promise_close, rows
 from services.pickup.points import pickup_group
 from services.pickup.states import Action, Via
@@ -74,6 +75,21 @@ def _locked_states(session: Session, show_id: int, entry_ids: list[int]) -> dict
     return out
 
 
+FUTURE_SLACK = timedelta(hours=1)  # a clock a little ahead on the dispatcher's phone is no typo
+
+
+def _delivered_at(show: Show, at: datetime | None) -> datetime:
+    """The time a run was delivered: not before the show began, not in the future (a date
+    picked a day off would close promises on time that were not, or mark them late)."""
+    now = clock.now()
+    at = at or now
+    if at < show.scheduled_start:
+        raise InvalidInput(f"送达时间不能早于直播开始（{show.scheduled_start:%m-%d %H:%M}），请检查日期。", field="送达时间")
+    if at > now + FUTURE_SLACK:
+        raise InvalidInput(f"送达时间（{at:%m-%d %H:%M}）还没到，请检查日期；送达后再标记。", field="送达时间")
+    return at
+
+
 def deliver(
     session: Session,
     actor: Actor,
@@ -85,14 +101,14 @@ def deliver(
 ) -> DeliveryRun:
     """Mark every open order of these pickup points / buildings delivered at `at`."""
     require(actor, "pickup.deliver")
-    shows.get_show(session, show_id)
+    show = shows.get_show(session, show_id)
     wanted = {g.strip() for g in groups or [] if g and g.strip()}
     if not wanted:
         raise InvalidInput("请选择要标记送达的楼栋或自提点。", field="楼栋")
-    label = (label or "").strip() or "、".join(sorted(wanted))
+    label = clean(label) or "、".join(sorted(wanted))
     if len(label) > MAX_LABEL:
         raise InvalidInput(f"配送名称最多 {MAX_LABEL} 字。", field="名称")
-    at = at or clock.now()
+    at = _delivered_at(show, at)
     locking.lock(session, Show, show_id)  # one run at a time per show: no order is counted by two
     todo, held = _open_entries(session, show_id, wanted)
     if not todo and held:

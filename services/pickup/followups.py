@@ -16,6 +16,7 @@ from db.models import ChainEntry, Deal, FulfilmentItem, Pickup, Promise
 from services import promises, shows
 from services.authz import Actor
 from services.errors import InvalidInput, InvalidState, NotFound
+from services.text import clean
 from services.pickup import rows
 from services.pickup.points import SELF_PICKUP, group_sort_key, pickup_point
 from services.pickup.states import Via, when_text
@@ -140,7 +141,7 @@ def log_claim(
     entry = session.get(ChainEntry, entry_id)
     if entry is None:
         raise NotFound("找不到这条跟团，请刷新后重试。")
-    reason = (reason or "").strip()
+    reason = clean(reason)
     if not reason:
         raise InvalidInput("请写下团员反馈的问题（如：坏了两个）。", field="问题")
     if len(reason) > MAX_REASON:

@@ -19,6 +19,7 @@ from db.models import AuthToken, PickupLink
 from services import auth, clock, events, shows
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound
+from services.text import clean
 
 KIND = "pickup_link"
 DEFAULT_HOURS = 72
@@ -54,7 +55,7 @@ def create_link(
     """A token that opens only this show's pickup page, for the person named by `label`."""
     require(actor, "pickuplink.manage")
     shows.get_show(session, show_id)
-    label = " ".join((label or "").split())
+    label = " ".join(clean(label).split())
     if not label or len(label) > MAX_LABEL:
         raise InvalidInput(f"请填写使用人（如：前台小周），不超过 {MAX_LABEL} 个字。", field="使用人")
     hours = DEFAULT_HOURS if hours is None else hours

@@ -12,8 +12,10 @@ from db.models import ChainEntry, Deal, FulfilmentItem, Promise
 from services import clock, events
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
+from services.text import clean
 from services.promises.expansion import ExpandResult, expand, get_promise, sync_show  # noqa: F401
 from services.promises.labels import FULFILLED_BY_HAND, Scope
+from services.promises.reads import check_range
 
 CLAIM_RESOLVE_HOURS = 24  # a refund / payout request is due this long after it was logged
 
@@ -60,7 +62,7 @@ def update_items(
             ticked += 1 if item.done else -1
             touched = True
         if c.note is not None:
-            note = c.note.strip()
+            note = clean(c.note)
             if len(note) > 500:
                 raise InvalidInput("备注最多 500 字。", field="备注")
             if note != (item.note or ""):
@@ -88,8 +90,7 @@ def tick_range(
     """Tick (or untick) every active item whose chain entry's number (接龙序号) is in first..last."""
     require(actor, "promise.fulfil")
     p = get_promise(session, promise_id)
-    if first < 1 or last < first:
-        raise InvalidInput("接龙序号范围无效：起始须 ≥ 1 且不大于结束。", field="序号范围")
+    check_range(first, last)
     now = at or clock.now()
     in_range = select(ChainEntry.id).where(ChainEntry.seq >= first, ChainEntry.seq <= last)
     result = session.execute(
@@ -134,10 +135,10 @@ def add_claim(
     p = get_promise(session, promise_id)
     if p.scope != Scope.CLAIMS:
         raise InvalidState("只有范围为「按申请登记」的承诺才能登记退款/赔付申请。")
-    buyer = (buyer or "").strip()
+    buyer = clean(buyer)
     if not buyer:
         raise InvalidInput("请填写申请人。", field="申请人")
-    reason = (reason or "").strip()
+    reason = clean(reason)
     if len(buyer) > 100 or len(reason) > 150:
         raise InvalidInput("申请人最多 100 字，原因最多 150 字。", field="原因")
     if entry_id is not None:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, FulfilmentItem, Promise
 from services import clock, jielong
-from services.errors import InvalidInput, NotFound
+from services.errors import MAX_COUNT, InvalidInput, NotFound
 from services.sql import is_postgresql
+from services.text import clean
 from services.promises.labels import SCOPE_LABELS, STATUSES, UNSETTLED, PromiseStatus, Scope, status_label
 from services.promises.rules import KIND_LABELS
 
@@ -216,13 +217,14 @@ def _item_filters(q: ItemQuery, now: datetime, pg: bool) -> list:
         conds.append(FulfilmentItem.done.is_(False))
         if q.state == ItemState.OVERDUE:
             conds.append(FulfilmentItem.due_at < now)
-    place = (q.place or "").strip()
+    place = clean(q.place)
     if place:
         conds.append(or_(_place_match(ChainEntry.address, place, pg), _place_match(ChainEntry.note, place, pg)))
+    # a number past MAX_COUNT is no 接龙序号 (and no INTEGER on PostgreSQL): the bound stands for it
     if q.seq_from is not None:
-        conds.append(ChainEntry.seq >= q.seq_from)
+        conds.append(ChainEntry.seq >= min(q.seq_from, MAX_COUNT + 1))
     if q.seq_to is not None:
-        conds.append(ChainEntry.seq <= q.seq_to)
+        conds.append(ChainEntry.seq <= min(q.seq_to, MAX_COUNT))
     return conds
 
 
@@ -336,6 +338,14 @@ def parse_range(text: str) -> tuple[int, int]:
         raise InvalidInput("请输入接龙序号范围，例如 1-50。", field="序号范围")
     first = int(m.group(1))
     last = int(m.group(2) or first)
+    check_range(first, last)
+    return first, last
+
+
+def check_range(first: int, last: int) -> None:
+    """A 接龙序号 range: 1 ≤ first ≤ last ≤ MAX_COUNT (a bigger number is no 接龙序号 and does not
+    fit PostgreSQL's INTEGER column)."""
     if first < 1 or last < first:
         raise InvalidInput("接龙序号范围无效：起始须 ≥ 1 且不大于结束。", field="序号范围")
-    return first, last
+    if last > MAX_COUNT:
+        raise InvalidInput(f"接龙序号范围无效：序号不能超过 {MAX_COUNT}。", field="序号范围")

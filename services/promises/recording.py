@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from db.models import Deal, FulfilmentItem, Promise, Show
 from services import clock, events, jielong
 from services.authz import Actor, require
-from services.errors import InvalidInput, InvalidState, check_paste_size
+from services.errors import InvalidInput, InvalidState, check_count, check_paste_size
 from services.promises.fulfilment import ExpandResult, expand, get_promise
 from services.promises.labels import CLAIM_KINDS, EXPANDED_SCOPES, SCOPES, STATUSES, PromiseStatus, Scope
 from services.jielong.deal_match import mentioned, name_parts
@@ -128,11 +128,15 @@ def log_promise(
         first_n = first_n_of(text)
     if first_n is not None and first_n < 1:
         raise InvalidInput("前 N 名须为正整数。", field="前N名")
+    if first_n is not None:
+        check_count(first_n, "前N名")
     if min_qty is None:
         min_qty = min_qty_of(text)
     if min_qty is not None and min_qty < 1:
         raise InvalidInput("满 N 份须为正整数。", field="满N份")
-    hint = due_hint if due_hint is not None else (due_hint_of(text) or "")
+    if min_qty is not None:
+        check_count(min_qty, "满N份")
+    hint = clean(due_hint) if due_hint is not None else (due_hint_of(text) or "")
     scope = scope or guess_scope(text, kind, first_n, deal_id, min_qty)
     if scope not in SCOPES:
         raise InvalidInput(f"未知的履约范围「{scope}」。", field="范围")
@@ -348,11 +352,15 @@ def confirm(
     first_n = first_n if first_n is not None else p.first_n
     if scope == Scope.FIRST_N and (first_n is None or first_n < 1):
         raise InvalidInput("范围为「前 N 名」时须填写 N（正整数）。", field="前N名")
+    if first_n is not None:
+        check_count(first_n, "前N名")
     if scope == Scope.DEAL and p.deal_id is None:
         raise InvalidInput("范围为「本团品」时须先选择团品。", field="团品")
     min_qty = min_qty if min_qty is not None else p.min_qty
     if scope == Scope.MIN_QTY and (min_qty is None or min_qty < 1):
         raise InvalidInput("范围为「满 N 份」时须填写 N（正整数）。", field="满N份")
+    if min_qty is not None:
+        check_count(min_qty, "满N份")
     p.scope, p.first_n, p.min_qty, p.confirmed = scope, first_n, min_qty, True
     if due_at is not None:
         p.due_at = due_at

@@ -32,6 +32,7 @@ from db.models import LexiconTerm
 from services import events
 from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound
+from services.text import clean
 from services.triage.labels import CATEGORIES, Category
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "lexicon.json"
@@ -496,7 +497,7 @@ def set_term(
 ) -> LexiconTerm:
     """Add an operator term (or change its weight; 0 switches a built-in term off)."""
     require(actor, "lexicon.edit")
-    term = normalise_term(term)
+    term = normalise_term(clean(term))
     if category not in EDITABLE_CATEGORIES:
         raise InvalidInput(f"未知类别：{category}", "类别")
     if not term:
