@@ -92,6 +92,9 @@ class Community(Base):
 
 class Show(Base):
     __tablename__ = "show"
+    # One show per title and start (services.shows.check_unique); the index decides when two
+    # clicks on 保存场次 arrive at the same instant.
+    __table_args__ = (Index("uq_show_title_start", "title", "scheduled_start", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

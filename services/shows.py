@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Community, Deal, Show
@@ -76,10 +77,24 @@ def check_unique(session: Session, form: ShowForm, exclude_id: int | None = None
     if exclude_id is not None:
         q = q.where(Show.id != exclude_id)
     if session.scalar(q.limit(1)) is not None:
-        raise InvalidInput(
-            f"已有同名场次「{form.title.strip()}」（{form.scheduled_start:%m-%d %H:%M} 开始），请勿重复创建；"
-            "如需修改请到「编辑当前场次」。", "标题",
-        )
+        raise _twin(form)
+
+
+def _twin(form: ShowForm) -> InvalidInput:
+    return InvalidInput(
+        f"已有同名场次「{form.title.strip()}」（{form.scheduled_start:%m-%d %H:%M} 开始），请勿重复创建；"
+        "如需修改请到「编辑当前场次」。", "标题",
+    )
+
+
+def _flush_unique(session: Session, form: ShowForm) -> None:
+    """Write the show in a savepoint: two saves at one instant both pass check_unique, and the
+    unique index (title, start) refuses the second; it gets the same message as a later twin."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise _twin(form) from None
 
 
 def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
@@ -98,7 +113,7 @@ def create_show(session: Session, actor: Actor, form: ShowForm) -> Show:
         created_at=clock.now(),
     )
     session.add(show)
-    session.flush()
+    _flush_unique(session, form)
     events.record(session, "show.created", show.id, actor, title=show.title)
     return show
 
@@ -134,6 +149,7 @@ def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) ->
     show.host_name = form.host_name.strip()
     show.scheduled_start = form.scheduled_start
     show.scheduled_end = form.scheduled_end
+    _flush_unique(session, form)
     events.record(session, "show.updated", show.id, actor, title=show.title)
     return show
 
