@@ -248,3 +248,18 @@ def test_a_lost_connection_neither_doubles_nor_loses_a_pickup(clean_engine):
         assert pickup.row(s, row.entry_id).picked_qty == 1
         assert s.scalar(select(func.count()).select_from(PickupAction)) == 1
     assert attempts == [1, 1, 1]
+
+
+def test_the_room_or_building_the_neighbour_says_finds_the_order(session, assistant):
+    # Night 14 at the counter: 「我是1201的」 / 「12栋」 found nothing; the room is in the address
+    # column (3-1201, 12栋2单元), never in the name.
+    night = make_night(session, assistant)
+    assert names(pickup.find(session, night.show_id, "1201")) == ["果果妈"]
+    assert names(pickup.find(session, night.show_id, "3-1201")) == ["果果妈"]
+    assert names(pickup.find(session, night.show_id, "12栋")) == ["Amy"]
+    assert names(pickup.find(session, night.show_id, "东门驿站")) == ["李娜"]
+    # twins: a 跟团号 or a phone tail that exists is not also read as a room; no address, no match
+    assert [(r.seq, r.name) for r in pickup.find(session, night.show_id, "3")] == [(3, "果果妈")]
+    assert names(pickup.find(session, night.show_id, "5678")) == ["王芳", "王芳"]
+    assert pickup.find(session, night.show_id, "8栋") == []
+    assert pickup.find(session, night.show_id, "%") == []
