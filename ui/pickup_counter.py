@@ -44,7 +44,7 @@ def render(show_id: int, actor: Actor, show_title: str) -> None:
 
 def _card(row: pickup.PickupRow, actor: Actor, show_title: str) -> None:
     with st.container(border=True, key=f"pickup_card_{row.entry_id}"):
-        st.markdown(f"**{md(row.seq_text)} {md(row.name)}** · {md(row.group)}")
+        st.markdown(f"**{md(row.seq_text)} {md(row.name)}** · {md(row.place)}")
         spec = f"（{row.spec}）" if row.spec else ""
         st.text(f"{row.product} ×{row.qty}{spec}")
         st.badge(_status_text(row), color=STATUS_COLORS[row.status])

@@ -263,3 +263,16 @@ def test_the_room_or_building_the_neighbour_says_finds_the_order(session, assist
     assert names(pickup.find(session, night.show_id, "5678")) == ["王芳", "王芳"]
     assert pickup.find(session, night.show_id, "8栋") == []
     assert pickup.find(session, night.show_id, "%") == []
+
+
+def test_a_card_shows_the_room_behind_its_group(session, assistant):
+    # Night 14: 「1203」 found 到店自提 and 7栋 on two cards; which one is the neighbour's room?
+    night = make_night(session, assistant)
+    for seq, name, address in ((6, "江晶", "9-1-1203 自提"), (7, "尹华", "7-3-1203")):
+        jielong.add_entry(session, assistant, night.greens, name, qty=1, seq=seq, address=address,
+                          at=RELEASE + timedelta(minutes=20))
+    places = {r.name: r.place for r in pickup.find(session, night.show_id, "1203")}
+    assert places == {"江晶": "到店自提（9-1-1203 自提）", "尹华": "7栋（7-3-1203）"}
+    # twin: an address that is its own group is not said twice; no address, the group alone
+    assert [r.place for r in pickup.find(session, night.show_id, "王芳芳")] == ["5栋"]
+    assert {r.group: r.place for r in pickup.find(session, night.show_id, "1201")} == {"3栋": "3栋（3-1201）"}
