@@ -65,10 +65,11 @@ class Outcome(Generic[T]):
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """One engine per server process; schema upgraded and demo loaded on first use."""
+    """One engine per server process; schema upgraded and (unless DEMO_NIGHTS=0) demo loaded on first use."""
     eng = store.open_database()
     store.read(eng, auth.ensure_admin_from_env)
-    store.read(eng, demo.ensure_demo)
+    if demo.demo_wanted():
+        store.read(eng, demo.ensure_demo)
     return eng
 
 

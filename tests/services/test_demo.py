@@ -179,3 +179,16 @@ def test_every_scripted_chain_line_reads_back_as_written():
                 assert (entry.seq, entry.name, entry.qty, entry.spec, entry.cancelled) == (
                     line.seq, line.name, line.qty, line.spec, False
                 ), demo.chain_line(line)
+
+
+def test_a_new_store_can_start_empty(monkeypatch):
+    # Night 14: a new store's first start always loaded the demo nights into its own database
+    # (255 demo members on its 社群成员 page, demo shows in its 多场对比); DEMO_NIGHTS=0 starts empty.
+    for off in ("0", "no", "false", "OFF", "否"):
+        monkeypatch.setenv("DEMO_NIGHTS", off)
+        assert not demo.demo_wanted()
+    # twin: by default, and when asked for, the quick start still shows the demo nights
+    monkeypatch.delenv("DEMO_NIGHTS", raising=False)
+    assert demo.demo_wanted()
+    monkeypatch.setenv("DEMO_NIGHTS", "1")
+    assert demo.demo_wanted()
