@@ -95,7 +95,7 @@ def select_show(show_id: int) -> None:
     st.query_params["show"] = str(show_id)
 
 
-def selected_show(hint: str = "请先在左侧选择场次。") -> int:
+def selected_show(hint: str = "请先在左侧选择场次；还没有场次时，请到「场次准备」创建。") -> int:
     """The show the page works on; without one, the hint and the page stops."""
     sid = show_id()
     if sid is None:

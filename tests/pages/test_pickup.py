@@ -235,3 +235,12 @@ def test_after_a_run_the_delivery_form_is_drawn_afresh(page_as):
     assert not at.exception, at.exception
     form = at.multiselect(key="pickup_delivery_groups")
     assert form.value == [] and not any(o.startswith(f"{group}（") for o in form.options)
+
+
+@pytest.mark.parametrize("page", ["pickup", "review", "promises"])
+def test_without_a_show_the_page_says_where_to_create_one(page_as, page):
+    # Night 14, a new store's first run (DEMO_NIGHTS=0): 提货核销 said 「请先在左侧选择场次」 with
+    # nothing to choose on the left; the sidebar itself says 还没有场次.
+    at = page_as("admin", page, show_title="没有这一场")
+    assert not at.exception, at.exception
+    assert "「场次准备」创建" in at.info[0].value
