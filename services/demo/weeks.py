@@ -2,7 +2,7 @@
 seed night), so that returning buyers, KOCs and cohorts show real numbers on a fresh start.
 
 Each earlier night is written compactly through the services (show, deals, release, one pasted
-chain per deal, two viewer samples, end): no comments, no promises. The people are the seed
+chain per deal, two viewer samples, end, the next morning's hand-overs): no comments, no promises. The people are the seed
 night's own community (the same 300 names; its 10 KOCs enter first every week); 亲亲宝贝's
 members are another community and never appear here. The seed night itself is untouched.
 """
@@ -13,12 +13,13 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from services import jielong, live, members, shows
+from services import jielong, live, members, pickup, shows
 from services.authz import SYSTEM
 from services.demo import nights as dn
 
 WEEKS = 8
 KOCS = 10
+NEVER_CAME = 3  # last week's orders still waiting at the counter
 _SEED = 20260206  # the seed night's rng seed: community_names(Random(_SEED), 300) are its members
 
 
@@ -63,6 +64,8 @@ def load_earlier_weeks(session: Session, night: dn.Night | None = None) -> list[
     for week, buyers in sorted(week_buyers(night).items(), reverse=True):
         start = seed_start - timedelta(weeks=week)
         ids.append(_write_week(session, night, WEEKS - week + 1, start, buyers, rng))
+    for show_id in ids:  # handed over the next morning; last week's last few never came (yet)
+        pickup.replay_week_pickups(session, show_id, never_came=NEVER_CAME if show_id == ids[-1] else 0)
     return ids
 
 

@@ -192,3 +192,15 @@ def test_a_new_store_can_start_empty(monkeypatch):
     assert demo.demo_wanted()
     monkeypatch.setenv("DEMO_NIGHTS", "1")
     assert demo.demo_wanted()
+
+
+def test_the_weekly_nights_were_picked_up_but_last_weeks_last_few(session):
+    # Night 14: the reviewer saw 提货率 0% on every earlier weekly night (nobody ever came), and the
+    # counter would tell every neighbour of eight weeks of orders waiting.
+    from services import pickup
+    demo.ensure_demo(session)
+    weekly = sorted((s for s in shows.list_shows(session) if "期" in s.title), key=lambda s: s.scheduled_start)
+    rates = [pickup.stats(session, s.id) for s in weekly]
+    assert all(r.picked_up == r.entries for r in rates[:-1])  # 第1期's deals failed: nothing to take
+    assert sum(r.entries for r in rates[:-1]) > 300
+    assert rates[-1].pending == 3

@@ -276,3 +276,42 @@ def test_a_card_shows_the_room_behind_its_group(session, assistant):
     # twin: an address that is its own group is not said twice; no address, the group alone
     assert [r.place for r in pickup.find(session, night.show_id, "王芳芳")] == ["5栋"]
     assert {r.group: r.place for r in pickup.find(session, night.show_id, "1201")} == {"3栋": "3栋（3-1201）"}
+
+
+def test_a_neighbour_come_for_two_nights_hears_of_the_other_night(session, assistant):
+    # Night 14: 王芳 came for tonight's greens and last week's, and the counter showed only
+    # tonight's: the other show's orders wait until she comes again.
+    last_week = make_night(session, assistant, title="源味集《农场主来了》第8期")
+    tonight = make_night(session, assistant)
+    pickup.mark(session, assistant, last_week.egg_entry, at=AT)  # her eggs of last week: taken
+    found = pickup.find(session, tonight.show_id, "王芳")
+    found = [r for r in found if r.name == "王芳"]
+    assert pickup.open_elsewhere(session, tonight.show_id, found) == [
+        pickup.OpenElsewhere(last_week.show_id, "源味集《农场主来了》第8期", 1, 2)]
+    # by her phone tail too, and seen from last week's counter
+    assert [o.show_id for o in pickup.open_elsewhere(
+        session, last_week.show_id, pickup.find(session, last_week.show_id, "5678"))] == [tonight.show_id]
+    # twins: several people found (王芳, 王芳芳) say nothing; a 跟团号 of tonight is no one elsewhere
+    # unless that person is; everything taken elsewhere, nothing said
+    assert pickup.open_elsewhere(session, tonight.show_id, pickup.find(session, tonight.show_id, "王芳")) == []
+    assert [o.show_id for o in pickup.open_elsewhere(
+        session, tonight.show_id, pickup.find(session, tonight.show_id, "1"))] == [last_week.show_id]
+    pickup.mark(session, assistant, last_week.entries[1], at=AT)
+    assert pickup.open_elsewhere(session, tonight.show_id, found) == []
+
+
+def test_another_community_or_a_month_ago_is_not_the_counters_matter(session, assistant):
+    night = make_night(session, assistant)
+    other = shows.create_show(session, assistant, shows.ShowForm("亲亲宝贝《安心之选》", "亲亲宝贝妈妈群", 100, "小美",
+                                                                  START, END))
+    deal = jielong.create_deal(session, assistant, other.id, deal_form("奶粉"), at=START)
+    jielong.release(session, deal.id, assistant, at=RELEASE)
+    jielong.add_entry(session, assistant, deal.id, "王芳", qty=1, seq=1, at=RELEASE + timedelta(minutes=1))
+    old = shows.create_show(session, assistant, shows.ShowForm("源味集《农场主来了》第1期", "源味集·阳光花园群", 300,
+                                                                "老李", START - timedelta(days=30),
+                                                                END - timedelta(days=30)))
+    old_deal = jielong.create_deal(session, assistant, old.id, deal_form("土豆"), at=START - timedelta(days=30))
+    jielong.release(session, old_deal.id, assistant, at=RELEASE - timedelta(days=30))
+    jielong.add_entry(session, assistant, old_deal.id, "王芳", qty=1, seq=1, at=RELEASE - timedelta(days=30))
+    found = [r for r in pickup.find(session, night.show_id, "王芳") if r.name == "王芳"]
+    assert pickup.open_elsewhere(session, night.show_id, found) == []
