@@ -204,3 +204,22 @@ def test_the_weekly_nights_were_picked_up_but_last_weeks_last_few(session):
     assert all(r.picked_up == r.entries for r in rates[:-1])  # 第1期's deals failed: nothing to take
     assert sum(r.entries for r in rates[:-1]) > 300
     assert rates[-1].pending == 3
+
+
+def test_a_neighbour_lives_in_one_building_every_week(session):
+    # Night 14: Cindy was 15栋, 6栋, 5栋 … week after week and 13栋 tonight; 社群成员 showed her first one.
+    from db.models import Deal
+    from services import members
+    demo.ensure_demo(session)
+    weekly = select(ChainEntry.buyer_name, ChainEntry.address).join(Deal).join(Show).where(Show.title.like("%期"))
+    seen: dict[str, set[str]] = {}
+    for name, address in session.execute(weekly):
+        seen.setdefault(name, set()).add(address)
+    assert len(seen) > 100 and all(len(a) == 1 for a in seen.values())
+    tonight = shows.find_show(session, "源味集《农场主来了》").id
+    q = select(ChainEntry.buyer_name, ChainEntry.address).join(Deal).where(Deal.show_id == tonight)
+    tonight_at: dict[str, set[str]] = {}
+    for n, a in session.execute(q):
+        if n in seen and members.building_of(a):
+            tonight_at.setdefault(n, set()).add(members.building_of(a))
+    assert len(tonight_at) > 100 and all(seen[n] <= b for n, b in tonight_at.items())
