@@ -44,6 +44,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "CONSOLE_CAPTURE_REFRESH_S": ("2", "seconds between refreshes of the console's capture status line"),
     "CAPTURE_SILENCE_S": ("60", "live capture: seconds without a message (show live) before the console warns"),
     "CAPTURE_TOKEN": ("", "live capture: token the wxlivespy receiver requires (?token= or Bearer); also sent to WebSocket tools"),
+    "DEMO_NIGHTS": ("1", "load the demo nights on the first start of an empty database; 0: a new store starts empty"),
     "CAPTURE_VIEWER_EVERY_S": ("10", "live capture: at most one viewer sample per this many seconds (when the numbers change)"),
 }
 

@@ -65,10 +65,11 @@ class Outcome(Generic[T]):
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """One engine per server process; schema upgraded and demo loaded on first use."""
+    """One engine per server process; schema upgraded and (unless DEMO_NIGHTS=0) demo loaded on first use."""
     eng = store.open_database()
     store.read(eng, auth.ensure_admin_from_env)
-    store.read(eng, demo.ensure_demo)
+    if demo.demo_wanted():
+        store.read(eng, demo.ensure_demo)
     return eng
 
 
@@ -94,7 +95,7 @@ def select_show(show_id: int) -> None:
     st.query_params["show"] = str(show_id)
 
 
-def selected_show(hint: str = "请先在左侧选择场次。") -> int:
+def selected_show(hint: str = "请先在左侧选择场次；还没有场次时，请到「场次准备」创建。") -> int:
     """The show the page works on; without one, the hint and the page stops."""
     sid = show_id()
     if sid is None:

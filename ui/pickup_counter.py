@@ -40,11 +40,22 @@ def render(show_id: int, actor: Actor, show_title: str) -> None:
     st.caption(f"找到 {len(found)} 单")
     for row in found:
         _card(row, actor, show_title)
+    _elsewhere(show_id, found)
+
+
+def _elsewhere(show_id: int, found: list[pickup.PickupRow]) -> None:
+    """The same neighbour's orders still open in other shows: where to hand them over."""
+    other = ctx.read(pickup.open_elsewhere, show_id, found)
+    if not other:
+        return
+    where = "、".join(f"「{o.title}」{o.orders} 单 {o.units} 份" for o in other)
+    how = "请用那一场的提货链接核销" if access.on_link() else "请在左侧切换到那一场核销"
+    st.info(f"{md(found[0].name)} 在其他场次还有未提：{md(where)}（{how}）。", icon="📦")
 
 
 def _card(row: pickup.PickupRow, actor: Actor, show_title: str) -> None:
     with st.container(border=True, key=f"pickup_card_{row.entry_id}"):
-        st.markdown(f"**{md(row.seq_text)} {md(row.name)}** · {md(row.group)}")
+        st.markdown(f"**{md(row.seq_text)} {md(row.name)}** · {md(row.place)}")
         spec = f"（{row.spec}）" if row.spec else ""
         st.text(f"{row.product} ×{row.qty}{spec}")
         st.badge(_status_text(row), color=STATUS_COLORS[row.status])

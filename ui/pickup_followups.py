@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from services import pickup
+from services import clock, pickup
 from services.authz import Actor, can
 from ui import context as ctx
 from ui import pickup_access as access
@@ -29,9 +29,12 @@ def _reminder(show_id: int, show_title: str) -> None:
     deadline = datetime.combine(day, at)
     place = st.text_input("提货地点（可不填）", key="pickup_follow_place", placeholder="如 东门驿站")
     rows = ctx.read(pickup.not_picked, show_id, deadline)
-    st.caption(f"截至 {pickup.when_text(deadline)} 未提完：{len({r.name for r in rows})} 人 {len(rows)} 单")
+    late = sum(1 for r in rows if not r.remaining)
+    came = f"（其中 {late} 单已在截止后取走，不再提醒）" if late else ""
+    st.caption(f"截至 {pickup.when_text(deadline)} 未提完：{len({r.name for r in rows})} 人 {len(rows)} 单{came}")
     delivers = ctx.read(pickup.show_delivers, show_id)
-    st.code(pickup.reminder_text(show_title, rows, deadline, place.strip(), delivers), language=None, wrap_lines=True)
+    text = pickup.reminder_text(show_title, rows, deadline, place.strip(), delivers, now=clock.now())
+    st.code(text, language=None, wrap_lines=True)
     if rows:
         st.dataframe(
             pd.DataFrame({

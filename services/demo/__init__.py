@@ -11,6 +11,7 @@ from services.demo.writer import (
     chain_line,
     create_deals,
     create_show,
+    demo_wanted,
     ensure_demo,
     load_demo_night,
     load_night,
@@ -19,6 +20,6 @@ from services.demo.writer import (
 )
 
 __all__ = [
-    "BATCH_S", "NightWriter", "chain_line", "create_deals", "create_show", "ensure_demo", "load_demo_night",
-    "load_night", "load_past_night", "night_start",
+    "BATCH_S", "NightWriter", "chain_line", "create_deals", "create_show", "demo_wanted", "ensure_demo",
+    "load_demo_night", "load_night", "load_past_night", "night_start",
 ]

@@ -2,23 +2,25 @@
 seed night), so that returning buyers, KOCs and cohorts show real numbers on a fresh start.
 
 Each earlier night is written compactly through the services (show, deals, release, one pasted
-chain per deal, two viewer samples, end): no comments, no promises. The people are the seed
+chain per deal, two viewer samples, end, the next morning's hand-overs): no comments, no promises. The people are the seed
 night's own community (the same 300 names; its 10 KOCs enter first every week); 亲亲宝贝's
 members are another community and never appear here. The seed night itself is untouched.
 """
 from __future__ import annotations
 
 import random
+import zlib
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from services import jielong, live, members, shows
+from services import jielong, live, members, pickup, shows
 from services.authz import SYSTEM
 from services.demo import nights as dn
 
 WEEKS = 8
 KOCS = 10
+NEVER_CAME = 3  # last week's orders still waiting at the counter
 _SEED = 20260206  # the seed night's rng seed: community_names(Random(_SEED), 300) are its members
 
 
@@ -59,10 +61,13 @@ def load_earlier_weeks(session: Session, night: dn.Night | None = None) -> list[
     night = night or dn.yuanweiji()
     seed_start = dn_start(night)
     rng = random.Random(20260131)
+    home = homes(night)
     ids = []
     for week, buyers in sorted(week_buyers(night).items(), reverse=True):
         start = seed_start - timedelta(weeks=week)
-        ids.append(_write_week(session, night, WEEKS - week + 1, start, buyers, rng))
+        ids.append(_write_week(session, night, WEEKS - week + 1, start, buyers, rng, home))
+    for show_id in ids:  # handed over the next morning; last week's last few never came (yet)
+        pickup.replay_week_pickups(session, show_id, never_came=NEVER_CAME if show_id == ids[-1] else 0)
     return ids
 
 
@@ -72,7 +77,8 @@ def dn_start(night: dn.Night):
     return night_start(night)
 
 
-def _write_week(session: Session, night: dn.Night, n: int, start, buyers: list[str], rng: random.Random) -> int:
+def _write_week(session: Session, night: dn.Night, n: int, start, buyers: list[str], rng: random.Random,
+                home: dict[str, str]) -> int:
     from services.demo.writer import chain_line, create_deals
 
     form = shows.ShowForm(f"{night.title}第{n}期", night.community, night.member_count, night.host,
@@ -89,7 +95,7 @@ def _write_week(session: Session, night: dn.Night, n: int, start, buyers: list[s
         released = start + timedelta(seconds=plan.release_s)
         jielong.release(session, deal_ids[plan.key], SYSTEM, at=released)
         if who:
-            lines = [dn.Line(plan.key, i, name, 2 if rng.random() < 0.2 else 1, "", *_address(rng))
+            lines = [dn.Line(plan.key, i, name, 2 if rng.random() < 0.2 else 1, "", *_address(rng, name, home))
                      for i, name in enumerate(who, 1)]
             jielong.apply_paste(session, SYSTEM, deal_ids[plan.key], "\n".join(chain_line(ln) for ln in lines),
                                 at=released + timedelta(minutes=8))
@@ -99,8 +105,15 @@ def _write_week(session: Session, night: dn.Night, n: int, start, buyers: list[s
     return show.id
 
 
-def _address(rng: random.Random) -> tuple[str, str]:
-    return f"{rng.randint(1, 18)}栋", ""
+def homes(night: dn.Night) -> dict[str, str]:
+    """name → the building the seed night's chain gives them (a neighbour does not move each week)."""
+    lines = (b for _, b in night.beats if isinstance(b, dn.Line))
+    return {ln.name: members.building_of(ln.address) for ln in lines if members.building_of(ln.address)}
+
+
+def _address(rng: random.Random, name: str, home: dict[str, str]) -> tuple[str, str]:
+    rng.randint(1, 18)  # drawn all the same: the weeks' other choices stay as they were
+    return home.get(name) or f"{zlib.crc32(name.encode()) % 18 + 1}栋", ""
 
 
 def mark_kocs_and_sync(session: Session, show_ids: list[int], night: dn.Night | None = None) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Comment, Event, QuestionGroup, Show
-from services import clock, jielong, live, members, pickup, promises, shows, triage
+from services import clock, config, jielong, live, members, pickup, promises, shows, triage
 from services.demo import nights as dn
 from services.demo import weeks
 from services.authz import SYSTEM, Actor
@@ -30,6 +30,12 @@ BATCH_S = 300  # the loader pastes the comment log every five minutes (each comm
 
 
 # ---------------------------------------------------------------- public API
+
+
+def demo_wanted() -> bool:
+    """Whether a first start loads the demo nights: yes unless DEMO_NIGHTS says no (a new store's
+    own database: demo members and shows would mix into its members page and 多场对比)."""
+    return config.get("DEMO_NIGHTS").lower() not in {"0", "no", "false", "off", "否"}
 
 
 def ensure_demo(session: Session) -> int | None:

@@ -6,6 +6,8 @@ Public API (pages, other capabilities, the demo, benchmarks and checks call thes
   part of a name); `mark(session, actor, entry_id, qty=None, at=None, *, gifts=(), key=None)`;
   `undo(session, actor, entry_id, at=None, *, key=None)`; `hand_gifts`; `request_key`;
   `AlreadyPickedUp` (an InvalidState saying by whom and when); `status_counts`.
+- elsewhere.py: `open_elsewhere` (the one person found still has orders open in the community's
+  other shows of the last / next two weeks: a neighbour come for two nights' orders), `OpenElsewhere`.
 - rows.py: `PickupRow` (entry_id, seq, name, qty, picked_qty, status, perks, …), `Perk`, `row`.
 - states.py: `PickupStatus` (pending 待提货 / partial 部分提货 / picked_up 已提货), `Via`,
   `FulfilledVia`, their labels, `when_text`.
@@ -19,11 +21,12 @@ Public API (pages, other capabilities, the demo, benchmarks and checks call thes
 - stats.py, 复盘: `stats` (pickup rate, late pickups, delivery promises kept on time, per point).
 - links.py, 提货链接 for store staff (expiring, revocable, one show): `create_link`,
   `resolve_link`, `link_actor`, `list_links`, `revoke_link`.
-- demo_pickups.py: `replay_past_pickups` (the past demo night's hand-overs).
+- demo_pickups.py: `replay_past_pickups` (the past demo night's hand-overs), `replay_week_pickups`.
 """
 from services.pickup.counter import AlreadyPickedUp, find, hand_gifts, mark, request_key, status_counts, undo
 from services.pickup.delivery import RunRow, deliver, list_runs, show_delivers, undo_run
-from services.pickup.demo_pickups import replay_past_pickups
+from services.pickup.elsewhere import OpenElsewhere, open_elsewhere
+from services.pickup.demo_pickups import replay_past_pickups, replay_week_pickups
 from services.pickup.followups import (
     care_message,
     care_message_for,
@@ -55,9 +58,11 @@ from services.pickup.stats import PickupStats, PointStats, stats
 __all__ = [
     "PICKUP_SEP", "group_sort_key",
     "AlreadyPickedUp", "DEFAULT_LINK_HOURS", "FULFILLED_LABELS", "MAX_LINK_HOURS", "FulfilledVia", "GroupCount", "GroupList", "LinkGrant", "NO_ADDRESS",
+    "OpenElsewhere", "open_elsewhere",
     "Perk", "PickupRow", "PickupStats", "PickupStatus", "PointStats", "RunRow", "STATUS_LABELS", "VIA_LABELS", "Via",
     "care_message", "care_message_for", "claim_promises", "create_link", "default_deadline", "deliver", "find",
     "group_choices", "hand_gifts", "how_fulfilled", "link_actor", "list_links", "list_runs", "log_claim", "mark",
     "not_picked", "picked_recently", "pickup_group", "pickup_point", "pickup_list", "reminder_text", "replay_past_pickups",
+    "replay_week_pickups",
     "request_key", "resolve_link", "revoke_link", "row", "show_delivers", "stats", "status_counts", "undo", "undo_run", "when_text",
 ]

@@ -49,7 +49,8 @@ class AlreadyPickedUp(InvalidState):
 
 def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS,
          keep: Sequence[int] = ()) -> list[rows.PickupRow]:
-    """The show's orders matching a 跟团号, a phone tail (4 digits) or part of a name; orders
+    """The show's orders matching a 跟团号, a phone tail (4 digits), part of a name or of the address
+    written in the chain (a room, a building); orders
     still to hand over first. See services.pickup.query for how the text is read.
 
     `keep`: the entry ids of the cards the staff see now, in their order. Those found again stay
@@ -82,7 +83,9 @@ def _lookup(session: Session, show_id: int, q: Query, limit: int, keep: Sequence
         lookups.append(select(ChainEntry.id).where(ChainEntry.phone_tail == q.tail))
     if q.name:  # (deal_id, buyer_name) covers this scan; the outer query keeps valid entries only
         show_deals = select(Deal.id).where(Deal.show_id == show_id)
-        lookups.append(select(ChainEntry.id).where(ChainEntry.deal_id.in_(show_deals), _name_like(session, q.name)))
+        for column in (ChainEntry.buyer_name, ChainEntry.address):  # the address: the room or
+            lookups.append(select(ChainEntry.id).where(  # building the neighbour says (1203, 12栋)
+                ChainEntry.deal_id.in_(show_deals), _like(session, column, q.name)))
     ids = lookups[0] if len(lookups) == 1 else union_all(*lookups)
     stmt = rows.open_first(rows.base_select(show_id).where(ChainEntry.id.in_(ids)), keep).limit(limit)
     found = rows.to_rows(session, session.execute(stmt))
@@ -91,14 +94,14 @@ def _lookup(session: Session, show_id: int, q: Query, limit: int, keep: Sequence
     return found
 
 
-def _name_like(session: Session, name: str):
-    """Part of a name, ignoring the case of Latin letters (Amy / amy). SQLite's LIKE ignores ASCII
-    case by itself; on PostgreSQL ILIKE is used only when there is a Latin letter to fold, since
-    it is several times slower than LIKE over Chinese names."""
-    pattern = f"%{like_escape(name)}%"
-    if is_postgresql(session) and re.search(r"[A-Za-z]", name):
-        return ChainEntry.buyer_name.ilike(pattern, escape="\\")
-    return ChainEntry.buyer_name.like(pattern, escape="\\")
+def _like(session: Session, column, text: str):
+    """Part of a name or an address, ignoring the case of Latin letters (Amy / amy). SQLite's LIKE
+    ignores ASCII case by itself; on PostgreSQL ILIKE is used only when there is a Latin letter to
+    fold, since it is several times slower than LIKE over Chinese names."""
+    pattern = f"%{like_escape(text)}%"
+    if is_postgresql(session) and re.search(r"[A-Za-z]", text):
+        return column.ilike(pattern, escape="\\")
+    return column.like(pattern, escape="\\")
 
 
 def _digits_match(session: Session, entry_id: int, digits: str) -> bool:

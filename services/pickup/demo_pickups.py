@@ -1,5 +1,6 @@
 """The past demo night's hand-overs (亲亲宝贝《安心之选》, "保税仓直发，3天内送达"), replayed
-through the services with their own times so the review shows a pickup rate on a fresh start.
+through the services with their own times so the review shows a pickup rate on a fresh start
+(and `replay_week_pickups`: the 源味集 weekly nights' next-morning hand-overs).
 
 Two days after the show two delivery runs cover most buildings (A线 before noon, B线 in the
 afternoon); on the third day the rest come to the shop: most take everything, two take part
@@ -39,3 +40,14 @@ def replay_past_pickups(session: Session, show_id: int) -> None:
     for i, r in enumerate(came):
         qty = 1 if r in partial else None
         counter.mark(session, CLERK, r.entry_id, qty=qty, at=at + timedelta(minutes=17 * i))
+
+
+def replay_week_pickups(session: Session, show_id: int, never_came: int = 0) -> None:
+    """An earlier weekly demo night: its neighbours take their orders at the shop the next
+    morning, in chain order, but the last `never_came` orders (still open: the counter then
+    tells a neighbour of last week's orders, and 跟进 lists them)."""
+    start = shows.get_show(session, show_id).scheduled_start
+    at = datetime.combine(start.date() + timedelta(days=1), datetime.min.time()) + timedelta(hours=9)
+    orders = [r for g in lists.pickup_list(session, show_id) for r in g.rows]
+    for i, r in enumerate(orders[: max(len(orders) - never_came, 0)]):
+        counter.mark(session, CLERK, r.entry_id, at=at + timedelta(minutes=i))

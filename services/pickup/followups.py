@@ -79,11 +79,15 @@ def _way(row: rows.PickupRow, place: str, delivers: bool) -> str:
 
 
 def reminder_text(
-    show_title: str, open_rows: Sequence[rows.PickupRow], deadline: datetime, place: str = "", delivers: bool = False
+    show_title: str, open_rows: Sequence[rows.PickupRow], deadline: datetime, place: str = "", delivers: bool = False,
+    now: datetime | None = None,
 ) -> str:
     """The reminder to post in the group: who still has orders waiting, by pickup point / building,
     each group told what fits it (到东门驿站自提 / 到店自提 / 送货上门, see `_way`). `place` names the
-    shop for orders that name no pickup point; `delivers`: the show delivers (show_delivers)."""
+    shop for orders that name no pickup point; `delivers`: the show delivers (show_delivers).
+    Orders handed over since the deadline are not reminded (they came late, but they came), and a
+    deadline already past at `now` is not asked for again (请尽快, not 请在 <a past time> 前)."""
+    open_rows = [r for r in open_rows if r.remaining]
     if not open_rows:
         return f"【提货提醒】{show_title}\n所有订单都已提货，感谢大家的支持！"
     people = {r.name for r in open_rows}
@@ -94,12 +98,14 @@ def reminder_text(
     # One group is one way (a pickup point's orders all name it; a building's name none).
     ways = {g: _way(next(iter(people_of.values()))[0], place, delivers) for g, people_of in by_group.items()}
     one_way = next(iter(ways.values())) if len(set(ways.values())) == 1 else None
+    past = now is not None and now > deadline
+    when = when_text(deadline)
     if one_way == DOOR:
-        head = f"还有 {len(people)} 位邻居的订单将{DOOR}（{when_text(deadline)} 前），请留意收货："
-    elif one_way:
-        head = f"还有 {len(people)} 位邻居的订单没有取，请在 {when_text(deadline)} 前{one_way}："
+        late = f"原定 {when} 前，晚了，抱歉" if past else f"{when} 前"
+        head = f"还有 {len(people)} 位邻居的订单将{DOOR}（{late}），请留意收货："
     else:
-        head = f"还有 {len(people)} 位邻居的订单没有取，请在 {when_text(deadline)} 前按下面的方式提货："
+        by = f"（{when} 已过），请尽快" if past else f"，请在 {when} 前"
+        head = f"还有 {len(people)} 位邻居的订单没有取{by}{one_way or '按下面的方式提货'}："
     lines = [f"【提货提醒】{show_title}", head]
     for group in sorted(by_group, key=group_sort_key):
         who = "、".join(_who(p, orders, many_deals) for p, orders in by_group[group].items())

@@ -63,6 +63,13 @@ class PickupRow:
         return pickup_group(self.address, self.note)
 
     @property
+    def place(self) -> str:
+        """The card's place: the packing group, and the address as written when it says more (the
+        room: two 1203s of two buildings, 到店自提 for 9-1-1203 自提), so the counter sees who it is."""
+        address = " ".join((self.address or "").split())
+        return f"{self.group}（{address}）" if address and address != self.group else self.group
+
+    @property
     def remaining(self) -> int:
         return max(self.qty - self.picked_qty, 0)
 

@@ -235,3 +235,29 @@ def test_after_a_run_the_delivery_form_is_drawn_afresh(page_as):
     assert not at.exception, at.exception
     form = at.multiselect(key="pickup_delivery_groups")
     assert form.value == [] and not any(o.startswith(f"{group}（") for o in form.options)
+
+
+@pytest.mark.parametrize("page", ["pickup", "review", "promises"])
+def test_without_a_show_the_page_says_where_to_create_one(page_as, page):
+    # Night 14, a new store's first run (DEMO_NIGHTS=0): 提货核销 said 「请先在左侧选择场次」 with
+    # nothing to choose on the left; the sidebar itself says 还没有场次.
+    at = page_as("admin", page, show_title="没有这一场")
+    assert not at.exception, at.exception
+    assert "「场次准备」创建" in at.info[0].value
+
+
+def test_a_neighbour_with_last_weeks_orders_open_is_told_on_the_counter(page_as, app_db):
+    # Night 14: the counter showed only tonight's orders of a neighbour who had last week's too.
+    with app_session(app_db) as s:
+        week = shows.find_show(s, "源味集《农场主来了》第8期").id
+        waiting = {r.name for r in pickup.not_picked(s, week, pickup.default_deadline(s, week)) if r.remaining}
+        tonight = show_id(app_db)
+        name = next(n for n in sorted(waiting)
+                    if {r.name for r in pickup.find(s, tonight, n)} == {n})
+    at = search(page_as("assistant", "pickup"), name)
+    assert any("第8期" in i.value and "请在左侧切换到那一场核销" in i.value for i in at.info), [i.value for i in at.info]
+    # twin: someone with nothing open elsewhere sees no note
+    with app_session(app_db) as s:
+        other = next(r.name for r in pickup.find(s, tonight, "豆豆奶奶"))
+        assert pickup.open_elsewhere(s, tonight, pickup.find(s, tonight, other)) == []
+    assert not search(page_as("assistant", "pickup"), other).info

@@ -179,3 +179,47 @@ def test_every_scripted_chain_line_reads_back_as_written():
                 assert (entry.seq, entry.name, entry.qty, entry.spec, entry.cancelled) == (
                     line.seq, line.name, line.qty, line.spec, False
                 ), demo.chain_line(line)
+
+
+def test_a_new_store_can_start_empty(monkeypatch):
+    # Night 14: a new store's first start always loaded the demo nights into its own database
+    # (255 demo members on its 社群成员 page, demo shows in its 多场对比); DEMO_NIGHTS=0 starts empty.
+    for off in ("0", "no", "false", "OFF", "否"):
+        monkeypatch.setenv("DEMO_NIGHTS", off)
+        assert not demo.demo_wanted()
+    # twin: by default, and when asked for, the quick start still shows the demo nights
+    monkeypatch.delenv("DEMO_NIGHTS", raising=False)
+    assert demo.demo_wanted()
+    monkeypatch.setenv("DEMO_NIGHTS", "1")
+    assert demo.demo_wanted()
+
+
+def test_the_weekly_nights_were_picked_up_but_last_weeks_last_few(session):
+    # Night 14: the reviewer saw 提货率 0% on every earlier weekly night (nobody ever came), and the
+    # counter would tell every neighbour of eight weeks of orders waiting.
+    from services import pickup
+    demo.ensure_demo(session)
+    weekly = sorted((s for s in shows.list_shows(session) if "期" in s.title), key=lambda s: s.scheduled_start)
+    rates = [pickup.stats(session, s.id) for s in weekly]
+    assert all(r.picked_up == r.entries for r in rates[:-1])  # 第1期's deals failed: nothing to take
+    assert sum(r.entries for r in rates[:-1]) > 300
+    assert rates[-1].pending == 3
+
+
+def test_a_neighbour_lives_in_one_building_every_week(session):
+    # Night 14: Cindy was 15栋, 6栋, 5栋 … week after week and 13栋 tonight; 社群成员 showed her first one.
+    from db.models import Deal
+    from services import members
+    demo.ensure_demo(session)
+    weekly = select(ChainEntry.buyer_name, ChainEntry.address).join(Deal).join(Show).where(Show.title.like("%期"))
+    seen: dict[str, set[str]] = {}
+    for name, address in session.execute(weekly):
+        seen.setdefault(name, set()).add(address)
+    assert len(seen) > 100 and all(len(a) == 1 for a in seen.values())
+    tonight = shows.find_show(session, "源味集《农场主来了》").id
+    q = select(ChainEntry.buyer_name, ChainEntry.address).join(Deal).where(Deal.show_id == tonight)
+    tonight_at: dict[str, set[str]] = {}
+    for n, a in session.execute(q):
+        if n in seen and members.building_of(a):
+            tonight_at.setdefault(n, set()).add(members.building_of(a))
+    assert len(tonight_at) > 100 and all(seen[n] <= b for n, b in tonight_at.items())

@@ -248,3 +248,70 @@ def test_a_lost_connection_neither_doubles_nor_loses_a_pickup(clean_engine):
         assert pickup.row(s, row.entry_id).picked_qty == 1
         assert s.scalar(select(func.count()).select_from(PickupAction)) == 1
     assert attempts == [1, 1, 1]
+
+
+def test_the_room_or_building_the_neighbour_says_finds_the_order(session, assistant):
+    # Night 14 at the counter: 「我是1201的」 / 「12栋」 found nothing; the room is in the address
+    # column (3-1201, 12栋2单元), never in the name.
+    night = make_night(session, assistant)
+    assert names(pickup.find(session, night.show_id, "1201")) == ["果果妈"]
+    assert names(pickup.find(session, night.show_id, "3-1201")) == ["果果妈"]
+    assert names(pickup.find(session, night.show_id, "12栋")) == ["Amy"]
+    assert names(pickup.find(session, night.show_id, "东门驿站")) == ["李娜"]
+    # twins: a 跟团号 or a phone tail that exists is not also read as a room; no address, no match
+    assert [(r.seq, r.name) for r in pickup.find(session, night.show_id, "3")] == [(3, "果果妈")]
+    assert names(pickup.find(session, night.show_id, "5678")) == ["王芳", "王芳"]
+    assert pickup.find(session, night.show_id, "8栋") == []
+    assert pickup.find(session, night.show_id, "%") == []
+
+
+def test_a_card_shows_the_room_behind_its_group(session, assistant):
+    # Night 14: 「1203」 found 到店自提 and 7栋 on two cards; which one is the neighbour's room?
+    night = make_night(session, assistant)
+    for seq, name, address in ((6, "江晶", "9-1-1203 自提"), (7, "尹华", "7-3-1203")):
+        jielong.add_entry(session, assistant, night.greens, name, qty=1, seq=seq, address=address,
+                          at=RELEASE + timedelta(minutes=20))
+    places = {r.name: r.place for r in pickup.find(session, night.show_id, "1203")}
+    assert places == {"江晶": "到店自提（9-1-1203 自提）", "尹华": "7栋（7-3-1203）"}
+    # twin: an address that is its own group is not said twice; no address, the group alone
+    assert [r.place for r in pickup.find(session, night.show_id, "王芳芳")] == ["5栋"]
+    assert {r.group: r.place for r in pickup.find(session, night.show_id, "1201")} == {"3栋": "3栋（3-1201）"}
+
+
+def test_a_neighbour_come_for_two_nights_hears_of_the_other_night(session, assistant):
+    # Night 14: 王芳 came for tonight's greens and last week's, and the counter showed only
+    # tonight's: the other show's orders wait until she comes again.
+    last_week = make_night(session, assistant, title="源味集《农场主来了》第8期")
+    tonight = make_night(session, assistant)
+    pickup.mark(session, assistant, last_week.egg_entry, at=AT)  # her eggs of last week: taken
+    found = pickup.find(session, tonight.show_id, "王芳")
+    found = [r for r in found if r.name == "王芳"]
+    assert pickup.open_elsewhere(session, tonight.show_id, found) == [
+        pickup.OpenElsewhere(last_week.show_id, "源味集《农场主来了》第8期", 1, 2)]
+    # by her phone tail too, and seen from last week's counter
+    assert [o.show_id for o in pickup.open_elsewhere(
+        session, last_week.show_id, pickup.find(session, last_week.show_id, "5678"))] == [tonight.show_id]
+    # twins: several people found (王芳, 王芳芳) say nothing; a 跟团号 of tonight is no one elsewhere
+    # unless that person is; everything taken elsewhere, nothing said
+    assert pickup.open_elsewhere(session, tonight.show_id, pickup.find(session, tonight.show_id, "王芳")) == []
+    assert [o.show_id for o in pickup.open_elsewhere(
+        session, tonight.show_id, pickup.find(session, tonight.show_id, "1"))] == [last_week.show_id]
+    pickup.mark(session, assistant, last_week.entries[1], at=AT)
+    assert pickup.open_elsewhere(session, tonight.show_id, found) == []
+
+
+def test_another_community_or_a_month_ago_is_not_the_counters_matter(session, assistant):
+    night = make_night(session, assistant)
+    other = shows.create_show(session, assistant, shows.ShowForm("亲亲宝贝《安心之选》", "亲亲宝贝妈妈群", 100, "小美",
+                                                                  START, END))
+    deal = jielong.create_deal(session, assistant, other.id, deal_form("奶粉"), at=START)
+    jielong.release(session, deal.id, assistant, at=RELEASE)
+    jielong.add_entry(session, assistant, deal.id, "王芳", qty=1, seq=1, at=RELEASE + timedelta(minutes=1))
+    old = shows.create_show(session, assistant, shows.ShowForm("源味集《农场主来了》第1期", "源味集·阳光花园群", 300,
+                                                                "老李", START - timedelta(days=30),
+                                                                END - timedelta(days=30)))
+    old_deal = jielong.create_deal(session, assistant, old.id, deal_form("土豆"), at=START - timedelta(days=30))
+    jielong.release(session, old_deal.id, assistant, at=RELEASE - timedelta(days=30))
+    jielong.add_entry(session, assistant, old_deal.id, "王芳", qty=1, seq=1, at=RELEASE - timedelta(days=30))
+    found = [r for r in pickup.find(session, night.show_id, "王芳") if r.name == "王芳"]
+    assert pickup.open_elsewhere(session, night.show_id, found) == []

@@ -30,16 +30,32 @@ def test_not_picked_by_the_deadline_and_the_reminder_text(session, assistant):
     # The deals say 次日中午前送达: the buildings are delivered to, the 东门驿站 orders picked up there.
     assert pickup.show_delivers(session, night.show_id)
     text = pickup.reminder_text("源味集《农场主来了》", open_rows, DUE, delivers=True)
+    # Night 14: Amy came after the deadline; she is listed above (late) but not reminded any more.
     assert text.splitlines()[:2] == ["【提货提醒】源味集《农场主来了》",
-                                     "还有 4 位邻居的订单没有取，请在 11月21日 12:00 前按下面的方式提货："]
+                                     "还有 3 位邻居的订单没有取，请在 11月21日 12:00 前按下面的方式提货："]
     assert "东门驿站（到东门驿站自提）：2号 李娜" in text
     assert "3栋（送货上门）：3号 果果妈" in text and "5栋（送货上门）：5号 王芳芳" in text
+    assert "Amy" not in text
     assert "到店提货" not in text and "到店自提" not in text
     assert "1380000" not in text  # no phone numbers in a group message
     # Only buildings left: one line says they come to the door.
     doors = [r for r in open_rows if r.group != "东门驿站"]
     assert pickup.reminder_text("源味集", doors, DUE, delivers=True).splitlines()[1] == (
-        "还有 3 位邻居的订单将送货上门（11月21日 12:00 前），请留意收货：")
+        "还有 2 位邻居的订单将送货上门（11月21日 12:00 前），请留意收货：")
+
+
+def test_a_reminder_sent_after_its_deadline_does_not_ask_for_a_past_time(session, assistant):
+    # Night 14: at 20:00 the 跟进 tab offered 「请在 12月2日 12:00 前…提货」, eight hours too late.
+    night = make_night(session, assistant)
+    open_rows = pickup.not_picked(session, night.show_id, DUE)
+    text = pickup.reminder_text("源味集", open_rows, DUE, delivers=True, now=EVENING)
+    assert text.splitlines()[1] == "还有 5 位邻居的订单没有取（11月21日 12:00 已过），请尽快按下面的方式提货："
+    doors = [r for r in open_rows if r.group != "东门驿站"]
+    assert pickup.reminder_text("源味集", doors, DUE, delivers=True, now=EVENING).splitlines()[1] == (
+        "还有 4 位邻居的订单将送货上门（原定 11月21日 12:00 前，晚了，抱歉），请留意收货：")
+    # twin: before the deadline the time is still asked for
+    assert "请在 11月21日 12:00 前按下面的方式提货" in pickup.reminder_text(
+        "源味集", open_rows, DUE, delivers=True, now=MORNING)
 
 
 def test_a_show_that_does_not_deliver_says_pick_up_at_the_shop_or_the_point(session, assistant):
