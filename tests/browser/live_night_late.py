@@ -36,7 +36,11 @@ def upload_orders(n: Night, name: str, data: bytes) -> None:
     p.get_by_role("tab", name="导入订单表").click()
     still_on(n, N.BERRY, f"before uploading {name}")
     uploader = p.get_by_test_id("stFileUploader").filter(has_text="快团团")
-    uploader.locator("input[type=file]").set_input_files({"name": name, "mimeType": "text/csv", "buffer": data})
+    # The upload is an HTTP request before the rerun: under load the app could still look idle when
+    # 开始导入 was clicked, and the click ran with the previous file (seen once in CI). Wait for it.
+    with p.expect_response(lambda r: "/_stcore/upload_file" in r.url and r.request.method == "PUT"):
+        uploader.locator("input[type=file]").set_input_files({"name": name, "mimeType": "text/csv", "buffer": data})
+    expect(uploader.get_by_text(name)).to_be_visible()
     wait_for_app(p)
     still_on(n, N.BERRY, f"after uploading {name}")
     p.get_by_role("tab", name="导入订单表").click()
