@@ -29,7 +29,7 @@ def _month(session: Session, col):
 
 def ltv(session: Session, member_id: int) -> Decimal:
     """A member's spend across the community's shows: the sum of their entries that count toward the
-    review's 成交额 (valid, not flagged: jielong.gmv_counts; an entry without an amount counts qty × its
+    review's 成交额 (valid, not flagged, of a deal that did not fail: jielong.gmv_counts; an entry without an amount counts qty × its
     spec's price, else the 专享价), read live from the chains."""
     community_id = session.scalar(select(Member.community_id).where(Member.id == member_id))
     if community_id is None:
@@ -65,8 +65,8 @@ def _count(session: Session, q) -> int:
 
 
 def _gmv(session: Session, show_id: int) -> Decimal:
-    """The review's 成交额: the deals' tallies (spec prices in, flagged entries apart)."""
-    return Decimal(session.scalar(select(func.sum(Deal.gmv_valid)).where(Deal.show_id == show_id)) or 0)
+    """The review's 成交额: the deals' tallies (spec prices in, flagged entries apart, failed deals refunded)."""
+    return Decimal(session.scalar(select(func.sum(jielong.deal_gmv())).where(Deal.show_id == show_id)) or 0)
 
 
 def _buyer_counts(session: Session, show: Show) -> tuple[int, int, Decimal]:
