@@ -79,3 +79,9 @@ def test_shows_synced_before_the_failed_deal_rule_are_recounted_after_the_upgrad
     with db.session(eng) as s:
         assert members.needs_sync(s, show_id)
     eng.dispose()
+
+
+def test_the_boards_buyers_of_a_show_leave_out_who_bought_only_in_a_failed_deal(session, admin):
+    show, _, _ = failed_and_reached(session, admin)
+    k = members.show_kpis(session, show.id)
+    assert (k["buyers"], k["gmv"], k["aov"]) == (1, Decimal("16.00"), Decimal("16.00"))  # 王芳, not 李娜
