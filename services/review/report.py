@@ -275,6 +275,8 @@ def summary_sentence(k: dict[str, Any]) -> str:
         first = min(reach, key=lambda d: d["minutes_release_to_threshold"])
         bits.append(f"「{first['product']}」发布后 {minutes_text(first['minutes_release_to_threshold'])}成团")
     bits.append(f"成交额 ¥{k['gmv']:,.2f}")
+    if k.get("refunded_entries"):  # a failed deal (未成团): refunded, told apart from the sales
+        bits.append(f"另有未成团 {k['refunded_entries']} 单 ¥{k['refunded_gmv']:,.2f} 已退款")
     return "，".join(bits) + "。"
 
 

@@ -36,6 +36,7 @@ def test_the_review_leaves_a_failed_deal_out_of_its_sales_and_shows_it_apart(ses
     rows = {d["product"]: (d["entries"], d["gmv"], d["refunded"], d["refunded_entries"]) for d in k["deals"]}
     assert rows == {"赣南脐橙": (2, 0.0, 20.0, 2), "红富士苹果": (1, 16.0, 0.0, 0)}
     assert review.refunded_note(k["deals"]).startswith("未成团 2 单 ¥20.00（已退款）")
+    assert review.summary_sentence(k).endswith("成交额 ¥16.00，另有未成团 2 单 ¥20.00 已退款。")
 
 
 def test_a_failed_deals_orders_are_no_members_orders_spend_or_board_gmv(session, admin):
