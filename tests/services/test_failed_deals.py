@@ -86,3 +86,5 @@ def test_the_boards_buyers_of_a_show_leave_out_who_bought_only_in_a_failed_deal(
     show, _, _ = failed_and_reached(session, admin)
     k = members.show_kpis(session, show.id)
     assert (k["buyers"], k["gmv"], k["aov"]) == (1, Decimal("16.00"), Decimal("16.00"))  # 王芳, not 李娜
+    show.viewers_cumulative = 4
+    assert members.show_kpis(session, show.id)["viewers_to_buyers"] == review.kpis(session, show.id)["order_rate"] == 0.25
