@@ -67,6 +67,7 @@ def render_deals(k: dict) -> None:
                     "成团": hm(d["reached_at"]), "成团用时": review.minutes_text(d["minutes_release_to_threshold"]),
                     "售罄用时": review.minutes_text(d["minutes_to_sellout"]), "结果": d["outcome_label"],
                     "待核实": _to_check(d),
+                    "已退款": f"{d['refunded_entries']} 单 ¥{d['refunded']:,.2f}" if d["refunded_entries"] else "",
                 }
                 for d in k["deals"]
             ]
@@ -77,9 +78,10 @@ def render_deals(k: dict) -> None:
             "规格价": st.column_config.TextColumn(help="单独定价的规格；其余规格按团购价"),
             "成交额": money_column(),
             "待核实": st.column_config.TextColumn(help="计入有效单数、未计入成交额的接龙：超出限购、超出规格限量或最新接龙中缺失"),
+            "已退款": st.column_config.TextColumn(help="未成团，原路退款：不计入成交额、有效单数和下单人数"),
         },
     )
-    for note in (review.split_note(k["deals"]), review.flagged_note(k["deals"])):
+    for note in (review.split_note(k["deals"]), review.flagged_note(k["deals"]), review.refunded_note(k["deals"])):
         if note:
             st.caption(note)
 

@@ -3,8 +3,12 @@ names a price per spec; an entry takes its spec's price, else the group price. T
 entry is its imported amount when an export gave one, else qty × that price (the one rule,
 in Python `entry_money` and in SQL `entry_amount`, for the review, the exports and the members).
 Which entries count toward the 成交额 (GMV) is one rule too: valid and not flagged (超出限购,
-最新接龙中缺失, 超出规格限量) — `counts_toward_gmv` in Python (the deal tallies), `gmv_counts` /
-`gmv_amount` in SQL (members' spend, LTV and the board)."""
+最新接龙中缺失, 超出规格限量), of a deal that did not fail — `counts_toward_gmv` in Python (the deal
+tallies), `gmv_counts` / `gmv_amount` in SQL (members' spend, LTV and the board). A deal that failed
+its 成团 threshold (未成团, 将原路退款) is refunded: none of its entries is a sale, whatever their flags.
+The deal tallies (Deal.gmv_valid) are kept per entry while the chain is written and the deal's
+outcome can come later (or change), so the deal's part is applied where they are read:
+`deal_counts_toward_gmv` in Python, `deal_gmv_counts` / `deal_gmv` in SQL."""
 from __future__ import annotations
 
 import re
@@ -15,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func
 
 from db.models import ChainEntry, Deal
-from services.jielong.lifecycle import EntryStatus
+from services.jielong.lifecycle import DealStatus, EntryStatus
 from services.errors import MAX_COUNT
 
 MAX_PRICE = Decimal("100000000")
@@ -123,15 +127,34 @@ def entry_amount() -> ColumnElement:
     return func.coalesce(ChainEntry.amount, ChainEntry.qty * func.coalesce(ChainEntry.unit_price, Deal.group_price))
 
 
-def counts_toward_gmv(status: str, over_limit: bool, missing: bool, over_stock: bool) -> bool:
-    """An entry counts toward the 成交额 when valid and not flagged; flagged money is shown apart."""
-    return status == EntryStatus.VALID and not (over_limit or missing or over_stock)
+def deal_counts_toward_gmv(deal_status: str | None) -> bool:
+    """A deal's entries can count toward the 成交额 unless the deal failed (未成团: refunded)."""
+    return deal_status != DealStatus.FAILED
+
+
+def counts_toward_gmv(status: str, over_limit: bool, missing: bool, over_stock: bool,
+                      deal_status: str | None = None) -> bool:
+    """An entry counts toward the 成交额 when valid and not flagged, and its deal did not fail;
+    flagged money is shown apart, a failed deal's money as refunded. `deal_status` None: the entry
+    alone (the deal tallies, kept while the chain is written; their reader applies the deal's part)."""
+    return (deal_counts_toward_gmv(deal_status) and status == EntryStatus.VALID
+            and not (over_limit or missing or over_stock))
+
+
+def deal_gmv_counts() -> ColumnElement:
+    """`deal_counts_toward_gmv` in SQL, on Deal."""
+    return Deal.status != DealStatus.FAILED
+
+
+def deal_gmv() -> ColumnElement:
+    """What a deal's tally adds to the 成交额: Deal.gmv_valid unless the deal failed, else 0 (to sum)."""
+    return case((deal_gmv_counts(), Deal.gmv_valid), else_=0)
 
 
 def gmv_counts() -> ColumnElement:
-    """`counts_toward_gmv` in SQL, on ChainEntry."""
+    """`counts_toward_gmv` in SQL, on ChainEntry joined to its Deal."""
     return and_(ChainEntry.status == EntryStatus.VALID, ChainEntry.over_limit.is_not(True), ChainEntry.missing.is_not(True),
-                ChainEntry.over_stock.is_not(True))
+                ChainEntry.over_stock.is_not(True), deal_gmv_counts())
 
 
 def gmv_amount() -> ColumnElement:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import String, and_, case, cast, exists, func, literal, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import ChainEntry, Community, Deal, Member, MemberAlias, MemberShow, Show, ShowBuyer
+from db.models import ChainEntry, Community, Deal, DealBuyer, Member, MemberAlias, MemberShow, Show, ShowBuyer
 from services import jielong
 from services.errors import NotFound
 from services.members.labels import AliasKind
@@ -29,7 +29,7 @@ def _month(session: Session, col):
 
 def ltv(session: Session, member_id: int) -> Decimal:
     """A member's spend across the community's shows: the sum of their entries that count toward the
-    review's 成交额 (valid, not flagged: jielong.gmv_counts; an entry without an amount counts qty × its
+    review's 成交额 (valid, not flagged, of a deal that did not fail: jielong.gmv_counts; an entry without an amount counts qty × its
     spec's price, else the 专享价), read live from the chains."""
     community_id = session.scalar(select(Member.community_id).where(Member.id == member_id))
     if community_id is None:
@@ -46,6 +46,23 @@ def ltv(session: Session, member_id: int) -> Decimal:
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
+def _bought(sb):
+    """The show_buyer row `sb` (ShowBuyer or an alias) has a valid order in a deal of its show that
+    did not fail: a failed deal's orders (未成团) are refunded, no purchase (jielong.deal_gmv_counts;
+    deal_buyer by its key)."""
+    return and_(sb.valid_entries > 0, exists(
+        select(DealBuyer.deal_id).join(Deal, Deal.id == DealBuyer.deal_id)
+        .where(Deal.show_id == sb.show_id, DealBuyer.name == sb.name, DealBuyer.valid_entries > 0, jielong.deal_gmv_counts())
+    ))
+
+
+def _names_bought(session: Session, show_id: int) -> int:
+    """The review's 下单人数: Show.buyers (names with a valid order), less the names whose only
+    orders were in failed deals (refunded)."""
+    return session.scalar(select(func.count()).select_from(ShowBuyer).where(
+        ShowBuyer.show_id == show_id, _bought(ShowBuyer))) or 0
+
+
 def _persons(community_id: int, *where):
     """The people who bought in the shows matched by `where`, one key each: the member a name links
     to (so a merged member's names count once), else the bare name. Read live from show_buyer."""
@@ -55,7 +72,7 @@ def _persons(community_id: int, *where):
         select(key.label("person"))
         .select_from(ShowBuyer).join(Show, Show.id == ShowBuyer.show_id)
         .outerjoin(a, and_(a.community_id == community_id, a.kind == AliasKind.NAME, a.value == ShowBuyer.name))
-        .where(Show.community_id == community_id, ShowBuyer.valid_entries > 0, *where)
+        .where(Show.community_id == community_id, _bought(ShowBuyer), *where)
     )
 
 
@@ -65,8 +82,8 @@ def _count(session: Session, q) -> int:
 
 
 def _gmv(session: Session, show_id: int) -> Decimal:
-    """The review's 成交额: the deals' tallies (spec prices in, flagged entries apart)."""
-    return Decimal(session.scalar(select(func.sum(Deal.gmv_valid)).where(Deal.show_id == show_id)) or 0)
+    """The review's 成交额: the deals' tallies (spec prices in, flagged entries apart, failed deals refunded)."""
+    return Decimal(session.scalar(select(func.sum(jielong.deal_gmv())).where(Deal.show_id == show_id)) or 0)
 
 
 def _buyer_counts(session: Session, show: Show) -> tuple[int, int, Decimal]:
@@ -75,7 +92,7 @@ def _buyer_counts(session: Session, show: Show) -> tuple[int, int, Decimal]:
     a, sb2 = MemberAlias, aliased(ShowBuyer)
     earlier = select(Show.id).where(Show.community_id == show.community_id, Show.id != show.id,
                                     Show.scheduled_start < show.scheduled_start)
-    by_name = exists(select(sb2.name).where(sb2.name == ShowBuyer.name, sb2.valid_entries > 0, sb2.show_id.in_(earlier)))
+    by_name = exists(select(sb2.name).where(sb2.name == ShowBuyer.name, _bought(sb2), sb2.show_id.in_(earlier)))
     by_member = exists(select(MemberShow.member_id).where(
         MemberShow.member_id == a.member_id, MemberShow.orders > 0, MemberShow.show_id != show.id,
         MemberShow.show_at < show.scheduled_start))
@@ -114,7 +131,7 @@ def show_kpis(session: Session, show_id: int) -> dict:
         "retention": _ratio(again, prev_buyers), "previous_buyers": prev_buyers, "retained_buyers": again,
         "gmv": gmv, "aov": (gmv / buyers).quantize(Decimal("0.01")) if buyers else None,
         "viewers": viewers, "community_to_viewers": _ratio(viewers, show.community.member_count),
-        "viewers_to_buyers": _ratio(show.buyers, viewers),
+        "viewers_to_buyers": _ratio(_names_bought(session, show.id), viewers),
     }
 
 

@@ -87,7 +87,8 @@ def _orders(session: Session, show: Show) -> dict[int, dict]:
         .select_from(ChainEntry)
         .join(Deal, Deal.id == ChainEntry.deal_id)
         .join(MemberAlias, _name_join(show.community_id, ChainEntry.buyer_name))
-        .where(Deal.show_id == show.id, ChainEntry.status == "valid")
+        # a failed deal's orders (未成团) are refunded: no order, no spend (jielong.deal_gmv_counts)
+        .where(Deal.show_id == show.id, ChainEntry.status == "valid", jielong.deal_gmv_counts())
         .group_by(MemberAlias.member_id)
     )
     return {m: {"orders": n, "units": int(u or 0), "spend": Decimal(s or 0)} for m, n, u, s in session.execute(q)}

@@ -5,7 +5,11 @@ folded by the grouping rule); a rate whose denominator is zero is None.
 - entries: valid orders of the show (deals that did not fail); picked_up: handed over in full
   (at the counter or by a delivery run), of which delivered: by a run; partial; pending.
 - rate = picked_up ÷ entries.
-- late: orders handed over after the promised time (a delivery promise item marked late).
+- late (逾期提货): orders handed over after the promised time (a delivery promise item marked late).
+- overdue_open (逾期未提): orders not handed over in full once the pickup deadline passed (the
+  跟进 tab's deadline, followups.default_deadline: the earliest delivery promise, else 18:00 the
+  day after the show); 0 before it. entries − picked_up, both counted in SQL, so the two figures
+  never disagree with 已提货 / 订单.
 - delivery items: the fulfilment items of the show's delivery promises (not waived):
   on_time (done), late, overdue (not handed over and past due), open (not yet due);
   on_time_rate = on_time ÷ (on_time + late + overdue): of the items whose time has come.
@@ -27,6 +31,7 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry, FulfilmentItem, Pickup, PickupPointTally, Promise
 from services import clock, events, promises, shows
 from services.pickup import rows
+from services.pickup.followups import default_deadline
 from services.pickup.points import group_sort_key, pickup_group
 from services.pickup.states import LATE, PickupStatus, Via, status_sql
 from services.sql import upsert_insert
@@ -45,10 +50,16 @@ class Counts:
     partial: int = 0
     delivered: int = 0
     late: int = 0
+    past_deadline: bool = False  # the pickup deadline has passed (as of the read's `now`)
 
     @property
     def pending(self) -> int:
         return self.entries - self.picked_up - self.partial
+
+    @property
+    def overdue_open(self) -> int:
+        """逾期未提: not handed over in full (partial ones included) once the deadline passed."""
+        return self.entries - self.picked_up if self.past_deadline else 0
 
     @property
     def rate(self) -> float | None:
@@ -62,6 +73,7 @@ class PointStats(Counts):
 
 @dataclass
 class PickupStats(Counts):
+    deadline: datetime | None = None
     delivery_promises: int = 0
     delivery_promises_kept: int = 0
     items_on_time: int = 0
@@ -148,12 +160,15 @@ def _tally(session: Session, show_id: int) -> tuple[list[list], list[list]]:
 def stats(session: Session, show_id: int, now: datetime | None = None) -> PickupStats:
     """The show's pickup figures; see the module doc for the rules."""
     shows.get_show(session, show_id)
+    now = now or clock.now()
+    deadline = default_deadline(session, show_id)
+    past = now >= deadline
     points: dict[str, PointStats] = {}
-    total = PickupStats()
+    total = PickupStats(deadline=deadline, past_deadline=past)
     counted, delivery = _tally(session, show_id)
     for address, note, n, picked, partial, delivered, late in counted:
         g = pickup_group(address, note)
-        pt = points.setdefault(g, PointStats(group=g))
+        pt = points.setdefault(g, PointStats(group=g, past_deadline=past))
         for target in (pt, total):
             target.entries += n
             target.picked_up += picked
@@ -161,7 +176,7 @@ def stats(session: Session, show_id: int, now: datetime | None = None) -> Pickup
             target.delivered += delivered
             target.late += late
     total.points = [points[g] for g in sorted(points, key=group_sort_key)]
-    _delivery_items(session, show_id, now or clock.now(), delivery, total)
+    _delivery_items(session, show_id, now, delivery, total)
     return total
 
 

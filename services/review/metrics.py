@@ -10,24 +10,29 @@ Rules behind the numbers (kpis):
   answered groups / (questions − dismissed groups): a dismissed group (已忽略) was judged
   not to need an answer. median_response_s = median of answered_at − first_seen over the
   answered groups, in seconds (services.triage.median_response_s: the console's tile reads it too).
-- buyers = distinct names with at least one valid entry in the show (Show.buyers, kept
-  by the jielong service through ShowBuyer); order_rate = buyers / viewers.
-- entries / units = Σ Deal.entries_valid / Deal.units_valid.
-- gmv = Σ Deal.gmv_valid: over valid entries not flagged 超出限购 / 缺失, ChainEntry.amount when an
-  order import provided it, else qty × the entry's spec price (else Deal.group_price); the
-  flagged entries' money is Deal.gmv_flagged, shown apart. avg_order_value = gmv / buyers.
+- A deal that failed (未成团) is refunded: its orders are no sales (jielong.deal_gmv_counts), so
+  buyers, entries, units and gmv leave it out and it is shown apart: refunded_entries /
+  refunded_gmv (its valid entries, the money of the unflagged ones). Its row in `deals` keeps what
+  its chain held (entries, units, buyers) with gmv 0 and `refunded` its money.
+- buyers = distinct names with at least one valid entry in a deal of the show that did not fail
+  (Show.buyers, kept by the jielong service through ShowBuyer, when no deal failed; else counted
+  in SQL); order_rate = buyers / viewers.
+- entries / units = Σ Deal.entries_valid / Deal.units_valid over the deals that did not fail.
+- gmv = Σ Deal.gmv_valid over the deals that did not fail (jielong.deal_gmv): valid entries not
+  flagged 超出限购 / 缺失, ChainEntry.amount when an order import provided it, else qty × the
+  entry's spec price (else Deal.group_price); the flagged entries' money is Deal.gmv_flagged,
+  shown apart. avg_order_value = gmv / buyers.
 - promises = every promise logged for the show; kept rate and overdue count come from
   services.promises.
 - A rate with a zero (or missing) denominator is None.
 """
-from __future__ import annotations
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, Promise, QuestionGroup, Show, ViewerSample
@@ -37,7 +42,7 @@ from services.jielong import entry_amount  # one rule for the money of an entry 
 KPI_KEYS = (
     "community_size", "viewers", "peak_online", "watch_rate", "commenters",
     "questions", "answered_rate", "median_response_s",
-    "buyers", "order_rate", "entries", "units", "gmv", "avg_order_value",
+    "buyers", "order_rate", "entries", "units", "gmv", "avg_order_value", "refunded_entries", "refunded_gmv",
     "promises", "promises_kept_rate", "promises_overdue",
     "deals",
 )
@@ -57,6 +62,8 @@ KPI_LABELS = {
     "units": "有效份数",
     "gmv": "成交额（元）",
     "avg_order_value": "客单价（元）",
+    "refunded_entries": "未成团单数（已退款）",
+    "refunded_gmv": "未成团金额（元，已退款）",
     "promises": "承诺数",
     "promises_kept_rate": "承诺兑现率",
     "promises_overdue": "逾期履约项",
@@ -131,7 +138,10 @@ def deal_rows(session: Session, show_id: int) -> list[dict[str, Any]]:
                 "units": d.units_valid,
                 "buyers": d.buyers_valid,
                 "waitlisted": d.units_waitlisted,
-                "gmv": money(d.gmv_valid),  # the tally: valid entries not flagged
+                # the tally: valid entries not flagged, of a deal that did not fail (else refunded)
+                "gmv": money(d.gmv_valid) if jielong.deal_counts_toward_gmv(d.status) else 0.0,
+                "refunded": 0.0 if jielong.deal_counts_toward_gmv(d.status) else money(d.gmv_valid),
+                "refunded_entries": 0 if jielong.deal_counts_toward_gmv(d.status) else d.entries_valid,
                 "gmv_flagged": money(d.gmv_flagged),  # 超出限购 / 缺失: shown apart, to be checked
                 "entries_flagged": d.entries_flagged,
                 # chain lines split into one entry per spec, and the entries they became (split_lines)
@@ -158,6 +168,29 @@ def _audience(session: Session, show: Show) -> tuple[int | None, int | None]:
     return None, None
 
 
+def _sales(session: Session, show_id: int) -> tuple[int, int, float, int, float]:
+    """(entries, units, gmv) of the deals that did not fail, and (entries, money) of those that did
+    (未成团, refunded): one aggregate over the show's deal tallies."""
+    counts = jielong.deal_gmv_counts()
+
+    def total(col, when=counts):
+        return func.coalesce(func.sum(case((when, col), else_=0)), 0)
+
+    e, u, g, re, rg = session.execute(
+        select(total(Deal.entries_valid), total(Deal.units_valid), total(Deal.gmv_valid),
+               total(Deal.entries_valid, ~counts), total(Deal.gmv_valid, ~counts)).where(Deal.show_id == show_id)
+    ).one()
+    return int(e), int(u), money(g), int(re), money(rg)
+
+
+def _buyers(session: Session, show: Show) -> int:
+    """下单人数 without the people whose only valid orders were in failed deals (refunded)."""
+    return session.scalar(
+        select(func.count(ChainEntry.buyer_name.distinct())).join(Deal, Deal.id == ChainEntry.deal_id)
+        .where(Deal.show_id == show.id, ChainEntry.status == jielong.EntryStatus.VALID, jielong.deal_gmv_counts())
+    ) or 0
+
+
 def kpis(session: Session, show_id: int) -> dict[str, Any]:
     """The review's KPIs for one show (keys: KPI_KEYS). See the module doc for the rules."""
     show = shows.get_show(session, show_id)
@@ -171,14 +204,9 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
         ).where(*triage.question_filter(show_id))
     ).one()
     response_s = triage.median_response_s(session, show_id)
-    entries, units = session.execute(
-        select(func.coalesce(func.sum(Deal.entries_valid), 0), func.coalesce(func.sum(Deal.units_valid), 0)).where(
-            Deal.show_id == show_id
-        )
-    ).one()
-    gmv = money(session.scalar(select(func.sum(Deal.gmv_valid)).where(Deal.show_id == show_id)))
+    entries, units, gmv, refunded_entries, refunded_gmv = _sales(session, show_id)
     deals = deal_rows(session, show_id)
-    buyers = show.buyers
+    buyers = _buyers(session, show) if refunded_entries else show.buyers
     promise_count = session.scalar(select(func.count()).where(Promise.show_id == show_id)) or 0
     kept_rate, overdue = promises.kept_rate(session, show_id), promises.overdue_count(session, show_id)
     aov = rate(gmv, buyers)
@@ -197,6 +225,8 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
         "units": int(units),
         "gmv": gmv,
         "avg_order_value": None if aov is None else round(aov, 2),
+        "refunded_entries": refunded_entries,
+        "refunded_gmv": refunded_gmv,
         "promises": promise_count,
         "promises_kept_rate": kept_rate,
         "promises_overdue": overdue,

@@ -9,7 +9,8 @@ PostgreSQL, `yield_per` batches):
    one, so a writer can stream them to a file.
 The packing group is services.pickup.pickup_group (the rule the pickup lists use), groups in
 services.pickup.group_sort_key order. Entries without a 跟团号 (manual entries) are numbered
-after the deal's last one, in the order they were added, so every row has one.
+after the deal's last one, in the order they were added, so every row has one. A failed deal's
+entries (未成团, refunded) are not packed.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal
-from services.jielong import entry_flags_label
+from services.jielong import DealStatus, entry_flags_label
 from services.pickup import group_sort_key, pickup_group
 from services.review.metrics import entry_amount, money
 
@@ -77,7 +78,8 @@ def _query(show_id: int, status: str):
             ChainEntry.over_limit, ChainEntry.over_stock, ChainEntry.missing,
         )
         .join(Deal, Deal.id == ChainEntry.deal_id)
-        .where(Deal.show_id == show_id, ChainEntry.status == status)
+        # a failed deal (未成团) is refunded, nothing of it is packed (as at the pickup counter)
+        .where(Deal.show_id == show_id, ChainEntry.status == status, Deal.status != DealStatus.FAILED)
     )
 
 

@@ -179,7 +179,7 @@ def _deals(deals: list[dict[str, Any]]) -> list[str]:
         for d in deals
     ]
     headers = ["团品", "团购价", "成团数", "有效单数", "份数", "下单人数", "成交额", "发布", "成团用时", "售罄用时", "结果"]
-    notes = [n for n in (split_note(deals), flagged_note(deals)) if n]
+    notes = [n for n in (split_note(deals), flagged_note(deals), refunded_note(deals)) if n]
     return ["<h2>团品</h2>", _table(headers, rows, numeric={1, 3, 4, 5, 6}, wrap={0}),
             *(f'<p class="muted">{esc(n)}</p>' for n in notes)]
 
@@ -202,6 +202,15 @@ def flagged_note(deals: list[dict[str, Any]]) -> str:
     money_out = sum(d["gmv_flagged"] for d in deals)  # floats, as metrics.money gives them
     return (f"有效单数含 {n} 单待核实的接龙（超出限购、超出规格限量或最新接龙中缺失），"
             f"其金额 ¥{money_out:,.2f} 未计入成交额。")
+
+
+def refunded_note(deals: list[dict[str, Any]]) -> str:
+    """The failed deals (未成团, refunded) shown apart: their orders are no sales, or ""."""
+    n = sum(d["refunded_entries"] for d in deals)
+    if not n:
+        return ""
+    money_back = sum(d["refunded"] for d in deals)
+    return f"未成团 {n} 单 ¥{money_back:,.2f}（已退款），未计入成交额、有效单数、份数和下单人数。"
 
 
 def _questions(cats: list[dict[str, Any]], open_q: list[dict[str, Any]]) -> list[str]:
@@ -266,6 +275,8 @@ def summary_sentence(k: dict[str, Any]) -> str:
         first = min(reach, key=lambda d: d["minutes_release_to_threshold"])
         bits.append(f"「{first['product']}」发布后 {minutes_text(first['minutes_release_to_threshold'])}成团")
     bits.append(f"成交额 ¥{k['gmv']:,.2f}")
+    if k.get("refunded_entries"):  # a failed deal (未成团): refunded, told apart from the sales
+        bits.append(f"另有未成团 {k['refunded_entries']} 单 ¥{k['refunded_gmv']:,.2f} 已退款")
     return "，".join(bits) + "。"
 
 

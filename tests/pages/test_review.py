@@ -154,3 +154,43 @@ def test_orders_to_check_are_shown_apart_in_the_deal_table(page_as, app_db):
     money = json.loads(at.dataframe[0].proto.columns)
     assert money["成交额"]["type_config"]["format"] == money["团购价"]["type_config"]["format"] == "¥%,.2f"
     assert any("待核实" in c.value and "未计入成交额" in c.value for c in at.caption)
+
+
+def _weekly(app_db) -> list[str]:
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        titles = [x.title for x in sorted((x for x in shows.list_shows(s) if "期" in x.title), key=lambda x: x.scheduled_start)]
+    eng.dispose()
+    return titles
+
+
+def test_a_failed_deal_is_shown_refunded_not_as_sales(page_as, app_db):
+    # gmv15: 第1期's deals failed (将原路退款) and the review still counted their orders as 成交额.
+    at = page_as("reviewer", "review", show_title=_weekly(app_db)[0])
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["成交额"], tiles["下单人数"]) == ("¥0.00", "0")
+    table = at.dataframe[0].value
+    assert (table["成交额"] == 0).all()
+    count, money = table["已退款"].iloc[0].split(" 单 ")
+    assert count.isdigit() and money.startswith("¥")
+    assert any(c.value.startswith("未成团 ") and "（已退款）" in c.value for c in at.caption)
+
+
+def test_the_pickup_tab_tells_orders_still_waiting_past_the_deadline(page_as, app_db):
+    # gmv15: 逾期提货 0 while last week's orders still waited past the deadline: both are shown.
+    from services import clock, pickup
+
+    last = _weekly(app_db)[-1]
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        st = pickup.stats(s, shows.find_show(s, last).id, now=clock.now())
+    eng.dispose()
+    assert st.overdue_open == 3
+    at = page_as("reviewer", "review", show_title=last)
+    at.session_state["review_tab"] = "提货"
+    at.run()
+    assert not at.exception, at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["逾期未提"] == "3 单" and tiles["逾期提货"] == f"{st.late} 单"
+    assert "逾期未提" in at.dataframe[-1].value.columns

@@ -223,3 +223,17 @@ def test_a_neighbour_lives_in_one_building_every_week(session):
         if n in seen and members.building_of(a):
             tonight_at.setdefault(n, set()).add(members.building_of(a))
     assert len(tonight_at) > 100 and all(seen[n] <= b for n, b in tonight_at.items())
+
+
+def test_the_weekly_nights_failed_deals_are_refunded_not_sales(session):
+    # gmv15: 第1期's deals and 第2期's eggs failed (未成团, 将原路退款) yet the review counted their orders
+    # in the 成交额; they are shown apart as refunded.
+    from services import review
+    demo.ensure_demo(session)
+    weekly = sorted((s for s in shows.list_shows(session) if "期" in s.title), key=lambda s: s.scheduled_start)
+    first, second = review.kpis(session, weekly[0].id), review.kpis(session, weekly[1].id)
+    assert (first["gmv"], first["entries"], first["buyers"]) == (0.0, 0, 0)
+    assert first["refunded_entries"] > 0 and first["refunded_gmv"] > 0
+    eggs = next(d for d in second["deals"] if d["product"].startswith("散养土鸡蛋"))
+    assert (eggs["outcome"], eggs["gmv"]) == ("failed", 0.0) and eggs["refunded"] > 0
+    assert second["gmv"] == sum(d["gmv"] for d in second["deals"]) > 0

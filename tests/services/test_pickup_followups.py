@@ -192,3 +192,20 @@ def test_the_past_demo_night_has_deliveries_and_pickups(session):
     assert all(p.status == "kept" for p in promises.list_promises(session, past.id))  # untouched by pickups
     tonight = shows.find_show(session, "源味集《农场主来了》")
     assert pickup.stats(session, tonight.id).picked_up == 0  # yesterday's orders are still to hand over
+
+
+def test_review_figures_count_orders_still_waiting_past_the_deadline(session, assistant):
+    # gmv15: the 提货 tab said 逾期提货 0 while orders waited past the deadline: it counted only late
+    # hand-overs. 逾期未提 counts the orders not handed over in full once the deadline passed.
+    night = make_night(session, assistant)
+    promise(session, assistant, night, "次日中午前送到大家手里", "delivery", due_at=DUE)
+    pickup.mark(session, assistant, night.entries[1], at=MORNING)
+    pickup.mark(session, assistant, night.entries[2], at=EVENING)  # late, but handed over
+    pickup.mark(session, assistant, night.entries[3], qty=1, at=MORNING)  # partial: still waiting
+    st = pickup.stats(session, night.show_id, now=EVENING)
+    assert (st.deadline, st.past_deadline, st.overdue_open, st.late) == (DUE, True, 4, 1)
+    assert sum(p.overdue_open for p in st.points) == 4
+    assert {p.group: p.overdue_open for p in st.points}["东门驿站"] == 0  # handed over (late)
+    # twin: before the deadline nothing is overdue, however much is still to hand over
+    early = pickup.stats(session, night.show_id, now=MORNING)
+    assert (early.past_deadline, early.overdue_open, early.entries - early.picked_up) == (False, 0, 4)

@@ -1,0 +1,90 @@
+"""A deal that failed its 成团 threshold (未成团, 将原路退款) is refunded: none of its orders is a
+sale — not in the review's 成交额 / 有效单数 / 下单人数 (shown apart as 未成团 N 单 ¥X（已退款）),
+not in members' orders, spend, LTV or the board, not packed, not at the pickup counter."""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from services import export, jielong, members, pickup, review, shows
+from tests.services.test_members import COMMUNITY, member_of, orange_night
+
+
+def failed_and_reached(session, admin):
+    """赣南脐橙 (成团 5 份) ends below it: 王芳 1 + 李娜 1 at ¥10; 红富士 (成团 1 份): 王芳 2 at ¥8."""
+    start, show, oranges = orange_night(session, admin, "未成团场", 9, "10.00")
+    apples = jielong.create_deal(session, admin, show.id, jielong.DealForm(
+        product="红富士苹果", group_price=Decimal("8.00"), threshold=1, delivery_text="次日中午前送达",
+        deadline=start + timedelta(hours=3)), at=start)
+    jielong.release(session, apples.id, admin, at=start + timedelta(minutes=5))
+    jielong.add_entry(session, admin, oranges.id, "王芳", 1, spec="5斤装", at=start + timedelta(minutes=6))
+    jielong.add_entry(session, admin, oranges.id, "李娜", 1, spec="5斤装", at=start + timedelta(minutes=7))
+    jielong.add_entry(session, admin, apples.id, "王芳", 2, at=start + timedelta(minutes=8))
+    shows.end_show(session, admin, show.id, at=start + timedelta(hours=1))
+    jielong.check_outcomes(session, oranges.id, now=start + timedelta(hours=4))
+    jielong.check_outcomes(session, apples.id, now=start + timedelta(hours=4))
+    members.sync_show(session, admin, show.id, at=start + timedelta(hours=5))
+    assert (oranges.status, apples.status) == ("failed", "reached")
+    return show, oranges, apples
+
+
+def test_the_review_leaves_a_failed_deal_out_of_its_sales_and_shows_it_apart(session, admin):
+    show, oranges, apples = failed_and_reached(session, admin)
+    k = review.kpis(session, show.id)
+    assert (k["gmv"], k["entries"], k["units"], k["buyers"]) == (16.0, 1, 2, 1)  # 李娜 bought only oranges
+    assert (k["refunded_entries"], k["refunded_gmv"], k["avg_order_value"]) == (2, 20.0, 16.0)
+    rows = {d["product"]: (d["entries"], d["gmv"], d["refunded"], d["refunded_entries"]) for d in k["deals"]}
+    assert rows == {"赣南脐橙": (2, 0.0, 20.0, 2), "红富士苹果": (1, 16.0, 0.0, 0)}
+    assert review.refunded_note(k["deals"]).startswith("未成团 2 单 ¥20.00（已退款）")
+    assert review.summary_sentence(k).endswith("成交额 ¥16.00，另有未成团 2 单 ¥20.00 已退款。")
+
+
+def test_a_failed_deals_orders_are_no_members_orders_spend_or_board_gmv(session, admin):
+    show, _, _ = failed_and_reached(session, admin)
+    wang, li = member_of(session, "王芳"), member_of(session, "李娜")
+    assert (wang.orders, wang.spend, members.ltv(session, wang.id)) == (1, Decimal("16.00"), Decimal("16.00"))
+    assert (li.orders, li.spend, members.ltv(session, li.id)) == (0, Decimal("0.00"), Decimal("0.00"))
+    row = next(r for r in members.series(session, show.community_id) if r["show_id"] == show.id)
+    assert Decimal(str(row["gmv"])).quantize(Decimal("0.01")) == Decimal("16.00")
+
+
+def test_a_failed_deal_is_neither_packed_nor_handed_over(session, admin):
+    show, _, _ = failed_and_reached(session, admin)
+    assert [(r["团品"], r["下单人"]) for r in export.entry_rows(session, show.id)] == [("红富士苹果", "王芳")]
+    assert pickup.stats(session, show.id).entries == 1
+
+
+def test_the_gmv_rule_leaves_out_only_a_failed_deal():
+    """The twin: a deal still open, reached or sold out keeps its entries' money; only failed drops it."""
+    for status in (None, "released", "reached", "sold_out"):
+        assert jielong.counts_toward_gmv("valid", False, False, False, status)
+        assert jielong.deal_counts_toward_gmv(status)
+    assert not jielong.counts_toward_gmv("valid", False, False, False, "failed")
+    assert not jielong.deal_counts_toward_gmv("failed")
+
+
+def test_shows_synced_before_the_failed_deal_rule_are_recounted_after_the_upgrade(tmp_path):
+    """members_4 marks every synced show stale: a database upgraded from showtwin_1 recounts."""
+    import db
+    from tests.support import make_actor
+
+    eng = db.connect(f"sqlite:///{tmp_path / 'upgraded.db'}")
+    db.upgrade(eng)
+    with db.session(eng) as s:
+        admin = make_actor(s, "admin", "管理员")
+        show, _, _ = failed_and_reached(s, admin)
+        assert not members.needs_sync(s, show.id)
+        show_id = show.id
+    db.downgrade(eng, "showtwin_1")
+    db.upgrade(eng)
+    with db.session(eng) as s:
+        assert members.needs_sync(s, show_id)
+    eng.dispose()
+
+
+def test_the_boards_buyers_of_a_show_leave_out_who_bought_only_in_a_failed_deal(session, admin):
+    show, _, _ = failed_and_reached(session, admin)
+    k = members.show_kpis(session, show.id)
+    assert (k["buyers"], k["gmv"], k["aov"]) == (1, Decimal("16.00"), Decimal("16.00"))  # 王芳, not 李娜
+    show.viewers_cumulative = 4
+    assert members.show_kpis(session, show.id)["viewers_to_buyers"] == review.kpis(session, show.id)["order_rate"] == 0.25
