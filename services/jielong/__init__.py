@@ -64,8 +64,8 @@ from services.jielong.orders import DEFAULT_MAPPING, FIELD_LABELS, columns, defa
 from services.jielong.parser import ChainEntry, for_product, parse_chain
 from services.jielong.replies import reply_templates, reply_templates_for
 from services.jielong.specs import (
-    counts_toward_gmv, deal_counts_toward_gmv, deal_gmv, deal_gmv_counts, entry_amount, gmv_amount, gmv_counts, price_of,
-    spec_prices_text, spec_stock_text,
+    buyer_gmv_counts, counts_toward_gmv, deal_counts_toward_gmv, deal_gmv, deal_gmv_counts, entry_amount, flagged_text,
+    gmv_amount, gmv_counts, price_of, spec_prices_text, spec_stock_text,
 )
 from services.jielong.plan import PastePlan, PasteResult
 
@@ -79,6 +79,6 @@ __all__ = [
     "entry_flags_label", "entry_status_label", "is_reached", "progress", "progress_text_of", "status_label", "threshold_unit", "unit_label",
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
     "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "spec_stock_text", "reply_templates", "reply_templates_for",
-    "counts_toward_gmv", "deal_counts_toward_gmv", "deal_gmv", "deal_gmv_counts", "entry_amount", "gmv_amount", "gmv_counts",
-    "PastePlan", "PasteResult",
+    "buyer_gmv_counts", "counts_toward_gmv", "deal_counts_toward_gmv", "deal_gmv", "deal_gmv_counts", "entry_amount", "gmv_amount", "gmv_counts",
+    "flagged_text", "PastePlan", "PasteResult",
 ]

@@ -8,7 +8,9 @@ tallies), `gmv_counts` / `gmv_amount` in SQL (members' spend, LTV and the board)
 its 成团 threshold (未成团, 将原路退款) is refunded: none of its entries is a sale, whatever their flags.
 The deal tallies (Deal.gmv_valid) are kept per entry while the chain is written and the deal's
 outcome can come later (or change), so the deal's part is applied where they are read:
-`deal_counts_toward_gmv` in Python, `deal_gmv_counts` / `deal_gmv` in SQL."""
+`deal_counts_toward_gmv` in Python, `deal_gmv_counts` / `deal_gmv` in SQL; for a name in a show
+(show_buyer: the buyers, badges and returning counts), `buyer_gmv_counts`; the console's line on
+a deal's 待核实 orders, `flagged_text`."""
 from __future__ import annotations
 
 import re
@@ -16,9 +18,9 @@ from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
 
-from db.models import ChainEntry, Deal
+from db.models import ChainEntry, Deal, DealBuyer
 from services.jielong.lifecycle import DealStatus, EntryStatus
 from services.errors import MAX_COUNT
 
@@ -141,6 +143,20 @@ def counts_toward_gmv(status: str, over_limit: bool, missing: bool, over_stock: 
             and not (over_limit or missing or over_stock))
 
 
+def flagged_text(deal: Deal) -> str:
+    """The console's line on a deal's 待核实 orders (flagged: counted in 已接龙, their money kept out
+    of the 成交额), or "" without any. A failed deal has no 成交额: its money is refunded."""
+    if not deal.entries_flagged:
+        return ""
+    head = f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购、超出规格限量或最新接龙中缺失）"
+    if deal_counts_toward_gmv(deal.status):
+        money = f"，¥{deal.gmv_flagged:,.2f} 未计入成交额（成交额 ¥{deal.gmv_valid:,.2f}）。"
+    else:
+        money = (f"。未成团，¥{deal.gmv_valid:,.2f} 将原路退款，不计入成交额；"
+                 f"待核实的 ¥{deal.gmv_flagged:,.2f} 也不计入。")
+    return head + money + "请在接龙明细的「提示」列查看。"
+
+
 def deal_gmv_counts() -> ColumnElement:
     """`deal_counts_toward_gmv` in SQL, on Deal."""
     return Deal.status != DealStatus.FAILED
@@ -149,6 +165,17 @@ def deal_gmv_counts() -> ColumnElement:
 def deal_gmv() -> ColumnElement:
     """What a deal's tally adds to the 成交额: Deal.gmv_valid unless the deal failed, else 0 (to sum)."""
     return case((deal_gmv_counts(), Deal.gmv_valid), else_=0)
+
+
+def buyer_gmv_counts(sb) -> ColumnElement:
+    """`deal_gmv_counts` for a name in a show: the show_buyer row `sb` (ShowBuyer or an alias of it)
+    has a valid order in a deal of its show that did not fail. A name whose only orders were in
+    failed deals (未成团, refunded) bought nothing (deal_buyer by its key)."""
+    return and_(sb.valid_entries > 0, exists(
+        select(DealBuyer.deal_id).join(Deal, Deal.id == DealBuyer.deal_id)
+        .where(Deal.show_id == sb.show_id, DealBuyer.name == sb.name, DealBuyer.valid_entries > 0, deal_gmv_counts())
+        .correlate_except(DealBuyer, Deal)
+    ))
 
 
 def gmv_counts() -> ColumnElement:

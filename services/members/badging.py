@@ -7,6 +7,8 @@ and the names no member answers to (show_buyer by name). Otherwise (an earlier s
 yet, or an older show looked at) the linked members' history is read live from show_buyer
 through their names, one more grouped query. The statements are built once, at import, with
 bind parameters: building them per call cost more than running them.
+A name bought in a show when it has a valid order in a deal of that show that did not fail
+(jielong.buyer_gmv_counts): an order in a failed deal (未成团) is refunded, no purchase.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from sqlalchemy import DateTime, Integer, String, and_, bindparam, case, exists,
 from sqlalchemy.orm import Session
 
 from db.models import Member, MemberAlias, MemberShow, MemberSync, Show, ShowBuyer
+from services import jielong
 from services.errors import NotFound
 from services.members.labels import SILENT_SHOWS, AliasKind, Segment, badge_text
 
@@ -39,6 +42,7 @@ _a1, _a2 = MemberAlias.__table__.alias("a1"), MemberAlias.__table__.alias("a2")
 _SHOW, _C = bindparam("show_id", type_=Integer), bindparam("community_id", type_=Integer)
 _START, _RECENT = bindparam("start", type_=DateTime), bindparam("recent_from", type_=DateTime)
 _NAMES, _IDS = bindparam("names", expanding=True, type_=String), bindparam("ids", expanding=True, type_=Integer)
+_BOUGHT = jielong.buyer_gmv_counts(ShowBuyer)  # on _sb: the mapped class reads the same (unaliased) table
 
 
 def _count_e(*where):
@@ -61,7 +65,7 @@ _INFO = select(
 
 # Bought tonight under any of the member's names.
 _tonight = exists().where(_a2.c.member_id == _m.c.id, _a2.c.kind == AliasKind.NAME, _sb.c.show_id == _SHOW,
-                          _sb.c.name == _a2.c.value, _sb.c.valid_entries > 0)
+                          _sb.c.name == _a2.c.value, _BOUGHT)
 _row_tonight = select(_ms.c.orders).where(_ms.c.member_id == _m.c.id, _ms.c.show_id == _SHOW).scalar_subquery()
 _claims_upto = select(func.coalesce(func.sum(_ms.c.claims), 0)).where(
     _ms.c.member_id == _m.c.id, _ms.c.show_at <= _START).scalar_subquery()
@@ -86,7 +90,7 @@ _HISTORY = (
     select(_a2.c.member_id, func.count(_sb.c.show_id.distinct()),
            func.count(case((_recent, _sb.c.show_id)).distinct()))
     .select_from(_a2.join(_sb, _sb.c.name == _a2.c.value).join(_s, _s.c.id == _sb.c.show_id))
-    .where(_a2.c.member_id.in_(_IDS), _a2.c.kind == AliasKind.NAME, _sb.c.valid_entries > 0, _earlier)
+    .where(_a2.c.member_id.in_(_IDS), _a2.c.kind == AliasKind.NAME, _BOUGHT, _earlier)
     .group_by(_a2.c.member_id)
 )
 # Names no member answers to (first-time viewers, a show not synced yet): by name in show_buyer.
@@ -95,7 +99,7 @@ _UNLINKED = (
     select(_sb.c.name, func.count(case((_is_earlier, 1))), func.count(case((and_(_is_earlier, _recent), 1))),
            func.count(case((_s.c.id == _SHOW, 1))))
     .select_from(_sb.join(_s, _s.c.id == _sb.c.show_id))
-    .where(_sb.c.name.in_(_NAMES), _sb.c.valid_entries > 0, _s.c.community_id == _C,
+    .where(_sb.c.name.in_(_NAMES), _BOUGHT, _s.c.community_id == _C,
            or_(_s.c.id == _SHOW, _s.c.scheduled_start < _START))
     .group_by(_sb.c.name)
 )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import String, and_, case, cast, exists, func, literal, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import ChainEntry, Community, Deal, DealBuyer, Member, MemberAlias, MemberShow, Show, ShowBuyer
+from db.models import ChainEntry, Community, Deal, Member, MemberAlias, MemberShow, Show, ShowBuyer
 from services import jielong
 from services.errors import NotFound
 from services.members.labels import AliasKind
@@ -46,21 +46,11 @@ def ltv(session: Session, member_id: int) -> Decimal:
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
-def _bought(sb):
-    """The show_buyer row `sb` (ShowBuyer or an alias) has a valid order in a deal of its show that
-    did not fail: a failed deal's orders (未成团) are refunded, no purchase (jielong.deal_gmv_counts;
-    deal_buyer by its key)."""
-    return and_(sb.valid_entries > 0, exists(
-        select(DealBuyer.deal_id).join(Deal, Deal.id == DealBuyer.deal_id)
-        .where(Deal.show_id == sb.show_id, DealBuyer.name == sb.name, DealBuyer.valid_entries > 0, jielong.deal_gmv_counts())
-    ))
-
-
 def _names_bought(session: Session, show_id: int) -> int:
     """The review's 下单人数: Show.buyers (names with a valid order), less the names whose only
     orders were in failed deals (refunded)."""
     return session.scalar(select(func.count()).select_from(ShowBuyer).where(
-        ShowBuyer.show_id == show_id, _bought(ShowBuyer))) or 0
+        ShowBuyer.show_id == show_id, jielong.buyer_gmv_counts(ShowBuyer))) or 0
 
 
 def _persons(community_id: int, *where):
@@ -72,7 +62,7 @@ def _persons(community_id: int, *where):
         select(key.label("person"))
         .select_from(ShowBuyer).join(Show, Show.id == ShowBuyer.show_id)
         .outerjoin(a, and_(a.community_id == community_id, a.kind == AliasKind.NAME, a.value == ShowBuyer.name))
-        .where(Show.community_id == community_id, _bought(ShowBuyer), *where)
+        .where(Show.community_id == community_id, jielong.buyer_gmv_counts(ShowBuyer), *where)
     )
 
 
@@ -92,7 +82,8 @@ def _buyer_counts(session: Session, show: Show) -> tuple[int, int, Decimal]:
     a, sb2 = MemberAlias, aliased(ShowBuyer)
     earlier = select(Show.id).where(Show.community_id == show.community_id, Show.id != show.id,
                                     Show.scheduled_start < show.scheduled_start)
-    by_name = exists(select(sb2.name).where(sb2.name == ShowBuyer.name, _bought(sb2), sb2.show_id.in_(earlier)))
+    by_name = exists(select(sb2.name).where(sb2.name == ShowBuyer.name, jielong.buyer_gmv_counts(sb2),
+                                            sb2.show_id.in_(earlier)))
     by_member = exists(select(MemberShow.member_id).where(
         MemberShow.member_id == a.member_id, MemberShow.orders > 0, MemberShow.show_id != show.id,
         MemberShow.show_at < show.scheduled_start))

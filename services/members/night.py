@@ -1,6 +1,8 @@
 """On the night: badges for askers and buyers, the KOCs to ping at a release and who of them
 entered, how many KOCs / returning buyers are in the chain. Indexed queries over the names on
-screen (alias → member → member_show of earlier shows), nothing loaded per community."""
+screen (alias → member → member_show of earlier shows), nothing loaded per community. A name
+whose only orders were in deals that failed (未成团, refunded) did not buy: jielong.buyer_gmv_counts
+(a show's names), jielong.deal_gmv_counts (one deal's)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Comment, DealBuyer, Member, MemberAlias, MemberShow, Show, ShowBuyer
+from db.models import Comment, Deal, DealBuyer, Member, MemberAlias, MemberShow, Show, ShowBuyer
+from services import jielong
 from services.errors import NotFound
 from services.members.badging import Badge, member_badges
 from services.members.labels import SILENT_SHOWS, AliasKind
@@ -53,12 +56,15 @@ def asker_badges(session: Session, show_id: int, group_ids: list[int], per_group
 
 
 def _entered(show: Show, deal_id: int | None):
-    """EXISTS: one of the member's names has a valid entry tonight (in the deal, when given)."""
+    """EXISTS: one of the member's names has a valid entry tonight (in the deal, when given) in a
+    deal that did not fail."""
     a = MemberAlias
     if deal_id is not None:
-        hit = select(DealBuyer.name).where(DealBuyer.deal_id == deal_id, DealBuyer.name == a.value, DealBuyer.valid_entries > 0)
+        hit = select(DealBuyer.name).join(Deal, Deal.id == DealBuyer.deal_id).where(
+            DealBuyer.deal_id == deal_id, DealBuyer.name == a.value, DealBuyer.valid_entries > 0, jielong.deal_gmv_counts())
     else:
-        hit = select(ShowBuyer.name).where(ShowBuyer.show_id == show.id, ShowBuyer.name == a.value, ShowBuyer.valid_entries > 0)
+        hit = select(ShowBuyer.name).where(ShowBuyer.show_id == show.id, ShowBuyer.name == a.value,
+                                           jielong.buyer_gmv_counts(ShowBuyer))
     return exists(hit.where(a.member_id == Member.id, a.kind == AliasKind.NAME))
 
 
@@ -82,16 +88,16 @@ def chain_counts(session: Session, show_id: int) -> dict[str, int]:
     a = MemberAlias
     tonight = (
         select(a.member_id).join(ShowBuyer, (ShowBuyer.name == a.value) & (ShowBuyer.show_id == show.id))
-        .where(a.community_id == show.community_id, a.kind == AliasKind.NAME, ShowBuyer.valid_entries > 0)
+        .where(a.community_id == show.community_id, a.kind == AliasKind.NAME, jielong.buyer_gmv_counts(ShowBuyer))
     )
     kocs = session.scalar(select(func.count()).select_from(Member).where(Member.id.in_(tonight), Member.koc.is_(True)))
     earlier = (Show.community_id == show.community_id) & (Show.scheduled_start < show.scheduled_start) & (Show.id != show.id)
     sb2, a2 = aliased(ShowBuyer), aliased(MemberAlias)
     by_name = exists(select(sb2.name).join(Show, Show.id == sb2.show_id).where(
-        sb2.name == ShowBuyer.name, sb2.valid_entries > 0, earlier))
+        sb2.name == ShowBuyer.name, jielong.buyer_gmv_counts(sb2), earlier))
     by_member = exists(select(MemberShow.member_id).join(a2, a2.member_id == MemberShow.member_id).where(
         a2.community_id == show.community_id, a2.kind == AliasKind.NAME, a2.value == ShowBuyer.name,
         MemberShow.orders > 0, MemberShow.show_id != show.id, MemberShow.show_at < show.scheduled_start))
     returning = session.scalar(select(func.count()).select_from(ShowBuyer).where(
-        ShowBuyer.show_id == show.id, ShowBuyer.valid_entries > 0, by_name | by_member))
+        ShowBuyer.show_id == show.id, jielong.buyer_gmv_counts(ShowBuyer), by_name | by_member))
     return {"kocs": kocs or 0, "returning": returning or 0}
