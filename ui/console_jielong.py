@@ -138,11 +138,8 @@ def _progress(deal_id: int) -> None:
         c2.metric("还差成团", f"{deal.threshold - counted} {unit}", f"成团数 {deal.threshold}", delta_color="off", delta_arrow="off")
     c3.metric("剩余", "不限量" if deal.stock is None else f"{max(deal.stock - deal.units_valid, 0)} 份")
     c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off", delta_arrow="off")
-    if deal.entries_flagged:
-        st.warning(
-            f"其中 {deal.entries_flagged} 单 / {deal.units_flagged} 份待核实（超出限购、超出规格限量或最新接龙中缺失），"
-            f"¥{deal.gmv_flagged:,.2f} 未计入成交额（成交额 ¥{deal.gmv_valid:,.2f}）。请在接龙明细的「提示」列查看。"
-        )
+    if flagged := jielong.flagged_text(deal):  # a failed deal's money: refunded, no 成交额
+        st.warning(flagged)
     st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")
     st.code(text, language=None, wrap_lines=True)
     if _reminder_due(deal_id):

@@ -305,6 +305,31 @@ def test_flagged_entries_are_shown_apart_with_their_hint(panel_as, app_db):
     assert "超出限购" in set(table["提示"])
 
 
+@pytest.mark.parametrize("threshold, failed", [(10, True), (1, False)])
+def test_the_flagged_line_of_a_failed_deal_says_its_money_is_refunded(panel_as, app_db, threshold, failed):
+    """未成团 (the deadline passed below the threshold): no 成交额, ¥X 将原路退款. The twin: a deal
+    that reached its threshold keeps its 成交额 beside the 待核实 money."""
+    from db.models import Deal
+
+    show_id, deal_id = _make_show_with_deal(app_db, stock=None, per_person_limit=2, threshold=threshold)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.release(s, deal_id, SYSTEM)
+        jielong.apply_paste(s, SYSTEM, deal_id, "1. 王芳 1份\n2. 王芳 2份")
+        s.get(Deal, deal_id).deadline = clock.now() - timedelta(minutes=1)
+        jielong.check_outcomes(s, deal_id)
+        assert (s.get(Deal, deal_id).status == "failed") == failed
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    assert not at.exception
+    (line,) = [w.value for w in at.warning if "待核实" in w.value]
+    assert "1 单 / 2 份待核实" in line and "请在接龙明细的「提示」列查看" in line
+    if failed:
+        assert "未成团，¥19.90 将原路退款" in line and "成交额 ¥" not in line, line
+    else:
+        assert "未计入成交额（成交额 ¥19.90）" in line and "退款" not in line, line
+
+
 def test_preview_marks_unsure_readings_with_a_reason(panel_as, app_db):
     """Issue 13 #6 / issue 15 #5: `蒋奶奶36 2 4栋` is read as 2 份 and the preview says why it may
     be wrong, in a warning and in the row's 提示 cell."""
