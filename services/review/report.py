@@ -15,7 +15,7 @@ from typing import Any
 import altair as alt
 from sqlalchemy.orm import Session
 
-from services import clock, shows
+from services import clock, jielong, shows
 from services.formats import pct
 from services.review import charts, metrics, tables, timeline
 
@@ -195,7 +195,9 @@ def split_note(deals: list[dict[str, Any]]) -> str:
 
 
 def flagged_note(deals: list[dict[str, Any]]) -> str:
-    """Orders counted in 有效单数 whose money 成交额 leaves out (the console's 待核实), or ""."""
+    """Orders counted in 有效单数 whose money 成交额 leaves out (the console's 待核实), or "". A failed
+    deal's orders are in no 有效单数 (refunded, see refunded_note): its flagged ones are not said here."""
+    deals = [d for d in deals if jielong.deal_counts_toward_gmv(d.get("outcome"))]
     n = sum(d["entries_flagged"] for d in deals)
     if not n:
         return ""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from services import export, jielong, members, pickup, review, shows
 from tests.services.test_members import COMMUNITY, member_of, orange_night
 
@@ -39,6 +41,19 @@ def test_the_review_leaves_a_failed_deal_out_of_its_sales_and_shows_it_apart(ses
     assert rows == {"赣南脐橙": (2, 0.0, 20.0, 2), "红富士苹果": (1, 16.0, 0.0, 0)}
     assert review.refunded_note(k["deals"]).startswith("未成团 2 单 ¥20.00（已退款）")
     assert review.summary_sentence(k).endswith("成交额 ¥16.00，另有未成团 2 单 ¥20.00 已退款。")
+
+
+@pytest.mark.parametrize("more, outcome, note", [((), "failed", ""), ((("赵敏", 2), ("孙丽", 1)), "reached", "1 单")])
+def test_the_reviews_flagged_note_leaves_out_a_failed_deals_orders(session, admin, more, outcome, note):
+    """有效单数含 N 单待核实: a failed deal's orders are in no 有效单数. The twin: the deal reached."""
+    start, show, oranges = orange_night(session, admin, "待核实场", 12, "10.00")
+    for i, (name, qty) in enumerate((("王芳", 2), ("王芳", 1)) + more):  # 王芳's second is over the 限购 2
+        jielong.add_entry(session, admin, oranges.id, name, qty, spec="5斤装", at=start + timedelta(minutes=6, seconds=i))
+    shows.end_show(session, admin, show.id, at=start + timedelta(hours=1))
+    jielong.check_outcomes(session, oranges.id, now=start + timedelta(hours=4))
+    assert (oranges.status, oranges.entries_flagged) == (outcome, 1)
+    got = review.flagged_note(review.kpis(session, show.id)["deals"])
+    assert (got.startswith(f"有效单数含 {note}待核实") if note else got == ""), got
 
 
 def test_a_failed_deals_orders_are_no_members_orders_spend_or_board_gmv(session, admin):
