@@ -140,7 +140,7 @@ def log_promise(
     scope = scope or guess_scope(text, kind, first_n, deal_id, min_qty)
     if scope not in SCOPES:
         raise InvalidInput(f"未知的履约范围「{scope}」。", field="范围")
-    twin = _twin(session, show_id, text, said_at)
+    twin = _twin(session, show_id, deal_id, text, said_at)
     if twin is not None:
         return twin  # the same words logged twice at one instant (a double click): one promise
     promise = Promise(
@@ -168,13 +168,16 @@ def log_promise(
     return promise
 
 
-def _twin(session: Session, show_id: int, text: str, said_at: datetime) -> Promise | None:
-    """A promise of this show with these words said at (nearly) the same instant. The show's row
-    is locked first, so two submits at one instant cannot both miss it; said again later is new."""
+def _twin(session: Session, show_id: int, deal_id: int | None, text: str, said_at: datetime) -> Promise | None:
+    """A promise of this show and deal with these words said at (nearly) the same instant. The
+    show's row is locked first, so two submits at one instant cannot both miss it; said again
+    later, or of another deal, is new."""
     locking.lock(session, Show, show_id)
     return session.scalars(
-        select(Promise).where(Promise.show_id == show_id, Promise.text == text, locking.near(Promise.said_at, said_at))
-        .order_by(Promise.id).limit(1)
+        select(Promise).where(
+            Promise.show_id == show_id, Promise.text == text, locking.near(Promise.said_at, said_at),
+            Promise.deal_id.is_(None) if deal_id is None else Promise.deal_id == deal_id,
+        ).order_by(Promise.id).limit(1)
     ).first()
 
 

@@ -84,6 +84,8 @@ def test_the_same_promise_said_again_later_is_a_new_promise(session, assistant):
     assert promises.log_promise(session, assistant, show_id, "前10名送鸡蛋", at=at + timedelta(seconds=2)).id == first.id
     again = promises.log_promise(session, assistant, show_id, "前10名送鸡蛋", at=at + timedelta(minutes=10))
     assert again.id != first.id  # twin: said again later in the show
+    kept = promises.log_promise(session, assistant, show_id, "前10名送鸡蛋", at=at, guess_deal=False)
+    assert kept.id != first.id and first.deal_id is not None  # twin: the same words of another deal
     other, _ = _night(session, "果园")
     assert promises.log_promise(session, assistant, other, "前10名送鸡蛋", at=at).id not in (first.id, again.id)
 
