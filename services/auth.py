@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import AuthToken, Operator, Show
-from services import clock, config, events, passwords, throttle
+from services import clock, config, events, locking, passwords, throttle
 from services.authz import ROLES, SYSTEM, Actor, require
 from services.errors import AuthError, InvalidInput, InvalidState, NotFound
 from services.text import clean, twin_key
@@ -368,12 +368,18 @@ def create_host_link(
 ) -> str:
     """A read-only token that opens only this show's host screen, without a password."""
     require(actor, "hostlink.manage")
-    if session.get(Show, show_id) is None:
-        raise NotFound(f"场次 {show_id} 不存在。")
     hours = host_link_hours() if hours is None else hours
     if not isinstance(hours, (int, float)) or not 0 < hours <= MAX_HOST_LINK_HOURS:
         raise InvalidInput(f"有效时长须在 0 到 {MAX_HOST_LINK_HOURS} 小时之间。", "有效时长")
     now = now or clock.now()
+    # The show's row is locked first, so a double click cannot make two links; only the hash
+    # of the first is kept, so the second click is refused rather than handed the first.
+    locking.lock(session, Show, show_id, missing=f"场次 {show_id} 不存在。")
+    if session.scalar(select(AuthToken.id).where(
+        AuthToken.kind == "host_link", AuthToken.show_id == show_id, AuthToken.revoked_at.is_(None),
+        AuthToken.expires_at > now, locking.near(AuthToken.created_at, now),
+    ).limit(1)) is not None:
+        raise InvalidState("本场的主播链接刚刚已生成（重复点击）。请用刚显示的链接；若没看到，请撤销后重新生成。")
     token = issue_token(session, "host_link", now, hours, show_id=show_id, operator_id=actor.id)
     events.record(session, "hostlink.created", show_id, actor, at=now, hours=hours)
     return token

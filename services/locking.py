@@ -1,9 +1,10 @@
 """Row locks that serialise read-check-write actions across consoles and servers."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from services.errors import NotFound
@@ -29,3 +30,14 @@ def lock(session: Session, model: type[M], row_id: int, missing: str | None = No
     if row is None and missing is not None:
         raise NotFound(missing)
     return row
+
+
+# A second submit of the same thing within this time is the same action (a double click, two tabs,
+# a resent form): no-op or refusal. Later repeats are new actions (a promise said again).
+TWIN_WINDOW = timedelta(seconds=5)
+
+
+def near(column, at: datetime) -> ColumnElement[bool]:
+    """`column` within TWIN_WINDOW of `at`: the twin test of a double submit. Run it only after
+    locking the parent row (`lock`), so two submits at the same instant cannot both miss."""
+    return column.between(at - TWIN_WINDOW, at + TWIN_WINDOW)

@@ -316,6 +316,9 @@ def add_entry(
                                   fit(phone, column_limit(EntryRow.phone), "手机号"))
     at = at or clock.now()
     deal = lock_open_deal(session, deal_id)
+    twin = _manual_twin(session, deal_id, source, at, (name, qty, spec, note, address, phone, seq))
+    if twin is not None:
+        return twin  # the same line sent twice at one instant (a double click): one entry
     fits = deal.stock is None or deal.units_valid + qty <= deal.stock
     had_entries, had_units = _buyer_had(session, deal_id, name)
     over_stock = fits and deal.spec_stock is not None and over_spec_stock(
@@ -343,6 +346,24 @@ def add_entry(
     _bump_minutes(session, deal, at, 1, qty)
     milestones(session, actor, deal, at)
     return row
+
+
+def _manual_twin(session: Session, deal_id: int, source: str, at: datetime, line: tuple) -> EntryRow | None:
+    """A live manual entry of the locked deal with the very same line (name, 份数, spec, note,
+    address, phone, seq) added at (nearly) the same instant. Another neighbour's same line, or the
+    same line added again later, is a new entry."""
+    if source != "manual":
+        return None
+    name, qty, spec, note, address, phone, seq = line
+    return session.scalars(
+        select(EntryRow).where(
+            EntryRow.deal_id == deal_id, EntryRow.source == "manual", EntryRow.status != EntryStatus.CANCELLED,
+            EntryRow.buyer_name == name, EntryRow.qty == qty, EntryRow.spec == spec, EntryRow.note == note,
+            EntryRow.address == address, EntryRow.phone == phone,
+            EntryRow.seq.is_(None) if seq is None else EntryRow.seq == seq,
+            locking.near(EntryRow.created_at, at),
+        ).order_by(EntryRow.id).limit(1)
+    ).first()
 
 
 def cancel_entry(session: Session, actor: Actor, entry_id: int, at: datetime | None = None) -> list[int]:

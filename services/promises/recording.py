@@ -28,7 +28,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Deal, FulfilmentItem, Promise, Show
-from services import clock, events, jielong
+from services import clock, events, jielong, locking
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, check_count, check_paste_size
 from services.promises.fulfilment import ExpandResult, expand, get_promise
@@ -140,6 +140,9 @@ def log_promise(
     scope = scope or guess_scope(text, kind, first_n, deal_id, min_qty)
     if scope not in SCOPES:
         raise InvalidInput(f"未知的履约范围「{scope}」。", field="范围")
+    twin = _twin(session, show_id, deal_id, text, said_at)
+    if twin is not None:
+        return twin  # the same words logged twice at one instant (a double click): one promise
     promise = Promise(
         show_id=show_id,
         deal_id=deal_id,
@@ -163,6 +166,19 @@ def log_promise(
             promise_id=promise.id, text=text, promise_kind=kind, deal_id=deal_id,
         )
     return promise
+
+
+def _twin(session: Session, show_id: int, deal_id: int | None, text: str, said_at: datetime) -> Promise | None:
+    """A promise of this show and deal with these words said at (nearly) the same instant. The
+    show's row is locked first, so two submits at one instant cannot both miss it; said again
+    later, or of another deal, is new."""
+    locking.lock(session, Show, show_id)
+    return session.scalars(
+        select(Promise).where(
+            Promise.show_id == show_id, Promise.text == text, locking.near(Promise.said_at, said_at),
+            Promise.deal_id.is_(None) if deal_id is None else Promise.deal_id == deal_id,
+        ).order_by(Promise.id).limit(1)
+    ).first()
 
 
 _STAMP = re.compile(r"^\s*[\[【(（]?(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?[\]】)）]?")
@@ -279,7 +295,8 @@ def log_drafts(
             guess_deal=False,
             first_n=d.first_n, due_hint=d.due_hint, record_event=False, min_qty=d.min_qty,
         )
-        made.append(p)
+        if p not in made:  # one line pasted twice with one stamp is one promise
+            made.append(p)
     if confirm_scope:
         for p in made:
             if (p.scope == Scope.FIRST_N and not p.first_n) or (p.scope == Scope.MIN_QTY and not p.min_qty):
