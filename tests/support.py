@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -15,6 +16,7 @@ import db
 from db.models import Base, Operator
 from services import auth, clock
 from services.authz import Actor
+from services.errors import DomainError
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -68,3 +70,27 @@ def make_actor(session: Session, role: str, name: str | None = None) -> Actor:
     session.add(op)
     session.flush()
     return auth.actor_of(op)
+
+
+def race(engine: Engine, calls: list[Callable[[Session], object]]) -> list[object]:
+    """Run each call (fn(session) → value) in its own thread and session, all at one instant (a
+    double click, two tabs); a value, or the DomainError's class and text, or any other
+    exception's class (what the race tests are about: nothing untyped)."""
+    barrier, outcomes = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(i: int, fn: Callable[[Session], object]) -> None:
+        barrier.wait()
+        try:
+            with db.session(engine) as s:
+                outcomes[i] = fn(s)
+        except DomainError as exc:
+            outcomes[i] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # noqa: BLE001 (reported, not raised: the test asserts on it)
+            outcomes[i] = type(exc).__name__
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes

@@ -7,7 +7,6 @@ miss it. Twins: the same promise said again later, another neighbour's same line
 again later, a new host link once the old one was revoked or expired, another show's link."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -17,8 +16,9 @@ import db
 from db.models import AuthToken, ChainEntry, Promise
 from services import auth, clock, jielong, promises, shows
 from services.authz import SYSTEM
-from services.errors import DomainError, InvalidState
+from services.errors import InvalidState
 from tests.support import make_actor
+from tests.support import race as _race
 
 
 def _night(session, title="源味集"):
@@ -31,29 +31,6 @@ def _night(session, title="源味集"):
         deadline=start + timedelta(hours=3)))
     jielong.release(session, deal.id, SYSTEM)
     return show.id, deal.id
-
-
-def _race(engine, calls):
-    """Run each call (fn(session) → value) in its own thread and session, all at one instant;
-    a value, or the DomainError's class and text, or any other exception's class (a failure)."""
-    barrier, outcomes = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(i, fn):
-        barrier.wait()
-        try:
-            with db.session(engine) as s:
-                outcomes[i] = fn(s)
-        except DomainError as exc:
-            outcomes[i] = f"{type(exc).__name__}: {exc}"
-        except Exception as exc:  # what the tests are about: nothing untyped
-            outcomes[i] = type(exc).__name__
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 def _count(engine, model):

@@ -15,6 +15,7 @@ from db.models import Deal, Operator, Show
 from services import auth, clock, jielong, shows, text
 from services.authz import SYSTEM
 from services.errors import InvalidInput
+from tests.support import make_actor, race
 
 PASSWORD = "a long pass phrase 1"
 
@@ -61,15 +62,15 @@ def test_a_look_alike_operator_is_refused(session, admin, twin):
     assert auth.create_operator(session, admin, "admin2", "assistant", PASSWORD).name == "admin2"  # twin
 
 
+def _refusal(outcomes: list) -> str:
+    return next((o for o in outcomes if isinstance(o, str) and o.startswith("InvalidInput")), "")
+
+
 def test_two_submits_at_the_same_instant_make_no_twin_deal(clean_engine):
     """Two tabs (or a double click) saving the same new deal at once: both used to see no twin
     and both wrote one (19 of 20 rounds on PostgreSQL, 8 on SQLite). One is saved, the other
     gets the Chinese refusal; a deal of another name saved at the same instant is kept (twin)."""
-    import threading
-
     import db
-    from services.errors import DomainError
-    from tests.support import make_actor
 
     with db.session(clean_engine) as s:
         actor = make_actor(s, "assistant", "小美")
@@ -77,23 +78,12 @@ def test_two_submits_at_the_same_instant_make_no_twin_deal(clean_engine):
         show = shows.create_show(s, SYSTEM, shows.ShowForm("源味集", "阳光花园群", 300, "老李", start,
                                                            start + timedelta(hours=1))).id
     for i in range(5):
-        barrier, outcomes = threading.Barrier(3), []
-
-        def save(product):
-            barrier.wait()
-            try:
-                with db.session(clean_engine) as s:
-                    jielong.create_deal(s, actor, show, _form(product))
-                outcomes.append(product)
-            except DomainError as exc:
-                outcomes.append(type(exc).__name__)
-
-        threads = [threading.Thread(target=save, args=(p,)) for p in (f"橙{i}", f"橙{i}", f"柚{i}")]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert sorted(outcomes) == sorted([f"橙{i}", f"柚{i}", "InvalidInput"])
+        outcomes = race(clean_engine, [
+            lambda s, p=p: jielong.create_deal(s, actor, show, _form(p)).product for p in (f"橙{i}", f"橙{i}", f"柚{i}")
+        ])
+        refusal = _refusal(outcomes)
+        assert "InvalidInput" in refusal, outcomes
+        assert sorted(o for o in outcomes if o != refusal) == sorted([f"橙{i}", f"柚{i}"]), outcomes
     with db.session(clean_engine) as s:
         assert s.scalar(select(func.count()).select_from(Deal)) == 10
 
@@ -101,67 +91,30 @@ def test_two_submits_at_the_same_instant_make_no_twin_deal(clean_engine):
 def test_two_admins_adding_one_name_at_once_get_a_chinese_refusal(clean_engine):
     """The second insert of one operator name at the same instant was an untyped IntegrityError
     (the page's generic 数据库拒绝 notice); now InvalidInput 已存在, and one operator is made."""
-    import threading
-
     import db
-    from services.errors import DomainError
-    from tests.support import make_actor
 
     with db.session(clean_engine) as s:
         admin = make_actor(s, "admin", "管理员")
     for i in range(5):
-        barrier, outcomes = threading.Barrier(2), []
-
-        def add():
-            barrier.wait()
-            try:
-                with db.session(clean_engine) as s:
-                    auth.create_operator(s, admin, f"小周{i}", "assistant", PASSWORD)
-                outcomes.append("ok")
-            except DomainError as exc:
-                outcomes.append(str(exc))
-            except Exception as exc:  # what the test is about: nothing untyped
-                outcomes.append(type(exc).__name__)
-
-        threads = [threading.Thread(target=add) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert sorted(outcomes) == sorted(["ok", f"用户名「小周{i}」已存在。"]), outcomes
+        outcomes = race(clean_engine, [
+            lambda s: auth.create_operator(s, admin, f"小周{i}", "assistant", PASSWORD).name for _ in range(2)
+        ])
+        assert sorted(outcomes) == sorted([f"小周{i}", f"InvalidInput: 用户名「小周{i}」已存在。"]), outcomes
 
 
 def test_two_saves_of_one_new_show_at_the_same_instant_make_one_show(clean_engine):
     """Both saves used to pass the title-and-start check and both wrote a show (10 of 10 rounds on
     PostgreSQL). The unique index decides: one show, the other save gets the Chinese refusal; a show
     of another title saved at the same instant is kept (twin)."""
-    import threading
-
     import db
-    from services.errors import DomainError
 
     start = clock.now() + timedelta(days=1)
+    form = lambda title: shows.ShowForm(title, "阳光花园群", 300, "老李", start, start + timedelta(hours=1))  # noqa: E731
     for i in range(5):
-        barrier, outcomes = threading.Barrier(3), []
-
-        def save(title):
-            barrier.wait()
-            try:
-                with db.session(clean_engine) as s:
-                    shows.create_show(s, SYSTEM, shows.ShowForm(title, "阳光花园群", 300, "老李", start,
-                                                                 start + timedelta(hours=1)))
-                outcomes.append(title)
-            except DomainError as exc:
-                outcomes.append(f"{type(exc).__name__}: {exc}")
-            except Exception as exc:  # what the test is about: nothing untyped
-                outcomes.append(type(exc).__name__)
-
-        threads = [threading.Thread(target=save, args=(t,)) for t in (f"源味集{i}", f"源味集{i}", f"果园{i}")]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        refusal = next((o for o in outcomes if o.startswith("InvalidInput")), outcomes)
+        outcomes = race(clean_engine, [
+            lambda s, t=t: shows.create_show(s, SYSTEM, form(t)).title for t in (f"源味集{i}", f"源味集{i}", f"果园{i}")
+        ])
+        refusal = _refusal(outcomes)
         assert sorted(o for o in outcomes if o != refusal) == sorted([f"源味集{i}", f"果园{i}"]), outcomes
         assert f"已有同名场次「源味集{i}」" in refusal
     with db.session(clean_engine) as s:
