@@ -65,7 +65,7 @@ from services.jielong.parser import ChainEntry, for_product, parse_chain
 from services.jielong.replies import reply_templates, reply_templates_for
 from services.jielong.specs import (
     buyer_gmv_counts, counts_toward_gmv, deal_counts_toward_gmv, deal_gmv, deal_gmv_counts, entry_amount, flagged_text,
-    gmv_amount, gmv_counts, price_of, spec_prices_text, spec_stock_text,
+    gmv_amount, gmv_counts, price_of, show_buyers, spec_prices_text, spec_stock_text,
 )
 from services.jielong.plan import PastePlan, PasteResult
 
@@ -80,5 +80,5 @@ __all__ = [
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
     "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "spec_stock_text", "reply_templates", "reply_templates_for",
     "buyer_gmv_counts", "counts_toward_gmv", "deal_counts_toward_gmv", "deal_gmv", "deal_gmv_counts", "entry_amount", "gmv_amount", "gmv_counts",
-    "flagged_text", "PastePlan", "PasteResult",
+    "flagged_text", "show_buyers", "PastePlan", "PasteResult",
 ]

@@ -9,7 +9,8 @@ its 成团 threshold (未成团, 将原路退款) is refunded: none of its entri
 The deal tallies (Deal.gmv_valid) are kept per entry while the chain is written and the deal's
 outcome can come later (or change), so the deal's part is applied where they are read:
 `deal_counts_toward_gmv` in Python, `deal_gmv_counts` / `deal_gmv` in SQL; for a name in a show
-(show_buyer: the buyers, badges and returning counts), `buyer_gmv_counts`; the console's line on
+(show_buyer: the buyers, badges and returning counts), `buyer_gmv_counts`; a show's 下单人数 once
+one of its deals failed (the review and the live snapshot), `show_buyers`; the console's line on
 a deal's 待核实 orders, `flagged_text`."""
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, DealBuyer
 from services.jielong.lifecycle import DealStatus, EntryStatus
@@ -176,6 +178,16 @@ def buyer_gmv_counts(sb) -> ColumnElement:
         .where(Deal.show_id == sb.show_id, DealBuyer.name == sb.name, DealBuyer.valid_entries > 0, deal_gmv_counts())
         .correlate_except(DealBuyer, Deal)
     ))
+
+
+def show_buyers(session: Session, show_id: int) -> int:
+    """下单人数 without the people whose only valid orders were in failed deals (refunded): distinct
+    names with a valid entry in a deal of the show that did not fail. Show.buyers (the tally) says the
+    same while no deal of the show failed, so readers count this only once one has (with orders)."""
+    return session.scalar(
+        select(func.count(ChainEntry.buyer_name.distinct())).join(Deal, Deal.id == ChainEntry.deal_id)
+        .where(Deal.show_id == show_id, ChainEntry.status == EntryStatus.VALID, deal_gmv_counts())
+    ) or 0
 
 
 def gmv_counts() -> ColumnElement:

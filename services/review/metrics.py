@@ -16,7 +16,7 @@ Rules behind the numbers (kpis):
   its chain held (entries, units, buyers) with gmv 0 and `refunded` its money.
 - buyers = distinct names with at least one valid entry in a deal of the show that did not fail
   (Show.buyers, kept by the jielong service through ShowBuyer, when no deal failed; else counted
-  in SQL); order_rate = buyers / viewers.
+  in SQL by jielong.show_buyers, as the live snapshot does); order_rate = buyers / viewers.
 - entries / units = Σ Deal.entries_valid / Deal.units_valid over the deals that did not fail.
 - gmv = Σ Deal.gmv_valid over the deals that did not fail (jielong.deal_gmv): valid entries not
   flagged 超出限购 / 缺失, ChainEntry.amount when an order import provided it, else qty × the
@@ -183,14 +183,6 @@ def _sales(session: Session, show_id: int) -> tuple[int, int, float, int, float]
     return int(e), int(u), money(g), int(re), money(rg)
 
 
-def _buyers(session: Session, show: Show) -> int:
-    """下单人数 without the people whose only valid orders were in failed deals (refunded)."""
-    return session.scalar(
-        select(func.count(ChainEntry.buyer_name.distinct())).join(Deal, Deal.id == ChainEntry.deal_id)
-        .where(Deal.show_id == show.id, ChainEntry.status == jielong.EntryStatus.VALID, jielong.deal_gmv_counts())
-    ) or 0
-
-
 def kpis(session: Session, show_id: int) -> dict[str, Any]:
     """The review's KPIs for one show (keys: KPI_KEYS). See the module doc for the rules."""
     show = shows.get_show(session, show_id)
@@ -206,7 +198,7 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
     response_s = triage.median_response_s(session, show_id)
     entries, units, gmv, refunded_entries, refunded_gmv = _sales(session, show_id)
     deals = deal_rows(session, show_id)
-    buyers = _buyers(session, show) if refunded_entries else show.buyers
+    buyers = jielong.show_buyers(session, show_id) if refunded_entries else show.buyers
     promise_count = session.scalar(select(func.count()).where(Promise.show_id == show_id)) or 0
     kept_rate, overdue = promises.kept_rate(session, show_id), promises.overdue_count(session, show_id)
     aov = rate(gmv, buyers)
