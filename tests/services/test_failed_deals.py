@@ -12,17 +12,23 @@ from services import export, jielong, members, pickup, review, shows
 from tests.services.test_members import COMMUNITY, member_of, orange_night
 
 
-def failed_and_reached(session, admin, sync: bool = True):
-    """赣南脐橙 (成团 5 份) ends below it: 王芳 1 + 李娜 1 at ¥10; 红富士 (成团 1 份): 王芳 2 at ¥8.
-    `sync`: the members are synced (else the names stay unlinked, read live from the chains)."""
+def failed_and_reached(session, admin, sync: bool = True, other: str = "李娜", live_for: timedelta | None = None):
+    """赣南脐橙 (成团 5 份) ends below it: 王芳 1 + `other` 1 at ¥10; 红富士 (成团 1 份): 王芳 2 at ¥8.
+    `sync`: the members are synced (else the names stay unlinked, read live from the chains).
+    `live_for`: the show is left live and the outcomes are checked that long after its start
+    (under 3 h the oranges have not failed yet); the status is the caller's to check."""
     start, show, oranges = orange_night(session, admin, "未成团场", 9, "10.00")
     apples = jielong.create_deal(session, admin, show.id, jielong.DealForm(
         product="红富士苹果", group_price=Decimal("8.00"), threshold=1, delivery_text="次日中午前送达",
         deadline=start + timedelta(hours=3)), at=start)
     jielong.release(session, apples.id, admin, at=start + timedelta(minutes=5))
     jielong.add_entry(session, admin, oranges.id, "王芳", 1, spec="5斤装", at=start + timedelta(minutes=6))
-    jielong.add_entry(session, admin, oranges.id, "李娜", 1, spec="5斤装", at=start + timedelta(minutes=7))
+    jielong.add_entry(session, admin, oranges.id, other, 1, spec="5斤装", at=start + timedelta(minutes=7))
     jielong.add_entry(session, admin, apples.id, "王芳", 2, at=start + timedelta(minutes=8))
+    if live_for is not None:
+        for deal in (oranges, apples):
+            jielong.check_outcomes(session, deal.id, now=start + live_for)
+        return show, oranges, apples
     shows.end_show(session, admin, show.id, at=start + timedelta(hours=1))
     jielong.check_outcomes(session, oranges.id, now=start + timedelta(hours=4))
     jielong.check_outcomes(session, apples.id, now=start + timedelta(hours=4))
