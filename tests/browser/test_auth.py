@@ -1,6 +1,7 @@
 """Login, logout and the host link, in a real browser."""
 from __future__ import annotations
 
+import itertools
 import re
 
 from datetime import timedelta
@@ -38,12 +39,17 @@ def server(tmp_path_factory):
     stop_server(srv)
 
 
+_MADE = itertools.count(1)
+
+
 def _link(server, hours: float = 1.0, expired: bool = False, revoked: bool = False) -> str:
-    """A host link written straight into the server's database."""
+    """A host link written straight into the server's database, each made a minute before the
+    last (links of one show made within seconds of each other are one double click: refused)."""
     eng = db.connect(server.database_url)
     with db.session(eng) as s:
         show_id = shows.find_show(s, SHOW).id
-        now = clock.now() - timedelta(hours=hours + 1) if expired else None
+        made = clock.now() - timedelta(minutes=next(_MADE))
+        now = made - timedelta(hours=hours + 1) if expired else made
         token = auth.create_host_link(s, SYSTEM, show_id, hours=hours, now=now)
         if revoked:
             auth.revoke_host_link(s, SYSTEM, auth.host_link_id(s, token))

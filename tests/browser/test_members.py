@@ -40,8 +40,11 @@ def _copy_code_block(page, block, tries: int = 10) -> str:
     still fading in does nothing: one immediate read came back empty under a loaded CI machine.
     """
     copied = ""
+    block.scroll_into_view_if_needed()
     for _ in range(tries):
-        block.hover()
+        # force: under load an expander above can still be settling and "intercept" the pointer
+        # (seen once in CI); the hover only has to reveal the copy button.
+        block.hover(force=True)
         block.get_by_role("button").first.click(force=True)
         page.wait_for_timeout(300)
         copied = page.evaluate("navigator.clipboard.readText()")
