@@ -166,3 +166,10 @@ def test_group_reads_a_keyword_query_as_asked():
     assert len(set(triage.group(["几天能到", "差不多到时间"]))) == 2
     assert len(set(triage.group(["客服怎么联系", "都是电话"]))) == 2
     assert len(set(triage.group(["几点吃饭", "又到了吃饭时间"]))) == 2
+
+
+def test_group_reads_the_goods_of_an_origin_question_as_the_product():
+    assert len(set(triage.group(["这是哪里产的", "哪儿的货啊"]))) == 1  # 货: the product asked about
+    assert len(set(triage.group(["产地在哪", "哪儿的货"]))) == 1
+    assert len(set(triage.group(["哪儿的货啊", "从哪里发货"]))) == 2  # twins: where it ships from
+    assert len(set(triage.group(["我的货到哪了", "物流到哪了"]))) == 1
