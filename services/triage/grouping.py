@@ -158,6 +158,19 @@ def _conditional(concepts: frozenset, lex: lexmod.Lexicon) -> bool:
     return any(c[1:] in lex.condition_concepts for c in concepts)
 
 
+def _one_offer(ca: frozenset, wa: frozenset, cb: frozenset, wb: frozenset, lex: lexmod.Lexicon) -> bool:
+    """Two offers asked for one kind of buyer or terms (学生有优惠吗 / 学生证能便宜吗, branch para14): each
+    names its condition and the two share two characters in a row, so a lower price asked (便宜) is the
+    offer (优惠). Without a condition bargaining (能便宜点吗) and a coupon (有券吗) stay apart."""
+    return (_conditional(ca, lex) and _conditional(cb, lex) and _modifier(wa) and _modifier(wb)
+            and _share_two(wa, wb))
+
+
+def _as_offer(concepts: frozenset, lex: lexmod.Lexicon) -> frozenset:
+    offer = "#" + min(lex.condition_concepts)
+    return frozenset(offer if t[1:] in lex.condition_concepts else t for t in concepts)
+
+
 def _share_two(wa: frozenset, wb: frozenset) -> bool:
     """Two characters in a row that a modifier of each side has (学生 / 学生证; not 租久 / 租过)."""
     a = {w[i : i + 2] for w in wa for i in range(len(w) - 1)}
@@ -206,6 +219,8 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex, extra_slot: bool = False) -> float:
         return _plain_score(wa | oa, wb | ob)
     if not ca or not cb:
         return 0.0
+    if _one_offer(ca, wa, cb, wb, lex):
+        ca, cb = _as_offer(ca, lex), _as_offer(cb, lex)
     base = _concept_score(ca, cb, lex.generic_concepts, lex.kin)
     if not any(t[1:] not in lex.generic_concepts for t in ca | cb):
         # only question words (何时, 原因): what is asked is in the words. 为什么啊 is not
@@ -333,8 +348,10 @@ class Matcher:
     def _best(self, bucket: str, sig: str, category: str) -> object | None:
         """The best group sharing a specific concept: MATCH_CUTOFF within the comment's category
         (and for a chatter-read question: category ""), CROSS_CUTOFF across categories."""
-        objects, concepts, _ = self._parts(sig)
+        objects, concepts, words = self._parts(sig)
         specific = sorted(t for t in concepts if t[1:] not in self.lex.generic_concepts) or sorted(concepts)
+        if _conditional(concepts, self.lex) and _modifier(words):  # 学生证能便宜吗 finds 学生有优惠吗 (_one_offer)
+            specific = sorted(set(specific) | {"#" + c for c in self.lex.condition_concepts})
         best_key, best = None, 0.0
         seen: set[str] = set()
         for tok in specific:

@@ -173,3 +173,9 @@ def test_group_reads_the_goods_of_an_origin_question_as_the_product():
     assert len(set(triage.group(["产地在哪", "哪儿的货"]))) == 1
     assert len(set(triage.group(["哪儿的货啊", "从哪里发货"]))) == 2  # twins: where it ships from
     assert len(set(triage.group(["我的货到哪了", "物流到哪了"]))) == 1
+
+
+def test_group_reads_a_lower_price_for_one_condition_as_its_offer():
+    assert len(set(triage.group(["军人有优惠吗", "军人证能便宜吗"]))) == 1  # one kind of buyer: the offer
+    assert len(set(triage.group(["军人有优惠吗", "新人能便宜吗"]))) == 2  # twins: another condition
+    assert len(set(triage.group(["能便宜点吗", "有优惠券吗"]))) == 2  # no condition: bargaining, a coupon
