@@ -81,8 +81,9 @@ _PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多�
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
 # concepts that are only the asker's data beside another: body measurements in a size question
 # and ordering beside a delivery or stock question (下单后几天到货, 今天下单能当天发货吗, 商品链接有货吗)
+_GOODS = ("货", "东西", "商品", "产品", "宝贝", "设备")  # what was bought, named without its name
 _CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",), "#到货": ("#购买", "#快递"), "#库存": ("#购买",),
-            "#产地": ("货",)}  # 是哪儿的货: the goods asked about are the product itself (这是哪里产的)
+            "#产地": _GOODS}  # 是哪儿的货: the goods asked about are the product itself (这是哪里产的)
 # asked when, delivering or receiving is arriving (多久能送到 = 几天能收到 = 几号能到; the shipping day,
 # 什么时候发货, stays its own question as tests/data/paraphrases.tsv keeps ship_when and arrive_days)
 _RECEIVES = re.compile(r"收到|送到|送达")
