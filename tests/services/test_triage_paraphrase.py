@@ -179,3 +179,10 @@ def test_group_reads_a_lower_price_for_one_condition_as_its_offer():
     assert len(set(triage.group(["军人有优惠吗", "军人证能便宜吗"]))) == 1  # one kind of buyer: the offer
     assert len(set(triage.group(["军人有优惠吗", "新人能便宜吗"]))) == 2  # twins: another condition
     assert len(set(triage.group(["能便宜点吗", "有优惠券吗"]))) == 2  # no condition: bargaining, a coupon
+
+
+def test_group_joins_noise_and_battery_asked_in_other_words():
+    assert len(set(triage.group(["这个吵吗", "噪音大不大"]))) == 1  # lexicon.json 噪音 (branch para14)
+    assert len(set(triage.group(["这果子大不大", "噪音大不大"]))) == 2  # twins: a fruit's size
+    assert len(set(triage.group(["电池耐用吗", "充一次能用多久"]))) == 1  # the battery's life is 续航
+    assert len(set(triage.group(["电池耐用吗", "电池什么牌子"]))) == 2
