@@ -221,18 +221,14 @@ def _signature_cached(text: str, version: tuple) -> str:
 
 
 _ASKS_AT_END = re.compile(r"(?:了没|没有|莫得|没得|[吗嘛么呢呗不没?])$")
-# a keyword query: a short comment ending in the noun of what it asks (门店的具体地址, 营业时间, 客服电话)
-_QUERY_AT_END = re.compile(r"^(?!.*[了是到]).{0,8}(?:地址|时间|电话)$")  # 到了饭点时间, 都是电话: statements
 
 
 def asks(text: str, markers: float, sig: str = "") -> bool:
     """Worded as a question: the classifier's question markers, or a question-shaped ending
     (吃早餐了没, 有男朋友莫得) or a request (包个邮呗) that a comment read as chatter may still have;
     or a defect or a parcel's tracking stated bare (尺码选错了, 没有物流信息: lexicon.json
-    remedy_doc), which asks what will be done; or a keyword query (门店的具体地址, 营业时间), as a shop's
-    buyers type them."""
-    norm = normalise(text)
-    if markers >= 1 or _ASKS_AT_END.search(norm) or _QUERY_AT_END.search(norm):
+    remedy_doc), which asks what will be done."""
+    if markers >= 1 or _ASKS_AT_END.search(normalise(text)):
         return True
     stated = lexmod.active().complaint_concepts  # defects and a parcel's tracking (没有物流信息)
     return any(t[1:] in stated for t in sig.split() if t.startswith("#"))

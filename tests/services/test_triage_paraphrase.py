@@ -158,16 +158,6 @@ def test_group_reads_a_shop_asked_where_as_the_store():
     assert len(set(triage.group(["你住的酒店在哪", "门店在哪里"]))) == 2
 
 
-def test_group_reads_a_keyword_query_as_asked():
-    # a shop's buyers type the noun of what they ask (branch para14): it joins the question
-    assert len(set(triage.group(["实体店在哪儿", "你们店的地址"]))) == 1
-    assert len(set(triage.group(["客服怎么联系", "客服电话"]))) == 1
-    # twins: a statement ending in the same noun stays chatter
-    assert len(set(triage.group(["几天能到", "差不多到时间"]))) == 2
-    assert len(set(triage.group(["客服怎么联系", "都是电话"]))) == 2
-    assert len(set(triage.group(["几点吃饭", "又到了吃饭时间"]))) == 2
-
-
 def test_group_reads_the_goods_of_an_origin_question_as_the_product():
     assert len(set(triage.group(["这是哪里产的", "哪儿的货啊"]))) == 1  # 货: the product asked about
     assert len(set(triage.group(["产地在哪", "哪儿的货"]))) == 1
