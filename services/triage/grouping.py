@@ -10,7 +10,8 @@ share a family with the other side's (价格/优惠/便宜: lexicon concept_fami
 concept differs, then GENERIC_DIFF; else their Dice overlap), the remaining words 1/4 (fuzzy;
 words on one side only ONE_SIDED_WORDS when a specific concept is shared, 0 when both ask only a
 question word: 多久 is not 什么时候回南京呀; an offer asked on two conditions, 0: 老客户有优惠吗 is not
-老带新有优惠吗, lexicon.json condition_doc; a thing waived on one side only, 0: 可以免押金吗 is not
+老带新有优惠吗, lexicon.json condition_doc, while a lower price asked for the same condition is its offer,
+学生证能便宜吗 = 学生有优惠吗, _one_offer; a thing waived on one side only, 0: 可以免押金吗 is not
 押金多少, _waived; the price of an amount other than one on one side only, 0: 5斤多少钱 is a total, not
 多少钱 = 多少钱一斤, _total). With no concepts at all: one wording inside the other
 (token set ratio) when they share two characters or more, else the fuzzy ratio of the words.
