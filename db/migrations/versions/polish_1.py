@@ -11,6 +11,10 @@ deal's outcome, and show.buyers counts the names with one. Backfilled from deal_
 downgrade drops the column and gives show.buyers back its old meaning (every name with a valid
 entry).
 
+Members: a night a member ordered in now counts among their 观看场次 (member_show.watched), seen by
+a capture tool or not, so 观看场次 is never below 下单场次. member_show rows are written when a show's
+members are synced: every synced show is marked stale (member_sync.version = -1) and recounted the
+next time the review or the members page opens it (as members_4 did).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -30,9 +34,10 @@ def upgrade() -> None:
         " AND d.status <> 'failed'), 0)"
     )
     _recount("kept_entries")
+    op.execute("UPDATE member_sync SET version = -1")
 
 
-def downgrade() -> None:
+def downgrade() -> None:  # the stale marks only cause a recount
     with op.batch_alter_table("show_buyer") as batch:
         batch.drop_column("kept_entries")
     _recount("valid_entries")
