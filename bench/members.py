@@ -94,12 +94,13 @@ def load(eng: Engine) -> tuple[int, list[str]]:
         for i in range(0, len(ms_rows), 5000):
             s.execute(insert(MemberShow), ms_rows[i:i + 5000])
             s.execute(insert(ShowBuyer), [{"show_id": r["show_id"], "name": f"成员{r['member_id'] - 1:05d}",
-                                           "valid_entries": 1} for r in ms_rows[i:i + 5000]])
+                                           "valid_entries": 1, "kept_entries": 1} for r in ms_rows[i:i + 5000]])
         s.execute(insert(MemberSync), [{"show_id": i + 1, "version": 1, "synced_at": shows[i]["scheduled_end"]}
                                        for i in range(SHOWS)])  # the past shows were counted when they ended
         tonight = SHOWS + 1
         buyers = rng.sample(range(MEMBERS), 150)
-        s.execute(insert(ShowBuyer), [{"show_id": tonight, "name": f"成员{m:05d}", "valid_entries": 1} for m in buyers])
+        s.execute(insert(ShowBuyer), [{"show_id": tonight, "name": f"成员{m:05d}", "valid_entries": 1, "kept_entries": 1}
+                                      for m in buyers])
         askers = [f"成员{m:05d}" for m in rng.sample(range(MEMBERS), ASKERS - 10)] + [f"新观众{i}" for i in range(10)]
         del now
     if eng.dialect.name == "postgresql":  # what autovacuum would have done after such a load

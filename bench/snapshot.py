@@ -69,6 +69,7 @@ def build_rows(now: datetime, entries: int = ENTRIES, comments: int = COMMENTS) 
             "scheduled_end": start + timedelta(hours=3), "actual_start": start, "status": "live", "created_at": start}
     buyers = _names(rng, BUYER_POOL)
     show_buyer: dict[str, int] = defaultdict(int)
+    kept: dict[str, int] = defaultdict(int)  # valid entries in deals that did not fail
     show_minute: dict[datetime, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     entry_id = 0
     per_deal = entries // DEALS
@@ -128,12 +129,14 @@ def build_rows(now: datetime, entries: int = ENTRIES, comments: int = COMMENTS) 
             deal["status"] = "reached"
         elif deal["deadline"] <= now:
             deal["status"], deal["failed_at"] = "failed", deal["deadline"]
+        for n, (e, _) in deal_buyer.items():
+            kept[n] += e if deal["status"] != "failed" else 0
         rows["deal"].append(deal)
         rows["deal_buyer"] += [{"deal_id": d, "name": n, "valid_entries": e, "valid_units": u} for n, (e, u) in deal_buyer.items()]
         rows["deal_minute"] += [{"deal_id": d, "minute": m, "entries": e, "units": u} for m, (e, u) in deal_minute.items()]
         rows["event"].append({"show_id": 1, "operator_id": 1, "at": released, "kind": "deal.released", "payload": {"deal_id": d}})
-    rows["show_buyer"] = [{"show_id": 1, "name": n, "valid_entries": e} for n, e in show_buyer.items()]
-    show["buyers"] = len(show_buyer)
+    rows["show_buyer"] = [{"show_id": 1, "name": n, "valid_entries": e, "kept_entries": kept[n]} for n, e in show_buyer.items()]
+    show["buyers"] = sum(1 for n in show_buyer if kept[n] > 0)  # a name only in failed deals bought nothing
 
     # comments, question groups and commenters
     authors = _names(rng, AUTHOR_POOL, prefix="观众")
@@ -276,7 +279,7 @@ def naive_snapshot(session, show_id: int, now: datetime) -> dict:
     commenters = session.scalar(select(func.count(func.distinct(Comment.author))).where(Comment.show_id == show_id))
     buyers = session.scalar(
         select(func.count(func.distinct(ChainEntry.buyer_name))).join(Deal, Deal.id == ChainEntry.deal_id)
-        .where(Deal.show_id == show_id, ChainEntry.status == "valid")
+        .where(Deal.show_id == show_id, ChainEntry.status == "valid", Deal.status != "failed")
     )
     per_deal = {
         d: (e, int(u), b)

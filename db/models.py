@@ -209,13 +209,16 @@ class ChainEntry(Base):
 
 
 class ShowBuyer(Base):
-    """One row per (show, buyer name): keeps show.buyers exact without DISTINCT scans."""
+    """One row per (show, buyer name): keeps show.buyers exact without DISTINCT scans.
+    kept_entries: the valid entries in deals that did not fail (未成团 is refunded); show.buyers counts
+    the names with one (services.jielong.buyers)."""
 
     __tablename__ = "show_buyer"
 
     show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     valid_entries: Mapped[int] = mapped_column(Integer, default=0)
+    kept_entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DealBuyer(Base):

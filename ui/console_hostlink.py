@@ -112,17 +112,24 @@ def _create(show_id: int, actor: Actor) -> None:
         value=min(int(auth.host_link_hours()), auth.MAX_HOST_LINK_HOURS), step=1, key="console_hostlink_hours",
     )
     if c2.button("生成主播链接", key="console_hostlink_create", type="primary"):
-        done = ctx.act(auth.create_host_link, actor, show_id, hours=float(hours), success="主播链接已生成")
+        done = ctx.act(auth.create_host_link, actor, show_id, hours=float(hours))
         if done:
-            url = host_link_url(_current_base(), done.value)
-            link_id = ctx.read(auth.host_link_id, done.value)
-            st.session_state[NEW_KEY] = {"show_id": show_id, "id": link_id, "url": url, "png": qr_png(url)}
+            # Kept before anything is drawn: the second click of a double click stops this run at
+            # its next element, and the link, shown only once, must outlive that run. The next run
+            # (the second click, refused as a twin) shows it from here.
+            st.session_state[NEW_KEY] = {"show_id": show_id, "token": done.value}
+            st.toast("主播链接已生成")
 
 
 def _show_new(show_id: int) -> None:
     new = st.session_state.get(NEW_KEY)
     if not new or new["show_id"] != show_id:
         return
+    if "url" not in new:  # first drawn: its address, QR code and row
+        url = host_link_url(_current_base(), new["token"])
+        new = {"show_id": show_id, "token": new["token"], "id": ctx.read(auth.host_link_id, new["token"]),
+               "url": url, "png": qr_png(url)}
+        st.session_state[NEW_KEY] = new
     st.caption("把链接发给主播，或让主播用手机扫码；链接只在此处显示，关掉后请重新生成。")
     st.code(new["url"], language=None, wrap_lines=True)
     if is_loopback(new["url"]):

@@ -28,7 +28,8 @@ def render(community_id: int, actor: Actor) -> None:
          "售后申请": r["claims"], "最近下单": r["last_order_at"]}
         for r in rows
     ], columns=["编号", "昵称", "楼栋", "尾号", "分层", "观看场次", "下单场次", "订单", "份数", "累计消费（LTV）", "售后申请", "最近下单"]),
-        hide_index=True, width="stretch", height=360, column_config={"累计消费（LTV）": money_column()})
+        hide_index=True, width="stretch", height=360,
+        column_config={"累计消费（LTV）": money_column(), "观看场次": st.column_config.NumberColumn(help=members.WATCHED_RULE)})
     st.caption(f"显示 {len(rows)} 人（按累计消费从高到低，最多 {members.directory_limit()} 人）。")
     _detail(rows)
     if can(actor, "members.write"):

@@ -13,17 +13,18 @@ from collections import Counter
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry as EntryRow
-from db.models import Deal, DealBuyer, Show, ShowBuyer
+from db.models import Deal, DealBuyer
 from services import clock, events, locking, tallies
 from services.text import check_length, clean, column_limit, fit
 from services.authz import SYSTEM, Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound, check_count
 from services.jielong.deals import get_deal, specs_of
-from services.jielong.lifecycle import DealStatus, EntryStatus, entry_flags_label, entry_status_label, milestones, progress_text_of
+from services.jielong import buyers
+from services.jielong.lifecycle import DealStatus, EntryStatus, deal_counts_toward_gmv, entry_flags_label, entry_status_label, milestones, progress_text_of
 from services.jielong.parser import MAX_QTY, for_product, key_name, parse_chain
 from services.jielong.plan import (
     FIELDS,
@@ -44,7 +45,7 @@ from services.jielong.plan import (
 from services.jielong.spec_stock import judge_cancel, judge_paste, spec_units
 from services.jielong.specs import over_spec_stock, price_of
 from services.jielong.window import buyer_tallies, deal_tallies, scope_of
-from services.sql import chunks, upsert_insert
+from services.sql import chunks
 
 SOURCE_LABELS = {"paste": "粘贴", "import": "导入", "manual": "手动", "simulator": "模拟"}
 
@@ -58,48 +59,6 @@ def lock_open_deal(session: Session, deal_id: int) -> Deal:
 
 
 # ---------------------------------------------------------------- writing a plan
-
-
-def _buyer_deltas(session: Session, deal: Deal, deltas: dict[str, tuple[int, int]]) -> None:
-    """Apply per-name (entries, units) deltas to DealBuyer and ShowBuyer, then refresh Show.buyers.
-
-    Atomic upserts (col = col + delta), one executemany each. Show.buyers is recounted in SQL
-    from show_buyer (indexed by show): every caller has already logged its event, which locks
-    the show row, so writers of one show's buyers are serialised.
-    """
-    deltas = {n: d for n, d in deltas.items() if d != (0, 0)}
-    if not deltas:
-        return
-    names = sorted(deltas)  # the same lock order in every writer
-    ins_deal = upsert_insert(session, DealBuyer.__table__)
-    stmt = ins_deal.on_conflict_do_update(
-        index_elements=["deal_id", "name"],
-        set_={
-            "valid_entries": DealBuyer.__table__.c.valid_entries + ins_deal.excluded.valid_entries,
-            "valid_units": DealBuyer.__table__.c.valid_units + ins_deal.excluded.valid_units,
-        },
-    )
-    session.execute(
-        stmt, [{"deal_id": deal.id, "name": n, "valid_entries": deltas[n][0], "valid_units": deltas[n][1]} for n in names]
-    )
-    entry_names = [n for n in names if deltas[n][0]]
-    if not entry_names:
-        return
-    ins_show = upsert_insert(session, ShowBuyer.__table__)
-    stmt = ins_show.on_conflict_do_update(
-        index_elements=["show_id", "name"],
-        set_={"valid_entries": ShowBuyer.__table__.c.valid_entries + ins_show.excluded.valid_entries},
-    )
-    session.execute(stmt, [{"show_id": deal.show_id, "name": n, "valid_entries": deltas[n][0]} for n in entry_names])
-    buyers = (
-        select(func.count())
-        .select_from(ShowBuyer)
-        .where(ShowBuyer.show_id == deal.show_id, ShowBuyer.valid_entries > 0)
-        .scalar_subquery()
-    )
-    session.execute(
-        update(Show).where(Show.id == deal.show_id).values(buyers=buyers).execution_options(synchronize_session=False)
-    )
 
 
 def _per_name(works: list[Work], use_orig: bool) -> Counter:
@@ -149,7 +108,7 @@ def _write(
     after = _per_name(existing + new, False)
     names = {k[0] for k in before} | {k[0] for k in after}
     deltas = {n: (after[(n, "e")] - before[(n, "e")], after[(n, "u")] - before[(n, "u")]) for n in names}
-    _buyer_deltas(session, deal, deltas)
+    buyers.apply_deltas(session, deal, deltas, deal_counts_toward_gmv(deal.status))
     for k, v in result.after.items():
         setattr(deal, k, v)  # entries_valid, units_valid, entries_waitlisted, units_waitlisted, buyers_valid
     joined = [w for w in new if w.status != EntryStatus.CANCELLED]
@@ -342,7 +301,7 @@ def add_entry(
     for k, v in after.items():
         setattr(deal, k, v)
     if fits:
-        _buyer_deltas(session, deal, {name: (1, qty)})
+        buyers.apply_deltas(session, deal, {name: (1, qty)}, deal_counts_toward_gmv(deal.status))
     _bump_minutes(session, deal, at, 1, qty)
     milestones(session, actor, deal, at)
     return row

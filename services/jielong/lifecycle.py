@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from db.models import Deal
 from services import clock, events, locking
 from services.authz import SYSTEM, Actor
+from services.jielong import buyers
 
 
 class DealStatus(StrEnum):
@@ -135,9 +136,21 @@ def milestones(session: Session, actor: Actor | None, deal: Deal, at: datetime) 
         events.record(session, "deal.sold_out", deal.show_id, actor, at=at, deal_id=deal.id, product=deal.product,
                       units=deal.units_valid)
     if deal.status != DealStatus.DRAFT:
-        deal.status = _status_after_release(deal, reached, sold_out)
+        _set_status(session, deal, _status_after_release(deal, reached, sold_out))
     session.flush()
     return msgs
+
+
+def deal_counts_toward_gmv(deal_status: str | None) -> bool:
+    """A deal's entries can count toward the 成交额 unless the deal failed (未成团: refunded)."""
+    return deal_status != DealStatus.FAILED
+
+
+def _set_status(session: Session, deal: Deal, status: DealStatus) -> None:
+    """The one way a released deal's status changes: its buyers follow it into (or out of) 未成团."""
+    counted = deal_counts_toward_gmv(deal.status)
+    deal.status = status
+    buyers.follow_outcome(session, deal, counted, deal_counts_toward_gmv(status))
 
 
 def _status_after_release(deal: Deal, reached: bool, sold_out: bool) -> DealStatus:
@@ -159,9 +172,9 @@ def check_outcomes(session: Session, deal_id: int, now: datetime | None = None) 
     msgs = milestones(session, SYSTEM, deal, now)
     if deadline_failed(deal, now):
         deal.failed_at = deal.deadline
-        deal.status = DealStatus.FAILED
         events.record(session, "deal.failed", deal.show_id, SYSTEM, at=deal.deadline, deal_id=deal.id,
                       product=deal.product, units=deal.units_valid, buyers=deal.buyers_valid, threshold=deal.threshold)
+        _set_status(session, deal, DealStatus.FAILED)
         msgs.append(f"「{deal.product}」截止时未达到成团数，未成团。")
         session.flush()
     return msgs

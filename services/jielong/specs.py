@@ -9,9 +9,9 @@ its 成团 threshold (未成团, 将原路退款) is refunded: none of its entri
 The deal tallies (Deal.gmv_valid) are kept per entry while the chain is written and the deal's
 outcome can come later (or change), so the deal's part is applied where they are read:
 `deal_counts_toward_gmv` in Python, `deal_gmv_counts` / `deal_gmv` in SQL; for a name in a show
-(show_buyer: the buyers, badges and returning counts), `buyer_gmv_counts`; a show's 下单人数 once
-one of its deals failed (the review and the live snapshot), `show_buyers`; the console's line on
-a deal's 待核实 orders, `flagged_text`."""
+(show_buyer: the buyers, badges and returning counts), `buyer_gmv_counts`, and a show's 下单人数,
+`show_buyers` (both read the tallies services.jielong.buyers keeps as the deal's outcome changes);
+the console's line on a deal's 待核实 orders, `flagged_text`."""
 from __future__ import annotations
 
 import re
@@ -19,11 +19,11 @@ from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func
 
-from db.models import ChainEntry, Deal, DealBuyer
-from services.jielong.lifecycle import DealStatus, EntryStatus
+from db.models import ChainEntry, Deal
+from services.jielong.buyers import bought, show_buyers
+from services.jielong.lifecycle import DealStatus, EntryStatus, deal_counts_toward_gmv
 from services.errors import MAX_COUNT
 
 MAX_PRICE = Decimal("100000000")
@@ -131,11 +131,6 @@ def entry_amount() -> ColumnElement:
     return func.coalesce(ChainEntry.amount, ChainEntry.qty * func.coalesce(ChainEntry.unit_price, Deal.group_price))
 
 
-def deal_counts_toward_gmv(deal_status: str | None) -> bool:
-    """A deal's entries can count toward the 成交额 unless the deal failed (未成团: refunded)."""
-    return deal_status != DealStatus.FAILED
-
-
 def counts_toward_gmv(status: str, over_limit: bool, missing: bool, over_stock: bool,
                       deal_status: str | None = None) -> bool:
     """An entry counts toward the 成交额 when valid and not flagged, and its deal did not fail;
@@ -172,22 +167,8 @@ def deal_gmv() -> ColumnElement:
 def buyer_gmv_counts(sb) -> ColumnElement:
     """`deal_gmv_counts` for a name in a show: the show_buyer row `sb` (ShowBuyer or an alias of it)
     has a valid order in a deal of its show that did not fail. A name whose only orders were in
-    failed deals (未成团, refunded) bought nothing (deal_buyer by its key)."""
-    return and_(sb.valid_entries > 0, exists(
-        select(DealBuyer.deal_id).join(Deal, Deal.id == DealBuyer.deal_id)
-        .where(Deal.show_id == sb.show_id, DealBuyer.name == sb.name, DealBuyer.valid_entries > 0, deal_gmv_counts())
-        .correlate_except(DealBuyer, Deal)
-    ))
-
-
-def show_buyers(session: Session, show_id: int) -> int:
-    """下单人数 without the people whose only valid orders were in failed deals (refunded): distinct
-    names with a valid entry in a deal of the show that did not fail. Show.buyers (the tally) says the
-    same while no deal of the show failed, so readers count this only once one has (with orders)."""
-    return session.scalar(
-        select(func.count(ChainEntry.buyer_name.distinct())).join(Deal, Deal.id == ChainEntry.deal_id)
-        .where(Deal.show_id == show_id, ChainEntry.status == EntryStatus.VALID, deal_gmv_counts())
-    ) or 0
+    failed deals (未成团, refunded) bought nothing (show_buyer.kept_entries, see services.jielong.buyers)."""
+    return bought(sb)
 
 
 def gmv_counts() -> ColumnElement:

@@ -3,9 +3,8 @@
 Everything the live pages show is read from tally columns and per-minute rows kept by the
 writers (Show.viewers_*, Show.commenters, Show.buyers, Deal.units_valid, DealMinute, …),
 so a snapshot costs a handful of indexed lookups however big the night grows: it never
-scans comment, and reads chain_entry only once a deal of the show failed with orders (未成团,
-refunded): then 下单人数 is counted as the review counts it (jielong.show_buyers), since
-Show.buyers still holds the names whose only orders were in that deal.
+scans comment or chain_entry. 下单人数 is Show.buyers, which leaves out a name whose only orders
+were in a deal that failed (未成团, refunded), as the review does (services.jielong.buyers).
 """
 from __future__ import annotations
 
@@ -249,19 +248,12 @@ def snapshot(session: Session, show_id: int, now: datetime | None = None, questi
         viewers_cumulative=row.viewers_cumulative,
         commenters=row.commenters,
         comments_total=row.comments_total,
-        buyers=_buyers(session, show_id, rows),
+        buyers=row.buyers,
         deals=tuple(_deal(r, window_start, now) for r in rows if r.id is not None),
         questions=tuple(top_questions(session, show_id, questions)),
         promises=tuple(recent_promises(session, show_id, promises)),
         host_deal_id=row.host_deal_id,
     )
-
-
-def _buyers(session: Session, show_id: int, rows) -> int:
-    """下单人数: the Show.buyers tally, unless a deal with orders failed (the review's rule)."""
-    if any(r.id is not None and r.entries_valid and not jielong.deal_counts_toward_gmv(r.status) for r in rows):
-        return jielong.show_buyers(session, show_id)
-    return rows[0].buyers
 
 
 def _deal(r, window_start: datetime, now: datetime) -> DealSnapshot:

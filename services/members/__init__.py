@@ -21,7 +21,7 @@ from services.members.directory import (
 from services.members.identity import Person, base_name, building_of, link_people
 from services.members.labels import (
     ALIAS_KIND_LABELS, KOC_FIRST_N, KOC_LED_BUYERS, KOC_LED_LIFT, KOC_LED_MINUTES, KOC_SUGGEST_RULE, PROPOSAL_STATUS_LABELS, REASON_LABELS, SEGMENT_LABELS, SEGMENT_RULES, SEGMENTS,
-    SILENT_SHOWS, AliasKind, ProposalStatus, Segment, badge_text, segment_label,
+    SILENT_SHOWS, WATCHED_RULE, AliasKind, ProposalStatus, Segment, badge_text, segment_label,
 )
 from services.members.merging import confirm, merge, reject, set_koc, undo
 from services.members.badging import Badge, member_badges
@@ -36,7 +36,7 @@ __all__ = [
     "segments_of", "suggest_kocs",
     "Person", "base_name", "building_of", "link_people",
     "ALIAS_KIND_LABELS", "KOC_FIRST_N", "KOC_LED_BUYERS", "KOC_LED_LIFT", "KOC_LED_MINUTES", "KOC_SUGGEST_RULE", "PROPOSAL_STATUS_LABELS", "REASON_LABELS", "SEGMENT_LABELS", "SEGMENT_RULES",
-    "SEGMENTS", "SILENT_SHOWS", "AliasKind", "ProposalStatus", "Segment", "badge_text", "segment_label",
+    "SEGMENTS", "SILENT_SHOWS", "WATCHED_RULE", "AliasKind", "ProposalStatus", "Segment", "badge_text", "segment_label",
     "confirm", "merge", "reject", "set_koc", "undo",
     "Badge", "asker_badges", "at_list", "badges", "chain_counts", "koc_list", "member_badges",
     "needs_sync", "sync_show",

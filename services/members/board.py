@@ -47,10 +47,9 @@ def ltv(session: Session, member_id: int) -> Decimal:
 
 
 def _names_bought(session: Session, show_id: int) -> int:
-    """The review's 下单人数: Show.buyers (names with a valid order), less the names whose only
-    orders were in failed deals (refunded)."""
-    return session.scalar(select(func.count()).select_from(ShowBuyer).where(
-        ShowBuyer.show_id == show_id, jielong.buyer_gmv_counts(ShowBuyer))) or 0
+    """The review's 下单人数: names with a valid order, less the names whose only orders were in
+    failed deals (refunded)."""
+    return jielong.show_buyers(session, show_id)
 
 
 def _persons(community_id: int, *where):

@@ -44,6 +44,9 @@ KOC_SUGGEST_RULE = (
     f"发言后 {KOC_LED_MINUTES} 分钟内至少 {KOC_LED_BUYERS} 位其他人接龙该商品，且至少是发言前 {KOC_LED_MINUTES} 分钟的 {KOC_LED_LIFT} 倍）"
 )
 
+# What 观看场次 counts (the members table's tooltip): services.members.tally's one rule.
+WATCHED_RULE = "参与过的直播场次：直播间里看到过（直播工具记录）、评论过，或在当晚接龙下过单（下单的一场也算），所以不少于下单场次"
+
 # The rule shown next to each segment (members page, 核心看板).
 SEGMENT_RULES: dict[str, str] = {
     Segment.NEW: "今晚之前从未下单（首单在本场）",

@@ -175,6 +175,8 @@ def rebuild(session: Session, show: Show) -> set[int]:
     before = set(session.scalars(select(MemberShow.member_id).where(MemberShow.show_id == show.id)))
     orders, early, claims, watched = _orders(session, show), _early(session, show), _claims(session, show), _watched(session, show)
     led = _led(session, show)
+    # A night a member ordered in is a night they took part in, seen or not (观看场次 ≥ 下单场次).
+    watched |= set(orders)
     ids = set(orders) | set(claims) | watched | set(led)
     session.execute(delete(MemberShow).where(MemberShow.show_id == show.id))
     rows = [

@@ -79,6 +79,22 @@ def deal_choices(session: Session, show_id: int) -> list[tuple[int, str]]:
     return [(i, p) for i, p in session.execute(select(Deal.id, Deal.product).where(Deal.show_id == show_id).order_by(Deal.id))]
 
 
+_N_WORDS = {"前N名": "前 N 名", "满N份": "满 N 份"}
+
+
+def _check_n(value: int | None, field: str, required: bool = False) -> None:
+    """The one check of a promise's N (`field`: 前N名 or 满N份): a whole number 1..MAX_COUNT when
+    given; `required`: the scope being confirmed needs one."""
+    words = _N_WORDS[field]
+    if required and (value is None or value < 1):
+        raise InvalidInput(f"范围为「{words}」时须填写 N（正整数）。", field=field)
+    if value is None:
+        return
+    if value < 1:
+        raise InvalidInput(f"{words}须为正整数。", field=field)
+    check_count(value, field)
+
+
 def guess_scope(text: str, kind: str, first_n: int | None, deal_id: int | None, min_qty: int | None = None) -> str:
     """claims for refunds and payouts, first_n when a first N is named, min_qty when a least
     quantity is (满两份送), show when the words cover the whole night (全场, 所有订单) or no deal
@@ -126,16 +142,10 @@ def log_promise(
     deal_id = _check_deal(session, show_id, deal_id)
     if first_n is None:
         first_n = first_n_of(text)
-    if first_n is not None and first_n < 1:
-        raise InvalidInput("前 N 名须为正整数。", field="前N名")
-    if first_n is not None:
-        check_count(first_n, "前N名")
+    _check_n(first_n, "前N名")
     if min_qty is None:
         min_qty = min_qty_of(text)
-    if min_qty is not None and min_qty < 1:
-        raise InvalidInput("满 N 份须为正整数。", field="满N份")
-    if min_qty is not None:
-        check_count(min_qty, "满N份")
+    _check_n(min_qty, "满N份")
     hint = clean(due_hint) if due_hint is not None else (due_hint_of(text) or "")
     scope = scope or guess_scope(text, kind, first_n, deal_id, min_qty)
     if scope not in SCOPES:
@@ -367,17 +377,11 @@ def confirm(
     if scope not in SCOPES:
         raise InvalidInput(f"未知的履约范围「{scope}」。", field="范围")
     first_n = first_n if first_n is not None else p.first_n
-    if scope == Scope.FIRST_N and (first_n is None or first_n < 1):
-        raise InvalidInput("范围为「前 N 名」时须填写 N（正整数）。", field="前N名")
-    if first_n is not None:
-        check_count(first_n, "前N名")
+    _check_n(first_n, "前N名", required=scope == Scope.FIRST_N)
     if scope == Scope.DEAL and p.deal_id is None:
         raise InvalidInput("范围为「本团品」时须先选择团品。", field="团品")
     min_qty = min_qty if min_qty is not None else p.min_qty
-    if scope == Scope.MIN_QTY and (min_qty is None or min_qty < 1):
-        raise InvalidInput("范围为「满 N 份」时须填写 N（正整数）。", field="满N份")
-    if min_qty is not None:
-        check_count(min_qty, "满N份")
+    _check_n(min_qty, "满N份", required=scope == Scope.MIN_QTY)
     p.scope, p.first_n, p.min_qty, p.confirmed = scope, first_n, min_qty, True
     if due_at is not None:
         p.due_at = due_at

@@ -15,8 +15,8 @@ Rules behind the numbers (kpis):
   refunded_gmv (its valid entries, the money of the unflagged ones). Its row in `deals` keeps what
   its chain held (entries, units, buyers) with gmv 0 and `refunded` its money.
 - buyers = distinct names with at least one valid entry in a deal of the show that did not fail
-  (Show.buyers, kept by the jielong service through ShowBuyer, when no deal failed; else counted
-  in SQL by jielong.show_buyers, as the live snapshot does); order_rate = buyers / viewers.
+  (jielong.show_buyers: the Show.buyers tally the jielong service keeps through ShowBuyer, which
+  the live snapshot reads too); order_rate = buyers / viewers.
 - entries / units = Σ Deal.entries_valid / Deal.units_valid over the deals that did not fail.
 - gmv = Σ Deal.gmv_valid over the deals that did not fail (jielong.deal_gmv): valid entries not
   flagged 超出限购 / 缺失, ChainEntry.amount when an order import provided it, else qty × the
@@ -198,7 +198,7 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
     response_s = triage.median_response_s(session, show_id)
     entries, units, gmv, refunded_entries, refunded_gmv = _sales(session, show_id)
     deals = deal_rows(session, show_id)
-    buyers = jielong.show_buyers(session, show_id) if refunded_entries else show.buyers
+    buyers = jielong.show_buyers(session, show_id)
     promise_count = session.scalar(select(func.count()).where(Promise.show_id == show_id)) or 0
     kept_rate, overdue = promises.kept_rate(session, show_id), promises.overdue_count(session, show_id)
     aov = rate(gmv, buyers)

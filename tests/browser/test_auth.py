@@ -221,6 +221,31 @@ def test_console_link_opens_the_host_screen_in_a_second_context_without_login(se
     second_page.get_by_label("密码").wait_for()
 
 
+def test_a_double_clicked_host_link_leaves_a_working_link_shown(server, page, second_page):
+    """Two clicks within 5 s are one: at most one live link is made, and the page shows one that opens
+    the host screen (the second click's run, refused as a twin, shows the first run's link)."""
+    eng = db.connect(server.database_url)
+    with db.session(eng) as s:  # earlier tests' links of the show: a new one right after them is a twin
+        show_id = shows.find_show(s, SHOW).id
+        for link in auth.list_host_links(s, show_id):
+            auth.revoke_host_link(s, SYSTEM, link.id)
+    login(page, server, "assistant")
+    page.get_by_role("tab", name="主播链接").click()
+    page.get_by_role("button", name="生成主播链接").dblclick()
+    wait_for_app(page)
+    code = page.get_by_test_id("stCode").filter(has_text="host=").first
+    code.wait_for()
+    url = code.inner_text().strip()
+    with db.session(eng) as s:
+        assert auth.resolve_host_link(s, url.split("host=", 1)[1]) == show_id
+        assert sum(1 for r in auth.list_host_links(s, show_id) if auth.is_live(r)) == 1
+    eng.dispose()
+    second_page.goto(url)
+    wait_for_app(second_page)
+    second_page.get_by_text(SHOW).first.wait_for()
+    screenshot(page, "hostlink_double_click")
+
+
 @pytest.mark.parametrize("kind", ["expired", "revoked"])
 def test_expired_or_revoked_link_is_refused_in_chinese(server, second_page, kind):
     token = _link(server, expired=kind == "expired", revoked=kind == "revoked")

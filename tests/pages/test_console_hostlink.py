@@ -51,6 +51,32 @@ def test_assistant_generates_a_link_with_a_qr_code(panel_as, app_db):
     assert any("有效" in t.value for t in at.text)
 
 
+def test_a_double_click_leaves_the_first_link_shown(panel_as, app_db, monkeypatch):
+    """The second click of a double click stops the first run at its next element (here: the
+    toast after the link was made) and is itself refused as a twin (within 5 s): the link made by
+    the first run, shown only once, is still there to copy and it works."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    at = panel_as("assistant")
+    toast, stops = st.toast, []
+
+    def interrupted(*args, **kwargs):
+        if not stops:
+            stops.append(1)
+            raise StopException()  # what the second click's rerun request does to the first run
+        return toast(*args, **kwargs)
+
+    monkeypatch.setattr(st, "toast", interrupted)
+    at.button(key="console_hostlink_create").click().run()
+    assert stops and not at.exception
+    at.button(key="console_hostlink_create").click().run()  # the second click: a twin
+    assert not at.exception
+    assert any("重复点击" in e.value for e in at.error)
+    assert len(at.code) == 1 and _resolve(app_db, at.code[0].value) == at.session_state[context.SHOW_KEY]
+    assert len(at.get("image")) == 1
+
+
 def test_revoking_the_link_ends_it_and_hides_it(panel_as, app_db):
     at = panel_as("assistant")
     at.button(key="console_hostlink_create").click().run()

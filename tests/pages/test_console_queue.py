@@ -344,6 +344,30 @@ def test_the_top_buttons_act_on_the_top_row_and_then_on_the_next(queue_as):
     assert _row_id(at, "answer_") not in (top, second)
 
 
+def test_after_another_show_is_picked_the_top_buttons_act_on_that_shows_top_row(queue_as, app_db):
+    """Y / X after a pick in the sidebar (the picker sets the page's show and reruns it): the keys'
+    buttons act on the new show's top question, and the old show's questions stay as they were."""
+    from ui import context
+
+    at = queue_as("assistant")
+    old_top = _row_id(at, "answer_")
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        demo = shows.find_show(s, "源味集《农场主来了》").id
+        open_before = triage.open_count(s, at.session_state[context.SHOW_KEY])
+    at.session_state[context.SHOW_KEY] = demo
+    at.run()
+    new_top = _row_id(at, "answer_")
+    assert new_top != old_top
+    at.button(key=P + "top_answer").click().run()
+    assert not at.exception
+    with db.session(eng) as s:
+        answered, old = s.get(QuestionGroup, new_top), s.get(QuestionGroup, old_top)
+        assert (answered.show_id, answered.status) == (demo, "answered")
+        assert old.status != "answered" and triage.open_count(s, old.show_id) == open_before
+    eng.dispose()
+
+
 def test_comment_intake_floats_over_the_queue_instead_of_pushing_it_down(queue_as):
     """Issue 13 #16: the intake was an expander above the queue; opened, it pushed the queue
     below the fold at 1280×800. It is a popover now (AppTest lists no popovers: it is simply

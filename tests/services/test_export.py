@@ -68,7 +68,7 @@ def _night(session, admin):
             deal.gmv_valid = (deal.gmv_valid or 0) + (amount if amount is not None else qty * deal.group_price)
             buyers[name] = buyers.get(name, 0) + 1
     for name, n in buyers.items():
-        session.add(ShowBuyer(show_id=show.id, name=name, valid_entries=n))
+        session.add(ShowBuyer(show_id=show.id, name=name, valid_entries=n, kept_entries=n))
     show.buyers, show.viewers_cumulative, show.viewers_peak = len(buyers), 270, 180
     session.add(QuestionGroup(show_id=show.id, category="authenticity", text="<img src=x onerror=alert(1)>有机认证是真的吗？",
                               status="new", comments=5, askers=4, first_seen=T0 + timedelta(minutes=10),

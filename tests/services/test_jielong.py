@@ -95,9 +95,16 @@ def assert_consistent(session, deal_id):
     distinct = session.scalar(
         select(func.count(func.distinct(EntryRow.buyer_name))).select_from(EntryRow).join(Deal, Deal.id == EntryRow.deal_id)
         .where(Deal.show_id == deal.show_id, EntryRow.status == "valid"))
-    assert show.buyers == distinct
     assert session.scalar(select(func.count()).select_from(ShowBuyer).where(
         ShowBuyer.show_id == deal.show_id, ShowBuyer.valid_entries > 0)) == distinct
+    # kept_entries: the valid entries in deals that did not fail; Show.buyers counts the names with one.
+    kept = dict(session.execute(
+        select(EntryRow.buyer_name, func.count()).join(Deal, Deal.id == EntryRow.deal_id)
+        .where(Deal.show_id == deal.show_id, EntryRow.status == "valid", Deal.status != "failed")
+        .group_by(EntryRow.buyer_name)).all())
+    assert dict(session.execute(select(ShowBuyer.name, ShowBuyer.kept_entries).where(
+        ShowBuyer.show_id == deal.show_id, ShowBuyer.kept_entries != 0)).all()) == kept
+    assert show.buyers == len(kept)
     return deal
 
 

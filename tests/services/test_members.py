@@ -211,6 +211,19 @@ def test_viewer_ids_link_and_count_as_watched(session, admin):
     assert session.query(Member).count() == 2
 
 
+def test_a_night_ordered_in_counts_among_the_nights_watched_in_the_table_and_the_csv(session, admin):
+    """王芳 ordered in two nights' chains and no tool saw her watch: 观看场次 2 beside 下单场次 2, not 0
+    (a night a member ordered in is a night they took part in), in the table, the CSV and her detail."""
+    night(session, admin, 0, [("王芳", 1, "10")])
+    night(session, admin, 1, [("王芳", 2, "20")])
+    row = next(r for r in members.members(session, member_of(session, "王芳").community_id) if r["name"] == "王芳")
+    assert (row["shows_watched"], row["shows_bought"]) == (2, 2)
+    text = members.export_members(session, member_of(session, "王芳").community_id).decode("utf-8-sig")
+    header, line = text.splitlines()[0].split(","), next(ln for ln in text.splitlines() if ln.startswith("王芳,")).split(",")
+    assert (line[header.index("观看场次")], line[header.index("下单场次")]) == ("2", "2")
+    assert [r["watched"] for r in members.member_detail(session, member_of(session, "王芳").id)["shows"]] == [True, True]
+
+
 def test_csv_import_links_exact_names_and_export_round_trips(session, admin):
     night(session, admin, 0, [("王芳", 1, "10")])
     cid = member_of(session, "王芳").community_id

@@ -277,6 +277,27 @@ def test_confirm_checks_scope(session, assistant, admin):
         promises.confirm(session, make_reviewer(session), p.id)
 
 
+def test_a_promises_n_is_checked_by_one_rule_with_the_same_words(session, assistant, admin):
+    """前N名 / 满N份, when logged and when confirmed: the same Chinese sentence for the same mistake
+    (a 0 given beside another scope used to read 「前N名须为不小于 1 的整数」 on confirm)."""
+    show_id = make_show(session, admin)
+    for n in ("first_n", "min_qty"):
+        field, words = {"first_n": ("前N名", "前 N 名"), "min_qty": ("满N份", "满 N 份")}[n]
+        with pytest.raises(InvalidInput) as logged:
+            promises.log_promise(session, assistant, show_id, f"送葱{n}", **{n: 0})
+        assert (str(logged.value), logged.value.field) == (f"{words}须为正整数。", field)
+        p = promises.log_promise(session, assistant, show_id, f"保证新鲜{n}")
+        with pytest.raises(InvalidInput) as confirmed:
+            promises.confirm(session, assistant, p.id, scope="show", **{n: 0})
+        assert str(confirmed.value) == f"{words}须为正整数。"
+        with pytest.raises(InvalidInput) as missing:
+            promises.confirm(session, assistant, p.id, scope=n)
+        assert str(missing.value) == f"范围为「{words}」时须填写 N（正整数）。"
+        with pytest.raises(InvalidInput) as big:
+            promises.confirm(session, assistant, p.id, scope=n, **{n: 1_000_001})
+        assert str(big.value) == f"{field}不能超过 1000000。"
+
+
 def make_reviewer(session):
     from tests.support import make_actor
 

@@ -64,7 +64,8 @@ def test_gmv_uses_imported_amount_else_qty_times_price(session, admin):
         session.add(ChainEntry(deal_id=deal.id, line_key=f"k{i}", seq=i + 1, buyer_name=name, qty=qty, amount=amount,
                                status=status, created_at=T0, updated_at=T0))
     show.buyers, show.viewers_cumulative = 2, 4
-    session.add_all([ShowBuyer(show_id=show.id, name="张三", valid_entries=1), ShowBuyer(show_id=show.id, name="李四", valid_entries=1)])
+    session.add_all([ShowBuyer(show_id=show.id, name="张三", valid_entries=1, kept_entries=1),
+                     ShowBuyer(show_id=show.id, name="李四", valid_entries=1, kept_entries=1)])
     session.flush()
     k = review.kpis(session, show.id)
     assert k["gmv"] == pytest.approx(2 * 19.90 + 15.00)
