@@ -175,6 +175,7 @@ def _paste(deal_id: int, actor: Actor, scope: str) -> None:
         else:
             plan = _safe(jielong.preview_paste, deal_id, text)
             st.session_state[plan_key] = (deal_id, text, plan) if plan else None
+            st.session_state.pop(result_key, None)  # the last save's 已保存 is not this preview's
     stored = st.session_state.get(plan_key)
     if stored and stored[0] == deal_id and stored[1] == text:
         plan: jielong.PastePlan = stored[2]

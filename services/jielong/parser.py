@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from services.errors import DomainError, InvalidInput, check_paste_size
-from services.jielong import chat, menu_orders, reposts
+from services.jielong import chat, meals, menu_orders, reposts
 from services.jielong import quantities as q
 from services.jielong import spec_lines
 from services.jielong.layout import is_example, numbered_pieces, price_only
@@ -575,7 +575,7 @@ def for_product(entries: list[ChainEntry], product: str, skipped: list[str] | No
     product, the entries are returned as they are (the deal's single-product reading)."""
     products = {p for e in entries for p, _ in e.items if not q.is_class(p)}
     if len(products) < 2 or not (product or "").strip():  # no product (None, blank): the whole reading
-        return entries
+        return meals.for_meal(entries, product, skipped)  # `6份晚餐` under a 午餐 deal: another meal's
     if not any(q.same_product(p, product) for p in products):
         for e in entries:
             if e.items:

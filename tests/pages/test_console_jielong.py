@@ -454,3 +454,18 @@ def test_without_specs_the_tables_keep_their_columns(panel_as, app_db):
     at = panel_as("assistant", show_id)
     _preview(at, show_id, deal_id, "#接龙\n1. 王芳 2份\n2. 李四 1份")
     assert list(at.dataframe[0].value.columns[:5]) == ["变化", "团员", "数量", "状态", "提示"]
+
+
+def test_a_new_preview_hides_the_last_saves_message(panel_as, app_db):
+    """Night 15: the chain re-pasted longer and previewed showed the first paste's 「已保存：…当前有效
+    4 单」 under 确认保存, as if the new lines were saved already; once they are, 已保存 is back."""
+    show_id, deal_id = _released_deal(app_db, stock=None)
+    at = panel_as("assistant", show_id)
+    _preview(at, show_id, deal_id, "#接龙\n1. 王芳 2份\n2. 李四 1份")
+    at.button(key=f"console_jielong_confirm_{show_id}_{deal_id}").click().run()
+    assert any("已保存" in s.value for s in at.success)
+    _preview(at, show_id, deal_id, "#接龙\n1. 王芳 2份\n2. 李四 1份\n3. 赵六 1份")
+    assert any("新增 1 条" in i.value for i in at.info)
+    assert not any("已保存" in s.value for s in at.success)  # not saved yet
+    at.button(key=f"console_jielong_confirm_{show_id}_{deal_id}").click().run()
+    assert any("已保存" in s.value and "当前有效 3 单" in s.value for s in at.success)

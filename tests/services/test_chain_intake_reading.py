@@ -5,6 +5,7 @@ never orders)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -53,3 +54,24 @@ def test_a_menu_header_is_never_an_order(session, assistant):
             "1. 桃子 5份晚餐\n2. 秀 午餐一份\n")
     plan = jielong.preview_paste(session, deal.id, text)
     assert [r["团员"] for r in plan.rows()] == ["桃子", "秀"]
+
+
+def test_a_two_meal_chain_is_read_for_the_meal_the_deal_sells(session, assistant):
+    # Night 15: the real lunch-box chain tests/data/real/chains/tune/taozi_0609-tue-lunch-dinner.txt
+    # (source in its first line) pasted into a deal 午餐 counted `桃子 6份晚餐` as six lunches.
+    lines = (Path(__file__).parents[1] / "data/real/chains/tune/taozi_0609-tue-lunch-dinner.txt"
+             ).read_text(encoding="utf-8").splitlines()[1:]
+    text = "\n".join(lines)
+    lunch = released_deal(session, assistant, product="午餐", stock=None, per_person_limit=None)
+    plan = jielong.preview_paste(session, lunch.id, text)
+    assert [(r["团员"], r["数量"]) for r in plan.rows()] == [
+        ("王燕萍", 1), ("小柠檬", 1), ("桃子", 1), ("reni", 1), ("李湘", 1), ("大龙猫", 1)]
+    assert any("其他餐" in line and "6份晚餐" in line for line in plan.ignored)  # said, not dropped silently
+    res = jielong.apply_paste(session, assistant, lunch.id, text, at=T0)
+    assert (res.added, res.units_valid, res.buyers_valid) == (6, 6, 6)
+    assert_consistent(session, lunch.id)
+    # the twin: a deal naming no meal (the lunch-box business as one deal) takes every portion
+    boxes = jielong.parse_chain(text)
+    assert sum(e.qty for e in jielong.for_product(boxes, "桃子盒饭")) == 13
+    both = jielong.for_product(jielong.parse_chain("#接龙\n1. 张三 午餐1份 晚餐2份\n2. 李四 晚饭一份"), "晚餐")
+    assert [(e.name, e.qty) for e in both] == [("张三", 2), ("李四", 1)]
