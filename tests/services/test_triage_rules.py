@@ -825,6 +825,7 @@ def test_shop_desk_threats_parcels_and_bulk_orders(text, expected):
         ("有什么面膜推荐吗", "product"),  # a recommendation asked with the kind between
         ("有什么歌推荐吗", "other_question"),  # twin: a song
         ("推荐双鞋子给我", "product"),
+        ("推荐首歌给我", "chatter"),  # twin: a song
         ("帮我选一双跑鞋", "product"),  # choosing goods for the buyer
         ("帮我找一下那首歌", "chatter"),  # twin
         ("介绍一下你们的新款产品", "product"),
