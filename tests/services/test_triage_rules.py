@@ -786,3 +786,69 @@ def test_shop_chat_requests_defects_and_attributes_from_new_sources(text, expect
 )
 def test_shop_desk_threats_parcels_and_bulk_orders(text, expected):
     assert triage.classify(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # branch comments12 (tune rows Y3, Y6, Y8 of comments_live12.tsv; phrasings of our own), each with a twin
+        ("你们这服务态度也太差了吧", "after_sales"),  # the desk's attitude
+        ("你们客服说话什么态度", "after_sales"),
+        ("主播态度真好", "chatter"),  # twin
+        ("把你们主管的电话给我", "after_sales"),  # asking for someone above the desk
+        ("找你们负责人来处理", "after_sales"),
+        ("老板今天好帅", "chatter"),  # twin
+        ("收到的货是破的", "after_sales"),  # received broken or used
+        ("收到了一个旧的", "after_sales"),
+        ("收到了很喜欢", "chatter"),  # twin
+        ("东西质量这么差", "after_sales"),  # the quality run down with a degree word
+        ("这货也太垃圾了", "after_sales"),
+        ("这网也太差了", "chatter"),  # twin: not the goods
+        ("洗一次掉色很严重", "after_sales"),  # fading, badly
+        ("这件洗了会掉色吗", "product"),  # twin: asked before buying
+        ("以后再也不来你们家买了", "after_sales"),  # never buying here again
+        ("以后还来你们家买", "chatter"),  # twin
+        ("打客服电话一直没人接", "after_sales"),  # nobody answers the desk
+        ("客服小姐姐回复好快", "chatter"),  # twin
+        ("这双鞋根本就是假货", "authenticity"),  # fake goods said outright
+        ("山寨机也挺好用", "chatter"),  # twin
+        ("收到的货不对板", "after_sales"),
+        ("我要开一张公司抬头的发票", "order"),  # an invoice asked for or corrected
+        ("发票税号填错了", "order"),
+        ("我要开直播了", "chatter"),  # twin
+        ("快递被弄丢了", "delivery"),  # a lost parcel
+        ("钥匙丢了", "chatter"),  # twin
+        ("收件电话写错了", "delivery"),  # the receiver's phone entered wrong
+        ("我把作业写错了", "chatter"),  # twin
+        ("地址改完了吗", "delivery"),  # the changed address
+        ("主播换地址了吗", "other_question"),  # twin
+        ("有什么面膜推荐吗", "product"),  # a recommendation asked with the kind between
+        ("有什么歌推荐吗", "other_question"),  # twin: a song
+        ("推荐双鞋子给我", "product"),
+        ("推荐首歌给我", "chatter"),  # twin: a song
+        ("帮我选一双跑鞋", "product"),  # choosing goods for the buyer
+        ("帮我找一下那首歌", "chatter"),  # twin
+        ("介绍一下你们的新款产品", "product"),
+        ("介绍一下你自己", "chatter"),  # twin: the host, an imperative
+        ("再讲讲材质", "product"),  # asking the host to go over an attribute again
+        ("再讲一个笑话", "chatter"),  # twin
+        ("有卖防晒衣吗", "product"),  # whether the shop sells a kind
+        ("有人卖萌吗", "chatter"),  # twin
+        ("你们有什么新品", "product"),
+        ("有什么新闻", "chatter"),  # twin
+        ("这款还卖吗", "order"),  # still on sale
+        ("主播还卖萌吗", "other_question"),  # twin
+        ("这个色是不是快没了", "order"),  # stock running out
+        ("是不是快下播了", "other_question"),  # twin
+        ("小黄车第几个是这件", "order"),  # which link is this one
+        ("你是第几个进直播间的", "other_question"),  # twin
+        ("今天还抽奖嘛", "price"),  # a draw asked with a time word, as 有抽奖吗
+        ("抽奖抽中了好开心", "chatter"),  # twin
+        ("这件能价保吗", "after_sales"),  # price protection
+        ("这件价格多少", "price"),  # twin
+        ("能保温多久", "product"),  # keeping warm is what the goods do
+        ("主播播几个小时", "other_question"),  # twin
+    ],
+)
+def test_shop_desk_complaints_and_live_room_requests_from_comments12(text, expected):
+    assert triage.classify(text) == expected
