@@ -410,6 +410,8 @@ def classify_line(line: str, model: _model.Model | None = None) -> PromiseDraft 
         return draft
     rv = rule_view(text, draft)
     p = model.probability(_model.features(text, rv))
+    if draft is not None and rv.score <= WEAK and _REQUEST.search(text) and not _TEAM_ACTS.search(text):
+        return None  # 请耐心等待发货通知: the buyer is asked to wait and only weak cues name anything: nothing owed
     if draft is not None:
         return draft if p >= model.keep_for(rv.score >= STRONG) else None
     if p < model.add:

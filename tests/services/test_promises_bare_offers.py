@@ -37,3 +37,10 @@ def test_today_in_the_live_room_with_a_count_is_no_price():
     # A count of hours or people after 直播间 is no amount paid (a space before the unit changes nothing).
     assert detect("今天直播间 3 个小时，大家慢慢看") == []
     assert [d.kind for d in detect("今天直播间 49.9")] == ["price"]
+
+
+def test_a_request_to_wait_with_only_weak_cues_owes_nothing():
+    # The buyer asked to wait (请耐心等待发货): weak cues only, read as said whatever the model makes of the words;
+    # a day named keeps the delivery term.
+    assert detect("下单的家人们请耐心等待发货") == []
+    assert [d.kind for d in detect("请放心，明天一早发货")] == ["delivery"]
