@@ -44,3 +44,10 @@ def test_a_request_to_wait_with_only_weak_cues_owes_nothing():
     # a day named keeps the delivery term.
     assert detect("下单的家人们请耐心等待发货") == []
     assert [d.kind for d in detect("请放心，明天一早发货")] == ["delivery"]
+
+
+def test_genuine_goods_vouched_read_as_quality():
+    # 绝对是正宗… vouches for the goods as 都是正品 does; praise of a taste (很正宗) and a question vouch nothing.
+    assert [d.kind for d in detect("绝对是正宗的东北大米")] == ["quality"]
+    assert detect("这家店的菜很正宗") == []
+    assert detect("这是正宗的吗？") == []
