@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from services.cn_numbers import NUM
 from services.promises import model as _model
 from services.promises import talk
+from services.promises.shapes import BARE_PRICES
 from services.promises.lexicon import (
     _AMT, _COMPILED, _DEDICATION, _DELIVERY_SONG, _GOODS, _NOT_GIVING, _SPOKEN_PRICE, _UNIT, CHANNEL,
     DAMAGE, FALLBACK, STRONG, WEAK,
@@ -89,8 +90,9 @@ _URGENCY = re.compile(r"错过|恢复原价|所剩|抓紧|手慢无|不多了")
 # A push (数量有限, 抢到就是赚到, 只限直播间有这个价格) names no term a buyer could hold the team to:
 # with no amount, discount, coupon, gift or head count in the line, its price words offer nothing.
 _PUSH = re.compile(r"(?:开|上|来)(?:一波|个|一场)?(?:限量|限时)?秒杀(?!价)|错过|恢复原价|所剩|抓紧|手慢无|不多了|数量有限|库存有限|抢到就是赚到|先付先得|拼手速|抢完为止|仅限|只限|只有在|末班车|(?:就|都)?没有(?:这样|这个)的?(?:价格|优惠)|站外")
+_BARE_PRICES = "|".join(BARE_PRICES)
 _CONCRETE_PRICE = re.compile(
-    rf"{_SPOKEN_PRICE}|{NUM}(?:\.\d+)?\s*(?:元|块|米|折|毛)|X{{1,3}}\s*(?:元|块)|[¥￥]\s*\d|\[[^\[\]]+\]|（[^（）]+）|满\s*{NUM}|减\s*{NUM}|买[^，。！,!；;]{{0,3}}送|券|立减|直降|"
+    rf"{_SPOKEN_PRICE}|{_BARE_PRICES}|{NUM}(?:\.\d+)?\s*(?:元|块|米|折|毛|分钱)|X{{1,3}}\s*(?:元|块)|[¥￥]\s*\d|\[[^\[\]]+\]|（[^（）]+）|满\s*{NUM}|减\s*{NUM}|买[^，。！,!；;]{{0,3}}送|券|立减|直降|"
     rf"(?:前|头|首)\s*{NUM}\s*[名位单个份人]|只有\s*{NUM}\s*[个份单件]|(?:只要|只需要?|仅需|到手)\s*{NUM}|全[网年]最低|最低价|只有今[晚天]有|(?:福利|活动|直播|专享|专属|秒杀|特)价|半价"
 )
 # A limit on a deal (优惠券只能领一次, 每人限购两件) names no term by itself.
@@ -122,6 +124,8 @@ _SHOP = re.compile(
 
 _NEGATION = re.compile(r"(?:不|没|未|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
 _PAST = re.compile(r"^(?:了|过了|过)")
+# A cue that holds its own future (福袋还有两分钟就要开抢了): its 了 marks what is about to happen.
+_FUTURE_IN = re.compile(r"就要|快要|即将|将要|马上就")
 # 就可以提货了 / 明天就能到了: a 了 after can / will is a future, not a past.
 _FUTURE_BEFORE = re.compile(r"(?:可以|能|会|将|要)[^，。！,!；;]{0,4}$")
 _PAST_BEFORE = re.compile(r"(?:已经|已(?!拍|下单|付款|购|买)|昨天|上次|刚才|刚刚)[^，。！,!；;]{0,6}$")  # 扣已拍, 已下单的: the buyers, not a past act
@@ -157,6 +161,8 @@ _SPANNING = (
     (re.compile(rf"{NUM}\s*{_UNIT}的(?:钱|价格?|价钱)[，,]?[^。！!？?]{{0,10}}?{NUM}\s*{_UNIT}"), "price"),
     # 群友特权价：10元3.3斤 (a named deal price, then its amount: no header; 零售价：10元3斤 names no deal).
     (re.compile(rf"(?:特权|群友|团员|老客|老顾客|回头客|街坊|邻居|员工|内购|新人|粉丝|会员|拼团|团购|秒杀|专属|福利|特惠|到手|宠粉|尝鲜)价[：:]\s*{NUM}(?:\.\d+)?\s*(?:元|块)"), "price"),
+    # 不满意可以退回来的，运费我出: a return, then who pays its shipping (a return's term, not a delivery).
+    (re.compile(r"(?:退|换(?!新))(?:回|货|换)?[^。！!？?，,]{0,8}[，,][^。！!？?，,]{0,4}运费(?:险)?(?:我|我们|店里|商家|主播)(?:来)?(?:出|包|承担)"), "refund"),
     (re.compile(r"(?:福利|红包|福袋|赠品|礼物|小样|奖品)[呢啊吧呀]?[，,][^。！!？?]{0,12}?(?:给(?:大家|你们|宝宝们?|家人们|姐妹们)|第一时间|准时)[^。！!，,？?]{0,4}(?:安排|开|发|送|抽)(?:上|出去|出来)?(?=[呢哦啊吧哈～~！!。，,\s]|$)"), "gift"),
 )
 # ...unless what lies between is past, a wish or a denial (红包呢，昨天已经给大家发过了; 福利呢，我也想给大家发).
@@ -228,7 +234,7 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                     if not neg_ok and _NEGATION.search(text[:a]) and not _self_negating(m.group(0)) or _CANNOT.match(text[b:]):
                         continue  # 不退, 不包邮; 包赔不起 (cannot)
                     if kind not in ("quality", "price") and not _FUTURE_BEFORE.search(text[:a]) and (
-                        _PAST.match(text[b:]) or _PAST_BEFORE.search(text[:a])
+                        _PAST.match(text[b:]) and not _FUTURE_IN.search(m.group(0)) or _PAST_BEFORE.search(text[:a])
                     ):
                         continue  # told as done (送了, 已经发货); a vouched check (亲自挑选过) still holds
                     taken.append((a, b))
@@ -248,6 +254,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
         hits.append(_Hit("price", spanning.start(), STRONG))
     for rx, kind in _SPANNING:
         m = rx.search(line)
+        if m and kind == "refund":
+            hits = [h for h in hits if h.kind != "delivery" or not m.start() <= h.start < m.end()]  # the return's shipping
         if m and not any(h.kind == kind and h.weight >= STRONG for h in hits) and not talk.HEARSAY.search(line) \
                 and not _SPAN_BLOCK.search(m.group(0)):
             hits.append(_Hit(kind, m.start(), STRONG))
@@ -402,6 +410,8 @@ def classify_line(line: str, model: _model.Model | None = None) -> PromiseDraft 
         return draft
     rv = rule_view(text, draft)
     p = model.probability(_model.features(text, rv))
+    if draft is not None and rv.score <= WEAK and _REQUEST.search(text) and not _TEAM_ACTS.search(text):
+        return None  # 请耐心等待发货通知: the buyer is asked to wait and only weak cues name anything: nothing owed
     if draft is not None:
         return draft if p >= model.keep_for(rv.score >= STRONG) else None
     if p < model.add:

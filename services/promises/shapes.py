@@ -24,6 +24,15 @@ _AMOUNT = rf"(?:{NUM}(?:\.\d+)?\s*(?:元|块|毛)|\d{{2,}}(?:\.\d+)?|[一二两�
 _UNIT = r"[箱份盒袋件单瓶包斤个罐杯支套]"
 _END = r"(?=[。！!～~…\s]*$)"
 
+# An amount said bare as the deal: 现在才89, 5斤装才39.9, 直播 269, 9.9 抢一袋, 一分钱秒杀 (我们才3个人, 直播300场,
+# 差一分钱 name no price). A term, so a push beside it (拼手速) keeps it (services.promises.rules._CONCRETE_PRICE).
+BARE_PRICES = (
+    rf"才\s*{NUM}(?:\.\d+)?\s*(?:元|块|米)?(?=[。！!～~…\s]*(?:$|[，,]))",
+    rf"直播(?:间)?(?:价)?\s*\d{{2,}}(?:\.\d+)?(?!\s*[\d.,%个位号点度岁分秒多条次场天年月期集遍回人万千w])",
+    rf"{NUM}(?:\.\d+)?\s*(?:元|块)?\s*抢\s*(?:{NUM}|个)?\s*{_UNIT}",
+    rf"{NUM}\s*分钱(?:的|就|秒杀|抢|拍|带走|拿走|包邮|到手)",
+)
+
 SHAPES: dict[str, list[str]] = {
     # Goods handed to buyers with a giving verb: 给你们配一个冰袋, 回头我买了给你们寄点, 给你们升级成礼盒装.
     "gift": [
@@ -38,7 +47,9 @@ SHAPES: dict[str, list[str]] = {
         rf"(?:待会儿?|等会儿?|一会儿?|马上|稍后|等下|等一下){_STOP}{{0,3}}(?:有|上|发|开|送){_STOP}{{0,4}}"
         r"(?:福袋|红包雨|抽奖)",
         rf"(?:享受|享有){_STOP}{{0,6}}福袋|福袋{_STOP}{{0,6}}(?:(?:发|送|抽|装)的是|是{_STOP}{{0,2}}{NUM}|里面?有(?!什么|啥|没有))",
-        rf"福袋{_STOP}{{0,10}}开奖|(?:还有|再过)\s*(?:{NUM}|X{{1,2}})\s*分钟{_STOP}{{0,4}}(?:开奖|抽奖)",
+        rf"福袋{_STOP}{{0,10}}(?:开奖|开抢)|(?:还有|再过)\s*(?:{NUM}|X{{1,2}})\s*分钟{_STOP}{{0,4}}(?:开奖|抽奖|开抢)",
+        # A round of draws announced (先来抽波奖, 马上抽一波奖; 抽奖规则看置顶 is read by the lexicon's 抽奖).
+        r"抽(?:一|几)?波奖(?![励金状杯])",
         # A prize to come and collect (找老王领十块钱的水果), or for the best entry (最感人的送礼物, 最整洁的送福袋).
         rf"(?:找|来|到){_STOP}{{0,6}}领(?:取)?(?:(?!了|给){_STOP}){{0,8}}(?:水果|奖品|礼品|礼物|红包|赠品|小样|福袋)",
         rf"最{_STOP}{{1,5}}的{_STOP}{{0,2}}(?:送|奖励?|获得){_STOP}{{0,6}}(?:礼物|小样|福袋|红包|奖品|赠品|周边|一份|{NUM}次)"
@@ -72,12 +83,15 @@ SHAPES: dict[str, list[str]] = {
         rf"(?:现在|今天|下单|拍下?){_STOP}{{0,4}}\[(?:[a-z_]*(?:promotion|discount|coupon|deal|offer)[a-z_]*|优惠[^\[\]]*|折扣[^\[\]]*|活动[^\[\]]*)\]",
         # A deal on now (现在还有新人优惠, 今天有折扣; 现在有优惠吗 asks, and a question is never read).
         rf"(?:现在|目前|今天|今晚|正在)(?:还|都|也)?有{_STOP}{{0,4}}(?:优惠|折扣)",
+        *BARE_PRICES,
     ],
     # A refund's term: 收到后3-5个工作日退到账.
     "refund": [
         rf"{NUM}(?:\s*[-~到至]\s*{NUM})?\s*(?:天|个?工作日|小时)(?:内|之内|以内)?{_STOP}{{0,2}}(?:退到账|退回(?:给)?[你您]|原路退)",
         # A refund the system makes by itself: 无法发货的，系统按支付方式自动退款 (上次自动退款了 is past).
         r"自动(?:全额)?(?:退款|退回|原路(?:退回|返回))",
+        # A return whose shipping the shop pays: 不合适可以退回来，运费我出 (a return's term, not a delivery).
+        rf"(?:退|换(?!新))(?:回|货|换)?{_STOP}{{0,8}}[，,]?{_STOP}{{0,4}}运费(?:险)?(?:我|我们|店里|商家|主播)(?:来)?(?:出|包|承担)",
     ],
     # A remedy the host owes them: 哪怕有一颗坏的，我都给你们补; 给大家赔 (给大家赔个不是 apologises).
     "compensation": [
