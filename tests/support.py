@@ -94,3 +94,27 @@ def race(engine: Engine, calls: list[Callable[[Session], object]]) -> list[objec
     for t in threads:
         t.join(timeout=60)
     return outcomes
+
+
+def reference_cpu_s() -> float:
+    """CPU seconds of a fixed pure-Python workload (regex, f-strings, dict updates), best of five.
+
+    CPU budgets are written as multiples of it, so a test of "this stays cheap" holds on a slow CI
+    machine as on a fast laptop; a regression of several times still fails."""
+    import re
+    import time
+
+    pattern = re.compile(r"(\d+)\s*份")
+
+    def workload() -> None:
+        counts: dict[str, int] = {}
+        for i in range(200_000):
+            key = f"k{i % 997}"
+            counts[key] = counts.get(key, 0) + len(pattern.findall(f"{i} 份 王芳 {i % 7}份"))
+
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.process_time()
+        workload()
+        best = min(best, time.process_time() - t0)
+    return best

@@ -11,6 +11,7 @@ from db.models import ChainEntry, Comment, Deal, Event, Promise, QuestionGroup, 
 from services import clock, demo, shows
 from services.demo import nights as dn
 from services.authz import SYSTEM
+from tests.support import reference_cpu_s
 
 
 def _deal(session, show_id: int, product: str) -> Deal:
@@ -141,7 +142,9 @@ def test_ensure_demo_loads_both_nights_once_on_an_empty_database(session):
     assert demo.ensure_demo(session) is None
     assert session.scalar(select(func.count()).select_from(Show)) == 10
     if session.get_bind().dialect.name == "sqlite":
-        assert elapsed < 6, f"loading the demo took {elapsed:.1f} s of CPU"  # about 2 s; the budget is 3 s
+        # measured at 25-40 reference workloads (10-13 s of CPU on a slow 2-core machine); twice that fails
+        budget = 80 * reference_cpu_s()
+        assert elapsed < budget, f"loading the demo took {elapsed:.1f} s of CPU (budget {budget:.1f} s)"
 
 
 def test_ensure_demo_leaves_a_database_with_shows_alone(session, admin):
