@@ -46,12 +46,6 @@ def ltv(session: Session, member_id: int) -> Decimal:
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
-def _names_bought(session: Session, show_id: int) -> int:
-    """The review's 下单人数: names with a valid order, less the names whose only orders were in
-    failed deals (refunded)."""
-    return jielong.show_buyers(session, show_id)
-
-
 def _persons(community_id: int, *where):
     """The people who bought in the shows matched by `where`, one key each: the member a name links
     to (so a merged member's names count once), else the bare name. Read live from show_buyer."""
@@ -121,7 +115,7 @@ def show_kpis(session: Session, show_id: int) -> dict:
         "retention": _ratio(again, prev_buyers), "previous_buyers": prev_buyers, "retained_buyers": again,
         "gmv": gmv, "aov": (gmv / buyers).quantize(Decimal("0.01")) if buyers else None,
         "viewers": viewers, "community_to_viewers": _ratio(viewers, show.community.member_count),
-        "viewers_to_buyers": _ratio(_names_bought(session, show.id), viewers),
+        "viewers_to_buyers": _ratio(jielong.show_buyers(session, show.id), viewers),
     }
 
 
