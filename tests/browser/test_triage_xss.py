@@ -33,6 +33,9 @@ def _quick_add(page, author: str, text: str) -> None:
     box = page.get_by_label("评论", exact=True)
     box.fill(text)
     box.press("Enter")
+    # the comment shows in the queue before the next one is typed: on a loaded machine the
+    # form's run may start after wait_for_app's grace, and typing into a form mid-run loses it
+    page.get_by_test_id("stMain").get_by_text(text, exact=True).first.wait_for(timeout=30_000)
     wait_for_app(page)
 
 
@@ -52,7 +55,7 @@ def test_queue_shows_script_and_markdown_literally(server, page, queue_show):
 
     main = page.get_by_test_id("stMain")
     for text in (SCRIPT, BOLD, IMG):
-        main.get_by_text(text, exact=True).first.wait_for()
+        main.get_by_text(text, exact=True).first.wait_for()  # all three still shown after the last run
     page.wait_for_timeout(500)
     assert dialogs == []
     assert page.evaluate("window.__pwned") is None
