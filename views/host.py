@@ -133,6 +133,8 @@ def screen(show_id: int) -> None:
     st.subheader(md(f"{snap.title} · {deal.product}" if deal else snap.title))
     with st.container(key="host_numbers"):  # keyed: the style above sizes and wraps these
         big_numbers(snap, deal)
+    if others := live.also_open_text(snap.also_open):
+        st.caption(md(others))  # product names are typed by the team: shown literally
     with st.container(key="host_body"):  # on a phone the side panel comes first
         chart_col, side_col = st.columns([3, 2], gap="large")
         with chart_col:

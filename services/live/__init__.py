@@ -34,9 +34,10 @@ from services.live.viewers import (
     record_viewers_text,
     viewer_series,
 )
-from services.live.wording import countdown_text, eta_text, forecast_text, rate_text
+from services.live.wording import also_open_text, countdown_text, eta_text, forecast_text, rate_text
 
 __all__ = [
+    "also_open_text",
     "charts", "count_axis", "funnel_chart", "progress_chart", "time_axis", "to_spec", "viewers_chart",
     "FUNNEL_LABELS", "FunnelStep", "buyers_reached", "funnel",
     "HostView", "SeriesPoint", "deal_series", "host_deal_choice", "host_view", "set_host_deal",

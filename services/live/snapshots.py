@@ -169,6 +169,14 @@ class Snapshot:
     def deal(self, deal_id: int) -> DealSnapshot | None:
         return next((d for d in self.deals if d.id == deal_id), None)
 
+    @property
+    def also_open(self) -> tuple[DealSnapshot, ...]:
+        """The other deals still taking entries besides the focus one, released first first: the
+        host selling 家庭箱 still sees 土鸡蛋 filling (the team posts two chains at once)."""
+        focus = self.focus
+        others = [d for d in self.deals if d.open and (focus is None or d.id != focus.id)]
+        return tuple(sorted(others, key=lambda d: (d.released_at, d.id)))
+
     def countdown(self, now: datetime | None = None) -> tuple[str, float | None]:
         """(label, minutes left) for the host's countdown: the focus deal's deadline, else the show's end."""
         now = now or clock.now()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 
-from services.live.snapshots import Projection
+from services import jielong
+from services.live.snapshots import DealSnapshot, Projection
 
 
 def eta_text(p: Projection | None) -> str:
@@ -39,6 +40,19 @@ def countdown_text(minutes: float | None) -> str:
     if h >= 10:
         return f"{h}小时{m}分"
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def also_open_text(deals: tuple[DealSnapshot, ...]) -> str:
+    """The host screen's line of the other open chains: '同时接龙中：土鸡蛋 36/30 份 已成团 ·
+    家庭箱 12/20 份 还差 8 份'; '' when there is none."""
+    if not deals:
+        return ""
+    parts = []
+    for d in deals:
+        unit = jielong.unit_label(d.threshold_unit)
+        state = "已成团" if d.reached else f"还差 {d.remaining} {unit}"
+        parts.append(f"{d.product} {d.progress}/{d.threshold} {unit} {state}")
+    return "同时接龙中：" + " · ".join(parts)
 
 
 def rate_text(per_min: float, unit: str = "份") -> str:

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 import db
 from db.models import QuestionGroup
-from services import clock, events, jielong, live, shows
-from tests.pages.conftest import APP
+from services import auth, clock, events, jielong, live, shows
+from tests.pages.conftest import APP, PASSWORD
 from ui import context
 
 DEMO = "源味集《农场主来了》"
@@ -133,3 +134,21 @@ def test_the_last_promise_of_another_deal_is_named_on_the_host_screen(page_as, a
     at = page_as("host", "host")
     assert not at.exception
     assert any(t.value.endswith(f"【{other.product}】后天下午到东门") for t in at.text), [t.value for t in at.text]
+
+
+def test_the_host_screen_lists_the_other_chains_still_open(page_as, app_db):
+    """Two chains out at once: under 赣南脐橙's big numbers the host reads how 草莓's chain stands."""
+    from tests.services.test_funnel import RELEASE, make_deal, make_show
+
+    def add(s):
+        admin = auth.resolve_session(s, auth.login(s, "admin_user", PASSWORD))
+        show_id = make_show(s, admin, title="两条接龙同时进行")
+        make_deal(s, show_id, product="丹东红颜草莓", released_at=RELEASE, units=36, threshold=30, status="reached",
+                  reached_at=RELEASE)
+        make_deal(s, show_id, product="赣南脐橙", released_at=RELEASE + timedelta(minutes=20), units=12, threshold=20)
+
+    with_session(app_db, add)
+    at = page_as("host", "host", show_title="两条接龙同时进行")
+    assert not at.exception
+    assert any("赣南脐橙" in h.value for h in at.subheader)
+    assert "同时接龙中：丹东红颜草莓 36/30 份 已成团" in [c.value for c in at.caption]

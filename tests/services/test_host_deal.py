@@ -62,3 +62,27 @@ def test_the_last_promise_names_its_deal_when_another_deal_is_on_the_host_screen
                         said_at=RELEASE + timedelta(minutes=1)))
     session.flush()
     assert live.snapshot(session, show_id).promises[0].line(last).endswith("  今晚都包邮")
+
+
+def test_the_host_screen_names_the_other_chains_still_open(session, assistant):
+    # Two chains out at once: the host selling 赣南脐橙 still sees 草莓 filling, and the other way
+    # round once the assistant puts 草莓 on the screen; a sold-out chain is no longer listed.
+    show_id = make_show(session, assistant)
+    first = make_deal(session, show_id, product="丹东红颜草莓", released_at=RELEASE, units=36, threshold=30,
+                      reached_at=RELEASE + timedelta(minutes=5), status="reached")
+    last = make_deal(session, show_id, product="赣南脐橙", released_at=RELEASE + timedelta(minutes=20), units=12, threshold=20)
+    make_deal(session, show_id, product="土鸡蛋", released_at=RELEASE + timedelta(minutes=2), units=40, stock=40)
+    snap = live.snapshot(session, show_id)
+    assert [d.id for d in snap.also_open] == [first]
+    assert live.also_open_text(snap.also_open) == "同时接龙中：丹东红颜草莓 36/30 份 已成团"
+    live.set_host_deal(session, assistant, show_id, first)
+    snap = live.snapshot(session, show_id)
+    assert live.also_open_text(snap.also_open) == "同时接龙中：赣南脐橙 12/20 份 还差 8 份"
+
+
+def test_one_chain_out_gives_no_other_chains_line(session, assistant):
+    show_id = make_show(session, assistant)
+    make_deal(session, show_id, product="赣南脐橙", released_at=RELEASE, units=12, threshold=20)
+    make_deal(session, show_id, product="丹东红颜草莓", released_at=None)  # a draft is not out yet
+    snap = live.snapshot(session, show_id)
+    assert (snap.focus.product, snap.also_open, live.also_open_text(snap.also_open)) == ("赣南脐橙", (), "")
