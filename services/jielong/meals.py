@@ -12,15 +12,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from services.cn_numbers import cn_number
-from services.jielong.quantities import _MEAL, _NUM, MAX_QTY
+from services.jielong.quantities import MEAL_RE, NUM_RE, MAX_QTY
 
 if TYPE_CHECKING:
     from services.jielong.parser import ChainEntry
 
 _SAME = {"午饭": "午餐", "中餐": "午餐", "中饭": "午餐", "晚饭": "晚餐", "早饭": "早餐", "宵夜": "夜宵"}
-_RE_MEAL = re.compile(rf"{_MEAL}|中饭")
-_RE_EACH = re.compile(rf"(?P<what>(?:{_MEAL}|中饭)(?:\s*[和、,/+与及]?\s*(?:{_MEAL}|中饭))+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{_NUM})\s*份?")
-_RE_PAIR = re.compile(rf"(?P<m1>{_MEAL}|中饭)\s*(?P<a>{_NUM})\s*份?(?!\d)|(?P<b>{_NUM})\s*份\s*(?P<m2>{_MEAL}|中饭)")
+_RE_MEAL = re.compile(rf"{MEAL_RE}|中饭")
+_RE_EACH = re.compile(rf"(?P<what>(?:{MEAL_RE}|中饭)(?:\s*[和、,/+与及]?\s*(?:{MEAL_RE}|中饭))+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{NUM_RE})\s*份?")
+_RE_PAIR = re.compile(rf"(?P<m1>{MEAL_RE}|中饭)\s*(?P<a>{NUM_RE})\s*份?(?!\d)|(?P<b>{NUM_RE})\s*份\s*(?P<m2>{MEAL_RE}|中饭)")
 
 
 def meal_of(text: str) -> str | None:

@@ -30,7 +30,7 @@ MAX_QTY = 999
 BARE_QTY_MAX = 20
 
 _CN_NUM = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两俩三四五六七八九])"
-_NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
+NUM_RE = rf"(?:\d{{1,4}}|{_CN_NUM})"
 UNITS = (
     r"(?:公斤|千克|kg|KG|Kg|份|盒|斤|箱|个|袋|包|瓶|件|只|套|罐|提|组|桶|杯|把|颗|束|串|块|条|张|双|支|枚|台|听|板|捆|筐|篮|单"
     r"|根|头|棵|卷|粒|打|扎|排|人|位)"
@@ -46,9 +46,9 @@ _RE_UNIT = re.compile(
 # `苹果5斤 x2`, `牛肉500g*3`: a weight glued to the product is its size, the count after it the order.
 _RE_SIZE_TIMES = re.compile(
     rf"(?<![\d.])(?:\d{{1,4}}(?:\.\d)?|{_CN_NUM})\s*(?:斤|公斤|千克|kg|KG|Kg|g|克)(?:\s*/\s*[箱盒袋份个件包])?"
-    rf"\s*(?P<x>[xX×✖*＊]\ufe0f?\s*(?P<n>{_NUM}))(?![\d瓶罐包袋盒支听个杯只片根条块粒])"
+    rf"\s*(?P<x>[xX×✖*＊]\ufe0f?\s*(?P<n>{NUM_RE}))(?![\d瓶罐包袋盒支听个杯只片根条块粒])"
 )
-_RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({_NUM})(?!\d)")
+_RE_X = re.compile(rf"(?<![A-Za-z])[xX×✖*＊]\ufe0f?\s*({NUM_RE})(?!\d)")
 _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `2x`, `3×` (not `2XL`)
 _RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
 # `王芳 2`, `张三-2`, `冯二 🍎2` (a count after an emoji)
@@ -59,19 +59,19 @@ _RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")
 # `不要酱+青椒洋葱+酸黄瓜酸辣椒`: changes to one dish, not dishes.
 _RE_MODIFIER = re.compile(r"(?:^|\s)(?:不要|不加|不放|免|去掉?|少|多|加|换|备注)\S*$")
 _RE_ITEM_SEP = re.compile(r"\s*[,、;+/]\s*")
-_RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{_NUM})\s*{UNITS}?$")
+_RE_EACH = re.compile(rf"^(?P<what>.+?)\s*各\s*(?P<n>{NUM_RE})\s*{UNITS}?$")
 _RE_BREAKDOWN = re.compile(r"^\s*(?:其中|另外?|其余|剩下|剩余)")
-_MEAL = r"(?:午餐|晚餐|早餐|中餐|午饭|晚饭|早饭|夜宵|宵夜)"
-_MEAL_WORDS = re.compile(rf"^{_MEAL}$")
+MEAL_RE = r"(?:午餐|晚餐|早餐|中餐|午饭|晚饭|早饭|夜宵|宵夜)"
+_MEAL_WORDS = re.compile(rf"^{MEAL_RE}$")
 # A meal split: `午餐1份 晚餐2份`, `1份午餐 2份晚餐`, `午餐2 晚餐1`, `午餐晚餐各1份`, `午晚餐各1份`.
 _SIZE = r"(?:大份|中份|小份|大杯|中杯|小杯|大碗|小碗)"
-_PORTION = rf"(?:{_MEAL}|{_SIZE})"
-_MEAL_N = rf"(?:{_PORTION}\s*(?P<a>{_NUM})\s*份?(?!\d)|(?P<b>\d{{1,4}}|(?<![\u4e00-\u9fff]){_CN_NUM})\s*(?:份\s*{_MEAL}|{_SIZE}))"
+_PORTION = rf"(?:{MEAL_RE}|{_SIZE})"
+_MEAL_N = rf"(?:{_PORTION}\s*(?P<a>{NUM_RE})\s*份?(?!\d)|(?P<b>\d{{1,4}}|(?<![\u4e00-\u9fff]){_CN_NUM})\s*(?:份\s*{MEAL_RE}|{_SIZE}))"
 # `两大一小`, `一大两小`: class counts in Chinese numerals (two pairs at least: `一小时` is none).
 _CN_CLASS = r"(?:大人|成人|小孩|儿童|大|小)"
 _RE_CN_CLASSES = re.compile(rf"(?:{_CN_NUM}{_CN_CLASS}){{2,}}(?![份杯碗盒号码瓶袋箱包时])")
 _RE_MEAL_PAIR = re.compile(_MEAL_N)
-_RE_MEALS_EACH = re.compile(rf"(?P<what>{_MEAL}(?:\s*[和、,/+与及]?\s*{_MEAL})+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{_NUM})\s*份?")
+_RE_MEALS_EACH = re.compile(rf"(?P<what>{MEAL_RE}(?:\s*[和、,/+与及]?\s*{MEAL_RE})+|午晚餐?|早午晚餐?)\s*各\s*(?P<n>{NUM_RE})\s*份?")
 
 
 _WEIGHTS = frozenset(("斤", "公斤", "千克", "kg", "KG", "Kg"))
@@ -159,13 +159,13 @@ def find_qty(text: str) -> Qty:
         n = int(bare[0].group(1))
         if 1 <= n <= BARE_QTY_MAX:
             return Qty(n, True, bare[0].start(), bare[0].end(), bare=True)
-    if (meals := _RE_MEAL_LIST.search(text)) and len(kinds := set(re.findall(_MEAL, meals.group(0)))) >= 2:
-        return Qty(len(kinds), True, meals.start(), meals.end(), " ".join(re.findall(_MEAL, meals.group(0))))
+    if (meals := _RE_MEAL_LIST.search(text)) and len(kinds := set(re.findall(MEAL_RE, meals.group(0)))) >= 2:
+        return Qty(len(kinds), True, meals.start(), meals.end(), " ".join(re.findall(MEAL_RE, meals.group(0))))
     return Qty()
 
 
 # `早餐，午餐`, `早餐丶午餐`, `午餐 晚餐` with no number anywhere: a portion of each meal (as `午晚餐各1份` → 2).
-_RE_MEAL_LIST = re.compile(rf"(?<![\u4e00-\u9fff]){_MEAL}(?:\s*[,、;/+丶和与及]?\s*{_MEAL})+(?![\u4e00-\u9fff])")
+_RE_MEAL_LIST = re.compile(rf"(?<![\u4e00-\u9fff]){MEAL_RE}(?:\s*[,、;/+丶和与及]?\s*{MEAL_RE})+(?![\u4e00-\u9fff])")
 
 
 def _added_up(text: str, units: list[re.Match]) -> Qty | None:
@@ -191,7 +191,7 @@ def _meal_split(text: str) -> Qty | None:
         return None
     if (each := _RE_MEALS_EACH.search(text)) and (n := cn_number(each.group("n"))):
         what = each.group("what")
-        meals = 3 if what.startswith("早午晚") else 2 if what.startswith("午晚") else len(re.findall(_MEAL, what))
+        meals = 3 if what.startswith("早午晚") else 2 if what.startswith("午晚") else len(re.findall(MEAL_RE, what))
         if 1 <= n * meals <= MAX_QTY:
             return Qty(n * meals, True, each.start(), each.end(), _RE_SPACE_RUN.sub("", each.group(0)))
     pairs = list(_RE_MEAL_PAIR.finditer(text))
@@ -217,7 +217,7 @@ _RE_PORTION_HINT = re.compile(r"[餐饭宵杯碗]|[大中小]份")  # most lines
 _RE_GLUED_N = re.compile(r"([\u4e00-\u9fff]+)([1-9]\d?)")
 # `改为3份`, `改3份`, `2份→3份`, `1份->2份`: the quantity a member changed to.
 _RE_CHANGED_TO = re.compile(
-    rf"(?:改(?:为|成|到)|(?:{_NUM}\s*)?{UNITS}\s*(?:→|->|=>))\s*({_NUM})\s*(?:{UNITS})?(?![\d\w])|改(?:为|成|到)?\s*({_NUM})\s*{UNITS}")
+    rf"(?:改(?:为|成|到)|(?:{NUM_RE}\s*)?{UNITS}\s*(?:→|->|=>))\s*({NUM_RE})\s*(?:{UNITS})?(?![\d\w])|改(?:为|成|到)?\s*({NUM_RE})\s*{UNITS}")
 # `代李四 2份`, `加1份`, `改为3份`, `团长自留 2份`: who or how, not what.
 _RE_NOT_PRODUCT = re.compile(
     r"^(?:代|帮|给|替|加|再加|改|改为|改成|已|再|另|共|要|订|买|团长|自留)"
