@@ -3,6 +3,7 @@ category, and the comparison across shows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import altair as alt
@@ -24,19 +25,30 @@ MARKER_KIND_LABELS = {
 }
 
 
+MINUTE = timedelta(minutes=1)
+
+
+def _minute_span(start: datetime) -> str:
+    return f"{start:%H:%M}–{start + MINUTE:%H:%M}"
+
+
 def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], width: int | str = "container",
                    height: int = 320) -> alt.LayerChart | None:
     """Entries and comments per minute, with a dashed rule and a label at each milestone."""
     if not series and not marks:
         return None
     series = fill_minutes(series)
+    # A minute's count stands at the end of its minute (20:56 for 20:55–20:56), where all of it has
+    # happened: the entries of the minute a chain went out at 20:55:40 read right of its release
+    # rule, never before it (drawn at the minute's start they seemed to come before the chain).
+    rows = [(r, _minute_span(r["minute"])) for r in series]
     long = pd.DataFrame(
-        [{"时间": r["minute"], "指标": "接龙", "每分钟": r["entries"]} for r in series]
-        + [{"时间": r["minute"], "指标": "评论", "每分钟": r["comments"]} for r in series],
-        columns=["时间", "指标", "每分钟"],
+        [{"位置": r["minute"] + MINUTE, "分钟": span, "指标": "接龙", "每分钟": r["entries"]} for r, span in rows]
+        + [{"位置": r["minute"] + MINUTE, "分钟": span, "指标": "评论", "每分钟": r["comments"]} for r, span in rows],
+        columns=["位置", "分钟", "指标", "每分钟"],
     )
-    times = list(long["时间"]) + [m["at"] for m in marks]
-    x = alt.X("时间:T", title="时间", axis=time_axis(times) if times else alt.Axis(format="%H:%M"))
+    times = list(long["位置"]) + [m["at"] for m in marks]
+    x = alt.X("位置:T", title="时间", axis=time_axis(times) if times else alt.Axis(format="%H:%M"))
     lines = (
         alt.Chart(long)
         .mark_line(point=alt.OverlayMarkDef(size=12))
@@ -45,7 +57,7 @@ def timeline_chart(series: list[dict[str, Any]], marks: list[dict[str, Any]], wi
             y=alt.Y("每分钟:Q", title="每分钟条数", axis=count_axis()),
             color=alt.Color("指标:N", title=None, scale=alt.Scale(domain=["接龙", "评论"], range=["#e4572e", "#4c78a8"]),
                             legend=alt.Legend(orient="top")),
-            tooltip=[alt.Tooltip("时间:T", format="%H:%M"), "指标:N", "每分钟:Q"],
+            tooltip=["分钟:N", "指标:N", "每分钟:Q"],
         )
     )
     layers: list[alt.Chart] = [lines]

@@ -59,3 +59,17 @@ def test_a_label_at_the_left_edge_stands_right_of_its_rule():
     texts = [l for l in spec["layer"] if isinstance(l.get("mark"), dict) and l["mark"].get("type") == "text"]
     sides = {"true" in l["transform"][0]["filter"]: l["mark"]["baseline"] for l in texts}
     assert sides == {True: "top", False: "bottom"}
+
+
+def test_a_minutes_entries_stand_right_of_the_release_they_followed():
+    """A chain out at 20:55:40 and 12 entries in 20:55–20:56: the point stands at 20:56, right of the
+    release rule (at 20:55 it read as if the neighbours ordered before the chain went out)."""
+    release = T0 + timedelta(minutes=55, seconds=40)
+    series = [{"minute": T0 + timedelta(minutes=m), "entries": 12 if m == 55 else 0, "comments": 3} for m in range(50, 58)]
+    marks = [{"at": release, "kind": "release", "label": "发布接龙·有机上海青", "short": "发布接龙·有机上海青"}]
+    spec = charts.timeline_chart(series, marks).to_dict(validate=False)
+    line = next(l for l in spec["layer"] if isinstance(l.get("mark"), dict) and l["mark"].get("type") == "line")
+    rows = spec["datasets"][line["data"]["name"]]
+    busy = next(r for r in rows if r["指标"] == "接龙" and r["每分钟"] == 12)
+    assert pd.Timestamp(busy["位置"]) >= pd.Timestamp(release)
+    assert busy["分钟"] == "20:55–20:56"  # the tooltip names the minute counted
