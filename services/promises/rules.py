@@ -27,7 +27,7 @@ from services.promises import model as _model
 from services.promises import talk
 from services.promises.shapes import BARE_PRICES
 from services.promises.lexicon import (
-    _AMT, _COMPILED, _DEDICATION, _DELIVERY_SONG, _GOODS, _NOT_GIVING, _SPOKEN_PRICE, _UNIT, CHANNEL,
+    _AMT, _COMPILED, _DEDICATION, _DELIVERY_SONG, _GOODS, _MONEY_GIVING, _NOT_GIVING, _SPOKEN_PRICE, _UNIT, CHANNEL,
     DAMAGE, FALLBACK, STRONG, WEAK,
 )
 from services.promises.asking import CLAUSE as _CLAUSE, affirmed, answers_itself, asks as _asks, only_asks as _only_asks
@@ -103,6 +103,8 @@ _COMPARED = re.compile(r"\d|比[^，。！,!；;]{0,10}(?:低|便宜|少|划算)
 _RESTOCK = re.compile(r"到[一几]?批|上架|补货|进货|备货|缺货")
 # A closing offer of help (如有问题随时联系我们, 还有问题打在公屏上) beside another promise: the other one is what the line promises.
 _CLOSING = re.compile(r"有(?:任何|其他)?(?:问题|疑问|需要)[^，。！,!；;]{0,6}(?:随时|联系|找|问|打在|打到|留言|评论区|公屏)|随时(?:联系|找|问|咨询)")
+# A payout that backs a claim about the goods (假一赔十, 坏果包赔): beside the claim, the payout is the promise.
+_REMEDY_BACKS = re.compile(r"假一[赔罚]|坏果[^，。！,!；;]{0,2}(?:包赔|必赔|包退)|包赔")
 # A boast about the goods (全网第一的品质, 销量冠军): a claim, not an assurance.
 _BOAST = re.compile(r"第一|首选|冠军|天花板|极品|史无前例|天下无敌")
 _PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
@@ -285,7 +287,7 @@ def _mask(rx: re.Pattern, text: str) -> str:
 def _gift_text(clause: str) -> str:
     """The clause with every 送 that gives buyers nothing masked: delivering (送到), songs,
     gifts to the host or a third person, platform tips, a bare dedication (晴天送给大家)."""
-    text = _mask(_NOT_GIVING, _mask(_DELIVERY_SONG, clause))
+    text = _mask(_NOT_GIVING, _mask(_MONEY_GIVING, _mask(_DELIVERY_SONG, clause)))
     if _DEDICATION.search(text) and not _GOODS.search(text):
         text = text.replace("送", "＿")
     return text
@@ -368,6 +370,9 @@ def _rules_draft(text: str) -> PromiseDraft | None:
     if ranked[0] in ("gift", "refund", "service") and "price" in ranked and scores["price"][0] >= STRONG and _AMOUNT_PAID.search(text):
         ranked.remove("price")
         ranked.insert(0, "price")  # 今天直播间49.9，拍下再送一个: the price is the offer, the rest comes with it
+    if ranked[0] == "quality" and scores.get("compensation", (0.0, 0))[0] >= STRONG and _REMEDY_BACKS.search(text):
+        ranked.remove("compensation")
+        ranked.insert(0, "compensation")  # 全场正品，假一赔十: the payout is what a buyer can hold the team to
     kind, first_n = ranked[0], first_n_of(text)
     return PromiseDraft(
         text=text, kind=kind, first_n=first_n, due_hint=due_hint_of(text), min_qty=min_qty_of(text),
