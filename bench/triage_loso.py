@@ -1,7 +1,7 @@
 """Leave-one-source-out figures of comment triage, tune rows only: the selection criterion (issue 15 #2).
 
     python -m bench triage_loso
-    python -m bench.triage_loso --weights live11=1,live12=0.5   # origins' training weights (0 = left out)
+    python -m bench.triage_loso --weights=live11=1,live12=0.5   # origins' training weights (0 = left out)
     python -m bench.triage_loso --misses                        # also each row read wrong (tune only)
 
 Every labelled real file is one source (its wording, its labeller's habits): the model is retrained
