@@ -1,7 +1,7 @@
 """Leave-one-source-out figures of comment triage, tune rows only: the selection criterion (issue 15 #2).
 
     python -m bench triage_loso
-    python -m bench.triage_loso --weights live11=1,live12=0.5   # origins' training weights (0 = left out)
+    python -m bench.triage_loso --weights=live11=1,live12=0.5   # origins' training weights (0 = left out)
     python -m bench.triage_loso --misses                        # also each row read wrong (tune only)
 
 Every labelled real file is one source (its wording, its labeller's habits): the model is retrained
@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 # the files read, as in services.triage.train.REAL_TUNE, and the two newest (live11 left out of training
 # by branch comments11)
-EXTRA = (("comments_live11.tsv", "live11"), ("comments_live12.tsv", "live12"))
+EXTRA = (("comments_live11.tsv", "live11"), ("comments_live12.tsv", "live12"), ("comments_live13.tsv", "live13"))
 LIVECHAT_FOLDS = 3
 
 
@@ -98,7 +98,7 @@ def parse_weights(arg: str) -> dict[str, float]:
     from services.triage import train
 
     weights = dict(train.WEIGHTS)
-    weights.update({"live11": 0.0, "live12": 0.0})
+    weights.update({"live11": 0.0, "live12": 0.0, "live13": 0.0})
     for part in filter(None, arg.split(",")):
         k, v = part.split("=")
         weights[k] = float(v)

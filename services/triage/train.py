@@ -50,7 +50,8 @@ MIN_COUNT = 2  # a feature seen once is noise
 # live10 (shop chat and live-selling rows, branch comments10) at 0.5: six-seed grouped CV neutral at 0.5 and 1 on
 # every older file (within a row or two), LiveChat a row better at 0.5
 # comments_live11 and comments_live12 stay out: with either in training the other files read worse (branch comments11:
-# train --check; branch comments12: leave-one-source-out, python -m bench triage_loso: LiveChat and live11 lose rows)
+# train --check; branch comments12: leave-one-source-out, python -m bench triage_loso: LiveChat and live11 lose rows);
+# so does comments_live13 (branch comments13, Taobao shop chat): at 0.5 or 1 LiveChat and live11 lose rows out of source
 WEIGHTS = {"real": 1.0, "shop": 3.0, "live": 1.0, "more": 2.0, "rooms": 1.0, "live9": 1.0, "live10": 0.5,
            "project": 1.0}
 
