@@ -121,11 +121,13 @@ def numbered_pieces(text: str) -> list[Piece]:
     spaced: list[Piece] = []
     for i, line in enumerate(lines):
         found = _split_line(line, i) if "   " not in line else _split_wide(line, i)
-        if not found and (m := _RE_SPACE_NUMBERED.match(line)):
+        plus_only = len(found) == 1 and found[0].seq is None  # `3 王五 +1`: numbered, and a +1
+        if (not found or plus_only) and (m := _RE_SPACE_NUMBERED.match(line)):
             spaced.append(Piece(int(m.group(2)), m.group(3).strip(), line.strip(), i, len(m.group(1).expandtabs(4))))
         pieces += found
-    if spaced and (runs := _counting_runs(spaced, pieces)):
-        pieces = sorted(pieces + runs, key=lambda p: p.line)
+    if spaced and (runs := _counting_runs(spaced, pieces, _anchors(lines))):
+        taken = {p.line for p in runs}
+        pieces = sorted([p for p in pieces if p.seq is not None or p.line not in taken] + runs, key=lambda p: p.line)
     _mark_header(lines, pieces)
     return pieces
 
@@ -159,9 +161,23 @@ def _split_wide(line: str, index: int) -> list[Piece]:
 _RE_SPACE_NUMBERED = re.compile(r"^(\s*)(\d{1,3})[ \t\u3000]+(?![\d\s]|[份盒斤箱个袋包瓶件杯只位人点号楼栋天元块次期秒克]|小时|分钟|周内|月内|年|\S*\d:)(.*\S.*)$")
 
 
-def _counting_runs(spaced: list[Piece], numbered: list[Piece]) -> list[Piece]:
+def _anchors(lines: list[str]) -> list[int]:
+    """Lines after which entries are due: the example line (`例 张三 1份`) and the `#接龙` line."""
+    return [i for i, ln in enumerate(lines) if _RE_EXAMPLE_LINE.match(ln.strip()) or _RE_CHAIN_START.match(ln)]
+
+
+def _anchored(run: list[Piece], numbered: list[Piece], anchors: list[int]) -> bool:
+    """`例 桃子 1份` / `1 桃子 5份`: a run from 1 that is the first numbered list under the example
+    (or `#接龙`) line is the entries, however short."""
+    start = run[0].line
+    below = [a for a in anchors if a < start]
+    return run[0].seq == 1 and bool(below) and not any(below[-1] < p.line < start for p in numbered if p.seq is not None)
+
+
+def _counting_runs(spaced: list[Piece], numbered: list[Piece], anchors: list[int]) -> list[Piece]:
     """The space-numbered lines that count up by one on consecutive lines, in runs of three, or two
-    from 1, or that go on from the numbered line right above (`1. 王芳` / `2 李四`)."""
+    from 1, or from 1 under the example line (a wrapped entry between them: up to 4 lines apart),
+    or that go on from the numbered line right above (`1. 王芳` / `2 李四`)."""
     above = {p.line: p.seq for p in numbered if p.seq is not None}
     out: list[Piece] = []
     for p in spaced:  # in line order: `2 李四` joins, then `3 王五` under it
@@ -170,10 +186,11 @@ def _counting_runs(spaced: list[Piece], numbered: list[Piece]) -> list[Piece]:
             above[p.line] = p.seq
     run: list[Piece] = []
     for p in [*spaced, None]:
-        if p is not None and run and p.seq == run[-1].seq + 1 and p.line - run[-1].line <= 2:
+        gap = 4 if run and _anchored(run, numbered, anchors) else 2
+        if p is not None and run and p.seq == run[-1].seq + 1 and p.line - run[-1].line <= gap:
             run.append(p)
             continue
-        if len(run) >= 3 or (len(run) == 2 and run[0].seq == 1):
+        if len(run) >= 3 or (len(run) == 2 and run[0].seq == 1) or (run and _anchored(run, numbered, anchors)):
             out += [r for r in run if r not in out]
         run = [p] if p is not None else []
     return out
