@@ -122,7 +122,7 @@ def numbered_pieces(text: str) -> list[Piece]:
     for i, line in enumerate(lines):
         found = _split_line(line, i) if "   " not in line else _split_wide(line, i)
         plus_only = len(found) == 1 and found[0].seq is None  # `3 王五 +1`: numbered, and a +1
-        if (not found or plus_only) and (m := _RE_SPACE_NUMBERED.match(line)):
+        if (not found or plus_only) and (m := _RE_SPACE_NUMBERED.match(line) or _RE_SPACE_NUMBERED_PLACE.match(line)):
             spaced.append(Piece(int(m.group(2)), m.group(3).strip(), line.strip(), i, len(m.group(1).expandtabs(4))))
         pieces += found
     if spaced and (runs := _counting_runs(spaced, pieces, _anchors(lines))):
@@ -159,6 +159,10 @@ def _split_wide(line: str, index: int) -> list[Piece]:
 
 # `1 张三 2份`: a number and a space only; a line number when such lines count up (1, 2, 3 …).
 _RE_SPACE_NUMBERED = re.compile(r"^(\s*)(\d{1,3})[ \t\u3000]+(?![\d\s]|[份盒斤箱个袋包瓶件杯只位人点号楼栋天元块次期秒克]|小时|分钟|周内|月内|年|\S*\d:)(.*\S.*)$")
+# `2 295-909 6`, `2 3栋王姐 3`: a body that starts with a room or a building, not with a count (`3 5斤`).
+_RE_SPACE_NUMBERED_PLACE = re.compile(
+    r"^(\s*)(\d{1,3})[ \t\u3000]+((?:\d{1,5}(?:[-#]\d{1,5}){1,3}(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只元块天点号])|\d{1,3}(?:栋|号楼|幢|座|单元)(?=[^\W\d_]))(?:\s.*)?\S.*)$"
+)
 
 
 def _anchors(lines: list[str]) -> list[int]:
