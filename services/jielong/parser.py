@@ -535,8 +535,8 @@ def _decoration(token: str) -> bool:
 
 def _more_after(text: str, end: int) -> bool:
     """Whether the line goes on after `end` with something that is not a quantity."""
-    after = text[end:].strip()
-    return bool(after) and not q.find_qty(" " + after.split()[0]).explicit
+    after = text[end:].strip()  # words, not only more emoji (`yh 🌿 👍`: decorations after the name)
+    return bool(_RE_HAS_WORD.search(after)) and not q.find_qty(" " + after.split()[0]).explicit
 
 
 def _is_punct(token: str) -> bool:
