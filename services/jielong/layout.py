@@ -340,17 +340,30 @@ def _split_line(line: str, index: int) -> list[Piece]:
     return []
 
 
-def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
-    """Runs of numbered pieces; a new run starts where the numbering restarts at 1 or the
-    indentation changes."""
+def _blocks(pieces: list[Piece], lines: list[str]) -> list[list[Piece]]:
+    """Runs of numbered pieces; a new run starts where the numbering restarts at 1, the
+    indentation changes, or a labelled list ends (`温馨提示：` / `1、…` `2、…` / `20、刘小西`)."""
     blocks: list[list[Piece]] = []
     for p in pieces:
         prev = blocks[-1][-1] if blocks else None
-        if prev is None or p.indent != prev.indent or (p.seq == 1 and prev.seq is not None and prev.seq >= 1):
+        if (prev is None or p.indent != prev.indent or (p.seq == 1 and prev.seq is not None and prev.seq >= 1)
+                or _labelled_list_ends(blocks[-1], p, lines)):
             blocks.append([p])
         else:
             blocks[-1].append(p)
     return blocks
+
+
+def _labelled_list_ends(block: list[Piece], p: Piece, lines: list[str]) -> bool:
+    """A list under a label (`今日菜单：`, `温馨提示：`), or of rules only (`1. 每户限购两份`), numbered
+    1, 2, … k on consecutive lines ends where the numbering does not go on to k + 1: what follows is
+    another list (the entries of a chain pasted from the middle, `20、刘小西`)."""
+    if p.seq is None or len(block) < 2 or any(b.seq != i + 1 for i, b in enumerate(block)):
+        return False
+    if p.seq == len(block) + 1 or any(b.line != block[0].line + i for i, b in enumerate(block)):
+        return False
+    intro = _intro(lines, block[0].line)
+    return (bool(intro) and intro[-1] in ":：") or all(map(_rule, block))
 
 
 def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
@@ -370,7 +383,7 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     cut = max([-1, *examples, *(p.line for p in numbered if is_template(p.body))])
     base = min(p.indent for p in numbered)
     first_flush = min(p.line for p in numbered if p.indent == base)
-    blocks = _blocks(numbered)
+    blocks = _blocks(numbered, lines)
     for bi, block in enumerate(blocks):
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)

@@ -181,6 +181,34 @@ def _swap_header(text: str, want: tuple) -> str | None:
     return "\n".join(lines)
 
 
+def _top(text: str, want: tuple) -> int:
+    """Where a header block goes: under the `#接龙` line (or a `# source:` line) at the top, else first."""
+    lines = text.split("\n")
+    first = min(entry_lines(text, want), default=len(lines))
+    at = 0
+    for i in range(first):
+        if lines[i].startswith("# source:") or re.match(r"\s*[#＃]\s*接[龙龍]", lines[i]):
+            at = i + 1
+    return at
+
+
+def _header_block(block: str) -> Callable[[str, tuple], str | None]:
+    """Our own header text (not from any chain) put above the entries: it adds no entry."""
+    def apply(text: str, want: tuple) -> str | None:
+        if not entry_lines(text, want):
+            return None
+        lines = text.split("\n")
+        at = _top(text, want)
+        return "\n".join(lines[:at] + block.split("\n") + lines[at:])
+    return apply
+
+
+def _footer(block: str) -> Callable[[str, tuple], str | None]:
+    def apply(text: str, want: tuple) -> str | None:
+        return text.rstrip("\n") + "\n" + block if entry_lines(text, want) else None
+    return apply
+
+
 _RE_FEN = re.compile(r"(?<![\d.])(\d{1,2})份")
 _CN = {1: "一", 2: "两", 3: "三"}
 
@@ -232,6 +260,15 @@ FAMILIES: dict[str, dict[str, Callable[[str, tuple], str | None]]] = {
         "tag_full_width": _tag("＃接龙"),
         "tag_traditional": _tag("#接龍"),
         "header_swap": _swap_header,
+    },
+    "header_additions": {
+        "notice": _header_block("温馨提示：\n1、下单后请当天付款\n2、次日下午到店自提"),
+        "menu": _header_block("今日菜单：\n1. 红烧肉 28元\n2. 清蒸鲈鱼 38元\n3. 炒时蔬 12元"),
+        "pickup": _header_block("取货时间：周六下午3点-6点\n取货地点：小区东门快递柜旁"),
+        "deadline": _header_block("今晚20:00截单，过时不候"),
+        "rules": _header_block("1. 每户限购两份\n2. 生鲜不退不换"),
+        "footer": _footer("\n——————\n以上，还没付款的抓紧哦"),
+        "tally": _footer("\n统计：\n红烧肉 5份\n鲈鱼 3份"),
     },
     "quantity": {
         "space": _qty(lambda n: f"{n} 份"),
@@ -357,6 +394,15 @@ def test_emoji_after_the_words_decorate_the_line() -> None:
 def test_times_after_a_latin_name_is_the_count() -> None:
     latin = "#接龙\n1. Bill Wang ×2\n2. Paul x3\n3. 阿梅 500g*2"
     assert [(e.name, e.qty) for e in parse_chain(latin)] == [("Bill Wang", 2), ("Paul", 3), ("阿梅", 2)]
+
+
+def test_a_labelled_or_rules_list_ends_where_its_numbering_stops() -> None:
+    notice = "注意：\n1. 周日统一配送\n2. 付款备注楼号\n15. 阿梅 2袋\n16. 老周 1袋"
+    assert [(e.seq, e.name) for e in parse_chain(notice)] == [(15, "阿梅"), (16, "老周")]
+    rules = "1. 每人限购三袋\n2. 售后请私聊\n8. 阿梅 2袋\n9. 老周 1袋"
+    assert [(e.seq, e.name) for e in parse_chain(rules)] == [(8, "阿梅"), (9, "老周")]
+    jumped = "#接龙\n1. 阿梅 2袋\n2. 老周 1袋\n5. 小敏 1袋"  # no label, no rules: one chain with a gap
+    assert [e.seq for e in parse_chain(jumped)] == [1, 2, 5]
 
 
 def test_a_lone_space_number_without_an_example_line_is_no_entry() -> None:
