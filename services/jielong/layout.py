@@ -358,9 +358,9 @@ def _labelled_list_ends(block: list[Piece], p: Piece, lines: list[str]) -> bool:
     """A list under a label (`今日菜单：`, `温馨提示：`), or of rules only (`1. 每户限购两份`), numbered
     1, 2, … k on consecutive lines ends where the numbering does not go on to k + 1: what follows is
     another list (the entries of a chain pasted from the middle, `20、刘小西`)."""
-    if p.seq is None or len(block) < 2 or any(b.seq != i + 1 for i, b in enumerate(block)):
-        return False
-    if p.seq == len(block) + 1 or any(b.line != block[0].line + i for i, b in enumerate(block)):
+    if p.seq is None or p.seq == len(block) + 1 or len(block) < 2:
+        return False  # (the cheap tests first: this runs for every numbered line)
+    if any(b.seq != i + 1 or b.line != block[0].line + i for i, b in enumerate(block)):
         return False
     intro = _intro(lines, block[0].line)
     return (bool(intro) and intro[-1] in ":：") or all(map(_rule, block))
