@@ -37,6 +37,20 @@ _RE_CHAT_ORDER = re.compile(
 )
 
 
+_RE_EMOJI_CODE = re.compile(r"\[([^\[\]\s]{1,4})\]")
+
+
+def drop_emoji_codes(text: str) -> str:
+    """The text without WeChat's emoji codes (`阿狗[玫瑰] 2+3` → `阿狗 2+3`): read by every path of the
+    parser (plain lines, menu orders, meals) the same way; a code between two words leaves a space."""
+    def one(m: re.Match) -> str:
+        if not is_emoji_code(m.group(1)):
+            return m.group(0)
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        return "" if not before.strip() or not after.strip() else " "
+    return _RE_EMOJI_CODE.sub(one, text) if "[" in text else text
+
+
 def is_emoji_code(inner: str) -> bool:
     """`玫瑰` of `[玫瑰]`: a WeChat emoji code, no name nor note."""
     return inner in WECHAT_EMOJI

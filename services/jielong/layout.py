@@ -121,11 +121,13 @@ def numbered_pieces(text: str) -> list[Piece]:
     spaced: list[Piece] = []
     for i, line in enumerate(lines):
         found = _split_line(line, i) if "   " not in line else _split_wide(line, i)
-        if not found and (m := _RE_SPACE_NUMBERED.match(line)):
+        plus_only = len(found) == 1 and found[0].seq is None  # `3 王五 +1`: numbered, and a +1
+        if (not found or plus_only) and (m := _RE_SPACE_NUMBERED.match(line) or _RE_SPACE_NUMBERED_PLACE.match(line)):
             spaced.append(Piece(int(m.group(2)), m.group(3).strip(), line.strip(), i, len(m.group(1).expandtabs(4))))
         pieces += found
-    if spaced and (runs := _counting_runs(spaced, pieces)):
-        pieces = sorted(pieces + runs, key=lambda p: p.line)
+    if spaced and (runs := _counting_runs(spaced, pieces, _anchors(lines))):
+        taken = {p.line for p in runs}
+        pieces = sorted([p for p in pieces if p.seq is not None or p.line not in taken] + runs, key=lambda p: p.line)
     _mark_header(lines, pieces)
     return pieces
 
@@ -157,11 +159,29 @@ def _split_wide(line: str, index: int) -> list[Piece]:
 
 # `1 张三 2份`: a number and a space only; a line number when such lines count up (1, 2, 3 …).
 _RE_SPACE_NUMBERED = re.compile(r"^(\s*)(\d{1,3})[ \t\u3000]+(?![\d\s]|[份盒斤箱个袋包瓶件杯只位人点号楼栋天元块次期秒克]|小时|分钟|周内|月内|年|\S*\d:)(.*\S.*)$")
+# `2 295-909 6`, `2 3栋王姐 3`: a body that starts with a room or a building, not with a count (`3 5斤`).
+_RE_SPACE_NUMBERED_PLACE = re.compile(
+    r"^(\s*)(\d{1,3})[ \t\u3000]+((?:\d{1,5}(?:[-#]\d{1,5}){1,3}(?![\d.]|\s*[份盒斤箱个袋包瓶件杯只元块天点号])|\d{1,3}(?:栋|号楼|幢|座|单元)(?=[^\W\d_]))(?:\s.*)?\S.*)$"
+)
 
 
-def _counting_runs(spaced: list[Piece], numbered: list[Piece]) -> list[Piece]:
+def _anchors(lines: list[str]) -> list[int]:
+    """Lines after which entries are due: the example line (`例 张三 1份`) and the `#接龙` line."""
+    return [i for i, ln in enumerate(lines) if _RE_EXAMPLE_LINE.match(ln.strip()) or _RE_CHAIN_START.match(ln)]
+
+
+def _anchored(run: list[Piece], numbered: list[Piece], anchors: list[int]) -> bool:
+    """`例 桃子 1份` / `1 桃子 5份`: a run from 1 that is the first numbered list under the example
+    (or `#接龙`) line is the entries, however short."""
+    start = run[0].line
+    below = [a for a in anchors if a < start]
+    return run[0].seq == 1 and bool(below) and not any(below[-1] < p.line < start for p in numbered if p.seq is not None)
+
+
+def _counting_runs(spaced: list[Piece], numbered: list[Piece], anchors: list[int]) -> list[Piece]:
     """The space-numbered lines that count up by one on consecutive lines, in runs of three, or two
-    from 1, or that go on from the numbered line right above (`1. 王芳` / `2 李四`)."""
+    from 1, or from 1 under the example line (a wrapped entry between them: up to 4 lines apart),
+    or that go on from the numbered line right above (`1. 王芳` / `2 李四`)."""
     above = {p.line: p.seq for p in numbered if p.seq is not None}
     out: list[Piece] = []
     for p in spaced:  # in line order: `2 李四` joins, then `3 王五` under it
@@ -170,10 +190,11 @@ def _counting_runs(spaced: list[Piece], numbered: list[Piece]) -> list[Piece]:
             above[p.line] = p.seq
     run: list[Piece] = []
     for p in [*spaced, None]:
-        if p is not None and run and p.seq == run[-1].seq + 1 and p.line - run[-1].line <= 2:
+        gap = 4 if run and _anchored(run, numbered, anchors) else 2
+        if p is not None and run and p.seq == run[-1].seq + 1 and p.line - run[-1].line <= gap:
             run.append(p)
             continue
-        if len(run) >= 3 or (len(run) == 2 and run[0].seq == 1):
+        if len(run) >= 3 or (len(run) == 2 and run[0].seq == 1) or (run and _anchored(run, numbered, anchors)):
             out += [r for r in run if r not in out]
         run = [p] if p is not None else []
     return out
@@ -319,17 +340,30 @@ def _split_line(line: str, index: int) -> list[Piece]:
     return []
 
 
-def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
-    """Runs of numbered pieces; a new run starts where the numbering restarts at 1 or the
-    indentation changes."""
+def _blocks(pieces: list[Piece], lines: list[str]) -> list[list[Piece]]:
+    """Runs of numbered pieces; a new run starts where the numbering restarts at 1, the
+    indentation changes, or a labelled list ends (`温馨提示：` / `1、…` `2、…` / `20、刘小西`)."""
     blocks: list[list[Piece]] = []
     for p in pieces:
         prev = blocks[-1][-1] if blocks else None
-        if prev is None or p.indent != prev.indent or (p.seq == 1 and prev.seq is not None and prev.seq >= 1):
+        if (prev is None or p.indent != prev.indent or (p.seq == 1 and prev.seq is not None and prev.seq >= 1)
+                or _labelled_list_ends(blocks[-1], p, lines)):
             blocks.append([p])
         else:
             blocks[-1].append(p)
     return blocks
+
+
+def _labelled_list_ends(block: list[Piece], p: Piece, lines: list[str]) -> bool:
+    """A list under a label (`今日菜单：`, `温馨提示：`), or of rules only (`1. 每户限购两份`), numbered
+    1, 2, … k on consecutive lines ends where the numbering does not go on to k + 1: what follows is
+    another list (the entries of a chain pasted from the middle, `20、刘小西`)."""
+    if p.seq is None or p.seq == len(block) + 1 or len(block) < 2:
+        return False  # (the cheap tests first: this runs for every numbered line)
+    if any(b.seq != i + 1 or b.line != block[0].line + i for i, b in enumerate(block)):
+        return False
+    intro = _intro(lines, block[0].line)
+    return (bool(intro) and intro[-1] in ":：") or all(map(_rule, block))
 
 
 def _mark_header(lines: list[str], pieces: list[Piece]) -> None:
@@ -349,7 +383,7 @@ def _mark_section(lines: list[str], lo: int, hi: int, numbered: list[Piece]) -> 
     cut = max([-1, *examples, *(p.line for p in numbered if is_template(p.body))])
     base = min(p.indent for p in numbered)
     first_flush = min(p.line for p in numbered if p.indent == base)
-    blocks = _blocks(numbered)
+    blocks = _blocks(numbered, lines)
     for bi, block in enumerate(blocks):
         nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
         orders = _looks_like_orders(block)

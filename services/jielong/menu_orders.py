@@ -82,10 +82,10 @@ _RE_SHOP = re.compile(r"(?i)(?:sweets|bakery|bake|cafe|café|kitchen|studio|stor
 
 
 def seller_example(entries: list[tuple[ChainEntry, str]], menu: dict[int, str]) -> ChainEntry | None:
-    """`1. Lumi Sweets 1+2+3` right under a numbered menu, other orders following: the shop shows how to
-    order (a shop's name: …Sweets, …Bakery, …烘焙, …甜品, …小铺); a member's nickname is not taken so, nor
-    the shop's line further down (a real order)."""
-    if len(menu) < 2 or len(entries) < 2 or entries[0][0].seq != 1:
+    """`1. Lumi Sweets 1+2+3` right under a numbered menu, with or without orders after it (a chain just
+    opened): the shop shows how to order (a shop's name: …Sweets, …Bakery, …烘焙, …甜品, …小铺); a member's
+    nickname is not taken so, nor the shop's line further down (a real order)."""
+    if len(menu) < 2 or not entries or entries[0][0].seq != 1:
         return None
     first = entries[0][0]
     return first if _RE_SHOP.search(first.name.strip()) and len(first.name.strip()) > 3 else None

@@ -170,7 +170,7 @@ def normalize(text: str) -> str:
     text = _RE_KEYCAP_QTY.sub(lambda m: re.sub(r"\D", "", m.group(1)), text)  # `2️⃣份`: a quantity
     text = _RE_KEYCAP.sub(lambda m: ("10" if m.group(0) == "\U0001f51f" else re.sub(r"\D", "", m.group(0))) + ". ", text)
     text = line_breaks(text).replace("➕\ufe0f", "+").replace("➕", "+")  # `张三 ➕1`
-    text = q.plain_numerals(text)  # `贰份` → `二份`
+    text = q.plain_numerals(chat.drop_emoji_codes(text))  # `贰份` → `二份`; `张三[玫瑰]` → `张三`
     return _RE_ZERO_WIDTH.sub("", strip_controls(text))
 
 
@@ -535,8 +535,8 @@ def _decoration(token: str) -> bool:
 
 def _more_after(text: str, end: int) -> bool:
     """Whether the line goes on after `end` with something that is not a quantity."""
-    after = text[end:].strip()
-    return bool(after) and not q.find_qty(" " + after.split()[0]).explicit
+    after = text[end:].strip()  # words, not only more emoji (`yh 🌿 👍`: decorations after the name)
+    return bool(_RE_HAS_WORD.search(after)) and not q.find_qty(" " + after.split()[0]).explicit
 
 
 def _is_punct(token: str) -> bool:

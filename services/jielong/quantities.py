@@ -21,6 +21,7 @@ Rules (a chain is free text; each is the reading a person would make):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from services.cn_numbers import cn_number
@@ -53,8 +54,9 @@ _RE_X_AFTER = re.compile(r"(?<![\w.])(\d{1,3})\s*[xX×✖]\ufe0f?(?![\w])")  # `
 _RE_PLUS = re.compile(r"(?<![+\dA-Za-z])\+\s*(\d{1,3})(?!\d)")
 # `王芳 2`, `张三-2`, `冯二 🍎2` (a count after an emoji)
 _RE_BARE = re.compile("(?:(?<=\\s)|^|(?<=[^\\W\\d_]-)|(?<=[\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]))(\\d{1,3})(?=\\s|$)")
-_RE_MEASURE_END = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$")
-_RE_PACK_BEFORE = re.compile(r"(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*[xX×✖*＊]\s*$")  # `500ml*12瓶`: the pack
+# A unit of measure, not the end of a Latin word (`Amy Wang ×2`, `Bill x3` order; `500g*2` is the pack).
+_RE_MEASURE_END = re.compile(r"(?<![A-Za-z])(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*$")
+_RE_PACK_BEFORE = re.compile(r"(?<![A-Za-z])(?:ml|ML|mL|l|L|g|G|kg|KG|斤|克)\s*[xX×✖*＊]\s*$")  # `500ml*12瓶`: the pack  # `500ml*12瓶`: the pack
 _RE_TRAILING_DIGITS = re.compile(r"[^\W\d_]\d{1,4}$")
 # `不要酱+青椒洋葱+酸黄瓜酸辣椒`: changes to one dish, not dishes.
 _RE_MODIFIER = re.compile(r"(?:^|\s)(?:不要|不加|不放|免|去掉?|少|多|加|换|备注)\S*$")
@@ -242,8 +244,22 @@ def _pack_size(text: str, m: re.Match) -> bool:
     return m.re is _RE_X and bool(_RE_MEASURE_END.search(text[: m.start()]))
 
 
+def _without_trailing_emoji(rest: str) -> str:
+    """`麦辣鸡腿堡 + 麦辣鸡翅 👍` → without ` 👍`: emoji tokens standing alone at the end decorate the
+    line, they are no part of the last product (a `+`, a `)` or a `。` there is kept)."""
+    words = rest.rstrip().split(" ")
+    while len(words) > 1 and _emoji_token(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def _emoji_token(token: str) -> bool:
+    return bool(token) and not re.search(r"\w", token) and any(unicodedata.category(c) == "So" for c in token)
+
+
 def read_items(rest: str) -> list[tuple[str, int]]:
     """Items of the text after the name when it names several products, else []."""
+    rest = _without_trailing_emoji(rest)
     if not _times(rest) or not _RE_SIZE_TIMES.search(rest):
         return _read_items(rest)
     # `苹果5斤x2 梨3斤x1`, `脐橙10斤/箱 ×1`: the sizes are part of the products (masked, then restored).
