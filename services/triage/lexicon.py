@@ -50,13 +50,19 @@ def _alternation(terms: Iterable[str]) -> re.Pattern | None:
     """One regex finding the longest of the terms at each position, written as a character trie
     (有(?:货|机认证)?…): the same matches as a longest-first alternation, about twice as fast
     once the concept table has a thousand and more terms."""
+    trie = _trie(terms)
+    return re.compile(_trie_pattern(trie)) if trie else None
+
+
+def _trie(terms: Iterable[str]) -> dict:
+    """The terms as nested dicts, one level per character; "" marks a term's end."""
     trie: dict = {}
     for term in {t for t in terms if t}:
         node = trie
         for ch in term:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return re.compile(_trie_pattern(trie)) if trie else None
+    return trie
 
 
 def _slot_forms(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -216,7 +222,9 @@ class Lexicon:
         (a province's short name + 南/北…: 赣南, 湘西; a name + 省/市/县…): 脐橙是赣南的吗."""
         forms = {f for e in self.slot_fillers.get("地名", ()) for f in e.split("|")} | set(self.origin_places)
         shaped = r"[\u4e00-\u9fff]{1,3}(?:省|市|县|州|镇|乡|村|岛)|[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀黔滇陕甘青藏宁新][东南西北中]"
-        return "(?:" + "|".join(sorted(map(re.escape, forms), key=lambda f: (-len(f), f))) + "|" + shaped + ")"
+        # the names as a character trie (as _alternation): the same strings as a longest-first list, and
+        # these patterns were the costliest of a comment's reading (each position tried every name)
+        return "(?:" + _trie_pattern(_trie(forms)) + "|" + shaped + ")"
 
     def _compile(self, pattern: str) -> re.Pattern:
         return re.compile(pattern.replace("{产地}", self.places))
