@@ -39,12 +39,12 @@ def render_header(show, actor) -> None:
 
 def render_figures(show_id: int, now: datetime) -> None:
     counts = ctx.read(promises.counts, show_id)
-    rate = ctx.read(promises.kept_rate, show_id)
+    rate = ctx.read(promises.kept_rate, show_id, now)
     overdue_total = ctx.read(promises.overdue_count, show_id, now)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("本场承诺", counts["total"])
     m2.metric("待履约", counts[promises.PromiseStatus.OPEN])
-    m3.metric("兑现率", pct(rate), help="已兑现 ÷ 未豁免的承诺")
+    m3.metric("兑现率", pct(rate), help="已兑现 ÷ 未豁免的承诺；都还在履约期内、没有逾期时显示 —")
     m4.metric("逾期履约项", overdue_total)
     if overdue_total:
         st.markdown(f":red[**有 {overdue_total} 项履约已逾期，请尽快处理。**]")

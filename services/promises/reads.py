@@ -280,20 +280,42 @@ def recent(session: Session, show_id: int, n: int = 3) -> list[PromiseRow]:
     return list_promises(session, show_id, limit=n, newest_first=True)
 
 
-def kept_rate(session: Session, show_id: int) -> float | None:
+def kept_rate(session: Session, show_id: int, now: datetime | None = None) -> float | None:
     """Promise kept rate of a show = promises with status kept ÷ promises not waived.
 
     Every logged promise counts (confirmed or not, open or broken), except waived ones,
-    which the team decided do not bind it. None when the show has no promise left to count."""
-    kept, counted = session.execute(
+    which the team decided do not bind it. None when the show has no promise left to count,
+    and None while nothing is decided yet (none kept or broken, none overdue): right after the
+    show every promise is still in progress, and 0.0% would read as all of them broken."""
+    kept, broken, counted = session.execute(
         select(
             func.sum(case((Promise.status == PromiseStatus.KEPT, 1), else_=0)),
+            func.sum(case((Promise.status == PromiseStatus.BROKEN, 1), else_=0)),
             func.count(),
         ).where(Promise.show_id == show_id, Promise.status != PromiseStatus.WAIVED)
     ).one()
     if not counted:
         return None
+    if not kept and not broken and not _any_open_overdue(session, show_id, now or clock.now()):
+        return None
     return (kept or 0) / counted
+
+
+def _any_open_overdue(session: Session, show_id: int, now: datetime) -> bool:
+    """Whether an open promise of the show is past its due time, or owes an item past its due."""
+    late_item = (
+        select(FulfilmentItem.id)
+        .where(FulfilmentItem.promise_id == Promise.id, FulfilmentItem.active == true(),
+               FulfilmentItem.done == false(), FulfilmentItem.due_at < now)
+        .exists()
+    )
+    hit = session.scalar(
+        select(Promise.id)
+        .where(Promise.show_id == show_id, Promise.status == PromiseStatus.OPEN,
+               (Promise.due_at < now) | late_item)
+        .limit(1)
+    )
+    return hit is not None
 
 
 def overdue_count(session: Session, show_id: int, now: datetime | None = None) -> int:

@@ -381,6 +381,19 @@ def test_refund_promise_keeps_a_claims_log(session, assistant, reviewer, night):
     assert c2.label == "李娜"
 
 
+def test_kept_rate_is_no_figure_while_every_promise_is_still_in_progress(session, assistant, night):
+    """Right after the show nothing is kept yet: the review says —, not 0.0% (read as all broken)."""
+    show_id, _ = night
+    promises.log_promise(session, assistant, show_id, "不好吃包退", at=NIGHT)
+    late = promises.log_promise(session, assistant, show_id, "明天中午前送到", at=NIGHT)
+    assert late.due_at is not None
+    assert promises.kept_rate(session, show_id, now=NIGHT + timedelta(hours=1)) is None
+    # once the delivery promise is past due and still open, the rate counts it: 0 of 2 kept
+    assert promises.kept_rate(session, show_id, now=late.due_at + timedelta(hours=1)) == 0.0
+    promises.set_status(session, assistant, late.id, "kept")
+    assert promises.kept_rate(session, show_id, now=NIGHT + timedelta(hours=1)) == pytest.approx(1 / 2)
+
+
 def test_status_by_operator_and_kept_rate(session, assistant, reviewer, night):
     show_id, _ = night
     assert promises.kept_rate(session, show_id) is None
