@@ -272,14 +272,25 @@ def summary_sentence(k: dict[str, Any]) -> str:
         bits = [f"社群 {k['community_size']} 人中 {k['viewers']} 人观看（{pct(k['watch_rate'])}）"]
     rate = "" if k["order_rate"] is None else f"（观看到下单 {pct(k['order_rate'])}）"
     bits.append(f"{k['buyers']} 人下单{rate}")
-    reach = [d for d in k["deals"] if d["minutes_release_to_threshold"] is not None]
-    if reach:
-        first = min(reach, key=lambda d: d["minutes_release_to_threshold"])
-        bits.append(f"「{first['product']}」发布后 {minutes_text(first['minutes_release_to_threshold'])}成团")
+    if reach := _reach_text(k["deals"]):
+        bits.append(reach)
     bits.append(f"成交额 ¥{k['gmv']:,.2f}")
     if k.get("refunded_entries"):  # a failed deal (未成团): refunded, told apart from the sales
         bits.append(f"另有未成团 {k['refunded_entries']} 单 ¥{k['refunded_gmv']:,.2f} 已退款")
     return "，".join(bits) + "。"
+
+
+def _reach_text(deals: list[dict[str, Any]]) -> str:
+    """成团 in the summary: the one deal's time, or of several how many made it and the fastest
+    (naming one deal alone read as if only that one reached its threshold)."""
+    reach = [d for d in deals if d["minutes_release_to_threshold"] is not None]
+    if not reach:
+        return ""
+    first = min(reach, key=lambda d: d["minutes_release_to_threshold"])
+    fastest = f"「{first['product']}」发布后 {minutes_text(first['minutes_release_to_threshold'])}成团"
+    if len(deals) == 1:
+        return fastest
+    return f"{len(deals)} 个团品中 {len(reach)} 个成团，最快的{fastest}"
 
 
 def minutes_text(v: float | None) -> str:

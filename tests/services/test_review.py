@@ -132,6 +132,19 @@ def test_a_night_without_viewer_numbers_says_so_instead_of_nobody_watched(sessio
     assert review.summary_sentence(k).startswith("社群 120 人中 60 人观看（50.0%），1 人下单（观看到下单 1.7%）")
 
 
+def test_the_summary_says_how_many_deals_reached_their_threshold_not_only_the_fastest():
+    # Night 16: two of three deals reached 成团, the summary named only 「草莓」, read as if the others failed.
+    def deal(product, minutes):
+        return {"product": product, "minutes_release_to_threshold": minutes}
+
+    k = {"community_size": 300, "viewers": 200, "watch_rate": 0.667, "buyers": 40, "order_rate": 0.2,
+         "gmv": Decimal("1790.40"), "deals": [deal("丹东红颜草莓", 12.0), deal("砂糖橘", 5.5), deal("车厘子", None)]}
+    assert "3 个团品中 2 个成团，最快的「砂糖橘」发布后 5.5 分钟成团" in review.summary_sentence(k)
+    k["deals"] = [deal("丹东红颜草莓", 12.0)]
+    line = review.summary_sentence(k)
+    assert "「丹东红颜草莓」发布后 12 分钟成团" in line and "个团品" not in line
+
+
 def test_orders_to_check_are_said_apart_from_the_gmv():
     deals = [{"entries_flagged": 1, "gmv_flagged": 49.9}, {"entries_flagged": 0, "gmv_flagged": 0.0}]
     assert review.flagged_note(deals) == ("有效单数含 1 单待核实的接龙（超出限购、超出规格限量或最新接龙中缺失），"
