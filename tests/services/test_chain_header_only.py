@@ -30,6 +30,8 @@ MENUS = {
     "price after a slash": "品种：\n  1. 赣南脐橙 49.9/10斤\n  2. 砂糖橘 19.9/3斤\n",
     "size glued to the product": "1. 赣南脐橙5斤 29.9元\n2. 砂糖橘3斤 19.9元\n",
     "size in a bracket": "1、赣南脐橙（5斤）29.9元\n2、砂糖橘（3斤）19.9元\n",
+    "price per pack, unit first": "1. 赣南脐橙 一箱59元\n2. 砂糖橘 每袋2斤19元\n",
+    "price wrapped onto the line below": "1) 手工水饺（30只装）45元／2袋85元\n(2)酸菜鱼\n一盒68元\n(3)卤味拼盘 , 一组3条39元\n",
 }
 
 
