@@ -11,7 +11,8 @@ them belong to the header, the way a person reads it:
 - a numbered block indented deeper than the chain's other numbered lines is a menu
   (`   1.红烧鲈鱼` under `6.9号星期二午餐预定接龙（30元）`), and so is one indented under a label
   line (`品种：`, `今日菜品`, any short line ending in a colon; not `接龙名单：`);
-- a price and what it buys (`29.9元/5斤`, `¥39.9`, `39元一份`, `单价19.9`) orders nothing; a block
+- a price and what it buys (`29.9元/5斤`, `¥39.9`, `39元一份`, `单价19.9`, `一包230元`, also wrapped onto
+  the line below the product) orders nothing; a block
   of priced products (`1. 赣南脐橙5斤 29.9元`, `1.【脐橙】5斤装 ¥39.9`) is a menu;
 - a numbered block whose lines end in prices (`22.9`, `24.9/盒`, `10元/斤`) above the entries
   is a priced menu (`Piece.menu`): the entries may order by its numbers (services.jielong.menu_orders);
@@ -88,9 +89,12 @@ _RE_TAIL_PRICE = re.compile(
     r"|(?<![\d.])\d{1,4}\s*/\s*[个盒份斤袋箱杯只瓶包]\s*$"
 )
 _UNIT = r"(?:斤|盒|个|份|箱|袋|包|瓶|只|件|杯|公斤|kg)"
-# A price per unit: `10元/斤`, `29.9元/5斤`, `39元一份`, `¥39.9`, `单价19.9`.
+# A pack a price is given for, unit first, written either way (简/繁): `一包230元`, `一组2条150元`.
+_PACK = r"(?:斤|盒|个|個|份|箱|袋|包|瓶|罐|只|隻|件|杯|组|組|条|條|串|颗|顆|套|盘|盤)"
+# A price per unit: `10元/斤`, `29.9元/5斤`, `39元一份`, `¥39.9`, `单价19.9`, `一包230元`, `每组2条150元`.
 _RE_UNIT_PRICE = re.compile(
-    rf"\d(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*\d*\s*{_UNIT}|[¥￥]\s*\d|单价\s*[:：]?\s*\d")
+    rf"\d(?:\.\d+)?\s*(?:元|块)\s*(?:/|一|每)\s*\d*\s*{_UNIT}|[¥￥]\s*\d|单价\s*[:：]?\s*\d"
+    rf"|(?:一|每)\s*{_PACK}\s*(?:\d+\s*{_PACK})?\s*\d+(?:\.\d+)?\s*(?:元|块)")
 # A price with what it is for, which orders nothing: `29.9元/5斤`, `¥39.9/盒`, `49.9/10斤`, `单价19.9`.
 _RE_PRICE_SPAN = re.compile(
     rf"(?:单价\s*[:：]?\s*[¥￥]?|[¥￥]\s*)\d+(?:\.\d+)?(?:\s*(?:元|块钱?))?(?:\s*(?:/|一|每)\s*\d*\s*{_UNIT})?"
@@ -438,7 +442,7 @@ def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None,
         # `1. 车厘子 58元/斤`: a list of prices per unit is a menu even when no order follows yet;
         # so is a list of things announced as such (`自提点：`, `规格：`), when no line of it orders
         # a quantity (the 5斤 of `29.9元/5斤` is what the price buys).
-        if sum(bool(_RE_UNIT_PRICE.search(p.body)) for p in block) * 2 > len(block):
+        if sum(bool(_RE_UNIT_PRICE.search(_wrapped(lines, block, i))) for i in range(len(block))) * 2 > len(block):
             return True
         if any((q := find_qty(" " + _unpriced(p.body))).explicit and not q.bare for p in block):
             return False
@@ -449,6 +453,19 @@ def _header_block(lines: list[str], block: list[Piece], nxt: list[Piece] | None,
     # one chain is numbered once.
     rest = [p.body for p in nxt]
     return _named_later(block, rest) or (_looks_like_orders(nxt) and not _same_people(block, rest))
+
+
+def _wrapped(lines: list[str], block: list[Piece], i: int) -> str:
+    """A numbered line with the lines wrapped under it up to the block's next numbered line or a
+    blank line (`(2)砂锅鱼头火锅` / `一包230元`: the product's price on the line below)."""
+    p = block[i]
+    end = block[i + 1].line if i + 1 < len(block) else p.line + 1
+    wrapped = []
+    for line in lines[p.line + 1:end]:
+        if not line.strip():
+            break
+        wrapped.append(line.strip())
+    return " ".join([p.body, *wrapped])
 
 
 # An intro that announces a list of things, not of people: `自提点：`, `规格：`, `请到以下地点取：`.

@@ -30,6 +30,8 @@ MENUS = {
     "price after a slash": "品种：\n  1. 赣南脐橙 49.9/10斤\n  2. 砂糖橘 19.9/3斤\n",
     "size glued to the product": "1. 赣南脐橙5斤 29.9元\n2. 砂糖橘3斤 19.9元\n",
     "size in a bracket": "1、赣南脐橙（5斤）29.9元\n2、砂糖橘（3斤）19.9元\n",
+    "price per pack, unit first": "1. 赣南脐橙 一箱59元\n2. 砂糖橘 每袋2斤19元\n",
+    "price wrapped onto the line below": "1) 手工水饺（30只装）45元／2袋85元\n(2)酸菜鱼\n一盒68元\n(3)卤味拼盘 , 一组3条39元\n",
 }
 
 
@@ -110,6 +112,8 @@ BLANKS = {
     "slots kept open by a word": "#接龙\n周六羽毛球报名\n1. 虚位以待\n2. 虚位以待\n3. 空位\n",
     "drinks and cakes, one the words do not tell": "#接龙\n下午茶拼单\n1. 冰美式\n2. 生椰拿铁\n3. 农家一碗香\n4. 巧克力蛋糕\n",
     "rice and oil": "#接龙\n粮油团购\n1. 五常大米\n2. 花生油\n3. 百香果\n",
+    # Branch chains13 (tune: a group bot's 早会 roll call): empty slots numbered `1)` and a footer.
+    "empty slots numbered with a bracket, a footer": "值班签到接龙：\n1)\n2)\n3)\n-----每日九点前完成签到-----\n",
 }
 
 
@@ -143,3 +147,12 @@ def test_the_event_details_numbered_with_the_members_are_no_entries() -> None:
     assert [e.name for e in parse_chain("#接龙\n1. 姓名：王芳 电话：13800001111\n2. 姓名：李四\n")] == ["王芳", "李四"]
     assert [e.name for e in parse_chain("#接龙\n1. 张三 时间：周六\n2. 李四\n")] == ["张三", "李四"]
     assert [e.seq for e in parse_chain("#接龙\n1. weixin://dl/business/?t=xyz\n2. 张三\n")] == [2]  # a link is no name
+
+
+def test_role_lines_above_the_sign_up_list_are_no_entries() -> None:
+    """Branch chains13 (tune: a club's meeting post): role lines (`主持人：王芳`, `分享嘉宾 1：李四`), then
+    the sign-up list with its empty slots at the end; the members are the numbered lines that carry a
+    person, a guest mark in brackets is note, the empty slots are nothing."""
+    text = "周四读书会 #12\n主持人：王芳\n分享嘉宾 1：李四\n点评 2：赵六\n👥 参会接龙名单\n1. 王芳\n2. Amy Chen\n3. 李四（嘉宾）\n4.\n5.\n"
+    assert [(e.seq, e.name, e.qty, e.note) for e in parse_chain(text)] == [
+        (1, "王芳", 1, ""), (2, "Amy Chen", 1, ""), (3, "李四", 1, "嘉宾")]
