@@ -290,7 +290,8 @@ def _reach_text(deals: list[dict[str, Any]]) -> str:
     fastest = f"「{first['product']}」发布后 {minutes_text(first['minutes_release_to_threshold'])}成团"
     if len(deals) == 1:
         return fastest
-    return f"{len(deals)} 个团品中 {len(reach)} 个成团，最快的{fastest}"
+    made = "全部成团" if len(reach) == len(deals) else f"中 {len(reach)} 个成团"
+    return f"{len(deals)} 个团品{made}，最快的{fastest}"
 
 
 def minutes_text(v: float | None) -> str:

@@ -140,6 +140,8 @@ def test_the_summary_says_how_many_deals_reached_their_threshold_not_only_the_fa
     k = {"community_size": 300, "viewers": 200, "watch_rate": 0.667, "buyers": 40, "order_rate": 0.2,
          "gmv": Decimal("1790.40"), "deals": [deal("丹东红颜草莓", 12.0), deal("砂糖橘", 5.5), deal("车厘子", None)]}
     assert "3 个团品中 2 个成团，最快的「砂糖橘」发布后 5.5 分钟成团" in review.summary_sentence(k)
+    k["deals"] = k["deals"][:2]
+    assert "2 个团品全部成团，最快的「砂糖橘」" in review.summary_sentence(k)
     k["deals"] = [deal("丹东红颜草莓", 12.0)]
     line = review.summary_sentence(k)
     assert "「丹东红颜草莓」发布后 12 分钟成团" in line and "个团品" not in line
