@@ -94,33 +94,15 @@ def test_host_lines_live10_repeats_no_text_of_the_other_host_line_files():
     assert not old & {r.text for r in rt.load_host_lines("host_lines_live10.tsv")}
 
 
-def test_host_lines_live11_repeats_no_text_of_the_other_host_line_files():
-    """Branch promises15's batch: two candidate sources that shared rows with held-out rows of cs2 / live10 (a 团购
-    FAQ's twin, the same live-review tool's transcript) were dropped before scoring; no row of it is already a row,
-    or holds a whole row, of an earlier host-line file."""
-    old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != "host_lines_live11.tsv"
+# Branch promises15's batch (live11): two candidate sources that shared rows with held-out rows of cs2 / live10 (a 团购
+# FAQ's twin, the same live-review tool's transcript) were dropped before scoring. Branch promises16's batch (live12, 12
+# public sources) and promises17's (live13, 15 public sources not cited before) hold the same check.
+@pytest.mark.parametrize("name", ["host_lines_live11.tsv", "host_lines_live12.tsv", "host_lines_live13.tsv"])
+def test_a_later_host_line_batch_repeats_no_text_of_the_other_host_line_files(name):
+    """No row of the batch is already a row, or holds a whole row, of another host-line file."""
+    old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != name
            for r in rt.load_host_lines(f.name)}
-    new = [r.text.strip() for r in rt.load_host_lines("host_lines_live11.tsv")]
-    assert not old & set(new)
-    assert not [t for t in new for o in old if len(o) > 12 and o in t]
-
-
-def test_host_lines_live12_repeats_no_text_of_the_other_host_line_files():
-    """Branch promises16's batch (12 public sources not cited before): no row of it is already a row, or holds a
-    whole row, of an earlier host-line file."""
-    old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != "host_lines_live12.tsv"
-           for r in rt.load_host_lines(f.name)}
-    new = [r.text.strip() for r in rt.load_host_lines("host_lines_live12.tsv")]
-    assert not old & set(new)
-    assert not [t for t in new for o in old if len(o) > 12 and o in t]
-
-
-def test_host_lines_live13_repeats_no_text_of_the_other_host_line_files():
-    """Branch promises17's batch (15 public sources not cited before): no row of it is already a row, or holds a
-    whole row, of an earlier host-line file."""
-    old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != "host_lines_live13.tsv"
-           for r in rt.load_host_lines(f.name)}
-    new = [r.text.strip() for r in rt.load_host_lines("host_lines_live13.tsv")]
+    new = [r.text.strip() for r in rt.load_host_lines(name)]
     assert not old & set(new)
     assert not [t for t in new for o in old if len(o) > 12 and o in t]
 
