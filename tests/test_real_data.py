@@ -17,7 +17,7 @@ SOURCE_FILES = [
     "host_lines_live.tsv", "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv",
     "host_lines_cs2.tsv", "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv",
     "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
-    "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv",
+    "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv", "host_lines_live13.tsv",
     "paraphrases.tsv",
     "paraphrases_more.tsv", "paraphrases_faq.tsv", "paraphrases_faq2.tsv",
 ]
@@ -76,7 +76,8 @@ def test_host_line_labels_are_consistent():
                  "host_lines_replies.tsv", "host_lines_live2.tsv", "host_lines_live3.tsv", "host_lines_cs2.tsv",
                  "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv", "host_lines_pages.tsv",
                  "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
-                 "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv"):
+                 "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv",
+                 "host_lines_live13.tsv"):
         for r in rt.load_host_lines(name):
             promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
             assert promise in {"0", "1"}, r.text
@@ -93,23 +94,15 @@ def test_host_lines_live10_repeats_no_text_of_the_other_host_line_files():
     assert not old & {r.text for r in rt.load_host_lines("host_lines_live10.tsv")}
 
 
-def test_host_lines_live11_repeats_no_text_of_the_other_host_line_files():
-    """Branch promises15's batch: two candidate sources that shared rows with held-out rows of cs2 / live10 (a 团购
-    FAQ's twin, the same live-review tool's transcript) were dropped before scoring; no row of it is already a row,
-    or holds a whole row, of an earlier host-line file."""
-    old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != "host_lines_live11.tsv"
+# Branch promises15's batch (live11): two candidate sources that shared rows with held-out rows of cs2 / live10 (a 团购
+# FAQ's twin, the same live-review tool's transcript) were dropped before scoring. Branch promises16's batch (live12, 12
+# public sources) and promises17's (live13, 15 public sources not cited before) hold the same check.
+@pytest.mark.parametrize("name", ["host_lines_live11.tsv", "host_lines_live12.tsv", "host_lines_live13.tsv"])
+def test_a_later_host_line_batch_repeats_no_text_of_the_other_host_line_files(name):
+    """No row of the batch is already a row, or holds a whole row, of another host-line file."""
+    old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != name
            for r in rt.load_host_lines(f.name)}
-    new = [r.text.strip() for r in rt.load_host_lines("host_lines_live11.tsv")]
-    assert not old & set(new)
-    assert not [t for t in new for o in old if len(o) > 12 and o in t]
-
-
-def test_host_lines_live12_repeats_no_text_of_the_other_host_line_files():
-    """Branch promises16's batch (12 public sources not cited before): no row of it is already a row, or holds a
-    whole row, of an earlier host-line file."""
-    old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != "host_lines_live12.tsv"
-           for r in rt.load_host_lines(f.name)}
-    new = [r.text.strip() for r in rt.load_host_lines("host_lines_live12.tsv")]
+    new = [r.text.strip() for r in rt.load_host_lines(name)]
     assert not old & set(new)
     assert not [t for t in new for o in old if len(o) > 12 and o in t]
 
@@ -339,7 +332,9 @@ PROMISE_FLOORS = {
     # Branch promises9: host_lines_live5.tsv (7 public files of live-selling host lines) labelled and split
     # before the detector ran; first reading (main's detector) tune 0.808 / 0.724 / 0.810, heldout 0.750 /
     # 0.818 / 1.0. Tune is tuned on; heldout unchanged since.
-    ("host_lines_live5.tsv", "tune"): {"recall": 1.0, "precision": 0.96, "kind": 0.92},
+    # Branch promises17: retrained with live13's tune rows, LOSO chose keep_strong 0.50 (was 0.40): one tune line
+    # whose only term is a script's slot (今天直播间[scenarioPriceText]，…手慢无！) is vetoed, recall 1.0 → 0.962.
+    ("host_lines_live5.tsv", "tune"): {"recall": 0.96, "precision": 0.96, "kind": 0.92},
     ("host_lines_live5.tsv", "heldout"): {"recall": 0.75, "precision": 0.81, "kind": 1.0},
     # Branch promises9, second batch: host_lines_live6.tsv (4 public files) labelled and split before the
     # detector ran; first reading (main's detector) tune 0.857 / 0.923 / 0.750, heldout 0.750 / 0.750 / 1.0;
@@ -361,7 +356,9 @@ PROMISE_FLOORS = {
     # host transcripts, script templates) labelled and split before the detector ran; first reading (main's detector
     # and the branch's first-round detector alike) tune 0.941 / 0.941 / 0.875, heldout 0.714 / 0.682 / 0.867.
     ("host_lines_live8.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 1.0},
-    ("host_lines_live8.tsv", "heldout"): {"recall": 0.71, "precision": 0.68, "kind": 0.86},
+    # Branch promises17: the rules draft one more held-out promise (recall 0.762 → 0.810, precision 0.696 → 0.708); its
+    # kind is not the label's, so kind is 14 right of 17 (was 14 of 16): 0.875 → 0.824. Totals only, no row read.
+    ("host_lines_live8.tsv", "heldout"): {"recall": 0.80, "precision": 0.70, "kind": 0.82},
     # Branch promises13 / 14: host_lines_live9.tsv (first reading tune 0.750 / 0.800 / 0.875, heldout 0.444 / 0.857 /
     # 0.750); its tune rows trained on and its tune misses turned into general shapes in promises14; heldout unchanged.
     ("host_lines_live9.tsv", "tune"): {"recall": 1.0, "precision": 0.96, "kind": 0.96},
@@ -381,6 +378,11 @@ PROMISE_FLOORS = {
     # its tune misses turned into general shapes; heldout read as totals only (0.667 / 0.923 / 0.917 after).
     ("host_lines_live12.tsv", "tune"): {"recall": 0.97, "precision": 0.96, "kind": 0.97},
     ("host_lines_live12.tsv", "heldout"): {"recall": 0.66, "precision": 0.92, "kind": 0.83},
+    # Branch promises17: host_lines_live13.tsv (15 public sources) labelled and split before the detector ran; first
+    # reading (main's detector) tune 0.688 / 0.786 / 0.864, heldout 0.667 / 0.769 / 0.700. Its tune rows trained on
+    # and its tune misses turned into general shapes; heldout read as totals only (unchanged after).
+    ("host_lines_live13.tsv", "tune"): {"recall": 0.93, "precision": 0.93, "kind": 0.96},
+    ("host_lines_live13.tsv", "heldout"): {"recall": 0.66, "precision": 0.76, "kind": 0.70},
 }
 
 

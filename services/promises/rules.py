@@ -101,10 +101,20 @@ _LIMIT = re.compile(r"只能(?:领|用|买|拍|抢)[一1两2]?次|限(?:领|购|
 _COMPARED = re.compile(r"\d|比[^，。！,!；;]{0,10}(?:低|便宜|少|划算)|价格?是[^，。！,!；;]{1,10}的价|同价|一样的价")
 # The shop's own stock arriving (今天会到一批货, 到货上架后通知您), not a parcel for the buyer.
 _RESTOCK = re.compile(r"到[一几]?批|上架|补货|进货|备货|缺货")
+# The buyer told to come and collect (均需至此自提地点提货, 凭提货码提货): a duty, no delivery owed.
+_PICKUP_DUTY = re.compile(r"(?:需|须|请|凭)[^，。！,!；;]{0,10}(?:提货|取货|领取|自提)")
 # A closing offer of help (如有问题随时联系我们, 还有问题打在公屏上) beside another promise: the other one is what the line promises.
 _CLOSING = re.compile(r"有(?:任何|其他)?(?:问题|疑问|需要)[^，。！,!；;]{0,6}(?:随时|联系|找|问|打在|打到|留言|评论区|公屏)|随时(?:联系|找|问|咨询)")
 # A payout that backs a claim about the goods (假一赔十, 坏果包赔): beside the claim, the payout is the promise.
 _REMEDY_BACKS = re.compile(r"假一[赔罚]|坏果[^，。！,!；;]{0,2}(?:包赔|必赔|包退)|包赔")
+# A refund if the goods disappoint (不好吃包退, 不甜包退) backs a claim about them (包熟包甜, 亲自尝过的): unless the
+# claim is a vow of its own (保证都是当天现摘的), the refund is what a buyer can hold the team to.
+_REFUND_BACKS = re.compile(r"不(?:好吃|甜|新鲜|满意|好用|合适)[^，。！,!；;]{0,4}(?:包退|退|不要钱)")
+_QUALITY_VOW = re.compile(r"保证|确保|承诺|担保")
+# A price word with no term of its own (回馈优惠价, 直播间专属价): beside a gift for buying (买半斤送半斤,
+# 买1件到手还送了赠品), the gift is the offer.
+_PRICE_TERM = re.compile(rf"{NUM}(?:\.\d+)?\s*(?:元|块|米|折|毛)|[¥￥]|\[[^\[\]]*(?:价|金额|price)[^\[\]]*\]|（[^（）]*价[^（）]*）|立减|直降|减\s*{NUM}|券|半价|包邮")
+_BUY_GETS = re.compile(r"买[^，。！,!；;]{1,6}送|[拍买][^，。！,!；;]{0,6}(?:还|再|就)送")
 # A boast about the goods (全网第一的品质, 销量冠军): a claim, not an assurance.
 _BOAST = re.compile(r"第一|首选|冠军|天花板|极品|史无前例|天下无敌")
 _PRICE_NAMED = re.compile(r"这个?价|价格|最低|便宜|降|低于|只有")
@@ -226,6 +236,7 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
         for kind, cues in _COMPILED.items():
             if kind == "delivery" and _RESTOCK.search(clause):
                 continue  # 今天会到一批货, 到货上架: the shop's stock arriving, not the buyer's parcel
+            pickup_duty = kind == "delivery" and bool(_PICKUP_DUTY.search(clause))
             text = masked_gift if kind == "gift" else clause
             taken: list[tuple[int, int]] = []
             for rx, weight, neg_ok in cues:
@@ -242,6 +253,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
                     taken.append((a, b))
                     if kind == "quality" and weight <= WEAK and _BOAST.search(clause):
                         continue  # 绝对是全网第一的品质: a boast
+                    if pickup_duty and weight <= WEAK:
+                        continue  # 需至自提点提货: the buyer collects, nothing is brought
                     if weight == CHANNEL and request:
                         continue  # 请尽快联系我们: the buyer is asked to act, the team commits to nothing
                     if weight == FALLBACK and talk.GAME.search(clause):
@@ -373,6 +386,14 @@ def _rules_draft(text: str) -> PromiseDraft | None:
     if ranked[0] == "quality" and scores.get("compensation", (0.0, 0))[0] >= STRONG and _REMEDY_BACKS.search(text):
         ranked.remove("compensation")
         ranked.insert(0, "compensation")  # 全场正品，假一赔十: the payout is what a buyer can hold the team to
+    if ranked[0] == "quality" and scores.get("refund", (0.0, 0))[0] >= STRONG and _REFUND_BACKS.search(text) \
+            and not _QUALITY_VOW.search(text):
+        ranked.remove("refund")
+        ranked.insert(0, "refund")  # 包熟包甜，不好吃包退: the refund backs the claim
+    if ranked[0] == "price" and scores.get("gift", (0.0, 0))[0] >= STRONG and _BUY_GETS.search(text) \
+            and not _PRICE_TERM.search(text) and not _AMOUNT_PAID.search(text):
+        ranked.remove("gift")
+        ranked.insert(0, "gift")  # 回馈优惠价，买半斤送半斤: a nameless price word, the gift is the offer
     kind, first_n = ranked[0], first_n_of(text)
     return PromiseDraft(
         text=text, kind=kind, first_n=first_n, due_hint=due_hint_of(text), min_qty=min_qty_of(text),
