@@ -23,6 +23,13 @@ from services import triage
         ("主播和我们一起吃吗", "other_question"),  # twin: eating with the host
         ("这套怎么样？我给我妈买", "product"),
         ("擦了会过敏吗", "product"),
+        ("这个吸尘器怎么样", "product"),
+        ("这台空调安全吗", "product"),
+        ("这个主播怎么样", "other_question"),  # twin: the host
+        # whether the shop carries a thing: product
+        ("你们有护膝吗", "product"),
+        ("你们有男朋友吗", "other_question"),  # twin: a person
+        ("你家有猫吗", "other_question"),  # twin: the host's home
         ("收到就过敏了怎么办", "after_sales"),  # twin: a reaction that happened
         # a trade-in is an offer: price
         ("旧手机能以旧换新吗", "price"),
