@@ -19,6 +19,7 @@ from services import triage
         ("用户多吗", "other_question"),  # twin: 用户 is no use of the goods
         ("和超市里的比怎么样", "product"),
         ("你跟她比怎么样", "other_question"),  # twin: people compared
+        ("跟外面比哪个便宜", "price"),  # twin: a price compared
         ("能和维生素一起吃吗", "product"),
         ("主播和我们一起吃吗", "other_question"),  # twin: eating with the host
         ("这套怎么样？我给我妈买", "product"),
