@@ -78,12 +78,32 @@ REQUEST = "#请求"
 _WHICH = re.compile(r"哪一?[个种款样](?:更|比较|最|好|便宜|划算|实惠)|比.{0,4}哪一?[个种款样]")
 # 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
 _PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多久).*的[呀啊呢]?$")
+# a greeting or an opener before the question (主播好，这个怎么卖 / 你好，我要退货 / 在吗，包邮吗) says nothing
+# about what is asked; 主播好看 / 老板好厉害 are no greeting (branch para16)
+_GREETING = re.compile(r"^(?:(?:主播|老板|亲|宝宝|美女|小姐姐|姐姐|姐妹们?|大家)好(?![看吃听玩用美帅漂可像多久大小甜厉棒喝的])"
+                       r"[呀啊鸭哇]?|你好|您好|在吗|在不在|哈喽|嗨|亲[亲们]?)+")
+# an address change: the address named beside a change or a slip (地址写错了想换一个, 下单的时候地址选错了,
+# 能不能帮我把收货地址换成公司的); 退货地址 is where a return goes, no change (branch para16)
+_ADDRESS_CHANGE = re.compile(r"地址.{0,6}(?:错|改|换|填成)|(?:改|换|修改|更改).{0,8}地址")
+_PRICE_OFF = re.compile(r"价格?.{0,4}优惠|优惠.{0,2}价")  # 价格可以有优惠吗 / 给个优惠价: not 券后价多少
+_HOW_MUCH_OFF = re.compile(r"(?:便宜|优惠|少)(?:多少|几)")
+_ADDRESS_SLOTS = frozenset(("#地点", "#修改", "#换", "#选错", "#处理"))
+# urging (快点发货, 发快点, 尽快给我发货, 加急): a request that it go faster, not a question how fast (发货快吗)
+_URGE = re.compile(r"快点|尽快|赶紧|赶快|加急|加快|催")
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
 # concepts that are only the asker's data beside another: body measurements in a size question
 # and ordering beside a delivery or stock question (下单后几天到货, 今天下单能当天发货吗, 商品链接有货吗)
 _GOODS = ("货", "东西", "商品", "产品", "宝贝", "设备")  # what was bought, named without its name
 _CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",), "#到货": ("#购买", "#快递"), "#库存": ("#购买",),
-            "#产地": _GOODS}  # 是哪儿的货: the goods asked about are the product itself (这是哪里产的)
+            "#产地": _GOODS,  # 是哪儿的货: the goods asked about are the product itself (这是哪里产的)
+            # 多少钱呀想买, 现在下单有什么赠品吗, 购买可包邮吗: wanting to buy is the asker's context (branch para16)
+            "#价格": ("#购买",), "#赠品": ("#购买",), "#运费": ("#购买",), "#改地址": ("#购买",),
+            # 我的快递到哪了 = 我的订单到哪了 = 我买的商品还没收到 = 物流信息查一下: whose parcel is no other question
+            "#物流信息": ("#快递", "#购买", "#配送", "订单", "包裹", "查", *_GOODS),
+            # 快递一直不动 = 物流没动 = 单号不更新: a parcel that stopped, not where it is (我的货到哪了)
+            "#物流停滞": ("#物流信息", "#快递", "#购买", "#配送", "订单", "包裹", "查", *_GOODS),
+            "#退": ("订单",),  # 我要退订单 = 我要退款
+            "#便宜": ("#价贵", "#价格")}  # 太贵了，能不能再便宜一点 / 价格能便宜点吗 = 能便宜点吗
 # asked when, delivering or receiving is arriving (多久能送到 = 几天能收到 = 几号能到; the shipping day,
 # 什么时候发货, stays its own question as tests/data/paraphrases.tsv keeps ship_when and arrive_days)
 _RECEIVES = re.compile(r"收到|送到|送达")
@@ -187,11 +207,30 @@ def _resource(toks: set[str], lex: lexmod.Lexicon) -> set[str]:
     return {x for x in toks if x not in _RESOURCE_FORMS and x not in lex.resource_words}
 
 
+def _intent(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
+    """What a shop question asks, whatever its words (branch para16): an address change is one question
+    (its words and the new place say nothing more: lexicon.json whole_concepts drop the words beside it);
+    a discount on the price (价格可以有优惠吗, 能给个优惠价吗) is a lower price asked (便宜), not whether there
+    is an offer (有优惠吗); urging a delivery (快点发, 尽快给我发货) is a request about shipping."""
+    if _ADDRESS_CHANGE.search(t) and "#退" not in toks:
+        toks = (toks - _ADDRESS_SLOTS) | {"#改地址"}
+    if "#便宜" in toks and _HOW_MUCH_OFF.search(t):
+        toks.add("#数量")  # 能便宜多少 asks how much off, 能便宜点吗 asks for it
+    if {"#价格", "#优惠"} <= toks and _PRICE_OFF.search(t):
+        toks = (toks - {"#价格", "#优惠"}) | {"#便宜"}
+    if "#速度" in toks and "发" in t and _URGE.search(t) and not _YES_NO.search(t) and not toks & {"#到货", "#配送"}:
+        toks |= {"#发货", REQUEST}
+    if any(x[1:] in lex.whole_concepts for x in toks):
+        toks = {x for x in toks if x[0] in "#@"}
+    return toks
+
+
 @lru_cache(maxsize=50_000)
 def _signature_cached(text: str, version: tuple) -> str:
     lex = lexmod.active()
     t = lex.fix_whole(lex.fix_typos(normalise(text)).replace("?", ""))
-    toks = set(_tokens(t, lex)) | _fillers(t, lex)
+    t = _GREETING.sub("", t) or t
+    toks = _intent(set(_tokens(t, lex)) | _fillers(t, lex), t, lex)
     if "#何时" in toks and _RECEIVES.search(t):
         toks = (toks - {"#配送"}) | {"#到货"}
     if "#退" in toks and "#到货" in toks:

@@ -176,3 +176,47 @@ def test_group_joins_noise_and_battery_asked_in_other_words():
     assert len(set(triage.group(["这果子大不大", "噪音大不大"]))) == 2  # twins: a fruit's size
     assert len(set(triage.group(["电池耐用吗", "充一次能用多久"]))) == 1  # the battery's life is 续航
     assert len(set(triage.group(["电池耐用吗", "电池什么牌子"]))) == 2
+
+
+def _one(*texts: str) -> bool:
+    return len(set(triage.group(list(texts)))) == 1
+
+
+def test_group_reads_a_shop_question_past_its_greeting_and_fillers():
+    """Branch para16: a greeting, 它, 了解, a unit and wanting to buy say nothing about what is asked."""
+    assert _one("老板好，这个咋卖", "多少钱")  # greeting; 咋卖 is the price
+    assert _one("它多少钱呀", "多少钱一个", "价格多少呀?想买一个")
+    assert _one("这双多少钱", "这个产品什么价")
+    assert not _one("牛轧糖多少钱", "多少钱")  # a thing named stays apart from the bare price
+    assert _one("下单送什么", "有赠品吗")  # ordering beside a gift question is context
+    assert _one("买了包邮不", "邮费多少")
+
+
+def test_group_reads_bargaining_in_other_words():
+    assert _one("能优惠一点不", "能便宜点吗", "可以给个优惠价吗", "价格可以优惠吗", "太贵啦，再便宜一点")
+    assert not _one("能便宜多少", "能便宜点吗")  # twins: how much off is another question
+    assert not _one("券后价是多少", "能便宜点吗")  # a price after a coupon, not bargaining
+    assert not _one("有优惠吗", "能便宜点吗")  # is there an offer ≠ bargaining (para14)
+
+
+def test_group_reads_an_address_change_as_one_question():
+    assert _one("收件地址写错了", "帮我把地址改成单位的", "下单时地址选错了能改吗", "换个收货地址")
+    assert not _one("怎么修改收货地址", "地址写错了能改吗")  # twins: how is not whether
+    assert not _one("退货地址是哪里", "地址写错了")  # where a return goes is no change
+
+
+def test_group_reads_whose_parcel_and_a_stopped_parcel():
+    assert _one("我的包裹到哪了", "订单到哪里了", "买的东西还没收到")
+    assert _one("快递一直不动", "物流一直没更新")
+    assert not _one("快递一直不动", "我的包裹到哪了")  # twins: stopped is not where
+
+
+def test_group_reads_urging_a_delivery_as_a_request():
+    assert _one("快点发货呀", "麻烦尽快给我发货", "发快点")
+    assert not _one("快点发货", "发货快吗")  # twins: a question how fast
+    assert not _one("快点发货", "今天能发货吗")
+
+
+def test_group_reads_an_order_status_check_as_one_question():
+    assert _one("查一下我的订单", "我的订单是什么状态", "帮我查下订单")
+    assert not _one("查一下我的订单", "怎么取消订单")
