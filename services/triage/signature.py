@@ -72,7 +72,7 @@ DONE = "#已然"  # on one side only: another question (付款了吗 ≠ 怎么�
 _HOW = re.compile(r"(?:怎么|怎样|如何|咋)(?!还|没|不|回事|了|样|这么|那么|会|可能|就|又|才)")
 HOW = "#方式"
 # a request that the shop do it (我要退货, 帮我申请退款): neither whether it can be done nor how
-_REQUEST = re.compile(r"(?:请|麻烦)?(?:我要|我想要|帮我|给我)")
+_REQUEST = re.compile(r"(?:请|麻烦)?(?:我要|我想要|帮我|给我)|直接.{0,6}给我|.{1,8}给我$")  # 直接退钱给我
 REQUEST = "#请求"
 # a choice between items (哪个便宜点, 这款跟上一款比哪个好): not a question about one (能便宜多少)
 _WHICH = re.compile(r"哪一?[个种款样](?:更|比较|最|好|便宜|划算|实惠)|比.{0,4}哪一?[个种款样]")
@@ -80,7 +80,7 @@ _WHICH = re.compile(r"哪一?[个种款样](?:更|比较|最|好|便宜|划算|�
 _PAST = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪年|几点|多久).*的[呀啊呢]?$")
 # a greeting or an opener before the question (主播好，这个怎么卖 / 你好，我要退货 / 在吗，包邮吗) says nothing
 # about what is asked; 主播好看 / 老板好厉害 are no greeting (branch para16)
-_GREETING = re.compile(r"^(?:(?:主播|老板|亲|宝宝|美女|小姐姐|姐姐|姐妹们?|大家)好(?![看吃听玩用美帅漂可像多久大小甜厉棒喝的])"
+_GREETING = re.compile(r"^(?:(?:主播|老板|亲|宝宝|美女|小姐姐|姐姐|姐妹们?|大家)好(?![好看吃听玩用美帅漂可像多久大小甜厉棒喝的])"
                        r"[呀啊鸭哇]?|你好|您好|在吗|在不在|哈喽|嗨|亲[亲们]?)+")
 # an address change: the address named beside a change or a slip (地址写错了想换一个, 下单的时候地址选错了,
 # 能不能帮我把收货地址换成公司的); 退货地址 is where a return goes, no change (branch para16)
@@ -88,13 +88,23 @@ _ADDRESS_CHANGE = re.compile(r"地址.{0,6}(?:错|改|换|填成)|(?:改|换|修
 _PRICE_OFF = re.compile(r"价格?.{0,4}优惠|优惠.{0,2}价")  # 价格可以有优惠吗 / 给个优惠价: not 券后价多少
 _HOW_MUCH_OFF = re.compile(r"(?:便宜|优惠|少)(?:多少|几)")
 _ADDRESS_SLOTS = frozenset(("#地点", "#修改", "#换", "#选错", "#处理"))
+# delivered but not received (显示已签收但我没拿到, 快递员说放门口了但我回家没看到): one complaint, whatever the place
+_SIGNED = re.compile(r"签收|放(?:在)?(?:门口|驿站|快递柜|菜鸟|代收点)")
+_NOT_GOT = re.compile(r"没(?:人)?(?:收到|拿到|看到|见到|找到)(?:[啊呀呢了]|$)|没有$|找不到|不见了?$")
+# the recipient's name or phone to be changed (收件人电话写错了能改吗, 麻烦帮助修改收货人)
+_RECIPIENT_CHANGE = re.compile(r"(?:收件人|收货人|电话|手机号).{0,6}(?:错|改|换)|(?:改|修改|更改|换).{0,6}(?:收件人|收货人|电话|手机号)")
+# how a refund or return is done in other words (退货怎么弄, 退款咋搞): how, not a remedy for a defect
+_HOW_DONE = re.compile(r"(?:怎么|咋|如何)(?:弄|搞)")
+# the refund's money came or not (退款到账了吗, 退款到了没): its progress
+_ARRIVED_YET = re.compile(r"到账了|到了没|到没到|到了吗")
+_STILL_HAVE = re.compile(r"还有.{1,6}(?:吗|没有|不)$")  # 这款还有黑色吗
 # urging (快点发货, 发快点, 尽快给我发货, 加急): a request that it go faster, not a question how fast (发货快吗)
 _URGE = re.compile(r"快点|尽快|赶紧|赶快|加急|加快|催")
 NAME = "#名字"  # a name asked of something else named in the comment (歌, a product) is that thing's
 # concepts that are only the asker's data beside another: body measurements in a size question
 # and ordering beside a delivery or stock question (下单后几天到货, 今天下单能当天发货吗, 商品链接有货吗)
 _GOODS = ("货", "东西", "商品", "产品", "宝贝", "设备")  # what was bought, named without its name
-_CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",), "#到货": ("#购买", "#快递"), "#库存": ("#购买",),
+_CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买", "#付款", "订单"), "#到货": ("#购买", "#快递"), "#库存": ("#购买",),
             "#产地": _GOODS,  # 是哪儿的货: the goods asked about are the product itself (这是哪里产的)
             # 多少钱呀想买, 现在下单有什么赠品吗, 购买可包邮吗: wanting to buy is the asker's context (branch para16)
             "#价格": ("#购买",), "#赠品": ("#购买",), "#运费": ("#购买",), "#改地址": ("#购买",),
@@ -102,8 +112,10 @@ _CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",
             "#物流信息": ("#快递", "#购买", "#配送", "订单", "包裹", "查", *_GOODS),
             # 快递一直不动 = 物流没动 = 单号不更新: a parcel that stopped, not where it is (我的货到哪了)
             "#物流停滞": ("#物流信息", "#快递", "#购买", "#配送", "订单", "包裹", "查", *_GOODS),
-            "#退": ("订单",),  # 我要退订单 = 我要退款
-            "#便宜": ("#价贵", "#价格")}  # 太贵了，能不能再便宜一点 / 价格能便宜点吗 = 能便宜点吗
+            "#退": ("订单", "#适用", "#购买"),  # 我要退订单 = 我要退款; 买了不合适能退吗 = 可以退吗
+            "#取消": ("订单", "#购买"),  # 取消这个订单 = 帮我取消一下
+            "#便宜": ("#价贵", "#价格"),
+            "#去向": ("#到账", "#地点", "#付款", "#价格")}  # 退款退到哪里 = 退款退回哪个账户: where the money goes  # 太贵了，能不能再便宜一点 / 价格能便宜点吗 = 能便宜点吗
 # asked when, delivering or receiving is arriving (多久能送到 = 几天能收到 = 几号能到; the shipping day,
 # 什么时候发货, stays its own question as tests/data/paraphrases.tsv keeps ship_when and arrive_days)
 _RECEIVES = re.compile(r"收到|送到|送达")
@@ -212,6 +224,18 @@ def _intent(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
     (its words and the new place say nothing more: lexicon.json whole_concepts drop the words beside it);
     a discount on the price (价格可以有优惠吗, 能给个优惠价吗) is a lower price asked (便宜), not whether there
     is an offer (有优惠吗); urging a delivery (快点发, 尽快给我发货) is a request about shipping."""
+    if _SIGNED.search(t) and _NOT_GOT.search(t):
+        toks = {"#签收未到"}  # lexicon.json whole_concepts: the place and the words say nothing more
+    if _RECIPIENT_CHANGE.search(t):
+        toks = (toks - _ADDRESS_SLOTS - {"#联系"}) | {"#改收件人"}
+    if "#去向" in toks:
+        toks.add("#退")  # 钱退到哪里: where a refund goes (退到哪 holds the 退)
+    if "#退" in toks:
+        toks = _refund(toks, t, lex)
+    if _STILL_HAVE.search(t) and "#库存" not in toks:
+        toks.add("#库存")  # 这款还有黑色吗: still in stock, in that colour
+    if "#量大" in toks and "#便宜" in toks:
+        toks = (toks - {"#便宜"}) | {"#优惠"}  # 买两件能便宜点吗 = 买多有优惠吗: the offer for buying more
     if _ADDRESS_CHANGE.search(t) and "#退" not in toks:
         toks = (toks - _ADDRESS_SLOTS) | {"#改地址"}
     if "#便宜" in toks and _HOW_MUCH_OFF.search(t):
@@ -221,7 +245,18 @@ def _intent(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
     if "#速度" in toks and "发" in t and _URGE.search(t) and not _YES_NO.search(t) and not toks & {"#到货", "#配送"}:
         toks |= {"#发货", REQUEST}
     if any(x[1:] in lex.whole_concepts for x in toks):
-        toks = {x for x in toks if x[0] in "#@"}
+        # the words and other things named say nothing more; how, whether, a request still count
+        toks = {x for x in toks if x[0] == "@" or x[1:] in lex.whole_concepts or x[1:] in lex.generic_concepts}
+    return toks
+
+
+def _refund(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
+    """Beside a refund (退): where it is (我的退款到哪了) or whether the money came (退款到账了吗) asks its
+    progress (进度); 退货怎么弄 asks how (方式), unless a defect makes it a remedy (坏了怎么弄)."""
+    if "#物流信息" in toks or ("#到账" in toks and _ARRIVED_YET.search(t)):
+        toks = (toks - {"#物流信息", "#到账", YES_NO}) | {"#进度"}
+    if "#处理" in toks and _HOW_DONE.search(t) and not any(x[1:] in lex.defect_concepts for x in toks):
+        toks = (toks - {"#处理"}) | {HOW}
     return toks
 
 
@@ -246,7 +281,7 @@ def _signature_cached(text: str, version: tuple) -> str:
     if _YES_NO.search(t) and any(x[1:] not in lex.generic_concepts and x[1:] not in lex.address_concepts
                                  for x in toks if x.startswith("#")):
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
-    if toks & lex.soon_words and any(x[1:] in lex.soon_concepts for x in toks):
+    if toks & lex.soon_words and any(x[1:] in lex.soon_concepts for x in toks) and "#何时" not in toks:
         toks = (toks - lex.soon_words) | {"#速度"}  # 今天能发吗 asks how fast (soon_doc)
     if _WHICH.search(t):
         toks.add("#比较")  # 哪个便宜点 asks which, 能便宜多少 how much off

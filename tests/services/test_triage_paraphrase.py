@@ -220,3 +220,46 @@ def test_group_reads_urging_a_delivery_as_a_request():
 def test_group_reads_an_order_status_check_as_one_question():
     assert _one("查一下我的订单", "我的订单是什么状态", "帮我查下订单")
     assert not _one("查一下我的订单", "怎么取消订单")
+
+
+def test_group_reads_a_refund_asked_in_its_parts():
+    """Beside a refund: progress, how, where the money goes, each its own question (branch para16)."""
+    assert _one("退款到哪一步了", "我的退款到哪了", "退款到账了没")  # progress
+    assert not _one("退款到哪一步了", "能退款吗")  # twins: progress is not whether
+    assert _one("退货的流程是什么", "退货咋弄", "退货第一步做什么")  # how
+    assert not _one("坏了咋弄", "退货咋弄")  # twins: a defect's remedy is no how
+    assert _one("退款原路返回吗", "钱退到哪里")
+    assert not _one("退货要什么条件", "能退吗")
+    assert _one("退货要什么条件", "退货条件有哪些")  # 条件 is read whole
+
+
+def test_group_reads_a_delivered_parcel_never_received():
+    assert _one("显示签收了可是我没收到", "快递放在驿站了但是我找不到", "签收了人没拿到")
+    assert not _one("显示签收了可是我没收到", "快递到哪了")  # twins: where the parcel is
+
+
+def test_group_reads_a_recipient_change_and_what_was_not_as_shown():
+    assert _one("收件人名字写错了", "帮我改一下收货人电话", "手机号填错了能改吗")
+    assert not _one("收件人名字写错了", "地址写错了")  # twins: the address is another change
+    assert _one("实物和图片不一样", "跟描述不一样", "货不对板")
+    assert not _one("实物和图片不一样", "图片能发一下吗")
+
+
+def test_group_reads_fit_fade_warranty_and_buying_more():
+    assert not _one("这条裤子偏大吗", "这条裤子偏小吗")  # a fit is a slot filler: 偏大 ≠ 偏小
+    assert not _one("尺码怎么选", "尺码偏大吗")
+    assert _one("洗了会掉色吗", "会褪色吗")
+    assert not _one("会褪色吗", "有几种颜色")
+    assert not _one("保修期多久", "保修吗") and not _one("保修吗", "会送东西吗")
+    assert _one("多买有优惠吗", "买两件能便宜吗")
+    assert not _one("多买有优惠吗", "有优惠吗")  # twins: the offer for buying more is a condition
+
+
+def test_group_reads_stock_cancel_and_ship_day_asked_in_other_words():
+    assert _one("还有白色吗", "白色有货吗")
+    assert not _one("还有白色吗", "还有黑色吗")
+    assert not _one("会不会卖完", "有货吗")  # whether it will run out, not whether it is in stock
+    assert _one("取消这个订单", "帮我取消一下")
+    assert _one("还没发货能取消吗", "没发货可以取消吗")
+    assert _one("订单什么时候发货", "付款后什么时候发货")
+    assert _one("这个多少钱能带走", "多少钱")
