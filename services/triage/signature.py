@@ -97,6 +97,11 @@ _RECIPIENT_CHANGE = re.compile(r"(?:收件人|收货人|电话|手机号).{0,6}(
 _HOW_DONE = re.compile(r"(?:怎么|咋|如何)(?:弄|搞)")
 # the refund's money came or not (退款到账了吗, 退款到了没): its progress
 _ARRIVED_YET = re.compile(r"到账了|到了没|到没到|到了吗")
+_FAKE_CLAIM = re.compile(r"(?:假货|山寨货?|冒牌货?|仿冒|(?<!真的)假的)[吧啊呀了]*$")
+_LISTED = re.compile(r"有哪些|有几种|有几个|有什么|都有啥|有啥")
+_COLOUR_CHANGE = re.compile(r"颜色.{0,6}(?:换|改)|(?:换|改).{0,3}颜色")
+# the words of a choice between items (和, 跟, 比, 更好, 款, 另一件): what is compared is said by the rest
+_COMPARE_WORD = re.compile(r"[和跟与比更好款另个件两]+|#过去|@数量=1件")
 _STILL_HAVE = re.compile(r"还有.{1,6}(?:吗|没有|不)$")  # 这款还有黑色吗
 # urging (快点发货, 发快点, 尽快给我发货, 加急): a request that it go faster, not a question how fast (发货快吗)
 _URGE = re.compile(r"快点|尽快|赶紧|赶快|加急|加快|催")
@@ -115,7 +120,9 @@ _CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",
             "#退": ("订单", "#适用", "#购买"),  # 我要退订单 = 我要退款; 买了不合适能退吗 = 可以退吗
             "#取消": ("订单", "#购买"),  # 取消这个订单 = 帮我取消一下
             "#便宜": ("#价贵", "#价格"),
-            "#去向": ("#到账", "#地点", "#付款", "#价格")}  # 退款退到哪里 = 退款退回哪个账户: where the money goes  # 太贵了，能不能再便宜一点 / 价格能便宜点吗 = 能便宜点吗
+            "#去向": ("#到账", "#地点", "#付款", "#价格"),
+            "#真伪": ("#配送", "#检测"),  # 送去的是正品吗, 是不是正品，有没有检测 = 保真吗
+            "#具体尺码": ("#购买",)}  # 有没有大码，给妈妈买  # 退款退到哪里 = 退款退回哪个账户: where the money goes  # 太贵了，能不能再便宜一点 / 价格能便宜点吗 = 能便宜点吗
 # asked when, delivering or receiving is arriving (多久能送到 = 几天能收到 = 几号能到; the shipping day,
 # 什么时候发货, stays its own question as tests/data/paraphrases.tsv keeps ship_when and arrive_days)
 _RECEIVES = re.compile(r"收到|送到|送达")
@@ -232,6 +239,12 @@ def _intent(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
         toks.add("#退")  # 钱退到哪里: where a refund goes (退到哪 holds the 退)
     if "#退" in toks:
         toks = _refund(toks, t, lex)
+    if "#真伪" in toks and _FAKE_CLAIM.search(t) and not _YES_NO.search(t):
+        toks = (toks - {"#真伪"}) | {"#假货"}  # 这是假货吧 says it is fake; 是正品吗 asks (complaint_concepts)
+    if "#尺码" in toks and _LISTED.search(t):
+        toks.add("#列举")  # 有哪些尺码 asks which sizes there are, 帮我推荐尺码 which one fits the asker
+    if _COLOUR_CHANGE.search(t):
+        toks = (toks - {"#换", "#修改"}) | {"#改颜色"}  # 颜色不喜欢想换一个 = 能换颜色吗
     if _STILL_HAVE.search(t) and "#库存" not in toks:
         toks.add("#库存")  # 这款还有黑色吗: still in stock, in that colour
     if "#量大" in toks and "#便宜" in toks:
@@ -283,8 +296,8 @@ def _signature_cached(text: str, version: tuple) -> str:
         toks.add(YES_NO)  # 发货了吗 asks whether, 什么时候发货 asks when: not the same question
     if toks & lex.soon_words and any(x[1:] in lex.soon_concepts for x in toks) and "#何时" not in toks:
         toks = (toks - lex.soon_words) | {"#速度"}  # 今天能发吗 asks how fast (soon_doc)
-    if _WHICH.search(t):
-        toks.add("#比较")  # 哪个便宜点 asks which, 能便宜多少 how much off
+    if _WHICH.search(t):  # 哪个便宜点 asks which, 能便宜多少 how much off; 这款和那款哪个好 = 这两个哪个更好
+        toks = {x for x in toks if not _COMPARE_WORD.fullmatch(x)} | {"#比较"}
     if "#何时" in toks and _PAST.search(t):
         toks.add("#过去")  # 什么时候开播的 asks when it began, 几点开播 when it will
     toks = _resource(_remedy(_phase(toks, t, lex), lex), lex)

@@ -263,3 +263,18 @@ def test_group_reads_stock_cancel_and_ship_day_asked_in_other_words():
     assert _one("还没发货能取消吗", "没发货可以取消吗")
     assert _one("订单什么时候发货", "付款后什么时候发货")
     assert _one("这个多少钱能带走", "多少钱")
+
+
+def test_group_reads_a_return_asked_for_a_case_apart():
+    assert not _one("拆了包装能退吗", "喝过一口能退吗")  # two cases: lexicon.json case_concepts
+    assert _one("能退货吗", "不合适可以退吗")  # twins: the buyer's reason is no case
+    assert _one("拆了包装能退吗", "包装拆了还能退吗")  # one case in other words
+
+
+def test_group_reads_claims_choices_sizes_and_colours():
+    assert not _one("这是假货吧", "是正品吗")  # a claim that it is fake is not the question
+    assert _one("这是假货吧", "根本就是冒牌货")
+    assert _one("有机认证真的假的", "有机认证是真的吗")  # twins: 真的假的 asks
+    assert not _one("有哪些尺码", "帮我推荐个尺码")  # which sizes there are, not which fits
+    assert _one("这个跟那个哪个好", "这两款哪个更好")
+    assert _one("颜色不喜欢能换吗", "我想换个颜色")
