@@ -94,6 +94,7 @@ _NOT_GOT = re.compile(r"没(?:人)?(?:收到|拿到|看到|见到|找到)(?:[啊
 # the recipient's name or phone to be changed (收件人电话写错了能改吗, 麻烦帮助修改收货人)
 _RECIPIENT_CHANGE = re.compile(r"(?:收件人|收货人|电话|手机号).{0,6}(?:错|改|换)|(?:改|修改|更改|换).{0,6}(?:收件人|收货人|电话|手机号)")
 # how a refund or return is done in other words (退货怎么弄, 退款咋搞): how, not a remedy for a defect
+_SENT_BACK = re.compile(r"寄回|退回去|寄还")
 _HOW_DONE = re.compile(r"(?:怎么|咋|如何)(?:弄|搞)")
 # the refund's money came or not (退款到账了吗, 退款到了没): its progress
 _ARRIVED_YET = re.compile(r"到账了|到了没|到没到|到了吗")
@@ -120,7 +121,7 @@ _CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买",
             "#退": ("订单", "#适用", "#购买"),  # 我要退订单 = 我要退款; 买了不合适能退吗 = 可以退吗
             "#取消": ("订单", "#购买"),  # 取消这个订单 = 帮我取消一下
             "#便宜": ("#价贵", "#价格"),
-            "#去向": ("#到账", "#地点", "#付款", "#价格"),
+            "#去向": ("#到账", "#地点", "#付款", "#价格", "用"),  # 用支付宝付的退款退到哪
             "#真伪": ("#配送", "#检测"),  # 送去的是正品吗, 是不是正品，有没有检测 = 保真吗
             "#具体尺码": ("#购买",)}  # 有没有大码，给妈妈买  # 退款退到哪里 = 退款退回哪个账户: where the money goes  # 太贵了，能不能再便宜一点 / 价格能便宜点吗 = 能便宜点吗
 # asked when, delivering or receiving is arriving (多久能送到 = 几天能收到 = 几号能到; the shipping day,
@@ -266,6 +267,8 @@ def _intent(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
 def _refund(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
     """Beside a refund (退): where it is (我的退款到哪了) or whether the money came (退款到账了吗) asks its
     progress (进度); 退货怎么弄 asks how (方式), unless a defect makes it a remedy (坏了怎么弄)."""
+    if _SENT_BACK.search(t):
+        toks -= {"#发货", "回去", "回"}  # 已经寄回去了什么时候退款: sending it back is the return's step
     if "#物流信息" in toks or ("#到账" in toks and _ARRIVED_YET.search(t)):
         toks = (toks - {"#物流信息", "#到账", YES_NO}) | {"#进度"}
     if "#处理" in toks and _HOW_DONE.search(t) and not any(x[1:] in lex.defect_concepts for x in toks):
@@ -318,7 +321,8 @@ def asks(text: str, markers: float, sig: str = "") -> bool:
     if markers >= 1 or _ASKS_AT_END.search(normalise(text)):
         return True
     stated = lexmod.active().complaint_concepts  # defects and a parcel's tracking (没有物流信息)
-    return any(t[1:] in stated for t in sig.split() if t.startswith("#"))
+    # a request that the shop act (直接退钱给我, 已下单，尽快发货: #请求 beside an action) asks too (branch para16)
+    return any(t[1:] in stated or t == REQUEST for t in sig.split() if t.startswith("#"))
 
 
 def signature(text: str) -> str:

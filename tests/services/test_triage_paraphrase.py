@@ -278,3 +278,10 @@ def test_group_reads_claims_choices_sizes_and_colours():
     assert not _one("有哪些尺码", "帮我推荐个尺码")  # which sizes there are, not which fits
     assert _one("这个跟那个哪个好", "这两款哪个更好")
     assert _one("颜色不喜欢能换吗", "我想换个颜色")
+
+
+def test_group_reads_a_request_read_as_chatter_and_a_return_sent_back():
+    assert _one("帮我退款", "直接把钱退给我")  # a request asks, even when the comment reads as chatter
+    assert _one("寄回去了啥时候退款", "什么时候退款")  # sending it back is the return's step
+    assert _one("用微信付的退款退到哪", "退款退回哪里")
+    assert not _one("想退休了", "退退退")  # 退休 is a plain word
