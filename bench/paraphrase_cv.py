@@ -2,7 +2,7 @@
 
 The tune clusters are tests/data/paraphrases.tsv and paraphrases_groupbuy.tsv (ours) and the tune split of
 tests/data/real/paraphrases.tsv and, since branch para4, of paraphrases_more.tsv and, since branch
-para6, of paraphrases_faq.tsv (real; each file grouped as its own night). Folds are by cluster (a singleton by its text), so a
+para6, of paraphrases_faq.tsv, since para11 of paraphrases_faq2.tsv, since para16 of paraphrases_live.tsv (real; each file grouped as its own night). Folds are by cluster (a singleton by its text), so a
 cluster is never on both sides. For each fold the grid point with the best pairwise F1 among
 those with precision >= 0.95 on the other four folds is scored on the fold; the pooled counts of
 the five folds give `paraphrase_cv_*`. `paraphrase_chosen_*` is the grid point chosen on all tune
@@ -33,6 +33,8 @@ def tune_rows() -> list[tuple[str, str, str]]:
              for r in rt.load_paraphrases(name="paraphrases_faq.tsv") if r.split == "tune"]
     rows += [("real_faq2", r.label["cluster"], r.text)
              for r in rt.load_paraphrases(name="paraphrases_faq2.tsv") if r.split == "tune"]
+    rows += [("real_live", r.label["cluster"], r.text)
+             for r in rt.load_paraphrases(name="paraphrases_live.tsv") if r.split == "tune"]
     for path in OURS:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):

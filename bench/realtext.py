@@ -289,6 +289,9 @@ def main() -> None:
     # A live-room assistant's and a shop bot's question pools (branch para11): all three sources hashed to tune.
     faq2 = load_paraphrases(name="paraphrases_faq2.tsv")
     report_split("paraphrase_faq2_", score_paraphrases(faq2, triage.group), {"pairwise_f1": "f1"})
+    # Real shop and live-room questions of the real comment files, grouped by reading (branch para16).
+    live = load_paraphrases(name="paraphrases_live.tsv")
+    report_split("paraphrase_live_", score_paraphrases(live, triage.group), {"pairwise_f1": "f1"})
 
 
 if __name__ == "__main__":

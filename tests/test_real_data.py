@@ -20,7 +20,7 @@ SOURCE_FILES = [
     "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
     "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv", "host_lines_live13.tsv",
     "paraphrases.tsv",
-    "paraphrases_more.tsv", "paraphrases_faq.tsv", "paraphrases_faq2.tsv",
+    "paraphrases_more.tsv", "paraphrases_faq.tsv", "paraphrases_faq2.tsv", "paraphrases_live.tsv",
 ]
 TUNE_ONLY = {"host_lines_replies.tsv", "host_lines_live4.tsv", "paraphrases_faq2.tsv"}  # all their sources hashed to tune: training text only
 
@@ -109,7 +109,7 @@ def test_a_later_host_line_batch_repeats_no_text_of_the_other_host_line_files(na
 
 
 @pytest.mark.parametrize("name", ["paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv",
-                                  "paraphrases_faq2.tsv"])
+                                  "paraphrases_faq2.tsv", "paraphrases_live.tsv"])
 def test_paraphrase_clusters_stay_in_one_split(name):
     rows = rt.load_paraphrases(name=name)
     sides: dict[str, set[str]] = {}
@@ -137,6 +137,27 @@ def test_paraphrases_faq2_repeats_no_text_of_the_other_files():
     old = {r.text for name in ("paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv")
            for r in rt.load_paraphrases(name=name)}
     assert not old & {r.text for r in rt.load_paraphrases(name="paraphrases_faq2.tsv")}
+
+
+def test_paraphrases_live_repeats_no_text_of_the_other_files():
+    """The live shop questions of branch para16 add wordings; none is already a row of the four earlier files."""
+    old = {r.text for name in ("paraphrases.tsv", "paraphrases_more.tsv", "paraphrases_faq.tsv", "paraphrases_faq2.tsv")
+           for r in rt.load_paraphrases(name=name)}
+    assert not old & {r.text for r in rt.load_paraphrases(name="paraphrases_live.tsv")}
+
+
+def test_paraphrase_grouping_on_live_shop_questions():
+    """paraphrases_live.tsv (branch para16): shop questions of the real comment files, grouped by reading,
+    split by cluster. First reading (main's grouper) tune 0.406 / 0.689, heldout 0.587 / 0.670 (pairwise
+    F1 / precision); after para16's first rules tune 0.773 / 0.866, heldout 0.601 / 0.694 (totals read); at
+    the end tune 0.929 / 0.970, heldout 0.606 / 0.689 (totals read a second time). Far from the issue's
+    0.90 / 0.95 on held-out clusters: floors only, so a change that merges even more is seen."""
+    from services import triage
+
+    scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_live.tsv"), triage.group)
+    for split, floor, precision in (("tune", 0.92, 0.96), ("heldout", 0.60, 0.68)):
+        assert scores[split]["precision"] >= precision, scores
+        assert scores[split]["pairwise_f1"] >= floor, scores
 
 
 def test_chain_scorer_separates_misread_entries_from_header_lines():
@@ -260,8 +281,9 @@ def test_paraphrase_grouping_on_real_comments():
     # floors = what branch para2 measured after adding 66 rows from two shops' question lists
     # (tune 0.916 / precision 0.986, heldout 0.614 / 0.984); main before it on the same rows:
     # tune 0.836 (0.944), heldout 0.526 (0.674). Branch para5 (slot fillers, remedies, ordering as
-    # context, resources, bare defects): tune 0.930 → 0.984 (0.988), heldout 0.614 → 0.673 (0.986)
-    for split, floor, precision in (("tune", 0.98, 0.98), ("heldout", 0.67, 0.98)):
+    # context, resources, bare defects): tune 0.930 → 0.984 (0.988), heldout 0.614 → 0.673 (0.986).
+    # Branch para16 (shop-question intents): tune 0.984 → 0.986 (0.988), heldout 0.676 → 0.781 (1.000)
+    for split, floor, precision in (("tune", 0.98, 0.98), ("heldout", 0.77, 0.98)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
 
@@ -419,11 +441,12 @@ def test_paraphrase_grouping_on_host_and_shop_questions():
     """paraphrases_more.tsv (branch para4). Batch 1 first reading tune 0.583 / 0.811, heldout
     0.586 / 1.000; with batch 1's rules, the file with batch 2 first read tune 0.900 / 0.897, heldout
     0.809 / 0.947 (heldout never tuned on). Floors = what para4 measured last (tune 0.947 / 0.966,
-    heldout 0.809 / 0.947). Branch para5: tune 0.947 / 0.966 → 0.997 / 0.994, heldout unchanged."""
+    heldout 0.809 / 0.947). Branch para5: tune 0.947 / 0.966 → 0.997 / 0.994, heldout unchanged.
+    Branch para16 (shop-question intents): heldout 0.809 / 0.947 → 0.871 / 0.953, tune unchanged."""
     from services import triage
 
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_more.tsv"), triage.group)
-    for split, floor, precision in (("tune", 0.99, 0.99), ("heldout", 0.80, 0.94)):
+    for split, floor, precision in (("tune", 0.99, 0.99), ("heldout", 0.86, 0.95)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
 
@@ -441,11 +464,13 @@ def test_paraphrase_grouping_on_shop_faq_lists():
     0.383 / 0.628 → 0.481 / 0.914, heldout 0.168 / 0.157 → 0.195 / 0.225 (read once, at the end); the tune
     floors raised with it, the heldout floors left. paraphrases_faq2.tsv (all tune): 0.432 / 0.500 → 0.516 / 0.800.
     Branch para13 (shop words the lexicon lacked, 店 beside where, the price of an amount): tune 0.481 / 0.914
-    → 0.577 / 0.932; faq2 0.516 / 0.800 → 0.743 / 0.929; tune floors raised, heldout floors left."""
+    → 0.577 / 0.932; faq2 0.516 / 0.800 → 0.743 / 0.929; tune floors raised, heldout floors left.
+    Branch para16 (shop-question intents): tune 0.597 / 0.935 → 0.607 / 0.936, heldout 0.209 / 0.237 →
+    0.347 / 0.415 (read at the end); heldout floors raised with it."""
     from services import triage
 
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_faq.tsv"), triage.group)
-    for split, floor, precision in (("tune", 0.56, 0.92), ("heldout", 0.16, 0.15)):
+    for split, floor, precision in (("tune", 0.56, 0.92), ("heldout", 0.34, 0.40)):
         assert scores[split]["precision"] >= precision, scores
         assert scores[split]["pairwise_f1"] >= floor, scores
     scores = rt.score_paraphrases(rt.load_paraphrases(name="paraphrases_faq2.tsv"), triage.group)

@@ -159,6 +159,12 @@ def _conditional(concepts: frozenset, lex: lexmod.Lexicon) -> bool:
     return any(c[1:] in lex.condition_concepts for c in concepts)
 
 
+def _case_asked(concepts: frozenset, lex: lexmod.Lexicon) -> bool:
+    """An offer, or a return (退: lexicon.json case_concepts), asked for a case: its modifiers (吊牌没摘可以退货不,
+    用了过敏可以退吗) say which case, so two cases sharing no two characters are apart (branch para16)."""
+    return any(c[1:] in lex.condition_concepts or c[1:] in lex.case_concepts for c in concepts)
+
+
 def _one_offer(ca: frozenset, wa: frozenset, cb: frozenset, wb: frozenset, lex: lexmod.Lexicon) -> bool:
     """Two offers asked for one kind of buyer or terms (学生有优惠吗 / 学生证能便宜吗, branch para14): each
     names its condition and the two share two characters in a row, so a lower price asked (便宜) is the
@@ -229,7 +235,7 @@ def _similarity(oa, ca, wa, ob, cb, wb, lex, extra_slot: bool = False) -> float:
         if not (wa or wb):
             return base
         return min(base, _plain_score(wa | oa, wb | ob)) if wa and wb else 0.0
-    if wa and wb and _conditional(ca | cb, lex) and _modifier(wa) and _modifier(wb) and not _share_two(wa, wb):
+    if wa and wb and _case_asked(ca | cb, lex) and _modifier(wa) and _modifier(wb) and not _share_two(wa, wb):
         words = 0.0  # 老客户有优惠吗 / 老带新有优惠吗: who gets the offer, or on what terms, is what is asked
     elif wa and wb and _waived(wa, wb):
         words = 0.0  # 可以免运费险吗 / 运费险多少钱
@@ -371,7 +377,7 @@ class Matcher:
 
     def _note_worded(self, key: object, sig: str, concepts: frozenset, words: frozenset) -> None:
         """Keep the group's offer questions that carry a modifier (老客户有优惠吗), for _fits."""
-        if _conditional(concepts, self.lex) and _modifier(words):
+        if _case_asked(concepts, self.lex) and _modifier(words):
             self.worded.setdefault(id(key), []).append(sig)
 
     def _fits(self, sig: str, other: str, key: object, cutoff: float) -> bool:
@@ -379,7 +385,7 @@ class Matcher:
         (有返现吗: concepts only) must also match one of the group's members that carry a modifier
         (老客户有优惠吗), if it has any: the bare member alone would chain every X有优惠吗 into one group."""
         _, concepts, words = self._parts(sig)
-        if not _conditional(concepts, self.lex) or not _modifier(words) or self._parts(other)[2]:
+        if not _case_asked(concepts, self.lex) or not _modifier(words) or self._parts(other)[2]:
             return True
         worded = self.worded.get(id(key))
         return not worded or any(similarity(sig, w) >= cutoff for w in worded)

@@ -120,6 +120,8 @@ class Lexicon:
     condition_concepts: frozenset[str] = frozenset()  # 优惠, 便宜: who gets it, on what terms, is asked
     resource_concepts: frozenset[str] = frozenset()  # 网盘, 群聊: asked to be given (resource_doc)
     resource_words: frozenset[str] = frozenset()  # 地址, 链接: nothing more beside a resource
+    whole_concepts: frozenset[str] = frozenset()  # 改地址: the concept is the whole question (whole_doc)
+    case_concepts: frozenset[str] = frozenset()  # 退: asked for a case, like an offer (condition_doc)
     defect_phases: tuple[str, ...] = ()  # '到手|收到|开箱…': when a defect showed (defect_phases_doc)
     version: tuple = field(default=(), compare=False)
 
@@ -446,6 +448,8 @@ def build(extra: Iterable[tuple[str, str, float]] = ()) -> Lexicon:
         condition_concepts=frozenset(raw.get("condition_concepts", [])),
         resource_concepts=frozenset(raw.get("resource_concepts", [])),
         resource_words=frozenset(raw.get("resource_words", [])),
+        whole_concepts=frozenset(raw.get("whole_concepts", [])),
+        case_concepts=frozenset(raw.get("case_concepts", [])),
         defect_phases=tuple(raw.get("defect_phases", [])),
         version=extra,
     )

@@ -176,3 +176,112 @@ def test_group_joins_noise_and_battery_asked_in_other_words():
     assert len(set(triage.group(["这果子大不大", "噪音大不大"]))) == 2  # twins: a fruit's size
     assert len(set(triage.group(["电池耐用吗", "充一次能用多久"]))) == 1  # the battery's life is 续航
     assert len(set(triage.group(["电池耐用吗", "电池什么牌子"]))) == 2
+
+
+def _one(*texts: str) -> bool:
+    return len(set(triage.group(list(texts)))) == 1
+
+
+def test_group_reads_a_shop_question_past_its_greeting_and_fillers():
+    """Branch para16: a greeting, 它, 了解, a unit and wanting to buy say nothing about what is asked."""
+    assert _one("老板好，这个咋卖", "多少钱")  # greeting; 咋卖 is the price
+    assert _one("它多少钱呀", "多少钱一个", "价格多少呀?想买一个")
+    assert _one("这双多少钱", "这个产品什么价")
+    assert not _one("牛轧糖多少钱", "多少钱")  # a thing named stays apart from the bare price
+    assert _one("下单送什么", "有赠品吗")  # ordering beside a gift question is context
+    assert _one("买了包邮不", "邮费多少")
+
+
+def test_group_reads_bargaining_in_other_words():
+    assert _one("能优惠一点不", "能便宜点吗", "可以给个优惠价吗", "价格可以优惠吗", "太贵啦，再便宜一点")
+    assert not _one("能便宜多少", "能便宜点吗")  # twins: how much off is another question
+    assert not _one("券后价是多少", "能便宜点吗")  # a price after a coupon, not bargaining
+    assert not _one("有优惠吗", "能便宜点吗")  # is there an offer ≠ bargaining (para14)
+
+
+def test_group_reads_an_address_change_as_one_question():
+    assert _one("收件地址写错了", "帮我把地址改成单位的", "下单时地址选错了能改吗", "换个收货地址")
+    assert not _one("怎么修改收货地址", "地址写错了能改吗")  # twins: how is not whether
+    assert not _one("退货地址是哪里", "地址写错了")  # where a return goes is no change
+
+
+def test_group_reads_whose_parcel_and_a_stopped_parcel():
+    assert _one("我的包裹到哪了", "订单到哪里了", "买的东西还没收到")
+    assert _one("快递一直不动", "物流一直没更新")
+    assert not _one("快递一直不动", "我的包裹到哪了")  # twins: stopped is not where
+
+
+def test_group_reads_urging_a_delivery_as_a_request():
+    assert _one("快点发货呀", "麻烦尽快给我发货", "发快点")
+    assert not _one("快点发货", "发货快吗")  # twins: a question how fast
+    assert not _one("快点发货", "今天能发货吗")
+
+
+def test_group_reads_an_order_status_check_as_one_question():
+    assert _one("查一下我的订单", "我的订单是什么状态", "帮我查下订单")
+    assert not _one("查一下我的订单", "怎么取消订单")
+
+
+def test_group_reads_a_refund_asked_in_its_parts():
+    """Beside a refund: progress, how, where the money goes, each its own question (branch para16)."""
+    assert _one("退款到哪一步了", "我的退款到哪了", "退款到账了没")  # progress
+    assert not _one("退款到哪一步了", "能退款吗")  # twins: progress is not whether
+    assert _one("退货的流程是什么", "退货咋弄", "退货第一步做什么")  # how
+    assert not _one("坏了咋弄", "退货咋弄")  # twins: a defect's remedy is no how
+    assert _one("退款原路返回吗", "钱退到哪里")
+    assert not _one("退货要什么条件", "能退吗")
+    assert _one("退货要什么条件", "退货条件有哪些")  # 条件 is read whole
+
+
+def test_group_reads_a_delivered_parcel_never_received():
+    assert _one("显示签收了可是我没收到", "快递放在驿站了但是我找不到", "签收了人没拿到")
+    assert not _one("显示签收了可是我没收到", "快递到哪了")  # twins: where the parcel is
+
+
+def test_group_reads_a_recipient_change_and_what_was_not_as_shown():
+    assert _one("收件人名字写错了", "帮我改一下收货人电话", "手机号填错了能改吗")
+    assert not _one("收件人名字写错了", "地址写错了")  # twins: the address is another change
+    assert _one("实物和图片不一样", "跟描述不一样", "货不对板")
+    assert not _one("实物和图片不一样", "图片能发一下吗")
+
+
+def test_group_reads_fit_fade_warranty_and_buying_more():
+    assert not _one("这条裤子偏大吗", "这条裤子偏小吗")  # a fit is a slot filler: 偏大 ≠ 偏小
+    assert not _one("尺码怎么选", "尺码偏大吗")
+    assert _one("洗了会掉色吗", "会褪色吗")
+    assert not _one("会褪色吗", "有几种颜色")
+    assert not _one("保修期多久", "保修吗") and not _one("保修吗", "会送东西吗")
+    assert _one("多买有优惠吗", "买两件能便宜吗")
+    assert not _one("多买有优惠吗", "有优惠吗")  # twins: the offer for buying more is a condition
+
+
+def test_group_reads_stock_cancel_and_ship_day_asked_in_other_words():
+    assert _one("还有白色吗", "白色有货吗")
+    assert not _one("还有白色吗", "还有黑色吗")
+    assert not _one("会不会卖完", "有货吗")  # whether it will run out, not whether it is in stock
+    assert _one("取消这个订单", "帮我取消一下")
+    assert _one("还没发货能取消吗", "没发货可以取消吗")
+    assert _one("订单什么时候发货", "付款后什么时候发货")
+    assert _one("这个多少钱能带走", "多少钱")
+
+
+def test_group_reads_a_return_asked_for_a_case_apart():
+    assert not _one("拆了包装能退吗", "喝过一口能退吗")  # two cases: lexicon.json case_concepts
+    assert _one("能退货吗", "不合适可以退吗")  # twins: the buyer's reason is no case
+    assert _one("拆了包装能退吗", "包装拆了还能退吗")  # one case in other words
+
+
+def test_group_reads_claims_choices_sizes_and_colours():
+    assert not _one("这是假货吧", "是正品吗")  # a claim that it is fake is not the question
+    assert _one("这是假货吧", "根本就是冒牌货")
+    assert _one("有机认证真的假的", "有机认证是真的吗")  # twins: 真的假的 asks
+    assert not _one("有哪些尺码", "帮我推荐个尺码")  # which sizes there are, not which fits
+    assert _one("这个跟那个哪个好", "这两款哪个更好")
+    assert _one("颜色不喜欢能换吗", "我想换个颜色")
+
+
+def test_group_reads_a_request_read_as_chatter_and_a_return_sent_back():
+    assert _one("帮我退款", "直接把钱退给我")  # a request asks, even when the comment reads as chatter
+    assert _one("寄回去了啥时候退款", "什么时候退款")  # sending it back is the return's step
+    assert _one("用微信付的退款退到哪", "退款退回哪里")
+    assert not _one("想退休了", "退退退")  # 退休 is a plain word
