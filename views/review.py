@@ -41,6 +41,8 @@ def render_kpis(k: dict) -> None:
         for col, (label, value) in zip(st.columns(4), tiles[i : i + 4]):
             col.metric(label, value, border=True)
     st.text(review.summary_sentence(k))
+    if note := review.answered_note(k):
+        st.caption(note)
 
 
 def render_timeline(show_id: int) -> None:

@@ -245,9 +245,13 @@ def _fmt_time(t: datetime) -> str:
     return f"{t.month}月{t.day}日 {t:%H:%M}"
 
 
-def _spec_cell(deal: Deal, spec: str) -> str:
-    """One spec as the post names it: its price and its own 限量 where it has them (10斤装 ¥59 限20份)."""
+def _spec_cell(deal: Deal, spec: str, priced: bool = False) -> str:
+    """One spec as the post names it: its price and its own 限量 where it has them (10斤装 ¥59 限20份).
+    `priced`: some spec has a price of its own, so a spec without one is named at the group price
+    (`5斤装 ¥39.9 / 10斤装 ¥69.9`, never `5斤装 / 10斤装 ¥69.9`, read as both at ¥69.9)."""
     price = price_of(deal, spec)
+    if price is None and priced:
+        price = deal.group_price
     cell = spec if price is None else f"{spec} ¥{_fmt_money(price)}"
     stock = (deal.spec_stock or {}).get(spec)
     return cell if not stock else f"{cell} 限{stock}份"
@@ -267,7 +271,8 @@ def jielong_text(session: Session, deal_id: int) -> str:
     lines.append(price)
     specs = specs_of(deal)
     if specs:
-        lines.append(f"规格：{' / '.join(_spec_cell(deal, sp) for sp in specs)}")
+        priced = any(price_of(deal, sp) is not None for sp in specs)
+        lines.append(f"规格：{' / '.join(_spec_cell(deal, sp, priced) for sp in specs)}")
     cond = f"👥 成团条件：满 {deal.threshold} {unit_label(deal.threshold_unit)}成团"
     lines.append(cond)
     lines.append(f"📦 限量 {deal.stock} 份，售完即止" if deal.stock else "📦 不限量")

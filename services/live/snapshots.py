@@ -63,6 +63,7 @@ class DealSnapshot:
     to_threshold: Projection | None
     to_sellout: Projection | None
     minutes_to_deadline: float | None  # negative once passed
+    window_from_release: bool = False  # the rate's window starts at the release (holds its minute)
 
     @property
     def progress(self) -> int:
@@ -86,9 +87,10 @@ class DealSnapshot:
     @property
     def rate_label(self) -> str:
         """What the rate is taken over: the last 5 minutes, or since the release when that is sooner
-        (6 份 one minute after the release read 6.0 份/分, not 1.2)."""
-        fresh = self.minutes_since_release is not None and self.minutes_since_release < RATE_WINDOW_MIN
-        return "发布以来" if fresh else f"近{RATE_WINDOW_MIN}分钟"
+        (6 份 one minute after the release read 6.0 份/分, not 1.2). The window is whole minutes, so
+        4 min 20 s after a release at :41 it no longer holds the release minute: that is 近5分钟
+        (night 17: 8 份 in the release minute read 「发布以来 0.0 份/分」)."""
+        return "发布以来" if self.window_from_release else f"近{RATE_WINDOW_MIN}分钟"
 
     @property
     def released(self) -> bool:
@@ -290,6 +292,7 @@ def _deal(r, window_start: datetime, now: datetime) -> DealSnapshot:
         units_waitlisted=r.units_waitlisted, entries_waitlisted=r.entries_waitlisted,
         released_at=r.released_at, reached_at=r.reached_at, sold_out_at=r.sold_out_at, failed_at=r.failed_at,
         deadline=r.deadline, minutes_since_release=since,
+        window_from_release=since is not None and clock.minute(r.released_at) >= window_start,
         units_per_min=units_recent / span if since is not None else 0.0,
         entries_per_min=entries_recent / span if since is not None else 0.0,
         to_threshold=to_threshold, to_sellout=to_sellout, minutes_to_deadline=to_deadline,

@@ -41,7 +41,7 @@ from services.jielong import entry_amount  # one rule for the money of an entry 
 
 KPI_KEYS = (
     "community_size", "viewers", "peak_online", "watch_rate", "commenters",
-    "questions", "answered_rate", "median_response_s",
+    "questions", "questions_dismissed", "answered_rate", "median_response_s",
     "buyers", "order_rate", "entries", "units", "gmv", "avg_order_value", "refunded_entries", "refunded_gmv",
     "promises", "promises_kept_rate", "promises_overdue",
     "deals",
@@ -54,6 +54,7 @@ KPI_LABELS = {
     "watch_rate": "观看率",
     "commenters": "评论人数",
     "questions": "提问数",
+    "questions_dismissed": "已忽略问题（不计入回复率）",
     "answered_rate": "回复率",
     "median_response_s": "回复用时中位数（秒）",
     "buyers": "下单人数",
@@ -209,6 +210,7 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
         "watch_rate": rate(viewers, community_size),
         "commenters": show.commenters,
         "questions": questions,
+        "questions_dismissed": dismissed,
         "answered_rate": rate(answered, questions - dismissed),
         "median_response_s": None if response_s is None else round(response_s, 1),
         "buyers": buyers,

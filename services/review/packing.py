@@ -42,13 +42,18 @@ class GroupTotal:
     units: int = 0
     amount: Decimal = Decimal(0)
     per_product: Counter = field(default_factory=Counter)
+    flagged_entries: int = 0  # 待核实 (超出限购 / 规格限量, gone from the chain): packed after a check,
+    flagged_amount: Decimal = Decimal(0)  # and left out of the review's 成交额
 
-    def add(self, name: str, qty: int, amount: Decimal | None, product: str) -> None:
+    def add(self, name: str, qty: int, amount: Decimal | None, product: str, flagged: bool = False) -> None:
         self.names.add(name)
         self.entries += 1
         self.units += qty or 0
         self.amount += Decimal(amount or 0)
         self.per_product[product] += qty or 0
+        if flagged:
+            self.flagged_entries += 1
+            self.flagged_amount += Decimal(amount or 0)
 
     def cells(self, label: str, products: list[str]) -> list[Any]:
         """The row of the 汇总 sheet: group, buyers, entries, units, amount, units per product."""
@@ -117,7 +122,7 @@ def plan(session: Session, show_id: int, status: str) -> Packing:
             seq = numbered[eid] = next_no[deal_id]
             next_no[deal_id] += 1
         g = index.setdefault(group, len(index))
-        totals.setdefault(group, GroupTotal()).add(name, qty, amount, product)
+        totals.setdefault(group, GroupTotal()).add(name, qty, amount, product, any(flags))
         keys.append((g, deal_id, seq, eid))
         for i, v in ((0, group), (3, name), (5, spec), (6, note), (7, address), (8, phone)):
             if v and len(v) * 2 > widths[i]:
@@ -135,6 +140,7 @@ def plan(session: Session, show_id: int, status: str) -> Packing:
         total.names |= t.names
         total.entries, total.units, total.amount = total.entries + t.entries, total.units + t.units, total.amount + t.amount
         total.per_product.update(t.per_product)
+        total.flagged_entries, total.flagged_amount = total.flagged_entries + t.flagged_entries, total.flagged_amount + t.flagged_amount
     widths[9] = max(widths[9], len(f"{money(total.amount):.2f}"))
     return Packing(order, groups, totals, total, products, widths, numbered)
 

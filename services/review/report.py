@@ -155,7 +155,17 @@ def _head(show, k: dict[str, Any]) -> list[str]:
         *(f'<div class=kpi><div class=l>{esc(l)}</div><div class=v>{esc(v)}</div></div>' for l, v in kpi_tiles(k)),
         "</div>",
         f"<p>{esc(summary_sentence(k))}</p>",
+        *([f'<p class="muted">{esc(note)}</p>'] if (note := answered_note(k)) else []),
     ]
+
+
+def answered_note(k: dict[str, Any]) -> str:
+    """How 回复率 is counted when questions were dismissed (提问 9, 回复率 3/8 = 37.5%, not 3/9), or ""."""
+    dismissed = k.get("questions_dismissed") or 0
+    if not dismissed:
+        return ""
+    return (f"回复率只算需要回复的问题：提问 {k['questions']} 个中已忽略 {dismissed} 个，"
+            f"按 {k['questions'] - dismissed} 个计。")
 
 
 def _timeline(series: list[dict[str, Any]], marks: list[dict[str, Any]]) -> list[str]:

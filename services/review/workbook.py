@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.review import xlsx
+from services.review.metrics import money
 from services.review.packing import ENTRY_COLUMNS, Packing, rows, subtotal_cells
 
 MAX_GROUP_SHEETS = 30
@@ -60,6 +61,10 @@ def _summary(wb: list[xlsx.Sheet], packing: Packing, taken: set[str]) -> None:
     for g in packing.groups:
         sheet.append(packing.totals[g].cells(g, packing.products))
     sheet.append(packing.total.cells("合计", packing.products), bold=True)
+    if packing.total.flagged_entries:  # night 17: 合计 ¥1,067.60 beside the review's 成交额 ¥997.70
+        sheet.append([f"其中待核实 {packing.total.flagged_entries} 单（未计入复盘成交额 "
+                      f"¥{money(packing.total.flagged_amount):,.2f}）", "", packing.total.flagged_entries, "",
+                      money(packing.total.flagged_amount)])
 
 
 def _packing_sheets(wb: list[xlsx.Sheet], session: Session, packing: Packing, taken: set[str], progress: Progress | None) -> None:

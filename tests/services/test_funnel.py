@@ -178,6 +178,20 @@ def test_rate_right_after_release_uses_the_time_since_release(session, admin):
     assert d.rate_label == "发布以来"  # the host reads 6 份/分 over 2 minutes, not "the last 5"
 
 
+def test_rate_since_release_needs_the_release_minute_in_the_window(session, admin):
+    """Night 17: released at 15:24:41, 8 份 that minute, read at 15:29:00 (4.3 min later): the
+    5-minute window starts at 15:25 and the host screen read 「发布以来 0.0 份/分」."""
+    show_id = make_show(session, admin)
+    released = RELEASE + timedelta(seconds=41)
+    make_deal(session, show_id, threshold=5, units=8, entries=4, buyers=4, released_at=released, minutes=[(RELEASE, 4, 8)])
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=5)).deals[0]
+    assert d.minutes_since_release < 5 and d.units_per_min == 0
+    assert d.rate_label == "近5分钟"
+    # twin: a minute earlier the window still holds the release minute
+    d = live.snapshot(session, show_id, now=RELEASE + timedelta(minutes=4)).deals[0]
+    assert d.units_per_min > 0 and d.rate_label == "发布以来"
+
+
 def test_projection_to_threshold_has_a_point_and_a_range(session, admin):
     show_id = make_show(session, admin)
     minutes = [(RELEASE + timedelta(minutes=i), 5, 5) for i in range(5)]

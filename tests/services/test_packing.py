@@ -99,3 +99,18 @@ def test_phones_and_long_numbers_stay_text_in_excel(session, admin, reviewer):
     assert export.from_csv_text(rows["王芳"]["电话"]) == "13800005678"
     assert rows["李静"]["电话"] == "139-0000-1234"  # Excel keeps it as text already
     assert rows["王芳"]["备注"] == "订单号 260112093015887" and rows["王芳"]["跟团号"] == "1"
+
+
+def test_the_summary_says_what_of_its_total_the_review_leaves_out(session, admin, reviewer):
+    """Night 17: 汇总's 合计 ¥1,067.60 beside the review's 成交额 ¥997.70 (one 10斤装 over its own
+    限量, 待核实, packed after a check): the sheet says which part the review leaves out."""
+    show = _show(session, admin, [(1, "王阿姨", 2, "3栋", ""), (2, "老周", 1, "6栋", "")])
+    session.query(ChainEntry).filter_by(buyer_name="老周").update({"over_stock": True})
+    session.flush()
+    groups = _summary(session, reviewer, show.id)
+    assert groups["合计"][:4] == [2, 2, 3, 30]
+    assert groups["其中待核实 1 单（未计入复盘成交额 ¥10.00）"][1:4] == [1, None, 10]
+    # twin: nothing flagged, no such row
+    session.query(ChainEntry).update({"over_stock": False})
+    session.flush()
+    assert not [k for k in _summary(session, reviewer, show.id) if str(k).startswith("其中待核实")]

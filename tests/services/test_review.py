@@ -51,6 +51,28 @@ def test_median_response_over_answered_groups(session, admin, answers, expected)
     assert k["answered_rate"] == pytest.approx(len(answers) / (len(answers) + 1))
 
 
+def test_the_reply_rate_says_dismissed_questions_are_left_out(session, admin):
+    """Night 17: 提问（问题组）9 beside 回复率 37.5% (3 answered of 8: one dismissed) could not be
+    checked by hand (3/9 = 33.3%); the page and the report say how it is counted."""
+    show = _show(session, admin)
+    for i in range(3):
+        session.add(_group(show.id, "answered", T0 + timedelta(minutes=i), 30))
+    for status in ("new", "new", "new", "new", "new", "dismissed"):
+        session.add(_group(show.id, status, T0))
+    session.flush()
+    k = review.kpis(session, show.id)
+    assert (k["questions"], k["questions_dismissed"]) == (9, 1)
+    assert dict(review.kpi_tiles(k))["回复率"] == "37.5%"
+    note = "回复率只算需要回复的问题：提问 9 个中已忽略 1 个，按 8 个计。"
+    assert review.answered_note(k) == note
+    assert note in review.render(session, show.id)
+    # twin: nothing dismissed, nothing to explain
+    session.add(_group(show.id, "answered", T0, 30))
+    session.query(QuestionGroup).filter_by(status="dismissed").update({"status": "new"})
+    session.flush()
+    assert review.answered_note(review.kpis(session, show.id)) == ""
+
+
 def test_gmv_uses_imported_amount_else_qty_times_price(session, admin):
     show = _show(session, admin)
     deal = Deal(show_id=show.id, product="有机上海青", group_price=Decimal("19.90"), threshold=2,

@@ -74,3 +74,11 @@ def test_spec_stock_is_checked_on_the_form(session, assistant):
 def test_the_jielong_post_names_each_specs_own_stock(session, assistant):
     deal = released_deal(session, assistant, **SPECS)
     assert "规格：5斤装 / 10斤装 限3份" in jielong.jielong_text(session, deal.id)
+
+
+def test_the_jielong_post_prices_every_spec_when_one_has_its_own_price(session, assistant):
+    """Night 17: `规格：5斤装 / 10斤装 ¥69.9 限8份` reads as both specs at ¥69.9; a spec without a
+    price of its own is named at the group price once another spec has one."""
+    deal = released_deal(session, assistant, **{**SPECS, "spec_prices": "10斤装=69.9", "group_price": Decimal("39.9"),
+                                                    "original_price": None})
+    assert "规格：5斤装 ¥39.9 / 10斤装 ¥69.9 限3份" in jielong.jielong_text(session, deal.id)
