@@ -81,7 +81,7 @@ def refresh_chart(view: live.HostView) -> None:
 
 def big_numbers(snap: live.Snapshot, deal: live.DealSnapshot | None) -> None:
     cols = st.columns(4)
-    label, minutes = snap.countdown(clock.now())
+    label, countdown = live.countdown_tile(snap, clock.now())
     if deal is None:
         cols[0].metric("已接龙", "—")
         cols[1].metric("在线", snap.viewers_online)
@@ -91,7 +91,7 @@ def big_numbers(snap: live.Snapshot, deal: live.DealSnapshot | None) -> None:
         cols[0].metric(f"已接龙 / 成团（{unit}）", f"{deal.progress} / {deal.threshold}")
         cols[1].metric("成团" if deal.reached else "还差", "已成团" if deal.reached else f"{deal.remaining} {unit}")
         cols[2].metric("剩余", "不限量" if deal.stock_left is None else f"{deal.stock_left} 份")
-    cols[3].metric(label, live.countdown_text(minutes))
+    cols[3].metric(label, countdown)
 
 
 CLOSED = {jielong.DealStatus.SOLD_OUT: "已售罄", jielong.DealStatus.FAILED: "未成团，接龙已关闭"}

@@ -34,7 +34,7 @@ from services.live.viewers import (
     record_viewers_text,
     viewer_series,
 )
-from services.live.wording import also_open_text, countdown_text, eta_text, forecast_text, rate_text
+from services.live.wording import also_open_text, countdown_text, countdown_tile, eta_text, forecast_text, rate_text
 
 __all__ = [
     "also_open_text",
@@ -44,5 +44,5 @@ __all__ = [
     "RATE_WINDOW_MIN", "DealSnapshot", "Projection", "PromiseRow", "QuestionRow", "Snapshot", "project", "recent_promises", "snapshot",
     "top_questions",
     "MAX_VIEWERS", "import_viewers", "parse_viewers", "record_viewers", "record_viewers_text", "viewer_series",
-    "countdown_text", "eta_text", "forecast_text", "rate_text",
+    "countdown_text", "countdown_tile", "eta_text", "forecast_text", "rate_text",
 ]

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import math
 
+from datetime import datetime
+
 from services import jielong
-from services.live.snapshots import DealSnapshot, Projection
+from services.live.snapshots import DealSnapshot, Projection, Snapshot
+from services.shows import ShowStatus
 
 
 def eta_text(p: Projection | None) -> str:
@@ -23,6 +26,15 @@ def forecast_text(p: Projection | None, pace: float) -> str:
     if p is None and pace > 0:
         return "待观察（只有一批录入，看不出节奏）"
     return eta_text(p)
+
+
+def countdown_tile(snap: Snapshot, now: datetime | None = None) -> tuple[str, str]:
+    """The host's countdown tile as (label, text). Once the show has ended a chain may still run in
+    the group up to its deadline (that countdown stays); else the tile says 已下播, not 距下播 已截止."""
+    label, minutes = snap.countdown(now)
+    if label == "距下播" and snap.status == ShowStatus.ENDED:
+        return "直播", "已下播"
+    return label, countdown_text(minutes)
 
 
 def countdown_text(minutes: float | None) -> str:

@@ -245,6 +245,18 @@ def test_minutes_to_deadline_and_the_countdown(session, admin):
     assert live.countdown_text(13 * 60 + 5) == "13小时5分"
 
 
+def test_the_countdown_tile_says_the_show_has_ended_instead_of_a_passed_end(session, admin):
+    # Night 17: after 结束直播 the host's tile read 距下播 已截止; a chain still open to its deadline keeps its countdown.
+    show_id = make_show(session, admin)
+    now = RELEASE + timedelta(minutes=5)
+    assert live.countdown_tile(live.snapshot(session, show_id, now=now), now)[0] == "距下播"
+    shows.start_show(session, admin, show_id, at=RELEASE)
+    shows.end_show(session, admin, show_id, at=now)
+    assert live.countdown_tile(live.snapshot(session, show_id, now=now), now) == ("直播", "已下播")
+    make_deal(session, show_id, deadline=now + timedelta(minutes=30), units=1, entries=1, buyers=1)
+    assert live.countdown_tile(live.snapshot(session, show_id, now=now), now) == ("接龙截止", "30:00")
+
+
 def test_focus_is_the_open_deal_released_last(session, admin):
     show_id = make_show(session, admin)
     make_deal(session, show_id, product="早的", released_at=RELEASE)
