@@ -173,7 +173,7 @@ def render_comparison(show_id: int) -> None:
                        "下单转化率": pct(c["order_rate"]), "下单人数": c["buyers"], "成交额": c["gmv"],
                        "客单价": c["avg_order_value"], "回复率": pct(c["answered_rate"]),
                        "承诺兑现率": pct(c["promises_kept_rate"]),
-                       "首个成团用时": review.minutes_text(c["reach_minutes"])}
+                       review.REACH_LABEL: review.minutes_text(c["reach_minutes"])}
                       for c in comp]),
         hide_index=True,
         column_config={"成交额": money_column(),

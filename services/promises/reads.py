@@ -356,6 +356,9 @@ def counts(session: Session, show_id: int) -> dict[str, int]:
 def parse_range(text: str) -> tuple[int, int]:
     """'1-50' / '1–50' / '1~50' / '1 到 50' / '7' → (first, last)."""
     m = re.fullmatch(r"\s*(\d+)\s*(?:(?:-|–|—|~|～|至|到)\s*(\d+))?\s*", text or "")
+    if not m and len(re.findall(r"\d+", text or "")) >= 2:
+        # night 18: 「1-10, 12」 was answered 请输入…, as if nothing had been typed
+        raise InvalidInput("一次只能填一个序号或一段连续范围，例如 1-50 或 7；几段请分次勾选。", field="序号范围")
     if not m:
         raise InvalidInput("请输入接龙序号范围，例如 1-50。", field="序号范围")
     first = int(m.group(1))

@@ -357,6 +357,16 @@ def test_parse_range():
             promises.parse_range(bad)
 
 
+def test_a_list_of_ranges_is_told_to_go_one_range_at_a_time():
+    """Night 18: 按接龙序号批量勾选 with 「1-10, 12」 said 请输入接龙序号范围, as if the box were empty."""
+    for typed in ("1-10, 12", "1-10 12-15", "3，5"):
+        with pytest.raises(InvalidInput, match="一次只能填一个序号或一段连续范围"):
+            promises.parse_range(typed)
+    for typed in ("  ", "五十"):  # twins: nothing typed, no digits
+        with pytest.raises(InvalidInput, match="^请输入接龙序号范围"):
+            promises.parse_range(typed)
+
+
 def test_refund_promise_keeps_a_claims_log(session, assistant, reviewer, night):
     show_id, deal_id = night
     e = entry(session, deal_id, 1, "王芳")
