@@ -43,6 +43,7 @@ UNSURE_CATEGORY = 0.6  # a question category below this probability gets a ⚠
 SHOP_STATEMENT = 6.0  # shop words this strong make a statement the model calls chatter a question
 CLEAR_QUESTION = 2.0  # question words this strong (吗, ?, 会不会) …
 CLEAR_TOPIC = 2.5  # … with a shop word this strong: the model may not silence the question as chatter
+RHETORIC = "rhetoric"  # a sense kind (lexicon.json senses_doc): a topic-less question in this form is chatter
 
 @dataclass(frozen=True)
 class Analysis:
@@ -141,6 +142,10 @@ def _adjust(t: str, rule: Analysis, a: Analysis, lex: lexmod.Lexicon) -> Analysi
     tune: no row lost, shop rows gained)."""
     for rx, cat in lex.sense_rules:
         if rx.search(t):
+            if cat == RHETORIC:  # a rhetorical form (头发怎么这么多, 难道…): chatter unless a topic was read
+                if a.category == Category.OTHER_QUESTION:
+                    return replace(a, category=Category.CHATTER, question=False, hint="")
+                continue
             if cat == Category.CHATTER or rule.q >= 1:
                 return replace(a, category=cat, question=cat != Category.CHATTER, hint="")
             return a
