@@ -43,7 +43,6 @@ UNSURE_CATEGORY = 0.6  # a question category below this probability gets a ⚠
 SHOP_STATEMENT = 6.0  # shop words this strong make a statement the model calls chatter a question
 CLEAR_QUESTION = 2.0  # question words this strong (吗, ?, 会不会) …
 CLEAR_TOPIC = 2.5  # … with a shop word this strong: the model may not silence the question as chatter
-RHETORIC = "rhetoric"  # a sense kind (lexicon.json senses_doc): a topic-less question in this form is chatter
 
 @dataclass(frozen=True)
 class Analysis:
@@ -140,12 +139,10 @@ def _adjust(t: str, rule: Analysis, a: Analysis, lex: lexmod.Lexicon) -> Analysi
     word: without any (after the masks) the question is an other_question; a clearly worded shop question (question
     words and a shop word both strong) stays a question even when the model reads it as chatter (cross-validated on
     tune: no row lost, shop rows gained)."""
+    if a.category == Category.OTHER_QUESTION and lex.rhetoric_re is not None and lex.rhetoric_re.search(t):
+        return replace(a, category=Category.CHATTER, question=False, hint="")  # 头发怎么这么多, 难道…: no topic
     for rx, cat in lex.sense_rules:
         if rx.search(t):
-            if cat == RHETORIC:  # a rhetorical form (头发怎么这么多, 难道…): chatter unless a topic was read
-                if a.category == Category.OTHER_QUESTION:
-                    return replace(a, category=Category.CHATTER, question=False, hint="")
-                continue
             if cat == Category.CHATTER or rule.q >= 1:
                 return replace(a, category=cat, question=cat != Category.CHATTER, hint="")
             return a
