@@ -243,7 +243,13 @@ class Lexicon:
 
     @cached_property
     def sense_rules(self) -> tuple[tuple[re.Pattern, str], ...]:
-        return tuple((self._compile(p), cat) for p, cat in self.senses if cat != "mask")
+        return tuple((self._compile(p), cat) for p, cat in self.senses if cat not in ("mask", "rhetoric"))
+
+    @cached_property
+    def rhetoric_re(self) -> re.Pattern | None:
+        """Rhetorical or exclaiming forms (头发怎么这么多, 难道…): a question with no topic in one is chatter."""
+        parts = [p for p, cat in self.senses if cat == "rhetoric"]
+        return self._compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
     @cached_property
     def complaint_rules(self) -> tuple[tuple[re.Pattern, str], ...]:

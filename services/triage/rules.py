@@ -139,6 +139,8 @@ def _adjust(t: str, rule: Analysis, a: Analysis, lex: lexmod.Lexicon) -> Analysi
     word: without any (after the masks) the question is an other_question; a clearly worded shop question (question
     words and a shop word both strong) stays a question even when the model reads it as chatter (cross-validated on
     tune: no row lost, shop rows gained)."""
+    if a.category == Category.OTHER_QUESTION and lex.rhetoric_re is not None and lex.rhetoric_re.search(t):
+        return replace(a, category=Category.CHATTER, question=False, hint="")  # 头发怎么这么多, 难道…: no topic
     for rx, cat in lex.sense_rules:
         if rx.search(t):
             if cat == Category.CHATTER or rule.q >= 1:
