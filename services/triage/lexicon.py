@@ -256,11 +256,6 @@ class Lexicon:
         return tuple((re.compile(p), cat) for p, cat in self.complaints)
 
     @cached_property
-    def complaint_re(self) -> re.Pattern | None:
-        """Any complaint at all (one search before the per-category rules)."""
-        return re.compile("|".join(f"(?:{p})" for p, _ in self.complaints)) if self.complaints else None
-
-    @cached_property
     def operator_re(self) -> re.Pattern | None:
         """Operator terms: where one is in a comment, the lexicon's reading wins over the model."""
         return _alternation(self.operator_terms)

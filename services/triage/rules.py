@@ -146,7 +146,9 @@ def _adjust(t: str, rule: Analysis, a: Analysis, lex: lexmod.Lexicon) -> Analysi
             if cat == Category.CHATTER or rule.q >= 1:
                 return replace(a, category=cat, question=cat != Category.CHATTER, hint="")
             return a
-    for rx, cat in (lex.complaint_rules if lex.complaint_re is not None and lex.complaint_re.search(t) else ()):
+    # each rule on its own: the rules joined into one alternation as a pre-check cost five times as much
+    # (Python's re tries every branch at every position; a lone rule jumps to its literal first)
+    for rx, cat in lex.complaint_rules:
         if rx.search(t):  # a complaint about the goods or the shipping wants an answer, question or not
             hint = "" if a.question else f"没有问句，按「{CATEGORY_LABELS[cat]}」处理"
             return replace(a, category=cat, question=True, hint=hint)
