@@ -57,7 +57,7 @@ from decimal import Decimal
 from services.errors import DomainError, InvalidInput, check_paste_size
 from services.jielong import chat, meals, menu_orders, reposts
 from services.jielong import quantities as q
-from services.jielong import spec_lines
+from services.jielong import spec_lines, tallies
 from services.jielong.layout import is_example, numbered_pieces, price_only
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
 from services.text import strip_controls
@@ -215,6 +215,8 @@ def _parse(text: str, specs: list[str], pasted: str = "") -> list[ChainEntry]:
     places = _places(text)
     pieces = numbered_pieces(text)
     lines = text.split("\n")
+    if tally := tallies.entries(lines, any(p.seq is not None for p in pieces), parse_line, ChainEntry):
+        return tally  # `小周 苹果 1` a line, nothing numbered: an organiser's 排表 (services.jielong.tallies)
     in_chat = _plus_in_chat(lines, pieces)
     titles: list[tuple[str, ...]] = []  # the header lines above each entry since the last one
     last = -1
