@@ -11,7 +11,7 @@ A person reads each such line as one order: the first word is who (a nickname as
 after it a note, `小周（微信）`), the rest pairs of an item and its count (a bare number or one with a
 unit, `2斤`); the order's quantity is the sum. The layout counts only where it is the paste's shape:
 no numbered line anywhere, at least `MIN_ROWS` such lines, and they are most of the paste's lines (a
-title or a footer may stand around them). A price list (`苹果 29.9`), a sentence with a number in it
+title or a footer may stand around them), each buyer once. A price list (`苹果 29.9`), a sentence with a number in it
 or a chain numbered `1.` … is no tally.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from services.jielong.quantities import UNITS
 
 MIN_ROWS = 3
+HINT = "整段没有编号，按排表读取：每行一位团员，其后各项数量相加，请核对"
 # The share of the paste's non-empty lines the tally rows must reach.
 _MOST = 0.6
 # A count on its own after an item: `3`, `3斤`, `×3` / `x3` / `*3`; not `29.9`, not `3点`.
@@ -54,6 +55,8 @@ def rows(lines: list[str], numbered: bool) -> list[tuple[int, str, list[tuple[st
     filled = sum(1 for line in lines if line.strip())
     if len(found) < MIN_ROWS or len(found) < _MOST * filled:
         return []
+    if len({who for _, who, _ in found}) < len(found):
+        return []  # `苹果 大箱 39` / `苹果 小箱 29`: a word twice is a product's sizes, not a buyer a line
     return found
 
 
@@ -67,4 +70,6 @@ def entries(lines: list[str], numbered: bool, read_name: Callable[[str], Any], m
         name, note = (read.name, read.note) if read is not None else (who, "")
         out.append(make(seq=None, name=name, qty=sum(n for _, n in items), note=note, items=items,
                         raw=lines[i].strip(), shown=lines[i].strip(), qty_explicit=True))
+    if out:
+        out[0].hints.append(HINT)
     return out

@@ -4,7 +4,7 @@ Our own wording; each rule with a twin that reads as it did before the rule."""
 from __future__ import annotations
 
 from services.jielong import parse_chain
-from services.jielong.tallies import row
+from services.jielong.tallies import HINT, row
 
 
 def _read(text: str) -> list[tuple]:
@@ -44,3 +44,12 @@ def test_twin_two_lines_or_a_few_among_prose_are_no_tally():
     assert parse_chain("老陈 橙子 2\n小敏 橙子 3\n") == []
     prose = "周六统一到东门自提\n带好袋子\n别迟到\n有问题群里说\n老陈 橙子 2\n小敏 橙子 3\n阿强 柚子 2\n"
     assert parse_chain(prose) == []
+
+
+def test_the_reading_says_it_took_the_paste_as_a_tally():
+    got = parse_chain("老陈 橙子 2\n小敏 橙子 3\n阿强 柚子 2\n")
+    assert HINT in got[0].hints and not any(HINT in e.hints for e in got[1:])
+
+
+def test_twin_a_word_on_several_lines_is_a_products_sizes_not_buyers():
+    assert parse_chain("苹果 大箱 39\n苹果 小箱 29\n橙子 大箱 49\n橙子 小箱 35\n") == []
