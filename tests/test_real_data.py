@@ -198,7 +198,7 @@ def test_the_chain_parser_reads_the_tune_chains():
     since round 9 read as the shop's example line, services/jielong/menu_orders.seller_example: 0 of 293).
     The two unnumbered `+1` replies of a tool's dirty fixture are chat since round 5
     (services/jielong/chat.py: members there also order in words, `王五要3份`).
-    `heldout2` to `heldout8` are reported by `python -m bench realtext`, never tuned on.
+    `heldout2` to `heldout9` are reported by `python -m bench realtext`, never tuned on.
     Round 9 added 12 tune chains (ROUND9_TUNE); the level above holds on the chains before them, and
     those 12 are held at what round 9 reached (55 of 61 exact, no false entry)."""
     from services.jielong import parse_chain
