@@ -97,6 +97,8 @@ _CONCRETE_PRICE = re.compile(
 )
 # A limit on a deal (优惠券只能领一次, 每人限购两件) names no term by itself.
 _LIMIT = re.compile(r"只能(?:领|用|买|拍|抢)[一1两2]?次|限(?:领|购|拍|用)")
+# A price that varies (批发价格不等, 价格面议): no price is offered (branch promises18).
+_PRICE_VARIES = re.compile(r"价格?(?:不等|不一|面议|另议)")
 # A figure or a comparison (比批发市场还低, 是去年双十一的价格) gives a price word its term.
 _COMPARED = re.compile(r"\d|比[^，。！,!；;]{0,10}(?:低|便宜|少|划算)|价格?是[^，。！,!；;]{1,10}的价|同价|一样的价")
 # The shop's own stock arriving (今天会到一批货, 到货上架后通知您), not a parcel for the buyer.
@@ -286,6 +288,8 @@ def _hits(line: str) -> tuple[list[_Hit], bool, bool, bool, bool, bool, bool]:
         hits = []  # 申请礼物退款: a tip refunded by the platform, nothing from the shop
     if talk.STREAM_NOTICE.search(line):
         hits = [h for h in hits if h.kind != "service"]  # 下次开播第一时间通知你: a schedule, no service owed
+    if _PRICE_VARIES.search(line):
+        hits = [h for h in hits if h.kind != "price"]  # 批发价格不等: no price to honour
     if _LIMIT.search(line):
         hits = [h for h in hits if h.kind != "price" or h.weight > WEAK]  # 券只能领一次: a limit, not an offer
     if _PUSH.search(line) and not _CONCRETE_PRICE.search(line):
@@ -342,9 +346,10 @@ def _score(
 # Quoted words inside narration: “不好吃包退”. 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,})[”\"」』]")
 # Article prose about the trade (消费者, 店主, 策略 …) describes promises, it makes none.
-_PROSE_WORDS = re.compile(r"消费者|用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
+# 新用户 / 老用户 name an offer's buyers (新用户首单免邮), not prose about users (branch promises18).
+_PROSE_WORDS = re.compile(r"消费者|(?<![新老])用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
 # Words a host says to the room (宝宝们, 家人们, 直播间, 今天): a line with them is speech, not prose.
-_SPOKEN = re.compile(r"宝宝|宝贝|宝子|家人们|姐妹|小伙伴|直播间|咱们|[你您]|只要\s*\d|(?:我们|我方|本店)(?:将|会)")
+_SPOKEN = re.compile(r"宝宝|宝贝|宝子|家人们|姐妹|小伙伴|直播间|咱们|[你您]|只要\s*\d|(?:我们|我方|本店)(?:将|会)|我们(?:这个|的)?平台")
 
 
 class _Prose:

@@ -24,7 +24,8 @@ HEARSAY = re.compile(
     r"(?<!比)(?:超市|菜市场|商场|别的店|别家)的|给(?:你们|大家|你)(?:唱|跳|表演)|这种(?:事|东西)|这类事|再说[吧呢了]?[。！!～~\s]*$|还没(?:定|想好)|看情况|不一定|退退"
 )
 # A game being played on stream (这局, 这把, 吃鸡, 上分): a vow about it is chat.
-GAME = re.compile(r"这局|这把|这一把|这盘|下一局|吃鸡|上分|[赢输]")
+# A prize won in a draw (再赢免单, 赢取大奖) is no game (branch promises18).
+GAME = re.compile(r"这局|这把|这一把|这盘|下一局|吃鸡|上分|输|赢(?!取|得?(?:免单|大奖|好礼|奖品|红包|礼品))")
 # A bet on it (这把我要是输了我退钱, 赢了的话给你们送): a stake, even in shop words.
 BET = re.compile(r"(?:要是|如果|万一|只要)[^，。！,!；;]{0,4}(?:输|赢)|(?:输|赢)了?的话")
 # Viewers invited to ask or type (有什么问题都可以问我哦, 把你们的疑问打出来) with nobody saying they
