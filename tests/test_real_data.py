@@ -11,7 +11,7 @@ from bench import realtext as rt
 SOURCE_FILES = [
     "comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv", "comments_rooms.tsv",
     "comments_live9.tsv", "comments_live10.tsv", "comments_live11.tsv", "comments_live12.tsv", "comments_live13.tsv",
-    "comments_live14.tsv",
+    "comments_live14.tsv", "comments_live15.tsv",
     "host_lines.tsv",
     "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
@@ -66,7 +66,7 @@ def test_tsv_files_name_their_source_and_split(name):
 def test_comment_labels_are_categories():
     for name in ("comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv",
                  "comments_rooms.tsv", "comments_live9.tsv", "comments_live10.tsv", "comments_live11.tsv",
-                 "comments_live12.tsv", "comments_live13.tsv", "comments_live14.tsv"):
+                 "comments_live12.tsv", "comments_live13.tsv", "comments_live14.tsv", "comments_live15.tsv"):
         rows = rt.load_comments(name)
         assert all(r.label["category"] in rt.CATEGORIES and r.text for r in rows), name
     assert len(rt.load_comments()) == 3000
