@@ -74,6 +74,8 @@ HOW = "#方式"
 # a request that the shop do it (我要退货, 帮我申请退款): neither whether it can be done nor how
 _REQUEST = re.compile(r"(?:请|麻烦)?(?:我要|我想要|帮我|给我)|直接.{0,6}给我|.{1,8}给我$")  # 直接退钱给我
 REQUEST = "#请求"
+# a request said at its end (申请退款了处理下, 退款申请麻烦处理, 你点下退款吧): the shop is asked to act (branch para17)
+_REQUEST_END = re.compile(r"(?:处理|弄|办|操作|点)一?下$|麻烦.{0,4}(?:处理|弄|办)|^你.{1,8}吧$")
 # a choice between items (哪个便宜点, 这款跟上一款比哪个好): not a question about one (能便宜多少)
 _WHICH = re.compile(r"哪一?[个种款样](?:更|比较|最|好|便宜|划算|实惠)|比.{0,4}哪一?[个种款样]")
 # 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
@@ -152,7 +154,7 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     if any(x[1:] in lex.action_concepts for x in out):
         if any(_HOW.search(p) for p in rest):
             out.append(HOW)  # 怎么申请退款 asks how, 支持七天无理由退货吗 whether (a generic concept)
-        elif _REQUEST.match(t) and not _YES_NO.search(t):
+        elif (_REQUEST.match(t) or _REQUEST_END.search(t)) and not _YES_NO.search(t):
             out.append(REQUEST)  # 我要退货 asks the shop to do it
     for piece in rest:
         if not piece:

@@ -285,3 +285,15 @@ def test_group_reads_a_request_read_as_chatter_and_a_return_sent_back():
     assert _one("寄回去了啥时候退款", "什么时候退款")  # sending it back is the return's step
     assert _one("用微信付的退款退到哪", "退款退回哪里")
     assert not _one("想退休了", "退退退")  # 退休 is a plain word
+
+
+def test_group_reads_a_request_said_at_its_end():
+    assert _one("你给我退了吧", "我要退货")  # the shop asked to act, said at the end (signature _REQUEST_END)
+    assert _one("帮我处理退款", "退款申请了帮忙处理下")
+    assert not _one("你们可以退吗", "我要退货")  # twins: whether it can be done is no request
+
+
+def test_group_parts_when_from_a_request_sharing_a_generic_word():
+    # 处理 on both sides leaves when (何时) against a request (请求): two questions (grouping _concept_score)
+    assert not _one("退款什么时候处理", "帮我处理退款")
+    assert _one("退款什么时候处理", "什么时候给处理退款")  # twins: one question in other words
