@@ -89,8 +89,10 @@ def _concept_score(ca: frozenset, cb: frozenset, generic: frozenset, kin: dict |
     sa = frozenset(t for t in ca if t[1:] not in generic) or ca
     sb = frozenset(t for t in cb if t[1:] not in generic) or cb
     ga, gb = ca - sa, cb - sb
-    if ga and gb and not (ga & gb):
-        return GENERIC_CONFLICT  # "when" against "where": not the same question
+    if ga - gb and gb - ga:
+        # "when" against "where": not the same question, even beside a generic both share
+        # (什么时候处理退款 / 帮我处理退款: 何时 against 请求, branch para17)
+        return GENERIC_CONFLICT
     if sa == sb:
         return GENERIC_DIFF
     small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)

@@ -74,6 +74,8 @@ HOW = "#方式"
 # a request that the shop do it (我要退货, 帮我申请退款): neither whether it can be done nor how
 _REQUEST = re.compile(r"(?:请|麻烦)?(?:我要|我想要|帮我|给我)|直接.{0,6}给我|.{1,8}给我$")  # 直接退钱给我
 REQUEST = "#请求"
+# a request said at its end (申请退款了处理下, 退款申请麻烦处理, 你点下退款吧): the shop is asked to act (branch para17)
+_REQUEST_END = re.compile(r"(?:处理|弄|办|操作|点)一?下$|麻烦.{0,4}(?:处理|弄|办)|^你.{1,8}吧$")
 # a choice between items (哪个便宜点, 这款跟上一款比哪个好): not a question about one (能便宜多少)
 _WHICH = re.compile(r"哪一?[个种款样](?:更|比较|最|好|便宜|划算|实惠)|比.{0,4}哪一?[个种款样]")
 # 是…的: a when-question ending in 的 asks about the past (什么时候开播的, 哪天买的)
@@ -98,8 +100,12 @@ _SENT_BACK = re.compile(r"寄回|退回去|寄还")
 _HOW_DONE = re.compile(r"(?:怎么|咋|如何)(?:弄|搞)")
 # the refund's money came or not (退款到账了吗, 退款到了没): its progress
 _ARRIVED_YET = re.compile(r"到账了|到了没|到没到|到了吗")
+# beside a refund, the money not seen yet (没见到钱, 钱呢, 钱还没到) asks its progress (branch para17)
+_MONEY_NOT_SEEN = re.compile(r"(?:没|不)(?:见|看|收)[到着]?钱|钱(?:呢|还没|没到|没有到|在哪)")
 _FAKE_CLAIM = re.compile(r"(?:假货|山寨货?|冒牌货?|仿冒|(?<!真的)假的)[吧啊呀了]*$")
 _LISTED = re.compile(r"有哪些|有几种|有几个|有什么|都有啥|有啥")
+# which options there are, said with a count (有几个颜色可以选, 有几种口味); 还有几个 asks what is left
+_CHOICES = re.compile(r"(?<!还)有几[个种款样][\u4e00-\u9fff]")
 _COLOUR_CHANGE = re.compile(r"颜色.{0,6}(?:换|改)|(?:换|改).{0,3}颜色")
 # the words of a choice between items (和, 跟, 比, 更好, 款, 另一件): what is compared is said by the rest
 _COMPARE_WORD = re.compile(r"[和跟与比更好款另个件两]+|#过去|@数量=1件")
@@ -113,7 +119,7 @@ _GOODS = ("货", "东西", "商品", "产品", "宝贝", "设备")  # what was b
 _CONTEXT = {"#尺码": ("#身高", "#体重", "#重量"), "#发货": ("#购买", "#付款", "订单"), "#到货": ("#购买", "#快递"), "#库存": ("#购买",),
             "#产地": _GOODS,  # 是哪儿的货: the goods asked about are the product itself (这是哪里产的)
             # 多少钱呀想买, 现在下单有什么赠品吗, 购买可包邮吗: wanting to buy is the asker's context (branch para16)
-            "#价格": ("#购买",), "#赠品": ("#购买",), "#运费": ("#购买",), "#改地址": ("#购买",),
+            "#价格": ("#购买",), "#赠品": ("#购买", *_GOODS), "#运费": ("#购买",), "#改地址": ("#购买",),
             # 我的快递到哪了 = 我的订单到哪了 = 我买的商品还没收到 = 物流信息查一下: whose parcel is no other question
             "#物流信息": ("#快递", "#购买", "#配送", "订单", "包裹", "查", *_GOODS),
             # 快递一直不动 = 物流没动 = 单号不更新: a parcel that stopped, not where it is (我的货到哪了)
@@ -152,7 +158,7 @@ def _tokens(t: str, lex: lexmod.Lexicon) -> list[str]:
     if any(x[1:] in lex.action_concepts for x in out):
         if any(_HOW.search(p) for p in rest):
             out.append(HOW)  # 怎么申请退款 asks how, 支持七天无理由退货吗 whether (a generic concept)
-        elif _REQUEST.match(t) and not _YES_NO.search(t):
+        elif (_REQUEST.match(t) or _REQUEST_END.search(t)) and not _YES_NO.search(t):
             out.append(REQUEST)  # 我要退货 asks the shop to do it
     for piece in rest:
         if not piece:
@@ -213,9 +219,14 @@ def _phase(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
     rx = lex.phase_re
     if rx is None or not any(x[1:] in lex.defect_concepts for x in toks if x.startswith("#")):
         return toks
-    return toks | {lex.phase_of[m.group(0)] for m in rx.finditer(t)}
+    phases = {lex.phase_of[m.group(0)] for m in rx.finditer(t)}
+    if _ON_ARRIVAL in phases:
+        toks = toks - _ARRIVAL_FORMS  # 拆开一看碎了, 寄过来就是碎的: opening or sending it is the phase (branch para17)
+    return toks | phases
 
 
+_ON_ARRIVAL = "@阶段=到手"
+_ARRIVAL_FORMS = frozenset(("#开封", "#发货", "#到货", "过来"))
 _RESOURCE_FORMS = frozenset((YES_NO, "#地点", "#购买"))
 
 
@@ -244,6 +255,8 @@ def _intent(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
         toks = (toks - {"#真伪"}) | {"#假货"}  # 这是假货吧 says it is fake; 是正品吗 asks (complaint_concepts)
     if "#尺码" in toks and _LISTED.search(t):
         toks.add("#列举")  # 有哪些尺码 asks which sizes there are, 帮我推荐尺码 which one fits the asker
+    if "#数量" in toks and _CHOICES.search(t):
+        toks.discard("#数量")  # 有几个颜色可以选 asks which there are (有哪些颜色), not a count (branch para17)
     if _COLOUR_CHANGE.search(t):
         toks = (toks - {"#换", "#修改"}) | {"#改颜色"}  # 颜色不喜欢想换一个 = 能换颜色吗
     if _STILL_HAVE.search(t) and "#库存" not in toks:
@@ -265,11 +278,13 @@ def _intent(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
 
 
 def _refund(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
-    """Beside a refund (退): where it is (我的退款到哪了) or whether the money came (退款到账了吗) asks its
+    """Beside a refund (退): where it is (我的退款到哪了) or whether the money came (退款到账了吗, 钱呢) asks its
     progress (进度); 退货怎么弄 asks how (方式), unless a defect makes it a remedy (坏了怎么弄)."""
     if _SENT_BACK.search(t):
         toks -= {"#发货", "回去", "回"}  # 已经寄回去了什么时候退款: sending it back is the return's step
-    if "#物流信息" in toks or ("#到账" in toks and _ARRIVED_YET.search(t)):
+    if _MONEY_NOT_SEEN.search(t):
+        toks -= {"#价格"}  # 钱呢: the money refunded, no price asked
+    if "#物流信息" in toks or ("#到账" in toks and _ARRIVED_YET.search(t)) or _MONEY_NOT_SEEN.search(t):
         toks = (toks - {"#物流信息", "#到账", YES_NO}) | {"#进度"}
     if "#处理" in toks and _HOW_DONE.search(t) and not any(x[1:] in lex.defect_concepts for x in toks):
         toks = (toks - {"#处理"}) | {HOW}

@@ -285,3 +285,32 @@ def test_group_reads_a_request_read_as_chatter_and_a_return_sent_back():
     assert _one("寄回去了啥时候退款", "什么时候退款")  # sending it back is the return's step
     assert _one("用微信付的退款退到哪", "退款退回哪里")
     assert not _one("想退休了", "退退退")  # 退休 is a plain word
+
+
+def test_group_reads_a_request_said_at_its_end():
+    assert _one("你给我退了吧", "我要退货")  # the shop asked to act, said at the end (signature _REQUEST_END)
+    assert _one("帮我处理退款", "退款申请了帮忙处理下")
+    assert not _one("你们可以退吗", "我要退货")  # twins: whether it can be done is no request
+
+
+def test_group_parts_when_from_a_request_sharing_a_generic_word():
+    # 处理 on both sides leaves when (何时) against a request (请求): two questions (grouping _concept_score)
+    assert not _one("退款什么时候处理", "帮我处理退款")
+    assert _one("退款什么时候处理", "什么时候给处理退款")  # twins: one question in other words
+
+
+def test_group_reads_which_options_said_with_a_count():
+    assert _one("这双鞋有几个颜色", "都有哪些颜色")  # which colours there are, not a count (signature _CHOICES)
+    assert not _one("还有几个", "都有哪些颜色")  # twins: what is left is a count
+
+
+def test_group_reads_a_refunds_money_not_seen_as_its_progress():
+    assert _one("退款了还没看到钱", "退款到哪一步了")  # the money not seen asks the refund's progress
+    assert not _one("退回来的钱怎么算", "退款到哪一步了")
+
+
+def test_group_reads_a_gift_and_a_defect_sent_broken_in_other_words():
+    assert _one("买了会送点东西吗", "有没有赠品")  # 送东西 asked is a gift (lexicon.json 赠品)
+    assert not _one("能送东西上门吗", "有没有赠品")  # twins: delivering to the door stays delivery
+    assert _one("盘子寄过来就碎了", "收到的盘子是碎的")  # sent to the buyer broken is found on arrival
+    assert not _one("收到就是碎的", "用了几天就碎了")  # twins: on arrival is not in use
