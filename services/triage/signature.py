@@ -282,9 +282,10 @@ def _refund(toks: set[str], t: str, lex: lexmod.Lexicon) -> set[str]:
     progress (进度); 退货怎么弄 asks how (方式), unless a defect makes it a remedy (坏了怎么弄)."""
     if _SENT_BACK.search(t):
         toks -= {"#发货", "回去", "回"}  # 已经寄回去了什么时候退款: sending it back is the return's step
-    if _MONEY_NOT_SEEN.search(t):
+    money_not_seen = _MONEY_NOT_SEEN.search(t) is not None
+    if money_not_seen:
         toks -= {"#价格"}  # 钱呢: the money refunded, no price asked
-    if "#物流信息" in toks or ("#到账" in toks and _ARRIVED_YET.search(t)) or _MONEY_NOT_SEEN.search(t):
+    if "#物流信息" in toks or ("#到账" in toks and _ARRIVED_YET.search(t)) or money_not_seen:
         toks = (toks - {"#物流信息", "#到账", YES_NO}) | {"#进度"}
     if "#处理" in toks and _HOW_DONE.search(t) and not any(x[1:] in lex.defect_concepts for x in toks):
         toks = (toks - {"#处理"}) | {HOW}
