@@ -34,7 +34,7 @@ from services.review.metrics import (
     split_lines,
 )
 from services.review.report import (
-    REACH_LABEL, answered_note, duration, flagged_note, kpi_tiles, minutes_text, refunded_note, render, split_note, summary_sentence,
+    REACH_LABEL, answered_note, compare_heading, duration, flagged_note, kpi_tiles, minutes_text, refunded_note, render, split_note, summary_sentence,
 )
 from services.review.tables import (
     EVENT_LABELS,
@@ -54,7 +54,7 @@ __all__ = [
     "report_html",
     "COMPARE_KEYS", "KPI_KEYS", "KPI_LABELS", "compare", "deal_rows", "entry_amount", "kpis", "money", "rate", "split_lines",
     "recent_show_ids",
-    "REACH_LABEL", "answered_note", "duration", "flagged_note", "kpi_tiles", "minutes_text", "refunded_note", "render", "split_note", "summary_sentence",
+    "REACH_LABEL", "answered_note", "compare_heading", "duration", "flagged_note", "kpi_tiles", "minutes_text", "refunded_note", "render", "split_note", "summary_sentence",
     "EVENT_LABELS", "event_detail", "event_kinds", "event_label", "event_operators", "promise_rows", "question_rows",
     "questions_by_category",
     "fill_minutes", "markers", "minute_series",

@@ -231,14 +231,16 @@ def kpis(session: Session, show_id: int) -> dict[str, Any]:
 def recent_show_ids(
     session: Session, n: int = 5, upto_show_id: int | None = None, include_rehearsal: bool = False
 ) -> list[int]:
-    """The last n shows (by scheduled start) up to and including `upto_show_id`, oldest first.
-    Rehearsals (彩排, the simulator's shows) are left out unless asked for, or the one looked at."""
+    """The last n shows (by scheduled start) up to and including `upto_show_id`, oldest first, of
+    that show's community (a reviewer compares the nights of one group: night 18 found 亲亲宝贝's
+    night between two of 源味集's). Rehearsals (彩排, the simulator's shows) are left out unless
+    asked for, or the one looked at."""
     q = select(Show.id).order_by(Show.scheduled_start.desc(), Show.id.desc())
     if not include_rehearsal:
         q = q.where(Show.rehearsal.is_(False) | (Show.id == upto_show_id))
     if upto_show_id is not None:
         ref = shows.get_show(session, upto_show_id)
-        q = q.where(Show.scheduled_start <= ref.scheduled_start)
+        q = q.where(Show.scheduled_start <= ref.scheduled_start, Show.community_id == ref.community_id)
     return list(reversed(list(session.scalars(q.limit(n)))))
 
 
@@ -254,7 +256,7 @@ def compare(
     for sid in recent_show_ids(session, n, upto_show_id, include_rehearsal):
         show = shows.get_show(session, sid)
         k = kpis(session, sid)
-        row = {"show_id": sid, "title": show.title, "date": show.scheduled_start}
+        row = {"show_id": sid, "title": show.title, "date": show.scheduled_start, "community": show.community.name}
         row.update({key: k[key] for key in COMPARE_KEYS})
         row["reach_minutes"] = _first_reach(k["deals"])
         out.append(row)

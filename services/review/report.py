@@ -263,7 +263,7 @@ REACH_LABEL = "最快成团用时"
 def _comparison(comp: list[dict[str, Any]]) -> list[str]:
     if len(comp) <= 1:
         return []
-    parts = [f"<h2>近 {len(comp)} 场对比</h2>"]
+    parts = [f"<h2>{esc(compare_heading(comp))}</h2>"]
     ch = charts.compare_chart(comp, width=800)
     if ch is not None:
         parts.append(f'<img alt="近几场对比" src="{png_data_uri(ch, width=800)}">')
@@ -275,6 +275,13 @@ def _comparison(comp: list[dict[str, Any]]) -> list[str]:
                numeric={2, 3, 4, 5, 6}, wrap={1})
     )
     return parts
+
+
+def compare_heading(comp: list[dict[str, Any]]) -> str:
+    """「源味集 近 5 场对比」: the comparison holds one community's shows (metrics.recent_show_ids)."""
+    if not comp:
+        return "近几场对比"
+    return f"{comp[-1]['community']} 近 {len(comp)} 场对比"
 
 
 def summary_sentence(k: dict[str, Any]) -> str:
@@ -310,9 +317,10 @@ def _reach_text(deals: list[dict[str, Any]]) -> str:
 
 
 def minutes_text(v: float | None) -> str:
+    """Minutes with one decimal always (night 18: `8 分钟` beside `14.4 分钟` in one column)."""
     if v is None:
         return "—"
-    return f"{int(v)} 分钟" if v == int(v) else f"{v:.1f} 分钟"
+    return f"{v:.1f} 分钟"
 
 
 def _dt(at: datetime | None) -> str:

@@ -93,6 +93,40 @@ def test_the_comparison_names_its_reach_time_the_fastest_not_the_first(session, 
     assert ">最快成团用时</th>" in html and "首个成团用时" not in html
 
 
+def test_the_comparison_holds_the_shows_of_the_reviewed_show_s_community(session, admin):
+    """Night 18: 多场对比 and the report's 近 5 场 put 亲亲宝贝's night between two of 源味集's; a reviewer
+    compares the nights of one group, named in the heading."""
+    def show(title, community, days):
+        start = T0 + timedelta(days=days)
+        return shows.create_show(session, admin, shows.ShowForm(title, community, 300, "老李", start, start + timedelta(hours=1)))
+
+    first, other, mine, later = show("第1期", "源味集", 0), show("安心之选", "亲亲宝贝", 3), show("第2期", "源味集", 7), show("第3期", "源味集", 9)
+    comp = review.compare(session, upto_show_id=mine.id)
+    assert [c["show_id"] for c in comp] == [first.id, mine.id]
+    assert review.compare_heading(comp) == "源味集 近 2 场对比"
+    html = review.render(session, mine.id)
+    assert "<h2>源味集 近 2 场对比</h2>" in html and "安心之选" not in html
+    # twin: the other community's show compares with nothing (one show: no comparison)
+    assert [c["show_id"] for c in review.compare(session, upto_show_id=other.id)] == [other.id]
+    assert "近 1 场对比" not in review.render(session, other.id)
+    assert [c["show_id"] for c in review.compare(session, upto_show_id=later.id)] == [first.id, mine.id, later.id]
+
+
+def test_minutes_read_with_one_decimal_whole_or_not(session, admin):
+    """Night 18: the deal table's 成团用时 read `8 分钟` beside `14.4 分钟` (whole minutes dropped the
+    decimal); one format for every minutes figure of the review."""
+    assert [review.minutes_text(v) for v in (8.0, 14.4, 0.0, None)] == ["8.0 分钟", "14.4 分钟", "0.0 分钟", "—"]
+    show = _show(session, admin)
+    for product, released, reached in (("鸡蛋", 10, 24.4), ("上海青", 20, 28)):
+        session.add(Deal(show_id=show.id, product=product, group_price=Decimal("10"), threshold=1, created_at=T0,
+                         status="reached", released_at=T0 + timedelta(minutes=released),
+                         reached_at=T0 + timedelta(minutes=reached)))
+    session.flush()
+    html = review.render(session, show.id)
+    assert "<td class=k>14.4 分钟</td>" in html and "<td class=k>8.0 分钟</td>" in html
+    assert "8 分钟" not in html.replace("8.0 分钟", "")
+
+
 def test_gmv_uses_imported_amount_else_qty_times_price(session, admin):
     show = _show(session, admin)
     deal = Deal(show_id=show.id, product="有机上海青", group_price=Decimal("19.90"), threshold=2,
@@ -186,7 +220,7 @@ def test_the_summary_says_how_many_deals_reached_their_threshold_not_only_the_fa
     assert "2 个团品全部成团，最快的「砂糖橘」" in review.summary_sentence(k)
     k["deals"] = [deal("丹东红颜草莓", 12.0)]
     line = review.summary_sentence(k)
-    assert "「丹东红颜草莓」发布后 12 分钟成团" in line and "个团品" not in line
+    assert "「丹东红颜草莓」发布后 12.0 分钟成团" in line and "个团品" not in line
 
 
 def test_orders_to_check_are_said_apart_from_the_gmv():

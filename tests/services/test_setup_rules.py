@@ -89,10 +89,10 @@ def test_rehearsals_stay_out_of_the_comparison_unless_asked(session, assistant):
     from services import review
 
     real = make_show(session, assistant, "真实场")
-    rehearsal = shows.create_show(session, assistant, shows.ShowForm("彩排场", "群", 300, "老李",
+    rehearsal = shows.create_show(session, assistant, shows.ShowForm("彩排场", "源味集·阳光花园群", 300, "老李",
                                                                       START + timedelta(days=1), END + timedelta(days=1)))
     shows.set_rehearsal(session, assistant, rehearsal.id)
-    later = shows.create_show(session, assistant, shows.ShowForm("下一场", "群", 300, "老李",
+    later = shows.create_show(session, assistant, shows.ShowForm("下一场", "源味集·阳光花园群", 300, "老李",
                                                                   START + timedelta(days=2), END + timedelta(days=2)))
     assert [r["show_id"] for r in review.compare(session)] == [real.id, later.id]
     assert [r["show_id"] for r in review.compare(session, include_rehearsal=True)] == [real.id, rehearsal.id, later.id]
