@@ -12,6 +12,7 @@ import streamlit as st
 from services import clock, config, events, jielong, live
 from services.authz import Actor, can
 from ui import context as ctx
+from ui import outcomes
 
 REFRESH_S = config.get_float("CONSOLE_REFRESH_S")
 MAX_AGE_S = 60
@@ -64,6 +65,7 @@ def deal_rows(snap: live.Snapshot) -> pd.DataFrame:
 
 @ctx.fragment(run_every=REFRESH_S)
 def _live(show_id: int) -> None:
+    outcomes.settle(show_id)  # 团品进度 says 未成团 once a deadline passed, picked on the panel or not
     snap = current_snapshot(show_id)
     cols = st.columns([1, 1, 1.3, 1, 1, 1.6])  # 累计观看 and its help icon fit uncut at 1280×800
     cols[0].metric("在线", snap.viewers_online)

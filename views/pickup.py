@@ -7,7 +7,7 @@ import streamlit as st
 from services import shows
 from services.authz import Actor, can
 from ui import context as ctx
-from ui import pickup_access, pickup_counter, pickup_delivery, pickup_followups, pickup_links, pickup_lists
+from ui import outcomes, pickup_access, pickup_counter, pickup_delivery, pickup_followups, pickup_links, pickup_lists
 from ui.markdown import literal
 
 
@@ -39,6 +39,7 @@ def render_tabs(show, actor: Actor) -> None:
 def main() -> None:
     show_id = ctx.selected_show()
     actor = ctx.actor()
+    outcomes.settle(show_id)
     show = ctx.read(shows.get_show, show_id)
     render_head(show, actor)
     render_tabs(show, actor)

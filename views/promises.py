@@ -17,7 +17,7 @@ from services.errors import DomainError
 from services.formats import pct
 from ui import context as ctx
 from ui.markdown import literal
-from ui import promises_items
+from ui import outcomes, promises_items
 
 ALL = "__all__"
 RED = "color: #d62728; font-weight: 600"
@@ -319,6 +319,7 @@ def render_range_ticks(row, actor) -> None:
 def main() -> None:
     show_id = ctx.selected_show()
     actor = ctx.actor()
+    outcomes.settle(show_id)
     show = ctx.read(shows.get_show, show_id)
     writer, fulfil = can(actor, "promise.write"), can(actor, "promise.fulfil")
     render_header(show, actor)

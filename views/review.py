@@ -13,7 +13,7 @@ from services import events, review, shows
 from services.formats import pct
 from services.authz import can
 from ui import context as ctx
-from ui import members_board, pickup_review
+from ui import members_board, outcomes, pickup_review
 from ui.markdown import literal as md
 from ui.tables import money_column
 
@@ -260,6 +260,7 @@ def render_board(show, actor) -> None:
 def main() -> None:
     show_id = ctx.selected_show()
     actor = ctx.actor()
+    outcomes.settle(show_id)
     show = ctx.read(shows.get_show, show_id)
     render_head(show)
     k = ctx.read(review.kpis, show_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Deal
@@ -177,6 +178,26 @@ def check_outcomes(session: Session, deal_id: int, now: datetime | None = None) 
         _set_status(session, deal, DealStatus.FAILED)
         msgs.append(f"「{deal.product}」截止时未达到成团数，未成团。")
         session.flush()
+    return msgs
+
+
+def due_failures(session: Session, show_id: int, now: datetime | None = None) -> list[int]:
+    """The show's deals whose deadline passed below the threshold with 未成团 not yet recorded."""
+    now = now or clock.now()
+    deals = session.scalars(select(Deal).where(
+        Deal.show_id == show_id, Deal.status != DealStatus.DRAFT, Deal.failed_at.is_(None), Deal.deadline <= now,
+    ).order_by(Deal.id))
+    return [d.id for d in deals if deadline_failed(d, now)]
+
+
+def settle_outcomes(session: Session, show_id: int, now: datetime | None = None) -> list[str]:
+    """Record 未成团 for every deal of the show whose deadline passed below its threshold. Night 19:
+    only the deal picked on the console was checked, so a deal nobody picked after its deadline
+    stayed 已发布, its refunded orders in the review's 成交额 and at the pickup counter."""
+    now = now or clock.now()
+    msgs: list[str] = []
+    for deal_id in due_failures(session, show_id, now):
+        msgs += check_outcomes(session, deal_id, now)
     return msgs
 
 

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 import db
-from services import auth, shows
+from services import auth, clock, jielong, shows
+from services.authz import SYSTEM
 from services.review import export
 from tests.pages.conftest import PASSWORD
 
@@ -194,3 +197,27 @@ def test_the_pickup_tab_tells_orders_still_waiting_past_the_deadline(page_as, ap
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["逾期未提"] == "3 单" and tiles["逾期提货"] == f"{st.late} 单"
     assert "逾期未提" in at.dataframe[-1].value.columns
+
+
+def test_a_deal_past_its_deadline_below_the_threshold_is_left_out_when_the_review_opens(page_as, app_db):
+    """Night 19: 黑猪五花肉 (5 of 15 份) passed its deadline while the console was on another deal;
+    nobody picked it again, so it stayed 已发布 and the review counted its refunded ¥164.00 in 成交额.
+    Opening the review records 未成团 first."""
+    start = clock.now() - timedelta(hours=5)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        show = shows.create_show(s, SYSTEM, shows.ShowForm("早市第2期", "绿篮子群", 200, "阿梅", start, start + timedelta(hours=1)))
+        shows.start_show(s, SYSTEM, show.id, at=start)
+        deal = jielong.create_deal(s, SYSTEM, show.id, jielong.DealForm(
+            product="黑猪五花肉", group_price=Decimal("32.8"), threshold=15, delivery_text="明早7点前到",
+            deadline=start + timedelta(minutes=40)), at=start)
+        jielong.release(s, deal.id, SYSTEM, at=start + timedelta(minutes=5))
+        for i, (name, qty) in enumerate((("老陈家", 2), ("林哥", 1), ("赵叔", 2))):
+            jielong.add_entry(s, SYSTEM, deal.id, name, qty, at=start + timedelta(minutes=6, seconds=i))
+        shows.end_show(s, SYSTEM, show.id, at=start + timedelta(hours=1))
+    eng.dispose()
+    at = page_as("reviewer", "review", show_title="早市第2期")
+    assert not at.exception, at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["成交额"] == "¥0.00" and tiles["有效单数"] == "0"
+    assert any("未成团 3 单 ¥164.00（已退款）" in c.value for c in at.caption)

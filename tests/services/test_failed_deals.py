@@ -111,3 +111,30 @@ def test_the_boards_buyers_of_a_show_leave_out_who_bought_only_in_a_failed_deal(
     assert (k["buyers"], k["gmv"], k["aov"]) == (1, Decimal("16.00"), Decimal("16.00"))  # 王芳, not 李娜
     show.viewers_cumulative = 4
     assert members.show_kpis(session, show.id)["viewers_to_buyers"] == review.kpis(session, show.id)["order_rate"] == 0.25
+
+
+def test_every_deal_past_its_deadline_is_settled_not_only_the_one_picked(session, admin):
+    """Night 19: 未成团 was recorded only for the deal picked on the console. 黑猪五花肉 (5 of 15 份)
+    passed its deadline while the assistant was on the eggs: it stayed 已发布, its ¥164.00 in the
+    review's 成交额. settle_outcomes records it for every deal of the show, once; the twins: a deal
+    that reached 成团 and a deal whose deadline is still ahead stay as they were."""
+    start, show, oranges = orange_night(session, admin, "没人再点的团", 9, "10.00")  # 成团 5 份, deadline +3 h
+    apples = jielong.create_deal(session, admin, show.id, jielong.DealForm(
+        product="红富士苹果", group_price=Decimal("8.00"), threshold=1, delivery_text="次日中午前送达",
+        deadline=start + timedelta(hours=3)), at=start)
+    pears = jielong.create_deal(session, admin, show.id, jielong.DealForm(
+        product="砀山梨", group_price=Decimal("6.00"), threshold=9, delivery_text="次日中午前送达",
+        deadline=start + timedelta(hours=6)), at=start)
+    for deal in (apples, pears):
+        jielong.release(session, deal.id, admin, at=start + timedelta(minutes=5))
+    for i, (deal, name, qty) in enumerate(((oranges, "王芳", 1), (oranges, "李娜", 1), (apples, "王芳", 2), (pears, "赵敏", 1))):
+        jielong.add_entry(session, admin, deal.id, name, qty, at=start + timedelta(minutes=6, seconds=i))
+    shows.end_show(session, admin, show.id, at=start + timedelta(hours=1))
+    assert jielong.due_failures(session, show.id, now=start + timedelta(hours=2)) == []
+    now = start + timedelta(hours=4)
+    assert jielong.due_failures(session, show.id, now=now) == [oranges.id]
+    assert jielong.settle_outcomes(session, show.id, now=now) == ["「赣南脐橙」截止时未达到成团数，未成团。"]
+    assert (oranges.status, apples.status, pears.status) == ("failed", "reached", "released")
+    k = review.kpis(session, show.id)
+    assert (k["gmv"], k["refunded_entries"], k["refunded_gmv"]) == (22.0, 2, 20.0)  # 16 apples + 6 pears
+    assert jielong.due_failures(session, show.id, now=now) == [] and jielong.settle_outcomes(session, show.id, now=now) == []
