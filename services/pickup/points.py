@@ -5,6 +5,7 @@ per-point figures all group by `pickup_group`. An entry's group is, in this orde
 1. a pickup point, from its address or its note: "自提点：东门驿站" → 东门驿站 (快团团's 自提点 column is
    imported as "自提点：X｜详细地址", so the address after ｜ never splits the point), and
    "东门自提" / "东门自提点幸福里1栋" → 东门自提点 (whoever says 自提 picks up there, whatever the building);
+   a station named without 自提 ("西门菜站", "南门驿站", "3号提货点") is one too;
    自提 naming no place ("9栋 自提", "我自提", "明天自提", "到店自提") → 到店自提;
 2. a building, from its address, else from its note, written one way: "5号楼1201", "5栋2单元",
    "5幢", "五栋" and "5-1201" / "5-1-1201" are all 5栋; "363弄12号1201" → 363弄12号;
@@ -36,12 +37,22 @@ _SAME_BUILDING = ("号楼", "栋", "幢")  # one word for one building: N栋
 # 3-1201 (building-room) and 3-1-1201 (building-unit-room)
 _DASHED = re.compile(r"^\s*(\d{1,3})\s*[-－—_]\s*(?:\d{1,2}\s*[-－—_]\s*)?\d{2,5}\b")
 _NOT_A_POINT = ("不", "无法", "不能", "没法")  # "不自提" / "不要自提" is no pickup point
+# A station neighbours pick up at, named without 自提 (night 19: `李姐 2份 西门菜站` beside
+# `王阿姨 3份 东门自提点` was packed under 未填地址, and `6栋小吴 3份 西门菜站` under 6栋).
+_STATION = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,4}?)(菜站|驿站|提货点|取货点)")
 
 
 def _pickup_point(text: str) -> str | None:
     m = _LABELLED.match(text)
     if m:
         return m.group(1).strip()[:40] or None
+    if station := _STATION.search(text):
+        name = station.group(1)
+        for filler in _FILLER:
+            if name.startswith(filler) and len(name) > len(filler):
+                name = name[len(filler):]
+                break
+        return f"{name}{station.group(2)}"
     at = text.find("自提")
     if at < 0:
         return None

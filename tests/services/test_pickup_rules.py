@@ -83,6 +83,14 @@ def test_status_rule_and_labels():
         ("门店自提", "", "到店自提"),
         ("8栋", "明天自提", "到店自提"),
         ("不自提", "", "不自提"),
+        # Night 19: a station named without 自提 is a pickup point, also in the note and over the
+        # building in a nickname (`6栋小吴 3份 西门菜站`); the twin: a building alone stays a building.
+        ("", "西门菜站", "西门菜站"),
+        ("6栋", "西门菜站", "西门菜站"),
+        ("南门驿站", "", "南门驿站"),
+        ("", "到3号提货点", "3号提货点"),
+        ("6栋", "", "6栋"),
+        ("", "西门菜市场买菜", "未填地址"),
     ],
 )
 def test_pickup_group(address, note, group):
