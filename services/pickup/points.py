@@ -47,12 +47,7 @@ def _pickup_point(text: str) -> str | None:
     if m:
         return m.group(1).strip()[:40] or None
     if station := _STATION.search(text):
-        name = station.group(1)
-        for filler in _FILLER:
-            if name.startswith(filler) and len(name) > len(filler):
-                name = name[len(filler):]
-                break
-        return f"{name}{station.group(2)}"
+        return f"{_without_filler(station.group(1))}{station.group(2)}"
     at = text.find("自提")
     if at < 0:
         return None
@@ -64,11 +59,15 @@ def _pickup_point(text: str) -> str | None:
         return None
     if not name or _NOT_A_PLACE.match(name) or name in _THE_SHOP or name.endswith(("到店", "来店")):
         return SELF_PICKUP
+    return f"{_without_filler(name)}自提点"
+
+
+def _without_filler(name: str) -> str:
+    """"我要东门" → 东门: the words before a place that say who goes there."""
     for filler in _FILLER:
         if name.startswith(filler) and len(name) > len(filler):
-            name = name[len(filler):]
-            break
-    return f"{name}自提点"
+            return name[len(filler):]
+    return name
 
 
 def _building(text: str, in_note: bool = False) -> str | None:

@@ -144,7 +144,10 @@ def test_orders_to_check_are_shown_apart_in_the_deal_table(page_as, app_db):
     with db.session(eng) as s:
         admin = make_actor(s, "admin", "核实管理员")
         show = shows.create_show(s, admin, shows.ShowForm("核实复盘场", "群", 100, "老李", t0, t0 + timedelta(hours=1)))
-        deal = jielong.create_deal(s, admin, show.id, form(product="赣南脐橙", deadline=t0 + timedelta(hours=2)), at=t0)
+        # 成团 2 份, reached by 王芳: a deal past its deadline below the threshold is refunded (未成团),
+        # its orders in no 有效单数 and no 待核实 (night 19: recorded when the review opens)
+        deal = jielong.create_deal(s, admin, show.id, form(product="赣南脐橙", threshold=2, deadline=t0 + timedelta(hours=2)),
+                                   at=t0)
         jielong.release(s, deal.id, admin, at=t0 + timedelta(minutes=5))
         jielong.apply_paste(s, admin, deal.id, "1. 王芳 2份\n2. 李四 1份", at=t0 + timedelta(minutes=6))
         jielong.apply_paste(s, admin, deal.id, "1. 王芳 2份", at=t0 + timedelta(minutes=7))
