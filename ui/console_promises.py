@@ -24,7 +24,6 @@ def render(show_id: int, actor: Actor) -> None:
 def _panel(show_id: int, actor: Actor) -> None:
     writer = can(actor, "promise.write")
     if writer:
-        deal = ctx.read(promises.current_deal, show_id)
         with st.form("console_promises_form", clear_on_submit=True, border=False):
             text = st.text_input(
                 "主播刚说的承诺（回车即记录）",
@@ -32,7 +31,7 @@ def _panel(show_id: int, actor: Actor) -> None:
                 placeholder="如：前50名送手札 / 不好吃包退 / 明天中午前送到",
             )
             submitted = st.form_submit_button("记录承诺")
-        st.caption(f"将关联团品：{literal(deal.product)}" if deal else "本场还没有团品，承诺将按整场记录。")
+        st.caption(literal(ctx.read(promises.quick_caption, show_id)))
         if submitted:
             if not text.strip():
                 st.warning("请先输入主播说的原话。")

@@ -34,8 +34,10 @@ from services.errors import InvalidInput, InvalidState, check_count, check_paste
 from services.promises.fulfilment import ExpandResult, expand, get_promise
 from services.promises.labels import CLAIM_KINDS, EXPANDED_SCOPES, SCOPES, STATUSES, PromiseStatus, Scope
 from services.jielong.deal_match import mentioned, name_parts
+from services.jielong.lifecycle import DealStatus
 from services.promises.rules import (
-    KIND_LABELS, KINDS, PromiseDraft, classify_line, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind, min_qty_of,
+    KIND_LABELS, KINDS, PromiseDraft, classify_line, cue_kind, detect, due_at_from_hint, due_hint_of, first_n_of, guess_kind,
+    min_qty_of, read_kind,
 )
 from services.shows import deal_in_focus, get_show
 from services.text import clean
@@ -67,6 +69,43 @@ def _check_deal(session: Session, show_id: int, deal_id: int | None) -> int | No
     if deal is None or deal.show_id != show_id:
         raise InvalidInput("所选团品不属于本场直播。", field="团品")
     return deal_id
+
+
+# Kinds whose promise serves every order of the night unless the words name a product: one
+# delivery run brings all of tonight's deals (明早7点前一定送到东门和西门), one after-sales
+# contact answers for all of them. A gift, price, quality, refund or payout is about the goods
+# or the offer being shown, so it stays on the deal being shown.
+NIGHT_WIDE_KINDS = ("delivery", "service")
+
+
+def deal_of_promise(kind: str, named: int | None, shown: int | None, open_deals: int) -> int | None:
+    """The one rule for the deal a promise is about (None: the whole show, 整场, scope 本场全部跟团):
+    the deal its words name; else none for a delivery or after-sales promise said while several
+    deals of the show are open; else the deal being shown (`shown`: on the console's panel, or
+    named last above the line in a pasted transcript). `kind` is the kind the words carry or the
+    operator gave, "" when it was only guessed (手札那个): a guess moves no promise off its deal."""
+    if named is not None:
+        return named
+    if kind in NIGHT_WIDE_KINDS and open_deals > 1:
+        return None
+    return shown
+
+
+def open_deal_count(session: Session, show_id: int) -> int:
+    """The show's deals not recorded 未成团 (drafts count: tonight's deals still to come)."""
+    return int(
+        session.scalar(select(func.count()).where(Deal.show_id == show_id, Deal.status != DealStatus.FAILED)) or 0
+    )
+
+
+def quick_caption(session: Session, show_id: int) -> str:
+    """What the console's 承诺速记 says it will tie a promise to, before one is typed."""
+    deal = current_deal(session, show_id)
+    if deal is None:
+        return "本场还没有团品，承诺将按整场记录。"
+    if open_deal_count(session, show_id) > 1:
+        return f"将关联团品：{deal.product}（没提团品的送达、售后承诺按整场）"
+    return f"将关联团品：{deal.product}"
 
 
 def current_deal(session: Session, show_id: int) -> Deal | None:
@@ -133,12 +172,12 @@ def log_promise(
     get_show(session, show_id)
     text = _check_text(text)
     said_at = at or clock.now()
-    kind = _check_kind(kind) if kind else guess_kind(text)
+    read = _check_kind(kind) if kind else read_kind(text)  # None: no word names a kind
+    kind = read or guess_kind(text)
     if deal_id is None and guess_deal:
-        deal_id = mentioned(text, name_parts(deal_choices(session, show_id))).deal_id
-    if deal_id is None and guess_deal:
-        deal = current_deal(session, show_id)
-        deal_id = deal.id if deal else None
+        named = mentioned(text, name_parts(deal_choices(session, show_id))).deal_id
+        shown = current_deal(session, show_id) if named is None else None
+        deal_id = deal_of_promise(read or "", named, shown.id if shown else None, open_deal_count(session, show_id))
     deal_id = _check_deal(session, show_id, deal_id)
     if first_n is None:
         first_n = first_n_of(text)
@@ -235,13 +274,15 @@ def detect_show(session: Session, show_id: int, text: str) -> list[ShowDraft]:
     products = dict(deals)
     parts = name_parts(deals)
     current = current_deal(session, show_id)
+    open_deals = open_deal_count(session, show_id)
     focus: int | None = None
     out = []
     for line in text.splitlines():
         mention = mentioned(line, parts)
         draft = classify_line(line)
         if draft is not None:
-            deal_id, why = _draft_deal(mention, focus, current, products)
+            read = draft.kind if cue_kind(line) else ""  # a draft the model added with no cue: its kind is a guess
+            deal_id, why = _draft_deal(mention, read, focus, current, products, open_deals)
             hint = "；".join(h for h in (draft.hint, why) if h)
             out.append(ShowDraft(draft.text, draft.kind, draft.first_n, draft.due_hint, draft.min_qty, deal_id, hint))
         focus = mention.deal_id or focus
@@ -250,26 +291,32 @@ def detect_show(session: Session, show_id: int, text: str) -> list[ShowDraft]:
 
 def quick_hint(session: Session, show_id: int, text: str) -> str:
     """Why a line typed into 承诺速记 may be misread (Chinese, for a ⚠), or "" when it reads clearly:
-    no promise recognised (the kind was guessed), an unsure kind or first N, no deal named."""
+    an unsure kind or first N, no deal named; a line the detector drafts nothing from reads 认作
+    when one of its words names the kind (破几个赔几个: 赔付, as logged), and 没认出 only when none
+    does (the kind logged is then a guess)."""
     drafts = detect_show(session, show_id, text.strip().splitlines()[0] if text.strip() else "")
-    if not drafts:
+    if drafts:
+        return drafts[0].hint
+    kind = cue_kind(text)
+    if kind is None:
         return f"没认出是哪类承诺，已按「{KIND_LABELS[guess_kind(text)]}」记录，请点选类型"
-    return drafts[0].hint
+    return f"按字眼认作「{KIND_LABELS[kind]}」承诺（线索较弱），请核对类型"
 
 
-def _draft_deal(mention, focus: int | None, current: Deal | None, products: dict[int, str]) -> tuple[int | None, str]:
-    """(deal id, ⚠ reason or "") for one draft."""
+def _draft_deal(
+    mention, kind: str, focus: int | None, current: Deal | None, products: dict[int, str], open_deals: int,
+) -> tuple[int | None, str]:
+    """(deal id, ⚠ reason or "") for one draft (the deal: `deal_of_promise`)."""
     if mention.deal_id is not None:
         if mention.others:
             names = "、".join(products[d] for d in (mention.deal_id, *mention.others))
             return mention.deal_id, f"提到多个团品（{names}），已按「{products[mention.deal_id]}」"
         return mention.deal_id, ""
-    if focus is not None:
-        return focus, ""
-    if current is None:
-        return None, ""
-    why = f"没提到团品，按当前团品「{current.product}」" if len(products) > 1 else ""
-    return current.id, why
+    shown = focus if focus is not None else (current.id if current else None)
+    deal_id = deal_of_promise(kind, None, shown, open_deals)
+    if deal_id is None or focus is not None or current is None or len(products) <= 1:
+        return deal_id, ""
+    return deal_id, f"没提到团品，按当前团品「{current.product}」"
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ from services.promises.asking import CLAUSE as _CLAUSE, affirmed, answers_itself
 from services.promises.due import due_at_from_hint, due_hint_of, first_n_of, min_qty_of
 
 __all__ = [
-    "KINDS", "KIND_LABELS", "PromiseDraft", "classify_line", "detect", "due_at_from_hint", "due_hint_of",
-    "first_n_of", "guess_kind", "min_qty_of",
+    "KINDS", "KIND_LABELS", "PromiseDraft", "classify_line", "cue_kind", "detect", "due_at_from_hint", "due_hint_of",
+    "first_n_of", "guess_kind", "min_qty_of", "read_kind",
 ]
 
 KINDS = ("refund", "compensation", "gift", "price", "delivery", "quality", "service")
@@ -469,18 +469,33 @@ def _doubt(text: str, scores: dict[str, tuple[float, int]], ranked: list[str], f
     return "；".join(reasons)
 
 
+def read_kind(text: str) -> str | None:
+    """The kind the words carry: the detector's draft, else the strongest cue; None when no word
+    names one (then `guess_kind` can only guess)."""
+    draft = classify_line(text)
+    return draft.kind if draft else cue_kind(text)
+
+
 def guess_kind(text: str) -> str:
     """The likeliest kind for words the assistant typed, even when no rule fires (quick log)."""
-    draft = classify_line(text)
-    return draft.kind if draft else _kind_from_cues(text)
+    return read_kind(text) or _unread_kind(text)
+
+
+def cue_kind(text: str) -> str | None:
+    """The kind of the strongest single cue, even one too weak to promise alone (破几个赔几个 →
+    compensation); None when the line carries no cue of any kind."""
+    hits, *_ = _hits(text)
+    if not hits:
+        return None
+    return max(hits, key=lambda h: (h.weight, -h.start)).kind
 
 
 def _kind_from_cues(text: str) -> str:
-    """The kind of the strongest single cue, even one too weak to promise alone."""
-    hits, *_ = _hits(text)
-    if hits:
-        best = max(hits, key=lambda h: (h.weight, -h.start))
-        return best.kind
+    return cue_kind(text) or _unread_kind(text)
+
+
+def _unread_kind(text: str) -> str:
+    """The guess for words naming no kind: a first N is most often a gift, anything else a service."""
     return "gift" if first_n_of(text) else "service"
 
 

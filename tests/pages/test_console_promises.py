@@ -86,3 +86,19 @@ def test_an_unsure_quick_log_says_why(page_as, app_db):
         eggs = next(i for i, name in promises.deal_choices(s, p.show_id) if name.startswith("散养土鸡蛋"))
     assert p.deal_id == eggs  # the deal the words name, not the one being shown
     assert _warnings(at) <= queue_hints
+
+
+def test_a_payout_read_from_its_words_says_so_and_a_night_s_delivery_is_the_whole_show(page_as, app_db):
+    """night 19 on the console: 破几个赔几个 logged 赔付 under a ⚠ 没认出是哪类承诺; 明早7点前一定
+    送到东门和西门 went to the deal on the panel. The demo night has three deals open."""
+    at = page_as("assistant", "console")
+    assert any(c.value.endswith("（没提团品的送达、售后承诺按整场）") for c in at.caption)
+    at = submit(at, "鸡蛋破了拍照发群里，破几个赔几个")
+    assert newest(app_db).kind == "compensation"
+    assert "⚠ 按字眼认作「赔付」承诺（线索较弱），请核对类型" in [c.value for c in at.caption]
+    assert not any(c.value.startswith("⚠ 没认出") for c in at.caption)
+    at = submit(at, "明早7点前一定送到东门和西门")
+    p = newest(app_db)
+    assert (p.kind, p.deal_id, p.scope) == ("delivery", None, "show")
+    assert at.button(key=f"console_promises_deal_{p.id}_0").disabled  # 整场 is the one picked
+    assert frame(at, "原话")["团品"].iloc[0] == "整场"
