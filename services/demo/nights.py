@@ -161,6 +161,10 @@ class Night:
     deals: tuple[DealPlan, ...]
     beats: tuple[tuple[int, Thing], ...]  # sorted by t (seconds after the scheduled start)
     expected: dict = field(default_factory=dict)  # the numbers the night must produce
+    # What the team does in the days after (items ticked, promises settled), sorted by t: played by
+    # the loader only up to the moment the demo is opened (services.demo.writer.load_night), never
+    # by the simulator, which plays the night itself.
+    follow_ups: tuple[tuple[int, Thing], ...] = ()
 
     def deal(self, key: str) -> DealPlan:
         return next(d for d in self.deals if d.key == key)
@@ -557,11 +561,14 @@ def yuanweiji() -> Night:
     # Promises, as 老李 said them.
     beats += [
         (10 * 60, Promise("直播期间，在社群接龙下单前50名，享8折尝鲜价！", "price", "greens", "first_n", 50)),
-        (10 * 60 + 20, Promise("前50名还送老李亲笔签名的《有机生活手札》！", "gift", "greens", "first_n", 50, 16 * 60)),
+        (10 * 60 + 20, Promise("前50名还送老李亲笔签名的《有机生活手札》！", "gift", "greens", "first_n", 50, 16 * 60,
+                               key="notebook")),
         (38 * 60, Promise("鸡蛋路上要是磕破了，拍照发群里，破一个赔一个。", "compensation", "eggs", "claims")),
         (52 * 60, Promise("感谢大家的信任，今晚的订单，我会亲自监督采摘和打包，保证让大家吃得放心！", "quality", "greens", "deal")),
-        (53 * 60 + 30, Promise("接龙成团后，明天一早采摘，冷链专车直发，次日中午前送到大家手里。", "delivery", "greens", "deal", None, 16 * 60)),
+        (53 * 60 + 30, Promise("接龙成团后，明天一早采摘，冷链专车直发，次日中午前送到大家手里。", "delivery", "greens", "deal", None, 16 * 60,
+                               key="delivery")),
     ]
+
 
     # Releases.
     beats += [(d.release_s, Release(d.key)) for d in deals]
@@ -654,6 +661,17 @@ def yuanweiji() -> Night:
     assert len(valid) == 210, len(valid)
     assert sum(ln.qty for _, ln in main_lines if ln.seq < crossing_seq) < greens.threshold
     assert sum(ln.qty for _, ln in main_lines if ln.seq <= crossing_seq) >= greens.threshold
+    # The next morning (次日中午前 was promised): the greens and the 手札 are handed over from 08:30,
+    # ticked as they go, the last at 10:30; both promises are marked 已兑现 at 11:00. A demo opened
+    # before then shows what a team would see at that hour: items still to do, due at noon, none late.
+    hour, last = 3600, max(ln.seq for _, ln in main_lines)
+    follow_ups = (
+        (12 * hour + 30 * 60, Tick("delivery", 1, last // 2)),
+        (12 * hour + 30 * 60, Tick("notebook", 1, last)),
+        (14 * hour + 30 * 60, Tick("delivery", last // 2 + 1, last)),
+        (15 * hour, Settle("delivery")),
+        (15 * hour, Settle("notebook")),
+    )
     return Night(
         key="yuanweiji",
         title="源味集《农场主来了》",
@@ -666,6 +684,7 @@ def yuanweiji() -> Night:
         deals=deals,
         beats=tuple(beats),
         expected={"members": 300, "viewers_cumulative": 270, "buyers": 210, "reach_minutes": 8},
+        follow_ups=follow_ups,
     )
 
 

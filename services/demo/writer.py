@@ -57,9 +57,10 @@ def ensure_demo(session: Session) -> int | None:
     return shown
 
 
-def load_demo_night(session: Session) -> int:
-    """源味集《农场主来了》 yesterday 20:00-21:00; returns the show id."""
-    return load_night(session, dn.yuanweiji())
+def load_demo_night(session: Session, now: datetime | None = None) -> int:
+    """源味集《农场主来了》 yesterday 20:00-21:00, with what the team did after it up to `now`
+    (default: the clock); returns the show id."""
+    return load_night(session, dn.yuanweiji(), now=now)
 
 
 def load_past_night(session: Session) -> int:
@@ -76,9 +77,14 @@ def night_start(night: dn.Night, today: datetime | None = None) -> datetime:
     return today.replace(hour=night.start_hour, minute=0, second=0, microsecond=0) - timedelta(days=night.days_ago)
 
 
-def load_night(session: Session, night: dn.Night, start: datetime | None = None, actor: Actor = SYSTEM) -> int:
-    """Replay a whole night with historical timestamps; the show ends 'ended'."""
-    start = start or night_start(night)
+def load_night(
+    session: Session, night: dn.Night, start: datetime | None = None, actor: Actor = SYSTEM, now: datetime | None = None,
+) -> int:
+    """Replay a whole night with historical timestamps; the show ends 'ended'. Its follow-ups
+    (night.follow_ups) are played up to `now` (default: the clock): what the team had not done
+    yet when the demo is opened has not happened."""
+    now = now or clock.now()
+    start = start or night_start(night, now)
     show = create_show(session, actor, night, start, title=night.title, created_at=start - timedelta(days=1))
     deal_ids = create_deals(session, actor, night, show.id, start, created_at=start - timedelta(hours=3))
     writer = NightWriter(night, show.id, deal_ids, actor=actor, start=start)
@@ -91,6 +97,11 @@ def load_night(session: Session, night: dn.Night, start: datetime | None = None,
         writer.apply(session, thing, at)
     writer.flush(session)
     writer.finish(session, now=start + timedelta(seconds=night.last_t + 60))
+    for t, thing in night.follow_ups:
+        at = start + timedelta(seconds=t)
+        if at > now:
+            break  # sorted by t: the rest is later still
+        writer.apply(session, thing, at)
     return show.id
 
 

@@ -64,7 +64,8 @@ def test_every_promise_with_progress_and_filters(page_as, app_db):
     at.selectbox(key="promises_filter_kind").set_value("gift").run()
     table = frame(at, "编号")
     assert set(table["类型"]) == {"赠品"}
-    at.selectbox(key="promises_filter_status").set_value("kept").run()
+    # 已豁免: none on the demo night (what is 已兑现 depends on the hour it is opened: services.demo)
+    at.selectbox(key="promises_filter_status").set_value("waived").run()
     assert not at.exception
     assert any("没有符合条件的承诺" in i.value for i in at.info)
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from db.models import ChainEntry, Comment, Deal, Event, Promise, QuestionGroup, Show, ViewerSample
-from services import clock, demo, shows
+from services import clock, demo, promises, shows
 from services.demo import nights as dn
 from services.authz import SYSTEM
 from tests.support import reference_cpu_s
@@ -110,6 +110,42 @@ def test_the_yuanweiji_night_has_comments_questions_and_promises(session):
     delivery = next(p for t, p in said.items() if "次日中午前" in t)
     assert delivery.due_at == show.scheduled_start + timedelta(hours=16)  # next day, noon
     assert all(p.confirmed for p in said.values())
+
+
+def _night_promises(session, show_id: int) -> tuple[Promise, Promise]:
+    said = list(session.scalars(select(Promise).where(Promise.show_id == show_id)))
+    return next(p for p in said if "次日中午前" in p.text), next(p for p in said if "《有机生活手札》" in p.text)
+
+
+def test_the_demo_night_s_next_noon_delivery_is_not_late_when_the_demo_is_opened_in_the_afternoon(session):
+    """night 19's note: the 源味集 night's 次日中午前送到 (and the 手札 handed over with it) read 逾期
+    whenever the demo was opened after next-day noon: no item was ever ticked. The team's next
+    morning (nights.yuanweiji follow_ups) is played up to the moment the demo is opened: handed
+    over 08:30-10:30, both 已兑现 at 11:00."""
+    now = clock.now().replace(hour=15, minute=0, second=0)
+    show_id = demo.load_demo_night(session, now=now)
+    delivery, notebook = _night_promises(session, show_id)
+    assert delivery.due_at == now.replace(hour=12)
+    assert promises.overdue_count(session, show_id, now=now) == 0
+    assert (delivery.status, notebook.status) == ("kept", "kept")
+    for p in (delivery, notebook):
+        rows = promises.items(session, p.id, now=now)
+        assert rows and all(r.done and r.done_at <= p.due_at for r in rows)
+    assert len(promises.items(session, notebook.id)) == 50
+
+
+def test_opened_the_next_morning_the_delivery_is_under_way_and_due_at_noon(session):
+    """Twin: at 09:30 the van is out: half the greens handed over, the promise still 待履约 and not
+    late (due at noon); nothing the team does later is in the data yet."""
+    now = clock.now().replace(hour=9, minute=30, second=0)
+    show_id = demo.load_demo_night(session, now=now)
+    delivery, notebook = _night_promises(session, show_id)
+    assert (delivery.status, notebook.status) == ("open", "open")
+    assert promises.overdue_count(session, show_id, now=now) == 0
+    done = [r.done for r in promises.items(session, delivery.id, now=now)]
+    assert 0 < sum(done) < len(done)
+    assert all(r.done for r in promises.items(session, notebook.id, now=now))
+    assert session.scalar(select(func.max(Event.at)).where(Event.show_id == show_id)) <= now
 
 
 def test_the_past_night_sold_100_cans_in_12_minutes_a_week_earlier(session):
