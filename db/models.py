@@ -602,6 +602,7 @@ class Member(Base):
     __table_args__ = (
         Index("ix_member_community", "community_id", "merged_into_id"),
         Index("ix_member_community_tail", "community_id", "phone_tail"),
+        Index("ix_member_community_name", "community_id", "name"),  # a chain line's namesakes (who_is)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,7 +40,7 @@ def _detail(rows: list[dict]) -> None:
     """One member across shows: aliases, per-show orders and spend, promise items still owed."""
     if not rows:
         return
-    names = {r["id"]: r["name"] for r in rows}
+    names = {r["id"]: r["label"] for r in rows}  # 王芳（5栋） / 王芳（12栋）: namesakes told apart
     pick = st.selectbox("查看成员", list(names), format_func=names.get, key=P + "detail", index=None,
                         placeholder="选择一位成员查看每场记录")
     if pick is None:
@@ -67,10 +67,10 @@ def _koc(community_id: int, actor: Actor, rows: list[dict]) -> None:
         st.caption("系统建议（" + members.KOC_SUGGEST_RULE + "）：")
         for s in suggested[:10]:
             a, b = st.columns([4, 1])
-            a.text(f"{s['name']}（{_why(s)}）")
+            a.text(f"{s['label']}：{_why(s)}")
             b.button("标为 KOC", key=f"{P}suggest_{s['id']}", on_click=ctx.act,
                      args=(members.set_koc, actor, s["id"]), kwargs={"success": "已标记为 KOC"})
-    options = {r["id"]: f"{r['name']}{'（KOC）' if r['koc'] else ''}" for r in rows}
+    options = {r["id"]: f"{r['label']}{' · KOC' if r['koc'] else ''}" for r in rows}
     if options:
         a, b, c = st.columns([3, 1, 1])
         pick = a.selectbox("成员", list(options), format_func=options.get, key=P + "koc_pick")

@@ -122,6 +122,8 @@ def mark_kocs_and_sync(session: Session, show_ids: list[int], night: dn.Night | 
         members.sync_show(session, SYSTEM, show_id)
     night = night or dn.yuanweiji()
     _, kocs, _ = seed_people(night)
+    home = homes(night)
     for row in members.members(session, shows.get_show(session, show_ids[-1]).community_id, limit=1000):
-        if row["name"] in kocs:
+        # a KOC's namesake at another building is someone else (members.who_is): the KOC is the one at home
+        if row["name"] in kocs and row["building"] == home.get(row["name"], row["building"]):
             members.set_koc(session, SYSTEM, row["id"])

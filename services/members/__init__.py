@@ -2,7 +2,8 @@
 
 Table of contents:
 - labels     segment / alias / proposal codes, their Chinese labels and the segment rules;
-- identity   aliases (an exact match links), new members, fuzzy proposals (never a silent merge);
+- identity   who a chain line is (name + building: who_is), aliases (an exact match links), new
+             members, fuzzy proposals (never a silent merge);
 - tally      syncing a show: link its buyers and viewers, rebuild member_show, refresh tallies;
 - merging    confirm / reject a proposal, undo a merge, merge by hand, mark a KOC;
 - badging    the badges of the names on screen (a few prebuilt indexed queries);
@@ -18,10 +19,10 @@ from services.members.directory import (
     segment_counts, segments_of,
     suggest_kocs,
 )
-from services.members.identity import Person, base_name, building_of, link_people
+from services.members.identity import Namesake, Person, Verdict, base_name, building_of, link_people, who_is
 from services.members.labels import (
     ALIAS_KIND_LABELS, KOC_FIRST_N, KOC_LED_BUYERS, KOC_LED_LIFT, KOC_LED_MINUTES, KOC_SUGGEST_RULE, PROPOSAL_STATUS_LABELS, REASON_LABELS, SEGMENT_LABELS, SEGMENT_RULES, SEGMENTS,
-    SILENT_SHOWS, WATCHED_RULE, AliasKind, ProposalStatus, Segment, badge_text, segment_label,
+    SILENT_SHOWS, WATCHED_RULE, AliasKind, ProposalStatus, Segment, badge_text, member_label, segment_label,
 )
 from services.members.merging import confirm, merge, reject, set_koc, undo
 from services.members.badging import Badge, member_badges
@@ -34,9 +35,9 @@ __all__ = [
     "communities", "directory_limit", "export_members", "import_members", "member_detail", "member_shows", "members",
     "proposals", "segment_counts",
     "segments_of", "suggest_kocs",
-    "Person", "base_name", "building_of", "link_people",
+    "Namesake", "Person", "Verdict", "base_name", "building_of", "link_people", "who_is",
     "ALIAS_KIND_LABELS", "KOC_FIRST_N", "KOC_LED_BUYERS", "KOC_LED_LIFT", "KOC_LED_MINUTES", "KOC_SUGGEST_RULE", "PROPOSAL_STATUS_LABELS", "REASON_LABELS", "SEGMENT_LABELS", "SEGMENT_RULES",
-    "SEGMENTS", "SILENT_SHOWS", "WATCHED_RULE", "AliasKind", "ProposalStatus", "Segment", "badge_text", "segment_label",
+    "SEGMENTS", "SILENT_SHOWS", "WATCHED_RULE", "AliasKind", "ProposalStatus", "Segment", "badge_text", "member_label", "segment_label",
     "confirm", "merge", "reject", "set_koc", "undo",
     "Badge", "asker_badges", "at_list", "badges", "chain_counts", "koc_list", "member_badges",
     "needs_sync", "sync_show",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from db.models import ChainEntry, Community, Deal, Member, MemberAlias, MemberShow, Show, ShowBuyer
 from services import jielong
 from services.errors import NotFound
+from services.members.identity import names_of, owners
 from services.members.labels import AliasKind
 
 ENDED = "ended"
@@ -34,15 +35,17 @@ def ltv(session: Session, member_id: int) -> Decimal:
     community_id = session.scalar(select(Member.community_id).where(Member.id == member_id))
     if community_id is None:
         raise NotFound(f"找不到编号为 {member_id} 的社群成员。")
-    a = MemberAlias
-    total = session.scalar(
-        select(func.sum(jielong.entry_amount()))
-        .select_from(a)
-        .join(Show, Show.community_id == a.community_id)
-        .join(Deal, Deal.show_id == Show.id)
-        .join(ChainEntry, and_(ChainEntry.deal_id == Deal.id, ChainEntry.buyer_name == a.value))
-        .where(a.member_id == member_id, a.kind == AliasKind.NAME, jielong.gmv_counts())
-    )
+    # Read by name (indexed), then kept only for the lines that are this member's (identity.owners:
+    # a namesake at another building has the same name and is someone else).
+    rows = session.execute(
+        select(Deal.show_id, ChainEntry.buyer_name, ChainEntry.address, func.sum(jielong.entry_amount()))
+        .join(Deal, Deal.id == ChainEntry.deal_id).join(Show, Show.id == Deal.show_id)
+        .where(Show.community_id == community_id, ChainEntry.buyer_name.in_(sorted(names_of(session, member_id))),
+               jielong.gmv_counts())
+        .group_by(Deal.show_id, ChainEntry.buyer_name, ChainEntry.address)
+    ).all()
+    mine = owners(session, community_id, {(s, n, a) for s, n, a, _ in rows})
+    total = sum((Decimal(t or 0) for s, n, a, t in rows if mine.get((s, n, a)) == member_id), Decimal(0))
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 

@@ -15,9 +15,10 @@ from services.authz import Actor, require
 from services.errors import InvalidInput, NotFound
 from services.text import clean
 from services.members.board import latest_ended
-from services.members.identity import Person, link_people, tail_of
+from services.members.identity import Person, link_people, names_of, owners, tail_of
 from services.members.labels import (
-    ALIAS_KIND_LABELS, KOC_EARLY_SHOWS, KOC_LAST_SHOWS, PROPOSAL_STATUS_LABELS, REASON_LABELS, AliasKind, ProposalStatus, Segment, segment_label,
+    ALIAS_KIND_LABELS, KOC_EARLY_SHOWS, KOC_LAST_SHOWS, PROPOSAL_STATUS_LABELS, REASON_LABELS, AliasKind, ProposalStatus, Segment, member_label,
+    segment_label,
 )
 from services.members.night import silent_cut
 from services.uploads import check_file_size, decode
@@ -86,7 +87,7 @@ def members(session: Session, community_id: int, segment: str | None = None, sea
     cut = silent_cut(session, community_id, latest, inclusive=True) if latest else None
     rows = session.scalars(q.order_by(Member.spend.desc(), Member.id).limit(limit)).all()
     return [
-        {"id": m.id, "name": m.name, "building": m.building, "phone_tail": m.phone_tail, "koc": m.koc,
+        {"id": m.id, "name": m.name, "label": member_label(m.name, m.building), "building": m.building, "phone_tail": m.phone_tail, "koc": m.koc,
          "segments": segments_of(m, latest, cut), "shows_watched": m.shows_watched, "shows_bought": m.shows_bought,
          "orders": m.orders, "units": m.units, "ltv": m.spend, "claims": m.claims,
          "first_show_at": m.first_show_at, "last_order_at": m.last_order_at}
@@ -124,14 +125,15 @@ def suggest_kocs(session: Session, community_id: int, limit: int = 20) -> list[d
     early = func.sum(case((and_(r.bought, r.rn_bought <= KOC_LAST_SHOWS, r.early.is_(True)), 1), else_=0))
     led = func.sum(case((and_(r.rn <= KOC_LAST_SHOWS, r.led > 0), 1), else_=0))
     q = (
-        select(Member.id, Member.name, early.label("early"), led.label("led"))
+        select(Member.id, Member.name, Member.building, early.label("early"), led.label("led"))
         .join(recent, r.member_id == Member.id)
         .where(Member.koc.is_(False), Member.merged_into_id.is_(None))
-        .group_by(Member.id, Member.name)
+        .group_by(Member.id, Member.name, Member.building)
         .having((early >= KOC_EARLY_SHOWS) | (led >= KOC_EARLY_SHOWS))
         .order_by((early + led).desc(), Member.spend.desc(), Member.id).limit(limit)
     )
-    return [{"id": i, "name": n, "early_shows": int(e), "led_shows": int(x)} for i, n, e, x in session.execute(q)]
+    return [{"id": i, "name": n, "label": member_label(n, b), "early_shows": int(e), "led_shows": int(x)}
+            for i, n, b, e, x in session.execute(q)]
 
 
 def proposals(session: Session, community_id: int, status: str | None = ProposalStatus.OPEN, limit: int = 100) -> list[dict]:
@@ -154,8 +156,8 @@ def proposals(session: Session, community_id: int, status: str | None = Proposal
 
 
 def _who(name: str, building: str, tail: str) -> str:
-    extra = " ".join(x for x in (building, f"尾号{tail}" if tail else "") if x)
-    return f"{name}（{extra}）" if extra else name
+    """A proposal's side: the member's label with the phone tail when known (王芳（5栋 尾号1234）)."""
+    return member_label(name, " ".join(x for x in (building, f"尾号{tail}" if tail else "") if x))
 
 
 def import_members(session: Session, actor: Actor, community_id: int, data: bytes, filename: str = "",
@@ -205,16 +207,19 @@ def member_detail(session: Session, member_id: int) -> dict:
     m = session.get(Member, member_id)
     if m is None:
         raise NotFound(f"找不到编号为 {member_id} 的社群成员。")
-    aliases = session.execute(select(MemberAlias.kind, MemberAlias.value).where(MemberAlias.member_id == m.id)
-                              .order_by(MemberAlias.kind, MemberAlias.value)).all()
-    names = select(MemberAlias.value).where(MemberAlias.member_id == m.id, MemberAlias.kind == AliasKind.NAME)
-    owed = session.scalar(
-        select(func.count()).select_from(FulfilmentItem)
+    # a chain line's alias (show|name|address) is bookkeeping, not a way anyone is known: not listed
+    aliases = session.execute(select(MemberAlias.kind, MemberAlias.value).where(
+        MemberAlias.member_id == m.id, MemberAlias.kind != AliasKind.LINE).order_by(MemberAlias.kind, MemberAlias.value)).all()
+    rows = session.execute(
+        select(Deal.show_id, ChainEntry.buyer_name, ChainEntry.address, func.count()).select_from(FulfilmentItem)
         .join(ChainEntry, ChainEntry.id == FulfilmentItem.chain_entry_id)
         .join(Deal, Deal.id == ChainEntry.deal_id).join(Show, Show.id == Deal.show_id)
-        .where(Show.community_id == m.community_id, ChainEntry.buyer_name.in_(names), ChainEntry.status == "valid",
-               FulfilmentItem.active.is_(True), FulfilmentItem.done.is_(False))
-    ) or 0
-    return {"id": m.id, "name": m.name, "koc": m.koc, "merged_into_id": m.merged_into_id,
+        .where(Show.community_id == m.community_id, ChainEntry.buyer_name.in_(sorted(names_of(session, m.id))),
+               ChainEntry.status == "valid", FulfilmentItem.active.is_(True), FulfilmentItem.done.is_(False))
+        .group_by(Deal.show_id, ChainEntry.buyer_name, ChainEntry.address)
+    ).all()
+    mine = owners(session, m.community_id, {(s, n, a) for s, n, a, _ in rows})
+    owed = sum(k for s, n, a, k in rows if mine.get((s, n, a)) == m.id)
+    return {"id": m.id, "name": m.name, "label": member_label(m.name, m.building), "koc": m.koc, "merged_into_id": m.merged_into_id,
             "aliases": [(ALIAS_KIND_LABELS.get(k, k), v) for k, v in aliases], "shows": member_shows(session, m.id),
             "promises_owed": owed, "ltv": m.spend, "claims": m.claims}

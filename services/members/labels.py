@@ -61,9 +61,14 @@ class AliasKind(StrEnum):
     NAME = "name"  # the name as written in the chain or the comments
     PHONE = "phone"  # 快团团 下单人 + "#" + phone tail
     VIEWER = "viewer"  # platform + ":" + platform user id (视频号 openid, 抖音 user id)
+    # show id + "|" + name + "|" + address of one chain line: who the line is, decided once per show
+    # by services.members.identity.who_is (same name at two buildings: two members)
+    LINE = "line"
 
 
-ALIAS_KIND_LABELS: dict[str, str] = {AliasKind.NAME: "昵称", AliasKind.PHONE: "下单人+尾号", AliasKind.VIEWER: "观众ID"}
+ALIAS_KIND_LABELS: dict[str, str] = {
+    AliasKind.NAME: "昵称", AliasKind.PHONE: "下单人+尾号", AliasKind.VIEWER: "观众ID", AliasKind.LINE: "接龙行",
+}
 
 
 class ProposalStatus(StrEnum):
@@ -80,7 +85,14 @@ REASON_LABELS: dict[str, str] = {
     "building": "昵称相同，只差楼栋",
     "phone": "手机尾号相同，昵称不同",
     "manual": "运营手动合并",
+    "namesake": "同名，一方没写楼栋（有几位同名成员，无法确定是哪一位）",
 }
+
+
+def member_label(name: str, building: str = "") -> str:
+    """How a member is shown wherever a person must tell namesakes apart: 王芳（5栋） / 王芳（12栋）;
+    the name alone when no building is known."""
+    return f"{name}（{building}）" if building else name
 
 
 def segment_label(code: str) -> str:

@@ -15,7 +15,9 @@ from db.models import (
 from services import clock, events, jielong
 from services.authz import Actor, require
 from services.errors import NotFound
-from services.members.identity import Person, add_alias, alias_value, building_of, link_people, lookup, tail_of
+from services.members.identity import (
+    Person, add_alias, alias_value, building_of, line_value, link_lines, link_people, lookup, tail_of,
+)
 from services.members.labels import KOC_FIRST_N, KOC_LED_BUYERS, KOC_LED_LIFT, KOC_LED_MINUTES, AliasKind
 from services.sql import chunks, shifted
 
@@ -29,10 +31,10 @@ def sync_show(session: Session, actor: Actor, show_id: int, at: datetime | None 
         raise NotFound(f"找不到编号为 {show_id} 的场次。")
     c = show.community_id
     events.record(session, "members.synced", show_id, actor, at=at)
-    _, proposals = link_people(session, c, _buyers(session, show_id), at)
+    proposals = link_chain(session, show, at)
     _link_viewers(session, c, show_id, at)
     session.flush()
-    touched = rebuild(session, show)
+    touched = rebuild(session, show, at)
     row = session.get(MemberSync, show_id) or MemberSync(show_id=show_id)
     row.version, row.synced_at = events.version(session, show_id), at
     session.add(row)
@@ -48,14 +50,23 @@ def needs_sync(session: Session, show_id: int) -> bool:
     return synced is None or synced != session.scalar(select(Show.version).where(Show.id == show_id))
 
 
-def _buyers(session: Session, show_id: int) -> list[Person]:
+def link_chain(session: Session, show: Show, at: datetime) -> int:
+    """Decide who each of the show's chain lines is (identity.link_lines): one person per name and
+    address as written, so 王芳 5栋 and 王芳 12栋 in one chain stay two. Returns the proposals opened."""
     q = (
-        select(ChainEntry.buyer_name, func.max(ChainEntry.address), func.max(ChainEntry.phone))
+        select(ChainEntry.buyer_name, ChainEntry.address, func.max(ChainEntry.phone))
         .join(Deal, Deal.id == ChainEntry.deal_id)
-        .where(Deal.show_id == show_id)
-        .group_by(ChainEntry.buyer_name)
+        .where(Deal.show_id == show.id)
+        .group_by(ChainEntry.buyer_name, ChainEntry.address)
     )
-    return [Person(n, building_of(a or ""), tail_of(p or "")) for n, a, p in session.execute(q)]
+    people = [Person(n, building_of(a or ""), tail_of(p or ""), a or "") for n, a, p in session.execute(q)]
+    return link_lines(session, show.community_id, show.id, people, at)[1]
+
+
+def _line_join(community_id: int, show_id: int, name, address):
+    """member_alias ⋈ a chain line of the show: its LINE alias (identity.line_value, in SQL)."""
+    key = func.substr(literal(f"{show_id}|") + name + literal("|") + address, 1, 160)
+    return and_(MemberAlias.community_id == community_id, MemberAlias.kind == AliasKind.LINE, MemberAlias.value == key)
 
 
 def _link_viewers(session: Session, community_id: int, show_id: int, at: datetime) -> None:
@@ -86,7 +97,7 @@ def _orders(session: Session, show: Show) -> dict[int, dict]:
         select(MemberAlias.member_id, func.count(), func.sum(ChainEntry.qty), spend)
         .select_from(ChainEntry)
         .join(Deal, Deal.id == ChainEntry.deal_id)
-        .join(MemberAlias, _name_join(show.community_id, ChainEntry.buyer_name))
+        .join(MemberAlias, _line_join(show.community_id, show.id, ChainEntry.buyer_name, ChainEntry.address))
         # a failed deal's orders (未成团) are refunded: no order, no spend (jielong.deal_gmv_counts)
         .where(Deal.show_id == show.id, ChainEntry.status == "valid", jielong.deal_gmv_counts())
         .group_by(MemberAlias.member_id)
@@ -98,12 +109,13 @@ def _early(session: Session, show: Show) -> set[int]:
     """Members among the first KOC_FIRST_N entries of any of the show's deals."""
     rank = func.row_number().over(partition_by=ChainEntry.deal_id, order_by=(ChainEntry.created_at, ChainEntry.id))
     ranked = (
-        select(ChainEntry.buyer_name.label("name"), rank.label("rn"))
+        select(ChainEntry.buyer_name.label("name"), ChainEntry.address.label("address"), rank.label("rn"))
         .join(Deal, Deal.id == ChainEntry.deal_id)
         .where(Deal.show_id == show.id, ChainEntry.status != "cancelled")
         .subquery()
     )
-    q = select(MemberAlias.member_id).join(ranked, _name_join(show.community_id, ranked.c.name)).where(
+    q = select(MemberAlias.member_id).join(
+        ranked, _line_join(show.community_id, show.id, ranked.c.name, ranked.c.address)).where(
         ranked.c.rn <= KOC_FIRST_N)
     return set(session.scalars(q.distinct()))
 
@@ -143,18 +155,22 @@ def _led(session: Session, show: Show) -> dict[int, int]:
 def _claims(session: Session, show: Show) -> dict[int, int]:
     """Refund / payout requests per member: by the claim's order, else by the name it was logged for."""
     q = (
-        select(ChainEntry.buyer_name, FulfilmentItem.label)
+        select(ChainEntry.buyer_name, ChainEntry.address, FulfilmentItem.label)
         .select_from(FulfilmentItem)
         .join(Promise, Promise.id == FulfilmentItem.promise_id)
         .outerjoin(ChainEntry, ChainEntry.id == FulfilmentItem.chain_entry_id)
         .where(Promise.show_id == show.id, FulfilmentItem.kind == "claim")
     )
-    names = [(n or label.split("：", 1)[0]) for n, label in session.execute(q)]
-    links = lookup(session, show.community_id, AliasKind.NAME, names)
+    # (kind, alias value) per claim: the order's chain line, else the name the claim was logged for
+    keys = [(AliasKind.LINE, line_value(show.id, n, a or "")) if n else (AliasKind.NAME, label.split("：", 1)[0][:160])
+            for n, a, label in session.execute(q)]
+    links = {kind: lookup(session, show.community_id, kind, [v for k, v in keys if k == kind])
+             for kind in (AliasKind.LINE, AliasKind.NAME)}
     out: dict[int, int] = {}
-    for n in names:
-        if n in links:
-            out[links[n]] = out.get(links[n], 0) + 1
+    for kind, value in keys:
+        if value in links[kind]:
+            mid = links[kind][value]
+            out[mid] = out.get(mid, 0) + 1
     return out
 
 
@@ -170,8 +186,11 @@ def _watched(session: Session, show: Show) -> set[int]:
     return set(session.scalars(by_id)) | set(session.scalars(by_name))
 
 
-def rebuild(session: Session, show: Show) -> set[int]:
-    """Replace the show's member_show rows; refresh the tallies of every member they touch."""
+def rebuild(session: Session, show: Show, at: datetime | None = None) -> set[int]:
+    """Replace the show's member_show rows; refresh the tallies of every member they touch. The
+    show's chain lines are linked first (a show synced before LINE aliases, or a line added since)."""
+    link_chain(session, show, at or clock.now())
+    session.flush()
     before = set(session.scalars(select(MemberShow.member_id).where(MemberShow.show_id == show.id)))
     orders, early, claims, watched = _orders(session, show), _early(session, show), _claims(session, show), _watched(session, show)
     led = _led(session, show)
