@@ -271,6 +271,7 @@ def main() -> None:
     report_split("comment_live13_", score_comments(load_comments("comments_live13.tsv"), triage.classify), {})
     report_split("comment_live14_", score_comments(load_comments("comments_live14.tsv"), triage.classify), {})
     report_split("comment_live15_", score_comments(load_comments("comments_live15.tsv"), triage.classify), {})
+    report_split("comment_live16_", score_comments(load_comments("comments_live16.tsv"), triage.classify), {})
     lines = load_host_lines() + load_host_lines("host_lines_shop.tsv")
     report_split("promise_", score_promises(lines, promises.detect), {})
     # Each later file apart, so the figures above stay comparable across versions; then all pooled.

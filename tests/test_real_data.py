@@ -11,7 +11,7 @@ from bench import realtext as rt
 SOURCE_FILES = [
     "comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv", "comments_rooms.tsv",
     "comments_live9.tsv", "comments_live10.tsv", "comments_live11.tsv", "comments_live12.tsv", "comments_live13.tsv",
-    "comments_live14.tsv", "comments_live15.tsv",
+    "comments_live14.tsv", "comments_live15.tsv", "comments_live16.tsv",
     "host_lines.tsv",
     "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
@@ -67,7 +67,8 @@ def test_tsv_files_name_their_source_and_split(name):
 def test_comment_labels_are_categories():
     for name in ("comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv",
                  "comments_rooms.tsv", "comments_live9.tsv", "comments_live10.tsv", "comments_live11.tsv",
-                 "comments_live12.tsv", "comments_live13.tsv", "comments_live14.tsv", "comments_live15.tsv"):
+                 "comments_live12.tsv", "comments_live13.tsv", "comments_live14.tsv", "comments_live15.tsv",
+                 "comments_live16.tsv"):
         rows = rt.load_comments(name)
         assert all(r.label["category"] in rt.CATEGORIES and r.text for r in rows), name
     assert len(rt.load_comments()) == 3000
@@ -282,6 +283,11 @@ def test_comment_triage_on_real_live_room_comments():
     live15 = rt.score_comments(rt.load_comments("comments_live15.tsv"), triage.classify)
     assert live15["heldout"]["question_vs_chatter"] >= 0.89 and live15["heldout"]["category"] >= 0.78, live15
     assert live15["tune"]["question_vs_chatter"] >= 0.92 and live15["tune"]["category"] >= 0.92, live15
+    # comments_live16 (branch hunt20; 49 held-out rows from 2 public code files never read by a rule, split by source
+    # before the classifier ran): first reading, no rule or model change; floors at the measured values.
+    live16 = rt.score_comments(rt.load_comments("comments_live16.tsv"), triage.classify)
+    assert live16["heldout"]["question_vs_chatter"] >= 0.79 and live16["heldout"]["category"] >= 0.73, live16
+    assert live16["tune"]["question_vs_chatter"] >= 0.94 and live16["tune"]["category"] >= 0.91, live16
 
 
 def test_paraphrase_grouping_on_real_comments():
