@@ -247,7 +247,7 @@ def report_split(prefix: str, scores: dict[str, dict[str, float]], units: dict[s
 # The host-line files after the first (host_lines.tsv + host_lines_shop.tsv), in the order they came.
 PROMISE_FILES = ("cs", "platforms", "scripts", "industries", "live", "replies", "live2", "live3", "cs2", "live4",
                  "live5", "live6", "pages", "live7", "live8", "live9", "live10", "live11", "live12",
-                 "live13", "live14")
+                 "live13", "live14", "live15")
 
 
 def main() -> None:
@@ -271,6 +271,7 @@ def main() -> None:
     report_split("comment_live13_", score_comments(load_comments("comments_live13.tsv"), triage.classify), {})
     report_split("comment_live14_", score_comments(load_comments("comments_live14.tsv"), triage.classify), {})
     report_split("comment_live15_", score_comments(load_comments("comments_live15.tsv"), triage.classify), {})
+    report_split("comment_live16_", score_comments(load_comments("comments_live16.tsv"), triage.classify), {})
     lines = load_host_lines() + load_host_lines("host_lines_shop.tsv")
     report_split("promise_", score_promises(lines, promises.detect), {})
     # Each later file apart, so the figures above stay comparable across versions; then all pooled.

@@ -11,7 +11,7 @@ from bench import realtext as rt
 SOURCE_FILES = [
     "comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv", "comments_rooms.tsv",
     "comments_live9.tsv", "comments_live10.tsv", "comments_live11.tsv", "comments_live12.tsv", "comments_live13.tsv",
-    "comments_live14.tsv", "comments_live15.tsv",
+    "comments_live14.tsv", "comments_live15.tsv", "comments_live16.tsv",
     "host_lines.tsv",
     "host_lines_shop.tsv",
     "host_lines_cs.tsv", "host_lines_platforms.tsv", "host_lines_scripts.tsv", "host_lines_industries.tsv",
@@ -19,7 +19,7 @@ SOURCE_FILES = [
     "host_lines_cs2.tsv", "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv",
     "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
     "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv", "host_lines_live13.tsv",
-    "host_lines_live14.tsv",
+    "host_lines_live14.tsv", "host_lines_live15.tsv",
     "paraphrases.tsv",
     "paraphrases_more.tsv", "paraphrases_faq.tsv", "paraphrases_faq2.tsv", "paraphrases_live.tsv",
 ]
@@ -67,7 +67,8 @@ def test_tsv_files_name_their_source_and_split(name):
 def test_comment_labels_are_categories():
     for name in ("comments.tsv", "comments_shop.tsv", "comments_live_shop.tsv", "comments_more.tsv",
                  "comments_rooms.tsv", "comments_live9.tsv", "comments_live10.tsv", "comments_live11.tsv",
-                 "comments_live12.tsv", "comments_live13.tsv", "comments_live14.tsv", "comments_live15.tsv"):
+                 "comments_live12.tsv", "comments_live13.tsv", "comments_live14.tsv", "comments_live15.tsv",
+                 "comments_live16.tsv"):
         rows = rt.load_comments(name)
         assert all(r.label["category"] in rt.CATEGORIES and r.text for r in rows), name
     assert len(rt.load_comments()) == 3000
@@ -80,7 +81,7 @@ def test_host_line_labels_are_consistent():
                  "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv", "host_lines_pages.tsv",
                  "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
                  "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv",
-                 "host_lines_live13.tsv", "host_lines_live14.tsv"):
+                 "host_lines_live13.tsv", "host_lines_live14.tsv", "host_lines_live15.tsv"):
         for r in rt.load_host_lines(name):
             promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
             assert promise in {"0", "1"}, r.text
@@ -100,9 +101,9 @@ def test_host_lines_live10_repeats_no_text_of_the_other_host_line_files():
 # Branch promises15's batch (live11): two candidate sources that shared rows with held-out rows of cs2 / live10 (a 团购
 # FAQ's twin, the same live-review tool's transcript) were dropped before scoring. Branch promises16's batch (live12, 12
 # public sources) and promises17's (live13, 15 public sources not cited before) hold the same check, and so does
-# promises18's (live14, 30 public sources not cited before).
+# promises18's (live14, 30 public sources not cited before), and so does hunt20's (live15, 6 public sources not cited before).
 @pytest.mark.parametrize("name", ["host_lines_live11.tsv", "host_lines_live12.tsv", "host_lines_live13.tsv",
-                                  "host_lines_live14.tsv"])
+                                  "host_lines_live14.tsv", "host_lines_live15.tsv"])
 def test_a_later_host_line_batch_repeats_no_text_of_the_other_host_line_files(name):
     """No row of the batch is already a row, or holds a whole row, of another host-line file."""
     old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != name
@@ -282,6 +283,11 @@ def test_comment_triage_on_real_live_room_comments():
     live15 = rt.score_comments(rt.load_comments("comments_live15.tsv"), triage.classify)
     assert live15["heldout"]["question_vs_chatter"] >= 0.89 and live15["heldout"]["category"] >= 0.78, live15
     assert live15["tune"]["question_vs_chatter"] >= 0.92 and live15["tune"]["category"] >= 0.92, live15
+    # comments_live16 (branch hunt20; 49 held-out rows from 2 public code files never read by a rule, split by source
+    # before the classifier ran): first reading, no rule or model change; floors at the measured values.
+    live16 = rt.score_comments(rt.load_comments("comments_live16.tsv"), triage.classify)
+    assert live16["heldout"]["question_vs_chatter"] >= 0.79 and live16["heldout"]["category"] >= 0.73, live16
+    assert live16["tune"]["question_vs_chatter"] >= 0.94 and live16["tune"]["category"] >= 0.91, live16
 
 
 def test_paraphrase_grouping_on_real_comments():
@@ -429,6 +435,12 @@ PROMISE_FLOORS = {
     # and its tune misses turned into general shapes; heldout read as totals only (unchanged after).
     ("host_lines_live14.tsv", "tune"): {"recall": 1.0, "precision": 1.0, "kind": 0.91},
     ("host_lines_live14.tsv", "heldout"): {"recall": 0.85, "precision": 0.93, "kind": 0.90},
+    # Branch hunt20: host_lines_live15.tsv (6 public sources) labelled and split before the detector ran; first reading
+    # (main's detector) tune 1.000 / 0.706 / 0.583, heldout 0.500 / 0.667 / 1.000 (4 promises in 35 lines). Its tune
+    # misses turned into rules (words in other senses); not trained on (services/promises/train.py says why); heldout
+    # read as totals only (unchanged after).
+    ("host_lines_live15.tsv", "tune"): {"recall": 1.0, "precision": 0.85, "kind": 0.83},
+    ("host_lines_live15.tsv", "heldout"): {"recall": 0.5, "precision": 0.66, "kind": 1.0},
 }
 
 
