@@ -33,7 +33,7 @@ class GroupList:
 
     @property
     def open_entries(self) -> int:
-        """Orders not handed over in full (待提货 and 部分提货): what 只看未提 keeps."""
+        """Orders not handed over in full (待提货 and 部分提货): what 只看未提完 keeps."""
         return sum(r.status != PickupStatus.PICKED_UP for r in self.rows)
 
     @property
