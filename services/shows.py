@@ -138,19 +138,54 @@ def community_named(session: Session, name: str, member_count: int) -> Community
     return community
 
 
-def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm) -> Show:
+DEADLINE_AFTER_END = timedelta(minutes=30)  # orders still come in after the host says goodnight
+
+
+def default_deadline(scheduled_end: datetime) -> datetime:
+    """The 截止 the deal form proposes: half an hour after the show's planned end."""
+    return scheduled_end + DEADLINE_AFTER_END
+
+
+def follow_planned_end(session: Session, actor: Actor, show: Show, old_end: datetime, at: datetime) -> list[Deal]:
+    """When the planned end moves, the deals that close with the show move with it. Night 19: the show
+    was moved from 20:00–21:00 to 18:30–19:10 and the two deals created before kept 21:30 (the form's
+    default, the old end + 30 min); the host screen counted down 2:57:36. The rule:
+    - a deal whose deadline is the old end, or the default the form proposed for it (old end + 30 min),
+      moves by as much as the end did (21:30 → 19:40);
+    - a deadline set apart (黑猪五花肉 截止 18:43, a pre-order closing tomorrow) is the deal's own: kept;
+    - a deadline already passed is kept: it decided its deal (未成团 recorded, or due on the next read).
+    Each move is logged (deal.deadline_followed) with the old and the new deadline."""
+    shift = show.scheduled_end - old_end
+    if not shift:
+        return []
+    moved = list(session.scalars(select(Deal).where(
+        Deal.show_id == show.id, Deal.deadline.in_((old_end, default_deadline(old_end))), Deal.deadline > at,
+        Deal.failed_at.is_(None),
+    ).order_by(Deal.id)))
+    for deal in moved:
+        old, deal.deadline = deal.deadline, deal.deadline + shift
+        events.record(session, "deal.deadline_followed", show.id, actor, at=at, deal_id=deal.id,
+                      product=deal.product, old=old, new=deal.deadline)
+    return moved
+
+
+def update_show(session: Session, actor: Actor, show_id: int, form: ShowForm, at: datetime | None = None) -> Show:
+    """Save the show's form; deals closing with the show follow a new planned end (follow_planned_end)."""
     require(actor, "show.edit")
     validate(form)
     form = cleaned(form)
     show = get_show(session, show_id)
     check_unique(session, form, exclude_id=show_id)
+    old_end = show.scheduled_end
     show.title = form.title.strip()
     show.community = community_named(session, form.community_name, form.member_count)
     show.host_name = form.host_name.strip()
     show.scheduled_start = form.scheduled_start
     show.scheduled_end = form.scheduled_end
     _flush_unique(session, form)
-    events.record(session, "show.updated", show.id, actor, title=show.title)
+    at = at or clock.now()
+    events.record(session, "show.updated", show.id, actor, at=at, title=show.title)
+    follow_planned_end(session, actor, show, old_end, at)
     return show
 
 

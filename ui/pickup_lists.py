@@ -17,14 +17,14 @@ def render(show_id: int) -> None:
     deals = {ALL: "全部团品", **dict(ctx.read(promises.deal_choices, show_id))}
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     deal = c1.selectbox("团品", list(deals), format_func=deals.get, key="pickup_list_deal")
-    only_open = c2.toggle("只看未提", key="pickup_list_open")
+    only_open = c2.toggle("只看未提完", key="pickup_list_open", help="未提和部分提货的订单")
     groups = ctx.read(pickup.pickup_list, show_id, None if deal == ALL else deal, only_open)
     if not groups:
         st.info("没有要提货的订单。" if not only_open else "全部订单都已提货。")
         return
     for g in groups:
         check = f" · :orange[待核实 {g.to_check} 单]" if g.to_check else ""
-        st.markdown(f"**{md(g.group)}** · {g.buyers} 人 {g.entries} 单 {g.units} 份 · 未提 {g.open_entries} 单{check}")
+        st.markdown(f"**{md(g.group)}** · {g.tally_text}{check}")
         st.dataframe(
             blank_missing(pd.DataFrame(
                 {

@@ -166,9 +166,10 @@ def render_event_log(show_id: int) -> None:
 
 
 def render_comparison(show_id: int) -> None:
+    heading = st.empty()  # the heading first, then the slider that sets its 近 N 场 (night 19: below it)
     n = st.slider("最近几场", 2, 12, 5, key="review_compare_n")
     comp = ctx.read(review.compare, n, upto_show_id=show_id)
-    st.subheader(md(review.compare_heading(comp)))
+    heading.subheader(md(review.compare_heading(comp)))
     st.dataframe(
         pd.DataFrame([{"日期": f"{c['date']:%Y-%m-%d}", "场次": c["title"], "观看率": pct(c["watch_rate"]),
                        "下单转化率": pct(c["order_rate"]), "下单人数": c["buyers"], "成交额": c["gmv"],

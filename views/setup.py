@@ -1,5 +1,4 @@
 """场次准备: create and edit shows, then the show's deals (团品): create, edit, list with readiness."""
-from datetime import timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -43,7 +42,7 @@ def _num(value) -> float | None:
 
 def deal_form(prefix: str, show, deal=None) -> jielong.DealForm | None:
     """The deal form; empty numbers stay empty (None) so the service names what is missing."""
-    deadline = deal.deadline if deal and deal.deadline else show.scheduled_end + timedelta(minutes=30)
+    deadline = deal.deadline if deal and deal.deadline else shows.default_deadline(show.scheduled_end)
     with st.form(f"{prefix}_form"):
         product = st.text_input("商品名称", value=deal.product if deal else "", key=f"{prefix}_product")
         points = st.text_area("核心卖点（每行一条）", value=deal.selling_points if deal else "", height=90,

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Select, func, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, Pickup, PickupAction
@@ -24,6 +24,7 @@ from services import clock, events, jielong, locking
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.pickup import promise_close, rows
+from services.pickup.points import pickup_point
 from services.pickup.query import Query, as_name, like_escape, parse_query
 from services.pickup.states import HANDOVERS, Action, PickupStatus, Via, status_sql, when_text
 from services.sql import is_postgresql, upsert_insert
@@ -49,8 +50,9 @@ class AlreadyPickedUp(InvalidState):
 
 def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS,
          keep: Sequence[int] = ()) -> list[rows.PickupRow]:
-    """The show's orders matching a 跟团号, a phone tail (4 digits), part of a name or of the address
-    written in the chain (a room, a building); orders
+    """The show's orders matching a 跟团号, a phone tail (4 digits), part of a name, of the address
+    written in the chain (a room, a building), of the note, or of the pickup point the order names
+    (services.pickup.points: 西门菜站 kept in the note, 东门自提 read as 东门自提点); orders
     still to hand over first. See services.pickup.query for how the text is read.
 
     `keep`: the entry ids of the cards the staff see now, in their order. Those found again stay
@@ -83,15 +85,37 @@ def _lookup(session: Session, show_id: int, q: Query, limit: int, keep: Sequence
         lookups.append(select(ChainEntry.id).where(ChainEntry.phone_tail == q.tail))
     if q.name:  # (deal_id, buyer_name) covers this scan; the outer query keeps valid entries only
         show_deals = select(Deal.id).where(Deal.show_id == show_id)
-        for column in (ChainEntry.buyer_name, ChainEntry.address):  # the address: the room or
-            lookups.append(select(ChainEntry.id).where(  # building the neighbour says (1203, 12栋)
+        # the address: the room or building the neighbour says (1203, 12栋); the note: where the
+        # chain reader keeps a station named after the quantity (night 19: `李姐 2份 西门菜站`)
+        for column in (ChainEntry.buyer_name, ChainEntry.address, ChainEntry.note):
+            lookups.append(select(ChainEntry.id).where(
                 ChainEntry.deal_id.in_(show_deals), _like(session, column, q.name)))
+        if (at_point := _at_point(session, show_deals, q.name)) is not None:
+            lookups.append(at_point)
     ids = lookups[0] if len(lookups) == 1 else union_all(*lookups)
     stmt = rows.open_first(rows.base_select(show_id).where(ChainEntry.id.in_(ids)), keep).limit(limit)
     found = rows.to_rows(session, session.execute(stmt))
     if q.phone:  # a whole number was typed: its tail matched, the number must too
         found = [r for r in found if _digits_match(session, r.entry_id, q.phone)]
     return found
+
+
+def _at_point(session: Session, show_deals: Select, text: str) -> Select | None:
+    """The entries whose pickup point, as the packing lists name it (points.pickup_point), holds the
+    text: the point is read from the address and the note, so 「东门自提点」 finds `东门自提` written in
+    either. The show's distinct (address, note) pairs are few (one per building or point, and the
+    odd remark); those naming a matching point are looked up again by the pair."""
+    pairs = session.execute(
+        select(ChainEntry.address, ChainEntry.note).where(
+            ChainEntry.deal_id.in_(show_deals), ChainEntry.status == jielong.EntryStatus.VALID,
+        ).distinct()
+    ).all()
+    wanted = text.casefold()
+    matching = [(a, n) for a, n in pairs if wanted in (pickup_point(a or "", n or "") or "").casefold()]
+    if not matching:
+        return None
+    return select(ChainEntry.id).where(
+        ChainEntry.deal_id.in_(show_deals), tuple_(ChainEntry.address, ChainEntry.note).in_(matching))
 
 
 def _like(session: Session, column, text: str):

@@ -5,7 +5,8 @@
   both are looked up (a 跟团号 of four digits is rare, a phone tail is the common case);
 - a whole phone number (7+ digits) → its last four digits, the number itself must match;
 - anything else → part of a buyer's name (王芳, 果果妈, amy), case-insensitive;
-  also part of the address written in the chain (9栋1203, 1203: the room the neighbour says);
+  also part of the address written in the chain (9栋1203, 1203: the room the neighbour says),
+  of the note, or of the pickup point the order names (西门菜站: services.pickup.counter.find);
 - a number that finds no 跟团号 or phone is then looked up in the names and addresses (295-909 → 909).
 """
 from __future__ import annotations

@@ -234,8 +234,11 @@ def recent_show_ids(
     """The last n shows (by scheduled start) up to and including `upto_show_id`, oldest first, of
     that show's community (a reviewer compares the nights of one group: night 18 found 亲亲宝贝's
     night between two of 源味集's). Rehearsals (彩排, the simulator's shows) are left out unless
-    asked for, or the one looked at."""
+    asked for, or the one looked at. So are shows that never went live (no actual start), unless
+    looked at: night 19's 第1期, planned and left empty, was a row of 0 / — that read as a night
+    nobody bought anything, and it took a place among the last n."""
     q = select(Show.id).order_by(Show.scheduled_start.desc(), Show.id.desc())
+    q = q.where(Show.actual_start.is_not(None) | (Show.id == upto_show_id))
     if not include_rehearsal:
         q = q.where(Show.rehearsal.is_(False) | (Show.id == upto_show_id))
     if upto_show_id is not None:

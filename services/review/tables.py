@@ -102,6 +102,7 @@ def event_kinds(session: Session, show_id: int) -> list[str]:
 EVENT_LABELS = {
     "show.created": "创建场次", "show.updated": "修改场次", "show.started": "开播", "show.ended": "下播", "show.reopened": "恢复直播",
     "deal.created": "创建团品", "deal.updated": "修改团品", "deal.deleted": "删除团品", "deal.released": "发布接龙",
+    "deal.deadline_followed": "截止随场次调整",
     "deal.reached": "成团", "deal.sold_out": "售罄", "deal.failed": "未成团",
     "viewers.recorded": "录入观看数据", "viewers.imported": "导入观看数据",
     "hostlink.created": "生成主播链接", "hostlink.revoked": "撤销主播链接", "host.deal_chosen": "切换副屏团品",

@@ -224,3 +224,18 @@ def test_a_deal_past_its_deadline_below_the_threshold_is_left_out_when_the_revie
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["成交额"] == "¥0.00" and tiles["有效单数"] == "0"
     assert any("未成团 3 单 ¥164.00（已退款）" in c.value for c in at.caption)
+
+
+def test_the_comparison_s_heading_comes_before_the_slider_it_changes(page_as):
+    """Night 19: in 多场对比 the 最近几场 slider sat above 「… 近 5 场对比」, the heading it sets."""
+    at = page_as("reviewer", "review")
+    at.session_state["review_tab"] = "多场对比"
+    at.run()
+    tab = next(t for t in at.tabs if t.label == "多场对比")
+    kinds = [type(c).__name__ for c in tab.children.values()]
+    assert kinds[:3] == ["Subheader", "Slider", "Dataframe"], kinds
+    assert tab.children[0].value.endswith("近 5 场对比")
+    # twin: the slider still sets the heading and the rows (the heading is drawn after the read)
+    at.slider(key="review_compare_n").set_value(2).run()
+    tab = next(t for t in at.tabs if t.label == "多场对比")
+    assert tab.children[0].value.endswith("近 2 场对比") and len(tab.children[2].value) == 2

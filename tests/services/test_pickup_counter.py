@@ -315,3 +315,26 @@ def test_another_community_or_a_month_ago_is_not_the_counters_matter(session, as
     jielong.add_entry(session, assistant, old_deal.id, "王芳", qty=1, seq=1, at=RELEASE - timedelta(days=30))
     found = [r for r in pickup.find(session, night.show_id, "王芳") if r.name == "王芳"]
     assert pickup.open_elsewhere(session, night.show_id, found) == []
+
+
+def test_the_pickup_point_or_the_note_finds_the_order(session, assistant):
+    # Night 19 at the counter: 西门菜站老吴 typed 「西门菜站」 and found nothing; the chain reader keeps a
+    # station written after the quantity (`李姐 2份 西门菜站`) as the order's note, and the counter
+    # looked in names and addresses only, while 提货清单 listed the point.
+    night = make_night(session, assistant)
+    for seq, name, note in ((6, "李姐", "西门菜站"), (7, "6栋小吴", "西门菜站"), (8, "老陈家", "东门自提"),
+                            (9, "钱老师", "不要葱")):
+        jielong.add_entry(session, assistant, night.greens, name, qty=2, note=note, seq=seq,
+                          at=RELEASE + timedelta(minutes=20 + seq))
+    assert names(pickup.find(session, night.show_id, "西门菜站")) == ["6栋小吴", "李姐"]
+    assert names(pickup.find(session, night.show_id, "西门")) == ["6栋小吴", "李姐"]
+    # the point as 提货清单 names it: `东门自提` in the note is 东门自提点
+    assert names(pickup.find(session, night.show_id, "东门自提点")) == ["老陈家"]
+    assert names(pickup.find(session, night.show_id, "东门")) == ["李娜", "老陈家"]  # 东门驿站 and 东门自提点
+    assert names(pickup.find(session, night.show_id, "不要葱")) == ["钱老师"]  # part of the note
+    # twins: another station, a name, a 跟团号 and a building find what they found before
+    assert pickup.find(session, night.show_id, "南门菜站") == []
+    assert names(pickup.find(session, night.show_id, "王芳")) == ["王芳", "王芳", "王芳芳"]
+    assert [(r.seq, r.name) for r in pickup.find(session, night.show_id, "6")] == [(6, "李姐")]
+    assert names(pickup.find(session, night.show_id, "12栋")) == ["Amy"]
+    assert pickup.find(session, night.show_id, "8栋") == []

@@ -31,6 +31,26 @@ def test_lists_group_like_the_packing_export(session, assistant):
     assert [(g.group, g.entries) for g in eggs_only] == [("5栋", 1)]
 
 
+
+def test_a_partial_pickup_is_counted_apart_from_the_orders_nobody_came_for(session, assistant):
+    # Night 18 and 19: 提货清单 counted 钱老师's 4 of 6 份 as 未提, like an order nobody came for, while
+    # the counter's card said 部分提货 4/6 and its caption counted her under 部分提货.
+    night = make_night(session, assistant)
+    pickup.mark(session, assistant, night.entries[3], 1, at=MORNING)  # 果果妈: 1 of 3
+    pickup.mark(session, assistant, night.entries[1], at=MORNING)  # 王芳's greens, in full
+    groups = {g.group: g for g in pickup.pickup_list(session, night.show_id)}
+    three, five = groups["3栋"], groups["5栋"]
+    assert (three.pending_entries, three.partial_entries, three.partial_left) == (0, 1, 2)
+    assert three.tally_text == "1 人 1 单 3 份 · 未提 0 单 · 部分提货 1 单（还差 2 份）"
+    # twins: an order handed over in full is neither; an untouched one is 未提; no partial, no word of it
+    assert (five.pending_entries, five.partial_entries) == (2, 0)
+    assert five.tally_text == "2 人 3 单 4 份 · 未提 2 单"
+    assert three.open_entries == 1 and five.open_entries == 2  # 只看未提完 keeps the partial order
+    # the same tally as the counter's caption (待提货 · 部分提货 · 已提货)
+    counts = pickup.status_counts(session, night.show_id)
+    assert sum(g.pending_entries for g in groups.values()) == counts[pickup.PickupStatus.PENDING] == 4
+    assert sum(g.partial_entries for g in groups.values()) == counts[pickup.PickupStatus.PARTIAL] == 1
+
 def test_a_route_delivered_hands_over_every_open_order_in_it(session, assistant):
     night = make_night(session, assistant)
     pid = promise(session, assistant, night, "次日中午前送到大家手里", "delivery", due_at=DUE)

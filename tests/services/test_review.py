@@ -77,11 +77,13 @@ def test_the_comparison_names_its_reach_time_the_fastest_not_the_first(session, 
     """Night 18: 多场对比's 首个成团用时 read 8 分钟 for the demo night, where the deal that reached 成团
     first (散养土鸡蛋, 20:54) took 14.4 分钟 and 8 分钟 was 有机上海青's, reached later: the column holds the
     fastest, as the summary sentence says (最快的…), so it is called 最快成团用时."""
-    _show(session, admin)  # an earlier show: the comparison needs two
+    earlier = _show(session, admin)  # an earlier show: the comparison needs two
     show = shows.create_show(
         session, admin, shows.ShowForm("测试场2", "测试群", 300, "老李", T0 + timedelta(days=7), T0 + timedelta(days=7, hours=1))
     )
     start = T0 + timedelta(days=7)
+    for s in (earlier, show):  # both went live: a show that never did is no night to compare
+        shows.start_show(session, admin, s.id, at=s.scheduled_start)
     for product, released, reached in (("鸡蛋", 10, 25), ("上海青", 20, 28)):  # 鸡蛋 first by the clock, 15 min
         session.add(Deal(show_id=show.id, product=product, group_price=Decimal("10"), threshold=1, created_at=start,
                          status="reached", released_at=start + timedelta(minutes=released),
@@ -98,7 +100,8 @@ def test_the_comparison_holds_the_shows_of_the_reviewed_show_s_community(session
     compares the nights of one group, named in the heading."""
     def show(title, community, days):
         start = T0 + timedelta(days=days)
-        return shows.create_show(session, admin, shows.ShowForm(title, community, 300, "老李", start, start + timedelta(hours=1)))
+        made = shows.create_show(session, admin, shows.ShowForm(title, community, 300, "老李", start, start + timedelta(hours=1)))
+        return shows.start_show(session, admin, made.id, at=start)  # live: a night to compare
 
     first, other, mine, later = show("第1期", "源味集", 0), show("安心之选", "亲亲宝贝", 3), show("第2期", "源味集", 7), show("第3期", "源味集", 9)
     comp = review.compare(session, upto_show_id=mine.id)
@@ -244,3 +247,24 @@ def test_a_spec_with_its_own_price_is_named_beside_the_group_price(session, admi
     assert [d["spec_prices"] for d in deals] == ["10斤装 ¥69.90", ""]
     html = review.render(session, show.id)
     assert "¥39.90（10斤装 ¥69.90）" in html and "¥29.90（" not in html
+
+
+def test_a_show_that_never_went_live_is_left_out_of_the_comparison(session, admin):
+    """Night 19: the empty 第1期 (planned, never live) was a row of 0 / — in 多场对比, read as a night
+    nobody bought anything; it is left out (and does not take a place among the last n)."""
+    def show(title, days, live=True):
+        start = T0 + timedelta(days=days)
+        made = shows.create_show(session, admin, shows.ShowForm(title, "绿篮子群", 200, "阿梅", start, start + timedelta(hours=1)))
+        return shows.start_show(session, admin, made.id, at=start) if live else made
+
+    first, never, quiet, mine = show("第0期", 0), show("第1期", 1, live=False), show("第2期", 2), show("第3期", 3)
+    shows.end_show(session, admin, quiet.id, at=quiet.actual_start + timedelta(minutes=40))
+    comp = review.compare(session, upto_show_id=mine.id)
+    assert [c["show_id"] for c in comp] == [first.id, quiet.id, mine.id]
+    assert review.compare_heading(comp) == "绿篮子群 近 3 场对比"
+    assert "第1期" not in review.render(session, mine.id)
+    assert [c["show_id"] for c in review.compare(session, n=2, upto_show_id=mine.id)] == [quiet.id, mine.id]
+    # twins: a show that went live and sold nothing stays (its zeros are the night's); the show
+    # reviewed is compared even before it goes live (the page says 直播尚未结束)
+    assert quiet.id in [c["show_id"] for c in comp] and comp[1]["gmv"] == 0
+    assert [c["show_id"] for c in review.compare(session, upto_show_id=never.id)] == [first.id, never.id]

@@ -94,6 +94,8 @@ def test_rehearsals_stay_out_of_the_comparison_unless_asked(session, assistant):
     shows.set_rehearsal(session, assistant, rehearsal.id)
     later = shows.create_show(session, assistant, shows.ShowForm("下一场", "源味集·阳光花园群", 300, "老李",
                                                                   START + timedelta(days=2), END + timedelta(days=2)))
+    for s in (real, rehearsal, later):  # all went live: a show that never did is no night to compare
+        shows.start_show(session, assistant, s.id, at=s.scheduled_start)
     assert [r["show_id"] for r in review.compare(session)] == [real.id, later.id]
     assert [r["show_id"] for r in review.compare(session, include_rehearsal=True)] == [real.id, rehearsal.id, later.id]
     assert [r["show_id"] for r in review.compare(session, upto_show_id=rehearsal.id)] == [real.id, rehearsal.id]
