@@ -38,9 +38,11 @@ def demo_wanted() -> bool:
     return config.get("DEMO_NIGHTS").lower() not in {"0", "no", "false", "off", "否"}
 
 
-def ensure_demo(session: Session) -> int | None:
+def ensure_demo(session: Session, now: datetime | None = None) -> int | None:
     """Load the demo nights on the first start of an empty database (no show at all): 亲亲宝贝,
     源味集's earlier weekly nights (services.demo.weeks) and the 源味集 seed night, with their members.
+    `now` (default: the clock) is the moment the demo is opened: the seed night's morning after is
+    played up to it (load_demo_night); tests pin it so the demo does not depend on the hour they run.
 
     Returns the 源味集 show id when it loaded them, None when the database already had shows.
     """
@@ -51,7 +53,7 @@ def ensure_demo(session: Session) -> int | None:
         return None
     past = load_past_night(session)
     earlier = weeks.load_earlier_weeks(session)
-    shown = load_demo_night(session)
+    shown = load_demo_night(session, now=now)
     members.sync_show(session, SYSTEM, past)
     weeks.mark_kocs_and_sync(session, [*earlier, shown])
     return shown

@@ -9,6 +9,7 @@ import pytest
 import db
 from services import auth, demo
 from services.authz import SYSTEM
+from tests.support import demo_morning
 from tests.appserver import ROOT, Server, log_tracebacks, start_server, stop_server  # noqa: F401 (re-exported)
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -33,7 +34,7 @@ def seed_demo_database(path: Path) -> str:
     eng = db.connect(url)
     db.upgrade(eng)
     with db.session(eng) as s:
-        demo.ensure_demo(s)
+        demo.ensure_demo(s, now=demo_morning())  # the counter's perks still to hand over
         for role in ROLES:
             auth.create_operator(s, SYSTEM, f"{role}_user", role, PASSWORD)
     eng.dispose()

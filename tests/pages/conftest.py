@@ -13,6 +13,7 @@ import db
 from services import auth, demo, shows
 from services.authz import SYSTEM
 from ui import context
+from tests.support import demo_morning
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 PASSWORD = "test-password-1"
@@ -26,7 +27,7 @@ def demo_template(tmp_path_factory) -> str:
     eng = db.connect(f"sqlite:///{path}")
     db.upgrade(eng)
     with db.session(eng) as s:
-        demo.ensure_demo(s)
+        demo.ensure_demo(s, now=demo_morning())  # the counter's perks still to hand over
         for role in ROLES:
             auth.create_operator(s, SYSTEM, f"{role}_user", role, PASSWORD)
     with eng.connect() as conn:
