@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from db.models import Member
 from services import members, pickup
 from services.buildings import building, home_building
 from tests.services.test_members import night
+from tests.services.test_members_namesakes import _wang
 
 # ---------------------------------------------------------------- the reading, no database
 
@@ -44,11 +44,6 @@ def test_the_estate_is_kept_for_packing_but_not_for_who_someone_is():
 
 
 # ---------------------------------------------------------------- the members it makes
-
-
-def _wang(session) -> dict[str, Member]:
-    rows = session.query(Member).filter(Member.name == "王芳", Member.merged_into_id.is_(None)).all()
-    return {m.building: m for m in rows}
 
 
 def test_wang_fang_wu_dong_and_5_dong_are_one_member_not_the_12_dong_one(session, admin):
