@@ -20,10 +20,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Member, MemberAlias, MemberProposal
+from services.buildings import home_building
 from services.members.labels import AliasKind, ProposalStatus
 from services.sql import chunks
 
-_BUILDING = re.compile(r"(\d{1,3})\s*(?:栋|号楼|幢|座)")
 _SUFFIX = re.compile(r"[\s\-_·#（(]*\d.*$")
 
 
@@ -38,9 +38,9 @@ class Person:
 
 
 def building_of(address: str) -> str:
-    """'5栋' from '5栋 东门自提', '' when no building is written."""
-    m = _BUILDING.search(address or "")
-    return f"{m.group(1)}栋" if m else ""
+    """'5栋' from '5栋 东门自提' (or '五栋', '5号楼302', '5-1201'), '' when no building is written:
+    the pickup list's reading (services.buildings), so 王芳 五栋 and 王芳 5栋 are one member."""
+    return home_building(address)
 
 
 def base_name(name: str) -> str:

@@ -9,13 +9,15 @@ per-point figures all group by `pickup_group`. An entry's group is, in this orde
    自提 naming no place ("9栋 自提", "我自提", "明天自提", "到店自提") → 到店自提;
 2. a building, from its address, else from its note, written one way: "5号楼1201", "5栋2单元",
    "5幢", "五栋" and "5-1201" / "5-1-1201" are all 5栋; "363弄12号1201" → 363弄12号;
+   read by services.buildings, which members' identity shares (王芳 五栋 is 王芳 5栋 in both);
 3. any other address is its own group; no address at all is 未填地址.
 """
 from __future__ import annotations
 
 import re
 
-from services.cn_numbers import cn_number
+from services.buildings import STATION as _STATION
+from services.buildings import building as _read_building
 
 NO_ADDRESS = "未填地址"
 PICKUP_SEP = "｜"  # between a pickup point and the address that follows it (services.jielong.orders)
@@ -30,16 +32,7 @@ _NOT_A_PLACE = re.compile(
 )
 _THE_SHOP = ("店", "门店", "到店", "店里", "本店", "来店", "去店")  # "到店自提": the shop itself
 SELF_PICKUP = "到店自提"  # self-pickup without a named point ("9栋 自提", "我自提", "明天自提")
-_BUILDING = re.compile(
-    r"^(.*?)(\d+|[A-Za-z]|[一二三四五六七八九十]+)\s*(号楼|栋|幢|座|号|楼)"
-)
-_SAME_BUILDING = ("号楼", "栋", "幢")  # one word for one building: N栋
-# 3-1201 (building-room) and 3-1-1201 (building-unit-room)
-_DASHED = re.compile(r"^\s*(\d{1,3})\s*[-－—_]\s*(?:\d{1,2}\s*[-－—_]\s*)?\d{2,5}\b")
 _NOT_A_POINT = ("不", "无法", "不能", "没法")  # "不自提" / "不要自提" is no pickup point
-# A station neighbours pick up at, named without 自提 (night 19: `李姐 2份 西门菜站` beside
-# `王阿姨 3份 东门自提点` was packed under 未填地址, and `6栋小吴 3份 西门菜站` under 6栋).
-_STATION = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,4}?)(菜站|驿站|提货点|取货点)")
 
 
 def _pickup_point(text: str) -> str | None:
@@ -70,23 +63,6 @@ def _without_filler(name: str) -> str:
     return name
 
 
-def _building(text: str, in_note: bool = False) -> str | None:
-    """The building an address names (with its estate: 阳光花园5栋); in a note, the building alone."""
-    m = _BUILDING.match(text)
-    if m:
-        prefix, number, word = re.sub(r"\s+", "", m.group(1)), m.group(2), m.group(3)
-        if in_note:
-            prefix = ""
-        if word in _SAME_BUILDING:
-            n = number if number.isdigit() or number.isascii() else cn_number(number)
-            return f"{prefix}{n}栋"[:40]
-        return f"{prefix}{number}{word}"[:40]
-    m = _DASHED.match(text)
-    if m:
-        return f"{m.group(1)}栋"
-    return None
-
-
 def pickup_group(address: str, note: str = "") -> str:
     """The packing group (取货点 or building) for an entry; see the module doc."""
     address, note = _squeezed(address), _squeezed(note)
@@ -94,7 +70,7 @@ def pickup_group(address: str, note: str = "") -> str:
     if point:
         return point
     for text, in_note in ((address, False), (note, True)):
-        building = _building(text, in_note) if text else None
+        building = _read_building(text, estate=not in_note) if text else None
         if building:
             return building
     return address.split(PICKUP_SEP)[0][:40] if address else NO_ADDRESS
