@@ -7,9 +7,10 @@ per-point figures all group by `pickup_group`. An entry's group is, in this orde
    "东门自提" / "东门自提点幸福里1栋" → 东门自提点 (whoever says 自提 picks up there, whatever the building);
    a station named without 自提 ("西门菜站", "南门驿站", "3号提货点") is one too;
    自提 naming no place ("9栋 自提", "我自提", "明天自提", "到店自提") → 到店自提;
-2. a building, from its address, else from its note, written one way: "5号楼1201", "5栋2单元",
+2. an order to be sent by courier ("快递", "邮寄", "顺丰", in its address or note, not "不要快递") is 快递;
+3. a building, from its address, else from its note, written one way: "5号楼1201", "5栋2单元",
    "5幢", "五栋" and "5-1201" / "5-1-1201" are all 5栋; "363弄12号1201" → 363弄12号;
-3. any other address is its own group; no address at all is 未填地址.
+4. any other address is its own group; no address at all is 未填地址.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import re
 from services.cn_numbers import cn_number
 
 NO_ADDRESS = "未填地址"
+COURIER = "快递"  # orders the store ships: packed together, whatever town or building they name
 PICKUP_SEP = "｜"  # between a pickup point and the address that follows it (services.jielong.orders)
 
 _LABELLED = re.compile(r"^\s*自提点?\s*[:：]\s*([^｜|]+)")
@@ -39,6 +41,10 @@ _DASHED = re.compile(r"^\s*(\d{1,3})\s*[-－—_]\s*(?:\d{1,2}\s*[-－—_]\s*)?
 _NOT_A_POINT = ("不", "无法", "不能", "没法")  # "不自提" / "不要自提" is no pickup point
 # A station neighbours pick up at, named without 自提 (night 19: `李姐 2份 西门菜站` beside
 # `王阿姨 3份 东门自提点` was packed under 未填地址, and `6栋小吴 3份 西门菜站` under 6栋).
+# Night 21 (a mother-baby brand night, most buyers 快递): `5. 豆豆妈 M码3包 快递 上海市浦东新区` and
+# `1. 朵朵妈 L码1包 快递` were packed under 未填地址 beside lines that named nothing at all.
+# 快递柜 / 快递站 / 快递点 are places in the estate the store delivers to (the demo's 放快递柜), not a parcel sent.
+_COURIER = re.compile(r"(不要|不用|不走|不发|不)?(快递|邮寄|顺丰)(?![柜站点])")
 _STATION = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,4}?)(菜站|驿站|提货点|取货点)")
 
 
@@ -93,11 +99,17 @@ def pickup_group(address: str, note: str = "") -> str:
     point = _named_point(address, note)
     if point:
         return point
+    if _by_courier(address) or _by_courier(note):
+        return COURIER
     for text, in_note in ((address, False), (note, True)):
         building = _building(text, in_note) if text else None
         if building:
             return building
     return address.split(PICKUP_SEP)[0][:40] if address else NO_ADDRESS
+
+
+def _by_courier(text: str) -> bool:
+    return any(m.group(1) is None for m in _COURIER.finditer(text))
 
 
 def pickup_point(address: str, note: str = "") -> str | None:
@@ -121,6 +133,6 @@ def _named_point(address: str, note: str) -> str | None:
 
 def group_sort_key(group: str) -> tuple:
     """Groups in a packing order: named pickup points first, then buildings by their number
-    (2栋 before 10栋), 未填地址 last."""
+    (2栋 before 10栋), then 快递, 未填地址 last."""
     m = re.search(r"\d+", group)
-    return (group == NO_ADDRESS, m is not None, int(m.group(0)) if m else 0, group)
+    return (group == NO_ADDRESS, group == COURIER, m is not None, int(m.group(0)) if m else 0, group)
