@@ -60,6 +60,7 @@ from services.jielong import quantities as q
 from services.jielong import spec_lines, tallies
 from services.jielong.layout import is_example, numbered_pieces, price_only
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
+from services.jielong.spec_lines import spec_in
 from services.text import strip_controls
 
 __all__ = ["BARE_QTY_MAX", "MAX_QTY", "ChainEntry", "for_product", "key_name", "normalize", "parse_chain", "parse_line"]
@@ -381,27 +382,6 @@ def _strip(body: str, specs: list[str]) -> _Line:
 
     ln.text = _RE_ADDR.sub(take_addr, text)
     return ln
-
-
-# A clothing or nappy size: one to four latin letters and 码 (S码, XL码, NB码).
-_LETTER_SIZE = re.compile(r"[A-Za-z]{1,4}码")
-
-
-def spec_in(option: str, text: str) -> re.Match | None:
-    """Where the spec stands in the text: as written, else without a trailing 装 (10斤装 as 10斤),
-    else a letter size without its 码 (L码 as `L` or `l`) standing alone: no latin letter next to it
-    (XL is not L, `阿May` holds no M) and no Chinese character just before it (`小M 2` is a name).
-    Night 21: `6. 果果 L 1 快递` and `9. 小雨 M 1` on 纸尿裤 S码/M码/L码 were read with no spec, so
-    at the base price and outside L码's 限量."""
-    if not option:
-        return None
-    if option in text:
-        return re.search(re.escape(option), text)
-    if _LETTER_SIZE.fullmatch(option):
-        size = re.escape(option[:-1])
-        return re.search(rf"(?<![A-Za-z\u4e00-\u9fff]){size}(?![A-Za-z])", text, re.IGNORECASE)
-    short = option[:-1] if option.endswith("装") and len(option) > 2 else ""
-    return re.search(rf"(?<![\d.]){re.escape(short)}(?!\d)", text) if short else None
 
 
 def parse_line(
