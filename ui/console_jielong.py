@@ -138,6 +138,8 @@ def _progress(deal_id: int) -> None:
         c2.metric("还差成团", f"{deal.threshold - counted} {unit}", f"成团数 {deal.threshold}", delta_color="off", delta_arrow="off")
     c3.metric("剩余", "不限量" if deal.stock is None else f"{max(deal.stock - deal.units_valid, 0)} 份")
     c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off", delta_arrow="off")
+    if left := ctx.read(jielong.spec_stock_left, deal_id):
+        st.caption(literal(left))  # spec names are typed by the team
     if flagged := jielong.flagged_text(deal):  # a failed deal's money: refunded, no 成交额
         st.warning(flagged)
     st.caption(f"状态：{jielong.status_label(deal.status)} · 进度播报（复制发到群里）：")

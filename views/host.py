@@ -17,6 +17,7 @@ REFRESH_S = config.get_float("HOST_REFRESH_S")
 MAX_AGE_S = 60  # the pace over the last 5 minutes moves with time even when nothing is written
 VIEW_KEY, VERSION_KEY, CHART_KEY = "host_view", "host_version", "host_chart_spec"
 MEMBERS_KEY = "host_member_counts"
+SPECS_KEY = "host_spec_stock"  # the shown deal's 规格限量 line, read with the view
 # A constant style block (no user text in it): dark, high contrast, huge numbers.
 STYLE = """<style>
 [data-testid="stAppViewContainer"], [data-testid="stHeader"], [data-testid="stMain"] {background: #05070a; color: #f5f7fa;}
@@ -65,6 +66,8 @@ def current_view(show_id: int) -> live.HostView:
         view = ctx.read(live.host_view, show_id)
         st.session_state[VIEW_KEY], st.session_state[VERSION_KEY] = view, version
         st.session_state[MEMBERS_KEY] = ctx.read(members.chain_counts, show_id)
+        focus = view.snapshot.focus
+        st.session_state[SPECS_KEY] = ctx.read(jielong.spec_stock_left, focus.id) if focus else ""
         refresh_chart(view)
     return view
 
@@ -142,6 +145,8 @@ def screen(show_id: int) -> None:
                 st.subheader("还没有发布接龙")
             else:
                 st.caption(md(pace_line(deal)))
+                if specs := st.session_state.get(SPECS_KEY):
+                    st.caption(md(specs))  # night 21: which size is gone, when a buyer asks 「L码还有吗」
                 st.vega_lite_chart(spec=st.session_state[CHART_KEY][1], theme=None, width="stretch")
         with side_col:
             side_panel(snap, deal.id if deal else None)

@@ -60,6 +60,7 @@ from services.jielong import quantities as q
 from services.jielong import spec_lines, tallies
 from services.jielong.layout import is_example, numbered_pieces, price_only
 from services.jielong.quantities import BARE_QTY_MAX, MAX_QTY
+from services.jielong.spec_lines import spec_in
 from services.text import strip_controls
 
 __all__ = ["BARE_QTY_MAX", "MAX_QTY", "ChainEntry", "for_product", "key_name", "normalize", "parse_chain", "parse_line"]
@@ -381,16 +382,6 @@ def _strip(body: str, specs: list[str]) -> _Line:
 
     ln.text = _RE_ADDR.sub(take_addr, text)
     return ln
-
-
-def spec_in(option: str, text: str) -> re.Match | None:
-    """Where the spec stands in the text: as written, else without a trailing 装 (10斤装 as 10斤)."""
-    if not option:
-        return None
-    if option in text:
-        return re.search(re.escape(option), text)
-    short = option[:-1] if option.endswith("装") and len(option) > 2 else ""
-    return re.search(rf"(?<![\d.]){re.escape(short)}(?!\d)", text) if short else None
 
 
 def parse_line(

@@ -10,7 +10,7 @@ from services import triage
 from services.jielong.deals import _fmt_money, specs_of
 from services.jielong.deal_match import mentioned, name_parts
 from services.jielong.lifecycle import DealStatus
-from services.jielong.parser import spec_in
+from services.jielong.spec_lines import spec_in
 from services.jielong.specs import price_of
 from services.shows import deal_in_focus
 

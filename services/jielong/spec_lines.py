@@ -30,10 +30,29 @@ _RE_PHONE = re.compile(r"1[3-9]\d{9}")
 NO_QTY = "「{spec}」没写数量，按 1 份读取，请核对"
 
 
+# A clothing or nappy size: one to four latin letters and 码 (S码, XL码, NB码).
+_LETTER_SIZE = re.compile(r"[A-Za-z]{1,4}码")
+
+
+def spec_in(option: str, text: str) -> re.Match | None:
+    """Where the spec stands in the text: as written, else without a trailing 装 (10斤装 as 10斤),
+    else a letter size without its 码 (L码 as `L` or `l`) standing alone: no latin letter next to it
+    (XL is not L, `阿May` holds no M) and no Chinese character just before it (`小M 2` is a name).
+    Night 21: `6. 果果 L 1 快递` and `9. 小雨 M 1` on 纸尿裤 S码/M码/L码 were read with no spec, so
+    at the base price and outside L码's 限量."""
+    if not option:
+        return None
+    if option in text:
+        return re.search(re.escape(option), text)
+    if _LETTER_SIZE.fullmatch(option):
+        size = re.escape(option[:-1])
+        return re.search(rf"(?<![A-Za-z\u4e00-\u9fff]){size}(?![A-Za-z])", text, re.IGNORECASE)
+    short = option[:-1] if option.endswith("装") and len(option) > 2 else ""
+    return re.search(rf"(?<![\d.]){re.escape(short)}(?!\d)", text) if short else None
+
+
 def _spans(text: str, specs: list[str]) -> list[tuple[int, int, str]]:
     """(start, end, spec) of every spec written in the text, longest options first, never overlapping."""
-    from services.jielong.parser import spec_in  # the parser's own reading of a spec (10斤装 as 10斤)
-
     taken: list[tuple[int, int, str]] = []
     for option in sorted(specs, key=len, reverse=True):
         rest = text

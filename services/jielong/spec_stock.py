@@ -155,3 +155,21 @@ def _next_fit(session: Session, deal_id: int, spec: str, limit: int, after_id: i
          .order_by(ranked.c.id).limit(1))
     row = session.execute(q).first()
     return None if row is None else (row[0], int(row[1]), row[2])
+
+
+def spec_stock_left(session: Session, deal_id: int) -> str:
+    """What is left of each spec with a 限量 of its own, for the console and the host screen:
+    `规格限量：S码 剩 3 份（已接 7/10）；L码 已售罄（5/5）`; "" when no spec has one. Night 21: a
+    buyer asked `L码还有吗` and only the deal's whole 剩余 25 份 was on screen, not that L码 was gone.
+    Flagged entries (超出规格限量) fill nothing, as in the rule above."""
+    deal = session.get(Deal, deal_id)
+    stock = (deal.spec_stock or {}) if deal is not None else {}
+    if not stock:
+        return ""
+    used = spec_units(session, deal_id, stock)
+    parts = []
+    for spec, limit in stock.items():
+        have = min(used.get(spec, 0), limit)
+        left = f"已售罄（{have}/{limit}）" if have >= limit else f"剩 {limit - have} 份（已接 {have}/{limit}）"
+        parts.append(f"{spec} {left}")
+    return "规格限量：" + "；".join(parts)

@@ -469,3 +469,21 @@ def test_a_new_preview_hides_the_last_saves_message(panel_as, app_db):
     assert not any("已保存" in s.value for s in at.success)  # not saved yet
     at.button(key=f"console_jielong_confirm_{show_id}_{deal_id}").click().run()
     assert any("已保存" in s.value and "当前有效 3 单" in s.value for s in at.success)
+
+
+def test_the_panel_says_which_spec_is_sold_out(panel_as, app_db):
+    """Night 21: `L码还有吗` was asked while the panel read 剩余 25 份 only; L码 (限量 5) was gone.
+    Twin: a deal whose specs have no 限量 of their own shows no such line."""
+    show_id, deal_id = _released_deal(app_db, product="婴儿纸尿裤", stock=40, threshold=5, spec_options="S码,M码,L码",
+                                      spec_stock="L码=5；S码=10")
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.apply_paste(s, SYSTEM, deal_id, "1. 朵朵妈 L码1包\n2. 安安 L码2包\n3. 果果 L 2\n4. 小雨 S码3包\n5. 糖糖 L码1包")
+    eng.dispose()
+    at = panel_as("assistant", show_id)
+    assert not at.exception
+    lines = [c.value for c in at.caption if c.value.startswith("规格限量")]
+    assert lines == ["规格限量：L码 已售罄（5/5）；S码 剩 7 份（已接 3/10）"]
+    other, _ = _released_deal(app_db, product="婴儿湿巾", spec_options="80抽,10抽")
+    at = panel_as("assistant", other)
+    assert not at.exception and not [c for c in at.caption if c.value.startswith("规格限量")]

@@ -152,3 +152,24 @@ def test_the_host_screen_lists_the_other_chains_still_open(page_as, app_db):
     assert not at.exception
     assert any("赣南脐橙" in h.value for h in at.subheader)
     assert "同时接龙中：丹东红颜草莓 36/30 份 已成团" in [c.value for c in at.caption]
+
+
+def test_the_host_screen_says_which_spec_is_sold_out(page_as, app_db):
+    """Night 21: under 纸尿裤's big numbers (剩余 35 份) the host could not tell that L码 (限量 5) was gone
+    when a buyer asked 「L码还有吗」. Twin: a deal with no spec 限量 shows no such line."""
+    from tests.services.test_jielong import START, T0, form, make_show
+
+    def add(s, title, **kw):
+        admin = auth.resolve_session(s, auth.login(s, "admin_user", PASSWORD))
+        show = make_show(s, admin, title=title)
+        deal = jielong.create_deal(s, admin, show.id, form(product="婴儿纸尿裤", spec_options="S码,M码,L码", **kw), at=START)
+        jielong.release(s, deal.id, admin, at=T0)
+        jielong.apply_paste(s, admin, deal.id, "1. 朵朵妈 L码1包\n2. 安安 L码2包\n3. 果果 L 2\n4. 小雨 M码1包", at=T0)
+
+    with_session(app_db, lambda s: add(s, "母婴夜", spec_stock="L码=5"))
+    at = page_as("host", "host", show_title="母婴夜")
+    assert not at.exception
+    assert "规格限量：L码 已售罄（5/5）" in [c.value for c in at.caption]
+    with_session(app_db, lambda s: add(s, "母婴夜二"))
+    at = page_as("host", "host", show_title="母婴夜二")
+    assert not at.exception and not [c.value for c in at.caption if c.value.startswith("规格限量")]

@@ -91,6 +91,19 @@ def test_status_rule_and_labels():
         ("", "到3号提货点", "3号提货点"),
         ("6栋", "", "6栋"),
         ("", "西门菜市场买菜", "未填地址"),
+        # Night 21: an order to be sent by courier is packed as 快递, not 未填地址 nor its own town;
+        # twins: 自提 still wins, 不要快递 is no courier order, a line naming nothing stays 未填地址,
+        # 放快递柜 (a locker in the estate) keeps its building.
+        ("", "快递", "快递"),
+        ("", "快递 上海市浦东新区", "快递"),
+        ("上海市浦东新区张江路1号", "快递", "快递"),
+        ("", "顺丰到付", "快递"),
+        ("5栋", "邮寄", "快递"),
+        ("", "快递 东门自提", "东门自提点"),
+        ("", "不要快递", "未填地址"),
+        ("5栋", "不用快递", "5栋"),
+        ("", "M", "未填地址"),
+        ("12栋", "放快递柜", "12栋"),
     ],
 )
 def test_pickup_group(address, note, group):
@@ -98,5 +111,5 @@ def test_pickup_group(address, note, group):
 
 
 def test_groups_sort_points_first_then_buildings_by_number():
-    groups = ["10栋", "未填地址", "2栋", "东门驿站", "3号楼"]
-    assert sorted(groups, key=group_sort_key) == ["东门驿站", "2栋", "3号楼", "10栋", "未填地址"]
+    groups = ["10栋", "未填地址", "快递", "2栋", "东门驿站", "3号楼"]
+    assert sorted(groups, key=group_sort_key) == ["东门驿站", "2栋", "3号楼", "10栋", "快递", "未填地址"]

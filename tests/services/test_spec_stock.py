@@ -82,3 +82,31 @@ def test_the_jielong_post_prices_every_spec_when_one_has_its_own_price(session, 
     deal = released_deal(session, assistant, **{**SPECS, "spec_prices": "10斤装=69.9", "group_price": Decimal("39.9"),
                                                     "original_price": None})
     assert "规格：5斤装 ¥39.9 / 10斤装 ¥69.9 限3份" in jielong.jielong_text(session, deal.id)
+
+
+NAPPIES = dict(spec_options="S码,M码,L码", spec_prices="S码=89；M码=99；L码=109", spec_stock="L码=5",
+               group_price=Decimal("89"), original_price=Decimal("139"), stock=None, per_person_limit=None)
+NAPPY_CHAIN = ("1. 朵朵妈 L码1包 快递\n4. 安安 L码2包 自提\n6. 果果 L 1 快递\n8. 朵朵妈 L码2包 快递\n"
+               "9. 小雨 M 1\n10. 糖糖妈咪 l码1包 快递")
+
+
+def test_a_letter_size_written_without_its_ma_is_that_spec_at_its_price_and_stock(session, assistant):
+    """Night 21: `6. 果果 L 1` and `9. 小雨 M 1` on 纸尿裤 S码/M码/L码 were read with no spec: ¥89
+    each, and 果果's L left out of L码's 限量 5, so the next L line was flagged instead of 朵朵妈's
+    second order, the one that made 6 of 5."""
+    deal = released_deal(session, assistant, **NAPPIES)
+    jielong.apply_paste(session, assistant, deal.id, NAPPY_CHAIN, at=T0)
+    deal = assert_consistent(session, deal.id)
+    specs = {(r["团员"], r["数量"]): r["规格"] for r in jielong.list_entries(session, deal.id)}
+    assert specs[("果果", 1)] == "L码" and specs[("小雨", 1)] == "M码"
+    # L码 in chain order: 1, 3, 4, then 朵朵妈's 2 make 6 of 5 (flagged), 糖糖妈咪's 1 still fits.
+    assert (deal.entries_flagged, deal.units_flagged, deal.gmv_flagged) == (1, 2, Decimal("218.00"))
+    assert deal.gmv_valid == Decimal("109") * 5 + Decimal("99")
+
+
+def test_a_letter_inside_a_word_or_a_name_is_no_size(session, assistant):
+    """Twin: XL is not L, 阿May holds no M, `小M 2` is a member named 小M; a spec the deal lacks is a note."""
+    deal = released_deal(session, assistant, **NAPPIES)
+    jielong.apply_paste(session, assistant, deal.id, "1. 豆豆 XL 1\n2. 阿May 2包\n3. 小M 2", at=T0)
+    rows = {r["团员"]: r["规格"] for r in jielong.list_entries(session, deal.id)}
+    assert rows == {"豆豆": "", "阿May": "", "小M": ""}
