@@ -22,9 +22,9 @@ TITLE = "接龙面板测试场"
 def _make_show_with_deal(url: str, **kw) -> tuple[int, int]:
     """A fresh show (planned, ending in an hour) with one draft deal; returns (show_id, deal_id)."""
     eng = db.connect(url)
-    now = clock.now()
+    now, title = clock.now(), kw.pop("title", TITLE)  # a second show in one test needs its own title
     with db.session(eng) as s:
-        show = shows.create_show(s, SYSTEM, shows.ShowForm(TITLE, "测试群", 300, "老李", now - timedelta(minutes=50),
+        show = shows.create_show(s, SYSTEM, shows.ShowForm(title, "测试群", 300, "老李", now - timedelta(minutes=50),
                                                           now + timedelta(minutes=4)))
         base = dict(product="有机上海青", group_price=Decimal("19.9"), original_price=Decimal("29.9"), threshold=3,
                     stock=5, delivery_text="次日中午自提", deadline=now + timedelta(hours=1))
@@ -484,6 +484,6 @@ def test_the_panel_says_which_spec_is_sold_out(panel_as, app_db):
     assert not at.exception
     lines = [c.value for c in at.caption if c.value.startswith("规格限量")]
     assert lines == ["规格限量：L码 已售罄（5/5）；S码 剩 7 份（已接 3/10）"]
-    other, _ = _released_deal(app_db, product="婴儿湿巾", spec_options="80抽,10抽")
+    other, _ = _released_deal(app_db, product="婴儿湿巾", spec_options="80抽,10抽", title="湿巾专场")
     at = panel_as("assistant", other)
     assert not at.exception and not [c for c in at.caption if c.value.startswith("规格限量")]
