@@ -127,7 +127,9 @@ def _check_promise_reading(n: Night) -> None:
     got = promise_readings(n.server.database_url, N.SHOW)
     want = {
         N.TYPED_GIFT: ("gift", N.BERRY, 3, None),  # typed while 草莓 is the deal being shown
-        N.TYPED_DELIVERY: ("delivery", N.BERRY, None, None),  # 之前一定 is no 前1名 (finding 11)
+        # 之前一定 is no 前1名 (finding 11); it names no product and both deals are open: the whole
+        # night's (整场, services.promises deal_of_promise), not 草莓's because 草莓 was on screen
+        N.TYPED_DELIVERY: ("delivery", None, None, None),
         "草莓的话，后天下午到": ("delivery", N.BERRY, None, None),  # the deal named, not the current one
         f"{N.ORANGE}不甜包退": ("refund", N.ORANGE, None, None),
         "满两份送砂糖橘": ("gift", N.ORANGE, None, 2),  # 满 N 份, following the deal named before

@@ -170,3 +170,13 @@ def promise_readings(database_url: str, show_title: str) -> dict[str, tuple]:
             return {r[0]: tuple(r[1:]) for r in c.execute(sql, {"title": show_title})}
     finally:
         eng.dispose()
+
+
+def event_count(database_url: str, kind: str) -> int:
+    """How many events of `kind` the app has recorded (to tell a lost click from a wrong result)."""
+    eng = db.connect(database_url)
+    try:
+        with eng.connect() as c:
+            return c.execute(text("SELECT count(*) FROM event WHERE kind = :kind"), {"kind": kind}).scalar_one()
+    finally:
+        eng.dispose()
