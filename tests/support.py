@@ -6,7 +6,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
@@ -122,6 +122,10 @@ def reference_cpu_s() -> float:
 
 
 def demo_morning() -> datetime:
-    """07:00 today: the demo opened the morning after its seed night, before the team hands
-    anything over (services.demo follow-ups start 08:30), whatever the hour the tests run at."""
-    return clock.now().replace(hour=7, minute=0, second=0)
+    """The latest 07:00 not after now: the demo opened the morning after its seed night, before
+    the team hands anything over (services.demo follow-ups start 08:30), whatever the hour the
+    tests run at. Between midnight and 07:00 that is yesterday's 07:00: today's would lie in the
+    future, the whole demo night with it, and nothing would be due yet when the pages read it."""
+    now = clock.now()
+    morning = now.replace(hour=7, minute=0, second=0)
+    return morning if morning <= now else morning - timedelta(days=1)
