@@ -247,7 +247,7 @@ def report_split(prefix: str, scores: dict[str, dict[str, float]], units: dict[s
 # The host-line files after the first (host_lines.tsv + host_lines_shop.tsv), in the order they came.
 PROMISE_FILES = ("cs", "platforms", "scripts", "industries", "live", "replies", "live2", "live3", "cs2", "live4",
                  "live5", "live6", "pages", "live7", "live8", "live9", "live10", "live11", "live12",
-                 "live13", "live14", "live15")
+                 "live13", "live14", "live15", "live16")
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ from collections.abc import Callable
 # the files read, as in services.triage.train.REAL_TUNE, and the two newest (live11 left out of training
 # by branch comments11)
 EXTRA = (("comments_live11.tsv", "live11"), ("comments_live12.tsv", "live12"), ("comments_live13.tsv", "live13"),
-         ("comments_live14.tsv", "live14"), ("comments_live15.tsv", "live15"))
+         ("comments_live14.tsv", "live14"), ("comments_live15.tsv", "live15"),
+         ("comments_live16.tsv", "live16"))
 LIVECHAT_FOLDS = 3
 
 
@@ -99,7 +100,8 @@ def parse_weights(arg: str) -> dict[str, float]:
     from services.triage import train
 
     weights = dict(train.WEIGHTS)
-    weights.update({"live11": 0.0, "live12": 0.0, "live13": 0.0, "live14": 0.0, "live15": 0.0})
+    weights.update({"live11": 0.0, "live12": 0.0, "live13": 0.0, "live14": 0.0, "live15": 0.0,
+                    "live16": 0.0})
     for part in filter(None, arg.split(",")):
         k, v = part.split("=")
         weights[k] = float(v)

@@ -19,7 +19,7 @@ SOURCE_FILES = [
     "host_lines_cs2.tsv", "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv",
     "host_lines_pages.tsv", "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
     "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv", "host_lines_live13.tsv",
-    "host_lines_live14.tsv", "host_lines_live15.tsv",
+    "host_lines_live14.tsv", "host_lines_live15.tsv", "host_lines_live16.tsv",
     "paraphrases.tsv",
     "paraphrases_more.tsv", "paraphrases_faq.tsv", "paraphrases_faq2.tsv", "paraphrases_live.tsv",
 ]
@@ -81,7 +81,8 @@ def test_host_line_labels_are_consistent():
                  "host_lines_live4.tsv", "host_lines_live5.tsv", "host_lines_live6.tsv", "host_lines_pages.tsv",
                  "host_lines_live7.tsv", "host_lines_live8.tsv", "host_lines_live9.tsv",
                  "host_lines_live10.tsv", "host_lines_live11.tsv", "host_lines_live12.tsv",
-                 "host_lines_live13.tsv", "host_lines_live14.tsv", "host_lines_live15.tsv"):
+                 "host_lines_live13.tsv", "host_lines_live14.tsv", "host_lines_live15.tsv",
+                 "host_lines_live16.tsv"):
         for r in rt.load_host_lines(name):
             promise, kind, first_n = r.label["is_promise"], r.label["kind"], r.label["first_n"]
             assert promise in {"0", "1"}, r.text
@@ -101,9 +102,10 @@ def test_host_lines_live10_repeats_no_text_of_the_other_host_line_files():
 # Branch promises15's batch (live11): two candidate sources that shared rows with held-out rows of cs2 / live10 (a 团购
 # FAQ's twin, the same live-review tool's transcript) were dropped before scoring. Branch promises16's batch (live12, 12
 # public sources) and promises17's (live13, 15 public sources not cited before) hold the same check, and so does
-# promises18's (live14, 30 public sources not cited before), and so does hunt20's (live15, 6 public sources not cited before).
+# promises18's (live14, 30 public sources not cited before), and so does hunt20's (live15, 6 public sources not cited before),
+# and so does hunt22's (live16, 21 public web pages not cited before).
 @pytest.mark.parametrize("name", ["host_lines_live11.tsv", "host_lines_live12.tsv", "host_lines_live13.tsv",
-                                  "host_lines_live14.tsv", "host_lines_live15.tsv"])
+                                  "host_lines_live14.tsv", "host_lines_live15.tsv", "host_lines_live16.tsv"])
 def test_a_later_host_line_batch_repeats_no_text_of_the_other_host_line_files(name):
     """No row of the batch is already a row, or holds a whole row, of another host-line file."""
     old = {r.text.strip() for f in rt.REAL.glob("host_lines*.tsv") if f.name != name
@@ -441,6 +443,13 @@ PROMISE_FLOORS = {
     # read as totals only (unchanged after).
     ("host_lines_live15.tsv", "tune"): {"recall": 1.0, "precision": 0.85, "kind": 0.83},
     ("host_lines_live15.tsv", "heldout"): {"recall": 0.5, "precision": 0.66, "kind": 1.0},
+    # Branch hunt22: host_lines_live16.tsv (21 public web pages: Taiwanese / Hong Kong group-buy organisers' and small
+    # shops' written terms, in traditional characters) labelled and split before the detector ran; first reading (main's
+    # detector) tune 0.098 / 0.333 / 0.500, heldout 0.000 / 0.000 / 0.000 (8 promises in 41 lines). Its tune misses
+    # turned into rules (traditional characters read as simplified, shops' shipping / refund / organisers' service
+    # terms); not trained on; heldout read as totals only (0.500 / 0.500 / 1.000 after).
+    ("host_lines_live16.tsv", "tune"): {"recall": 0.85, "precision": 0.68, "kind": 0.91},
+    ("host_lines_live16.tsv", "heldout"): {"recall": 0.5, "precision": 0.5, "kind": 1.0},
 }
 
 

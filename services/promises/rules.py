@@ -20,9 +20,10 @@ How a line is judged (one draft per line at most):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.cn_numbers import NUM
+from services.hanzi import simplified
 from services.promises import model as _model
 from services.promises import talk
 from services.promises.shapes import BARE_PRICES
@@ -136,7 +137,7 @@ _SHOP = re.compile(
     r"正品|品质|质量|新鲜|团|接龙|福利|(?:有|任何|质量|产品)[^，。！,!；;]{0,3}问题|需求|坏|破损|漏发|少发|发票|尺码|客服|宝贝们|宝子|姐妹们|家人们|前\s*\d+\s*名|福袋|红包|抽奖|链"
 )
 
-_NEGATION = re.compile(r"(?:不|没|未|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做)(?:\d+天|[七十三]天)?$")
+_NEGATION = re.compile(r"(?:不|没|未|无法|不能|不可|不会|不支持|不提供|不予|概不|不给|谢绝|恕不|没有|不再|不做|不设)(?:\d+天|[七十三]天)?$")
 _PAST = re.compile(r"^(?:了|过了|过)")
 # A cue that holds its own future (福袋还有两分钟就要开抢了): its 了 marks what is about to happen.
 _FUTURE_IN = re.compile(r"就要|快要|即将|将要|马上就")
@@ -177,6 +178,9 @@ _SPANNING = (
     (re.compile(rf"(?:特权|群友|团员|老客|老顾客|回头客|街坊|邻居|员工|内购|新人|粉丝|会员|拼团|团购|秒杀|专属|福利|特惠|到手|宠粉|尝鲜)价[：:]\s*{NUM}(?:\.\d+)?\s*(?:元|块)"), "price"),
     # 不满意可以退回来的，运费我出: a return, then who pays its shipping (a return's term, not a delivery).
     (re.compile(r"(?:退|换(?!新))(?:回|货|换)?[^。！!？?，,]{0,8}[，,][^。！!？?，,]{0,4}运费(?:险)?(?:我|我们|店里|商家|主播)(?:来)?(?:出|包|承担)"), "refund"),
+    # A shop's or a group's terms across a full-width colon (运费分摊：免运费, 出货时间：付款后2个工作日) (branch hunt22).
+    (re.compile(r"运费(?:分摊)?\s*[：:][^。！!？?]{0,10}(?<!退货)免运"), "delivery"),
+    (re.compile(rf"[发出到]货时间\s*[：:][^。！!？?]{{0,10}}?{NUM}\s*(?:[-－—~～到至]\s*{NUM})?\s*个?(?:工作[日天]|天|小时)"), "delivery"),
     (re.compile(r"(?:福利|红包|福袋|赠品|礼物|小样|奖品)[呢啊吧呀]?[，,][^。！!？?]{0,12}?(?:给(?:大家|你们|宝宝们?|家人们|姐妹们)|第一时间|准时)[^。！!，,？?]{0,4}(?:安排|开|发|送|抽)(?:上|出去|出来)?(?=[呢哦啊吧哈～~！!。，,\s]|$)"), "gift"),
 )
 # ...unless what lies between is past, a wish or a denial (红包呢，昨天已经给大家发过了; 福利呢，我也想给大家发).
@@ -349,7 +353,9 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,})[”\"」』]")
 # 新用户 / 老用户 name an offer's buyers (新用户首单免邮), not prose about users (branch promises18).
 _PROSE_WORDS = re.compile(r"消费者|(?<![新老])用户|店主|商家|品牌方|企业|平台|直播主|运营官|社群成员|策略|例如|他们|她们|模式|[：:]\s*(?:在|通过|对|将|从|让)")
 # Words a host says to the room (宝宝们, 家人们, 直播间, 今天): a line with them is speech, not prose.
-_SPOKEN = re.compile(r"宝宝|宝贝|宝子|家人们|姐妹|小伙伴|直播间|咱们|[你您]|只要\s*\d|(?:我们|我方|本店)(?:将|会)|我们(?:这个|的)?平台")
+# A shop or a group's organiser speaking of itself in its written terms (本商店将…退款, 主购会…, 结团后…出货) (branch hunt22).
+_SPOKEN = re.compile(r"宝宝|宝贝|宝子|家人们|姐妹|小伙伴|直播间|咱们|[你您]|只要\s*\d|(?:我们|我方|本店)(?:将|会)|我们(?:这个|的)?平台|"
+                     r"(?:本商店|本公司|本店|本团|本商家|主购|团主|团长)[^，。！,!；;]{0,2}(?:将|会|可|负责)|(?:结团|成团|截团)后")
 
 
 class _Prose:
@@ -431,10 +437,18 @@ def classify_line(line: str, model: _model.Model | None = None) -> PromiseDraft 
     `model` when given) then decides whether it is a promise at all: it drops rule drafts it
     finds unlikely and adds lines the rules let pass that it finds likely (kind from the
     rules' best cue, marked weak). A draft from a strong cue (rule score ≥ STRONG) is dropped only
-    below the model's lower keep_strong: the model vetoes it only when sure."""
-    text = line.strip()
+    below the model's lower keep_strong: the model vetoes it only when sure. A line in traditional
+    characters is read in simplified ones (運費 as 运费); the draft keeps the words as written."""
+    said = line.strip()
+    text = simplified(said)
     if not text or _only_asks(text):
         return None  # a buyer's question or request, answered nowhere in the line
+    draft = _read_line(text, model)
+    return replace(draft, text=said) if draft is not None and said != text else draft
+
+
+def _read_line(text: str, model: _model.Model | None) -> PromiseDraft | None:
+    """classify_line on a line already in simplified characters."""
     draft = _rules_draft(text)
     model = model or _model.get()
     if model is None:
