@@ -16,6 +16,12 @@ def test_traditional_characters_read_as_simplified():
     assert simplified("運費分攤:免運費，7日內退款") == "运费分摊:免运费，7日内退款"
     assert simplified("今天下单全场包邮") == "今天下单全场包邮"  # simplified text as it is
     assert simplified("著名的乾隆年間") == "著名的乾隆年间"  # 著, 乾 are simplified characters too
+    assert simplified("大家乾杯") == "大家干杯"  # ... except where the phrase says otherwise (OpenCC t2s)
+
+
+def test_the_simplified_line_keeps_the_length_of_the_line_as_written():
+    for line in ("7 日內依原付款方式退款", "頭髮乾燥的話請聯繫客服", "皇后區的鍾錶行"):
+        assert len(simplified(line)) == len(line)
 
 
 @pytest.mark.parametrize("text, kind", [
