@@ -21,12 +21,13 @@ Public API (pages, other capabilities, the demo, benchmarks and checks call thes
 - stats.py, 复盘: `stats` (pickup rate, late pickups, delivery promises kept on time, per point).
 - links.py, 提货链接 for store staff (expiring, revocable, one show): `create_link`,
   `resolve_link`, `link_actor`, `list_links`, `revoke_link`.
-- demo_pickups.py: `replay_past_pickups` (the past demo night's hand-overs), `replay_week_pickups`.
+- demo_pickups.py: `replay_past_pickups` (the past demo night's hand-overs), `replay_week_pickups`,
+  `deliver_share` and `counter_morning` (the seed night's morning after, played by services.demo).
 """
 from services.pickup.counter import AlreadyPickedUp, find, hand_gifts, mark, request_key, status_counts, undo
 from services.pickup.delivery import RunRow, deliver, list_runs, show_delivers, undo_run
 from services.pickup.elsewhere import OpenElsewhere, open_elsewhere
-from services.pickup.demo_pickups import replay_past_pickups, replay_week_pickups
+from services.pickup.demo_pickups import counter_morning, deliver_share, replay_past_pickups, replay_week_pickups
 from services.pickup.followups import (
     care_message,
     care_message_for,
@@ -60,7 +61,8 @@ __all__ = [
     "AlreadyPickedUp", "DEFAULT_LINK_HOURS", "FULFILLED_LABELS", "MAX_LINK_HOURS", "FulfilledVia", "GroupCount", "GroupList", "LinkGrant", "NO_ADDRESS",
     "OpenElsewhere", "open_elsewhere",
     "Perk", "PickupRow", "PickupStats", "PickupStatus", "PointStats", "RunRow", "STATUS_LABELS", "VIA_LABELS", "Via",
-    "care_message", "care_message_for", "claim_promises", "create_link", "default_deadline", "deliver", "find",
+    "care_message", "care_message_for", "claim_promises", "counter_morning", "create_link", "default_deadline", "deliver",
+    "deliver_share", "find",
     "group_choices", "hand_gifts", "how_fulfilled", "link_actor", "list_links", "list_runs", "log_claim", "mark",
     "not_picked", "picked_recently", "pickup_group", "pickup_point", "pickup_list", "reminder_text", "replay_past_pickups",
     "replay_week_pickups",

@@ -11,6 +11,7 @@ from db.models import FulfilmentItem, PickupPointTally
 from services import demo, events, jielong, pickup, promises, shows
 from services.errors import InvalidInput, InvalidState
 from tests.services.pickup_support import DUE, END, make_night, promise
+from tests.support import demo_morning
 
 MORNING, EVENING = DUE - timedelta(hours=2), DUE + timedelta(hours=6)
 
@@ -183,7 +184,7 @@ def test_empty_show_has_no_rate(session, assistant):
 
 
 def test_the_past_demo_night_has_deliveries_and_pickups(session):
-    demo.ensure_demo(session)
+    demo.ensure_demo(session, now=demo_morning())  # before the seed night's morning hand-overs (08:30)
     past = shows.find_show(session, "亲亲宝贝《安心之选》")
     st = pickup.stats(session, past.id)
     assert st.entries > 50 and st.delivered > 30
