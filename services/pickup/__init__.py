@@ -10,7 +10,8 @@ Public API (pages, other capabilities, the demo, benchmarks and checks call thes
   other shows of the last / next two weeks: a neighbour come for two nights' orders), `OpenElsewhere`.
 - rows.py: `PickupRow` (entry_id, seq, name, qty, picked_qty, status, perks, …), `Perk`, `row`.
 - states.py: `PickupStatus` (pending 待提货 / partial 部分提货 / picked_up 已提货), `Via`,
-  `FulfilledVia`, their labels, `when_text`.
+  `FulfilledVia`, their labels, `when_text`; a 快递 order's words (待发货 / 已发货, 快递发货):
+  `status_label_for`, `via_label_for`, `run_words` (配送's 待送 / 送达 or 待发货 / 发货).
 - points.py: `pickup_group`, the one packing rule (pickup point or building), `pickup_point`, `NO_ADDRESS`.
 - lists.py, 提货清单: `pickup_list` (per pickup point / building, with perks owed), `group_choices`.
 - delivery.py, 配送: `deliver` (a building or a route delivered at a time), `undo_run`, `list_runs`,
@@ -47,11 +48,16 @@ from services.pickup.promise_close import how_fulfilled
 from services.pickup.rows import Perk, PickupRow, row
 from services.pickup.states import (
     FULFILLED_LABELS,
+    SHIPPING_LABELS,
     STATUS_LABELS,
     VIA_LABELS,
     FulfilledVia,
     PickupStatus,
+    RunWords,
     Via,
+    run_words,
+    status_label_for,
+    via_label_for,
     when_text,
 )
 from services.pickup.stats import PickupStats, PointStats, stats
@@ -65,6 +71,6 @@ __all__ = [
     "deliver_share", "find",
     "group_choices", "hand_gifts", "how_fulfilled", "link_actor", "list_links", "list_runs", "log_claim", "mark",
     "not_picked", "picked_recently", "pickup_group", "pickup_point", "pickup_list", "reminder_text", "replay_past_pickups",
-    "replay_week_pickups",
+    "replay_week_pickups", "RunWords", "SHIPPING_LABELS", "run_words", "status_label_for", "via_label_for",
     "request_key", "resolve_link", "revoke_link", "row", "show_delivers", "stats", "status_counts", "undo", "undo_run", "when_text",
 ]
