@@ -136,7 +136,8 @@ def _progress(deal_id: int) -> None:
         c2.metric("成团", "已成团", f"{deal.threshold}{unit}", delta_color="off", delta_arrow="off")
     else:
         c2.metric("还差成团", f"{deal.threshold - counted} {unit}", f"成团数 {deal.threshold}", delta_color="off", delta_arrow="off")
-    c3.metric("剩余", "不限量" if deal.stock is None else f"{max(deal.stock - deal.units_valid, 0)} 份")
+    units_left, held = jielong.stock_left_words(deal.stock, deal.units_valid, deal.units_flagged)
+    c3.metric("剩余", units_left, held or None, delta_color="off", delta_arrow="off")  # 另 3 份待核实
     c4.metric("候补", f"{deal.entries_waitlisted} 单", f"团员 {deal.buyers_valid} 人", delta_color="off", delta_arrow="off")
     if left := ctx.read(jielong.spec_stock_left, deal_id):
         st.caption(literal(left))  # spec names are typed by the team

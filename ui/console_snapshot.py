@@ -54,7 +54,7 @@ def deal_rows(snap: live.Snapshot) -> pd.DataFrame:
             "已接龙": f"{d.progress}/{d.threshold}{jielong.unit_label(d.threshold_unit)}",
             # Text columns: a column mixing numbers and "—" cannot be sent to the browser as Arrow.
             "还差": "—" if d.reached else str(d.remaining),
-            "剩余": "不限" if d.stock_left is None else str(d.stock_left),
+            "剩余": jielong.stock_left_text(d.stock, d.units, d.units_flagged),
             "速度": f"{live.rate_text(d.units_per_min)}（{d.rate_label}）" if d.released else "—",
             "预计成团": "—" if d.reached else live.eta_text(d.to_threshold),
             "预计售罄": live.eta_text(d.to_sellout),

@@ -80,8 +80,8 @@ def _card(row: pickup.PickupRow, actor: Actor, show_title: str) -> None:
 
 def _status_text(row: pickup.PickupRow) -> str:
     if row.status == pickup.PickupStatus.PARTIAL:
-        return f"{row.status.label} {row.picked_qty}/{row.qty}"
-    return row.status.label
+        return f"{row.status_label} {row.picked_qty}/{row.qty}"
+    return row.status_label  # 已提货, or 已发货 for a 快递 order
 
 
 def _perks(row: pickup.PickupRow) -> list[int]:

@@ -29,19 +29,19 @@ def render(show_id: int, actor: Actor) -> None:
 
 def _label(group: str, waiting: dict[str, int], to_check: dict[str, int]) -> str:
     check = f"，其中待核实 {to_check[group]} 单" if to_check.get(group) else ""
-    return f"{group}（待送 {waiting[group]} 单{check}）"
+    return f"{group}（{pickup.run_words([group]).waiting} {waiting[group]} 单{check}）"  # 快递: 待发货
 
 
 def _form(show_id: int, actor: Actor, waiting: dict[str, int], to_check: dict[str, int]) -> None:
     with st.form("pickup_delivery_form", border=True):
-        groups = st.multiselect("送达的楼栋 / 自提点", list(waiting), format_func=lambda g: _label(g, waiting, to_check),
+        groups = st.multiselect("送达（或快递发货）的楼栋 / 自提点", list(waiting), format_func=lambda g: _label(g, waiting, to_check),
                                 key="pickup_delivery_groups", placeholder="选择一栋或一条线路的几栋")
         label = st.text_input("线路名称（可不填）", key="pickup_delivery_label", placeholder="如 A线")
         now = clock.now()
         d1, d2 = st.columns(2)
         day = d1.date_input("送达日期", value=now.date(), key="pickup_delivery_day")
         at = d2.time_input("送达时间", value=now.time().replace(second=0), key="pickup_delivery_time", step=300)
-        submitted = st.form_submit_button("标记已送达", type="primary", width="stretch")
+        submitted = st.form_submit_button("标记已送达 / 已发货", type="primary", width="stretch")
         if to_check:
             st.caption("待核实的订单不随配送登记：请先与团长核对，再到「核销」逐单交货。")
     if submitted:
@@ -49,7 +49,7 @@ def _form(show_id: int, actor: Actor, waiting: dict[str, int], to_check: dict[st
         if done:
             held = getattr(done.value, "held", 0)
             rest = f"；{held} 单待核实未登记，请核对后到「核销」交货" if held else ""
-            st.toast(f"已登记送达：{literal(done.value.label)}，{done.value.entries} 单{rest}")
+            st.toast(f"已登记{pickup.run_words(groups).done}：{literal(done.value.label)}，{done.value.entries} 单{rest}")
             # The form above was drawn before the run: without this its choices still read 待送 and stay
             # ticked, and a second tap on 标记已送达 is refused.
             st.session_state.pop("pickup_delivery_groups", None)

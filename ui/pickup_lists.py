@@ -34,7 +34,7 @@ def render(show_id: int) -> None:
                     "规格": [r.spec for r in g.rows],
                     "数量": [r.qty for r in g.rows],
                     "已提": [r.picked_qty for r in g.rows],
-                    "状态": [r.status.label for r in g.rows],
+                    "状态": [r.status_label for r in g.rows],
                     "待核实": ["；".join(r.check_reasons) for r in g.rows],
                     "赠品": ["、".join(("✓" if p.handed else "") + p.label for p in r.perks) for r in g.rows],
                     "备注": [r.note for r in g.rows],

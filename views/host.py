@@ -93,7 +93,8 @@ def big_numbers(snap: live.Snapshot, deal: live.DealSnapshot | None) -> None:
         unit = jielong.unit_label(deal.threshold_unit)
         cols[0].metric(f"已接龙 / 成团（{unit}）", f"{deal.progress} / {deal.threshold}")
         cols[1].metric("成团" if deal.reached else "还差", "已成团" if deal.reached else f"{deal.remaining} {unit}")
-        cols[2].metric("剩余", "不限量" if deal.stock_left is None else f"{deal.stock_left} 份")
+        left, held = deal.stock_left_words
+        cols[2].metric("剩余", left, held or None, delta_color="off", delta_arrow="off")  # 另 3 份待核实
     cols[3].metric(label, countdown)
 
 

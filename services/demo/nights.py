@@ -145,7 +145,30 @@ class Settle:
     status: str = "kept"
 
 
-Thing = Start | End | Viewers | Said | Release | Line | Paste | Cancel | Promise | Queue | Sweep | Tick | Settle
+@dataclass(frozen=True)
+class VanRun:
+    """Follow-up: the van delivers the buildings in the share [first, last) of the show's buildings
+    (in packing order; pickup points are collected at the counter), through the pickup service's
+    delivery run, the driver handing out the perks owed (services.pickup.deliver_share)."""
+
+    label: str
+    first: float
+    last: float
+
+
+@dataclass(frozen=True)
+class ShopPickups:
+    """Follow-up: from this time the neighbours who chose a pickup point come to the counter, one
+    every `every_s` seconds, and take their orders and perks (services.pickup.counter_morning);
+    `never_came` of them (whose orders carry no delivery promise) have not come by the time the
+    demo is opened."""
+
+    every_s: int
+    never_came: int
+
+
+Thing = (Start | End | Viewers | Said | Release | Line | Paste | Cancel | Promise | Queue | Sweep | Tick | Settle
+         | VanRun | ShopPickups)
 
 
 @dataclass(frozen=True)
@@ -661,14 +684,18 @@ def yuanweiji() -> Night:
     assert len(valid) == 210, len(valid)
     assert sum(ln.qty for _, ln in main_lines if ln.seq < crossing_seq) < greens.threshold
     assert sum(ln.qty for _, ln in main_lines if ln.seq <= crossing_seq) >= greens.threshold
-    # The next morning (次日中午前 was promised): the greens and the 手札 are handed over from 08:30,
-    # ticked as they go, the last at 10:30; both promises are marked 已兑现 at 11:00. A demo opened
+    # The next morning (次日中午前 was promised): the van delivers half the buildings at 08:30 (A线) and the
+    # rest at 10:30 (B线); from 08:40 the neighbours who chose 东门 / 到店自提 come to the counter, one every
+    # 3 minutes, the last by about 10:10, except three egg / box buyers who have not come by noon (a few
+    # 未提 is real; they carry no 次日中午前 promise, so it stays kept). Every hand-over goes through
+    # services.pickup, which closes the delivery items and, with the perks handed out, the 手札 items:
+    # counter, 提货清单 and 承诺履约 agree. What is still open at 11:00 is marked 已兑现. A demo opened
     # before then shows what a team would see at that hour: items still to do, due at noon, none late.
-    hour, last = 3600, max(ln.seq for _, ln in main_lines)
+    hour = 3600
     follow_ups = (
-        (12 * hour + 30 * 60, Tick("delivery", 1, last // 2)),
-        (12 * hour + 30 * 60, Tick("notebook", 1, last)),
-        (14 * hour + 30 * 60, Tick("delivery", last // 2 + 1, last)),
+        (12 * hour + 30 * 60, VanRun("A线", 0.0, 0.5)),
+        (12 * hour + 40 * 60, ShopPickups(180, 3)),
+        (14 * hour + 30 * 60, VanRun("B线", 0.5, 1.0)),
         (15 * hour, Settle("delivery")),
         (15 * hour, Settle("notebook")),
     )
@@ -692,7 +719,7 @@ def yuanweiji() -> Night:
 # lines before the paste that carries them; the paste before a cancel; the end last.
 _ORDER = {
     Start: 0, Viewers: 1, Release: 2, Promise: 3, Said: 4, Line: 5, Paste: 6, Cancel: 7, Queue: 8, Sweep: 9, End: 10,
-    Tick: 11, Settle: 12,
+    Tick: 11, Settle: 12, VanRun: 13, ShopPickups: 14,
 }
 
 

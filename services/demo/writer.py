@@ -99,6 +99,7 @@ def load_night(
         writer.apply(session, thing, at)
     writer.flush(session)
     writer.finish(session, now=start + timedelta(seconds=night.last_t + 60))
+    writer.until = now
     for t, thing in night.follow_ups:
         at = start + timedelta(seconds=t)
         if at > now:
@@ -181,6 +182,7 @@ class NightWriter:
         self.promise_keys: dict[str, int] = {}
         self.counts: dict[str, int] = defaultdict(int)
         self.synced_t = 0  # script second of the last promise sync (used by the simulator)
+        self.until: datetime | None = None  # the moment the demo is opened: follow-ups happen up to it
 
     # -- dispatch
     def apply(self, session: Session, thing: dn.Thing, at: datetime) -> None:
@@ -278,8 +280,16 @@ class NightWriter:
         promises.tick_range(session, self.actor, pid, tk.first, tk.last, at=at)
 
     def on_settle(self, session: Session, st: dn.Settle, at: datetime) -> None:
-        if st.promise in self.promise_keys:
-            promises.set_status(session, self.actor, self.promise_keys[st.promise], st.status, at=at, open_ok=True)
+        pid = self.promise_keys.get(st.promise)
+        if pid is not None and promises.get_promise(session, pid).status == promises.PromiseStatus.OPEN:
+            # (a promise the hand-overs already kept is left as they settled it)
+            promises.set_status(session, self.actor, pid, st.status, at=at, open_ok=True)
+
+    def on_vanrun(self, session: Session, run: dn.VanRun, at: datetime) -> None:
+        pickup.deliver_share(session, self.show_id, run.label, run.first, run.last, at, now=self.until)
+
+    def on_shoppickups(self, session: Session, sp: dn.ShopPickups, at: datetime) -> None:
+        pickup.counter_morning(session, self.show_id, at, timedelta(seconds=sp.every_s), sp.never_came, until=self.until)
 
     def on_queue(self, session: Session, q: dn.Queue, at: datetime) -> None:
         group_id = self.group_of(session, q.text)

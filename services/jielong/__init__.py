@@ -52,6 +52,9 @@ from services.jielong.lifecycle import (
     due_failures,
     settle_outcomes,
     deadline_failed,
+    stock_left,
+    stock_left_text,
+    stock_left_words,
     deal_progress,
     entry_flags_label,
     entry_status_label,
@@ -83,5 +86,5 @@ __all__ = [
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
     "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "spec_stock_text", "reply_templates", "reply_templates_for",
     "buyer_gmv_counts", "counts_toward_gmv", "deal_counts_toward_gmv", "deal_gmv", "deal_gmv_counts", "entry_amount", "gmv_amount", "gmv_counts",
-    "flagged_text", "show_buyers", "spec_stock_left", "PastePlan", "PasteResult",
+    "flagged_text", "show_buyers", "spec_stock_left", "stock_left", "stock_left_text", "stock_left_words", "PastePlan", "PasteResult",
 ]

@@ -108,6 +108,30 @@ def is_sold_out(deal: Deal) -> bool:
     return deal.stock is not None and deal.units_valid >= deal.stock
 
 
+def stock_left(stock: int | None, units_valid: int) -> int | None:
+    """剩余: what the chain can still take, None when the stock is unlimited. A 待核实 line (超出限购,
+    超出规格限量, gone from the latest chain) holds its units until the leader settles it, as the
+    allocation does (`plan.allocate`: a new line beyond the stock goes to 候补), so they are not
+    counted free; `stock_left_words` shows them apart."""
+    return None if stock is None else max(stock - units_valid, 0)
+
+
+def stock_left_words(stock: int | None, units_valid: int, units_flagged: int = 0) -> tuple[str, str]:
+    """(剩余's value, its note) as the console's 接龙 panel, its deal table and the host screen all show
+    it: ("不限量", ""), ("12 份", ""), ("12 份", "另 3 份待核实"). Night 21: 剩余 24 份 silently counted
+    朵朵妈's 2 待核实 units as sold; the seller now sees the units a check may give back."""
+    left = stock_left(stock, units_valid)
+    if left is None:
+        return "不限量", ""
+    return f"{left} 份", (f"另 {units_flagged} 份待核实" if units_flagged > 0 else "")
+
+
+def stock_left_text(stock: int | None, units_valid: int, units_flagged: int = 0) -> str:
+    """stock_left_words on one line: 12 份（另 3 份待核实）."""
+    value, note = stock_left_words(stock, units_valid, units_flagged)
+    return f"{value}（{note}）" if note else value
+
+
 def deadline_failed(deal: Deal, now: datetime) -> bool:
     """未成团: released, the deadline passed below the threshold, not yet recorded."""
     return (
@@ -208,7 +232,7 @@ def progress_text_of(deal: Deal) -> str:
     """The line to post in the group: 已接龙30单！还差20单成团！ / 已成团！还剩8份 / 最后5份！"""
     if deal.status == DealStatus.DRAFT:
         return f"「{deal.product}」接龙即将开始，敬请期待！"
-    remaining = None if deal.stock is None else max(deal.stock - deal.units_valid, 0)
+    remaining = stock_left(deal.stock, deal.units_valid)
     have, unit_have, unit_need = _progress_words(deal)
     counted = deal_progress(deal)
     reached = counted >= deal.threshold

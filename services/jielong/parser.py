@@ -355,6 +355,8 @@ def _strip(body: str, specs: list[str]) -> _Line:
             ln.spec = option
             text = text[: m.start()] + " " + text[m.end():]
             break
+    if not ln.spec and (unsold := spec_lines.unsold_size(text, specs)):
+        ln.hints.append(unsold)  # `XL 1` on S码/M码/L码: no spec, so not at a size's price: said, not silent
     # A member who filled the format in (`姓名：王芳 数量：2`): the labels are not the name.
     text = _RE_COUNT_FIELD.sub(lambda m: f" {m.group(1)}{'' if m.group(2) else '份'}{m.group(2)} ", _RE_NAME_FIELD.sub(" ", text))
     if not _CANCEL_CHARS.isdisjoint(text):  # most lines hold none of 取撤作退不: skip the regex

@@ -64,6 +64,7 @@ class DealSnapshot:
     to_sellout: Projection | None
     minutes_to_deadline: float | None  # negative once passed
     window_from_release: bool = False  # the rate's window starts at the release (holds its minute)
+    units_flagged: int = 0  # 待核实 units among `units` (超出限购 / 规格限量, gone from the latest chain)
 
     @property
     def progress(self) -> int:
@@ -81,8 +82,13 @@ class DealSnapshot:
 
     @property
     def stock_left(self) -> int | None:
-        """剩余 X 份; None when the stock is unlimited."""
-        return None if self.stock is None else max(0, self.stock - self.units)
+        """剩余 X 份; None when the stock is unlimited (services.jielong's one rule)."""
+        return jielong.stock_left(self.stock, self.units)
+
+    @property
+    def stock_left_words(self) -> tuple[str, str]:
+        """(剩余's value, its note: 另 3 份待核实), as the console shows it (jielong.stock_left_words)."""
+        return jielong.stock_left_words(self.stock, self.units, self.units_flagged)
 
     @property
     def rate_label(self) -> str:
@@ -214,7 +220,7 @@ _SNAPSHOT_Q = (
         Show.commenters, Show.comments_total, Show.buyers, Community.member_count,
         Deal.id, Deal.product, Deal.status, Deal.threshold, Deal.threshold_unit, Deal.stock,
         Deal.units_valid, Deal.entries_valid, Deal.buyers_valid, Deal.units_waitlisted, Deal.entries_waitlisted,
-        Deal.released_at, Deal.reached_at, Deal.sold_out_at, Deal.failed_at, Deal.deadline,
+        Deal.units_flagged, Deal.released_at, Deal.reached_at, Deal.sold_out_at, Deal.failed_at, Deal.deadline,
         _RECENT.c.entries_recent, _RECENT.c.units_recent, _RECENT.c.minutes_active,
     )
     .select_from(Show)
@@ -275,7 +281,7 @@ def _deal(r, window_start: datetime, now: datetime) -> DealSnapshot:
         span = max(MIN_SPAN_MIN, _minutes(now - max(window_start, r.released_at)))
     to_deadline = _minutes(r.deadline - now) if r.deadline else None
     remaining = max(0, r.threshold - jielong.progress(r.threshold_unit, r.units_valid, r.buyers_valid))
-    stock_left = None if r.stock is None else max(0, r.stock - r.units_valid)
+    stock_left = jielong.stock_left(r.stock, r.units_valid)
     is_open = (
         r.status in jielong.OPEN_STATUSES and since is not None and stock_left != 0 and (to_deadline is None or to_deadline > 0)
     )
@@ -296,6 +302,7 @@ def _deal(r, window_start: datetime, now: datetime) -> DealSnapshot:
         units_per_min=units_recent / span if since is not None else 0.0,
         entries_per_min=entries_recent / span if since is not None else 0.0,
         to_threshold=to_threshold, to_sellout=to_sellout, minutes_to_deadline=to_deadline,
+        units_flagged=int(r.units_flagged or 0),
     )
 
 

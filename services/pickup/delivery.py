@@ -78,10 +78,10 @@ def _locked_states(session: Session, show_id: int, entry_ids: list[int]) -> dict
 FUTURE_SLACK = timedelta(hours=1)  # a clock a little ahead on the dispatcher's phone is no typo
 
 
-def _delivered_at(show: Show, at: datetime | None) -> datetime:
+def _delivered_at(show: Show, at: datetime | None, now: datetime | None = None) -> datetime:
     """The time a run was delivered: not before the show began, not in the future (a date
     picked a day off would close promises on time that were not, or mark them late)."""
-    now = clock.now()
+    now = now or clock.now()
     at = at or now
     if at < show.scheduled_start:
         raise InvalidInput(f"送达时间不能早于直播开始（{show.scheduled_start:%m-%d %H:%M}），请检查日期。", field="送达时间")
@@ -98,8 +98,11 @@ def deliver(
     at: datetime | None = None,
     *,
     label: str = "",
+    now: datetime | None = None,
 ) -> DeliveryRun:
-    """Mark every open order of these pickup points / buildings delivered at `at`."""
+    """Mark every open order of these pickup points / buildings delivered at `at`. `now`: the
+    moment the run is recorded (default the clock; the demo replays a morning as of the moment
+    it is opened)."""
     require(actor, "pickup.deliver")
     show = shows.get_show(session, show_id)
     wanted = {g.strip() for g in groups or [] if g and g.strip()}
@@ -108,7 +111,7 @@ def deliver(
     label = clean(label) or "、".join(sorted(wanted))
     if len(label) > MAX_LABEL:
         raise InvalidInput(f"配送名称最多 {MAX_LABEL} 字。", field="名称")
-    at = _delivered_at(show, at)
+    at = _delivered_at(show, at, now)
     locking.lock(session, Show, show_id)  # one run at a time per show: no order is counted by two
     todo, held = _open_entries(session, show_id, wanted)
     if not todo and held:
@@ -118,7 +121,7 @@ def deliver(
         raise InvalidState("所选楼栋的订单都已提货或送达，没有要配送的。")
     run = DeliveryRun(
         show_id=show_id, label=label, groups=sorted(wanted), delivered_at=at, entries=0,
-        created_by=actor.id, by_name=actor.name[:64], created_at=clock.now(),
+        created_by=actor.id, by_name=actor.name[:64], created_at=now or clock.now(),
     )
     session.add(run)
     session.flush()

@@ -18,7 +18,7 @@ from services.authz import Actor
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.text import clean
 from services.pickup import rows
-from services.pickup.points import SELF_PICKUP, group_sort_key, pickup_point
+from services.pickup.points import COURIER, SELF_PICKUP, group_sort_key, pickup_point
 from services.pickup.states import Via, when_text
 
 DEFAULT_HOUR = 18  # without a delivery promise, orders are due by 18:00 the day after the show
@@ -65,11 +65,15 @@ def _who(person: str, orders: Sequence[rows.PickupRow], many_deals: bool) -> str
 
 
 DOOR = "送货上门"
+SHIP = "快递发出"
 
 
 def _way(row: rows.PickupRow, place: str, delivers: bool) -> str:
     """How this order reaches its buyer, in the reminder's words: at the pickup point it names,
-    送货上门 for a building or address where the show delivers, else at the shop (or `place`)."""
+    快递发出 for a 快递 order (night 21: reminded as a pickup), 送货上门 for a building or address where
+    the show delivers, else at the shop (or `place`)."""
+    if row.group == COURIER:
+        return SHIP
     point = pickup_point(row.address, row.note)
     if point is None and delivers:
         return DOOR
@@ -100,9 +104,9 @@ def reminder_text(
     one_way = next(iter(ways.values())) if len(set(ways.values())) == 1 else None
     past = now is not None and now > deadline
     when = when_text(deadline)
-    if one_way == DOOR:
+    if one_way in (DOOR, SHIP):
         late = f"原定 {when} 前，晚了，抱歉" if past else f"{when} 前"
-        head = f"还有 {len(people)} 位邻居的订单将{DOOR}（{late}），请留意收货："
+        head = f"还有 {len(people)} 位邻居的订单将{one_way}（{late}），请留意{'物流' if one_way == SHIP else '收货'}："
     else:
         by = f"（{when} 已过），请尽快" if past else f"，请在 {when} 前"
         head = f"还有 {len(people)} 位邻居的订单没有取{by}{one_way or '按下面的方式提货'}："
@@ -115,10 +119,14 @@ def reminder_text(
     return "\n".join(lines)
 
 
-def care_message(name: str, orders: Sequence[tuple[str, int]], show_title: str, at: datetime | None, via: str = Via.COUNTER) -> str:
-    """The personal follow-up after a hand-over (主动关怀), to send by private message."""
+def care_message(
+    name: str, orders: Sequence[tuple[str, int]], show_title: str, at: datetime | None, via: str = Via.COUNTER,
+    *, shipped: bool = False,
+) -> str:
+    """The personal follow-up after a hand-over (主动关怀), to send by private message. `shipped`: a 快递
+    order, 发货 (sent off, not at the door yet)."""
     goods = "、".join(f"{product}×{qty}" for product, qty in orders) or "订单"
-    how = "送到" if via == Via.DELIVERY else "取走"
+    how = "发货" if shipped and via == Via.DELIVERY else "送到" if via == Via.DELIVERY else "取走"
     when = f"已于 {when_text(at)} {how}" if at else f"已{how}"
     return (
         f"{name}您好！您在「{show_title}」订的 {goods} {when}。"
@@ -128,7 +136,8 @@ def care_message(name: str, orders: Sequence[tuple[str, int]], show_title: str, 
 
 
 def care_message_for(row: rows.PickupRow, show_title: str) -> str:
-    return care_message(row.name, [(row.product, row.qty)], show_title, row.done_at or row.picked_at, row.via)
+    return care_message(row.name, [(row.product, row.qty)], show_title, row.done_at or row.picked_at, row.via,
+                        shipped=row.group == COURIER)
 
 
 def claim_promises(session: Session, show_id: int) -> list[tuple[int, str]]:

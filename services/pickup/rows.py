@@ -16,7 +16,7 @@ from db.models import ChainEntry, Deal, FulfilmentItem, Pickup, Promise
 from services import jielong, promises
 from services.pickup.perks import perk_label
 from services.pickup.points import pickup_group
-from services.pickup.states import PickupStatus, Via, status_of, status_sql
+from services.pickup.states import PickupStatus, status_label_for, status_of, status_sql, via_label_for
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,13 @@ class PickupRow:
 
     @property
     def status_label(self) -> str:
-        return self.status.label
+        """已提货, or 已发货 for a 快递 order (states.status_label_for)."""
+        return status_label_for(self.status, self.group)
 
     @property
     def via_label(self) -> str:
-        return Via(self.via).label if self.via in Via.__members__.values() else ""
+        """到店自提 / 配送上门, or 快递发货 for a 快递 order (states.via_label_for)."""
+        return via_label_for(self.via, self.group)
 
     @property
     def open_perks(self) -> tuple[Perk, ...]:

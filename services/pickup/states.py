@@ -9,12 +9,15 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, case, func
 
 from services import promises
+from services.pickup.points import COURIER
 
 
 class _Coded(StrEnum):
@@ -58,6 +61,40 @@ FULFILLED_LABELS = {
     FulfilledVia.LATE_DELIVERY: "逾期送达",
 }
 _LABELS = {PickupStatus: STATUS_LABELS, Via: VIA_LABELS, FulfilledVia: FULFILLED_LABELS}
+
+# An order of the 快递 group (points.COURIER) is shipped, not handed over nor delivered to a door: the same
+# codes read 待发货 / 部分发货 / 已发货, and a run that covers it 快递发货 (night 21: 配送 said 送达 for them).
+SHIPPING_LABELS = {PickupStatus.PENDING: "待发货", PickupStatus.PARTIAL: "部分发货", PickupStatus.PICKED_UP: "已发货"}
+SHIPPED_VIA = "快递发货"
+
+
+def status_label_for(status: PickupStatus, group: str) -> str:
+    """The order's status as its group says it: 已提货, or 已发货 for a 快递 order."""
+    return SHIPPING_LABELS[status] if group == COURIER else PickupStatus(status).label
+
+
+def via_label_for(via: str, group: str) -> str:
+    """How the order was handed over: 到店自提 / 配送上门, or 快递发货 for a 快递 order a run covered; "" for none."""
+    if via not in Via.__members__.values():
+        return ""
+    return SHIPPED_VIA if via == Via.DELIVERY and group == COURIER else Via(via).label
+
+
+@dataclass(frozen=True)
+class RunWords:
+    """The 配送 tab's words for some groups: what their open orders wait for, what a run makes them."""
+
+    waiting: str  # 待送 / 待发货
+    done: str  # 送达 / 发货
+
+
+DOOR_WORDS, SHIP_WORDS = RunWords("待送", "送达"), RunWords("待发货", "发货")
+
+
+def run_words(groups: Iterable[str]) -> RunWords:
+    """待发货 / 发货 when every group is 快递 (a parcel sent), else 待送 / 送达."""
+    groups = list(groups)
+    return SHIP_WORDS if groups and all(g == COURIER for g in groups) else DOOR_WORDS
 LATE = (FulfilledVia.LATE_PICKUP, FulfilledVia.LATE_DELIVERY)
 BY_HANDOVER = (FulfilledVia.PICKUP, FulfilledVia.DELIVERY, *LATE)
 

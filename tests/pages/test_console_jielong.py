@@ -471,15 +471,21 @@ def test_a_new_preview_hides_the_last_saves_message(panel_as, app_db):
     assert any("已保存" in s.value and "当前有效 3 单" in s.value for s in at.success)
 
 
+def _nappy_night(app_db: str, chain: str, **kw) -> int:
+    """A released 婴儿纸尿裤 deal (S码/M码/L码, 限量 40) with `chain` pasted; returns the show id."""
+    show_id, deal_id = _released_deal(app_db, product="婴儿纸尿裤", stock=40, threshold=5, spec_options="S码,M码,L码", **kw)
+    eng = db.connect(app_db)
+    with db.session(eng) as s:
+        jielong.apply_paste(s, SYSTEM, deal_id, chain)
+    eng.dispose()
+    return show_id
+
+
 def test_the_panel_says_which_spec_is_sold_out(panel_as, app_db):
     """Night 21: `L码还有吗` was asked while the panel read 剩余 25 份 only; L码 (限量 5) was gone.
     Twin: a deal whose specs have no 限量 of their own shows no such line."""
-    show_id, deal_id = _released_deal(app_db, product="婴儿纸尿裤", stock=40, threshold=5, spec_options="S码,M码,L码",
-                                      spec_stock="L码=5；S码=10")
-    eng = db.connect(app_db)
-    with db.session(eng) as s:
-        jielong.apply_paste(s, SYSTEM, deal_id, "1. 朵朵妈 L码1包\n2. 安安 L码2包\n3. 果果 L 2\n4. 小雨 S码3包\n5. 糖糖 L码1包")
-    eng.dispose()
+    show_id = _nappy_night(app_db, "1. 朵朵妈 L码1包\n2. 安安 L码2包\n3. 果果 L 2\n4. 小雨 S码3包\n5. 糖糖 L码1包",
+                           spec_stock="L码=5；S码=10")
     at = panel_as("assistant", show_id)
     assert not at.exception
     lines = [c.value for c in at.caption if c.value.startswith("规格限量")]
@@ -487,3 +493,18 @@ def test_the_panel_says_which_spec_is_sold_out(panel_as, app_db):
     other, _ = _released_deal(app_db, product="婴儿湿巾", spec_options="80抽,10抽", title="湿巾专场")
     at = panel_as("assistant", other)
     assert not at.exception and not [c for c in at.caption if c.value.startswith("规格限量")]
+
+
+def test_the_panels_stock_left_says_the_units_lines_to_check_hold(panel_as, app_db):
+    """Night 21: 剩余 24 份 counted 朵朵妈's 待核实 units as sold with no word; the panel now says them apart
+    (services.jielong.stock_left_words, the host screen's rule too). Twin: nothing to check, no note."""
+    show_id = _nappy_night(app_db, "1. 朵朵妈 L码1包\n2. 安安 L码2包\n3. 果果 L 3\n4. 小雨 M码1包", spec_stock="L码=5",
+                           title="待核实剩余")
+    at = panel_as("assistant", show_id)
+    assert not at.exception
+    left = next(m for m in at.metric if m.label == "剩余")
+    assert (left.value, left.delta) == ("33 份", "另 3 份待核实")
+    other, _ = _released_deal(app_db, product="婴儿湿巾", stock=40, threshold=5, title="湿巾剩余")
+    at = panel_as("assistant", other)
+    left = next(m for m in at.metric if m.label == "剩余")
+    assert not at.exception and left.value == "40 份" and not left.delta

@@ -173,3 +173,27 @@ def test_the_host_screen_says_which_spec_is_sold_out(page_as, app_db):
     with_session(app_db, lambda s: add(s, "母婴夜二"))
     at = page_as("host", "host", show_title="母婴夜二")
     assert not at.exception and not [c.value for c in at.caption if c.value.startswith("规格限量")]
+
+
+def test_the_host_screens_stock_left_says_the_units_lines_to_check_hold(page_as, app_db):
+    """Night 21: the host read 剩余 with 待核实 units silently counted as sold; the host screen says them apart
+    with the console's rule (services.jielong.stock_left_words). Twin: nothing to check, no note."""
+    from tests.services.test_jielong import START, T0, form, make_show
+
+    def add(s, title, chain):
+        admin = auth.resolve_session(s, auth.login(s, "admin_user", PASSWORD))
+        show = make_show(s, admin, title=title)
+        deal = jielong.create_deal(s, admin, show.id, form(product="婴儿纸尿裤", spec_options="S码,M码,L码", stock=40,
+                                                           threshold=5, spec_stock="L码=5"), at=START)
+        jielong.release(s, deal.id, admin, at=T0)
+        jielong.apply_paste(s, admin, deal.id, chain, at=T0)
+
+    with_session(app_db, lambda s: add(s, "剩余待核实", "1. 朵朵妈 L码1包\n2. 安安 L码2包\n3. 果果 L 3\n4. 小雨 M码1包"))
+    at = page_as("host", "host", show_title="剩余待核实")
+    assert not at.exception
+    left = next(m for m in at.metric if m.label == "剩余")
+    assert (left.value, left.delta) == ("33 份", "另 3 份待核实")
+    with_session(app_db, lambda s: add(s, "剩余无核实", "1. 朵朵妈 L码1包\n2. 小雨 M码1包"))
+    at = page_as("host", "host", show_title="剩余无核实")
+    left = next(m for m in at.metric if m.label == "剩余")
+    assert not at.exception and left.value == "38 份" and not left.delta

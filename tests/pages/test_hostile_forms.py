@@ -208,7 +208,7 @@ def test_a_delivery_dated_tomorrow_is_a_message(page_as, app_db):
     groups = at.multiselect(key="pickup_delivery_groups")
     groups.set_value(groups.options[:1])
     at.date_input(key="pickup_delivery_day").set_value(clock.now().date() + timedelta(days=1))
-    next(b for b in at.button if b.label == "标记已送达").click().run()
+    next(b for b in at.button if b.label == "标记已送达 / 已发货").click().run()
     assert not at.exception
     assert "送达时间" in _errors(at) and "还没到" in _errors(at)
     assert _counts(app_db) == before  # no event: no run

@@ -284,3 +284,21 @@ def test_the_pickup_list_counts_a_partial_pickup_apart_from_未提(page_as, app_
     # twin: a group with no partial pickup says nothing of one
     other = next(g for g in groups if not g.partial_entries)
     assert "部分提货" not in line(other) and f"未提 {other.pending_entries} 单" in line(other)
+
+
+def test_the_delivery_form_offers_courier_orders_to_ship_not_to_deliver(page_as, app_db):
+    """Night 21: 配送 offered the 快递 group 待送 (送达); a parcel is shipped: 快递（待发货 1 单）. Twin: a building
+    stays 待送."""
+    from db.models import ChainEntry
+
+    row = first_greens(app_db)
+    with app_session(app_db) as s:
+        entry = s.get(ChainEntry, row.entry_id)
+        entry.address, entry.note = "", "快递"
+    at = page_as("assistant", "pickup")
+    at.session_state["pickup_tab"] = "配送"
+    at.run()
+    assert not at.exception, at.exception
+    options = at.multiselect(key="pickup_delivery_groups").options
+    assert "快递（待发货 1 单）" in options
+    assert any(o.startswith("5栋（待送 ") for o in options)

@@ -32,3 +32,13 @@ def test_a_delivery_time_a_day_off_is_refused(session, assistant, world, shift, 
 def test_twin_a_delivery_just_now_is_kept(session, assistant, world):  # noqa: F811
     run = pickup.deliver(session, assistant, world[0], ["5栋"], at=clock.now() + timedelta(minutes=5))
     assert run.entries == 1
+
+
+def test_a_run_replayed_as_of_a_later_moment_is_judged_against_that_moment(session, assistant, world):  # noqa: F811
+    """The demo replays the seed night's morning as of the moment it is opened (`now`, which tests pin to
+    an hour the wall clock may not have reached): a run is in the future only against that moment."""
+    later = clock.now() + timedelta(days=1)
+    run = pickup.deliver(session, assistant, world[0], ["5栋"], at=later - timedelta(minutes=30), now=later)
+    assert run.entries == 1 and run.created_at == later
+    with pytest.raises(InvalidInput, match="还没到"):  # twin: still refused beyond that moment
+        pickup.deliver(session, assistant, world[0], ["5栋"], at=later + timedelta(days=1), now=later)

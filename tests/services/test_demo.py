@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from db.models import ChainEntry, Comment, Deal, Event, Promise, QuestionGroup, Show, ViewerSample
-from services import clock, demo, promises, shows
+from services import clock, demo, pickup, promises, shows
 from services.demo import nights as dn
 from services.authz import SYSTEM
 from tests.support import reference_cpu_s
@@ -135,17 +135,60 @@ def test_the_demo_night_s_next_noon_delivery_is_not_late_when_the_demo_is_opened
 
 
 def test_opened_the_next_morning_the_delivery_is_under_way_and_due_at_noon(session):
-    """Twin: at 09:30 the van is out: half the greens handed over, the promise still 待履约 and not
-    late (due at noon); nothing the team does later is in the data yet."""
+    """Twin: at 09:30 the van is out: half the greens (and half the 手札) handed over, the promise still
+    待履约 and not late (due at noon); nothing the team does later is in the data yet."""
     now = clock.now().replace(hour=9, minute=30, second=0)
     show_id = demo.load_demo_night(session, now=now)
     delivery, notebook = _night_promises(session, show_id)
     assert (delivery.status, notebook.status) == ("open", "open")
     assert promises.overdue_count(session, show_id, now=now) == 0
-    done = [r.done for r in promises.items(session, delivery.id, now=now)]
-    assert 0 < sum(done) < len(done)
-    assert all(r.done for r in promises.items(session, notebook.id, now=now))
+    for p in (delivery, notebook):
+        done = [r.done for r in promises.items(session, p.id, now=now)]
+        assert 0 < sum(done) < len(done)
     assert session.scalar(select(func.max(Event.at)).where(Event.show_id == show_id)) <= now
+
+
+def _handed_over(session, show_id: int) -> tuple[dict, int, int]:
+    """(the counter's counts, orders handed over in full per the 提货清单, delivery items ticked)."""
+    counts = pickup.status_counts(session, show_id)
+    listed = sum(r.status == pickup.PickupStatus.PICKED_UP for g in pickup.pickup_list(session, show_id) for r in g.rows)
+    delivery, _ = _night_promises(session, show_id)
+    ticked = sum(r.done for r in promises.items(session, delivery.id))
+    return counts, listed, ticked
+
+
+def test_at_noon_the_counter_the_pickup_list_and_the_promise_items_agree(session):
+    """Browser walks (night 22's brief): at noon the promise items read 已兑现 while every greens order still
+    read 待提货 at the counter: the follow-ups ticked items and handed nothing over. They now hand the orders
+    over through services.pickup (A线 / B线 delivery runs, the 东门 / 到店自提 neighbours at the counter),
+    so the counter's 已提 is the 提货清单's, and every greens order handed over is its delivery item ticked.
+    A few pickup-point neighbours (eggs / box only, no 次日中午前 promise) have not come: 未提 is real."""
+    now = clock.now().replace(hour=12, minute=0, second=0)
+    show_id = demo.load_demo_night(session, now=now)
+    counts, listed, ticked = _handed_over(session, show_id)
+    greens = _deal(session, show_id, "有机上海青 尝鲜价")
+    greens_done = sum(r.status == pickup.PickupStatus.PICKED_UP for g in pickup.pickup_list(session, show_id, deal_id=greens.id)
+                      for r in g.rows)
+    assert counts[pickup.PickupStatus.PICKED_UP] == listed > 200
+    assert ticked == greens_done == greens.entries_valid
+    assert counts[pickup.PickupStatus.PENDING] == 3 and counts[pickup.PickupStatus.PARTIAL] == 0
+    assert [r.label for r in pickup.list_runs(session, show_id)] == ["B线", "A线"]
+    delivery, notebook = _night_promises(session, show_id)
+    assert (delivery.status, notebook.status) == ("kept", "kept")
+    assert all(r.done for r in promises.items(session, notebook.id))  # the 手札 went with the greens
+
+
+def test_at_seven_nothing_is_handed_over_yet(session):
+    """Twin: at 07:00 (the page and browser tests' demo_morning) the counter still has every order and
+    every perk to hand over, and no item is ticked."""
+    now = clock.now().replace(hour=7, minute=0, second=0)
+    show_id = demo.load_demo_night(session, now=now)
+    counts, listed, ticked = _handed_over(session, show_id)
+    assert counts[pickup.PickupStatus.PICKED_UP] == listed == ticked == 0
+    assert counts[pickup.PickupStatus.PENDING] > 200
+    assert not pickup.list_runs(session, show_id)
+    _, notebook = _night_promises(session, show_id)
+    assert not any(r.done for r in promises.items(session, notebook.id))
 
 
 def test_the_past_night_sold_100_cans_in_12_minutes_a_week_earlier(session):

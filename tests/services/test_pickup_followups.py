@@ -11,6 +11,7 @@ from db.models import FulfilmentItem, PickupPointTally
 from services import demo, events, jielong, pickup, promises, shows
 from services.errors import InvalidInput, InvalidState
 from tests.services.pickup_support import DUE, END, make_night, promise
+from tests.support import demo_morning
 
 MORNING, EVENING = DUE - timedelta(hours=2), DUE + timedelta(hours=6)
 
@@ -183,7 +184,7 @@ def test_empty_show_has_no_rate(session, assistant):
 
 
 def test_the_past_demo_night_has_deliveries_and_pickups(session):
-    demo.ensure_demo(session)
+    demo.ensure_demo(session, now=demo_morning())  # before the seed night's morning hand-overs (08:30)
     past = shows.find_show(session, "亲亲宝贝《安心之选》")
     st = pickup.stats(session, past.id)
     assert st.entries > 50 and st.delivered > 30
@@ -209,3 +210,36 @@ def test_review_figures_count_orders_still_waiting_past_the_deadline(session, as
     # twin: before the deadline nothing is overdue, however much is still to hand over
     early = pickup.stats(session, night.show_id, now=MORNING)
     assert (early.past_deadline, early.overdue_open, early.entries - early.picked_up) == (False, 0, 4)
+
+
+def _order(**kw) -> pickup.PickupRow:
+    base = dict(entry_id=1, deal_id=1, product="婴儿纸尿裤", seq=5, name="豆豆妈", qty=3, spec="M码", note="快递",
+                address="上海市浦东新区", phone_tail="", picked_qty=0, status=pickup.PickupStatus.PENDING, version=0, via="",
+                picked_at=None, picked_by="", done_at=None)
+    return pickup.PickupRow(**{**base, **kw})
+
+
+def test_a_courier_order_is_shipped_not_delivered():
+    """Night 21 (left by night21): 配送 said 送达 for the 快递 group and 跟进 reminded a 快递 order as a pickup.
+    A 快递 order reads 待发货 / 已发货, a run covering it 快递发货; its reminder and care message say 发货."""
+    waiting, shipped = _order(), _order(picked_qty=3, status=pickup.PickupStatus.PICKED_UP, via="delivery",
+                                        done_at=datetime(2026, 11, 21, 10, 5))
+    assert (waiting.group, waiting.status_label, shipped.status_label, shipped.via_label) == ("快递", "待发货", "已发货", "快递发货")
+    assert pickup.run_words(["快递"]) == pickup.RunWords("待发货", "发货")
+    text = pickup.reminder_text("亲亲宝贝", [waiting], DUE, delivers=True)
+    assert "将快递发出" in text and "请留意物流" in text and "快递：5号 豆豆妈" in text and "送货上门" not in text
+    msg = pickup.care_message_for(shipped, "亲亲宝贝")
+    assert "已于 11月21日 10:05 发货" in msg and "送到" not in msg
+
+
+def test_a_building_or_a_counter_order_keeps_its_words():
+    """Twin: an order for 5栋 a run covered is 已提货 / 配送上门 and 送达; one taken at the counter 到店自提;
+    a run of 快递 with a building is 送达 (the door words, not all parcels)."""
+    door = _order(note="", address="5栋", picked_qty=3, status=pickup.PickupStatus.PICKED_UP, via="delivery",
+                  done_at=datetime(2026, 11, 21, 10, 5))
+    counter = _order(note="", address="东门自提", picked_qty=3, status=pickup.PickupStatus.PICKED_UP, via="counter")
+    assert (door.status_label, door.via_label, counter.via_label) == ("已提货", "配送上门", "到店自提")
+    assert _order(note="不要快递", address="").status_label == "待提货"
+    assert pickup.run_words(["5栋"]) == pickup.run_words(["快递", "5栋"]) == pickup.RunWords("待送", "送达")
+    assert "已于 11月21日 10:05 送到" in pickup.care_message_for(door, "源味集")
+    assert "送货上门" in pickup.reminder_text("源味集", [_order(note="", address="5栋")], DUE, delivers=True)

@@ -11,6 +11,7 @@ import pytest
 
 from services import jielong
 from services.errors import FieldErrors
+from services.jielong.parser import parse_chain
 from tests.services.test_jielong import T0, assert_consistent, form, make_show, released_deal
 
 SPECS = dict(spec_options="5斤装,10斤装", spec_stock="10斤装=3", group_price=Decimal("10"),
@@ -110,3 +111,27 @@ def test_a_letter_inside_a_word_or_a_name_is_no_size(session, assistant):
     jielong.apply_paste(session, assistant, deal.id, "1. 豆豆 XL 1\n2. 阿May 2包\n3. 小M 2", at=T0)
     rows = {r["团员"]: r["规格"] for r in jielong.list_entries(session, deal.id)}
     assert rows == {"豆豆": "", "阿May": "", "小M": ""}
+
+
+def test_a_size_the_deal_does_not_sell_is_read_with_a_warning_not_silently():
+    """Night 21 (left by night21): `XL 1` on 纸尿裤 S码/M码/L码 was kept with XL in the note and priced at the
+    base ¥89 with no word. The preview's ⚠ now says the deal has no XL码 (the line is still read, never dropped)."""
+    specs = ["S码", "M码", "L码"]
+    for line, size in (("1. 豆豆 XL 1 快递", "XL码"), ("2. 朵朵妈 xxl码2包", "XXL码"), ("3. 果果 2XL 1", "2XL码")):
+        (e,) = parse_chain(line, specs)
+        assert e.spec == "" and e.hints == [f"该团没有 {size}（只有 S码、M码、L码），未按规格读取和计价，请核对"], line
+
+
+def test_a_sold_size_a_name_with_a_letter_or_a_deal_not_sold_in_sizes_gets_no_size_warning():
+    """Twin: L / M码 are sold sizes; 阿May, 小M and Lily are names; a deal sold as 5斤装 / 10斤装 has no sizes to miss."""
+    specs = ["S码", "M码", "L码"]
+    for line in ("1. 果果 L 1", "2. 小雨 m码 2", "3. 阿May 2包", "4. 小M 2", "5. Lily 1", "6. 王芳 S码1 M码1"):
+        assert all(not e.hints for e in parse_chain(line, specs)), line
+    assert parse_chain("7. 豆豆 XL 1", ["5斤装", "10斤装"])[0].hints == []
+
+
+def test_the_paste_preview_flags_a_size_the_deal_does_not_sell(session, assistant):
+    deal = released_deal(session, assistant, **NAPPIES)
+    plan = jielong.preview_paste(session, deal.id, "1. 豆豆 XL 1\n2. 小雨 M 1")
+    hints = {r["团员"]: r["提示"] for r in plan.added}
+    assert hints["豆豆"].startswith("⚠ 该团没有 XL码") and hints["小雨"] == ""
