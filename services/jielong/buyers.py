@@ -52,6 +52,20 @@ def bought(sb) -> ColumnElement:
     return sb.kept_entries > 0
 
 
+def people_in(session: Session, deal_ids: list[int]) -> int:
+    """How many people (`people_of` per name) have a valid entry in the given deals: the entries
+    grouped in SQL per name and address, the buildings read from the few distinct addresses.
+    For a subset of a show's deals (the funnel's 成团 step); the whole show is Show.buyers."""
+    buildings: dict[str, set[str]] = {}
+    for name, address in session.execute(
+        select(ChainEntry.buyer_name, ChainEntry.address)
+        .where(ChainEntry.deal_id.in_(deal_ids), ChainEntry.status == "valid")
+        .group_by(ChainEntry.buyer_name, ChainEntry.address)
+    ):
+        buildings.setdefault(name, set()).add(home_building(address))
+    return sum(people_of(b) for b in buildings.values())
+
+
 def apply_deltas(session: Session, deal: Deal, deltas: dict[Person, tuple[int, int]], counts: bool) -> None:
     """Apply per-person ((name, building): (entries, units)) deltas to DealBuyer (summed per name)
     and ShowBuyer, then refresh Show.buyers. `counts`: the deal's entries count as purchases now

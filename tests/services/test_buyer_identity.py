@@ -19,14 +19,15 @@ START = datetime(2026, 11, 20, 20, 0)
 END = START + timedelta(hours=1)
 
 
-def night(session, actor, *chains: str):
-    """A live show with one released deal per chain, each chain pasted; returns the show and deals."""
+def night(session, actor, *chains: str, thresholds: tuple[int, ...] = ()):
+    """A live show with one released deal per chain (成团 at 1 份 unless `thresholds` says), each
+    chain pasted; returns the show and deals."""
     show = shows.create_show(session, actor, shows.ShowForm("同名之夜", "阳光花园群", 300, "老李", START, END))
     shows.start_show(session, actor, show.id, at=START)
     deals = []
     for i, chain in enumerate(chains):
         deal = jielong.create_deal(session, actor, show.id, jielong.DealForm(
-            product=f"团品{i}", group_price=Decimal("10.00"), threshold=1, delivery_text="次日中午前送达", deadline=END + timedelta(minutes=30)), at=START)
+            product=f"团品{i}", group_price=Decimal("10.00"), threshold=(thresholds[i:i + 1] or (1,))[0], delivery_text="次日中午前送达", deadline=END + timedelta(minutes=30)), at=START)
         jielong.release(session, deal.id, actor, at=START + timedelta(minutes=1))
         jielong.apply_paste(session, actor, deal.id, chain, at=START + timedelta(minutes=2 + i))
         deals.append(deal)
@@ -184,3 +185,12 @@ def test_the_host_screens_returning_count_does_not_take_a_namesake_for_a_regular
     assert members.chain_counts(session, tonight)["returning"] == 0  # 王芳（12栋） is new here
     twin = _week(session, admin, 2, [("王芳", "5栋"), ("王芳", "")], end=False)
     assert members.chain_counts(session, twin)["returning"] == 1  # one 王芳, back again
+
+
+@pytest.mark.parametrize("chain, people", [("1. 王芳 2份 5栋\n2. 王芳 1份 12栋", 2), ("1. 王芳 2份 5栋\n2. 王芳 1份 五栋", 1)])
+def test_the_funnels_chengtuan_step_counts_people_too(session, admin, chain, people):
+    """成团 (buyers in reached deals) while another deal, short of its threshold, has a buyer of its own."""
+    show, (reached, short) = night(session, admin, chain, "1. 李四 1份", thresholds=(1, 50))
+    assert (reached.reached_at is not None, short.reached_at) == (True, None)
+    steps = {s.label: s.count for s in live.funnel(session, show.id, live.snapshot(session, show.id, now=START + timedelta(minutes=30)))}
+    assert (steps["接龙"], steps["成团"]) == (people + 1, people)
