@@ -194,3 +194,19 @@ def test_the_funnels_chengtuan_step_counts_people_too(session, admin, chain, peo
     assert (reached.reached_at is not None, short.reached_at) == (True, None)
     steps = {s.label: s.count for s in live.funnel(session, show.id, live.snapshot(session, show.id, now=START + timedelta(minutes=30)))}
     assert (steps["接龙"], steps["成团"]) == (people + 1, people)
+
+
+@pytest.mark.parametrize("chain, people", [("1. 王芳 2份 5栋\n2. 王芳 1份 12栋", 2), ("1. 王芳 2份 5栋\n2. 王芳 1份 五栋", 1)])
+def test_the_packing_workbooks_total_counts_the_same_people(session, admin, reviewer, chain, people):
+    """The 汇总 sheet's 合计 下单人数, which a reviewer checks against the review's figure by hand."""
+    import io
+
+    import openpyxl
+
+    from services.review import export
+
+    show, _ = night(session, admin, chain)
+    summary = openpyxl.load_workbook(io.BytesIO(export.entries_xlsx(session, reviewer, show.id)))["汇总"]
+    header = [c.value for c in summary[1]]
+    total = {h: c.value for h, c in zip(header, summary[summary.max_row])}
+    assert total["下单人数"] == counted(session, show.id)[1] == people
