@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
@@ -30,9 +31,14 @@ from services.sql import upsert_insert
 Person = tuple[str, str]  # (name as written, home building or '')
 
 
+@lru_cache(maxsize=4096)
+def _building(address: str) -> str:
+    return home_building(address)  # most addresses repeat (5栋, 东门自提): read each once
+
+
 def person(name: str, address: str) -> Person:
     """Who a chain line is on the night: its name and the building its address names."""
-    return name, home_building(address)
+    return name, _building(address or "")
 
 
 def people_of(buildings: Iterable[str]) -> int:
@@ -62,7 +68,7 @@ def people_in(session: Session, deal_ids: list[int]) -> int:
         .where(ChainEntry.deal_id.in_(deal_ids), ChainEntry.status == "valid")
         .group_by(ChainEntry.buyer_name, ChainEntry.address)
     ):
-        buildings.setdefault(name, set()).add(home_building(address))
+        buildings.setdefault(name, set()).add(_building(address or ""))
     return sum(people_of(b) for b in buildings.values())
 
 
