@@ -209,14 +209,16 @@ class ChainEntry(Base):
 
 
 class ShowBuyer(Base):
-    """One row per (show, buyer name): keeps show.buyers exact without DISTINCT scans.
-    kept_entries: the valid entries in deals that did not fail (未成团 is refunded); show.buyers counts
-    the names with one (services.jielong.buyers)."""
+    """One row per (show, buyer name, building): keeps show.buyers exact without DISTINCT scans.
+    A person on the night is a name and the building the chain line names ('' when none): 王芳 5栋
+    and 王芳 12栋 are two rows. kept_entries: the valid entries in deals that did not fail (未成团
+    is refunded); show.buyers counts the people with one (services.jielong.buyers.people_of)."""
 
     __tablename__ = "show_buyer"
 
     show_id: Mapped[int] = mapped_column(ForeignKey("show.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    building: Mapped[str] = mapped_column(String(50), primary_key=True, default="", server_default="")
     valid_entries: Mapped[int] = mapped_column(Integer, default=0)
     kept_entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

@@ -15,8 +15,9 @@ def asker_badges(show_id: int, group_ids: list[int]) -> dict[int, list[tuple[str
 
 
 def asker_line(askers: list[tuple[str, members.Badge]]) -> str:
-    """'提问人：王芳〔复购3场 · KOC〕 李娜〔新客〕' (rendered with st.text: names are viewer text)."""
-    return "提问人：" + "  ".join(f"{name}〔{b.text}〕" if b.codes else name for name, b in askers)
+    """'提问人：王芳〔复购3场 · KOC〕 李娜〔新客〕 张敏〔同名2人·未关联〕' (rendered with st.text: names
+    are viewer text). A name that is several people is shown as such, never linked to one of them."""
+    return "提问人：" + "  ".join(f"{name}〔{b.text}〕" if b.text else name for name, b in askers)
 
 
 def show_askers(askers: list[tuple[str, members.Badge]]) -> None:

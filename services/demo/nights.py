@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -279,8 +280,15 @@ _NOTES_FARM = ("自提", "放门口就行", "晚上7点后在家", "中午有人
 _NOTES_FORMULA = ("要最新批次", "宝宝一岁半了", "周末在家", "放快递柜", "送到物业", "谢谢林总")
 
 
-def _building(rng: random.Random, notes: tuple[str, ...] = _NOTES_FARM, pickup: str = "东门自提") -> tuple[str, str]:
-    """(address, note) of a household in 阳光花园-like estates."""
+# Where each buyer of a night lives (per generator): a neighbour ordering twice, or in two deals,
+# writes the same home, so she is one person to 下单人数 and the members (live22: a line is its
+# name and building). The draws stay the same, so the rest of the night is unchanged.
+_HOMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _building(rng: random.Random, notes: tuple[str, ...] = _NOTES_FARM, pickup: str = "东门自提",
+              name: str = "") -> tuple[str, str]:
+    """(address, note) of a household in 阳光花园-like estates; `name`'s first address when she wrote one before."""
     b = rng.randint(1, 18)
     r = rng.random()
     if r < 0.55:
@@ -294,6 +302,8 @@ def _building(rng: random.Random, notes: tuple[str, ...] = _NOTES_FARM, pickup: 
     note = ""
     if rng.random() < 0.14:
         note = rng.choice(notes)
+    if name:
+        address = _HOMES.setdefault(rng, {}).setdefault(name, address)
     return address, note
 
 
@@ -423,7 +433,7 @@ def _chain(
 ) -> list[Line]:
     lines = []
     for i, name in enumerate(buyers[: len(times)]):
-        address, note = _building(rng)
+        address, note = _building(rng, name=name)
         spec = rng.choice(specs)
         lines.append(Line(deal, first_seq + i, name, _qty(rng, qty_weights), spec, address, note))
     return lines
@@ -621,7 +631,7 @@ def yuanweiji() -> Night:
     while units < greens.threshold:
         name = queue_names.pop(0)
         q = _qty(rng, early_w)
-        address, note = _building(rng, _NOTES_GREENS)
+        address, note = _building(rng, _NOTES_GREENS, name=name)
         seq += 1
         if units + q >= greens.threshold:
             t, crossing_seq = reach_t, seq
@@ -641,7 +651,7 @@ def yuanweiji() -> Night:
     posted = {ln.name for _, ln in main_lines}
     for name, t in zip(rest, rest_times):
         seq += 1
-        address, note = _building(rng, _NOTES_GREENS)
+        address, note = _building(rng, _NOTES_GREENS, name=name)
         q = _qty(rng, late_w)
         if name in posted and name == repeaters[0] and changed is None:
             note, q, changed = "改成2份，以这条为准", 2, seq

@@ -73,6 +73,7 @@ from services.jielong.specs import (
     gmv_amount, gmv_counts, price_of, show_buyers, spec_prices_text, spec_stock_text,
 )
 from services.jielong.plan import PastePlan, PasteResult
+from services.jielong.buyers import people_in, people_of
 from services.jielong.spec_stock import spec_stock_left
 
 __all__ = [
@@ -86,5 +87,5 @@ __all__ = [
     "DEFAULT_MAPPING", "FIELD_LABELS", "columns", "default_mapping", "import_orders",
     "ChainEntry", "for_product", "parse_chain", "price_of", "spec_prices_text", "spec_stock_text", "reply_templates", "reply_templates_for",
     "buyer_gmv_counts", "counts_toward_gmv", "deal_counts_toward_gmv", "deal_gmv", "deal_gmv_counts", "entry_amount", "gmv_amount", "gmv_counts",
-    "flagged_text", "show_buyers", "spec_stock_left", "stock_left", "stock_left_text", "stock_left_words", "PastePlan", "PasteResult",
+    "flagged_text", "show_buyers", "spec_stock_left", "stock_left", "stock_left_text", "stock_left_words", "PastePlan", "PasteResult", "people_in", "people_of",
 ]

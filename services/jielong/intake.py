@@ -61,19 +61,21 @@ def lock_open_deal(session: Session, deal_id: int) -> Deal:
 # ---------------------------------------------------------------- writing a plan
 
 
-def _per_name(works: list[Work], use_orig: bool) -> Counter:
+def _per_person(works: list[Work], use_orig: bool) -> Counter:
+    """Valid entries ("e") and units ("u") per person (name, building: buyers.person)."""
     c: Counter = Counter()
     for w in works:
         if use_orig:
             if w.orig is None:
                 continue
             vals = w.before()
-            name, status, qty = vals["buyer_name"], vals["status"], vals["qty"]
+            name, address, status, qty = vals["buyer_name"], vals["address"], vals["status"], vals["qty"]
         else:
-            name, status, qty = w.buyer_name, w.status, w.qty
+            name, address, status, qty = w.buyer_name, w.address, w.status, w.qty
         if status == EntryStatus.VALID:
-            c[(name, "e")] += 1
-            c[(name, "u")] += qty
+            who = buyers.person(name, address)
+            c[(who, "e")] += 1
+            c[(who, "u")] += qty
     return c
 
 
@@ -104,10 +106,10 @@ def _write(
             update(EntryRow),
             [{"id": w.id, **{f: getattr(w, f) for f in FIELDS}, "line_key": w.key, "updated_at": at} for w in changed],
         )
-    before = _per_name(existing, True)
-    after = _per_name(existing + new, False)
-    names = {k[0] for k in before} | {k[0] for k in after}
-    deltas = {n: (after[(n, "e")] - before[(n, "e")], after[(n, "u")] - before[(n, "u")]) for n in names}
+    before = _per_person(existing, True)
+    after = _per_person(existing + new, False)
+    people = {k[0] for k in before} | {k[0] for k in after}
+    deltas = {p: (after[(p, "e")] - before[(p, "e")], after[(p, "u")] - before[(p, "u")]) for p in people}
     buyers.apply_deltas(session, deal, deltas, deal_counts_toward_gmv(deal.status))
     for k, v in result.after.items():
         setattr(deal, k, v)  # entries_valid, units_valid, entries_waitlisted, units_waitlisted, buyers_valid
@@ -301,7 +303,7 @@ def add_entry(
     for k, v in after.items():
         setattr(deal, k, v)
     if fits:
-        buyers.apply_deltas(session, deal, {name: (1, qty)}, deal_counts_toward_gmv(deal.status))
+        buyers.apply_deltas(session, deal, {buyers.person(name, address): (1, qty)}, deal_counts_toward_gmv(deal.status))
     _bump_minutes(session, deal, at, 1, qty)
     milestones(session, actor, deal, at)
     return row

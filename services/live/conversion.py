@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Deal, DealBuyer, Show
-from services import tallies
+from db.models import Deal, Show
+from services import jielong, tallies
 from services.live.snapshots import Snapshot, snapshot
 
 FUNNEL_LABELS = ("社群成员", "观看", "互动", "接龙", "成团")
@@ -34,23 +34,20 @@ class FunnelStep:
 
 
 def buyers_reached(session: Session, show_id: int) -> int:
-    """Distinct buyers with a valid entry in a deal that reached its threshold (成团)."""
+    """People (a name and its building, as 下单人数 counts them: jielong.people_of) with a valid entry
+    in a deal that reached its threshold (成团)."""
     deals = session.execute(
         select(Deal.id, Deal.buyers_valid, Deal.reached_at, Deal.failed_at).where(Deal.show_id == show_id)
     ).all()
     reached = [d for d in deals if d.reached_at is not None and d.failed_at is None]
     if not reached:
         return 0
-    if len(reached) == 1:
-        return reached[0].buyers_valid
     reached_ids = {d.id for d in reached}
     if all(d.id in reached_ids for d in deals if d.buyers_valid > 0):  # every buyer is in a reached deal
         return session.scalar(select(Show.buyers).where(Show.id == show_id)) or 0
-    return session.scalar(
-        select(func.count(func.distinct(DealBuyer.name))).where(
-            DealBuyer.deal_id.in_(reached_ids), DealBuyer.valid_entries > 0
-        )
-    ) or 0
+    # Some buyers are only in deals still short of 成团: the reached deals' entries, grouped in SQL
+    # (deal.buyers_valid counts names: 王芳 5栋 and 王芳 12栋 would be one).
+    return jielong.people_in(session, sorted(reached_ids))
 
 
 def funnel(session: Session, show_id: int, snap: Snapshot | None = None) -> list[FunnelStep]:

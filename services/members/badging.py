@@ -9,18 +9,23 @@ through their names, one more grouped query. The statements are built once, at i
 bind parameters: building them per call cost more than running them.
 A name bought in a show when it has a valid order in a deal of that show that did not fail
 (jielong.buyer_gmv_counts): an order in a failed deal (未成团) is refunded, no purchase.
+
+A comment says only a name. When the name is more than one person (two members of that name, or
+namesakes at two buildings: 王芳（5栋） and 王芳（12栋）, in the community or in tonight's chain),
+the comment is not linked to either: its badge says 同名N人 and carries no segment (`namesakes`),
+one more indexed query (`_NAMESAKES`). A name that is one person links as before.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import DateTime, Integer, String, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import DateTime, Integer, String, and_, bindparam, case, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Member, MemberAlias, MemberShow, MemberSync, Show, ShowBuyer
 from services import jielong
 from services.errors import NotFound
-from services.members.labels import SILENT_SHOWS, AliasKind, Segment, badge_text
+from services.members.labels import SILENT_SHOWS, AliasKind, Segment, badge_text, namesakes_text
 
 
 @dataclass
@@ -30,10 +35,15 @@ class Badge:
     codes: list[str] = field(default_factory=list)
     shows_bought: int = 0
     member_id: int | None = None
+    namesakes: int = 0  # ≥ 2: the name is that many people; which one wrote is not guessed (no link)
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.namesakes >= 2
 
     @property
     def text(self) -> str:
-        return badge_text(self.codes, self.shows_bought)
+        return namesakes_text(self.namesakes) if self.ambiguous else badge_text(self.codes, self.shows_bought)
 
 
 _s, _e = Show.__table__.alias("s"), Show.__table__.alias("e")
@@ -95,14 +105,42 @@ _HISTORY = (
 )
 # Names no member answers to (first-time viewers, a show not synced yet): by name in show_buyer.
 _is_earlier = and_(_s.c.scheduled_start < _START, _s.c.id != _SHOW)
-_UNLINKED = (
-    select(_sb.c.name, func.count(case((_is_earlier, 1))), func.count(case((and_(_is_earlier, _recent), 1))),
+_UNLINKED = (  # show_buyer holds a row per name and building: shows are counted once
+    select(_sb.c.name, func.count(case((_is_earlier, _sb.c.show_id)).distinct()),
+           func.count(case((and_(_is_earlier, _recent), _sb.c.show_id)).distinct()),
            func.count(case((_s.c.id == _SHOW, 1))))
     .select_from(_sb.join(_s, _s.c.id == _sb.c.show_id))
     .where(_sb.c.name.in_(_NAMES), _BOUGHT, _s.c.community_id == _C,
            or_(_s.c.id == _SHOW, _s.c.scheduled_start < _START))
     .group_by(_sb.c.name)
 )
+
+
+# Who a name may be: the members of that name (named so, or holding it as a name alias) with their
+# buildings, and the buildings it was written with in tonight's chain (indexed: member by
+# community and name, the alias's unique key, show_buyer's primary key).
+_NAMESAKES = union_all(
+    select(_m.c.name, _m.c.id, _m.c.building).where(
+        _m.c.community_id == _C, _m.c.name.in_(_NAMES), _m.c.merged_into_id.is_(None)),
+    select(_a1.c.value, _m.c.id, _m.c.building).select_from(_a1.join(_m, _m.c.id == _a1.c.member_id)).where(
+        _a1.c.community_id == _C, _a1.c.kind == AliasKind.NAME, _a1.c.value.in_(_NAMES), _m.c.merged_into_id.is_(None)),
+    select(_sb.c.name, null(), _sb.c.building).where(
+        _sb.c.show_id == _SHOW, _sb.c.name.in_(_NAMES), _sb.c.building != literal(""), _BOUGHT),
+)
+
+
+def people_named(rows) -> dict[str, int]:
+    """name → how many people it may be, from (name, member id or None, building) rows: its
+    members, or the distinct buildings it is known at, whichever is more (who_is: another
+    building is another person)."""
+    ids: dict[str, set[int]] = {}
+    places: dict[str, set[str]] = {}
+    for name, mid, building in rows:
+        if mid is not None:
+            ids.setdefault(name, set()).add(mid)
+        if building:
+            places.setdefault(name, set()).add(building)
+    return {n: max(len(ids.get(n, ())), len(places.get(n, ()))) for n in set(ids) | set(places)}
 
 
 def _codes(n: int, recent: int, tonight: bool, koc: bool, claims: int, silent_possible: bool) -> list[str]:
@@ -151,8 +189,12 @@ def member_badges(session: Session, show_id: int, names: list[str]) -> dict[str,
         for name, n, recent, tonight in session.execute(_UNLINKED, {**p, "names": unlinked}):
             by_name[name] = (None, n, recent, bool(tonight), False, 0)
     silent_possible = earlier >= SILENT_SHOWS
+    many = {k: n for k, n in people_named(session.execute(_NAMESAKES, p)).items() if n >= 2}
     out: dict[str, Badge] = {}
     for name, key in keys.items():
+        if key in many:
+            out[name] = Badge(namesakes=many[key])  # not linked: which namesake wrote it is not guessed
+            continue
         mid, n, recent, tonight, koc, claims = by_name.get(key, (None, 0, 0, False, False, 0))
         out[name] = Badge(_codes(n, recent, tonight, koc, claims, silent_possible), n + tonight, mid)
     return out

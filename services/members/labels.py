@@ -108,3 +108,8 @@ def badge_text(codes: list[str], shows_bought: int = 0) -> str:
         else:
             out.append(segment_label(c))
     return " · ".join(out)
+
+
+def namesakes_text(n: int) -> str:
+    """The badge of a name that is several people (a comment cannot say which): 同名2人·未关联."""
+    return f"同名{n}人·未关联"

@@ -64,6 +64,7 @@ def _entered(show: Show, deal_id: int | None):
             DealBuyer.deal_id == deal_id, DealBuyer.name == a.value, DealBuyer.valid_entries > 0, jielong.deal_gmv_counts())
     else:
         hit = select(ShowBuyer.name).where(ShowBuyer.show_id == show.id, ShowBuyer.name == a.value,
+                                           same_person(Member.building, ShowBuyer.building),
                                            jielong.buyer_gmv_counts(ShowBuyer))
     return exists(hit.where(a.member_id == Member.id, a.kind == AliasKind.NAME))
 
@@ -82,22 +83,40 @@ def at_list(names: list[str]) -> str:
     return " ".join(f"@{n}" for n in names)
 
 
+def same_person(building_a, building_b):
+    """SQL: two records of one name are one person unless both name a building and they differ
+    (who_is: another building is someone else; no building on one side is not told apart)."""
+    return (building_a == "") | (building_b == "") | (building_a == building_b)
+
+
 def chain_counts(session: Session, show_id: int) -> dict[str, int]:
-    """How many KOCs and returning buyers are in tonight's chain (counts for the host screen, no names)."""
+    """How many KOCs and returning buyers are in tonight's chain (counts for the host screen, no names).
+    A buyer is a name and building (show_buyer's rows): 王芳 12栋 is not the KOC 王芳（5栋）, nor
+    returning because 王芳 5栋 bought last week."""
     show = _show(session, show_id)
     a = MemberAlias
     tonight = (
         select(a.member_id).join(ShowBuyer, (ShowBuyer.name == a.value) & (ShowBuyer.show_id == show.id))
-        .where(a.community_id == show.community_id, a.kind == AliasKind.NAME, jielong.buyer_gmv_counts(ShowBuyer))
+        .join(Member, Member.id == a.member_id)
+        .where(a.community_id == show.community_id, a.kind == AliasKind.NAME, jielong.buyer_gmv_counts(ShowBuyer),
+               same_person(Member.building, ShowBuyer.building))
     )
     kocs = session.scalar(select(func.count()).select_from(Member).where(Member.id.in_(tonight), Member.koc.is_(True)))
     earlier = (Show.community_id == show.community_id) & (Show.scheduled_start < show.scheduled_start) & (Show.id != show.id)
-    sb2, a2 = aliased(ShowBuyer), aliased(MemberAlias)
+    sb2, a2, m2 = aliased(ShowBuyer), aliased(MemberAlias), aliased(Member)
     by_name = exists(select(sb2.name).join(Show, Show.id == sb2.show_id).where(
-        sb2.name == ShowBuyer.name, jielong.buyer_gmv_counts(sb2), earlier))
-    by_member = exists(select(MemberShow.member_id).join(a2, a2.member_id == MemberShow.member_id).where(
+        sb2.name == ShowBuyer.name, same_person(sb2.building, ShowBuyer.building), jielong.buyer_gmv_counts(sb2), earlier))
+    by_member = exists(select(MemberShow.member_id).join(a2, a2.member_id == MemberShow.member_id)
+                       .join(m2, m2.id == MemberShow.member_id).where(
         a2.community_id == show.community_id, a2.kind == AliasKind.NAME, a2.value == ShowBuyer.name,
+        same_person(m2.building, ShowBuyer.building),
         MemberShow.orders > 0, MemberShow.show_id != show.id, MemberShow.show_at < show.scheduled_start))
+    # A row without a building is no one more when the name has exactly one building tonight
+    # (jielong.buyers.people_of): 王芳 5栋 and a bare 王芳 are one returning buyer, not two.
+    sb3 = aliased(ShowBuyer)
+    placed = select(func.count()).select_from(sb3).where(
+        sb3.show_id == ShowBuyer.show_id, sb3.name == ShowBuyer.name, sb3.building != "", jielong.buyer_gmv_counts(sb3))
+    a_person = (ShowBuyer.building != "") | (placed.scalar_subquery() != 1)
     returning = session.scalar(select(func.count()).select_from(ShowBuyer).where(
-        ShowBuyer.show_id == show.id, jielong.buyer_gmv_counts(ShowBuyer), by_name | by_member))
+        ShowBuyer.show_id == show.id, jielong.buyer_gmv_counts(ShowBuyer), a_person, by_name | by_member))
     return {"kocs": kocs or 0, "returning": returning or 0}

@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal
-from services.jielong import DealStatus, entry_flags_label
+from services.jielong import DealStatus, entry_flags_label, people_of
+from services.buildings import home_building
 from services.pickup import group_sort_key, pickup_group
 from services.review.metrics import entry_amount, money
 
@@ -37,7 +38,7 @@ CACHE = 20_000  # distinct (address, note) pairs whose group is remembered
 
 @dataclass
 class GroupTotal:
-    names: set[str] = field(default_factory=set)
+    names: set[tuple[str, str]] = field(default_factory=set)  # people: (name, building), as 下单人数 counts them
     entries: int = 0
     units: int = 0
     amount: Decimal = Decimal(0)
@@ -45,8 +46,9 @@ class GroupTotal:
     flagged_entries: int = 0  # 待核实 (超出限购 / 规格限量, gone from the chain): packed after a check,
     flagged_amount: Decimal = Decimal(0)  # and left out of the review's 成交额
 
-    def add(self, name: str, qty: int, amount: Decimal | None, product: str, flagged: bool = False) -> None:
-        self.names.add(name)
+    def add(self, name: str, qty: int, amount: Decimal | None, product: str, flagged: bool = False,
+            building: str = "") -> None:
+        self.names.add((name, building))
         self.entries += 1
         self.units += qty or 0
         self.amount += Decimal(amount or 0)
@@ -55,9 +57,17 @@ class GroupTotal:
             self.flagged_entries += 1
             self.flagged_amount += Decimal(amount or 0)
 
+    @property
+    def people(self) -> int:
+        """How many people ordered (jielong.people_of per name: 王芳 5栋 and 王芳 12栋 are two)."""
+        per: dict[str, set[str]] = {}
+        for name, building in self.names:
+            per.setdefault(name, set()).add(building)
+        return sum(people_of(b) for b in per.values())
+
     def cells(self, label: str, products: list[str]) -> list[Any]:
         """The row of the 汇总 sheet: group, buyers, entries, units, amount, units per product."""
-        head = [label, len(self.names), self.entries, self.units, money(self.amount)]
+        head = [label, self.people, self.entries, self.units, money(self.amount)]
         return head + [self.per_product.get(p, 0) for p in products]
 
 
@@ -110,6 +120,7 @@ def plan(session: Session, show_id: int, status: str) -> Packing:
     numbered: dict[int, int] = {}
     widths = [_width(c) for c in ENTRY_COLUMNS]
     grouped: dict[tuple[str, str], str] = {}
+    buildings: dict[str, str] = {}  # address → the building who_is reads in it (services.buildings)
     q = _query(show_id, status).order_by(Deal.id, ChainEntry.id).execution_options(yield_per=BATCH)
     for eid, seq, name, qty, spec, note, address, phone, amount, product, deal_id, *flags in session.execute(q):
         place = (address or "", note or "")
@@ -122,7 +133,12 @@ def plan(session: Session, show_id: int, status: str) -> Packing:
             seq = numbered[eid] = next_no[deal_id]
             next_no[deal_id] += 1
         g = index.setdefault(group, len(index))
-        totals.setdefault(group, GroupTotal()).add(name, qty, amount, product, any(flags))
+        building = buildings.get(address or "")
+        if building is None:
+            building = home_building(address or "")
+            if len(buildings) < CACHE:
+                buildings[address or ""] = building
+        totals.setdefault(group, GroupTotal()).add(name, qty, amount, product, any(flags), building)
         keys.append((g, deal_id, seq, eid))
         for i, v in ((0, group), (3, name), (5, spec), (6, note), (7, address), (8, phone)):
             if v and len(v) * 2 > widths[i]:
@@ -169,4 +185,4 @@ def rows(session: Session, packing: Packing) -> Iterator[tuple[int, list[Any]]]:
 
 def subtotal_cells(label: str, group: str, t: GroupTotal) -> list[Any]:
     """A 小计 / 合计 row of the 分拣明细 sheet."""
-    return [group, "", None, f"{label}（{len(t.names)}人，{t.entries}单）", t.units, "", "", "", "", money(t.amount), ""]
+    return [group, "", None, f"{label}（{t.people}人，{t.entries}单）", t.units, "", "", "", "", money(t.amount), ""]

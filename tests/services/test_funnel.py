@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Deal, DealBuyer, DealMinute, Event, Promise, QuestionGroup, Show, ViewerSample
+from db.models import ChainEntry, Deal, DealBuyer, DealMinute, Event, Promise, QuestionGroup, Show, ViewerSample
 from services import events, live, shows
 from services.errors import Forbidden, InvalidInput
 
@@ -320,8 +320,10 @@ def test_host_view_carries_the_focus_series(session, admin):
 
 
 def add_buyers(session, deal_id, names):
-    for n in names:
+    """The deal's buyer tallies and their chain lines (the 成团 step groups a subset of deals' lines)."""
+    for i, n in enumerate(names):
         session.add(DealBuyer(deal_id=deal_id, name=n, valid_entries=1, valid_units=1))
+        session.add(ChainEntry(deal_id=deal_id, line_key=f"{n}#{i}", buyer_name=n, created_at=RELEASE, updated_at=RELEASE))
     session.flush()
 
 
@@ -343,8 +345,9 @@ def test_funnel_steps_in_people_with_conversion(session, admin):
 
 def test_one_reached_deal_gives_its_buyers_as_reached(session, admin):
     show_id = make_show(session, admin)
-    make_deal(session, show_id, product="A", threshold=2, buyers=7, reached_at=RELEASE, status="reached")
+    a = make_deal(session, show_id, product="A", threshold=2, buyers=7, reached_at=RELEASE, status="reached")
     make_deal(session, show_id, product="B", threshold=50, buyers=3)
+    add_buyers(session, a, [f"团员{i}" for i in range(7)])  # counted from its lines, as people (live22)
     assert live.buyers_reached(session, show_id) == 7
 
 

@@ -92,19 +92,28 @@ def assert_consistent(session, deal_id):
     assert {n: v for n, v in db_rows.items() if v != (0, 0)} == per
     show = session.get(Show, deal.show_id)
     session.refresh(show)
-    distinct = session.scalar(
-        select(func.count(func.distinct(EntryRow.buyer_name))).select_from(EntryRow).join(Deal, Deal.id == EntryRow.deal_id)
-        .where(Deal.show_id == deal.show_id, EntryRow.status == "valid"))
+    # ShowBuyer: one row per person (name, building: jielong.buyers.person), grouped in SQL here
+    # per (name, address) and read into buildings as the intake does.
+    from collections import Counter
+
+    from services.jielong.buyers import people_of, person
+    valid, kept = Counter(), Counter()
+    for name, address, status, n in session.execute(
+        select(EntryRow.buyer_name, EntryRow.address, Deal.status, func.count())
+        .join(Deal, Deal.id == EntryRow.deal_id).where(Deal.show_id == deal.show_id, EntryRow.status == "valid")
+        .group_by(EntryRow.buyer_name, EntryRow.address, Deal.status)):
+        valid[person(name, address)] += n
+        if status != "failed":
+            kept[person(name, address)] += n
     assert session.scalar(select(func.count()).select_from(ShowBuyer).where(
-        ShowBuyer.show_id == deal.show_id, ShowBuyer.valid_entries > 0)) == distinct
-    # kept_entries: the valid entries in deals that did not fail; Show.buyers counts the names with one.
-    kept = dict(session.execute(
-        select(EntryRow.buyer_name, func.count()).join(Deal, Deal.id == EntryRow.deal_id)
-        .where(Deal.show_id == deal.show_id, EntryRow.status == "valid", Deal.status != "failed")
-        .group_by(EntryRow.buyer_name)).all())
-    assert dict(session.execute(select(ShowBuyer.name, ShowBuyer.kept_entries).where(
-        ShowBuyer.show_id == deal.show_id, ShowBuyer.kept_entries != 0)).all()) == kept
-    assert show.buyers == len(kept)
+        ShowBuyer.show_id == deal.show_id, ShowBuyer.valid_entries > 0)) == len(valid)
+    # kept_entries: the valid entries in deals that did not fail; Show.buyers counts the people with one.
+    assert {(n, b): k for n, b, k in session.execute(select(ShowBuyer.name, ShowBuyer.building, ShowBuyer.kept_entries)
+            .where(ShowBuyer.show_id == deal.show_id, ShowBuyer.kept_entries != 0))} == dict(kept)
+    buildings: dict[str, set[str]] = {}
+    for name, b in kept:
+        buildings.setdefault(name, set()).add(b)
+    assert show.buyers == sum(people_of(bs) for bs in buildings.values())
     return deal
 
 
