@@ -181,6 +181,7 @@ class ChainEntry(Base):
         Index("ix_chain_entry_deal_created", "deal_id", "created_at"),
         Index("ix_chain_entry_deal_buyer", "deal_id", "buyer_name"),
         Index("ix_chain_entry_deal_updated", "deal_id", "updated_at"),  # what changed since (services.promises)
+        Index("ix_chain_entry_deal_point", "deal_id", "pickup_point"),  # the counter's 「西门菜站」 (services.pickup)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,6 +193,10 @@ class ChainEntry(Base):
     spec: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
     address: Mapped[str] = mapped_column(String(200), default="")  # building / room / pickup point
+    # The pickup point the address or note names (services.places.pickup_point: 西门菜站, 东门自提点,
+    # 到店自提), NULL when none; written with the address and note by every chain writer
+    # (services.jielong.intake), so the counter matches it in SQL instead of reading the chain.
+    pickup_point: Mapped[Optional[str]] = mapped_column(String(40))
     phone: Mapped[str] = mapped_column(String(32), default="")
     amount: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
     unit_price: Mapped[Optional[Decimal]] = mapped_column(Numeric(10, 2))  # its spec's price, when it has one

@@ -6,6 +6,8 @@ UPDATE takes the database write lock), so stock and waitlist decisions are seria
 deal is never oversold, however many consoles paste at once. What a paste changes (keys,
 matching, allocation to stock) is planned in services.jielong.plan; this module writes the plan,
 the buyer tallies and the per-minute rows, and lets services.jielong.lifecycle mark milestones.
+Every row it writes carries the pickup point its address or note names (chain_entry.pickup_point,
+read by services.places.pickup_point), set with the address and the note, for the pickup counter.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from db.models import ChainEntry as EntryRow
 from db.models import Deal, DealBuyer
 from services import clock, events, locking, tallies
+from services.places import pickup_point
 from services.text import check_length, clean, column_limit, fit
 from services.authz import SYSTEM, Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound, check_count
@@ -84,7 +87,7 @@ def _insert_rows(session: Session, deal: Deal, new: list[Work], at: datetime) ->
         {
             "deal_id": deal.id, "line_key": w.key, "seq": w.seq, "buyer_name": w.buyer_name, "qty": w.qty,
             "spec": w.spec, "note": w.note, "address": w.address, "phone": w.phone, "amount": w.amount,
-            "unit_price": w.unit_price,
+            "unit_price": w.unit_price, "pickup_point": pickup_point(w.address, w.note),
             "source": w.source, "status": w.status, "over_limit": w.over_limit, "missing": False,
             "over_stock": w.over_stock,
             "raw_line": w.raw_line, "created_at": at, "updated_at": at,
@@ -104,7 +107,8 @@ def _write(
     if changed:
         session.execute(
             update(EntryRow),
-            [{"id": w.id, **{f: getattr(w, f) for f in FIELDS}, "line_key": w.key, "updated_at": at} for w in changed],
+            [{"id": w.id, **{f: getattr(w, f) for f in FIELDS}, "pickup_point": pickup_point(w.address, w.note),
+              "line_key": w.key, "updated_at": at} for w in changed],
         )
     before = _per_person(existing, True)
     after = _per_person(existing + new, False)
@@ -286,7 +290,7 @@ def add_entry(
         deal.spec_stock, spec_units(session, deal_id, {spec}), spec, qty)
     row = EntryRow(
         deal_id=deal_id, line_key=_next_key(session, deal_id, name), seq=seq, buyer_name=name, qty=qty,
-        spec=spec, note=note, address=address, phone=phone,
+        spec=spec, note=note, address=address, phone=phone, pickup_point=pickup_point(address, note),
         amount=amount, unit_price=price_of(deal, spec), source=source,
         status=EntryStatus.VALID if fits else EntryStatus.WAITLISTED,
         over_limit=bool(fits and deal.per_person_limit and had_units + qty > deal.per_person_limit),

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, tuple_, union_all
+from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import ChainEntry, Deal, Pickup, PickupAction
@@ -24,7 +24,6 @@ from services import clock, events, jielong, locking
 from services.authz import Actor, require
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.pickup import promise_close, rows
-from services.pickup.points import pickup_point
 from services.pickup.query import Query, as_name, like_escape, parse_query
 from services.pickup.states import HANDOVERS, Action, PickupStatus, Via, status_sql, when_text
 from services.sql import is_postgresql, upsert_insert
@@ -52,7 +51,7 @@ def find(session: Session, show_id: int, query: str, limit: int = MAX_RESULTS,
          keep: Sequence[int] = ()) -> list[rows.PickupRow]:
     """The show's orders matching a 跟团号, a phone tail (4 digits), part of a name, of the address
     written in the chain (a room, a building), of the note, or of the pickup point the order names
-    (services.pickup.points: 西门菜站 kept in the note, 东门自提 read as 东门自提点); orders
+    (services.places: 西门菜站 kept in the note, 东门自提 read as 东门自提点); orders
     still to hand over first. See services.pickup.query for how the text is read.
 
     `keep`: the entry ids of the cards the staff see now, in their order. Those found again stay
@@ -83,15 +82,15 @@ def _lookup(session: Session, show_id: int, q: Query, limit: int, keep: Sequence
         lookups.append(in_show.where(ChainEntry.seq == q.seq))
     if q.tail:
         lookups.append(select(ChainEntry.id).where(ChainEntry.phone_tail == q.tail))
-    if q.name:  # (deal_id, buyer_name) covers this scan; the outer query keeps valid entries only
+    if q.name:  # the outer query keeps valid entries only
         show_deals = select(Deal.id).where(Deal.show_id == show_id)
-        # the address: the room or building the neighbour says (1203, 12栋); the note: where the
-        # chain reader keeps a station named after the quantity (night 19: `李姐 2份 西门菜站`)
-        for column in (ChainEntry.buyer_name, ChainEntry.address, ChainEntry.note):
-            lookups.append(select(ChainEntry.id).where(
-                ChainEntry.deal_id.in_(show_deals), _like(session, column, q.name)))
-        if (at_point := _at_point(session, show_deals, q.name)) is not None:
-            lookups.append(at_point)
+        # the name; the address: the room or building the neighbour says (1203, 12栋); the note:
+        # where the chain reader keeps a station named after the quantity (night 19: `李姐 2份
+        # 西门菜站`). No index helps a substring: one pass over the show's entries tests all three
+        # (a lookup each read the show three times, twice the time)
+        lookups.append(select(ChainEntry.id).where(ChainEntry.deal_id.in_(show_deals), or_(
+            *(_like(session, column, q.name) for column in (ChainEntry.buyer_name, ChainEntry.address, ChainEntry.note)))))
+        lookups.append(_at_point(session, show_deals, q.name))
     ids = lookups[0] if len(lookups) == 1 else union_all(*lookups)
     stmt = rows.open_first(rows.base_select(show_id).where(ChainEntry.id.in_(ids)), keep).limit(limit)
     found = rows.to_rows(session, session.execute(stmt))
@@ -100,22 +99,15 @@ def _lookup(session: Session, show_id: int, q: Query, limit: int, keep: Sequence
     return found
 
 
-def _at_point(session: Session, show_deals: Select, text: str) -> Select | None:
-    """The entries whose pickup point, as the packing lists name it (points.pickup_point), holds the
-    text: the point is read from the address and the note, so 「东门自提点」 finds `东门自提` written in
-    either. The show's distinct (address, note) pairs are few (one per building or point, and the
-    odd remark); those naming a matching point are looked up again by the pair."""
-    pairs = session.execute(
-        select(ChainEntry.address, ChainEntry.note).where(
-            ChainEntry.deal_id.in_(show_deals), ChainEntry.status == jielong.EntryStatus.VALID,
-        ).distinct()
-    ).all()
-    wanted = text.casefold()
-    matching = [(a, n) for a, n in pairs if wanted in (pickup_point(a or "", n or "") or "").casefold()]
-    if not matching:
-        return None
+def _at_point(session: Session, show_deals: Select, text: str) -> Select:
+    """The entries whose pickup point, as the packing lists name it (services.places.pickup_point),
+    holds the text: the point is read from the address and the note, so 「东门自提点」 finds `东门自提`
+    written in either. The point is recorded on the entry when the chain writes it
+    (chain_entry.pickup_point); ix_chain_entry_deal_point serves the lookup, and the entries that
+    name no point (NULL) are skipped by the index, never read."""
     return select(ChainEntry.id).where(
-        ChainEntry.deal_id.in_(show_deals), tuple_(ChainEntry.address, ChainEntry.note).in_(matching))
+        ChainEntry.deal_id.in_(show_deals), ChainEntry.pickup_point.is_not(None),
+        _like(session, ChainEntry.pickup_point, text))
 
 
 def _like(session: Session, column, text: str):
